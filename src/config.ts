@@ -1,0 +1,145 @@
+// Configuration is read once, validated with zod, frozen, and passed down in
+// `deps`. This module is the only place that reads process.env.
+//
+// Precedence (later wins): built-in defaults < config file (--config / CABLESCAN_CONFIG)
+// < environment variables (CABLESCAN_*, REDIS_URL) < command-line flags.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { CablescanError, ErrorCode } from './errors.ts';
+
+const thresholdsSchema = z
+  .object({
+    /** A field whose confidence reaches this is accepted without review. */
+    accept: z.number().min(0).max(1).default(0.8),
+    /** Per-field overrides of `accept`, e.g. { "body": 0.6 }. */
+    fields: z.record(z.string(), z.number().min(0).max(1)).default({}),
+    /** A body covering less than this share of the page text is flagged. */
+    minBodyCoverage: z.number().min(0).max(1).default(0.5),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** OCR language(s), tesseract style: "eng", "eng+fra". */
+    lang: z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"').default('eng'),
+    /** Folder with plain or gzipped <lang>.traineddata for languages the npm packages lack. */
+    tessdata: z.string().optional(),
+    /** Number of OCR workers (default: CPU cores). */
+    concurrency: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
+    /** Recycle an OCR worker after this many pages (tesseract.js memory grows in long runs). */
+    recycleAfter: z.number().int().min(1).default(100),
+    /** Tesseract page segmentation mode. 3 = automatic, like the tesseract CLI. */
+    psm: z.number().int().min(0).max(13).default(3),
+    /** "auto" (measured per page), "none", or a path to a recipe JSON file. */
+    preprocess: z.string().default('auto'),
+    keepIntermediates: z.boolean().default(false),
+    force: z.boolean().default(false),
+    /** Force one telegram profile instead of detecting it per telegram. */
+    profile: z.string().optional(),
+    /** Extra profile files (JSON) beside the shipped ones. */
+    profilesDir: z.string().optional(),
+    /** Telegram dates outside this period are flagged. */
+    period: z
+      .object({ from: z.string().date().default('1850-01-01'), to: z.string().date().default('2000-12-31') })
+      .strict()
+      .default({ from: '1850-01-01', to: '2000-12-31' }),
+    thresholds: thresholdsSchema.default({ accept: 0.8, fields: {}, minBodyCoverage: 0.5 }),
+    /** Pixel budget per page; larger images are refused (decompression bombs). */
+    maxPixels: z.number().int().min(1).default(200_000_000),
+    /** PDF rasterisation resolution. */
+    pdfDpi: z.number().int().min(72).max(1200).default(300),
+    redisUrl: z.string().url().optional(),
+    /** BullMQ queue prefix; wrapped in a {hash tag} so a Redis Cluster keeps a queue on one slot. */
+    queuePrefix: z.string().default('cablescan'),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    pretty: z.boolean().default(false),
+    server: z
+      .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080 }),
+    /** Reviewer and operator tokens: "name:token" pairs. */
+    tokens: z
+      .object({ reviewers: z.array(z.string().regex(/^[^:]+:.{8,}$/)).default([]), operator: z.string().min(8).optional() })
+      .strict()
+      .default({ reviewers: [] }),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Environment variables cablescan reads, and the config key each sets. */
+export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: (v: string) => unknown }>> = {
+  CABLESCAN_LANG: { key: 'lang', parse: String },
+  CABLESCAN_TESSDATA: { key: 'tessdata', parse: String },
+  CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
+  CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },
+  CABLESCAN_PSM: { key: 'psm', parse: Number },
+  CABLESCAN_PREPROCESS: { key: 'preprocess', parse: String },
+  CABLESCAN_PROFILE: { key: 'profile', parse: String },
+  CABLESCAN_PROFILES_DIR: { key: 'profilesDir', parse: String },
+  CABLESCAN_LOG_LEVEL: { key: 'logLevel', parse: String },
+  CABLESCAN_QUEUE_PREFIX: { key: 'queuePrefix', parse: String },
+  CABLESCAN_MAX_PIXELS: { key: 'maxPixels', parse: Number },
+  REDIS_URL: { key: 'redisUrl', parse: String },
+};
+
+export interface LoadConfigOptions {
+  /** Values from command-line flags (undefined entries are ignored). */
+  flags?: Partial<Record<keyof ConfigInput, unknown>>;
+  /** Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Path of a JSON config file; defaults to env CABLESCAN_CONFIG. */
+  configFile?: string;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `cannot read config file ${file}: ${(err as Error).message}`, { file });
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('top level must be an object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `config file ${file} is not valid JSON: ${(err as Error).message}`, { file });
+  }
+}
+
+function withoutUndefined(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const configFile = options.configFile ?? env.CABLESCAN_CONFIG;
+  const fromFile = configFile ? readConfigFile(configFile) : {};
+  if (configFile && typeof fromFile.tessdata === 'string') fromFile.tessdata = path.resolve(path.dirname(configFile), fromFile.tessdata);
+  if (configFile && typeof fromFile.profilesDir === 'string') fromFile.profilesDir = path.resolve(path.dirname(configFile), fromFile.profilesDir);
+
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, { key, parse }] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') fromEnv[key] = parse(raw);
+  }
+  const merged = { ...fromFile, ...fromEnv, ...withoutUndefined(options.flags ?? {}) };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `invalid configuration: ${problems}`, { file: configFile });
+  }
+  return deepFreeze(result.data);
+}

@@ -1,0 +1,154 @@
+// Shared data shapes that flow between the stages. Everything here is plain,
+// JSON-serialisable data (except RawImage's pixel buffer), because the same
+// values travel through BullMQ jobs and files under the output folder.
+
+/** [x0, y0, x1, y1] in pixels, x1/y1 exclusive. */
+export type BBox = [number, number, number, number];
+
+/** Decoded pixels, row-major, `channels` bytes per pixel (sharp `raw()` layout). */
+export interface RawImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+}
+
+export type InputFormat = 'png' | 'jpeg' | 'tiff' | 'pdf' | 'webp' | 'gif';
+
+/** One page to read, as found by ingest. Small: this is what a queue job carries. */
+export interface PageSource {
+  pageId: string;
+  /** Path as given on the command line (relative to cwd when relative). */
+  file: string;
+  /** Absolute path, used to open the file. */
+  path: string;
+  /** 0-based page index inside a multi-page file. */
+  pageIndex: number;
+  pageCount: number;
+  format: InputFormat;
+  /** sha256 (hex) identifying this page's content: file bytes, plus page index for multi-page files. */
+  contentHash: string;
+  /** Pages sharing a documentKey are read as one sequence (a telegram may run across them). */
+  documentKey: string;
+  /** Language(s) for OCR, e.g. "eng" or "eng+fra"; from the batch manifest or the run's --lang. */
+  lang?: string;
+}
+
+/** An input that could not be used, with the reason; the rest of the batch goes on. */
+export interface InputFailure {
+  file: string;
+  pageId?: string;
+  code: string;
+  message: string;
+  stage: string;
+}
+
+/** A file in a scanned folder that is not an image or PDF: listed, not failed. */
+export interface SkippedInput {
+  file: string;
+  reason: string;
+}
+
+export interface IngestResult {
+  pages: PageSource[];
+  failures: InputFailure[];
+  skipped: SkippedInput[];
+}
+
+/** 2x3 affine matrix [a, b, c, d, e, f]: x' = a*x + b*y + c, y' = d*x + e*y + f. */
+export type Affine = [number, number, number, number, number, number];
+
+/** What one preprocessing step did, written into pages/<pageId>.json. */
+export interface StepReport {
+  step: string;
+  params: Record<string, unknown>;
+  measured: Record<string, unknown>;
+  applied: boolean;
+  ms: number;
+}
+
+export interface PreprocessResult {
+  image: RawImage;
+  steps: StepReport[];
+  /** Maps coordinates of `image` back to the original page (after EXIF orientation). */
+  toOriginal: Affine;
+  /** Original page size (after EXIF orientation). */
+  originalWidth: number;
+  originalHeight: number;
+}
+
+export interface OcrWord {
+  text: string;
+  /** 0..100 as Tesseract reports it. */
+  confidence: number;
+  bbox: BBox;
+}
+
+export interface OcrLine {
+  text: string;
+  confidence: number;
+  bbox: BBox;
+  /** Index of the paragraph/block this line belongs to, in reading order. */
+  paragraph: number;
+  words: OcrWord[];
+}
+
+export interface OcrResult {
+  lines: OcrLine[];
+  text: string;
+  meanConfidence: number;
+  wordCount: number;
+  engine: string;
+  engineVersion: string;
+  lang: string;
+  psm: number;
+}
+
+/** The page JSON contract: DIR/pages/<pageId>.json. Boxes are in original page pixels. */
+export interface PageResult {
+  schemaVersion: 1;
+  pipelineVersion: string;
+  pageId: string;
+  file: string;
+  pageIndex: number;
+  pageCount: number;
+  contentHash: string;
+  documentKey: string;
+  width: number;
+  height: number;
+  lang: string;
+  preprocess: {
+    recipe: string;
+    steps: StepReport[];
+    outputWidth: number;
+    outputHeight: number;
+    toOriginal: Affine;
+  };
+  ocr: Omit<OcrResult, 'lines' | 'text'>;
+  lines: OcrLine[];
+  text: string;
+  timings: Record<string, number>;
+}
+
+export type FieldStatus = 'accepted' | 'needs_review' | 'missing' | 'corrected' | 'confirmed' | 'absent';
+
+export interface RecordField {
+  value: string | number | null;
+  text: string;
+  confidence: number;
+  status: FieldStatus;
+  page: string | null;
+  bbox: BBox | null;
+  reasons: string[];
+}
+
+export interface TelegramRecord {
+  schemaVersion: 1;
+  id: string;
+  profile: string;
+  profileScore: number;
+  source: { files: string[]; pages: string[] };
+  fields: Record<string, RecordField>;
+  text: string;
+  review: { needed: string[]; status: 'pending' | 'done' };
+}
