@@ -16,6 +16,13 @@ export interface OcrRequest {
 export interface OcrEngine {
   readonly name: string;
   recognize(request: OcrRequest): Promise<OcrResult>;
+  /**
+   * Optional: checks that `lang` can be read (its traineddata is present), so a driver can
+   * fail before any page is read. Throws CS_ERR_TESSDATA_MISSING.
+   */
+  prepare?(lang: string): Promise<void>;
+  /** Optional: counters for logs and metrics (workers created/recycled, pages read, queue length). */
+  stats?(): Record<string, number>;
   /** Releases workers; the engine cannot be used afterwards. */
   close(): Promise<void>;
 }

@@ -1,0 +1,78 @@
+// Helpers shared by the commands: turning flags into frozen config, the logger,
+// and mapping errors to exit codes.
+import { Option, type Command } from 'commander';
+import { loadConfig, type Config, type ConfigInput } from '../config.ts';
+import { CablescanError } from '../errors.ts';
+import { createLogger, type Logger } from '../logger.ts';
+
+export const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
+
+export function parseInteger(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new CablescanError('CS_ERR_CONFIG_INVALID', `${name} must be an integer, got "${value}"`);
+    return n;
+  };
+}
+
+/** Options every command takes: where config comes from and how it logs. */
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option('-c, --config <file>', 'JSON config file (thresholds, languages, profiles folder, tokens); env CABLESCAN_CONFIG')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
+    .option('--pretty', 'human-readable log lines instead of JSON');
+}
+
+/** Options of commands that read pages (run, worker). */
+export function addReadingOptions(command: Command): Command {
+  return command
+    .option('-l, --lang <langs>', 'OCR language(s), e.g. eng, fra, eng+fra (default eng); env CABLESCAN_LANG')
+    .option('--tessdata <dir>', 'folder with <lang>.traineddata for languages the npm packages lack (e.g. /usr/share/tesseract-ocr/5/tessdata)')
+    .option('-j, --concurrency <n>', 'OCR workers (default: CPU cores)', parseInteger('--concurrency'))
+    .option('--psm <n>', 'Tesseract page segmentation mode (default 3, automatic)', parseInteger('--psm'))
+    .option('--preprocess <recipe>', 'auto (default), none, or a recipe JSON file')
+    .option('--keep-intermediates', "write each preprocessing step's image to OUT/intermediates/<pageId>/")
+    .option('--profile <name>', 'force one telegram profile instead of detecting it')
+    .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
+    .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'));
+}
+
+export interface CommandContext {
+  config: Config;
+  logger: Logger;
+}
+
+/** Reads config once (defaults < file < env < flags), freezes it, and creates the logger. */
+export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<Record<keyof ConfigInput, unknown>> = {}): CommandContext {
+  const config = loadConfig({
+    configFile: opts.config as string | undefined,
+    flags: {
+      lang: opts.lang,
+      tessdata: opts.tessdata,
+      concurrency: opts.concurrency,
+      psm: opts.psm,
+      preprocess: opts.preprocess,
+      keepIntermediates: opts.keepIntermediates,
+      profile: opts.profile,
+      profilesDir: opts.profilesDir,
+      recycleAfter: opts.recycleAfter,
+      logLevel: opts.logLevel,
+      pretty: opts.pretty,
+      force: opts.force,
+      redisUrl: opts.redis,
+      ...extraFlags,
+    },
+  });
+  const logger = createLogger({ level: config.logLevel, pretty: config.pretty });
+  return { config, logger };
+}
+
+/** Prints an error for a person and returns the exit code. */
+export function reportFatal(err: unknown): number {
+  if (err instanceof CablescanError) {
+    process.stderr.write(`cablescan: ${err.code}: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`cablescan: ${(err as Error)?.stack ?? String(err)}\n`);
+  return EXIT.failures;
+}

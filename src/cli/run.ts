@@ -1,0 +1,49 @@
+// `cablescan run <inputs...> --out DIR`: the whole pipeline on a batch, embedded
+// (no Redis) unless a Redis URL is given.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { runPipeline } from '../pipeline.ts';
+import { addReadingOptions, contextFrom, EXIT } from './common.ts';
+import { createProgressReporter } from './progress.ts';
+import { formatSummary } from './summary.ts';
+
+export function registerRun(program: Command): void {
+  const command = program
+    .command('run')
+    .description('read scans (files, folders, globs) and write records, page text and a report to --out')
+    .argument('[inputs...]', 'image/PDF files, folders (recursive) or glob patterns')
+    .requiredOption('-o, --out <dir>', 'output folder (records/, pages/, report.json)')
+    .option('--manifest <file>', 'batch manifest (JSON or CSV) naming files and their languages')
+    .option('--batch <name>', 'batch name (default: run-<timestamp>)')
+    .option('--force', 'read pages again even when --out already has them')
+    .option('--no-progress', 'no progress bar, even on a terminal');
+  addReadingOptions(command).action(async (inputs: string[], _opts, cmd: Command) => {
+    const opts = cmd.optsWithGlobals();
+    if (inputs.length === 0 && !opts.manifest) {
+      cmd.error('give at least one input (file, folder or glob) or --manifest', { exitCode: EXIT.usage });
+    }
+    const { config, logger } = contextFrom(opts);
+    const tty = Boolean(process.stderr.isTTY) && opts.progress !== false;
+    // With a bar on the terminal, info lines would tear it apart: show warnings and
+    // errors only, unless the user chose a level.
+    const log = tty && !opts.logLevel ? logger.child({}, { level: 'warn' }) : logger;
+    const progress = createProgressReporter({ tty, logger: log });
+
+    const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) process.exit(EXIT.interrupted);
+      log.warn({ signal }, 'stopping: finishing the pages in flight (press again to quit now)');
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    const result = await runPipeline(
+      { inputs, outDir: opts.out, batch: opts.batch, manifest: opts.manifest, onProgress: (e) => progress.update(e), signal: controller.signal },
+      config,
+      log,
+    ).finally(() => progress.stop());
+    process.stdout.write(`${formatSummary(result.report, path.relative(process.cwd(), path.resolve(opts.out)) || '.')}\n`);
+    process.exitCode = result.exitCode;
+  });
+}

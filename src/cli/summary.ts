@@ -1,0 +1,35 @@
+// The table printed at the end of `run`: what a person checks first.
+import type { BatchReport } from '../records/report.ts';
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+export function formatSummary(report: BatchReport, outDir: string): string {
+  const c = report.counts;
+  const minutes = report.durationMs / 60000;
+  const perMin = minutes > 0 && c.pagesRead > 0 ? ` (${(c.pagesRead / minutes).toFixed(1)} pages/min)` : '';
+  const lines: string[] = [];
+  lines.push(
+    `cablescan: ${c.pages} pages (${c.pagesRead} read, ${c.pagesResumed} already done, ${c.pagesFailed} failed) -> ${c.records} records in ${(report.durationMs / 1000).toFixed(1)} s${perMin}`,
+  );
+  const fieldNames = Object.keys(report.fields).sort();
+  if (fieldNames.length > 0) {
+    const rows = [['field', 'accepted', 'needs review', 'missing']];
+    for (const name of fieldNames) {
+      const f = report.fields[name];
+      rows.push([name, String(f.accepted), String(f.needs_review), String(f.missing)]);
+    }
+    rows.push(['total', String(c.fields.accepted), String(c.fields.needs_review), String(c.fields.missing)]);
+    lines.push('', table(rows));
+  }
+  if (report.failures.length > 0) {
+    lines.push('', `Failures (${report.failures.length}):`);
+    for (const f of report.failures) lines.push(`  ${f.file}${f.pageId ? ` [${f.pageId}]` : ''}  ${f.code}  ${f.message}`);
+  }
+  if (report.skipped.length > 0) lines.push('', `Skipped ${report.skipped.length} non-image file(s) (listed in report.json).`);
+  if (report.interrupted) lines.push('', 'Interrupted: run the same command again to resume; finished pages are kept.');
+  lines.push('', `Output: ${outDir}/records/, ${outDir}/pages/, ${outDir}/report.json`);
+  return lines.join('\n');
+}

@@ -1,0 +1,177 @@
+// The in-process driver (`cablescan run` without Redis): discovers the inputs,
+// reads pages through a bounded pool (the OCR engine's workers), builds each
+// document's records as soon as its last page settles, and writes the report.
+// It only schedules readPage / buildRecords; it never calls a stage directly.
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { createEngine } from './create-engine.ts';
+import { ErrorCode, toCablescanError } from './errors.ts';
+import { discoverInputs } from './ingest/index.ts';
+import type { Logger } from './logger.ts';
+import type { OcrEngine } from './ocr/engine.ts';
+import { resolveRecipe } from './preprocess/index.ts';
+import { writeJsonAtomic } from './records/atomic-write.ts';
+import { reportPath } from './records/layout.ts';
+import { findDonePage } from './records/page-store.ts';
+import { buildReport, type BatchReport, type PageOutcome } from './records/report.ts';
+import { loadProfiles } from './segment/index.ts';
+import { buildRecords, readPage, type TelegramSummary } from './stages.ts';
+import type { InputFailure, PageResult, PageSource, TelegramRecord } from './types.ts';
+
+export interface ProgressEvent {
+  done: number;
+  total: number;
+  failed: number;
+  pageId?: string;
+  outcome?: PageOutcome;
+}
+
+export interface RunOptions {
+  inputs: string[];
+  outDir: string;
+  batch?: string;
+  manifest?: string;
+  cwd?: string;
+  /** Injected engine (tests, benchmarks); otherwise one is created and closed by the run. */
+  engine?: OcrEngine;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Aborting stops taking new pages; pages in flight finish and the report is written. */
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  report: BatchReport;
+  records: TelegramRecord[];
+  exitCode: number;
+}
+
+interface DocumentState {
+  key: string;
+  sources: PageSource[];
+  settled: number;
+  results: Map<string, PageResult>;
+}
+
+export function defaultBatchName(date = new Date()): string {
+  return `run-${date.toISOString().replace(/[:.]/g, '-').replace('Z', '')}`;
+}
+
+export async function runPipeline(options: RunOptions, config: Config, logger: Logger): Promise<RunResult> {
+  const startedAt = new Date();
+  const cwd = options.cwd ?? process.cwd();
+  const outDir = path.resolve(cwd, options.outDir);
+  const batch = options.batch ?? defaultBatchName(startedAt);
+  const log = logger.child({ batch });
+
+  // Everything that can be wrong with the run's own settings fails before any page is read.
+  const recipe = resolveRecipe(config.preprocess);
+  const profiles = loadProfiles({ profilesDir: config.profilesDir });
+
+  const ingest = await discoverInputs(options.inputs, {
+    cwd,
+    lang: config.lang,
+    manifest: options.manifest,
+    maxPixels: config.maxPixels,
+    logger: log.child({ stage: 'ingest' }),
+  });
+  for (const f of ingest.failures) log.error({ stage: 'ingest', file: f.file, code: f.code }, f.message);
+  for (const s of ingest.skipped) log.info({ stage: 'ingest', file: s.file }, `skipped: ${s.reason}`);
+
+  const documents = new Map<string, DocumentState>();
+  for (const source of ingest.pages) {
+    let doc = documents.get(source.documentKey);
+    if (!doc) documents.set(source.documentKey, (doc = { key: source.documentKey, sources: [], settled: 0, results: new Map() }));
+    doc.sources.push(source);
+  }
+
+  const failures: InputFailure[] = [...ingest.failures];
+  const pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }> = [];
+  const documentReports: Array<{ documentKey: string; pages: string[]; telegrams: TelegramSummary[] }> = [];
+  const records: TelegramRecord[] = [];
+  const buildTimings: Array<Record<string, number>> = [];
+  const total = ingest.pages.length;
+  let done = 0;
+  const progress = (pageId?: string, outcome?: PageOutcome) =>
+    options.onProgress?.({ done, total, failed: failures.filter((f) => f.pageId).length, pageId, outcome });
+  progress();
+
+  const ownsEngine = !options.engine;
+  const engine = options.engine ?? createEngine(config, log);
+
+  const finishDocument = async (doc: DocumentState) => {
+    const ordered = doc.sources.map((s) => doc.results.get(s.pageId)).filter((p): p is PageResult => p !== undefined);
+    const docLog = log.child({ doc: doc.key });
+    try {
+      const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles });
+      records.push(...built.records);
+      buildTimings.push(built.timings);
+      documentReports.push({ documentKey: doc.key, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams });
+    } catch (err) {
+      const e = toCablescanError(err, ErrorCode.INTERNAL);
+      docLog.error({ stage: 'emit', code: e.code, err: e }, 'building records failed');
+      failures.push({ file: doc.sources[0].file, code: e.code, message: `records for ${doc.key}: ${e.message}`, stage: 'emit' });
+    }
+  };
+
+  const processPage = async (source: PageSource) => {
+    const doc = documents.get(source.documentKey)!;
+    const pageLog = log.child({ doc: doc.key, page: source.pageId });
+    let outcome: PageOutcome = 'failed';
+    try {
+      const previous = config.force ? null : await findDonePage(outDir, source);
+      const page = previous ?? (await readPage(source, { config, logger: pageLog, engine, outDir, recipe }));
+      outcome = previous ? 'resumed' : 'read';
+      pages.push({ page, outcome });
+      doc.results.set(source.pageId, page);
+    } catch (err) {
+      const e = toCablescanError(err, ErrorCode.INTERNAL, source.file);
+      pageLog.error({ stage: 'read', code: e.code }, e.message);
+      failures.push({ file: source.file, pageId: source.pageId, code: e.code, message: e.message, stage: 'read' });
+    }
+    done += 1;
+    doc.settled += 1;
+    progress(source.pageId, outcome);
+    if (doc.settled === doc.sources.length) await finishDocument(doc);
+  };
+
+  // A small pool: one page more than OCR workers, so decoding and preprocessing
+  // of the next page overlap with recognition of the current ones.
+  const queue = [...ingest.pages];
+  const poolSize = Math.min(queue.length, config.concurrency + 1);
+  let interrupted = false;
+  try {
+    await Promise.all(
+      Array.from({ length: poolSize }, async () => {
+        for (let source = queue.shift(); source; source = queue.shift()) {
+          if (options.signal?.aborted) {
+            interrupted = true;
+            return;
+          }
+          await processPage(source);
+        }
+      }),
+    );
+  } finally {
+    if (ownsEngine) await engine.close();
+  }
+
+  const report = buildReport({
+    batch,
+    inputs: options.inputs,
+    startedAt,
+    finishedAt: new Date(),
+    interrupted,
+    settings: { lang: config.lang, psm: config.psm, preprocess: recipe.name, concurrency: config.concurrency, profile: config.profile ?? 'auto', force: config.force },
+    pageTotal: total,
+    pages,
+    failures,
+    skipped: ingest.skipped,
+    documents: documentReports,
+    records,
+    buildTimings,
+    lowCoverageThreshold: config.thresholds.minBodyCoverage,
+  });
+  await writeJsonAtomic(reportPath(outDir), report);
+  const exitCode = failures.length > 0 ? 1 : interrupted ? 130 : 0;
+  return { report, records, exitCode };
+}

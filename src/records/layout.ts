@@ -1,0 +1,7 @@
+// Where things live under the output folder (DESIGN.md's output contract).
+import path from 'node:path';
+
+export const pageJsonPath = (outDir: string, pageId: string): string => path.join(outDir, 'pages', `${pageId}.json`);
+export const pageTextPath = (outDir: string, pageId: string): string => path.join(outDir, 'pages', `${pageId}.txt`);
+export const recordPath = (outDir: string, recordId: string): string => path.join(outDir, 'records', `${recordId}.json`);
+export const reportPath = (outDir: string): string => path.join(outDir, 'report.json');

@@ -1,0 +1,129 @@
+// The batch confidence report (DIR/report.json): counts, per-field status,
+// failures with reasons, split points, the records and pages that most need a
+// person's eye, and stage timings. A pure function of what the run produced.
+import type { TelegramSummary } from '../stages.ts';
+import type { InputFailure, PageResult, SkippedInput, TelegramRecord } from '../types.ts';
+import { PIPELINE_VERSION } from '../version.ts';
+
+export type PageOutcome = 'read' | 'resumed' | 'failed';
+
+export interface ReportInput {
+  batch: string;
+  inputs: string[];
+  startedAt: Date;
+  finishedAt: Date;
+  interrupted: boolean;
+  settings: Record<string, unknown>;
+  pageTotal: number;
+  pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }>;
+  failures: InputFailure[];
+  skipped: SkippedInput[];
+  documents: Array<{ documentKey: string; pages: string[]; telegrams: TelegramSummary[] }>;
+  records: TelegramRecord[];
+  buildTimings: Array<Record<string, number>>;
+  lowCoverageThreshold: number;
+}
+
+export interface StatusCounts {
+  accepted: number;
+  needs_review: number;
+  missing: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function summariseTimings(samples: Array<Record<string, number>>): Record<string, { count: number; medianMs: number; p95Ms: number; totalMs: number }> {
+  const byStage = new Map<string, number[]>();
+  for (const sample of samples) {
+    for (const [stage, ms] of Object.entries(sample)) {
+      if (!byStage.has(stage)) byStage.set(stage, []);
+      byStage.get(stage)!.push(ms);
+    }
+  }
+  const out: Record<string, { count: number; medianMs: number; p95Ms: number; totalMs: number }> = {};
+  for (const [stage, values] of byStage) {
+    values.sort((a, b) => a - b);
+    const round = (v: number) => Math.round(v * 10) / 10;
+    out[stage] = {
+      count: values.length,
+      medianMs: round(quantile(values, 0.5)),
+      p95Ms: round(quantile(values, 0.95)),
+      totalMs: round(values.reduce((a, b) => a + b, 0)),
+    };
+  }
+  return out;
+}
+
+export function countStatuses(records: readonly TelegramRecord[]): { total: StatusCounts; byField: Record<string, StatusCounts> } {
+  const total: StatusCounts = { accepted: 0, needs_review: 0, missing: 0 };
+  const byField: Record<string, StatusCounts> = {};
+  for (const record of records) {
+    for (const [name, field] of Object.entries(record.fields)) {
+      const bucket = (byField[name] ??= { accepted: 0, needs_review: 0, missing: 0 });
+      if (field.status === 'accepted' || field.status === 'needs_review' || field.status === 'missing') {
+        bucket[field.status] += 1;
+        total[field.status] += 1;
+      }
+    }
+  }
+  return { total, byField };
+}
+
+export function buildReport(input: ReportInput) {
+  const { total, byField } = countStatuses(input.records);
+  const telegrams = input.documents.flatMap((d) => d.telegrams);
+  const lowestConfidence = input.records
+    .map((r) => {
+      const scored = Object.entries(r.fields).filter(([, f]) => f.status !== 'missing');
+      const mean = scored.length ? scored.reduce((a, [, f]) => a + f.confidence, 0) / scored.length : 0;
+      return { recordId: r.id, profile: r.profile, pages: r.source.pages, meanConfidence: Math.round(mean * 1000) / 1000, needsReview: r.review.needed };
+    })
+    .sort((a, b) => a.meanConfidence - b.meanConfidence)
+    .slice(0, 10);
+  return {
+    schemaVersion: 1,
+    pipelineVersion: PIPELINE_VERSION,
+    batch: input.batch,
+    inputs: input.inputs,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+    interrupted: input.interrupted,
+    settings: input.settings,
+    counts: {
+      pages: input.pageTotal,
+      pagesRead: input.pages.filter((p) => p.outcome === 'read').length,
+      pagesResumed: input.pages.filter((p) => p.outcome === 'resumed').length,
+      pagesFailed: input.failures.filter((f) => f.pageId !== undefined).length,
+      inputsFailed: new Set(input.failures.map((f) => f.file)).size,
+      filesSkipped: input.skipped.length,
+      records: input.records.length,
+      fields: total,
+    },
+    fields: byField,
+    failures: input.failures,
+    skipped: input.skipped,
+    documents: input.documents,
+    lowestConfidenceRecords: lowestConfidence,
+    lowCoverageTelegrams: telegrams
+      .filter((t) => t.bodyCoverage < input.lowCoverageThreshold)
+      .map((t) => ({ recordId: t.recordId, pages: t.pages, bodyCoverage: t.bodyCoverage })),
+    profileAmbiguities: telegrams
+      .filter((t) => t.ambiguity)
+      .map((t) => ({ recordId: t.recordId, profile: t.profile, profileScore: t.profileScore, runnerUp: t.ambiguity })),
+    pages: input.pages.map(({ page, outcome }) => ({
+      pageId: page.pageId,
+      file: page.file,
+      outcome,
+      words: page.ocr.wordCount,
+      meanConfidence: Math.round(page.ocr.meanConfidence * 10) / 10,
+    })),
+    timings: summariseTimings([...input.pages.filter((p) => p.outcome === 'read').map((p) => p.page.timings), ...input.buildTimings]),
+  };
+}
+
+export type BatchReport = ReturnType<typeof buildReport>;

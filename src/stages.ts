@@ -1,0 +1,167 @@
+// The stages composed once, in two functions that both drivers schedule:
+//   readPage(page)      = load + preprocess + OCR, writes pages/<pageId>.json|.txt
+//   buildRecords(pages) = segment + confidence + emit, writes records/<id>.json
+// The in-process driver (src/pipeline.ts) and the BullMQ workers (workers/) call only
+// these, so the two ways of running cannot drift apart.
+import path from 'node:path';
+import sharp from 'sharp';
+import type { StageDeps } from './deps.ts';
+import { scoreTelegram } from './confidence/index.ts';
+import { ErrorCode, toCablescanError } from './errors.ts';
+import { mapBox } from './geometry.ts';
+import { loadPageImage } from './ingest/index.ts';
+import { preprocessPage, type Recipe } from './preprocess/index.ts';
+import { buildRecord } from './records/build-record.ts';
+import { writeFileAtomic, writeJsonAtomic } from './records/atomic-write.ts';
+import { pageJsonPath, pageTextPath, recordPath } from './records/layout.ts';
+import { assertValidRecord } from './records/validate-record.ts';
+import { segmentDocument, type Profile, type SegmentedTelegram } from './segment/index.ts';
+import type { OcrLine, PageResult, PageSource, RawImage, TelegramRecord } from './types.ts';
+import { PIPELINE_VERSION } from './version.ts';
+
+export interface ReadPageDeps extends StageDeps {
+  recipe: Recipe;
+}
+
+export interface BuildRecordsDeps extends StageDeps {
+  profiles: Profile[];
+}
+
+function since(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function writeIntermediatePng(dir: string, name: string, image: RawImage): Promise<void> {
+  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  await writeFileAtomic(path.join(dir, `${name}.png`), png);
+}
+
+/** Load, preprocess and OCR one page; writes its page JSON and text when deps.outDir is set. */
+export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<PageResult> {
+  const { config, logger, engine, outDir } = deps;
+  const log = logger.child({ page: source.pageId });
+  const timings: Record<string, number> = {};
+
+  let t = process.hrtime.bigint();
+  const loaded = await loadPageImage(source, { maxPixels: config.maxPixels, pdfDpi: config.pdfDpi });
+  timings.decode = since(t);
+
+  t = process.hrtime.bigint();
+  const intermediatesDir = config.keepIntermediates && outDir ? path.join(outDir, 'intermediates', source.pageId) : undefined;
+  const pre = await preprocessPage(loaded.image, deps.recipe, {
+    logger: log.child({ stage: 'preprocess' }),
+    density: loaded.density,
+    writeIntermediate: intermediatesDir ? (name, image) => writeIntermediatePng(intermediatesDir, name, image) : undefined,
+  });
+  timings.preprocess = since(t);
+
+  t = process.hrtime.bigint();
+  const lang = source.lang ?? config.lang;
+  let ocr;
+  try {
+    ocr = await engine.recognize({ image: pre.image, lang, psm: config.psm, dpi: pre.dpi });
+  } catch (err) {
+    throw toCablescanError(err, ErrorCode.OCR_FAILED, source.file);
+  }
+  timings.ocr = since(t);
+
+  const { originalWidth: w, originalHeight: h, toOriginal } = pre;
+  const lines: OcrLine[] = ocr.lines.map((line) => ({
+    ...line,
+    bbox: mapBox(line.bbox, toOriginal, w, h),
+    words: line.words.map((word) => ({ ...word, bbox: mapBox(word.bbox, toOriginal, w, h) })),
+  }));
+  const { lines: _lines, text, ...ocrInfo } = ocr;
+  const page: PageResult = {
+    schemaVersion: 1,
+    pipelineVersion: PIPELINE_VERSION,
+    pageId: source.pageId,
+    file: source.file,
+    pageIndex: source.pageIndex,
+    pageCount: source.pageCount,
+    contentHash: source.contentHash,
+    documentKey: source.documentKey,
+    width: w,
+    height: h,
+    lang,
+    preprocess: {
+      recipe: deps.recipe.name,
+      steps: pre.steps,
+      outputWidth: pre.image.width,
+      outputHeight: pre.image.height,
+      toOriginal,
+    },
+    ocr: ocrInfo,
+    lines,
+    text,
+    timings,
+  };
+  if (outDir) {
+    t = process.hrtime.bigint();
+    await writeFileAtomic(pageTextPath(outDir, page.pageId), `${text}\n`);
+    timings.write = since(t);
+    // The JSON is written last: its presence is what marks the page as done.
+    await writeJsonAtomic(pageJsonPath(outDir, page.pageId), page);
+  }
+  log.info({ stage: 'ocr', words: ocr.wordCount, meanConfidence: ocr.meanConfidence, timings }, 'page read');
+  return page;
+}
+
+export interface TelegramSummary {
+  recordId: string;
+  profile: string;
+  profileScore: number;
+  pages: string[];
+  split: SegmentedTelegram['split'];
+  bodyCoverage: number;
+  ambiguity?: SegmentedTelegram['ambiguity'];
+}
+
+export interface BuildRecordsResult {
+  records: TelegramRecord[];
+  telegrams: TelegramSummary[];
+  timings: Record<string, number>;
+}
+
+/** Segment one document's pages (in order) into telegrams, score them and write the records. */
+export async function buildRecords(pages: readonly PageResult[], deps: BuildRecordsDeps): Promise<BuildRecordsResult> {
+  const { config, logger, outDir } = deps;
+  const timings: Record<string, number> = {};
+  if (pages.length === 0) return { records: [], telegrams: [], timings };
+
+  let t = process.hrtime.bigint();
+  const telegrams = segmentDocument([...pages], { profiles: deps.profiles, forcedProfile: config.profile });
+  timings.segment = since(t);
+
+  t = process.hrtime.bigint();
+  const pagesById = new Map(pages.map((p) => [p.pageId, p]));
+  const records: TelegramRecord[] = [];
+  const summaries: TelegramSummary[] = [];
+  for (const telegram of telegrams) {
+    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period });
+    const record = buildRecord({ ...telegram, fields: scored.fields, review: scored.review }, pagesById);
+    assertValidRecord(record);
+    records.push(record);
+    summaries.push({
+      recordId: record.id,
+      profile: record.profile,
+      profileScore: record.profileScore,
+      pages: record.source.pages,
+      split: telegram.split,
+      bodyCoverage: telegram.bodyCoverage,
+      ambiguity: telegram.ambiguity,
+    });
+  }
+  timings.confidence = since(t);
+
+  if (outDir) {
+    t = process.hrtime.bigint();
+    for (const record of records) await writeJsonAtomic(recordPath(outDir, record.id), record);
+    timings.emit = since(t);
+  }
+  logger.info({ stage: 'emit', records: records.length, pages: pages.length }, 'records built');
+  return { records, telegrams: summaries, timings };
+}
+

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../src/config.ts';
+import { CablescanError } from '../../src/errors.ts';
+
+test('defaults when nothing is given, and the result is deeply frozen', () => {
+  const config = loadConfig({ env: {} });
+  assert.equal(config.lang, 'eng');
+  assert.equal(config.psm, 3);
+  assert.equal(config.preprocess, 'auto');
+  assert.ok(config.concurrency >= 1);
+  assert.ok(Object.isFrozen(config));
+  assert.ok(Object.isFrozen(config.thresholds));
+  assert.throws(() => {
+    (config.thresholds as { accept: number }).accept = 0.1;
+  }, TypeError);
+});
+
+test('precedence: file < env < flags', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cs-config-'));
+  const file = path.join(dir, 'cablescan.json');
+  writeFileSync(file, JSON.stringify({ lang: 'fra', psm: 4, thresholds: { accept: 0.9 }, tessdata: 'td' }));
+  const fromFile = loadConfig({ env: {}, configFile: file });
+  assert.equal(fromFile.lang, 'fra');
+  assert.equal(fromFile.thresholds.accept, 0.9);
+  assert.equal(fromFile.tessdata, path.join(dir, 'td'), 'paths in a config file are relative to the file');
+
+  const fromEnv = loadConfig({ env: { CABLESCAN_LANG: 'eng+fra', CABLESCAN_PSM: '6' }, configFile: file });
+  assert.equal(fromEnv.lang, 'eng+fra');
+  assert.equal(fromEnv.psm, 6);
+
+  const fromFlags = loadConfig({ env: { CABLESCAN_LANG: 'eng+fra' }, configFile: file, flags: { lang: 'dan', psm: undefined } });
+  assert.equal(fromFlags.lang, 'dan');
+  assert.equal(fromFlags.psm, 4, 'an undefined flag does not override');
+});
+
+test('invalid values are refused with a code naming the key', () => {
+  assert.throws(
+    () => loadConfig({ env: { CABLESCAN_CONCURRENCY: 'lots' } }),
+    (err: unknown) => err instanceof CablescanError && err.code === 'CS_ERR_CONFIG_INVALID' && /concurrency/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ env: {}, flags: { lang: 'english; rm -rf' } }),
+    (err: unknown) => err instanceof CablescanError && /lang/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ env: {}, flags: { thresholds: { accept: 2 } } }),
+    (err: unknown) => err instanceof CablescanError && /thresholds\.accept/.test(err.message),
+  );
+});
+
+test('unknown keys and unreadable files are errors, not silently ignored', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cs-config-'));
+  const typo = path.join(dir, 'typo.json');
+  writeFileSync(typo, JSON.stringify({ langs: 'fra' }));
+  assert.throws(() => loadConfig({ env: {}, configFile: typo }), /langs/);
+  const broken = path.join(dir, 'broken.json');
+  writeFileSync(broken, '{ "lang": ');
+  assert.throws(() => loadConfig({ env: {}, configFile: broken }), /not valid JSON/);
+  assert.throws(() => loadConfig({ env: {}, configFile: path.join(dir, 'nope.json') }), /cannot read config file/);
+});
