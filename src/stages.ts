@@ -41,7 +41,8 @@ async function writeIntermediatePng(dir: string, name: string, image: RawImage):
 /** Load, preprocess and OCR one page; writes its page JSON and text when deps.outDir is set. */
 export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<PageResult> {
   const { config, logger, engine, outDir } = deps;
-  const log = logger.child({ page: source.pageId });
+  // The driver binds {batch, doc, page} to the logger; binding page again would duplicate the key.
+  const log = logger;
   const timings: Record<string, number> = {};
 
   let t = process.hrtime.bigint();

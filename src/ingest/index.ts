@@ -1,0 +1,120 @@
+// Ingest stage: finds the batch's pages (files, folders, globs, a manifest),
+// splits multi-page TIFF/PDF, gives every page its pageId, content hash and
+// document key, and refuses bad input per file, so one broken scan never stops
+// a batch. loadPageImage then decodes one page when a worker needs its pixels.
+import path from 'node:path';
+import { toCablescanError, ErrorCode } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { IngestResult, InputFailure, PageSource } from '../types.ts';
+import { expandInputs, type Candidate } from './expand.ts';
+import { pageContentHash } from './hash.ts';
+import { languageFor, loadManifest, type Manifest } from './manifest.ts';
+import { PdfWorker } from './pdf.ts';
+import { probeFile, type ProbedFile } from './probe.ts';
+
+export { loadPageImage, type LoadedPage, type LoadPageOptions } from './load-image.ts';
+export { detectFormat, hasInputExtension, INPUT_EXTENSIONS } from './format.ts';
+export { loadManifest, languageFor, type Manifest, type ManifestEntry } from './manifest.ts';
+export { compareNatural, folderPageId, explicitPageId } from './expand.ts';
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** Language(s) for pages the manifest does not cover (the run's --lang). */
+  lang?: string;
+  /** Path of a batch manifest (JSON, CSV or TSV; see manifest.ts). */
+  manifest?: string;
+  /** Pixel budget per page: larger images fail with CS_ERR_INPUT_TOO_LARGE. */
+  maxPixels: number;
+  logger?: Logger;
+  /** Files probed at the same time (header reads and hashing are I/O bound). */
+  concurrency?: number;
+}
+
+type ProbeOutcome = { ok: true; probed: ProbedFile } | { ok: false; failure: InputFailure };
+
+/** Runs `fn` over `items` with at most `limit` at a time; results keep the input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Gives each id its first free form: id, id~2, id~3... in order of arrival. */
+function uniqueIdAllocator(): (id: string) => string {
+  const taken = new Set<string>();
+  return (id) => {
+    let candidate = id;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${id}~${n}`;
+    taken.add(candidate);
+    return candidate;
+  };
+}
+
+function pagesOf(candidate: Candidate, probed: ProbedFile, lang: string | undefined, allocate: (id: string) => string): PageSource[] {
+  const multi = probed.pageCount > 1;
+  // A multi-page file is one document; single-page files of one folder form a
+  // sequence, because a telegram can run over consecutive scans.
+  const documentKey = multi ? `file:${candidate.absolutePath}` : `dir:${path.dirname(candidate.absolutePath)}`;
+  return Array.from({ length: probed.pageCount }, (_, pageIndex) => {
+    const page: PageSource = {
+      pageId: allocate(multi ? `${candidate.baseId}-p${pageIndex + 1}` : candidate.baseId),
+      file: candidate.file,
+      path: candidate.absolutePath,
+      pageIndex,
+      pageCount: probed.pageCount,
+      format: probed.format,
+      contentHash: pageContentHash(probed.fileHash, pageIndex + 1, probed.pageCount),
+      documentKey,
+    };
+    if (lang !== undefined) page.lang = lang;
+    return page;
+  });
+}
+
+/**
+ * Finds the pages of a batch. Bad inputs end up in `failures` (with a CS_ERR_*
+ * code and a message naming the file), non-image files of folders in `skipped`;
+ * only an invalid manifest throws (CS_ERR_CONFIG_INVALID), since without it the
+ * batch itself is unknown.
+ */
+export async function discoverInputs(inputs: string[], options: DiscoverOptions): Promise<IngestResult> {
+  // The caller binds the unit of work ({ batch, stage }) to the logger it passes.
+  const log = options.logger;
+  let manifest: Manifest | undefined;
+  if (options.manifest !== undefined) manifest = await loadManifest(options.manifest, options.cwd);
+  const effectiveInputs = inputs.length > 0 ? inputs : (manifest?.entries.map((e) => e.file) ?? []);
+
+  const expansion = await expandInputs(effectiveInputs, options.cwd);
+  const pdf = new PdfWorker(); // a thread starts only if the batch has a PDF
+  const outcomes = await mapLimit(expansion.candidates, options.concurrency ?? 4, async (candidate): Promise<ProbeOutcome> => {
+    try {
+      return { ok: true, probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, pdf }) };
+    } catch (err) {
+      const vanished = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+      const error = toCablescanError(err, vanished ? ErrorCode.INPUT_NOT_FOUND : ErrorCode.INPUT_UNSUPPORTED, candidate.file);
+      const message = error.message.includes(candidate.file) ? error.message : `${candidate.file}: ${error.message}`;
+      return { ok: false, failure: { file: candidate.file, pageId: candidate.baseId, code: error.code, message, stage: 'ingest' } };
+    }
+  }).finally(() => pdf.close());
+
+  const pages: PageSource[] = [];
+  const failures = [...expansion.failures];
+  const allocate = uniqueIdAllocator();
+  expansion.candidates.forEach((candidate, i) => {
+    const outcome = outcomes[i];
+    if (outcome.ok) pages.push(...pagesOf(candidate, outcome.probed, languageFor(manifest, candidate.absolutePath, options.lang), allocate));
+    else failures.push(outcome.failure);
+  });
+
+  for (const f of failures) log?.warn({ file: f.file, code: f.code }, f.message);
+  for (const s of expansion.skipped) log?.debug({ file: s.file }, `skipped: ${s.reason}`);
+  log?.info({ pages: pages.length, failures: failures.length, skipped: expansion.skipped.length }, 'inputs discovered');
+  return { pages, failures, skipped: expansion.skipped };
+}

@@ -1,0 +1,165 @@
+// Batch manifest: tells cablescan which files to read and in which language(s),
+// for collections that mix languages (a Danish report among English dispatches).
+//
+// Two formats, chosen by the file's extension (.json, .csv, .tsv; anything else
+// is read as JSON when it starts with "{", else as CSV):
+//
+// JSON
+//   {
+//     "defaults": { "lang": "eng" },             // optional; applies to every file not listed
+//     "files": [
+//       { "path": "scans/0001.jpg", "lang": "dan" },
+//       { "path": "box12/" , "lang": "eng+fra" }, // a folder: every file below it
+//       { "path": "scans/0002.jpg" }               // lang optional: defaults.lang, else --lang
+//     ]
+//   }
+//
+// CSV / TSV: a header row naming the columns `path` and (optionally) `lang`, then
+// one row per file or folder. Comma-separated for .csv, tab-separated for .tsv.
+// Empty lines and lines starting with "#" are ignored; CSV fields may be quoted
+// ("a, b.jpg", with "" for a quote inside). An empty lang means the default.
+//
+//   path,lang
+//   scans/0001.jpg,dan
+//   scans/0002.jpg,eng
+//
+// Paths are relative to the manifest's own folder (absolute paths are allowed).
+// Languages are Tesseract names joined with "+", e.g. "eng" or "eng+fra".
+//
+// How it is used: with no other inputs, the manifest's files (and folders) are
+// the batch, in the manifest's order. When files or folders are also named on the
+// command line, those are the batch and the manifest only supplies languages for
+// the files it matches (the most specific entry wins: a file over its folder).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { CablescanError, ErrorCode } from '../errors.ts';
+
+const langSchema = z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"');
+
+const jsonManifestSchema = z
+  .object({
+    defaults: z.object({ lang: langSchema.optional() }).strict().optional(),
+    files: z.array(z.object({ path: z.string().min(1), lang: langSchema.optional() }).strict()).default([]),
+  })
+  .strict();
+
+export interface ManifestEntry {
+  /** The path as the manifest writes it. */
+  path: string;
+  /** The manifest's folder (as given) joined with `path`: how the file is named in outputs. */
+  file: string;
+  /** Absolute path. */
+  absolutePath: string;
+  lang?: string;
+}
+
+export interface Manifest {
+  /** The manifest path as given. */
+  source: string;
+  defaultLang?: string;
+  entries: ManifestEntry[];
+}
+
+function invalid(manifestFile: string, reason: string, cause?: unknown): CablescanError {
+  return new CablescanError(ErrorCode.CONFIG_INVALID, `manifest ${manifestFile}: ${reason}`, { file: manifestFile, retryable: false, cause });
+}
+
+/** Splits one CSV/TSV line into fields; handles "quoted, fields" with "" escapes. */
+export function splitDelimitedLine(line: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        current += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else current += ch;
+    } else if (ch === '"' && current === '') quoted = true;
+    else if (ch === delimiter) {
+      fields.push(current);
+      current = '';
+    } else current += ch;
+  }
+  fields.push(current);
+  return fields.map((f) => f.trim());
+}
+
+function parseDelimited(text: string, delimiter: string, manifestFile: string): z.input<typeof jsonManifestSchema> {
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line, index) => ({ line, number: index + 1 }))
+    .filter(({ line }) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+  if (lines.length === 0) throw invalid(manifestFile, 'it is empty (expected a header row "path,lang")');
+  const header = splitDelimitedLine(lines[0].line, delimiter).map((h) => h.toLowerCase());
+  const pathColumn = header.indexOf('path');
+  const langColumn = header.indexOf('lang');
+  if (pathColumn < 0) throw invalid(manifestFile, `the header row must name a "path" column (found: ${header.join(', ')})`);
+  const files = lines.slice(1).map(({ line, number }) => {
+    const fields = splitDelimitedLine(line, delimiter);
+    const filePath = fields[pathColumn] ?? '';
+    if (filePath === '') throw invalid(manifestFile, `line ${number}: empty path`);
+    const lang = langColumn >= 0 ? fields[langColumn] : undefined;
+    return lang ? { path: filePath, lang } : { path: filePath };
+  });
+  return { files };
+}
+
+/** Reads and validates a manifest; every problem is CS_ERR_CONFIG_INVALID naming the manifest. */
+export async function loadManifest(manifestFile: string, cwd: string): Promise<Manifest> {
+  const absolute = path.resolve(cwd, manifestFile);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (err) {
+    throw invalid(manifestFile, `cannot be read (${(err as Error).message})`, err);
+  }
+  const ext = path.extname(absolute).toLowerCase();
+  let raw: unknown;
+  if (ext === '.csv' || ext === '.tsv' || (ext !== '.json' && !text.trimStart().startsWith('{'))) {
+    raw = parseDelimited(text, ext === '.tsv' ? '\t' : ',', manifestFile);
+  } else {
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw invalid(manifestFile, `not valid JSON (${(err as Error).message})`, err);
+    }
+  }
+  const parsed = jsonManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+    throw invalid(manifestFile, problems);
+  }
+  const baseGiven = path.dirname(manifestFile);
+  const baseAbsolute = path.dirname(absolute);
+  return {
+    source: manifestFile,
+    defaultLang: parsed.data.defaults?.lang,
+    entries: parsed.data.files.map((entry) => ({
+      path: entry.path,
+      file: path.isAbsolute(entry.path) ? entry.path : path.join(baseGiven, entry.path),
+      absolutePath: path.resolve(baseAbsolute, entry.path),
+      lang: entry.lang,
+    })),
+  };
+}
+
+/**
+ * The language for a file: the most specific manifest entry naming the file or
+ * a folder above it, else the manifest's default, else `fallback`.
+ */
+export function languageFor(manifest: Manifest | undefined, absolutePath: string, fallback: string | undefined): string | undefined {
+  if (!manifest) return fallback;
+  let best: { depth: number; lang: string } | undefined;
+  for (const entry of manifest.entries) {
+    if (!entry.lang) continue;
+    const target = entry.absolutePath.replace(/[\\/]+$/, '');
+    const matches = absolutePath === target || absolutePath.startsWith(target + path.sep);
+    if (matches && (!best || target.length > best.depth)) best = { depth: target.length, lang: entry.lang };
+  }
+  return best?.lang ?? manifest.defaultLang ?? fallback;
+}

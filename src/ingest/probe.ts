@@ -1,0 +1,85 @@
+// Looks at one candidate file without decoding its pixels: what it really is,
+// how many pages it has, whether its declared size is within the pixel budget,
+// and its content hash. Everything a bad file can do wrong is turned into a
+// CablescanError naming the file, so discovery can list it and go on.
+import { stat } from 'node:fs/promises';
+import sharp, { type Metadata } from 'sharp';
+import { CablescanError, ErrorCode } from '../errors.ts';
+import type { InputFormat } from '../types.ts';
+import { describeHead, detectFormat, readHead } from './format.ts';
+import { hashFile } from './hash.ts';
+import type { PdfWorker } from './pdf.ts';
+
+export interface ProbedFile {
+  format: InputFormat;
+  pageCount: number;
+  fileHash: string;
+  /** Size of the first page in pixels as the file declares it (images only). */
+  width?: number;
+  height?: number;
+}
+
+export interface ProbeOptions {
+  maxPixels: number;
+  /** Counts PDF pages (a thread shared by the whole discovery). */
+  pdf: PdfWorker;
+}
+
+/** sharp's message when limitInputPixels trips. */
+export const PIXEL_LIMIT_MESSAGE = /exceeds pixel limit/i;
+
+export function tooLargeError(file: string, width: number, height: number, maxPixels: number): CablescanError {
+  return new CablescanError(
+    ErrorCode.INPUT_TOO_LARGE,
+    `${file}: image is ${width}x${height} = ${width * height} pixels, over the limit of ${maxPixels} (maxPixels); refusing to decode it`,
+    { file, retryable: false, details: { width, height, maxPixels } },
+  );
+}
+
+/** `file` is the name used in messages; `absolutePath` the one opened. */
+export async function probeFile(file: string, absolutePath: string, options: ProbeOptions): Promise<ProbedFile> {
+  const info = await stat(absolutePath);
+  if (!info.isFile()) {
+    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${file}: not a regular file`, { file, retryable: false });
+  }
+  if (info.size === 0) {
+    throw new CablescanError(ErrorCode.INPUT_EMPTY, `${file}: the file is empty (0 bytes)`, { file, retryable: false });
+  }
+  const head = await readHead(absolutePath);
+  const format = detectFormat(head);
+  if (format === null) {
+    throw new CablescanError(
+      ErrorCode.INPUT_UNSUPPORTED,
+      `${file}: not an image: ${describeHead(head)}; supported are PNG, JPEG, TIFF, PDF (and WebP, GIF)`,
+      { file, retryable: false },
+    );
+  }
+  if (format === 'pdf') {
+    const [pageCount, fileHash] = await Promise.all([options.pdf.countPages(file, absolutePath), hashFile(absolutePath)]);
+    if (pageCount < 1) throw new CablescanError(ErrorCode.INPUT_CORRUPT, `${file}: the PDF has no pages`, { file, retryable: false });
+    return { format, pageCount, fileHash };
+  }
+
+  // metadata() reads headers only, so it is safe without a pixel limit; we check
+  // the declared size ourselves to name it in the error (sharp's own message
+  // does not say how large the image claims to be).
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(absolutePath, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new CablescanError(ErrorCode.INPUT_CORRUPT, `${file}: cannot read the ${format.toUpperCase()} header (${reason})`, {
+      file,
+      retryable: false,
+      cause: err,
+    });
+  }
+  const { width, height } = metadata;
+  if (!width || !height) {
+    throw new CablescanError(ErrorCode.INPUT_CORRUPT, `${file}: the ${format.toUpperCase()} header declares no image size`, { file, retryable: false });
+  }
+  if (width * height > options.maxPixels) throw tooLargeError(file, width, height, options.maxPixels);
+  // Only TIFF pages are separate scans; further frames of a GIF/WebP animation are not pages.
+  const pageCount = format === 'tiff' ? Math.max(1, metadata.pages ?? 1) : 1;
+  return { format, pageCount, fileHash: await hashFile(absolutePath), width, height };
+}
