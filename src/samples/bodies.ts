@@ -1,0 +1,63 @@
+// Assembles invented telegram bodies from the sentence templates.
+
+import type { Rng } from './random.ts';
+import { OPENING_TEMPLATES, SENTENCE_TEMPLATES } from './sentences.ts';
+import {
+  COMMODITIES, COUNTRIES, FOREIGN_NAMES, MILITARY_UNITS, MONTHS, ORGANISATIONS, ORIGIN_PLACES, WEEKDAYS,
+} from './vocabulary.ts';
+import { clock, ordinal } from './text.ts';
+
+function fillSlot(slot: string, rng: Rng): string {
+  switch (slot) {
+    case 'city': return rng.pick(ORIGIN_PLACES);
+    case 'country': return rng.pick(COUNTRIES);
+    case 'foreign': return rng.pick(FOREIGN_NAMES);
+    case 'org': return rng.pick(ORGANISATIONS);
+    case 'commodity': return rng.pick(COMMODITIES);
+    case 'unit': return rng.pick(MILITARY_UNITS);
+    case 'month': return rng.pick(MONTHS);
+    case 'weekday': return rng.pick(WEEKDAYS);
+    case 'day': return ordinal(rng.int(1, 28));
+    case 'n': return String(rng.int(2, 40));
+    case 'big': return String(rng.int(2, 95) * 100 + rng.pick([0, 0, 50]));
+    case 'percent': return String(rng.int(5, 60));
+    case 'time': return clock(rng.int(6 * 12, 23 * 12) * 5);
+    default: throw new Error(`unknown sentence slot {${slot}}`);
+  }
+}
+
+export function fillTemplate(template: string, rng: Rng): string {
+  const filled = template.replace(/\{(\w+)\}/g, (_, slot: string) => fillSlot(slot, rng));
+  return filled.charAt(0).toUpperCase() + filled.slice(1);
+}
+
+/**
+ * Paragraphs of an invented body with `sentenceCount` sentences in all: an
+ * opening paragraph, plain paragraphs, and sometimes a numbered list as in the seed.
+ */
+export function inventBody(rng: Rng, sentenceCount: number): string[] {
+  const used = new Set<number>();
+  const sentence = (): string => {
+    let index = rng.int(0, SENTENCE_TEMPLATES.length - 1);
+    // Avoid repeating a template inside one telegram; give up after a few tries.
+    for (let tries = 0; used.has(index) && tries < 8; tries++) index = rng.int(0, SENTENCE_TEMPLATES.length - 1);
+    used.add(index);
+    return fillTemplate(SENTENCE_TEMPLATES[index], rng);
+  };
+  const paragraphs: string[] = [];
+  let remaining = Math.max(1, sentenceCount);
+  if (remaining > 2 && rng.chance(0.5)) {
+    paragraphs.push(fillTemplate(rng.pick(OPENING_TEMPLATES), rng));
+    remaining--;
+  }
+  const numbered = remaining >= 4 && rng.chance(0.4);
+  let item = 1;
+  while (remaining > 0) {
+    const size = Math.min(remaining, rng.int(1, 3));
+    const parts: string[] = [];
+    for (let i = 0; i < size; i++) parts.push(sentence());
+    remaining -= size;
+    paragraphs.push(numbered ? `${item++}. ${parts.join(' ')}` : parts.join(' '));
+  }
+  return paragraphs;
+}
