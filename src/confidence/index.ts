@@ -1,0 +1,213 @@
+// Confidence stage: a score and a status for every field of a segmented telegram.
+//
+// confidence = OCR evidence (the field's word confidences)
+//            x label evidence (1 for an exact label, lower for a fuzzy one)
+//            x a penalty per problem found (validators, cross-field checks, repairs).
+// A field is accepted only when its confidence reaches the threshold AND no
+// blocking problem was found: `accepted` must mean right, so every guess the
+// segmenter made (a repaired digit, a fuzzy month, a place not in the gazetteer)
+// sends the field to review even when the OCR was sure of its letters.
+import type { Config } from '../config.ts';
+import type { FieldDraft, SegmentedTelegram } from '../segment/draft.ts';
+import type { RecordField } from '../types.ts';
+import {
+  dispatchConsistent,
+  validateCopies,
+  validateDate,
+  validateDigits,
+  validatePlace,
+  validateTime,
+  validateUpperWords,
+  suspiciousCharacters,
+} from './validators.ts';
+
+export interface ScoreOptions {
+  thresholds: Config['thresholds'];
+  period: Config['period'];
+}
+
+export interface ScoredTelegram {
+  fields: Record<string, RecordField>;
+  review: { needed: string[]; status: 'pending' | 'done' };
+}
+
+/** Every reason code a record field can carry, with what it means (for docs and the review UI). */
+export const REASONS: Readonly<Record<string, string>> = {
+  required_missing: 'the profile expects this field and it was not found',
+  low_ocr_confidence: 'the OCR was unsure of the words of the field',
+  fuzzy_label: 'the label was read with OCR errors',
+  ocr_corrected: 'a letter read in place of a digit (or a misread month, title or place) was repaired',
+  invalid_date: 'the date cannot exist',
+  date_out_of_period: 'the date is outside the configured period',
+  invalid_time: 'not a time of day',
+  not_digits: 'a number field that is not all digits',
+  invalid_copies: 'a copies count that is not a small positive integer',
+  unknown_place: 'the place is not in the gazetteer',
+  not_normal_form: 'the value is not in its normal form',
+  low_body_coverage: 'fields and body account for little of the telegram text',
+  dispatch_date_mismatch: 'the dispatch line does not follow the date and time of origin',
+  copied_from_signature: 'the heading names no sender: the signer is taken as sender',
+  ambiguous_split: 'the sender/recipient heading could be split in more than one way',
+  multiple_candidates: 'two labelled values were found for this field',
+  in_sentence: 'the value sits inside running text (likely a reference to another document)',
+  suspicious_characters: 'a digit inside a word or a letter inside a number',
+  ambiguous_profile: 'another layout fits the telegram almost as well',
+  no_words: 'no OCR words back the value',
+};
+
+/** Penalty factor per reason; reasons not listed here are informational only. */
+const PENALTY: Record<string, number> = {
+  low_ocr_confidence: 1, // already reflected in the OCR factor
+  fuzzy_label: 1, // already reflected in the label factor
+  ocr_corrected: 0.85,
+  invalid_date: 0.3,
+  date_out_of_period: 0.5,
+  invalid_time: 0.3,
+  not_digits: 0.3,
+  invalid_copies: 0.4,
+  unknown_place: 0.8,
+  not_normal_form: 0.6,
+  low_body_coverage: 0.7,
+  dispatch_date_mismatch: 0.6,
+  copied_from_signature: 0.95,
+  ambiguous_split: 0.85,
+  multiple_candidates: 0.8,
+  in_sentence: 0.7,
+  suspicious_characters: 0.7,
+  ambiguous_profile: 0.9,
+  no_words: 0.5,
+};
+
+/** Reasons that always send a field to review, whatever its score. */
+const BLOCKING = new Set([
+  'low_ocr_confidence',
+  'fuzzy_label',
+  'ocr_corrected',
+  'invalid_date',
+  'date_out_of_period',
+  'invalid_time',
+  'not_digits',
+  'invalid_copies',
+  'unknown_place',
+  'not_normal_form',
+  'low_body_coverage',
+  'dispatch_date_mismatch',
+  'ambiguous_split',
+  'multiple_candidates',
+  'in_sentence',
+  'suspicious_characters',
+  'ambiguous_profile',
+  'no_words',
+]);
+
+/** Label scores below this send the field to review (see text.ts: 0.97 = equal after folding `rn`/`m`, `0`/`O`...). */
+const LABEL_BLOCK_BELOW = 0.9;
+
+/** Notes from the segmenter that become reasons on the record. */
+const NOTE_REASONS = new Set(['invalid_date', 'ocr_corrected', 'unknown_place', 'ambiguous_split', 'multiple_candidates', 'in_sentence', 'copied_from_signature']);
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * OCR evidence of a field, 0..1. Short fields are as weak as their weakest word
+ * (one misread digit makes a number wrong), so the minimum counts half; a long
+ * body is judged by its mean.
+ */
+export function ocrScore(confidences: readonly number[]): number {
+  if (confidences.length === 0) return 0;
+  const clamp = (c: number): number => Math.min(100, Math.max(0, Number.isFinite(c) ? c : 0)) / 100;
+  const values = confidences.map(clamp);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return round(values.length > 12 ? mean : (mean + Math.min(...values)) / 2);
+}
+
+function validatorReasons(name: string, draft: FieldDraft, options: ScoreOptions): string[] {
+  const v = draft.value;
+  switch (name) {
+    case 'date':
+      return validateDate(v, options.period);
+    case 'time':
+      return validateTime(v);
+    case 'number':
+    case 'outgoingNumber':
+      return validateDigits(v);
+    case 'copies':
+      return validateCopies(v);
+    case 'place':
+      return validatePlace(v);
+    case 'docType':
+    case 'classification':
+    case 'precedence':
+      return validateUpperWords(v);
+    case 'from':
+    case 'to':
+    case 'signature':
+    case 'addressee':
+    case 'archiveRef':
+      return suspiciousCharacters(v);
+    default:
+      return [];
+  }
+}
+
+function thresholdFor(name: string, thresholds: Config['thresholds']): number {
+  return thresholds.fields[name] ?? thresholds.accept;
+}
+
+export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): ScoredTelegram {
+  const fields: Record<string, RecordField> = {};
+  const crossReasons = crossFieldReasons(t);
+  for (const [name, draft] of Object.entries(t.fields)) {
+    if (!draft.found || draft.value === null) {
+      if (!draft.required) continue; // optional and not printed: absent from the record
+      fields[name] = { value: null, text: draft.text ?? '', confidence: 0, status: 'missing', page: null, bbox: null, reasons: ['required_missing'] };
+      continue;
+    }
+    const threshold = thresholdFor(name, options.thresholds);
+    const reasons: string[] = [];
+    const ocr = ocrScore(draft.wordConfidences);
+    if (draft.wordConfidences.length === 0) reasons.push('no_words');
+    else if (ocr < threshold) reasons.push('low_ocr_confidence');
+    const label = Math.min(1, Math.max(0, draft.labelScore));
+    if (label < 1) reasons.push('fuzzy_label');
+    for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
+    reasons.push(...validatorReasons(name, draft, options));
+    reasons.push(...(crossReasons[name] ?? []));
+    if (name === 'body' && t.bodyCoverage < options.thresholds.minBodyCoverage) reasons.push('low_body_coverage');
+    if (name === 'docType' && t.ambiguity) reasons.push('ambiguous_profile');
+    const unique = [...new Set(reasons)];
+    const penalty = unique.reduce((p, r) => p * (PENALTY[r] ?? 1), 1);
+    const confidence = round(Math.max(0, Math.min(1, (draft.wordConfidences.length ? ocr : 0.5) * label * penalty)));
+    // A label equal to the expected one once OCR look-alikes are folded (`Frorn:`) is
+    // reported but does not by itself hold the field back; a looser match does.
+    const blocked = unique.some((r) => BLOCKING.has(r) && !(r === 'fuzzy_label' && label >= LABEL_BLOCK_BELOW));
+    fields[name] = {
+      value: draft.value,
+      text: draft.text,
+      confidence,
+      status: !blocked && confidence >= threshold ? 'accepted' : 'needs_review',
+      page: draft.page,
+      bbox: draft.bbox,
+      reasons: unique,
+    };
+  }
+  const needed = Object.entries(fields)
+    .filter(([, f]) => f.status === 'needs_review' || f.status === 'missing')
+    .map(([name]) => name);
+  return { fields, review: { needed, status: needed.length ? 'pending' : 'done' } };
+}
+
+/** Checks between fields: dispatch vs date/time. */
+function crossFieldReasons(t: SegmentedTelegram): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const dispatch = t.fields.dispatch;
+  const date = t.fields.date;
+  if (dispatch?.found && typeof dispatch.value === 'string' && date?.found && typeof date.value === 'string') {
+    const time = t.fields.time?.found && typeof t.fields.time.value === 'string' ? t.fields.time.value : undefined;
+    if (!dispatchConsistent(dispatch.value, date.value, time)) {
+      out.dispatch = ['dispatch_date_mismatch'];
+      out.date = ['dispatch_date_mismatch'];
+    }
+  }
+  return out;
+}

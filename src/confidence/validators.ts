@@ -1,0 +1,80 @@
+// Field validators: does a value look right for its field? Each returns the
+// reason codes it finds (empty = nothing to say). Codes are part of the record
+// contract, so they are short, stable words.
+import { findDate, findDayMonth, findTime, isValidDate } from '../segment/datetime.ts';
+import { isKnownPlace } from './gazetteer.ts';
+
+export interface Period {
+  from: string;
+  to: string;
+}
+
+export function validateDate(value: unknown, period: Period): string[] {
+  if (typeof value !== 'string') return ['invalid_date'];
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m || !isValidDate(Number(m[1]), Number(m[2]), Number(m[3]))) return ['invalid_date'];
+  if (value < period.from || value > period.to) return ['date_out_of_period'];
+  return [];
+}
+
+export function validateTime(value: unknown): string[] {
+  if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) return ['invalid_time'];
+  return [];
+}
+
+export function validateDigits(value: unknown): string[] {
+  return typeof value === 'string' && /^\d{1,8}$/.test(value) ? [] : ['not_digits'];
+}
+
+export function validateCopies(value: unknown): string[] {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 500 ? [] : ['invalid_copies'];
+}
+
+export function validatePlace(value: unknown): string[] {
+  return typeof value === 'string' && isKnownPlace(value) ? [] : ['unknown_place'];
+}
+
+/** Upper case words only (docType, classification, precedence). */
+export function validateUpperWords(value: unknown): string[] {
+  return typeof value === 'string' && /^[A-Z][A-Z ]*$/.test(value) ? [] : ['not_normal_form'];
+}
+
+/**
+ * Dispatch line vs date of origin: a cable is dispatched on the day it was written
+ * or within a few days after; a dispatch day-month far from the date is suspicious
+ * (one of the two was misread).
+ */
+export function dispatchConsistent(dispatch: string, dateIso: string, time?: string): boolean {
+  const dm = findDayMonth(dispatch);
+  if (!dm) return true;
+  const full = findDate(dispatch);
+  const year = full?.year ?? Number(dateIso.slice(0, 4));
+  const origin = Date.UTC(Number(dateIso.slice(0, 4)), Number(dateIso.slice(5, 7)) - 1, Number(dateIso.slice(8, 10)));
+  let sent = Date.UTC(year, dm.month - 1, dm.day);
+  // December telegram dispatched in January.
+  if (sent < origin - 200 * 86400000) sent = Date.UTC(year + 1, dm.month - 1, dm.day);
+  const days = (sent - origin) / 86400000;
+  if (days < 0 || days > 7) return false;
+  if (days === 0 && time) {
+    const t = findTime(dispatch.slice(dm.end)) ?? findTime(dispatch);
+    if (t && t.hhmm < time) return false;
+  }
+  return true;
+}
+
+/**
+ * Names and titles hold letters; a digit look-alike inside a word (`US5R`, `Giff0rd`,
+ * `5tate`) or a letter inside a number (`I943`) is an OCR misreading the OCR itself was
+ * sure of. Such a value is never accepted without a look.
+ */
+export function suspiciousCharacters(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  for (const token of value.split(/[\s,;:()[\]/-]+/)) {
+    if (!token) continue;
+    const letters = (token.match(/[A-Za-z]/g) ?? []).length;
+    const digits = (token.match(/[0-9]/g) ?? []).length;
+    if (letters >= 2 && /[A-Za-z][0158][A-Za-z]|^[0158][a-z]|[A-Za-z][0158]$/.test(token)) return ['suspicious_characters'];
+    if (digits >= 2 && /(^|[^A-Za-z])[IlO][0-9]{2,}|[0-9]{2,}[IlO]([^A-Za-z]|$)/.test(token) && letters === 1) return ['suspicious_characters'];
+  }
+  return [];
+}

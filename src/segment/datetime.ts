@@ -1,0 +1,395 @@
+// Date and time normaliser for typewritten telegram headers. OCR text is noisy
+// (`l951`, `Ju1y`, `p. rn.`), so every function here is total: it returns null
+// (or a partial result) instead of throwing, whatever string it is given.
+//
+// All finders return character offsets into the text they were given, so the
+// caller can map a value back to the OCR words (and their boxes) it came from.
+import { distance } from 'fastest-levenshtein';
+
+export interface DateMatch {
+  /** YYYY-MM-DD */
+  iso: string;
+  year: number;
+  month: number;
+  day: number;
+  start: number;
+  end: number;
+  /** e.g. `ocr_corrected` when a letter was read as a digit. */
+  notes: string[];
+}
+
+/** A day and month without a year (`30 June` in a dispatch line). */
+export interface PartialDateMatch {
+  month: number;
+  day: number;
+  start: number;
+  end: number;
+  notes: string[];
+}
+
+export interface TimeMatch {
+  /** HH:MM, 24 h */
+  hhmm: string;
+  start: number;
+  end: number;
+  notes: string[];
+}
+
+export interface PlaceMatch {
+  /** The place as printed (trimmed), not yet re-capitalised. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface PlaceDateTime {
+  place: PlaceMatch | null;
+  date: DateMatch | null;
+  time: TimeMatch | null;
+}
+
+const MONTH_NAMES = [
+  'january', 'february', 'march', 'april', 'may', 'june',
+  'july', 'august', 'september', 'october', 'november', 'december',
+];
+const MONTH_ABBREVIATIONS: Record<string, number> = {
+  jan: 1, feb: 2, febr: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8,
+  sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+};
+const ROMAN_MONTHS: Record<string, number> = {
+  I: 1, II: 2, III: 3, IV: 4, V: 5, VI: 6, VII: 7, VIII: 8, IX: 9, X: 10, XI: 11, XII: 12,
+};
+
+/** Letters OCR often reads in place of digits. Only replaced next to a digit. */
+const DIGIT_LOOKALIKES: Record<string, string> = {
+  l: '1', I: '1', i: '1', '|': '1', '!': '1', O: '0', o: '0', Q: '0', D: '0', S: '5', s: '5', Z: '2', z: '2', B: '8', G: '6',
+};
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * Replaces digit look-alikes that touch a digit (`2l340` -> `21340`, `l951` -> `1951`),
+ * keeping the string length so offsets stay valid. Words such as `I` or `Sol` are untouched.
+ */
+export function repairDigits(text: string): string {
+  const chars = [...text].length === text.length ? text.split('') : Array.from(text, (c) => (c.length > 1 ? '?' : c));
+  const out = chars.slice();
+  // Two passes so `lO51`-style runs of two look-alikes next to one digit are repaired too.
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < out.length; i++) {
+      const c = out[i];
+      const replacement = DIGIT_LOOKALIKES[c];
+      if (replacement && (isDigit(out[i - 1]) || isDigit(out[i + 1]))) {
+        // Keep lower-case `s` after a digit as an ordinal/plural suffix (`1950s`), and `st/nd/rd/th`.
+        if ((c === 's' || c === 'S') && isDigit(out[i - 1]) && !isDigit(out[i + 1])) continue;
+        out[i] = replacement;
+      }
+    }
+  }
+  return out.join('');
+}
+
+function changedWithin(original: string, repaired: string, start: number, end: number): boolean {
+  return original.slice(start, end) !== repaired.slice(start, end);
+}
+
+/** Month number for a printed month word, tolerating OCR errors (`Jnne`, `Ju1y`, `AUGUST`). */
+export function monthFromWord(word: string): { month: number; exact: boolean } | null {
+  try {
+    const w = word
+      .toLowerCase()
+      .replace(/\.$/, '')
+      .replace(/0/g, 'o')
+      .replace(/[1|]/g, 'l')
+      .replace(/rn/g, 'm');
+    if (!/^[a-z]{3,10}$/.test(w)) return null;
+    const full = MONTH_NAMES.indexOf(w);
+    if (full >= 0) return { month: full + 1, exact: word.toLowerCase().replace(/\.$/, '') === w };
+    if (MONTH_ABBREVIATIONS[w]) return { month: MONTH_ABBREVIATIONS[w], exact: true };
+    if (w.length === 3) {
+      // A three-letter abbreviation with one OCR error (`Moy`), if only one month is that close.
+      const near = Object.entries(MONTH_ABBREVIATIONS).filter(([abbr]) => abbr.length === 3 && distance(abbr, w) === 1);
+      const months = new Set(near.map(([, m]) => m));
+      return months.size === 1 ? { month: near[0][1], exact: false } : null;
+    }
+    // Fuzzy: one edit for short names, two for long ones; must be unambiguous.
+    const allowed = w.length >= 7 ? 2 : 1;
+    let best: number | null = null;
+    let bestDistance = Infinity;
+    let tie = false;
+    for (let i = 0; i < MONTH_NAMES.length; i++) {
+      const d = distance(w, MONTH_NAMES[i]);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = i + 1;
+        tie = false;
+      } else if (d === bestDistance) tie = true;
+    }
+    if (best !== null && bestDistance <= allowed && !tie) return { month: best, exact: false };
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+export function isValidDate(year: number, month: number, day: number): boolean {
+  return (
+    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) &&
+    year >= 1000 && year <= 2999 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+  );
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** Two-digit years (`'49`, `24.XI.63`) are read as 19xx: the collections are 1930s–1970s cables. */
+function expandYear(raw: string): number {
+  const digits = raw.replace(/^['’]/, '');
+  const n = Number(digits);
+  return digits.length === 2 ? 1900 + n : n;
+}
+
+interface Candidate {
+  year: number;
+  month: number;
+  day: number;
+  start: number;
+  end: number;
+  fuzzyMonth: boolean;
+}
+
+const WORD = '[A-Za-z][A-Za-z0-9]{2,9}';
+const DAY = '(\\d{1,2})(?:st|nd|rd|th|d)?';
+const YEAR = "(\\d{4}|['’]\\d{2})";
+const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate, 'start' | 'end'> | null }[] = [
+  // 30 June 1951 / 30th June, 1951 / 30 of June 1951 / 4 Aug. 1951
+  {
+    re: new RegExp(`\\b${DAY}\\s*(?:of\\s+)?(${WORD})\\.?\\s*,?\\s*${YEAR}(?!\\d)`, 'g'),
+    read: (m) => {
+      const month = monthFromWord(m[2]);
+      return month ? { day: Number(m[1]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact } : null;
+    },
+  },
+  // June 30, 1951 / Aug. 4, 1951 / December 30 1949
+  {
+    re: new RegExp(`\\b(${WORD})\\.?\\s+${DAY}\\s*[,.]?\\s*${YEAR}(?!\\d)`, 'g'),
+    read: (m) => {
+      const month = monthFromWord(m[1]);
+      return month ? { day: Number(m[2]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact } : null;
+    },
+  },
+  // 1951-06-30
+  {
+    re: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/g,
+    read: (m) => ({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), fuzzyMonth: false }),
+  },
+  // 24.XI.63 / 24 XI 1963 (Soviet style, Roman month)
+  {
+    re: /\b(\d{1,2})[.\s]\s*(I{1,3}|IV|VI{0,3}|IX|XI{0,2})[.\s]\s*(\d{4}|\d{2})(?!\d)/g,
+    read: (m) => ({ day: Number(m[1]), month: ROMAN_MONTHS[m[2]], year: expandYear(m[3]), fuzzyMonth: false }),
+  },
+  // 30.06.1951 / 30/6/51: day first (European and Soviet usage), swapped only when it cannot be a month.
+  {
+    re: /\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})(?![\d.]\d)/g,
+    read: (m) => {
+      let day = Number(m[1]);
+      let month = Number(m[2]);
+      if (month > 12 && day <= 12) [day, month] = [month, day];
+      return { day, month, year: expandYear(m[3]), fuzzyMonth: false };
+    },
+  },
+];
+
+function collectDates(repaired: string, allowInvalid = false): Candidate[] {
+  const found: Candidate[] = [];
+  for (const { re, read } of DATE_PATTERNS) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(repaired)) !== null) {
+      const parts = read(m);
+      const plausible = (p: Omit<Candidate, 'start' | 'end'>): boolean =>
+        allowInvalid && p.month >= 1 && p.month <= 12 && p.day >= 1 && p.day <= 31 && p.year >= 1000 && p.year <= 2999;
+      if (parts && (isValidDate(parts.year, parts.month, parts.day) || plausible(parts))) {
+        found.push({ ...parts, start: m.index, end: m.index + m[0].length });
+      }
+      if (m[0].length === 0) re.lastIndex++;
+    }
+  }
+  return found.sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+/**
+ * The first full date (day, month, year) in `text`, or null. Never throws.
+ * With `allowInvalid`, a date that cannot exist (`31 June 1951`) is returned too, as
+ * `1951-06-31` with the note `invalid_date`, so a reviewer is shown where it is printed.
+ */
+export function findDate(text: string, options: { allowInvalid?: boolean } = {}): DateMatch | null {
+  try {
+    if (typeof text !== 'string' || text.length === 0) return null;
+    const repaired = repairDigits(text);
+    const first = collectDates(repaired)[0] ?? (options.allowInvalid ? collectDates(repaired, true)[0] : undefined);
+    if (!first) return null;
+    // Trim trailing separators a pattern may have eaten (`1951.` keeps its dot outside).
+    let end = first.end;
+    while (end > first.start && /[\s,]/.test(text[end - 1])) end--;
+    const notes: string[] = [];
+    if (changedWithin(text, repaired, first.start, end)) notes.push('ocr_corrected');
+    if (first.fuzzyMonth) notes.push('ocr_corrected');
+    if (!isValidDate(first.year, first.month, first.day)) notes.push('invalid_date');
+    return {
+      iso: `${pad(first.year, 4)}-${pad(first.month)}-${pad(first.day)}`,
+      year: first.year,
+      month: first.month,
+      day: first.day,
+      start: first.start,
+      end,
+      notes: [...new Set(notes)],
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** A day + month with no year (`30 June`, `June 30`), for dispatch lines. Never throws. */
+export function findDayMonth(text: string): PartialDateMatch | null {
+  try {
+    const full = findDate(text);
+    if (full) return { month: full.month, day: full.day, start: full.start, end: full.end, notes: full.notes };
+    const repaired = repairDigits(text);
+    const patterns: { re: RegExp; day: number; month: number }[] = [
+      { re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(${WORD})\\b\\.?`, 'g'), day: 1, month: 2 },
+      { re: new RegExp(`\\b(${WORD})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, 'g'), day: 2, month: 1 },
+    ];
+    const hits: PartialDateMatch[] = [];
+    for (const p of patterns) {
+      let m: RegExpExecArray | null;
+      while ((m = p.re.exec(repaired)) !== null) {
+        const month = monthFromWord(m[p.month]);
+        const day = Number(m[p.day]);
+        if (month && day >= 1 && day <= daysInMonth(2000, month.month)) {
+          hits.push({ month: month.month, day, start: m.index, end: m.index + m[0].length, notes: month.exact ? [] : ['ocr_corrected'] });
+        }
+      }
+    }
+    hits.sort((a, b) => a.start - b.start);
+    return hits[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+interface TimeCandidate {
+  hour: number;
+  minute: number;
+  start: number;
+  end: number;
+  priority: number;
+}
+
+function collectTimes(repaired: string): TimeCandidate[] {
+  const out: TimeCandidate[] = [];
+  const push = (hour: number, minute: number, m: RegExpExecArray, priority: number): void => {
+    if (hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59) out.push({ hour, minute, start: m.index, end: m.index + m[0].length, priority });
+  };
+  let m: RegExpExecArray | null;
+  const words = /\b(noon|midday|midnight)\b/gi;
+  while ((m = words.exec(repaired)) !== null) push(m[1].toLowerCase() === 'midnight' ? 0 : 12, 0, m, 3);
+  // 2 p. m. / 10.20 p.m. / 4.18 P.M. / 8 pm / 12.05 p.rn.
+  const twelveHour = /\b(\d{1,2})(?:\s*[.:,]\s*(\d{2}))?\s*([ap])\s*\.?\s*(?:m|rn)\b\.?/gi;
+  while ((m = twelveHour.exec(repaired)) !== null) {
+    const h = Number(m[1]);
+    const minute = m[2] ? Number(m[2]) : 0;
+    if (h < 1 || h > 12) continue;
+    const pm = m[3].toLowerCase() === 'p';
+    push(pm ? (h % 12) + 12 : h % 12, minute, m, 3);
+  }
+  // 1530 hours / 0800 hrs
+  const military = /\b([01]\d|2[0-3])([0-5]\d)\s*(?:hours|hrs?\.?|h\b)/gi;
+  while ((m = military.exec(repaired)) !== null) push(Number(m[1]), Number(m[2]), m, 2);
+  // 15:00 / 16.50 / 15 h 00 (24 h); not a piece of a longer number or date.
+  const twentyFour = /(?<![\d.:,])(\d{1,2})\s*(?:[:.]|h)\s*(\d{2})(?![\d]|[.,]\d)(?:\s*(?:hours|hrs?\.?))?/gi;
+  while ((m = twentyFour.exec(repaired)) !== null) push(Number(m[1]), Number(m[2]), m, 1);
+  return out;
+}
+
+/** The first time of day in `text` (12 h or 24 h forms, `noon`, `midnight`), or null. Never throws. */
+export function findTime(text: string): TimeMatch | null {
+  try {
+    if (typeof text !== 'string' || text.length === 0) return null;
+    const repaired = repairDigits(text);
+    const all = collectTimes(repaired);
+    if (all.length === 0) return null;
+    // Earliest wins; where matches overlap, the more specific form (a.m./p.m.) wins.
+    all.sort((a, b) => a.start - b.start || b.priority - a.priority || b.end - a.end);
+    let best = all[0];
+    for (const c of all) {
+      if (c.start < best.end && c.priority > best.priority) best = c;
+    }
+    let end = best.end;
+    while (end > best.start && /\s/.test(text[end - 1])) end--;
+    const notes = changedWithin(text, repaired, best.start, end) ? ['ocr_corrected'] : [];
+    // `4.18 p.u.`: a 24 h reading followed by what looks like a damaged a.m./p.m.
+    if (best.priority === 1 && /^\s*[ap]\s*[.,]/i.test(text.slice(best.end))) notes.push('ocr_corrected');
+    return { hhmm: `${pad(best.hour)}:${pad(best.minute)}`, start: best.start, end, notes: [...new Set(notes)] };
+  } catch {
+    return null;
+  }
+}
+
+/** `YYYY-MM-DD` for the first date in `text`, or null. Never throws. */
+export function normaliseDate(text: string): string | null {
+  return findDate(text)?.iso ?? null;
+}
+
+/** `HH:MM` (24 h) for the first time in `text`, or null. Never throws. */
+export function normaliseTime(text: string): string | null {
+  return findTime(text)?.hhmm ?? null;
+}
+
+function blank(text: string, start: number, end: number): string {
+  return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
+}
+
+/**
+ * Reads a place-date-time line such as `Peking, 15:00, 30 June 1951.`,
+ * `Washington, August 4, 1951—2 p. m.` or `Cablegram 88 NANKING, 28 February 1949, 4.18 p.m.`.
+ * The place is the run of words ending just before the first comma that precedes the
+ * date or time; words holding digits (telegram numbers like `PC127`) stop the run.
+ */
+export function findPlaceDateTime(text: string, options: { allowInvalid?: boolean } = {}): PlaceDateTime {
+  try {
+    if (typeof text !== 'string') return { place: null, date: null, time: null };
+    const date = findDate(text, options);
+    const time = findTime(date ? blank(text, date.start, date.end) : text);
+    const cut = Math.min(date?.start ?? Infinity, time?.start ?? Infinity);
+    const place = cut === Infinity ? null : placeBefore(text, cut);
+    return { place, date, time };
+  } catch {
+    return { place: null, date: null, time: null };
+  }
+}
+
+function placeBefore(text: string, cut: number): PlaceMatch | null {
+  const head = text.slice(0, cut);
+  // The chunk between the previous comma (or line start) and the comma before the date.
+  const trimmed = head.replace(/[\s,.;:—–-]+$/, '');
+  if (!trimmed) return null;
+  const chunkStart = Math.max(trimmed.lastIndexOf(','), trimmed.lastIndexOf(':')) + 1;
+  const chunk = trimmed.slice(chunkStart);
+  // Trailing run of alphabetic words (letters, apostrophes, hyphens, dots inside names).
+  const tokens = [...chunk.matchAll(/\S+/g)];
+  let firstKept = tokens.length;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (/^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.-]*$/.test(tokens[i][0])) firstKept = i;
+    else break;
+  }
+  if (firstKept >= tokens.length) return null;
+  const start = chunkStart + (tokens[firstKept].index ?? 0);
+  const last = tokens[tokens.length - 1];
+  const end = chunkStart + (last.index ?? 0) + last[0].length;
+  return { text: text.slice(start, end), start, end };
+}

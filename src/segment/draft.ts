@@ -1,0 +1,34 @@
+// Shapes the segmenter hands to the confidence stage.
+import type { BBox } from '../types.ts';
+
+export interface FieldDraft {
+  value: string | number | null;
+  /** The printed text the value was read from. */
+  text: string;
+  page: string | null;
+  bbox: BBox | null;
+  /** Word confidences 0..100 of the words making the field. */
+  wordConfidences: number[];
+  /** 0..1 how well the label matched (1 = exact, lower = fuzzy); 1 when there is no label. */
+  labelScore: number;
+  required: boolean;
+  found: boolean;
+  /** Short codes about how the value was read: `ocr_corrected`, `copied_from_signature`, `unknown_place`... */
+  notes: string[];
+}
+
+export interface SegmentedTelegram {
+  profile: string;
+  profileScore: number;
+  /** pageIds in order */
+  pages: string[];
+  /** 0-based index of this telegram among telegrams starting on the same page set (for recordId). */
+  index: number;
+  fields: Record<string, FieldDraft>;
+  text: string;
+  /** Where it starts: page + line (index in the page's `lines`), and why. */
+  split: { page: string; line: number; reason: string };
+  /** Share of the pages' text covered by the recognised fields/body, 0..1. */
+  bodyCoverage: number;
+  ambiguity?: { runnerUp: string; score: number };
+}

@@ -1,0 +1,295 @@
+// Reads one telegram's lines with one profile: finds every field the profile
+// describes (labels, zones, line order), then the body between header and closing,
+// and scores how well the profile fits.
+import { findDate } from './datetime.ts';
+import type { FieldDraft } from './draft.ts';
+import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
+import { runParser, type ParseOutput } from './parsers.ts';
+import type { FieldSpec, Profile } from './profile-schema.ts';
+import { type LabelMatch, matchLabels } from './text.ts';
+
+interface Hit {
+  field: FieldSpec;
+  span: Span;
+  first: number;
+  last: number;
+  out: ParseOutput;
+  label: LabelMatch | null;
+}
+
+export interface Extraction {
+  profile: Profile;
+  fields: Record<string, FieldDraft>;
+  score: number;
+  coverage: number;
+  /** Share of the required header fields found (used to accept a heading as a telegram start). */
+  headerRequiredFound: number;
+}
+
+/**
+ * A continuation line of a wrapped heading: anything but the start of the next
+ * header item (a number, a date, a `No.`/`Copy No.` line, a classification line).
+ */
+function isContinuation(line: TextLine): boolean {
+  const t = line.text.trim();
+  if (/^\d+[.)]?(\s|$)/.test(t) || findDate(t)) return false;
+  if (/^(spec\.?\s*)?n[o0]\.?\s*\d|^copy\b|^(from|to)\s*:/i.test(t)) return false;
+  if (/^(top secret|secret|confidential|restricted|urgent|immediate|priority|personal)\b/i.test(t)) return false;
+  return true;
+}
+
+function lastJoined(lines: readonly TextLine[], i: number, join: number, limit: number, onlyUnfinished: boolean): number {
+  let last = i;
+  while (last - i < join && last + 1 < limit) {
+    // A line ending in a comma or dash is unfinished whatever follows (`From: Peking, 15:00,` / `30 June 1951.`).
+    const unfinished = /[,–—-]$/.test(lines[last].text.trim());
+    if (!unfinished && (onlyUnfinished || !isContinuation(lines[last + 1]))) break;
+    last++;
+  }
+  return last;
+}
+
+function unwrap(lines: readonly string[]): string {
+  let out = '';
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (out && /[A-Za-z]-$/.test(out) && /^[a-z]/.test(line)) out = out.slice(0, -1) + line; // hyphenated word
+    else out = out ? `${out} ${line}` : line;
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+function draftFrom(hit: Hit, field: FieldSpec, value: string | number, extraNotes: string[] = []): FieldDraft {
+  // With `textIncludesLabel` the printed stretch (`No. 21340`) is the label and the value: text and box cover both.
+  const textStart = field.textIncludesLabel && hit.label ? Math.min(hit.label.start, hit.out.start) : hit.out.start;
+  const words = wordsIn(hit.span, textStart, hit.out.end);
+  const { page, bbox } = unionBox(words);
+  return {
+    value,
+    text: hit.span.text.slice(textStart, hit.out.end).trim(),
+    page,
+    bbox,
+    wordConfidences: words.map((w) => w.confidence),
+    labelScore: hit.label ? hit.label.score : 1,
+    required: field.required,
+    found: true,
+    notes: [...new Set([...hit.out.notes, ...extraNotes])],
+  };
+}
+
+function missingDraft(field: FieldSpec): FieldDraft {
+  return { value: null, text: '', page: null, bbox: null, wordConfidences: [], labelScore: 0, required: field.required, found: false, notes: [] };
+}
+
+export function extractWithProfile(lines: readonly TextLine[], profile: Profile, startScore = 0): Extraction {
+  // Archive notes at the end (`RGANI. F. 3...`) close the telegram text.
+  let n = lines.length;
+  const trailers = profile.trailer.map((t) => new RegExp(t, 'i'));
+  for (let i = 1; i < lines.length; i++) {
+    if (trailers.some((re) => re.test(lines[i].text))) {
+      n = i;
+      break;
+    }
+  }
+  const hits = new Map<string, Hit>();
+  const usedBy = new Map<number, Set<string>>();
+  const use = (from: number, to: number, parser: string): void => {
+    for (let i = from; i <= to; i++) usedBy.set(i, (usedBy.get(i) ?? new Set()).add(parser));
+  };
+
+  for (const field of profile.fields) {
+    if (field.parser === 'body' || hits.has(field.name)) continue;
+    const hit = field.sameLine ? findOnSameLine(field, hits.get(field.sameLine)) : findInLines(lines, n, field, profile, hits, usedBy);
+    if (hit) {
+      hits.set(field.name, hit);
+      if (!field.sameLine) use(hit.first, hit.last, field.parser);
+    }
+  }
+
+  const specs = uniqueFields(profile);
+  const fields: Record<string, FieldDraft> = {};
+  for (const field of specs) {
+    const hit = hits.get(field.name);
+    fields[field.name] = hit ? { ...draftFrom(hit, hit.field, hit.out.value), required: field.required } : missingDraft(field);
+  }
+  for (const field of specs) {
+    const source = field.fallback ? hits.get(field.fallback) : undefined;
+    if (!hits.has(field.name) && source) {
+      fields[field.name] = { ...draftFrom(source, field, source.out.value, [`copied_from_${field.fallback}`]), labelScore: 1, required: field.required };
+    }
+  }
+
+  // Body: from after the lowest header field to above the highest closing field.
+  const bodyField = profile.fields.find((f) => f.parser === 'body');
+  let bodyLines: [number, number] | null = null;
+  if (bodyField) {
+    let startLine = 0;
+    let startOffset = 0;
+    let bestPos = -1;
+    for (const hit of hits.values()) {
+      if (hit.field.zone === 'closing') continue;
+      const endLine = lineAt(hit.span, Math.max(hit.out.start, hit.out.end - 1));
+      const offsetInLine = hit.out.end - hit.span.lineStarts[endLine - hit.span.first];
+      const pos = endLine * 1e6 + offsetInLine;
+      if (pos > bestPos) {
+        bestPos = pos;
+        if (hit.field.bodyFollows) {
+          startLine = endLine;
+          startOffset = offsetInLine;
+        } else {
+          startLine = endLine + 1;
+          startOffset = 0;
+        }
+      }
+    }
+    let endLine = n; // exclusive
+    for (const hit of hits.values()) if (hit.field.zone === 'closing') endLine = Math.min(endLine, hit.first);
+    if (endLine > startLine) {
+      const span = spanOf(lines, startLine, endLine - 1);
+      const texts = lines.slice(startLine, endLine).map((l, k) => (k === 0 ? l.text.slice(startOffset) : l.text));
+      const value = unwrap(texts);
+      if (value) {
+        const from = startOffset;
+        const out: ParseOutput = { value, start: from, end: span.text.length, notes: [] };
+        const hit: Hit = { field: bodyField, span, first: startLine, last: endLine - 1, out, label: null };
+        hits.set(bodyField.name, hit);
+        fields[bodyField.name] = { ...draftFrom(hit, bodyField, value), text: texts.join('\n').trim() };
+        bodyLines = [startLine, endLine - 1];
+      }
+    }
+  }
+
+  // Coverage: characters of the lines that fields or the body account for.
+  const covered = new Set<number>();
+  for (const hit of hits.values()) for (let i = hit.first; i <= hit.last; i++) covered.add(i);
+  if (bodyLines) for (let i = bodyLines[0]; i <= bodyLines[1]; i++) covered.add(i);
+  for (let i = n; i < lines.length; i++) covered.add(i); // archive notes are recognised as such
+  const total = lines.reduce((s, l) => s + l.text.length, 0);
+  const coveredChars = [...covered].reduce((s, i) => s + (lines[i]?.text.length ?? 0), 0);
+  const coverage = total === 0 ? 0 : Math.min(1, coveredChars / total);
+
+  const required = specs.filter((f) => f.required);
+  const optional = specs.filter((f) => !f.required);
+  const foundOwn = (f: FieldSpec): boolean => hits.has(f.name);
+  const share = (list: FieldSpec[]): number => (list.length === 0 ? 1 : list.filter(foundOwn).length / list.length);
+  // Fields with a fallback may legitimately be absent from the header (seed: `from` is the signer).
+  const headerRequired = required.filter((f) => f.zone !== 'closing' && f.parser !== 'body' && !f.fallback);
+  const meanLabel = [...hits.values()].filter((h) => h.label).map((h) => h.label!.score);
+  const labelQuality = meanLabel.length ? meanLabel.reduce((a, b) => a + b, 0) / meanLabel.length : 1;
+  // Required fields dominate, squared so that a layout missing some of its own required
+  // fields loses to the generic profile that finds all of its few; a matching heading is
+  // strong evidence of the layout.
+  const score = profile.weight * (0.55 * share(required) ** 2 + 0.15 * share(optional) + 0.25 * startScore + 0.05 * labelQuality);
+  return { profile, fields, score: Math.round(score * 1000) / 1000, coverage, headerRequiredFound: share(headerRequired) };
+}
+
+function findOnSameLine(field: FieldSpec, base: Hit | undefined): Hit | null {
+  if (!base) return null;
+  const { span } = base;
+  let from = base.out.end;
+  let label: LabelMatch | null = null;
+  if (field.labels?.length) {
+    label = matchLabels(span.text, field.labels, field.labelPosition, from);
+    if (!label) return null;
+    from = label.end;
+  }
+  const out = runParser(field.parser, { text: span.text, from, label, field });
+  if (!out) return null;
+  return { field, span, first: lineAt(span, out.start), last: lineAt(span, Math.max(out.start, out.end - 1)), out, label };
+}
+
+function findInLines(
+  lines: readonly TextLine[],
+  n: number,
+  field: FieldSpec,
+  profile: Profile,
+  hits: Map<string, Hit>,
+  usedBy: Map<number, Set<string>>,
+): Hit | null {
+  let lo = 0;
+  let hi = n;
+  if (field.zone === 'header') hi = Math.min(n, profile.headerLines);
+  if (field.zone === 'closing') lo = Math.max(0, n - Math.max(profile.closingLines, field.within ?? 0));
+  const after = field.after ? hits.get(field.after) : undefined;
+  // A field that may share a line can sit on the line of the field it follows (`Spec. No. 1967   November 22, 1963`).
+  if (after) lo = Math.max(lo, field.shareLine ? after.last : after.last + 1);
+  for (const name of field.before ?? []) {
+    const b = hits.get(name);
+    if (b) hi = Math.min(hi, b.first);
+  }
+  if (field.within) {
+    if (field.zone === 'closing') lo = Math.max(lo, hi - field.within);
+    else hi = Math.min(hi, lo + field.within);
+  }
+  const order: number[] = [];
+  for (let i = lo; i < hi; i++) order.push(i);
+  if (field.zone === 'closing') order.reverse();
+  for (const i of order) {
+    const used = usedBy.get(i);
+    if (used && !field.shareLine && !used.has(field.parser)) continue;
+    // A place-date-time line is complete unless it visibly breaks off; headings wrap freely.
+    const last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime') : i;
+    const span = spanOf(lines, i, last);
+    let from = 0;
+    let label: LabelMatch | null = null;
+    if (field.labels?.length) {
+      label = matchLabels(span.text, field.labels, field.labelPosition, 0);
+      if (!label) continue;
+      from = label.end;
+    }
+    const out = runParser(field.parser, { text: span.text, from, label, field });
+    if (!out) continue;
+    const hit: Hit = { field, span, first: i, last: lineAt(span, Math.max(out.start, out.end - 1)), out, label };
+    if (inSentence(span, field, out, label)) hit.out = { ...hit.out, notes: [...hit.out.notes, 'in_sentence'] };
+    // Two labelled candidates with different values (`No. 23` above `No. 1023`): say so.
+    if (label && otherCandidate(lines, order.slice(order.indexOf(i) + 1), field, out.value, usedBy)) {
+      hit.out = { ...out, notes: [...out.notes, 'multiple_candidates'] };
+    }
+    return hit;
+  }
+  return null;
+}
+
+/** Parsers whose values stand in a heading, not inside running text. */
+const HEADING_PARSERS = new Set(['digits', 'date', 'time', 'copies']);
+/** Heading lines carry a few words beside a value (`Spec. No. 1967 - 1968   November 22, 1963`); sentences carry more. */
+const MAX_OTHER_WORDS = 5;
+
+/**
+ * `(No. 557) dated October 6, 1938, gave the history...`: a number or date inside a
+ * sentence is more likely a reference to another document than this telegram's own.
+ */
+function inSentence(span: Span, field: FieldSpec, out: ParseOutput, label: LabelMatch | null): boolean {
+  if (!HEADING_PARSERS.has(field.parser)) return false;
+  const from = Math.min(out.start, label?.start ?? out.start);
+  const line = lineAt(span, out.start) - span.first;
+  const lineStart = span.lineStarts[line];
+  const lineEnd = line + 1 < span.lineStarts.length ? span.lineStarts[line + 1] : span.text.length;
+  const outside = span.words.filter((w) => w.start >= lineStart && w.end <= lineEnd && (w.end <= from || w.start >= out.end));
+  return outside.length > MAX_OTHER_WORDS;
+}
+
+function otherCandidate(lines: readonly TextLine[], rest: number[], field: FieldSpec, value: string | number, usedBy: Map<number, Set<string>>): boolean {
+  for (const i of rest) {
+    const used = usedBy.get(i);
+    if (used && !field.shareLine && !used.has(field.parser)) continue;
+    const span = spanOf(lines, i);
+    const label = matchLabels(span.text, field.labels ?? [], field.labelPosition, 0);
+    if (!label) continue;
+    const out = runParser(field.parser, { text: span.text, from: label.end, label, field });
+    if (out && out.value !== value) return true;
+  }
+  return false;
+}
+
+/** One spec per field name (the first), `required` if any alternative says so, `fallback` from any. */
+export function uniqueFields(profile: Profile): FieldSpec[] {
+  const byName = new Map<string, FieldSpec>();
+  for (const f of profile.fields) {
+    const prev = byName.get(f.name);
+    if (!prev) byName.set(f.name, f);
+    else byName.set(f.name, { ...prev, required: prev.required || f.required, fallback: prev.fallback ?? f.fallback });
+  }
+  return [...byName.values()];
+}

@@ -1,0 +1,114 @@
+// Segment stage: pages of OCR lines -> telegrams with field drafts.
+//
+// 1. Pages are grouped by documentKey (in order); each group is one stream of lines.
+// 2. Telegram starts are found from the profiles' headings (split.ts); the lines up to
+//    the next start belong to one telegram, across page breaks.
+// 3. Each telegram is read with every candidate profile (extract.ts) and the best fit wins;
+//    a close runner-up is reported as `ambiguity`.
+import { CablescanError, ErrorCode } from '../errors.ts';
+import type { PageResult } from '../types.ts';
+import type { SegmentedTelegram } from './draft.ts';
+import { type Extraction, extractWithProfile } from './extract.ts';
+import { linesOfPages, type TextLine } from './lines.ts';
+import type { Profile } from './profile-schema.ts';
+import { findStarts, headingScore } from './split.ts';
+
+export type { FieldDraft, SegmentedTelegram } from './draft.ts';
+export type { FieldSpec, Profile, ProfileInput } from './profile-schema.ts';
+export { PARSER_NAMES, profileSchema } from './profile-schema.ts';
+export { loadProfiles, readProfileFile, SHIPPED_PROFILES_DIR } from './profiles.ts';
+export { findDate, findPlaceDateTime, findTime, normaliseDate, normaliseTime } from './datetime.ts';
+
+/** A runner-up profile within this score of the winner makes the choice ambiguous. */
+const AMBIGUITY_MARGIN = 0.08;
+
+export interface SegmentOptions {
+  profiles: Profile[];
+  /** Use this profile for every telegram instead of detecting one per telegram. */
+  forcedProfile?: string;
+}
+
+function groupByDocument(pages: readonly PageResult[]): PageResult[][] {
+  const groups = new Map<string, PageResult[]>();
+  for (const page of pages) {
+    const key = page.documentKey || page.pageId;
+    const list = groups.get(key) ?? [];
+    list.push(page);
+    groups.set(key, list);
+  }
+  return [...groups.values()];
+}
+
+function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[]): { best: Extraction; runnerUp?: Extraction } {
+  const results = candidates.map((p) => {
+    // The heading may sit on the first or (after a `No. 12` line) the second line.
+    const heading = Math.max(0, ...lines.slice(0, 2).map((l) => headingScore(l, p).score));
+    return extractWithProfile(lines, p, heading);
+  });
+  results.sort((a, b) => b.score - a.score);
+  return { best: results[0], runnerUp: results[1] };
+}
+
+/** Short text above the first heading: too little to be a telegram of its own. */
+function isStrayPrefix(lines: readonly TextLine[]): boolean {
+  return lines.length <= 2 && lines.reduce((n, l) => n + l.text.length, 0) < 40;
+}
+
+export function segmentDocument(pages: PageResult[], options: SegmentOptions): SegmentedTelegram[] {
+  let profiles = options.profiles;
+  if (profiles.length === 0) throw new CablescanError(ErrorCode.PROFILE_INVALID, 'no telegram profiles loaded');
+  if (options.forcedProfile) {
+    const forced = profiles.find((p) => p.name === options.forcedProfile);
+    if (!forced) {
+      throw new CablescanError(
+        ErrorCode.PROFILE_INVALID,
+        `unknown profile "${options.forcedProfile}" (known: ${profiles.map((p) => p.name).join(', ')})`,
+      );
+    }
+    profiles = [forced];
+  }
+
+  const telegrams: SegmentedTelegram[] = [];
+  for (const group of groupByDocument(pages)) {
+    const lines = linesOfPages(group);
+    if (lines.length === 0) continue; // blank pages: no telegram to report
+    const starts = findStarts(lines, profiles);
+    const bounds: { line: number; reason: string }[] = starts.map((s) => ({ line: s.line, reason: s.reason }));
+    // A few stray lines above the first heading (a stamp, a file mark) belong to that telegram.
+    if (bounds.length > 0 && bounds[0].line > 0 && isStrayPrefix(lines.slice(0, bounds[0].line))) {
+      bounds[0] = { ...bounds[0], line: 0, reason: `${bounds[0].reason}; ${bounds[0].line} stray line(s) above it kept` };
+    }
+    if (bounds.length === 0 || bounds[0].line > 0) {
+      bounds.unshift({ line: 0, reason: bounds.length === 0 ? 'no telegram heading found: the whole document is one telegram' : 'text before the first telegram heading' });
+    }
+    for (let k = 0; k < bounds.length; k++) {
+      const from = bounds[k].line;
+      const to = k + 1 < bounds.length ? bounds[k + 1].line : lines.length;
+      const own = lines.slice(from, to);
+      const { best, runnerUp } = chooseProfile(own, profiles);
+      // Pages: those holding its lines, plus blank pages between them and the next telegram.
+      const pageIds: string[] = [];
+      const firstPage = group.findIndex((p) => p.pageId === own[0].page);
+      const lastOwnPage = group.findIndex((p) => p.pageId === own[own.length - 1].page);
+      const nextStartPage = to < lines.length ? group.findIndex((p) => p.pageId === lines[to].page) : group.length;
+      const lastPage = Math.max(lastOwnPage, nextStartPage - 1);
+      for (let i = firstPage; i <= lastPage && i < group.length; i++) {
+        if (i === firstPage || i <= lastOwnPage || !lines.some((l) => l.page === group[i].pageId)) pageIds.push(group[i].pageId);
+      }
+      const index = telegrams.filter((t) => t.pages.join('\n') === pageIds.join('\n')).length;
+      const telegram: SegmentedTelegram = {
+        profile: best.profile.name,
+        profileScore: best.score,
+        pages: pageIds,
+        index,
+        fields: best.fields,
+        text: own.map((l) => l.text).join('\n'),
+        split: { page: own[0].page, line: own[0].pageLine, reason: bounds[k].reason },
+        bodyCoverage: Math.round(best.coverage * 1000) / 1000,
+      };
+      if (runnerUp && best.score - runnerUp.score < AMBIGUITY_MARGIN) telegram.ambiguity = { runnerUp: runnerUp.profile.name, score: runnerUp.score };
+      telegrams.push(telegram);
+    }
+  }
+  return telegrams;
+}

@@ -1,0 +1,279 @@
+// The fixed set of named field parsers a profile can choose from. Each reads
+// `text` from offset `from` (after the label, when there is one) and returns the
+// normal-form value with the character range it came from, or null. None throws.
+import { isKnownPlace, lookupPlace, titleCase } from '../confidence/gazetteer.ts';
+import { findDate, findDayMonth, findPlaceDateTime, findTime } from './datetime.ts';
+import type { FieldSpec, ParserName } from './profile-schema.ts';
+import { labelKey, type LabelMatch, repairNumberToken } from './text.ts';
+import { distance } from 'fastest-levenshtein';
+
+export interface ParseInput {
+  text: string;
+  from: number;
+  label: LabelMatch | null;
+  field: FieldSpec;
+}
+
+export interface ParseOutput {
+  value: string | number;
+  start: number;
+  end: number;
+  notes: string[];
+}
+
+type Parser = (input: ParseInput) => ParseOutput | null;
+
+/** Trims whitespace and the given punctuation from both ends of [start, end). */
+function trimRange(text: string, start: number, end: number, punctuation = /[\s,;:.]/): [number, number] {
+  while (start < end && /\s/.test(text[start])) start++;
+  while (start < end && punctuation.test(text[start]) && text[start] !== '[' && text[start] !== '(') start++;
+  while (end > start && punctuation.test(text[end - 1])) end--;
+  return [start, end];
+}
+
+const COPIES_RE = /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0]\.?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+
+/** OCR misreadings of the Soviet title `Cde.` (comrade). */
+function fixTitles(value: string): { value: string; fixed: boolean } {
+  const m = /^(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/.exec(value);
+  if (m && m[0] !== 'Cde.') return { value: 'Cde.' + value.slice(m[0].length), fixed: true };
+  return { value, fixed: false };
+}
+
+function placeFromRange(text: string, start: number, end: number): ParseOutput | null {
+  [start, end] = trimRange(text, start, end);
+  const raw = text.slice(start, end);
+  const tokens = [...raw.matchAll(/\S+/g)].map((m) => ({ t: m[0], at: start + (m.index ?? 0) }));
+  if (tokens.length === 0) return null;
+  // Longest suffix that is a known place (`Cablegram NANKING` -> `Nanking`).
+  for (let i = 0; i < tokens.length; i++) {
+    const from = tokens[i].at;
+    const candidate = text.slice(from, end);
+    const hit = lookupPlace(candidate);
+    if (hit) return { value: hit.name, start: from, end, notes: hit.exact ? [] : ['ocr_corrected'] };
+  }
+  // Unknown place: keep up to three words, dropping heading words that are not names.
+  const kept = tokens.filter((x) => !/^(cablegram|telegram|cable|from|at|in)$/i.test(x.t));
+  if (kept.length === 0 || kept.length > 3) return null;
+  if (kept.some((x) => !/^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.-]*$/.test(x.t))) return null;
+  const s = kept[0].at;
+  const value = titleCase(text.slice(s, end).replace(/\.$/, ''));
+  return { value, start: s, end, notes: isKnownPlace(value) ? [] : ['unknown_place'] };
+}
+
+const CLASSIFICATION_WORDS = ['TOP', 'SECRET', 'CONFIDENTIAL', 'RESTRICTED', 'UNCLASSIFIED', 'LIMITED', 'OFFICIAL', 'USE', 'ONLY', 'EYES', 'PERSONAL', 'STRICTLY'];
+const PRECEDENCE_WORDS = ['FLASH', 'IMMEDIATE', 'OPERATIONAL', 'PRIORITY', 'URGENT', 'ROUTINE', 'NIACT', 'MOST', 'EMERGENCY', 'DEFERRED'];
+const CLASSIFICATIONS = ['TOP SECRET', 'SECRET', 'CONFIDENTIAL', 'RESTRICTED', 'UNCLASSIFIED', 'LIMITED OFFICIAL USE', 'OFFICIAL USE ONLY'];
+const PRECEDENCES = ['OPERATIONAL IMMEDIATE', 'MOST IMMEDIATE', 'FLASH', 'IMMEDIATE', 'PRIORITY', 'URGENT', 'ROUTINE', 'NIACT', 'EMERGENCY', 'DEFERRED'];
+
+function vocabularyWord(token: string): { word: string; exact: boolean } | null {
+  const key = labelKey(token.replace(/[^A-Za-z0-9|]/g, ''));
+  if (!key) return null;
+  for (const w of [...CLASSIFICATION_WORDS, ...PRECEDENCE_WORDS]) {
+    if (labelKey(w) === key) return { word: w, exact: token.replace(/[^A-Za-z]/g, '').toUpperCase() === w };
+  }
+  if (key.length < 5) return null;
+  for (const w of [...CLASSIFICATION_WORDS, ...PRECEDENCE_WORDS]) {
+    if (distance(labelKey(w), key) <= 1) return { word: w, exact: false };
+  }
+  return null;
+}
+
+/** Reads a line made only of classification and precedence words (after an optional `538.`). */
+function readMarkings(text: string, from: number, kind: 'classification' | 'precedence'): ParseOutput | null {
+  let at = from;
+  const lead = /^\s*\d{1,5}\s*\\?\.\s*/.exec(text.slice(at));
+  if (lead) at += lead[0].length;
+  const tokens = [...text.slice(at).matchAll(/[^\s,;/]+/g)].map((m) => ({ t: m[0], start: at + (m.index ?? 0), end: at + (m.index ?? 0) + m[0].length }));
+  if (tokens.length === 0 || tokens.length > 6) return null;
+  const words = tokens.map((x) => ({ ...x, v: vocabularyWord(x.t) }));
+  if (words.some((w) => !w.v)) return null;
+  const phrases = kind === 'classification' ? CLASSIFICATIONS : PRECEDENCES;
+  // Longer phrases are listed first, so `TOP SECRET` wins over `SECRET`.
+  for (let i = 0; i < words.length; i++) {
+    for (const phrase of phrases) {
+      const parts = phrase.split(' ');
+      const slice = words.slice(i, i + parts.length);
+      if (slice.length === parts.length && slice.every((w, k) => w.v!.word === parts[k])) {
+        return { value: phrase, start: slice[0].start, end: slice[slice.length - 1].end, notes: slice.every((w) => w.v!.exact) ? [] : ['ocr_corrected'] };
+      }
+    }
+  }
+  return null;
+}
+
+/** A name-like line: a few words, each capitalised or an initial (`Mao Zedong.`, `A. DOBRYNIN`). */
+function looksLikeName(value: string, maxWords: number): boolean {
+  const words = value.split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words.length > maxWords || value.length > 50) return false;
+  if (!/[A-Za-z]{2,}/.test(value) || /^\d/.test(value) || /[:;]$/.test(value)) return false;
+  return words.every((w) => /^[A-ZÀ-Ý[(]/.test(w) || /^(de|van|von|der|da|al|la|le|bin|ibn)$/.test(w));
+}
+
+/** Two-letter words one letter away from `to` that are words in their own right. */
+const COMMON_TWO_LETTER = new Set(['so', 'no', 'do', 'go', 'ho', 'oo', 'tv', 'co', 'mo', 'jo']);
+
+const SUBJECT_WORDS = ['regarding', 'concerning', 'about', 'with'];
+
+/** Where a `... regarding <subject>` tail starts (tolerating one OCR error in the long words), or -1. */
+function subjectStart(text: string): number {
+  for (const m of text.matchAll(/\s([A-Za-z]{4,11})(?=\s)/g)) {
+    const w = m[1].toLowerCase();
+    const hit = SUBJECT_WORDS.some((s) => s === w || (s.length >= 8 && distance(s, w) <= 1));
+    if (hit) return m.index ?? -1;
+  }
+  return -1;
+}
+
+const PARSERS: Record<ParserName, Parser> = {
+  docType: ({ label }) => (label ? { value: label.label.toUpperCase().replace(/[\s:.]+$/, ''), start: label.start, end: label.end, notes: [] } : null),
+
+  digits: ({ text, from }) => {
+    const m = /^[\s:.#№,-]*((?:[A-Z]{1,3})(?=[0-9]))?([0-9OoQDlIi|!ZzSsBGbgq]+)(?![A-Za-z0-9])/.exec(text.slice(from));
+    if (!m) return null;
+    const repaired = repairNumberToken(m[2]);
+    if (!repaired) return null;
+    const start = from + m[0].length - m[2].length;
+    const notes = repaired.corrected ? ['ocr_corrected'] : [];
+    if (m[1]) notes.push('number_prefix');
+    return { value: repaired.digits, start, end: start + m[2].length, notes };
+  },
+
+  leadingNumber: ({ text, from }) => {
+    const m = /^\s*([0-9][0-9OolI|]{0,5})\s*\\?[.)](?=\s|$)/.exec(text.slice(from));
+    if (!m) return null;
+    const repaired = repairNumberToken(m[1]);
+    if (!repaired) return null;
+    return { value: repaired.digits, start: from + m[0].indexOf(m[1]), end: from + m[0].length, notes: repaired.corrected ? ['ocr_corrected'] : [] };
+  },
+
+  textAfterLabel: ({ text, from }) => {
+    let end = text.length;
+    const copies = COPIES_RE.exec(text.slice(from));
+    if (copies && copies.index !== undefined) end = from + copies.index;
+    const [s, e] = trimRange(text, from, end);
+    if (e <= s) return null;
+    const fixed = fixTitles(text.slice(s, e));
+    return { value: fixed.value, start: s, end: e, notes: fixed.fixed ? ['ocr_corrected'] : [] };
+  },
+
+  copies: ({ text, from }) => {
+    const m = COPIES_RE.exec(text.slice(from));
+    if (!m || m.index === undefined) return null;
+    const raw = (m[1] ?? m[2] ?? m[3]).toLowerCase();
+    const word = NUMBER_WORDS[raw];
+    const repaired = word ? { digits: String(word), corrected: false } : repairNumberToken(raw);
+    if (!repaired) return null;
+    return { value: Number(repaired.digits), start: from + m.index, end: from + m.index + m[0].length, notes: repaired.corrected ? ['ocr_corrected'] : [] };
+  },
+
+  placeDateTime: ({ text, from, field }) => {
+    const rest = text.slice(from);
+    const r = findPlaceDateTime(rest, { allowInvalid: true });
+    // A place-date-time line names its place: a date inside a sentence is not this field.
+    if (!r.place || !placeFromRange(text, from + r.place.start, from + r.place.end)) return null;
+    if (field.part === 'date' && r.date) return { value: r.date.iso, start: from + r.date.start, end: from + r.date.end, notes: r.date.notes };
+    if (field.part === 'time' && r.time) return { value: r.time.hhmm, start: from + r.time.start, end: from + r.time.end, notes: r.time.notes };
+    if (field.part === 'place' && r.place && (r.date || r.time)) return placeFromRange(text, from + r.place.start, from + r.place.end);
+    return null;
+  },
+
+  date: ({ text, from }) => {
+    const d = findDate(text.slice(from), { allowInvalid: true });
+    return d ? { value: d.iso, start: from + d.start, end: from + d.end, notes: d.notes } : null;
+  },
+
+  time: ({ text, from }) => {
+    const t = findTime(text.slice(from));
+    return t ? { value: t.hhmm, start: from + t.start, end: from + t.end, notes: t.notes } : null;
+  },
+
+  // A line that is only a place name: with no date beside it, only a gazetteer place counts.
+  place: ({ text, from }) => {
+    const rest = text.slice(from).trim();
+    if (!rest || rest.split(/\s+/).length > 4 || /\d/.test(rest)) return null;
+    const out = placeFromRange(text, from, text.length);
+    return out && !out.notes.includes('unknown_place') ? out : null;
+  },
+
+  fromTo: ({ text, from, field }) => {
+    let s = from;
+    const lead = /^\s*(?:from\s+)?/i.exec(text.slice(s));
+    if (lead) s += lead[0].length;
+    let end = text.length;
+    const cut = subjectStart(text.slice(s));
+    if (cut >= 0) end = s + cut;
+    const region = text.slice(s, end);
+    const tos = [...region.matchAll(/\s+to\s+/gi)];
+    if (tos.length === 0) return null;
+    const last = tos[tos.length - 1];
+    const splitAt = s + (last.index ?? 0);
+    const [fs, fe] = trimRange(text, s, splitAt);
+    const [ts, te] = trimRange(text, splitAt + last[0].length, end);
+    if (fe <= fs || te <= ts) return null;
+    // Several ` to `s (`USSR Ambassador to USA A.F. Dobrynin to USSR MFA`): the last one splits,
+    // and that is sure only when the sender then ends with a person's name (initials + surname).
+    const senderEndsWithName = /(?:^|\s)(?:[A-Z]\.\s?){1,3}[A-Z][A-Za-z'-]+\)?$/.test(text.slice(s, splitAt).trim());
+    const notes = tos.length > 1 && !senderEndsWithName ? ['ambiguous_split'] : [];
+    // A word one OCR error away from `to` (`tc`, `t0`) may be the real split point.
+    const toLike = region.split(/\s+/).some((w) => w.length === 2 && w.toLowerCase() !== 'to' && distance(w.toLowerCase(), 'to') === 1 && !COMMON_TWO_LETTER.has(w.toLowerCase()));
+    if (toLike) notes.push('ambiguous_split');
+    return field.part === 'from' ? { value: text.slice(fs, fe), start: fs, end: fe, notes } : { value: text.slice(ts, te), start: ts, end: te, notes };
+  },
+
+  classification: ({ text, from }) => readMarkings(text, from, 'classification'),
+  precedence: ({ text, from }) => readMarkings(text, from, 'precedence'),
+
+  line: ({ text, from, field }) => {
+    const [s, e] = trimRange(text, from, text.length, /[\s,;:]/);
+    if (e <= s) return null;
+    const value = text.slice(s, e);
+    if (field.maxWords && value.split(/\s+/).length > field.maxWords) return null;
+    if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
+    const fixed = fixTitles(value);
+    return { value: fixed.value, start: s, end: e, notes: fixed.fixed ? ['ocr_corrected'] : [] };
+  },
+
+  signature: ({ text, from, field }) => {
+    const [s, e] = trimRange(text, from, text.length);
+    if (e <= s) return null;
+    const value = text.slice(s, e);
+    if (!looksLikeName(value, field.maxWords ?? 5) || findDate(value)) return null;
+    if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
+    return { value, start: s, end: e, notes: [] };
+  },
+
+  dispatch: ({ text, from }) => {
+    const rest = text.slice(from);
+    if (!findDayMonth(rest) && !findTime(rest)) return null;
+    const [s, e] = trimRange(text, from, text.length, /\s/);
+    if (rest.trim().split(/\s+/).length > 8) return null;
+    return { value: text.slice(s, e), start: s, end: e, notes: [] };
+  },
+
+  fileReference: ({ text, from }) => {
+    const m = /^\s*(\d[\w.]*(?:\s+[A-Za-z][\w.]*){0,2}\s*\/\s*[0-9OolI][0-9OolI–—-]*)/.exec(text.slice(from));
+    if (!m) return null;
+    const start = from + m[0].indexOf(m[1]);
+    return { value: m[1], start, end: start + m[1].length, notes: [] };
+  },
+
+  archiveRef: ({ text, from }) => {
+    const m = /\[\s*(?:N?AA|SFU)\s*:[^\]]*\]|^\s*(?:NAA|AA)\s*:.*$/i.exec(text.slice(from));
+    if (!m || m.index === undefined) return null;
+    const [s, e] = trimRange(text, from + m.index, from + m.index + m[0].length, /\s/);
+    return { value: text.slice(s, e), start: s, end: e, notes: [] };
+  },
+
+  // The body is assembled by the extractor from whole lines; it is never parsed from one line.
+  body: () => null,
+};
+
+export function runParser(name: ParserName, input: ParseInput): ParseOutput | null {
+  try {
+    return PARSERS[name](input);
+  } catch {
+    return null;
+  }
+}

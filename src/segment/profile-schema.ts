@@ -1,0 +1,131 @@
+// Telegram profiles are data (JSON files), so an archivist can add a layout
+// without writing code. This module is the format: a zod schema that checks a
+// profile file, and the types the matcher uses. See profiles/README.md.
+import { z } from 'zod';
+
+/** The fixed set of named parsers a profile field can use (implemented in parsers.ts). */
+export const PARSER_NAMES = [
+  'docType', // the matched label itself, upper case (`Coded telegram` -> `CODED TELEGRAM`)
+  'digits', // a number after the label, OCR look-alikes repaired (`2l340` -> `21340`)
+  'leadingNumber', // `295. ...` at the start of a line: the number; the rest of the line is body
+  'textAfterLabel', // the rest of the line after the label, without a copies note
+  'copies', // `(2 copies)`, `Copy No. 12`
+  'placeDateTime', // `Peking, 15:00, 30 June 1951.`: pick one `part` (place | date | time)
+  'date', // the first full date on the line
+  'time', // the first time of day on the line
+  'place', // a line (or rest of line) that is only a place name
+  'fromTo', // `X to Y` heading: pick one `part` (from | to)
+  'classification', // a line made only of classification/precedence words: the classification
+  'precedence', // same line kind: the precedence
+  'line', // the rest of the line as printed (optionally `maxWords`, `pattern`)
+  'signature', // a short name-like line, without trailing period
+  'dispatch', // a dispatch/receipt line with a day-month and/or time, as printed
+  'fileReference', // FRUS `793B.00/8–151`
+  'archiveRef', // `[NAA: A1838, 494/2/10, iv]`
+  'body', // the message: the lines between the header fields and the closing fields
+] as const;
+export type ParserName = (typeof PARSER_NAMES)[number];
+
+function isRegex(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
+const regexString = z.string().min(1).refine(isRegex, { message: 'not a valid regular expression' });
+
+export const fieldSpecSchema = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'field names are camelCase words'),
+    parser: z.enum(PARSER_NAMES),
+    required: z.boolean().default(false),
+    /** Printed labels, matched fuzzily (`Frorn:` matches `From:`). */
+    labels: z.array(z.string().min(1)).optional(),
+    labelPosition: z.enum(['start', 'anywhere']).default('start'),
+    /** Where to look: the first `headerLines` lines, the last `closingLines` lines, or everywhere. */
+    zone: z.enum(['header', 'closing', 'all']).default('header'),
+    /** Look only below the line of this (earlier) field, when it was found. */
+    after: z.string().optional(),
+    /** Look only above the lines of these fields (those found). */
+    before: z.array(z.string()).optional(),
+    /** How many lines to look at (from the top of the range, or from the bottom in the closing zone). */
+    within: z.number().int().min(1).optional(),
+    /** Look only in the rest of the line of this field, after its value. */
+    sameLine: z.string().optional(),
+    /** For parsers that read several values from one line. */
+    part: z.enum(['place', 'date', 'time', 'from', 'to']).optional(),
+    /** Join up to N continuation lines (a heading wrapped over two lines). */
+    join: z.number().int().min(0).max(5).default(0),
+    maxWords: z.number().int().min(1).optional(),
+    /** The value must match this regular expression (case-insensitive). */
+    pattern: regexString.optional(),
+    /** May use a line another field already used (several fields on one line). */
+    shareLine: z.boolean().default(false),
+    /** The body starts right after this field's value on the same line (FRUS `295. Info...`). */
+    bodyFollows: z.boolean().default(false),
+    /** When not found, take the value of this field (seed: `from` = the signer). */
+    fallback: z.string().optional(),
+    /** The field's `text` includes its label (`No. 21340`). */
+    textIncludesLabel: z.boolean().default(false),
+  })
+  .strict();
+
+export const startSpecSchema = z
+  .object({
+    label: z.string().min(1).optional(),
+    regex: regexString.optional(),
+    position: z.enum(['start', 'anywhere']).default('start'),
+  })
+  .strict()
+  .refine((s) => (s.label === undefined) !== (s.regex === undefined), { message: 'a start needs exactly one of label or regex' });
+
+export const profileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    $comment: z.string().optional(),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'profile names are lower-case words joined by hyphens'),
+    description: z.string().default(''),
+    /** Prior weight in profile selection (the generic fallback is < 1 so a specific layout wins ties). */
+    weight: z.number().min(0).max(1).default(1),
+    headerLines: z.number().int().min(1).max(60).default(10),
+    closingLines: z.number().int().min(0).max(30).default(4),
+    /** Headings that start a telegram of this layout (also used to split a page holding several). */
+    start: z.array(startSpecSchema).default([]),
+    /** A line just above the heading that belongs to the telegram (`No. 12` above `Coded telegram`). */
+    startIncludesPrevious: regexString.optional(),
+    /** Lines that end the telegram text (archive notes): they and what follows are not body. */
+    trailer: z.array(regexString).default([]),
+    fields: z.array(fieldSpecSchema).min(1),
+  })
+  .strict()
+  .superRefine((profile, ctx) => {
+    // A field name may appear more than once: a later entry is an alternative way to
+    // find the same field, tried only when the earlier ones found nothing.
+    const seen = new Set<string>();
+    profile.fields.forEach((f, i) => {
+      const at = ['fields', i];
+      if (f.parser === 'body' && seen.has(f.name)) ctx.addIssue({ code: 'custom', path: [...at, 'name'], message: `duplicate body field ${f.name}` });
+      for (const ref of [f.after, f.sameLine].filter((r): r is string => r !== undefined)) {
+        if (!seen.has(ref)) ctx.addIssue({ code: 'custom', path: at, message: `${f.name} refers to ${ref}, which is not an earlier field` });
+      }
+      seen.add(f.name);
+      if ((f.parser === 'placeDateTime' && !['place', 'date', 'time'].includes(f.part ?? '')) || (f.parser === 'fromTo' && !['from', 'to'].includes(f.part ?? ''))) {
+        ctx.addIssue({ code: 'custom', path: [...at, 'part'], message: `parser ${f.parser} needs a matching part` });
+      }
+      if (f.parser === 'docType' && !f.labels?.length) ctx.addIssue({ code: 'custom', path: at, message: 'docType needs labels' });
+    });
+    const names = new Set(profile.fields.map((f) => f.name));
+    profile.fields.forEach((f, i) => {
+      for (const ref of [...(f.before ?? []), ...(f.fallback ? [f.fallback] : [])]) {
+        if (!names.has(ref)) ctx.addIssue({ code: 'custom', path: ['fields', i], message: `${f.name} refers to unknown field ${ref}` });
+      }
+    });
+    if (profile.fields.filter((f) => f.parser === 'body').length > 1) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'at most one body field' });
+  });
+
+export type FieldSpec = z.infer<typeof fieldSpecSchema>;
+export type StartSpec = z.infer<typeof startSpecSchema>;
+export type Profile = z.infer<typeof profileSchema>;
+export type ProfileInput = z.input<typeof profileSchema>;

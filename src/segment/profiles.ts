@@ -1,0 +1,59 @@
+// Loads telegram profiles: the shipped ones (./profiles/*.json) and, when a
+// folder is configured, the user's own (same format; a user profile with the
+// name of a shipped one replaces it). Every file is validated with zod.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CablescanError, ErrorCode } from '../errors.ts';
+import { type Profile, profileSchema } from './profile-schema.ts';
+
+export const SHIPPED_PROFILES_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
+
+/** Parses and validates one profile file; throws CS_ERR_PROFILE_INVALID naming the file. */
+export function readProfileFile(file: string): Profile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CablescanError(ErrorCode.PROFILE_INVALID, `profile ${file} is not readable JSON: ${(err as Error).message}`, { file, cause: err });
+  }
+  const result = profileSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+    throw new CablescanError(ErrorCode.PROFILE_INVALID, `profile ${file} is invalid: ${problems}`, { file });
+  }
+  return result.data;
+}
+
+function profileFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new CablescanError(ErrorCode.PROFILE_INVALID, `cannot read profiles folder ${dir}: ${(err as Error).message}`, { file: dir, cause: err });
+  }
+  return names
+    .filter((n) => n.toLowerCase().endsWith('.json'))
+    .sort()
+    .map((n) => path.join(dir, n));
+}
+
+/** Shipped profiles plus the user's (`profilesDir`); the generic fallback is always last. */
+export function loadProfiles(options: { profilesDir?: string } = {}): Profile[] {
+  const byName = new Map<string, Profile>();
+  for (const file of profileFiles(SHIPPED_PROFILES_DIR)) {
+    const p = readProfileFile(file);
+    byName.set(p.name, p);
+  }
+  if (options.profilesDir) {
+    const seen = new Map<string, string>();
+    for (const file of profileFiles(options.profilesDir)) {
+      const p = readProfileFile(file);
+      const dup = seen.get(p.name);
+      if (dup) throw new CablescanError(ErrorCode.PROFILE_INVALID, `profile ${file} has the same name (${p.name}) as ${dup}`, { file });
+      seen.set(p.name, file);
+      byName.set(p.name, p);
+    }
+  }
+  return [...byName.values()].sort((a, b) => Number(a.name === 'generic') - Number(b.name === 'generic'));
+}
