@@ -1,0 +1,30 @@
+// How pixels travel to a tesseract.js worker. Tesseract reads the image through Leptonica, which
+// understands binary PNM: a 15-byte header in front of the raw bytes, so "encoding" costs nothing.
+// Measured on a 2480x1200 grey page: PGM 0 ms encode / ~330 ms OCR, PNG level 1 8 ms / ~380 ms,
+// PNG level 0 15 ms / ~400-700 ms (a bigger buffer to copy). BMP goes through a JavaScript
+// decoder inside tesseract.js and is avoided.
+import type { RawImage } from '../types.ts';
+
+/** P5 (grey) or P6 (RGB) bytes for `image`; alpha is dropped (composited on white). */
+export function toPnm(image: RawImage): Buffer {
+  const { width, height, channels, data } = image;
+  const expected = width * height * channels;
+  if (data.length < expected) throw new Error(`image buffer holds ${data.length} bytes, expected ${expected} for ${width}x${height}x${channels}`);
+  const outChannels = channels <= 2 ? 1 : 3;
+  const header = Buffer.from(`${outChannels === 1 ? 'P5' : 'P6'}\n${width} ${height}\n255\n`, 'ascii');
+  if (channels === outChannels) return Buffer.concat([header, data.subarray(0, expected)]);
+
+  const pixels = width * height;
+  const out = Buffer.allocUnsafe(header.length + pixels * outChannels);
+  header.copy(out, 0);
+  let o = header.length;
+  for (let i = 0, p = 0; i < pixels; i += 1, p += channels) {
+    // Composite over white: transparent areas of a scan are background, not ink.
+    const alpha = data[p + channels - 1]!;
+    for (let c = 0; c < outChannels; c += 1) {
+      const v = data[p + c]!;
+      out[o++] = (v * alpha + 255 * (255 - alpha) + 127) / 255;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,210 @@
+// The default OCR engine: tesseract.js 7 (Tesseract 5 compiled to WebAssembly) in worker threads.
+//
+// - Traineddata only from local files (see tessdata.ts); with no langPath tesseract.js would fetch
+//   from jsdelivr. The WASM core and the worker script are loaded with require() from
+//   node_modules in Node, so nothing else touches the network (checked under `unshare -rn`).
+// - A pool of at most `concurrency` workers, each bound to one language set, created lazily,
+//   reused, and recycled after `recycleAfter` pages (tesseract.js memory grows over long runs).
+// - PSM is set on purpose for every request: tesseract.js defaults to 6 (single block), which
+//   produced thousands of garbage words on noisy pages; the pipeline passes 3 (automatic).
+// - Only `blocks` is requested from recognize (text, hOCR, TSV cost time and are rebuilt from
+//   blocks anyway). Pixels go in as PNM: no compression, nothing to encode.
+import { createRequire } from 'node:module';
+import type { Worker as ThreadWorker } from 'node:worker_threads';
+import Tesseract from 'tesseract.js';
+import { CablescanError, ErrorCode } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { OcrResult } from '../types.ts';
+import type { OcrEngine, OcrRequest } from './engine.ts';
+import { toPnm } from './image-encoding.ts';
+import { resolveLanguageData, type LanguageData } from './tessdata.ts';
+import { blocksToOcrResult, type TessBlock } from './tesseract-result.ts';
+import { KeyedWorkerPool, PoolClosedError, type PoolStats } from './worker-pool.ts';
+
+const require = createRequire(import.meta.url);
+const TESSERACT_JS_VERSION: string = (require('tesseract.js/package.json') as { version: string }).version;
+
+export interface TesseractJsEngineOptions {
+  /** Maximum number of worker threads (each holds 100-200 MB). */
+  concurrency: number;
+  /** Pages a worker reads before it is terminated and replaced. */
+  recycleAfter: number;
+  /** Folder with `<lang>.traineddata[.gz]` for languages the npm packages lack. */
+  tessdata?: string;
+  logger: Logger;
+  /** Where assembled multi-folder language sets go (default: os.tmpdir()/cablescan-tessdata). */
+  tessdataCacheDir?: string;
+}
+
+export type TesseractJsEngineStats = PoolStats & {
+  /** Pages successfully read. */
+  pages: number;
+};
+
+export interface TesseractJsEngine extends OcrEngine {
+  prepare(lang: string): Promise<void>;
+  stats(): TesseractJsEngineStats;
+}
+
+interface PooledWorker {
+  tess: Tesseract.Worker;
+  lang: string;
+  /** PSM currently set on the worker, so it is only changed when a request asks for another. */
+  psm: number | null;
+  /** Rejects if the worker thread dies (WASM abort, out of memory): a pending job would hang otherwise. */
+  died: Promise<never>;
+  alive: boolean;
+}
+
+/** tesseract.js keeps the node:worker_threads Worker on the object it returns (not in its types). */
+function threadOf(worker: Tesseract.Worker): ThreadWorker | undefined {
+  return (worker as unknown as { worker?: ThreadWorker }).worker ?? undefined;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return typeof err === 'string' ? err : JSON.stringify(err);
+}
+
+function validateRequest(request: OcrRequest): void {
+  const { image, psm, dpi } = request;
+  const bad = (reason: string) =>
+    new CablescanError(ErrorCode.OCR_FAILED, `cannot OCR this image: ${reason}`, { retryable: false });
+  if (!image || !(image.width >= 1) || !(image.height >= 1)) throw bad(`empty image (${image?.width}x${image?.height})`);
+  if (image.data.length < image.width * image.height * image.channels) throw bad('pixel buffer shorter than width x height x channels');
+  if (!Number.isInteger(psm) || psm < 0 || psm > 13) throw bad(`page segmentation mode must be 0..13, got ${psm}`);
+  if (dpi !== undefined && !(dpi > 0)) throw bad(`dpi must be positive, got ${dpi}`);
+}
+
+export function createTesseractJsEngine(options: TesseractJsEngineOptions): TesseractJsEngine {
+  const { logger } = options;
+  const languages = new Map<string, Promise<LanguageData>>();
+  let pages = 0;
+  let closed = false;
+
+  function languageData(lang: string): Promise<LanguageData> {
+    let found = languages.get(lang);
+    if (!found) {
+      found = resolveLanguageData(lang, { tessdata: options.tessdata, cacheRoot: options.tessdataCacheDir });
+      languages.set(lang, found);
+      // A missing language is not remembered: the user may install it and retry in the same process.
+      found.catch(() => languages.delete(lang));
+    }
+    return found;
+  }
+
+  async function startWorker(data: LanguageData): Promise<PooledWorker> {
+    const started = process.hrtime.bigint();
+    // While starting, tesseract.js swallows load/initialize rejections (its createWorker promise
+    // would never settle); errorHandler is the only signal, so it fails the start explicitly.
+    let failStart: (err: unknown) => void = () => undefined;
+    const startFailed = new Promise<never>((_, reject) => {
+      failStart = reject;
+    });
+    let ready = false;
+    const created = Tesseract.createWorker(data.lang, Tesseract.OEM.LSTM_ONLY, {
+      langPath: data.langPath,
+      gzip: data.gzip,
+      // The default ('write') caches traineddata in the current directory and trusts it next time.
+      cacheMethod: 'none',
+      logger: () => undefined,
+      errorHandler: (err: unknown) => {
+        if (!ready) failStart(err);
+        else logger.debug({ err: describe(err), lang: data.lang }, 'tesseract.js job error');
+      },
+    });
+    let tess: Tesseract.Worker;
+    try {
+      tess = await Promise.race([created, startFailed]);
+    } catch (err) {
+      throw new CablescanError(
+        ErrorCode.OCR_FAILED,
+        `tesseract.js could not start for "${data.lang}" (traineddata: ${data.sources.map((s) => s.file).join(', ')}): ${describe(err)}`,
+        { cause: err, retryable: false },
+      );
+    }
+    ready = true;
+    // Tesseract prints diagnostics ("Estimating resolution as ...") to stderr, which would
+    // interleave with our JSON logs.
+    await tess.setParameters({ debug_file: '/dev/null' });
+
+    const thread = threadOf(tess);
+    const died = new Promise<never>((_, reject) => {
+      thread?.once('error', (err) => reject(new CablescanError(ErrorCode.OCR_FAILED, `tesseract.js worker crashed: ${describe(err)}`, { cause: err })));
+      thread?.once('exit', (code) => reject(new CablescanError(ErrorCode.OCR_FAILED, `tesseract.js worker exited (code ${code})`)));
+    });
+    const pooled: PooledWorker = { tess, lang: data.lang, psm: null, died, alive: true };
+    died.catch(() => {
+      pooled.alive = false;
+    });
+    logger.debug({ lang: data.lang, ms: Number(process.hrtime.bigint() - started) / 1e6, sources: data.sources }, 'tesseract.js worker started');
+    return pooled;
+  }
+
+  const pool = new KeyedWorkerPool<LanguageData, PooledWorker>(
+    {
+      create: startWorker,
+      destroy: async (w) => {
+        await w.tess.terminate();
+      },
+      healthy: (w) => w.alive,
+    },
+    { capacity: options.concurrency, recycleAfter: options.recycleAfter, keyOf: (d) => d.lang },
+  );
+
+  async function readWith(worker: PooledWorker, request: OcrRequest, lang: string): Promise<OcrResult> {
+    if (worker.psm !== request.psm) {
+      await Promise.race([worker.tess.setParameters({ tessedit_pageseg_mode: String(request.psm) as Tesseract.PSM }), worker.died]);
+      worker.psm = request.psm;
+    }
+    // Per-request parameters: tesseract.js sets them for this call and restores them after.
+    const params: Record<string, string> = {};
+    if (request.dpi !== undefined) params.user_defined_dpi = String(Math.round(request.dpi));
+    const result = await Promise.race([
+      worker.tess.recognize(toPnm(request.image), params as Partial<Tesseract.RecognizeOptions>, { text: false, blocks: true }),
+      worker.died,
+    ]);
+    return blocksToOcrResult(result.data.blocks as unknown as TessBlock[] | null, {
+      engine: 'tesseract.js',
+      engineVersion: `${TESSERACT_JS_VERSION} (Tesseract ${result.data.version})`,
+      lang,
+      psm: request.psm,
+    });
+  }
+
+  return {
+    name: 'tesseract.js',
+
+    async prepare(lang: string): Promise<void> {
+      await languageData(lang);
+    },
+
+    async recognize(request: OcrRequest): Promise<OcrResult> {
+      if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine is closed', { retryable: false });
+      validateRequest(request);
+      const data = await languageData(request.lang);
+      try {
+        const result = await pool.run(data, async (worker, info) => {
+          const r = await readWith(worker, request, request.lang);
+          if (info.uses + 1 >= options.recycleAfter) logger.debug({ lang: data.lang, pages: info.uses + 1 }, 'recycling tesseract.js worker');
+          return r;
+        });
+        pages += 1;
+        return result;
+      } catch (err) {
+        if (err instanceof CablescanError) throw err;
+        if (err instanceof PoolClosedError) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
+        throw new CablescanError(ErrorCode.OCR_FAILED, `tesseract.js failed: ${describe(err)}`, { cause: err });
+      }
+    },
+
+    stats(): TesseractJsEngineStats {
+      return { ...pool.stats(), pages };
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,344 @@
+// Measurements shared by the steps, made on a reduced, binarised copy of the page so they cost
+// a few tens of milliseconds, and cached per image (a step that changes the image gets fresh
+// ones). Everything here reports sizes in pixels of the FULL image it was asked about.
+import type { RawImage } from '../types.ts';
+import { sharpOf, toGreyRaw } from './raw.ts';
+
+export interface BinaryImage {
+  /** 1 = ink, 0 = paper. */
+  data: Uint8Array;
+  width: number;
+  height: number;
+  /** Full-image pixels per reduced pixel. */
+  factor: number;
+  /** Otsu threshold used (grey levels <= threshold are ink). */
+  threshold: number;
+}
+
+export interface Component {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  pixels: number;
+}
+
+export interface TextScale {
+  /** Dominant glyph height in full-image px (x-height for mixed case, cap height for all-caps text); null when no text-like shapes. */
+  glyphHeight: number | null;
+  /** Text-like components the estimate rests on. */
+  glyphs: number;
+  components: number;
+}
+
+export interface SkewEstimate {
+  /** Skew of the text lines in degrees: positive when lines descend to the right. */
+  angle: number;
+  /** Best projection score over the median score of the coarse search (1 = no evidence). */
+  strength: number;
+  inkPoints: number;
+}
+
+/** Greyscale histogram of all pixels. */
+export function histogram(image: RawImage): Uint32Array {
+  const hist = new Uint32Array(256);
+  const { data, channels } = image;
+  for (let i = 0; i < data.length; i += channels) hist[data[i]!]! += 1;
+  return hist;
+}
+
+/** Grey level below which `fraction` (0..1) of the pixels fall. */
+export function percentile(hist: Uint32Array, fraction: number): number {
+  let total = 0;
+  for (const n of hist) total += n;
+  const target = fraction * total;
+  let seen = 0;
+  for (let v = 0; v < 256; v += 1) {
+    seen += hist[v]!;
+    if (seen > target) return v;
+  }
+  return 255;
+}
+
+export function otsuThreshold(hist: Uint32Array): number {
+  let total = 0;
+  let sum = 0;
+  for (let v = 0; v < 256; v += 1) {
+    total += hist[v]!;
+    sum += v * hist[v]!;
+  }
+  let sumB = 0;
+  let weightB = 0;
+  let best = 0;
+  let threshold = 127;
+  for (let v = 0; v < 256; v += 1) {
+    weightB += hist[v]!;
+    if (weightB === 0) continue;
+    const weightF = total - weightB;
+    if (weightF === 0) break;
+    sumB += v * hist[v]!;
+    const meanB = sumB / weightB;
+    const meanF = (sum - sumB) / weightF;
+    const between = weightB * weightF * (meanB - meanF) ** 2;
+    if (between > best) {
+      best = between;
+      threshold = v;
+    }
+  }
+  return threshold;
+}
+
+/** Reduction so that the short side of the analysis copy is ~1250 px or less (x-height stays >= ~9 px at 300 dpi). */
+export function analysisFactor(image: RawImage): number {
+  return Math.max(1, Math.round(Math.min(image.width, image.height) / 1250));
+}
+
+export async function binarise(image: RawImage, factor = analysisFactor(image)): Promise<BinaryImage> {
+  const reduced =
+    factor === 1 && image.channels === 1
+      ? image
+      : await toGreyRaw(
+          sharpOf(image).resize(Math.max(1, Math.round(image.width / factor)), Math.max(1, Math.round(image.height / factor)), { kernel: 'linear' }),
+        );
+  const threshold = otsuThreshold(histogram(reduced));
+  const data = new Uint8Array(reduced.width * reduced.height);
+  const src = reduced.data;
+  for (let i = 0; i < data.length; i += 1) data[i] = src[i]! <= threshold ? 1 : 0;
+  return { data, width: reduced.width, height: reduced.height, factor: image.width / reduced.width, threshold };
+}
+
+export interface Components {
+  components: Component[];
+  /** Ink runs as consecutive (y, x0, x1, component index) quadruples; x1 exclusive. */
+  runs: Int32Array;
+}
+
+/** 8-connected components of ink, by run-based union-find (one pass over the rows). */
+export function connectedComponents(bin: BinaryImage): Components {
+  const { data, width, height } = bin;
+  const parent: number[] = [];
+  const find = (a: number): number => {
+    while (parent[a] !== a) {
+      parent[a] = parent[parent[a]!]!;
+      a = parent[a]!;
+    }
+    return a;
+  };
+  const union = (a: number, b: number) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  // Runs of the previous row as (start, end, label) triples.
+  let prev: number[] = [];
+  const runs: number[] = []; // y, x0, x1, label
+  for (let y = 0; y < height; y += 1) {
+    const cur: number[] = [];
+    const row = y * width;
+    let x = 0;
+    let p = 0;
+    while (x < width) {
+      if (data[row + x] === 0) {
+        x += 1;
+        continue;
+      }
+      const start = x;
+      while (x < width && data[row + x] === 1) x += 1;
+      const label = parent.length;
+      parent.push(label);
+      // Previous-row runs touching [start-1, x] (8-connectivity).
+      while (p < prev.length && prev[p + 1]! < start) p += 3;
+      for (let q = p; q < prev.length && prev[q]! <= x; q += 3) union(label, prev[q + 2]!);
+      cur.push(start, x, label);
+      runs.push(y, start, x, label);
+    }
+    prev = cur;
+  }
+  const index = new Map<number, number>();
+  const components: Component[] = [];
+  const out = new Int32Array(runs.length);
+  for (let r = 0; r < runs.length; r += 4) {
+    const y = runs[r]!;
+    const x0 = runs[r + 1]!;
+    const x1 = runs[r + 2]!;
+    const root = find(runs[r + 3]!);
+    let k = index.get(root);
+    if (k === undefined) {
+      k = components.length;
+      index.set(root, k);
+      components.push({ x0, y0: y, x1, y1: y + 1, pixels: x1 - x0 });
+    } else {
+      const c = components[k]!;
+      if (x0 < c.x0) c.x0 = x0;
+      if (x1 > c.x1) c.x1 = x1;
+      if (y + 1 > c.y1) c.y1 = y + 1;
+      c.pixels += x1 - x0;
+    }
+    out[r] = y;
+    out[r + 1] = x0;
+    out[r + 2] = x1;
+    out[r + 3] = k;
+  }
+  return { components, runs: out };
+}
+
+/**
+ * Letter-sized components: not specks, not rules, borders, stamps or photos. Both the text
+ * scale and the skew are measured on these only, so a dark scanner border or a ruled line
+ * cannot pose as text (on the corpus they produced +-9.4 degree "skews" before this filter).
+ */
+export function isGlyph(c: Component, maxHeight: number): boolean {
+  const h = c.y1 - c.y0;
+  const w = c.x1 - c.x0;
+  if (h < 3 || h > maxHeight || w > 3 * h || w * 8 < h) return false;
+  const fill = c.pixels / (w * h);
+  return fill >= 0.1 && fill <= 0.9;
+}
+
+export function glyphMaxHeight(bin: BinaryImage): number {
+  return Math.max(8, Math.round(bin.height / 20));
+}
+
+/**
+ * Dominant glyph height: the mode of the heights of letter-sized components, refined to the
+ * mean of the heights near the mode.
+ */
+export function textScale(bin: BinaryImage, cc: Components = connectedComponents(bin)): TextScale {
+  const { components } = cc;
+  const maxHeight = glyphMaxHeight(bin);
+  const counts = new Float64Array(maxHeight + 2);
+  const glyphs: number[] = [];
+  for (const c of components) {
+    if (!isGlyph(c, maxHeight)) continue;
+    // Binarised glyph edges land mid-pixel and the row they half cover counts as ink, so a
+    // glyph measures about one row taller than it is (measured: +0.6..1.6 px at 6..28 px).
+    const h = c.y1 - c.y0;
+    glyphs.push(h);
+    counts[h]! += 1;
+  }
+  if (glyphs.length < 20) return { glyphHeight: null, glyphs: glyphs.length, components: components.length };
+  // Smooth over neighbours so a mode split between h and h+1 is found.
+  let mode = 3;
+  let best = -1;
+  for (let h = 3; h <= maxHeight; h += 1) {
+    const s = counts[h - 1]! * 0.5 + counts[h]! + counts[h + 1]! * 0.5;
+    if (s > best) {
+      best = s;
+      mode = h;
+    }
+  }
+  let sum = 0;
+  let n = 0;
+  for (const h of glyphs) {
+    if (Math.abs(h - mode) <= Math.max(1, mode * 0.15)) {
+      sum += h;
+      n += 1;
+    }
+  }
+  return { glyphHeight: (sum / n - 1) * bin.factor, glyphs: glyphs.length, components: components.length };
+}
+
+const MAX_POINTS = 150_000;
+
+/**
+ * Ink pixels of glyphs, centred horizontally, in units of about 1/8 glyph height. Profiles at
+ * finer bins are dominated by the lattice that monospaced typewriter text forms: at full 300 dpi
+ * resolution, a diagonal of that lattice (one line down, a dozen characters along, ~9 degrees)
+ * outscored the real text lines on straight pages.
+ */
+function glyphInkPoints(bin: BinaryImage, cc: Components): { xs: Float64Array; ys: Float64Array; unit: number } {
+  const maxHeight = glyphMaxHeight(bin);
+  const glyph = cc.components.map((c) => isGlyph(c, maxHeight));
+  const heights = cc.components.filter((_, i) => glyph[i]).map((c) => c.y1 - c.y0).sort((a, b) => a - b);
+  const unit = heights.length ? Math.max(1, heights[Math.floor(heights.length / 2)]! / 8) : 1;
+  const { runs } = cc;
+  let count = 0;
+  for (let r = 0; r < runs.length; r += 4) if (glyph[runs[r + 3]!]) count += runs[r + 2]! - runs[r + 1]!;
+  // Keep each point with probability MAX_POINTS / count: random rather than every n-th point,
+  // so the sample adds no regular pattern of its own that could line up at some shear angle.
+  const keep = Math.min(1, MAX_POINTS / Math.max(1, count));
+  const xs = new Float64Array(Math.min(count, Math.ceil(MAX_POINTS * 1.1)) + 16);
+  const ys = new Float64Array(xs.length);
+  const cx = bin.width / 2;
+  let k = 0;
+  let seed = 0x9e3779b9;
+  for (let r = 0; r < runs.length; r += 4) {
+    if (!glyph[runs[r + 3]!]) continue;
+    const y = runs[r]!;
+    for (let x = runs[r + 1]!; x < runs[r + 2]!; x += 1) {
+      if (keep < 1) {
+        // xorshift32: deterministic, so the same page always gives the same angle.
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        if ((seed >>> 0) / 4294967296 >= keep) continue;
+      }
+      if (k >= xs.length) break;
+      xs[k] = (x - cx) / unit;
+      ys[k] = y / unit;
+      k += 1;
+    }
+  }
+  return { xs: xs.subarray(0, k), ys: ys.subarray(0, k), unit };
+}
+
+/** Postl's criterion: sum of squared differences between neighbouring rows of the sheared profile. */
+function profileScore(xs: Float64Array, ys: Float64Array, height: number, width: number, degrees: number, bins: Float64Array): number {
+  const slope = Math.tan((degrees * Math.PI) / 180);
+  const offset = Math.ceil(Math.abs(slope) * width) + 1;
+  bins.fill(0);
+  const base = offset + 0.5;
+  for (let i = 0; i < xs.length; i += 1) bins[(ys[i]! - xs[i]! * slope + base) | 0]! += 1;
+  let score = 0;
+  const top = height + 2 * offset;
+  for (let b = 1; b < top; b += 1) {
+    const d = bins[b]! - bins[b - 1]!;
+    score += d * d;
+  }
+  return score;
+}
+
+/**
+ * Skew of the text lines by projection profiles: a coarse search over +-maxAngle, then finer
+ * steps around the best angle, then a parabola through the best three for sub-step precision.
+ */
+export function estimateSkew(bin: BinaryImage, options: { maxAngle: number; step: number }, cc: Components = connectedComponents(bin)): SkewEstimate {
+  const { xs, ys, unit } = glyphInkPoints(bin, cc);
+  if (xs.length < 100) return { angle: 0, strength: 1, inkPoints: xs.length };
+  const width = bin.width / unit;
+  const height = Math.ceil(bin.height / unit);
+  const maxOffset = Math.ceil(Math.tan((options.maxAngle * Math.PI) / 180) * width) + 2;
+  const bins = new Float64Array(height + 2 * maxOffset + 4);
+  const score = (deg: number) => profileScore(xs, ys, height, width, deg, bins);
+  // The coarse search only has to find the right half-degree: a quarter of the points will do.
+  const coarseXs = xs.filter((_, i) => i % 4 === 0);
+  const coarseYs = ys.filter((_, i) => i % 4 === 0);
+
+  const coarseStep = Math.max(options.step, 0.5);
+  const coarse: Array<[number, number]> = [];
+  for (let a = -options.maxAngle; a <= options.maxAngle + 1e-9; a += coarseStep) {
+    coarse.push([a, profileScore(coarseXs, coarseYs, height, width, a, bins)]);
+  }
+  coarse.sort((p, q) => q[1] - p[1]);
+  const [bestCoarse, bestCoarseScore] = coarse[0]!;
+  const sortedScores = coarse.map((c) => c[1]).sort((p, q) => p - q);
+  const median = sortedScores[Math.floor(sortedScores.length / 2)]!;
+
+  let bestAngle = bestCoarse;
+  let bestScore = -1;
+  for (let a = bestCoarse - coarseStep; a <= bestCoarse + coarseStep + 1e-9; a += options.step) {
+    const angle = Math.round(a * 1000) / 1000;
+    const s = score(angle);
+    if (s > bestScore) {
+      bestScore = s;
+      bestAngle = angle;
+    }
+  }
+  // Parabolic refinement between the neighbours of the best fine angle.
+  const left = score(bestAngle - options.step);
+  const right = score(bestAngle + options.step);
+  const denom = left - 2 * bestScore + right;
+  const shift = denom < 0 ? (0.5 * (left - right)) / denom : 0;
+  const angle = bestAngle + Math.max(-0.5, Math.min(0.5, shift)) * options.step;
+  return { angle: Math.round(angle * 100) / 100, strength: median > 0 ? bestScore / (median * (score(bestCoarse) / bestCoarseScore)) : 1, inkPoints: xs.length };
+}

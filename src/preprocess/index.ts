@@ -1,0 +1,5 @@
+// Preprocessing: a recipe (plain data, validated before any work) of small steps over raw
+// pixels, each recording its parameters and measurements for the page JSON.
+export { AUTO_RECIPE, NONE_RECIPE, STEPS, compileRecipe, parseRecipe, resolveRecipe, type Recipe, type RecipeStep } from './recipe.ts';
+export { preprocessPage, DEFAULT_DPI, type PreprocessContext } from './runner.ts';
+export { applyAffine, compose, invert } from './affine.ts';

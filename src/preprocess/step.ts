@@ -1,0 +1,41 @@
+// What a preprocessing step is: a name, a zod schema for its parameters (defaults filled in,
+// unknown keys refused), and a function from an image to an image plus what it measured.
+// Steps do not write files or log; the runner times them, records them and keeps the
+// coordinate mapping back to the original page.
+import type { z } from 'zod';
+import type { Logger } from '../logger.ts';
+import type { Affine, RawImage } from '../types.ts';
+import type { Measure } from './measure.ts';
+
+export interface StepContext {
+  measure: Measure;
+  /** Current best knowledge of the image's resolution (pixels per inch), or null. */
+  dpi: number | null;
+  logger: Logger;
+}
+
+export interface StepOutput {
+  image: RawImage;
+  /** False when the step measured and decided not to change the image. */
+  applied: boolean;
+  measured: Record<string, unknown>;
+  /** Maps coordinates of the step's output image to its input image (omit: identity). */
+  toInput?: Affine;
+  /** Resolution of the output image when the step knows better than the context. */
+  dpi?: number;
+}
+
+export interface StepDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
+  name: string;
+  /** One line for error messages and docs. */
+  summary: string;
+  params: z.ZodType<P>;
+  /** True when the step reads one grey channel: a recipe must run "grey" before it (checked up front). */
+  needsGrey: boolean;
+  run(image: RawImage, params: P, ctx: StepContext): Promise<StepOutput>;
+}
+
+/** Keeps a concrete step's param type while storing it in a list of steps. */
+export function defineStep<P extends Record<string, unknown>>(step: StepDefinition<P>): StepDefinition {
+  return step as unknown as StepDefinition;
+}

@@ -1,0 +1,147 @@
+// The tesseract.js engine on generated pages: words and boxes, pool reuse and recycling,
+// languages from npm packages and from a tessdata folder, and errors for missing languages.
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CablescanError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createTesseractJsEngine, type TesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
+import { renderTextImage } from '../../src/ocr/test-images.ts';
+
+const DEBIAN_TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
+let cacheDir: string;
+
+before(() => {
+  cacheDir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-ocr-test-'));
+});
+after(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+function engine(opts: { concurrency?: number; recycleAfter?: number; tessdata?: string } = {}): TesseractJsEngine {
+  return createTesseractJsEngine({
+    concurrency: opts.concurrency ?? 1,
+    recycleAfter: opts.recycleAfter ?? 100,
+    tessdata: opts.tessdata,
+    logger: silentLogger(),
+    tessdataCacheDir: cacheDir,
+  });
+}
+
+test('reads a generated page: words, boxes where they were drawn, paragraphs, confidence', async () => {
+  const lines = ['CIPHERED TELEGRAM No. 21340', 'To Cde. Stalin, Moscow, 30 June 1951', '', 'The quick brown fox jumps over the lazy dog.'];
+  const page = renderTextImage({ lines, lineHeight: 60, width: 1600 });
+  const ocr = engine();
+  try {
+    const result = await ocr.recognize({ image: page.image, lang: 'eng', psm: 3, dpi: 300 });
+    assert.equal(result.engine, 'tesseract.js');
+    assert.equal(result.psm, 3);
+    assert.equal(result.lang, 'eng');
+    assert.match(result.engineVersion, /^7\.\d+\.\d+ \(Tesseract 5\./);
+    // Lines 1-2 are single-spaced, then a blank line: two paragraphs separated by a blank line.
+    assert.equal(result.text, 'CIPHERED TELEGRAM No. 21340\nTo Cde. Stalin, Moscow, 30 June 1951\n\nThe quick brown fox jumps over the lazy dog.');
+    assert.deepEqual(result.lines.map((l) => l.paragraph), [0, 0, 1]);
+    assert.equal(result.wordCount, 20);
+    assert.ok(result.meanConfidence > 85 && result.meanConfidence <= 100, `mean confidence ${result.meanConfidence}`);
+
+    const read = result.lines.flatMap((l) => l.words);
+    for (const drawn of page.words) {
+      const word = read.find((w) => w.text === drawn.text);
+      assert.ok(word, `word ${drawn.text} read`);
+      for (let i = 0; i < 4; i += 1) {
+        assert.ok(Math.abs(word.bbox[i]! - drawn.bbox[i]!) <= 3, `${drawn.text} box ${word.bbox} vs drawn ${drawn.bbox}`);
+      }
+      assert.ok(word.confidence >= 0 && word.confidence <= 100);
+    }
+    // A line's box encloses its words.
+    for (const line of result.lines) {
+      for (const w of line.words) {
+        assert.ok(w.bbox[0] >= line.bbox[0] && w.bbox[1] >= line.bbox[1] && w.bbox[2] <= line.bbox[2] && w.bbox[3] <= line.bbox[3]);
+      }
+    }
+  } finally {
+    await ocr.close();
+  }
+});
+
+test('a blank page gives no words and confidence 0', async () => {
+  const ocr = engine();
+  try {
+    const blank = renderTextImage({ lines: [], width: 400, height: 300 });
+    const result = await ocr.recognize({ image: blank.image, lang: 'eng', psm: 3 });
+    assert.equal(result.wordCount, 0);
+    assert.equal(result.lines.length, 0);
+    assert.equal(result.text, '');
+    assert.equal(result.meanConfidence, 0);
+  } finally {
+    await ocr.close();
+  }
+});
+
+test('workers are reused, recycled after recycleAfter pages, and requests queue when all are busy', async () => {
+  const page = renderTextImage({ lines: ['RECYCLE TEST 42'], width: 900, height: 200 });
+  const ocr = engine({ concurrency: 1, recycleAfter: 2 });
+  try {
+    // Three requests at once on one worker: they queue, the first two share a worker,
+    // then that worker is recycled and a new one reads the third.
+    const results = await Promise.all([1, 2, 3].map(() => ocr.recognize({ image: page.image, lang: 'eng', psm: 6 })));
+    for (const r of results) assert.equal(r.text, 'RECYCLE TEST 42');
+    const stats = ocr.stats();
+    assert.equal(stats.pages, 3);
+    assert.equal(stats.created, 2);
+    assert.equal(stats.recycled, 1);
+    assert.equal(stats.alive, 1);
+    assert.equal(stats.queued, 0);
+  } finally {
+    await ocr.close();
+  }
+  assert.equal(ocr.stats().alive, 0);
+  await assert.rejects(ocr.recognize({ image: page.image, lang: 'eng', psm: 6 }), { code: 'CS_ERR_OCR_FAILED' });
+});
+
+test('a missing language fails with CS_ERR_TESSDATA_MISSING naming the language and where it looked', async () => {
+  const page = renderTextImage({ lines: ['X'], width: 200, height: 100 });
+  const ocr = engine({ tessdata: cacheDir });
+  try {
+    await assert.rejects(ocr.recognize({ image: page.image, lang: 'eng+xyz', psm: 3 }), (err: unknown) => {
+      assert.ok(err instanceof CablescanError);
+      assert.equal(err.code, 'CS_ERR_TESSDATA_MISSING');
+      assert.equal(err.retryable, false);
+      assert.match(err.message, /"xyz"/);
+      assert.match(err.message, /@tesseract\.js-data\/xyz/);
+      assert.ok(err.message.includes(cacheDir), err.message);
+      return true;
+    });
+    await assert.rejects(ocr.prepare('zzz'), { code: 'CS_ERR_TESSDATA_MISSING' });
+    assert.equal(ocr.stats().created, 0, 'no worker started for a language that is not there');
+  } finally {
+    await ocr.close();
+  }
+});
+
+test('dan from a tessdata folder, alone and mixed with npm eng', async (t) => {
+  if (!existsSync(path.join(DEBIAN_TESSDATA, 'dan.traineddata'))) {
+    t.skip(`${DEBIAN_TESSDATA}/dan.traineddata not present (apt-get install tesseract-ocr-dan)`);
+    return;
+  }
+  const page = renderTextImage({ lines: ['Kære hr. Jørgensen, købmand i Århus.'], width: 1400, height: 220 });
+  const ocr = engine({ tessdata: DEBIAN_TESSDATA, concurrency: 1 });
+  try {
+    const dan = await ocr.recognize({ image: page.image, lang: 'dan', psm: 6, dpi: 300 });
+    assert.equal(dan.text, 'Kære hr. Jørgensen, købmand i Århus.');
+    assert.equal(dan.lang, 'dan');
+
+    // eng (npm, gzipped) + dan (Debian, plain) live in two folders: the engine links them into one.
+    const mixed = await ocr.recognize({ image: page.image, lang: 'eng+dan', psm: 6, dpi: 300 });
+    assert.match(mixed.text, /Jørgensen/);
+    const assembled = readdirSync(cacheDir).filter((d) => !d.startsWith('.'));
+    assert.equal(assembled.length, 1);
+    const folder = path.join(cacheDir, assembled[0]!);
+    assert.deepEqual(readdirSync(folder).sort(), ['dan.traineddata', 'eng.traineddata']);
+    assert.equal(readlinkSync(path.join(folder, 'dan.traineddata')), path.join(DEBIAN_TESSDATA, 'dan.traineddata'));
+    // One worker slot: switching language set evicted the dan worker.
+    assert.equal(ocr.stats().evicted, 1);
+  } finally {
+    await ocr.close();
+  }
+});
