@@ -1,0 +1,104 @@
+// The OCR variants the accuracy benchmark compares, each reading the same (cropped) image:
+//   native  the tesseract CLI (Debian's Tesseract 5.3, the project's reference), one thread;
+//   none    cablescan's readPage with the "none" recipe (tesseract.js on the decoded page);
+//   auto    cablescan's readPage with the "auto" recipe (measured preprocessing).
+import { execFile } from 'node:child_process';
+import type { PageSource, StepReport } from '../types.ts';
+import { readPage, type ReadPageDeps } from '../stages.ts';
+
+export const VARIANTS = ['native', 'none', 'auto'] as const;
+export type VariantName = (typeof VARIANTS)[number];
+
+export interface VariantRun {
+  text: string;
+  /** Time spent preprocessing (0 for native and "none"). */
+  preprocessMs: number;
+  /** Time spent in OCR; for native, the whole process (model load included). */
+  ocrMs: number;
+  /** Preprocessing steps as the page JSON records them (cablescan variants only). */
+  steps?: StepReport[];
+  /** Engine name and version, e.g. "tesseract 5.3.0" or "tesseract.js 7.0.0". */
+  engine: string;
+}
+
+interface ExecResult {
+  stdout: string;
+  stderr: string;
+}
+
+function run(binary: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(Object.assign(err, { stderr }));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+export interface NativeTesseract {
+  binary: string;
+  /** First line of `tesseract --version`, e.g. "tesseract 5.3.0". */
+  version: string;
+  /** Languages its default tessdata folder has. */
+  languages: string[];
+}
+
+/** Finds the tesseract CLI; null when it is not installed (the benchmark then skips "native"). */
+export async function probeNativeTesseract(binary: string, env: NodeJS.ProcessEnv): Promise<NativeTesseract | null> {
+  try {
+    const version = await run(binary, ['--version'], env, 30_000);
+    const langs = await run(binary, ['--list-langs'], env, 30_000);
+    const firstLine = (version.stdout || version.stderr).split('\n')[0].trim();
+    // "List of available languages in "/usr/share/...": 4" then one per line.
+    const languages = langs.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return { binary, version: firstLine, languages };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** True when every language of "eng+fra" is installed for the CLI. */
+export function nativeHasLanguages(native: NativeTesseract, lang: string): boolean {
+  return lang.split('+').every((code) => native.languages.includes(code));
+}
+
+export interface NativeRunOptions {
+  lang: string;
+  psm: number;
+  /** Environment for the child; OMP_THREAD_LIMIT=1 is always set on top of it. */
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/**
+ * `OMP_THREAD_LIMIT=1 tesseract IMAGE - -l LANG --psm N`: default settings otherwise, as the
+ * corpus README's reference. One thread, because parallel OpenMP runs were 5x slower here.
+ */
+export async function runNativeTesseract(native: NativeTesseract, imageFile: string, options: NativeRunOptions): Promise<VariantRun> {
+  const started = process.hrtime.bigint();
+  const { stdout } = await run(
+    native.binary,
+    [imageFile, '-', '-l', options.lang, '--psm', String(options.psm)],
+    { ...options.env, OMP_THREAD_LIMIT: '1' },
+    options.timeoutMs ?? 600_000,
+  );
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { text: stdout, preprocessMs: 0, ocrMs: ms, engine: native.version };
+}
+
+/** cablescan's own read of one page (load + preprocess + OCR), with the recipe in `deps`. */
+export async function runCablescan(source: PageSource, deps: ReadPageDeps): Promise<VariantRun> {
+  const page = await readPage(source, deps);
+  return {
+    text: page.text,
+    preprocessMs: page.timings.preprocess ?? 0,
+    ocrMs: page.timings.ocr ?? 0,
+    steps: page.preprocess.steps,
+    engine: `${page.ocr.engine} ${page.ocr.engineVersion}`,
+  };
+}
