@@ -26,6 +26,8 @@ export const configSchema = z
     lang: z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"').default('eng'),
     /** Folder with plain or gzipped <lang>.traineddata for languages the npm packages lack. */
     tessdata: z.string().optional(),
+    /** OCR engine: tesseract.js (default, nothing to install) or the native tesseract CLI (faster). */
+    engine: z.enum(['tesseract.js', 'tesseract']).default('tesseract.js'),
     /** Number of OCR workers (default: CPU cores). */
     concurrency: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
     /** Recycle an OCR worker after this many pages (tesseract.js memory grows in long runs). */
@@ -51,6 +53,8 @@ export const configSchema = z
     /** PDF rasterisation resolution. */
     pdfDpi: z.number().int().min(72).max(1200).default(300),
     redisUrl: z.string().url().optional(),
+    /** Review store (SQLite file); default <out>/cablescan.db. */
+    db: z.string().min(1).optional(),
     /** BullMQ queue prefix; wrapped in a {hash tag} so a Redis Cluster keeps a queue on one slot. */
     queuePrefix: z.string().default('cablescan'),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -74,6 +78,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: (v: string) => unknown }>> = {
   CABLESCAN_LANG: { key: 'lang', parse: String },
   CABLESCAN_TESSDATA: { key: 'tessdata', parse: String },
+  CABLESCAN_ENGINE: { key: 'engine', parse: String },
   CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
   CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },
   CABLESCAN_PSM: { key: 'psm', parse: Number },
@@ -84,6 +89,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_QUEUE_PREFIX: { key: 'queuePrefix', parse: String },
   CABLESCAN_MAX_PIXELS: { key: 'maxPixels', parse: Number },
   REDIS_URL: { key: 'redisUrl', parse: String },
+  CABLESCAN_DB: { key: 'db', parse: String },
 };
 
 export interface LoadConfigOptions {
@@ -129,6 +135,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fromFile = configFile ? readConfigFile(configFile) : {};
   if (configFile && typeof fromFile.tessdata === 'string') fromFile.tessdata = path.resolve(path.dirname(configFile), fromFile.tessdata);
   if (configFile && typeof fromFile.profilesDir === 'string') fromFile.profilesDir = path.resolve(path.dirname(configFile), fromFile.profilesDir);
+  if (configFile && typeof fromFile.db === 'string') fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
 
   const fromEnv: Record<string, unknown> = {};
   for (const [name, { key, parse }] of Object.entries(ENV_VARS)) {

@@ -18,6 +18,8 @@ export const ErrorCode = {
   OUTPUT_WRITE: 'CS_ERR_OUTPUT_WRITE',
   REDIS_UNAVAILABLE: 'CS_ERR_REDIS_UNAVAILABLE',
   INTERNAL: 'CS_ERR_INTERNAL',
+  /** The review store (SQLite) cannot be opened, migrated or written. */
+  STORE: 'CS_ERR_STORE',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -15,6 +15,7 @@ import { reportPath } from './records/layout.ts';
 import { findDonePage } from './records/page-store.ts';
 import { buildReport, type BatchReport, type PageOutcome } from './records/report.ts';
 import { loadProfiles } from './segment/index.ts';
+import { defaultDbPath, ReviewStore } from './store/index.ts';
 import { buildRecords, readPage, type TelegramSummary } from './stages.ts';
 import type { InputFailure, PageResult, PageSource, TelegramRecord } from './types.ts';
 
@@ -95,6 +96,8 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     options.onProgress?.({ done, total, failed: failures.filter((f) => f.pageId).length, pageId, outcome });
   progress();
 
+  // The review store gets every record the emit stage writes (default <out>/cablescan.db).
+  const store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
   const ownsEngine = !options.engine;
   const engine = options.engine ?? createEngine(config, log);
 
@@ -102,7 +105,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     const ordered = doc.sources.map((s) => doc.results.get(s.pageId)).filter((p): p is PageResult => p !== undefined);
     const docLog = log.child({ doc: doc.key });
     try {
-      const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles });
+      const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles, store: store.recordSink({ batch, cwd, outDir }) });
       records.push(...built.records);
       buildTimings.push(built.timings);
       documentReports.push({ documentKey: doc.key, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams });
@@ -153,6 +156,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     );
   } finally {
     if (ownsEngine) await engine.close();
+    store.close();
   }
 
   const report = buildReport({

@@ -16,6 +16,7 @@ import { writeFileAtomic, writeJsonAtomic } from './records/atomic-write.ts';
 import { pageJsonPath, pageTextPath, recordPath } from './records/layout.ts';
 import { assertValidRecord } from './records/validate-record.ts';
 import { segmentDocument, type Profile, type SegmentedTelegram } from './segment/index.ts';
+import type { RecordStore } from './store/types.ts';
 import type { OcrLine, PageResult, PageSource, RawImage, TelegramRecord } from './types.ts';
 import { PIPELINE_VERSION } from './version.ts';
 
@@ -25,6 +26,8 @@ export interface ReadPageDeps extends StageDeps {
 
 export interface BuildRecordsDeps extends StageDeps {
   profiles: Profile[];
+  /** The review store, when the driver opened one: gets the same records (idempotent). */
+  store?: RecordStore;
 }
 
 function since(start: bigint): number {
@@ -162,6 +165,7 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     for (const record of records) await writeJsonAtomic(recordPath(outDir, record.id), record);
     timings.emit = since(t);
   }
+  deps.store?.saveRecords(records, pages);
   logger.info({ stage: 'emit', records: records.length, pages: pages.length }, 'records built');
   return { records, telegrams: summaries, timings };
 }

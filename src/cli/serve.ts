@@ -1,0 +1,53 @@
+// `cablescan serve --out DIR`: the HTTP server. Today it serves the review UI
+// (/review) and API (/api) over the output folder's store; other features
+// (queue dashboards, metrics) register into the same server. No Redis needed.
+import type { Command } from 'commander';
+import { buildServer } from '../server/app.ts';
+import { openExistingStore, resolveStorePath, type ReviewStore } from '../store/index.ts';
+import { contextFrom, EXIT, parseInteger } from './common.ts';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the review UI at /review for the records of an output folder')
+    .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
+    .option('--db <file>', 'review store file instead of <out>/cablescan.db; env CABLESCAN_DB')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1; config server.host)')
+    .option('--port <n>', 'port (default 8080; 0 picks a free one; config server.port)', parseInteger('--port'))
+    .action(async (_opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals();
+      const { config, logger } = contextFrom(opts, { db: opts.db });
+      const storePath = resolveStorePath({ out: opts.out, db: config.db });
+      let store: ReviewStore | undefined;
+      if (storePath) store = openExistingStore({ db: storePath });
+      else logger.warn('no --out or --db: serving without the review UI');
+      const app = await buildServer({ config, logger, store });
+      const host: string = opts.host ?? config.server.host;
+      const port: number = opts.port ?? config.server.port;
+      if (!LOOPBACK.test(host)) {
+        logger.warn({ host }, 'listening beyond this machine: put TLS in front (a reverse proxy), reviewer tokens travel in every request');
+      }
+      let address: string;
+      try {
+        address = await app.listen({ host, port });
+      } catch (err) {
+        store?.close();
+        throw err;
+      }
+      process.stdout.write(`cablescan serve: ${store ? `review at ${address}/review (store ${store.file})` : address}\n`);
+
+      let closing = false;
+      const shutdown = async (signal: NodeJS.Signals) => {
+        if (closing) process.exit(EXIT.interrupted);
+        closing = true;
+        logger.info({ signal }, 'stopping the server');
+        await app.close();
+        store?.close();
+        process.exitCode = EXIT.ok;
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    });
+}

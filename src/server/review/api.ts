@@ -1,0 +1,210 @@
+// The review API (fastify plugin, mounted under /api): the queue of doubtful
+// fields, crops, the write that records a decision, records, progress and the
+// audit trail. Every route needs a reviewer token; URLs carry ids only (a field
+// id, a record id, a page position), never a path; inputs are checked by the
+// route schemas before a handler runs.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FieldFilter, ReviewStore, StoredField } from '../../store/index.ts';
+import { requireReviewer, reviewerOf, type ReviewerDirectory } from '../auth.ts';
+import { sendError } from '../errors.ts';
+import { PageUnavailableError, RENDER_VERSION, type PageImages, type RenderedImage } from './page-images.ts';
+
+export interface ReviewApiOptions {
+  store: ReviewStore;
+  images: PageImages;
+  reviewers: ReviewerDirectory;
+}
+
+const NAME = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' } as const;
+const BATCH = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const FILTER_PROPERTIES = { batch: BATCH, field: NAME, profile: NAME } as const;
+const FIELD_PARAMS = {
+  type: 'object',
+  required: ['fieldId'],
+  properties: { fieldId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+} as const;
+const RECORD_ID = { type: 'string', pattern: '^[0-9a-f]{16}$' } as const;
+const RECORD_PARAMS = { type: 'object', required: ['recordId'], properties: { recordId: RECORD_ID } } as const;
+
+interface FilterQuery {
+  batch?: string;
+  field?: string;
+  profile?: string;
+}
+
+function filterOf(query: FilterQuery): FieldFilter {
+  return { batch: query.batch, field: query.field, profile: query.profile };
+}
+
+/** What the UI needs for one field, including where its crop is (versioned, so caches never show a stale box). */
+function fieldView(field: StoredField): StoredField & { cropUrl: string | null } {
+  return { ...field, cropUrl: field.bbox ? `/api/fields/${field.id}/crop.png?v=${field.version}` : null };
+}
+
+function sendImage(reply: FastifyReply, image: RenderedImage, etag: string): FastifyReply {
+  return reply
+    .header('content-type', image.contentType)
+    .header('cache-control', 'private, max-age=3600')
+    .header('etag', etag)
+    .header('x-content-type-options', 'nosniff')
+    .send(image.data);
+}
+
+function imageError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof PageUnavailableError) {
+    const status = err.reason === 'changed' ? 410 : err.reason === 'not_found' ? 404 : 422;
+    return sendError(reply, status, 'CS_ERR_PAGE_UNAVAILABLE', err.message, { reason: err.reason });
+  }
+  throw err;
+}
+
+const etagOf = (...parts: Array<string | number>): string => `"${createHash('sha1').update(parts.join('|')).digest('hex').slice(0, 20)}"`;
+
+export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: FastifyInstance, options) => {
+  const { store, images, reviewers } = options;
+  app.addHook('preHandler', requireReviewer(reviewers));
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // Review data is per reviewer and changes under them: never let a shared cache keep it.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.get('/me', async (request) => ({ reviewer: reviewerOf(request).name }));
+
+  app.get('/facets', async () => store.facets());
+
+  app.get<{ Querystring: FilterQuery & { limit: number; exclude?: string } }>(
+    '/queue',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            ...FILTER_PROPERTIES,
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            // Ids the reviewer skipped in this session, comma separated.
+            exclude: { type: 'string', pattern: '^[0-9]{1,15}(,[0-9]{1,15}){0,499}$' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const exclude = request.query.exclude ? request.query.exclude.split(',').map(Number) : [];
+      const page = store.queue(filterOf(request.query), { limit: request.query.limit, exclude });
+      return { total: page.total, items: page.items.map(fieldView) };
+    },
+  );
+
+  app.get<{ Querystring: FilterQuery }>(
+    '/progress',
+    { schema: { querystring: { type: 'object', properties: FILTER_PROPERTIES } } },
+    async (request) => store.progress(filterOf(request.query)),
+  );
+
+  app.get<{ Params: { fieldId: number } }>('/fields/:fieldId', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
+    const field = store.getField(request.params.fieldId);
+    if (!field) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
+    return fieldView(field);
+  });
+
+  app.get<{ Params: { fieldId: number } }>('/fields/:fieldId/actions', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
+    if (!store.getField(request.params.fieldId)) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
+    return { actions: store.actions({ fieldId: request.params.fieldId }) };
+  });
+
+  app.get<{ Params: { fieldId: number } }>('/fields/:fieldId/crop.png', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
+    const field = store.getField(request.params.fieldId);
+    if (!field) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
+    const page = store.fieldPage(field);
+    if (!field.bbox || !page) return sendError(reply, 404, 'CS_ERR_NO_BOX', `field ${field.name} of record ${field.recordId} has no box on a page`);
+    const etag = etagOf(RENDER_VERSION, page.contentHash, field.bbox.join(','));
+    if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
+    try {
+      return sendImage(reply, await images.crop(page, field.bbox), etag);
+    } catch (err) {
+      return imageError(reply, err);
+    }
+  });
+
+  app.post<{ Params: { fieldId: number }; Body: { action: 'confirm' | 'correct' | 'absent'; value?: string; version: number } }>(
+    '/fields/:fieldId/review',
+    {
+      schema: {
+        params: FIELD_PARAMS,
+        body: {
+          type: 'object',
+          required: ['action', 'version'],
+          additionalProperties: false,
+          properties: {
+            action: { type: 'string', enum: ['confirm', 'correct', 'absent'] },
+            value: { type: 'string', maxLength: 20000 },
+            version: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { action, value, version } = request.body;
+      if (action === 'correct' && value === undefined) return sendError(reply, 400, 'CS_ERR_BAD_REQUEST', 'a correction needs a value');
+      const reviewer = reviewerOf(request).name;
+      const outcome = store.review(request.params.fieldId, { action, value, version, reviewer });
+      if (outcome.ok) {
+        request.log.info({ field: outcome.field.id, record: outcome.field.recordId, name: outcome.field.name, action: outcome.entry.action, reviewer }, 'field reviewed');
+        return { field: fieldView(outcome.field), action: outcome.entry };
+      }
+      if (outcome.reason === 'not_found') return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
+      if (outcome.reason === 'invalid') return sendError(reply, 400, 'CS_ERR_INVALID_VALUE', outcome.message);
+      const current = outcome.field;
+      const by = current.reviewedBy ? ` by ${current.reviewedBy}` : ' by a new run of the pipeline';
+      return sendError(reply, 409, 'CS_ERR_CONFLICT', `${current.name} changed${by} since you loaded it (version ${version}, now ${current.version})`, {
+        current: fieldView(current),
+      });
+    },
+  );
+
+  app.get<{ Params: { recordId: string } }>('/records/:recordId', { schema: { params: RECORD_PARAMS } }, async (request, reply) => {
+    const stored = store.getRecord(request.params.recordId);
+    if (!stored) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no record ${request.params.recordId}`);
+    return {
+      record: stored.record,
+      batches: stored.batches,
+      // Pages by position: the browser asks for /pages/<position>/image.jpg, never for a file.
+      pages: stored.pages.map((p, position) => ({ position, pageId: p.pageId, file: p.file, pageIndex: p.pageIndex, width: p.width, height: p.height })),
+      fields: stored.fields.map(fieldView),
+    };
+  });
+
+  app.get<{ Params: { recordId: string; position: number } }>(
+    '/records/:recordId/pages/:position/image.jpg',
+    {
+      schema: {
+        params: { type: 'object', required: ['recordId', 'position'], properties: { recordId: RECORD_ID, position: { type: 'integer', minimum: 0, maximum: 9999 } } },
+      },
+    },
+    async (request, reply) => {
+      const page = store.recordPage(request.params.recordId, request.params.position);
+      if (!page) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `record ${request.params.recordId} has no page ${request.params.position}`);
+      const etag = etagOf(RENDER_VERSION, 'preview', page.contentHash);
+      if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
+      try {
+        return sendImage(reply, await images.preview(page), etag);
+      } catch (err) {
+        return imageError(reply, err);
+      }
+    },
+  );
+
+  app.get<{ Querystring: { batch?: string; reviewer?: string; limit: number } }>(
+    '/actions',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { batch: BATCH, reviewer: { type: 'string', minLength: 1, maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        },
+      },
+    },
+    async (request) => ({ actions: store.actions({ batch: request.query.batch, reviewer: request.query.reviewer, limit: request.query.limit }) }),
+  );
+};

@@ -1,0 +1,198 @@
+// Renders what a reviewer looks at from the ORIGINAL page (the pixels every
+// bbox refers to): a field's crop with some context and its box outlined, and a
+// downscaled whole page for the record view. Pages are decoded by ingest's
+// loadPageImage (TIFF pages, PDF rasters, EXIF rotation), checked against the
+// content hash the pipeline saw (a crop of a different image would mislead the
+// reviewer), and kept in a small LRU because the queue jumps between pages.
+import { stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { hashFile, pageContentHash } from '../../ingest/hash.ts';
+import { detectFormat, readHead } from '../../ingest/format.ts';
+import { loadPageImage } from '../../ingest/index.ts';
+import type { StoredPage } from '../../store/index.ts';
+import type { BBox, PageSource, RawImage } from '../../types.ts';
+
+export class PageUnavailableError extends Error {
+  readonly reason: 'not_found' | 'changed' | 'unreadable';
+  constructor(reason: PageUnavailableError['reason'], message: string) {
+    super(message);
+    this.name = 'PageUnavailableError';
+    this.reason = reason;
+  }
+}
+
+export interface PageImageOptions {
+  maxPixels: number;
+  pdfDpi: number;
+  /** Decoded pages kept in memory (bytes). An A4 grey page at 300 dpi is ~8.7 MB. */
+  cacheBytes?: number;
+  /** Rendered crops kept in memory (count). */
+  cropCacheSize?: number;
+  /** Largest crop returned (px); bigger regions are scaled down. */
+  maxCropWidth?: number;
+  maxCropHeight?: number;
+}
+
+export interface RenderedImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  contentType: 'image/png' | 'image/jpeg';
+}
+
+interface DecodedPage {
+  image: RawImage;
+  /** Decoded size over the size the pipeline recorded (1 unless a PDF is rasterised at another dpi). */
+  scaleX: number;
+  scaleY: number;
+}
+
+/** Bump when the rendering changes, so cached crops (ETags) are not reused. */
+export const RENDER_VERSION = 1;
+
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+
+/**
+ * The region shown around a box: a little of the lines above and below and of
+ * the words beside it, so a reviewer can read the field in its place.
+ */
+export function contextRegion(bbox: BBox, width: number, height: number): { left: number; top: number; width: number; height: number } {
+  const [x0, y0, x1, y1] = bbox;
+  const boxHeight = Math.max(1, y1 - y0);
+  const marginY = clamp(Math.round(boxHeight * 0.8), 16, 120);
+  const marginX = clamp(Math.round(boxHeight * 2), 32, 240);
+  const left = clamp(Math.floor(x0 - marginX), 0, width - 1);
+  const top = clamp(Math.floor(y0 - marginY), 0, height - 1);
+  const right = clamp(Math.ceil(x1 + marginX), left + 1, width);
+  const bottom = clamp(Math.ceil(y1 + marginY), top + 1, height);
+  return { left, top, width: right - left, height: bottom - top };
+}
+
+export class PageImages {
+  private readonly options: Required<PageImageOptions>;
+  private readonly pages = new Map<string, DecodedPage>();
+  private readonly loading = new Map<string, Promise<DecodedPage>>();
+  private readonly crops = new Map<string, RenderedImage>();
+  private cachedBytes = 0;
+
+  constructor(options: PageImageOptions) {
+    this.options = {
+      cacheBytes: 200 * 1024 * 1024,
+      cropCacheSize: 500,
+      maxCropWidth: 1600,
+      maxCropHeight: 900,
+      ...options,
+    };
+  }
+
+  /** The field's box with context, box outlined, as PNG no larger than the configured maximum. */
+  async crop(page: StoredPage, bbox: BBox): Promise<RenderedImage> {
+    const key = `${page.contentHash}:${bbox.join(',')}`;
+    const hit = this.crops.get(key);
+    if (hit) {
+      this.crops.delete(key);
+      this.crops.set(key, hit);
+      return hit;
+    }
+    const decoded = await this.load(page);
+    const { image, scaleX, scaleY } = decoded;
+    const box: BBox = [bbox[0] * scaleX, bbox[1] * scaleY, bbox[2] * scaleX, bbox[3] * scaleY];
+    const region = contextRegion(box, image.width, image.height);
+    // The outline sits just outside the box so it never covers the ink being read.
+    const pad = 4;
+    const stroke = Math.max(2, Math.round(region.height / 120));
+    const rx = Math.max(0, box[0] - region.left - pad);
+    const ry = Math.max(0, box[1] - region.top - pad);
+    const rw = Math.min(region.width - rx, box[2] - box[0] + 2 * pad);
+    const rh = Math.min(region.height - ry, box[3] - box[1] + 2 * pad);
+    const outline = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${region.width}" height="${region.height}">` +
+        `<rect x="${rx}" y="${ry}" width="${Math.max(1, rw)}" height="${Math.max(1, rh)}" fill="none" stroke="#e8590c" stroke-width="${stroke}" stroke-opacity="0.85"/></svg>`,
+    );
+    const extracted = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+      .extract(region)
+      .toColourspace('srgb')
+      .png()
+      .toBuffer();
+    const { data, info } = await sharp(extracted)
+      .composite([{ input: outline, left: 0, top: 0 }])
+      .resize({ width: this.options.maxCropWidth, height: this.options.maxCropHeight, fit: 'inside', withoutEnlargement: true })
+      .png({ compressionLevel: 6 })
+      .toBuffer({ resolveWithObject: true });
+    const rendered: RenderedImage = { data, width: info.width, height: info.height, contentType: 'image/png' };
+    this.crops.set(key, rendered);
+    while (this.crops.size > this.options.cropCacheSize) this.crops.delete(this.crops.keys().next().value as string);
+    return rendered;
+  }
+
+  /** The whole page, scaled to at most `maxWidth` pixels wide, as JPEG (boxes are drawn by the browser). */
+  async preview(page: StoredPage, maxWidth = 1400): Promise<RenderedImage> {
+    const { image } = await this.load(page);
+    const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+      .resize({ width: Math.min(maxWidth, image.width), withoutEnlargement: true })
+      .jpeg({ quality: 82, mozjpeg: false })
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, contentType: 'image/jpeg' };
+  }
+
+  private load(page: StoredPage): Promise<DecodedPage> {
+    const cached = this.pages.get(page.contentHash);
+    if (cached) {
+      this.pages.delete(page.contentHash);
+      this.pages.set(page.contentHash, cached);
+      return Promise.resolve(cached);
+    }
+    let pending = this.loading.get(page.contentHash);
+    if (!pending) {
+      pending = this.decode(page)
+        .then((decoded) => {
+          this.remember(page.contentHash, decoded);
+          return decoded;
+        })
+        .finally(() => this.loading.delete(page.contentHash));
+      this.loading.set(page.contentHash, pending);
+    }
+    return pending;
+  }
+
+  private remember(key: string, decoded: DecodedPage): void {
+    this.pages.set(key, decoded);
+    this.cachedBytes += decoded.image.data.length;
+    while (this.cachedBytes > this.options.cacheBytes && this.pages.size > 1) {
+      const [oldest, value] = this.pages.entries().next().value as [string, DecodedPage];
+      this.pages.delete(oldest);
+      this.cachedBytes -= value.image.data.length;
+    }
+  }
+
+  private async decode(page: StoredPage): Promise<DecodedPage> {
+    try {
+      await stat(page.path);
+    } catch {
+      throw new PageUnavailableError('not_found', `the scan ${page.file} (page ${page.pageId}) is no longer where it was read`);
+    }
+    const fileHash = await hashFile(page.path);
+    if (pageContentHash(fileHash, page.pageIndex + 1, page.pageCount) !== page.contentHash) {
+      throw new PageUnavailableError('changed', `the scan ${page.file} has changed since page ${page.pageId} was read`);
+    }
+    const format = detectFormat(await readHead(page.path));
+    if (!format) throw new PageUnavailableError('unreadable', `${page.file} is not an image cablescan can read`);
+    const source: PageSource = {
+      pageId: page.pageId,
+      file: page.file,
+      path: page.path,
+      pageIndex: page.pageIndex,
+      pageCount: page.pageCount,
+      format,
+      contentHash: page.contentHash,
+      documentKey: page.contentHash,
+    };
+    let image: RawImage;
+    try {
+      ({ image } = await loadPageImage(source, { maxPixels: this.options.maxPixels, pdfDpi: this.options.pdfDpi }));
+    } catch (err) {
+      throw new PageUnavailableError('unreadable', `${page.file}: ${(err as Error).message}`);
+    }
+    return { image, scaleX: image.width / page.width, scaleY: image.height / page.height };
+  }
+}

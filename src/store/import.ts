@@ -1,0 +1,59 @@
+// Fills a store from an output folder's files (records/*.json + pages/*.json):
+// for runs made before the store existed, and for drivers that write files on
+// many machines and want the store written once, by one process.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CablescanError, ErrorCode } from '../errors.ts';
+import { readPageJson } from '../records/page-store.ts';
+import { assertValidRecord } from '../records/validate-record.ts';
+import type { PageResult } from '../types.ts';
+import type { ReviewStore } from './store.ts';
+
+export interface ImportOptions {
+  batch: string;
+  /** The directory the run was started in: page `file`s are relative to it. */
+  cwd: string;
+  /** Only these record ids (default: every records/*.json). */
+  recordIds?: readonly string[];
+}
+
+export interface ImportResult {
+  records: number;
+  /** Records not imported, with the reason (unreadable file, page JSON missing). */
+  skipped: Array<{ recordId: string; reason: string }>;
+}
+
+export async function importOutputFolder(store: ReviewStore, outDir: string, options: ImportOptions): Promise<ImportResult> {
+  const recordsDir = path.join(outDir, 'records');
+  let ids = options.recordIds ? [...options.recordIds] : null;
+  if (!ids) {
+    try {
+      ids = (await readdir(recordsDir)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -5)).sort();
+    } catch (err) {
+      throw new CablescanError(ErrorCode.INPUT_NOT_FOUND, `${recordsDir}: ${(err as Error).message}`, { file: recordsDir, retryable: false });
+    }
+  }
+  const result: ImportResult = { records: 0, skipped: [] };
+  for (const id of ids) {
+    let record;
+    try {
+      record = JSON.parse(await readFile(path.join(recordsDir, `${id}.json`), 'utf8')) as unknown;
+      assertValidRecord(record);
+    } catch (err) {
+      result.skipped.push({ recordId: id, reason: (err as Error).message });
+      continue;
+    }
+    const pages: PageResult[] = [];
+    for (const pageId of record.source.pages) {
+      const page = await readPageJson(outDir, pageId);
+      if (page) pages.push(page);
+    }
+    if (pages.length !== record.source.pages.length) {
+      result.skipped.push({ recordId: id, reason: 'a page JSON of this record is missing under pages/' });
+      continue;
+    }
+    store.saveRecords([record], pages, { batch: options.batch, cwd: options.cwd, outDir });
+    result.records += 1;
+  }
+  return result;
+}

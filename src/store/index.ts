@@ -1,0 +1,7 @@
+// The review store: SQLite (better-sqlite3) with migrations. See store.ts.
+export { applyReviews, DEFAULT_DB_NAME, defaultDbPath, ReviewStore, toRecordField, type OpenStoreOptions, type SinkContext } from './store.ts';
+export { LATEST_VERSION, MIGRATIONS, migrate, type Migration } from './migrations.ts';
+export { parseFieldValue, valueAsText, type ParsedValue } from './field-values.ts';
+export * from './types.ts';
+export { openExistingStore, resolveStorePath, type StoreLocation } from './locate.ts';
+export { importOutputFolder, type ImportOptions, type ImportResult } from './import.ts';

@@ -1,0 +1,150 @@
+// The store's schema as an ordered list of migrations. A database remembers the
+// last one applied (table schema_migrations, mirrored in PRAGMA user_version);
+// opening it applies the rest, each in its own transaction. Never edit a
+// migration that has shipped: add the next one.
+import type Database from 'better-sqlite3';
+import { CablescanError, ErrorCode } from '../errors.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records, fields, pages, review actions',
+    sql: `
+      CREATE TABLE batches (
+        name        TEXT PRIMARY KEY,
+        out_dir     TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+
+      -- A page is its content: the same bytes give the same hash wherever the file lives.
+      -- path is absolute (resolved at emit time) so the server can render crops from the original.
+      CREATE TABLE pages (
+        content_hash TEXT PRIMARY KEY,
+        page_id      TEXT NOT NULL,
+        file         TEXT NOT NULL,
+        path         TEXT NOT NULL,
+        page_index   INTEGER NOT NULL,
+        page_count   INTEGER NOT NULL,
+        width        INTEGER NOT NULL,
+        height       INTEGER NOT NULL,
+        updated_at   TEXT NOT NULL
+      );
+
+      -- record_json is the record exactly as the pipeline emitted it last; review state lives in fields.
+      CREATE TABLE records (
+        id             TEXT PRIMARY KEY,
+        profile        TEXT NOT NULL,
+        profile_score  REAL NOT NULL,
+        record_json    TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+      );
+      CREATE INDEX records_profile ON records(profile);
+
+      -- A record belongs to every batch that emitted it (re-running a folder under a new name adds one).
+      CREATE TABLE record_batches (
+        record_id  TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        batch      TEXT NOT NULL REFERENCES batches(name),
+        added_at   TEXT NOT NULL,
+        PRIMARY KEY (record_id, batch)
+      );
+      CREATE INDEX record_batches_batch ON record_batches(batch);
+
+      CREATE TABLE record_pages (
+        record_id     TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        page_id       TEXT NOT NULL,
+        content_hash  TEXT NOT NULL REFERENCES pages(content_hash),
+        PRIMARY KEY (record_id, position)
+      );
+
+      -- One row per field of a record: the machine's reading (machine_*) and the
+      -- person's decision (review_status, final_value), kept apart so a re-run of the
+      -- pipeline never overwrites a review. version counts every change a reviewer
+      -- could have missed; writes must name the version they saw.
+      CREATE TABLE fields (
+        id              INTEGER PRIMARY KEY,
+        record_id       TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        name            TEXT NOT NULL,
+        position        INTEGER NOT NULL,
+        machine_value   TEXT,
+        text            TEXT NOT NULL,
+        confidence      REAL NOT NULL,
+        machine_status  TEXT NOT NULL CHECK (machine_status IN ('accepted', 'needs_review', 'missing')),
+        page_id         TEXT,
+        bbox            TEXT,
+        reasons         TEXT NOT NULL,
+        in_record       INTEGER NOT NULL DEFAULT 1,
+        review_status   TEXT CHECK (review_status IN ('confirmed', 'corrected', 'absent')),
+        final_value     TEXT,
+        reviewed_by     TEXT,
+        reviewed_at     TEXT,
+        version         INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (record_id, name)
+      );
+      CREATE INDEX fields_queue ON fields(machine_status, review_status, confidence);
+      CREATE INDEX fields_name ON fields(name);
+
+      -- The audit trail: append-only (the triggers refuse updates and deletes).
+      CREATE TABLE review_actions (
+        id          INTEGER PRIMARY KEY,
+        field_id    INTEGER NOT NULL REFERENCES fields(id),
+        record_id   TEXT NOT NULL,
+        field       TEXT NOT NULL,
+        reviewer    TEXT NOT NULL,
+        action      TEXT NOT NULL CHECK (action IN ('confirm', 'correct', 'absent')),
+        old_value   TEXT,
+        new_value   TEXT,
+        old_status  TEXT NOT NULL,
+        new_status  TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        at          TEXT NOT NULL
+      );
+      CREATE INDEX review_actions_field ON review_actions(field_id);
+      CREATE INDEX review_actions_reviewer ON review_actions(reviewer);
+      CREATE TRIGGER review_actions_no_update BEFORE UPDATE ON review_actions
+        BEGIN SELECT RAISE(ABORT, 'review actions are append-only'); END;
+      CREATE TRIGGER review_actions_no_delete BEFORE DELETE ON review_actions
+        BEGIN SELECT RAISE(ABORT, 'review actions are append-only'); END;
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Applies the migrations the database lacks; returns the versions applied. */
+export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  if (current > latest) {
+    throw new CablescanError(
+      ErrorCode.STORE,
+      `${file}: the database is at schema version ${current}, newer than this cablescan knows (${latest}); upgrade cablescan`,
+      { file, retryable: false },
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+    applied.push(migration.version);
+  }
+  return applied;
+}

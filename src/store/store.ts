@@ -1,0 +1,605 @@
+// The review store: one SQLite file (default <out>/cablescan.db) holding the
+// records the pipeline emitted, the pages they came from, every field's review
+// state and the audit trail of review actions. The record files under records/
+// stay what the pipeline wrote; exports are made from here.
+//
+// better-sqlite3 is synchronous: every method is one short transaction, which is
+// what makes the version check of a review write and its audit entry atomic.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CablescanError, ErrorCode } from '../errors.ts';
+import type { BBox, FieldStatus, PageResult, RecordField, TelegramRecord } from '../types.ts';
+import { parseFieldValue } from './field-values.ts';
+import { migrate } from './migrations.ts';
+import {
+  type AuditEntry,
+  type Facets,
+  type FieldFilter,
+  type MachineStatus,
+  type Progress,
+  type QueuePage,
+  type RecordStore,
+  type ReviewOutcome,
+  type ReviewRequest,
+  type ReviewStatus,
+  type StatusCounts,
+  type StoredField,
+  type StoredPage,
+  type StoredRecord,
+  type StoreStats,
+} from './types.ts';
+
+export const DEFAULT_DB_NAME = 'cablescan.db';
+
+/** The store of an output folder, unless a path was configured. */
+export function defaultDbPath(outDir: string): string {
+  return path.join(outDir, DEFAULT_DB_NAME);
+}
+
+export interface OpenStoreOptions {
+  /** Open an existing database for reading only (no migrations, no writes). */
+  readonly?: boolean;
+  /** Clock for timestamps (tests). */
+  now?: () => Date;
+}
+
+export interface SinkContext {
+  batch: string;
+  /** Resolves a page's `file` (as given) to an absolute path: the run's cwd. */
+  cwd: string;
+  /** The run's output folder, remembered with the batch. */
+  outDir?: string;
+}
+
+interface FieldRow {
+  id: number;
+  record_id: string;
+  name: string;
+  position: number;
+  profile: string;
+  machine_value: string | null;
+  text: string;
+  confidence: number;
+  machine_status: MachineStatus;
+  page_id: string | null;
+  bbox: string | null;
+  reasons: string;
+  in_record: number;
+  review_status: ReviewStatus | null;
+  final_value: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  version: number;
+}
+
+interface PageRow {
+  content_hash: string;
+  page_id: string;
+  file: string;
+  path: string;
+  page_index: number;
+  page_count: number;
+  width: number;
+  height: number;
+}
+
+interface ActionRow {
+  id: number;
+  field_id: number;
+  record_id: string;
+  field: string;
+  reviewer: string;
+  action: AuditEntry['action'];
+  old_value: string | null;
+  new_value: string | null;
+  old_status: FieldStatus;
+  new_status: FieldStatus;
+  version: number;
+  at: string;
+}
+
+type Value = string | number | null;
+
+const encode = (value: Value | undefined): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const decode = (text: string | null): Value => (text === null ? null : (JSON.parse(text) as Value));
+
+const NEEDS_PERSON = `f.machine_status IN ('needs_review', 'missing')`;
+const PENDING = `f.in_record = 1 AND f.review_status IS NULL AND ${NEEDS_PERSON}`;
+const FIELD_COLUMNS = `f.*, r.profile AS profile`;
+
+function toField(row: FieldRow): StoredField {
+  const reviewed = row.review_status !== null;
+  return {
+    id: row.id,
+    recordId: row.record_id,
+    name: row.name,
+    profile: row.profile,
+    value: reviewed ? decode(row.final_value) : decode(row.machine_value),
+    status: row.review_status ?? row.machine_status,
+    machineValue: decode(row.machine_value),
+    machineStatus: row.machine_status,
+    text: row.text,
+    confidence: row.confidence,
+    page: row.page_id,
+    bbox: row.bbox === null ? null : (JSON.parse(row.bbox) as BBox),
+    reasons: JSON.parse(row.reasons) as string[],
+    reviewStatus: row.review_status,
+    reviewedBy: row.reviewed_by,
+    reviewedAt: row.reviewed_at,
+    inRecord: row.in_record === 1,
+    version: row.version,
+  };
+}
+
+function toPage(row: PageRow): StoredPage {
+  return {
+    contentHash: row.content_hash,
+    pageId: row.page_id,
+    file: row.file,
+    path: row.path,
+    pageIndex: row.page_index,
+    pageCount: row.page_count,
+    width: row.width,
+    height: row.height,
+  };
+}
+
+function toEntry(row: ActionRow): AuditEntry {
+  return {
+    id: row.id,
+    fieldId: row.field_id,
+    recordId: row.record_id,
+    field: row.field,
+    reviewer: row.reviewer,
+    action: row.action,
+    oldValue: decode(row.old_value),
+    newValue: decode(row.new_value),
+    oldStatus: row.old_status,
+    newStatus: row.new_status,
+    version: row.version,
+    at: row.at,
+  };
+}
+
+/** SQL conditions and parameters for a filter over fields `f` joined to records `r`. */
+function whereFilter(filter: FieldFilter): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (filter.batch) {
+    parts.push('EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = f.record_id AND rb.batch = ?)');
+    params.push(filter.batch);
+  }
+  if (filter.field) {
+    parts.push('f.name = ?');
+    params.push(filter.field);
+  }
+  if (filter.profile) {
+    parts.push('r.profile = ?');
+    params.push(filter.profile);
+  }
+  return { sql: parts.length ? parts.map((p) => ` AND ${p}`).join('') : '', params };
+}
+
+/** A field's record form, as an export or the record view shows it. */
+export function toRecordField(field: StoredField): RecordField {
+  return {
+    value: field.status === 'absent' ? null : field.value,
+    text: field.text,
+    confidence: field.confidence,
+    status: field.status,
+    page: field.page,
+    bbox: field.bbox,
+    reasons: field.reasons,
+  };
+}
+
+const STILL_NEEDED: ReadonlySet<FieldStatus> = new Set<FieldStatus>(['needs_review', 'missing']);
+
+export class ReviewStore {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+
+  private constructor(file: string, db: Database.Database, now: () => Date) {
+    this.file = file;
+    this.db = db;
+    this.now = now;
+  }
+
+  /** Opens (creating and migrating when needed) the store at `file`. */
+  static open(file: string, options: OpenStoreOptions = {}): ReviewStore {
+    const absolute = path.resolve(file);
+    let db: Database.Database;
+    try {
+      if (!options.readonly) mkdirSync(path.dirname(absolute), { recursive: true });
+      db = new Database(absolute, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (err) {
+      throw new CablescanError(ErrorCode.STORE, `cannot open the review store ${file}: ${(err as Error).message}`, { file, cause: err, retryable: false });
+    }
+    try {
+      // WAL: the server reads while a run writes; busy_timeout: writers wait for each other instead of failing.
+      if (!options.readonly) db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      if (!options.readonly) {
+        db.pragma('synchronous = NORMAL');
+        migrate(db, file);
+      }
+    } catch (err) {
+      db.close();
+      if (err instanceof CablescanError) throw err;
+      throw new CablescanError(ErrorCode.STORE, `${file} is not a usable review store: ${(err as Error).message}`, { file, cause: err, retryable: false });
+    }
+    return new ReviewStore(absolute, db, options.now ?? (() => new Date()));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+
+  /** What the emit stage of one batch writes to. */
+  recordSink(context: SinkContext): RecordStore {
+    return { saveRecords: (records, pages) => this.saveRecords(records, pages, context) };
+  }
+
+  /**
+   * Saves records and their pages. Idempotent: saving the same records again
+   * changes nothing a reviewer can see. A re-run that reads a field differently
+   * updates the machine's reading (and bumps the field's version, so a reviewer
+   * who saw the old one gets a conflict) but never touches a review decision.
+   */
+  saveRecords(records: readonly TelegramRecord[], pages: readonly PageResult[], context: SinkContext): void {
+    const at = this.stamp();
+    const pagesById = new Map(pages.map((p) => [p.pageId, p]));
+    const db = this.db;
+    const save = db.transaction(() => {
+      db.prepare(
+        `INSERT INTO batches (name, out_dir, created_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, out_dir = COALESCE(excluded.out_dir, out_dir)`,
+      ).run(context.batch, context.outDir ?? null, at, at);
+      const upsertPage = db.prepare(
+        `INSERT INTO pages (content_hash, page_id, file, path, page_index, page_count, width, height, updated_at)
+         VALUES (@contentHash, @pageId, @file, @path, @pageIndex, @pageCount, @width, @height, @at)
+         ON CONFLICT(content_hash) DO UPDATE SET page_id = excluded.page_id, file = excluded.file, path = excluded.path,
+           page_index = excluded.page_index, page_count = excluded.page_count, width = excluded.width, height = excluded.height,
+           updated_at = excluded.updated_at
+         WHERE pages.path IS NOT excluded.path OR pages.page_id IS NOT excluded.page_id OR pages.file IS NOT excluded.file
+           OR pages.width IS NOT excluded.width OR pages.height IS NOT excluded.height`,
+      );
+      for (const page of pages) {
+        upsertPage.run({
+          contentHash: page.contentHash,
+          pageId: page.pageId,
+          file: page.file,
+          path: path.resolve(context.cwd, page.file),
+          pageIndex: page.pageIndex,
+          pageCount: page.pageCount,
+          width: page.width,
+          height: page.height,
+          at,
+        });
+      }
+      for (const record of records) this.saveRecord(record, pagesById, context.batch, at);
+    });
+    try {
+      save();
+    } catch (err) {
+      if (err instanceof CablescanError) throw err;
+      throw new CablescanError(ErrorCode.STORE, `cannot save records to ${this.file}: ${(err as Error).message}`, { file: this.file, cause: err });
+    }
+  }
+
+  private saveRecord(record: TelegramRecord, pagesById: ReadonlyMap<string, PageResult>, batch: string, at: string): void {
+    const db = this.db;
+    const json = JSON.stringify(record);
+    db.prepare(
+      `INSERT INTO records (id, profile, profile_score, record_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET profile = excluded.profile, profile_score = excluded.profile_score,
+         record_json = excluded.record_json, updated_at = excluded.updated_at
+       WHERE records.record_json IS NOT excluded.record_json`,
+    ).run(record.id, record.profile, record.profileScore, json, at, at);
+    db.prepare('INSERT OR IGNORE INTO record_batches (record_id, batch, added_at) VALUES (?, ?, ?)').run(record.id, batch, at);
+
+    const pageRows = record.source.pages.map((pageId, position) => {
+      const page = pagesById.get(pageId);
+      if (!page) {
+        throw new CablescanError(ErrorCode.STORE, `record ${record.id} refers to page ${pageId}, which was not saved with it`, { retryable: false });
+      }
+      return { position, pageId, contentHash: page.contentHash };
+    });
+    db.prepare('DELETE FROM record_pages WHERE record_id = ?').run(record.id);
+    const insertPage = db.prepare('INSERT INTO record_pages (record_id, position, page_id, content_hash) VALUES (?, ?, ?, ?)');
+    for (const p of pageRows) insertPage.run(record.id, p.position, p.pageId, p.contentHash);
+
+    const existing = new Map(
+      (db.prepare('SELECT * FROM fields WHERE record_id = ?').all(record.id) as FieldRow[]).map((row) => [row.name, row]),
+    );
+    const insertField = db.prepare(
+      `INSERT INTO fields (record_id, name, position, machine_value, text, confidence, machine_status, page_id, bbox, reasons)
+       VALUES (@recordId, @name, @position, @value, @text, @confidence, @status, @page, @bbox, @reasons)`,
+    );
+    const updateField = db.prepare(
+      `UPDATE fields SET position = @position, machine_value = @value, text = @text, confidence = @confidence,
+         machine_status = @status, page_id = @page, bbox = @bbox, reasons = @reasons, in_record = 1,
+         version = version + @bump
+       WHERE id = @id`,
+    );
+    Object.entries(record.fields).forEach(([name, field], position) => {
+      if (field.status !== 'accepted' && field.status !== 'needs_review' && field.status !== 'missing') {
+        throw new CablescanError(ErrorCode.STORE, `record ${record.id} field ${name}: the pipeline emits accepted, needs_review or missing, not ${field.status}`, {
+          retryable: false,
+        });
+      }
+      const values = {
+        recordId: record.id,
+        name,
+        position,
+        value: encode(field.value),
+        text: field.text,
+        confidence: field.confidence,
+        status: field.status,
+        page: field.page,
+        bbox: field.bbox ? JSON.stringify(field.bbox) : null,
+        reasons: JSON.stringify(field.reasons),
+      };
+      const row = existing.get(name);
+      if (!row) {
+        insertField.run(values);
+        return;
+      }
+      existing.delete(name);
+      // What a reviewer looks at: a change here invalidates what they saw.
+      const changed =
+        row.machine_value !== values.value || row.machine_status !== values.status || row.page_id !== values.page || row.bbox !== values.bbox || row.in_record !== 1;
+      const same =
+        !changed && row.position === position && row.text === values.text && row.confidence === values.confidence && row.reasons === values.reasons;
+      if (!same) updateField.run({ ...values, id: row.id, bump: changed ? 1 : 0 });
+    });
+    // Fields the new reading no longer has: forgotten unless a person decided on them.
+    for (const row of existing.values()) {
+      if (row.review_status === null) db.prepare('DELETE FROM fields WHERE id = ? AND NOT EXISTS (SELECT 1 FROM review_actions WHERE field_id = ?)').run(row.id, row.id);
+      else if (row.in_record === 1) db.prepare('UPDATE fields SET in_record = 0, version = version + 1 WHERE id = ?').run(row.id);
+    }
+  }
+
+  getField(id: number): StoredField | null {
+    const row = this.db.prepare(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.id = ?`).get(id) as
+      | FieldRow
+      | undefined;
+    return row ? toField(row) : null;
+  }
+
+  /** Fields waiting for a person, lowest confidence first. */
+  queue(filter: FieldFilter = {}, options: { limit?: number; offset?: number; exclude?: readonly number[] } = {}): QueuePage {
+    const where = whereFilter(filter);
+    const exclude = (options.exclude ?? []).filter((n) => Number.isInteger(n));
+    const excludeSql = exclude.length ? ` AND f.id NOT IN (${exclude.map(() => '?').join(',')})` : '';
+    const rows = this.db
+      .prepare(
+        `SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id
+         WHERE ${PENDING}${where.sql}${excludeSql}
+         ORDER BY f.confidence ASC, f.record_id ASC, f.position ASC LIMIT ? OFFSET ?`,
+      )
+      .all(...where.params, ...exclude, options.limit ?? 100, options.offset ?? 0) as FieldRow[];
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM fields f JOIN records r ON r.id = f.record_id WHERE ${PENDING}${where.sql}`).get(...where.params) as {
+        n: number;
+      }
+    ).n;
+    return { items: rows.map(toField), total };
+  }
+
+  /**
+   * Applies a reviewer's decision when the field is still at the version they
+   * saw; otherwise reports a conflict with the field as it is now. The decision
+   * and its audit entry are written in one transaction.
+   */
+  review(fieldId: number, request: ReviewRequest): ReviewOutcome {
+    const run = this.db.transaction((): ReviewOutcome => {
+      const field = this.getField(fieldId);
+      if (!field) return { ok: false, reason: 'not_found' };
+      if (field.version !== request.version) return { ok: false, reason: 'conflict', field };
+      let newValue: Value;
+      if (request.action === 'correct') {
+        const parsed = parseFieldValue(field.name, request.value);
+        if (!parsed.ok) return { ok: false, reason: 'invalid', message: parsed.message };
+        newValue = parsed.value;
+      } else if (request.action === 'confirm') {
+        if (field.value === null || field.status === 'absent') {
+          return { ok: false, reason: 'invalid', message: `${field.name} has no value to confirm: type the value, or mark the field absent` };
+        }
+        newValue = field.value;
+      } else {
+        newValue = null;
+      }
+      // Typing exactly the value that is there is a confirmation, not a correction.
+      const action = request.action === 'correct' && newValue === field.value && field.status !== 'absent' ? 'confirm' : request.action;
+      // The final status says how the value relates to the pipeline's reading:
+      // confirming someone's correction keeps it "corrected"; correcting back to
+      // the machine's value makes it "confirmed".
+      const newStatus: ReviewStatus = action === 'absent' ? 'absent' : newValue === field.machineValue ? 'confirmed' : 'corrected';
+      const at = this.stamp();
+      this.db
+        .prepare(
+          `UPDATE fields SET review_status = ?, final_value = ?, reviewed_by = ?, reviewed_at = ?, version = version + 1
+           WHERE id = ? AND version = ?`,
+        )
+        .run(newStatus, encode(newValue), request.reviewer, at, fieldId, request.version);
+      const info = this.db
+        .prepare(
+          `INSERT INTO review_actions (field_id, record_id, field, reviewer, action, old_value, new_value, old_status, new_status, version, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(fieldId, field.recordId, field.name, request.reviewer, action, encode(field.value), encode(newValue), field.status, newStatus, request.version, at);
+      const entry = toEntry(this.db.prepare('SELECT * FROM review_actions WHERE id = ?').get(info.lastInsertRowid) as ActionRow);
+      return { ok: true, field: this.getField(fieldId)!, entry };
+    });
+    // IMMEDIATE: take the write lock before reading the version, so two servers on one file cannot both pass the check.
+    return run.immediate();
+  }
+
+  /** The audit trail, newest first. */
+  actions(options: { fieldId?: number; recordId?: string; reviewer?: string; batch?: string; limit?: number } = {}): AuditEntry[] {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (options.fieldId !== undefined) (parts.push('a.field_id = ?'), params.push(options.fieldId));
+    if (options.recordId !== undefined) (parts.push('a.record_id = ?'), params.push(options.recordId));
+    if (options.reviewer !== undefined) (parts.push('a.reviewer = ?'), params.push(options.reviewer));
+    if (options.batch !== undefined) {
+      parts.push('EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = a.record_id AND rb.batch = ?)');
+      params.push(options.batch);
+    }
+    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+    const rows = this.db.prepare(`SELECT a.* FROM review_actions a ${where} ORDER BY a.id DESC LIMIT ?`).all(...params, options.limit ?? 1000) as ActionRow[];
+    return rows.map(toEntry);
+  }
+
+  progress(filter: FieldFilter = {}): Progress {
+    const where = whereFilter(filter);
+    const scope = `FROM fields f JOIN records r ON r.id = f.record_id WHERE ${NEEDS_PERSON} AND (f.in_record = 1 OR f.review_status IS NOT NULL)${where.sql}`;
+    const { total, reviewed } = this.db
+      .prepare(`SELECT COUNT(*) AS total, COUNT(f.review_status) AS reviewed ${scope}`)
+      .get(...where.params) as { total: number; reviewed: number };
+    const byFields = this.db
+      .prepare(`SELECT f.reviewed_by AS reviewer, COUNT(*) AS n ${scope} AND f.reviewed_by IS NOT NULL GROUP BY f.reviewed_by`)
+      .all(...where.params) as Array<{ reviewer: string; n: number }>;
+    const byActions = this.db
+      .prepare(
+        `SELECT a.reviewer AS reviewer, COUNT(*) AS n FROM review_actions a JOIN fields f ON f.id = a.field_id JOIN records r ON r.id = f.record_id
+         WHERE 1 = 1${where.sql} GROUP BY a.reviewer`,
+      )
+      .all(...where.params) as Array<{ reviewer: string; n: number }>;
+    const reviewers = new Map<string, { reviewer: string; fields: number; actions: number }>();
+    for (const { reviewer, n } of byActions) reviewers.set(reviewer, { reviewer, fields: 0, actions: n });
+    for (const { reviewer, n } of byFields) {
+      const entry = reviewers.get(reviewer) ?? { reviewer, fields: 0, actions: 0 };
+      entry.fields = n;
+      reviewers.set(reviewer, entry);
+    }
+    return {
+      total,
+      reviewed,
+      remaining: total - reviewed,
+      reviewers: [...reviewers.values()].sort((a, b) => b.fields - a.fields || a.reviewer.localeCompare(b.reviewer)),
+    };
+  }
+
+  facets(): Facets {
+    const batches = this.db
+      .prepare(
+        `SELECT b.name, b.created_at AS createdAt, b.updated_at AS updatedAt, COUNT(rb.record_id) AS records
+         FROM batches b LEFT JOIN record_batches rb ON rb.batch = b.name GROUP BY b.name ORDER BY b.created_at DESC, b.name`,
+      )
+      .all() as Facets['batches'];
+    const fields = (this.db.prepare('SELECT DISTINCT name FROM fields ORDER BY name').all() as Array<{ name: string }>).map((r) => r.name);
+    const profiles = (this.db.prepare('SELECT DISTINCT profile FROM records ORDER BY profile').all() as Array<{ profile: string }>).map((r) => r.profile);
+    return { batches, fields, profiles };
+  }
+
+  /** The record with reviews applied, its batches, pages and fields; null when unknown. */
+  getRecord(id: string): StoredRecord | null {
+    const row = this.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as { record_json: string } | undefined;
+    if (!row) return null;
+    const fields = (
+      this.db
+        .prepare(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.record_id = ? ORDER BY f.position, f.name`)
+        .all(id) as FieldRow[]
+    ).map(toField);
+    const pages = (
+      this.db
+        .prepare('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? ORDER BY rp.position')
+        .all(id) as PageRow[]
+    ).map(toPage);
+    const batches = (this.db.prepare('SELECT batch FROM record_batches WHERE record_id = ? ORDER BY added_at, batch').all(id) as Array<{ batch: string }>).map(
+      (r) => r.batch,
+    );
+    return { record: applyReviews(JSON.parse(row.record_json) as TelegramRecord, fields), batches, pages, fields };
+  }
+
+  /** Page `position` (from 0) of a record. */
+  recordPage(recordId: string, position: number): StoredPage | null {
+    const row = this.db
+      .prepare('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? AND rp.position = ?')
+      .get(recordId, position) as PageRow | undefined;
+    return row ? toPage(row) : null;
+  }
+
+  /** The page a field's box lies on (by the field's page id among its record's pages). */
+  fieldPage(field: StoredField): StoredPage | null {
+    if (field.page === null) return null;
+    const row = this.db
+      .prepare('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? AND rp.page_id = ?')
+      .get(field.recordId, field.page) as PageRow | undefined;
+    return row ? toPage(row) : null;
+  }
+
+  /** Record ids in a stable order, optionally only a batch's. */
+  recordIds(batch?: string): string[] {
+    const rows = batch
+      ? this.db.prepare('SELECT record_id AS id FROM record_batches WHERE batch = ? ORDER BY record_id').all(batch)
+      : this.db.prepare('SELECT id FROM records ORDER BY id').all();
+    return (rows as Array<{ id: string }>).map((r) => r.id);
+  }
+
+  /** Records with reviews applied, one at a time (exports can be large). */
+  *finalRecords(options: { batch?: string; reviewedOnly?: boolean } = {}): Generator<TelegramRecord> {
+    for (const id of this.recordIds(options.batch)) {
+      const stored = this.getRecord(id);
+      if (!stored) continue;
+      if (options.reviewedOnly && stored.record.review.status !== 'done') continue;
+      yield stored.record;
+    }
+  }
+
+  hasBatch(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM batches WHERE name = ?').get(name) !== undefined;
+  }
+
+  stats(filter: FieldFilter = {}): StoreStats {
+    const where = whereFilter(filter);
+    const rows = this.db
+      .prepare(
+        `SELECT f.name AS field, COALESCE(f.review_status, f.machine_status) AS status, COUNT(*) AS n
+         FROM fields f JOIN records r ON r.id = f.record_id WHERE (f.in_record = 1 OR f.review_status IS NOT NULL)${where.sql}
+         GROUP BY f.name, status ORDER BY f.name`,
+      )
+      .all(...where.params) as Array<{ field: string; status: FieldStatus; n: number }>;
+    const byField = new Map<string, StatusCounts>();
+    for (const row of rows) {
+      const entry = byField.get(row.field) ?? { field: row.field, counts: {} };
+      entry.counts[row.status] = row.n;
+      byField.set(row.field, entry);
+    }
+    const recordFilter = filter.batch ? ' WHERE EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = r.id AND rb.batch = ?)' : '';
+    const profileFilter = filter.profile ? `${recordFilter ? ' AND' : ' WHERE'} r.profile = ?` : '';
+    const recordParams = [filter.batch, filter.profile].filter((v): v is string => Boolean(v));
+    const records = (this.db.prepare(`SELECT COUNT(*) AS n FROM records r${recordFilter}${profileFilter}`).get(...recordParams) as { n: number }).n;
+    const pendingRecords = (
+      this.db
+        .prepare(
+          `SELECT COUNT(DISTINCT f.record_id) AS n FROM fields f JOIN records r ON r.id = f.record_id
+           WHERE f.in_record = 1 AND f.review_status IS NULL AND ${NEEDS_PERSON}${whereFilter({ batch: filter.batch, profile: filter.profile }).sql}`,
+        )
+        .get(...whereFilter({ batch: filter.batch, profile: filter.profile }).params) as { n: number }
+    ).n;
+    return { records, recordsDone: records - pendingRecords, progress: this.progress(filter), byField: [...byField.values()] };
+  }
+}
+
+/** The record as emitted, with every field's final value and status and a recomputed review summary. */
+export function applyReviews(emitted: TelegramRecord, fields: readonly StoredField[]): TelegramRecord {
+  const finalFields: Record<string, RecordField> = {};
+  for (const field of fields) {
+    if (!field.inRecord && field.reviewStatus === null) continue;
+    finalFields[field.name] = toRecordField(field);
+  }
+  const needed = Object.entries(finalFields)
+    .filter(([, f]) => STILL_NEEDED.has(f.status))
+    .map(([name]) => name);
+  return { ...emitted, fields: finalFields, review: { needed, status: needed.length ? 'pending' : 'done' } };
+}
