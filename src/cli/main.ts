@@ -2,7 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { PACKAGE_VERSION } from '../version.ts';
 import { addGlobalOptions, EXIT, reportFatal } from './common.ts';
+import { registerEnqueue } from './enqueue.ts';
+import { registerExport } from './export.ts';
+import { registerRetry } from './retry.ts';
+import { registerReview } from './review.ts';
 import { registerRun } from './run.ts';
+import { registerServe } from './serve.ts';
+import { registerWorker } from './worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cablescan')
@@ -12,6 +18,12 @@ export function buildProgram(): Command {
     .exitOverride();
   addGlobalOptions(program);
   registerRun(program);
+  registerEnqueue(program);
+  registerWorker(program);
+  registerRetry(program);
+  registerServe(program);
+  registerReview(program);
+  registerExport(program);
   return program;
 }
 

@@ -2,7 +2,8 @@
 // (no Redis) unless a Redis URL is given.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runPipeline } from '../pipeline.ts';
+import { runPipeline, type ProgressEvent } from '../pipeline.ts';
+import { runViaQueue } from '../queue-run.ts';
 import { addReadingOptions, contextFrom, EXIT } from './common.ts';
 import { createProgressReporter } from './progress.ts';
 import { formatSummary } from './summary.ts';
@@ -16,13 +17,16 @@ export function registerRun(program: Command): void {
     .option('--manifest <file>', 'batch manifest (JSON or CSV) naming files and their languages')
     .option('--batch <name>', 'batch name (default: run-<timestamp>)')
     .option('--force', 'read pages again even when --out already has them')
-    .option('--no-progress', 'no progress bar, even on a terminal');
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--emit <formats>', 'also write archival files to OUT/exports/ as documents finish: alto,page,hocr,mets,pdf (comma-separated)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--redis <url>', 'run through the Redis queue (env REDIS_URL): enqueue, read here too, wait; same outputs')
+    .option('--no-local-worker', 'with --redis: only enqueue and wait; `cablescan worker` processes elsewhere read the pages');
   addReadingOptions(command).action(async (inputs: string[], _opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals();
     if (inputs.length === 0 && !opts.manifest) {
       cmd.error('give at least one input (file, folder or glob) or --manifest', { exitCode: EXIT.usage });
     }
-    const { config, logger } = contextFrom(opts);
+    const { config, logger } = contextFrom(opts, { emit: opts.emit });
     const tty = Boolean(process.stderr.isTTY) && opts.progress !== false;
     // With a bar on the terminal, info lines would tear it apart: show warnings and
     // errors only, unless the user chose a level.
@@ -38,10 +42,10 @@ export function registerRun(program: Command): void {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
 
-    const result = await runPipeline(
-      { inputs, outDir: opts.out, batch: opts.batch, manifest: opts.manifest, onProgress: (e) => progress.update(e), signal: controller.signal },
-      config,
-      log,
+    const runOptions = { inputs, outDir: opts.out, batch: opts.batch, manifest: opts.manifest, onProgress: (e: ProgressEvent) => progress.update(e), signal: controller.signal };
+    const result = await (config.redisUrl
+      ? runViaQueue({ ...runOptions, localConcurrency: opts.localWorker === false ? 0 : config.concurrency }, config, log)
+      : runPipeline(runOptions, config, log)
     ).finally(() => progress.stop());
     process.stdout.write(`${formatSummary(result.report, path.relative(process.cwd(), path.resolve(opts.out)) || '.')}\n`);
     process.exitCode = result.exitCode;

@@ -1,0 +1,121 @@
+// What the queue's jobs carry and return. Kept small on purpose: page images,
+// OCR results and records live under the output folder (a shared volume when
+// workers run on several machines); a job carries paths, hashes and settings.
+import type { Config } from '../src/config.ts';
+import { ErrorCode, type CablescanError } from '../src/errors.ts';
+import type { TelegramSummary } from '../src/stages.ts';
+import type { InputFailure, PageSource, SkippedInput } from '../src/types.ts';
+
+/**
+ * Settings that change what a page's output is. They travel with every page job,
+ * so every worker reads a batch the same way whatever its own config says.
+ * Machine settings (tessdata folder, recycling, log level) stay with the worker.
+ */
+export interface ReadSettings {
+  lang: string;
+  psm: number;
+  /** "auto", "none" or an absolute path to a recipe JSON file (on the shared volume). */
+  preprocess: string;
+  keepIntermediates: boolean;
+  force: boolean;
+  maxPixels: number;
+  pdfDpi: number;
+}
+
+/** Settings that change what a document's records are. */
+export interface BuildSettings {
+  profile?: string;
+  /** Absolute path (on the shared volume). */
+  profilesDir?: string;
+  thresholds: Config['thresholds'];
+  period: Config['period'];
+}
+
+export interface BatchSettings {
+  read: ReadSettings;
+  build: BuildSettings;
+}
+
+export interface PageJobData {
+  batch: string;
+  /** Absolute output folder. */
+  outDir: string;
+  source: PageSource;
+  read: ReadSettings;
+}
+
+/** A page job's return value: a summary; the page itself is OUT/pages/<pageId>.json. */
+export interface PageJobResult {
+  pageId: string;
+  file: string;
+  contentHash: string;
+  lang: string;
+  outcome: 'read' | 'resumed';
+  words: number;
+  meanConfidence: number;
+  /** Milliseconds of OCR (0 when resumed): what the queue's overhead is measured against. */
+  ocrMs: number;
+  /** Epoch ms when the sandboxed processor started and finished the page. */
+  startedAt: number;
+  finishedAt: number;
+}
+
+export interface DocumentPageRef {
+  /** The page's job id (a child of the document job). */
+  jobId: string;
+  pageId: string;
+}
+
+export interface DocumentJobData {
+  batch: string;
+  outDir: string;
+  documentKey: string;
+  /** The document's pages in reading order. */
+  pages: DocumentPageRef[];
+  build: BuildSettings;
+}
+
+export interface DocumentJobResult {
+  documentKey: string;
+  /** Pages the records were built from, in order (failed pages are left out). */
+  pages: string[];
+  telegrams: TelegramSummary[];
+  recordIds: string[];
+  timings: Record<string, number>;
+  /** Epoch ms when the document processor started and finished. */
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** The batch bookkeeping stored in Redis (a hash per batch). */
+export interface BatchMeta {
+  batch: string;
+  outDir: string;
+  inputs: string[];
+  createdAt: string;
+  pipelineVersion: string;
+  settings: BatchSettings;
+  /** Pages and documents found by ingest (the batch's size). */
+  pageTotal: number;
+  documentTotal: number;
+  /** Inputs ingest refused, and non-image files it skipped (reported, never queued). */
+  failures: InputFailure[];
+  skipped: SkippedInput[];
+}
+
+const REASON = /^(CS_ERR_[A-Z_]+): ([\s\S]*)$/;
+
+/**
+ * A job's failed reason is what an operator reads in the dashboard and in
+ * `report.json`: "<code>: <message>", the message naming the file.
+ */
+export function failureReason(err: CablescanError): string {
+  return `${err.code}: ${err.message}`;
+}
+
+/** Splits a failed reason back into code and message (unknown shapes become CS_ERR_INTERNAL). */
+export function parseFailureReason(reason: string | undefined): { code: string; message: string } {
+  const text = (reason ?? '').trim() || 'failed without a reason';
+  const m = REASON.exec(text);
+  return m ? { code: m[1], message: m[2] } : { code: ErrorCode.INTERNAL, message: text };
+}

@@ -1,0 +1,160 @@
+// `cablescan run ... --redis URL`: the queue driver. Enqueues the batch (the
+// same discovery as the in-process run), optionally works on it in this process
+// with the same sandboxed workers `cablescan worker` runs, waits for every
+// document with the same progress events, and writes the same report.json from
+// what the workers wrote under the output folder. It schedules nothing itself:
+// pages and records are made by the workers, through readPage / buildRecords.
+import { readFile } from 'node:fs/promises';
+import type { Config } from './config.ts';
+import { ErrorCode } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { RunOptions, RunResult } from './pipeline.ts';
+import { resolveRecipe } from './preprocess/index.ts';
+import { writeJsonAtomic } from './records/atomic-write.ts';
+import { recordPath, reportPath } from './records/layout.ts';
+import { readPageJson } from './records/page-store.ts';
+import { buildReport, type PageOutcome } from './records/report.ts';
+import type { TelegramSummary } from './stages.ts';
+import type { InputFailure, PageResult, TelegramRecord } from './types.ts';
+import { PIPELINE_VERSION } from './version.ts';
+import { watchDocuments, type WatchedDocument } from '../queues/batch-watch.ts';
+import { bullPrefix } from '../queues/names.ts';
+import { parseFailureReason } from '../queues/payloads.ts';
+import { enqueueBatch, requireRedisUrl } from '../queues/producer.ts';
+import { startWorkers, type WorkerHandle } from '../workers/start-workers.ts';
+
+export interface QueueRunOptions extends RunOptions {
+  /**
+   * Pages this process reads itself while it waits (sandboxed OCR children, like
+   * `cablescan worker -j N`). 0: only enqueue and wait for other machines' workers.
+   * Default: config.concurrency.
+   */
+  localConcurrency?: number;
+  /** Lock settings for the local worker (tests shorten them). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+async function readRecord(outDir: string, id: string): Promise<TelegramRecord | null> {
+  try {
+    return JSON.parse(await readFile(recordPath(outDir, id), 'utf8')) as TelegramRecord;
+  } catch {
+    return null;
+  }
+}
+
+export async function runViaQueue(options: QueueRunOptions, config: Config, logger: Logger): Promise<RunResult> {
+  const startedAt = new Date();
+  const redisUrl = requireRedisUrl(config, 'run --redis');
+  const recipe = resolveRecipe(config.preprocess);
+  const enqueued = await enqueueBatch(
+    { inputs: options.inputs, outDir: options.outDir, batch: options.batch, manifest: options.manifest, cwd: options.cwd },
+    config,
+    logger,
+  );
+  const { outDir, batch } = enqueued;
+  const log = logger.child({ batch });
+
+  const localConcurrency = options.localConcurrency ?? config.concurrency;
+  let workers: WorkerHandle | undefined;
+  if (localConcurrency > 0 && enqueued.pages > 0) {
+    workers = startWorkers({
+      redisUrl,
+      config,
+      logger: log.child({ role: 'local-worker' }),
+      concurrency: localConcurrency,
+      lockDurationMs: options.lockDurationMs,
+      stalledIntervalMs: options.stalledIntervalMs,
+    });
+  }
+
+  const watched: WatchedDocument[] = enqueued.plans.map((p) => ({
+    documentId: p.documentId,
+    documentKey: p.documentKey,
+    pages: p.sources.map((source, i) => ({ jobId: p.pageJobIds[i], source })),
+  }));
+  let watch;
+  try {
+    watch = await watchDocuments({
+      redisUrl,
+      prefix: bullPrefix(config.queuePrefix),
+      documents: watched,
+      logger: log,
+      onProgress: options.onProgress,
+      signal: options.signal,
+      since: startedAt.getTime(),
+    });
+  } finally {
+    if (workers) {
+      // Pages in flight finish (as in the in-process run); a second signal exits the CLI.
+      const stopping = workers.stop(Number.POSITIVE_INFINITY);
+      if ((await stopping.done) === 'handed-back') await Promise.allSettled([workers.pages.close(true), workers.documents.close(true)]);
+    }
+  }
+
+  // The report, built exactly as the in-process run builds it, from what the workers wrote.
+  const failures: InputFailure[] = [...enqueued.failures];
+  const pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }> = [];
+  const documents: Array<{ documentKey: string; pages: string[]; telegrams: TelegramSummary[] }> = [];
+  const records: TelegramRecord[] = [];
+  const buildTimings: Array<Record<string, number>> = [];
+  for (const doc of watched) {
+    for (const { jobId, source } of doc.pages) {
+      const settled = watch.pages.get(jobId);
+      if (!settled) continue; // interrupted before it settled
+      if (settled.state === 'completed' || settled.state === 'missing') {
+        const page = await readPageJson(outDir, source.pageId);
+        if (page && page.contentHash === source.contentHash && page.pipelineVersion === PIPELINE_VERSION) {
+          pages.push({ page: { ...page, file: source.file, documentKey: source.documentKey }, outcome: settled.state === 'completed' ? settled.outcome : 'resumed' });
+          continue;
+        }
+        failures.push({
+          file: source.file,
+          pageId: source.pageId,
+          code: ErrorCode.INTERNAL,
+          message: settled.state === 'missing' ? `page job ${jobId} no longer exists and ${source.pageId}.json is not in ${outDir}/pages` : `${source.pageId}.json is missing from ${outDir}/pages although its job completed`,
+          stage: 'read',
+        });
+        continue;
+      }
+      const { code, message } = parseFailureReason(settled.reason);
+      failures.push({ file: source.file, pageId: source.pageId, code, message, stage: 'read' });
+    }
+    const settledDoc = watch.documents.get(doc.documentId);
+    if (settledDoc?.state === 'completed') {
+      const result = settledDoc.result;
+      documents.push({ documentKey: doc.documentKey, pages: result.pages, telegrams: result.telegrams });
+      buildTimings.push(result.timings);
+      for (const id of result.recordIds) {
+        const record = await readRecord(outDir, id);
+        if (record) records.push(record);
+        else failures.push({ file: doc.pages[0].source.file, code: ErrorCode.INTERNAL, message: `records for ${doc.documentKey}: record ${id} is missing from ${outDir}/records`, stage: 'emit' });
+      }
+    } else if (settledDoc?.state === 'failed') {
+      const { code, message } = parseFailureReason(settledDoc.reason);
+      failures.push({ file: doc.pages[0].source.file, code, message, stage: 'emit' });
+    }
+  }
+
+  const interrupted = watch.interrupted;
+  if (interrupted) log.warn('stopped waiting; the batch stays queued: workers go on, and running the same command again waits for it');
+  const report = buildReport({
+    batch,
+    inputs: options.inputs,
+    startedAt,
+    finishedAt: new Date(),
+    interrupted,
+    settings: { lang: config.lang, psm: config.psm, preprocess: recipe.name, concurrency: config.concurrency, profile: config.profile ?? 'auto', force: config.force },
+    pageTotal: enqueued.pages,
+    pages,
+    failures,
+    skipped: enqueued.skipped,
+    documents,
+    records,
+    buildTimings,
+    lowCoverageThreshold: config.thresholds.minBodyCoverage,
+  });
+  await writeJsonAtomic(reportPath(outDir), report);
+  const exitCode = failures.length > 0 ? 1 : interrupted ? 130 : 0;
+  return { report, records, exitCode };
+}

@@ -1,0 +1,98 @@
+// kill -9 of a worker process in the middle of a batch: its job's lock expires,
+// another worker takes the job over, and the batch completes with every page
+// read and one record per telegram. The killed worker's sandboxed OCR child
+// does not outlive it.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import {
+  childPids,
+  CLI,
+  isAlive,
+  listFiles,
+  readRecords,
+  redisAnswers,
+  randomPrefix,
+  removePrefix,
+  REPO,
+  SHARED_REDIS_URL,
+  snapshotQueues,
+  startWorkerProcess,
+  stopWorkers,
+  tempDir,
+  waitFor,
+  writeTelegramPages,
+  type WorkerProcess,
+} from './queue-harness.ts';
+
+const available = await redisAnswers();
+const skip = available ? false : `Redis does not answer at ${SHARED_REDIS_URL}`;
+const prefix = randomPrefix();
+let dir = '';
+let workers: WorkerProcess[] = [];
+
+after(async () => {
+  await stopWorkers(workers);
+  if (available) await removePrefix(SHARED_REDIS_URL, prefix);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('kill -9 of a worker mid-batch: the batch completes, no page lost, one record per telegram', { skip, timeout: 150_000 }, async () => {
+  dir = await tempDir('queue-crash');
+  await writeTelegramPages(path.join(dir, 'in'), 20, 4);
+  const [victim, survivor] = (workers = [startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix })]);
+  await Promise.all(workers.map((w) => w.started));
+
+  const out = path.join(dir, 'out');
+  const run = spawn(process.execPath, [CLI, 'run', path.join(dir, 'in'), '--out', out, '--redis', SHARED_REDIS_URL, '--no-local-worker', '--log-level', 'warn'], {
+    cwd: REPO,
+    env: { ...process.env, CABLESCAN_QUEUE_PREFIX: prefix, REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let runErr = '';
+  run.stderr.on('data', (d: Buffer) => (runErr += d.toString()));
+  const runExit = new Promise<number | null>((resolve) => run.on('exit', resolve));
+
+  // Wait until the victim is in the middle of a page, after some pages are done.
+  const victimName = `:${victim.pid}`;
+  const inFlight = await waitFor('the victim to be reading a page', async () => {
+    const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
+    if ((snap.pageCounts.completed ?? 0) < 3) return undefined;
+    return snap.pages.find((j) => (j.processedBy ?? '').endsWith(victimName) && j.finishedOn === undefined && j.processedOn !== undefined);
+  }, 90_000, 100);
+  const sandboxChildren = await childPids(victim.pid);
+  assert.ok(sandboxChildren.length > 0, 'the victim runs its OCR in a sandboxed child process');
+  victim.child.kill('SIGKILL');
+  await victim.exited;
+
+  const code = await runExit;
+  assert.equal(code, 0, runErr);
+
+  // The orphaned OCR child noticed its parent is gone and exited.
+  await waitFor('the killed worker\'s sandboxed children to exit', () => sandboxChildren.every((pid) => !isAlive(pid)), 10_000);
+
+  const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
+  assert.equal(snap.pageCounts.completed, 20);
+  assert.equal(snap.documentCounts.completed, 4);
+  const retaken = snap.pages.find((j) => j.id === inFlight.id)!;
+  assert.equal(retaken.attemptsStarted, 2, 'the page the victim was reading was started again elsewhere');
+  assert.ok(retaken.processedBy?.endsWith(`:${survivor.pid}`), `taken over by the survivor, not ${retaken.processedBy}`);
+
+  const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+  assert.equal(report.counts.pages, 20);
+  assert.equal(report.counts.pagesFailed, 0);
+  assert.deepEqual(report.failures, []);
+  assert.equal((await listFiles(path.join(out, 'pages'))).filter((f) => f.endsWith('.json')).length, 20);
+
+  // One record per telegram: the files are exactly the documents' records, no page
+  // is in two records, and every page is in one.
+  const recordIds = snap.documents.flatMap((d) => (d.returnvalue as { recordIds: string[] }).recordIds);
+  assert.equal(new Set(recordIds).size, recordIds.length);
+  const records = await readRecords(out);
+  assert.deepEqual(records.map((r) => r.id).sort(), [...recordIds].sort());
+  const pagesInRecords = records.flatMap((r) => r.source.pages);
+  assert.equal(new Set(pagesInRecords).size, pagesInRecords.length, 'no page is in two records');
+  assert.equal(pagesInRecords.length, 20, 'every page is in a record');
+});

@@ -1,0 +1,118 @@
+// Two worker processes share a 20-page batch on the real Redis: every page is
+// read once, every document built once, the outputs are those of the in-process
+// run, and enqueueing the same batch again adds no work.
+import assert from 'node:assert/strict';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  listFiles,
+  logLines,
+  readRecords,
+  redisAnswers,
+  randomPrefix,
+  removePrefix,
+  runCli,
+  SHARED_REDIS_URL,
+  snapshotQueues,
+  startWorkerProcess,
+  stopWorkers,
+  tempDir,
+  writeTelegramPages,
+  type WorkerProcess,
+} from './queue-harness.ts';
+
+const available = await redisAnswers();
+const skip = available ? false : `Redis does not answer at ${SHARED_REDIS_URL}`;
+const prefix = randomPrefix();
+const env = { CABLESCAN_QUEUE_PREFIX: prefix };
+let dir = '';
+let workers: WorkerProcess[] = [];
+
+before(async () => {
+  if (!available) return;
+  dir = await tempDir('queue-workers');
+  // 20 pages in 4 folders: 4 documents (a folder's single-page scans are one document).
+  await writeTelegramPages(path.join(dir, 'in'), 20, 4);
+});
+
+after(async () => {
+  await stopWorkers(workers);
+  if (available) await removePrefix(SHARED_REDIS_URL, prefix);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('a 20-page batch over two worker processes: each page read once, each document built once, same outputs as the in-process run', { skip, timeout: 150_000 }, async () => {
+  workers = [startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix })];
+  await Promise.all(workers.map((w) => w.started));
+  const out = path.join(dir, 'out-queue');
+  const run = await runCli(['run', path.join(dir, 'in'), '--out', out, '--redis', SHARED_REDIS_URL, '--no-local-worker', '--batch', 'twenty', '--log-level', 'warn'], env);
+  assert.equal(run.code, 0, run.stderr);
+
+  const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
+  assert.equal(snap.pages.length, 20);
+  assert.equal(snap.pageCounts.completed, 20);
+  assert.equal(snap.documents.length, 4);
+  assert.equal(snap.documentCounts.completed, 4);
+  // Once: no job was started twice.
+  for (const job of [...snap.pages, ...snap.documents]) assert.equal(job.attemptsStarted, 1, `job ${job.id} started ${job.attemptsStarted} times`);
+
+  // Both processes worked, and between them read each page exactly once.
+  const reads = workers.map((w) => logLines(w.log(), 'page read').map((l) => String(l.page)));
+  assert.ok(reads.every((r) => r.length > 0), `pages per worker: ${reads.map((r) => r.length).join(', ')}`);
+  const allReads = reads.flat().sort();
+  assert.equal(allReads.length, 20);
+  assert.equal(new Set(allReads).size, 20);
+  const builds = workers.flatMap((w) => logLines(w.log(), 'records built'));
+  assert.equal(builds.length, 4);
+
+  // Each record file belongs to exactly one document's result.
+  const recordIds = snap.documents.flatMap((d) => (d.returnvalue as { recordIds: string[] }).recordIds);
+  assert.equal(new Set(recordIds).size, recordIds.length);
+  const files = (await listFiles(path.join(out, 'records'))).map((f) => f.replace(/\.json$/, ''));
+  assert.deepEqual(files, [...recordIds].sort());
+  assert.equal((await listFiles(path.join(out, 'pages'))).filter((f) => f.endsWith('.json')).length, 20);
+
+  const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+  assert.equal(report.batch, 'twenty');
+  assert.equal(report.counts.pages, 20);
+  assert.equal(report.counts.pagesRead, 20);
+  assert.equal(report.counts.records, recordIds.length);
+  assert.deepEqual(report.failures, []);
+
+  // The in-process run on the same scans writes the same records and page texts.
+  const embeddedOut = path.join(dir, 'out-embedded');
+  const embedded = await runCli(['run', path.join(dir, 'in'), '--out', embeddedOut, '-j', '2', '--log-level', 'warn']);
+  assert.equal(embedded.code, 0, embedded.stderr);
+  const byId = (records: Awaited<ReturnType<typeof readRecords>>) => [...records].sort((a, b) => a.id.localeCompare(b.id));
+  assert.deepEqual(byId(await readRecords(out)), byId(await readRecords(embeddedOut)));
+  for (const name of (await listFiles(path.join(out, 'pages'))).filter((f) => f.endsWith('.txt'))) {
+    assert.equal(await readFile(path.join(out, 'pages', name), 'utf8'), await readFile(path.join(embeddedOut, 'pages', name), 'utf8'), name);
+  }
+  const embeddedReport = JSON.parse(await readFile(path.join(embeddedOut, 'report.json'), 'utf8'));
+  assert.deepEqual(report.counts, embeddedReport.counts);
+  assert.deepEqual(report.fields, embeddedReport.fields);
+});
+
+test('enqueueing the same batch again adds no work', { skip, timeout: 60_000 }, async () => {
+  const before = await snapshotQueues(SHARED_REDIS_URL, prefix);
+  assert.equal(before.pageCounts.completed, 20, 'the first test left a finished batch');
+  const readsBefore = workers.map((w) => logLines(w.log(), 'page read').length);
+
+  const again = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out-queue'), '--batch', 'twenty', '--redis', SHARED_REDIS_URL, '--json'], env);
+  assert.equal(again.code, 0, again.stderr);
+  const summary = JSON.parse(again.stdout);
+  assert.equal(summary.batch, 'twenty');
+  assert.equal(summary.pages, 20);
+  assert.equal(summary.documentsAdded, 0);
+  assert.equal(summary.pagesAdded, 0);
+  assert.equal(summary.documentsExisting, 4);
+
+  // Give idle workers time to pick up anything that might have been queued.
+  await new Promise((r) => setTimeout(r, 1500));
+  const now = await snapshotQueues(SHARED_REDIS_URL, prefix);
+  assert.equal(now.pages.length, 20);
+  assert.equal(now.documents.length, 4);
+  for (const job of [...now.pages, ...now.documents]) assert.equal(job.attemptsStarted, 1, `job ${job.id} ran again`);
+  assert.deepEqual(workers.map((w) => logLines(w.log(), 'page read').length), readsBefore);
+});

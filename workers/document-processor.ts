@@ -1,0 +1,110 @@
+// The document job: a thin adapter over buildRecords (segment + confidence +
+// emit), the same function the in-process run calls. It runs when its page
+// children are done (or finally failed), reads which pages made it with
+// getChildrenValues, loads their page JSON from the output folder, and writes
+// the records there. Record files are named by record id and written atomically,
+// so a document built twice (a retry, a stalled job) leaves one file per telegram.
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
+import type { Logger } from '../src/logger.ts';
+import type { OcrEngine } from '../src/ocr/engine.ts';
+import { readPageJson } from '../src/records/page-store.ts';
+import { loadProfiles, type Profile } from '../src/segment/index.ts';
+import { buildRecords } from '../src/stages.ts';
+import type { PageResult } from '../src/types.ts';
+import { PIPELINE_VERSION } from '../src/version.ts';
+import { jobIdFromKey } from '../queues/names.ts';
+import { failureReason, type DocumentJobData, type DocumentJobResult, type PageJobResult } from '../queues/payloads.ts';
+import { buildConfig, setupError } from './job-config.ts';
+
+/** buildRecords takes StageDeps, which name an engine; documents never OCR. */
+const NO_OCR: OcrEngine = {
+  name: 'none',
+  recognize: () => Promise.reject(new CablescanError(ErrorCode.INTERNAL, 'document jobs do not run OCR')),
+  close: async () => undefined,
+};
+
+export interface DocumentInputs {
+  data: DocumentJobData;
+  /** Child page job id -> its return value (completed children). */
+  children: Map<string, PageJobResult>;
+  /** Child page job id -> failed reason (children that finally failed). */
+  failedChildren: Map<string, string>;
+}
+
+/** The document's pages that were read, in reading order, as the in-process run would have them. */
+export async function loadDocumentPages(inputs: DocumentInputs): Promise<PageResult[]> {
+  const { data } = inputs;
+  const pages: PageResult[] = [];
+  for (const ref of data.pages) {
+    if (inputs.failedChildren.has(ref.jobId)) continue;
+    const child = inputs.children.get(ref.jobId);
+    const page = await readPageJson(data.outDir, ref.pageId);
+    if (!child) {
+      // A completed child removed by age before a `retry` rebuilt this flow:
+      // its page JSON is the record of the work.
+      if (page && page.pipelineVersion === PIPELINE_VERSION) pages.push({ ...page, documentKey: data.documentKey });
+      continue;
+    }
+    if (!page || page.contentHash !== child.contentHash || page.pipelineVersion !== PIPELINE_VERSION) {
+      throw new CablescanError(
+        ErrorCode.INTERNAL,
+        `page ${ref.pageId} was read (job ${ref.jobId}) but ${data.outDir}/pages/${ref.pageId}.json is ${page ? 'from other content or another version' : 'missing'}: ` +
+          'is the output folder the same shared volume, at the same path, on every worker?',
+        { retryable: true, file: child.file },
+      );
+    }
+    // As in findDonePage: the path as given and the document may differ from an earlier run.
+    pages.push({ ...page, file: child.file, documentKey: data.documentKey });
+  }
+  return pages;
+}
+
+export interface DocumentProcessorDeps {
+  logger: Logger;
+}
+
+export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<DocumentJobData, DocumentJobResult>) => Promise<DocumentJobResult> {
+  const profilesByDir = new Map<string, Profile[]>();
+  const profilesFor = (dir: string | undefined): Profile[] => {
+    const key = dir ?? '';
+    let profiles = profilesByDir.get(key);
+    if (!profiles) profilesByDir.set(key, (profiles = loadProfiles({ profilesDir: dir })));
+    return profiles;
+  };
+
+  return async (job) => {
+    const startedAt = Date.now();
+    const data = job.data;
+    const logger = deps.logger.child({ batch: data.batch, doc: data.documentKey });
+    try {
+      const [values, ignored] = await Promise.all([job.getChildrenValues<PageJobResult>(), job.getIgnoredChildrenFailures()]);
+      const children = new Map(Object.entries(values).map(([key, value]) => [jobIdFromKey(key), value]));
+      const failedChildren = new Map(Object.entries(ignored).map(([key, reason]) => [jobIdFromKey(key), String(reason)]));
+      const pages = await loadDocumentPages({ data, children, failedChildren });
+      let config, profiles;
+      try {
+        config = buildConfig(data.build);
+        profiles = profilesFor(data.build.profilesDir);
+      } catch (err) {
+        throw setupError(err);
+      }
+      const built = await buildRecords(pages, { config, logger, engine: NO_OCR, outDir: data.outDir, profiles });
+      return {
+        documentKey: data.documentKey,
+        pages: pages.map((p) => p.pageId),
+        telegrams: built.telegrams,
+        recordIds: built.records.map((r) => r.id),
+        timings: built.timings,
+        startedAt,
+        finishedAt: Date.now(),
+      };
+    } catch (err) {
+      const e = toCablescanError(err, ErrorCode.INTERNAL);
+      const reason = failureReason(new CablescanError(e.code, `records for ${data.documentKey}: ${e.message}`, { retryable: e.retryable }));
+      logger.error({ stage: 'emit', code: e.code, attempt: job.attemptsMade + 1 }, reason);
+      throw e.retryable ? new Error(reason) : new UnrecoverableError(reason);
+    }
+  };
+}

@@ -1,0 +1,114 @@
+// The page job: a thin adapter over readPage (load + preprocess + OCR), the same
+// function the in-process run calls. It runs in a sandboxed child process (see
+// page-sandbox.ts), so OCR never blocks the worker's event loop and BullMQ's lock
+// renewal keeps running however long a page takes.
+//
+// The child keeps one OCR engine (a tesseract.js pool of 1) for its whole life:
+// BullMQ hands the same child job after job, and the engine recycles its
+// tesseract worker every `recycleAfter` pages (CABLESCAN_RECYCLE_AFTER).
+import { access } from 'node:fs/promises';
+import { UnrecoverableError, type SandboxedJob } from 'bullmq';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createEngine } from '../src/create-engine.ts';
+import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
+import type { OcrEngine } from '../src/ocr/engine.ts';
+import { resolveRecipe, type Recipe } from '../src/preprocess/index.ts';
+import { findDonePage } from '../src/records/page-store.ts';
+import { readPage } from '../src/stages.ts';
+import { failureReason, type PageJobData, type PageJobResult } from '../queues/payloads.ts';
+import { readConfig, setupError } from './job-config.ts';
+
+export interface PageContext {
+  engine: OcrEngine;
+  logger: Logger;
+  recipeFor(preprocess: string): Recipe;
+}
+
+/**
+ * A scan that was there at enqueue time and is not now is most likely a volume
+ * not (yet) mounted on this machine: retry (with backoff, maybe elsewhere) rather
+ * than fail the page as bad input.
+ */
+async function assertVisible(source: PageJobData['source']): Promise<void> {
+  try {
+    await access(source.path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return; // readPage reports other problems precisely
+    throw new CablescanError(
+      ErrorCode.INPUT_NOT_FOUND,
+      `${source.file}: not found at ${source.path} on this worker (inputs must be at the same path on every worker machine)`,
+      { file: source.file, retryable: true },
+    );
+  }
+}
+
+/** Reads one page (or finds it already read under the output folder) and summarises it. */
+export async function processPage(data: PageJobData, ctx: PageContext, config: Config = readConfig(data.read)): Promise<PageJobResult> {
+  const startedAt = Date.now();
+  const { source, outDir } = data;
+  const logger = ctx.logger.child({ batch: data.batch, doc: source.documentKey, page: source.pageId });
+  let recipe: Recipe;
+  try {
+    recipe = ctx.recipeFor(data.read.preprocess);
+  } catch (err) {
+    throw setupError(err);
+  }
+  const previous = config.force ? null : await findDonePage(outDir, source);
+  if (!previous) await assertVisible(source);
+  const page = previous ?? (await readPage(source, { config, logger, engine: ctx.engine, outDir, recipe }));
+  return {
+    pageId: source.pageId,
+    file: source.file,
+    contentHash: source.contentHash,
+    lang: page.lang,
+    outcome: previous ? 'resumed' : 'read',
+    words: page.ocr.wordCount,
+    meanConfidence: page.ocr.meanConfidence,
+    ocrMs: previous ? 0 : (page.timings.ocr ?? 0),
+    startedAt,
+    finishedAt: Date.now(),
+  };
+}
+
+/**
+ * Maps any failure to what BullMQ needs: bad input (a CablescanError with
+ * retryable: false) becomes UnrecoverableError, so it fails at once; anything
+ * else is retried with backoff. Either way the reason reads "<code>: <message>".
+ */
+export function toJobError(err: unknown, file: string): Error {
+  const e = toCablescanError(err, ErrorCode.INTERNAL, file);
+  const reason = failureReason(e);
+  return e.retryable ? new Error(reason) : new UnrecoverableError(reason);
+}
+
+// ---- the sandboxed child's long-lived state -------------------------------------------------
+
+let context: PageContext | undefined;
+
+function childContext(): PageContext {
+  if (context) return context;
+  // The worker passes its machine settings (tessdata, recycling, log level) down
+  // through the environment; loadConfig stays the only reader of it.
+  const machine = loadConfig({ flags: { concurrency: 1 } });
+  const logger = createLogger({ level: machine.logLevel, pretty: machine.pretty }).child({ role: 'page-sandbox' });
+  const recipes = new Map<string, Recipe>();
+  context = {
+    engine: createEngine(machine, logger),
+    logger,
+    recipeFor(preprocess) {
+      let recipe = recipes.get(preprocess);
+      if (!recipe) recipes.set(preprocess, (recipe = resolveRecipe(preprocess)));
+      return recipe;
+    },
+  };
+  return context;
+}
+
+export default async function pageJob(job: SandboxedJob<PageJobData, PageJobResult>): Promise<PageJobResult> {
+  try {
+    return await processPage(job.data, childContext());
+  } catch (err) {
+    throw toJobError(err, job.data.source.file);
+  }
+}
