@@ -5,6 +5,7 @@
 // what the workers wrote under the output folder. It schedules nothing itself:
 // pages and records are made by the workers, through readPage / buildRecords.
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Config } from './config.ts';
 import { ErrorCode } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -16,6 +17,7 @@ import { readPageJson } from './records/page-store.ts';
 import { buildReport, type PageOutcome } from './records/report.ts';
 import type { TelegramSummary } from './stages.ts';
 import type { InputFailure, PageResult, TelegramRecord } from './types.ts';
+import { defaultDbPath, importOutputFolder, ReviewStore } from './store/index.ts';
 import { PIPELINE_VERSION } from './version.ts';
 import { watchDocuments, type WatchedDocument } from '../queues/batch-watch.ts';
 import { bullPrefix } from '../queues/names.ts';
@@ -45,10 +47,11 @@ async function readRecord(outDir: string, id: string): Promise<TelegramRecord | 
 
 export async function runViaQueue(options: QueueRunOptions, config: Config, logger: Logger): Promise<RunResult> {
   const startedAt = new Date();
+  const cwd = options.cwd ?? process.cwd();
   const redisUrl = requireRedisUrl(config, 'run --redis');
   const recipe = resolveRecipe(config.preprocess);
   const enqueued = await enqueueBatch(
-    { inputs: options.inputs, outDir: options.outDir, batch: options.batch, manifest: options.manifest, cwd: options.cwd },
+    { inputs: options.inputs, outDir: options.outDir, batch: options.batch, manifest: options.manifest, cwd },
     config,
     logger,
   );
@@ -134,6 +137,15 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       const { code, message } = parseFailureReason(settledDoc.reason);
       failures.push({ file: doc.pages[0].source.file, code, message, stage: 'emit' });
     }
+  }
+
+  // Workers on other machines write files only; the review store is written once,
+  // here, from those files (the same records the embedded run saves as it goes).
+  const store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
+  try {
+    await importOutputFolder(store, outDir, { batch, cwd, recordIds: records.map((r) => r.id) });
+  } finally {
+    store.close();
   }
 
   const interrupted = watch.interrupted;
