@@ -37,6 +37,8 @@ export const configSchema = z
     /** "auto" (measured per page), "none", or a path to a recipe JSON file. */
     preprocess: z.string().default('auto'),
     keepIntermediates: z.boolean().default(false),
+    /** Archival formats `run` writes to <out>/exports/ as each document's records are built (see src/exports). */
+    emit: z.array(z.enum(['alto', 'page', 'hocr', 'mets', 'pdf'])).default([]),
     force: z.boolean().default(false),
     /** Force one telegram profile instead of detecting it per telegram. */
     profile: z.string().optional(),
@@ -90,6 +92,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_MAX_PIXELS: { key: 'maxPixels', parse: Number },
   REDIS_URL: { key: 'redisUrl', parse: String },
   CABLESCAN_DB: { key: 'db', parse: String },
+  CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
 };
 
 export interface LoadConfigOptions {

@@ -16,6 +16,8 @@ import { writeFileAtomic, writeJsonAtomic } from './records/atomic-write.ts';
 import { pageJsonPath, pageTextPath, recordPath } from './records/layout.ts';
 import { assertValidRecord } from './records/validate-record.ts';
 import { segmentDocument, type Profile, type SegmentedTelegram } from './segment/index.ts';
+import { emitArchival } from './exports/emit.ts';
+import type { ArchivalFormat } from './exports/index.ts';
 import type { RecordStore } from './store/types.ts';
 import type { OcrLine, PageResult, PageSource, RawImage, TelegramRecord } from './types.ts';
 import { PIPELINE_VERSION } from './version.ts';
@@ -28,6 +30,8 @@ export interface BuildRecordsDeps extends StageDeps {
   profiles: Profile[];
   /** The review store, when the driver opened one: gets the same records (idempotent). */
   store?: RecordStore;
+  /** Archival formats to write to <outDir>/exports/ (default: config.emit). */
+  emit?: readonly ArchivalFormat[];
 }
 
 function since(start: bigint): number {
@@ -166,6 +170,12 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     timings.emit = since(t);
   }
   deps.store?.saveRecords(records, pages);
+  const emit = deps.emit ?? config.emit;
+  if (outDir && emit.length) {
+    t = process.hrtime.bigint();
+    await emitArchival(records, pages, { config, logger, outDir, formats: emit });
+    timings.archival = since(t);
+  }
   logger.info({ stage: 'emit', records: records.length, pages: pages.length }, 'records built');
   return { records, telegrams: summaries, timings };
 }
