@@ -2,6 +2,7 @@
 // a few tens of milliseconds, and cached per image (a step that changes the image gets fresh
 // ones). Everything here reports sizes in pixels of the FULL image it was asked about.
 import type { RawImage } from '../types.ts';
+import { backgroundGrid, backgroundStats, flattenWith, type BackgroundGrid, type BackgroundStats } from './background.ts';
 import { sharpOf, toGreyRaw } from './raw.ts';
 
 export interface BinaryImage {
@@ -11,8 +12,18 @@ export interface BinaryImage {
   height: number;
   /** Full-image pixels per reduced pixel. */
   factor: number;
-  /** Otsu threshold used (grey levels <= threshold are ink). */
+  /** Otsu threshold used on the background-flattened copy (grey levels <= threshold are ink). */
   threshold: number;
+  /** The paper background the copy was flattened by (levels of the reduced grey copy). */
+  background: BackgroundStats;
+  grid: BackgroundGrid;
+  /** The flattened grey copy the mask was thresholded from (paper ~255). */
+  flat: Uint8Array;
+}
+
+/** Background block edge on the analysis copy: ~1/60 of the short side (about two text lines at 300 dpi). */
+export function analysisBlock(width: number, height: number): number {
+  return Math.max(8, Math.round(Math.min(width, height) / 60));
 }
 
 export interface Component {
@@ -26,10 +37,24 @@ export interface Component {
 export interface TextScale {
   /** Dominant glyph height in full-image px (x-height for mixed case, cap height for all-caps text); null when no text-like shapes. */
   glyphHeight: number | null;
+  /**
+   * x-height, or its equivalent for all-caps text (0.75 cap height): what the text size and the
+   * resolution are judged by. null when no text-like shapes.
+   */
+  xHeight: number | null;
+  /** Share of letters 1.2-1.7x the dominant height (ascenders, capitals): ~0.2-0.45 in mixed case, ~0 in all caps. */
+  tallShare: number;
+  /** True when the dominant height is the cap height (no taller letters to speak of). */
+  capsOnly: boolean;
   /** Text-like components the estimate rests on. */
   glyphs: number;
   components: number;
 }
+
+/** Typewriter faces: x-height / cap height (Courier Prime measures 0.78, pica typewriters ~0.7-0.75). */
+export const X_TO_CAP_HEIGHT = 0.75;
+/** Below this share of taller letters the text is taken as all caps (corpus pages: 0.18-0.45; all-caps pages: 0.00). */
+const CAPS_ONLY_BELOW = 0.08;
 
 export interface SkewEstimate {
   /** Skew of the text lines in degrees: positive when lines descend to the right. */
@@ -100,11 +125,16 @@ export async function binarise(image: RawImage, factor = analysisFactor(image)):
       : await toGreyRaw(
           sharpOf(image).resize(Math.max(1, Math.round(image.width / factor)), Math.max(1, Math.round(image.height / factor)), { kernel: 'linear' }),
         );
-  const threshold = otsuThreshold(histogram(reduced));
+  // Otsu on the background-flattened copy: a global threshold on the raw page splits blotchy or
+  // stained paper into thousands of "letters" (samples/cipher-06-paper-faint.jpg measured a
+  // 4.6 px glyph height instead of ~20 and was enlarged x4) and takes a dark scanner border for ink.
+  const grid = backgroundGrid(reduced.data, reduced.width, reduced.height, analysisBlock(reduced.width, reduced.height));
+  const flat: RawImage = { data: flattenWith(reduced.data, reduced.width, reduced.height, grid), width: reduced.width, height: reduced.height, channels: 1 };
+  const threshold = otsuThreshold(histogram(flat));
   const data = new Uint8Array(reduced.width * reduced.height);
-  const src = reduced.data;
+  const src = flat.data;
   for (let i = 0; i < data.length; i += 1) data[i] = src[i]! <= threshold ? 1 : 0;
-  return { data, width: reduced.width, height: reduced.height, factor: image.width / reduced.width, threshold };
+  return { data, width: reduced.width, height: reduced.height, factor: image.width / reduced.width, threshold, background: backgroundStats(grid), grid, flat: flat.data };
 }
 
 export interface Components {
@@ -114,7 +144,7 @@ export interface Components {
 }
 
 /** 8-connected components of ink, by run-based union-find (one pass over the rows). */
-export function connectedComponents(bin: BinaryImage): Components {
+export function connectedComponents(bin: Pick<BinaryImage, 'data' | 'width' | 'height'>): Components {
   const { data, width, height } = bin;
   const parent: number[] = [];
   const find = (a: number): number => {
@@ -216,7 +246,7 @@ export function textScale(bin: BinaryImage, cc: Components = connectedComponents
     glyphs.push(h);
     counts[h]! += 1;
   }
-  if (glyphs.length < 20) return { glyphHeight: null, glyphs: glyphs.length, components: components.length };
+  if (glyphs.length < 20) return { glyphHeight: null, xHeight: null, tallShare: 0, capsOnly: false, glyphs: glyphs.length, components: components.length };
   // Smooth over neighbours so a mode split between h and h+1 is found.
   let mode = 3;
   let best = -1;
@@ -235,7 +265,19 @@ export function textScale(bin: BinaryImage, cc: Components = connectedComponents
       n += 1;
     }
   }
-  return { glyphHeight: (sum / n - 1) * bin.factor, glyphs: glyphs.length, components: components.length };
+  let tall = 0;
+  for (const h of glyphs) if (h >= 1.2 * mode && h <= 1.7 * mode) tall += 1;
+  const tallShare = tall / glyphs.length;
+  const capsOnly = tallShare < CAPS_ONLY_BELOW;
+  const glyphHeight = (sum / n - 1) * bin.factor;
+  return {
+    glyphHeight,
+    xHeight: capsOnly ? glyphHeight * X_TO_CAP_HEIGHT : glyphHeight,
+    tallShare: Math.round(tallShare * 1000) / 1000,
+    capsOnly,
+    glyphs: glyphs.length,
+    components: components.length,
+  };
 }
 
 const MAX_POINTS = 150_000;

@@ -3,3 +3,5 @@
 export { AUTO_RECIPE, NONE_RECIPE, STEPS, compileRecipe, parseRecipe, resolveRecipe, type Recipe, type RecipeStep } from './recipe.ts';
 export { preprocessPage, DEFAULT_DPI, type PreprocessContext } from './runner.ts';
 export { applyAffine, compose, invert } from './affine.ts';
+export { estimateOrientation, type OrientationEstimate, type Quadrant } from './orientation.ts';
+export { chooseDpi } from './steps/rescale.ts';

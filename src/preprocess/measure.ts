@@ -1,6 +1,7 @@
 // Lazily computed, cached measurements of one image, shared by the steps of a recipe so
 // that, e.g., the binarised analysis copy is made once per image, not once per step.
 import type { RawImage } from '../types.ts';
+import { estimateOrientation, type OrientationEstimate } from './orientation.ts';
 import { binarise, connectedComponents, estimateSkew, textScale, type BinaryImage, type Components, type SkewEstimate, type TextScale } from './analysis.ts';
 
 export class Measure {
@@ -30,6 +31,12 @@ export class Measure {
 
   textScale(image: RawImage): Promise<TextScale> {
     return this.memo(image, 'textScale', async () => textScale(await this.binary(image), await this.components(image)));
+  }
+
+  orientation(image: RawImage, minLetters: number, minVote: number): Promise<OrientationEstimate> {
+    return this.memo(image, `orientation:${minLetters}:${minVote}`, async () =>
+      estimateOrientation(await this.binary(image), await this.components(image), { minLetters, minVote }),
+    );
   }
 
   skew(image: RawImage, maxAngle: number, step: number): Promise<SkewEstimate> {

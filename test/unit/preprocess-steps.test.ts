@@ -75,21 +75,38 @@ test('glyph height (and so the scale) is measured within 10% from 100 to 450 dpi
   }
 });
 
+test('all-caps text is recognised as such and its x-height equivalent gives the resolution', async () => {
+  const caps = LINES.map((l) => l.toUpperCase());
+  for (const f of [0.5, 1]) {
+    const { image } = renderTextImage({ lines: [...caps, ...caps], fontPx: Math.round(FONT_PX * f), lineHeight: Math.round(84 * f), width: Math.round(2480 * f), y: 200 });
+    const scale = textScale(await binarise(image));
+    assert.equal(scale.capsOnly, true, `scale ${f}: tall share ${scale.tallShare}`);
+    const expected = X_HEIGHT * f;
+    assert.ok(Math.abs(scale.xHeight! - expected) / expected <= 0.1, `scale ${f}: x-height equivalent ${scale.xHeight} vs ${expected}`);
+    // The cap height itself is ~1.3x the x-height: taken as the x-height it would overstate the resolution.
+    assert.ok(scale.glyphHeight! > 1.2 * expected);
+  }
+  const mixed = textScale(await binarise(PAGE));
+  assert.equal(mixed.capsOnly, false);
+  assert.ok(mixed.tallShare > 0.15, `mixed case tall share ${mixed.tallShare}`);
+  assert.equal(mixed.xHeight, mixed.glyphHeight);
+});
+
 test('a blank page measures nothing and auto changes nothing', async () => {
   const blank: RawImage = { data: Buffer.alloc(800 * 600, 250), width: 800, height: 600, channels: 1 };
   const out = await preprocessPage(blank, AUTO_RECIPE, ctx());
-  assert.deepEqual(out.steps.map((s) => s.applied), [false, false, false, false]);
+  assert.deepEqual(out.steps.map((s) => s.applied), [false, false, false, false, false, false, false]);
   assert.equal(stepOf(out.steps, 'rescale').measured.glyphHeight, null);
   assert.equal(out.image, blank);
   assert.deepEqual(out.toOriginal, [1, 0, 0, 0, 1, 0]);
   assert.equal(out.dpi, 300);
 });
 
-test('auto on a clean straight 300 dpi page: grey only, nothing else applied, dpi from the text', async () => {
+test('auto on a clean straight 300 dpi page: grey and crop to the text only, dpi from the text', async () => {
   const rgb = await sharpOf(PAGE).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const input: RawImage = { data: rgb.data, width: rgb.info.width, height: rgb.info.height, channels: 3 };
   const out = await preprocessPage(input, AUTO_RECIPE, { logger: silentLogger(), density: 72 });
-  assert.deepEqual(out.steps.map((s) => [s.step, s.applied]), [['grey', true], ['normalize', false], ['deskew', false], ['rescale', false]]);
+  assert.deepEqual(out.steps.map((s) => [s.step, s.applied]), [['grey', true], ['orientation', false], ['flatten', false], ['crop', true], ['normalize', false], ['deskew', false], ['rescale', false]]);
   assert.equal(out.image.channels, 1);
   const dpi = stepOf(out.steps, 'rescale').measured.estimatedDpi as number;
   assert.ok(dpi > 250 && dpi < 320, `estimated ${dpi} dpi despite the 72 dpi tag`);
@@ -102,7 +119,9 @@ test('a skewed low-resolution page is deskewed and enlarged, and toOriginal maps
   const original = await rotate(await resize(PAGE, 0.37), 2.2);
   const originalMarker = darkCentroid(original, ...rotatedMarker(0.37, 2.2), 20);
   const written: string[] = [];
-  const out = await preprocessPage(original, AUTO_RECIPE, {
+  // Auto without its crop, which would cut the marker off with the empty margin.
+  const recipe: Recipe = { name: 'auto-no-crop', steps: AUTO_RECIPE.steps.filter((s) => s.step !== 'crop') };
+  const out = await preprocessPage(original, recipe, {
     logger: silentLogger(),
     density: 72,
     writeIntermediate: async (name, image) => {
@@ -121,7 +140,7 @@ test('a skewed low-resolution page is deskewed and enlarged, and toOriginal maps
   const after = textScale(await binarise(out.image)).glyphHeight!;
   assert.ok(Math.abs(after - 22) <= 2.5, `glyph height after rescale ${after}`);
   assert.ok(Math.abs(out.dpi - (rescale.measured.estimatedDpi as number) * factor) <= 1);
-  assert.deepEqual(written, ['03_deskew', '04_rescale']);
+  assert.deepEqual(written, ['05_deskew', '06_rescale']);
 
   // The marker in the output, mapped back, lands on the marker in the input.
   const toOutput = invert(out.toOriginal);

@@ -18,7 +18,7 @@ export const deskew = defineStep({
       maxAngle: z.number().gt(0).max(45).default(10),
       step: z.number().min(0.01).max(1).default(0.1),
       /** Rotate only when |angle| reaches this (degrees); 0 = always. */
-      minAngle: z.number().min(0).max(45).default(0.5),
+      minAngle: z.number().min(0).max(45).default(1.5),
       /** Rotate only when the best profile is this much sharper than a typical angle's (1 = no evidence needed). */
       minStrength: z.number().min(1).default(1.2),
     })

@@ -1,12 +1,12 @@
 // Rescale to the text size Tesseract reads best, measured from the text itself, because DPI
-// tags lie (the corpus has 72 dpi tags on 300 dpi scans). The dominant glyph height (x-height
-// for mixed case, cap height for all-caps telegrams) is measured on the reduced binary copy;
-// pages whose glyphs are smaller than `minGlyphHeight` are enlarged to `targetGlyphHeight`.
-// On the corpus: the ~100 dpi 1938 letter (glyphs 8.4 px) went from 2.1% to 1.1% CER when
-// enlarged x2.6, while a 13.8 px page enlarged x1.6 got worse (1.3% -> 1.8%): hence the low
-// default threshold.
+// tags lie (the corpus has 72 dpi tags on 300 dpi scans). The x-height is measured on the
+// reduced binary copy (for all-caps text, where the dominant letter height is the cap height,
+// 0.75 of it: see textScale); pages whose x-height is below `minGlyphHeight` are enlarged to
+// `targetGlyphHeight`. On the corpus: the ~100 dpi 1938 letter (x-height 8.4 px) went from 1.4%
+// to 1.0% CER when enlarged x2.6, while enlarging 14-19 px pages to 24 px made 4 of 6 worse
+// (docs/preprocessing.md): hence the low threshold.
 // The resolution handed to Tesseract is estimated from the same measurement: typewriter
-// x-height is ~0.07 in (pica, 12 pt Courier-like faces: 0.45 em of 1/6 in).
+// x-height is ~0.07 in (pica, 12 pt Courier-like faces: 0.42-0.45 em of 1/6 in).
 import { z } from 'zod';
 import { scaling } from '../affine.ts';
 import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
@@ -15,15 +15,27 @@ import { defineStep } from '../step.ts';
 /** Typewriter x-height in inches, for turning a measured glyph height into a resolution. */
 export const TYPEWRITER_X_HEIGHT_IN = 0.07;
 
+/**
+ * The resolution to hand Tesseract: a plausible tag (the runner drops 72/96 placeholders) when
+ * the text agrees with it within a third, else the text's estimate. The estimate assumes a pica
+ * x-height; all-caps pages and other faces measure 10-40% off, and Tesseract's layout analysis
+ * is sensitive to the value (one corpus page: 13.7% CER at the true 300 dpi, 16.4% at an
+ * estimated 336), so a tag the text confirms is the better number.
+ */
+export function chooseDpi(tagged: number | null, estimated: number | null): number | undefined {
+  if (tagged !== null && (estimated === null || (estimated / tagged > 0.75 && estimated / tagged < 1.33))) return tagged;
+  return estimated ?? undefined;
+}
+
 export const rescale = defineStep({
   name: 'rescale',
   summary: 'estimate resolution from glyph height and enlarge small text',
   needsGrey: true,
   params: z
     .object({
-      /** Enlarge when the dominant glyph height (px) is below this. */
+      /** Enlarge when the x-height (px; all caps: 0.75 cap height) is below this. */
       minGlyphHeight: z.number().min(1).max(200).default(12),
-      /** Glyph height (px) to enlarge to. */
+      /** x-height (px) to enlarge to. */
       targetGlyphHeight: z.number().min(4).max(200).default(22),
       maxFactor: z.number().min(1).max(8).default(4),
       kernel: z.enum(['cubic', 'lanczos3', 'mitchell', 'linear']).default('lanczos3'),
@@ -33,10 +45,23 @@ export const rescale = defineStep({
   async run(image, params, ctx) {
     assertGrey(image, 'rescale');
     const scale = await ctx.measure.textScale(image);
-    const glyphHeight = scale.glyphHeight === null ? null : Math.round(scale.glyphHeight * 100) / 100;
+    const round2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+    // Decisions and the resolution go by the x-height (or its all-caps equivalent): a cap height
+    // taken for an x-height made all-caps telegrams look 1.4x larger than they are.
+    const glyphHeight = round2(scale.xHeight);
     const estimatedDpi = glyphHeight === null ? null : Math.round(glyphHeight / TYPEWRITER_X_HEIGHT_IN);
-    const measured: Record<string, unknown> = { glyphHeight, glyphs: scale.glyphs, components: scale.components, estimatedDpi, taggedDpi: ctx.dpi };
-    const dpi = estimatedDpi ?? undefined;
+    const measured: Record<string, unknown> = {
+      glyphHeight,
+      dominantHeight: round2(scale.glyphHeight),
+      capsOnly: scale.capsOnly,
+      tallShare: scale.tallShare,
+      glyphs: scale.glyphs,
+      components: scale.components,
+      estimatedDpi,
+      taggedDpi: ctx.dpi,
+    };
+    const dpi = chooseDpi(ctx.dpi, estimatedDpi);
+    measured.dpi = dpi ?? null;
     if (glyphHeight === null || glyphHeight >= params.minGlyphHeight) return { image, applied: false, measured, dpi };
     const factor = Math.min(params.maxFactor, params.targetGlyphHeight / glyphHeight);
     const width = Math.round(image.width * factor);
@@ -45,6 +70,6 @@ export const rescale = defineStep({
     const sx = out.width / image.width;
     const sy = out.height / image.height;
     measured.factor = Math.round(sx * 1000) / 1000;
-    return { image: out, applied: true, measured, toInput: scaling(1 / sx, 1 / sy), dpi: estimatedDpi! * sx };
+    return { image: out, applied: true, measured, toInput: scaling(1 / sx, 1 / sy), dpi: dpi! * sx };
   },
 });

@@ -1,0 +1,155 @@
+// Paper background estimate, the way Leptonica's background normalisation does it: the page
+// is cut into blocks, each block's paper level is a high percentile of its grey levels (text
+// is dark and sparse, so the bright end is paper), a block whose neighbours are brighter takes
+// their level (a block filled by a heading or a stamp is not paper), the grid is smoothed and
+// interpolated back to pixels. Dividing by it flattens stains, uneven lighting, yellowed or
+// blotchy paper and dark scanner borders (a border is its own "background" and turns white),
+// while ink keeps its contrast against the paper around it.
+// All loops run on the reduced analysis copy; the full-resolution map is a sharp resize.
+
+export interface BackgroundGrid {
+  /** Paper grey level per block, row-major. */
+  levels: Uint8Array;
+  cols: number;
+  rows: number;
+  /** Block edge in pixels of the image it was measured on. */
+  block: number;
+}
+
+export interface BackgroundStats {
+  /** Median paper level over the page. */
+  paper: number;
+  /** Spread of the paper level: 95th minus 5th percentile of the blocks (0 = perfectly even). */
+  unevenness: number;
+  /** Share of blocks whose paper level is below half the median paper level (dark borders, black margins). */
+  darkShare: number;
+}
+
+/** Paper level per `block`-sized block of a 1-channel image. */
+export function backgroundGrid(data: Uint8Array, width: number, height: number, block: number, percentile = 0.9): BackgroundGrid {
+  const cols = Math.max(1, Math.ceil(width / block));
+  const rows = Math.max(1, Math.ceil(height / block));
+  const raw = new Uint8Array(cols * rows);
+  const hist = new Uint32Array(256);
+  for (let by = 0; by < rows; by += 1) {
+    const y0 = by * block;
+    const y1 = Math.min(height, y0 + block);
+    for (let bx = 0; bx < cols; bx += 1) {
+      const x0 = bx * block;
+      const x1 = Math.min(width, x0 + block);
+      hist.fill(0);
+      for (let y = y0; y < y1; y += 1) {
+        const row = y * width;
+        for (let x = x0; x < x1; x += 1) hist[data[row + x]!]! += 1;
+      }
+      const target = percentile * (y1 - y0) * (x1 - x0);
+      let seen = 0;
+      let v = 0;
+      for (; v < 255; v += 1) {
+        seen += hist[v]!;
+        if (seen > target) break;
+      }
+      raw[by * cols + bx] = v;
+    }
+  }
+  // Closing at block scale: a block takes the brightest level of its 3x3 neighbourhood when that
+  // is much brighter (a block full of ink), then a 3x3 mean smooths the steps between blocks.
+  const closed = new Uint8Array(raw.length);
+  for (let by = 0; by < rows; by += 1) {
+    for (let bx = 0; bx < cols; bx += 1) {
+      const own = raw[by * cols + bx]!;
+      let max = own;
+      for (let oy = -1; oy <= 1; oy += 1) {
+        for (let ox = -1; ox <= 1; ox += 1) {
+          const x = bx + ox;
+          const y = by + oy;
+          if (x < 0 || y < 0 || x >= cols || y >= rows) continue;
+          max = Math.max(max, raw[y * cols + x]!);
+        }
+      }
+      closed[by * cols + bx] = max - own > 24 && own > max / 2 ? max : own;
+    }
+  }
+  const levels = new Uint8Array(raw.length);
+  for (let by = 0; by < rows; by += 1) {
+    for (let bx = 0; bx < cols; bx += 1) {
+      let sum = 0;
+      let n = 0;
+      for (let oy = -1; oy <= 1; oy += 1) {
+        for (let ox = -1; ox <= 1; ox += 1) {
+          const x = bx + ox;
+          const y = by + oy;
+          if (x < 0 || y < 0 || x >= cols || y >= rows) continue;
+          sum += closed[y * cols + x]!;
+          n += 1;
+        }
+      }
+      levels[by * cols + bx] = Math.round(sum / n);
+    }
+  }
+  return { levels, cols, rows, block };
+}
+
+export function backgroundStats(grid: BackgroundGrid): BackgroundStats {
+  const sorted = Array.from(grid.levels).sort((a, b) => a - b);
+  const at = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]!;
+  const paper = at(0.5);
+  const dark = sorted.filter((v) => v < paper / 2).length;
+  return { paper, unevenness: at(0.95) - at(0.05), darkShare: Math.round((dark / sorted.length) * 1000) / 1000 };
+}
+
+/**
+ * Bilinear interpolation of a block grid to every pixel of a `width` x `height` image, one row at
+ * a time (`onRow(y, values)`): block centres sit at ((i + 0.5) * block * scale) pixels, where
+ * `scale` is how much larger the image is than the one the grid was measured on.
+ */
+export function interpolateRows(
+  levels: ArrayLike<number>,
+  cols: number,
+  rows: number,
+  blockPx: number,
+  width: number,
+  height: number,
+  onRow: (y: number, values: Float32Array) => void,
+): void {
+  // Per column: the two grid columns and the weight of the right one, computed once.
+  const xa = new Int32Array(width);
+  const xb = new Int32Array(width);
+  const fxs = new Float32Array(width);
+  for (let x = 0; x < width; x += 1) {
+    const gx = Math.min(cols - 1, Math.max(0, (x + 0.5) / blockPx - 0.5));
+    xa[x] = Math.floor(gx);
+    xb[x] = Math.min(cols - 1, xa[x]! + 1);
+    fxs[x] = gx - xa[x]!;
+  }
+  const top = new Float32Array(cols);
+  const values = new Float32Array(width);
+  for (let y = 0; y < height; y += 1) {
+    const gy = Math.min(rows - 1, Math.max(0, (y + 0.5) / blockPx - 0.5));
+    const y0 = Math.floor(gy);
+    const y1 = Math.min(rows - 1, y0 + 1);
+    const fy = gy - y0;
+    for (let c = 0; c < cols; c += 1) top[c] = levels[y0 * cols + c]! * (1 - fy) + levels[y1 * cols + c]! * fy;
+    for (let x = 0; x < width; x += 1) {
+      const f = fxs[x]!;
+      values[x] = top[xa[x]!]! * (1 - f) + top[xb[x]!]! * f;
+    }
+    onRow(y, values);
+  }
+}
+
+/**
+ * Divides every pixel by the background under it (`scale`: how much larger this image is than
+ * the one the grid was measured on), so paper becomes white and ink keeps its contrast to it.
+ */
+export function flattenWith(data: Uint8Array, width: number, height: number, grid: BackgroundGrid, scale = 1): Buffer {
+  const out = Buffer.allocUnsafe(width * height);
+  interpolateRows(grid.levels, grid.cols, grid.rows, grid.block * scale, width, height, (y, bg) => {
+    const row = y * width;
+    for (let x = 0; x < width; x += 1) {
+      const v = (data[row + x]! * 255) / Math.max(1, bg[x]!);
+      out[row + x] = v >= 255 ? 255 : v;
+    }
+  });
+  return out;
+}
