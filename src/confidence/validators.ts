@@ -67,8 +67,12 @@ export function dispatchConsistent(dispatch: string, dateIso: string, time?: str
  * `5tate`) or a letter inside a number (`I943`) is an OCR misreading the OCR itself was
  * sure of. Such a value is never accepted without a look.
  */
+/** Small words never abbreviated: a period after one (`The. Secretary`) is a speck the OCR read. */
+const NEVER_ABBREVIATED = /(^|\s)(the|of|to|in|and|for|at|on|by|an)[.,;:](?=\s)/i;
+
 export function suspiciousCharacters(value: unknown): string[] {
   if (typeof value !== 'string') return [];
+  if (NEVER_ABBREVIATED.test(value)) return ['suspicious_characters'];
   for (const token of value.split(/[\s,;:()[\]/-]+/)) {
     if (!token) continue;
     const letters = (token.match(/[A-Za-z]/g) ?? []).length;

@@ -2,6 +2,7 @@
 
 import type { Rng } from './random.ts';
 import { OPENING_TEMPLATES, SENTENCE_TEMPLATES } from './sentences.ts';
+import { CABLE_TEMPLATES, PROSE_TEMPLATES, type BodyStyle } from './body-styles.ts';
 import {
   COMMODITIES, COUNTRIES, FOREIGN_NAMES, MILITARY_UNITS, MONTHS, ORGANISATIONS, ORIGIN_PLACES, WEEKDAYS,
 } from './vocabulary.ts';
@@ -60,4 +61,38 @@ export function inventBody(rng: Rng, sentenceCount: number): string[] {
     paragraphs.push(numbered ? `${item++}. ${parts.join(' ')}` : parts.join(' '));
   }
   return paragraphs;
+}
+
+/**
+ * A body in one of the voices of body-styles.ts. "report" is `inventBody`; the others
+ * draw their sentences from their own templates (no opening sentence, sometimes numbered).
+ */
+export function inventStyledBody(rng: Rng, sentenceCount: number, style: BodyStyle): string[] {
+  if (style === 'report') return inventBody(rng, sentenceCount);
+  const templates = style === 'cable' ? CABLE_TEMPLATES : PROSE_TEMPLATES;
+  const used = new Set<number>();
+  const sentence = (): string => {
+    let index = rng.int(0, templates.length - 1);
+    for (let tries = 0; used.has(index) && tries < 8; tries++) index = rng.int(0, templates.length - 1);
+    used.add(index);
+    const filled = fillTemplate(templates[index], rng);
+    return style === 'cable' ? filled.toUpperCase() : filled;
+  };
+  const numbered = sentenceCount >= 4 && rng.chance(0.4);
+  const paragraphs: string[] = [];
+  let remaining = Math.max(1, sentenceCount);
+  let item = 1;
+  while (remaining > 0) {
+    const size = Math.min(remaining, rng.int(1, 3));
+    const parts: string[] = [];
+    for (let i = 0; i < size; i++) parts.push(sentence());
+    remaining -= size;
+    paragraphs.push(numbered ? `${item++}. ${parts.join(' ')}` : parts.join(' '));
+  }
+  return paragraphs;
+}
+
+/** The voice of an English-language cable's body, drawn from its own fork so other draws do not shift. */
+export function pickBodyStyle(rng: Rng): BodyStyle {
+  return rng.fork('body-style').pick(['report', 'cable', 'prose'] as const);
 }

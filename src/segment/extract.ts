@@ -24,6 +24,8 @@ export interface Extraction {
   coverage: number;
   /** Share of the required header fields found (used to accept a heading as a telegram start). */
   headerRequiredFound: number;
+  /** Share of all required fields found. */
+  requiredFound: number;
 }
 
 /**
@@ -31,7 +33,8 @@ export interface Extraction {
  * header item (a number, a date, a `No.`/`Copy No.` line, a classification line).
  */
 function isContinuation(line: TextLine): boolean {
-  const t = line.text.trim();
+  // Stray marks before a label (`‘From: ...`) are specks on the scan, as in matchLabelAt.
+  const t = line.text.trim().replace(/^[\s'‘’`"*•·.,_~-]+/, '');
   if (/^\d+[.)]?(\s|$)/.test(t) || findDate(t)) return false;
   if (/^(spec\.?\s*)?n[o0]\.?\s*\d|^copy\b|^(from|to)\s*:/i.test(t)) return false;
   if (/^(top secret|secret|confidential|restricted|urgent|immediate|priority|personal)\b/i.test(t)) return false;
@@ -181,7 +184,7 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
   // fields loses to the generic profile that finds all of its few; a matching heading is
   // strong evidence of the layout.
   const score = profile.weight * (0.55 * share(required) ** 2 + 0.15 * share(optional) + 0.25 * startScore + 0.05 * labelQuality);
-  return { profile, fields, score: Math.round(score * 1000) / 1000, coverage, headerRequiredFound: share(headerRequired) };
+  return { profile, fields, score: Math.round(score * 1000) / 1000, coverage, headerRequiredFound: share(headerRequired), requiredFound: share(required) };
 }
 
 function findOnSameLine(field: FieldSpec, base: Hit | undefined): Hit | null {
@@ -236,7 +239,7 @@ function findInLines(
     if (field.labels?.length) {
       label = matchLabels(span.text, field.labels, field.labelPosition, 0);
       if (!label) continue;
-      from = label.end;
+      from = afterStrayMarks(span.text, label.end);
     }
     const out = runParser(field.parser, { text: span.text, from, label, field });
     if (!out) continue;
@@ -251,10 +254,23 @@ function findInLines(
   return null;
 }
 
+/** Skips specks the OCR read as quotes or dots right after a label (`From: ‘Djakarta`). */
+function afterStrayMarks(text: string, from: number): number {
+  const m = /^\s*[‘’'`"*•·_~]+(?=\S)/.exec(text.slice(from));
+  return m ? from + m[0].length : from;
+}
+
 /** Parsers whose values stand in a heading, not inside running text. */
 const HEADING_PARSERS = new Set(['digits', 'date', 'time', 'copies']);
-/** Heading lines carry a few words beside a value (`Spec. No. 1967 - 1968   November 22, 1963`); sentences carry more. */
-const MAX_OTHER_WORDS = 5;
+/** Heading lines carry few lower-case words beside a value (`Spec. No. 1967 - 1968   November 22, 1963`); sentences carry more. */
+const MAX_PROSE_WORDS = 2;
+const NOT_PROSE = /^(a\.?\s?m|p\.?\s?m|noon|midnight|hrs?|hours|no|nr|of|and|the)\.?$/i;
+
+/** A lower-case word of running text (`gave`, `history`), not a name, figure, month or time mark. */
+function isProseWord(word: string): boolean {
+  const w = word.replace(/^[("'\[]+|[)"'\],.;:!?]+$/g, '');
+  return /^[a-z][a-z'-]+$/.test(w) && !NOT_PROSE.test(w);
+}
 
 /**
  * `(No. 557) dated October 6, 1938, gave the history...`: a number or date inside a
@@ -267,7 +283,8 @@ function inSentence(span: Span, field: FieldSpec, out: ParseOutput, label: Label
   const lineStart = span.lineStarts[line];
   const lineEnd = line + 1 < span.lineStarts.length ? span.lineStarts[line + 1] : span.text.length;
   const outside = span.words.filter((w) => w.start >= lineStart && w.end <= lineEnd && (w.end <= from || w.start >= out.end));
-  return outside.length > MAX_OTHER_WORDS;
+  // Only running-text words count: a heading line's place, month, figures and `a.m.` do not.
+  return outside.filter((w) => isProseWord(w.text)).length > MAX_PROSE_WORDS;
 }
 
 function otherCandidate(lines: readonly TextLine[], rest: number[], field: FieldSpec, value: string | number, usedBy: Map<number, Set<string>>): boolean {

@@ -41,8 +41,10 @@ function groupByDocument(pages: readonly PageResult[]): PageResult[][] {
 
 function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[]): { best: Extraction; runnerUp?: Extraction } {
   const results = candidates.map((p) => {
-    // The heading may sit on the first or (after a `No. 12` line) the second line.
-    const heading = Math.max(0, ...lines.slice(0, 2).map((l) => headingScore(l, p).score));
+    // The heading sits on the first line, or on the second after a line the profile says
+    // belongs above it (`No. 12`); a place-date line further down is no heading of this telegram.
+    const above = p.startIncludesPrevious && lines.length > 1 && new RegExp(p.startIncludesPrevious, 'i').test(lines[0].text.trim());
+    const heading = Math.max(0, ...lines.slice(0, above ? 2 : 1).map((l) => headingScore(l, p).score));
     return extractWithProfile(lines, p, heading);
   });
   results.sort((a, b) => b.score - a.score);
@@ -106,7 +108,9 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
         split: { page: own[0].page, line: own[0].pageLine, reason: bounds[k].reason },
         bodyCoverage: Math.round(best.coverage * 1000) / 1000,
       };
-      if (runnerUp && best.score - runnerUp.score < AMBIGUITY_MARGIN) telegram.ambiguity = { runnerUp: runnerUp.profile.name, score: runnerUp.score };
+      // A runner-up that misses required fields the winner found explains the telegram less well,
+      // however close its score (a place-date line alone reads as a DFAT heading).
+      if (runnerUp && best.score - runnerUp.score < AMBIGUITY_MARGIN && runnerUp.requiredFound >= best.requiredFound) telegram.ambiguity = { runnerUp: runnerUp.profile.name, score: runnerUp.score };
       telegrams.push(telegram);
     }
   }

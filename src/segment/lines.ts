@@ -53,14 +53,54 @@ function lineFromOcr(page: string, pageLine: number, line: OcrLine): TextLine {
   return { page, pageLine, paragraph: line.paragraph, text, words };
 }
 
+/** Vertical overlap of two boxes as a share of the lower one's height. */
+function verticalOverlap(a: BBox, b: BBox): number {
+  const overlap = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  const height = Math.min(a[3] - a[1], b[3] - b[1]);
+  return height > 0 ? overlap / height : 0;
+}
+
+/** Share of the lower line's height two pieces must overlap to be one typed row. */
+const SAME_ROW_OVERLAP = 0.6;
+
+/**
+ * Tesseract splits one typed row into several "lines" when a run of spaces separates
+ * its parts (`Spec. No. 1967 ... November 22, 1963`, an initial read as a speck left of
+ * a right-aligned signature) and may list the right-hand part much later. Pieces that
+ * share a row and do not overlap horizontally are joined again, left to right.
+ */
+export function mergeRowPieces(lines: readonly OcrLine[]): { line: OcrLine; index: number }[] {
+  const rows: { line: OcrLine; index: number }[] = [];
+  lines.forEach((line, index) => {
+    const words = line.words ?? [];
+    const row = words.length === 0 ? undefined : rows.find(({ line: r }) =>
+      (r.words ?? []).length > 0
+      && verticalOverlap(r.bbox, line.bbox) >= SAME_ROW_OVERLAP
+      && (line.bbox[0] >= r.bbox[2] - 5 || line.bbox[2] <= r.bbox[0] + 5));
+    if (!row) {
+      rows.push({ line, index });
+      return;
+    }
+    const merged = [...row.line.words, ...words].sort((a, b) => a.bbox[0] - b.bbox[0]);
+    row.line = {
+      ...row.line,
+      words: merged,
+      text: merged.map((w) => w.text).join(' '),
+      bbox: [Math.min(row.line.bbox[0], line.bbox[0]), Math.min(row.line.bbox[1], line.bbox[1]), Math.max(row.line.bbox[2], line.bbox[2]), Math.max(row.line.bbox[3], line.bbox[3])],
+      confidence: merged.reduce((s, w) => s + w.confidence, 0) / merged.length,
+    };
+  });
+  return rows;
+}
+
 /** All readable lines of the pages, in order; noise lines (stray marks, `[...]`) are dropped. */
 export function linesOfPages(pages: readonly PageResult[]): TextLine[] {
   const out: TextLine[] = [];
   for (const page of pages) {
-    (page.lines ?? []).forEach((line, i) => {
-      const t = lineFromOcr(page.pageId, i, line);
+    for (const { line, index } of mergeRowPieces(page.lines ?? [])) {
+      const t = lineFromOcr(page.pageId, index, line);
       if (!isNoiseLine(t.text)) out.push(t);
-    });
+    }
   }
   return out;
 }

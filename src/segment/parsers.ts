@@ -31,12 +31,24 @@ function trimRange(text: string, start: number, end: number, punctuation = /[\s,
   return [start, end];
 }
 
+/**
+ * Drops whole tokens of OCR specks at either end (`* T. TREGEAR`, `27 February 07.15 Kabul -`):
+ * marks with no letter or digit are dirt on the scan, not part of a name or a dispatch line.
+ */
+function dropSpeckTokens(text: string, start: number, end: number): [number, number] {
+  let s = start;
+  let e = end;
+  for (let m = /^\s*[^\p{L}\p{N}\s[(]+\s+/u.exec(text.slice(s, e)); m; m = /^\s*[^\p{L}\p{N}\s[(]+\s+/u.exec(text.slice(s, e))) s += m[0].length;
+  for (let m = /\s+[^\p{L}\p{N}\s\])]+\s*$/u.exec(text.slice(s, e)); m; m = /\s+[^\p{L}\p{N}\s\])]+\s*$/u.exec(text.slice(s, e))) e -= m[0].length;
+  return [s, e];
+}
+
 const COPIES_RE = /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0]\.?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 
 /** OCR misreadings of the Soviet title `Cde.` (comrade). */
 function fixTitles(value: string): { value: string; fixed: boolean } {
-  const m = /^(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/.exec(value);
+  const m = /^(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/i.exec(value);
   if (m && m[0] !== 'Cde.') return { value: 'Cde.' + value.slice(m[0].length), fixed: true };
   return { value, fixed: false };
 }
@@ -67,9 +79,16 @@ const PRECEDENCE_WORDS = ['FLASH', 'IMMEDIATE', 'OPERATIONAL', 'PRIORITY', 'URGE
 const CLASSIFICATIONS = ['TOP SECRET', 'SECRET', 'CONFIDENTIAL', 'RESTRICTED', 'UNCLASSIFIED', 'LIMITED OFFICIAL USE', 'OFFICIAL USE ONLY'];
 const PRECEDENCES = ['OPERATIONAL IMMEDIATE', 'MOST IMMEDIATE', 'FLASH', 'IMMEDIATE', 'PRIORITY', 'URGENT', 'ROUTINE', 'NIACT', 'EMERGENCY', 'DEFERRED'];
 
+/** Marking words printed in another grammatical form (translated Soviet headers print `Immediately`). */
+const MARKING_ALIASES: Record<string, string> = { IMMEDIATELY: 'IMMEDIATE', URGENTLY: 'URGENT' };
+
 function vocabularyWord(token: string): { word: string; exact: boolean } | null {
   const key = labelKey(token.replace(/[^A-Za-z0-9|]/g, ''));
   if (!key) return null;
+  for (const [alias, word] of Object.entries(MARKING_ALIASES)) {
+    if (labelKey(alias) === key) return { word, exact: token.replace(/[^A-Za-z]/g, '').toUpperCase() === alias };
+    if (key.length >= 8 && distance(labelKey(alias), key) <= 1) return { word, exact: false };
+  }
   for (const w of [...CLASSIFICATION_WORDS, ...PRECEDENCE_WORDS]) {
     if (labelKey(w) === key) return { word: w, exact: token.replace(/[^A-Za-z]/g, '').toUpperCase() === w };
   }
@@ -80,10 +99,11 @@ function vocabularyWord(token: string): { word: string; exact: boolean } | null 
   return null;
 }
 
-/** Reads a line made only of classification and precedence words (after an optional `538.`). */
+/** Reads a line made only of classification and precedence words (after an optional `538.` or `No. 482`). */
 function readMarkings(text: string, from: number, kind: 'classification' | 'precedence'): ParseOutput | null {
   let at = from;
-  const lead = /^\s*\d{1,5}\s*\\?\.\s*/.exec(text.slice(at));
+  // `538. Confidential` (DFAT) or `No. 482      SECRET` (a number line carrying the markings).
+  const lead = /^\s*(?:(?:No|Nr|N0|Number)\.?\s*\d{1,6}\s*[.,]?|\d{1,5}\s*\\?\.)\s*/i.exec(text.slice(at));
   if (lead) at += lead[0].length;
   const tokens = [...text.slice(at).matchAll(/[^\s,;/]+/g)].map((m) => ({ t: m[0], start: at + (m.index ?? 0), end: at + (m.index ?? 0) + m[0].length }));
   if (tokens.length === 0 || tokens.length > 6) return null;
@@ -141,11 +161,13 @@ const PARSERS: Record<ParserName, Parser> = {
   },
 
   leadingNumber: ({ text, from }) => {
-    const m = /^\s*([0-9][0-9OolI|]{0,5})\s*\\?[.)](?=\s|$)/.exec(text.slice(from));
+    // `449, I told him` is `449. I told him` with the period read as a comma.
+    const m = /^\s*([0-9][0-9OolI|]{0,5})\s*(\\?[.)]|,)(?=\s|$)/.exec(text.slice(from));
     if (!m) return null;
     const repaired = repairNumberToken(m[1]);
     if (!repaired) return null;
-    return { value: repaired.digits, start: from + m[0].indexOf(m[1]), end: from + m[0].length, notes: repaired.corrected ? ['ocr_corrected'] : [] };
+    const notes = repaired.corrected || m[2] === ',' ? ['ocr_corrected'] : [];
+    return { value: repaired.digits, start: from + m[0].indexOf(m[1]), end: from + m[0].length, notes };
   },
 
   textAfterLabel: ({ text, from }) => {
@@ -214,11 +236,13 @@ const PARSERS: Record<ParserName, Parser> = {
     if (fe <= fs || te <= ts) return null;
     // Several ` to `s (`USSR Ambassador to USA A.F. Dobrynin to USSR MFA`): the last one splits,
     // and that is sure only when the sender then ends with a person's name (initials + surname).
-    const senderEndsWithName = /(?:^|\s)(?:[A-Z]\.\s?){1,3}[A-Z][A-Za-z'-]+\)?$/.test(text.slice(s, splitAt).trim());
+    const senderEndsWithName = /(?:^|\s)(?:[A-Z][a-z]?\.\s?){1,3}[A-Z][A-Za-z'-]+\)?$/.test(text.slice(s, splitAt).trim());
     const notes = tos.length > 1 && !senderEndsWithName ? ['ambiguous_split'] : [];
     // A word one OCR error away from `to` (`tc`, `t0`) may be the real split point.
     const toLike = region.split(/\s+/).some((w) => w.length === 2 && w.toLowerCase() !== 'to' && distance(w.toLowerCase(), 'to') === 1 && !COMMON_TWO_LETTER.has(w.toLowerCase()));
     if (toLike) notes.push('ambiguous_split');
+    // `... Mirsky ‘To: USSR MFA`: a `To:` label inside the sentence means lines were joined wrongly.
+    if (/\b(?:to|from)\s*:/i.test(region)) notes.push('ambiguous_split');
     return field.part === 'from' ? { value: text.slice(fs, fe), start: fs, end: fe, notes } : { value: text.slice(ts, te), start: ts, end: te, notes };
   },
 
@@ -236,18 +260,23 @@ const PARSERS: Record<ParserName, Parser> = {
   },
 
   signature: ({ text, from, field }) => {
-    const [s, e] = trimRange(text, from, text.length);
+    const [cleanStart, cleanEnd] = dropSpeckTokens(text, from, text.length);
+    // A speck read as a quote mark glued to the name (`‘KERSHAW`) is not part of it.
+    let [s, e] = trimRange(text, cleanStart, cleanEnd);
+    while (s < e && /[‘’'`"*•·]/.test(text[s])) s++;
     if (e <= s) return null;
     const value = text.slice(s, e);
     if (!looksLikeName(value, field.maxWords ?? 5) || findDate(value)) return null;
     if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
-    return { value, start: s, end: e, notes: [] };
+    // A speck dropped before a name may have been an initial (`& ZIMIN` for `G. ZIMIN`).
+    const dropped = text.slice(from, cleanStart).trim().length > 0;
+    return { value, start: s, end: e, notes: dropped ? ['ocr_corrected'] : [] };
   },
 
   dispatch: ({ text, from }) => {
     const rest = text.slice(from);
     if (!findDayMonth(rest) && !findTime(rest)) return null;
-    const [s, e] = trimRange(text, from, text.length, /\s/);
+    const [s, e] = trimRange(text, ...dropSpeckTokens(text, from, text.length), /\s/);
     if (rest.trim().split(/\s+/).length > 8) return null;
     return { value: text.slice(s, e), start: s, end: e, notes: [] };
   },
@@ -256,12 +285,33 @@ const PARSERS: Record<ParserName, Parser> = {
     const m = /^\s*(\d[\w.]*(?:\s+[A-Za-z][\w.]*){0,2}\s*\/\s*[0-9OolI][0-9OolI–—-]*)/.exec(text.slice(from));
     if (!m) return null;
     const start = from + m[0].indexOf(m[1]);
-    return { value: m[1], start, end: start + m[1].length, notes: [] };
+    // After the slash FRUS prints the date of the document, month–day-and-year, always with an
+    // en dash; a typed or OCR'd hyphen is the same mark, and `l`/`O` next to its digits are digits.
+    const slash = m[1].indexOf('/');
+    const datePart = m[1].slice(slash + 1);
+    const normalDate = datePart.replace(/[-—‐]/g, '–').replace(/[OolI]/g, (c) => ({ O: '0', o: '0', l: '1', I: '1' })[c] ?? c);
+    const notes = normalDate.replace(/–/g, '') !== datePart.replace(/[-—‐–]/g, '') ? ['ocr_corrected'] : [];
+    return { value: m[1].slice(0, slash + 1).replace(/\s*\/$/, '/') + normalDate, start, end: start + m[1].length, notes };
   },
 
   archiveRef: ({ text, from }) => {
     const m = /\[\s*(?:N?AA|SFU)\s*:[^\]]*\]|^\s*(?:NAA|AA)\s*:.*$/i.exec(text.slice(from));
-    if (!m || m.index === undefined) return null;
+    if (!m || m.index === undefined) {
+      // `[NAR: ‘M4234, 25/8/38, i]`: a bracketed note whose archive code the OCR misread.
+      const misread = /^\s*\[\s*[A-Z]{2,3}\s*[:;]\s*\S[^\]]*\]?\s*$/.exec(text.slice(from))
+        // `[fikAs A3300, 802/17/30, iii`: the code garbled, the series and control symbol legible.
+        ?? /^\s*\[\s*\S{1,6}\s*[:;]?\s+[A-Z]{1,2}\d{3,5}\s*,\s*\S[^\]]*\]?\s*$/.exec(text.slice(from));
+      if (misread) {
+        const [s, e] = trimRange(text, from, from + misread[0].length, /\s/);
+        return { value: text.slice(s, e), start: s, end: e, notes: ['ocr_corrected'] };
+      }
+      // The OCR often loses the closing bracket (`[NAA: A3300, 320/13/28, hd`): still the
+      // archive note (so it stays out of the body), but its end was misread.
+      const open = /^\s*\[\s*(?:N?AA|SFU)\s*:\s*\S.*$/i.exec(text.slice(from));
+      if (!open) return null;
+      const [s, e] = trimRange(text, from, from + open[0].length, /\s/);
+      return { value: text.slice(s, e), start: s, end: e, notes: ['ocr_corrected'] };
+    }
     const [s, e] = trimRange(text, from + m.index, from + m.index + m[0].length, /\s/);
     return { value: text.slice(s, e), start: s, end: e, notes: [] };
   },

@@ -82,6 +82,7 @@ const PROFILE_FIELDS: Record<string, string[]> = {
   'soviet-coded': ['docType', 'from', 'to', 'number', 'date', 'place', 'classification', 'copies', 'precedence', 'body', 'signature'],
   'us-state': ['fileReference', 'docType', 'from', 'to', 'place', 'date', 'time', 'classification', 'precedence', 'number', 'body', 'signature'],
   'dfat-cable': ['docType', 'from', 'to', 'place', 'date', 'time', 'number', 'classification', 'precedence', 'body', 'signature', 'archiveRef'],
+  generic: ['docType', 'number', 'to', 'place', 'date', 'time', 'classification', 'precedence', 'body', 'signature'],
 };
 const OPTIONAL = new Set(['time', 'classification', 'precedence']);
 

@@ -137,7 +137,8 @@ export interface NoiseOptions {
 /**
  * An OCR-like page from clean lines: a share of the words is misread with typical
  * confusions; misread words mostly get low confidences (30-80), some get high ones,
- * correct words get 80-97. Deterministic for a given seed.
+ * correct words get 88-97 (what tesseract.js gave the correctly read words of the
+ * field benchmark's scans, docs/fields.md). Deterministic for a given seed.
  */
 export function noisyPage(lines: string[], options: NoiseOptions): PageResult {
   const random = seededRandom(options.seed);
@@ -149,7 +150,7 @@ export function noisyPage(lines: string[], options: NoiseOptions): PageResult {
         if (!word) return word;
         const wrong = random() < options.rate ? misread(word, random) : word;
         const bad = wrong !== word;
-        const conf = bad ? (random() < options.confidentErrors ? 85 + random() * 10 : 30 + random() * 50) : 80 + random() * 17;
+        const conf = bad ? (random() < options.confidentErrors ? 85 + random() * 10 : 30 + random() * 50) : 88 + random() * 9;
         confidences.set(`${row}:${i}`, conf);
         return wrong;
       })

@@ -13,7 +13,7 @@
 
 import type { Layout, Telegram, TypedLine, FieldValue } from '../model.ts';
 import type { Rng } from '../random.ts';
-import { inventBody } from '../bodies.ts';
+import { inventStyledBody, pickBodyStyle } from '../bodies.ts';
 import { ENGLISH_SURNAMES, POSTS } from '../vocabulary.ts';
 import { clock, dayMonthYear, daysInMonth, isoDate, twelveHour, wrapParagraph } from '../text.ts';
 
@@ -31,7 +31,7 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
   const minutes = rng.int(0, 287) * 5;
   const signer = rng.pick(ENGLISH_SURNAMES).toUpperCase();
   const to = rng.pick(DESTINATIONS.filter((d) => d !== origin.toUpperCase()));
-  const paragraphs = inventBody(rng, rng.int(options.minSentences, options.maxSentences));
+  const paragraphs = inventStyledBody(rng, rng.int(options.minSentences, options.maxSentences), pickBodyStyle(rng));
   return {
     variant: form,
     docType: 'CABLEGRAM',

@@ -7,12 +7,14 @@ import { sovietCipherLayout } from './soviet-cipher.ts';
 import { sovietCodedLayout } from './soviet-coded.ts';
 import { usStateLayout } from './us-state.ts';
 import { dfatCableLayout } from './dfat-cable.ts';
+import { genericLayout } from './generic.ts';
 
 export const LAYOUTS: Readonly<Record<string, Layout>> = {
   [sovietCipherLayout.profile]: sovietCipherLayout,
   [sovietCodedLayout.profile]: sovietCodedLayout,
   [usStateLayout.profile]: usStateLayout,
   [dfatCableLayout.profile]: dfatCableLayout,
+  [genericLayout.profile]: genericLayout,
 };
 
 export function layoutByProfile(profile: string): Layout {

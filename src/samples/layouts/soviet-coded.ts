@@ -11,6 +11,14 @@
 //   Urgent
 //        body...
 //                                                        A. DOBRYNIN
+//
+// or in the collection's own form ("heading-line" variant), with a subject:
+//
+//   Coded telegram from USSR Ambassador to USA A.F. Dobrynin to USSR Ministry of
+//   Foreign Affairs regarding the talks on the trade agreement
+//   Spec. No. 1977                                  November 23, 1963
+//   Washington
+//   TOP SECRET / Copy No. 12 / URGENT (sometimes right-aligned)
 
 import type { Layout, Telegram, TypedLine, FieldValue } from '../model.ts';
 import type { Rng } from '../random.ts';
@@ -26,6 +34,11 @@ const POSTS = [
   { post: 'USSR Ambassador to Mexico', city: 'Mexico City' }, { post: 'USSR Ambassador to Italy', city: 'Rome' },
 ];
 const RECIPIENTS = ['USSR Ministry of Foreign Affairs', 'USSR MFA', 'CC CPSU', 'USSR Council of Ministers'];
+const SUBJECTS = [
+  'the talks on the trade agreement', 'the position of the government on the neutral zone',
+  'a conversation with the minister of foreign affairs', 'the reaction of the press to the visit of the delegation',
+  'the transmission of a confidential message', 'the arrival of the military mission', 'the results of the session of the assembly',
+];
 const PRECEDENCE_PRINTED: Record<string, string[]> = { URGENT: ['Urgent', 'URGENT'], PRIORITY: ['Priority'], IMMEDIATE: ['Immediately'] };
 
 function invent(rng: Rng, options: { minSentences: number; maxSentences: number }): Telegram {
@@ -38,7 +51,9 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
   const surname = rng.pick(SURNAMES);
   const precedence = rng.chance(0.7) ? rng.pick(Object.keys(PRECEDENCE_PRINTED)) : undefined;
   const number = rng.int(100, 9999);
+  const headingLine = rng.chance(0.5);
   return {
+    variant: headingLine ? `heading-line:${rng.pick(['Coded', 'Cipher'])}:${rng.pick(SUBJECTS)}:${rng.pick(['left', 'right'])}` : 'form',
     docType: 'CODED TELEGRAM',
     number: String(number),
     // "Spec. No. 1967 - 1968": a telegram sent in two parts carries both numbers; the first is its own.
@@ -57,6 +72,7 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
 
 function typeset(t: Telegram, columns: number): TypedLine[] {
   const blank: TypedLine = { text: '', align: 'left' };
+  if (t.variant?.startsWith('heading-line:')) return typesetHeadingLine(t, columns);
   const lines: TypedLine[] = [
     { text: t.docType, align: 'center' },
     blank,
@@ -76,9 +92,30 @@ function typeset(t: Telegram, columns: number): TypedLine[] {
   return lines;
 }
 
+/** The collection's form: the heading names sender, recipient and subject in one sentence. */
+function typesetHeadingLine(t: Telegram, columns: number): TypedLine[] {
+  const [, kind, subject, markAlign] = t.variant!.split(':');
+  const blank: TypedLine = { text: '', align: 'left' };
+  const align = markAlign === 'right' ? 'right' : 'left';
+  const lines: TypedLine[] = [
+    ...wrapParagraph(`${kind} telegram from ${t.from} to ${t.to} regarding ${subject}`, columns),
+    blank,
+    spread(`Spec. No. ${t.printedNumber ?? t.number}`, usDate(t.date), columns),
+    { text: t.place, align: 'left' },
+    blank,
+  ];
+  if (t.classification) lines.push({ text: t.classification, align });
+  if (t.copies !== undefined) lines.push({ text: `Copy No. ${t.copies}`, align });
+  if (t.precedence) lines.push({ text: PRECEDENCE_PRINTED[t.precedence][1] ?? t.precedence, align });
+  lines.push(blank);
+  for (const paragraph of t.paragraphs) lines.push(...wrapParagraph(paragraph, columns, 5));
+  lines.push(blank, { text: t.signature, align: 'right' });
+  return lines;
+}
+
 function expectedFields(t: Telegram): Record<string, FieldValue> {
   const fields: Record<string, FieldValue> = {
-    docType: t.docType, from: t.from ?? t.signature, to: t.to, number: t.number, date: isoDate(t.date), place: t.place,
+    docType: t.variant?.startsWith('heading-line:Cipher') ? 'CIPHER TELEGRAM' : t.docType, from: t.from ?? t.signature, to: t.to, number: t.number, date: isoDate(t.date), place: t.place,
   };
   if (t.classification) fields.classification = t.classification;
   if (t.copies !== undefined) fields.copies = t.copies;

@@ -12,7 +12,7 @@
 
 import type { Layout, Telegram, TypedLine, FieldValue } from '../model.ts';
 import type { Rng } from '../random.ts';
-import { inventBody } from '../bodies.ts';
+import { inventStyledBody, pickBodyStyle } from '../bodies.ts';
 import { ENGLISH_SURNAMES, POSTS } from '../vocabulary.ts';
 import { clock, daysInMonth, isoDate, twelveHour, usDate, wrapParagraph } from '../text.ts';
 
@@ -40,7 +40,7 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
     classification: rng.pick(['TOP SECRET', 'SECRET', 'CONFIDENTIAL', 'RESTRICTED']),
     precedence: rng.chance(0.4) ? rng.pick(['PRIORITY', 'URGENT', 'NIACT']) : undefined,
     number: String(rng.int(1, 2999)),
-    paragraphs: inventBody(rng, rng.int(options.minSentences, options.maxSentences)),
+    paragraphs: inventStyledBody(rng, rng.int(options.minSentences, options.maxSentences), pickBodyStyle(rng)),
     signature: outgoing ? secretary : official,
   };
 }

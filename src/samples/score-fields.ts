@@ -1,0 +1,253 @@
+// Scores records against the expected records of a generated evaluation set:
+// per-field exact-match accuracy (clean vs degraded), share auto-accepted,
+// precision of the accepted, a confidence calibration table, profile detection
+// accuracy and the two global figures the targets are stated in.
+//
+// Matching: a record belongs to the sample whose first page is the record's first page.
+// A sample with no such record has every field wrong and none accepted; a record that
+// matches no sample (a false split) counts its accepted fields as wrong-but-accepted.
+import { distance } from 'fastest-levenshtein';
+import type { TelegramRecord } from '../types.ts';
+import type { ExpectedRecord } from './generate.ts';
+import type { FieldValue } from './model.ts';
+
+/** A body counts as right when its character error rate is at most this (bodies are long; OCR is not perfect). */
+export const BODY_MAX_CER = 0.02;
+
+/** Fields the targets are stated for. */
+export const TARGET_FIELDS = ['number', 'date', 'place', 'to', 'signature', 'classification'] as const;
+
+export interface FieldOutcome {
+  sample: string;
+  profile: string;
+  degradation: string;
+  field: string;
+  expected: FieldValue | null;
+  got: FieldValue | null;
+  status: string;
+  confidence: number;
+  reasons: string[];
+  correct: boolean;
+}
+
+export interface FieldRow {
+  field: string;
+  clean: { n: number; right: number };
+  degraded: { n: number; right: number };
+  byDegradation: Record<string, { n: number; right: number }>;
+  /** Expected fields the record carries (any status). */
+  n: number;
+  accepted: number;
+  acceptedRight: number;
+  /** Fields the record carries that the sample does not print, accepted anyway. */
+  spuriousAccepted: number;
+}
+
+export interface Bin {
+  from: number;
+  to: number;
+  n: number;
+  meanConfidence: number;
+  accuracy: number;
+}
+
+export interface FieldBenchResult {
+  samples: number;
+  pages: number;
+  matchedRecords: number;
+  extraRecords: number;
+  profileDetection: { right: number; n: number; confusion: Record<string, Record<string, number>> };
+  rows: FieldRow[];
+  bins: Bin[];
+  totals: {
+    fields: number;
+    accepted: number;
+    wrongAccepted: number;
+    review: number;
+    absent: number;
+  };
+  outcomes: FieldOutcome[];
+}
+
+export function characterErrorRate(expected: string, got: string): number {
+  if (expected.length === 0) return got.length === 0 ? 0 : 1;
+  return distance(expected, got) / expected.length;
+}
+
+export function fieldCorrect(field: string, expected: FieldValue, got: FieldValue | null): boolean {
+  if (got === null || got === undefined) return false;
+  if (field === 'body') return characterErrorRate(String(expected), String(got)) <= BODY_MAX_CER;
+  return String(expected) === String(got);
+}
+
+const isDegraded = (degradation: string): boolean => degradation !== 'clean';
+
+export interface SampleUnderTest {
+  expected: ExpectedRecord;
+  /** The preset name (clean / mild / heavy / ...). */
+  degradation: string;
+}
+
+export function scoreFields(samples: readonly SampleUnderTest[], records: readonly TelegramRecord[]): FieldBenchResult {
+  const byFirstPage = new Map<string, TelegramRecord>();
+  for (const r of records) if (r.source.pages.length > 0 && !byFirstPage.has(r.source.pages[0])) byFirstPage.set(r.source.pages[0], r);
+  const matched = new Set<TelegramRecord>();
+  const rows = new Map<string, FieldRow>();
+  const row = (field: string): FieldRow => {
+    let r = rows.get(field);
+    if (!r) {
+      r = { field, clean: { n: 0, right: 0 }, degraded: { n: 0, right: 0 }, byDegradation: {}, n: 0, accepted: 0, acceptedRight: 0, spuriousAccepted: 0 };
+      rows.set(field, r);
+    }
+    return r;
+  };
+  const outcomes: FieldOutcome[] = [];
+  const confusion: Record<string, Record<string, number>> = {};
+  let profileRight = 0;
+  const totals = { fields: 0, accepted: 0, wrongAccepted: 0, review: 0, absent: 0 };
+  let pages = 0;
+
+  for (const { expected, degradation } of samples) {
+    pages += expected.pages.length;
+    const record = byFirstPage.get(expected.pages[0].pageId);
+    if (record) matched.add(record);
+    const detected = record?.profile ?? '(no record)';
+    confusion[expected.profile] ??= {};
+    confusion[expected.profile][detected] = (confusion[expected.profile][detected] ?? 0) + 1;
+    if (detected === expected.profile) profileRight++;
+
+    for (const [field, value] of Object.entries(expected.fields)) {
+      const got = record?.fields[field];
+      const correct = got ? fieldCorrect(field, value, got.value) : false;
+      const r = row(field);
+      const bucket = isDegraded(degradation) ? r.degraded : r.clean;
+      bucket.n++;
+      if (correct) bucket.right++;
+      r.byDegradation[degradation] ??= { n: 0, right: 0 };
+      r.byDegradation[degradation].n++;
+      if (correct) r.byDegradation[degradation].right++;
+      totals.fields++;
+      if (got) {
+        r.n++;
+        if (got.status === 'accepted') {
+          r.accepted++;
+          totals.accepted++;
+          if (correct) r.acceptedRight++;
+          else totals.wrongAccepted++;
+        } else {
+          totals.review++;
+        }
+      } else {
+        totals.absent++;
+      }
+      outcomes.push({
+        sample: expected.name, profile: expected.profile, degradation, field, expected: value,
+        got: got?.value ?? null, status: got?.status ?? 'absent', confidence: got?.confidence ?? 0, reasons: got?.reasons ?? [], correct,
+      });
+    }
+    // Fields found that the page does not print.
+    for (const [field, got] of Object.entries(record?.fields ?? {})) {
+      if (field in expected.fields) continue;
+      if (got.status === 'accepted') {
+        row(field).spuriousAccepted++;
+        totals.accepted++;
+        totals.wrongAccepted++;
+      }
+      outcomes.push({
+        sample: expected.name, profile: expected.profile, degradation, field, expected: null,
+        got: got.value, status: got.status, confidence: got.confidence, reasons: got.reasons, correct: false,
+      });
+    }
+  }
+
+  // Records that match no sample: false splits. What they accepted is wrong.
+  const extra = records.filter((r) => !matched.has(r));
+  for (const r of extra) {
+    for (const [field, got] of Object.entries(r.fields)) {
+      if (got.status !== 'accepted') continue;
+      row(field).spuriousAccepted++;
+      totals.accepted++;
+      totals.wrongAccepted++;
+      outcomes.push({
+        sample: `(extra record from ${r.source.pages[0]})`, profile: r.profile, degradation: '', field, expected: null,
+        got: got.value, status: got.status, confidence: got.confidence, reasons: got.reasons, correct: false,
+      });
+    }
+  }
+
+  return {
+    samples: samples.length,
+    pages,
+    matchedRecords: matched.size,
+    extraRecords: extra.length,
+    profileDetection: { right: profileRight, n: samples.length, confusion },
+    rows: [...rows.values()].sort((a, b) => fieldOrder(a.field) - fieldOrder(b.field) || a.field.localeCompare(b.field)),
+    bins: calibrationBins(outcomes.filter((o) => o.expected !== null && o.status !== 'absent')),
+    totals,
+    outcomes,
+  };
+}
+
+const ORDER = ['number', 'date', 'place', 'to', 'signature', 'classification', 'time', 'precedence', 'from', 'docType', 'copies', 'addressee', 'outgoingNumber', 'dispatch', 'fileReference', 'archiveRef', 'body'];
+const fieldOrder = (field: string): number => {
+  const i = ORDER.indexOf(field);
+  return i < 0 ? ORDER.length : i;
+};
+
+/** Ten confidence bins: mean predicted confidence against observed accuracy. */
+export function calibrationBins(outcomes: readonly FieldOutcome[], count = 10): Bin[] {
+  const bins: Bin[] = [];
+  for (let i = 0; i < count; i++) {
+    const from = i / count;
+    const to = (i + 1) / count;
+    const inBin = outcomes.filter((o) => o.confidence >= from && (o.confidence < to || (i === count - 1 && o.confidence <= 1)));
+    bins.push({
+      from,
+      to,
+      n: inBin.length,
+      meanConfidence: inBin.length ? inBin.reduce((s, o) => s + o.confidence, 0) / inBin.length : 0,
+      accuracy: inBin.length ? inBin.filter((o) => o.correct).length / inBin.length : 0,
+    });
+  }
+  return bins;
+}
+
+const pct = (num: number, den: number): string => (den === 0 ? '–' : `${((100 * num) / den).toFixed(1)}%`);
+
+/** The result as Markdown tables (docs/fields.md). */
+export function formatFieldBench(result: FieldBenchResult, meta: { seed: string; count: number; note?: string }): string {
+  const out: string[] = [];
+  const t = result.totals;
+  out.push(`Evaluation set: ${result.samples} generated telegrams on ${result.pages} pages, seed \`${meta.seed}\`; `
+    + `${result.matchedRecords} matched records, ${result.extraRecords} extra records (false splits).`);
+  if (meta.note) out.push('', meta.note);
+  out.push('', `- Wrong-but-accepted: **${pct(t.wrongAccepted, t.accepted)}** of accepted fields (${t.wrongAccepted} / ${t.accepted}; target ≤ 1%)`);
+  out.push(`- Sent to review (needs_review or missing): **${pct(t.review, t.fields)}** of expected fields (${t.review} / ${t.fields}; target ≤ 25%)`);
+  out.push(`- Not found at all (absent, optional field not emitted): ${pct(t.absent, t.fields)} (${t.absent})`);
+  out.push(`- Profile detection: ${pct(result.profileDetection.right, result.profileDetection.n)} (${result.profileDetection.right} / ${result.profileDetection.n})`);
+  out.push('', '### Per field', '');
+  const degradations = [...new Set(result.rows.flatMap((r) => Object.keys(r.byDegradation)))].filter((d) => d !== 'clean');
+  out.push(`| field | exact clean | exact degraded | ${degradations.map((d) => `exact ${d}`).join(' | ')} | auto-accepted | precision of accepted | accepted but not printed |`);
+  out.push(`|---|---|---|${degradations.map(() => '---|').join('')}---|---|---|`);
+  for (const r of result.rows) {
+    const target = (TARGET_FIELDS as readonly string[]).includes(r.field) ? ' ★' : '';
+    const total = r.clean.n + r.degraded.n;
+    out.push(`| ${r.field}${target} | ${pct(r.clean.right, r.clean.n)} (${r.clean.n}) | ${pct(r.degraded.right, r.degraded.n)} (${r.degraded.n}) | `
+      + degradations.map((d) => `${pct(r.byDegradation[d]?.right ?? 0, r.byDegradation[d]?.n ?? 0)}`).join(' | ')
+      + ` | ${pct(r.accepted, total)} | ${pct(r.acceptedRight, r.accepted)} | ${r.spuriousAccepted} |`);
+  }
+  out.push('', '★ target fields: exact-match ≥ 97% clean, ≥ 90% degraded. Body: right when its character error rate is ≤ 2%.');
+  out.push('', '### Confidence calibration (expected fields the record carries)', '');
+  out.push('| confidence | fields | mean confidence | observed accuracy |', '|---|---|---|---|');
+  for (const b of result.bins) {
+    if (b.n === 0) continue;
+    out.push(`| ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.n} | ${b.meanConfidence.toFixed(3)} | ${pct(b.accuracy * b.n, b.n)} |`);
+  }
+  out.push('', '### Profile detection (rows: generated layout, columns: detected profile)', '');
+  const detected = [...new Set(Object.values(result.profileDetection.confusion).flatMap((c) => Object.keys(c)))].sort();
+  out.push(`| layout | ${detected.join(' | ')} |`, `|---|${detected.map(() => '---|').join('')}`);
+  for (const [layout, counts] of Object.entries(result.profileDetection.confusion).sort()) {
+    out.push(`| ${layout} | ${detected.map((d) => counts[d] ?? 0).join(' | ')} |`);
+  }
+  return out.join('\n') + '\n';
+}

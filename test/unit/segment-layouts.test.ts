@@ -1,0 +1,229 @@
+// Layout forms found by the field benchmark (scripts/bench-fields.ts): generic telegrams
+// with a plain heading, a DFAT page title above its cablegram line, the Soviet coded
+// telegram's From:/To: form, markings on a number line, a page whose heading the OCR lost.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
+import { linesOfPages } from '../../src/segment/lines.ts';
+import { scoreTelegram } from '../../src/confidence/index.ts';
+import { noisyPage, pageFromText } from './segment-fixtures.ts';
+
+const profiles = loadProfiles();
+const thresholds = { accept: 0.8, fields: {} as Record<string, number>, minBodyCoverage: 0.5 };
+const period = { from: '1850-01-01', to: '2000-12-31' };
+
+function values(t: SegmentedTelegram, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((n) => [n, t.fields[n]?.found ? t.fields[n].value : undefined]));
+}
+
+const GENERIC_BLOCK = [
+  'TELEGRAM',
+  '',
+  'No. 482                                            CONFIDENTIAL',
+  'To: Ministry of Foreign Affairs, Oslo',
+  'Geneva, 14 May 1954, 16.30',
+  '',
+  '     FOREIGN MINISTER SAW ME AT HIS REQUEST MONDAY AFTERNOON.',
+  'PLEASE INSTRUCT URGENTLY WHETHER I SHOULD ATTEND MEETING CALLED',
+  'FOR FRIDAY. WILL REPORT FURTHER AS SOON AS TEXT OF NOTE RECEIVED.',
+  '',
+  '                                             K. LINDQVIST',
+];
+const GENERIC_LETTER = [
+  'CABLE',
+  '',
+  '                                        Rangoon, May 3, 1961',
+  '',
+  'Nr. 77',
+  'To: the Foreign Office',
+  'SECRET   PRIORITY',
+  '',
+  '     The Foreign Minister asked me to call this morning and handed me',
+  'an aide-memoire on the question of rice. I told him that I had no',
+  'instructions but would report his views to you at once.',
+  '',
+  '                                             Hartmann',
+];
+
+test('generic: plain TELEGRAM / CABLE headings in one folder become one record each, fields read', () => {
+  const pages = [pageFromText(GENERIC_BLOCK, { pageId: 'a' }), pageFromText(GENERIC_LETTER, { pageId: 'b' })];
+  const ts = segmentDocument(pages, { profiles });
+  assert.deepEqual(ts.map((t) => [t.profile, t.pages.join()]), [['generic', 'a'], ['generic', 'b']]);
+  const names = ['docType', 'number', 'to', 'place', 'date', 'time', 'classification', 'precedence', 'signature'];
+  assert.deepEqual(values(ts[0], names), {
+    docType: 'TELEGRAM', number: '482', to: 'Ministry of Foreign Affairs, Oslo', place: 'Geneva', date: '1954-05-14',
+    time: '16:30', classification: 'CONFIDENTIAL', precedence: undefined, signature: 'K. LINDQVIST',
+  });
+  assert.deepEqual(values(ts[1], names), {
+    docType: 'CABLE', number: '77', to: 'the Foreign Office', place: 'Rangoon', date: '1961-05-03',
+    time: undefined, classification: 'SECRET', precedence: 'PRIORITY', signature: 'Hartmann',
+  });
+  // An upper-case telegraphic body is not mistaken for the signature or the header.
+  assert.match(String(ts[0].fields.body.value), /^FOREIGN MINISTER SAW ME .* TEXT OF NOTE RECEIVED\.$/);
+  for (const t of ts) {
+    const scored = scoreTelegram(t, { thresholds, period });
+    for (const name of ['number', 'date', 'place', 'to', 'signature', 'classification']) assert.equal(scored.fields[name].status, 'accepted', name);
+  }
+});
+
+test('a wrapped body line that begins with the word "telegram" does not start a telegram', () => {
+  const first = [...GENERIC_BLOCK.slice(0, 8), 'I ask you to confirm receipt of this', 'telegram and of my letter of the 13th of February.', 'Oakeshott'];
+  const ts = segmentDocument([pageFromText(first, { pageId: 'a' }), pageFromText(GENERIC_LETTER, { pageId: 'b' })], { profiles });
+  assert.deepEqual(ts.map((t) => t.pages.join()), ['a', 'b']);
+  assert.equal(ts[0].fields.signature.value, 'Oakeshott');
+});
+
+test('dfat-cable: a page title "CABLEGRAM TO CANBERRA" above the cablegram line is one telegram', () => {
+  const lines = [
+    'CABLEGRAM TO CANBERRA',
+    '',
+    'Cablegram 1470 PARIS, 1 April 1959, 5.05 a.m.',
+    '',
+    'SECRET URGENT',
+    '',
+    '     I inform you of the results of the talks held in Damascus.',
+    '2. The question of the exchange of wounded prisoners is being',
+    'discussed by the liaison officers.',
+    '',
+    '                                   RANSOME',
+    '',
+    '[NAA: A1838, 787/20/30]',
+  ];
+  const ts = segmentDocument([pageFromText(lines)], { profiles });
+  assert.equal(ts.length, 1);
+  assert.equal(ts[0].profile, 'dfat-cable');
+  assert.deepEqual(values(ts[0], ['to', 'number', 'place', 'date', 'time', 'classification', 'precedence', 'signature', 'from']), {
+    to: 'CANBERRA', number: '1470', place: 'Paris', date: '1959-04-01', time: '05:05', classification: 'SECRET',
+    precedence: 'URGENT', signature: 'RANSOME', from: 'RANSOME',
+  });
+  // The place-date-time beside the number is a heading, not running text.
+  const scored = scoreTelegram(ts[0], { thresholds, period });
+  assert.equal(scored.fields.number.status, 'accepted');
+  assert.ok(!scored.fields.number.reasons.includes('in_sentence'));
+});
+
+test('soviet-coded: the From:/To: form of the header, "Immediately" as precedence', () => {
+  const lines = [
+    '                 CODED TELEGRAM',
+    'From: USSR Ambassador to Italy Yu.B. Krylenko',
+    'To: USSR MFA',
+    'Spec. No. 4135 - 4136                           November 26, 1967',
+    'Rome',
+    'SECRET',
+    'Copy No. 9',
+    'Immediately',
+    '     On your instructions I met Nguyen Van Tho today.',
+    '                                              Yu. KRYLENKO',
+  ];
+  const [t] = segmentDocument([pageFromText(lines)], { profiles });
+  assert.equal(t.profile, 'soviet-coded');
+  assert.deepEqual(values(t, ['from', 'to', 'number', 'date', 'place', 'classification', 'copies', 'precedence', 'signature']), {
+    from: 'USSR Ambassador to Italy Yu.B. Krylenko', to: 'USSR MFA', number: '4135', date: '1967-11-26', place: 'Rome',
+    classification: 'SECRET', copies: 9, precedence: 'IMMEDIATE', signature: 'Yu. KRYLENKO',
+  });
+  assert.equal(t.fields.body.value, 'On your instructions I met Nguyen Van Tho today.');
+});
+
+test('soviet-coded heading sentence: a sender ending in "Yu.P. Surname" splits sender and recipient surely', () => {
+  const lines = [
+    'Coded telegram from USSR Ambassador to India Yu.P. Polyansky to USSR Council of',
+    'Ministers regarding the talks on the trade agreement',
+    'Spec. No. 9287                                   September 1, 1974',
+    'Delhi',
+    'TOP SECRET',
+    '     The delegation arrived yesterday.',
+    '                                              Yu. POLYANSKY',
+  ];
+  const [t] = segmentDocument([pageFromText(lines)], { profiles });
+  assert.deepEqual(values(t, ['from', 'to']), { from: 'USSR Ambassador to India Yu.P. Polyansky', to: 'USSR Council of Ministers' });
+  assert.ok(!t.fields.from.notes.includes('ambiguous_split'));
+});
+
+test('a page whose heading the OCR lost starts a telegram when it opens with a complete header', () => {
+  const garbled = ['~;\' ,.-:', ...GENERIC_BLOCK.slice(1)];
+  const ts = segmentDocument([pageFromText(GENERIC_LETTER, { pageId: 'a' }), pageFromText(garbled, { pageId: 'b' })], { profiles });
+  assert.deepEqual(ts.map((t) => t.pages.join()), ['a', 'b']);
+  assert.match(ts[1].split.reason, /complete .* header/);
+  assert.equal(ts[1].fields.number.value, '482');
+  // A continuation page (page number, then body) still continues the telegram before it.
+  const continuation = ['- 2 -', 'the question of the frontier was discussed again on 4 May 1961 in', 'Rangoon, without result.', 'Hartmann'];
+  const joined = segmentDocument([pageFromText(GENERIC_LETTER.slice(0, 11), { pageId: 'a' }), pageFromText(continuation, { pageId: 'b' })], { profiles });
+  assert.deepEqual(joined.map((t) => t.pages.join()), ['a,b']);
+});
+
+test('generic with OCR errors: misread words cost acceptance, never a wrong accepted value', () => {
+  for (let seed = 1; seed <= 30; seed++) {
+    const page = noisyPage(GENERIC_BLOCK, { seed, rate: 0.15, confidentErrors: 0.1 });
+    const [t] = segmentDocument([page], { profiles });
+    const scored = scoreTelegram(t, { thresholds, period });
+    const truth: Record<string, string> = { number: '482', date: '1954-05-14', place: 'Geneva', time: '16:30', signature: 'K. LINDQVIST' };
+    for (const [name, value] of Object.entries(truth)) {
+      const f = scored.fields[name];
+      if (f?.status === 'accepted') assert.equal(f.value, value, `seed ${seed}: ${name} accepted as ${f.value}`);
+    }
+  }
+});
+
+test('pieces of one typed row that tesseract returns as separate lines are joined left to right', () => {
+  const page = pageFromText(['CODED TELEGRAM', 'Spec. No. 1967', 'Washington', 'November 22, 1963']);
+  // Put the date on the row of `Spec. No.`, far right, listed last (a right-hand block).
+  const row = page.lines[1];
+  const date = page.lines[3];
+  const dx = 1500 - date.bbox[0];
+  date.bbox = [date.bbox[0] + dx, row.bbox[1], date.bbox[2] + dx, row.bbox[3]];
+  date.words = date.words.map((w) => ({ ...w, bbox: [w.bbox[0] + dx, row.bbox[1], w.bbox[2] + dx, row.bbox[3]] }));
+  const lines = linesOfPages([page]);
+  assert.deepEqual(lines.map((l) => l.text), ['CODED TELEGRAM', 'Spec. No. 1967 November 22, 1963', 'Washington']);
+  assert.equal(lines[1].pageLine, 1);
+});
+
+test('a speck read where an initial was (`& ZIMIN`) sends the signature to review', () => {
+  const lines = [...GENERIC_BLOCK.slice(0, 10), '                                            & ZIMIN'];
+  const [t] = segmentDocument([pageFromText(lines)], { profiles });
+  const scored = scoreTelegram(t, { thresholds, period });
+  assert.equal(scored.fields.signature.value, 'ZIMIN');
+  assert.equal(scored.fields.signature.status, 'needs_review');
+});
+
+test('DFAT archive note with a lost bracket or a misread archive code stays out of the body', () => {
+  for (const note of ['[NAA: A3300, 320/13/28, hd', '[NAR: M4234, 25/8/38, i]']) {
+    const lines = ['CABLEGRAM TO WASHINGTON', 'Colombo, 5 February 1951', '1555. Restricted', 'EMBASSY BELIEVES AUSTRIA WILL ABSTAIN IN VOTE.', '                         DALZIEL', note];
+    const [t] = segmentDocument([pageFromText(lines)], { profiles });
+    assert.equal(t.fields.body.value, 'EMBASSY BELIEVES AUSTRIA WILL ABSTAIN IN VOTE.', note);
+    assert.equal(t.fields.signature.value, 'DALZIEL');
+    assert.equal(scoreTelegram(t, { thresholds, period }).fields.archiveRef.status, 'needs_review');
+  }
+});
+
+test('us-state: a garbled file number still starts a FRUS telegram by its ": Telegram"; the file date takes an en dash', () => {
+  const page = (first: string): SegmentedTelegram[] => segmentDocument([pageFromText([
+    first,
+    'The Secretary of State to the Embassy in Korea',
+    'Washington, January 4, 1948—3:45 p. m.',
+    'confidential',
+    '     1874. Talks in Tashkent expected to resume in December.',
+    '                                          Pemberton',
+  ])], { profiles });
+  const [clean] = page('679.27/1-448: Telegram');
+  assert.equal(clean.profile, 'us-state');
+  assert.equal(clean.fields.fileReference.value, '679.27/1–448');
+  const [garbled] = page('649. 52/12-1857: Telegram');
+  assert.equal(garbled.profile, 'us-state');
+  assert.equal(garbled.fields.number.value, '1874');
+});
+
+test('a page with no heading after a telegram that ended with its signature is not glued to it', () => {
+  const scraps = pageFromText(['a note proposing that the talks', 'ter of foreign', '                              Ionescu.'], { pageId: 'b' });
+  const ts = segmentDocument([pageFromText(GENERIC_BLOCK, { pageId: 'a' }), scraps], { profiles });
+  assert.deepEqual(ts.map((t) => t.pages.join()), ['a', 'b']);
+  assert.equal(ts[0].fields.signature.value, 'K. LINDQVIST');
+  assert.match(ts[1].split.reason, /ends with its signature/);
+  // The scraps have no header: their required header fields are missing, and the body
+  // (and a sender copied from the signer) is not accepted.
+  const scored = scoreTelegram(ts[1], { thresholds, period });
+  const missing = Object.entries(scored.fields).filter(([, f]) => f.status === 'missing');
+  assert.ok(missing.length >= 2, 'header fields missing');
+  assert.ok(scored.fields.body.reasons.includes('incomplete_telegram'));
+  assert.notEqual(scored.fields.body.status, 'accepted');
+  if (scored.fields.from) assert.notEqual(scored.fields.from.status, 'accepted');
+});
