@@ -10,6 +10,7 @@ import { scoreTelegram } from './confidence/index.ts';
 import { ErrorCode, toCablescanError } from './errors.ts';
 import { mapBox } from './geometry.ts';
 import { loadPageImage } from './ingest/index.ts';
+import { secondOpinion, type SecondOpinionReport } from './ocr/second-opinion.ts';
 import { preprocessPage, type Recipe } from './preprocess/index.ts';
 import { buildRecord } from './records/build-record.ts';
 import { writeFileAtomic, writeJsonAtomic } from './records/atomic-write.ts';
@@ -75,6 +76,15 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
   }
   timings.ocr = since(t);
 
+  let reread: SecondOpinionReport | undefined;
+  if (config.secondOpinion) {
+    t = process.hrtime.bigint();
+    const second = await secondOpinion(pre.image, ocr, engine, { ...config.secondOpinion, lang, dpi: pre.dpi });
+    ocr = second.result;
+    reread = second.report;
+    timings.secondOpinion = since(t);
+  }
+
   const { originalWidth: w, originalHeight: h, toOriginal } = pre;
   const lines: OcrLine[] = ocr.lines.map((line) => ({
     ...line,
@@ -101,7 +111,7 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
       outputHeight: pre.image.height,
       toOriginal,
     },
-    ocr: ocrInfo,
+    ocr: reread ? { ...ocrInfo, secondOpinion: reread } : ocrInfo,
     lines,
     text,
     timings,

@@ -124,7 +124,10 @@ export interface PageResult {
     outputHeight: number;
     toOriginal: Affine;
   };
-  ocr: Omit<OcrResult, 'lines' | 'text'>;
+  ocr: Omit<OcrResult, 'lines' | 'text'> & {
+    /** Doubtful lines read a second time (src/ocr/second-opinion.ts). */
+    secondOpinion?: { linesReread: number; wordsReplaced: number };
+  };
   lines: OcrLine[];
   text: string;
   timings: Record<string, number>;

@@ -82,9 +82,16 @@ export function blocksToOcrResult(blocks: TessBlock[] | null | undefined, info: 
   for (const line of lines) (paragraphs[line.paragraph] ??= []).push(line.text);
   const text = paragraphs.map((p) => p.join('\n')).join('\n\n');
 
-  // Weighted by length so a page of confident long words is not dragged down by a few
-  // uncertain one-letter specks (and vice versa). 0 when nothing was read: Tesseract's own
-  // page confidence can be 95 with no words at all.
+  const { meanConfidence, wordCount } = pageConfidence(lines);
+  return { lines, text, meanConfidence, wordCount, ...info };
+}
+
+/**
+ * Mean word confidence weighted by length, so a page of confident long words is not
+ * dragged down by a few uncertain one-letter specks (and vice versa). 0 when nothing was
+ * read: Tesseract's own page confidence can be 95 with no words at all.
+ */
+export function pageConfidence(lines: readonly OcrLine[]): { meanConfidence: number; wordCount: number } {
   let weighted = 0;
   let letters = 0;
   let wordCount = 0;
@@ -96,7 +103,5 @@ export function blocksToOcrResult(blocks: TessBlock[] | null | undefined, info: 
       wordCount += 1;
     }
   }
-  const meanConfidence = letters > 0 ? round2(weighted / letters) : 0;
-
-  return { lines, text, meanConfidence, wordCount, ...info };
+  return { meanConfidence: letters > 0 ? round2(weighted / letters) : 0, wordCount };
 }
