@@ -24,8 +24,9 @@ import { tempDir } from '../unit/store-fixtures.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'anna-review-token-1';
 const SAMPLE = 'cipher-01-clean.png';
-// The sample's typed addressee is "Cde. Pavlov [Ustinovich]"; OCR reads the bracket as "l]".
-// Should OCR get it right one day, another free-text field is corrected instead.
+// The sample's typed addressee is "Cde. Pavlov [Ustinovich]". When it is in the queue it is
+// corrected to that; otherwise (the second reading usually gets it right) another
+// free-text field in the queue is corrected instead.
 const ADDRESSEE = 'Cde. Pavlov [Ustinovich]';
 const FREE_TEXT = ['addressee', 'from', 'to', 'signature', 'dispatch', 'place'];
 
@@ -122,10 +123,12 @@ test('a reviewer corrects one field and accepts another with the keyboard; expor
   await page.waitForFunction(() => /confirmed/.test(document.getElementById('message')?.textContent ?? ''));
   assert.match((await page.locator('#progress-text').textContent()) ?? '', /^2 of \d+ reviewed$/);
 
-  // Esc skips whatever is left; the queue then says only skipped fields remain.
-  for (let left = queue.items.length - 2; left > 0; left--) await page.keyboard.press('Escape');
+  // Esc skips whatever is left; the queue then says only skipped fields remain
+  // (or that nothing is left, when those two were the only doubtful fields).
+  const skipped = queue.items.length - 2;
+  for (let left = skipped; left > 0; left--) await page.keyboard.press('Escape');
   await page.locator('#empty').waitFor({ state: 'visible' });
-  assert.equal(await page.locator('#empty-title').textContent(), 'Only skipped fields are left');
+  assert.equal(await page.locator('#empty-title').textContent(), skipped > 0 ? 'Only skipped fields are left' : 'Nothing to review');
 
   // The record view draws every box, the corrected one in its colour.
   const recordId = queue.items[target].recordId;
