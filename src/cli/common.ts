@@ -28,6 +28,7 @@ export function addReadingOptions(command: Command): Command {
   return command
     .option('-l, --lang <langs>', 'OCR language(s), e.g. eng, fra, eng+fra (default eng); env CABLESCAN_LANG')
     .option('--tessdata <dir>', 'folder with <lang>.traineddata for languages the npm packages lack (e.g. /usr/share/tesseract-ocr/5/tessdata)')
+    .addOption(new Option('--engine <name>', 'OCR engine: tesseract.js (default, nothing to install) or tesseract (the native CLI, faster); env CABLESCAN_ENGINE').choices(['tesseract.js', 'tesseract']))
     .option('-j, --concurrency <n>', 'OCR workers (default: CPU cores)', parseInteger('--concurrency'))
     .option('--psm <n>', 'Tesseract page segmentation mode (default 3, automatic)', parseInteger('--psm'))
     .option('--preprocess <recipe>', 'auto (default), none, or a recipe JSON file')
@@ -49,6 +50,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
     flags: {
       lang: opts.lang,
       tessdata: opts.tessdata,
+      engine: opts.engine,
       concurrency: opts.concurrency,
       psm: opts.psm,
       preprocess: opts.preprocess,
@@ -60,6 +62,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       pretty: opts.pretty,
       force: opts.force,
       redisUrl: opts.redis,
+      db: opts.db,
       ...extraFlags,
     },
   });

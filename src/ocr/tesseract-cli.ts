@@ -1,0 +1,239 @@
+// Optional OCR engine: the native `tesseract` command (Tesseract 5, e.g. Debian's tesseract-ocr),
+// one process per page, `concurrency` processes at most. Chosen with `--engine tesseract` by
+// installations that trade the zero-install default for speed (see docs/benchmarks.md).
+//
+// - Pixels go in on stdin as PNM (`tesseract stdin stdout`): nothing is encoded or written to disk.
+// - OMP_THREAD_LIMIT=1 for every process: Tesseract's OpenMP threads fight each other when several
+//   processes run side by side (5x slower here); parallelism comes from the process pool.
+// - TSV output is parsed into the same OcrResult as tesseract.js (see tesseract-tsv.ts).
+// - Models come from Tesseract's own tessdata folder (Debian: tessdata_fast), or `--tessdata`,
+//   passed as --tessdata-dir (plain `.traineddata` files: the CLI cannot read `.gz`).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { CablescanError, ErrorCode } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { OcrResult } from '../types.ts';
+import type { OcrEngine, OcrRequest } from './engine.ts';
+import { toPnm } from './image-encoding.ts';
+import { parseLanguages } from './tessdata.ts';
+import { tsvToOcrResult, TsvFormatError } from './tesseract-tsv.ts';
+
+export interface TesseractCliEngineOptions {
+  /** Maximum number of tesseract processes at once (one thread each). */
+  concurrency: number;
+  /** Folder with plain `<lang>.traineddata`, passed as --tessdata-dir; default: Tesseract's own. */
+  tessdata?: string;
+  /** The command to run (default "tesseract", looked up on PATH). */
+  binary?: string;
+  logger: Logger;
+}
+
+export type TesseractCliEngineStats = {
+  /** Pages successfully read. */
+  pages: number;
+  /** Processes started for pages. */
+  spawned: number;
+  /** Processes that failed (non-zero exit, signal, unreadable output). */
+  failed: number;
+  busy: number;
+  queued: number;
+};
+
+export interface TesseractCliEngine extends OcrEngine {
+  prepare(lang: string): Promise<void>;
+  stats(): TesseractCliEngineStats;
+}
+
+interface Installation {
+  version: string;
+  /** Folder Tesseract reads models from, as `--list-langs` reports it. */
+  tessdataDir: string;
+  langs: Set<string>;
+}
+
+interface Output {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function validateRequest(request: OcrRequest): void {
+  const { image, psm, dpi } = request;
+  const bad = (reason: string) => new CablescanError(ErrorCode.OCR_FAILED, `cannot OCR this image: ${reason}`, { retryable: false });
+  if (!image || !(image.width >= 1) || !(image.height >= 1)) throw bad(`empty image (${image?.width}x${image?.height})`);
+  if (image.data.length < image.width * image.height * image.channels) throw bad('pixel buffer shorter than width x height x channels');
+  if (!Number.isInteger(psm) || psm < 0 || psm > 13) throw bad(`page segmentation mode must be 0..13, got ${psm}`);
+  if (dpi !== undefined && !(dpi > 0)) throw bad(`dpi must be positive, got ${dpi}`);
+}
+
+/** Parses `tesseract --list-langs` output: a header naming the folder, then one code per line. */
+export function parseListLangs(output: string): { tessdataDir: string; langs: Set<string> } {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const header = lines.findIndex((l) => /^List of available languages/i.test(l));
+  const dir = header >= 0 ? /"([^"]*)"/.exec(lines[header]!)?.[1] ?? '' : '';
+  return { tessdataDir: dir, langs: new Set(header >= 0 ? lines.slice(header + 1) : []) };
+}
+
+export function createTesseractCliEngine(options: TesseractCliEngineOptions): TesseractCliEngine {
+  const { logger } = options;
+  const binary = options.binary ?? 'tesseract';
+  const tessdataArgs = options.tessdata ? ['--tessdata-dir', options.tessdata] : [];
+  const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  if (!(options.concurrency >= 1)) throw new RangeError(`concurrency must be >= 1, got ${options.concurrency}`);
+
+  const running = new Set<ChildProcess>();
+  const waiting: Array<() => void> = [];
+  const counters = { pages: 0, spawned: 0, failed: 0 };
+  let busy = 0;
+  let closed = false;
+  let installation: Promise<Installation> | null = null;
+
+  function run(args: string[], input?: Buffer): Promise<Output> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(binary, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      running.add(child);
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      // EPIPE when the process dies before reading all of stdin: the exit code tells the story.
+      child.stdin.on('error', () => undefined);
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        running.delete(child);
+        if (e.code === 'ENOENT') {
+          reject(
+            new CablescanError(
+              ErrorCode.CONFIG_INVALID,
+              `--engine tesseract needs the native "${binary}" command (Tesseract 5), which was not found on PATH: install it (Debian/Ubuntu: apt-get install tesseract-ocr) or use the default engine, tesseract.js`,
+              { retryable: false, cause: e },
+            ),
+          );
+        } else reject(new CablescanError(ErrorCode.OCR_FAILED, `cannot run ${binary}: ${e.message}`, { cause: e }));
+      });
+      child.on('close', (code, signal) => {
+        running.delete(child);
+        resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      });
+      child.stdin.end(input);
+    });
+  }
+
+  function install(): Promise<Installation> {
+    installation ??= (async () => {
+      const version = await run(['--version']);
+      const v = /tesseract\s+v?(\d+\.\d+(?:\.\d+)?\S*)/i.exec(version.stdout + version.stderr)?.[1];
+      if (version.code !== 0 || !v) {
+        throw new CablescanError(ErrorCode.CONFIG_INVALID, `"${binary} --version" did not identify Tesseract: ${(version.stderr || version.stdout).trim().slice(0, 300)}`, { retryable: false });
+      }
+      if (Number(v.split('.')[0]) < 4) {
+        throw new CablescanError(ErrorCode.CONFIG_INVALID, `--engine tesseract needs Tesseract 4 or later (LSTM engine), found ${v}`, { retryable: false });
+      }
+      const listed = await run(['--list-langs', ...tessdataArgs]);
+      return { version: v, ...parseListLangs(listed.stdout + '\n' + listed.stderr) };
+    })();
+    // A failed probe is not remembered: the user may install Tesseract and retry in the same process.
+    installation.catch(() => (installation = null));
+    return installation;
+  }
+
+  async function checkLanguages(lang: string): Promise<Installation> {
+    const found = await install();
+    const missing = parseLanguages(lang).filter((code) => !found.langs.has(code));
+    if (missing.length > 0) {
+      const where = options.tessdata ? `--tessdata ${options.tessdata}` : found.tessdataDir || "Tesseract's tessdata folder";
+      throw new CablescanError(
+        ErrorCode.TESSDATA_MISSING,
+        `native tesseract has no traineddata for ${missing.map((m) => `"${m}"`).join(', ')} in ${where} (installed: ${[...found.langs].join(', ') || 'none'}); install tesseract-ocr-${missing[0]} or point --tessdata at a folder with plain <lang>.traineddata`,
+        { retryable: false, details: { lang, missing, tessdataDir: found.tessdataDir } },
+      );
+    }
+    return found;
+  }
+
+  async function slot(): Promise<void> {
+    if (busy < options.concurrency) {
+      busy += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
+
+  function free(): void {
+    const next = waiting.shift();
+    if (next) next(); // the slot passes straight to the next page
+    else busy -= 1;
+  }
+
+  async function read(request: OcrRequest, found: Installation): Promise<OcrResult> {
+    const args = ['stdin', 'stdout', '-l', request.lang, '--psm', String(request.psm), ...tessdataArgs];
+    if (request.dpi !== undefined) args.push('--dpi', String(Math.round(request.dpi)));
+    args.push('tsv');
+    counters.spawned += 1;
+    const result = await run(args, toPnm(request.image));
+    if (closed && result.signal) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
+    if (result.code !== 0) {
+      const stderr = result.stderr.trim().slice(-500);
+      if (/Failed loading language|Error opening data file/i.test(stderr)) {
+        throw new CablescanError(ErrorCode.TESSDATA_MISSING, `native tesseract could not load "${request.lang}": ${stderr}`, { retryable: false, details: { lang: request.lang } });
+      }
+      const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
+      throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${how}: ${stderr || '(no message)'}`);
+    }
+    try {
+      return tsvToOcrResult(result.stdout, { engine: 'tesseract', engineVersion: found.version, lang: request.lang, psm: request.psm });
+    } catch (err) {
+      if (err instanceof TsvFormatError) throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract gave unreadable output: ${err.message}`, { cause: err });
+      throw err;
+    }
+  }
+
+  return {
+    name: 'tesseract',
+
+    async prepare(lang: string): Promise<void> {
+      await checkLanguages(lang);
+    },
+
+    async recognize(request: OcrRequest): Promise<OcrResult> {
+      if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine is closed', { retryable: false });
+      validateRequest(request);
+      const found = await checkLanguages(request.lang);
+      await slot();
+      const started = process.hrtime.bigint();
+      try {
+        if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
+        const result = await read(request, found);
+        counters.pages += 1;
+        logger.debug({ ms: Number(process.hrtime.bigint() - started) / 1e6, words: result.wordCount }, 'tesseract page read');
+        return result;
+      } catch (err) {
+        counters.failed += 1;
+        if (err instanceof CablescanError) throw err;
+        throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract failed: ${describe(err)}`, { cause: err });
+      } finally {
+        free();
+      }
+    },
+
+    stats(): TesseractCliEngineStats {
+      return { ...counters, busy, queued: waiting.length };
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      for (const child of running) child.kill('SIGTERM');
+      // Waiting pages wake up, see `closed` and fail instead of starting a process.
+      for (const wake of waiting.splice(0)) {
+        busy += 1;
+        wake();
+      }
+      await Promise.all(
+        [...running].map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve())))),
+      );
+    },
+  };
+}

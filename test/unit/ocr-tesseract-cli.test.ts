@@ -1,0 +1,157 @@
+// The native tesseract engine (--engine tesseract): TSV parsing into the shared OcrResult shape,
+// then the real CLI on generated pages, next to tesseract.js on the same page, and its errors.
+// The engine tests skip with a message when the tesseract command is not installed.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CablescanError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createTesseractCliEngine, parseListLangs } from '../../src/ocr/tesseract-cli.ts';
+import { createTesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
+import { tsvToOcrResult } from '../../src/ocr/tesseract-tsv.ts';
+import { renderTextImage } from '../../src/ocr/test-images.ts';
+
+const INFO = { engine: 'tesseract', engineVersion: '5.3.0', lang: 'eng', psm: 3 };
+const HEADER = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
+
+function tsv(rows: string[]): string {
+  return [HEADER, ...rows].join('\n') + '\n';
+}
+
+const nativeVersion = (() => {
+  try {
+    return /tesseract\s+(\S+)/.exec(execFileSync('tesseract', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+})();
+const SKIP_NATIVE = nativeVersion ? false : 'native tesseract is not installed (apt-get install tesseract-ocr)';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'cablescan-cli-test-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('TSV: blocks, paragraphs and lines rebuilt; word boxes from left/top/width/height; empty words dropped', () => {
+  const result = tsvToOcrResult(
+    tsv([
+      '1\t1\t0\t0\t0\t0\t0\t0\t1000\t800\t-1\t',
+      '2\t1\t1\t0\t0\t0\t100\t100\t500\t120\t-1\t',
+      '3\t1\t1\t1\t0\t0\t100\t100\t500\t120\t-1\t',
+      '4\t1\t1\t1\t1\t0\t100\t100\t500\t40\t-1\t',
+      '5\t1\t1\t1\t1\t1\t100\t102\t200\t38\t90.5\tCIPHERED',
+      '5\t1\t1\t1\t1\t2\t320\t100\t280\t40\t80.25\tTELEGRAM',
+      '4\t1\t1\t1\t2\t0\t100\t180\t300\t40\t-1\t',
+      '5\t1\t1\t1\t2\t1\t100\t180\t300\t40\t70\tNo.',
+      // A paragraph whose only word is blank disappears, and does not take a paragraph number.
+      '3\t1\t1\t2\t0\t0\t100\t300\t50\t40\t-1\t',
+      '4\t1\t1\t2\t1\t0\t100\t300\t50\t40\t-1\t',
+      '5\t1\t1\t2\t1\t1\t100\t300\t50\t40\t95\t ',
+      '2\t1\t2\t0\t0\t0\t100\t500\t400\t40\t-1\t',
+      '3\t1\t2\t1\t0\t0\t100\t500\t400\t40\t-1\t',
+      '4\t1\t2\t1\t1\t0\t100\t500\t400\t40\t-1\t',
+      '5\t1\t2\t1\t1\t1\t100\t500\t400\t40\t60\t51748',
+    ]),
+    INFO,
+  );
+  assert.equal(result.text, 'CIPHERED TELEGRAM\nNo.\n\n51748');
+  assert.deepEqual(result.lines.map((l) => l.paragraph), [0, 0, 1]);
+  assert.deepEqual(result.lines[0]!.bbox, [100, 100, 600, 140]);
+  assert.deepEqual(result.lines[0]!.words.map((w) => [w.text, w.confidence, w.bbox]), [
+    ['CIPHERED', 90.5, [100, 102, 300, 140]],
+    ['TELEGRAM', 80.25, [320, 100, 600, 140]],
+  ]);
+  // TSV has no line confidence: the mean of the line's words.
+  assert.equal(result.lines[0]!.confidence, 85.38);
+  assert.equal(result.wordCount, 4);
+  assert.deepEqual({ ...result, lines: undefined, text: undefined }, { ...INFO, lines: undefined, text: undefined, wordCount: 4, meanConfidence: result.meanConfidence });
+  // Letter-weighted: (90.5*8 + 80.25*8 + 70*3 + 60*5) / 24.
+  assert.equal(result.meanConfidence, Math.round(((90.5 * 8 + 80.25 * 8 + 70 * 3 + 60 * 5) / 24) * 100) / 100);
+});
+
+test('TSV: an empty page reads as nothing with confidence 0; text that is not TSV is refused', () => {
+  const empty = tsvToOcrResult(tsv(['1\t1\t0\t0\t0\t0\t0\t0\t400\t300\t-1\t']), INFO);
+  assert.deepEqual([empty.lines, empty.text, empty.wordCount, empty.meanConfidence], [[], '', 0, 0]);
+  assert.throws(() => tsvToOcrResult('<html>hocr</html>', INFO), /not tesseract TSV/);
+  assert.throws(() => tsvToOcrResult(tsv(['5\t1\t1']), INFO), /row 2 has 3 columns/);
+});
+
+test('--list-langs output: folder and codes', () => {
+  const parsed = parseListLangs('List of available languages in "/usr/share/tesseract-ocr/5/tessdata/" (3):\neng\nfra\nosd\n');
+  assert.equal(parsed.tessdataDir, '/usr/share/tesseract-ocr/5/tessdata/');
+  assert.deepEqual([...parsed.langs], ['eng', 'fra', 'osd']);
+});
+
+test('native engine reads a generated page like tesseract.js: same text, same paragraphs, boxes within 3 px', { skip: SKIP_NATIVE }, async () => {
+  const lines = ['CIPHERED TELEGRAM No. 21340', 'To Cde. Stalin, Moscow, 30 June 1951', '', 'The quick brown fox jumps over the lazy dog.'];
+  const page = renderTextImage({ lines, lineHeight: 60, width: 1600 });
+  const native = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
+  const wasm = createTesseractJsEngine({ concurrency: 1, recycleAfter: 100, logger: silentLogger() });
+  try {
+    const [a, b] = await Promise.all([
+      native.recognize({ image: page.image, lang: 'eng', psm: 3, dpi: 300 }),
+      wasm.recognize({ image: page.image, lang: 'eng', psm: 3, dpi: 300 }),
+    ]);
+    assert.equal(a.engine, 'tesseract');
+    assert.equal(a.engineVersion, nativeVersion);
+    assert.equal(a.text, 'CIPHERED TELEGRAM No. 21340\nTo Cde. Stalin, Moscow, 30 June 1951\n\nThe quick brown fox jumps over the lazy dog.');
+    assert.equal(a.text, b.text);
+    assert.deepEqual(a.lines.map((l) => l.paragraph), b.lines.map((l) => l.paragraph));
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
+    assert.deepEqual(Object.keys(a.lines[0]!).sort(), Object.keys(b.lines[0]!).sort());
+    const wordsA = a.lines.flatMap((l) => l.words);
+    const wordsB = b.lines.flatMap((l) => l.words);
+    assert.equal(wordsA.length, wordsB.length);
+    for (let i = 0; i < wordsA.length; i += 1) {
+      for (let k = 0; k < 4; k += 1) assert.ok(Math.abs(wordsA[i]!.bbox[k]! - wordsB[i]!.bbox[k]!) <= 3, `${wordsA[i]!.text}: ${wordsA[i]!.bbox} vs ${wordsB[i]!.bbox}`);
+      assert.ok(wordsA[i]!.confidence > 50 && wordsA[i]!.confidence <= 100);
+    }
+    assert.ok(a.meanConfidence > 85, `native mean confidence ${a.meanConfidence}`);
+    assert.equal(native.stats().pages, 1);
+  } finally {
+    await Promise.all([native.close(), wasm.close()]);
+  }
+});
+
+test('native engine: at most `concurrency` processes; pages queue and all finish', { skip: SKIP_NATIVE }, async () => {
+  const native = createTesseractCliEngine({ concurrency: 2, logger: silentLogger() });
+  try {
+    const pages = ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT'].map((t) => renderTextImage({ lines: [t], width: 900, height: 200 }));
+    const reading = pages.map((p) => native.recognize({ image: p.image, lang: 'eng', psm: 6, dpi: 300 }));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 50));
+    const during = native.stats();
+    assert.ok(during.busy <= 2, `busy ${during.busy}`);
+    const results = await Promise.all(reading);
+    assert.deepEqual(results.map((r) => r.text), ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT']);
+    assert.equal(results[0]!.psm, 6);
+    assert.deepEqual(native.stats(), { pages: 3, spawned: 3, failed: 0, busy: 0, queued: 0 });
+  } finally {
+    await native.close();
+  }
+});
+
+test('native engine errors: unknown language -> CS_ERR_TESSDATA_MISSING; missing command -> clear CablescanError', { skip: SKIP_NATIVE }, async () => {
+  const native = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
+  const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 });
+  try {
+    await assert.rejects(native.prepare('eng+xyz'), (err: CablescanError) => err.code === 'CS_ERR_TESSDATA_MISSING' && /"xyz"/.test(err.message) && !err.retryable);
+    await assert.rejects(native.recognize({ image: page.image, lang: 'xyz', psm: 3 }), (err: CablescanError) => err.code === 'CS_ERR_TESSDATA_MISSING');
+    await native.prepare('eng');
+  } finally {
+    await native.close();
+  }
+  const absent = createTesseractCliEngine({ concurrency: 1, binary: path.join(scratch, 'no-such-tesseract'), logger: silentLogger() });
+  await assert.rejects(absent.recognize({ image: page.image, lang: 'eng', psm: 3 }), (err: CablescanError) => err instanceof CablescanError && /not found on PATH.*tesseract-ocr/.test(err.message) && !err.retryable);
+  await absent.close();
+
+  // A tesseract that crashes on the page: the failure carries its stderr and can be retried.
+  const crashing = path.join(scratch, 'crashing-tesseract');
+  writeFileSync(crashing, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\nif [ "$1" = "--list-langs" ]; then printf \'List of available languages in "/x/" (1):\\neng\\n\'; exit 0; fi\necho "Segmentation fault in pixReadMem" >&2; exit 139\n');
+  chmodSync(crashing, 0o755);
+  const broken = createTesseractCliEngine({ concurrency: 1, binary: crashing, logger: silentLogger() });
+  await assert.rejects(broken.recognize({ image: page.image, lang: 'eng', psm: 3 }), (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && /code 139: Segmentation fault/.test(err.message) && err.retryable);
+  assert.equal(broken.stats().failed, 1);
+  await broken.close();
+});
