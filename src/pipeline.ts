@@ -100,6 +100,14 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
   const store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
   const ownsEngine = !options.engine;
   const engine = options.engine ?? createEngine(config, log);
+  // A missing language or engine binary stops the run here, not once per page.
+  try {
+    for (const lang of new Set(ingest.pages.map((p) => p.lang ?? config.lang))) await engine.prepare?.(lang);
+  } catch (err) {
+    store.close();
+    if (ownsEngine) await engine.close();
+    throw err;
+  }
 
   const finishDocument = async (doc: DocumentState) => {
     const ordered = doc.sources.map((s) => doc.results.get(s.pageId)).filter((p): p is PageResult => p !== undefined);

@@ -76,7 +76,7 @@ export function sandboxExecArgv(parentExecArgv: readonly string[]): string[] {
 /** The worker's machine settings, handed to its children the way loadConfig reads them. */
 export function sandboxEnv(config: Config, base: NodeJS.ProcessEnv, configFile?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  const machineKeys = new Set(['tessdata', 'recycleAfter', 'logLevel']);
+  const machineKeys = new Set(['tessdata', 'recycleAfter', 'logLevel', 'engine']);
   for (const [name, { key }] of Object.entries(ENV_VARS)) {
     const value = config[key as keyof Config];
     if (machineKeys.has(key) && value !== undefined) env[name] = String(value);
