@@ -24,6 +24,7 @@ import { bullPrefix } from '../queues/names.ts';
 import { parseFailureReason } from '../queues/payloads.ts';
 import { enqueueBatch, requireRedisUrl } from '../queues/producer.ts';
 import { startWorkers, type WorkerHandle } from '../workers/start-workers.ts';
+import { startWorkerMonitoring, type WorkerMonitoring } from './monitoring/worker-monitoring.ts';
 
 export interface QueueRunOptions extends RunOptions {
   /**
@@ -60,6 +61,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
 
   const localConcurrency = options.localConcurrency ?? config.concurrency;
   let workers: WorkerHandle | undefined;
+  let monitoring: WorkerMonitoring | undefined;
   if (localConcurrency > 0 && enqueued.pages > 0) {
     workers = startWorkers({
       redisUrl,
@@ -69,6 +71,8 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       lockDurationMs: options.lockDurationMs,
       stalledIntervalMs: options.stalledIntervalMs,
     });
+    // Its jobs count in the Redis-aggregated metrics like any `cablescan worker`'s.
+    monitoring = await startWorkerMonitoring({ workers, redisUrl, config, logger: log });
   }
 
   const watched: WatchedDocument[] = enqueued.plans.map((p) => ({
@@ -93,6 +97,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       const stopping = workers.stop(Number.POSITIVE_INFINITY);
       if ((await stopping.done) === 'handed-back') await Promise.allSettled([workers.pages.close(true), workers.documents.close(true)]);
     }
+    await monitoring?.close();
   }
 
   // The report, built exactly as the in-process run builds it, from what the workers wrote.

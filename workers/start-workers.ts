@@ -13,6 +13,7 @@ import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
 import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
 import { createDocumentProcessor } from './document-processor.ts';
+import { jobUnit } from '../src/monitoring/job-log.ts';
 
 /**
  * A lock is renewed every lockDuration/2 by the worker's own event loop, which OCR
@@ -122,16 +123,16 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
   ] as const) {
     worker.on('active', (job) => {
       running.set(`${kind}:${job.id}`, job);
-      logger.debug({ job: job.id, kind }, 'job started');
+      logger.debug({ ...jobUnit(job), job: job.id, kind }, 'job started');
     });
     worker.on('completed', (job) => {
       running.delete(`${kind}:${job.id}`);
-      logger.info({ job: job.id, kind, ms: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : undefined }, `${kind} done`);
+      logger.info({ ...jobUnit(job), job: job.id, kind, ms: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : undefined }, `${kind} done`);
     });
     worker.on('failed', (job, err) => {
       if (job) running.delete(`${kind}:${job.id}`);
       const final = !job || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-      logger[final ? 'error' : 'warn']({ job: job?.id, kind, attempt: job?.attemptsMade, final }, err.message);
+      logger[final ? 'error' : 'warn']({ ...jobUnit(job), job: job?.id, kind, attempt: job?.attemptsMade, final }, err.message);
     });
     worker.on('stalled', (jobId) => logger.warn({ job: jobId, kind }, 'job stalled (its worker stopped renewing the lock); it goes back to the queue'));
     // Connection errors while Redis restarts: ioredis reconnects, BullMQ resumes; log
@@ -186,9 +187,9 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
           [...running.values()].map(async (job) => {
             try {
               if (job.token) await job.moveToWait(job.token);
-              logger.warn({ job: job.id }, 'handed back to the queue');
+              logger.warn({ ...jobUnit(job), job: job.id }, 'handed back to the queue');
             } catch (err) {
-              logger.warn({ job: job.id, err: (err as Error).message }, 'could not hand the job back; it returns to the queue when its lock expires');
+              logger.warn({ ...jobUnit(job), job: job.id, err: (err as Error).message }, 'could not hand the job back; it returns to the queue when its lock expires');
             }
           }),
         );

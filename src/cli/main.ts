@@ -8,6 +8,7 @@ import { registerRetry } from './retry.ts';
 import { registerReview } from './review.ts';
 import { registerRun } from './run.ts';
 import { registerServe } from './serve.ts';
+import { registerStatus } from './status.ts';
 import { registerWorker } from './worker.ts';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerEnqueue(program);
   registerWorker(program);
   registerRetry(program);
+  registerStatus(program);
   registerServe(program);
   registerReview(program);
   registerExport(program);

@@ -20,7 +20,7 @@ export function registerWorker(program: Command): void {
     .option('--lock-duration <ms>', 'BullMQ job lock; a crashed worker\'s jobs return after about this long', parseInteger('--lock-duration'), DEFAULT_LOCK_DURATION_MS)
     .option('--stalled-interval <ms>', 'how often to look for jobs of crashed workers', parseInteger('--stalled-interval'), DEFAULT_STALLED_INTERVAL_MS)
     .option('--metrics-port <n>', "serve this worker process's metrics (memory, CPU, event loop, jobs) at http://HOST:N/metrics", parseInteger('--metrics-port'))
-    .option('--metrics-host <host>', 'address for --metrics-port (default 127.0.0.1)', '127.0.0.1');
+    .option('--metrics-host <host>', 'address for --metrics-port', '127.0.0.1');
   addReadingOptions(command).action(async (_opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals();
     const { config, logger } = contextFrom(opts);

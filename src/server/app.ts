@@ -13,6 +13,7 @@ import { installErrorHandlers } from './errors.ts';
 import { reviewApi } from './review/api.ts';
 import { PageImages } from './review/page-images.ts';
 import { reviewUi } from './review/ui.ts';
+import { monitoringPlugin } from './plugins/monitoring.ts';
 
 /** A feature registered from outside (e.g. /queues, /metrics), with its options. */
 export interface FeaturePlugin<Options extends FastifyPluginOptions = FastifyPluginOptions> {
@@ -59,6 +60,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     app.get('/', async (_request, reply) => reply.redirect('/review'));
     features.push('review');
   }
+  // /readyz, /metrics, /queues, /api/batches: always registered; without Redis they say so.
+  await app.register(monitoringPlugin, { config, logger });
+  if (config.redisUrl) features.push('monitoring');
   for (const feature of deps.plugins ?? []) {
     await app.register(feature.plugin, feature.options ?? {});
     features.push(feature.name);

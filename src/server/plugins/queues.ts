@@ -62,7 +62,8 @@ export function operatorCheck(token: string): (presented: string | null) => bool
 
 function board(monitor: MonitorConnection, basePath: string, readOnly: boolean, title: string) {
   const queues = QUEUES.map((name) => {
-    const queue = new Queue(name, { connection: monitor.connection, prefix: monitor.prefix });
+    // The workers own the queues' meta keys; a dashboard that merely looks must not create them.
+    const queue = new Queue(name, { connection: monitor.connection, prefix: monitor.prefix, skipMetasUpdate: true });
     queue.on('error', () => undefined); // the board shows the failed request
     return queue;
   });
@@ -70,7 +71,8 @@ function board(monitor: MonitorConnection, basePath: string, readOnly: boolean, 
   serverAdapter.setBasePath(basePath);
   createBullBoard({
     queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: readOnly, allowRetries: !readOnly, description: readOnly ? 'read-only' : 'operator' })),
-    serverAdapter,
+    // @bull-board/fastify 9.10.1 carries its own copy of @bull-board/api 9.10.1 for its types; same shapes, other declarations.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
     options: { uiConfig: { boardTitle: title, hideDocsLink: true, ...(readOnly ? {} : { miscLinks: [{ text: 'Read-only board', url: QUEUES_PATH }] }) } },
   });
   return { plugin: serverAdapter.registerPlugin(), close: () => Promise.allSettled(queues.map((q) => q.close())) };
