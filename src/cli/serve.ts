@@ -16,6 +16,7 @@ export function registerServe(program: Command): void {
     .option('--db <file>', 'review store file instead of <out>/cablescan.db; env CABLESCAN_DB')
     .option('--host <host>', 'address to listen on (default 127.0.0.1; config server.host)')
     .option('--port <n>', 'port (default 8080; 0 picks a free one; config server.port)', parseInteger('--port'))
+    .option('--redis <url>', 'Redis of the queues to show at /queues, /metrics and /api/batches (env REDIS_URL)')
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
       const { config, logger } = contextFrom(opts, { db: opts.db });
