@@ -13,7 +13,7 @@ import { resolveRecipe } from './preprocess/index.ts';
 import { writeJsonAtomic } from './records/atomic-write.ts';
 import { reportPath } from './records/layout.ts';
 import { findDonePage } from './records/page-store.ts';
-import { buildReport, type BatchReport, type PageOutcome } from './records/report.ts';
+import { buildReport, runSettings, type BatchReport, type PageOutcome } from './records/report.ts';
 import { loadProfiles } from './segment/index.ts';
 import { defaultDbPath, ReviewStore } from './store/index.ts';
 import { buildRecords, readPage, type TelegramSummary } from './stages.ts';
@@ -173,7 +173,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     startedAt,
     finishedAt: new Date(),
     interrupted,
-    settings: { lang: config.lang, psm: config.psm, preprocess: recipe.name, concurrency: config.concurrency, profile: config.profile ?? 'auto', force: config.force },
+    settings: runSettings(config, recipe.name),
     pageTotal: total,
     pages,
     failures,

@@ -14,7 +14,7 @@ import { resolveRecipe } from './preprocess/index.ts';
 import { writeJsonAtomic } from './records/atomic-write.ts';
 import { recordPath, reportPath } from './records/layout.ts';
 import { readPageJson } from './records/page-store.ts';
-import { buildReport, type PageOutcome } from './records/report.ts';
+import { buildReport, runSettings, type PageOutcome } from './records/report.ts';
 import type { TelegramSummary } from './stages.ts';
 import type { InputFailure, PageResult, TelegramRecord } from './types.ts';
 import { defaultDbPath, importOutputFolder, ReviewStore } from './store/index.ts';
@@ -161,7 +161,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     startedAt,
     finishedAt: new Date(),
     interrupted,
-    settings: { lang: config.lang, psm: config.psm, preprocess: recipe.name, concurrency: config.concurrency, profile: config.profile ?? 'auto', force: config.force },
+    settings: runSettings(config, recipe.name),
     pageTotal: enqueued.pages,
     pages,
     failures,

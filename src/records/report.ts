@@ -1,6 +1,7 @@
 // The batch confidence report (DIR/report.json): counts, per-field status,
 // failures with reasons, split points, the records and pages that most need a
 // person's eye, and stage timings. A pure function of what the run produced.
+import type { Config } from '../config.ts';
 import type { TelegramSummary } from '../stages.ts';
 import type { InputFailure, PageResult, SkippedInput, TelegramRecord } from '../types.ts';
 import { PIPELINE_VERSION } from '../version.ts';
@@ -71,6 +72,19 @@ export function countStatuses(records: readonly TelegramRecord[]): { total: Stat
     }
   }
   return { total, byField };
+}
+
+/** The settings a report records: what decides how this batch's pages were read. */
+export function runSettings(config: Config, recipeName: string): Record<string, unknown> {
+  return {
+    lang: config.lang,
+    engine: config.engine,
+    psm: config.psm,
+    preprocess: recipeName,
+    concurrency: config.concurrency,
+    profile: config.profile ?? 'auto',
+    force: config.force,
+  };
 }
 
 export function buildReport(input: ReportInput) {
