@@ -37,15 +37,15 @@ export const configSchema = z
     /** "auto" (measured per page), "none", or a path to a recipe JSON file. */
     preprocess: z.string().default('auto'),
     /**
-     * Second reading of doubtful lines (a word below `minConfidence`): cut out, enlarged and
-     * read again as one line; each word keeps its most confident reading. `false` turns it off.
+     * Second reading of doubtful words (below `minConfidence`): cut out, enlarged by each of
+     * `scales` and read alone; each keeps its most confident reading. `false` turns it off.
      */
     secondOpinion: z
       .union([
         z.literal(false),
-        z.object({ minConfidence: z.number().min(0).max(100).default(80), scales: z.array(z.number().min(0.5).max(4)).min(1).default([1.5, 2]), maxLines: z.number().int().min(0).default(24) }).strict(),
+        z.object({ minConfidence: z.number().min(0).max(100).default(80), scales: z.array(z.number().min(0.5).max(4)).min(1).default([1.5]), maxWords: z.number().int().min(0).default(40) }).strict(),
       ])
-      .default({ minConfidence: 80, scales: [1.5, 2], maxLines: 24 }),
+      .default({ minConfidence: 80, scales: [1.5], maxWords: 40 }),
     keepIntermediates: z.boolean().default(false),
     /** Archival formats `run` writes to <out>/exports/ as each document's records are built (see src/exports). */
     emit: z.array(z.enum(['alto', 'page', 'hocr', 'mets', 'pdf'])).default([]),

@@ -125,8 +125,8 @@ export interface PageResult {
     toOriginal: Affine;
   };
   ocr: Omit<OcrResult, 'lines' | 'text'> & {
-    /** Doubtful lines read a second time (src/ocr/second-opinion.ts). */
-    secondOpinion?: { linesReread: number; wordsReplaced: number };
+    /** Doubtful words read a second time (src/ocr/second-opinion.ts). */
+    secondOpinion?: { wordsReread: number; wordsReplaced: number };
   };
   lines: OcrLine[];
   text: string;

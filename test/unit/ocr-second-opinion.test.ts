@@ -20,7 +20,7 @@ async function read(secondOpinion: false | undefined) {
   return readPage(pages[0], { config, logger: silentLogger(), engine, recipe: resolveRecipe('auto') });
 }
 
-test('a doubtful word read again as a single line keeps its more confident, right reading', async () => {
+test('a doubtful word read again alone, enlarged, keeps its more confident, right reading', async () => {
   const first = await read(false);
   const second = await read(undefined);
   const salutation = (page: Awaited<ReturnType<typeof read>>) => page.lines.find((l) => l.text.startsWith('Cde. Pavlov'))!;
