@@ -27,6 +27,16 @@ export interface SecondOpinionReport {
 }
 
 const PAD = 10;
+/**
+ * Short tokens (`No.`, `28`) are left alone: read without their line they lose the
+ * context that made them legible (native Tesseract read a right `No.` at 60 as `Noe`
+ * at 82). Misread names and words, the case this is for, are longer.
+ */
+const MIN_LETTERS = 4;
+
+function significantLength(text: string): number {
+  return [...text].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
+}
 const SINGLE_WORD_PSM = 8;
 
 async function cropBox(image: RawImage, box: [number, number, number, number], scale: number): Promise<RawImage> {
@@ -55,7 +65,7 @@ export async function secondOpinion(
   const report: SecondOpinionReport = { wordsReread: 0, wordsReplaced: 0 };
   const doubtful = result.lines
     .flatMap((line, li) => line.words.map((word, wi) => ({ word, li, wi })))
-    .filter(({ word }) => word.confidence < options.minConfidence)
+    .filter(({ word }) => word.confidence < options.minConfidence && significantLength(word.text) >= MIN_LETTERS)
     .sort((a, b) => a.word.confidence - b.word.confidence)
     .slice(0, options.maxWords);
   if (doubtful.length === 0) return { result, report };
