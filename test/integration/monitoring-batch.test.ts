@@ -6,21 +6,17 @@
 // (the batch has a failure), and the worker's log lines for a page (its reading,
 // its job's end, a failure) carry the batch, document, page and stage ids.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { buildServer } from '../../src/server/app.ts';
 import {
   freePort,
-  randomPrefix,
-  redisAnswers,
-  removePrefix,
+  sharedRedisSuite,
   runCli,
   SHARED_REDIS_URL,
   startWorkerProcess,
-  stopWorkers,
   tempDir,
   waitFor,
   writeTelegramPages,
@@ -28,18 +24,10 @@ import {
   type WorkerProcess,
 } from './queue-harness.ts';
 
-const available = await redisAnswers();
-const skip = available ? false : `Redis does not answer at ${SHARED_REDIS_URL}`;
-const prefix = randomPrefix();
-const env = { CABLESCAN_QUEUE_PREFIX: prefix };
+const suite = await sharedRedisSuite();
+const { skip, prefix, env } = suite;
 let dir = '';
 let workers: WorkerProcess[] = [];
-
-after(async () => {
-  await stopWorkers(workers);
-  if (available) await removePrefix(SHARED_REDIS_URL, prefix);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
 
 function metricValue(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -47,7 +35,7 @@ function metricValue(text: string, series: string): number | undefined {
 }
 
 test('a batch run by a real worker shows up in /metrics, the worker endpoint, status --json and the logs', { skip, timeout: 180_000 }, async () => {
-  dir = await tempDir('monitoring-batch');
+  dir = await suite.tempDir('monitoring-batch');
   const scans = path.join(dir, 'scans');
   await writeTelegramPages(scans, 2, 1, 0); // scans/box1/0001.png, 0002.png
   await writeTruncatedPng(path.join(scans, 'box1', '0003.png'));
@@ -56,7 +44,7 @@ test('a batch run by a real worker shows up in /metrics, the worker endpoint, st
   assert.equal(enqueued.code, 0, enqueued.stderr);
 
   const metricsPort = await freePort();
-  workers = [startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix, args: ['--metrics-port', String(metricsPort)] })];
+  workers = suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix, args: ['--metrics-port', String(metricsPort)] }));
   await workers[0].started;
 
   const config = loadConfig({ env: {}, flags: { redisUrl: SHARED_REDIS_URL, queuePrefix: prefix } });

@@ -4,45 +4,35 @@
 // does not outlive it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import {
   childPids,
   CLI,
   isAlive,
   listFiles,
   readRecords,
-  redisAnswers,
-  randomPrefix,
-  removePrefix,
+  sharedRedisSuite,
   REPO,
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  stopWorkers,
   tempDir,
   waitFor,
   writeTelegramPages,
   type WorkerProcess,
 } from './queue-harness.ts';
 
-const available = await redisAnswers();
-const skip = available ? false : `Redis does not answer at ${SHARED_REDIS_URL}`;
-const prefix = randomPrefix();
+const suite = await sharedRedisSuite();
+const { skip, prefix } = suite;
 let dir = '';
 let workers: WorkerProcess[] = [];
 
-after(async () => {
-  await stopWorkers(workers);
-  if (available) await removePrefix(SHARED_REDIS_URL, prefix);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
 test('kill -9 of a worker mid-batch: the batch completes, no page lost, one record per telegram', { skip, timeout: 150_000 }, async () => {
-  dir = await tempDir('queue-crash');
+  dir = await suite.tempDir('queue-crash');
   await writeTelegramPages(path.join(dir, 'in'), 20, 4);
-  const [victim, survivor] = (workers = [startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix })]);
+  const [victim, survivor] = (workers = suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix })));
   await Promise.all(workers.map((w) => w.started));
 
   const out = path.join(dir, 'out');

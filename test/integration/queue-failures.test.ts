@@ -4,41 +4,28 @@
 // fails; `cablescan retry` re-queues it once it is back, and its document is
 // rebuilt with it.
 import assert from 'node:assert/strict';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import {
   readRecords,
-  redisAnswers,
-  randomPrefix,
-  removePrefix,
+  sharedRedisSuite,
   runCli,
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  stopWorkers,
   tempDir,
   waitFor,
   writeTelegramPages,
   writeTruncatedPng,
-  type WorkerProcess,
 } from './queue-harness.ts';
 
-const available = await redisAnswers();
-const skip = available ? false : `Redis does not answer at ${SHARED_REDIS_URL}`;
-const prefix = randomPrefix();
-const env = { CABLESCAN_QUEUE_PREFIX: prefix };
+const suite = await sharedRedisSuite();
+const { skip, prefix, env } = suite;
 let dir = '';
-let workers: WorkerProcess[] = [];
-
-after(async () => {
-  await stopWorkers(workers);
-  if (available) await removePrefix(SHARED_REDIS_URL, prefix);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
 
 test('a corrupt scan fails at once with its reason, a missing one after retries; retry brings the missing one back into its document', { skip, timeout: 150_000 }, async () => {
-  dir = await tempDir('queue-failures');
+  dir = await suite.tempDir('queue-failures');
   const a = path.join(dir, 'a');
   const b = path.join(dir, 'b');
   await writeTelegramPages(a, 3, 1, 0); // a/box1/0001..0003
@@ -54,7 +41,7 @@ test('a corrupt scan fails at once with its reason, a missing one after retries;
   const hidden = `${missing}.away`;
   await rename(missing, hidden);
 
-  workers = [startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix })];
+  suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }));
   // Both documents finish: the failed pages do not block them.
   const snap = await waitFor('both documents to be built', async () => {
     const s = await snapshotQueues(SHARED_REDIS_URL, prefix);

@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
@@ -188,6 +189,53 @@ export async function stopWorkers(workers: WorkerProcess[], signal: NodeJS.Signa
       await w.exited;
     }),
   );
+}
+
+/** What a test file against the shared Redis needs, and the clean-up of all of it. */
+export interface SharedRedisSuite {
+  /** The reason the file's tests skip (the shared Redis does not answer), or false. */
+  skip: string | false;
+  /** The file's own queue prefix, and the CLI environment that selects it. */
+  prefix: string;
+  env: NodeJS.ProcessEnv;
+  /** Another prefix, removed with the file's. */
+  newPrefix(): string;
+  /** A temporary folder, removed after the file. */
+  tempDir(name: string): Promise<string>;
+  /** Worker processes killed after the file (even when a test failed). */
+  track(...workers: WorkerProcess[]): WorkerProcess[];
+}
+
+/** Registers the file's clean-up with `after`: workers killed, prefixes and folders removed. */
+export async function sharedRedisSuite(): Promise<SharedRedisSuite> {
+  const available = await redisAnswers();
+  const prefixes = [randomPrefix()];
+  const dirs: string[] = [];
+  const workers: WorkerProcess[] = [];
+  after(async () => {
+    await stopWorkers(workers);
+    if (available) for (const p of prefixes) await removePrefix(SHARED_REDIS_URL, p);
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+  return {
+    skip: available ? false : `Redis does not answer at ${SHARED_REDIS_URL}`,
+    prefix: prefixes[0],
+    env: { CABLESCAN_QUEUE_PREFIX: prefixes[0] },
+    newPrefix: () => {
+      const p = randomPrefix();
+      prefixes.push(p);
+      return p;
+    },
+    tempDir: async (name) => {
+      const d = await tempDir(name);
+      dirs.push(d);
+      return d;
+    },
+    track: (...started) => {
+      workers.push(...started);
+      return started;
+    },
+  };
 }
 
 /** Runs the CLI to completion and returns its output. */

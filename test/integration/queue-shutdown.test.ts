@@ -2,47 +2,32 @@
 // is reading; when the grace period is over (or at once with --grace 0) it hands
 // the page back to the queue instead of leaving it locked until the lock expires.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Job } from 'bullmq';
 import {
   logLines,
-  redisAnswers,
-  randomPrefix,
-  removePrefix,
+  sharedRedisSuite,
   runCli,
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  stopWorkers,
   tempDir,
   waitFor,
   writeTelegramPages,
   type WorkerProcess,
 } from './queue-harness.ts';
 
-const available = await redisAnswers();
-const skip = available ? false : `Redis does not answer at ${SHARED_REDIS_URL}`;
-const prefixes: string[] = [];
-const workers: WorkerProcess[] = [];
-const dirs: string[] = [];
-
-after(async () => {
-  await stopWorkers(workers);
-  if (available) for (const p of prefixes) await removePrefix(SHARED_REDIS_URL, p);
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const suite = await sharedRedisSuite();
+const { skip } = suite;
 
 async function batchWithWorkerReading(grace: number): Promise<{ prefix: string; worker: WorkerProcess; reading: Job }> {
-  const prefix = randomPrefix();
-  prefixes.push(prefix);
-  const dir = await tempDir('queue-shutdown');
-  dirs.push(dir);
+  const prefix = suite.newPrefix();
+  const dir = await suite.tempDir('queue-shutdown');
   await writeTelegramPages(path.join(dir, 'in'), 6, 1);
   // Long locks: a page that was not handed back would stay "active" for a minute.
   const worker = startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix, shortLocks: false, args: ['--grace', String(grace)] });
-  workers.push(worker);
+  suite.track(worker);
   await worker.started;
   const enqueued = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--redis', SHARED_REDIS_URL], { CABLESCAN_QUEUE_PREFIX: prefix });
   assert.equal(enqueued.code, 0, enqueued.stderr);
@@ -78,7 +63,7 @@ test('SIGTERM with --grace 0: the page being read is handed back to the queue at
 
   // Another worker reads it.
   const next = startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix });
-  workers.push(next);
+  suite.track(next);
   await waitFor('the handed-back page to be read by another worker', async () => {
     const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
     const j = s.pages.find((x) => x.id === reading.id)!;

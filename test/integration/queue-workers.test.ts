@@ -2,48 +2,37 @@
 // read once, every document built once, the outputs are those of the in-process
 // run, and enqueueing the same batch again adds no work.
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import {
   listFiles,
   logLines,
   readRecords,
-  redisAnswers,
-  randomPrefix,
-  removePrefix,
+  sharedRedisSuite,
   runCli,
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  stopWorkers,
   tempDir,
   writeTelegramPages,
   type WorkerProcess,
 } from './queue-harness.ts';
 
-const available = await redisAnswers();
-const skip = available ? false : `Redis does not answer at ${SHARED_REDIS_URL}`;
-const prefix = randomPrefix();
-const env = { CABLESCAN_QUEUE_PREFIX: prefix };
+const suite = await sharedRedisSuite();
+const { skip, prefix, env } = suite;
 let dir = '';
 let workers: WorkerProcess[] = [];
 
 before(async () => {
-  if (!available) return;
-  dir = await tempDir('queue-workers');
+  if (skip) return;
+  dir = await suite.tempDir('queue-workers');
   // 20 pages in 4 folders: 4 documents (a folder's single-page scans are one document).
   await writeTelegramPages(path.join(dir, 'in'), 20, 4);
 });
 
-after(async () => {
-  await stopWorkers(workers);
-  if (available) await removePrefix(SHARED_REDIS_URL, prefix);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
 test('a 20-page batch over two worker processes: each page read once, each document built once, same outputs as the in-process run', { skip, timeout: 150_000 }, async () => {
-  workers = [startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix })];
+  workers = suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }));
   await Promise.all(workers.map((w) => w.started));
   const out = path.join(dir, 'out-queue');
   const run = await runCli(['run', path.join(dir, 'in'), '--out', out, '--redis', SHARED_REDIS_URL, '--no-local-worker', '--batch', 'twenty', '--log-level', 'warn'], env);
