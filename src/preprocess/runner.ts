@@ -56,6 +56,7 @@ export async function preprocessPage(image: RawImage, recipe: Recipe, ctx: Prepr
       if (out.dpi === undefined && dpi !== null) dpi = dpi / scaleOf(out.toInput);
     }
     if (out.dpi !== undefined) dpi = out.dpi;
+    if (out.keeps) measure.carry(current, out.image, out.keeps);
     current = out.image;
     reports.push({ step: definition.name, params, measured: out.measured, applied: out.applied, ms });
     ctx.logger.debug({ step: definition.name, applied: out.applied, measured: out.measured, ms }, 'preprocess step');

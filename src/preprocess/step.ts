@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import type { Affine, RawImage } from '../types.ts';
-import type { Measure } from './measure.ts';
+import type { Measure, MeasureKind } from './measure.ts';
 
 export interface StepContext {
   measure: Measure;
@@ -23,6 +23,8 @@ export interface StepOutput {
   toInput?: Affine;
   /** Resolution of the output image when the step knows better than the context. */
   dpi?: number;
+  /** Measurements of the input that still hold for the output (carried over, not measured again). */
+  keeps?: readonly MeasureKind[];
 }
 
 export interface StepDefinition<P extends Record<string, unknown> = Record<string, unknown>> {

@@ -209,3 +209,32 @@ test('normalize stretches a faded page and leaves a contrasty one alone', async 
   assert.equal(untouched.steps[1]!.applied, false);
   assert.equal(untouched.image, PAGE);
 });
+
+test('measurements a step keeps are carried over, not measured again: skew and text size survive a crop, the analysis copy does not', async () => {
+  const { Measure } = await import('../../src/preprocess/measure.ts');
+  const skewed = await rotate(PAGE, 3);
+  const measure = new Measure();
+  const before = await measure.skew(skewed, 10, 0.1);
+  const cropped = await toGreyRaw(sharpOf(skewed).extract({ left: 100, top: 80, width: skewed.width - 300, height: skewed.height - 200 }));
+  measure.carry(skewed, cropped, ['skew', 'textScale']);
+  assert.equal(await measure.skew(cropped, 10, 0.1), before, 'skew of the cropped page is the one already measured');
+  assert.equal(await measure.textScale(cropped), await measure.textScale(skewed));
+  const [binBefore, binAfter] = [await measure.binary(skewed), await measure.binary(cropped)];
+  assert.notEqual(binAfter, binBefore, 'positions changed: the cropped page gets its own analysis copy');
+  assert.equal(binAfter.width, Math.round(cropped.width / binAfter.factor));
+  // And the carried value is right for the cropped page: measured afresh, it agrees within 0.2 degrees.
+  const fresh = estimateSkew(binAfter, { maxAngle: 10, step: 0.1 });
+  assert.ok(Math.abs(fresh.angle - before.angle) <= 0.2, `carried ${before.angle} vs fresh ${fresh.angle}`);
+  assert.ok(Math.abs(before.angle - 3) <= 0.3 || Math.abs(before.angle + 3) <= 0.3, `measured ${before.angle}`);
+});
+
+test('auto: the deskew step uses the skew measured before the crop (one analysis copy for the straight page)', async () => {
+  const skewed = await rotate(PAGE, -2.5);
+  const result = await preprocessPage(skewed, AUTO_RECIPE, ctx());
+  const crop = stepOf(result.steps, 'crop');
+  const deskew = stepOf(result.steps, 'deskew');
+  assert.equal(crop.applied, true);
+  assert.equal(deskew.applied, true);
+  const direct = estimateSkew(await binarise(skewed), { maxAngle: 10, step: 0.1 });
+  assert.equal(deskew.measured.angle, direct.angle);
+});

@@ -11,6 +11,7 @@ import { connectedComponents, glyphMaxHeight, isGlyph, type BinaryImage, type Co
 import { translation } from '../affine.ts';
 import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
 import { defineStep } from '../step.ts';
+import { GEOMETRY_FREE_KINDS } from '../measure.ts';
 
 export interface ContentBox {
   x0: number;
@@ -96,6 +97,7 @@ export const crop = defineStep({
     const measured: Record<string, unknown> = { content: [left, top, right, bottom], letters: box.letters, removed: Math.round(removed * 1000) / 1000 };
     if (removed < params.minRemoved) return { image, applied: false, measured };
     const out = await toGreyRaw(sharpOf(image).extract({ left, top, width: right - left, height: bottom - top }));
-    return { image: out, applied: true, measured, toInput: translation(left, top) };
+    // Skew, text size and orientation do not depend on where the text sits on the canvas.
+    return { image: out, applied: true, measured, toInput: translation(left, top), keeps: GEOMETRY_FREE_KINDS };
   },
 });

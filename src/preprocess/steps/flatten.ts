@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { flattenWith } from '../background.ts';
 import { assertGrey } from '../raw.ts';
 import { defineStep } from '../step.ts';
+import { ALL_KINDS } from '../measure.ts';
 
 export const flatten = defineStep({
   name: 'flatten',
@@ -28,6 +29,7 @@ export const flatten = defineStep({
     const { unevenness, paper } = bin.background;
     if (unevenness < params.minUnevenness && paper > params.maxPaper) return { image, applied: false, measured };
     const data = flattenWith(image.data, image.width, image.height, bin.grid, bin.factor);
-    return { image: { ...image, data }, applied: true, measured };
+    // The analysis copy was made by dividing by this same background: it still describes the output.
+    return { image: { ...image, data }, applied: true, measured, keeps: ALL_KINDS };
   },
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { histogram, percentile } from '../analysis.ts';
 import { assertGrey } from '../raw.ts';
 import { defineStep } from '../step.ts';
+import { ALL_KINDS } from '../measure.ts';
 
 export const normalize = defineStep({
   name: 'normalize',
@@ -31,6 +32,8 @@ export const normalize = defineStep({
     const out = Buffer.allocUnsafe(image.data.length);
     const src = image.data;
     for (let i = 0; i < out.length; i += 1) out[i] = lut[src[i]!]!;
-    return { image: { ...image, data: out }, applied: true, measured };
+    // A monotone level map moves no pixel and the analysis copy is flattened and
+    // Otsu-thresholded anyway: every measurement of the input still holds.
+    return { image: { ...image, data: out }, applied: true, measured, keeps: ALL_KINDS };
   },
 });
