@@ -34,11 +34,48 @@ export interface Span {
   lineStarts: number[];
 }
 
+/** A word of punctuation only, the way Tesseract reads a speck or a stain: `.`, `:`, `‘`, `]`, `-`. */
+const SPECK_WORD = /^[.,:;'‘’"`´·•°~_|\-–—()[\]{}]{1,3}$/u;
+/** Quote marks and dots stuck to the front of a line's first word: `‘8 May`, `.No.`, `'resume`. */
+const LEADING_SPECK = /^[‘’'`´"·•.,]+(?=[A-Za-z0-9])/u;
+
+/** Confidence (Tesseract's 0-100, under the word threshold of 85) given to a word after a lone `.` or `,`. */
+const AFTER_LOST_INITIAL = 84;
+
+/**
+ * The words of a line without the specks Tesseract read at its ends. On scans with dust and
+ * noise a line gains lone punctuation before or after it (`. No. 6624`, `attentively. : : ;`)
+ * and a quote mark glued to its first word (`‘8 May 20.10 Rome`); left in, they hide the label a
+ * field starts with or end up in its value. Punctuation inside a line is kept (`1967 - 1968`).
+ * A lone `.` or `,` in front of a line can also be what is left of an initial whose letter was lost
+ * (`. LINDQVIST` for `K. LINDQVIST`, even at confidence 91), so the word after it is put in doubt:
+ * the value is then not accepted unseen. The page JSON keeps every word as read; this is only how segmentation sees it.
+ */
+export function withoutEdgeSpecks<W extends { text: string; confidence: number }>(words: readonly W[]): W[] {
+  let first = 0;
+  let last = words.length - 1;
+  let lostInitial = false;
+  while (first <= last && SPECK_WORD.test(words[first]!.text.trim())) {
+    if (/^[.,]$/.test(words[first]!.text.trim())) lostInitial = true;
+    first += 1;
+  }
+  while (last >= first && SPECK_WORD.test(words[last]!.text.trim())) last -= 1;
+  const kept = words.slice(first, last + 1);
+  if (kept.length > 0) {
+    const head = kept[0]!;
+    const text = head.text.trim().replace(LEADING_SPECK, '');
+    const confidence = lostInitial ? Math.min(head.confidence, AFTER_LOST_INITIAL) : head.confidence;
+    if (text !== head.text.trim() || confidence !== head.confidence) kept[0] = { ...head, text, confidence };
+  }
+  return kept;
+}
+
 function lineFromOcr(page: string, pageLine: number, line: OcrLine): TextLine {
   const words: SourceWord[] = [];
   let text = '';
-  const usable = (line.words ?? []).filter((w) => w.text.trim().length > 0);
-  if (usable.length === 0) {
+  const read = (line.words ?? []).filter((w) => w.text.trim().length > 0);
+  const usable = withoutEdgeSpecks(read);
+  if (read.length === 0) {
     // No word boxes: the whole line is one "word" with the line's own box and confidence.
     text = line.text.trim().replace(/\s+/g, ' ');
     if (text) words.push({ text, confidence: line.confidence, bbox: line.bbox, page, start: 0, end: text.length });
@@ -98,8 +135,10 @@ export function linesOfPages(pages: readonly PageResult[]): TextLine[] {
   const out: TextLine[] = [];
   for (const page of pages) {
     for (const { line, index } of mergeRowPieces(page.lines ?? [])) {
+      // Judged as read (`- 2 -` is a page number) and as segmentation will see it (`. :` is nothing).
+      const asRead = (line.words ?? []).map((w) => w.text.trim()).filter(Boolean).join(' ') || line.text;
       const t = lineFromOcr(page.pageId, index, line);
-      if (!isNoiseLine(t.text)) out.push(t);
+      if (!isNoiseLine(asRead) && !isNoiseLine(t.text)) out.push(t);
     }
   }
   return out;

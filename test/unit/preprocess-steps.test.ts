@@ -238,3 +238,25 @@ test('auto: the deskew step uses the skew measured before the crop (one analysis
   const direct = estimateSkew(await binarise(skewed), { maxAngle: 10, step: 0.1 });
   assert.equal(deskew.measured.angle, direct.angle);
 });
+
+test('dust does not pass for text: on a page with more specks than letters, text size and skew are measured on the letters', async () => {
+  // Specks of 7-11 px (at 300 dpi), twice as many as the page has letters, spread over the page.
+  const speckled = await rotate(PAGE, -3);
+  let seed = 12345;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const letters = LINES.join('').replace(/\s/g, '').length * 2;
+  for (let i = 0; i < 2 * letters; i += 1) {
+    // Diamonds (half their box is ink, like a blot; a filled square would not even look like a letter).
+    const r = 3 + Math.floor(random() * 3);
+    const cx = r + Math.floor(random() * (speckled.width - 2 * r - 1));
+    const cy = r + Math.floor(random() * (speckled.height - 2 * r - 1));
+    for (let dy = -r; dy <= r; dy += 1) {
+      for (let dx = -r; dx <= r; dx += 1) if (Math.abs(dx) + Math.abs(dy) <= r) speckled.data[(cy + dy) * speckled.width + cx + dx] = 0;
+    }
+  }
+  const bin = await binarise(speckled);
+  const scale = textScale(bin);
+  assert.ok(scale.xHeight !== null && Math.abs(scale.xHeight - X_HEIGHT) / X_HEIGHT < 0.15, `x-height ${scale.xHeight} vs ${X_HEIGHT}`);
+  const skew = estimateSkew(bin, { maxAngle: 10, step: 0.1 });
+  assert.ok(Math.abs(Math.abs(skew.angle) - 3) <= 0.3, `skew ${skew.angle}`);
+});

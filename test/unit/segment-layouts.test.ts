@@ -227,3 +227,31 @@ test('a page with no heading after a telegram that ended with its signature is n
   assert.notEqual(scored.fields.body.status, 'accepted');
   if (scored.fields.from) assert.notEqual(scored.fields.from.status, 'accepted');
 });
+
+test('specks read at the ends of lines (`. No. 6624`, `attentively. : : ;`, `‘8 May`) do not hide labels or end up in values', () => {
+  // The OCR of a generated heavy scan (dust, noise, faint ink), word for word.
+  const lines = [
+    '- CIPHERED TELEGRAM No. 90359',
+    'To Cde. Kuzmichev (6 copies) .',
+    'From: Rome, 19:05, 8 May 1942.',
+    'Cde. Kuzmichev',
+    'On your instructions I met Suwarno today. ]',
+    'Today Kowalczyk handed me a note proposing that the talks',
+    '‘resume in Geneva on the 1st of August. The minister of foreign',
+    'affairs of Finland received me at my request and listened',
+    'attentively. : : ;',
+    'Ionescu.',
+    '. No. 6624',
+    '‘8 May 20.10 Rome',
+    '- 2 -',
+  ];
+  const [t] = segmentDocument([pageFromText(lines)], { profiles });
+  assert.equal(t.profile, 'soviet-cipher');
+  assert.deepEqual(values(t, ['number', 'to', 'copies', 'place', 'time', 'date', 'signature', 'outgoingNumber', 'dispatch']), {
+    number: '90359', to: 'Cde. Kuzmichev', copies: 6, place: 'Rome', time: '19:05', date: '1942-05-08',
+    signature: 'Ionescu', outgoingNumber: '6624', dispatch: '8 May 20.10 Rome',
+  });
+  assert.equal(t.fields.body.value, 'On your instructions I met Suwarno today. Today Kowalczyk handed me a note proposing that the talks resume in Geneva on the 1st of August. The minister of foreign affairs of Finland received me at my request and listened attentively.');
+  // Inside a line punctuation stays: a number range keeps its dash.
+  assert.deepEqual(linesOfPages([pageFromText(['Spec. No. 1967 - 1968'])]).map((l) => l.text), ['Spec. No. 1967 - 1968']);
+});

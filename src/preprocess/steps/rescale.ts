@@ -38,6 +38,11 @@ export const rescale = defineStep({
       /** x-height (px) to enlarge to. */
       targetGlyphHeight: z.number().min(4).max(200).default(22),
       maxFactor: z.number().min(1).max(8).default(4),
+      /** Shrink when the x-height (px) is above this; 0 = never. Tesseract's LSTM reads each line at a fixed height, so
+       * pixels beyond what it needs only cost layout-analysis time. */
+      shrinkAboveGlyphHeight: z.number().min(0).max(400).default(0),
+      /** x-height (px) to shrink to. */
+      shrinkToGlyphHeight: z.number().min(4).max(200).default(16),
       kernel: z.enum(['cubic', 'lanczos3', 'mitchell', 'linear']).default('lanczos3'),
     })
     .strict()
@@ -62,8 +67,10 @@ export const rescale = defineStep({
     };
     const dpi = chooseDpi(ctx.dpi, estimatedDpi);
     measured.dpi = dpi ?? null;
-    if (glyphHeight === null || glyphHeight >= params.minGlyphHeight) return { image, applied: false, measured, dpi };
-    const factor = Math.min(params.maxFactor, params.targetGlyphHeight / glyphHeight);
+    if (glyphHeight === null) return { image, applied: false, measured, dpi };
+    const shrink = params.shrinkAboveGlyphHeight > 0 && glyphHeight > params.shrinkAboveGlyphHeight;
+    if (glyphHeight >= params.minGlyphHeight && !shrink) return { image, applied: false, measured, dpi };
+    const factor = shrink ? params.shrinkToGlyphHeight / glyphHeight : Math.min(params.maxFactor, params.targetGlyphHeight / glyphHeight);
     const width = Math.round(image.width * factor);
     const height = Math.round(image.height * factor);
     const out = await toGreyRaw(sharpOf(image).resize(width, height, { kernel: params.kernel, fit: 'fill' }));
