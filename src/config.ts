@@ -26,6 +26,8 @@ export const configSchema = z
     lang: z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"').default('eng'),
     /** Folder with plain or gzipped <lang>.traineddata for languages the npm packages lack. */
     tessdata: z.string().optional(),
+    /** Take a language's model from `tessdata` whenever the folder has it, not from npm (speed: Debian's tessdata_fast). */
+    preferTessdata: z.boolean().default(false),
     /** OCR engine: tesseract.js (default, nothing to install) or the native tesseract CLI (faster). */
     engine: z.enum(['tesseract.js', 'tesseract']).default('tesseract.js'),
     /** Number of OCR workers (default: CPU cores). */
@@ -81,7 +83,8 @@ export const configSchema = z
       .strict()
       .default({ reviewers: [] }),
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.preferTessdata || c.tessdata !== undefined, { message: 'preferTessdata needs a tessdata folder (--tessdata or CABLESCAN_TESSDATA)', path: ['preferTessdata'] });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -90,6 +93,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: (v: string) => unknown }>> = {
   CABLESCAN_LANG: { key: 'lang', parse: String },
   CABLESCAN_TESSDATA: { key: 'tessdata', parse: String },
+  CABLESCAN_PREFER_TESSDATA: { key: 'preferTessdata', parse: (v) => v === 'true' || v === '1' },
   CABLESCAN_ENGINE: { key: 'engine', parse: String },
   CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
   CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },

@@ -17,6 +17,7 @@ export function createEngine(config: Config, logger: Logger): OcrEngine {
     concurrency: config.concurrency,
     recycleAfter: config.recycleAfter,
     tessdata: config.tessdata,
+    preferTessdata: config.preferTessdata,
     logger: log,
   });
 }

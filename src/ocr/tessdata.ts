@@ -7,6 +7,9 @@
 //      (e.g. Debian's /usr/share/tesseract-ocr/5/tessdata).
 // npm comes first so that pointing `tessdata` at a folder for Danish does not silently swap the
 // English model for another one (Debian ships tessdata_fast, which reads slightly worse).
+// `preferTessdata` turns the order round: the folder's model wherever it has one. That is how a
+// large installation trades a little accuracy for speed: Debian's tessdata_fast `eng` needs
+// ~0.75x the CPU of the npm best_int model in tesseract.js (docs/benchmarks.md).
 //
 // tesseract.js takes ONE langPath and ONE gzip flag per worker and reads
 // `<langPath>/<lang>.traineddata[.gz]`. When the languages of a set live in different folders
@@ -132,15 +135,19 @@ export function checkTraineddata(lang: string, file: string): void {
 }
 
 /** Finds every language's file or throws CS_ERR_TESSDATA_MISSING saying where it looked. */
-export function findLanguageSources(lang: string, tessdata?: string): LanguageSource[] {
+export function findLanguageSources(lang: string, tessdata?: string, options: { preferTessdata?: boolean } = {}): LanguageSource[] {
   return parseLanguages(lang).map((code) => {
+    const folder = tessdata ? path.resolve(tessdata) : undefined;
+    const fromFolder = folder ? folderTraineddata(folder, code) : null;
+    if (fromFolder && options.preferTessdata) {
+      checkTraineddata(code, fromFolder);
+      return { lang: code, file: fromFolder, origin: 'tessdata' as const };
+    }
     const npm = npmTraineddata(code);
     if (npm.file) {
       checkTraineddata(code, npm.file);
       return { lang: code, file: npm.file, origin: 'npm' as const };
     }
-    const folder = tessdata ? path.resolve(tessdata) : undefined;
-    const fromFolder = folder ? folderTraineddata(folder, code) : null;
     if (fromFolder) {
       checkTraineddata(code, fromFolder);
       return { lang: code, file: fromFolder, origin: 'tessdata' as const };
@@ -207,13 +214,15 @@ async function assembleFolder(sources: LanguageSource[], cacheRoot: string): Pro
 
 export interface ResolveLanguageOptions {
   tessdata?: string;
+  /** Take a language from `tessdata` whenever the folder has it (npm only for the rest). */
+  preferTessdata?: boolean;
   /** Where assembled folders go; defaults to <os.tmpdir()>/cablescan-tessdata. */
   cacheRoot?: string;
 }
 
 /** Locates the traineddata for `lang` and returns the langPath/gzip a tesseract.js worker needs. */
 export async function resolveLanguageData(lang: string, options: ResolveLanguageOptions = {}): Promise<LanguageData> {
-  const sources = findLanguageSources(lang, options.tessdata);
+  const sources = findLanguageSources(lang, options.tessdata, { preferTessdata: options.preferTessdata });
   const canonical = sources.map((s) => s.lang).join('+');
   const shared = sharedFolder(sources);
   if (shared) return { lang: canonical, ...shared, sources };

@@ -31,6 +31,8 @@ export interface TesseractJsEngineOptions {
   recycleAfter: number;
   /** Folder with `<lang>.traineddata[.gz]` for languages the npm packages lack. */
   tessdata?: string;
+  /** Take languages from `tessdata` first (e.g. Debian's faster tessdata_fast models). */
+  preferTessdata?: boolean;
   logger: Logger;
   /** Where assembled multi-folder language sets go (default: os.tmpdir()/cablescan-tessdata). */
   tessdataCacheDir?: string;
@@ -85,7 +87,7 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
   function languageData(lang: string): Promise<LanguageData> {
     let found = languages.get(lang);
     if (!found) {
-      found = resolveLanguageData(lang, { tessdata: options.tessdata, cacheRoot: options.tessdataCacheDir });
+      found = resolveLanguageData(lang, { tessdata: options.tessdata, preferTessdata: options.preferTessdata, cacheRoot: options.tessdataCacheDir });
       languages.set(lang, found);
       // A missing language is not remembered: the user may install it and retry in the same process.
       found.catch(() => languages.delete(lang));

@@ -50,6 +50,11 @@ test('invalid values are refused with a code naming the key', () => {
     () => loadConfig({ env: {}, flags: { thresholds: { accept: 2 } } }),
     (err: unknown) => err instanceof CablescanError && /thresholds\.accept/.test(err.message),
   );
+  assert.throws(
+    () => loadConfig({ env: { CABLESCAN_PREFER_TESSDATA: '1' } }),
+    (err: unknown) => err instanceof CablescanError && err.code === 'CS_ERR_CONFIG_INVALID' && /preferTessdata needs a tessdata folder/.test(err.message),
+  );
+  assert.equal(loadConfig({ env: { CABLESCAN_PREFER_TESSDATA: 'true', CABLESCAN_TESSDATA: '/td' } }).preferTessdata, true);
 });
 
 test('unknown keys and unreadable files are errors, not silently ignored', () => {

@@ -211,6 +211,11 @@ test('traineddata: npm packages found, bad language codes and bad or legacy-only
     writeFileSync(path.join(dir, 'qqq.traineddata.gz'), gzipSync(Buffer.concat([head, Buffer.alloc(100)])));
     assert.doesNotThrow(() => checkTraineddata('qqq', path.join(dir, 'qqq.traineddata.gz')));
     assert.equal(findLanguageSources('qqq', dir)[0]!.origin, 'tessdata');
+    // A folder that also has eng: npm's eng still wins unless the folder is preferred (fra stays npm: the folder lacks it).
+    writeFileSync(path.join(dir, 'eng.traineddata.gz'), gzipSync(Buffer.concat([head, Buffer.alloc(100)])));
+    assert.deepEqual(findLanguageSources('eng+fra', dir).map((s) => s.origin), ['npm', 'npm']);
+    const preferred = findLanguageSources('eng+fra', dir, { preferTessdata: true });
+    assert.deepEqual(preferred.map((s) => [s.origin, s.file]), [['tessdata', path.join(dir, 'eng.traineddata.gz')], ['npm', sources[1]!.file]]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
