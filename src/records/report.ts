@@ -79,6 +79,9 @@ export function runSettings(config: Config, recipeName: string): Record<string, 
   return {
     lang: config.lang,
     engine: config.engine,
+    // Which models were read: the folder, and whether it came before the npm packages.
+    tessdata: config.tessdata ?? null,
+    preferTessdata: config.preferTessdata,
     psm: config.psm,
     preprocess: recipeName,
     concurrency: config.concurrency,
