@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { StepDefinition } from './step.ts';
+import { denoise } from './steps/denoise.ts';
 import { deskew } from './steps/deskew.ts';
 import { binarize } from './steps/binarize.ts';
 import { crop } from './steps/crop.ts';
@@ -15,6 +16,7 @@ import { grey } from './steps/grey.ts';
 import { normalize } from './steps/normalize.ts';
 import { orientation } from './steps/orientation.ts';
 import { rescale } from './steps/rescale.ts';
+import { whiten } from './steps/whiten.ts';
 
 export interface RecipeStep {
   step: string;
@@ -27,7 +29,7 @@ export interface Recipe {
 }
 
 /** Every step a recipe may name. Adding a step = adding a file in steps/ and a line here. */
-export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, orientation, flatten, crop, despeckle, normalize, binarize, deskew, rescale].map((s) => [s.name, s]));
+export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rescale].map((s) => [s.name, s]));
 
 /**
  * The default recipe. Each step measures the page and decides whether to act (and records
@@ -41,7 +43,7 @@ export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, orienta
  */
 export const AUTO_RECIPE: Recipe = Object.freeze({
   name: 'auto',
-  steps: [{ step: 'grey' }, { step: 'orientation' }, { step: 'flatten' }, { step: 'crop' }, { step: 'normalize' }, { step: 'deskew' }, { step: 'rescale' }],
+  steps: [{ step: 'grey' }, { step: 'denoise' }, { step: 'orientation' }, { step: 'flatten' }, { step: 'crop' }, { step: 'normalize' }, { step: 'whiten' }, { step: 'deskew' }, { step: 'rescale' }],
 }) as Recipe;
 
 /** No preprocessing: the decoded page goes to OCR untouched. */
