@@ -15,7 +15,7 @@
 //     tesseract process (GNU time) for comparison.
 //
 // Usage: npm run bench -- [files or folders...] [--limit N] [--rounds R] [--workers N]
-//          [--no-corpus] [--no-native] [--no-scaling] [--rss-pages N] [--rss-scale S]
+//          [--no-corpus] [--no-native] [--no-scaling] [--no-fast-model] [--rss-pages N] [--rss-scale S]
 //          [--rss-recycle-after N] [--rss-no-recycle] [--no-rss] [--lang L] [--json FILE]
 // Only image files are read (native tesseract cannot read PDF). See docs/benchmarks.md.
 // Defaults: samples + corpus, all pages, 2 rounds, workers = cores, 300 RSS pages at scale 0.5.
@@ -39,6 +39,8 @@ import type { PageResult, PageSource, RawImage } from '../src/types.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.resolve(REPO, '../shared/corpus/scans/ehri-dataset/english');
+/** Debian's tessdata_fast models: the "tesseract.js fast" run reads with them (--prefer-tessdata). */
+const DEBIAN_TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
 // Image files only: native tesseract cannot read PDF, and every engine must read the same pages.
 const IMAGE = /\.(png|jpe?g|tiff?|webp|gif)$/i;
 
@@ -52,6 +54,7 @@ const { values: opts, positionals } = parseArgs({
     'no-corpus': { type: 'boolean', default: false },
     'no-native': { type: 'boolean', default: false },
     'no-scaling': { type: 'boolean', default: false },
+    'no-fast-model': { type: 'boolean', default: false },
     'no-rss': { type: 'boolean', default: false },
     'rss-pages': { type: 'string', default: '300' },
     'rss-scale': { type: 'string', default: '0.5' },
@@ -308,12 +311,20 @@ async function main(): Promise<void> {
   const jsConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js' } });
   const cliConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract' } });
   const oneConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js', concurrency: 1 } });
+  const hasFastModel = !opts['no-fast-model'] && existsSync(path.join(DEBIAN_TESSDATA, `${lang}.traineddata`));
+  const fastConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js', tessdata: DEBIAN_TESSDATA, preferTessdata: true } });
 
   console.log(`cablescan bench: ${pageCount} pages in ${files.length} files (${inputs.join(', ')}), ${workers} workers, ${cores} cores, ${rounds} rounds`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the machine make absolute times noise; ratios are paired per round)`);
 
-  type Kind = 'native' | 'tesseract.js' | 'tesseract' | 'tesseract.js x1';
-  const kinds: Kind[] = [...(hasNative ? (['native', 'tesseract'] as Kind[]) : []), 'tesseract.js', ...(!opts['no-scaling'] && workers > 1 ? (['tesseract.js x1'] as Kind[]) : [])];
+  type Kind = 'native' | 'tesseract.js' | 'tesseract' | 'tesseract.js x1' | 'tesseract.js fast';
+  const kinds: Kind[] = [
+    ...(hasNative ? (['native', 'tesseract'] as Kind[]) : []),
+    'tesseract.js',
+    ...(hasFastModel ? (['tesseract.js fast'] as Kind[]) : []),
+    ...(!opts['no-scaling'] && workers > 1 ? (['tesseract.js x1'] as Kind[]) : []),
+  ];
+  const configOf: Record<Exclude<Kind, 'native'>, Config> = { tesseract: cliConfig, 'tesseract.js': jsConfig, 'tesseract.js x1': oneConfig, 'tesseract.js fast': fastConfig };
   // Two measures per run: wall-clock pages/min divided by the workers (what a user sees, on an idle
   // machine), and pages per CPU-minute (steady on a loaded machine: it counts only the cycles this
   // work used, OCR and every other stage alike). On an idle machine with every core busy they agree.
@@ -327,7 +338,7 @@ async function main(): Promise<void> {
       let measured: { seconds: number; cpu: number };
       if (kind === 'native') measured = await nativeRun(files, workers, lang);
       else {
-        const run = await pipelineRun(files, kind === 'tesseract' ? cliConfig : kind === 'tesseract.js' ? jsConfig : oneConfig);
+        const run = await pipelineRun(files, configOf[kind]);
         if (run.failures > 0) console.log(`  ${kind}: ${run.failures} failures`);
         measured = run;
       }
@@ -358,6 +369,10 @@ async function main(): Promise<void> {
   if (hasNative) {
     console.log(`default engine (tesseract.js) / native: wall ${fmt(ratio('tesseract.js', 'native'))}, CPU ${fmt(ratio('tesseract.js', 'native', perRoundCpu))}   target >= 0.8x`);
     console.log(`--engine tesseract / native:          wall ${fmt(ratio('tesseract', 'native'))}, CPU ${fmt(ratio('tesseract', 'native', perRoundCpu))}   target >= 0.95x`);
+    if (hasFastModel) {
+      console.log(`tesseract.js, --prefer-tessdata ${DEBIAN_TESSDATA} (tessdata_fast) / native: wall ${fmt(ratio('tesseract.js fast', 'native'))}, CPU ${fmt(ratio('tesseract.js fast', 'native', perRoundCpu))}`);
+      summary.fastModelVsNative = { wall: ratio('tesseract.js fast', 'native'), cpu: ratio('tesseract.js fast', 'native', perRoundCpu) };
+    }
     summary.jsVsNative = { wall: ratio('tesseract.js', 'native'), cpu: ratio('tesseract.js', 'native', perRoundCpu) };
     summary.cliVsNative = { wall: ratio('tesseract', 'native'), cpu: ratio('tesseract', 'native', perRoundCpu) };
   }
