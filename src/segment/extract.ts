@@ -6,7 +6,7 @@ import type { FieldDraft } from './draft.ts';
 import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
 import { runParser, type ParseOutput } from './parsers.ts';
 import type { FieldSpec, Profile } from './profile-schema.ts';
-import { type LabelMatch, matchLabels } from './text.ts';
+import { type LabelMatch, matchLabelAt, matchLabels } from './text.ts';
 
 interface Hit {
   field: FieldSpec;
@@ -37,6 +37,8 @@ function isContinuation(line: TextLine): boolean {
   const t = line.text.trim().replace(/^[\s'‘’`"*•·.,_~-]+/, '');
   if (/^\d+[.)]?(\s|$)/.test(t) || findDate(t)) return false;
   if (/^(spec\.?\s*)?n[o0]\.?\s*\d|^copy\b|^(from|to)\s*:/i.test(t)) return false;
+  // `Tos: CC CPSU`: the next label misread is still the next label.
+  if (matchLabelAt(t, 'To:') || matchLabelAt(t, 'From:')) return false;
   if (/^(top secret|secret|confidential|restricted|urgent|immediate|priority|personal)\b/i.test(t)) return false;
   return true;
 }

@@ -270,7 +270,10 @@ const PARSERS: Record<ParserName, Parser> = {
     if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
     // A speck dropped before a name may have been an initial (`& ZIMIN` for `G. ZIMIN`).
     const dropped = text.slice(from, cleanStart).trim().length > 0;
-    return { value, start: s, end: e, notes: dropped ? ['ocr_corrected'] : [] };
+    // An initial's full stop read as a comma (`I, Dalziel`): a signature has no comma there.
+    const repaired = value.replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2');
+    const notes = dropped || repaired !== value ? ['ocr_corrected'] : [];
+    return { value: repaired, start: s, end: e, notes };
   },
 
   dispatch: ({ text, from }) => {
@@ -303,14 +306,14 @@ const PARSERS: Record<ParserName, Parser> = {
         ?? /^\s*\[\s*\S{1,6}\s*[:;]?\s+[A-Z]{1,2}\d{3,5}\s*,\s*\S[^\]]*\]?\s*$/.exec(text.slice(from));
       if (misread) {
         const [s, e] = trimRange(text, from, from + misread[0].length, /\s/);
-        return { value: text.slice(s, e), start: s, end: e, notes: ['ocr_corrected'] };
+        return { value: closeLostBracket(text.slice(s, e)), start: s, end: e, notes: ['ocr_corrected'] };
       }
       // The OCR often loses the closing bracket (`[NAA: A3300, 320/13/28, hd`): still the
       // archive note (so it stays out of the body), but its end was misread.
       const open = /^\s*\[\s*(?:N?AA|SFU)\s*:\s*\S.*$/i.exec(text.slice(from));
       if (!open) return null;
       const [s, e] = trimRange(text, from, from + open[0].length, /\s/);
-      return { value: text.slice(s, e), start: s, end: e, notes: ['ocr_corrected'] };
+      return { value: closeLostBracket(text.slice(s, e)), start: s, end: e, notes: ['ocr_corrected'] };
     }
     const [s, e] = trimRange(text, from + m.index, from + m.index + m[0].length, /\s/);
     return { value: text.slice(s, e), start: s, end: e, notes: [] };
@@ -319,6 +322,11 @@ const PARSERS: Record<ParserName, Parser> = {
   // The body is assembled by the extractor from whole lines; it is never parsed from one line.
   body: () => null,
 };
+
+/** A closing bracket read as a letter glued to the item number (`iv]` as `ivl`) is put back. */
+function closeLostBracket(note: string): string {
+  return note.endsWith(']') ? note : note.replace(/(,\s*[ivx]+)[l|1I!]$/, '$1]');
+}
 
 export function runParser(name: ParserName, input: ParseInput): ParseOutput | null {
   try {

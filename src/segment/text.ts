@@ -35,6 +35,9 @@ function scoreCandidate(candidate: string, label: string): number {
   if (candidate.trim().toUpperCase() === label.toUpperCase()) return 1;
   const d = distance(a, b);
   if (d === 0) return 0.97; // equal only after folding OCR confusions (`N0.` for `No.`)
+  // A short label with its colon (`To:`) read with one letter wrong or added (`Tos:`, `Ta:`):
+  // the colon after a one-word line start is evidence enough, and the match counts as fuzzy.
+  if (b.length <= 3 && /[:;]$/.test(candidate.trim()) && b.endsWith(':') && a.length >= 3 && distance(a.replace(/;$/, ':'), b) === 1) return 0.8;
   if (b.length <= 3) return 0;
   if (b.length <= 6 && d > 1) return 0;
   return Math.max(0, 1 - d / Math.max(a.length, b.length));

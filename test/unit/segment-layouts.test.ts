@@ -255,3 +255,20 @@ test('specks read at the ends of lines (`. No. 6624`, `attentively. : : ;`, `‘
   // Inside a line punctuation stays: a number range keeps its dash.
   assert.deepEqual(linesOfPages([pageFromText(['Spec. No. 1967 - 1968'])]).map((l) => l.text), ['Spec. No. 1967 - 1968']);
 });
+
+test('OCR slips the segmenter repairs, each sent to review: `Tos:` as the To: label, `I, Dalziel`, a lost bracket read as `l`', () => {
+  const coded = ['CODED TELEGRAM', 'From: USSR Ambassador to India T.S. Lobanov', 'Tos: CC CPSU', 'Spec. No. 1404   May 3, 1962', 'Delhi', 'TOP SECRET', 'The delegation arrived yesterday.', 'T. LOBANOV'];
+  const [c] = segmentDocument([pageFromText(coded)], { profiles });
+  assert.deepEqual(values(c, ['from', 'to']), { from: 'USSR Ambassador to India T.S. Lobanov', to: 'CC CPSU' });
+  assert.equal(scoreTelegram(c, { thresholds, period }).fields.to.status, 'needs_review');
+
+  const generic = [...GENERIC_BLOCK.slice(0, 10), '                                             I, Dalziel'];
+  const [g] = segmentDocument([pageFromText(generic)], { profiles });
+  assert.equal(g.fields.signature.value, 'I. Dalziel');
+  assert.equal(scoreTelegram(g, { thresholds, period }).fields.signature.status, 'needs_review');
+
+  const dfat = ['CABLEGRAM TO WASHINGTON', 'Colombo, 5 February 1951', '1555. Restricted', 'EMBASSY BELIEVES AUSTRIA WILL ABSTAIN IN VOTE.', '                         DALZIEL', '[NAA: A3300, 320/13/28, ivl'];
+  const [d] = segmentDocument([pageFromText(dfat)], { profiles });
+  assert.equal(d.fields.archiveRef.value, '[NAA: A3300, 320/13/28, iv]');
+  assert.equal(scoreTelegram(d, { thresholds, period }).fields.archiveRef.status, 'needs_review');
+});
