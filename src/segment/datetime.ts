@@ -164,11 +164,18 @@ interface Candidate {
 
 const WORD = '[A-Za-z][A-Za-z0-9]{2,9}';
 const DAY = '(\\d{1,2})(?:st|nd|rd|th|d)?';
+/**
+ * Between the parts of a written date: spaces, and the specks a dusty scan adds to them
+ * (`30- August. 1930`, `7 March-1947`, `‘15 March`). A date read across a speck is marked
+ * ocr_corrected (SPECK_IN_DATE) so that it is checked.
+ */
+const SEP = "[\\s\\-–‘’“”\"·•]*";
+const SPECK_IN_DATE = /[-–‘’“”"·•]/;
 const YEAR = "(\\d{4}|['’]\\d{2})";
 const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate, 'start' | 'end'> | null }[] = [
   // 30 June 1951 / 30th June, 1951 / 30 of June 1951 / 4 Aug. 1951
   {
-    re: new RegExp(`\\b${DAY}\\s*(?:of\\s+)?(${WORD})\\.?\\s*,?\\s*${YEAR}(?!\\d)`, 'g'),
+    re: new RegExp(`\\b${DAY}${SEP}(?:of\\s+)?(${WORD})\\.?${SEP},?${SEP}${YEAR}(?!\\d)`, 'g'),
     read: (m) => {
       const month = monthFromWord(m[2]);
       return month ? { day: Number(m[1]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact } : null;
@@ -176,7 +183,7 @@ const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate,
   },
   // June 30, 1951 / Aug. 4, 1951 / December 30 1949
   {
-    re: new RegExp(`\\b(${WORD})\\.?\\s+${DAY}\\s*[,.]?\\s*${YEAR}(?!\\d)`, 'g'),
+    re: new RegExp(`\\b(${WORD})\\.?${SEP}\\s${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
     read: (m) => {
       const month = monthFromWord(m[1]);
       return month ? { day: Number(m[2]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact } : null;
@@ -239,6 +246,7 @@ export function findDate(text: string, options: { allowInvalid?: boolean } = {})
     const notes: string[] = [];
     if (changedWithin(text, repaired, first.start, end)) notes.push('ocr_corrected');
     if (first.fuzzyMonth) notes.push('ocr_corrected');
+    if (SPECK_IN_DATE.test(text.slice(first.start, end))) notes.push('ocr_corrected');
     if (!isValidDate(first.year, first.month, first.day)) notes.push('invalid_date');
     return {
       iso: `${pad(first.year, 4)}-${pad(first.month)}-${pad(first.day)}`,
@@ -376,7 +384,11 @@ export function findPlaceDateTime(text: string, options: { allowInvalid?: boolea
 function placeBefore(text: string, cut: number): PlaceMatch | null {
   const head = text.slice(0, cut);
   // The chunk between the previous comma (or line start) and the comma before the date.
-  const trimmed = head.replace(/[\s,.;:—–-]+$/, '');
+  let trimmed = head.replace(/[\s,.;:—–‘’'`"·•-]+$/, '');
+  // A chunk of digits and marks only before the date is a time the OCR garbled
+  // (`Paris, 05355, 28 March 1950`): the place is the chunk before it.
+  const garbledTime = /,\s*[\d:.;,'‘’]{3,8}$/.exec(trimmed);
+  if (garbledTime && !/^\s*\d{1,2}[:.]\d{2}\s*$/.test(garbledTime[0].slice(1))) trimmed = trimmed.slice(0, garbledTime.index);
   if (!trimmed) return null;
   const chunkStart = Math.max(trimmed.lastIndexOf(','), trimmed.lastIndexOf(':')) + 1;
   const chunk = trimmed.slice(chunkStart);

@@ -162,3 +162,25 @@ test('property: every listed time form round-trips to the same HH:MM', () => {
   );
   assert.equal(findTime('noon')?.hhmm, '12:00');
 });
+
+test('specks on a dusty scan do not hide the place and date, and a date read across one is marked for checking', () => {
+  // The OCR of generated heavy scans, as read.
+  const cases: Array<[string, string, string, boolean]> = [
+    ['Colombo, 7 March-1947', 'Colombo', '1947-03-07', true],
+    ['Pusan, ‘15 March 1974', 'Pusan', '1974-03-15', false],
+    ['Bangkok, 30- August. 1930, 08.40', 'Bangkok', '1930-08-30', true],
+    ['Bangkok, February" 3, 1966—12:30 a. m.', 'Bangkok', '1966-02-03', true],
+    ['Paris, April ‘1, 1973-9:30 a. m.', 'Paris', '1973-04-01', true],
+    // The time garbled beyond reading: the place is still the chunk before it.
+    ['Paris, 05355, 28 March 1950,', 'Paris', '1950-03-28', false],
+  ];
+  for (const [line, place, iso, flagged] of cases) {
+    const r = findPlaceDateTime(line);
+    assert.equal(r.place?.text, place, line);
+    assert.equal(r.date?.iso, iso, line);
+    assert.equal(r.date?.notes.includes('ocr_corrected'), flagged, `${line}: ${r.date?.notes}`);
+  }
+  // A real time before the date is still a time, not junk to skip.
+  assert.equal(findPlaceDateTime('Peking, 15:00, 30 June 1951.').place?.text, 'Peking');
+  assert.equal(findPlaceDateTime('Peking, 15:00, 30 June 1951.').time?.hhmm, '15:00');
+});
