@@ -43,7 +43,10 @@ function dropSpeckTokens(text: string, start: number, end: number): [number, num
   return [s, e];
 }
 
-const COPIES_RE = /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0]\.?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
+/** Punctuation at the ends of a value, with the marks specks are read as (`Ryabtsev-`, `office’`). */
+const SPECK_OR_PUNCTUATION = /[\s,;:.\-–‘’“”"·•]/;
+
+const COPIES_RE = /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*[.,'‘’·]?\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0]\.?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 
 /** OCR misreadings of the Soviet title `Cde.` (comrade). */
@@ -174,10 +177,25 @@ const PARSERS: Record<ParserName, Parser> = {
     let end = text.length;
     const copies = COPIES_RE.exec(text.slice(from));
     if (copies && copies.index !== undefined) end = from + copies.index;
-    const [s, e] = trimRange(text, from, end);
+    let [s, e] = trimRange(text, from, end, SPECK_OR_PUNCTUATION);
+    if (e <= s) return null;
+    // A lone mark inside the value (`the Minister ; pr`, `Vienna : : . we`) is dust on the scan and
+    // what follows it is read from more dust: the value ends there, and is checked.
+    const speck = /\s[^\p{L}\p{N}\s[(]+(?=\s|$)/u.exec(text.slice(s, e));
+    // A stray lower-case letter after an upper-case name (`CC CPSU i`).
+    const strayLetter = /(?<=\b\p{Lu}{2,})\s+\p{Ll}$/u.exec(text.slice(s, e));
+    const notes: string[] = [];
+    if (speck && speck.index > 0) {
+      [s, e] = trimRange(text, s, s + speck.index, SPECK_OR_PUNCTUATION);
+      notes.push('ocr_corrected');
+    } else if (strayLetter) {
+      e = s + strayLetter.index;
+      notes.push('ocr_corrected');
+    }
     if (e <= s) return null;
     const fixed = fixTitles(text.slice(s, e));
-    return { value: fixed.value, start: s, end: e, notes: fixed.fixed ? ['ocr_corrected'] : [] };
+    if (fixed.fixed) notes.push('ocr_corrected');
+    return { value: fixed.value, start: s, end: e, notes: [...new Set(notes)] };
   },
 
   copies: ({ text, from }) => {

@@ -272,3 +272,18 @@ test('OCR slips the segmenter repairs, each sent to review: `Tos:` as the To: la
   assert.equal(d.fields.archiveRef.value, '[NAA: A3300, 320/13/28, iv]');
   assert.equal(scoreTelegram(d, { thresholds, period }).fields.archiveRef.status, 'needs_review');
 });
+
+test('dust after an addressee is not part of it: `(4. copies)`, `Ryabtsev-`, `the Minister ; pr`, `CC CPSU i`', () => {
+  const cipher = (to: string) => ['CIPHERED TELEGRAM No. 21340', to, 'From: Peking, 15:00, 30 June 1951.', 'Cde. Filippov', 'The talks went well.', 'Mao Zedong', 'No. 3267'];
+  const read = (to: string) => {
+    const [t] = segmentDocument([pageFromText(cipher(to))], { profiles });
+    return { to: t.fields.to.value, copies: t.fields.copies?.value, status: scoreTelegram(t, { thresholds, period }).fields.to.status };
+  };
+  assert.deepEqual(read('To Cde. Lapin (4. copies)'), { to: 'Cde. Lapin', copies: 4, status: 'accepted' });
+  assert.equal(read('To Cde. Zimin, Cde. Ryabtsev- (2 copies)').to, 'Cde. Zimin, Cde. Ryabtsev');
+  assert.deepEqual(read('To Cde. Zimin ; pr'), { to: 'Cde. Zimin', copies: null, status: 'needs_review' });
+  const coded = (to: string) => ['CODED TELEGRAM', 'From: USSR Ambassador to India T.S. Lobanov', to, 'Spec. No. 1404   May 3, 1962', 'Delhi', 'TOP SECRET', 'The delegation arrived yesterday.', 'T. LOBANOV'];
+  const [c] = segmentDocument([pageFromText(coded('To: CC CPSU i'))], { profiles });
+  assert.equal(c.fields.to.value, 'CC CPSU');
+  assert.equal(scoreTelegram(c, { thresholds, period }).fields.to.status, 'needs_review');
+});
