@@ -106,14 +106,61 @@ const SAME_ROW_OVERLAP = 0.6;
  * a right-aligned signature) and may list the right-hand part much later. Pieces that
  * share a row and do not overlap horizontally are joined again, left to right.
  */
-export function mergeRowPieces(lines: readonly OcrLine[]): { line: OcrLine; index: number }[] {
+/**
+ * The box of a line's words without its specks: a speck read below or beside the text (`: : ;`
+ * after `attentively.`) stretches the line's box into the next row, which then looked like the
+ * same typed row and was joined to it (`attentively. : : : Ionescu.`, the signature lost).
+ */
+function textBox(line: OcrLine): BBox {
+  const words = (line.words ?? []).filter((w) => !SPECK_WORD.test(w.text.trim()));
+  if (words.length === 0) return line.bbox;
+  return [Math.min(...words.map((w) => w.bbox[0])), Math.min(...words.map((w) => w.bbox[1])), Math.max(...words.map((w) => w.bbox[2])), Math.max(...words.map((w) => w.bbox[3]))];
+}
+
+/**
+ * Slope (dy/dx) of the typed rows in the page's coordinates: boxes are on the original scan,
+ * before deskewing, so on a page scanned 3.9 degrees askew a signature at the right end of the
+ * next row sat at the height of the left end of the row above. The median over lines of the
+ * least-squares slope of their word centres.
+ */
+export function rowSlope(lines: readonly OcrLine[]): number {
+  const slopes: number[] = [];
+  for (const line of lines) {
+    const words = (line.words ?? []).filter((w) => !SPECK_WORD.test(w.text.trim()));
+    if (words.length < 3) continue;
+    const xs = words.map((w) => (w.bbox[0] + w.bbox[2]) / 2);
+    const ys = words.map((w) => (w.bbox[1] + w.bbox[3]) / 2);
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    let sxx = 0;
+    let sxy = 0;
+    xs.forEach((x, i) => {
+      sxx += (x - mx) ** 2;
+      sxy += (x - mx) * (ys[i]! - my);
+    });
+    if (sxx > 0) slopes.push(sxy / sxx);
+  }
+  if (slopes.length === 0) return 0;
+  slopes.sort((a, b) => a - b);
+  return slopes[Math.floor(slopes.length / 2)]!;
+}
+
+/** A box with the rows' slope taken out (vertical positions as if the page were straight). */
+function levelled(box: BBox, slope: number): BBox {
+  const shift = slope * ((box[0] + box[2]) / 2);
+  return [box[0], box[1] - shift, box[2], box[3] - shift];
+}
+
+export function mergeRowPieces(lines: readonly OcrLine[], slope = rowSlope(lines)): { line: OcrLine; index: number }[] {
   const rows: { line: OcrLine; index: number }[] = [];
   lines.forEach((line, index) => {
     const words = line.words ?? [];
-    const row = words.length === 0 ? undefined : rows.find(({ line: r }) =>
-      (r.words ?? []).length > 0
-      && verticalOverlap(r.bbox, line.bbox) >= SAME_ROW_OVERLAP
-      && (line.bbox[0] >= r.bbox[2] - 5 || line.bbox[2] <= r.bbox[0] + 5));
+    const box = levelled(textBox(line), slope);
+    const row = words.length === 0 ? undefined : rows.find(({ line: r }) => {
+      if ((r.words ?? []).length === 0) return false;
+      const rowBox = levelled(textBox(r), slope);
+      return verticalOverlap(rowBox, box) >= SAME_ROW_OVERLAP && (box[0] >= rowBox[2] - 5 || box[2] <= rowBox[0] + 5);
+    });
     if (!row) {
       rows.push({ line, index });
       return;

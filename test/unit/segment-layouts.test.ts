@@ -287,3 +287,37 @@ test('dust after an addressee is not part of it: `(4. copies)`, `Ryabtsev-`, `th
   assert.equal(c.fields.to.value, 'CC CPSU');
   assert.equal(scoreTelegram(c, { thresholds, period }).fields.to.status, 'needs_review');
 });
+
+test('on a page scanned askew, a right-aligned signature stays on its own row; a real row split by tesseract is still joined', () => {
+  const lines = [
+    'CIPHERED TELEGRAM No. 90359', 'To Cde. Kuzmichev (6 copies)', 'From: Rome, 19:05, 8 May 1942.', 'Cde. Kuzmichev',
+    'On your instructions I met Suwarno today and he agreed with',
+    'attentively.',
+    '                                                          Ionescu.',
+    'No. 6624',
+    '8 May 20.10 Rome',
+  ];
+  const page = pageFromText(lines);
+  // Rows rising to the right by 3.9 degrees, as the boxes of an uncorrected scan are.
+  const slope = -Math.tan((3.9 * Math.PI) / 180);
+  const shear = (b: [number, number, number, number]): [number, number, number, number] => {
+    const dy = slope * ((b[0] + b[2]) / 2);
+    return [b[0], b[1] + dy, b[2], b[3] + dy];
+  };
+  for (const line of page.lines) {
+    line.words = line.words.map((w) => ({ ...w, bbox: shear(w.bbox) }));
+    line.bbox = [Math.min(...line.words.map((w) => w.bbox[0])), Math.min(...line.words.map((w) => w.bbox[1])), Math.max(...line.words.map((w) => w.bbox[2])), Math.max(...line.words.map((w) => w.bbox[3]))];
+  }
+  const texts = linesOfPages([page]).map((l) => l.text);
+  assert.ok(texts.includes('attentively.') && texts.includes('Ionescu.'), texts.join(' | '));
+  const [t] = segmentDocument([page], { profiles });
+  assert.equal(t.fields.signature.value, 'Ionescu');
+  // Tesseract returning the right half of a skewed row as a separate line: joined again.
+  const split = pageFromText(['CODED TELEGRAM', 'Spec. No. 1967', 'Washington']);
+  const row = split.lines[1]!;
+  const right = { ...row, text: 'November 22, 1963', words: [{ text: 'November', confidence: 92, bbox: [1500, row.bbox[1], 1640, row.bbox[3]] as [number, number, number, number] }, { text: '22,', confidence: 92, bbox: [1660, row.bbox[1], 1710, row.bbox[3]] as [number, number, number, number] }, { text: '1963', confidence: 92, bbox: [1730, row.bbox[1], 1800, row.bbox[3]] as [number, number, number, number] }] };
+  split.lines.push(right);
+  for (const line of split.lines) line.words = line.words.map((w) => ({ ...w, bbox: shear(w.bbox) }));
+  for (const line of split.lines) line.bbox = [Math.min(...line.words.map((w) => w.bbox[0])), Math.min(...line.words.map((w) => w.bbox[1])), Math.max(...line.words.map((w) => w.bbox[2])), Math.max(...line.words.map((w) => w.bbox[3]))];
+  assert.deepEqual(linesOfPages([split]).map((l) => l.text), ['CODED TELEGRAM', 'Spec. No. 1967 November 22, 1963', 'Washington']);
+});
