@@ -127,6 +127,22 @@ function readMarkings(text: string, from: number, kind: 'classification' | 'prec
 }
 
 /** A name-like line: a few words, each capitalised or an initial (`Mao Zedong.`, `A. DOBRYNIN`). */
+/**
+ * The initial of a signature as dust and a worn ribbon leave it: its full stop read as a comma
+ * (`I, Dalziel`), as a mark (`P+. Bulavin`, `T+« TREGEAR`) or as an `s` (`Gs Lavrov`), the letter
+ * doubled (`Vv. Tarasenko`), a quote mark before the surname (`L. “Dorokhov`). The caller sends
+ * any repaired signature to review.
+ */
+function repairInitials(value: string): string {
+  return value
+    .replace(/^([A-Z])[+«»*'’‘"“”,;:]+\.?(\s+)(?=\p{Lu})/u, '$1.$2')
+    .replace(/^([A-Z])([a-z])\.?(\s+)(?=\p{Lu}\p{L})/u, (m, letter: string, next: string, space: string) =>
+      (next === letter.toLowerCase() || next === 's') && !/^(Ms|Mr|Dr|St)$/.test(letter + next) ? `${letter}.${space}` : m)
+    .replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2')
+    .replace(/(^|\s)[‘’“”"`]+(?=\p{L})/gu, '$1')
+    .replace(/\.{2,}$/, '.');
+}
+
 function looksLikeName(value: string, maxWords: number): boolean {
   const words = value.split(/\s+/).filter(Boolean);
   if (words.length === 0 || words.length > maxWords || value.length > 50) return false;
@@ -281,15 +297,14 @@ const PARSERS: Record<ParserName, Parser> = {
     const [cleanStart, cleanEnd] = dropSpeckTokens(text, from, text.length);
     // A speck read as a quote mark glued to the name (`‘KERSHAW`) is not part of it.
     let [s, e] = trimRange(text, cleanStart, cleanEnd);
-    while (s < e && /[‘’'`"*•·]/.test(text[s])) s++;
+    while (s < e && /[‘’'`"“”*•·]/.test(text[s])) s++;
     if (e <= s) return null;
     const value = text.slice(s, e);
-    if (!looksLikeName(value, field.maxWords ?? 5) || findDate(value)) return null;
-    if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
+    const repaired = repairInitials(value);
+    if (!looksLikeName(repaired, field.maxWords ?? 5) || findDate(repaired)) return null;
+    if (field.pattern && !new RegExp(field.pattern, 'i').test(repaired)) return null;
     // A speck dropped before a name may have been an initial (`& ZIMIN` for `G. ZIMIN`).
     const dropped = text.slice(from, cleanStart).trim().length > 0;
-    // An initial's full stop read as a comma (`I, Dalziel`): a signature has no comma there.
-    const repaired = value.replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2');
     const notes = dropped || repaired !== value ? ['ocr_corrected'] : [];
     return { value: repaired, start: s, end: e, notes };
   },

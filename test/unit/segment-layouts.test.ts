@@ -321,3 +321,17 @@ test('on a page scanned askew, a right-aligned signature stays on its own row; a
   for (const line of split.lines) line.bbox = [Math.min(...line.words.map((w) => w.bbox[0])), Math.min(...line.words.map((w) => w.bbox[1])), Math.max(...line.words.map((w) => w.bbox[2])), Math.max(...line.words.map((w) => w.bbox[3]))];
   assert.deepEqual(linesOfPages([split]).map((l) => l.text), ['CODED TELEGRAM', 'Spec. No. 1967 November 22, 1963', 'Washington']);
 });
+
+test('worn initials in signatures are repaired and sent to review; real two-letter initials and titles are left alone', () => {
+  const sign = (signature: string) => {
+    const [t] = segmentDocument([pageFromText([...GENERIC_BLOCK.slice(0, 10), `                                             ${signature}`])], { profiles });
+    const scored = scoreTelegram(t, { thresholds, period });
+    return [t.fields.signature.value, scored.fields.signature.status];
+  };
+  assert.deepEqual(sign('P+. Bulavin'), ['P. Bulavin', 'needs_review']);
+  assert.deepEqual(sign('Gs Lavrov'), ['G. Lavrov', 'needs_review']);
+  assert.deepEqual(sign('Vv. Tarasenko'), ['V. Tarasenko', 'needs_review']);
+  assert.deepEqual(sign('L. “Dorokhov..'), ['L. Dorokhov', 'needs_review']);
+  assert.deepEqual(sign('Yu. Chernov'), ['Yu. Chernov', 'accepted']);
+  assert.deepEqual(sign('Ms Jones'), ['Ms Jones', 'accepted']);
+});
