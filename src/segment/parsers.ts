@@ -105,28 +105,48 @@ function vocabularyWord(token: string): { word: string; exact: boolean } | null 
 /** Reads a line made only of classification and precedence words (after an optional `538.` or `No. 482`). */
 function readMarkings(text: string, from: number, kind: 'classification' | 'precedence'): ParseOutput | null {
   let at = from;
-  // `538. Confidential` (DFAT) or `No. 482      SECRET` (a number line carrying the markings).
-  const lead = /^\s*(?:(?:No|Nr|N0|Number)\.?\s*\d{1,6}\s*[.,]?|\d{1,5}\s*\\?\.)\s*/i.exec(text.slice(at));
+  // `538. Confidential` (DFAT) or `No. 482      SECRET` (a number line carrying the markings); a
+  // speck before the number or a comma read for its full stop (`.956, Confidential`) too.
+  const lead = /^\s*[.'‘’·,:;-]*\s*(?:(?:No|Nr|N0|Number)\.?\s*\d{1,6}\s*[.,:]?|\d{1,5}\s*\\?[.,])\s*/i.exec(text.slice(at));
   if (lead) at += lead[0].length;
-  const tokens = [...text.slice(at).matchAll(/[^\s,;/]+/g)].map((m) => ({ t: m[0], start: at + (m.index ?? 0), end: at + (m.index ?? 0) + m[0].length }));
+  const tokens = [...text.slice(at).matchAll(/[^\s,;/]+/g)]
+    // `TOR.SECRET`: two words the OCR joined at a speck.
+    .flatMap((m) => {
+      const start = at + (m.index ?? 0);
+      const joined = /^([A-Za-z]{2,})\.([A-Za-z]{2,})$/.exec(m[0]);
+      if (!joined) return [{ t: m[0], start, end: start + m[0].length }];
+      return [{ t: joined[1]!, start, end: start + joined[1]!.length }, { t: joined[2]!, start: start + joined[1]!.length + 1, end: start + m[0].length }];
+    })
+    // Dust read as marks (`Nr. 2342 : CONFIDENTIAL`, `Confidential -`) is not a word of the line.
+    .filter((x) => /[\p{L}\p{N}]/u.test(x.t));
   if (tokens.length === 0 || tokens.length > 6) return null;
-  const words = tokens.map((x) => ({ ...x, v: vocabularyWord(x.t) }));
-  if (words.some((w) => !w.v)) return null;
+  const words = tokens.map((x, i) => {
+    const v = vocabularyWord(x.t);
+    // `TOR SECRET`: a three-letter word is too short to match fuzzily, except TOP before SECRET.
+    if (!v && i + 1 < tokens.length && distance(x.t.toUpperCase(), 'TOP') === 1 && vocabularyWord(tokens[i + 1]!.t)?.word === 'SECRET') return { ...x, v: { word: 'TOP', exact: false } };
+    return { ...x, v };
+  });
+  // One short unknown word at an end of the line is dust read as letters (`secret i`,
+  // `confidential : gb`); more, or inside the line, and it is not a markings line.
+  const unknown = words.filter((w) => !w.v);
+  const edge = unknown.length === 1 && unknown[0]!.t.length <= 3 && (unknown[0] === words[0] || unknown[0] === words[words.length - 1]);
+  if (unknown.length > 1 || (unknown.length === 1 && !edge) || unknown.length === words.length) return null;
+  const known = words.filter((w) => w.v);
   const phrases = kind === 'classification' ? CLASSIFICATIONS : PRECEDENCES;
   // Longer phrases are listed first, so `TOP SECRET` wins over `SECRET`.
-  for (let i = 0; i < words.length; i++) {
+  for (let i = 0; i < known.length; i++) {
     for (const phrase of phrases) {
       const parts = phrase.split(' ');
-      const slice = words.slice(i, i + parts.length);
+      const slice = known.slice(i, i + parts.length);
       if (slice.length === parts.length && slice.every((w, k) => w.v!.word === parts[k])) {
-        return { value: phrase, start: slice[0].start, end: slice[slice.length - 1].end, notes: slice.every((w) => w.v!.exact) ? [] : ['ocr_corrected'] };
+        const exact = slice.every((w) => w.v!.exact) && unknown.length === 0;
+        return { value: phrase, start: slice[0].start, end: slice[slice.length - 1].end, notes: exact ? [] : ['ocr_corrected'] };
       }
     }
   }
   return null;
 }
 
-/** A name-like line: a few words, each capitalised or an initial (`Mao Zedong.`, `A. DOBRYNIN`). */
 /**
  * The initial of a signature as dust and a worn ribbon leave it: its full stop read as a comma
  * (`I, Dalziel`), as a mark (`P+. Bulavin`, `T+« TREGEAR`) or as an `s` (`Gs Lavrov`), the letter
@@ -143,6 +163,7 @@ function repairInitials(value: string): string {
     .replace(/\.{2,}$/, '.');
 }
 
+/** A name-like line: a few words, each capitalised or an initial (`Mao Zedong.`, `A. DOBRYNIN`). */
 function looksLikeName(value: string, maxWords: number): boolean {
   const words = value.split(/\s+/).filter(Boolean);
   if (words.length === 0 || words.length > maxWords || value.length > 50) return false;

@@ -335,3 +335,16 @@ test('worn initials in signatures are repaired and sent to review; real two-lett
   assert.deepEqual(sign('Yu. Chernov'), ['Yu. Chernov', 'accepted']);
   assert.deepEqual(sign('Ms Jones'), ['Ms Jones', 'accepted']);
 });
+
+test('classification lines read through dust: `TOR.SECRET`, `.956, Confidential -`, `secret i`; a sentence with "secret" in it is not one', () => {
+  const dfat = (line: string) => ['CABLEGRAM TO WASHINGTON', 'Colombo, 5 February 1951', line, 'EMBASSY BELIEVES AUSTRIA WILL ABSTAIN IN VOTE.', '                         DALZIEL'];
+  const classified = (lines: string[]) => {
+    const [t] = segmentDocument([pageFromText(lines)], { profiles });
+    const found = t.fields.classification?.found === true;
+    return [found ? t.fields.classification!.value : null, found ? scoreTelegram(t, { thresholds, period }).fields.classification!.status : null];
+  };
+  assert.deepEqual(classified(dfat('.956, Confidential -')), ['CONFIDENTIAL', 'accepted']);
+  assert.deepEqual(classified(dfat('1555. TOR.SECRET')), ['TOP SECRET', 'needs_review']);
+  assert.deepEqual(classified(dfat('1555. Secret i')), ['SECRET', 'needs_review']);
+  assert.deepEqual(classified(dfat('1555. The secret talks resumed')), [null, null]);
+});
