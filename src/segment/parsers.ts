@@ -6,6 +6,7 @@ import { findDate, findDayMonth, findPlaceDateTime, findTime } from './datetime.
 import type { FieldSpec, ParserName } from './profile-schema.ts';
 import { labelKey, type LabelMatch, repairNumberToken } from './text.ts';
 import { distance } from 'fastest-levenshtein';
+import { matchVocabulary, vocabularyEntries } from './vocabulary.ts';
 
 export interface ParseInput {
   text: string;
@@ -51,9 +52,11 @@ const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4
 
 /** OCR misreadings of the Soviet title `Cde.` (comrade). */
 function fixTitles(value: string): { value: string; fixed: boolean } {
-  const m = /^(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/i.exec(value);
-  if (m && m[0] !== 'Cde.') return { value: 'Cde.' + value.slice(m[0].length), fixed: true };
-  return { value, fixed: false };
+  // Each addressee of a list (`Cde. Strelkov, Ode. Voronin`), and a speck after the comma between them (`Trofimenko,.Cde.`).
+  const fixed = value
+    .replace(/,[.'‘’·]+\s*/g, ', ')
+    .replace(/(^|,\s*)(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/gi, (m, before: string) => `${before}Cde.`);
+  return { value: fixed, fixed: fixed !== value };
 }
 
 function placeFromRange(text: string, start: number, end: number): ParseOutput | null {
@@ -383,9 +386,14 @@ function closeLostBracket(note: string): string {
 }
 
 export function runParser(name: ParserName, input: ParseInput): ParseOutput | null {
+  let out: ParseOutput | null;
   try {
-    return PARSERS[name](input);
+    out = PARSERS[name](input);
   } catch {
     return null;
   }
+  if (!out || !input.field.vocabulary || typeof out.value !== 'string') return out;
+  const known = matchVocabulary(out.value, vocabularyEntries(input.field.vocabulary));
+  if (!known || !known.corrected) return out;
+  return { ...out, value: known.value, notes: [...new Set([...out.notes, 'ocr_corrected'])] };
 }

@@ -61,6 +61,8 @@ export const fieldSpecSchema = z
     maxWords: z.number().int().min(1).optional(),
     /** The value must match this regular expression (case-insensitive). */
     pattern: regexString.optional(),
+    /** Printed forms the value often takes (a shipped vocabulary name such as `recipients`, or a JSON file): near misses are read as them and sent to review. */
+    vocabulary: z.string().min(1).optional(),
     /** May use a line another field already used (several fields on one line). */
     shareLine: z.boolean().default(false),
     /** The body starts right after this field's value on the same line (FRUS `295. Info...`). */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { type Profile, profileSchema } from './profile-schema.ts';
+import { vocabularyEntries } from './vocabulary.ts';
 
 export const SHIPPED_PROFILES_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
 
@@ -21,6 +22,15 @@ export function readProfileFile(file: string): Profile {
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
     throw new CablescanError(ErrorCode.PROFILE_INVALID, `profile ${file} is invalid: ${problems}`, { file });
+  }
+  // A vocabulary that cannot be read is a profile error now, not a surprise on the first page.
+  for (const field of result.data.fields) {
+    if (!field.vocabulary) continue;
+    try {
+      vocabularyEntries(field.vocabulary);
+    } catch (err) {
+      throw new CablescanError(ErrorCode.PROFILE_INVALID, `profile ${file}: field "${field.name}": ${(err as Error).message}`, { file, cause: err });
+    }
   }
   return result.data;
 }

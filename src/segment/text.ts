@@ -38,6 +38,8 @@ function scoreCandidate(candidate: string, label: string): number {
   // A short label with its colon (`To:`) read with one letter wrong or added (`Tos:`, `Ta:`):
   // the colon after a one-word line start is evidence enough, and the match counts as fuzzy.
   if (b.length <= 3 && /[:;]$/.test(candidate.trim()) && b.endsWith(':') && a.length >= 3 && distance(a.replace(/;$/, ':'), b) === 1) return 0.8;
+  // ...or its colon read as another mark or an `s` (`Tos CE CPSU`, `To. USSR MFA`): the word itself exact, capitalised as printed.
+  if (b.length === 3 && b.endsWith(':') && new RegExp(`^${label.slice(0, 2)}[s;.,]$`).test(candidate.trim())) return 0.8;
   if (b.length <= 3) return 0;
   if (b.length <= 6 && d > 1) return 0;
   return Math.max(0, 1 - d / Math.max(a.length, b.length));

@@ -348,3 +348,27 @@ test('classification lines read through dust: `TOR.SECRET`, `.956, Confidential 
   assert.deepEqual(classified(dfat('1555. Secret i')), ['SECRET', 'needs_review']);
   assert.deepEqual(classified(dfat('1555. The secret talks resumed')), [null, null]);
 });
+
+test('addressees: near misses of a known addressee are read as it and checked; lists of comrades keep their titles; `Tos` is the To: label', async () => {
+  const { matchVocabulary, vocabularyEntries } = await import('../../src/segment/vocabulary.ts');
+  const recipients = vocabularyEntries('recipients');
+  assert.deepEqual(matchVocabulary('the Secretary of state', recipients), { value: 'the Secretary of State', corrected: true });
+  assert.deepEqual(matchVocabulary('the Secrétary of State', recipients), { value: 'the Secretary of State', corrected: true });
+  assert.deepEqual(matchVocabulary('CC cPsy', recipients), { value: 'CC CPSU', corrected: true });
+  assert.deepEqual(matchVocabulary('USSR MFA EL', recipients), { value: 'USSR MFA', corrected: true });
+  assert.deepEqual(matchVocabulary('CC CPSU', recipients), { value: 'CC CPSU', corrected: false });
+  // Not close enough, or not an addressee of the list: left as read.
+  assert.equal(matchVocabulary('the om 4 of State', recipients), null);
+  assert.equal(matchVocabulary('Cde. Golubev', recipients), null);
+  assert.throws(() => vocabularyEntries('/nonexistent/vocabulary.json'), { code: 'CS_ERR_PROFILE_INVALID' });
+
+  const coded = (to: string) => ['CODED TELEGRAM', 'From: USSR Ambassador to India N.P. Fedotov', to, 'Spec. No. 8660 - 8661 September 4, 1958', 'Delhi', 'TOP SECRET', 'The delegation arrived yesterday.', 'N. FEDOTOV'];
+  for (const line of ['Tos CE CPSU', 'To: CC cPsy ;']) {
+    const [t] = segmentDocument([pageFromText(coded(line))], { profiles });
+    assert.equal(t.fields.to.value, 'CC CPSU', line);
+    assert.equal(scoreTelegram(t, { thresholds, period }).fields.to.status, 'needs_review', line);
+  }
+  const cipher = ['CIPHERED TELEGRAM No. 7230', 'To Cde. Trofimenko,.Ode. Sedykh (2 copies)', 'From: Budapest, 00:05, 23 August 1954.', 'Cde. Filippov', 'The talks went well.', 'Mao Zedong', 'No. 3267'];
+  const [c] = segmentDocument([pageFromText(cipher)], { profiles });
+  assert.equal(c.fields.to.value, 'Cde. Trofimenko, Cde. Sedykh');
+});
