@@ -372,3 +372,14 @@ test('addressees: near misses of a known addressee are read as it and checked; l
   const [c] = segmentDocument([pageFromText(cipher)], { profiles });
   assert.equal(c.fields.to.value, 'Cde. Trofimenko, Cde. Sedykh');
 });
+
+test('us-state: a FRUS telegram whose file number the OCR garbled is still found, by its "The X in Y to the Z" line', () => {
+  for (const fileLine of ['7358. 70/8- 751: Cp', '+" 862.40/2- Ted Te cre', '649. 52/12-1857: .Telegram 3']) {
+    const lines = [fileLine, 'The Chargé in Canada (Burnell) to the Secretary of State', 'Ottawa, February 7, 1951—3 p. m.', 'confidential', '752. The matter has been reported to the General Staff.', 'Burnell'];
+    const [t] = segmentDocument([pageFromText(lines)], { profiles });
+    assert.equal(t.profile, 'us-state', fileLine);
+    assert.deepEqual(values(t, ['to', 'place', 'date', 'classification', 'number', 'signature']), {
+      to: 'the Secretary of State', place: 'Ottawa', date: '1951-02-07', classification: 'CONFIDENTIAL', number: '752', signature: 'Burnell',
+    }, fileLine);
+  }
+});
