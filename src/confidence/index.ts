@@ -54,6 +54,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   ambiguous_profile: 'another layout fits the telegram almost as well',
   no_words: 'no OCR words back the value',
   incomplete_telegram: 'required header fields are missing, so where the body starts and ends is a guess',
+  dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
 };
 
 /** Penalty factor per reason; reasons not listed here are informational only. */
@@ -78,6 +79,7 @@ const PENALTY: Record<string, number> = {
   ambiguous_profile: 0.9,
   no_words: 0.5,
   incomplete_telegram: 0.6,
+  dust_in_text: 0.9,
 };
 
 /** Reasons that always send a field to review, whatever its score. */
@@ -101,7 +103,18 @@ const BLOCKING = new Set([
   'ambiguous_profile',
   'no_words',
   'incomplete_telegram',
+  'dust_in_text',
 ]);
+
+/**
+ * Marks a typewriter does not print, or prints only attached to words, found standing alone
+ * between words or glued to them: what Tesseract makes of dust. A body with any of them read
+ * at a high mean confidence was still wrong by more than 2% of its characters on heavily
+ * degraded scans (docs/fields.md), so it is reviewed.
+ */
+export function hasDust(text: string): boolean {
+  return text.split(/\s+/).some((w) => (w.length > 0 && /^[^\p{L}\p{N}]+$/u.test(w) && !/^[-–—]$/.test(w)) || /[‘“©®°|¦¢«»§]/u.test(w));
+}
 
 /**
  * A short field is wrong when one of its words is: on the field benchmark's scans
@@ -196,6 +209,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     reasons.push(...validatorReasons(name, draft, options));
     reasons.push(...(crossReasons[name] ?? []));
     if (name === 'body' && t.bodyCoverage < options.thresholds.minBodyCoverage) reasons.push('low_body_coverage');
+    if (name === 'body' && hasDust(draft.text)) reasons.push('dust_in_text');
     // Without its header the telegram's extent and layout are guesses: its body, and a sender
     // taken from the signer because the profile says the heading names none, are not read values.
     if (missingRequired.length > 0 && (name === 'body' || draft.notes.some((n) => n.startsWith('copied_from_')))) reasons.push('incomplete_telegram');

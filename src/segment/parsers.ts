@@ -47,7 +47,7 @@ function dropSpeckTokens(text: string, start: number, end: number): [number, num
 /** Punctuation at the ends of a value, with the marks specks are read as (`Ryabtsev-`, `office’`). */
 const SPECK_OR_PUNCTUATION = /[\s,;:.\-–‘’“”"·•]/;
 
-const COPIES_RE = /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*[.,'‘’·]?\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0]\.?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
+const COPIES_RE = /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*[.,'‘’·]?\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0][wv]?[.,:]?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 
 /** OCR misreadings of the Soviet title `Cde.` (comrade). */
@@ -354,7 +354,21 @@ const PARSERS: Record<ParserName, Parser> = {
     return { value: m[1].slice(0, slash + 1).replace(/\s*\/$/, '/') + normalDate, start, end: start + m[1].length, notes };
   },
 
-  archiveRef: ({ text, from }) => {
+  archiveRef: (input) => {
+    // The opening bracket read as `(`, `{` or `|` (`(NAA: A1838, 301/6/17]`): the same note, checked.
+    const misreadBracket = /^(\s*)[({|](?=\s*(?:N?AA|SFU)\s*[:;])/.exec(input.text.slice(input.from));
+    if (!misreadBracket) return readArchiveRef(input);
+    const at = input.from + misreadBracket[1]!.length;
+    const out = readArchiveRef({ ...input, text: `${input.text.slice(0, at)}[${input.text.slice(at + 1)}` });
+    return out && { ...out, notes: [...new Set([...out.notes, 'ocr_corrected'])] };
+  },
+
+  // The body is assembled by the extractor from whole lines; it is never parsed from one line.
+  body: () => null,
+};
+
+function readArchiveRef({ text, from }: ParseInput): ParseOutput | null {
+  {
     const m = /\[\s*(?:N?AA|SFU)\s*:[^\]]*\]|^\s*(?:NAA|AA)\s*:.*$/i.exec(text.slice(from));
     if (!m || m.index === undefined) {
       // `[NAR: ‘M4234, 25/8/38, i]`: a bracketed note whose archive code the OCR misread.
@@ -374,11 +388,8 @@ const PARSERS: Record<ParserName, Parser> = {
     }
     const [s, e] = trimRange(text, from + m.index, from + m.index + m[0].length, /\s/);
     return { value: text.slice(s, e), start: s, end: e, notes: [] };
-  },
-
-  // The body is assembled by the extractor from whole lines; it is never parsed from one line.
-  body: () => null,
-};
+  }
+}
 
 /** A closing bracket read as a letter glued to the item number (`iv]` as `ivl`) is put back. */
 function closeLostBracket(note: string): string {

@@ -383,3 +383,26 @@ test('us-state: a FRUS telegram whose file number the OCR garbled is still found
     }, fileLine);
   }
 });
+
+test('dust: a body with specks read between its words is reviewed; `(NAA:` is the archive note; `Copy Now 1` is the copy line', async () => {
+  const { hasDust } = await import('../../src/confidence/index.ts');
+  assert.equal(hasDust('EMBASSY BELIEVES AUSTRIA WILL ABSTAIN IN VOTE.'), false);
+  assert.equal(hasDust('Spec. No. 1967 - 1968, as agreed — at once.'), false);
+  assert.equal(hasDust('The local press ‘has given the visit wide coverage.'), true);
+  assert.equal(hasDust('sent by, © Fe: the embassy'), true);
+  assert.equal(hasDust('reliable. : the press'), true);
+
+  const dfat = ['CABLEGRAM TO CANBERRA', 'Pusan, 15 March 1974', '1669. Confidential Urgent', 'GOVERNMENT OF NORWAY HAS ASKED FOR EARLY REPLY.', '                    WHITLOCK', '(NAA: A1838, 301/6/17]'];
+  const [d] = segmentDocument([pageFromText(dfat)], { profiles });
+  assert.equal(d.fields.archiveRef.value, '[NAA: A1838, 301/6/17]');
+  assert.equal(d.fields.signature.value, 'WHITLOCK');
+  assert.equal(d.fields.body.value, 'GOVERNMENT OF NORWAY HAS ASKED FOR EARLY REPLY.');
+  const scored = scoreTelegram(d, { thresholds, period });
+  assert.equal(scored.fields.archiveRef.status, 'needs_review');
+  assert.equal(scored.fields.body.status, 'accepted');
+
+  const coded = ['CODED TELEGRAM', 'From: USSR Ambassador to India N.P. Fedotov', 'To: CC CPSU', 'Spec. No. 8660   September 4, 1958', 'Delhi', 'TOP SECRET', 'Copy Now 1', 'The Ministry of Finance has agreed.', 'N. FEDOTOV'];
+  const [c] = segmentDocument([pageFromText(coded)], { profiles });
+  assert.equal(c.fields.copies.value, 1);
+  assert.equal(c.fields.body.value, 'The Ministry of Finance has agreed.');
+});
