@@ -4,7 +4,7 @@
 // of 70 pages, and the grain also fooled the text-size and skew measurements. A blur of about one
 // pixel at 300 dpi takes the grain away and leaves typewritten strokes (3-5 px wide) readable;
 // the same page then read at 2% CER. Noise is measured as the mean difference between
-// horizontal neighbours on the paper (pixels brighter than the Otsu threshold, every 4th row):
+// horizontal neighbours on the paper (pixels brighter than the Otsu threshold, every 3rd row):
 // clean scans measure under 1, the corpus's typed pages 0-2.2, its rough-paper pages 3.4-6.8.
 // The blur is kept only when the text is large enough not to be blurred away (x-height in
 // pixels, measured on the blurred page; typewriter text at 300 dpi is 21-25 px): the corpus's

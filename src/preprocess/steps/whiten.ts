@@ -7,7 +7,7 @@
 // and a short ramp above the threshold keeps the letters' soft edges for the LSTM.
 // Pages whose Otsu threshold already separates ink from paper are left as they are.
 import { z } from 'zod';
-import { histogram, inkThreshold, otsuThreshold } from '../analysis.ts';
+import { histogram, inkThreshold, otsuThreshold, SAMPLE_ROW_STEP } from '../analysis.ts';
 import { ALL_KINDS } from '../measure.ts';
 import { assertGrey } from '../raw.ts';
 import { defineStep } from '../step.ts';
@@ -24,7 +24,7 @@ export const whiten = defineStep({
     .strict(),
   async run(image, params) {
     assertGrey(image, 'whiten');
-    const hist = histogram(image, 4);
+    const hist = histogram(image, SAMPLE_ROW_STEP);
     const otsu = otsuThreshold(hist);
     const ink = inkThreshold(hist);
     const measured: Record<string, unknown> = { otsu, ink };
