@@ -301,7 +301,11 @@ const PARSERS: Record<ParserName, Parser> = {
     if (toLike) notes.push('ambiguous_split');
     // `... Mirsky ‘To: USSR MFA`: a `To:` label inside the sentence means lines were joined wrongly.
     if (/\b(?:to|from)\s*:/i.test(region)) notes.push('ambiguous_split');
-    return field.part === 'from' ? { value: text.slice(fs, fe), start: fs, end: fe, notes } : { value: text.slice(ts, te), start: ts, end: te, notes };
+    const [vs, ve] = field.part === 'from' ? [fs, fe] : [ts, te];
+    // FRUS prints the title with its accent (`the Chargé in Turkey`); the OCR often drops it.
+    const value = text.slice(vs, ve).replace(/\bCharge(?= in\b| d'Affaires\b)/g, 'Chargé');
+    if (value !== text.slice(vs, ve)) notes.push('ocr_corrected');
+    return { value, start: vs, end: ve, notes };
   },
 
   classification: ({ text, from }) => readMarkings(text, from, 'classification'),

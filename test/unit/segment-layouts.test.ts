@@ -406,3 +406,10 @@ test('dust: a body with specks read between its words is reviewed; `(NAA:` is th
   assert.equal(c.fields.copies.value, 1);
   assert.equal(c.fields.body.value, 'The Ministry of Finance has agreed.');
 });
+
+test('us-state: a Chargé whose accent the OCR dropped gets it back, and is checked', () => {
+  const lines = ['649.52/12-1857: Telegram', 'The Secretary of State to the Charge in Turkey (Fenwick)', 'Washington, December 18, 1957—7 p. m.', 'top secret', '1874. The matter has been reported.', 'Pemberton'];
+  const [t] = segmentDocument([pageFromText(lines)], { profiles });
+  assert.equal(t.fields.to.value, 'the Chargé in Turkey (Fenwick)');
+  assert.equal(scoreTelegram(t, { thresholds, period }).fields.to.status, 'needs_review');
+});
