@@ -228,7 +228,16 @@ ${tables}
   telegram whose required header fields are missing (its body then is a guess), and so on
   (src/confidence/index.ts, REASONS).
 - Bodies have their own threshold, 0.92 (mean word confidence), because a body is only counted right within
-  2% CER: see the calibration table.
+  2% CER: see the calibration table. A body with dust read between its words (\`:\`, \`‘\`, \`©\`) goes to
+  review whatever its confidence (\`dust_in_text\`).
+- Heavy scans are read by preprocessing that measures the page on its letters, not its dust, blurs grain
+  away and whitens paper grain Otsu would take for ink (docs/preprocessing.md). What the OCR still gets
+  wrong in a heavy scan's header is mostly specks glued to words (\`‘15 March\`, \`30- August.\`,
+  \`P+. Bulavin\`, \`Tos: CC CPSU\`) and letters of well-known addressees (\`the Secretary of state\`). The
+  segmenter reads through these and repairs them, and every repair is marked \`ocr_corrected\`, which
+  blocks acceptance: a repaired value counts as right in the exact-match columns when it is right, but
+  it is always shown to a reviewer. Known addressees come from a vocabulary file
+  (src/segment/vocabularies/recipients.json, profile key \`vocabulary\`), not from the generator.
 `;
 }
 
