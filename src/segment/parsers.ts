@@ -55,7 +55,8 @@ function fixTitles(value: string): { value: string; fixed: boolean } {
   // Each addressee of a list (`Cde. Strelkov, Ode. Voronin`), and a speck after the comma between them (`Trofimenko,.Cde.`).
   const fixed = value
     .replace(/,[.'‘’·]+\s*/g, ', ')
-    .replace(/(^|,\s*)(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/gi, (m, before: string) => `${before}Cde.`);
+    // A speck glued in front of the title reads as a lower-case letter (`cCde.`).
+    .replace(/(^|,\s*)(?:[a-z](?=[CGO]))?(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/gi, (m, before: string) => `${before}Cde.`);
   return { value: fixed, fixed: fixed !== value };
 }
 

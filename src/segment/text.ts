@@ -53,7 +53,7 @@ const isBoundary = (text: string, i: number): boolean => i >= text.length || /[\
  */
 export function matchLabelAt(text: string, label: string, from = 0): LabelMatch | null {
   let start = from;
-  while (start < text.length && /[\s'‘’`"*•·.,_~-]/.test(text[start])) start++;
+  while (start < text.length && /[\s'‘’`"*•·.,:;_~-]/.test(text[start])) start++;
   if (start >= text.length) return null;
   let best: LabelMatch | null = null;
   const min = Math.max(1, label.length - 3);

@@ -413,3 +413,13 @@ test('us-state: a Chargé whose accent the OCR dropped gets it back, and is chec
   assert.equal(t.fields.to.value, 'the Chargé in Turkey (Fenwick)');
   assert.equal(scoreTelegram(t, { thresholds, period }).fields.to.status, 'needs_review');
 });
+
+test('a speck before a label or a title: `CABLEGRAM: TO LONDON`, `Trofimenko,.cCde. Sedykh`', () => {
+  const dfat = ['CABLEGRAM: TO LONDON °', 'Cablegram 1319 KARACHI, 24 April 1955, 12.50 p.m.', 'SECRET', 'NEW CABINET SWORN IN THIS MORNING.', '                    HOLLINS'];
+  const [d] = segmentDocument([pageFromText(dfat)], { profiles });
+  assert.equal(d.fields.to.value, 'LONDON');
+  const cipher = ['CIPHERED TELEGRAM No. 27981', 'To Cde. Trofimenko,.cCde. Sedykh (2 copies)', 'From: Kabul, 06:10, 27 February 1965.', 'Cde. Filippov', 'The talks went well.', 'Mao Zedong', 'No. 3267'];
+  const [c] = segmentDocument([pageFromText(cipher)], { profiles });
+  assert.equal(c.fields.to.value, 'Cde. Trofimenko, Cde. Sedykh');
+  assert.equal(scoreTelegram(c, { thresholds, period }).fields.to.status, 'needs_review');
+});
