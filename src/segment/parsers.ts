@@ -372,28 +372,27 @@ const PARSERS: Record<ParserName, Parser> = {
   body: () => null,
 };
 
+/** A DFAT archive note (`[NAA: A1838, 494/2/10, iv]`), also when the OCR damaged its code or its brackets. */
 function readArchiveRef({ text, from }: ParseInput): ParseOutput | null {
-  {
-    const m = /\[\s*(?:N?AA|SFU)\s*:[^\]]*\]|^\s*(?:NAA|AA)\s*:.*$/i.exec(text.slice(from));
-    if (!m || m.index === undefined) {
-      // `[NAR: ‘M4234, 25/8/38, i]`: a bracketed note whose archive code the OCR misread.
-      const misread = /^\s*\[\s*[A-Z]{2,3}\s*[:;]\s*\S[^\]]*\]?\s*$/.exec(text.slice(from))
-        // `[fikAs A3300, 802/17/30, iii`: the code garbled, the series and control symbol legible.
-        ?? /^\s*\[\s*\S{1,6}\s*[:;]?\s+[A-Z]{1,2}\d{3,5}\s*,\s*\S[^\]]*\]?\s*$/.exec(text.slice(from));
-      if (misread) {
-        const [s, e] = trimRange(text, from, from + misread[0].length, /\s/);
-        return { value: closeLostBracket(text.slice(s, e)), start: s, end: e, notes: ['ocr_corrected'] };
-      }
-      // The OCR often loses the closing bracket (`[NAA: A3300, 320/13/28, hd`): still the
-      // archive note (so it stays out of the body), but its end was misread.
-      const open = /^\s*\[\s*(?:N?AA|SFU)\s*:\s*\S.*$/i.exec(text.slice(from));
-      if (!open) return null;
-      const [s, e] = trimRange(text, from, from + open[0].length, /\s/);
+  const m = /\[\s*(?:N?AA|SFU)\s*:[^\]]*\]|^\s*(?:NAA|AA)\s*:.*$/i.exec(text.slice(from));
+  if (!m || m.index === undefined) {
+    // `[NAR: ‘M4234, 25/8/38, i]`: a bracketed note whose archive code the OCR misread.
+    const misread = /^\s*\[\s*[A-Z]{2,3}\s*[:;]\s*\S[^\]]*\]?\s*$/.exec(text.slice(from))
+      // `[fikAs A3300, 802/17/30, iii`: the code garbled, the series and control symbol legible.
+      ?? /^\s*\[\s*\S{1,6}\s*[:;]?\s+[A-Z]{1,2}\d{3,5}\s*,\s*\S[^\]]*\]?\s*$/.exec(text.slice(from));
+    if (misread) {
+      const [s, e] = trimRange(text, from, from + misread[0].length, /\s/);
       return { value: closeLostBracket(text.slice(s, e)), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    const [s, e] = trimRange(text, from + m.index, from + m.index + m[0].length, /\s/);
-    return { value: text.slice(s, e), start: s, end: e, notes: [] };
+    // The OCR often loses the closing bracket (`[NAA: A3300, 320/13/28, hd`): still the
+    // archive note (so it stays out of the body), but its end was misread.
+    const open = /^\s*\[\s*(?:N?AA|SFU)\s*:\s*\S.*$/i.exec(text.slice(from));
+    if (!open) return null;
+    const [s, e] = trimRange(text, from, from + open[0].length, /\s/);
+    return { value: closeLostBracket(text.slice(s, e)), start: s, end: e, notes: ['ocr_corrected'] };
   }
+  const [s, e] = trimRange(text, from + m.index, from + m.index + m[0].length, /\s/);
+  return { value: text.slice(s, e), start: s, end: e, notes: [] };
 }
 
 /** A closing bracket read as a letter glued to the item number (`iv]` as `ivl`) is put back. */
