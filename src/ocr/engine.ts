@@ -17,6 +17,12 @@ export interface OcrEngine {
   readonly name: string;
   recognize(request: OcrRequest): Promise<OcrResult>;
   /**
+   * Optional: reads several small images (same lang, psm and dpi) in one go, results in order.
+   * For engines where a call has a fixed cost far above a word's (the native CLI loads its model
+   * for every process); the second opinion's word crops use it when it is there.
+   */
+  recognizeMany?(requests: readonly OcrRequest[]): Promise<OcrResult[]>;
+  /**
    * Optional: checks that `lang` can be read (its traineddata is present), so a driver can
    * fail before any page is read. Throws CS_ERR_TESSDATA_MISSING.
    */

@@ -5,9 +5,10 @@
 // most confident of its readings. Boxes stay those of the first reading, so
 // provenance is unchanged. Words, not lines: a word crop costs ~70 ms to read,
 // a whole line several times that, and lines of a bad page are mostly doubtful.
+// An engine that can read many images in one call (the native CLI) gets all crops at once.
 import sharp from 'sharp';
 import type { OcrResult, RawImage } from '../types.ts';
-import type { OcrEngine } from './engine.ts';
+import type { OcrEngine, OcrRequest } from './engine.ts';
 import { pageConfidence } from './tesseract-result.ts';
 
 export interface SecondOpinionOptions {
@@ -52,6 +53,12 @@ async function cropBox(image: RawImage, box: [number, number, number, number], s
   return { data, width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
 }
 
+async function readEach(engine: OcrEngine, requests: OcrRequest[]): Promise<OcrResult[]> {
+  const results: OcrResult[] = [];
+  for (const request of requests) results.push(await engine.recognize(request));
+  return results;
+}
+
 function mean(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
@@ -71,12 +78,18 @@ export async function secondOpinion(
   if (doubtful.length === 0) return { result, report };
 
   const lines = result.lines.map((line) => ({ ...line, words: [...line.words] }));
-  for (const { word, li, wi } of doubtful) {
+  // All crops of one scale go to the engine together: one call for the native CLI (one model load).
+  const readings = new Map<number, OcrResult[]>();
+  for (const scale of options.scales) {
+    const requests = await Promise.all(
+      doubtful.map(async ({ word }) => ({ image: await cropBox(image, word.bbox, scale), lang: options.lang, psm: SINGLE_WORD_PSM, dpi: options.dpi ? Math.round(options.dpi * scale) : undefined })),
+    );
+    readings.set(scale, engine.recognizeMany ? await engine.recognizeMany(requests) : await readEach(engine, requests));
+  }
+  for (const [k, { word, li, wi }] of doubtful.entries()) {
     let best = word;
     for (const scale of options.scales) {
-      const crop = await cropBox(image, word.bbox, scale);
-      const again = await engine.recognize({ image: crop, lang: options.lang, psm: SINGLE_WORD_PSM, dpi: options.dpi ? Math.round(options.dpi * scale) : undefined });
-      const alternative = again.lines.flatMap((l) => l.words);
+      const alternative = readings.get(scale)![k]!.lines.flatMap((l) => l.words);
       // Read as two words (or none): not the same unit, no comparison.
       if (alternative.length === 1 && alternative[0].confidence > best.confidence) {
         best = { ...word, text: alternative[0].text, confidence: alternative[0].confidence };

@@ -9,6 +9,9 @@
 // - Models come from Tesseract's own tessdata folder (Debian: tessdata_fast), or `--tessdata`,
 //   passed as --tessdata-dir (plain `.traineddata` files: the CLI cannot read `.gz`).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { OcrResult } from '../types.ts';
@@ -68,6 +71,22 @@ function validateRequest(request: OcrRequest): void {
   if (image.data.length < image.width * image.height * image.channels) throw bad('pixel buffer shorter than width x height x channels');
   if (!Number.isInteger(psm) || psm < 0 || psm > 13) throw bad(`page segmentation mode must be 0..13, got ${psm}`);
   if (dpi !== undefined && !(dpi > 0)) throw bad(`dpi must be positive, got ${dpi}`);
+}
+
+/**
+ * Splits the TSV of a multi-image run into one TSV per image (by its page_num column, 1-based),
+ * each with the header line; an image that produced no rows gets the header alone.
+ */
+export function splitTsvPages(tsv: string, pages: number): string[] {
+  const lines = tsv.split('\n');
+  const header = lines[0] ?? '';
+  const byPage: string[][] = Array.from({ length: pages }, () => [header]);
+  for (const line of lines.slice(1)) {
+    if (!line.trim()) continue;
+    const page = Number(line.split('\t')[1]);
+    if (Number.isInteger(page) && page >= 1 && page <= pages) byPage[page - 1]!.push(line);
+  }
+  return byPage.map((rows) => rows.join('\n') + '\n');
 }
 
 /** Parses `tesseract --list-langs` output: a header naming the folder, then one code per line. */
@@ -216,6 +235,55 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract failed: ${describe(err)}`, { cause: err });
       } finally {
         free();
+      }
+    },
+
+    async recognizeMany(requests: readonly OcrRequest[]): Promise<OcrResult[]> {
+      if (requests.length === 0) return [];
+      const [first] = requests;
+      const sameFlags = requests.every((r) => r.lang === first!.lang && r.psm === first!.psm && r.dpi === first!.dpi);
+      if (requests.length === 1 || !sameFlags) {
+        const results: OcrResult[] = [];
+        for (const request of requests) results.push(await this.recognize(request));
+        return results;
+      }
+      if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine is closed', { retryable: false });
+      requests.forEach(validateRequest);
+      const found = await checkLanguages(first!.lang);
+      await slot();
+      // One process for all: tesseract reads a list file of images and numbers them in its TSV
+      // (page_num), loading the model once instead of once per word (~0.1 s of CPU each).
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'cablescan-words-'));
+      try {
+        if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before these images were read', { retryable: false });
+        const files = await Promise.all(
+          requests.map(async (r, i) => {
+            const file = path.join(dir, `${i}.pnm`);
+            await writeFile(file, toPnm(r.image));
+            return file;
+          }),
+        );
+        const list = path.join(dir, 'list.txt');
+        await writeFile(list, files.join('\n') + '\n');
+        const args = [list, 'stdout', '-l', first!.lang, '--psm', String(first!.psm), ...tessdataArgs];
+        if (first!.dpi !== undefined) args.push('--dpi', String(Math.round(first!.dpi)));
+        args.push('tsv');
+        counters.spawned += 1;
+        const result = await run(args);
+        if (result.code !== 0) {
+          const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
+          throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${how}: ${result.stderr.trim().slice(-500) || '(no message)'}`);
+        }
+        return splitTsvPages(result.stdout, requests.length).map((tsv) =>
+          tsvToOcrResult(tsv, { engine: 'tesseract', engineVersion: found.version, lang: first!.lang, psm: first!.psm }),
+        );
+      } catch (err) {
+        counters.failed += 1;
+        if (err instanceof CablescanError) throw err;
+        throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract failed: ${describe(err)}`, { cause: err });
+      } finally {
+        free();
+        await rm(dir, { recursive: true, force: true });
       }
     },
 
