@@ -317,14 +317,22 @@ async function main(): Promise<void> {
   console.log(`cablescan bench: ${pageCount} pages in ${files.length} files (${inputs.join(', ')}), ${workers} workers, ${cores} cores, ${rounds} rounds`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the machine make absolute times noise; ratios are paired per round)`);
 
-  type Kind = 'native' | 'tesseract.js' | 'tesseract' | 'tesseract.js x1' | 'tesseract.js fast';
+  type Kind = 'native' | 'tesseract.js' | 'tesseract' | 'tesseract -2nd' | 'tesseract.js x1' | 'tesseract.js fast';
   const kinds: Kind[] = [
-    ...(hasNative ? (['native', 'tesseract'] as Kind[]) : []),
+    ...(hasNative ? (['native', 'tesseract', 'tesseract -2nd'] as Kind[]) : []),
     'tesseract.js',
     ...(hasFastModel ? (['tesseract.js fast'] as Kind[]) : []),
     ...(!opts['no-scaling'] && workers > 1 ? (['tesseract.js x1'] as Kind[]) : []),
   ];
-  const configOf: Record<Exclude<Kind, 'native'>, Config> = { tesseract: cliConfig, 'tesseract.js': jsConfig, 'tesseract.js x1': oneConfig, 'tesseract.js fast': fastConfig };
+  // The native engine without the second opinion: the pipeline's own overhead around the OCR.
+  const cliPlainConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract', secondOpinion: false } });
+  const configOf: Record<Exclude<Kind, 'native'>, Config> = {
+    tesseract: cliConfig,
+    'tesseract -2nd': cliPlainConfig,
+    'tesseract.js': jsConfig,
+    'tesseract.js x1': oneConfig,
+    'tesseract.js fast': fastConfig,
+  };
   // Two measures per run: wall-clock pages/min divided by the workers (what a user sees, on an idle
   // machine), and pages per CPU-minute (steady on a loaded machine: it counts only the cycles this
   // work used, OCR and every other stage alike). On an idle machine with every core busy they agree.
@@ -369,6 +377,8 @@ async function main(): Promise<void> {
   if (hasNative) {
     console.log(`default engine (tesseract.js) / native: wall ${fmt(ratio('tesseract.js', 'native'))}, CPU ${fmt(ratio('tesseract.js', 'native', perRoundCpu))}   target >= 0.8x`);
     console.log(`--engine tesseract / native:          wall ${fmt(ratio('tesseract', 'native'))}, CPU ${fmt(ratio('tesseract', 'native', perRoundCpu))}   target >= 0.95x`);
+    console.log(`--engine tesseract --no-second-opinion / native: wall ${fmt(ratio('tesseract -2nd', 'native'))}, CPU ${fmt(ratio('tesseract -2nd', 'native', perRoundCpu))}`);
+    summary.cliNoSecondOpinionVsNative = { wall: ratio('tesseract -2nd', 'native'), cpu: ratio('tesseract -2nd', 'native', perRoundCpu) };
     if (hasFastModel) {
       console.log(`tesseract.js, --prefer-tessdata ${DEBIAN_TESSDATA} (tessdata_fast) / native: wall ${fmt(ratio('tesseract.js fast', 'native'))}, CPU ${fmt(ratio('tesseract.js fast', 'native', perRoundCpu))}`);
       summary.fastModelVsNative = { wall: ratio('tesseract.js fast', 'native'), cpu: ratio('tesseract.js fast', 'native', perRoundCpu) };

@@ -34,6 +34,7 @@ export function addReadingOptions(command: Command): Command {
     .option('--psm <n>', 'Tesseract page segmentation mode (default 3, automatic)', parseInteger('--psm'))
     .option('--preprocess <recipe>', 'auto (default), none, or a recipe JSON file')
     .option('--keep-intermediates', "write each preprocessing step's image to OUT/intermediates/<pageId>/")
+    .option('--no-second-opinion', 'do not re-read doubtful words one by one (faster, mostly with --engine tesseract; config key secondOpinion)')
     .option('--profile <name>', 'force one telegram profile instead of detecting it')
     .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
     .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'));
@@ -57,6 +58,8 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       psm: opts.psm,
       preprocess: opts.preprocess,
       keepIntermediates: opts.keepIntermediates,
+      // commander sets `secondOpinion: true` unless --no-second-opinion is given: only the "no" is a flag.
+      secondOpinion: opts.secondOpinion === false ? false : undefined,
       profile: opts.profile,
       profilesDir: opts.profilesDir,
       recycleAfter: opts.recycleAfter,

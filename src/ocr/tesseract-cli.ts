@@ -43,6 +43,7 @@ export type TesseractCliEngineStats = {
 
 export interface TesseractCliEngine extends OcrEngine {
   prepare(lang: string): Promise<void>;
+  recognizeMany(requests: readonly OcrRequest[]): Promise<OcrResult[]>;
   stats(): TesseractCliEngineStats;
 }
 
