@@ -65,6 +65,20 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+function asOcrError(err: unknown): CablescanError {
+  return err instanceof CablescanError ? err : new CablescanError(ErrorCode.OCR_FAILED, `native tesseract failed: ${describe(err)}`, { cause: err });
+}
+
+/** Why a tesseract process failed: the language could not be loaded, or how it ended. */
+function processError(result: Output, lang: string): CablescanError {
+  const stderr = result.stderr.trim().slice(-500);
+  if (/Failed loading language|Error opening data file/i.test(stderr)) {
+    return new CablescanError(ErrorCode.TESSDATA_MISSING, `native tesseract could not load "${lang}": ${stderr}`, { retryable: false, details: { lang } });
+  }
+  const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
+  return new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${how}: ${stderr || '(no message)'}`);
+}
+
 function validateRequest(request: OcrRequest): void {
   const { image, psm, dpi } = request;
   const bad = (reason: string) => new CablescanError(ErrorCode.OCR_FAILED, `cannot OCR this image: ${reason}`, { retryable: false });
@@ -195,14 +209,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     counters.spawned += 1;
     const result = await run(args, toPnm(request.image));
     if (closed && result.signal) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
-    if (result.code !== 0) {
-      const stderr = result.stderr.trim().slice(-500);
-      if (/Failed loading language|Error opening data file/i.test(stderr)) {
-        throw new CablescanError(ErrorCode.TESSDATA_MISSING, `native tesseract could not load "${request.lang}": ${stderr}`, { retryable: false, details: { lang: request.lang } });
-      }
-      const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
-      throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${how}: ${stderr || '(no message)'}`);
-    }
+    if (result.code !== 0) throw processError(result, request.lang);
     try {
       return tsvToOcrResult(result.stdout, { engine: 'tesseract', engineVersion: found.version, lang: request.lang, psm: request.psm });
     } catch (err) {
@@ -232,8 +239,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         return result;
       } catch (err) {
         counters.failed += 1;
-        if (err instanceof CablescanError) throw err;
-        throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract failed: ${describe(err)}`, { cause: err });
+        throw asOcrError(err);
       } finally {
         free();
       }
@@ -271,17 +277,13 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         args.push('tsv');
         counters.spawned += 1;
         const result = await run(args);
-        if (result.code !== 0) {
-          const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
-          throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${how}: ${result.stderr.trim().slice(-500) || '(no message)'}`);
-        }
+        if (result.code !== 0) throw processError(result, first!.lang);
         return splitTsvPages(result.stdout, requests.length).map((tsv) =>
           tsvToOcrResult(tsv, { engine: 'tesseract', engineVersion: found.version, lang: first!.lang, psm: first!.psm }),
         );
       } catch (err) {
         counters.failed += 1;
-        if (err instanceof CablescanError) throw err;
-        throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract failed: ${describe(err)}`, { cause: err });
+        throw asOcrError(err);
       } finally {
         free();
         await rm(dir, { recursive: true, force: true });
