@@ -33,7 +33,7 @@ export const configSchema = z
     /** Number of OCR workers (default: CPU cores). */
     concurrency: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
     /** Recycle an OCR worker after this many pages (tesseract.js memory grows in long runs). */
-    recycleAfter: z.number().int().min(1).default(100),
+    recycleAfter: z.number().int().min(1).default(50),
     /** Tesseract page segmentation mode. 3 = automatic, like the tesseract CLI. */
     psm: z.number().int().min(0).max(13).default(3),
     /** "auto" (measured per page), "none", or a path to a recipe JSON file. */
