@@ -148,7 +148,7 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** Two-digit years (`'49`, `24.XI.63`) are read as 19xx: the collections are 1930s–1970s cables. */
 function expandYear(raw: string): number {
-  const digits = raw.replace(/^['’]/, '');
+  const digits = raw.replace(/^['’]/, '').replace(/['’‘]/g, '');
   const n = Number(digits);
   return digits.length === 2 ? 1900 + n : n;
 }
@@ -160,25 +160,29 @@ interface Candidate {
   start: number;
   end: number;
   fuzzyMonth: boolean;
+  /** The month is written as a word (`June`), where SEP lets specks in between the parts. */
+  wordMonth?: boolean;
 }
 
 const WORD = '[A-Za-z][A-Za-z0-9]{2,9}';
 const DAY = '(\\d{1,2})(?:st|nd|rd|th|d)?';
 /**
  * Between the parts of a written date: spaces, and the specks a dusty scan adds to them
- * (`30- August. 1930`, `7 March-1947`, `‘15 March`). A date read across a speck is marked
+ * (`30- August. 1930`, `7 March-1947`, `‘15 March`, `3.December 1946`, `August 17; 1968`). A date read across a speck is marked
  * ocr_corrected (SPECK_IN_DATE) so that it is checked.
  */
-const SEP = "[\\s\\-–‘’“”\"·•]*";
-const SPECK_IN_DATE = /[-–‘’“”"·•]/;
-const YEAR = "(\\d{4}|['’]\\d{2})";
+const SEP = "[\\s\\-–‘’“”\"·•.;]*";
+/** A speck inside a date: a mark a typist does not put there, or a full stop or semicolon glued after the day (`3.December`, `17; 1968`). */
+const SPECK_IN_DATE = /[-–‘’“”"·•]|\d[.;]\s*[A-Za-z]|\d;|\d'\d/;
+// A speck inside the year (`1'972`) is read through too (and marked by SPECK_IN_DATE's quote).
+const YEAR = "(\\d['’‘]?\\d{3}|['’]\\d{2})";
 const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate, 'start' | 'end'> | null }[] = [
   // 30 June 1951 / 30th June, 1951 / 30 of June 1951 / 4 Aug. 1951
   {
     re: new RegExp(`\\b${DAY}${SEP}(?:of\\s+)?(${WORD})\\.?${SEP},?${SEP}${YEAR}(?!\\d)`, 'g'),
     read: (m) => {
       const month = monthFromWord(m[2]);
-      return month ? { day: Number(m[1]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact } : null;
+      return month ? { day: Number(m[1]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact, wordMonth: true } : null;
     },
   },
   // June 30, 1951 / Aug. 4, 1951 / December 30 1949
@@ -186,7 +190,7 @@ const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate,
     re: new RegExp(`\\b(${WORD})\\.?${SEP}\\s${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
     read: (m) => {
       const month = monthFromWord(m[1]);
-      return month ? { day: Number(m[2]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact } : null;
+      return month ? { day: Number(m[2]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact, wordMonth: true } : null;
     },
   },
   // 1951-06-30
@@ -246,7 +250,7 @@ export function findDate(text: string, options: { allowInvalid?: boolean } = {})
     const notes: string[] = [];
     if (changedWithin(text, repaired, first.start, end)) notes.push('ocr_corrected');
     if (first.fuzzyMonth) notes.push('ocr_corrected');
-    if (SPECK_IN_DATE.test(text.slice(first.start, end))) notes.push('ocr_corrected');
+    if (first.wordMonth && SPECK_IN_DATE.test(text.slice(first.start, end))) notes.push('ocr_corrected');
     if (!isValidDate(first.year, first.month, first.day)) notes.push('invalid_date');
     return {
       iso: `${pad(first.year, 4)}-${pad(first.month)}-${pad(first.day)}`,

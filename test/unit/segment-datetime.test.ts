@@ -171,6 +171,9 @@ test('specks on a dusty scan do not hide the place and date, and a date read acr
     ['Bangkok, 30- August. 1930, 08.40', 'Bangkok', '1930-08-30', true],
     ['Bangkok, February" 3, 1966—12:30 a. m.', 'Bangkok', '1966-02-03', true],
     ['Paris, April ‘1, 1973-9:30 a. m.', 'Paris', '1973-04-01', true],
+    ['Bucharest, 01:15, 3.December 1946.', 'Bucharest', '1946-12-03', true],
+    ['Pusan, 3. January 1975', 'Pusan', '1975-01-03', true],
+    ["Manila, July 11, 1'972—noon.", 'Manila', '1972-07-11', true],
     // The time garbled beyond reading: the place is still the chunk before it.
     ['Paris, 05355, 28 March 1950,', 'Paris', '1950-03-28', false],
   ];
@@ -180,6 +183,9 @@ test('specks on a dusty scan do not hide the place and date, and a date read acr
     assert.equal(r.date?.iso, iso, line);
     assert.equal(r.date?.notes.includes('ocr_corrected'), flagged, `${line}: ${r.date?.notes}`);
   }
+  // Forms with full stops that are not specks stay unmarked.
+  for (const line of ['24.XI.63', '30.06.1951', 'Washington, Aug. 4, 1951', "June 30, '51"]) assert.deepEqual(findDate(line)?.notes, [], line);
+  assert.equal(findDate('Spec. No. 8722 August 17; 1968')?.iso, '1968-08-17');
   // A real time before the date is still a time, not junk to skip.
   assert.equal(findPlaceDateTime('Peking, 15:00, 30 June 1951.').place?.text, 'Peking');
   assert.equal(findPlaceDateTime('Peking, 15:00, 30 June 1951.').time?.hhmm, '15:00');
