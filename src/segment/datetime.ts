@@ -97,6 +97,8 @@ function changedWithin(original: string, repaired: string, start: number, end: n
 export function monthFromWord(word: string): { month: number; exact: boolean } | null {
   try {
     const w = word
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '') // `Septembér`: an accent the OCR put on a letter
       .toLowerCase()
       .replace(/\.$/, '')
       .replace(/0/g, 'o')
@@ -164,7 +166,7 @@ interface Candidate {
   wordMonth?: boolean;
 }
 
-const WORD = '[A-Za-z][A-Za-z0-9]{2,9}';
+const WORD = '[A-Za-z][A-Za-zÀ-ÿ0-9]{2,9}';
 const DAY = '(\\d{1,2})(?:st|nd|rd|th|d)?';
 /**
  * Between the parts of a written date: spaces, and the specks a dusty scan adds to them

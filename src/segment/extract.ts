@@ -39,6 +39,8 @@ function isContinuation(line: TextLine): boolean {
   if (/^(spec\.?\s*)?n[o0]\.?\s*\d|^copy\b|^(from|to)\s*:/i.test(t)) return false;
   // `Tos: CC CPSU`: the next label misread is still the next label.
   if (matchLabelAt(t, 'To:') || matchLabelAt(t, 'From:')) return false;
+  // `Washington, July 7, 1¢64-10:15`: a place-and-date line whose date the OCR garbled.
+  if (/^[A-Z][\p{L} .'-]*,\s*(?:\d{1,2}\s+\p{L}{3,}|\p{L}{3,}\.?\s+\d)/u.test(t)) return false;
   if (/^(top secret|secret|confidential|restricted|urgent|immediate|priority|personal)\b/i.test(t)) return false;
   return true;
 }

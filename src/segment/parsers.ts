@@ -52,9 +52,11 @@ const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4
 
 /** OCR misreadings of the Soviet title `Cde.` (comrade). */
 function fixTitles(value: string): { value: string; fixed: boolean } {
-  // Each addressee of a list (`Cde. Strelkov, Ode. Voronin`), and a speck after the comma between them (`Trofimenko,.Cde.`).
+  // Each addressee of a list (`Cde. Strelkov, Ode. Voronin`), and a speck after the comma between them (`Trofimenko,.Cde.`),
+  // or after an article (`the. Permanent Under-Secretary`).
   const fixed = value
     .replace(/,[.'‘’·]+\s*/g, ', ')
+    .replace(/\b(the|of|in|to)[.,'‘’·]+(?=\s)/gi, '$1')
     // A speck glued in front of the title reads as a lower-case letter (`cCde.`).
     .replace(/(^|,\s*)(?:[a-z](?=[CGO]))?(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/gi, (m, before: string) => `${before}Cde.`);
   return { value: fixed, fixed: fixed !== value };
@@ -304,7 +306,7 @@ const PARSERS: Record<ParserName, Parser> = {
     if (/\b(?:to|from)\s*:/i.test(region)) notes.push('ambiguous_split');
     const [vs, ve] = field.part === 'from' ? [fs, fe] : [ts, te];
     // FRUS prints the title with its accent (`the Chargé in Turkey`); the OCR often drops it.
-    const value = text.slice(vs, ve).replace(/\bCharge(?= in\b| d'Affaires\b)/g, 'Chargé');
+    const value = fixTitles(text.slice(vs, ve).replace(/\bCharge(?= in\b| d'Affaires\b)/g, 'Chargé')).value;
     if (value !== text.slice(vs, ve)) notes.push('ocr_corrected');
     return { value, start: vs, end: ve, notes };
   },

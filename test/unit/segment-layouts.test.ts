@@ -423,3 +423,14 @@ test('a speck before a label or a title: `CABLEGRAM: TO LONDON`, `Trofimenko,.cC
   assert.equal(c.fields.to.value, 'Cde. Trofimenko, Cde. Sedykh');
   assert.equal(scoreTelegram(c, { thresholds, period }).fields.to.status, 'needs_review');
 });
+
+test('a place-and-date line with a garbled year is not glued to the addressee; a full stop after an article is a speck; an accented month is a month', () => {
+  const frus = ['737.89/7-764: Telegram', 'The Secretary of State. to the. Embassy in France', 'Washington, July 7, 1¢64-10:15 a. m.', 'secret', '463. The matter has been reported.', 'Pemberton'];
+  const [t] = segmentDocument([pageFromText(frus)], { profiles });
+  assert.equal(t.fields.to.value, 'the Embassy in France');
+  assert.equal(scoreTelegram(t, { thresholds, period }).fields.to.status, 'needs_review');
+  const dfat = ['CABLEGRAM TO WASHINGTON', 'Cablegram 925 RANGOON, 3 Septembér 1964, 7.50 a.m.', 'SECRET URGENT', 'EMBASSY BELIEVES AUSTRIA WILL ABSTAIN IN VOTE.', '                         DALZIEL'];
+  const [d] = segmentDocument([pageFromText(dfat)], { profiles });
+  assert.deepEqual(values(d, ['place', 'date']), { place: 'Rangoon', date: '1964-09-03' });
+  assert.equal(scoreTelegram(d, { thresholds, period }).fields.date.status, 'needs_review');
+});
