@@ -101,12 +101,6 @@ function verticalOverlap(a: BBox, b: BBox): number {
 const SAME_ROW_OVERLAP = 0.6;
 
 /**
- * Tesseract splits one typed row into several "lines" when a run of spaces separates
- * its parts (`Spec. No. 1967 ... November 22, 1963`, an initial read as a speck left of
- * a right-aligned signature) and may list the right-hand part much later. Pieces that
- * share a row and do not overlap horizontally are joined again, left to right.
- */
-/**
  * The box of a line's words without its specks: a speck read below or beside the text (`: : ;`
  * after `attentively.`) stretches the line's box into the next row, which then looked like the
  * same typed row and was joined to it (`attentively. : : : Ionescu.`, the signature lost).
@@ -151,6 +145,12 @@ function levelled(box: BBox, slope: number): BBox {
   return [box[0], box[1] - shift, box[2], box[3] - shift];
 }
 
+/**
+ * Tesseract splits one typed row into several "lines" when a run of spaces separates
+ * its parts (`Spec. No. 1967 ... November 22, 1963`, an initial read as a speck left of
+ * a right-aligned signature) and may list the right-hand part much later. Pieces that
+ * share a row and do not overlap horizontally are joined again, left to right.
+ */
 export function mergeRowPieces(lines: readonly OcrLine[], slope = rowSlope(lines)): { line: OcrLine; index: number }[] {
   const rows: { line: OcrLine; index: number }[] = [];
   lines.forEach((line, index) => {
