@@ -152,7 +152,6 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     maxPixels: config.maxPixels,
     logger: log.child({ stage: 'ingest' }),
   });
-  for (const f of ingest.failures) log.error({ stage: 'ingest', file: f.file, code: f.code }, f.message);
 
   const prefix = bullPrefix(config.queuePrefix);
   const plans = planBatch(ingest.pages, { batch, outDir, settings });

@@ -75,8 +75,6 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     maxPixels: config.maxPixels,
     logger: log.child({ stage: 'ingest' }),
   });
-  for (const f of ingest.failures) log.error({ stage: 'ingest', file: f.file, code: f.code }, f.message);
-  for (const s of ingest.skipped) log.info({ stage: 'ingest', file: s.file }, `skipped: ${s.reason}`);
 
   const documents = new Map<string, DocumentState>();
   for (const source of ingest.pages) {

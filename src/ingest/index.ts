@@ -113,8 +113,9 @@ export async function discoverInputs(inputs: string[], options: DiscoverOptions)
     else failures.push(outcome.failure);
   });
 
-  for (const f of failures) log?.warn({ file: f.file, code: f.code }, f.message);
-  for (const s of expansion.skipped) log?.debug({ file: s.file }, `skipped: ${s.reason}`);
+  // Logged here, once, for every driver: a file that cannot be read is an error of the batch.
+  for (const f of failures) log?.error({ file: f.file, code: f.code }, f.message);
+  for (const s of expansion.skipped) log?.info({ file: s.file }, `skipped: ${s.reason}`);
   log?.info({ pages: pages.length, failures: failures.length, skipped: expansion.skipped.length }, 'inputs discovered');
   return { pages, failures, skipped: expansion.skipped };
 }

@@ -307,6 +307,17 @@ export function glyphMaxHeight(bin: BinaryImage): number {
  * Falls back to all letter-sized components when fewer than `minimum` are in lines (sparse pages).
  */
 export function lineGlyphFlags(components: readonly Component[], maxHeight: number, minimum = 20): Uint8Array {
+  // Text size and skew both ask for the same page's letters: found once per set of components.
+  const cached = LINE_GLYPHS.get(components);
+  if (cached && cached.maxHeight === maxHeight && cached.minimum === minimum) return cached.flags;
+  const flags = findLineGlyphs(components, maxHeight, minimum);
+  LINE_GLYPHS.set(components, { maxHeight, minimum, flags });
+  return flags;
+}
+
+const LINE_GLYPHS = new WeakMap<readonly Component[], { maxHeight: number; minimum: number; flags: Uint8Array }>();
+
+function findLineGlyphs(components: readonly Component[], maxHeight: number, minimum: number): Uint8Array {
   const glyph = components.map((c) => isGlyph(c, maxHeight));
   const order = components.map((_, i) => i).filter((i) => glyph[i]).sort((a, b) => components[a]!.x0 - components[b]!.x0);
   const inLine = new Uint8Array(components.length);

@@ -32,26 +32,21 @@ export function fillTemplate(template: string, rng: Rng): string {
   return filled.charAt(0).toUpperCase() + filled.slice(1);
 }
 
-/**
- * Paragraphs of an invented body with `sentenceCount` sentences in all: an
- * opening paragraph, plain paragraphs, and sometimes a numbered list as in the seed.
- */
-export function inventBody(rng: Rng, sentenceCount: number): string[] {
+/** Sentences from `templates`, not repeating one inside a telegram (gives up after a few tries). */
+function sentencePicker(rng: Rng, templates: readonly string[], finish: (s: string) => string = (s) => s): () => string {
   const used = new Set<number>();
-  const sentence = (): string => {
-    let index = rng.int(0, SENTENCE_TEMPLATES.length - 1);
-    // Avoid repeating a template inside one telegram; give up after a few tries.
-    for (let tries = 0; used.has(index) && tries < 8; tries++) index = rng.int(0, SENTENCE_TEMPLATES.length - 1);
+  return () => {
+    let index = rng.int(0, templates.length - 1);
+    for (let tries = 0; used.has(index) && tries < 8; tries++) index = rng.int(0, templates.length - 1);
     used.add(index);
-    return fillTemplate(SENTENCE_TEMPLATES[index], rng);
+    return finish(fillTemplate(templates[index]!, rng));
   };
+}
+
+/** `count` sentences in paragraphs of one to three, as a numbered list when `numbered`. */
+function paragraphsOf(rng: Rng, count: number, sentence: () => string, numbered: boolean): string[] {
   const paragraphs: string[] = [];
-  let remaining = Math.max(1, sentenceCount);
-  if (remaining > 2 && rng.chance(0.5)) {
-    paragraphs.push(fillTemplate(rng.pick(OPENING_TEMPLATES), rng));
-    remaining--;
-  }
-  const numbered = remaining >= 4 && rng.chance(0.4);
+  let remaining = count;
   let item = 1;
   while (remaining > 0) {
     const size = Math.min(remaining, rng.int(1, 3));
@@ -64,32 +59,30 @@ export function inventBody(rng: Rng, sentenceCount: number): string[] {
 }
 
 /**
+ * Paragraphs of an invented body with `sentenceCount` sentences in all: an
+ * opening paragraph, plain paragraphs, and sometimes a numbered list as in the seed.
+ */
+export function inventBody(rng: Rng, sentenceCount: number): string[] {
+  const sentence = sentencePicker(rng, SENTENCE_TEMPLATES);
+  const opening: string[] = [];
+  let remaining = Math.max(1, sentenceCount);
+  if (remaining > 2 && rng.chance(0.5)) {
+    opening.push(fillTemplate(rng.pick(OPENING_TEMPLATES), rng));
+    remaining--;
+  }
+  const numbered = remaining >= 4 && rng.chance(0.4);
+  return [...opening, ...paragraphsOf(rng, remaining, sentence, numbered)];
+}
+
+/**
  * A body in one of the voices of body-styles.ts. "report" is `inventBody`; the others
  * draw their sentences from their own templates (no opening sentence, sometimes numbered).
  */
 export function inventStyledBody(rng: Rng, sentenceCount: number, style: BodyStyle): string[] {
   if (style === 'report') return inventBody(rng, sentenceCount);
-  const templates = style === 'cable' ? CABLE_TEMPLATES : PROSE_TEMPLATES;
-  const used = new Set<number>();
-  const sentence = (): string => {
-    let index = rng.int(0, templates.length - 1);
-    for (let tries = 0; used.has(index) && tries < 8; tries++) index = rng.int(0, templates.length - 1);
-    used.add(index);
-    const filled = fillTemplate(templates[index], rng);
-    return style === 'cable' ? filled.toUpperCase() : filled;
-  };
+  const sentence = sentencePicker(rng, style === 'cable' ? CABLE_TEMPLATES : PROSE_TEMPLATES, style === 'cable' ? (s) => s.toUpperCase() : undefined);
   const numbered = sentenceCount >= 4 && rng.chance(0.4);
-  const paragraphs: string[] = [];
-  let remaining = Math.max(1, sentenceCount);
-  let item = 1;
-  while (remaining > 0) {
-    const size = Math.min(remaining, rng.int(1, 3));
-    const parts: string[] = [];
-    for (let i = 0; i < size; i++) parts.push(sentence());
-    remaining -= size;
-    paragraphs.push(numbered ? `${item++}. ${parts.join(' ')}` : parts.join(' '));
-  }
-  return paragraphs;
+  return paragraphsOf(rng, Math.max(1, sentenceCount), sentence, numbered);
 }
 
 /** The voice of an English-language cable's body, drawn from its own fork so other draws do not shift. */

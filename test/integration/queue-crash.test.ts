@@ -3,20 +3,18 @@
 // read and one record per telegram. The killed worker's sandboxed OCR child
 // does not outlive it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
   childPids,
-  CLI,
   isAlive,
   listFiles,
   readRecords,
   sharedRedisSuite,
-  REPO,
   SHARED_REDIS_URL,
   snapshotQueues,
+  startRunProcess,
   startWorkerProcess,
   tempDir,
   waitFor,
@@ -36,14 +34,7 @@ test('kill -9 of a worker mid-batch: the batch completes, no page lost, one reco
   await Promise.all(workers.map((w) => w.started));
 
   const out = path.join(dir, 'out');
-  const run = spawn(process.execPath, [CLI, 'run', path.join(dir, 'in'), '--out', out, '--redis', SHARED_REDIS_URL, '--no-local-worker', '--log-level', 'warn'], {
-    cwd: REPO,
-    env: { ...process.env, CABLESCAN_QUEUE_PREFIX: prefix, REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let runErr = '';
-  run.stderr.on('data', (d: Buffer) => (runErr += d.toString()));
-  const runExit = new Promise<number | null>((resolve) => run.on('exit', resolve));
+  const run = startRunProcess({ inDir: path.join(dir, 'in'), outDir: out, redisUrl: SHARED_REDIS_URL, prefix });
 
   // Wait until the victim is in the middle of a page, after some pages are done.
   const victimName = `:${victim.pid}`;
@@ -57,8 +48,8 @@ test('kill -9 of a worker mid-batch: the batch completes, no page lost, one reco
   victim.child.kill('SIGKILL');
   await victim.exited;
 
-  const code = await runExit;
-  assert.equal(code, 0, runErr);
+  const code = await run.exit;
+  assert.equal(code, 0, run.stderr());
 
   // The orphaned OCR child noticed its parent is gone and exited.
   await waitFor('the killed worker\'s sandboxed children to exit', () => sandboxChildren.every((pid) => !isAlive(pid)), 10_000);

@@ -137,6 +137,25 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
+export interface RunProcess {
+  /** Exit code of `cablescan run` once it has finished. */
+  exit: Promise<number | null>;
+  /** What it printed on stderr so far (for assertion messages). */
+  stderr(): string;
+}
+
+/** Starts `cablescan run IN --out OUT --redis URL --no-local-worker`: a producer that only enqueues and waits for workers. */
+export function startRunProcess(options: { inDir: string; outDir: string; redisUrl: string; prefix: string }): RunProcess {
+  const child = spawn(process.execPath, [CLI, 'run', options.inDir, '--out', options.outDir, '--redis', options.redisUrl, '--no-local-worker', '--log-level', 'warn'], {
+    cwd: REPO,
+    env: { ...process.env, CABLESCAN_QUEUE_PREFIX: options.prefix, REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return { exit: new Promise((resolve) => child.on('exit', resolve)), stderr: () => err };
+}
+
 export interface WorkerOptions {
   redisUrl: string;
   prefix: string;

@@ -2,18 +2,16 @@
 // reconnect, and the batch completes. Uses its own redis-server (AOF on, in a
 // temporary folder, on a free port), never the shared one.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-  CLI,
   listFiles,
   logLines,
   randomPrefix,
   redisServerBinary,
-  REPO,
   snapshotQueues,
+  startRunProcess,
   startOwnRedis,
   startWorkerProcess,
   stopWorkers,
@@ -46,20 +44,13 @@ test('Redis restarted mid-batch: workers reconnect and the batch completes', { s
   await Promise.all(workers.map((w) => w.started));
 
   const out = path.join(dir, 'out');
-  const run = spawn(process.execPath, [CLI, 'run', path.join(dir, 'in'), '--out', out, '--redis', redis.url, '--no-local-worker', '--log-level', 'warn'], {
-    cwd: REPO,
-    env: { ...process.env, CABLESCAN_QUEUE_PREFIX: prefix, REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let runErr = '';
-  run.stderr.on('data', (d: Buffer) => (runErr += d.toString()));
-  const runExit = new Promise<number | null>((resolve) => run.on('exit', resolve));
+  const run = startRunProcess({ inDir: path.join(dir, 'in'), outDir: out, redisUrl: redis.url, prefix });
 
   await waitFor('a few pages to be done', async () => ((await snapshotQueues(redis!.url, prefix)).pageCounts.completed ?? 0) >= 3, 90_000, 100);
   const doneBeforeRestart = (await snapshotQueues(redis.url, prefix)).pageCounts.completed ?? 0;
   await redis.restart(2000);
 
-  assert.equal(await runExit, 0, runErr);
+  assert.equal(await run.exit, 0, run.stderr());
   const snap = await snapshotQueues(redis.url, prefix);
   assert.equal(snap.pageCounts.completed, 12);
   assert.equal(snap.documentCounts.completed, 3);
