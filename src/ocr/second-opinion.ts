@@ -45,9 +45,12 @@ async function cropBox(image: RawImage, box: [number, number, number, number], s
   const top = Math.max(0, box[1] - PAD);
   const width = Math.min(image.width, box[2] + PAD) - left;
   const height = Math.min(image.height, box[3] + PAD) - top;
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+  let crop = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
     .extract({ left, top, width, height })
-    .resize({ width: Math.round(width * scale), kernel: 'lanczos3' })
+    .resize({ width: Math.round(width * scale), kernel: 'lanczos3' });
+  // sharp writes a one-channel input back as three (sRGB): three times the bytes to hand over.
+  if (image.channels === 1) crop = crop.toColourspace('b-w');
+  const { data, info } = await crop
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };

@@ -41,7 +41,7 @@ export async function preprocessPage(image: RawImage, recipe: Recipe, ctx: Prepr
     const started = process.hrtime.bigint();
     let out: StepOutput;
     try {
-      out = await definition.run(current, params, { measure, dpi, logger: ctx.logger });
+      out = await definition.run(current, params, { measure, dpi, logger: ctx.logger, earlier: reports });
     } catch (err) {
       throw new CablescanError(ErrorCode.INTERNAL, `preprocessing step ${i + 1} ("${definition.name}") failed: ${(err as Error).message}`, {
         cause: err,

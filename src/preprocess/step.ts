@@ -4,7 +4,7 @@
 // coordinate mapping back to the original page.
 import type { z } from 'zod';
 import type { Logger } from '../logger.ts';
-import type { Affine, RawImage } from '../types.ts';
+import type { Affine, RawImage, StepReport } from '../types.ts';
 import type { Measure, MeasureKind } from './measure.ts';
 
 export interface StepContext {
@@ -12,6 +12,8 @@ export interface StepContext {
   /** Current best knowledge of the image's resolution (pixels per inch), or null. */
   dpi: number | null;
   logger: Logger;
+  /** Reports of the steps that ran before this one, in order (what they measured on the scan). */
+  earlier: readonly StepReport[];
 }
 
 export interface StepOutput {

@@ -7,9 +7,15 @@ import { loadConfig } from '../../src/config.ts';
 import { discoverInputs } from '../../src/ingest/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createTesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
-import { resolveRecipe } from '../../src/preprocess/index.ts';
+import { AUTO_RECIPE, type Recipe } from '../../src/preprocess/index.ts';
 import { readPage } from '../../src/stages.ts';
 
+// At its scanned size (auto shrinks this clean page, and the smaller page happens to read the
+// name right the first time): the misread this test needs stays in the first reading.
+const AT_SCAN_SIZE: Recipe = {
+  name: 'auto-at-scan-size',
+  steps: AUTO_RECIPE.steps.map((s) => (s.step === 'rescale' ? { step: 'rescale', params: { shrinkAboveGlyphHeight: 0 } } : s)),
+};
 const engine = createTesseractJsEngine({ concurrency: 1, recycleAfter: 50, logger: silentLogger() });
 after(() => engine.close());
 
@@ -17,7 +23,7 @@ async function read(secondOpinion: false | undefined) {
   const config = loadConfig({ env: {}, flags: { concurrency: 1, secondOpinion } });
   const file = path.resolve(import.meta.dirname, '../../samples/cipher-01-clean.png');
   const { pages } = await discoverInputs([file], { cwd: process.cwd(), maxPixels: config.maxPixels });
-  return readPage(pages[0], { config, logger: silentLogger(), engine, recipe: resolveRecipe('auto') });
+  return readPage(pages[0], { config, logger: silentLogger(), engine, recipe: AT_SCAN_SIZE });
 }
 
 test('a doubtful word read again alone, enlarged, keeps its more confident, right reading', async () => {

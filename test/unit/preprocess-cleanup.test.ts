@@ -159,10 +159,14 @@ test('the faint blotchy sample measures ~300 dpi text and is not enlarged', asyn
   const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
   const out = await preprocessPage({ data, width: info.width, height: info.height, channels: info.channels as 3 }, AUTO_RECIPE, { logger: silentLogger(), density: 300 });
   const rescale = stepOf(out.steps, 'rescale');
-  assert.equal(rescale.applied, false);
   const glyph = rescale.measured.glyphHeight as number;
   assert.ok(glyph > 17 && glyph < 25, `glyph height ${glyph}`);
+  // Blotches are not grain: the paper measures smooth, so the large text is shrunk (never enlarged)
+  // and the resolution handed on follows the 300 dpi the text measures.
+  assert.equal(rescale.applied, true);
+  const factor = rescale.measured.factor as number;
+  assert.ok(factor < 1, `factor ${factor}`);
   assert.equal(stepOf(out.steps, 'flatten').applied, true);
-  assert.equal(out.dpi, 300);
+  assert.ok(Math.abs(out.dpi - 300 * factor) <= 1, `dpi ${out.dpi}`);
   assert.ok(out.image.width <= info.width && out.image.height <= info.height);
 });

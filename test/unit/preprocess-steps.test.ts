@@ -102,16 +102,38 @@ test('a blank page measures nothing and auto changes nothing', async () => {
   assert.equal(out.dpi, 300);
 });
 
-test('auto on a clean straight 300 dpi page: grey and crop to the text only, dpi from the text', async () => {
+test('auto on a clean straight 300 dpi page: grey, crop to the text only, shrink to the size Tesseract needs, dpi from the text', async () => {
   const rgb = await sharpOf(PAGE).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const input: RawImage = { data: rgb.data, width: rgb.info.width, height: rgb.info.height, channels: 3 };
   const out = await preprocessPage(input, AUTO_RECIPE, { logger: silentLogger(), density: 72 });
-  assert.deepEqual(out.steps.map((s) => [s.step, s.applied]), [['grey', true], ['denoise', false], ['orientation', false], ['flatten', false], ['crop', true], ['normalize', false], ['whiten', false], ['deskew', false], ['rescale', false]]);
+  assert.deepEqual(out.steps.map((s) => [s.step, s.applied]), [['grey', true], ['denoise', false], ['orientation', false], ['flatten', false], ['crop', true], ['normalize', false], ['whiten', false], ['deskew', false], ['rescale', true]]);
   assert.equal(out.image.channels, 1);
-  const dpi = stepOf(out.steps, 'rescale').measured.estimatedDpi as number;
+  const rescale = stepOf(out.steps, 'rescale');
+  const dpi = rescale.measured.estimatedDpi as number;
   assert.ok(dpi > 250 && dpi < 320, `estimated ${dpi} dpi despite the 72 dpi tag`);
-  assert.equal(out.dpi, dpi);
+  // Clean paper and an x-height of ~19 px (above 17): shrunk to an x-height of 14, the resolution follows.
+  assert.ok((rescale.measured.scanNoise as number) < 1.5);
+  const factor = rescale.measured.factor as number;
+  assert.ok(Math.abs(factor - 14 / (rescale.measured.glyphHeight as number)) < 0.01, `factor ${factor}`);
+  assert.ok(Math.abs(out.dpi - dpi * factor) <= 1, `dpi ${out.dpi}`);
+  const after = textScale(await binarise(out.image)).xHeight!;
+  assert.ok(Math.abs(after - 14) <= 1.5, `x-height after the shrink ${after}`);
   for (const s of out.steps) assert.ok(s.ms >= 0 && typeof s.params === 'object');
+});
+
+test('the same page with grainy paper is not shrunk: fewer pixels would lose strokes to the grain', async () => {
+  const noisy = { ...PAGE, data: Buffer.from(PAGE.data) };
+  // Deterministic grain of +-12 grey levels on the paper.
+  let seed = 7;
+  for (let i = 0; i < noisy.data.length; i += 1) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    if (noisy.data[i]! > 128) noisy.data[i] = 243 - (seed % 25);
+  }
+  const out = await preprocessPage(noisy, AUTO_RECIPE, ctx());
+  const rescale = stepOf(out.steps, 'rescale');
+  assert.ok((rescale.measured.scanNoise as number) >= 1.5, `noise ${rescale.measured.scanNoise}`);
+  assert.ok((rescale.measured.glyphHeight as number) > 17);
+  assert.equal(rescale.applied, false);
 });
 
 test('a skewed low-resolution page is deskewed and enlarged, and toOriginal maps the marker back within 1 px', async () => {
@@ -135,10 +157,10 @@ test('a skewed low-resolution page is deskewed and enlarged, and toOriginal maps
   assert.ok(Math.abs((deskew.measured.angle as number) - 2.2) <= 0.2, `angle ${deskew.measured.angle}`);
   assert.equal(rescale.applied, true);
   const factor = rescale.measured.factor as number;
-  assert.ok(factor > 2.5 && factor < 3.6, `factor ${factor}`);
-  // After enlarging, the glyphs are near the target height and the dpi follows.
-  const after = textScale(await binarise(out.image)).glyphHeight!;
-  assert.ok(Math.abs(after - 22) <= 2.5, `glyph height after rescale ${after}`);
+  assert.ok(factor > 1.8 && factor < 2.8, `factor ${factor}`);
+  // After enlarging, the glyphs are near the target x-height (16) and the dpi follows.
+  const after = textScale(await binarise(out.image)).xHeight!;
+  assert.ok(Math.abs(after - 16) <= 2, `x-height after rescale ${after}`);
   assert.ok(Math.abs(out.dpi - (rescale.measured.estimatedDpi as number) * factor) <= 1);
   assert.deepEqual(written, ['07_deskew', '08_rescale']);
 
