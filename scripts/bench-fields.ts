@@ -8,6 +8,7 @@
 //
 // Usage: npm run bench:fields -- [--count 200] [--seed S] [--keep DIR] [--reuse DIR]
 //          [--oracle] [--concurrency 2] [--markdown docs/fields.md] [--json FILE] [--worst N]
+//          [--recipe FILE] [--engine tesseract] [--no-second-opinion]   (to compare a candidate)
 //   --keep DIR   generate into DIR/set, write pipeline output to DIR/out, keep both
 //   --reuse DIR  use DIR/set as generated before; re-run into DIR/out, where the pipeline
 //                reuses every page JSON already there (no OCR: segmentation/confidence only)
@@ -43,6 +44,9 @@ const { values } = parseArgs({
     oracle: { type: 'boolean', default: false },
     partial: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '2' },
+    recipe: { type: 'string' },
+    engine: { type: 'string' },
+    'no-second-opinion': { type: 'boolean', default: false },
     markdown: { type: 'string' },
     json: { type: 'string' },
     worst: { type: 'string', default: '25' },
@@ -50,7 +54,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: npm run bench:fields -- [--count 200] [--seed S] [--keep DIR] [--reuse DIR] [--oracle] [--markdown FILE] [--json FILE]');
+  console.log('usage: npm run bench:fields -- [--count 200] [--seed S] [--keep DIR] [--reuse DIR] [--oracle] [--markdown FILE] [--json FILE] [--recipe FILE] [--engine tesseract] [--no-second-opinion]');
   process.exit(0);
 }
 
@@ -87,7 +91,16 @@ function readExpected(entry: SetEntry): ExpectedRecord {
 }
 
 async function recordsFromPipeline(): Promise<TelegramRecord[]> {
-  const config = loadConfig({ env: {}, flags: { concurrency: Number(values.concurrency), logLevel: 'silent' } });
+  const config = loadConfig({
+    env: {},
+    flags: {
+      concurrency: Number(values.concurrency),
+      logLevel: 'silent',
+      ...(values.recipe ? { preprocess: path.resolve(values.recipe) } : {}),
+      ...(values.engine ? { engine: values.engine } : {}),
+      ...(values['no-second-opinion'] ? { secondOpinion: false } : {}),
+    },
+  });
   const started = Date.now();
   const result = await runPipeline(
     {

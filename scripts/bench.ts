@@ -16,7 +16,8 @@
 //
 // Usage: npm run bench -- [files or folders...] [--limit N] [--rounds R] [--workers N]
 //          [--no-corpus] [--no-native] [--no-scaling] [--no-fast-model] [--rss-pages N] [--rss-scale S]
-//          [--rss-recycle-after N] [--rss-no-recycle] [--no-rss] [--lang L] [--json FILE]
+//          [--rss-recycle-after N] [--rss-no-recycle] [--no-rss] [--no-stages] [--lang L] [--json FILE]
+//          [--engines native,tesseract,tesseract -2nd,tesseract.js,tesseract.js fast,tesseract.js x1]
 // Only image files are read (native tesseract cannot read PDF). See docs/benchmarks.md.
 // Defaults: samples + corpus, all pages, 2 rounds, workers = cores, 300 RSS pages at scale 0.5.
 import { execFile, spawn } from 'node:child_process';
@@ -56,6 +57,8 @@ const { values: opts, positionals } = parseArgs({
     'no-scaling': { type: 'boolean', default: false },
     'no-fast-model': { type: 'boolean', default: false },
     'no-rss': { type: 'boolean', default: false },
+    'no-stages': { type: 'boolean', default: false },
+    engines: { type: 'string' },
     'rss-pages': { type: 'string', default: '300' },
     'rss-scale': { type: 'string', default: '0.5' },
     'rss-recycle-after': { type: 'string' },
@@ -232,16 +235,20 @@ async function pipelineRun(files: string[], config: Config): Promise<PipelineRun
 async function stagePass(sources: PageSource[], config: Config) {
   const inner = createEngine({ ...config, concurrency: 1 }, silentLogger());
   const ocrCpu: number[] = [];
+  // Every OCR call is timed; the engine's batch call (the native engine reads all of a page's
+  // word crops in one process) stays a batch, as in a real run.
+  const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+    const c = cpuSeconds();
+    try {
+      return await call();
+    } finally {
+      ocrCpu.push(cpuSeconds() - c);
+    }
+  };
   const engine: OcrEngine = {
     name: inner.name,
-    async recognize(request) {
-      const c = cpuSeconds();
-      try {
-        return await inner.recognize(request);
-      } finally {
-        ocrCpu.push(cpuSeconds() - c);
-      }
-    },
+    recognize: (request) => timed(() => inner.recognize(request)),
+    ...(inner.recognizeMany ? { recognizeMany: (requests: Parameters<NonNullable<OcrEngine['recognizeMany']>>[0]) => timed(() => inner.recognizeMany!(requests)) } : {}),
     close: () => inner.close(),
   };
   const out = mkdtempSync(path.join(os.tmpdir(), 'cablescan-bench-stages-'));
@@ -318,12 +325,12 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the machine make absolute times noise; ratios are paired per round)`);
 
   type Kind = 'native' | 'tesseract.js' | 'tesseract' | 'tesseract -2nd' | 'tesseract.js x1' | 'tesseract.js fast';
-  const kinds: Kind[] = [
+  const kinds = ([
     ...(hasNative ? (['native', 'tesseract', 'tesseract -2nd'] as Kind[]) : []),
-    'tesseract.js',
+    'tesseract.js' as Kind,
     ...(hasFastModel ? (['tesseract.js fast'] as Kind[]) : []),
     ...(!opts['no-scaling'] && workers > 1 ? (['tesseract.js x1'] as Kind[]) : []),
-  ];
+  ] as Kind[]).filter((kind) => !opts.engines || opts.engines.split(',').includes(kind));
   // The native engine without the second opinion: the pipeline's own overhead around the OCR.
   const cliPlainConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract', secondOpinion: false } });
   const configOf: Record<Exclude<Kind, 'native'>, Config> = {
@@ -401,7 +408,8 @@ async function main(): Promise<void> {
   }
 
   const sources = ingest.pages.filter((p) => files.includes(p.path));
-  for (const [name, config] of [['tesseract.js', jsConfig], ...(hasNative ? [['tesseract', cliConfig]] : [])] as Array<[string, Config]>) {
+  const staged = opts['no-stages'] ? [] : [['tesseract.js', jsConfig], ...(hasNative ? [['tesseract', cliConfig]] : [])] as Array<[string, Config]>;
+  for (const [name, config] of staged.filter(([name]) => !opts.engines || opts.engines.split(',').includes(name))) {
     const { wall, cpu, nonOcrShare } = await stagePass(sources, config);
     console.log(`\nstages, engine ${name}: ${sources.length} pages read one at a time (ms; CPU split between non-OCR stages by their wall shares):`);
     const rows = [['stage', 'count', 'median wall', 'p95 wall', 'median CPU', 'p95 CPU']];
