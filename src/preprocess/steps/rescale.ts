@@ -9,7 +9,7 @@
 // Clean, straight pages with large text are shrunk (x-height above 17 px to 14): Tesseract scales
 // every text line to a fixed height for its LSTM anyway, and the pixels beyond what it needs cost
 // thresholding and layout time (issue 8: -17% native, -19% tesseract.js OCR CPU on the corpus and
-// samples, corpus CER 2.76% -> 2.56%). Not on grainy pages (paper noise from the denoise step;
+// samples, corpus CER 2.76% -> 2.63%). Not on grainy pages (paper noise from the denoise step;
 // the field benchmark's heavy scans lost 10-18 points on `to` and `place` when shrunk) nor on
 // pages left skewed by 1 degree or more (one corpus page, left at -1.06 degrees, read 2.2 points
 // worse shrunk, and worse at every target tried).
@@ -53,7 +53,7 @@ function residualSkew(earlier: readonly StepReport[]): number | null {
 
 export const rescale = defineStep({
   name: 'rescale',
-  summary: 'estimate resolution from glyph height and enlarge small text',
+  summary: 'estimate resolution from glyph height, enlarge small text, shrink large text on clean straight pages',
   needsGrey: true,
   params: z
     .object({
