@@ -30,7 +30,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { discoverInputs } from '../src/ingest/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createEngine } from '../src/create-engine.ts';
-import type { OcrEngine } from '../src/ocr/engine.ts';
+import type { OcrEngine, OcrRequest } from '../src/ocr/engine.ts';
 import { createTesseractJsEngine } from '../src/ocr/tesseract-js.ts';
 import { runPipeline } from '../src/pipeline.ts';
 import { resolveRecipe } from '../src/preprocess/index.ts';
@@ -248,7 +248,7 @@ async function stagePass(sources: PageSource[], config: Config) {
   const engine: OcrEngine = {
     name: inner.name,
     recognize: (request) => timed(() => inner.recognize(request)),
-    ...(inner.recognizeMany ? { recognizeMany: (requests: Parameters<NonNullable<OcrEngine['recognizeMany']>>[0]) => timed(() => inner.recognizeMany!(requests)) } : {}),
+    ...(inner.recognizeMany ? { recognizeMany: (requests: readonly OcrRequest[]) => timed(() => inner.recognizeMany!(requests)) } : {}),
     close: () => inner.close(),
   };
   const out = mkdtempSync(path.join(os.tmpdir(), 'cablescan-bench-stages-'));
@@ -324,13 +324,16 @@ async function main(): Promise<void> {
   console.log(`cablescan bench: ${pageCount} pages in ${files.length} files (${inputs.join(', ')}), ${workers} workers, ${cores} cores, ${rounds} rounds`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the machine make absolute times noise; ratios are paired per round)`);
 
+  // --engines: only the runs named (the stage pass follows the same list).
+  const only = opts.engines ? new Set(opts.engines.split(',').map((e) => e.trim())) : null;
+  const chosen = (name: string) => !only || only.has(name);
   type Kind = 'native' | 'tesseract.js' | 'tesseract' | 'tesseract -2nd' | 'tesseract.js x1' | 'tesseract.js fast';
   const kinds = ([
     ...(hasNative ? (['native', 'tesseract', 'tesseract -2nd'] as Kind[]) : []),
     'tesseract.js' as Kind,
     ...(hasFastModel ? (['tesseract.js fast'] as Kind[]) : []),
     ...(!opts['no-scaling'] && workers > 1 ? (['tesseract.js x1'] as Kind[]) : []),
-  ] as Kind[]).filter((kind) => !opts.engines || opts.engines.split(',').includes(kind));
+  ] as Kind[]).filter(chosen);
   // The native engine without the second opinion: the pipeline's own overhead around the OCR.
   const cliPlainConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract', secondOpinion: false } });
   const configOf: Record<Exclude<Kind, 'native'>, Config> = {
@@ -409,7 +412,7 @@ async function main(): Promise<void> {
 
   const sources = ingest.pages.filter((p) => files.includes(p.path));
   const staged = opts['no-stages'] ? [] : [['tesseract.js', jsConfig], ...(hasNative ? [['tesseract', cliConfig]] : [])] as Array<[string, Config]>;
-  for (const [name, config] of staged.filter(([name]) => !opts.engines || opts.engines.split(',').includes(name))) {
+  for (const [name, config] of staged.filter(([name]) => chosen(name))) {
     const { wall, cpu, nonOcrShare } = await stagePass(sources, config);
     console.log(`\nstages, engine ${name}: ${sources.length} pages read one at a time (ms; CPU split between non-OCR stages by their wall shares):`);
     const rows = [['stage', 'count', 'median wall', 'p95 wall', 'median CPU', 'p95 CPU']];

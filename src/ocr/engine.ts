@@ -32,3 +32,10 @@ export interface OcrEngine {
   /** Releases workers; the engine cannot be used afterwards. */
   close(): Promise<void>;
 }
+
+/** Reads the requests one after the other: what `recognizeMany` amounts to without a batch call. */
+export async function recognizeEach(engine: Pick<OcrEngine, 'recognize'>, requests: readonly OcrRequest[]): Promise<OcrResult[]> {
+  const results: OcrResult[] = [];
+  for (const request of requests) results.push(await engine.recognize(request));
+  return results;
+}

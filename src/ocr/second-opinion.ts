@@ -8,7 +8,7 @@
 // An engine that can read many images in one call (the native CLI) gets all crops at once.
 import sharp from 'sharp';
 import type { OcrResult, RawImage } from '../types.ts';
-import type { OcrEngine, OcrRequest } from './engine.ts';
+import { recognizeEach, type OcrEngine } from './engine.ts';
 import { pageConfidence } from './tesseract-result.ts';
 
 export interface SecondOpinionOptions {
@@ -56,12 +56,6 @@ async function cropBox(image: RawImage, box: [number, number, number, number], s
   return { data, width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
 }
 
-async function readEach(engine: OcrEngine, requests: OcrRequest[]): Promise<OcrResult[]> {
-  const results: OcrResult[] = [];
-  for (const request of requests) results.push(await engine.recognize(request));
-  return results;
-}
-
 function mean(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
@@ -87,7 +81,7 @@ export async function secondOpinion(
     const requests = await Promise.all(
       doubtful.map(async ({ word }) => ({ image: await cropBox(image, word.bbox, scale), lang: options.lang, psm: SINGLE_WORD_PSM, dpi: options.dpi ? Math.round(options.dpi * scale) : undefined })),
     );
-    readings.set(scale, engine.recognizeMany ? await engine.recognizeMany(requests) : await readEach(engine, requests));
+    readings.set(scale, engine.recognizeMany ? await engine.recognizeMany(requests) : await recognizeEach(engine, requests));
   }
   for (const [k, { word, li, wi }] of doubtful.entries()) {
     let best = word;

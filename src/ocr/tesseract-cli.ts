@@ -15,7 +15,7 @@ import path from 'node:path';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { OcrResult } from '../types.ts';
-import type { OcrEngine, OcrRequest } from './engine.ts';
+import { recognizeEach, type OcrEngine, type OcrRequest } from './engine.ts';
 import { toPnm } from './image-encoding.ts';
 import { parseLanguages } from './tessdata.ts';
 import { tsvToOcrResult, TsvFormatError } from './tesseract-tsv.ts';
@@ -249,11 +249,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       if (requests.length === 0) return [];
       const [first] = requests;
       const sameFlags = requests.every((r) => r.lang === first!.lang && r.psm === first!.psm && r.dpi === first!.dpi);
-      if (requests.length === 1 || !sameFlags) {
-        const results: OcrResult[] = [];
-        for (const request of requests) results.push(await this.recognize(request));
-        return results;
-      }
+      if (requests.length === 1 || !sameFlags) return recognizeEach(this, requests);
       if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine is closed', { retryable: false });
       requests.forEach(validateRequest);
       const found = await checkLanguages(first!.lang);

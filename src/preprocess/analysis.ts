@@ -64,7 +64,6 @@ export interface SkewEstimate {
   inkPoints: number;
 }
 
-/** Greyscale histogram of all pixels. */
 /**
  * Rows sampled for decisions that need no more than a third of the page. Three, not four: JPEG
  * works in 8x8 blocks, and every 4th row of a heavily compressed scan is always a block's first

@@ -36,11 +36,14 @@ function trimRange(text: string, start: number, end: number, punctuation = /[\s,
  * Drops whole tokens of OCR specks at either end (`* T. TREGEAR`, `27 February 07.15 Kabul -`):
  * marks with no letter or digit are dirt on the scan, not part of a name or a dispatch line.
  */
+const LEADING_SPECK_TOKEN = /^\s*[^\p{L}\p{N}\s[(]+\s+/u;
+const TRAILING_SPECK_TOKEN = /\s+[^\p{L}\p{N}\s\])]+\s*$/u;
+
 function dropSpeckTokens(text: string, start: number, end: number): [number, number] {
   let s = start;
   let e = end;
-  for (let m = /^\s*[^\p{L}\p{N}\s[(]+\s+/u.exec(text.slice(s, e)); m; m = /^\s*[^\p{L}\p{N}\s[(]+\s+/u.exec(text.slice(s, e))) s += m[0].length;
-  for (let m = /\s+[^\p{L}\p{N}\s\])]+\s*$/u.exec(text.slice(s, e)); m; m = /\s+[^\p{L}\p{N}\s\])]+\s*$/u.exec(text.slice(s, e))) e -= m[0].length;
+  for (let m = LEADING_SPECK_TOKEN.exec(text.slice(s, e)); m; m = LEADING_SPECK_TOKEN.exec(text.slice(s, e))) s += m[0].length;
+  for (let m = TRAILING_SPECK_TOKEN.exec(text.slice(s, e)); m; m = TRAILING_SPECK_TOKEN.exec(text.slice(s, e))) e -= m[0].length;
   return [s, e];
 }
 
