@@ -1,6 +1,6 @@
 // Chooses the OCR engine from config. Drivers call this once and share the engine.
 //   tesseract.js (default): Tesseract in WebAssembly, nothing to install.
-//   tesseract: the native CLI, one process per page; faster, needs tesseract-ocr installed.
+//   tesseract: the native CLI, long-lived processes fed one page at a time; faster, needs tesseract-ocr installed.
 // Both return the same OcrResult shape, so the rest of the pipeline does not know which ran.
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -11,7 +11,7 @@ import { createTesseractJsEngine } from './ocr/tesseract-js.ts';
 export function createEngine(config: Config, logger: Logger): OcrEngine {
   const log = logger.child({ stage: 'ocr' });
   if (config.engine === 'tesseract') {
-    return createTesseractCliEngine({ concurrency: config.concurrency, tessdata: config.tessdata, logger: log });
+    return createTesseractCliEngine({ concurrency: config.concurrency, recycleAfter: config.recycleAfter, tessdata: config.tessdata, logger: log });
   }
   return createTesseractJsEngine({
     concurrency: config.concurrency,

@@ -1,8 +1,13 @@
 // Optional OCR engine: the native `tesseract` command (Tesseract 5, e.g. Debian's tesseract-ocr),
-// one process per page, `concurrency` processes at most. Chosen with `--engine tesseract` by
-// installations that trade the zero-install default for speed (see docs/benchmarks.md).
+// `concurrency` pages at a time. Chosen with `--engine tesseract` by installations that trade the
+// zero-install default for speed (see docs/benchmarks.md).
 //
-// - Pixels go in on stdin as PNM (`tesseract stdin stdout`): nothing is encoded or written to disk.
+// - Long-lived processes (tesseract-server.ts), one per page slot and reading mode (language and
+//   PSM: the page's and the second opinion's), each fed image files one request at a time, so
+//   the model is loaded once per process, not once per page; replaced after `recycleAfter`
+//   requests. Images go to a private temporary folder as uncompressed TIFF carrying their
+//   resolution (~9 ms a page). Needs GNU `stdbuf` (coreutils); without it, or for an image with
+//   no resolution, one process per page: pixels on stdin as PNM (`tesseract stdin stdout`).
 // - OMP_THREAD_LIMIT=1 for every process: Tesseract's OpenMP threads fight each other when several
 //   processes run side by side (5x slower here); parallelism comes from the process pool.
 // - TSV output is parsed into the same OcrResult as tesseract.js (see tesseract-tsv.ts).
@@ -16,8 +21,9 @@ import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { OcrResult } from '../types.ts';
 import { recognizeEach, type OcrEngine, type OcrRequest } from './engine.ts';
-import { toPnm } from './image-encoding.ts';
+import { toPnm, writeTiff } from './image-encoding.ts';
 import { parseLanguages } from './tessdata.ts';
+import { TesseractServer, TesseractServerError } from './tesseract-server.ts';
 import { tsvToOcrResult, TsvFormatError } from './tesseract-tsv.ts';
 
 export interface TesseractCliEngineOptions {
@@ -27,18 +33,24 @@ export interface TesseractCliEngineOptions {
   tessdata?: string;
   /** The command to run (default "tesseract", looked up on PATH). */
   binary?: string;
+  /** Keep processes alive between pages (default true; needs `stdbuf`, else one process per page). */
+  streaming?: boolean;
+  /** Replace a long-lived process after this many requests (default 50). */
+  recycleAfter?: number;
   logger: Logger;
 }
 
 export type TesseractCliEngineStats = {
   /** Pages successfully read. */
   pages: number;
-  /** Processes started for pages. */
+  /** Tesseract processes started (long-lived ones count once). */
   spawned: number;
   /** Processes that failed (non-zero exit, signal, unreadable output). */
   failed: number;
   busy: number;
   queued: number;
+  /** Long-lived tesseract processes running now (reading or waiting for a page). */
+  processes: number;
 };
 
 export interface TesseractCliEngine extends OcrEngine {
@@ -52,6 +64,14 @@ interface Installation {
   /** Folder Tesseract reads models from, as `--list-langs` reports it. */
   tessdataDir: string;
   langs: Set<string>;
+  /** `stdbuf` answered: long-lived processes can be used. */
+  streams: boolean;
+}
+
+/** Where the long-lived processes' image files go: a private folder, and the blank sentinel image. */
+interface Workspace {
+  dir: string;
+  sentinel: string;
 }
 
 interface Output {
@@ -70,7 +90,7 @@ function asOcrError(err: unknown): CablescanError {
 }
 
 /** Why a tesseract process failed: the language could not be loaded, or how it ended. */
-function processError(result: Output, lang: string): CablescanError {
+function processError(result: Omit<Output, 'stdout'>, lang: string): CablescanError {
   const stderr = result.stderr.trim().slice(-500);
   if (/Failed loading language|Error opening data file/i.test(stderr)) {
     return new CablescanError(ErrorCode.TESSDATA_MISSING, `native tesseract could not load "${lang}": ${stderr}`, { retryable: false, details: { lang } });
@@ -119,16 +139,25 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
   const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
   if (!(options.concurrency >= 1)) throw new RangeError(`concurrency must be >= 1, got ${options.concurrency}`);
 
+  const streaming = options.streaming ?? true;
+  const recycleAfter = options.recycleAfter ?? 50;
+  if (!(recycleAfter >= 1)) throw new RangeError(`recycleAfter must be >= 1, got ${recycleAfter}`);
   const running = new Set<ChildProcess>();
+  /** Long-lived processes waiting for work, by reading mode (language and PSM). */
+  const idle = new Map<string, TesseractServer[]>();
+  /** Long-lived processes reading a request now. */
+  const reading = new Set<TesseractServer>();
+  let workspace: Promise<Workspace> | null = null;
+  let fileCount = 0;
   const waiting: Array<() => void> = [];
   const counters = { pages: 0, spawned: 0, failed: 0 };
   let busy = 0;
   let closed = false;
   let installation: Promise<Installation> | null = null;
 
-  function run(args: string[], input?: Buffer): Promise<Output> {
+  function run(args: string[], input?: Buffer, command = binary): Promise<Output> {
     return new Promise((resolve, reject) => {
-      const child = spawn(binary, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
       running.add(child);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -138,7 +167,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       child.stdin.on('error', () => undefined);
       child.on('error', (e: NodeJS.ErrnoException) => {
         running.delete(child);
-        if (e.code === 'ENOENT') {
+        if (e.code === 'ENOENT' && command === binary) {
           reject(
             new CablescanError(
               ErrorCode.CONFIG_INVALID,
@@ -167,7 +196,9 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         throw new CablescanError(ErrorCode.CONFIG_INVALID, `--engine tesseract needs Tesseract 4 or later (LSTM engine), found ${v}`, { retryable: false });
       }
       const listed = await run(['--list-langs', ...tessdataArgs]);
-      return { version: v, ...parseListLangs(listed.stdout + '\n' + listed.stderr) };
+      const streams = streaming && (await run(['--version'], undefined, 'stdbuf').then((r) => r.code === 0, () => false));
+      if (streaming && !streams) logger.warn('GNU stdbuf (coreutils) not found: native tesseract runs one process per page, loading its model each time');
+      return { version: v, ...parseListLangs(listed.stdout + '\n' + listed.stderr), streams };
     })();
     // A failed probe is not remembered: the user may install Tesseract and retry in the same process.
     installation.catch(() => (installation = null));
@@ -202,7 +233,74 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     else busy -= 1;
   }
 
+  function openWorkspace(): Promise<Workspace> {
+    workspace ??= (async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'cablescan-tesseract-'));
+      const sentinel = path.join(dir, 'sentinel.tif');
+      await writeTiff(sentinel, { data: Buffer.alloc(32 * 32, 255), width: 32, height: 32, channels: 1 }, 300);
+      return { dir, sentinel };
+    })();
+    return workspace;
+  }
+
+  function modeKey(lang: string, psm: number): string {
+    return `${lang}\t${psm}`;
+  }
+
+  async function takeServer(lang: string, psm: number): Promise<TesseractServer> {
+    const waitingServers = idle.get(modeKey(lang, psm)) ?? [];
+    for (let server = waitingServers.pop(); server; server = waitingServers.pop()) if (server.alive) return server;
+    const { sentinel } = await openWorkspace();
+    counters.spawned += 1;
+    const args = ['-oL', binary, '-', 'stdout', '-l', lang, '--psm', String(psm), ...tessdataArgs, '-c', 'stream_filelist=1', 'tsv'];
+    return new TesseractServer({ command: 'stdbuf', args, env, sentinel });
+  }
+
+  function giveBack(server: TesseractServer, lang: string, psm: number): void {
+    if (closed || !server.alive || server.requests >= recycleAfter) {
+      void server.close();
+      return;
+    }
+    const key = modeKey(lang, psm);
+    idle.set(key, [...(idle.get(key) ?? []), server]);
+  }
+
+  /** Reads the requests (same language and PSM, each with a resolution) with a long-lived process. */
+  async function readStreaming(requests: readonly OcrRequest[], found: Installation): Promise<OcrResult[]> {
+    const { lang, psm } = requests[0]!;
+    const { dir } = await openWorkspace();
+    const files = requests.map(() => path.join(dir, `${(fileCount += 1)}.tif`));
+    const server = await takeServer(lang, psm);
+    reading.add(server);
+    try {
+      await Promise.all(requests.map((r, i) => writeTiff(files[i]!, r.image, Math.round(r.dpi!))));
+      let tsvs: string[];
+      try {
+        tsvs = await server.read(files);
+      } catch (err) {
+        if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false, cause: err });
+        if (err instanceof TesseractServerError) throw processError(err, lang);
+        throw err;
+      }
+      return tsvs.map((tsv) => parseTsv(tsv, found, lang, psm));
+    } finally {
+      reading.delete(server);
+      giveBack(server, lang, psm);
+      await Promise.all(files.map((file) => rm(file, { force: true })));
+    }
+  }
+
+  function parseTsv(tsv: string, found: Installation, lang: string, psm: number): OcrResult {
+    try {
+      return tsvToOcrResult(tsv, { engine: 'tesseract', engineVersion: found.version, lang, psm });
+    } catch (err) {
+      if (err instanceof TsvFormatError) throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract gave unreadable output: ${err.message}`, { cause: err });
+      throw err;
+    }
+  }
+
   async function read(request: OcrRequest, found: Installation): Promise<OcrResult> {
+    if (found.streams && request.dpi !== undefined) return (await readStreaming([request], found))[0]!;
     const args = ['stdin', 'stdout', '-l', request.lang, '--psm', String(request.psm), ...tessdataArgs];
     if (request.dpi !== undefined) args.push('--dpi', String(Math.round(request.dpi)));
     args.push('tsv');
@@ -210,12 +308,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     const result = await run(args, toPnm(request.image));
     if (closed && result.signal) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
     if (result.code !== 0) throw processError(result, request.lang);
-    try {
-      return tsvToOcrResult(result.stdout, { engine: 'tesseract', engineVersion: found.version, lang: request.lang, psm: request.psm });
-    } catch (err) {
-      if (err instanceof TsvFormatError) throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract gave unreadable output: ${err.message}`, { cause: err });
-      throw err;
-    }
+    return parseTsv(result.stdout, found, request.lang, request.psm);
   }
 
   return {
@@ -248,25 +341,31 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     async recognizeMany(requests: readonly OcrRequest[]): Promise<OcrResult[]> {
       if (requests.length === 0) return [];
       const [first] = requests;
-      const sameFlags = requests.every((r) => r.lang === first!.lang && r.psm === first!.psm && r.dpi === first!.dpi);
-      if (requests.length === 1 || !sameFlags) return recognizeEach(this, requests);
+      const sameMode = requests.every((r) => r.lang === first!.lang && r.psm === first!.psm);
+      if (requests.length === 1 || !sameMode) return recognizeEach(this, requests);
       if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine is closed', { retryable: false });
       requests.forEach(validateRequest);
       const found = await checkLanguages(first!.lang);
+      // Each image carries its own resolution to a long-lived process; a one-off process takes one --dpi for all.
+      const streamed = found.streams && requests.every((r) => r.dpi !== undefined);
+      if (!streamed && !requests.every((r) => r.dpi === first!.dpi)) return recognizeEach(this, requests);
       await slot();
-      // One process for all: tesseract reads a list file of images and numbers them in its TSV
-      // (page_num), loading the model once instead of once per word (~0.1 s of CPU each).
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'cablescan-words-'));
+      let dir: string | null = null;
       try {
         if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before these images were read', { retryable: false });
+        if (streamed) return await readStreaming(requests, found);
+        // One process for all: tesseract reads a list file of images and numbers them in its TSV
+        // (page_num), loading the model once instead of once per word (~0.1 s of CPU each).
+        dir = await mkdtemp(path.join(os.tmpdir(), 'cablescan-words-'));
+        const listDir = dir;
         const files = await Promise.all(
           requests.map(async (r, i) => {
-            const file = path.join(dir, `${i}.pnm`);
+            const file = path.join(listDir, `${i}.pnm`);
             await writeFile(file, toPnm(r.image));
             return file;
           }),
         );
-        const list = path.join(dir, 'list.txt');
+        const list = path.join(listDir, 'list.txt');
         await writeFile(list, files.join('\n') + '\n');
         const args = [list, 'stdout', '-l', first!.lang, '--psm', String(first!.psm), ...tessdataArgs];
         if (first!.dpi !== undefined) args.push('--dpi', String(Math.round(first!.dpi)));
@@ -274,20 +373,19 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         counters.spawned += 1;
         const result = await run(args);
         if (result.code !== 0) throw processError(result, first!.lang);
-        return splitTsvPages(result.stdout, requests.length).map((tsv) =>
-          tsvToOcrResult(tsv, { engine: 'tesseract', engineVersion: found.version, lang: first!.lang, psm: first!.psm }),
-        );
+        return splitTsvPages(result.stdout, requests.length).map((tsv) => parseTsv(tsv, found, first!.lang, first!.psm));
       } catch (err) {
         counters.failed += 1;
         throw asOcrError(err);
       } finally {
         free();
-        await rm(dir, { recursive: true, force: true });
+        if (dir) await rm(dir, { recursive: true, force: true });
       }
     },
 
     stats(): TesseractCliEngineStats {
-      return { ...counters, busy, queued: waiting.length };
+      const waitingServers = [...idle.values()].flat().filter((server) => server.alive).length;
+      return { ...counters, busy, queued: waiting.length, processes: reading.size + waitingServers };
     },
 
     async close(): Promise<void> {
@@ -298,9 +396,14 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         busy += 1;
         wake();
       }
-      await Promise.all(
-        [...running].map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve())))),
-      );
+      const servers = [...reading, ...[...idle.values()].flat()];
+      idle.clear();
+      await Promise.all([
+        ...[...running].map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve())))),
+        ...servers.map((server) => server.close()),
+      ]);
+      const opened = workspace ? await workspace.catch(() => null) : null;
+      if (opened) await rm(opened.dir, { recursive: true, force: true });
     },
   };
 }

@@ -2,7 +2,7 @@
 // then the real CLI on generated pages, next to tesseract.js on the same page, and its errors.
 // The engine tests skip with a message when the tesseract command is not installed.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -115,21 +115,85 @@ test('native engine reads a generated page like tesseract.js: same text, same pa
   }
 });
 
-test('native engine: at most `concurrency` processes; pages queue and all finish', { skip: SKIP_NATIVE }, async () => {
-  const native = createTesseractCliEngine({ concurrency: 2, logger: silentLogger() });
+for (const streaming of [true, false]) {
+  test(`native engine (${streaming ? 'long-lived processes' : 'one process per page'}): at most \`concurrency\` pages at once; pages queue and all finish`, { skip: SKIP_NATIVE }, async () => {
+    const native = createTesseractCliEngine({ concurrency: 2, streaming, logger: silentLogger() });
+    try {
+      const pages = ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT'].map((t) => renderTextImage({ lines: [t], width: 900, height: 200 }));
+      const reading = pages.map((p) => native.recognize({ image: p.image, lang: 'eng', psm: 6, dpi: 300 }));
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 50));
+      const during = native.stats();
+      assert.ok(during.busy <= 2, `busy ${during.busy}`);
+      const results = await Promise.all(reading);
+      assert.deepEqual(results.map((r) => r.text), ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT']);
+      assert.equal(results[0]!.psm, 6);
+      // Long-lived: two processes for the first two pages, the third page reuses one.
+      assert.deepEqual(native.stats(), { pages: 3, spawned: streaming ? 2 : 3, failed: 0, busy: 0, queued: 0, processes: streaming ? 2 : 0 });
+    } finally {
+      await native.close();
+    }
+    assert.equal(native.stats().processes, 0);
+  });
+}
+
+test('native engine, long-lived processes: the same reading as one process per page; replaced after recycleAfter pages; close() removes its image files', { skip: SKIP_NATIVE }, async () => {
+  const tmp = mkdtempSync(path.join(scratch, 'tmpdir-'));
+  const savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  const streamed = createTesseractCliEngine({ concurrency: 1, recycleAfter: 2, logger: silentLogger() });
+  const perPage = createTesseractCliEngine({ concurrency: 1, streaming: false, logger: silentLogger() });
   try {
-    const pages = ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT'].map((t) => renderTextImage({ lines: [t], width: 900, height: 200 }));
-    const reading = pages.map((p) => native.recognize({ image: p.image, lang: 'eng', psm: 6, dpi: 300 }));
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setTimeout(r, 50));
-    const during = native.stats();
-    assert.ok(during.busy <= 2, `busy ${during.busy}`);
-    const results = await Promise.all(reading);
-    assert.deepEqual(results.map((r) => r.text), ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT']);
-    assert.equal(results[0]!.psm, 6);
-    assert.deepEqual(native.stats(), { pages: 3, spawned: 3, failed: 0, busy: 0, queued: 0 });
+    const texts = ['CIPHERED TELEGRAM No. 21340', 'To Cde. Fedorov, Moscow', 'Received 30 June 1951', 'KAESONG PYONGYANG', 'Signed Ustinovich'];
+    const pages = texts.map((t, i) => renderTextImage({ lines: [t, 'The quick brown fox jumps over the lazy dog.'], width: 1400, height: 260 }).image);
+    for (const [i, image] of pages.entries()) {
+      // Resolutions differ page to page: each image file carries its own.
+      const request = { image, lang: 'eng', psm: 6, dpi: [300, 280, 300, 320, 300][i]! };
+      const [a, b] = [await streamed.recognize(request), await perPage.recognize(request)];
+      assert.equal(a.text.split('\n')[0], texts[i]);
+      assert.deepEqual(a, b);
+    }
+    // 5 pages, a process replaced after every 2.
+    assert.equal(streamed.stats().spawned, 3);
+    assert.equal(perPage.stats().spawned, 5);
   } finally {
-    await native.close();
+    await Promise.all([streamed.close(), perPage.close()]);
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+  }
+  assert.deepEqual(readdirSync(tmp), [], 'image files and the sentinel are removed on close');
+});
+
+test('native engine, long-lived processes: a process that dies fails its page (retryable, with its stderr); the next page gets a new process', async () => {
+  // A stand-in for tesseract that speaks the streaming protocol and crashes on its second page.
+  const fake = path.join(scratch, 'fake-streaming-tesseract.cjs');
+  writeFileSync(
+    fake,
+    `#!${process.execPath}
+const args = process.argv.slice(2);
+if (args[0] === '--version') { console.log('tesseract 5.3.0'); process.exit(0); }
+if (args[0] === '--list-langs') { console.log('List of available languages in "/x/" (1):\\neng'); process.exit(0); }
+process.stdout.write(${JSON.stringify(HEADER + '\n')});
+let n = 0;
+require('node:readline').createInterface({ input: process.stdin }).on('line', (file) => {
+  n += 1;
+  if (file.endsWith('sentinel.tif')) return void process.stdout.write('1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t32\\t32\\t-1\\t\\n');
+  if (n >= 3) { process.stderr.write('Segmentation fault in pixReadMem\\n'); process.exit(139); }
+  process.stdout.write('1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t100\\t40\\t-1\\t\\n5\\t' + n + '\\t1\\t1\\t1\\t1\\t2\\t2\\t80\\t30\\t91.5\\tPAGE' + n + '\\n');
+});
+`,
+  );
+  chmodSync(fake, 0o755);
+  const engine = createTesseractCliEngine({ concurrency: 1, binary: fake, logger: silentLogger() });
+  const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
+  const request = { image: page, lang: 'eng', psm: 3, dpi: 300 };
+  try {
+    assert.equal((await engine.recognize(request)).text, 'PAGE1');
+    await assert.rejects(engine.recognize(request), (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && /code 139: Segmentation fault in pixReadMem/.test(err.message) && err.retryable);
+    assert.equal((await engine.recognize(request)).text, 'PAGE1');
+    assert.deepEqual(engine.stats(), { pages: 2, spawned: 2, failed: 1, busy: 0, queued: 0, processes: 1 });
+  } finally {
+    await engine.close();
   }
 });
 
@@ -139,23 +203,25 @@ test('TSV of a multi-image run splits by page_num, each part with the header; an
   assert.deepEqual(parts.map((p) => tsvToOcrResult(p, INFO).text), ['ALPHA', '', 'GAMMA']);
 });
 
-test('native engine: recognizeMany reads several word images in one process, as recognize reads each', { skip: SKIP_NATIVE }, async () => {
-  const native = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
-  try {
-    const words = ['Ustinovich', 'Dorokhov', 'Kaesong'].map((t) => renderTextImage({ lines: [t], width: 460, height: 110, x: 20, y: 70 }).image);
-    const together = await native.recognizeMany(words.map((image) => ({ image, lang: 'eng', psm: 8, dpi: 300 })));
-    assert.equal(native.stats().spawned, 1);
-    const alone = [];
-    for (const image of words) alone.push(await native.recognize({ image, lang: 'eng', psm: 8, dpi: 300 }));
-    // Each image read as its one word (PSM 8 on a bare crop misreads a letter now and then: what
-    // matters is that one process for all gives what one process each gives).
-    together.forEach((r, i) => assert.ok(distance(r.text, ['Ustinovich', 'Dorokhov', 'Kaesong'][i]!) <= 2, r.text));
-    assert.deepEqual(together.map((r) => [r.text, r.lines[0]!.words[0]!.confidence]), alone.map((r) => [r.text, r.lines[0]!.words[0]!.confidence]));
-    assert.deepEqual(together.map((r) => r.lines[0]!.words[0]!.bbox), alone.map((r) => r.lines[0]!.words[0]!.bbox));
-  } finally {
-    await native.close();
-  }
-});
+for (const streaming of [true, false]) {
+  test(`native engine (${streaming ? 'long-lived processes' : 'one process per call'}): recognizeMany reads several word images in one process, as recognize reads each`, { skip: SKIP_NATIVE }, async () => {
+    const native = createTesseractCliEngine({ concurrency: 1, streaming, logger: silentLogger() });
+    try {
+      const words = ['Ustinovich', 'Dorokhov', 'Kaesong'].map((t) => renderTextImage({ lines: [t], width: 460, height: 110, x: 20, y: 70 }).image);
+      const together = await native.recognizeMany(words.map((image) => ({ image, lang: 'eng', psm: 8, dpi: 300 })));
+      assert.equal(native.stats().spawned, 1);
+      const alone = [];
+      for (const image of words) alone.push(await native.recognize({ image, lang: 'eng', psm: 8, dpi: 300 }));
+      // Each image read as its one word (PSM 8 on a bare crop misreads a letter now and then: what
+      // matters is that one process for all gives what one process each gives).
+      together.forEach((r, i) => assert.ok(distance(r.text, ['Ustinovich', 'Dorokhov', 'Kaesong'][i]!) <= 2, r.text));
+      assert.deepEqual(together.map((r) => [r.text, r.lines[0]!.words[0]!.confidence]), alone.map((r) => [r.text, r.lines[0]!.words[0]!.confidence]));
+      assert.deepEqual(together.map((r) => r.lines[0]!.words[0]!.bbox), alone.map((r) => r.lines[0]!.words[0]!.bbox));
+    } finally {
+      await native.close();
+    }
+  });
+}
 
 test('native engine errors: unknown language -> CS_ERR_TESSDATA_MISSING; missing command -> clear CablescanError', { skip: SKIP_NATIVE }, async () => {
   const native = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
