@@ -214,10 +214,22 @@ export interface Components {
   runs: Int32Array;
 }
 
-/** 8-connected components of ink, by run-based union-find (one pass over the rows). */
+/** Int32Array twice as long, the first `used` entries kept (growable buffers without JS arrays). */
+function grown(buffer: Int32Array, used: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(buffer.length * 2);
+  next.set(buffer.subarray(0, used));
+  return next;
+}
+
+/**
+ * 8-connected components of ink, by run-based union-find (one pass over the rows). Typed arrays
+ * throughout: a page has hundreds of thousands of runs, and as JS arrays of numbers they were
+ * most of the preprocessing's garbage-collection time.
+ */
 export function connectedComponents(bin: Pick<BinaryImage, 'data' | 'width' | 'height'>): Components {
   const { data, width, height } = bin;
-  const parent: number[] = [];
+  let parent: Int32Array<ArrayBuffer> = new Int32Array(4096);
+  let labels = 0;
   const find = (a: number): number => {
     while (parent[a] !== a) {
       parent[a] = parent[parent[a]!]!;
@@ -230,11 +242,16 @@ export function connectedComponents(bin: Pick<BinaryImage, 'data' | 'width' | 'h
     const rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  // Runs of the previous row as (start, end, label) triples.
-  let prev: number[] = [];
-  const runs: number[] = []; // y, x0, x1, label
+  // Runs of the previous and the current row as (start, end, label) triples: at most one run
+  // per two pixels of a row.
+  const rowCapacity = 3 * (Math.ceil(width / 2) + 1);
+  let prev: Int32Array = new Int32Array(rowCapacity);
+  let cur: Int32Array = new Int32Array(rowCapacity);
+  let prevLength = 0;
+  let runs: Int32Array<ArrayBuffer> = new Int32Array(16384); // y, x0, x1, label
+  let runsLength = 0;
   for (let y = 0; y < height; y += 1) {
-    const cur: number[] = [];
+    let curLength = 0;
     const row = y * width;
     let x = 0;
     let p = 0;
@@ -245,28 +262,41 @@ export function connectedComponents(bin: Pick<BinaryImage, 'data' | 'width' | 'h
       }
       const start = x;
       while (x < width && data[row + x] === 1) x += 1;
-      const label = parent.length;
-      parent.push(label);
+      if (labels === parent.length) parent = grown(parent, labels);
+      const label = labels;
+      parent[label] = label;
+      labels += 1;
       // Previous-row runs touching [start-1, x] (8-connectivity).
-      while (p < prev.length && prev[p + 1]! < start) p += 3;
-      for (let q = p; q < prev.length && prev[q]! <= x; q += 3) union(label, prev[q + 2]!);
-      cur.push(start, x, label);
-      runs.push(y, start, x, label);
+      while (p < prevLength && prev[p + 1]! < start) p += 3;
+      for (let q = p; q < prevLength && prev[q]! <= x; q += 3) union(label, prev[q + 2]!);
+      cur[curLength] = start;
+      cur[curLength + 1] = x;
+      cur[curLength + 2] = label;
+      curLength += 3;
+      if (runsLength + 4 > runs.length) runs = grown(runs, runsLength);
+      runs[runsLength] = y;
+      runs[runsLength + 1] = start;
+      runs[runsLength + 2] = x;
+      runs[runsLength + 3] = label;
+      runsLength += 4;
     }
+    const previous = prev;
     prev = cur;
+    cur = previous;
+    prevLength = curLength;
   }
-  const index = new Map<number, number>();
+  // Component index per root label, in order of first appearance (-1: not seen yet).
+  const index = new Int32Array(labels).fill(-1);
   const components: Component[] = [];
-  const out = new Int32Array(runs.length);
-  for (let r = 0; r < runs.length; r += 4) {
+  for (let r = 0; r < runsLength; r += 4) {
     const y = runs[r]!;
     const x0 = runs[r + 1]!;
     const x1 = runs[r + 2]!;
     const root = find(runs[r + 3]!);
-    let k = index.get(root);
-    if (k === undefined) {
+    let k = index[root]!;
+    if (k === -1) {
       k = components.length;
-      index.set(root, k);
+      index[root] = k;
       components.push({ x0, y0: y, x1, y1: y + 1, pixels: x1 - x0 });
     } else {
       const c = components[k]!;
@@ -275,12 +305,9 @@ export function connectedComponents(bin: Pick<BinaryImage, 'data' | 'width' | 'h
       if (y + 1 > c.y1) c.y1 = y + 1;
       c.pixels += x1 - x0;
     }
-    out[r] = y;
-    out[r + 1] = x0;
-    out[r + 2] = x1;
-    out[r + 3] = k;
+    runs[r + 3] = k;
   }
-  return { components, runs: out };
+  return { components, runs: runs.slice(0, runsLength) };
 }
 
 /**
