@@ -22,6 +22,7 @@ import type { Logger } from '../logger.ts';
 import type { OcrResult } from '../types.ts';
 import { recognizeEach, type OcrEngine, type OcrRequest } from './engine.ts';
 import { toPnm, writeTiff } from './image-encoding.ts';
+import { openScratchFolder, type ScratchFolder } from './scratch-folder.ts';
 import { parseLanguages } from './tessdata.ts';
 import { TesseractServer, TesseractServerError } from './tesseract-server.ts';
 import { tsvToOcrResult, TsvFormatError } from './tesseract-tsv.ts';
@@ -69,8 +70,7 @@ interface Installation {
 }
 
 /** Where the long-lived processes' image files go: a private folder, and the blank sentinel image. */
-interface Workspace {
-  dir: string;
+interface Workspace extends ScratchFolder {
   sentinel: string;
 }
 
@@ -235,10 +235,10 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
 
   function openWorkspace(): Promise<Workspace> {
     workspace ??= (async () => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'cablescan-tesseract-'));
-      const sentinel = path.join(dir, 'sentinel.tif');
+      const folder = await openScratchFolder('cablescan-tesseract-');
+      const sentinel = path.join(folder.dir, 'sentinel.tif');
       await writeTiff(sentinel, { data: Buffer.alloc(32 * 32, 255), width: 32, height: 32, channels: 1 }, 300);
-      return { dir, sentinel };
+      return { ...folder, sentinel };
     })();
     return workspace;
   }
@@ -403,7 +403,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         ...servers.map((server) => server.close()),
       ]);
       const opened = workspace ? await workspace.catch(() => null) : null;
-      if (opened) await rm(opened.dir, { recursive: true, force: true });
+      await opened?.remove();
     },
   };
 }

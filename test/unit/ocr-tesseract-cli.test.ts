@@ -2,7 +2,7 @@
 // then the real CLI on generated pages, next to tesseract.js on the same page, and its errors.
 // The engine tests skip with a message when the tesseract command is not installed.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -137,10 +137,19 @@ for (const streaming of [true, false]) {
   });
 }
 
-test('native engine, long-lived processes: the same reading as one process per page; replaced after recycleAfter pages; close() removes its image files', { skip: SKIP_NATIVE }, async () => {
+test('native engine, long-lived processes: the same reading as one process per page; replaced after recycleAfter pages; close() removes its image files, and folders of killed runs go', { skip: SKIP_NATIVE }, async () => {
   const tmp = mkdtempSync(path.join(scratch, 'tmpdir-'));
   const savedTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp;
+  // Left by earlier runs: a dead process's folder untouched for an hour (removed), a dead
+  // process's folder changed just now (kept: the number may be a live process elsewhere), and a
+  // running process's (kept).
+  const hourAgo = new Date(Date.now() - 3600_000);
+  for (const [name, when] of [['cablescan-tesseract-999999-dead', hourAgo], ['cablescan-tesseract-999998-recent', new Date()], ['cablescan-tesseract-1-running', hourAgo]] as const) {
+    mkdirSync(path.join(tmp, name));
+    writeFileSync(path.join(tmp, name, 'sentinel.tif'), '');
+    utimesSync(path.join(tmp, name), when, when);
+  }
   const streamed = createTesseractCliEngine({ concurrency: 1, recycleAfter: 2, logger: silentLogger() });
   const perPage = createTesseractCliEngine({ concurrency: 1, streaming: false, logger: silentLogger() });
   try {
@@ -161,7 +170,7 @@ test('native engine, long-lived processes: the same reading as one process per p
     if (savedTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = savedTmp;
   }
-  assert.deepEqual(readdirSync(tmp), [], 'image files and the sentinel are removed on close');
+  assert.deepEqual(readdirSync(tmp).sort(), ['cablescan-tesseract-1-running', 'cablescan-tesseract-999998-recent'], "this run's folder and the dead run's are gone");
 });
 
 test('native engine, long-lived processes: a process that dies fails its page (retryable, with its stderr); the next page gets a new process', async () => {
