@@ -134,9 +134,9 @@ export function otsuThreshold(hist: Uint32Array): number {
  * (brighter than the page's Otsu threshold), over every 3rd row. Grey levels; a clean scan
  * measures under 1, a grainy photocopy or a noisy JPEG 4-10.
  */
-export function paperNoise(image: RawImage): number {
+export function paperNoise(image: RawImage, sampled: Uint32Array = histogram(image, SAMPLE_ROW_STEP)): number {
   const { data, width, height } = image;
-  const threshold = otsuThreshold(histogram(image, SAMPLE_ROW_STEP));
+  const threshold = otsuThreshold(sampled);
   let sum = 0;
   let n = 0;
   for (let y = 0; y < height; y += SAMPLE_ROW_STEP) {

@@ -6,10 +6,13 @@
 // preprocessing time (issue 8).
 import type { RawImage } from '../types.ts';
 import { estimateOrientation, type OrientationEstimate } from './orientation.ts';
-import { binarise, connectedComponents, estimateSkew, textScale, type BinaryImage, type Components, type SkewEstimate, type TextScale } from './analysis.ts';
+import { binarise, connectedComponents, estimateSkew, histogram, SAMPLE_ROW_STEP, textScale, type BinaryImage, type Components, type SkewEstimate, type TextScale } from './analysis.ts';
 
-/** What can be carried from a step's input to its output. */
-export type MeasureKind = 'binary' | 'components' | 'textScale' | 'orientation' | 'skew';
+/**
+ * What can be measured. All but 'histogram' can be carried from a step's input to its output; a
+ * grey-level histogram changes with any change of levels, so it is always taken again.
+ */
+export type MeasureKind = 'binary' | 'components' | 'textScale' | 'orientation' | 'skew' | 'histogram';
 
 /** Kinds that describe pixel positions (the analysis copy and its components): only valid for an image of the same geometry. */
 export const POSITIONAL_KINDS: readonly MeasureKind[] = ['binary', 'components'];
@@ -52,6 +55,11 @@ export class Measure {
       entries.set(key, value);
     }
     return value;
+  }
+
+  /** Grey-level histogram of every SAMPLE_ROW_STEP-th row: what level decisions need (denoise, normalize, whiten). */
+  sampledHistogram(image: RawImage): Promise<Uint32Array> {
+    return this.memo(image, 'histogram', 'histogram', async (source) => histogram(source, SAMPLE_ROW_STEP));
   }
 
   binary(image: RawImage): Promise<BinaryImage> {

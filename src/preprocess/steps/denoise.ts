@@ -32,7 +32,7 @@ export const denoise = defineStep({
     .strict(),
   async run(image, params, ctx) {
     assertGrey(image, 'denoise');
-    const noise = paperNoise(image);
+    const noise = paperNoise(image, await ctx.measure.sampledHistogram(image));
     const measured: Record<string, unknown> = { noise: Math.round(noise * 100) / 100 };
     if (noise < params.minNoise) return { image, applied: false, measured };
     const out = await toGreyRaw(sharpOf(image).blur(params.sigma));

@@ -7,7 +7,7 @@
 // and a short ramp above the threshold keeps the letters' soft edges for the LSTM.
 // Pages whose Otsu threshold already separates ink from paper are left as they are.
 import { z } from 'zod';
-import { histogram, inkThreshold, otsuThreshold, SAMPLE_ROW_STEP } from '../analysis.ts';
+import { inkThreshold, otsuThreshold } from '../analysis.ts';
 import { ALL_KINDS } from '../measure.ts';
 import { assertGrey } from '../raw.ts';
 import { defineStep } from '../step.ts';
@@ -22,9 +22,9 @@ export const whiten = defineStep({
       ramp: z.number().int().min(0).max(128).default(24),
     })
     .strict(),
-  async run(image, params) {
+  async run(image, params, ctx) {
     assertGrey(image, 'whiten');
-    const hist = histogram(image, SAMPLE_ROW_STEP);
+    const hist = await ctx.measure.sampledHistogram(image);
     const otsu = otsuThreshold(hist);
     const ink = inkThreshold(hist);
     const measured: Record<string, unknown> = { otsu, ink };
