@@ -14,7 +14,7 @@
 // - Models come from Tesseract's own tessdata folder (Debian: tessdata_fast), or `--tessdata`,
 //   passed as --tessdata-dir (plain `.traineddata` files: the CLI cannot read `.gz`).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CablescanError, ErrorCode } from '../errors.ts';
@@ -148,6 +148,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
   /** Long-lived processes reading a request now. */
   const reading = new Set<TesseractServer>();
   let workspace: Promise<Workspace> | null = null;
+  let sentinelWritten: Promise<void> | null = null;
   let fileCount = 0;
   const waiting: Array<() => void> = [];
   const counters = { pages: 0, spawned: 0, failed: 0 };
@@ -233,14 +234,25 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     else busy -= 1;
   }
 
-  function openWorkspace(): Promise<Workspace> {
+  async function openWorkspace(): Promise<Workspace> {
     workspace ??= (async () => {
       const folder = await openScratchFolder('cablescan-tesseract-');
-      const sentinel = path.join(folder.dir, 'sentinel.tif');
-      await writeTiff(sentinel, { data: Buffer.alloc(32 * 32, 255), width: 32, height: 32, channels: 1 }, 300);
-      return { ...folder, sentinel };
+      return { ...folder, sentinel: path.join(folder.dir, 'sentinel.tif') };
     })();
-    return workspace;
+    const opened = await workspace;
+    // A queue worker lives for weeks: if a /tmp cleaner took the folder or the sentinel, they are
+    // made again instead of every later page failing (one stat per call when all is well). Written
+    // under another name and renamed, so a process never reads half a sentinel.
+    if (!(await stat(opened.sentinel).catch(() => null))) {
+      sentinelWritten ??= (async () => {
+        await mkdir(opened.dir, { recursive: true });
+        const partial = `${opened.sentinel}.partial`;
+        await writeTiff(partial, { data: Buffer.alloc(32 * 32, 255), width: 32, height: 32, channels: 1 }, 300);
+        await rename(partial, opened.sentinel);
+      })().finally(() => (sentinelWritten = null));
+      await sentinelWritten;
+    }
+    return opened;
   }
 
   function modeKey(lang: string, psm: number): string {

@@ -137,7 +137,7 @@ for (const streaming of [true, false]) {
   });
 }
 
-test('native engine, long-lived processes: the same reading as one process per page; replaced after recycleAfter pages; close() removes its image files, and folders of killed runs go', { skip: SKIP_NATIVE }, async () => {
+test('native engine, long-lived processes: the same reading as one process per page; replaced after recycleAfter pages; its folder comes back if a /tmp cleaner takes it; close() removes it, and folders of killed runs go', { skip: SKIP_NATIVE }, async () => {
   const tmp = mkdtempSync(path.join(scratch, 'tmpdir-'));
   const savedTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp;
@@ -165,6 +165,14 @@ test('native engine, long-lived processes: the same reading as one process per p
     // 5 pages, a process replaced after every 2.
     assert.equal(streamed.stats().spawned, 3);
     assert.equal(perPage.stats().spawned, 5);
+    // A /tmp cleaner takes the folder (sentinel included) from under a long-running worker: the
+    // next page still reads, on the same process.
+    const ours = readdirSync(tmp).filter((name) => name.startsWith(`cablescan-tesseract-${process.pid}-`));
+    assert.equal(ours.length, 1);
+    rmSync(path.join(tmp, ours[0]!), { recursive: true, force: true });
+    const again = await streamed.recognize({ image: pages[0]!, lang: 'eng', psm: 6, dpi: 300 });
+    assert.equal(again.text.split('\n')[0], texts[0]);
+    assert.equal(streamed.stats().spawned, 3);
   } finally {
     await Promise.all([streamed.close(), perPage.close()]);
     if (savedTmp === undefined) delete process.env.TMPDIR;
