@@ -11,8 +11,9 @@
 //   - scaling: N workers against one (tesseract.js), wall clock and CPU efficiency;
 //   - RSS of one tesseract.js OCR worker over a long run (a child process with one worker, RSS
 //     sampled after every page, minus the process's RSS before the worker started), with the
-//     configured recycling and, with --rss-no-recycle, without it; and the peak RSS of one native
-//     tesseract process (GNU time) for comparison.
+//     configured recycling and, with --rss-no-recycle, without it; the same run with the native
+//     engine (the RSS of its long-lived tesseract process, from /proc); and the peak RSS of one
+//     native tesseract process on a full-size page (GNU time).
 //
 // Usage: npm run bench -- [files or folders...] [--limit N] [--rounds R] [--workers N]
 //          [--no-corpus] [--no-native] [--no-scaling] [--no-fast-model] [--rss-pages N] [--rss-scale S]
@@ -31,6 +32,7 @@ import { discoverInputs } from '../src/ingest/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createEngine } from '../src/create-engine.ts';
 import type { OcrEngine, OcrRequest } from '../src/ocr/engine.ts';
+import { createTesseractCliEngine } from '../src/ocr/tesseract-cli.ts';
 import { createTesseractJsEngine } from '../src/ocr/tesseract-js.ts';
 import { runPipeline } from '../src/pipeline.ts';
 import { resolveRecipe } from '../src/preprocess/index.ts';
@@ -64,6 +66,7 @@ const { values: opts, positionals } = parseArgs({
     'rss-recycle-after': { type: 'string' },
     'rss-no-recycle': { type: 'boolean', default: false },
     'rss-child': { type: 'boolean', default: false },
+    'rss-engine': { type: 'string', default: 'tesseract.js' },
     json: { type: 'string' },
   },
 });
@@ -148,19 +151,44 @@ async function rssChild(): Promise<void> {
   }
   global.gc?.();
   const baseline = process.memoryUsage().rss;
-  const engine = createTesseractJsEngine({ concurrency: 1, recycleAfter, logger: silentLogger() });
+  const native = opts['rss-engine'] === 'tesseract';
+  const engine = native
+    ? createTesseractCliEngine({ concurrency: 1, recycleAfter, logger: silentLogger() })
+    : createTesseractJsEngine({ concurrency: 1, recycleAfter, logger: silentLogger() });
+  // tesseract.js works in this process: its worker is what the process grew by. The native engine's
+  // worker is a tesseract process of its own: its RSS (the largest, should a replaced one still be
+  // on its way out).
+  const measure = native ? largestChildRss : () => process.memoryUsage().rss - baseline;
   const samples: number[] = [];
   for (let i = 0; i < pages; i += 1) {
     await engine.recognize({ image: images[i % images.length]!, lang: 'eng', psm: 3, dpi: Math.round(300 * scale) });
-    samples.push(process.memoryUsage().rss - baseline);
-    if ((i + 1) % 25 === 0) process.stderr.write(`  rss child (recycleAfter ${recycleAfter}): page ${i + 1}/${pages}, ${mb(samples[i]!)} MB\n`);
+    samples.push(measure());
+    if ((i + 1) % 25 === 0) process.stderr.write(`  rss child (${opts['rss-engine']}, recycleAfter ${recycleAfter}): page ${i + 1}/${pages}, ${mb(samples[i]!)} MB\n`);
   }
   const stats = engine.stats();
   await engine.close();
-  process.stdout.write(JSON.stringify({ baseline, recycleAfter, scale, samples, stats, size: `${images[0]!.width}x${images[0]!.height}` }) + '\n');
+  process.stdout.write(JSON.stringify({ engine: opts['rss-engine'], baseline, recycleAfter, scale, samples, stats, size: `${images[0]!.width}x${images[0]!.height}` }) + '\n');
+}
+
+/** RSS in bytes of this process's largest child process (VmRSS from /proc/PID/status), 0 when none. */
+function largestChildRss(): number {
+  let largest = 0;
+  const pid = String(process.pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      if (/^PPid:\s+(\d+)$/m.exec(status)?.[1] !== pid) continue;
+      largest = Math.max(largest, Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024);
+    } catch {
+      // ended between the listing and the read
+    }
+  }
+  return largest;
 }
 
 interface RssRun {
+  engine: string;
   recycleAfter: number;
   scale: number;
   size: string;
@@ -193,6 +221,7 @@ function summariseRss(run: RssRun) {
   const from50 = windows.slice(Math.min(1, windows.length - 1));
   const mid = median(from50);
   return {
+    engine: run.engine,
     recycleAfter: run.recycleAfter,
     pages: s.length,
     image: run.size,
@@ -202,7 +231,7 @@ function summariseRss(run: RssRun) {
     maxFrom50Mb: mb(Math.max(...from50)),
     spreadFrom50Pct: Math.round(((Math.max(...from50) - Math.min(...from50)) / 2 / mid) * 1000) / 10,
     growth50ToEndPct: Math.round(((windows.at(-1)! - from50[0]!) / from50[0]!) * 1000) / 10,
-    workersCreated: run.stats.created,
+    workersCreated: run.stats.created ?? run.stats.spawned,
   };
 }
 
@@ -455,15 +484,19 @@ async function main(): Promise<void> {
 
   if (!opts['no-rss']) {
     const extra = ['--rss-pages', opts['rss-pages']!, '--rss-scale', opts['rss-scale']!, ...(opts['rss-recycle-after'] ? ['--rss-recycle-after', opts['rss-recycle-after']] : [])];
-    const runs = [await runRssChild(extra), ...(opts['rss-no-recycle'] ? [await runRssChild([...extra, '--rss-no-recycle'])] : [])];
-    console.log(`\nRSS of one tesseract.js worker (process RSS minus its RSS before the worker started), ${runs[0]!.samples.length} pages of ${runs[0]!.size} px:`);
-    const rows = [['recycleAfter', 'workers', 'peak MB', 'window medians from page 50, MB', 'spread', 'growth 50 -> last']];
+    const runs = [
+      await runRssChild(extra),
+      ...(opts['rss-no-recycle'] ? [await runRssChild([...extra, '--rss-no-recycle'])] : []),
+      ...(hasNative ? [await runRssChild([...extra, '--rss-engine', 'tesseract'])] : []),
+    ];
+    console.log(`\nRSS of one OCR worker, ${runs[0]!.samples.length} pages of ${runs[0]!.size} px (tesseract.js: process RSS minus its RSS before the worker started; tesseract: its tesseract process's RSS):`);
+    const rows = [['engine', 'recycleAfter', 'workers', 'peak MB', 'window medians from page 50, MB', 'spread', 'growth 50 -> last']];
     const summaries = runs.map(summariseRss);
     for (const s of summaries) {
-      rows.push([String(s.recycleAfter), String(s.workersCreated), String(s.peakMb), `${s.minFrom50Mb}..${s.maxFrom50Mb}`, `±${s.spreadFrom50Pct}%`, `${s.growth50ToEndPct >= 0 ? '+' : ''}${s.growth50ToEndPct}%`]);
+      rows.push([s.engine, String(s.recycleAfter), String(s.workersCreated), String(s.peakMb), `${s.minFrom50Mb}..${s.maxFrom50Mb}`, `±${s.spreadFrom50Pct}%`, `${s.growth50ToEndPct >= 0 ? '+' : ''}${s.growth50ToEndPct}%`]);
     }
     console.log(table(rows));
-    for (const s of summaries) console.log(`  recycleAfter ${s.recycleAfter}: median MB of each 25 pages: ${s.windowMediansMb.join(' ')}`);
+    for (const s of summaries) console.log(`  ${s.engine}, recycleAfter ${s.recycleAfter}: median MB of each 25 pages: ${s.windowMediansMb.join(' ')}`);
     console.log('  targets: <= 350 MB per worker, flat (±10%) from page 50 on');
     summary.rss = summaries;
     if (hasNative) {
