@@ -9,6 +9,7 @@
 //   produced thousands of garbage words on noisy pages; the pipeline passes 3 (automatic).
 // - Only `blocks` is requested from recognize (text, hOCR, TSV cost time and are rebuilt from
 //   blocks anyway). Pixels go in as PNM: no compression, nothing to encode.
+import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import Tesseract from 'tesseract.js';
@@ -55,14 +56,58 @@ interface PooledWorker {
   psm: number | null;
   /** The resolution last set on the worker ('0' = Tesseract's own estimate), null before the first page. */
   dpi: string | null;
-  /** Rejects if the worker thread dies (WASM abort, out of memory): a pending job would hang otherwise. */
-  died: Promise<never>;
+  /**
+   * Settles as `work` does, or rejects if the worker thread dies first (WASM abort, out of memory):
+   * a pending job would hang otherwise.
+   */
+  guard<T>(work: Promise<T>): Promise<T>;
   alive: boolean;
 }
 
 /** tesseract.js keeps the node:worker_threads Worker on the object it returns (not in its types). */
 function threadOf(worker: Tesseract.Worker): ThreadWorker | undefined {
   return (worker as unknown as { worker?: ThreadWorker }).worker ?? undefined;
+}
+
+export interface ThreadWatch {
+  /** Settles as `work` does, or rejects with the reason if the thread dies first (or has died). */
+  guard<T>(work: Promise<T>): Promise<T>;
+  /** Jobs waiting on the thread now (0 between jobs: a finished job leaves nothing behind). */
+  pending(): number;
+}
+
+/**
+ * Fails the jobs of a worker thread that dies ('error': a WASM abort, out of memory; 'exit') instead
+ * of leaving them pending for ever. Each job listens only while it runs. (Jobs used to race a
+ * promise that settled only at the thread's death: every job left a reaction on it holding the
+ * job's whole result, so the main thread kept ~0.3 MB a page until the worker was recycled, and
+ * for ever without recycling.)
+ */
+export function watchThread(thread: Pick<EventEmitter, 'once'> | undefined, onDeath: () => void): ThreadWatch {
+  let death: CablescanError | null = null;
+  const waiting = new Set<(err: CablescanError) => void>();
+  const bury = (err: CablescanError) => {
+    if (death) return;
+    death = err;
+    onDeath();
+    for (const fail of waiting) fail(err);
+    waiting.clear();
+  };
+  thread?.once('error', (err: unknown) => bury(new CablescanError(ErrorCode.OCR_FAILED, `tesseract.js worker crashed: ${describe(err)}`, { cause: err })));
+  thread?.once('exit', (code: unknown) => bury(new CablescanError(ErrorCode.OCR_FAILED, `tesseract.js worker exited (code ${code})`)));
+  return {
+    guard: <T>(work: Promise<T>) =>
+      new Promise<T>((resolve, reject) => {
+        if (death) {
+          work.catch(() => undefined);
+          reject(death);
+          return;
+        }
+        waiting.add(reject);
+        work.then(resolve, reject).finally(() => waiting.delete(reject));
+      }),
+    pending: () => waiting.size,
+  };
 }
 
 function describe(err: unknown): string {
@@ -132,15 +177,10 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
     // interleave with our JSON logs.
     await tess.setParameters({ debug_file: '/dev/null' });
 
-    const thread = threadOf(tess);
-    const died = new Promise<never>((_, reject) => {
-      thread?.once('error', (err) => reject(new CablescanError(ErrorCode.OCR_FAILED, `tesseract.js worker crashed: ${describe(err)}`, { cause: err })));
-      thread?.once('exit', (code) => reject(new CablescanError(ErrorCode.OCR_FAILED, `tesseract.js worker exited (code ${code})`)));
-    });
-    const pooled: PooledWorker = { tess, lang: data.lang, psm: null, dpi: null, died, alive: true };
-    died.catch(() => {
+    const pooled: PooledWorker = { tess, lang: data.lang, psm: null, dpi: null, guard: (work) => work, alive: true };
+    pooled.guard = watchThread(threadOf(tess), () => {
       pooled.alive = false;
-    });
+    }).guard;
     logger.debug({ lang: data.lang, ms: Number(process.hrtime.bigint() - started) / 1e6, sources: data.sources }, 'tesseract.js worker started');
     return pooled;
   }
@@ -158,7 +198,7 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
 
   async function readWith(worker: PooledWorker, request: OcrRequest, lang: string): Promise<OcrResult> {
     if (worker.psm !== request.psm) {
-      await Promise.race([worker.tess.setParameters({ tessedit_pageseg_mode: String(request.psm) as Tesseract.PSM }), worker.died]);
+      await worker.guard(worker.tess.setParameters({ tessedit_pageseg_mode: String(request.psm) as Tesseract.PSM }));
       worker.psm = request.psm;
     }
     // The resolution is set on the worker and kept, like the page segmentation mode: passed with
@@ -167,13 +207,10 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
     // estimate the resolution itself.
     const dpi = request.dpi === undefined ? '0' : String(Math.round(request.dpi));
     if (worker.dpi !== dpi) {
-      await Promise.race([worker.tess.setParameters({ user_defined_dpi: dpi }), worker.died]);
+      await worker.guard(worker.tess.setParameters({ user_defined_dpi: dpi }));
       worker.dpi = dpi;
     }
-    const result = await Promise.race([
-      worker.tess.recognize(toPnm(request.image), {}, { text: false, blocks: true }),
-      worker.died,
-    ]);
+    const result = await worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, blocks: true }));
     return blocksToOcrResult(result.data.blocks as unknown as TessBlock[] | null, {
       engine: 'tesseract.js',
       engineVersion: `${TESSERACT_JS_VERSION} (Tesseract ${result.data.version})`,
