@@ -36,7 +36,7 @@ export interface TesseractCliEngineOptions {
   binary?: string;
   /** Keep processes alive between pages (default true; needs `stdbuf`, else one process per page). */
   streaming?: boolean;
-  /** Replace a long-lived process after this many requests (default 50). */
+  /** Replace a long-lived process after this many requests (default 500). */
   recycleAfter?: number;
   logger: Logger;
 }
@@ -140,7 +140,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
   if (!(options.concurrency >= 1)) throw new RangeError(`concurrency must be >= 1, got ${options.concurrency}`);
 
   const streaming = options.streaming ?? true;
-  const recycleAfter = options.recycleAfter ?? 50;
+  const recycleAfter = options.recycleAfter ?? 500;
   if (!(recycleAfter >= 1)) throw new RangeError(`recycleAfter must be >= 1, got ${recycleAfter}`);
   const running = new Set<ChildProcess>();
   /** Long-lived processes waiting for work, by reading mode (language and PSM). */

@@ -4,7 +4,8 @@
 //   from jsdelivr. The WASM core and the worker script are loaded with require() from
 //   node_modules in Node, so nothing else touches the network (checked under `unshare -rn`).
 // - A pool of at most `concurrency` workers, each bound to one language set, created lazily,
-//   reused, and recycled after `recycleAfter` pages (tesseract.js memory grows over long runs).
+//   reused, and replaced after `recycleAfter` pages (default 500): a bound on anything that might
+//   grow in a very long run; a worker's memory was measured flat over 300 pages without it.
 // - PSM is set on purpose for every request: tesseract.js defaults to 6 (single block), which
 //   produced thousands of garbage words on noisy pages; the pipeline passes 3 (automatic).
 // - Only `blocks` is requested from recognize (text, hOCR, TSV cost time and are rebuilt from
