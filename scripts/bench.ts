@@ -82,13 +82,29 @@ const cores = os.availableParallelism();
  */
 function cpuSeconds(): number {
   const own = process.cpuUsage();
-  const children = childrenCpuSeconds();
+  const total = (own.user + own.system) / 1e6 - probeSeconds + childrenCpuSeconds();
   // The /proc scan is the bench's own work, not the pipeline's: left out of every figure.
   const scan = process.cpuUsage(own);
   probeSeconds += (scan.user + scan.system) / 1e6;
-  return (own.user + own.system) / 1e6 - (probeSeconds - (scan.user + scan.system) / 1e6) + children;
+  return total;
 }
+/** CPU seconds the bench has spent scanning /proc so far. */
 let probeSeconds = 0;
+
+/** Ids of this process's running child processes (from /proc; none elsewhere). */
+function childPids(): string[] {
+  const pid = String(process.pid);
+  const children: string[] = [];
+  for (const entry of existsSync('/proc') ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry) || entry === pid) continue;
+    try {
+      if (statFields(entry)[1] === pid) children.push(entry);
+    } catch {
+      // ended between the listing and the read
+    }
+  }
+  return children;
+}
 
 /** Fields of /proc/PID/stat after the command name (index 0 = state, 1 = ppid, 11/12 = utime/stime, 13/14 = cutime/cstime). */
 function statFields(pid: string): string[] {
@@ -101,18 +117,16 @@ function childrenCpuSeconds(): number {
   try {
     const self = statFields('self');
     ticks += Number(self[13]) + Number(self[14]);
-    const pid = String(process.pid);
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry) || entry === pid) continue;
-      try {
-        const fields = statFields(entry);
-        if (fields[1] === pid) ticks += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // the process ended between the listing and the read: its CPU is in cutime now
-      }
-    }
   } catch {
-    // not Linux: children's CPU unknown
+    return 0; // not Linux: children's CPU unknown
+  }
+  for (const child of childPids()) {
+    try {
+      const fields = statFields(child);
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // it ended after the listing: its CPU is in cutime now
+    }
   }
   return ticks / 100; // clock ticks
 }
@@ -173,15 +187,12 @@ async function rssChild(): Promise<void> {
 /** RSS in bytes of this process's largest child process (VmRSS from /proc/PID/status), 0 when none. */
 function largestChildRss(): number {
   let largest = 0;
-  const pid = String(process.pid);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const child of childPids()) {
     try {
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      if (/^PPid:\s+(\d+)$/m.exec(status)?.[1] !== pid) continue;
+      const status = readFileSync(`/proc/${child}/status`, 'utf8');
       largest = Math.max(largest, Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024);
     } catch {
-      // ended between the listing and the read
+      // ended after the listing
     }
   }
   return largest;

@@ -241,7 +241,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     })();
     const opened = await workspace;
     // A queue worker lives for weeks: if a /tmp cleaner took the folder or the sentinel, they are
-    // made again instead of every later page failing (one stat per call when all is well). Written
+    // made again instead of every later page failing (one stat per request when all is well). Written
     // under another name and renamed, so a process never reads half a sentinel.
     if (!(await stat(opened.sentinel).catch(() => null))) {
       sentinelWritten ??= (async () => {
@@ -259,10 +259,9 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     return `${lang}\t${psm}`;
   }
 
-  async function takeServer(lang: string, psm: number): Promise<TesseractServer> {
+  function takeServer(lang: string, psm: number, sentinel: string): TesseractServer {
     const waitingServers = idle.get(modeKey(lang, psm)) ?? [];
     for (let server = waitingServers.pop(); server; server = waitingServers.pop()) if (server.alive) return server;
-    const { sentinel } = await openWorkspace();
     counters.spawned += 1;
     const args = ['-oL', binary, '-', 'stdout', '-l', lang, '--psm', String(psm), ...tessdataArgs, '-c', 'stream_filelist=1', 'tsv'];
     return new TesseractServer({ command: 'stdbuf', args, env, sentinel });
@@ -274,15 +273,17 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       return;
     }
     const key = modeKey(lang, psm);
-    idle.set(key, [...(idle.get(key) ?? []), server]);
+    const waitingServers = idle.get(key);
+    if (waitingServers) waitingServers.push(server);
+    else idle.set(key, [server]);
   }
 
   /** Reads the requests (same language and PSM, each with a resolution) with a long-lived process. */
   async function readStreaming(requests: readonly OcrRequest[], found: Installation): Promise<OcrResult[]> {
     const { lang, psm } = requests[0]!;
-    const { dir } = await openWorkspace();
+    const { dir, sentinel } = await openWorkspace();
     const files = requests.map(() => path.join(dir, `${(fileCount += 1)}.tif`));
-    const server = await takeServer(lang, psm);
+    const server = takeServer(lang, psm, sentinel);
     reading.add(server);
     try {
       await Promise.all(requests.map((r, i) => writeTiff(files[i]!, r.image, Math.round(r.dpi!))));

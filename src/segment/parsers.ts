@@ -32,13 +32,13 @@ function trimRange(text: string, start: number, end: number, punctuation = /[\s,
   return [start, end];
 }
 
+const LEADING_SPECK_TOKEN = /^\s*[^\p{L}\p{N}\s[(]+\s+/u;
+const TRAILING_SPECK_TOKEN = /\s+[^\p{L}\p{N}\s\])]+\s*$/u;
+
 /**
  * Drops whole tokens of OCR specks at either end (`* T. TREGEAR`, `27 February 07.15 Kabul -`):
  * marks with no letter or digit are dirt on the scan, not part of a name or a dispatch line.
  */
-const LEADING_SPECK_TOKEN = /^\s*[^\p{L}\p{N}\s[(]+\s+/u;
-const TRAILING_SPECK_TOKEN = /\s+[^\p{L}\p{N}\s\])]+\s*$/u;
-
 function dropSpeckTokens(text: string, start: number, end: number): [number, number] {
   let s = start;
   let e = end;

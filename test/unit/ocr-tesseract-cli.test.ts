@@ -1,7 +1,7 @@
 // The native tesseract engine (--engine tesseract): TSV parsing into the shared OcrResult shape,
 // then the real CLI on generated pages, next to tesseract.js on the same page, and its errors.
 // The engine tests skip with a message when the tesseract command is not installed.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,7 +145,10 @@ test('native engine, long-lived processes: the same reading as one process per p
   // process's folder changed just now (kept: the number may be a live process elsewhere), and a
   // running process's (kept).
   const hourAgo = new Date(Date.now() - 3600_000);
-  for (const [name, when] of [['cablescan-tesseract-999999-dead', hourAgo], ['cablescan-tesseract-999998-recent', new Date()], ['cablescan-tesseract-1-running', hourAgo]] as const) {
+  // Process ids that have just ended (a number the system will not hand out again this soon).
+  const [dead, deadToo] = [spawnSync('true').pid, spawnSync('true').pid];
+  const folders = { dead: `cablescan-tesseract-${dead}-old`, recent: `cablescan-tesseract-${deadToo}-recent`, running: 'cablescan-tesseract-1-running' };
+  for (const [name, when] of [[folders.dead, hourAgo], [folders.recent, new Date()], [folders.running, hourAgo]] as const) {
     mkdirSync(path.join(tmp, name));
     writeFileSync(path.join(tmp, name, 'sentinel.tif'), '');
     utimesSync(path.join(tmp, name), when, when);
@@ -178,7 +181,7 @@ test('native engine, long-lived processes: the same reading as one process per p
     if (savedTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = savedTmp;
   }
-  assert.deepEqual(readdirSync(tmp).sort(), ['cablescan-tesseract-1-running', 'cablescan-tesseract-999998-recent'], "this run's folder and the dead run's are gone");
+  assert.deepEqual(readdirSync(tmp).sort(), [folders.running, folders.recent].sort(), "this run's folder and the dead run's are gone");
 });
 
 test('native engine, long-lived processes: a process that dies fails its page (retryable, with its stderr); the next page gets a new process', async () => {
