@@ -72,6 +72,16 @@ after(async () => {
   work?.cleanup();
 });
 
+/** The progress line refreshes after a decision is shown, not before: wait for it rather than read it once. */
+async function progressReaches(reviewed: number): Promise<void> {
+  const pattern = `^${reviewed} of \\d+ reviewed$`;
+  try {
+    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('progress-text')?.textContent ?? ''), pattern, { timeout: 10_000 });
+  } catch {
+    assert.match((await page.locator('#progress-text').textContent()) ?? '', new RegExp(pattern));
+  }
+}
+
 async function currentField(): Promise<string> {
   return (await page.locator('#item-field').textContent()) ?? '';
 }
@@ -87,7 +97,7 @@ test('a reviewer corrects one field and accepts another with the keyboard; expor
   await page.keyboard.press('Enter');
   await page.locator('#item').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#who-name').textContent(), 'anna');
-  assert.match((await page.locator('#progress-text').textContent()) ?? '', /^0 of \d+ reviewed$/);
+  await progressReaches(0);
 
   // The crop of the first item is shown, and the next item's crop was fetched before anyone asked.
   await page.waitForFunction(() => (document.getElementById('crop') as HTMLImageElement).naturalWidth > 0);
@@ -114,7 +124,7 @@ test('a reviewer corrects one field and accepts another with the keyboard; expor
   await page.keyboard.press('Enter');
   await page.locator('#message.ok').waitFor();
   assert.equal(await page.locator('#message').textContent(), `${correctedName} corrected: ${corrected}`);
-  assert.match((await page.locator('#progress-text').textContent()) ?? '', /^1 of \d+ reviewed$/);
+  await progressReaches(1);
 
   // The next item is up; Enter accepts it as read.
   const accepted = await currentField();
@@ -124,7 +134,7 @@ test('a reviewer corrects one field and accepts another with the keyboard; expor
   if (process.env.REVIEW_SCREENSHOT) await page.screenshot({ path: path.resolve(REPO, process.env.REVIEW_SCREENSHOT) });
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /confirmed/.test(document.getElementById('message')?.textContent ?? ''));
-  assert.match((await page.locator('#progress-text').textContent()) ?? '', /^2 of \d+ reviewed$/);
+  await progressReaches(2);
 
   // Esc skips whatever is left; the queue then says only skipped fields remain
   // (or that nothing is left, when those two were the only doubtful fields).
