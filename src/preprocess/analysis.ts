@@ -74,17 +74,31 @@ export const SAMPLE_ROW_STEP = 3;
 
 /** Grey-level histogram (first channel); `rowStep` > 1 samples every n-th row (a decision needs no more). */
 export function histogram(image: RawImage, rowStep = 1): Uint32Array {
-  const hist = new Uint32Array(256);
   const { data, channels, width, height } = image;
-  if (rowStep <= 1) {
-    for (let i = 0; i < data.length; i += channels) hist[data[i]!]! += 1;
-    return hist;
+  // Four tables counted in turn, summed at the end: neighbouring pixels are mostly the same level,
+  // and with one table each increment waits for the one before it to the same counter.
+  const tables = new Uint32Array(4 * 256);
+  const count = (start: number, end: number) => {
+    if (channels !== 1) {
+      for (let i = start; i < end; i += channels) tables[data[i]!]! += 1;
+      return;
+    }
+    let i = start;
+    for (; i + 3 < end; i += 4) {
+      tables[data[i]!]! += 1;
+      tables[256 + data[i + 1]!]! += 1;
+      tables[512 + data[i + 2]!]! += 1;
+      tables[768 + data[i + 3]!]! += 1;
+    }
+    for (; i < end; i += 1) tables[data[i]!]! += 1;
+  };
+  if (rowStep <= 1) count(0, data.length);
+  else {
+    const rowLength = width * channels;
+    for (let y = 0; y < height; y += rowStep) count(y * rowLength, (y + 1) * rowLength);
   }
-  const rowLength = width * channels;
-  for (let y = 0; y < height; y += rowStep) {
-    const end = (y + 1) * rowLength;
-    for (let i = y * rowLength; i < end; i += channels) hist[data[i]!]! += 1;
-  }
+  const hist = new Uint32Array(256);
+  for (let v = 0; v < 256; v += 1) hist[v] = tables[v]! + tables[256 + v]! + tables[512 + v]! + tables[768 + v]!;
   return hist;
 }
 
@@ -200,8 +214,9 @@ export async function binarise(image: RawImage, factor = analysisFactor(image)):
   // stained paper into thousands of "letters" (samples/cipher-06-paper-faint.jpg measured a
   // 4.6 px glyph height instead of ~20 and was enlarged x4) and takes a dark scanner border for ink.
   const grid = backgroundGrid(reduced.data, reduced.width, reduced.height, analysisBlock(reduced.width, reduced.height));
-  const flat: RawImage = { data: flattenWith(reduced.data, reduced.width, reduced.height, grid), width: reduced.width, height: reduced.height, channels: 1 };
-  const threshold = inkThreshold(histogram(flat));
+  const flatHist = new Uint32Array(256);
+  const flat: RawImage = { data: flattenWith(reduced.data, reduced.width, reduced.height, grid, 1, flatHist), width: reduced.width, height: reduced.height, channels: 1 };
+  const threshold = inkThreshold(flatHist);
   const data = new Uint8Array(reduced.width * reduced.height);
   const src = flat.data;
   for (let i = 0; i < data.length; i += 1) data[i] = src[i]! <= threshold ? 1 : 0;

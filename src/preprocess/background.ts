@@ -141,15 +141,59 @@ export function interpolateRows(
 /**
  * Divides every pixel by the background under it (`scale`: how much larger this image is than
  * the one the grid was measured on), so paper becomes white and ink keeps its contrast to it.
+ * With `hist`, also counts the output's grey levels into it (binarising needs them; a second
+ * pass over the page just to count them cost a third as much as the division).
+ *
+ * The background is interpolateRows' bilinear one, written out so that each run of columns
+ * between two grid centres reads its two levels once (Math.fround gives the same Float32 value
+ * interpolateRows stores, so the output is the same to the bit). This runs on every page's
+ * analysis copy; the gathers per pixel were half its time.
  */
-export function flattenWith(data: Uint8Array, width: number, height: number, grid: BackgroundGrid, scale = 1): Buffer {
+export function flattenWith(data: Uint8Array, width: number, height: number, grid: BackgroundGrid, scale = 1, hist?: Uint32Array): Buffer {
   const out = Buffer.allocUnsafe(width * height);
-  interpolateRows(grid.levels, grid.cols, grid.rows, grid.block * scale, width, height, (y, bg) => {
-    const row = y * width;
-    for (let x = 0; x < width; x += 1) {
-      const v = (data[row + x]! * 255) / Math.max(1, bg[x]!);
-      out[row + x] = v >= 255 ? 255 : v;
+  const { levels, cols, rows } = grid;
+  const blockPx = grid.block * scale;
+  // Per column, the weight of the right-hand grid column; per run of columns that share their
+  // left grid column, that column and where the run ends.
+  const weights = new Float32Array(width);
+  const runColumn = new Int32Array(width);
+  const runEnd = new Int32Array(width);
+  let runs = 0;
+  for (let x = 0; x < width; x += 1) {
+    const gx = Math.min(cols - 1, Math.max(0, (x + 0.5) / blockPx - 0.5));
+    const column = Math.floor(gx);
+    weights[x] = gx - column;
+    if (runs === 0 || runColumn[runs - 1] !== column) {
+      runColumn[runs] = column;
+      runs += 1;
     }
-  });
+    runEnd[runs - 1] = x + 1;
+  }
+  const top = new Float32Array(cols);
+  // Four tables counted in turn (see histogram()): most of a flattened page is 255.
+  const tables = new Uint32Array(4 * 256);
+  for (let y = 0; y < height; y += 1) {
+    const gy = Math.min(rows - 1, Math.max(0, (y + 0.5) / blockPx - 0.5));
+    const y0 = Math.floor(gy);
+    const y1 = Math.min(rows - 1, y0 + 1);
+    const fy = gy - y0;
+    for (let c = 0; c < cols; c += 1) top[c] = levels[y0 * cols + c]! * (1 - fy) + levels[y1 * cols + c]! * fy;
+    const row = y * width;
+    let x = 0;
+    for (let r = 0; r < runs; r += 1) {
+      const column = runColumn[r]!;
+      const left = top[column]!;
+      const right = top[Math.min(cols - 1, column + 1)]!;
+      const end = runEnd[r]!;
+      for (; x < end; x += 1) {
+        const f = weights[x]!;
+        const background = Math.fround(left * (1 - f) + right * f);
+        const level = Math.min(255, (data[row + x]! * 255) / Math.max(1, background)) | 0;
+        out[row + x] = level;
+        tables[((x & 3) << 8) | level]! += 1;
+      }
+    }
+  }
+  if (hist) for (let v = 0; v < 256; v += 1) hist[v]! += tables[v]! + tables[256 + v]! + tables[512 + v]! + tables[768 + v]!;
   return out;
 }
