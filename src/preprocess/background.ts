@@ -42,12 +42,16 @@ export function backgroundGrid(data: Uint8Array, width: number, height: number, 
         const row = y * width;
         for (let x = x0; x < x1; x += 1) hist[data[row + x]!]! += 1;
       }
-      const target = percentile * (y1 - y0) * (x1 - x0);
-      let seen = 0;
-      let v = 0;
-      for (; v < 255; v += 1) {
-        seen += hist[v]!;
-        if (seen > target) break;
+      // The lowest level with more than `percentile` of the block at or below it (255 if none
+      // below 255 has), found from the bright end: paper is near the top, so this walks a few
+      // levels instead of two hundred, and a block's worth of levels costs as much as its pixels.
+      const count = (y1 - y0) * (x1 - x0);
+      const target = percentile * count;
+      let v = 255;
+      let above = 0; // pixels brighter than v
+      while (v > 0 && count - above - hist[v]! > target) {
+        above += hist[v]!;
+        v -= 1;
       }
       raw[by * cols + bx] = v;
     }

@@ -1,11 +1,12 @@
-// The background division and the histogram are written for speed (issue 8): runs of columns,
-// interleaved counting tables. These tests hold them to the plain definitions they replaced, to
-// the bit, on a real sample page and on a grid that does not divide the image evenly.
+// The background division, the histogram and the connected components are written for speed
+// (issue 8): runs of columns, interleaved counting tables, blank pixels skipped four at a time.
+// These tests hold them to the plain definitions they replaced, to the bit, on a real sample
+// page, on a grid that does not divide the image evenly and on a mask that is not word-aligned.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import sharp from 'sharp';
-import { analysisBlock, histogram } from '../../src/preprocess/analysis.ts';
+import { analysisBlock, binarise, connectedComponents, histogram } from '../../src/preprocess/analysis.ts';
 import { backgroundGrid, flattenWith, interpolateRows, type BackgroundGrid } from '../../src/preprocess/background.ts';
 import type { RawImage } from '../../src/types.ts';
 
@@ -60,4 +61,48 @@ test('histogram counts every pixel (or every n-th row) of the first channel, wha
   const rgb = await sharp(SAMPLE).resize({ width: 301 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const colour: RawImage = { data: rgb.data, width: rgb.info.width, height: rgb.info.height, channels: 3 };
   assert.deepEqual(histogram(colour, 2), plainHistogram(rgb.data, 3, 2, rgb.info.width));
+});
+
+/** 8-connected components by flood fill: the definition the run-based union-find must match. */
+function floodComponents(data: Uint8Array, width: number, height: number): Array<[number, number, number, number, number]> {
+  const seen = new Uint8Array(data.length);
+  const out: Array<[number, number, number, number, number]> = [];
+  for (let start = 0; start < data.length; start += 1) {
+    if (data[start] !== 1 || seen[start]) continue;
+    let [x0, y0, x1, y1, pixels] = [width, height, 0, 0, 0];
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length) {
+      const i = stack.pop()!;
+      const x = i % width;
+      const y = (i - x) / width;
+      [x0, y0, x1, y1, pixels] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x + 1), Math.max(y1, y + 1), pixels + 1];
+      for (let dy = -1; dy <= 1; dy += 1)
+        for (let dx = -1; dx <= 1; dx += 1) {
+          const nx = x + dx;
+          const ny = y + dy;
+          const j = ny * width + nx;
+          if (nx >= 0 && ny >= 0 && nx < width && ny < height && data[j] === 1 && !seen[j]) {
+            seen[j] = 1;
+            stack.push(j);
+          }
+        }
+    }
+    out.push([x0, y0, x1, y1, pixels]);
+  }
+  return out.sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[4] - b[4]);
+}
+
+test('connected components of a real page match a flood fill, whether or not the mask is word-aligned', async () => {
+  const image = await greySample(700);
+  const bin = await binarise(image);
+  const expected = floodComponents(bin.data, bin.width, bin.height);
+  assert.ok(expected.length > 500, `${expected.length} components`);
+  // The same mask one byte into a buffer: the aligned fast path cannot be taken.
+  const shifted = new Uint8Array(bin.data.length + 1).subarray(1);
+  shifted.set(bin.data);
+  for (const data of [bin.data, shifted]) {
+    const got = connectedComponents({ data, width: bin.width, height: bin.height }).components.map((c) => [c.x0, c.y0, c.x1, c.y1, c.pixels] as [number, number, number, number, number]);
+    assert.deepEqual(got.sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[4] - b[4]), expected);
+  }
 });
