@@ -11,6 +11,15 @@ export interface OcrRequest {
   psm: number;
   /** Resolution hint for Tesseract (pixels per inch of `image`). */
   dpi?: number;
+  /**
+   * false: Tesseract does not re-read low-confidence lines inverted (its `tessedit_do_invert`,
+   * on by default, which is what reads white-on-black stamps on a page). The second opinion's
+   * word crops say false: they are doubtful words, so most get the retry, and it was ~20% of
+   * their native CPU (1.7 -> 1.4 s for the 213 words of the bench pages, one garbage word read
+   * as other garbage); read as a single word (PSM 8), Tesseract 5.3 reads a white-on-black word
+   * as noise with or without it. A hint: the tesseract.js engine keeps Tesseract's default.
+   */
+  invertedRetry?: boolean;
 }
 
 export interface OcrEngine {

@@ -79,7 +79,13 @@ export async function secondOpinion(
   const readings = new Map<number, OcrResult[]>();
   for (const scale of options.scales) {
     const requests = await Promise.all(
-      doubtful.map(async ({ word }) => ({ image: await cropBox(image, word.bbox, scale), lang: options.lang, psm: SINGLE_WORD_PSM, dpi: options.dpi ? Math.round(options.dpi * scale) : undefined })),
+      doubtful.map(async ({ word }) => ({
+        image: await cropBox(image, word.bbox, scale),
+        lang: options.lang,
+        psm: SINGLE_WORD_PSM,
+        dpi: options.dpi ? Math.round(options.dpi * scale) : undefined,
+        invertedRetry: false,
+      })),
     );
     readings.set(scale, engine.recognizeMany ? await engine.recognizeMany(requests) : await recognizeEach(engine, requests));
   }

@@ -255,24 +255,32 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     return opened;
   }
 
-  function modeKey(lang: string, psm: number): string {
-    return `${lang}\t${psm}`;
+  /** A reading mode: requests of one mode can share a process. */
+  function modeKey(request: OcrRequest): string {
+    return `${request.lang}\t${request.psm}\t${request.invertedRetry !== false}`;
   }
 
-  function takeServer(lang: string, psm: number, sentinel: string): TesseractServer {
-    const waitingServers = idle.get(modeKey(lang, psm)) ?? [];
+  /** The tesseract arguments of a request's reading mode (not its image or resolution). */
+  function modeArgs(request: OcrRequest): string[] {
+    const args = ['-l', request.lang, '--psm', String(request.psm), ...tessdataArgs];
+    if (request.invertedRetry === false) args.push('-c', 'tessedit_do_invert=0');
+    return args;
+  }
+
+  function takeServer(request: OcrRequest, sentinel: string): TesseractServer {
+    const waitingServers = idle.get(modeKey(request)) ?? [];
     for (let server = waitingServers.pop(); server; server = waitingServers.pop()) if (server.alive) return server;
     counters.spawned += 1;
-    const args = ['-oL', binary, '-', 'stdout', '-l', lang, '--psm', String(psm), ...tessdataArgs, '-c', 'stream_filelist=1', 'tsv'];
+    const args = ['-oL', binary, '-', 'stdout', ...modeArgs(request), '-c', 'stream_filelist=1', 'tsv'];
     return new TesseractServer({ command: 'stdbuf', args, env, sentinel });
   }
 
-  function giveBack(server: TesseractServer, lang: string, psm: number): void {
+  function giveBack(server: TesseractServer, request: OcrRequest): void {
     if (closed || !server.alive || server.requests >= recycleAfter) {
       void server.close();
       return;
     }
-    const key = modeKey(lang, psm);
+    const key = modeKey(request);
     const waitingServers = idle.get(key);
     if (waitingServers) waitingServers.push(server);
     else idle.set(key, [server]);
@@ -280,10 +288,11 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
 
   /** Reads the requests (same language and PSM, each with a resolution) with a long-lived process. */
   async function readStreaming(requests: readonly OcrRequest[], found: Installation): Promise<OcrResult[]> {
-    const { lang, psm } = requests[0]!;
+    const first = requests[0]!;
+    const { lang, psm } = first;
     const { dir, sentinel } = await openWorkspace();
     const files = requests.map(() => path.join(dir, `${(fileCount += 1)}.tif`));
-    const server = takeServer(lang, psm, sentinel);
+    const server = takeServer(first, sentinel);
     reading.add(server);
     try {
       await Promise.all(requests.map((r, i) => writeTiff(files[i]!, r.image, Math.round(r.dpi!))));
@@ -298,7 +307,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       return tsvs.map((tsv) => parseTsv(tsv, found, lang, psm));
     } finally {
       reading.delete(server);
-      giveBack(server, lang, psm);
+      giveBack(server, first);
       await Promise.all(files.map((file) => rm(file, { force: true })));
     }
   }
@@ -314,7 +323,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
 
   async function read(request: OcrRequest, found: Installation): Promise<OcrResult> {
     if (found.streams && request.dpi !== undefined) return (await readStreaming([request], found))[0]!;
-    const args = ['stdin', 'stdout', '-l', request.lang, '--psm', String(request.psm), ...tessdataArgs];
+    const args = ['stdin', 'stdout', ...modeArgs(request)];
     if (request.dpi !== undefined) args.push('--dpi', String(Math.round(request.dpi)));
     args.push('tsv');
     counters.spawned += 1;
@@ -354,7 +363,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     async recognizeMany(requests: readonly OcrRequest[]): Promise<OcrResult[]> {
       if (requests.length === 0) return [];
       const [first] = requests;
-      const sameMode = requests.every((r) => r.lang === first!.lang && r.psm === first!.psm);
+      const sameMode = requests.every((r) => modeKey(r) === modeKey(first!));
       if (requests.length === 1 || !sameMode) return recognizeEach(this, requests);
       if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine is closed', { retryable: false });
       requests.forEach(validateRequest);
@@ -380,7 +389,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         );
         const list = path.join(listDir, 'list.txt');
         await writeFile(list, files.join('\n') + '\n');
-        const args = [list, 'stdout', '-l', first!.lang, '--psm', String(first!.psm), ...tessdataArgs];
+        const args = [list, 'stdout', ...modeArgs(first!)];
         if (first!.dpi !== undefined) args.push('--dpi', String(Math.round(first!.dpi)));
         args.push('tsv');
         counters.spawned += 1;

@@ -184,6 +184,25 @@ test('native engine, long-lived processes: the same reading as one process per p
   assert.deepEqual(readdirSync(tmp).sort(), [folders.running, folders.recent].sort(), "this run's folder and the dead run's are gone");
 });
 
+test('native engine: invertedRetry false reads without the inverted retry, in a process of its own; the default still reads white on black', { skip: SKIP_NATIVE }, async () => {
+  const engine = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
+  try {
+    // A line cut from a white-on-black stamp, read as one line (PSM 7: as a single word, PSM 8,
+    // Tesseract 5.3 reads it as noise with or without the retry).
+    const { image } = renderTextImage({ lines: ['Ustinovich'], width: 420, height: 110, x: 30, y: 30, fontPx: 42, ink: 255, paper: 0 });
+    const request = { image, lang: 'eng', psm: 7, dpi: 300 };
+    const [withRetry, without] = [await engine.recognize(request), await engine.recognize({ ...request, invertedRetry: false })];
+    assert.equal(withRetry.text, 'Ustinovich');
+    assert.notEqual(without.text, 'Ustinovich');
+    // Two reading modes, two long-lived processes; each is reused by its own mode.
+    await engine.recognizeMany([request, request]);
+    await engine.recognizeMany([{ ...request, invertedRetry: false }, { ...request, invertedRetry: false }]);
+    assert.equal(engine.stats().spawned, 2);
+  } finally {
+    await engine.close();
+  }
+});
+
 test('native engine, long-lived processes: a process that dies fails its page (retryable, with its stderr); the next page gets a new process', async () => {
   // A stand-in for tesseract that speaks the streaming protocol and crashes on its second page.
   const fake = path.join(scratch, 'fake-streaming-tesseract.cjs');
