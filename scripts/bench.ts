@@ -299,7 +299,24 @@ async function pipelineRun(files: string[], config: Config): Promise<PipelineRun
  * split between decode / each preprocessing step / write by their wall-clock shares. The first
  * page is read once before measuring, so worker start is not counted.
  */
-async function stagePass(sources: PageSource[], config: Config) {
+/** CPU seconds of one native `tesseract` process reading `file` (all its pages), as the throughput runs call it. */
+async function nativeFileCpu(file: string, lang: string): Promise<number> {
+  const c = cpuSeconds();
+  await new Promise<void>((resolve, reject) =>
+    execFile('tesseract', [file, 'stdout', '-l', lang, '--psm', '3'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 }, (err) => (err ? reject(err) : resolve())),
+  );
+  return cpuSeconds() - c;
+}
+
+/**
+ * The stage pass, and with `pairedLang` also native tesseract on each file right next to the
+ * pipeline's reading of it (which goes first alternates file by file). The throughput runs put
+ * ~20 s between the two sides of a ratio, and this machine's speed moves by 10-20% within a
+ * minute; a pair a second or two apart shares the machine's state. What it covers: readPage
+ * (decode, preprocess, OCR, second opinion, write) and segment + confidence + emit, not ingest
+ * hashing and the review store, and one page at a time.
+ */
+async function stagePass(sources: PageSource[], config: Config, pairedLang?: string) {
   const inner = createEngine({ ...config, concurrency: 1 }, silentLogger());
   const ocrCpu: number[] = [];
   // Every OCR call is timed; the engine's batch call (the native engine reads all of a page's
@@ -324,14 +341,29 @@ async function stagePass(sources: PageSource[], config: Config) {
   const cpu = new Map<string, number[]>();
   const add = (m: Map<string, number[]>, k: string, v: number) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   const nonOcrShare: number[] = [];
+  /** Per file: native tesseract's CPU and the pipeline's (its pages' readPage), seconds. */
+  const paired = new Map<string, { native: number; pipeline: number }>();
+  let segmentCpu = 0;
   try {
     await readPage(sources[0]!, deps);
     const pages: PageResult[] = [];
     for (const source of sources) {
+      let pair = paired.get(source.path);
+      const nativeFirst = paired.size % 2 === 0;
+      if (pairedLang && !pair) {
+        pair = { native: nativeFirst ? await nativeFileCpu(source.path, pairedLang) : 0, pipeline: 0 };
+        paired.set(source.path, pair);
+      }
       const c = cpuSeconds();
       const firstCall = ocrCpu.length;
       const page = await readPage(source, deps);
       const total = (cpuSeconds() - c) * 1000;
+      if (pair) {
+        pair.pipeline += total / 1000;
+        // The native side goes after the file's last page when the pipeline went first.
+        const last = !sources.some((other) => other.path === source.path && other.pageIndex > source.pageIndex);
+        if (last && pair.native === 0) pair.native = await nativeFileCpu(source.path, pairedLang!);
+      }
       // The first call reads the page; any further ones are the second opinion's re-reads.
       const calls = ocrCpu.slice(firstCall).map((v) => v * 1000);
       const ocr = calls.reduce((a, b) => a + b, 0);
@@ -360,6 +392,7 @@ async function stagePass(sources: PageSource[], config: Config) {
     for (const docPages of byDoc.values()) {
       const c = cpuSeconds();
       const built = await buildRecords(docPages, { config, logger: silentLogger(), engine, outDir: out, profiles });
+      segmentCpu += cpuSeconds() - c;
       add(cpu, 'segment + confidence + emit (per document)', (cpuSeconds() - c) * 1000);
       add(wall, 'segment + confidence + emit (per document)', Object.values(built.timings).reduce((a, b) => a + b, 0));
     }
@@ -367,7 +400,13 @@ async function stagePass(sources: PageSource[], config: Config) {
     await engine.close();
     rmSync(out, { recursive: true, force: true });
   }
-  return { wall, cpu, nonOcrShare };
+  const pairs = [...paired.values()];
+  const nativeTotal = pairs.reduce((a, p) => a + p.native, 0);
+  const pipelineTotal = pairs.reduce((a, p) => a + p.pipeline, 0) + segmentCpu;
+  // Pages per CPU-minute relative to native: native's CPU over the pipeline's, for all files, and per file.
+  const pairedRatio = pairs.length ? nativeTotal / pipelineTotal : null;
+  const perFile = pairs.map((p) => p.native / p.pipeline);
+  return { wall, cpu, nonOcrShare, pairedRatio, perFile, nativeTotal, pipelineTotal };
 }
 
 // ---------------------------------------------------------------- main
@@ -480,7 +519,7 @@ async function main(): Promise<void> {
   const sources = ingest.pages.filter((p) => files.includes(p.path));
   const staged = opts['no-stages'] ? [] : [['tesseract.js', jsConfig], ...(hasNative ? [['tesseract', cliConfig]] : [])] as Array<[string, Config]>;
   for (const [name, config] of staged.filter(([name]) => chosen(name))) {
-    const { wall, cpu, nonOcrShare } = await stagePass(sources, config);
+    const { wall, cpu, nonOcrShare, pairedRatio, perFile, nativeTotal, pipelineTotal } = await stagePass(sources, config, hasNative && chosen('native') ? lang : undefined);
     console.log(`\nstages, engine ${name}: ${sources.length} pages read one at a time (ms; CPU split between non-OCR stages by their wall shares):`);
     const rows = [['stage', 'count', 'median wall', 'p95 wall', 'median CPU', 'p95 CPU']];
     for (const [stage, v] of wall) {
@@ -491,6 +530,14 @@ async function main(): Promise<void> {
     console.log(`non-OCR CPU (decode + preprocess + write) / OCR CPU, median page: ${(median(nonOcrShare) * 100).toFixed(1)}%   target <= 10%`);
     summary[`stages:${name}`] = Object.fromEntries([...wall].map(([k, v]) => [k.trim(), { count: v.length, medianWall: median(v), p95Wall: p95(v), medianCpu: median(cpu.get(k)!), p95Cpu: p95(cpu.get(k)!) }]));
     summary[`nonOcrShare:${name}`] = median(nonOcrShare);
+    if (pairedRatio !== null) {
+      const sorted = [...perFile].sort((a, b) => a - b);
+      console.log(
+        `paired with native file by file (one page at a time): pipeline ${pipelineTotal.toFixed(1)} s CPU, native ${nativeTotal.toFixed(1)} s CPU -> ` +
+          `pages per CPU-minute ${pairedRatio.toFixed(2)}x native (per file: median ${median(perFile).toFixed(2)}x, ${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)}x)`,
+      );
+      summary[`paired:${name}`] = { ratio: pairedRatio, perFileMedian: median(perFile), nativeCpu: nativeTotal, pipelineCpu: pipelineTotal };
+    }
   }
 
   if (!opts['no-rss']) {
