@@ -106,5 +106,7 @@ test('an operator signs in with the token and gets the writable board with a Ret
   await page.getByText('cablescan queues (operator)').first().waitFor({ timeout: 30_000 });
   await page.goto(`${baseUrl}/operator/queues/queue/pages?status=failed`);
   await page.getByText(REASON).first().waitFor({ timeout: 30_000 });
+  // The job's buttons may render a moment after its reason: wait for one rather than count once.
+  await page.getByRole('button', { name: /^retry/i }).first().waitFor({ timeout: 30_000 });
   assert.ok((await page.getByRole('button', { name: /^retry/i }).count()) > 0, 'the operator board offers Retry');
 });
