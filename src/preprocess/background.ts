@@ -102,6 +102,15 @@ export function backgroundStats(grid: BackgroundGrid): BackgroundStats {
   return { paper, unevenness: at(0.95) - at(0.05), darkShare: Math.round((dark / sorted.length) * 1000) / 1000 };
 }
 
+/** The grid interpolated vertically at pixel row `y` (one value per grid column), into `top`. */
+function gridRowAt(levels: ArrayLike<number>, cols: number, rows: number, blockPx: number, y: number, top: Float32Array): void {
+  const gy = Math.min(rows - 1, Math.max(0, (y + 0.5) / blockPx - 0.5));
+  const y0 = Math.floor(gy);
+  const y1 = Math.min(rows - 1, y0 + 1);
+  const fy = gy - y0;
+  for (let c = 0; c < cols; c += 1) top[c] = levels[y0 * cols + c]! * (1 - fy) + levels[y1 * cols + c]! * fy;
+}
+
 /**
  * Bilinear interpolation of a block grid to every pixel of a `width` x `height` image, one row at
  * a time (`onRow(y, values)`): block centres sit at ((i + 0.5) * block * scale) pixels, where
@@ -129,11 +138,7 @@ export function interpolateRows(
   const top = new Float32Array(cols);
   const values = new Float32Array(width);
   for (let y = 0; y < height; y += 1) {
-    const gy = Math.min(rows - 1, Math.max(0, (y + 0.5) / blockPx - 0.5));
-    const y0 = Math.floor(gy);
-    const y1 = Math.min(rows - 1, y0 + 1);
-    const fy = gy - y0;
-    for (let c = 0; c < cols; c += 1) top[c] = levels[y0 * cols + c]! * (1 - fy) + levels[y1 * cols + c]! * fy;
+    gridRowAt(levels, cols, rows, blockPx, y, top);
     for (let x = 0; x < width; x += 1) {
       const f = fxs[x]!;
       values[x] = top[xa[x]!]! * (1 - f) + top[xb[x]!]! * f;
@@ -177,11 +182,7 @@ export function flattenWith(data: Uint8Array, width: number, height: number, gri
   // Four tables counted in turn (see histogram()): most of a flattened page is 255.
   const tables = new Uint32Array(4 * 256);
   for (let y = 0; y < height; y += 1) {
-    const gy = Math.min(rows - 1, Math.max(0, (y + 0.5) / blockPx - 0.5));
-    const y0 = Math.floor(gy);
-    const y1 = Math.min(rows - 1, y0 + 1);
-    const fy = gy - y0;
-    for (let c = 0; c < cols; c += 1) top[c] = levels[y0 * cols + c]! * (1 - fy) + levels[y1 * cols + c]! * fy;
+    gridRowAt(levels, cols, rows, blockPx, y, top);
     const row = y * width;
     let x = 0;
     for (let r = 0; r < runs; r += 1) {
