@@ -34,6 +34,12 @@ export const configSchema = z
     concurrency: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
     /** Replace an OCR worker after this many pages: a bound on anything that might grow in a very long run (memory measured flat over 300 pages without it). */
     recycleAfter: z.number().int().min(1).default(500),
+    /**
+     * Seconds one OCR call may take before its process or worker is stopped and the page fails
+     * (retryable); 0: no bound. Pages take 1-5 s here, the worst real ones ~30 s; a hung call
+     * would otherwise hold its engine slot for ever.
+     */
+    ocrTimeout: z.number().min(0).default(600),
     /** Tesseract page segmentation mode. 3 = automatic, like the tesseract CLI. */
     psm: z.number().int().min(0).max(13).default(3),
     /** "auto" (measured per page), "none", or a path to a recipe JSON file. */
@@ -97,6 +103,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_ENGINE: { key: 'engine', parse: String },
   CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
   CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },
+  CABLESCAN_OCR_TIMEOUT: { key: 'ocrTimeout', parse: Number },
   CABLESCAN_PSM: { key: 'psm', parse: Number },
   CABLESCAN_PREPROCESS: { key: 'preprocess', parse: String },
   CABLESCAN_PROFILE: { key: 'profile', parse: String },

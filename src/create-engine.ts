@@ -11,11 +11,18 @@ import { createTesseractJsEngine } from './ocr/tesseract-js.ts';
 export function createEngine(config: Config, logger: Logger): OcrEngine {
   const log = logger.child({ stage: 'ocr' });
   if (config.engine === 'tesseract') {
-    return createTesseractCliEngine({ concurrency: config.concurrency, recycleAfter: config.recycleAfter, tessdata: config.tessdata, logger: log });
+    return createTesseractCliEngine({
+      concurrency: config.concurrency,
+      recycleAfter: config.recycleAfter,
+      timeoutSeconds: config.ocrTimeout,
+      tessdata: config.tessdata,
+      logger: log,
+    });
   }
   return createTesseractJsEngine({
     concurrency: config.concurrency,
     recycleAfter: config.recycleAfter,
+    timeoutSeconds: config.ocrTimeout,
     tessdata: config.tessdata,
     preferTessdata: config.preferTessdata,
     logger: log,

@@ -37,7 +37,8 @@ export function addReadingOptions(command: Command): Command {
     .option('--no-second-opinion', 'do not re-read doubtful words one by one (faster, mostly with --engine tesseract; config key secondOpinion)')
     .option('--profile <name>', 'force one telegram profile instead of detecting it')
     .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
-    .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'));
+    .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'))
+    .option('--ocr-timeout <seconds>', 'stop an OCR call that takes longer and fail its page (retryable); 0: no limit (default 600); env CABLESCAN_OCR_TIMEOUT', parseInteger('--ocr-timeout'));
 }
 
 export interface CommandContext {
@@ -63,6 +64,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       profile: opts.profile,
       profilesDir: opts.profilesDir,
       recycleAfter: opts.recycleAfter,
+      ocrTimeout: opts.ocrTimeout,
       logLevel: opts.logLevel,
       pretty: opts.pretty,
       force: opts.force,

@@ -26,6 +26,7 @@ import { openScratchFolder, type ScratchFolder } from './scratch-folder.ts';
 import { parseLanguages } from './tessdata.ts';
 import { TesseractServer, TesseractServerError } from './tesseract-server.ts';
 import { tsvToOcrResult, TsvFormatError } from './tesseract-tsv.ts';
+import { withinTimeout } from './timeout.ts';
 
 export interface TesseractCliEngineOptions {
   /** Maximum number of tesseract processes at once (one thread each). */
@@ -38,6 +39,8 @@ export interface TesseractCliEngineOptions {
   streaming?: boolean;
   /** Replace a long-lived process after this many requests (default 500). */
   recycleAfter?: number;
+  /** Seconds one call may take before its process is killed and the call fails (retryable); 0 or absent: no bound. */
+  timeoutSeconds?: number;
   logger: Logger;
 }
 
@@ -156,10 +159,13 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
   let closed = false;
   let installation: Promise<Installation> | null = null;
 
-  function run(args: string[], input?: Buffer, command = binary): Promise<Output> {
-    return new Promise((resolve, reject) => {
+  /** Runs a tesseract process to its end; with `bounded`, one that reads pages, killed after the timeout. */
+  function run(args: string[], input?: Buffer, command = binary, bounded = false): Promise<Output> {
+    let started: ChildProcess | undefined;
+    const read = new Promise<Output>((resolve, reject) => {
       const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
       running.add(child);
+      started = child;
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -184,6 +190,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       });
       child.stdin.end(input);
     });
+    return bounded ? withinTimeout(read, options.timeoutSeconds, 'its tesseract process', () => started?.kill('SIGKILL')) : read;
   }
 
   function install(): Promise<Installation> {
@@ -298,7 +305,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       await Promise.all(requests.map((r, i) => writeTiff(files[i]!, r.image, Math.round(r.dpi!))));
       let tsvs: string[];
       try {
-        tsvs = await server.read(files);
+        tsvs = await withinTimeout(server.read(files), options.timeoutSeconds, 'its tesseract process', () => void server.close(100));
       } catch (err) {
         if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false, cause: err });
         if (err instanceof TesseractServerError) throw processError(err, lang);
@@ -327,7 +334,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     if (request.dpi !== undefined) args.push('--dpi', String(Math.round(request.dpi)));
     args.push('tsv');
     counters.spawned += 1;
-    const result = await run(args, toPnm(request.image));
+    const result = await run(args, toPnm(request.image), binary, true);
     if (closed && result.signal) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
     if (result.code !== 0) throw processError(result, request.lang);
     return parseTsv(result.stdout, found, request.lang, request.psm);
@@ -393,7 +400,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         if (first!.dpi !== undefined) args.push('--dpi', String(Math.round(first!.dpi)));
         args.push('tsv');
         counters.spawned += 1;
-        const result = await run(args);
+        const result = await run(args, undefined, binary, true);
         if (result.code !== 0) throw processError(result, first!.lang);
         return splitTsvPages(result.stdout, requests.length).map((tsv) => parseTsv(tsv, found, first!.lang, first!.psm));
       } catch (err) {

@@ -19,6 +19,7 @@ import type { Logger } from '../logger.ts';
 import type { OcrResult } from '../types.ts';
 import type { OcrEngine, OcrRequest } from './engine.ts';
 import { toPnm } from './image-encoding.ts';
+import { withinTimeout } from './timeout.ts';
 import { resolveLanguageData, type LanguageData } from './tessdata.ts';
 import { blocksToOcrResult, type TessBlock } from './tesseract-result.ts';
 import { KeyedWorkerPool, PoolClosedError, type PoolStats } from './worker-pool.ts';
@@ -31,6 +32,8 @@ export interface TesseractJsEngineOptions {
   concurrency: number;
   /** Pages a worker reads before it is terminated and replaced. */
   recycleAfter: number;
+  /** Seconds one call may take before its worker thread is terminated and the call fails (retryable); 0 or absent: no bound. */
+  timeoutSeconds?: number;
   /** Folder with `<lang>.traineddata[.gz]` for languages the npm packages lack. */
   tessdata?: string;
   /** Take languages from `tessdata` first (e.g. Debian's faster tessdata_fast models). */
@@ -211,7 +214,12 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
       await worker.guard(worker.tess.setParameters({ user_defined_dpi: dpi }));
       worker.dpi = dpi;
     }
-    const result = await worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, blocks: true }));
+    // Terminating the thread is the only way to stop a WebAssembly call; the pool then replaces
+    // the worker, as after any failed job.
+    const result = await withinTimeout(worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, blocks: true })), options.timeoutSeconds, 'its tesseract.js worker', () => {
+      worker.alive = false;
+      void worker.tess.terminate();
+    });
     return blocksToOcrResult(result.data.blocks as unknown as TessBlock[] | null, {
       engine: 'tesseract.js',
       engineVersion: `${TESSERACT_JS_VERSION} (Tesseract ${result.data.version})`,

@@ -61,6 +61,8 @@ export class TesseractServer {
   private readonly exited: Promise<void>;
   /** Requests answered: the pool recycles a process after a number of them. */
   requests = 0;
+  /** Set by close(): the process is on its way out, not to be handed another request. */
+  private closing = false;
 
   constructor(options: TesseractServerOptions) {
     this.sentinel = options.sentinel;
@@ -85,9 +87,9 @@ export class TesseractServer {
     });
   }
 
-  /** False once the process has ended (or could not start). */
+  /** False once the process has ended (or could not start), or is being closed. */
   get alive(): boolean {
-    return this.ended === null;
+    return this.ended === null && !this.closing;
   }
 
   get busy(): boolean {
@@ -142,6 +144,7 @@ export class TesseractServer {
 
   /** Ends the process: stdin closed so Tesseract finishes cleanly, killed if it has not after `graceMs`. */
   async close(graceMs = 2000): Promise<void> {
+    this.closing = true;
     if (!this.ended) {
       this.child.stdin!.end();
       if (this.pending) this.child.kill('SIGTERM');

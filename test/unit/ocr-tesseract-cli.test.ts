@@ -2,7 +2,7 @@
 // then the real CLI on generated pages, next to tesseract.js on the same page, and its errors.
 // The engine tests skip with a message when the tesseract command is not installed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -234,6 +234,67 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (f
   } finally {
     await engine.close();
   }
+});
+
+test('native engine: a call that outlives the timeout fails as retryable and its process is killed, long-lived or not; the next page gets a new process', { timeout: 60_000 }, async () => {
+  // A stand-in for tesseract that answers its first image and hangs on the next, in both modes:
+  // streaming (file names on stdin) and one process per page (the image on stdin).
+  const fake = path.join(scratch, 'fake-hanging-tesseract.cjs');
+  const pids = path.join(scratch, 'hanging-pids.txt');
+  writeFileSync(
+    fake,
+    `#!${process.execPath}
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+if (args[0] === '--version') { console.log('tesseract 5.3.0'); process.exit(0); }
+if (args[0] === '--list-langs') { console.log('List of available languages in "/x/" (1):\\neng'); process.exit(0); }
+fs.appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n');
+if (args[0] === 'stdin') setInterval(() => undefined, 1000); // one page per process: never answers
+else {
+  process.stdout.write(${JSON.stringify(HEADER + '\n')});
+  let n = 0;
+  let hung = false;
+  require('node:readline').createInterface({ input: process.stdin }).on('line', (file) => {
+    n += 1;
+    if (hung || n >= 3) return void (hung = true); // stuck on its second page: nothing more comes out
+    if (file.endsWith('sentinel.tif')) return void process.stdout.write('1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t32\\t32\\t-1\\t\\n');
+    process.stdout.write('1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t100\\t40\\t-1\\t\\n5\\t' + n + '\\t1\\t1\\t1\\t1\\t2\\t2\\t80\\t30\\t91.5\\tPAGE' + n + '\\n');
+  });
+}
+`,
+  );
+  chmodSync(fake, 0o755);
+  const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
+  const request = { image: page, lang: 'eng', psm: 3, dpi: 300 };
+  const isTimeout = (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && err.retryable && /did not finish within 0\.5 s \(--ocr-timeout\); its tesseract process was stopped/.test(err.message);
+  const running = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return !/^Z/m.test(execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }));
+    } catch {
+      return false;
+    }
+  };
+  const streamed = createTesseractCliEngine({ concurrency: 1, binary: fake, timeoutSeconds: 0.5, logger: silentLogger() });
+  try {
+    assert.equal((await streamed.recognize(request)).text, 'PAGE1');
+    await assert.rejects(streamed.recognize(request), isTimeout);
+    assert.equal((await streamed.recognize(request)).text, 'PAGE1');
+    assert.equal(streamed.stats().spawned, 2);
+  } finally {
+    await streamed.close();
+  }
+  const perPage = createTesseractCliEngine({ concurrency: 1, binary: fake, streaming: false, timeoutSeconds: 0.5, logger: silentLogger() });
+  try {
+    await assert.rejects(perPage.recognize({ ...request, dpi: undefined }), isTimeout);
+  } finally {
+    await perPage.close();
+  }
+  // Every process the fake started has gone: the hung ones were killed, not left behind.
+  const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+  assert.equal(started.length, 3);
+  for (let i = 0; i < 50 && started.some(running); i += 1) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(started.filter(running), []);
 });
 
 test('TSV of a multi-image run splits by page_num, each part with the header; an image without rows gets the header alone', () => {

@@ -21,10 +21,11 @@ before(() => {
 });
 after(() => rmSync(cacheDir, { recursive: true, force: true }));
 
-function engine(opts: { concurrency?: number; recycleAfter?: number; tessdata?: string } = {}): TesseractJsEngine {
+function engine(opts: { concurrency?: number; recycleAfter?: number; tessdata?: string; timeoutSeconds?: number } = {}): TesseractJsEngine {
   return createTesseractJsEngine({
     concurrency: opts.concurrency ?? 1,
     recycleAfter: opts.recycleAfter ?? 100,
+    timeoutSeconds: opts.timeoutSeconds,
     tessdata: opts.tessdata,
     logger: silentLogger(),
     tessdataCacheDir: cacheDir,
@@ -100,6 +101,27 @@ test('workers are reused, recycled after recycleAfter pages, and requests queue 
   }
   assert.equal(ocr.stats().alive, 0);
   await assert.rejects(ocr.recognize({ image: page.image, lang: 'eng', psm: 6 }), { code: 'CS_ERR_OCR_FAILED' });
+});
+
+test('a call that outlives --ocr-timeout fails as retryable, and its worker thread is terminated and replaced', { timeout: 60_000 }, async () => {
+  const page = renderTextImage({ lines: ['TIMEOUT TEST 42'], width: 900, height: 200 });
+  // A bound no page can meet: every call runs into it.
+  const ocr = engine({ concurrency: 1, recycleAfter: 100, timeoutSeconds: 0.001 });
+  try {
+    for (const created of [1, 2]) {
+      await assert.rejects(ocr.recognize({ image: page.image, lang: 'eng', psm: 6 }), (err: CablescanError) => {
+        assert.equal(err.code, 'CS_ERR_OCR_FAILED');
+        assert.ok(err.retryable);
+        assert.match(err.message, /did not finish within 0\.001 s \(--ocr-timeout\); its tesseract\.js worker was stopped/);
+        return true;
+      });
+      // The stopped worker is discarded; the next call gets a new one.
+      assert.deepEqual([ocr.stats().created, ocr.stats().discarded, ocr.stats().pages], [created, created, 0]);
+    }
+  } finally {
+    await ocr.close();
+  }
+  assert.equal(ocr.stats().alive, 0);
 });
 
 test('the main thread keeps nothing of the pages a worker has read (no growth of the heap between recycles)', async () => {
