@@ -32,6 +32,29 @@ const nativeVersion = (() => {
 const SKIP_NATIVE = nativeVersion ? false : 'native tesseract is not installed (apt-get install tesseract-ocr)';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cablescan-cli-test-'));
+
+/**
+ * Writes an executable stand-in for tesseract: it answers --version and --list-langs like
+ * Tesseract 5.3 with `eng`, and runs `body` (JavaScript, `args` in scope) for anything else.
+ */
+function fakeTesseract(name: string, body: string): string {
+  const file = path.join(scratch, name);
+  writeFileSync(
+    file,
+    `#!${process.execPath}
+const args = process.argv.slice(2);
+if (args[0] === '--version') { console.log('tesseract 5.3.0'); process.exit(0); }
+if (args[0] === '--list-langs') { console.log('List of available languages in "/x/" (1):\\neng'); process.exit(0); }
+${body}`,
+  );
+  chmodSync(file, 0o755);
+  return file;
+}
+
+/** TSV rows a stand-in writes: the sentinel's page row, and one page with one word. */
+const FAKE_ROWS = `const sentinelRow = (n) => '1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t32\\t32\\t-1\\t\\n';
+const pageRows = (n) => '1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t100\\t40\\t-1\\t\\n5\\t' + n + '\\t1\\t1\\t1\\t1\\t2\\t2\\t80\\t30\\t91.5\\tPAGE' + n + '\\n';
+`;
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test('TSV: blocks, paragraphs and lines rebuilt; word boxes from left/top/width/height; empty words dropped', () => {
@@ -205,24 +228,19 @@ test('native engine: invertedRetry false reads without the inverted retry, in a 
 
 test('native engine, long-lived processes: a process that dies fails its page (retryable, with its stderr); the next page gets a new process', async () => {
   // A stand-in for tesseract that speaks the streaming protocol and crashes on its second page.
-  const fake = path.join(scratch, 'fake-streaming-tesseract.cjs');
-  writeFileSync(
-    fake,
-    `#!${process.execPath}
-const args = process.argv.slice(2);
-if (args[0] === '--version') { console.log('tesseract 5.3.0'); process.exit(0); }
-if (args[0] === '--list-langs') { console.log('List of available languages in "/x/" (1):\\neng'); process.exit(0); }
+  const fake = fakeTesseract(
+    'fake-streaming-tesseract.cjs',
+    `${FAKE_ROWS}
 process.stdout.write(${JSON.stringify(HEADER + '\n')});
 let n = 0;
 require('node:readline').createInterface({ input: process.stdin }).on('line', (file) => {
   n += 1;
-  if (file.endsWith('sentinel.tif')) return void process.stdout.write('1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t32\\t32\\t-1\\t\\n');
+  if (file.endsWith('sentinel.tif')) return void process.stdout.write(sentinelRow(n));
   if (n >= 3) { process.stderr.write('Segmentation fault in pixReadMem\\n'); process.exit(139); }
-  process.stdout.write('1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t100\\t40\\t-1\\t\\n5\\t' + n + '\\t1\\t1\\t1\\t1\\t2\\t2\\t80\\t30\\t91.5\\tPAGE' + n + '\\n');
+  process.stdout.write(pageRows(n));
 });
 `,
   );
-  chmodSync(fake, 0o755);
   const engine = createTesseractCliEngine({ concurrency: 1, binary: fake, logger: silentLogger() });
   const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
   const request = { image: page, lang: 'eng', psm: 3, dpi: 300 };
@@ -239,16 +257,11 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (f
 test('native engine: a call that outlives the timeout fails as retryable and its process is killed, long-lived or not; the next page gets a new process', { timeout: 60_000 }, async () => {
   // A stand-in for tesseract that answers its first image and hangs on the next, in both modes:
   // streaming (file names on stdin) and one process per page (the image on stdin).
-  const fake = path.join(scratch, 'fake-hanging-tesseract.cjs');
   const pids = path.join(scratch, 'hanging-pids.txt');
-  writeFileSync(
-    fake,
-    `#!${process.execPath}
-const fs = require('node:fs');
-const args = process.argv.slice(2);
-if (args[0] === '--version') { console.log('tesseract 5.3.0'); process.exit(0); }
-if (args[0] === '--list-langs') { console.log('List of available languages in "/x/" (1):\\neng'); process.exit(0); }
-fs.appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n');
+  const fake = fakeTesseract(
+    'fake-hanging-tesseract.cjs',
+    `${FAKE_ROWS}
+require('node:fs').appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n');
 if (args[0] === 'stdin') setInterval(() => undefined, 1000); // one page per process: never answers
 else {
   process.stdout.write(${JSON.stringify(HEADER + '\n')});
@@ -257,13 +270,12 @@ else {
   require('node:readline').createInterface({ input: process.stdin }).on('line', (file) => {
     n += 1;
     if (hung || n >= 3) return void (hung = true); // stuck on its second page: nothing more comes out
-    if (file.endsWith('sentinel.tif')) return void process.stdout.write('1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t32\\t32\\t-1\\t\\n');
-    process.stdout.write('1\\t' + n + '\\t0\\t0\\t0\\t0\\t0\\t0\\t100\\t40\\t-1\\t\\n5\\t' + n + '\\t1\\t1\\t1\\t1\\t2\\t2\\t80\\t30\\t91.5\\tPAGE' + n + '\\n');
+    if (file.endsWith('sentinel.tif')) return void process.stdout.write(sentinelRow(n));
+    process.stdout.write(pageRows(n));
   });
 }
 `,
   );
-  chmodSync(fake, 0o755);
   const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
   const request = { image: page, lang: 'eng', psm: 3, dpi: 300 };
   const isTimeout = (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && err.retryable && /did not finish within 0\.5 s \(--ocr-timeout\); its tesseract process was stopped/.test(err.message);
