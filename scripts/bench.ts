@@ -247,18 +247,20 @@ function summariseRss(run: RssRun) {
 }
 
 // ---------------------------------------------------------------- native tesseract, same files
+/** Native tesseract reads `file` (all its pages) the way every native figure here is taken: one thread, PSM 3. */
+function nativeRead(file: string, lang: string): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    execFile('tesseract', [file, 'stdout', '-l', lang, '--psm', '3'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 }, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
 function nativeRun(files: string[], workers: number, lang: string): Promise<{ seconds: number; cpu: number }> {
   const queue = [...files];
-  const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
-  const one = (file: string) =>
-    new Promise<void>((resolve, reject) =>
-      execFile('tesseract', [file, 'stdout', '-l', lang, '--psm', '3'], { env, maxBuffer: 64 << 20 }, (err) => (err ? reject(err) : resolve())),
-    );
   const started = process.hrtime.bigint();
   const cpu0 = cpuSeconds();
   return Promise.all(
     Array.from({ length: workers }, async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) await one(f);
+      for (let f = queue.shift(); f; f = queue.shift()) await nativeRead(f, lang);
     }),
   ).then(() => ({ seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: cpuSeconds() - cpu0 }));
 }
@@ -292,24 +294,21 @@ async function pipelineRun(files: string[], config: Config): Promise<PipelineRun
   }
 }
 
+/** CPU seconds of one native `tesseract` process reading `file` (all its pages), as the throughput runs call it. */
+async function nativeFileCpu(file: string, lang: string): Promise<number> {
+  const c = cpuSeconds();
+  await nativeRead(file, lang);
+  return cpuSeconds() - c;
+}
+
 /**
  * Stage costs, measured one page at a time with one worker so each stage's CPU can be told apart:
  * CPU of readPage minus the CPU of its OCR calls (wrapped: the page read and the second opinion's
  * word re-reads, counted apart) is the non-OCR work of the page; it is
  * split between decode / each preprocessing step / write by their wall-clock shares. The first
  * page is read once before measuring, so worker start is not counted.
- */
-/** CPU seconds of one native `tesseract` process reading `file` (all its pages), as the throughput runs call it. */
-async function nativeFileCpu(file: string, lang: string): Promise<number> {
-  const c = cpuSeconds();
-  await new Promise<void>((resolve, reject) =>
-    execFile('tesseract', [file, 'stdout', '-l', lang, '--psm', '3'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 }, (err) => (err ? reject(err) : resolve())),
-  );
-  return cpuSeconds() - c;
-}
-
-/**
- * The stage pass, and with `pairedLang` also native tesseract on each file right next to the
+ *
+ * With `pairedLang`, also native tesseract on each file right next to the
  * pipeline's reading of it (which goes first alternates file by file). The throughput runs put
  * ~20 s between the two sides of a ratio, and this machine's speed moves by 10-20% within a
  * minute; a pair a second or two apart shares the machine's state. What it covers: readPage

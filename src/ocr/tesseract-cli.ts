@@ -370,7 +370,8 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     async recognizeMany(requests: readonly OcrRequest[]): Promise<OcrResult[]> {
       if (requests.length === 0) return [];
       const [first] = requests;
-      const sameMode = requests.every((r) => modeKey(r) === modeKey(first!));
+      const mode = modeKey(first!);
+      const sameMode = requests.every((r) => modeKey(r) === mode);
       if (requests.length === 1 || !sameMode) return recognizeEach(this, requests);
       if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine is closed', { retryable: false });
       requests.forEach(validateRequest);
