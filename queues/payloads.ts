@@ -4,7 +4,7 @@
 import type { Config } from '../src/config.ts';
 import { ErrorCode, type CablescanError } from '../src/errors.ts';
 import type { TelegramSummary } from '../src/stages.ts';
-import type { InputFailure, PageSource, SkippedInput } from '../src/types.ts';
+import type { GroupingDecision, InputFailure, PageSource, SkippedInput } from '../src/types.ts';
 
 /**
  * Settings that change what a page's output is. They travel with every page job,
@@ -80,6 +80,8 @@ export interface DocumentJobResult {
   /** Pages the records were built from, in order (failed pages are left out). */
   pages: string[];
   telegrams: TelegramSummary[];
+  /** The grouping decision of every page of the sequence. */
+  grouping?: { mode: string; decisions: GroupingDecision[] };
   recordIds: string[];
   timings: Record<string, number>;
   /** Epoch ms when the document processor started and finished. */

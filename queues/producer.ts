@@ -148,6 +148,7 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
   const ingest = await discoverInputs(options.inputs, {
     cwd,
     lang: config.lang,
+    documents: config.documents,
     manifest: options.manifest,
     maxPixels: config.maxPixels,
     logger: log.child({ stage: 'ingest' }),

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { CablescanError, ErrorCode } from './errors.ts';
+import { GROUPING_MODES } from './group/modes.ts';
 
 const thresholdsSchema = z
   .object({
@@ -58,6 +59,8 @@ export const configSchema = z
     /** Archival formats `run` writes to <out>/exports/ as each document's records are built (see src/exports). */
     emit: z.array(z.enum(['alto', 'page', 'hocr', 'mets', 'pdf'])).default([]),
     force: z.boolean().default(false),
+    /** How pages group into documents: decided from the evidence (auto), by file, by folder (split at headings), or one per page. */
+    documents: z.enum(GROUPING_MODES).default('auto'),
     /** Force one telegram profile instead of detecting it per telegram. */
     profile: z.string().optional(),
     /** Extra profile files (JSON) beside the shipped ones. */
@@ -107,6 +110,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_PSM: { key: 'psm', parse: Number },
   CABLESCAN_PREPROCESS: { key: 'preprocess', parse: String },
   CABLESCAN_PROFILE: { key: 'profile', parse: String },
+  CABLESCAN_DOCUMENTS: { key: 'documents', parse: String },
   CABLESCAN_PROFILES_DIR: { key: 'profilesDir', parse: String },
   CABLESCAN_LOG_LEVEL: { key: 'logLevel', parse: String },
   CABLESCAN_QUEUE_PREFIX: { key: 'queuePrefix', parse: String },

@@ -13,10 +13,10 @@ import { resolveRecipe } from './preprocess/index.ts';
 import { writeJsonAtomic } from './records/atomic-write.ts';
 import { reportPath } from './records/layout.ts';
 import { findDonePage } from './records/page-store.ts';
-import { buildReport, runSettings, type BatchReport, type PageOutcome } from './records/report.ts';
+import { buildReport, runSettings, type BatchReport, type PageOutcome, type SequenceReport } from './records/report.ts';
 import { loadProfiles } from './segment/index.ts';
 import { defaultDbPath, ReviewStore } from './store/index.ts';
-import { buildRecords, readPage, type TelegramSummary } from './stages.ts';
+import { buildRecords, readPage } from './stages.ts';
 import type { InputFailure, PageResult, PageSource, TelegramRecord } from './types.ts';
 
 export interface ProgressEvent {
@@ -71,6 +71,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
   const ingest = await discoverInputs(options.inputs, {
     cwd,
     lang: config.lang,
+    documents: config.documents,
     manifest: options.manifest,
     maxPixels: config.maxPixels,
     logger: log.child({ stage: 'ingest' }),
@@ -85,7 +86,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
 
   const failures: InputFailure[] = [...ingest.failures];
   const pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }> = [];
-  const documentReports: Array<{ documentKey: string; pages: string[]; telegrams: TelegramSummary[] }> = [];
+  const documentReports: SequenceReport[] = [];
   const records: TelegramRecord[] = [];
   const buildTimings: Array<Record<string, number>> = [];
   const total = ingest.pages.length;
@@ -114,7 +115,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
       const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles, store: store.recordSink({ batch, cwd, outDir }) });
       records.push(...built.records);
       buildTimings.push(built.timings);
-      documentReports.push({ documentKey: doc.key, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams });
+      documentReports.push({ documentKey: doc.key, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams, grouping: built.grouping });
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL);
       docLog.error({ stage: 'emit', code: e.code, err: e }, 'building records failed');

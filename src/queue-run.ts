@@ -14,8 +14,7 @@ import { resolveRecipe } from './preprocess/index.ts';
 import { writeJsonAtomic } from './records/atomic-write.ts';
 import { recordPath, reportPath } from './records/layout.ts';
 import { readPageJson } from './records/page-store.ts';
-import { buildReport, runSettings, type PageOutcome } from './records/report.ts';
-import type { TelegramSummary } from './stages.ts';
+import { buildReport, runSettings, type PageOutcome, type SequenceReport } from './records/report.ts';
 import type { InputFailure, PageResult, TelegramRecord } from './types.ts';
 import { defaultDbPath, importOutputFolder, ReviewStore } from './store/index.ts';
 import { PIPELINE_VERSION } from './version.ts';
@@ -103,7 +102,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
   // The report, built exactly as the in-process run builds it, from what the workers wrote.
   const failures: InputFailure[] = [...enqueued.failures];
   const pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }> = [];
-  const documents: Array<{ documentKey: string; pages: string[]; telegrams: TelegramSummary[] }> = [];
+  const documents: SequenceReport[] = [];
   const records: TelegramRecord[] = [];
   const buildTimings: Array<Record<string, number>> = [];
   for (const doc of watched) {
@@ -131,7 +130,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     const settledDoc = watch.documents.get(doc.documentId);
     if (settledDoc?.state === 'completed') {
       const result = settledDoc.result;
-      documents.push({ documentKey: doc.documentKey, pages: result.pages, telegrams: result.telegrams });
+      documents.push({ documentKey: doc.documentKey, pages: result.pages, telegrams: result.telegrams, grouping: result.grouping });
       buildTimings.push(result.timings);
       for (const id of result.recordIds) {
         const record = await readRecord(outDir, id);

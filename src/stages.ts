@@ -17,6 +17,7 @@ import { writeFileAtomic, writeJsonAtomic } from './records/atomic-write.ts';
 import { pageJsonPath, pageTextPath, recordPath } from './records/layout.ts';
 import { assertValidRecord } from './records/validate-record.ts';
 import { segmentDocument, type Profile, type SegmentedTelegram } from './segment/index.ts';
+import { decideGrouping, groupingModeOf, type GroupingDecision, type GroupingMode, type GroupingModel } from './group/index.ts';
 import { emitArchival } from './exports/emit.ts';
 import type { ArchivalFormat } from './exports/index.ts';
 import type { RecordStore } from './store/types.ts';
@@ -33,6 +34,8 @@ export interface BuildRecordsDeps extends StageDeps {
   store?: RecordStore;
   /** Archival formats to write to <outDir>/exports/ (default: config.emit). */
   emit?: readonly ArchivalFormat[];
+  /** The grouping model (default: the shipped one); tests and the fitting script pass their own. */
+  groupingModel?: GroupingModel;
 }
 
 function since(start: bigint): number {
@@ -135,22 +138,66 @@ export interface TelegramSummary {
   split: SegmentedTelegram['split'];
   bodyCoverage: number;
   ambiguity?: SegmentedTelegram['ambiguity'];
+  /** Some page decision this record depends on is uncertain: all its fields wait for a person. */
+  groupingUncertain?: boolean;
 }
 
 export interface BuildRecordsResult {
   records: TelegramRecord[];
   telegrams: TelegramSummary[];
+  /** One decision per page of the sequence, in order. */
+  grouping: { mode: GroupingMode; decisions: GroupingDecision[] };
   timings: Record<string, number>;
 }
 
-/** Segment one document's pages (in order) into telegrams, score them and write the records. */
+/**
+ * In `file` and `folder` modes segmentation splits the sequence at headings; the page
+ * decisions are then what it did: a page starts a document where a telegram starts at its top.
+ */
+function decisionsFromTelegrams(pages: readonly PageResult[], telegrams: readonly SegmentedTelegram[], ruled: readonly GroupingDecision[]): GroupingDecision[] {
+  const firstPages = new Set(telegrams.map((t) => t.pages[0]));
+  return pages.map((page, i) => {
+    const decision = ruled[i]!;
+    if (i === 0 || decision.decision === 'start') return decision;
+    const starts = firstPages.has(page.pageId) && !telegrams.some((t) => t.pages.includes(page.pageId) && t.pages.includes(pages[i - 1]!.pageId));
+    if (!starts) return decision;
+    return { ...decision, decision: 'start', evidence: [{ cue: 'mode', says: 'start', weight: 0, detail: `a telegram heading starts a new document (${groupingModeOf(page.documentKey)} mode)` }] };
+  });
+}
+
+/** The page decisions a record depends on: its own pages' and the one after its last page. */
+function decisionsOf(pageIds: readonly string[], order: readonly string[], decisions: readonly GroupingDecision[]): GroupingDecision[] {
+  const at = new Map(decisions.map((d) => [d.page, d]));
+  const out = pageIds.map((id) => at.get(id)).filter((d): d is GroupingDecision => d !== undefined);
+  const next = order[order.indexOf(pageIds[pageIds.length - 1]!) + 1];
+  const after = next ? at.get(next) : undefined;
+  if (after) out.push(after);
+  return out;
+}
+
+/**
+ * Group one sequence's pages (in order) into documents, segment each into telegrams, score
+ * them and write the records.
+ */
 export async function buildRecords(pages: readonly PageResult[], deps: BuildRecordsDeps): Promise<BuildRecordsResult> {
   const { config, logger, outDir } = deps;
   const timings: Record<string, number> = {};
-  if (pages.length === 0) return { records: [], telegrams: [], timings };
+  const mode = pages.length ? groupingModeOf(pages[0].documentKey) : 'auto';
+  if (pages.length === 0) return { records: [], telegrams: [], grouping: { mode, decisions: [] }, timings };
 
   let t = process.hrtime.bigint();
-  const telegrams = segmentDocument([...pages], { profiles: deps.profiles, forcedProfile: config.profile });
+  const grouping = decideGrouping(pages, { mode, profiles: deps.profiles, model: deps.groupingModel });
+  timings.group = since(t);
+
+  t = process.hrtime.bigint();
+  // In auto mode the grouping decided which pages form a document; the other modes hand
+  // segmentation the whole sequence and let headings split it, as before grouping existed.
+  const units = mode === 'auto' ? grouping.documents : [[...pages]];
+  const telegrams = units.flatMap((unit) =>
+    segmentDocument(unit, { profiles: deps.profiles, forcedProfile: config.profile, splitAtPageTops: mode !== 'auto', ignoredLines: grouping.ignoredLines }),
+  );
+  const decisions = mode === 'auto' || mode === 'page' ? grouping.decisions : decisionsFromTelegrams(pages, telegrams, grouping.decisions);
+  const order = pages.map((p) => p.pageId);
   timings.segment = since(t);
 
   t = process.hrtime.bigint();
@@ -158,8 +205,13 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
   const records: TelegramRecord[] = [];
   const summaries: TelegramSummary[] = [];
   for (const telegram of telegrams) {
-    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period });
-    const record = buildRecord({ ...telegram, fields: scored.fields, review: scored.review }, pagesById);
+    const touching = decisionsOf(telegram.pages, order, decisions);
+    const groupingUncertain = touching.some((d) => d.uncertain);
+    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain });
+    const record = buildRecord(
+      { ...telegram, fields: scored.fields, review: scored.review, grouping: { mode, status: groupingUncertain ? 'uncertain' : 'certain', decisions: touching } },
+      pagesById,
+    );
     assertValidRecord(record);
     records.push(record);
     summaries.push({
@@ -170,6 +222,7 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
       split: telegram.split,
       bodyCoverage: telegram.bodyCoverage,
       ambiguity: telegram.ambiguity,
+      ...(groupingUncertain ? { groupingUncertain } : {}),
     });
   }
   timings.confidence = since(t);
@@ -187,6 +240,6 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     timings.archival = since(t);
   }
   logger.info({ stage: 'emit', records: records.length, pages: pages.length }, 'records built');
-  return { records, telegrams: summaries, timings };
+  return { records, telegrams: summaries, grouping: { mode, decisions }, timings };
 }
 

@@ -145,13 +145,50 @@ export interface RecordField {
   reasons: string[];
 }
 
+/** One cue behind a page's grouping decision. */
+export interface GroupingEvidence {
+  /** A boundary feature (src/group/features.ts), or the rule that decided without the model. */
+  cue: string;
+  says: 'start' | 'continue';
+  /** Log-odds the cue added to the decision (0 for rules). */
+  weight: number;
+  detail: string;
+}
+
+/** Does this page start a document or continue the one before (src/group/decide.ts)? */
+export interface GroupingDecision {
+  page: string;
+  decision: 'start' | 'continue';
+  /** Probability of the decision taken, 0.5..1. */
+  confidence: number;
+  /** Below the model's threshold: the records this decision touches wait for a person. */
+  uncertain: boolean;
+  rule: 'model' | 'first-page' | 'blank-page' | 'mode';
+  evidence: GroupingEvidence[];
+}
+
+/** Document kinds: what a record is (DESIGN.md: Documents and boundaries). */
+export type DocumentKind = 'telegram' | 'despatch' | 'letter' | 'report' | 'other';
+
+export interface RecordGrouping {
+  /** The --documents mode the pages were grouped by. */
+  mode: string;
+  /** `uncertain`: some decision below is doubtful, so no field is accepted until a person confirms. */
+  status: 'certain' | 'uncertain' | 'confirmed';
+  /** The decisions of the record's pages and of the page after its last one. */
+  decisions: GroupingDecision[];
+}
+
 export interface TelegramRecord {
   schemaVersion: 1;
   id: string;
+  /** What the document is; telegram profiles give `telegram`. */
+  kind?: DocumentKind;
   profile: string;
   profileScore: number;
   source: { files: string[]; pages: string[] };
   fields: Record<string, RecordField>;
   text: string;
   review: { needed: string[]; status: 'pending' | 'done' };
+  grouping?: RecordGrouping;
 }

@@ -95,6 +95,7 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
         documentKey: data.documentKey,
         pages: pages.map((p) => p.pageId),
         telegrams: built.telegrams,
+        grouping: built.grouping,
         recordIds: built.records.map((r) => r.id),
         timings: built.timings,
         startedAt,

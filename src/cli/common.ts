@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import { loadConfig, type Config, type ConfigInput } from '../config.ts';
 import { CablescanError } from '../errors.ts';
+import { GROUPING_MODES } from '../group/modes.ts';
 import { createLogger, type Logger } from '../logger.ts';
 
 export const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
@@ -21,6 +22,14 @@ export function addGlobalOptions(program: Command): Command {
     .option('-c, --config <file>', 'JSON config file (thresholds, languages, profiles folder, tokens); env CABLESCAN_CONFIG')
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
     .option('--pretty', 'human-readable log lines instead of JSON');
+}
+
+/** `--documents`: how the batch's pages group into documents (run, enqueue; it travels with the batch). */
+export function documentsOption(): Option {
+  return new Option(
+    '--documents <mode>',
+    'how pages group into documents: auto (decided per page from the evidence, default), file (never across files), folder (a folder is one sequence split at telegram headings), page (every page alone); env CABLESCAN_DOCUMENTS',
+  ).choices([...GROUPING_MODES]);
 }
 
 /** Options of commands that read pages (run, worker). */
@@ -68,6 +77,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       logLevel: opts.logLevel,
       pretty: opts.pretty,
       force: opts.force,
+      documents: opts.documents,
       redisUrl: opts.redis,
       db: opts.db,
       ...extraFlags,

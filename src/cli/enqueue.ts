@@ -3,7 +3,7 @@
 // (scripts capture it); `cablescan worker` processes do the reading.
 import type { Command } from 'commander';
 import { enqueueBatch } from '../../queues/producer.ts';
-import { addReadingOptions, contextFrom, EXIT } from './common.ts';
+import { addReadingOptions, contextFrom, documentsOption, EXIT } from './common.ts';
 
 export function registerEnqueue(program: Command): void {
   const command = program
@@ -12,7 +12,8 @@ export function registerEnqueue(program: Command): void {
     .argument('[inputs...]', 'image/PDF files, folders (recursive) or glob patterns')
     .requiredOption('-o, --out <dir>', 'output folder, the same path on every worker machine (a shared volume)')
     .option('--batch <name>', 'batch id (default: run-<timestamp>); enqueueing again under it adds only new work')
-    .option('--manifest <file>', 'batch manifest (JSON or CSV) naming files and their languages')
+    .option('--manifest <file>', 'batch manifest (JSON or CSV) naming files, their languages and how their pages group')
+    .addOption(documentsOption())
     .option('--redis <url>', 'Redis URL (redis:// or rediss:// for TLS); env REDIS_URL')
     .option('--force', 'workers read pages again even when --out already has them')
     .option('--json', 'print a JSON summary instead of the bare batch id');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runPipeline, type ProgressEvent } from '../pipeline.ts';
 import { runViaQueue } from '../queue-run.ts';
-import { addReadingOptions, contextFrom, EXIT } from './common.ts';
+import { addReadingOptions, contextFrom, documentsOption, EXIT } from './common.ts';
 import { createProgressReporter } from './progress.ts';
 import { formatSummary } from './summary.ts';
 
@@ -14,7 +14,8 @@ export function registerRun(program: Command): void {
     .description('read scans (files, folders, globs) and write records, page text and a report to --out')
     .argument('[inputs...]', 'image/PDF files, folders (recursive) or glob patterns')
     .requiredOption('-o, --out <dir>', 'output folder (records/, pages/, report.json)')
-    .option('--manifest <file>', 'batch manifest (JSON or CSV) naming files and their languages')
+    .option('--manifest <file>', 'batch manifest (JSON or CSV) naming files, their languages and how their pages group')
+    .addOption(documentsOption())
     .option('--batch <name>', 'batch name (default: run-<timestamp>)')
     .option('--force', 'read pages again even when --out already has them')
     .option('--db <file>', 'review store (SQLite) the records go to (default OUT/cablescan.db); env CABLESCAN_DB')

@@ -24,6 +24,12 @@ import {
 export interface ScoreOptions {
   thresholds: Config['thresholds'];
   period: Config['period'];
+  /**
+   * Which pages form this document is in doubt (a grouping decision below its threshold):
+   * doubt about the pages is doubt about every field, so none is accepted until a person
+   * confirms the grouping.
+   */
+  groupingUncertain?: boolean;
 }
 
 export interface ScoredTelegram {
@@ -55,6 +61,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   no_words: 'no OCR words back the value',
   incomplete_telegram: 'required header fields are missing, so where the body starts and ends is a guess',
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
+  boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
 };
 
 /** Penalty factor per reason; reasons not listed here are informational only. */
@@ -104,6 +111,7 @@ const BLOCKING = new Set([
   'no_words',
   'incomplete_telegram',
   'dust_in_text',
+  'boundary_uncertain',
 ]);
 
 /**
@@ -214,6 +222,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     // taken from the signer because the profile says the heading names none, are not read values.
     if (missingRequired.length > 0 && (name === 'body' || draft.notes.some((n) => n.startsWith('copied_from_')))) reasons.push('incomplete_telegram');
     if (name === 'docType' && t.ambiguity) reasons.push('ambiguous_profile');
+    if (options.groupingUncertain) reasons.push('boundary_uncertain');
     const unique = [...new Set(reasons)];
     const penalty = unique.reduce((p, r) => p * (PENALTY[r] ?? 1), 1);
     const confidence = round(Math.max(0, Math.min(1, (draft.wordConfidences.length ? ocr : 0.5) * label * penalty)));

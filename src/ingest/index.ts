@@ -8,13 +8,15 @@ import type { Logger } from '../logger.ts';
 import type { IngestResult, InputFailure, PageSource } from '../types.ts';
 import { expandInputs, type Candidate } from './expand.ts';
 import { pageContentHash } from './hash.ts';
-import { languageFor, loadManifest, type Manifest } from './manifest.ts';
+import { groupingFor, languageFor, loadManifest, type Manifest } from './manifest.ts';
+import type { GroupingMode } from '../group/modes.ts';
+import { sequenceKey } from '../group/sequence.ts';
 import { PdfWorker } from './pdf.ts';
 import { probeFile, type ProbedFile } from './probe.ts';
 
 export { loadPageImage, type LoadedPage, type LoadPageOptions } from './load-image.ts';
 export { detectFormat, hasInputExtension, INPUT_EXTENSIONS } from './format.ts';
-export { loadManifest, languageFor, type Manifest, type ManifestEntry } from './manifest.ts';
+export { loadManifest, languageFor, groupingFor, type Manifest, type ManifestEntry } from './manifest.ts';
 export { compareNatural, folderPageId, explicitPageId } from './expand.ts';
 
 export interface DiscoverOptions {
@@ -23,6 +25,8 @@ export interface DiscoverOptions {
   lang?: string;
   /** Path of a batch manifest (JSON, CSV or TSV; see manifest.ts). */
   manifest?: string;
+  /** How pages group into documents where the manifest does not say (the run's --documents; default auto). */
+  documents?: GroupingMode;
   /** Pixel budget per page: larger images fail with CS_ERR_INPUT_TOO_LARGE. */
   maxPixels: number;
   logger?: Logger;
@@ -57,12 +61,12 @@ function uniqueIdAllocator(): (id: string) => string {
   };
 }
 
-function pagesOf(candidate: Candidate, probed: ProbedFile, lang: string | undefined, allocate: (id: string) => string): PageSource[] {
+function pagesOf(candidate: Candidate, probed: ProbedFile, lang: string | undefined, mode: GroupingMode, allocate: (id: string) => string): PageSource[] {
   const multi = probed.pageCount > 1;
-  // A multi-page file is one document; single-page files of one folder form a
-  // sequence, because a telegram can run over consecutive scans.
-  const documentKey = multi ? `file:${candidate.absolutePath}` : `dir:${path.dirname(candidate.absolutePath)}`;
   return Array.from({ length: probed.pageCount }, (_, pageIndex) => {
+    // The pages the grouping stage decides over together (a folder's, a file's, or one page),
+    // named so that the mode travels with each page (src/group/sequence.ts).
+    const documentKey = sequenceKey(mode, candidate.absolutePath, pageIndex);
     const page: PageSource = {
       pageId: allocate(multi ? `${candidate.baseId}-p${pageIndex + 1}` : candidate.baseId),
       file: candidate.file,
@@ -109,7 +113,10 @@ export async function discoverInputs(inputs: string[], options: DiscoverOptions)
   const allocate = uniqueIdAllocator();
   expansion.candidates.forEach((candidate, i) => {
     const outcome = outcomes[i];
-    if (outcome.ok) pages.push(...pagesOf(candidate, outcome.probed, languageFor(manifest, candidate.absolutePath, options.lang), allocate));
+    if (outcome.ok) {
+      const lang = languageFor(manifest, candidate.absolutePath, options.lang);
+      pages.push(...pagesOf(candidate, outcome.probed, lang, groupingFor(manifest, candidate.absolutePath, options.documents ?? 'auto'), allocate));
+    }
     else failures.push(outcome.failure);
   });
 

@@ -10,12 +10,13 @@
 //     "files": [
 //       { "path": "scans/0001.jpg", "lang": "dan" },
 //       { "path": "box12/" , "lang": "eng+fra" }, // a folder: every file below it
+//       { "path": "pdfs/", "documents": "file" },  // how pages group: auto | file | folder | page
 //       { "path": "scans/0002.jpg" }               // lang optional: defaults.lang, else --lang
 //     ]
 //   }
 //
-// CSV / TSV: a header row naming the columns `path` and (optionally) `lang`, then
-// one row per file or folder. Comma-separated for .csv, tab-separated for .tsv.
+// CSV / TSV: a header row naming the columns `path` and (optionally) `lang` and
+// `documents`, then one row per file or folder. Comma-separated for .csv, tab-separated for .tsv.
 // Empty lines and lines starting with "#" are ignored; CSV fields may be quoted
 // ("a, b.jpg", with "" for a quote inside). An empty lang means the default.
 //
@@ -34,13 +35,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CablescanError, ErrorCode } from '../errors.ts';
+import { GROUPING_MODES, type GroupingMode } from '../group/modes.ts';
 
 const langSchema = z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"');
 
 const jsonManifestSchema = z
   .object({
-    defaults: z.object({ lang: langSchema.optional() }).strict().optional(),
-    files: z.array(z.object({ path: z.string().min(1), lang: langSchema.optional() }).strict()).default([]),
+    defaults: z.object({ lang: langSchema.optional(), documents: z.enum(GROUPING_MODES).optional() }).strict().optional(),
+    files: z.array(z.object({ path: z.string().min(1), lang: langSchema.optional(), documents: z.enum(GROUPING_MODES).optional() }).strict()).default([]),
   })
   .strict();
 
@@ -52,12 +54,15 @@ export interface ManifestEntry {
   /** Absolute path. */
   absolutePath: string;
   lang?: string;
+  /** How this entry's pages group into documents (`--documents` for these files). */
+  documents?: GroupingMode;
 }
 
 export interface Manifest {
   /** The manifest path as given. */
   source: string;
   defaultLang?: string;
+  defaultDocuments?: GroupingMode;
   entries: ManifestEntry[];
 }
 
@@ -98,13 +103,15 @@ function parseDelimited(text: string, delimiter: string, manifestFile: string): 
   const header = splitDelimitedLine(lines[0].line, delimiter).map((h) => h.toLowerCase());
   const pathColumn = header.indexOf('path');
   const langColumn = header.indexOf('lang');
+  const documentsColumn = header.indexOf('documents');
   if (pathColumn < 0) throw invalid(manifestFile, `the header row must name a "path" column (found: ${header.join(', ')})`);
   const files = lines.slice(1).map(({ line, number }) => {
     const fields = splitDelimitedLine(line, delimiter);
     const filePath = fields[pathColumn] ?? '';
     if (filePath === '') throw invalid(manifestFile, `line ${number}: empty path`);
     const lang = langColumn >= 0 ? fields[langColumn] : undefined;
-    return lang ? { path: filePath, lang } : { path: filePath };
+    const documents = documentsColumn >= 0 ? fields[documentsColumn] : undefined;
+    return { path: filePath, ...(lang ? { lang } : {}), ...(documents ? { documents: documents as GroupingMode } : {}) };
   });
   return { files };
 }
@@ -139,11 +146,13 @@ export async function loadManifest(manifestFile: string, cwd: string): Promise<M
   return {
     source: manifestFile,
     defaultLang: parsed.data.defaults?.lang,
+    defaultDocuments: parsed.data.defaults?.documents,
     entries: parsed.data.files.map((entry) => ({
       path: entry.path,
       file: path.isAbsolute(entry.path) ? entry.path : path.join(baseGiven, entry.path),
       absolutePath: path.resolve(baseAbsolute, entry.path),
       lang: entry.lang,
+      documents: entry.documents,
     })),
   };
 }
@@ -154,12 +163,22 @@ export async function loadManifest(manifestFile: string, cwd: string): Promise<M
  */
 export function languageFor(manifest: Manifest | undefined, absolutePath: string, fallback: string | undefined): string | undefined {
   if (!manifest) return fallback;
-  let best: { depth: number; lang: string } | undefined;
+  return mostSpecific(manifest, absolutePath, 'lang') ?? manifest.defaultLang ?? fallback;
+}
+
+/** The grouping mode for a file: the most specific manifest entry that sets one, else the manifest's default, else `fallback`. */
+export function groupingFor(manifest: Manifest | undefined, absolutePath: string, fallback: GroupingMode): GroupingMode {
+  if (!manifest) return fallback;
+  return mostSpecific(manifest, absolutePath, 'documents') ?? manifest.defaultDocuments ?? fallback;
+}
+
+function mostSpecific<K extends 'lang' | 'documents'>(manifest: Manifest, absolutePath: string, key: K): ManifestEntry[K] | undefined {
+  let best: { depth: number; value: ManifestEntry[K] } | undefined;
   for (const entry of manifest.entries) {
-    if (!entry.lang) continue;
+    if (entry[key] === undefined) continue;
     const target = entry.absolutePath.replace(/[\\/]+$/, '');
     const matches = absolutePath === target || absolutePath.startsWith(target + path.sep);
-    if (matches && (!best || target.length > best.depth)) best = { depth: target.length, lang: entry.lang };
+    if (matches && (!best || target.length > best.depth)) best = { depth: target.length, value: entry[key] };
   }
-  return best?.lang ?? manifest.defaultLang ?? fallback;
+  return best?.value;
 }

@@ -1,6 +1,6 @@
 // Turns a segmented, scored telegram into the record contract of DESIGN.md.
 import { createHash } from 'node:crypto';
-import type { PageResult, RecordField, TelegramRecord } from '../types.ts';
+import type { DocumentKind, PageResult, RecordField, RecordGrouping, TelegramRecord } from '../types.ts';
 
 /**
  * Stable id for the same pages and the same telegram: the first 16 hex digits of
@@ -14,6 +14,7 @@ export function recordId(pageContentHashes: readonly string[], index: number): s
 }
 
 export interface RecordParts {
+  kind?: DocumentKind;
   profile: string;
   profileScore: number;
   pages: readonly string[];
@@ -21,6 +22,7 @@ export interface RecordParts {
   text: string;
   fields: Record<string, RecordField>;
   review: TelegramRecord['review'];
+  grouping?: RecordGrouping;
 }
 
 export function buildRecord(parts: RecordParts, pagesById: ReadonlyMap<string, PageResult>): TelegramRecord {
@@ -33,11 +35,13 @@ export function buildRecord(parts: RecordParts, pagesById: ReadonlyMap<string, P
   return {
     schemaVersion: 1,
     id: recordId(pages.map((p) => p.contentHash), parts.index),
+    kind: parts.kind ?? 'telegram',
     profile: parts.profile,
     profileScore: Math.round(parts.profileScore * 1000) / 1000,
     source: { files, pages: pages.map((p) => p.pageId) },
     fields: parts.fields,
     text: parts.text,
     review: parts.review,
+    ...(parts.grouping ? { grouping: parts.grouping } : {}),
   };
 }

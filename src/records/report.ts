@@ -3,7 +3,7 @@
 // person's eye, and stage timings. A pure function of what the run produced.
 import type { Config } from '../config.ts';
 import type { TelegramSummary } from '../stages.ts';
-import type { InputFailure, PageResult, SkippedInput, TelegramRecord } from '../types.ts';
+import type { GroupingDecision, InputFailure, PageResult, SkippedInput, TelegramRecord } from '../types.ts';
 import { PIPELINE_VERSION } from '../version.ts';
 
 export type PageOutcome = 'read' | 'resumed' | 'failed';
@@ -19,10 +19,19 @@ export interface ReportInput {
   pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }>;
   failures: InputFailure[];
   skipped: SkippedInput[];
-  documents: Array<{ documentKey: string; pages: string[]; telegrams: TelegramSummary[] }>;
+  documents: SequenceReport[];
   records: TelegramRecord[];
   buildTimings: Array<Record<string, number>>;
   lowCoverageThreshold: number;
+}
+
+/** One sequence of pages (a folder, a file, a page) as the run grouped and segmented it. */
+export interface SequenceReport {
+  documentKey: string;
+  pages: string[];
+  telegrams: TelegramSummary[];
+  /** The grouping decision of every page (start or continue, confidence, evidence). */
+  grouping?: { mode: string; decisions: GroupingDecision[] };
 }
 
 export interface StatusCounts {
@@ -90,6 +99,17 @@ export function runSettings(config: Config, recipeName: string): Record<string, 
   };
 }
 
+/** How many pages start a document, and which decisions wait for a person (the rest are in `documents[].grouping`). */
+function groupingSummary(documents: readonly SequenceReport[]) {
+  const decisions = documents.flatMap((d) => d.grouping?.decisions ?? []);
+  return {
+    pages: decisions.length,
+    starts: decisions.filter((d) => d.decision === 'start').length,
+    uncertain: decisions.filter((d) => d.uncertain).length,
+    uncertainPages: decisions.filter((d) => d.uncertain).map((d) => ({ page: d.page, decision: d.decision, confidence: d.confidence })),
+  };
+}
+
 export function buildReport(input: ReportInput) {
   const { total, byField } = countStatuses(input.records);
   const telegrams = input.documents.flatMap((d) => d.telegrams);
@@ -125,6 +145,7 @@ export function buildReport(input: ReportInput) {
     failures: input.failures,
     skipped: input.skipped,
     documents: input.documents,
+    grouping: groupingSummary(input.documents),
     lowestConfidenceRecords: lowestConfidence,
     lowCoverageTelegrams: telegrams
       .filter((t) => t.bodyCoverage < input.lowCoverageThreshold)

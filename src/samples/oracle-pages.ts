@@ -21,9 +21,8 @@ function wordsOf(text: string, box: BBox): OcrLine['words'] {
   });
 }
 
-/** One PageResult per page of the sample; all samples of one folder share `documentKey`, as ingest makes them. */
+/** One PageResult per page of the sample; all samples of one folder share `documentKey` (one sequence), as ingest makes them by default. */
 export function oraclePages(expected: ExpectedRecord, dir: string): PageResult[] {
-  const multi = expected.pages.length > 1;
   return expected.pages.map((page, pageIndex) => {
     let paragraph = 0;
     let previousBottom = -1;
@@ -43,7 +42,7 @@ export function oraclePages(expected: ExpectedRecord, dir: string): PageResult[]
       pageIndex,
       pageCount: expected.pages.length,
       contentHash: `oracle-${page.pageId}`,
-      documentKey: multi ? `file:${file}` : `dir:${dir}`,
+      documentKey: `dir:${dir}`,
       width: page.width,
       height: page.height,
       lang: 'eng',

@@ -56,6 +56,27 @@ const MONTH_ABBREVIATIONS: Record<string, number> = {
   jan: 1, feb: 2, febr: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8,
   sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
 };
+/**
+ * Month names of the other languages archives file (French, German, Danish/Norwegian, Swedish,
+ * Dutch, Italian, Spanish, Romanian), accents folded. Matched exactly only: the OCR-error
+ * tolerance is for the English names, so a short foreign word never reads as a month by accident.
+ */
+const FOREIGN_MONTHS: Record<string, number> = Object.fromEntries(
+  [
+    ['janvier januar januari gennaio enero ianuarie', 1],
+    ['fevrier februar februari febbraio febrero februarie', 2],
+    ['mars marz maerz marts maart marzo martie', 3],
+    ['avril aprile abril aprilie', 4],
+    ['mai maj mei maggio mayo', 5],
+    ['juin juni giugno junio iunie', 6],
+    ['juillet juli luglio julio iulie', 7],
+    ['aout augusti augustus agosto', 8],
+    ['septembre settembre septiembre septembrie', 9],
+    ['octobre oktober ottobre octubre octombrie', 10],
+    ['novembre noviembre noiembrie', 11],
+    ['decembre dezember dicembre diciembre decembrie', 12],
+  ].flatMap(([names, month]) => String(names).split(' ').map((n) => [n, Number(month)])),
+);
 const ROMAN_MONTHS: Record<string, number> = {
   I: 1, II: 2, III: 3, IV: 4, V: 5, VI: 6, VII: 7, VIII: 8, IX: 9, X: 10, XI: 11, XII: 12,
 };
@@ -108,6 +129,7 @@ export function monthFromWord(word: string): { month: number; exact: boolean } |
     const full = MONTH_NAMES.indexOf(w);
     if (full >= 0) return { month: full + 1, exact: word.toLowerCase().replace(/\.$/, '') === w };
     if (MONTH_ABBREVIATIONS[w]) return { month: MONTH_ABBREVIATIONS[w], exact: true };
+    if (FOREIGN_MONTHS[w]) return { month: FOREIGN_MONTHS[w], exact: word.toLowerCase().replace(/\.$/, '') === w || word.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\.$/, '') === w };
     if (w.length === 3) {
       // A three-letter abbreviation with one OCR error (`Moy`), if only one month is that close.
       const near = Object.entries(MONTH_ABBREVIATIONS).filter(([abbr]) => abbr.length === 3 && distance(abbr, w) === 1);
@@ -252,7 +274,11 @@ export function findDate(text: string, options: { allowInvalid?: boolean } = {})
     const notes: string[] = [];
     if (changedWithin(text, repaired, first.start, end)) notes.push('ocr_corrected');
     if (first.fuzzyMonth) notes.push('ocr_corrected');
-    if (first.wordMonth && SPECK_IN_DATE.test(text.slice(first.start, end))) notes.push('ocr_corrected');
+    // `27. Januar 1941`: the ordinal dot is how German and Scandinavian typists write the day.
+    const printed = text.slice(first.start, end);
+    const ordinalDot = /^\d{1,2}\.\s+(\p{L}+)/u.exec(printed);
+    const speck = ordinalDot && FOREIGN_MONTHS[ordinalDot[1]!.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()] ? SPECK_IN_DATE.test(printed.slice(ordinalDot[0].length)) : SPECK_IN_DATE.test(printed);
+    if (first.wordMonth && speck) notes.push('ocr_corrected');
     if (!isValidDate(first.year, first.month, first.day)) notes.push('invalid_date');
     return {
       iso: `${pad(first.year, 4)}-${pad(first.month)}-${pad(first.day)}`,
@@ -387,7 +413,36 @@ export function findPlaceDateTime(text: string, options: { allowInvalid?: boolea
   }
 }
 
+/** Articles a place-date line puts before the date (`Bukarest, den 27. Januar 1941`, `Paris, le 3 mars`). */
+const DATE_ARTICLE = /^\s*(den|der|dem|le|la|el|il|the|am|on|ce)\s*$/i;
+
+/**
+ * Countries a post adds after its city (`Istanbul, Turkey, November 16, 1942.`): the place is
+ * the city, the chunk before the country.
+ */
+const COUNTRIES = new Set(
+  [
+    'Albania', 'Argentina', 'Australia', 'Austria', 'Belgium', 'Bolivia', 'Brazil', 'Bulgaria', 'Burma', 'Canada', 'Chile', 'China', 'Colombia',
+    'Cuba', 'Czechoslovakia', 'Denmark', 'Egypt', 'England', 'Estonia', 'Ethiopia', 'Finland', 'France', 'Germany', 'Greece', 'Hungary',
+    'India', 'Indonesia', 'Iran', 'Iraq', 'Ireland', 'Italy', 'Japan', 'Korea', 'Latvia', 'Lebanon', 'Lithuania', 'Mexico', 'Netherlands',
+    'Norway', 'Palestine', 'Persia', 'Peru', 'Poland', 'Portugal', 'Roumania', 'Rumania', 'Romania', 'Russia', 'Siam', 'Spain', 'Sweden',
+    'Switzerland', 'Syria', 'Turkey', 'Uruguay', 'USSR', 'U.S.S.R.', 'Venezuela', 'Yugoslavia', 'Jugoslavia', 'Scotland', 'Manchuria',
+  ].map((c) => c.toUpperCase()),
+);
+
 function placeBefore(text: string, cut: number): PlaceMatch | null {
+  const found = placeChunkBefore(text, cut);
+  if (!found) return null;
+  // `Bukarest, den 27. Januar`: an article is no place; `Istanbul, Turkey, November 16`: the city, not the country.
+  if (DATE_ARTICLE.test(found.text) || COUNTRIES.has(found.text.toUpperCase())) {
+    const comma = text.lastIndexOf(',', found.start);
+    if (comma > 0) return placeChunkBefore(text, comma) ?? (DATE_ARTICLE.test(found.text) ? null : found);
+    return DATE_ARTICLE.test(found.text) ? null : found;
+  }
+  return found;
+}
+
+function placeChunkBefore(text: string, cut: number): PlaceMatch | null {
   const head = text.slice(0, cut);
   // The chunk between the previous comma (or line start) and the comma before the date.
   let trimmed = head.replace(/[\s,.;:—–‘’'`"·•-]+$/, '');

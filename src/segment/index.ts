@@ -26,6 +26,25 @@ export interface SegmentOptions {
   profiles: Profile[];
   /** Use this profile for every telegram instead of detecting one per telegram. */
   forcedProfile?: string;
+  /**
+   * Whether a heading at the top of a later page starts a new telegram. True when the pages are
+   * a whole sequence (`--documents file|folder`); false when the grouping stage has already
+   * decided that these pages form one document, so only a heading inside a page splits it.
+   */
+  splitAtPageTops?: boolean;
+  /** Rows per page that are grouping cues (catchwords, page marks), not text. */
+  ignoredLines?: ReadonlyMap<string, ReadonlySet<number>>;
+}
+
+/** A start this close to the top of a later page is a page-top start: the grouping stage's to decide. */
+const PAGE_TOP_START_LINES = 4;
+
+function isPageTopStart(lines: readonly TextLine[], line: number, firstPage: string): boolean {
+  const page = lines[line].page;
+  if (page === firstPage) return false;
+  let above = 0;
+  for (let i = line - 1; i >= 0 && lines[i].page === page; i--) above++;
+  return above < PAGE_TOP_START_LINES;
 }
 
 function groupByDocument(pages: readonly PageResult[]): PageResult[][] {
@@ -72,9 +91,10 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
 
   const telegrams: SegmentedTelegram[] = [];
   for (const group of groupByDocument(pages)) {
-    const lines = linesOfPages(group);
+    const lines = linesOfPages(group, options.ignoredLines);
     if (lines.length === 0) continue; // blank pages: no telegram to report
-    const starts = findStarts(lines, profiles);
+    let starts = findStarts(lines, profiles);
+    if (options.splitAtPageTops === false) starts = starts.filter((s) => !isPageTopStart(lines, s.line, group[0].pageId));
     const bounds: { line: number; reason: string }[] = starts.map((s) => ({ line: s.line, reason: s.reason }));
     // A few stray lines above the first heading (a stamp, a file mark) belong to that telegram.
     if (bounds.length > 0 && bounds[0].line > 0 && isStrayPrefix(lines.slice(0, bounds[0].line))) {

@@ -177,11 +177,17 @@ export function mergeRowPieces(lines: readonly OcrLine[], slope = rowSlope(lines
   return rows;
 }
 
-/** All readable lines of the pages, in order; noise lines (stray marks, `[...]`) are dropped. */
-export function linesOfPages(pages: readonly PageResult[]): TextLine[] {
+/**
+ * All readable lines of the pages, in order; noise lines (stray marks, `[...]`) are dropped,
+ * and so are the rows `ignored` names per page (catchwords and page marks the grouping
+ * stage recognised: evidence, not text).
+ */
+export function linesOfPages(pages: readonly PageResult[], ignored?: ReadonlyMap<string, ReadonlySet<number>>): TextLine[] {
   const out: TextLine[] = [];
   for (const page of pages) {
+    const skip = ignored?.get(page.pageId);
     for (const { line, index } of mergeRowPieces(page.lines ?? [])) {
+      if (skip?.has(index)) continue;
       // Judged as read (`- 2 -` is a page number) and as segmentation will see it (`. :` is nothing).
       const asRead = (line.words ?? []).map((w) => w.text.trim()).filter(Boolean).join(' ') || line.text;
       const t = lineFromOcr(page.pageId, index, line);

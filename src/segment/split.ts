@@ -140,3 +140,22 @@ export function findStarts(lines: readonly TextLine[], profiles: readonly Profil
   }
   return starts;
 }
+
+/** Rows from the top of a page within which a heading still opens the page (stamps, file marks above it). */
+const OPENING_LINES = 4;
+
+/**
+ * How the top of one page opens a telegram (or another document a profile describes), if it
+ * does: a heading with its header below it, or a complete header whose heading was lost.
+ * Evidence for the grouping decision; `lines` are that page's lines alone.
+ */
+export function pageOpening(lines: readonly TextLine[], profiles: readonly Profile[]): TelegramStart | null {
+  const top = lines.slice(0, OPENING_LINES + 8);
+  const start = findStarts(top, profiles).find((s) => s.line < OPENING_LINES);
+  if (start) return start;
+  for (let k = 0; k < PAGE_TOP_LINES && k < lines.length; k++) {
+    const found = headerWithoutHeading(lines, k, profiles);
+    if (found) return found;
+  }
+  return null;
+}

@@ -93,14 +93,32 @@ describe('discoverInputs on a folder', () => {
     assert.ok(hashes.every((h) => /^[0-9a-f]{64}$/.test(h)));
   });
 
-  test('document keys: one per multi-page file, one per folder of single-page files', async () => {
-    const { pages } = await discoverInputs(['scans'], { cwd: dir, maxPixels: MAX_PIXELS });
-    const byId = Object.fromEntries(pages.map((p) => [p.pageId, p]));
-    assert.equal(byId['box3__cables-p1'].documentKey, `file:${path.join(dir, 'scans', 'box3', 'cables.pdf')}`);
-    assert.equal(byId['box3__cables-p1'].documentKey, byId['box3__cables-p2'].documentKey);
-    assert.equal(byId['page1'].documentKey, `dir:${path.join(dir, 'scans')}`);
-    assert.equal(byId['page1'].documentKey, byId['page10'].documentKey);
-    assert.equal(byId['box12__sub__0042'].documentKey, `dir:${path.join(dir, 'scans', 'box12', 'sub')}`);
+  test('sequence keys follow --documents: a folder (auto, folder), a file (file), a page (page)', async () => {
+    const keys = async (documents?: 'auto' | 'file' | 'folder' | 'page') => {
+      const { pages } = await discoverInputs(['scans'], { cwd: dir, maxPixels: MAX_PIXELS, documents });
+      return Object.fromEntries(pages.map((p) => [p.pageId, p.documentKey]));
+    };
+    const auto = await keys();
+    // auto: every file of a folder, multi-page or not, is one sequence the grouping stage decides over.
+    assert.equal(auto['box3__cables-p1'], `dir:${path.join(dir, 'scans', 'box3')}`);
+    assert.equal(auto['box3__cables-p1'], auto['box3__cables-p2']);
+    assert.equal(auto['page1'], `dir:${path.join(dir, 'scans')}`);
+    assert.equal(auto['page1'], auto['page10']);
+    assert.equal(auto['box12__sub__0042'], `dir:${path.join(dir, 'scans', 'box12', 'sub')}`);
+    assert.deepEqual(await keys('auto'), auto);
+
+    const file = await keys('file');
+    assert.equal(file['box3__cables-p1'], `file:${path.join(dir, 'scans', 'box3', 'cables.pdf')}`);
+    assert.equal(file['box3__cables-p1'], file['box3__cables-p2']);
+    assert.notEqual(file['page1'], file['page10']);
+
+    const folder = await keys('folder');
+    assert.equal(folder['page1'], `folder:${path.join(dir, 'scans')}`);
+    assert.equal(folder['box3__cables-p1'], folder['box3__cables-p2']);
+
+    const page = await keys('page');
+    assert.notEqual(page['box3__cables-p1'], page['box3__cables-p2']);
+    assert.equal(new Set(Object.values(page)).size, Object.keys(page).length, 'one sequence per page');
   });
 
   test('explicit files get their base name; a second input with the same id gets ~2, ~3', async () => {

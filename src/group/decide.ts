@@ -1,0 +1,122 @@
+// The grouping decision: for every page of a sequence (a folder's pages in name
+// order), does it start a document or continue the one before? Made from the
+// evidence at each page boundary (features.ts) by the logistic model (model.ts),
+// with its confidence and the cues that decided it. A decision the model is not
+// sure of is marked uncertain: every field of the records it touches waits for a
+// person (stages.ts), so doubt about which pages belong together is never silent.
+import type { GroupingDecision, GroupingEvidence, PageResult } from '../types.ts';
+
+export type { GroupingDecision, GroupingEvidence } from '../types.ts';
+import { linesOfPages } from '../segment/lines.ts';
+import type { Profile } from '../segment/profile-schema.ts';
+import { pageOpening } from '../segment/split.ts';
+import { boundaryFeatures, describe, type FeatureName } from './features.ts';
+import { groupingModel, sigmoid, startLogit, type GroupingModel } from './model.ts';
+import type { GroupingMode } from './modes.ts';
+import { pageCues, type PageCues } from './page-cues.ts';
+
+export { GROUPING_MODES, type GroupingMode } from './modes.ts';
+
+export interface Grouping {
+  mode: GroupingMode;
+  decisions: GroupingDecision[];
+  /** The pages of each document, in order. */
+  documents: PageResult[][];
+  /** Rows (indexes into a page's `lines`) that are cues, not text: catchwords, page marks, continuation headings. */
+  ignoredLines: Map<string, Set<number>>;
+  cues: Map<string, PageCues>;
+}
+
+export interface GroupingOptions {
+  mode: GroupingMode;
+  profiles: readonly Profile[];
+  model?: GroupingModel;
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+function ruleDecision(page: string, decision: 'start' | 'continue', cue: 'first-page' | 'blank-page' | 'mode', detail: string): GroupingDecision {
+  const rule = cue as 'first-page' | 'blank-page' | 'mode';
+  return { page, decision, confidence: 1, uncertain: false, rule, evidence: [{ cue, says: decision, weight: 0, detail }] };
+}
+
+/** The model's decision at page `c` after page `p`. */
+export function decideBoundary(
+  p: PageCues,
+  c: PageCues,
+  cPage: PageResult,
+  afterBlank: boolean,
+  profiles: readonly Profile[],
+  model: GroupingModel,
+): GroupingDecision {
+  const start = pageOpening(linesOfPages([cPage]), profiles);
+  const opening = start ? { score: start.score, what: `${start.profile}: ${start.reason}` } : null;
+  const features = boundaryFeatures({ previous: p, current: c, opening, afterBlank });
+  const { logit, contributions } = startLogit(features, model.weights);
+  const pStart = sigmoid(logit);
+  const decision = pStart >= 0.5 ? 'start' : 'continue';
+  const confidence = round(decision === 'start' ? pStart : 1 - pStart);
+  return {
+    page: c.pageId,
+    decision,
+    confidence,
+    uncertain: confidence < model.uncertainBelow,
+    rule: 'model',
+    evidence: contributions.map((k) => ({
+      cue: k.feature,
+      says: k.logit > 0 ? 'start' : 'continue',
+      weight: round(k.logit),
+      detail: describe(k.feature, p, c, opening?.what ?? null),
+    })),
+  };
+}
+
+/** Cue rows of a page that segmentation must not read as text. */
+function cueRows(cues: PageCues, continues: boolean, nextContinues: boolean): number[] {
+  const rows: number[] = [];
+  // A catchword repeats the next page's first word: evidence, never a value or body text. Where
+  // the next page is not there (pages missing from the box), a lone lower-case word after an
+  // unfinished sentence is still one; a capitalised one may be a signature whose full stop was lost.
+  const lowerCase = cues.catchword ? /^\p{Ll}/u.test(cues.catchword.text) : false;
+  if (cues.catchword && (nextContinues || (cues.catchword.afterOpenSentence && lowerCase))) rows.push(cues.catchword.row);
+  if (continues && cues.topMark) rows.push(cues.topMark.row);
+  return rows;
+}
+
+export function decideGrouping(pages: readonly PageResult[], options: GroupingOptions): Grouping {
+  const model = options.model ?? groupingModel();
+  const cues = new Map(pages.map((p) => [p.pageId, pageCues(p)]));
+  const decisions: GroupingDecision[] = [];
+  let previousWithText: PageCues | null = null;
+  let blankSince = false;
+  pages.forEach((page, i) => {
+    const c = cues.get(page.pageId)!;
+    if (i === 0) decisions.push(ruleDecision(page.pageId, 'start', 'first-page', 'first page of the sequence'));
+    else if (options.mode === 'page') decisions.push(ruleDecision(page.pageId, 'start', 'mode', '--documents page: every page is a document'));
+    else if (options.mode === 'file') {
+      const other = page.file !== pages[i - 1]!.file;
+      decisions.push(ruleDecision(page.pageId, other ? 'start' : 'continue', 'mode', other ? '--documents file: a new file' : '--documents file: the same file'));
+    } else if (options.mode === 'folder') decisions.push(ruleDecision(page.pageId, 'continue', 'mode', '--documents folder: the folder is one sequence, split at telegram headings'));
+    else if (c.blank) decisions.push(ruleDecision(page.pageId, 'continue', 'blank-page', 'blank page: kept with the document before (a back side or a separator)'));
+    else if (!previousWithText) decisions.push(ruleDecision(page.pageId, 'start', 'first-page', 'first page with text in the sequence'));
+    else decisions.push(decideBoundary(previousWithText, c, page, blankSince, options.profiles, model));
+    if (c.blank) blankSince = true;
+    else {
+      previousWithText = c;
+      blankSince = false;
+    }
+  });
+
+  const documents: PageResult[][] = [];
+  pages.forEach((page, i) => {
+    if (decisions[i]!.decision === 'start' || documents.length === 0) documents.push([page]);
+    else documents[documents.length - 1]!.push(page);
+  });
+
+  const ignoredLines = new Map<string, Set<number>>();
+  pages.forEach((page, i) => {
+    const rows = cueRows(cues.get(page.pageId)!, decisions[i]!.decision === 'continue' && i > 0, decisions[i + 1]?.decision === 'continue');
+    if (rows.length) ignoredLines.set(page.pageId, new Set(rows));
+  });
+  return { mode: options.mode, decisions, documents, ignoredLines, cues };
+}
