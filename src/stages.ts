@@ -15,6 +15,7 @@ import { preprocessPage, type Recipe } from './preprocess/index.ts';
 import { buildRecord } from './records/build-record.ts';
 import { writeFileAtomic, writeJsonAtomic } from './records/atomic-write.ts';
 import { pageJsonPath, pageTextPath, recordPath } from './records/layout.ts';
+import { retireReplacedRecords } from './records/retire.ts';
 import { assertValidRecord } from './records/validate-record.ts';
 import { segmentDocument, type Profile, type SegmentedTelegram } from './segment/index.ts';
 import { decideGrouping, groupingModeOf, type GroupingDecision, type GroupingMode, type GroupingModel } from './group/index.ts';
@@ -227,12 +228,14 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
   }
   timings.confidence = since(t);
 
+  deps.store?.saveRecords(records, pages);
   if (outDir) {
     t = process.hrtime.bigint();
     for (const record of records) await writeJsonAtomic(recordPath(outDir, record.id), record);
+    const retired = await retireReplacedRecords(outDir, order, records, deps.store);
+    if (retired.length) logger.info({ stage: 'emit', retired }, 'records of an earlier grouping of these pages retired');
     timings.emit = since(t);
   }
-  deps.store?.saveRecords(records, pages);
   const emit = deps.emit ?? config.emit;
   if (outDir && emit.length) {
     t = process.hrtime.bigint();

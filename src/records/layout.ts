@@ -5,3 +5,5 @@ export const pageJsonPath = (outDir: string, pageId: string): string => path.joi
 export const pageTextPath = (outDir: string, pageId: string): string => path.join(outDir, 'pages', `${pageId}.txt`);
 export const recordPath = (outDir: string, recordId: string): string => path.join(outDir, 'records', `${recordId}.json`);
 export const reportPath = (outDir: string): string => path.join(outDir, 'report.json');
+/** Which records each page went into on the last build (records/retire.ts). */
+export const pageIndexPath = (outDir: string, pageId: string): string => path.join(outDir, 'index', `${pageId}.json`);

@@ -115,6 +115,16 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'review actions are append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'records retired by a regrouping',
+    sql: `
+      -- A record the pipeline no longer emits for its pages (they were grouped differently on a
+      -- later run): kept with its fields and audit, out of the review queue and exports.
+      ALTER TABLE records ADD COLUMN retired_at TEXT;
+      ALTER TABLE records ADD COLUMN replaced_by TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

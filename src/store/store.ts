@@ -164,7 +164,8 @@ function toEntry(row: ActionRow): AuditEntry {
 
 /** SQL conditions and parameters for a filter over fields `f` joined to records `r`. */
 function whereFilter(filter: FieldFilter): { sql: string; params: unknown[] } {
-  const parts: string[] = [];
+  // Retired records (see retireRecords) are history, not work.
+  const parts: string[] = ['r.retired_at IS NULL'];
   const params: unknown[] = [];
   if (filter.batch) {
     parts.push('EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = f.record_id AND rb.batch = ?)');
@@ -244,7 +245,10 @@ export class ReviewStore {
 
   /** What the emit stage of one batch writes to. */
   recordSink(context: SinkContext): RecordStore {
-    return { saveRecords: (records, pages) => this.saveRecords(records, pages, context) };
+    return {
+      saveRecords: (records, pages) => this.saveRecords(records, pages, context),
+      retireRecords: (ids, replacedBy) => this.retireRecords(ids, replacedBy),
+    };
   }
 
   /**
@@ -294,14 +298,24 @@ export class ReviewStore {
     }
   }
 
+  /** See RecordStore.retireRecords. A record emitted again later comes back (saveRecord clears the mark). */
+  retireRecords(ids: readonly string[], replacedBy: readonly string[]): void {
+    if (ids.length === 0) return;
+    const at = this.stamp();
+    const retire = this.db.prepare('UPDATE records SET retired_at = ?, replaced_by = ? WHERE id = ? AND retired_at IS NULL');
+    this.db.transaction(() => {
+      for (const id of ids) retire.run(at, JSON.stringify(replacedBy), id);
+    })();
+  }
+
   private saveRecord(record: TelegramRecord, pagesById: ReadonlyMap<string, PageResult>, batch: string, at: string): void {
     const db = this.db;
     const json = JSON.stringify(record);
     db.prepare(
       `INSERT INTO records (id, profile, profile_score, record_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET profile = excluded.profile, profile_score = excluded.profile_score,
-         record_json = excluded.record_json, updated_at = excluded.updated_at
-       WHERE records.record_json IS NOT excluded.record_json`,
+         record_json = excluded.record_json, updated_at = excluded.updated_at, retired_at = NULL, replaced_by = NULL
+       WHERE records.record_json IS NOT excluded.record_json OR records.retired_at IS NOT NULL`,
     ).run(record.id, record.profile, record.profileScore, json, at, at);
     db.prepare('INSERT OR IGNORE INTO record_batches (record_id, batch, added_at) VALUES (?, ?, ?)').run(record.id, batch, at);
 
@@ -541,8 +555,10 @@ export class ReviewStore {
   /** Record ids in a stable order, optionally only a batch's. */
   recordIds(batch?: string): string[] {
     const rows = batch
-      ? this.db.prepare('SELECT record_id AS id FROM record_batches WHERE batch = ? ORDER BY record_id').all(batch)
-      : this.db.prepare('SELECT id FROM records ORDER BY id').all();
+      ? this.db
+          .prepare('SELECT rb.record_id AS id FROM record_batches rb JOIN records r ON r.id = rb.record_id WHERE rb.batch = ? AND r.retired_at IS NULL ORDER BY rb.record_id')
+          .all(batch)
+      : this.db.prepare('SELECT id FROM records WHERE retired_at IS NULL ORDER BY id').all();
     return (rows as Array<{ id: string }>).map((r) => r.id);
   }
 
@@ -575,8 +591,8 @@ export class ReviewStore {
       entry.counts[row.status] = row.n;
       byField.set(row.field, entry);
     }
-    const recordFilter = filter.batch ? ' WHERE EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = r.id AND rb.batch = ?)' : '';
-    const profileFilter = filter.profile ? `${recordFilter ? ' AND' : ' WHERE'} r.profile = ?` : '';
+    const recordFilter = ` WHERE r.retired_at IS NULL${filter.batch ? ' AND EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = r.id AND rb.batch = ?)' : ''}`;
+    const profileFilter = filter.profile ? ' AND r.profile = ?' : '';
     const recordParams = [filter.batch, filter.profile].filter((v): v is string => Boolean(v));
     const records = (this.db.prepare(`SELECT COUNT(*) AS n FROM records r${recordFilter}${profileFilter}`).get(...recordParams) as { n: number }).n;
     const pendingRecords = (

@@ -6,6 +6,11 @@ import type { BBox, FieldStatus, PageResult, RecordField, TelegramRecord } from 
 export interface RecordStore {
   /** Saves a document's records and the pages they were read from. Idempotent. */
   saveRecords(records: readonly TelegramRecord[], pages: readonly PageResult[]): void;
+  /**
+   * Records an earlier run emitted for these pages and this run does not (the pages were
+   * grouped differently): out of the queue and exports, kept with their reviews and audit.
+   */
+  retireRecords(ids: readonly string[], replacedBy: readonly string[]): void;
 }
 
 export type MachineStatus = 'accepted' | 'needs_review' | 'missing';
