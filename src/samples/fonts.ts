@@ -46,14 +46,19 @@ export function fontById(id: string): TypewriterFont {
 /** Registers the font with canvas once per process; throws if its package is missing. */
 export function ensureFontRegistered(font: TypewriterFont): void {
   if (registered.has(font.family)) return;
-  let file: string;
-  try {
-    file = path.join(path.dirname(require.resolve(`${font.packageName}/package.json`)), font.file);
-  } catch (err) {
-    throw new CablescanError(ErrorCode.INTERNAL, `font package ${font.packageName} is not installed`, { cause: err, retryable: false });
-  }
-  if (!existsSync(file) || GlobalFonts.registerFromPath(file, font.family) === null) {
-    throw new CablescanError(ErrorCode.INTERNAL, `could not register font file ${file}`, { retryable: false });
-  }
+  registerFontFile(font.packageName, font.file, font.family);
   registered.add(font.family);
+}
+
+/** Registers one font file of an npm font package under `family`; throws if it is missing. */
+export function registerFontFile(packageName: string, file: string, family: string): void {
+  let full: string;
+  try {
+    full = path.join(path.dirname(require.resolve(`${packageName}/package.json`)), file);
+  } catch (err) {
+    throw new CablescanError(ErrorCode.INTERNAL, `font package ${packageName} is not installed`, { cause: err, retryable: false });
+  }
+  if (!existsSync(full) || GlobalFonts.registerFromPath(full, family) === null) {
+    throw new CablescanError(ErrorCode.INTERNAL, `could not register font file ${full}`, { retryable: false });
+  }
 }

@@ -4,9 +4,12 @@
 
 import sharp from 'sharp';
 import type { BBox } from '../types.ts';
-import type { FieldValue, Telegram } from './model.ts';
+import type { About, AnyLayout, DocumentKind, FieldValue, Telegram } from './model.ts';
 import { createRng } from './random.ts';
-import { layoutByProfile } from './layouts/index.ts';
+import { layoutByProfile, telegramLayout } from './layouts/index.ts';
+import { planDocument, renderDocument } from './document.ts';
+import type { PageMark } from './marks.ts';
+import { CablescanError, ErrorCode } from '../errors.ts';
 import { paginate } from './typeset.ts';
 import { CLEAN_STRIKES, renderInk } from './render.ts';
 import { drawDegradation, renderScan, rotateBox, type Degradation } from './degrade.ts';
@@ -34,6 +37,8 @@ export interface ExpectedLine {
   text: string;
   /** Ink box in pixels of the page image as written (after skew). */
   bbox: BBox;
+  /** Set on lines that are not the document's own text: page marks, catchwords, continuation headings; and letterheads, signatures. */
+  role?: string;
 }
 
 export interface ExpectedPage {
@@ -42,15 +47,21 @@ export interface ExpectedPage {
   height: number;
   groundTruth: string;
   lines: ExpectedLine[];
+  /** Untyped ink (stamps, pen, holes), not in the line truth. Absent on telegram evaluation sets. */
+  marks?: PageMark[];
 }
 
 export interface ExpectedRecord {
   name: string;
+  /** Absent on the telegram layouts' records (their sets predate kinds): read it as 'telegram'. */
+  kind?: DocumentKind;
   profile: string;
   file: string;
   generator: { version: number; seed: string; font: string; dpi: number };
   degradation: Degradation;
   fields: Record<string, FieldValue>;
+  /** Facts that are not record fields (a report's title, a stamp's received date). Not on telegram records. */
+  about?: About;
   /** Every typed line of every page in reading order (blank lines left out), joined with "\n". */
   text: string;
   pages: ExpectedPage[];
@@ -68,12 +79,13 @@ export interface GeneratedSample {
  * A typed line as a reader transcribes it: the run of spaces that pushes a date to
  * the right margin ("Spec. No. 1967      November 22, 1963") is one space in the text.
  */
-function asRead(typed: string): string {
+export function asRead(typed: string): string {
   return typed.replace(/ {2,}/g, ' ');
 }
 
 export async function generateSample(spec: SampleSpec, geometry: PageGeometry = A4_300DPI): Promise<GeneratedSample> {
-  const layout = layoutByProfile(spec.profile);
+  const layout = telegramLayout(spec.profile);
+  if (!layout) return generateDocumentSample(spec, layoutByProfile(spec.profile));
   const font = fontById(spec.font);
   const rng = createRng(`${spec.seed}`);
   const telegram = spec.telegram ?? layout.invent(rng.fork('telegram'), {
@@ -117,7 +129,7 @@ export async function generateSample(spec: SampleSpec, geometry: PageGeometry = 
   } else {
     // A telegram running over several sheets is delivered as one multi-page TIFF, as archives scan them.
     imageName = `${spec.name}.tif`;
-    image = await multiPageTiff(encoded, geometry);
+    image = await multiPageTiff(encoded, geometry.width, geometry.height, geometry.dpi);
   }
   const expected: ExpectedRecord = {
     name: spec.name,
@@ -144,13 +156,63 @@ export async function generateSample(spec: SampleSpec, geometry: PageGeometry = 
  * Stacks pages vertically and lets libvips write them as TIFF pages (its `pageHeight`).
  * LZW, not deflate or JPEG: tesseract.js's Leptonica cannot read deflate TIFFs ("read fail at line 0").
  */
-async function multiPageTiff(encodedPages: Buffer[], geometry: PageGeometry): Promise<Buffer> {
-  const { width, height } = geometry;
+async function multiPageTiff(encodedPages: Buffer[], width: number, height: number, dpi: number): Promise<Buffer> {
   // Decode each page's PNG/JPEG so JPEG artefacts are kept, then store them losslessly.
   const decoded = await Promise.all(encodedPages.map((page) => sharp(page).toColourspace('b-w').raw().toBuffer()));
   return sharp(Buffer.concat(decoded), { raw: { width, height: height * decoded.length, channels: 1, pageHeight: height } })
     .toColourspace('b-w')
-    .withDensity(geometry.dpi)
-    .tiff({ compression: 'lzw', predictor: 'horizontal', xres: geometry.dpi / 25.4, yres: geometry.dpi / 25.4, resolutionUnit: 'inch' })
+    .withDensity(dpi)
+    .tiff({ compression: 'lzw', predictor: 'horizontal', xres: dpi / 25.4, yres: dpi / 25.4, resolutionUnit: 'inch' })
     .toBuffer();
+}
+
+/**
+ * A sample of a layout that is not a telegram (despatch, letter, report): the document
+ * composer lays it out with its own style (paper, pitch, spacing, page marks, catchwords)
+ * and decorations; files and expected record as for telegrams, plus `kind`, `about` and
+ * each page's `marks`.
+ */
+async function generateDocumentSample(spec: SampleSpec, layout: AnyLayout): Promise<GeneratedSample> {
+  if (spec.telegram) throw new CablescanError(ErrorCode.CONFIG_INVALID, `sample ${spec.name}: a fixed telegram needs a telegram layout, not ${layout.profile}`);
+  const rng = createRng(`${spec.seed}`);
+  const plan = planDocument(layout, rng.fork('document'), { sentences: { min: spec.sentences?.min ?? 4, max: spec.sentences?.max ?? 10 } });
+  if (!plan) throw new CablescanError(ErrorCode.INTERNAL, `sample ${spec.name}: could not lay out a ${layout.profile}`);
+  // The spec's font wins over the drawn one, as for telegrams.
+  plan.style.font = spec.font;
+  const degradation = drawDegradation(spec.degradation, rng.fork('degradation'));
+  const rendered = await renderDocument(plan, degradation, rng.fork('render'));
+  const multi = rendered.length > 1;
+  const pages: ExpectedPage[] = rendered.map((page, i) => ({
+    pageId: multi ? `${spec.name}-p${i + 1}` : spec.name,
+    width: page.width,
+    height: page.height,
+    groundTruth: `${multi ? `${spec.name}-p${i + 1}` : spec.name}.gt.txt`,
+    lines: page.lines,
+    marks: page.marks,
+  }));
+  const format = rendered[0].format;
+  const imageName = multi ? `${spec.name}.tif` : `${spec.name}.${format === 'jpeg' ? 'jpg' : 'png'}`;
+  const { width, height, dpi } = plan.style.geometry;
+  const image = multi ? await multiPageTiff(rendered.map((p) => p.image), width, height, dpi) : rendered[0].image;
+  const expected: ExpectedRecord = {
+    name: spec.name,
+    kind: layout.kind,
+    profile: layout.profile,
+    file: imageName,
+    generator: { version: GENERATOR_VERSION, seed: spec.seed, font: spec.font, dpi },
+    degradation,
+    fields: plan.fields,
+    about: plan.about,
+    text: pages.flatMap((p) => p.lines.map((l) => l.text)).join('\n'),
+    pages,
+  };
+  return {
+    files: [
+      { name: imageName, data: image },
+      { name: `${spec.name}.expected.json`, data: Buffer.from(JSON.stringify(expected, null, 2) + '\n') },
+      ...pages.map((p) => ({ name: p.groundTruth, data: Buffer.from(p.lines.map((l) => l.text).join('\n') + '\n') })),
+    ],
+    expected,
+    pixels: [],
+  };
 }

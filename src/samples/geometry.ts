@@ -31,3 +31,11 @@ export const A4_300DPI: PageGeometry = {
 export function rowsPerPage(g: PageGeometry): number {
   return Math.floor((g.height - g.marginTop - g.marginBottom) / g.lineHeight);
 }
+
+/** US letter (8.5 x 11 in) at 300 dpi, the paper of the US Foreign Service despatches. */
+export const US_LETTER_300DPI: PageGeometry = { ...A4_300DPI, width: 2550, height: 3300 };
+
+/** One typewriter line (1/6 inch), the unit of line spacing: single spacing advances one, double two. */
+export function typewriterLine(g: PageGeometry): number {
+  return g.dpi / 6;
+}

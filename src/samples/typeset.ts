@@ -1,7 +1,7 @@
 // Places typed lines on pages: rows and typewriter columns, page breaks with
 // the layout's continuation header (e.g. "- 2 -") on the following pages.
 
-import type { Layout, TypedLine } from './model.ts';
+import type { Layout, LineRole, TypedLine } from './model.ts';
 import { rowsPerPage, type PageGeometry } from './geometry.ts';
 
 export interface PlacedLine {
@@ -12,9 +12,14 @@ export interface PlacedLine {
   text: string;
   /** True for lines the layout adds on continuation pages (not part of the telegram's text fields). */
   continuation: boolean;
+  /** Top of the line in px below the top margin; when absent, `row` lines of the geometry's line height. */
+  y?: number;
+  face?: 'print' | 'print-bold';
+  underline?: boolean;
+  role?: LineRole;
 }
 
-function columnOf(line: TypedLine, columns: number): number {
+export function columnOf(line: TypedLine, columns: number): number {
   const length = line.text.length;
   if (line.align === 'center') return Math.max(0, Math.floor((columns - length) / 2));
   if (line.align === 'right') return Math.max(0, columns - length);

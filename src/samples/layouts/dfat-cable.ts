@@ -86,8 +86,10 @@ function expectedFields(t: Telegram): Record<string, FieldValue> {
 
 export const dfatCableLayout: Layout = {
   profile: 'dfat-cable',
+  kind: 'telegram',
   invent,
   typeset,
   continuationHeader: (page) => [{ text: `${page}`, align: 'center' }, { text: '', align: 'left' }],
   expectedFields,
+  continuationContext: (t) => ({ noun: 'cablegram', number: t.number, place: t.place }),
 };

@@ -118,8 +118,10 @@ function expectedFields(t: Telegram): Record<string, FieldValue> {
 
 export const genericLayout: Layout = {
   profile: 'generic',
+  kind: 'telegram',
   invent,
   typeset,
   continuationHeader: (page) => [{ text: `- ${page} -`, align: 'center' }, { text: '', align: 'left' }],
   expectedFields,
+  continuationContext: (t) => ({ noun: t.docType.toLowerCase(), number: t.number, place: t.place }),
 };

@@ -104,10 +104,12 @@ function expectedFields(t: Telegram): Record<string, FieldValue> {
 
 export const sovietCipherLayout: Layout = {
   profile: 'soviet-cipher',
+  kind: 'telegram',
   invent,
   typeset,
   continuationHeader: (page) => [{ text: `- ${page} -`, align: 'center' }, { text: '', align: 'left' }],
   expectedFields,
+  continuationContext: (t) => ({ noun: 'telegram', number: t.number, place: t.place }),
 };
 
 /**

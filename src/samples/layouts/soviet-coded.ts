@@ -127,8 +127,10 @@ function expectedFields(t: Telegram): Record<string, FieldValue> {
 
 export const sovietCodedLayout: Layout = {
   profile: 'soviet-coded',
+  kind: 'telegram',
   invent,
   typeset,
   continuationHeader: (page) => [{ text: `- ${page} -`, align: 'center' }, { text: '', align: 'left' }],
   expectedFields,
+  continuationContext: (t) => ({ noun: 'telegram', number: t.number, place: t.place }),
 };

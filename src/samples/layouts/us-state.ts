@@ -75,8 +75,10 @@ function expectedFields(t: Telegram): Record<string, FieldValue> {
 
 export const usStateLayout: Layout = {
   profile: 'us-state',
+  kind: 'telegram',
   invent,
   typeset,
   continuationHeader: (page) => [{ text: `${page}`, align: 'center' }, { text: '', align: 'left' }],
   expectedFields,
+  continuationContext: (t) => ({ noun: 'telegram', number: t.number, place: t.place }),
 };
