@@ -132,10 +132,13 @@ export function parseMix(text: string): Partial<Record<DocumentKind, number>> {
   return mix;
 }
 
-/** Picks the value used least so far (ties at random), or repeats the last one: archives file in runs. */
+/**
+ * Picks the value used least so far (ties at random), or repeats the last one, as archives
+ * file in runs; no repeat before every value has had its turn, so a short box has them all.
+ */
 function pickBalanced<T>(rng: Rng, values: readonly T[], counts: Map<T, number>, last: T | undefined, repeat: number): T {
-  if (last !== undefined && rng.chance(repeat)) return last;
   const least = Math.min(...values.map((v) => counts.get(v) ?? 0));
+  if (last !== undefined && least > 0 && rng.chance(repeat)) return last;
   return rng.pick(values.filter((v) => (counts.get(v) ?? 0) === least));
 }
 

@@ -20,6 +20,8 @@ export interface Zone {
 export interface ComposedPage {
   lines: PlacedLine[];
   zones: Zone[];
+  /** The layout began this page (a report's text after its title page), not a full sheet. */
+  forced?: boolean;
 }
 
 export interface PageBreak {
@@ -64,6 +66,7 @@ export function compose(input: ComposeInput): Composition {
     page.lines.push({
       page: pages.length, row: 0, y: Math.round(y), column: column(line, geometry.columns), text: line.text, continuation: role !== undefined && HEADER_ROLES.has(role),
       ...(line.face ? { face: line.face } : {}), ...(line.underline ? { underline: true } : {}), ...(role ? { role } : {}),
+      ...(line.read ? { read: line.read } : {}),
     });
   };
   const newPage = (): ComposedPage => {
@@ -92,7 +95,10 @@ export function compose(input: ComposeInput): Composition {
   let page = newPage();
   for (const line of input.lines) {
     const advance = (line.spacing ?? input.spacing) * unit;
-    if (line.pageBreakBefore && typedOnPage) page = newPage();
+    if (line.pageBreakBefore && typedOnPage) {
+      page = newPage();
+      page.forced = true;
+    }
     if (line.text && y + unit > usable) page = newPage();
     if (!line.text) {
       // A blank line at the top of a continuation page is not typed.
@@ -114,7 +120,8 @@ export function compose(input: ComposeInput): Composition {
     const nextFirst = pages[i + 1].lines.find((l) => !HEADER_ROLES.has(l.role ?? ''));
     const runsOn = last !== undefined && !/[.!?:]["')\]]*$/.test(last.text.trimEnd());
     let catchword: string | null = null;
-    if (style.catchwords && last && nextFirst) {
+    // No catchword where the layout itself began a new sheet (a title page is not cut short).
+    if (style.catchwords && last && nextFirst && !pages[i + 1].forced) {
       catchword = nextFirst.text.trim().split(/\s+/)[0];
       const lastY = last.y ?? 0;
       const at = Math.min(lastY + 2 * unit, usable + unit * 0.5);

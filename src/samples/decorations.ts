@@ -58,7 +58,7 @@ function scrawls(context: DecorationContext, composition: Composition, rng: Rng,
     const x = context.geometry.marginLeft + (line.column + line.text.length / 2) * context.geometry.pitch;
     pages[index].push({
       type: 'signatureScrawl', lines: [name.replace(/[.,]$/, '')], face: 'hand', size: rng.int(80, 110),
-      cx: x + rng.int(-80, 80), cy: pageY(context, line.y ?? 0) - context.unit * rng.range(1.1, 1.7), angle: rng.range(-6, 3), shape: 'none', alpha: rng.range(0.75, 0.95),
+      cx: x + rng.int(-80, 80), cy: pageY(context, line.y ?? 0) - context.unit * rng.range(1.5, 2.1), angle: rng.range(-6, 3), shape: 'none', alpha: rng.range(0.75, 0.95),
     });
   });
 }

@@ -173,7 +173,7 @@ export async function renderDocument(plan: PlannedDocument, degradation: Degrada
       height: geometry.height,
       degradation: sheet,
       lines: ink.lines.map((l, i) => ({
-        text: asRead(l.text),
+        text: page.lines[i].read ?? asRead(l.text),
         bbox: rotateBox(l.bbox, sheet.skewDeg, geometry.width, geometry.height),
         ...(page.lines[i].role ? { role: page.lines[i].role } : {}),
       })),

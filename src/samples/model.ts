@@ -75,6 +75,11 @@ export interface TypedLine {
   role?: LineRole;
   /** Right-aligned lines end this many columns short of the right margin. */
   rightInset?: number;
+  /**
+   * How a reader transcribes the line when it is not the typed text with its space runs
+   * collapsed: a letter-spaced title "J e w i s h   R e p o r t" reads "Jewish Report".
+   */
+  read?: string;
 }
 
 export type FieldValue = string | number;

@@ -17,6 +17,8 @@ export interface PlacedLine {
   face?: 'print' | 'print-bold';
   underline?: boolean;
   role?: LineRole;
+  /** The transcription when it differs from the typed text (see TypedLine.read). */
+  read?: string;
 }
 
 export function columnOf(line: TypedLine, columns: number): number {

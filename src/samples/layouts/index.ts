@@ -12,6 +12,7 @@ import { dfatCableLayout } from './dfat-cable.ts';
 import { genericLayout } from './generic.ts';
 import { letterLayout } from './letter.ts';
 import { usDespatchLayout } from './us-despatch.ts';
+import { reportLayout } from './report.ts';
 
 export const LAYOUTS: Readonly<Record<string, Layout>> = {
   [sovietCipherLayout.profile]: sovietCipherLayout,
@@ -25,6 +26,7 @@ export const LAYOUTS: Readonly<Record<string, Layout>> = {
 export const DOCUMENT_LAYOUTS: Readonly<Record<string, AnyLayout>> = {
   [usDespatchLayout.profile]: usDespatchLayout,
   [letterLayout.profile]: letterLayout,
+  [reportLayout.profile]: reportLayout,
 };
 
 export const ALL_LAYOUTS: Readonly<Record<string, AnyLayout>> = { ...LAYOUTS, ...DOCUMENT_LAYOUTS };

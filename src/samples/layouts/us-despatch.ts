@@ -223,8 +223,10 @@ function typeset(d: Despatch, columns: number): TypedLine[] {
   lines.push(blank(1.5));
   // "Subject:" with the rest of the subject lined up under its first word.
   const label = `${d.subjectLabel}  `;
-  const subjectIndent = 8;
-  const wrapped = wrapParagraph(d.subject, columns - subjectIndent - label.length - 4);
+  // A long subject starts further left so it keeps to two lines.
+  const fits = (indent: number): TypedLine[] => wrapParagraph(d.subject, columns - indent - label.length);
+  const subjectIndent = fits(8).length <= 2 ? 8 : 0;
+  const wrapped = fits(subjectIndent);
   wrapped.forEach((w, i) => lines.push(single(i === 0 ? `${label}${w.text}` : w.text, subjectIndent + (i === 0 ? 0 : label.length))));
   if (d.classification && !d.classificationAtTop) lines.push(blank(2), single(d.classification, 2, { underline: true }));
   lines.push(blank(d.stampZoneLines, 'stamps'));
