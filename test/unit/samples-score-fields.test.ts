@@ -62,9 +62,33 @@ test('scoring: matching by first page, accepted precision, spurious fields and f
   assert.match(md, /\| number ★ \| 100\.0% \(1\) \| 50\.0% \(2\) \|/);
 });
 
+test('key fields are scored by kind; a letter or report is detected by its kind; telegram fields on a letter are wrong', () => {
+  const letter = { ...expected('l1', { date: '1938-05-09', place: 'London', to: 'The Council', signature: 'A. Fenwick' }, 'letter'), kind: 'letter' as const };
+  const despatch = { ...expected('d1', { number: '720', date: '1939-01-25', place: 'Bucharest', to: 'The Secretary of State', subject: 'Jews.', body: 'x', signature: 'F. Gunther' }, 'us-despatch'), kind: 'despatch' as const };
+  const report = { ...expected('r1', {}, 'report'), kind: 'report' as const };
+  const records = [
+    // A letter read under another profile but named a letter: its kind is right. Its accepted docType is not printed: wrong.
+    { ...record('l1', { date: field('1938-05-09', 'accepted'), to: field('The Council', 'accepted'), signature: field('May', 'needs_review'), docType: field('TELEGRAM', 'accepted') }, 'generic-letter'), kind: 'letter' },
+    record('d1', { number: field('720', 'accepted'), date: field('1939-01-25', 'accepted'), place: field('Turkey', 'needs_review'), to: field('The Secretary of State', 'accepted'), subject: field('Jews.', 'accepted') }, 'us-despatch'),
+    record('r1', {}, 'dfat-cable'),
+  ];
+  const r = scoreFields([{ expected: letter, degradation: 'clean' }, { expected: despatch, degradation: 'heavy' }, { expected: report, degradation: 'mild' }], records);
+  // letter keys: date, to, signature (2 of 3 right, clean); despatch keys: number, date, place, to, subject (4 of 5, degraded).
+  assert.deepEqual(r.keyFields.clean, { n: 3, right: 2 });
+  assert.deepEqual(r.keyFields.degraded, { n: 5, right: 4 });
+  assert.deepEqual(r.keyFields.kinds, ['letter', 'despatch', 'report']);
+  assert.equal(r.profileDetection.right, 2, 'the letter by its kind, the despatch by its profile; the report read as a cable is wrong');
+  assert.equal(r.rows.find((x) => x.field === 'docType')!.spuriousAccepted, 1);
+  assert.equal(r.outcomes.find((o) => o.field === 'subject')!.kind, 'despatch');
+  const md = formatFieldBench(r, { seed: 's', count: 3 });
+  assert.match(md, /generated documents \(letter, despatch, report\)/);
+  assert.match(md, /Key fields \(letter: date, to, signature; despatch: number, date, place, to, subject; report: none\): exact \*\*66\.7%\*\* clean \(3\), \*\*80\.0%\*\* degraded \(5\)/);
+  assert.match(md, /\| subject ★ \|/);
+});
+
 test('calibration bins hold each outcome once, with its mean confidence and accuracy', () => {
   const outcome = (confidence: number, correct: boolean) => ({
-    sample: 's', profile: 'p', degradation: 'clean', field: 'number', expected: '1', got: '1', status: 'accepted', confidence, reasons: [], correct,
+    sample: 's', kind: 'telegram', profile: 'p', degradation: 'clean', field: 'number', expected: '1', got: '1', status: 'accepted', confidence, reasons: [], correct,
   });
   const bins = calibrationBins([outcome(0.95, true), outcome(1, true), outcome(0.91, false), outcome(0.05, false)]);
   assert.equal(bins.reduce((n, b) => n + b.n, 0), 4);
