@@ -61,6 +61,8 @@ export interface BoxDocument {
   features: {
     pageMark: PageMarkStyle;
     catchwords: number;
+    /** A "./." or "P.T.O." at the foot of a page where the text goes on. */
+    footMarks: number;
     continuationHeading: boolean;
     /** Page breaks inside a sentence. */
     runOnBreaks: number;
@@ -272,6 +274,7 @@ export async function generateBox(dir: string, options: BoxOptions, onPage?: (pa
       features: {
         pageMark: composition.pages.length > 1 ? style.continuation.pageMark : 'none',
         catchwords: composition.breaks.filter((b) => b.catchword !== null).length,
+        footMarks: composition.pages.filter((p) => p.lines.some((l) => l.role === 'footMark')).length,
         continuationHeading: composition.pages.slice(1).some((p) => p.lines.some((l) => l.role === 'continuationHeading')),
         runOnBreaks: composition.breaks.filter((b) => b.runsOn).length,
         marks: countMarks(rendered),

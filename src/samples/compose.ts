@@ -46,7 +46,7 @@ export interface ComposeInput {
   context: ContinuationContext;
 }
 
-const HEADER_ROLES = new Set(['pageMark', 'continuationHeading', 'catchword']);
+const HEADER_ROLES = new Set(['pageMark', 'continuationHeading', 'catchword', 'footMark']);
 
 function column(line: TypedLine, columns: number): number {
   if (line.align === 'right' && line.rightInset) return Math.max(0, columns - line.text.length - line.rightInset);
@@ -56,7 +56,7 @@ function column(line: TypedLine, columns: number): number {
 export function compose(input: ComposeInput): Composition {
   const { geometry, style, context } = input;
   const unit = typewriterLine(geometry);
-  const reserve = style.catchwords ? 2 * unit : 0;
+  const reserve = style.catchwords || style.footMark ? 2 * unit : 0;
   const usable = geometry.height - geometry.marginTop - geometry.marginBottom - reserve;
   const pages: ComposedPage[] = [];
   let y = 0;
@@ -128,6 +128,12 @@ export function compose(input: ComposeInput): Composition {
       pages[i].lines.push({
         page: i + 1, row: 0, y: Math.round(at), column: Math.max(0, geometry.columns - catchword.length - style.catchwordInset),
         text: catchword, continuation: true, role: 'catchword',
+      });
+    }
+    if (!catchword && style.footMark && last && !pages[i + 1].forced) {
+      pages[i].lines.push({
+        page: i + 1, row: 0, y: Math.round(Math.min((last.y ?? 0) + 2 * unit, usable + unit * 0.5)),
+        column: Math.max(0, geometry.columns - style.footMark.length - style.catchwordInset), text: style.footMark, continuation: true, role: 'footMark',
       });
     }
     breaks.push({ runsOn, catchword });

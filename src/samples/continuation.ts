@@ -18,10 +18,15 @@ export interface ContinuationStyle {
   catchwordInset: number;
   /** Which continuation heading form (index into HEADING_FORMS), or null for none. */
   heading: number | null;
+  /**
+   * A mark at the foot right saying the text goes on, where there is no catchword: "./." (the
+   * Danish despatch of the corpus ends its first page so), "P.T.O.", "/over". Null for none.
+   */
+  footMark: string | null;
 }
 
 /** The legacy style of the evaluation sets: each layout's own page mark, nothing else. */
-export const NO_CONTINUATION_EXTRAS = { catchwords: false, catchwordInset: 0, heading: null } as const;
+export const NO_CONTINUATION_EXTRAS = { catchwords: false, catchwordInset: 0, heading: null, footMark: null } as const;
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -45,6 +50,12 @@ const MARK_WEIGHTS: Record<DocumentKind, Partial<Record<PageMarkStyle, number>>>
 };
 const CATCHWORD_SHARE: Record<DocumentKind, number> = { telegram: 0.3, despatch: 0.6, letter: 0.25, report: 0.2 };
 const HEADING_SHARE: Record<DocumentKind, number> = { telegram: 0.35, despatch: 0, letter: 0, report: 0 };
+const FOOT_MARKS: Record<DocumentKind, { share: number; marks: string[] }> = {
+  telegram: { share: 0.05, marks: ['./.'] },
+  despatch: { share: 0.08, marks: ['./.'] },
+  letter: { share: 0.2, marks: ['./.', 'P.T.O.', '/over'] },
+  report: { share: 0.1, marks: ['./.', '- over -'] },
+};
 
 function weighted<T extends string>(rng: Rng, weights: Partial<Record<T, number>>): T {
   const entries = Object.entries(weights) as [T, number][];
@@ -70,7 +81,9 @@ export function drawContinuationStyle(kind: DocumentKind, context: ContinuationC
     // A heading that numbers the page itself ("- 2 - Telegram 295 from Pusan") stands in for the page mark.
     if (HEADING_NUMBERS_PAGE[heading]) pageMark = 'none';
   }
-  return { pageMark, markAlign, catchwords, catchwordInset, heading };
+  const foot = FOOT_MARKS[kind];
+  const footMark = !catchwords && rng.chance(foot.share) ? rng.pick(foot.marks) : null;
+  return { pageMark, markAlign, catchwords, catchwordInset, heading, footMark };
 }
 
 export function pageMarkText(style: PageMarkStyle, page: number, context: ContinuationContext): string | null {

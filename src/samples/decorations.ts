@@ -95,9 +95,13 @@ function despatchHeader(context: DecorationContext, composition: Composition, rn
   if (about.officeDate) {
     const form = rng.int(0, 2);
     const oval = rng.chance(0.6);
+    // Now and then the stamp lands on the header itself, over the place and date line: its date is
+    // then right beside the despatch's, and a reader must still tell them apart.
+    const overHeader = rng.chance(0.2);
     marks.push({
       type: 'stamp', lines: oval ? [rng.pick(OFFICES), stampDate(String(about.officeDate), 0, rng), rng.pick(OFFICIALS)] : ['DEPARTMENT OF STATE', rng.pick(OFFICES), stampDate(String(about.officeDate), form, rng)],
-      face: 'stamp', size: rng.int(30, 40), cx: left + span * rng.range(0.62, 0.85), cy: top + height * rng.range(0.45, 0.75), angle: rng.range(-12, 12),
+      face: 'stamp', size: rng.int(30, 40), cx: left + span * rng.range(0.62, 0.85),
+      cy: overHeader ? geometry.marginTop + rng.int(60, 200) : top + height * rng.range(0.45, 0.75), angle: rng.range(-12, 12),
       shape: oval ? 'oval' : 'rect', alpha: rng.range(0.4, 0.7), date: String(about.officeDate),
     });
   }

@@ -46,6 +46,8 @@ export interface RenderedPage {
   marks: PageMark[];
   /** The page's ink before scanning, kept for a blank back page's show-through. */
   ink: Buffer;
+  /** The scanned page's grey pixels as encoded (before JPEG), for tests. */
+  grey: Buffer;
 }
 
 /**
@@ -179,6 +181,7 @@ export async function renderDocument(plan: PlannedDocument, degradation: Degrada
       })),
       marks: marks.map((m) => ({ ...m, bbox: rotateBox(m.bbox, sheet.skewDeg, geometry.width, geometry.height) })),
       ink: ink.ink,
+      grey: scan.grey,
     });
   }
   return pages;
@@ -200,7 +203,7 @@ export async function renderBlankBack(front: RenderedPage, degradation: Degradat
   }
   const sheet = varyDegradation(degradation, rng);
   const scan = await renderScan(ink, width, height, { ...sheet, blurSigma: Math.max(sheet.blurSigma, degradation.preset === 'clean' ? 0 : 1.5) }, rng.fork('scan'));
-  return { image: scan.image, format: scan.format, width, height, degradation: sheet, lines: [], marks: [], ink };
+  return { image: scan.image, format: scan.format, width, height, degradation: sheet, lines: [], marks: [], ink, grey: scan.grey };
 }
 
 export { drawDegradation };

@@ -213,6 +213,6 @@ async function generateDocumentSample(spec: SampleSpec, layout: AnyLayout): Prom
       ...pages.map((p) => ({ name: p.groundTruth, data: Buffer.from(p.lines.map((l) => l.text).join('\n') + '\n') })),
     ],
     expected,
-    pixels: [],
+    pixels: rendered.map((p) => p.grey),
   };
 }

@@ -50,7 +50,7 @@ export type Align = 'left' | 'center' | 'right';
 
 /** What a page line is, where it matters to a reader of the truth (page grouping, fields). */
 export type LineRole =
-  | 'pageMark' | 'catchword' | 'continuationHeading' | 'letterhead' | 'heading' | 'closing' | 'signature' | 'reference';
+  | 'pageMark' | 'catchword' | 'footMark' | 'continuationHeading' | 'letterhead' | 'heading' | 'closing' | 'signature' | 'reference';
 
 /**
  * One typed line in typewriter columns; an empty text is a blank line. The optional

@@ -19,7 +19,7 @@ import { justify, letterSpace } from '../../src/samples/layouts/report.ts';
 import type { PlacedLine } from '../../src/samples/typeset.ts';
 import { CablescanError } from '../../src/errors.ts';
 
-const HEADER_ROLES = new Set(['pageMark', 'continuationHeading', 'catchword']);
+const HEADER_ROLES = new Set(['pageMark', 'continuationHeading', 'catchword', 'footMark']);
 const firstWord = (lines: readonly { text: string; role?: string }[]): string | undefined =>
   lines.find((l) => !HEADER_ROLES.has(l.role ?? ''))?.text.trim().split(/\s+/)[0];
 
@@ -120,6 +120,7 @@ test('a planned box of 300 pages has every kind, profile and degradation, catchw
   }
   let catchwords = 0;
   let runOn = 0;
+  let footMarks = 0;
   let breaks = 0;
   const marks = new Set<string>();
   for (const doc of plan) {
@@ -134,12 +135,19 @@ test('a planned box of 300 pages has every kind, profile and degradation, catchw
         assert.equal(docBreaks[i].catchword, catchword[0].text);
       }
       if (docBreaks[i].runsOn) runOn++;
+      const foot = composed[i].lines.filter((l: PlacedLine) => l.role === 'footMark');
+      if (foot.length) {
+        footMarks++;
+        assert.equal(catchword.length, 0, 'a foot mark stands where there is no catchword');
+        assert.ok(['./.', 'P.T.O.', '/over', '- over -'].includes(foot[0].text));
+      }
       const mark = composed[i + 1].lines.find((l: PlacedLine) => l.role === 'pageMark');
       if (mark) marks.add(mark.text.replace(/\d+/g, 'N').replace(/#N$/, '#n'));
     }
   }
   assert.ok(catchwords >= 5 && catchwords < breaks, `some breaks have catchwords, not all (${catchwords}/${breaks})`);
   assert.ok(runOn >= 5, `sentences run across breaks (${runOn}/${breaks})`);
+  assert.ok(footMarks >= 1, 'a "./." or "P.T.O." at the foot of a page');
   for (const style of ['- N -', '-N-', 'N.', 'Page N']) assert.ok(marks.has(style), `page mark style ${style} in ${[...marks]}`);
   assert.ok(plan.some((d) => d.kind === 'telegram' && d.plan.composition.pages.slice(1).some((p) => p.lines.some((l: PlacedLine) => l.role === 'continuationHeading'))), 'a continuation heading');
   assert.ok(plan.some((d) => d.blankBack), 'a blank back page');
