@@ -71,11 +71,19 @@ function despatchHeader(context: DecorationContext, composition: Composition, rn
     marks.push({ type: 'seal', lines: [], face: 'print', size: 0, cx: geometry.marginLeft + rng.int(20, 90), cy: geometry.marginTop + rng.int(70, 120), angle: 0, shape: 'seal', alpha: 0.9, width: rng.int(210, 260) });
   }
   if (about.fileNumber) {
-    // Stamped sideways, large, in the right margin (read top to bottom).
+    // Stamped (or written large) sideways in the right margin, read top to bottom.
+    const hand = rng.chance(0.35);
     marks.push({
-      type: 'fileNumber', lines: [String(about.fileNumber)], face: 'stamp', size: rng.int(70, 90),
-      cx: geometry.width - rng.int(90, 150), cy: geometry.marginTop + rng.int(900, 1300), angle: 90, shape: 'none', alpha: rng.range(0.8, 0.95),
+      type: 'fileNumber', lines: [String(about.fileNumber)], face: hand ? 'hand' : 'stamp', size: hand ? rng.int(100, 130) : rng.int(70, 90),
+      cx: geometry.width - rng.int(90, 150), cy: geometry.marginTop + rng.int(900, 1300), angle: 90 + (hand ? rng.range(-4, 4) : 0), shape: 'none', alpha: rng.range(0.8, 0.95),
     });
+    // And often pencilled slantwise in the left margin, as on EHRI-DR-19390125-US_01.
+    if (rng.chance(0.4)) {
+      marks.push({
+        type: 'fileNumber', lines: [String(about.fileNumber).split('/')[0].replace(' JEWS', ' Jews')], face: 'hand', size: rng.int(70, 95),
+        cx: rng.int(110, 200), cy: geometry.marginTop + rng.int(1000, 1400), angle: rng.range(-35, -20), shape: 'none', alpha: rng.range(0.45, 0.7),
+      });
+    }
   }
   if (!zone) return;
   const top = geometry.marginTop + zone.y0;
