@@ -2,7 +2,7 @@
 // bytes every time). With --out, generates an evaluation set elsewhere:
 //   npm run samples -- --out DIR --count N --seed S [--layouts soviet-cipher,...] [--degradation clean,mild,heavy]
 // With --box, a box of single-page scans in name order with its truth (box.json):
-//   npm run samples -- --box --out DIR --pages N --seed S [--degradation clean,mild,heavy] [--mix telegram=60,...] [--blanks 0.02]
+//   npm run samples -- --box --out DIR --pages N --seed S [--degradation clean,mild,heavy] [--mix telegram=60,...] [--blanks 0.03]
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { CablescanError, ErrorCode } from '../src/errors.ts';
 const USAGE = `usage: npm run samples                      regenerate the committed set in samples/
        npm run samples -- --out DIR --count N --seed S [--layouts L1,L2] [--degradation clean,mild,heavy]
        npm run samples -- --box --out DIR --pages N --seed S [--degradation clean,mild,heavy]
-                          [--mix telegram=60,despatch=15,letter=15,report=10] [--blanks 0.02]
+                          [--mix telegram=60,despatch=15,letter=15,report=10] [--blanks 0.03]
 layouts: telegrams soviet-cipher, soviet-coded, us-state, dfat-cable, generic (the default);
          other kinds us-despatch, letter, report`;
 

@@ -24,6 +24,9 @@ export const DOCUMENT_KINDS: readonly DocumentKind[] = ['telegram', 'despatch', 
 /** The layout of each kind that is not a telegram (telegrams take every telegram layout in turn). */
 const KIND_LAYOUT: Record<Exclude<DocumentKind, 'telegram'>, string> = { despatch: 'us-despatch', letter: 'letter', report: 'report' };
 
+/** Share of documents followed by the blank back of their last sheet: about 1.5% of a box's pages. */
+export const DEFAULT_BLANK_RATE = 0.03;
+
 /** Default share of the box's pages by kind. */
 export const DEFAULT_MIX: Readonly<Record<DocumentKind, number>> = { telegram: 0.6, despatch: 0.15, letter: 0.15, report: 0.1 };
 
@@ -169,7 +172,7 @@ export function planBox(options: BoxOptions): PlannedBoxDocument[] {
   for (const kind of DOCUMENT_KINDS) {
     if (kind !== 'telegram' && mix[kind] > 0 && !ALL_LAYOUTS[KIND_LAYOUT[kind]]) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--mix: no sample layout for ${kind} yet`);
   }
-  const blankRate = options.blankRate ?? 0.02;
+  const blankRate = options.blankRate ?? DEFAULT_BLANK_RATE;
   const rng = createRng(`box:${options.seed}`);
   const documents: PlannedBoxDocument[] = [];
   const pagesByKind = new Map<DocumentKind, number>();
@@ -285,7 +288,7 @@ export async function generateBox(dir: string, options: BoxOptions, onPage?: (pa
   const truth: BoxTruth = {
     generator: {
       version: GENERATOR_VERSION, seed: options.seed, pages: options.pages, degradations: options.degradations,
-      mix: normaliseMix(options.mix ?? defaultMix()), blankRate: options.blankRate ?? 0.02,
+      mix: normaliseMix(options.mix ?? defaultMix()), blankRate: options.blankRate ?? DEFAULT_BLANK_RATE,
     },
     documents,
     pages,

@@ -195,7 +195,7 @@ export async function renderBlankBack(front: RenderedPage, degradation: Degradat
   const { width, height } = front;
   const ink = Buffer.alloc(width * height);
   if (degradation.preset !== 'clean') {
-    const strength = rng.range(0.04, 0.12);
+    const strength = rng.range(0.06, 0.16);
     for (let y = 0; y < height; y++) {
       const row = y * width;
       for (let x = 0; x < width; x++) ink[row + x] = Math.round(front.ink[row + (width - 1 - x)] * strength);
