@@ -6,7 +6,6 @@
 // function of the seed: each document draws from its own generator, so the same seed
 // gives the same box, byte for byte, on one platform.
 
-import path from 'node:path';
 import type { About, DocumentKind, FieldValue } from './model.ts';
 import { createRng, type Rng } from './random.ts';
 import { ALL_LAYOUTS, LAYOUTS } from './layouts/index.ts';
@@ -295,8 +294,4 @@ export async function generateBox(dir: string, options: BoxOptions, onPage?: (pa
   };
   await writeFiles(dir, [{ name: 'box.json', data: Buffer.from(JSON.stringify(truth, null, 2) + '\n') }]);
   return truth;
-}
-
-export function boxFile(dir: string): string {
-  return path.join(dir, 'box.json');
 }

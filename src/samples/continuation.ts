@@ -25,9 +25,6 @@ export interface ContinuationStyle {
   footMark: string | null;
 }
 
-/** The legacy style of the evaluation sets: each layout's own page mark, nothing else. */
-export const NO_CONTINUATION_EXTRAS = { catchwords: false, catchwordInset: 0, heading: null, footMark: null } as const;
-
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Continuation headings typed under the page mark of a telegram's later pages. */

@@ -13,7 +13,7 @@ import { drawContinuationStyle, type ContinuationStyle } from './continuation.ts
 import { A4_300DPI, US_LETTER_300DPI, typewriterLine, type PageGeometry } from './geometry.ts';
 import { fontById, TYPEWRITER_FONTS, type TypewriterFont } from './fonts.ts';
 import { CLEAN_STRIKES, renderInk } from './render.ts';
-import { drawDegradation, renderScan, rotateBox, type Degradation } from './degrade.ts';
+import { renderScan, rotateBox, type Degradation } from './degrade.ts';
 import { drawMarks, type MarkSpec, type PageMark } from './marks.ts';
 import { planDecorations, type DecorationContext } from './decorations.ts';
 
@@ -205,5 +205,3 @@ export async function renderBlankBack(front: RenderedPage, degradation: Degradat
   const scan = await renderScan(ink, width, height, { ...sheet, blurSigma: Math.max(sheet.blurSigma, degradation.preset === 'clean' ? 0 : 1.5) }, rng.fork('scan'));
   return { image: scan.image, format: scan.format, width, height, degradation: sheet, lines: [], marks: [], ink, grey: scan.grey };
 }
-
-export { drawDegradation };

@@ -7,7 +7,7 @@ import type { BBox } from '../types.ts';
 import type { About, AnyLayout, DocumentKind, FieldValue, Telegram } from './model.ts';
 import { createRng } from './random.ts';
 import { layoutByProfile, telegramLayout } from './layouts/index.ts';
-import { planDocument, renderDocument } from './document.ts';
+import { asRead, planDocument, renderDocument } from './document.ts';
 import type { PageMark } from './marks.ts';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { paginate } from './typeset.ts';
@@ -73,14 +73,6 @@ export interface GeneratedSample {
   expected: ExpectedRecord;
   /** Decoded greyscale pixels of each page, for tests. */
   pixels: Buffer[];
-}
-
-/**
- * A typed line as a reader transcribes it: the run of spaces that pushes a date to
- * the right margin ("Spec. No. 1967      November 22, 1963") is one space in the text.
- */
-export function asRead(typed: string): string {
-  return typed.replace(/ {2,}/g, ' ');
 }
 
 export async function generateSample(spec: SampleSpec, geometry: PageGeometry = A4_300DPI): Promise<GeneratedSample> {
