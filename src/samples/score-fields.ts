@@ -28,9 +28,6 @@ export const KEY_FIELDS: Readonly<Record<DocumentKind, readonly string[]>> = {
 /** A generated record's kind: telegram evaluation sets predate kinds and leave it out. */
 export const kindOf = (expected: Pick<ExpectedRecord, 'kind'>): DocumentKind => expected.kind ?? 'telegram';
 
-/** The kind a pipeline record names, when it names one (records before kinds are telegrams). */
-const recordKind = (record: TelegramRecord): string | undefined => (record as TelegramRecord & { kind?: string }).kind;
-
 export interface FieldOutcome {
   sample: string;
   /** The sample's kind ('' for a false split's record). */
@@ -136,7 +133,7 @@ export function scoreFields(samples: readonly SampleUnderTest[], records: readon
     const detected = record?.profile ?? '(no record)';
     confusion[expected.profile] ??= {};
     confusion[expected.profile][detected] = (confusion[expected.profile][detected] ?? 0) + 1;
-    if (detected === expected.profile || (kind !== 'telegram' && record !== undefined && recordKind(record) === kind)) profileRight++;
+    if (detected === expected.profile || (kind !== 'telegram' && record !== undefined && record.kind === kind)) profileRight++;
 
     for (const [field, value] of Object.entries(expected.fields)) {
       const got = record?.fields[field];

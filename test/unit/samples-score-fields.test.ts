@@ -68,7 +68,7 @@ test('key fields are scored by kind; a letter or report is detected by its kind;
   const report = { ...expected('r1', {}, 'report'), kind: 'report' as const };
   const records = [
     // A letter read under another profile but named a letter: its kind is right. Its accepted docType is not printed: wrong.
-    { ...record('l1', { date: field('1938-05-09', 'accepted'), to: field('The Council', 'accepted'), signature: field('May', 'needs_review'), docType: field('TELEGRAM', 'accepted') }, 'generic-letter'), kind: 'letter' },
+    { ...record('l1', { date: field('1938-05-09', 'accepted'), to: field('The Council', 'accepted'), signature: field('May', 'needs_review'), docType: field('TELEGRAM', 'accepted') }, 'generic-letter'), kind: 'letter' as const },
     record('d1', { number: field('720', 'accepted'), date: field('1939-01-25', 'accepted'), place: field('Turkey', 'needs_review'), to: field('The Secretary of State', 'accepted'), subject: field('Jews.', 'accepted') }, 'us-despatch'),
     record('r1', {}, 'dfat-cable'),
   ];
