@@ -12,8 +12,7 @@ import { CablescanError, ErrorCode } from '../src/errors.ts';
 import { discoverInputs } from '../src/ingest/index.ts';
 import type { Logger } from '../src/logger.ts';
 import { defaultBatchName } from '../src/pipeline.ts';
-import { resolveRecipe } from '../src/preprocess/index.ts';
-import { loadProfiles } from '../src/segment/index.ts';
+import { checkBatchSettings, checkInputsFound } from '../src/settings-checks.ts';
 import { recordPath } from '../src/records/layout.ts';
 import { findDonePage } from '../src/records/page-store.ts';
 import type { InputFailure, SkippedInput } from '../src/types.ts';
@@ -135,15 +134,8 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
   const log = logger.child({ batch });
 
   // Everything that can be wrong fails here, before a single job exists.
-  await assertRedisReachable(redisUrl);
   const settings = batchSettingsFrom(config, cwd);
-  resolveRecipe(settings.read.preprocess);
-  loadProfiles({ profilesDir: settings.build.profilesDir });
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (err) {
-    throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot create output folder ${outDir}: ${(err as Error).message}`, { file: outDir, retryable: false });
-  }
+  checkBatchSettings({ preprocess: settings.read.preprocess, profilesDir: settings.build.profilesDir, profile: settings.build.profile });
 
   const ingest = await discoverInputs(options.inputs, {
     cwd,
@@ -153,6 +145,13 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     maxPixels: config.maxPixels,
     logger: log.child({ stage: 'ingest' }),
   });
+  checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });
+  await assertRedisReachable(redisUrl);
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot create output folder ${outDir}: ${(err as Error).message}`, { file: outDir, retryable: false });
+  }
 
   const prefix = bullPrefix(config.queuePrefix);
   const plans = planBatch(ingest.pages, { batch, outDir, settings });

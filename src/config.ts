@@ -107,6 +107,8 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
   CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },
   CABLESCAN_OCR_TIMEOUT: { key: 'ocrTimeout', parse: Number },
+  // Only "off" can be said this way (the settings object lives in the config file).
+  CABLESCAN_SECOND_OPINION: { key: 'secondOpinion', parse: (v) => (v === 'false' || v === '0' ? false : undefined) },
   CABLESCAN_PSM: { key: 'psm', parse: Number },
   CABLESCAN_PREPROCESS: { key: 'preprocess', parse: String },
   CABLESCAN_PROFILE: { key: 'profile', parse: String },
@@ -168,7 +170,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fromEnv: Record<string, unknown> = {};
   for (const [name, { key, parse }] of Object.entries(ENV_VARS)) {
     const raw = env[name];
-    if (raw !== undefined && raw !== '') fromEnv[key] = parse(raw);
+    const value = raw === undefined || raw === '' ? undefined : parse(raw);
+    if (value !== undefined) fromEnv[key] = value;
   }
   const merged = { ...fromFile, ...fromEnv, ...withoutUndefined(options.flags ?? {}) };
   const result = configSchema.safeParse(merged);

@@ -20,6 +20,8 @@ export const ErrorCode = {
   INTERNAL: 'CS_ERR_INTERNAL',
   /** The review store (SQLite) cannot be opened, migrated or written. */
   STORE: 'CS_ERR_STORE',
+  /** `serve` cannot listen where it was told to (the port is taken, or needs privileges). */
+  PORT_UNAVAILABLE: 'CS_ERR_PORT_UNAVAILABLE',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -9,12 +9,11 @@ import { ErrorCode, toCablescanError } from './errors.ts';
 import { discoverInputs } from './ingest/index.ts';
 import type { Logger } from './logger.ts';
 import type { OcrEngine } from './ocr/engine.ts';
-import { resolveRecipe } from './preprocess/index.ts';
 import { writeJsonAtomic } from './records/atomic-write.ts';
 import { reportPath } from './records/layout.ts';
 import { findDonePage } from './records/page-store.ts';
 import { buildReport, runSettings, type BatchReport, type PageOutcome, type SequenceReport } from './records/report.ts';
-import { loadProfiles } from './segment/index.ts';
+import { checkBatchSettings, checkInputsFound, checkMachineSettings } from './settings-checks.ts';
 import { defaultDbPath, ReviewStore } from './store/index.ts';
 import { buildRecords, readPage } from './stages.ts';
 import type { InputFailure, PageResult, PageSource, TelegramRecord } from './types.ts';
@@ -64,9 +63,10 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
   const batch = options.batch ?? defaultBatchName(startedAt);
   const log = logger.child({ batch });
 
-  // Everything that can be wrong with the run's own settings fails before any page is read.
-  const recipe = resolveRecipe(config.preprocess);
-  const profiles = loadProfiles({ profilesDir: config.profilesDir });
+  // Everything that can be wrong with the run's own settings fails before any page is read
+  // and before anything is written.
+  const { recipe, profiles } = checkBatchSettings(config);
+  checkMachineSettings(config);
 
   const ingest = await discoverInputs(options.inputs, {
     cwd,
@@ -76,6 +76,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     maxPixels: config.maxPixels,
     logger: log.child({ stage: 'ingest' }),
   });
+  checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });
 
   const documents = new Map<string, DocumentState>();
   for (const source of ingest.pages) {
@@ -95,15 +96,20 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     options.onProgress?.({ done, total, failed: failures.filter((f) => f.pageId).length, pageId, outcome });
   progress();
 
-  // The review store gets every record the emit stage writes (default <out>/cablescan.db).
-  const store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
   const ownsEngine = !options.engine;
   const engine = options.engine ?? createEngine(config, log);
   // A missing language or engine binary stops the run here, not once per page.
   try {
     for (const lang of new Set(ingest.pages.map((p) => p.lang ?? config.lang))) await engine.prepare?.(lang);
   } catch (err) {
-    store.close();
+    if (ownsEngine) await engine.close();
+    throw err;
+  }
+  // The review store gets every record the emit stage writes (default <out>/cablescan.db).
+  let store: ReviewStore;
+  try {
+    store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
+  } catch (err) {
     if (ownsEngine) await engine.close();
     throw err;
   }

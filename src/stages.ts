@@ -79,6 +79,7 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
     throw toCablescanError(err, ErrorCode.OCR_FAILED, source.file);
   }
   timings.ocr = since(t);
+  const readAt = new Date().toISOString();
 
   let reread: SecondOpinionReport | undefined;
   if (config.secondOpinion) {
@@ -119,6 +120,7 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
     lines,
     text,
     timings,
+    readAt,
   };
   if (outDir) {
     t = process.hrtime.bigint();

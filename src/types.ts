@@ -131,6 +131,11 @@ export interface PageResult {
   lines: OcrLine[];
   text: string;
   timings: Record<string, number>;
+  /**
+   * When the page was read (ISO 8601, as OCR finished): the processing time archival
+   * exports give preprocessing and OCR. Page JSON written before it existed lacks it.
+   */
+  readAt?: string;
 }
 
 export type FieldStatus = 'accepted' | 'needs_review' | 'missing' | 'corrected' | 'confirmed' | 'absent';

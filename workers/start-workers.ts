@@ -77,11 +77,14 @@ export function sandboxExecArgv(parentExecArgv: readonly string[]): string[] {
 /** The worker's machine settings, handed to its children the way loadConfig reads them. */
 export function sandboxEnv(config: Config, base: NodeJS.ProcessEnv, configFile?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  const machineKeys = new Set(['tessdata', 'recycleAfter', 'logLevel', 'engine']);
+  // Every option `cablescan worker` offers (src/cli/common.ts addMachineOptions) that its
+  // children need: given as a flag, it exists only in this process's config.
+  const machineKeys = new Set(['tessdata', 'preferTessdata', 'recycleAfter', 'ocrTimeout', 'logLevel', 'engine']);
   for (const [name, { key }] of Object.entries(ENV_VARS)) {
     const value = config[key as keyof Config];
     if (machineKeys.has(key) && value !== undefined) env[name] = String(value);
   }
+  if (config.secondOpinion === false) env.CABLESCAN_SECOND_OPINION = 'false';
   if (configFile) env.CABLESCAN_CONFIG = configFile;
   return env;
 }

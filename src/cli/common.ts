@@ -32,20 +32,31 @@ export function documentsOption(): Option {
   ).choices([...GROUPING_MODES]);
 }
 
-/** Options of commands that read pages (run, worker). */
-export function addReadingOptions(command: Command): Command {
+/**
+ * Settings that travel with a batch (run, enqueue): every worker reads the batch's pages
+ * with them, whatever its own configuration says, so they are not worker options.
+ */
+export function addBatchOptions(command: Command): Command {
   return command
     .option('-l, --lang <langs>', 'OCR language(s), e.g. eng, fra, eng+fra (default eng); env CABLESCAN_LANG')
+    .option('--psm <n>', 'Tesseract page segmentation mode (default 3, automatic)', parseInteger('--psm'))
+    .option('--preprocess <recipe>', 'auto (default), none, or a recipe JSON file')
+    .option('--keep-intermediates', "write each preprocessing step's image to OUT/intermediates/<pageId>/")
+    .option('--profile <name>', 'force one telegram profile instead of detecting it')
+    .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)');
+}
+
+/**
+ * Settings of the machine that reads pages (run, worker): which engine and models it has,
+ * how many pages it reads at once, and the bounds on each.
+ */
+export function addMachineOptions(command: Command): Command {
+  return command
     .option('--tessdata <dir>', 'folder with <lang>.traineddata for languages the npm packages lack (e.g. /usr/share/tesseract-ocr/5/tessdata)')
     .option('--prefer-tessdata', "take every language the --tessdata folder has from it, not from npm (Debian's tessdata_fast: faster, slightly less accurate); env CABLESCAN_PREFER_TESSDATA")
     .addOption(new Option('--engine <name>', 'OCR engine: tesseract.js (default, nothing to install) or tesseract (the native CLI, faster); env CABLESCAN_ENGINE').choices(['tesseract.js', 'tesseract']))
     .option('-j, --concurrency <n>', 'OCR workers (default: CPU cores)', parseInteger('--concurrency'))
-    .option('--psm <n>', 'Tesseract page segmentation mode (default 3, automatic)', parseInteger('--psm'))
-    .option('--preprocess <recipe>', 'auto (default), none, or a recipe JSON file')
-    .option('--keep-intermediates', "write each preprocessing step's image to OUT/intermediates/<pageId>/")
     .option('--no-second-opinion', 'do not re-read doubtful words one by one (faster, mostly with --engine tesseract; config key secondOpinion)')
-    .option('--profile <name>', 'force one telegram profile instead of detecting it')
-    .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
     .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'))
     .option('--ocr-timeout <seconds>', 'stop an OCR call that takes longer and fail its page (retryable); 0: no limit (default 600); env CABLESCAN_OCR_TIMEOUT', parseInteger('--ocr-timeout'));
 }

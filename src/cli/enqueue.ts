@@ -3,7 +3,8 @@
 // (scripts capture it); `cablescan worker` processes do the reading.
 import type { Command } from 'commander';
 import { enqueueBatch } from '../../queues/producer.ts';
-import { addReadingOptions, contextFrom, documentsOption, EXIT } from './common.ts';
+import { checkBeforeWork } from './checks.ts';
+import { addBatchOptions, contextFrom, documentsOption, EXIT } from './common.ts';
 
 export function registerEnqueue(program: Command): void {
   const command = program
@@ -17,12 +18,10 @@ export function registerEnqueue(program: Command): void {
     .option('--redis <url>', 'Redis URL (redis:// or rediss:// for TLS); env REDIS_URL')
     .option('--force', 'workers read pages again even when --out already has them')
     .option('--json', 'print a JSON summary instead of the bare batch id');
-  addReadingOptions(command).action(async (inputs: string[], _opts, cmd: Command) => {
+  addBatchOptions(command).action(async (inputs: string[], _opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals();
-    if (inputs.length === 0 && !opts.manifest) {
-      cmd.error('give at least one input (file, folder or glob) or --manifest', { exitCode: EXIT.usage });
-    }
     const { config, logger } = contextFrom(opts);
+    checkBeforeWork('enqueue', config, { inputs, manifest: opts.manifest });
     const result = await enqueueBatch({ inputs, outDir: opts.out, batch: opts.batch, manifest: opts.manifest }, config, logger);
     if (opts.json) {
       const { plans: _plans, meta: _meta, startedAt: _s, ...summary } = result;

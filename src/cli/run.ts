@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runPipeline, type ProgressEvent } from '../pipeline.ts';
 import { runViaQueue } from '../queue-run.ts';
-import { addReadingOptions, contextFrom, documentsOption, EXIT } from './common.ts';
+import { checkBeforeWork } from './checks.ts';
+import { addBatchOptions, addMachineOptions, contextFrom, documentsOption, EXIT } from './common.ts';
 import { createProgressReporter } from './progress.ts';
 import { formatSummary } from './summary.ts';
 
@@ -23,12 +24,10 @@ export function registerRun(program: Command): void {
     .option('--emit <formats>', 'also write archival files to OUT/exports/ as documents finish: alto,page,hocr,mets,pdf (comma-separated)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--redis <url>', 'run through the Redis queue (env REDIS_URL): enqueue, read here too, wait; same outputs')
     .option('--no-local-worker', 'with --redis: only enqueue and wait; `cablescan worker` processes elsewhere read the pages');
-  addReadingOptions(command).action(async (inputs: string[], _opts, cmd: Command) => {
+  addMachineOptions(addBatchOptions(command)).action(async (inputs: string[], _opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals();
-    if (inputs.length === 0 && !opts.manifest) {
-      cmd.error('give at least one input (file, folder or glob) or --manifest', { exitCode: EXIT.usage });
-    }
     const { config, logger } = contextFrom(opts, { emit: opts.emit });
+    checkBeforeWork('run', config, { inputs, manifest: opts.manifest });
     const tty = Boolean(process.stderr.isTTY) && opts.progress !== false;
     // With a bar on the terminal, info lines would tear it apart: show warnings and
     // errors only, unless the user chose a level.

@@ -2,11 +2,21 @@
 // (/review) and API (/api) over the output folder's store; other features
 // (queue dashboards, metrics) register into the same server. No Redis needed.
 import type { Command } from 'commander';
+import { CablescanError, ErrorCode } from '../errors.ts';
 import { buildServer } from '../server/app.ts';
 import { openExistingStore, resolveStorePath, type ReviewStore } from '../store/index.ts';
 import { contextFrom, EXIT, parseInteger } from './common.ts';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new CablescanError(ErrorCode.PORT_UNAVAILABLE, `${where} is already in use (another cablescan serve?): choose another with --port, or stop the other server`, { retryable: false });
+  if (code === 'EACCES') return new CablescanError(ErrorCode.PORT_UNAVAILABLE, `not allowed to listen on ${where} (ports below 1024 need privileges): choose another with --port`, { retryable: false });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CablescanError(ErrorCode.PORT_UNAVAILABLE, `cannot listen on ${where}: ${host} is not an address of this machine (--host)`, { retryable: false });
+  return err;
+}
 
 export function registerServe(program: Command): void {
   program
@@ -34,8 +44,11 @@ export function registerServe(program: Command): void {
       try {
         address = await app.listen({ host, port });
       } catch (err) {
+        // Close what the server opened (Redis connections for /queues and /metrics keep a
+        // process alive), then say what to change: a port in use is a usage error, not a crash.
+        await app.close().catch(() => undefined);
         store?.close();
-        throw err;
+        throw listenError(err, host, port);
       }
       process.stdout.write(`cablescan serve: ${store ? `review at ${address}/review (store ${store.file})` : address}\n`);
 

@@ -6,13 +6,16 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function formatSummary(report: BatchReport, outDir: string): string {
   const c = report.counts;
   const minutes = report.durationMs / 60000;
   const perMin = minutes > 0 && c.pagesRead > 0 ? ` (${(c.pagesRead / minutes).toFixed(1)} pages/min)` : '';
   const lines: string[] = [];
+  const notReached = c.pagesNotReached ? `, ${c.pagesNotReached} not reached` : '';
   lines.push(
-    `cablescan: ${c.pages} pages (${c.pagesRead} read, ${c.pagesResumed} already done, ${c.pagesFailed} failed) -> ${c.records} records in ${(report.durationMs / 1000).toFixed(1)} s${perMin}`,
+    `cablescan: ${plural(c.pages, 'page')} (${c.pagesRead} read, ${c.pagesResumed} already done, ${c.pagesFailed} failed${notReached}) -> ${plural(c.records, 'record')} in ${(report.durationMs / 1000).toFixed(1)} s${perMin}`,
   );
   const fieldNames = Object.keys(report.fields).sort();
   if (fieldNames.length > 0) {

@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { requireRedisUrl } from '../../queues/producer.ts';
 import { startWorkerMonitoring } from '../monitoring/worker-monitoring.ts';
 import { DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS, startWorkers } from '../../workers/start-workers.ts';
-import { addReadingOptions, contextFrom, EXIT, parseInteger } from './common.ts';
+import { checkBeforeWork } from './checks.ts';
+import { addMachineOptions, contextFrom, EXIT, parseInteger } from './common.ts';
 
 export function registerWorker(program: Command): void {
   const command = program
@@ -21,9 +22,10 @@ export function registerWorker(program: Command): void {
     .option('--stalled-interval <ms>', 'how often to look for jobs of crashed workers', parseInteger('--stalled-interval'), DEFAULT_STALLED_INTERVAL_MS)
     .option('--metrics-port <n>', "serve this worker process's metrics (memory, CPU, event loop, jobs) at http://HOST:N/metrics", parseInteger('--metrics-port'))
     .option('--metrics-host <host>', 'address for --metrics-port', '127.0.0.1');
-  addReadingOptions(command).action(async (_opts, cmd: Command) => {
+  addMachineOptions(command).action(async (_opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals();
     const { config, logger } = contextFrom(opts);
+    checkBeforeWork('worker', config);
     const redisUrl = requireRedisUrl(config, 'worker');
     const handle = startWorkers({
       redisUrl,

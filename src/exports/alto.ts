@@ -5,7 +5,7 @@
 import { unionBoxes } from '../geometry.ts';
 import type { BBox } from '../types.ts';
 import { altoStringId } from './alto-ids.ts';
-import { blocksOf, lineBox, stepSettings, uprightTurn, type PageExportContext } from './context.ts';
+import { appliedSteps, blocksOf, lineBox, stepSettings, uprightTurn, type PageExportContext } from './context.ts';
 import type { ExportPage, ExportWord } from './corrections.ts';
 import { el, serializeXml, unitConfidence, xmlId, type XmlElement } from './xml.ts';
 
@@ -16,10 +16,10 @@ function position(box: BBox): Record<string, number> {
   return { HPOS: box[0], VPOS: box[1], WIDTH: Math.max(0, box[2] - box[0]), HEIGHT: Math.max(0, box[3] - box[1]) };
 }
 
-function processing(id: string, category: string, at: string, description: string, settings: string, software: { creator: string; name: string; version: string }): XmlElement {
+function processing(id: string, category: string, at: string | undefined, description: string, settings: string, software: { creator: string; name: string; version: string }): XmlElement {
   return el('Processing', { ID: id }, [
     el('processingCategory', {}, [category]),
-    el('processingDateTime', {}, [at]),
+    at ? el('processingDateTime', {}, [at]) : null,
     el('processingStepDescription', {}, [description]),
     el('processingStepSettings', {}, [settings]),
     el('processingSoftware', {}, [el('softwareCreator', {}, [software.creator]), el('softwareName', {}, [software.name]), el('softwareVersion', {}, [software.version])]),
@@ -34,19 +34,21 @@ function stringElement(word: ExportWord, id: string): XmlElement {
 
 export function toAlto(page: ExportPage, ctx: PageExportContext): string {
   const cablescan = { creator: 'cablescan', name: 'cablescan', version: ctx.softwareVersion };
-  const steps = page.preprocess.steps.map((step, i) =>
-    processing(xmlId('preprocess', i + 1, step.step), 'preOperation', ctx.createdAt, `preprocess: ${step.step}${step.applied ? '' : ' (measured, not applied)'} [recipe ${page.preprocess.recipe}]`, stepSettings(step), cablescan),
+  // Each step when it happened: preprocessing and OCR when the page was read, the review
+  // when the reviewer decided; the export's own time is the file's, not the steps'.
+  const steps = appliedSteps(page.preprocess.steps).map((step, i) =>
+    processing(xmlId('preprocess', i + 1, step.step), 'preOperation', page.readAt, `preprocess: ${step.step} [recipe ${page.preprocess.recipe}]`, stepSettings(step), cablescan),
   );
   const ocr = processing(
     'ocr',
     'contentGeneration',
-    ctx.createdAt,
+    page.readAt,
     'text recognition',
     JSON.stringify({ lang: page.ocr.lang, psm: page.ocr.psm, meanConfidence: page.ocr.meanConfidence, preprocessedSize: [page.preprocess.outputWidth, page.preprocess.outputHeight] }),
     { creator: 'Tesseract OCR / tesseract.js', name: page.ocr.engine, version: page.ocr.engineVersion },
   );
   const review = ctx.correctedFields?.length
-    ? processing('review', 'contentModification', ctx.createdAt, 'reviewed field values applied to the words of the corrected fields', JSON.stringify({ fields: ctx.correctedFields }), cablescan)
+    ? processing('review', 'contentModification', ctx.reviewedAt, 'reviewed field values applied to the words of the corrected fields', JSON.stringify({ fields: ctx.correctedFields }), cablescan)
     : null;
 
   const blocks = blocksOf(page).map((block, b) =>

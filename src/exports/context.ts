@@ -15,6 +15,8 @@ export interface PageExportContext {
   softwareVersion: string;
   /** Fields whose corrections were applied to this page (for the processing history). */
   correctedFields?: string[];
+  /** When the last of those corrections was made (ISO 8601), when known. */
+  reviewedAt?: string;
 }
 
 /** Lines grouped by paragraph, in reading order: the text blocks of ALTO, regions of PAGE, ocr_par of hOCR. */
@@ -59,6 +61,15 @@ export function uprightTurn(steps: readonly StepReport[]): QuarterTurn {
   const step = steps.find((s) => s.step === 'orientation' && s.applied);
   const rotate = step?.measured.rotate;
   return rotate === 90 || rotate === 180 || rotate === 270 ? rotate : 0;
+}
+
+/**
+ * The preprocessing steps that changed the image OCR read, in order. Steps the recipe
+ * measured and then left alone (a page already straight, a clean background) did nothing
+ * to it, and a processing history that listed them would say otherwise.
+ */
+export function appliedSteps(steps: readonly StepReport[]): StepReport[] {
+  return steps.filter((s) => s.applied);
 }
 
 /** A processing step's parameters and measurements as one line of settings. */

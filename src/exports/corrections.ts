@@ -20,6 +20,8 @@ export interface CorrectedField {
   originalText: string;
   /** The machine's value before review, when known: lets "No. 21340" become "No. 21341" rather than "21341". */
   originalValue?: string | number | null;
+  /** When the reviewer decided (ISO 8601), when known: the time of the review step in ALTO and PAGE. */
+  reviewedAt?: string | null;
 }
 
 /** A page word after corrections; `original` is set on words whose text a correction changed. */
@@ -45,11 +47,13 @@ export interface ReviewedFieldLike {
   text: string;
   page: string | null;
   bbox: BBox | null;
+  reviewedAt?: string | null;
 }
 
 function asCorrection(name: string, field: RecordField | ReviewedFieldLike, originalValue: string | number | null | undefined): CorrectedField | null {
   if (field.status !== 'corrected' || field.page === null || field.bbox === null || field.value === null || field.value === '') return null;
-  return { field: name, page: field.page, bbox: field.bbox, value: field.value, originalText: field.text, originalValue };
+  const reviewedAt = 'reviewedAt' in field ? field.reviewedAt : undefined;
+  return { field: name, page: field.page, bbox: field.bbox, value: field.value, originalText: field.text, originalValue, ...(reviewedAt ? { reviewedAt } : {}) };
 }
 
 /**

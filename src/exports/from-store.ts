@@ -1,12 +1,15 @@
 // `cablescan export --format alto|page|hocr|mets|pdf`: the review store's records with
 // every review applied, their corrections carried into the words, and the words read
 // from the run's page JSON (OUT/pages/), which the store does not keep.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { resolveRecipe } from '../preprocess/index.ts';
+import { pageJsonPath } from '../records/layout.ts';
 import { readPageJson } from '../records/page-store.ts';
+import type { PageResult } from '../types.ts';
 import type { StoredRecord } from '../store/types.ts';
 import { correctionsFromStoredFields } from './corrections.ts';
 import { ARCHIVAL_FORMATS, isArchivalFormat, writeArchivalExport, type ArchivalExportResult, type ArchivalFormat, type ArchivalRecord } from './index.ts';
@@ -28,6 +31,20 @@ export interface StoreExportOptions {
   logger: Logger;
 }
 
+/**
+ * The page JSON; a page read before page JSON carried `readAt` gets the time its JSON was
+ * written, which the pipeline does as soon as the page is read.
+ */
+async function readPageWithTime(out: string, pageId: string): Promise<PageResult | null> {
+  const page = await readPageJson(out, pageId);
+  if (!page || page.readAt) return page;
+  try {
+    return { ...page, readAt: (await stat(pageJsonPath(out, pageId))).mtime.toISOString() };
+  } catch {
+    return page;
+  }
+}
+
 export async function exportArchivalFromStore(store: RecordSource, options: StoreExportOptions): Promise<ArchivalExportResult> {
   const imagePaths = new Map<string, string>();
   function* records(): Generator<ArchivalRecord> {
@@ -43,7 +60,7 @@ export async function exportArchivalFromStore(store: RecordSource, options: Stor
   return writeArchivalExport(records(), {
     formats: options.formats,
     to: options.to,
-    loadPage: (pageId) => readPageJson(options.out, pageId),
+    loadPage: (pageId) => readPageWithTime(options.out, pageId),
     imagePath: (page) => imagePaths.get(page.pageId) ?? path.resolve(page.file),
     recipe: resolveRecipe(options.config.preprocess),
     logger: options.logger,

@@ -113,6 +113,7 @@ export async function writeArchivalExport(records: Iterable<ArchivalRecord> | As
       const owner = all.find((r) => r.corrections.includes(c));
       unplaced.push({ record: owner?.record.id ?? recordId, field: c.field, page: c.page });
     }
+    const placed = corrections.filter((c) => !applied.unplaced.includes(c));
     const imagePath = options.imagePath?.(result) ?? path.resolve(options.cwd ?? process.cwd(), result.file);
     const loaded = await loadOriginalPage(result, imagePath, options);
     const master = await masterImage(result, imagePath, loaded);
@@ -122,7 +123,8 @@ export async function writeArchivalExport(records: Iterable<ArchivalRecord> | As
       imageHref: `../${imageRel}`,
       createdAt: stamp,
       softwareVersion: PIPELINE_VERSION,
-      correctedFields: [...new Set(corrections.filter((c) => !applied.unplaced.includes(c)).map((c) => c.field))],
+      correctedFields: [...new Set(placed.map((c) => c.field))],
+      reviewedAt: latest(placed.map((c) => c.reviewedAt)),
     };
     if (formats.has('alto') || formats.has('mets')) refs.alto = { ...(await write(`alto/${pageId}.xml`, toAlto(applied.page, ctx))), mimetype: 'text/xml' };
     if (formats.has('page')) {
@@ -171,6 +173,12 @@ export async function writeArchivalExport(records: Iterable<ArchivalRecord> | As
     }
   }
   return { records: all.length, pages: done.size, files, unplaced };
+}
+
+/** The latest of some ISO 8601 times (they sort as text), or undefined when none is known. */
+function latest(times: ReadonlyArray<string | null | undefined>): string | undefined {
+  const known = times.filter((t): t is string => typeof t === 'string' && t !== '');
+  return known.length ? known.sort()[known.length - 1] : undefined;
 }
 
 function metsTitle(record: TelegramRecord): string {

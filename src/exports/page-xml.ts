@@ -3,7 +3,7 @@
 // Page@orientation and the preprocessed image OCR read as an AlternativeImage.
 // A corrected word has two TextEquivs: index 1 the reviewed text, index 2 the OCR's.
 import type { BBox } from '../types.ts';
-import { blocksOf, lineBox, measuredSkew, stepSettings, uprightTurn, type PageExportContext } from './context.ts';
+import { appliedSteps, blocksOf, lineBox, measuredSkew, stepSettings, uprightTurn, type PageExportContext } from './context.ts';
 import type { ExportPage, ExportWord } from './corrections.ts';
 import { el, serializeXml, unitConfidence, xmlId, type XmlElement } from './xml.ts';
 
@@ -71,14 +71,15 @@ export function toPageXml(page: ExportPage, ctx: PageExportContext): string {
     : null;
 
   const metadataItems = [
-    ...page.preprocess.steps.map((step) => el('MetadataItem', { type: 'processingStep', name: `preprocess:${step.step}`, value: stepSettings(step), date: ctx.createdAt })),
+    // Each step when it happened (see alto.ts); only the steps that changed the image.
+    ...appliedSteps(page.preprocess.steps).map((step) => el('MetadataItem', { type: 'processingStep', name: `preprocess:${step.step}`, value: stepSettings(step), date: page.readAt })),
     el('MetadataItem', {
       type: 'processingStep',
       name: 'ocr',
       value: JSON.stringify({ engine: page.ocr.engine, version: page.ocr.engineVersion, lang: page.ocr.lang, psm: page.ocr.psm }),
-      date: ctx.createdAt,
+      date: page.readAt,
     }),
-    ctx.correctedFields?.length ? el('MetadataItem', { type: 'processingStep', name: 'review', value: JSON.stringify({ correctedFields: ctx.correctedFields }), date: ctx.createdAt }) : null,
+    ctx.correctedFields?.length ? el('MetadataItem', { type: 'processingStep', name: 'review', value: JSON.stringify({ correctedFields: ctx.correctedFields }), date: ctx.reviewedAt }) : null,
   ];
   const root = el(
     'PcGts',

@@ -110,6 +110,22 @@ function groupingSummary(documents: readonly SequenceReport[]) {
   };
 }
 
+/**
+ * Page counts that add up: every page found is read, already done, failed or (after an
+ * interruption) not reached. A file that failed before it became a page (unreadable,
+ * not an image) counts as one failed page; a page that failed twice counts once.
+ */
+export function pageCounts(input: Pick<ReportInput, 'pageTotal' | 'pages' | 'failures'>): { pages: number; pagesRead: number; pagesResumed: number; pagesFailed: number; pagesNotReached: number } {
+  const pagesRead = input.pages.filter((p) => p.outcome === 'read').length;
+  const pagesResumed = input.pages.filter((p) => p.outcome === 'resumed').length;
+  const done = new Set(input.pages.map((p) => p.page.pageId));
+  const failed = new Set(input.failures.filter((f) => f.pageId !== undefined && !done.has(f.pageId)).map((f) => f.pageId));
+  // Ingest failures are files that never became one of the `pageTotal` pages to read.
+  const neverPages = new Set(input.failures.filter((f) => f.pageId !== undefined && f.stage === 'ingest').map((f) => f.pageId)).size;
+  const pages = input.pageTotal + neverPages;
+  return { pages, pagesRead, pagesResumed, pagesFailed: failed.size, pagesNotReached: Math.max(0, pages - pagesRead - pagesResumed - failed.size) };
+}
+
 export function buildReport(input: ReportInput) {
   const { total, byField } = countStatuses(input.records);
   const telegrams = input.documents.flatMap((d) => d.telegrams);
@@ -132,10 +148,7 @@ export function buildReport(input: ReportInput) {
     interrupted: input.interrupted,
     settings: input.settings,
     counts: {
-      pages: input.pageTotal,
-      pagesRead: input.pages.filter((p) => p.outcome === 'read').length,
-      pagesResumed: input.pages.filter((p) => p.outcome === 'resumed').length,
-      pagesFailed: input.failures.filter((f) => f.pageId !== undefined).length,
+      ...pageCounts(input),
       inputsFailed: new Set(input.failures.map((f) => f.file)).size,
       filesSkipped: input.skipped.length,
       records: input.records.length,

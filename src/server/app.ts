@@ -6,6 +6,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { loadProfiles, type Profile } from '../segment/index.ts';
 import type { ReviewStore } from '../store/index.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { reviewerDirectory } from './auth.ts';
@@ -33,6 +34,16 @@ export interface ServerDeps {
   plugins?: FeaturePlugin[];
 }
 
+/** The profiles records were read with, for where a missing field is printed; a bad profiles folder only costs that. */
+function reviewProfiles(config: Config, logger: Logger): Profile[] {
+  try {
+    return loadProfiles({ profilesDir: config.profilesDir });
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'profiles not loaded: fields that were not found are shown on their whole page');
+    return [];
+  }
+}
+
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, logger } = deps;
   const app = Fastify({
@@ -55,7 +66,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const reviewers = reviewerDirectory(config.tokens.reviewers);
     if (reviewers.size === 0) logger.warn('no reviewer tokens configured (tokens.reviewers): the review API will refuse every request');
     const images = deps.pageImages ?? new PageImages({ maxPixels: config.maxPixels, pdfDpi: config.pdfDpi });
-    await app.register(reviewApi, { prefix: '/api', store: deps.store, images, reviewers });
+    await app.register(reviewApi, { prefix: '/api', store: deps.store, images, reviewers, profiles: reviewProfiles(config, logger) });
     await app.register(reviewUi);
     app.get('/', async (_request, reply) => reply.redirect('/review'));
     features.push('review');

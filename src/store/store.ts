@@ -535,6 +535,27 @@ export class ReviewStore {
     return { record: applyReviews(JSON.parse(row.record_json) as TelegramRecord, fields), batches, pages, fields };
   }
 
+  /**
+   * The deepest folder holding every page the batch read (absolute), so pages can be shown
+   * by their path inside the batch instead of the path the run was given; null for an
+   * unknown batch. SQLite works out the common prefix of the sorted paths: only the first
+   * and the last are compared.
+   */
+  batchFolder(batch: string): string | null {
+    const row = this.db
+      .prepare(
+        `SELECT MIN(p.path) AS first, MAX(p.path) AS last FROM record_batches rb
+         JOIN record_pages rp ON rp.record_id = rb.record_id JOIN pages p ON p.content_hash = rp.content_hash WHERE rb.batch = ?`,
+      )
+      .get(batch) as { first: string | null; last: string | null };
+    if (row.first === null || row.last === null) return null;
+    let i = 0;
+    while (i < row.first.length && row.first[i] === row.last[i]) i++;
+    const common = row.first.slice(0, i);
+    // The common prefix may end inside a name (`/scans/box1`, `/scans/box12`): cut back to a folder.
+    return row.first === row.last ? path.dirname(row.first) : common.slice(0, common.lastIndexOf(path.sep) + 1) || path.sep;
+  }
+
   /** Page `position` (from 0) of a record. */
   recordPage(recordId: string, position: number): StoredPage | null {
     const row = this.db

@@ -32,6 +32,8 @@ after(() => tmp.cleanup());
 
 test('exit code 1 and every failure listed with its code and file', () => {
   assert.equal(result.code, 1, result.stderr);
+  // The counts add up: each bad file is one failed page, whether it failed when found or when read.
+  assert.match(result.stdout, /^cablescan: 5 pages \(1 read, 0 already done, 4 failed\) -> 1 record in /m);
   for (const [file, code] of Object.entries(expectedCodes)) {
     assert.match(result.stdout, new RegExp(`${file.replace('.', '\\.')}.*${code}`), `${file} -> ${code} in the summary`);
   }

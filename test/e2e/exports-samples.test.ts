@@ -1,7 +1,9 @@
 // Archival exports on the sample scans, end to end: `run --emit alto,pdf`, a reviewer's
-// correction in the store, then `cablescan export --format alto,page,hocr,mets,pdf`.
-// Every XML file is checked against the schemas' requirements (test/unit/exports-checks.ts;
-// no package ships the ALTO/PAGE/METS schemas) and for well-formedness with xmllint.
+// corrections in the store (one in Latin letters, and Cyrillic, Romanian and Greek ones),
+// then `cablescan export --format alto,page,hocr,mets,pdf`. Every XML file is validated
+// against the official schemas with xmllint (../shared/schemas: ALTO 4.4, PAGE 2019,
+// METS 1.12 with MODS 3.7) and checked for what the schemas cannot say
+// (test/unit/exports-checks.ts); every PDF is checked as PDF/A-2b (test/unit/pdfa-checks.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,13 +13,20 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult, TelegramRecord } from '../../src/types.ts';
+import { correctedPrintedText } from '../../src/exports/index.ts';
 import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from '../unit/exports-checks.ts';
-import { cer, readRecords, runCli, type CliResult } from './helpers.ts';
+import { checkPdfA2b, tools as pdfaTools } from '../unit/pdfa-checks.ts';
+import { cer, readRecords, runCli, sharedPath, type CliResult } from './helpers.ts';
 
 const tool = (name: string, arg: string) => spawnSync(name, [arg]).error === undefined;
 const tools = tool('pdftotext', '-v') && tool('xmllint', '--version');
 // On CI a missing tool is a failure: .ci/run installs poppler-utils and libxml2-utils.
 const skip = !tools && !process.env.CI ? 'pdftotext/xmllint not installed (apt-get install poppler-utils libxml2-utils)' : false;
+
+const SCHEMAS = sharedPath('schemas');
+const schemaSkip = existsSync(path.join(SCHEMAS, 'alto-4-4.xsd')) ? false : `no official schemas at ${SCHEMAS} (the shared folder beside the repository)`;
+// A reviewer's corrections beyond Latin-1: Cyrillic, Romanian (comma-below letters) and Greek.
+const CORRECTIONS: Record<string, string> = { to: 'Cde. Stalyn', addressee: 'Тов. Филиппов [Сталин]', signature: 'Ștefan Țurcanu', place: 'Πεκίνο' };
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cablescan-exports-'));
 const out = path.join(work, 'out');
@@ -35,12 +44,14 @@ before(async () => {
   run = await runCli(['run', 'samples/seed-21340.png', 'samples/cipher-07-two-pages.tif', '--out', out, '--emit', 'alto,pdf', '--no-progress', '--log-level', 'warn']);
   records = readRecords(out);
   seed = records.find((r) => r.source.pages[0] === 'seed-21340')!;
-  // A reviewer corrects the recipient, as the review UI would.
+  // A reviewer corrects the recipient and three more fields, as the review UI would.
   const store = ReviewStore.open(path.join(out, 'cablescan.db'));
   try {
-    const field = store.getRecord(seed.id)!.fields.find((f) => f.name === 'to')!;
-    const outcome = store.review(field.id, { action: 'correct', value: 'Cde. Stalyn', version: field.version, reviewer: 'e2e' });
-    assert.ok(outcome.ok, JSON.stringify(outcome));
+    for (const [name, value] of Object.entries(CORRECTIONS)) {
+      const field = store.getRecord(seed.id)!.fields.find((f) => f.name === name)!;
+      const outcome = store.review(field.id, { action: 'correct', value, version: field.version, reviewer: 'e2e' });
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+    }
   } finally {
     store.close();
   }
@@ -77,6 +88,17 @@ test('export writes every format; every ALTO, PAGE, METS and hOCR file is well-f
   }
 });
 
+test('every ALTO, PAGE and METS file validates against the official schema (xmllint --schema)', { skip: skip || schemaSkip }, () => {
+  const schemas: Record<string, string> = { alto: 'alto-4-4.xsd', page: 'pagecontent-2019.xsd', mets: 'mets-mods.xsd' };
+  for (const [dir, xsd] of Object.entries(schemas)) {
+    const list = [...files(path.join(dest, dir)), ...(dir === 'alto' ? files(path.join(out, 'exports', 'alto')) : [])];
+    assert.ok(list.length > 0, dir);
+    const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema', path.join(SCHEMAS, xsd), ...list], { encoding: 'utf8' });
+    assert.equal(lint.status, 0, `${dir}: ${lint.stderr}`);
+    assert.equal(lint.stderr.match(/ validates$/gm)?.length, list.length, lint.stderr);
+  }
+});
+
 test('ALTO and hOCR word boxes are the page JSON\'s words, within 2 px', { skip }, () => {
   for (const pageId of ['seed-21340', 'cipher-07-two-pages-p1', 'cipher-07-two-pages-p2']) {
     const words = pageJson(pageId).lines.flatMap((l) => l.words);
@@ -108,17 +130,28 @@ test('the corrected field\'s new text is in ALTO (OCR reading kept as ALTERNATIV
   assert.ok(find(parseXml(mets), 'mods:namePart').some((n) => n.text === 'Cde. Stalyn'));
 });
 
-test('pdftotext on each searchable PDF returns its pages\' text', { skip }, () => {
+test('pdftotext on each searchable PDF returns its pages\' text, with the reviewed text in Cyrillic, Romanian and Greek', { skip }, () => {
+  const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
   for (const record of records) {
     const pdf = path.join(dest, 'pdf', `${record.id}.pdf`);
     const text = spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
-    const expected = record.source.pages
-      .map((p) => pageJson(p).text)
-      .join('\n')
-      .replace('Cde. Stalin (2', 'Cde. Stalyn (2');
+    let expected = squash(record.source.pages.map((p) => pageJson(p).text).join('\n'));
+    if (record.id === seed.id) {
+      for (const [name, value] of Object.entries(CORRECTIONS)) {
+        const f = seed.fields[name]!;
+        expected = expected.replace(squash(f.text), correctedPrintedText({ field: name, page: f.page!, bbox: f.bbox!, value, originalText: f.text, originalValue: f.value }));
+      }
+      for (const value of Object.values(CORRECTIONS)) assert.ok(squash(text).includes(value), `"${value}" in the text layer`);
+    }
     const rate = cer(text, expected);
     assert.ok(rate < 0.02, `${record.id}: CER ${rate.toFixed(3)} between pdftotext and the page text`);
   }
+});
+
+test('every exported PDF is PDF/A-2b', { skip: skip || (!pdfaTools.qpdf && !process.env.CI ? 'qpdf not installed (apt-get install qpdf)' : false) }, () => {
+  const pdfs = [...files(path.join(dest, 'pdf')), ...files(path.join(out, 'exports', 'pdf'))];
+  assert.ok(pdfs.length >= 2 * records.length);
+  for (const pdf of pdfs) assert.deepEqual(checkPdfA2b(pdf), { problems: [], preflight: [] }, pdf);
 });
 
 test('METS points at files that exist, with their SHA-256 checksums', { skip }, () => {

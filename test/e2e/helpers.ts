@@ -1,12 +1,24 @@
 // Shared by the end-to-end tests: run the real CLI as a user would.
-import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { distance } from 'fastest-levenshtein';
 import type { TelegramRecord } from '../../src/types.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const CLI = path.join(REPO, 'bin', 'cablescan.js');
+
+/**
+ * A path in the shared material beside the repository (`../shared`: corpus, schemas). From a
+ * git worktree elsewhere, the main checkout's `../shared` is used when the worktree has none.
+ */
+export function sharedPath(...parts: string[]): string {
+  const beside = path.resolve(REPO, '..', 'shared', ...parts);
+  if (existsSync(beside)) return beside;
+  const common = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: REPO, encoding: 'utf8' }).stdout?.trim();
+  const main = common ? path.resolve(path.dirname(common), '..', 'shared', ...parts) : beside;
+  return existsSync(main) ? main : beside;
+}
 
 export interface CliResult {
   code: number | null;

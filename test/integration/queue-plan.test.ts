@@ -102,8 +102,11 @@ test('sandboxed children load TypeScript by absolute URL and get the worker\'s m
   assert.deepEqual(argv.slice(0, 1), ['--max-old-space-size=2048']);
   assert.equal(argv[1], '--import');
   assert.match(argv[2], /^file:\/\/.*tsx/);
-  const config = loadConfig({ env: {}, flags: { tessdata: '/opt/tessdata', recycleAfter: 7, lang: 'fra' } });
+  const config = loadConfig({ env: {}, flags: { tessdata: '/opt/tessdata', preferTessdata: true, recycleAfter: 7, ocrTimeout: 30, secondOpinion: false, lang: 'fra' } });
   const env = sandboxEnv(config, { PATH: '/bin' }, '/etc/cablescan.json');
+  // What the child makes of it: the worker's flags, as if given to it.
+  const child = loadConfig({ env: { ...env, CABLESCAN_CONFIG: undefined } });
+  assert.deepEqual([child.preferTessdata, child.ocrTimeout, child.secondOpinion, child.recycleAfter], [true, 30, false, 7]);
   assert.equal(env.PATH, '/bin');
   assert.equal(env.CABLESCAN_TESSDATA, '/opt/tessdata');
   assert.equal(env.CABLESCAN_RECYCLE_AFTER, '7');

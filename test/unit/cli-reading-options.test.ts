@@ -1,11 +1,15 @@
-// Reading options on the command line become config keys once, through contextFrom.
+// Reading options on the command line become config keys once, through contextFrom; each
+// command offers the options that are really its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { addReadingOptions, contextFrom } from '../../src/cli/common.ts';
+import { addBatchOptions, addGlobalOptions, addMachineOptions, contextFrom } from '../../src/cli/common.ts';
+import { registerEnqueue } from '../../src/cli/enqueue.ts';
+import { registerRun } from '../../src/cli/run.ts';
+import { registerWorker } from '../../src/cli/worker.ts';
 
 function parse(args: string[]) {
-  const command = addReadingOptions(new Command('run').exitOverride()).argument('[inputs...]');
+  const command = addMachineOptions(addBatchOptions(new Command('run').exitOverride())).argument('[inputs...]');
   command.parse(args, { from: 'user' });
   return contextFrom({ ...command.opts(), logLevel: 'silent' }).config;
 }
@@ -20,4 +24,22 @@ test('--prefer-tessdata needs --tessdata, and takes effect with it', () => {
   const config = parse(['--prefer-tessdata', '--tessdata', '/usr/share/tesseract-ocr/5/tessdata', 'samples']);
   assert.equal(config.preferTessdata, true);
   assert.equal(config.tessdata, '/usr/share/tesseract-ocr/5/tessdata');
+});
+
+test('a worker offers its machine settings, not the batch settings that travel with each batch; enqueue the other way round', () => {
+  const program = addGlobalOptions(new Command('cablescan'));
+  registerRun(program);
+  registerEnqueue(program);
+  registerWorker(program);
+  const flags = (name: string) => new Set(program.commands.find((c) => c.name() === name)!.options.map((o) => o.long));
+  const batch = ['--lang', '--psm', '--preprocess', '--keep-intermediates', '--profile', '--profiles-dir'];
+  const machine = ['--tessdata', '--prefer-tessdata', '--engine', '--concurrency', '--no-second-opinion', '--recycle-after', '--ocr-timeout'];
+  const worker = flags('worker');
+  for (const f of batch) assert.ok(!worker.has(f), `worker does not offer ${f}`);
+  for (const f of machine) assert.ok(worker.has(f), `worker offers ${f}`);
+  const enqueue = flags('enqueue');
+  for (const f of batch) assert.ok(enqueue.has(f), `enqueue offers ${f}`);
+  for (const f of machine) assert.ok(!enqueue.has(f), `enqueue does not offer ${f}`);
+  const run = flags('run');
+  for (const f of [...batch, ...machine]) assert.ok(run.has(f), `run offers ${f}`);
 });

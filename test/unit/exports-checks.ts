@@ -1,8 +1,9 @@
-// Schema checks for the archival exports. No npm or Debian package ships the ALTO 4,
-// PAGE 2019 or METS schemas (checked: apt-cache search alto/mets/xsd, the npm registry
-// list), and the project does not copy schema files, so these functions check what the
-// schemas require: element order, required attributes, value ranges, ID uniqueness and
-// IDREF targets. Each returns a list of problems (empty = valid) so a test can show them all.
+// Checks for the archival exports beyond what the official schemas say (the end-to-end
+// test validates every file against the schemas with xmllint --schema, from
+// ../shared/schemas, which the repository does not copy): element order, required
+// attributes, value ranges, ID uniqueness and IDREF targets, so the unit tests can check
+// the XML without the schemas. Each returns a list of problems (empty = valid) so a test
+// can show them all.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export interface XmlNode {

@@ -1,15 +1,18 @@
 // The searchable PDF's invisible text layer, read back with poppler's pdftotext
-// (Debian poppler-utils) as an ordinary viewer would read it.
+// (Debian poppler-utils) as an ordinary viewer would read it, and its PDF/A-2b structure
+// (test/unit/pdfa-checks.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { applyCorrections, buildSearchablePdf, correctionsFromRecord } from '../../src/exports/index.ts';
 import type { PageResult } from '../../src/types.ts';
 import { corrected, SEED_ROWS, seedRecord, typedPage } from './exports-fixtures.ts';
+import { checkPdfA2b, tools as pdfaTools } from './pdfa-checks.ts';
 
 const hasPdftotext = spawnSync('pdftotext', ['-v']).error === undefined;
 // On CI a missing tool is a failure, not a skip: .ci/run installs poppler-utils.
@@ -68,14 +71,47 @@ test('a corrected field\'s new text is in the text layer, the old one is not', {
   assert.doesNotMatch(text, /Stalin/);
 });
 
-test('the page has the image\'s physical size; characters outside the standard font become their base letter', { skip }, async () => {
-  const accented = typedPage('acc', [[0, 100, 'Café Győr Łódź']]);
-  const file = await pdfOf(applyCorrections({ ...accented, width: page.width, height: page.height }, []).page);
+test('the page has the image\'s physical size; Latin with accents, Romanian, Cyrillic and Greek text comes back as read', { skip }, async () => {
+  const rows: Array<[number, number, string]> = [
+    [0, 100, 'Café Győr Łódź Ærø Čeština'],
+    [1, 100, 'Țară și oraș: București, ȘTEFAN'],
+    [2, 100, 'Москва, Кремль — Ёлка'],
+    [3, 100, 'Αθήνα, Ελλάδα: λόγος'],
+    // Decomposed as some OCR output is (s + comma below): shown and copied as the one letter.
+    [4, 100, 'Timișoara'],
+  ];
+  const multilingual = typedPage('acc', rows);
+  const file = await pdfOf(applyCorrections({ ...multilingual, width: page.width, height: page.height }, []).page);
   const info = spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout;
   const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!;
   assert.ok(Math.abs(Number(size[1]) - (page.width * 72) / DPI) < 0.01);
   assert.ok(Math.abs(Number(size[2]) - (page.height * 72) / DPI) < 0.01);
-  assert.deepEqual(words(pdftotext(file)), ['Café', 'Gyor', '?ódz']);
+  assert.deepEqual(words(pdftotext(file)), words(rows.map((r) => r[2]).join(' ').replace('Timis\u0326oara', 'Timișoara')));
+});
+
+test('the PDF is PDF/A-2b: embedded Unicode font, XMP identification, sRGB output intent, file identifier', { skip: skip || (!pdfaTools.qpdf && !process.env.CI ? 'qpdf not installed (apt-get install qpdf)' : false) }, async () => {
+  const multilingual = typedPage('pdfa', [[0, 100, 'Țară Москва Αθήνα Łódź']]);
+  const file = await pdfOf(applyCorrections({ ...multilingual, width: page.width, height: page.height }, []).page);
+  const { problems, preflight } = checkPdfA2b(file);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(preflight, [], 'PDFBox Preflight: nothing beyond what PDF/A-2 allows');
+  // The same content gives the same file (the identifier and the font subset's name come from it).
+  assert.deepEqual(readFileSync(file), readFileSync(await pdfOf(applyCorrections({ ...multilingual, width: page.width, height: page.height }, []).page)));
+});
+
+test('the PDF/A checks find what PDF/A forbids (so a passing check means something)', { skip: skip || (!pdfaTools.qpdf ? 'qpdf not installed' : false) }, async () => {
+  // An ordinary pdf-lib file: a standard font that is not embedded, no XMP, no output intent, no identifier.
+  const plain = await PDFDocument.create();
+  plain.setTitle('plain');
+  const font = await plain.embedFont(StandardFonts.Helvetica);
+  plain.addPage([200, 200]).drawText('Cafe', { font, x: 10, y: 10 });
+  const file = path.join(dir, 'plain.pdf');
+  writeFileSync(file, await plain.save());
+  const { problems, preflight } = checkPdfA2b(file);
+  for (const expected of [/no \/ID/, /no \/OutputIntents/, /no \/Metadata/, /pdfaid/, /font not embedded/]) {
+    assert.ok(problems.some((p) => expected.test(p)), `${expected} in ${problems.join(' | ')}`);
+  }
+  if (pdfaTools.preflight) assert.ok(preflight.length > 0, 'Preflight finds the plain file wanting');
 });
 
 test('a page the orientation step turned is shown upright (/Rotate) and its text layer reads along the scan\'s lines', { skip }, async () => {

@@ -2,12 +2,16 @@
 // (test/unit/exports-checks.ts), geometry against the page JSON, corrections carried in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyCorrections, correctionsFromRecord, toAlto, toHocr, toMets, toPageXml } from '../../src/exports/index.ts';
+import { applyCorrections, correctionsFromRecord, correctionsFromStoredFields, toAlto, toHocr, toMets, toPageXml } from '../../src/exports/index.ts';
 import type { PageExportContext } from '../../src/exports/context.ts';
+import { recordStatus } from '../../src/exports/mets.ts';
 import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from './exports-checks.ts';
 import { corrected, SEED_ROWS, seedRecord, typedPage } from './exports-fixtures.ts';
 
-const page = typedPage('seed', SEED_ROWS, { skew: 1.2 });
+// Read on 30 December, reviewed on 1 January, exported on 2 January.
+const READ_AT = '2025-12-30T10:00:00.000Z';
+const REVIEWED_AT = '2026-01-01T09:30:00.000Z';
+const page = { ...typedPage('seed', SEED_ROWS, { skew: 1.2 }), readAt: READ_AT };
 const record = seedRecord(page);
 const final = corrected(corrected(record, 'to', 'Cde. Stalyn'), 'number', '21341');
 const { page: exportPage } = applyCorrections(page, correctionsFromRecord(final, record));
@@ -17,6 +21,7 @@ const ctx: PageExportContext = {
   createdAt: '2026-01-02T03:04:05.000Z',
   softwareVersion: '0.1.0+r1',
   correctedFields: ['to', 'number'],
+  reviewedAt: REVIEWED_AT,
 };
 const pageWords = page.lines.flatMap((l) => l.words);
 
@@ -40,17 +45,66 @@ test('ALTO: meets the ALTO 4 schema requirements, every String on its word (with
   assert.deepEqual([page1.attrs.WIDTH, page1.attrs.HEIGHT], [String(page.width), String(page.height)]);
 });
 
-test('ALTO: the processing history names the preprocessing steps with their parameters, the OCR engine and the review', () => {
+test('ALTO: the processing history names the applied preprocessing steps with their parameters, the OCR engine and the review, each at its own time', () => {
   const root = parseXml(toAlto(exportPage, ctx));
   const processing = find(root, 'Processing');
-  const deskew = processing.find((p) => p.attrs.ID === 'preprocess_2_deskew')!;
-  assert.ok(deskew, 'a Processing per preprocessing step');
+  // grey was measured and not applied (the page was grey already): not a processing step.
+  assert.deepEqual(
+    processing.map((p) => p.attrs.ID),
+    ['preprocess_1_deskew', 'ocr', 'review'],
+  );
+  const deskew = processing.find((p) => p.attrs.ID === 'preprocess_1_deskew')!;
   assert.deepEqual(JSON.parse(find(deskew, 'processingStepSettings')[0]!.text).measured.angle, 1.2);
   const ocr = processing.find((p) => p.attrs.ID === 'ocr')!;
   assert.equal(find(ocr, 'softwareName')[0]!.text, 'tesseract.js');
   assert.deepEqual(JSON.parse(find(ocr, 'processingStepSettings')[0]!.text).psm, 3);
   const review = processing.find((p) => p.attrs.ID === 'review')!;
   assert.equal(find(review, 'processingCategory')[0]!.text, 'contentModification');
+  // When each step happened: reading for preprocessing and OCR, the reviewer's decision for the review.
+  assert.deepEqual(
+    processing.map((p) => find(p, 'processingDateTime')[0]?.text),
+    [READ_AT, READ_AT, REVIEWED_AT],
+  );
+  // A page read before its JSON said when: no time rather than the export's.
+  const { readAt: _readAt, ...undated } = exportPage;
+  const older = find(parseXml(toAlto(undated, { ...ctx, reviewedAt: undefined })), 'processingDateTime');
+  assert.equal(older.length, 0);
+  assert.deepEqual(checkAlto(toAlto(undated, { ...ctx, reviewedAt: undefined })), []);
+});
+
+test('PAGE: the processing steps are the applied ones, dated when they happened', () => {
+  const items = find(parseXml(toPageXml(exportPage, ctx)), 'MetadataItem');
+  assert.deepEqual(
+    items.map((i) => [i.attrs.name, i.attrs.date]),
+    [
+      ['preprocess:deskew', READ_AT],
+      ['ocr', READ_AT],
+      ['review', REVIEWED_AT],
+    ],
+  );
+});
+
+test('corrections from the review store carry when the reviewer decided', () => {
+  const stored = { name: 'to', value: 'Cde. Stalyn', status: 'corrected', machineValue: 'Cde. Stalin', text: 'Cde. Stalin', page: 'seed', bbox: record.fields.to!.bbox, reviewedAt: REVIEWED_AT };
+  assert.equal(correctionsFromStoredFields([stored])[0]!.reviewedAt, REVIEWED_AT);
+});
+
+test('METS RECORDSTATUS says whether a person reviewed the record', () => {
+  const pending = structuredClone(record);
+  pending.fields.date = { ...pending.fields.date!, status: 'needs_review' };
+  pending.review = { needed: ['date'], status: 'pending' };
+  const confirmed = structuredClone(pending);
+  confirmed.fields.date = { ...confirmed.fields.date!, status: 'confirmed' };
+  confirmed.review = { needed: [], status: 'done' };
+  // Every field accepted by the pipeline: done, but nobody looked at it.
+  assert.equal(recordStatus(record), 'accepted without review');
+  assert.equal(recordStatus(pending), 'review pending');
+  assert.equal(recordStatus(confirmed), 'reviewed');
+  assert.equal(recordStatus(final), 'reviewed');
+  const ref = (href: string, mimetype: string) => ({ href, mimetype, sha256: 'a'.repeat(64), size: 10 });
+  const mets = (r: typeof record) =>
+    find(parseXml(toMets({ record: r, pages: [{ page: exportPage, image: ref('../images/seed.png', 'image/png') }], createdAt: ctx.createdAt, softwareVersion: '0' })), 'mets:metsHdr')[0]!.attrs.RECORDSTATUS;
+  assert.deepEqual([mets(record), mets(pending), mets(final)], ['accepted without review', 'review pending', 'reviewed']);
 });
 
 test('ALTO: a corrected field shows the reviewed text, CS="true", and keeps the OCR reading as an ALTERNATIVE', () => {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { mapBox, unionBoxes } from '../../src/geometry.ts';
 import { writeJsonAtomic } from '../../src/records/atomic-write.ts';
 import { buildRecord, recordId } from '../../src/records/build-record.ts';
-import { buildReport, countStatuses, summariseTimings } from '../../src/records/report.ts';
+import { buildReport, countStatuses, pageCounts, summariseTimings } from '../../src/records/report.ts';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
 import type { PageResult, RecordField, TelegramRecord } from '../../src/types.ts';
 
@@ -111,9 +111,28 @@ test('the report counts field statuses, failures and stage timings', () => {
   assert.equal(report.counts.pagesRead, 1);
   assert.equal(report.counts.pagesResumed, 1);
   assert.equal(report.counts.pagesFailed, 1);
+  assert.equal(report.counts.pages, 3);
   assert.equal(report.counts.filesSkipped, 1);
   assert.equal(report.durationMs, 2000);
   assert.equal(report.timings.ocr.count, 1, 'resumed pages do not count in stage timings');
   assert.equal(report.timings.segment.count, 1);
   assert.equal(report.lowestConfidenceRecords[0].recordId, r1.id, 'lowest mean confidence first');
+});
+
+test('page counts add up: files that failed before becoming pages count once, as failed pages; an interruption leaves pages not reached', () => {
+  const read = (id: string) => ({ page: page(id, `h-${id}`), outcome: 'read' as const });
+  // 1 page read; 3 files refused at ingest (empty, not an image, too large), one of them twice.
+  const ingest = (id: string) => ({ file: `${id}.png`, pageId: id, code: 'CS_ERR_INPUT_CORRUPT', message: `${id}.png: bad`, stage: 'ingest' });
+  const counts = pageCounts({ pageTotal: 1, pages: [read('good')], failures: [ingest('x'), ingest('y'), ingest('z'), { ...ingest('z'), stage: 'read' }] });
+  assert.deepEqual(counts, { pages: 4, pagesRead: 1, pagesResumed: 0, pagesFailed: 3, pagesNotReached: 0 });
+  // 5 pages to read, 2 read, 1 failed reading, the rest not reached; a document-level failure has no page.
+  const interrupted = pageCounts({
+    pageTotal: 5,
+    pages: [read('a'), read('b')],
+    failures: [
+      { file: 'c.png', pageId: 'c', code: 'CS_ERR_OCR_FAILED', message: 'c.png: timed out', stage: 'read' },
+      { file: 'a.png', code: 'CS_ERR_INTERNAL', message: 'records for a', stage: 'emit' },
+    ],
+  });
+  assert.deepEqual(interrupted, { pages: 5, pagesRead: 2, pagesResumed: 0, pagesFailed: 1, pagesNotReached: 2 });
 });

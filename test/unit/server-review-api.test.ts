@@ -19,6 +19,10 @@ const ANNA = { authorization: 'Bearer anna-token-0001' };
 const BEN = { authorization: 'Bearer ben-token-00002' };
 const R1 = '0123456789abcdef';
 const R2 = 'fedcba9876543210';
+// A real page's size (A4 at 300 dpi) with a body and a line across the page: regions larger than a crop may be.
+const R3 = '00000000a4a4a4a4';
+const A4 = { width: 2480, height: 3508 };
+const BODY: [number, number, number, number] = [150, 500, 2330, 3300];
 
 let dir: string;
 let cleanup: () => void;
@@ -47,6 +51,19 @@ before(async () => {
     batch: 'box13',
     cwd: dir,
   });
+  await writePageImage(path.join(dir, 'scans', 'a4.png'), A4.width, A4.height);
+  const a4 = page('a4', await hashFile(path.join(dir, 'scans', 'a4.png')), 'scans/a4.png', A4);
+  store.saveRecords(
+    [
+      record(R3, 'a4', {
+        from: field('The Ambassador in the Union of Soviet Socialist Republics', 'needs_review', 0.5, 'a4', [100, 300, 2400, 360]),
+        body: field('A long body.', 'needs_review', 0.4, 'a4', BODY),
+        to: field(null, 'missing', 0, null, null),
+      }),
+    ],
+    [a4],
+    { batch: 'box14', cwd: dir },
+  );
   app = await buildServer({ config, logger: silentLogger(), store });
 });
 
@@ -101,13 +118,17 @@ test('every API route refuses a request without a token, or with an unknown one'
 test('facets, queue (lowest confidence first, filters, skipped ids) and progress', async () => {
   const facets = (await app.inject({ url: '/api/facets', headers: ANNA })).json();
   assert.deepEqual(facets.profiles, ['soviet-cipher', 'us-state']);
-  assert.deepEqual(facets.batches.map((b: { name: string }) => b.name).sort(), ['box12', 'box13']);
+  assert.deepEqual(facets.batches.map((b: { name: string }) => b.name).sort(), ['box12', 'box13', 'box14']);
 
   const queue = (await app.inject({ url: '/api/queue', headers: ANNA })).json();
-  assert.equal(queue.total, 6);
+  assert.equal(queue.total, 12);
   const conf = queue.items.map((i: StoredField) => i.confidence);
   assert.deepEqual(conf, [...conf].sort((a: number, b: number) => a - b));
-  assert.ok(queue.items.every((i: StoredField & { cropUrl: string | null }) => (i.bbox ? i.cropUrl === `/api/fields/${i.id}/crop.png?v=${i.version}` : i.cropUrl === null)));
+  assert.ok(
+    queue.items.every((i: StoredField & { cropUrl: string; crop: string }) =>
+      i.bbox ? i.cropUrl === `/api/fields/${i.id}/crop.png?v=${i.version}` && i.crop === 'box' : i.cropUrl === `/api/fields/${i.id}/zone.png?v=${i.version}` && i.crop !== 'box',
+    ),
+  );
 
   const box13 = (await app.inject({ url: '/api/queue?batch=box13&field=date', headers: ANNA })).json();
   assert.deepEqual(
@@ -154,6 +175,49 @@ test('crops are rendered from the original page with context, cache headers and 
   assert.equal(none.json().error.code, 'CS_ERR_NO_BOX');
   assert.equal((await app.inject({ url: '/api/fields/99999/crop.png', headers: ANNA })).statusCode, 404);
   assert.equal((await app.inject({ url: '/api/fields/..%2F..%2Fetc%2Fpasswd/crop.png', headers: ANNA })).statusCode, 400);
+});
+
+test('a body or a line across a real-size page is cropped whole, scaled to fit, with its outline where the box is', async () => {
+  for (const name of ['body', 'from']) {
+    const f = await fieldByName(R3, name);
+    const res = await app.inject({ url: `/api/fields/${f.id}/crop.png`, headers: ANNA });
+    assert.equal(res.statusCode, 200, `${name}: ${res.body.slice(0, 200)}`);
+    const { info } = await sharp(res.rawPayload).toBuffer({ resolveWithObject: true });
+    assert.ok(info.width <= 1600 && info.height <= 2400 && info.width * info.height <= 2_600_000, `${name}: ${info.width}x${info.height}`);
+  }
+  // The body's region (box plus context: x 0-2480, y 380-3420) is shrunk as a whole; the
+  // outline's left edge lies 4 px outside the box, at the crop's scale.
+  const body = await fieldByName(R3, 'body');
+  const crop = (await app.inject({ url: `/api/fields/${body.id}/crop.png`, headers: ANNA })).rawPayload;
+  const { data, info } = await sharp(crop).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const scale = info.width / A4.width;
+  assert.ok(Math.abs(info.height - Math.round(3040 * scale)) <= 1, `the region keeps its proportions (${info.width}x${info.height})`);
+  const orange = (x: number, y: number) => {
+    const i = (y * info.width + x) * info.channels;
+    return data[i]! > 200 && data[i + 1]! > 70 && data[i + 1]! < 150 && data[i + 2]! < 90;
+  };
+  const edge = Math.round((BODY[0] - 4) * scale);
+  const middle = Math.round(((BODY[1] + BODY[3]) / 2 - 380) * scale);
+  assert.ok([-2, -1, 0, 1, 2].some((d) => orange(edge + d, middle)), `outline at x=${edge}`);
+  assert.ok(!orange(Math.round(edge / 2), middle), 'nothing drawn left of the box');
+});
+
+test('a field that was not found shows the zone where its profile looks for it', async () => {
+  // soviet-cipher reads `to` in the header: the header fields' lines (y 40-160) and a few lines around them.
+  const to = await fieldByName(R3, 'to');
+  assert.equal(to.bbox, null);
+  const header = await app.inject({ url: `/api/fields/${to.id}/zone.png`, headers: ANNA });
+  assert.equal(header.statusCode, 200, header.body.slice(0, 200));
+  assert.equal(header.headers['x-cablescan-zone'], 'header; page=1');
+  const head = await sharp(header.rawPayload).greyscale().raw().toBuffer({ resolveWithObject: true });
+  assert.ok(head.info.height < head.info.width / 2, `a band across the top of the page, not the page (${head.info.width}x${head.info.height})`);
+  assert.ok(head.data.filter((v) => v < 64).length > 1000, 'the header lines are in it');
+  // The signature is read in the closing lines: below the body.
+  const signature = await fieldByName(R3, 'signature');
+  const closing = await app.inject({ url: `/api/fields/${signature.id}/zone.png`, headers: ANNA });
+  assert.equal(closing.statusCode, 200);
+  assert.equal(closing.headers['x-cablescan-zone'], 'closing; page=1');
+  assert.equal((await app.inject({ url: `/api/fields/${signature.id}/crop.png`, headers: ANNA })).json().error.code, 'CS_ERR_NO_BOX');
 });
 
 test('a scan that changed or vanished since it was read gives no crop, and says why', async () => {
@@ -245,7 +309,7 @@ test('the record view data: final record, pages by position, page image', async 
   const body = res.json();
   assertValidRecord(body.record);
   assert.deepEqual(body.batches, ['box12']);
-  assert.deepEqual(body.pages, [{ position: 0, pageId: 'p1', file: 'scans/p1.png', pageIndex: 0, width: 800, height: 1000 }]);
+  assert.deepEqual(body.pages, [{ position: 0, pageId: 'p1', file: 'scans/p1.png', path: 'p1.png', pageIndex: 0, pageCount: 1, width: 800, height: 1000 }]);
   assert.ok(!JSON.stringify(body).includes(dir), 'absolute paths stay on the server');
   const image = await app.inject({ url: `/api/records/${R1}/pages/0/image.jpg`, headers: ANNA });
   assert.equal(image.statusCode, 200);

@@ -4,16 +4,21 @@
 // id, a record id, a page position), never a path; inputs are checked by the
 // route schemas before a handler runs.
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { FieldFilter, ReviewStore, StoredField } from '../../store/index.ts';
+import type { Profile } from '../../segment/index.ts';
+import type { FieldFilter, ReviewStore, StoredField, StoredPage } from '../../store/index.ts';
 import { requireReviewer, reviewerOf, type ReviewerDirectory } from '../auth.ts';
 import { sendError } from '../errors.ts';
+import { expectedZone, zoneOf, type ZoneKind } from './expected-zone.ts';
 import { PageUnavailableError, RENDER_VERSION, type PageImages, type RenderedImage } from './page-images.ts';
 
 export interface ReviewApiOptions {
   store: ReviewStore;
   images: PageImages;
   reviewers: ReviewerDirectory;
+  /** Telegram profiles, for where a field that was not found would be printed. */
+  profiles?: readonly Profile[];
 }
 
 const NAME = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' } as const;
@@ -37,9 +42,18 @@ function filterOf(query: FilterQuery): FieldFilter {
   return { batch: query.batch, field: query.field, profile: query.profile };
 }
 
-/** What the UI needs for one field, including where its crop is (versioned, so caches never show a stale box). */
-function fieldView(field: StoredField): StoredField & { cropUrl: string | null } {
-  return { ...field, cropUrl: field.bbox ? `/api/fields/${field.id}/crop.png?v=${field.version}` : null };
+export interface FieldView extends StoredField {
+  /** The image to show: the box with context, or, without a box, the zone where the profile looks for the field (versioned, so caches never show a stale box). */
+  cropUrl: string;
+  /** `box`: the field's own box; otherwise the profile's zone the field was searched in. */
+  crop: 'box' | ZoneKind;
+}
+
+/** A page's path as the reviewer should read it: inside the batch's folder, not as the run was given it. */
+function displayPath(page: StoredPage, batchFolder: string | null): string {
+  if (!batchFolder) return path.basename(page.path);
+  const relative = path.relative(batchFolder, page.path);
+  return relative && !relative.startsWith('..') ? relative.split(path.sep).join('/') : path.basename(page.path);
 }
 
 function sendImage(reply: FastifyReply, image: RenderedImage, etag: string): FastifyReply {
@@ -63,6 +77,11 @@ const etagOf = (...parts: Array<string | number>): string => `"${createHash('sha
 
 export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: FastifyInstance, options) => {
   const { store, images, reviewers } = options;
+  const profiles = new Map((options.profiles ?? []).map((p) => [p.name, p]));
+  const fieldView = (field: StoredField): FieldView =>
+    field.bbox
+      ? { ...field, crop: 'box', cropUrl: `/api/fields/${field.id}/crop.png?v=${field.version}` }
+      : { ...field, crop: zoneOf(profiles.get(field.profile), field.name), cropUrl: `/api/fields/${field.id}/zone.png?v=${field.version}` };
   app.addHook('preHandler', requireReviewer(reviewers));
   app.addHook('onSend', async (_request, reply, payload) => {
     // Review data is per reviewer and changes under them: never let a shared cache keep it.
@@ -127,6 +146,22 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     }
   });
 
+  app.get<{ Params: { fieldId: number } }>('/fields/:fieldId/zone.png', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
+    const field = store.getField(request.params.fieldId);
+    if (!field) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
+    const stored = store.getRecord(field.recordId);
+    const zone = stored ? expectedZone(field, stored.fields, stored.pages, profiles.get(field.profile)) : null;
+    if (!stored || !zone) return sendError(reply, 404, 'CS_ERR_NO_BOX', `record ${field.recordId} has no page to show for ${field.name}`);
+    const page = stored.pages[zone.position]!;
+    const etag = etagOf(RENDER_VERSION, 'zone', page.contentHash, zone.bbox.join(','));
+    if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
+    try {
+      return sendImage(reply.header('x-cablescan-zone', `${zone.zone}; page=${zone.position + 1}`), await images.region(page, zone.bbox), etag);
+    } catch (err) {
+      return imageError(reply, err);
+    }
+  });
+
   app.post<{ Params: { fieldId: number }; Body: { action: 'confirm' | 'correct' | 'absent'; value?: string; version: number } }>(
     '/fields/:fieldId/review',
     {
@@ -166,11 +201,13 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
   app.get<{ Params: { recordId: string } }>('/records/:recordId', { schema: { params: RECORD_PARAMS } }, async (request, reply) => {
     const stored = store.getRecord(request.params.recordId);
     if (!stored) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no record ${request.params.recordId}`);
+    const folder = stored.batches.length ? store.batchFolder(stored.batches[0]!) : null;
     return {
       record: stored.record,
       batches: stored.batches,
       // Pages by position: the browser asks for /pages/<position>/image.jpg, never for a file.
-      pages: stored.pages.map((p, position) => ({ position, pageId: p.pageId, file: p.file, pageIndex: p.pageIndex, width: p.width, height: p.height })),
+      // `path` is the page's file inside its batch's folder (what a person recognises).
+      pages: stored.pages.map((p, position) => ({ position, pageId: p.pageId, file: p.file, path: displayPath(p, folder), pageIndex: p.pageIndex, pageCount: p.pageCount, width: p.width, height: p.height })),
       fields: stored.fields.map(fieldView),
     };
   });

@@ -28,9 +28,11 @@ export interface PageImageOptions {
   cacheBytes?: number;
   /** Rendered crops kept in memory (count). */
   cropCacheSize?: number;
-  /** Largest crop returned (px); bigger regions are scaled down. */
+  /** Largest crop returned (px); bigger regions are scaled down as a whole. */
   maxCropWidth?: number;
   maxCropHeight?: number;
+  /** Largest crop area (px): a body crop is tall, and is scaled down to this many pixels. */
+  maxCropPixels?: number;
 }
 
 export interface RenderedImage {
@@ -48,7 +50,14 @@ interface DecodedPage {
 }
 
 /** Bump when the rendering changes, so cached crops (ETags) are not reused. */
-export const RENDER_VERSION = 1;
+export const RENDER_VERSION = 2;
+
+interface Region {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
@@ -56,7 +65,7 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
  * The region shown around a box: a little of the lines above and below and of
  * the words beside it, so a reviewer can read the field in its place.
  */
-export function contextRegion(bbox: BBox, width: number, height: number): { left: number; top: number; width: number; height: number } {
+export function contextRegion(bbox: BBox, width: number, height: number): Region {
   const [x0, y0, x1, y1] = bbox;
   const boxHeight = Math.max(1, y1 - y0);
   const marginY = clamp(Math.round(boxHeight * 0.8), 16, 120);
@@ -66,6 +75,28 @@ export function contextRegion(bbox: BBox, width: number, height: number): { left
   const right = clamp(Math.ceil(x1 + marginX), left + 1, width);
   const bottom = clamp(Math.ceil(y1 + marginY), top + 1, height);
   return { left, top, width: right - left, height: bottom - top };
+}
+
+/**
+ * How much a region is shrunk to fit the crop limits (never enlarged): a body or a line
+ * across the page is scaled down as a whole, so the reviewer sees all of it.
+ */
+export function cropScale(width: number, height: number, limits: { maxCropWidth: number; maxCropHeight: number; maxCropPixels: number }): number {
+  return Math.min(1, limits.maxCropWidth / width, limits.maxCropHeight / height, Math.sqrt(limits.maxCropPixels / (width * height)));
+}
+
+/** The box's outline, just outside the box so it never covers the ink being read, in the scaled crop's pixels. */
+function outlineSvg(box: BBox, region: Region, scale: number, width: number, height: number): Buffer {
+  const pad = 4;
+  const x0 = clamp((box[0] - region.left - pad) * scale, 0, width);
+  const y0 = clamp((box[1] - region.top - pad) * scale, 0, height);
+  const x1 = clamp((box[2] - region.left + pad) * scale, x0 + 1, width);
+  const y1 = clamp((box[3] - region.top + pad) * scale, y0 + 1, height);
+  const stroke = clamp(Math.round(Math.min(width, height) / 150), 2, 6);
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<rect x="${x0.toFixed(1)}" y="${y0.toFixed(1)}" width="${(x1 - x0).toFixed(1)}" height="${(y1 - y0).toFixed(1)}" fill="none" stroke="#e8590c" stroke-width="${stroke}" stroke-opacity="0.85"/></svg>`,
+  );
 }
 
 export class PageImages {
@@ -80,49 +111,66 @@ export class PageImages {
       cacheBytes: 200 * 1024 * 1024,
       cropCacheSize: 500,
       maxCropWidth: 1600,
-      maxCropHeight: 900,
+      maxCropHeight: 2400,
+      maxCropPixels: 2_600_000,
       ...options,
     };
   }
 
   /** The field's box with context, box outlined, as PNG no larger than the configured maximum. */
   async crop(page: StoredPage, bbox: BBox): Promise<RenderedImage> {
-    const key = `${page.contentHash}:${bbox.join(',')}`;
+    return this.cached(`${page.contentHash}:box:${bbox.join(',')}`, async () => {
+      const { image, scaleX, scaleY } = await this.load(page);
+      const box: BBox = [bbox[0] * scaleX, bbox[1] * scaleY, bbox[2] * scaleX, bbox[3] * scaleY];
+      return this.render(image, contextRegion(box, image.width, image.height), box);
+    });
+  }
+
+  /**
+   * A region of the page (in the page's recorded pixels) without an outline: where the
+   * profile looks for a field that was not found.
+   */
+  async region(page: StoredPage, bbox: BBox): Promise<RenderedImage> {
+    return this.cached(`${page.contentHash}:region:${bbox.join(',')}`, async () => {
+      const { image, scaleX, scaleY } = await this.load(page);
+      const left = clamp(Math.floor(bbox[0] * scaleX), 0, image.width - 1);
+      const top = clamp(Math.floor(bbox[1] * scaleY), 0, image.height - 1);
+      const right = clamp(Math.ceil(bbox[2] * scaleX), left + 1, image.width);
+      const bottom = clamp(Math.ceil(bbox[3] * scaleY), top + 1, image.height);
+      return this.render(image, { left, top, width: right - left, height: bottom - top }, null);
+    });
+  }
+
+  private async cached(key: string, make: () => Promise<RenderedImage>): Promise<RenderedImage> {
     const hit = this.crops.get(key);
     if (hit) {
       this.crops.delete(key);
       this.crops.set(key, hit);
       return hit;
     }
-    const decoded = await this.load(page);
-    const { image, scaleX, scaleY } = decoded;
-    const box: BBox = [bbox[0] * scaleX, bbox[1] * scaleY, bbox[2] * scaleX, bbox[3] * scaleY];
-    const region = contextRegion(box, image.width, image.height);
-    // The outline sits just outside the box so it never covers the ink being read.
-    const pad = 4;
-    const stroke = Math.max(2, Math.round(region.height / 120));
-    const rx = Math.max(0, box[0] - region.left - pad);
-    const ry = Math.max(0, box[1] - region.top - pad);
-    const rw = Math.min(region.width - rx, box[2] - box[0] + 2 * pad);
-    const rh = Math.min(region.height - ry, box[3] - box[1] + 2 * pad);
-    const outline = Buffer.from(
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${region.width}" height="${region.height}">` +
-        `<rect x="${rx}" y="${ry}" width="${Math.max(1, rw)}" height="${Math.max(1, rh)}" fill="none" stroke="#e8590c" stroke-width="${stroke}" stroke-opacity="0.85"/></svg>`,
-    );
-    const extracted = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
-      .extract(region)
-      .toColourspace('srgb')
-      .png()
-      .toBuffer();
-    const { data, info } = await sharp(extracted)
-      .composite([{ input: outline, left: 0, top: 0 }])
-      .resize({ width: this.options.maxCropWidth, height: this.options.maxCropHeight, fit: 'inside', withoutEnlargement: true })
-      .png({ compressionLevel: 6 })
-      .toBuffer({ resolveWithObject: true });
-    const rendered: RenderedImage = { data, width: info.width, height: info.height, contentType: 'image/png' };
+    const rendered = await make();
     this.crops.set(key, rendered);
     while (this.crops.size > this.options.cropCacheSize) this.crops.delete(this.crops.keys().next().value as string);
     return rendered;
+  }
+
+  /**
+   * Cuts `region` out of the page, scales it to fit the crop limits and outlines `box` (page
+   * pixels) at the scale of the result. The outline is drawn after scaling: a region larger
+   * than the limits (a body, a line across the page) is shrunk first, and an outline made at
+   * the region's own size would no longer fit on it.
+   */
+  private async render(image: RawImage, region: Region, box: BBox | null): Promise<RenderedImage> {
+    const scale = cropScale(region.width, region.height, this.options);
+    const width = Math.max(1, Math.round(region.width * scale));
+    const height = Math.max(1, Math.round(region.height * scale));
+    let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+      .extract(region)
+      .resize({ width, height, fit: 'fill', kernel: 'lanczos3' })
+      .toColourspace('srgb');
+    if (box) pipeline = pipeline.composite([{ input: outlineSvg(box, region, scale, width, height), left: 0, top: 0 }]);
+    const { data, info } = await pipeline.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, contentType: 'image/png' };
   }
 
   /** The whole page, scaled to at most `maxWidth` pixels wide, as JPEG (boxes are drawn by the browser). */

@@ -79,6 +79,13 @@ function image(url) {
 const pageUrl = (recordId, position) => `/api/records/${recordId}/pages/${position}/image.jpg`;
 const imageUrlFor = (item) => item.cropUrl || pageUrl(item.recordId, 0);
 
+// Long values (a body) are edited in a multi-line box beside the page; the rest in one line.
+const LONG_FIELDS = new Set(['body', 'subject']);
+const isLong = (item) => LONG_FIELDS.has(item.name) || valueText(item.value).length > 120;
+/** The value editor of the current item: the one-line input or the multi-line box. */
+const editor = () => ($('value-long').hidden ? $('value') : $('value-long'));
+const ZONE_NAMES = { header: 'the header', closing: 'the closing lines', all: 'the page' };
+
 // ---------- helpers ----------
 
 const valueText = (v) => (v === null || v === undefined ? '' : String(v));
@@ -227,18 +234,30 @@ function renderItem() {
   reasons.replaceChildren(...(item.reasons.length ? item.reasons.map((r) => el('span', { class: 'chip', text: r.replaceAll('_', ' ') })) : [document.createTextNode('—')]));
 
   state.original = valueText(item.value);
-  const input = $('value');
+  const long = isLong(item);
+  $('item').classList.toggle('long', long);
+  $('value').hidden = long;
+  $('value-long').hidden = !long;
+  $('value-label').htmlFor = long ? 'value-long' : 'value';
+  text('value-hint', long ? 'Enter accepts it; edit the text, then Enter saves (Shift+Enter: new line, saved as a space)' : 'Enter accepts it; type to correct, then Enter saves');
+  const input = editor();
   input.value = state.original;
   input.classList.remove('edited');
   input.focus();
-  input.select();
+  if (long) {
+    input.setSelectionRange(0, 0);
+    input.scrollTop = 0;
+  } else input.select();
 
   const frame = $('crop-frame');
   const img = $('crop');
-  frame.classList.toggle('page', !item.cropUrl);
+  const zone = item.crop && item.crop !== 'box';
+  frame.classList.toggle('zone', Boolean(zone));
+  frame.classList.remove('zoomed');
+  frame.scrollTop = 0;
   img.removeAttribute('src');
-  img.alt = `${item.name} on the page`;
-  text('crop-note', item.cropUrl ? '' : 'No box: the field was not found on the page. The whole page is shown.');
+  img.alt = zone ? `where ${item.name} would be printed` : `${item.name} on the page`;
+  text('crop-note', zone ? `Not found on the page. Shown: ${ZONE_NAMES[item.crop] || 'the page'}, where the ${item.profile} profile looks for ${item.name}.` : '');
   const url = imageUrlFor(item);
   image(url)
     .then((src) => {
@@ -277,7 +296,7 @@ async function decide(kind) {
   let body;
   if (kind === 'absent') body = { action: 'absent', version: item.version };
   else {
-    const typed = $('value').value;
+    const typed = editor().value;
     if (typed.trim() === '') {
       message('Type the value, or press Alt+A if the page has no such field.', 'warn');
       return;
@@ -314,12 +333,13 @@ async function decide(kind) {
     message(`Changed meanwhile: ${who}. It is now “${valueText(now.value)}”. Enter keeps that; type to correct it.`, 'warn');
   } else {
     message(res.body.error ? res.body.error.message : `Not saved (${res.status})`, 'error');
-    $('value').focus();
+    editor().focus();
   }
 }
 
 async function showQueue() {
   state.view = 'queue';
+  document.querySelector('main').classList.remove('wide');
   show('record', false);
   show('queue', true);
   if (state.items.length === 0) await loadQueue(true);
@@ -329,10 +349,38 @@ async function showQueue() {
 
 // ---------- the record view ----------
 
+/**
+ * Places field labels over a page without overlaps: above the box's left end, else below
+ * it, else at the box's right end, else stacked above; boxes that sit side by side on one
+ * line ("from" and "signature" on the same line) get labels that do not print over each other.
+ */
+function placeLabels(boxes, fontSize) {
+  const placed = [];
+  const overlaps = (r) => placed.some((p) => r.x0 < p.x1 && r.x1 > p.x0 && r.y0 < p.y1 && r.y1 > p.y0);
+  return boxes.map(({ name, bbox }) => {
+    const [x0, y0, x1, y1] = bbox;
+    const w = name.length * fontSize * 0.62 + fontSize * 0.4;
+    const h = fontSize * 1.15;
+    const gap = fontSize * 0.3;
+    const candidates = [
+      { x: x0, y: y0 - gap },
+      { x: x0, y: y1 + h },
+      { x: Math.max(x0, x1 - w), y: y0 - gap },
+      { x: Math.max(x0, x1 - w), y: y1 + h },
+      ...[1, 2, 3].map((k) => ({ x: x0, y: y0 - gap - k * h })),
+    ];
+    const fits = (c) => ({ x0: c.x, y0: c.y - h, x1: c.x + w, y1: c.y });
+    const chosen = candidates.find((c) => !overlaps(fits(c))) ?? candidates[0];
+    placed.push(fits(chosen));
+    return { x: chosen.x, y: Math.max(h, chosen.y) };
+  });
+}
+
 async function showRecord(id) {
   state.view = 'record';
   show('queue', false);
   show('record', true);
+  document.querySelector('main').classList.add('wide');
   const { ok, body } = await getJson(`/api/records/${encodeURIComponent(id)}`);
   const pages = $('record-pages');
   const rows = $('record-fields');
@@ -344,35 +392,41 @@ async function showRecord(id) {
   }
   const { record, fields } = body;
   text('record-title', `Record ${record.id}`);
-  text('record-meta', `${record.profile} · ${record.source.files.join(', ')} · batch ${body.batches.join(', ')} · review ${record.review.status}`);
+  const files = [...new Set(body.pages.map((p) => p.path))];
+  text('record-meta', `${record.profile} · ${files.join(', ')} · batch ${body.batches.join(', ')} · review ${record.review.status}`);
   const boxes = new Map();
   pages.replaceChildren(
     ...body.pages.map((page) => {
       const img = el('img', { alt: `page ${page.pageId}` });
       const overlay = svg('svg', { viewBox: `0 0 ${page.width} ${page.height}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': 'field boxes' });
-      for (const f of fields) {
-        if (f.page !== page.pageId || !f.bbox) continue;
+      // Labels are sized to the page so they read alike on any scan (about 13 px on a page shown 800 px wide).
+      const fontSize = Math.round(page.width / 62);
+      const onPage = fields.filter((f) => f.page === page.pageId && f.bbox);
+      const labels = placeLabels(onPage.map((f) => ({ name: f.name, bbox: f.bbox })), fontSize);
+      onPage.forEach((f, i) => {
         const [x0, y0, x1, y1] = f.bbox;
         const rect = svg('rect', { x: x0 - 4, y: y0 - 4, width: x1 - x0 + 8, height: y1 - y0 + 8, rx: 4, class: `box s-${f.status}` });
         const title = svg('title');
         title.textContent = `${f.name}: ${valueText(f.value)} (${statusLabel(f.status)})`;
         rect.append(title);
-        const label = svg('text', { x: x0, y: Math.max(24, y0 - 10), class: 'box-label', fill: `var(--${f.status})` });
+        const label = svg('text', { x: labels[i].x, y: labels[i].y, class: 'box-label', fill: `var(--${f.status})`, 'font-size': fontSize, 'stroke-width': Math.max(2, fontSize / 4) });
         label.textContent = f.name;
         overlay.append(rect, label);
         boxes.set(f.id, rect);
-      }
+      });
       image(pageUrl(record.id, page.position))
         .then((src) => (img.src = src))
-        .catch((err) => overlay.replaceChildren(Object.assign(svg('text', { x: 40, y: 80, class: 'box-label' }), { textContent: err.message })));
-      return el('figure', { class: 'page' }, [el('div', { class: 'canvas' }, [img, overlay]), el('figcaption', { class: 'muted', text: `${page.pageId} · ${page.file}` })]);
+        .catch((err) => overlay.replaceChildren(Object.assign(svg('text', { x: 40, y: 80, class: 'box-label', 'font-size': fontSize }), { textContent: err.message })));
+      const where = page.pageCount > 1 ? `${page.path}, page ${page.pageIndex + 1} of ${page.pageCount}` : page.path;
+      return el('figure', { class: 'page' }, [el('div', { class: 'canvas' }, [img, overlay]), el('figcaption', { class: 'muted', text: where })]);
     }),
   );
   rows.replaceChildren(
     ...fields.map((f) => {
+      const shown = f.value === null ? '—' : valueText(f.value);
       const row = el('tr', {}, [
         el('td', { text: f.name }),
-        el('td', { class: 'value mono' }, [el('div', { class: valueText(f.value).length > 160 ? 'clamp' : '', text: f.value === null ? '—' : valueText(f.value), title: valueText(f.value) })]),
+        el('td', { class: 'value mono' }, [el('div', { class: shown.length > 120 ? 'clamp' : '', text: shown, title: valueText(f.value) })]),
         el('td', {}, [el('span', { class: `badge s-${f.status}`, text: statusLabel(f.status) })]),
         el('td', { text: f.confidence.toFixed(2) }),
       ]);
@@ -412,13 +466,18 @@ document.addEventListener('keydown', (event) => {
   }
   if (event.target instanceof HTMLSelectElement) return;
   const alt = event.altKey && !event.ctrlKey && !event.metaKey;
+  const inLongText = document.activeElement === $('value-long') && !$('value-long').hidden;
   if (event.key === 'Enter' && !alt && !event.ctrlKey && !event.shiftKey) {
     event.preventDefault();
     decide('value').catch(reportError);
+  } else if (event.key === 'Enter' && event.shiftKey && !inLongText) {
+    // A one-line value has no line breaks.
+    event.preventDefault();
   } else if (event.key === 'Escape') {
     event.preventDefault();
     skip().catch(reportError);
-  } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+  } else if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && (alt || !inLongText)) {
+    // In a long text the arrows move the caret between lines; Alt+arrows move between fields anywhere.
     event.preventDefault();
     move(event.key === 'ArrowDown' ? 1 : -1).catch(reportError);
   } else if (alt && event.code === 'KeyA') {
@@ -427,13 +486,15 @@ document.addEventListener('keydown', (event) => {
   } else if (alt && event.code === 'KeyR' && current()) {
     event.preventDefault();
     location.hash = `#/record/${current().recordId}`;
-  } else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !alt && document.activeElement !== $('value') && current()) {
+  } else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !alt && document.activeElement !== editor() && current()) {
     // Typing anywhere goes to the value.
-    $('value').focus();
+    editor().focus();
   }
 });
 
-$('value').addEventListener('input', () => $('value').classList.toggle('edited', $('value').value !== state.original));
+for (const id of ['value', 'value-long']) $(id).addEventListener('input', () => $(id).classList.toggle('edited', $(id).value !== state.original));
+// Click the crop to see it at full size (a body shrunk to fit is hard to read), again to fit it.
+$('crop').addEventListener('click', () => $('crop-frame').classList.toggle('zoomed'));
 $('edit').addEventListener('submit', (e) => e.preventDefault());
 $('btn-save').addEventListener('click', () => decide('value').catch(reportError));
 $('btn-absent').addEventListener('click', () => decide('absent').catch(reportError));
