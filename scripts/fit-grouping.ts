@@ -78,7 +78,7 @@ function examplesOf(seed: string, root: string): Example[] {
   const pages: PageResult[] = truth.pages
     .filter((p) => pageFiles.has(`${p.pageId}.json`))
     .map((p) => JSON.parse(readFileSync(path.join(out, 'pages', `${p.pageId}.json`), 'utf8')) as PageResult);
-  const profiles = loadProfiles({});
+  const profiles = loadProfiles({}).filter((p) => p.kind === 'telegram');
   const examples: Example[] = [];
   let previous: ReturnType<typeof pageCues> | null = null;
   let previousPage: PageResult | null = null;

@@ -212,7 +212,7 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     const groupingUncertain = touching.some((d) => d.uncertain);
     const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain });
     const record = buildRecord(
-      { ...telegram, fields: scored.fields, review: scored.review, grouping: { mode, status: groupingUncertain ? 'uncertain' : 'certain', decisions: touching } },
+      { ...telegram, kind: telegram.kind, fields: scored.fields, review: scored.review, grouping: { mode, status: groupingUncertain ? 'uncertain' : 'certain', decisions: touching } },
       pagesById,
     );
     assertValidRecord(record);

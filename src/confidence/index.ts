@@ -57,7 +57,8 @@ export const REASONS: Readonly<Record<string, string>> = {
   multiple_candidates: 'two labelled values were found for this field',
   in_sentence: 'the value sits inside running text (likely a reference to another document)',
   suspicious_characters: 'a digit inside a word or a letter inside a number',
-  ambiguous_profile: 'another layout fits the telegram almost as well',
+  ambiguous_profile: 'another layout fits the document almost as well: which fields it has is in doubt',
+  weak_profile: 'no layout fits the document well: which fields it has is in doubt',
   no_words: 'no OCR words back the value',
   incomplete_telegram: 'required header fields are missing, so where the body starts and ends is a guess',
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
@@ -84,6 +85,7 @@ const PENALTY: Record<string, number> = {
   in_sentence: 0.7,
   suspicious_characters: 0.7,
   ambiguous_profile: 0.9,
+  weak_profile: 0.8,
   no_words: 0.5,
   incomplete_telegram: 0.6,
   dust_in_text: 0.9,
@@ -108,6 +110,7 @@ const BLOCKING = new Set([
   'in_sentence',
   'suspicious_characters',
   'ambiguous_profile',
+  'weak_profile',
   'no_words',
   'incomplete_telegram',
   'dust_in_text',
@@ -221,7 +224,9 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     // Without its header the telegram's extent and layout are guesses: its body, and a sender
     // taken from the signer because the profile says the heading names none, are not read values.
     if (missingRequired.length > 0 && (name === 'body' || draft.notes.some((n) => n.startsWith('copied_from_')))) reasons.push('incomplete_telegram');
-    if (name === 'docType' && t.ambiguity) reasons.push('ambiguous_profile');
+    // Doubt about the layout is doubt about every field it reads.
+    if (t.ambiguity && !t.ambiguity.agrees?.includes(name)) reasons.push('ambiguous_profile');
+    if (t.weakProfile) reasons.push('weak_profile');
     if (options.groupingUncertain) reasons.push('boundary_uncertain');
     const unique = [...new Set(reasons)];
     const penalty = unique.reduce((p, r) => p * (PENALTY[r] ?? 1), 1);

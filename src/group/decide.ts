@@ -49,7 +49,7 @@ export function decideBoundary(
   profiles: readonly Profile[],
   model: GroupingModel,
 ): GroupingDecision {
-  const start = pageOpening(linesOfPages([cPage]), profiles);
+  const start = pageOpening(linesOfPages([cPage]), profiles.filter((p) => p.kind === 'telegram'));
   const opening = start ? { score: start.score, what: `${start.profile}: ${start.reason}` } : null;
   const features = boundaryFeatures({ previous: p, current: c, opening, afterBlank });
   const { logit, contributions } = startLogit(features, model.weights);

@@ -1,5 +1,6 @@
 // Shapes the segmenter hands to the confidence stage.
 import type { BBox } from '../types.ts';
+import type { DocumentKindName } from './profile-schema.ts';
 
 export interface FieldDraft {
   value: string | number | null;
@@ -18,6 +19,8 @@ export interface FieldDraft {
 }
 
 export interface SegmentedTelegram {
+  /** What the document is: its profile's kind (telegram, despatch, letter, report, other). */
+  kind: DocumentKindName;
   profile: string;
   profileScore: number;
   /** pageIds in order */
@@ -30,5 +33,10 @@ export interface SegmentedTelegram {
   split: { page: string; line: number; reason: string };
   /** Share of the pages' text covered by the recognised fields/body, 0..1. */
   bodyCoverage: number;
-  ambiguity?: { runnerUp: string; score: number };
+  /** A close runner-up profile, and the fields it reads with the same value (those are not in doubt). */
+  ambiguity?: { runnerUp: string; score: number; agrees?: string[] };
+  /** The best profile fits too little to trust: no field of the document is accepted. */
+  weakProfile?: boolean;
+  /** Layout cues the chosen profile found (salutation, closing, post heading...). */
+  cues?: string[];
 }

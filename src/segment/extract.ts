@@ -26,6 +26,22 @@ export interface Extraction {
   headerRequiredFound: number;
   /** Share of all required fields found. */
   requiredFound: number;
+  /** Share of the profile's layout cues found (1 when it has none). */
+  cuesFound: number;
+  /** The cues found, by name (evidence for the record). */
+  cues: string[];
+}
+
+/** Share of a profile's cues (salutation, closing, office heading...) found in their zones. */
+function findCues(lines: readonly TextLine[], profile: Profile): { share: number; found: string[] } {
+  if (profile.cues.length === 0) return { share: 0, found: [] };
+  const found: string[] = [];
+  for (const cue of profile.cues) {
+    const re = new RegExp(cue.regex, cue.matchCase ? 'u' : 'iu');
+    const zone = cue.zone === 'header' ? lines.slice(0, profile.headerLines) : cue.zone === 'closing' ? lines.slice(-Math.max(profile.closingLines, 1)) : lines;
+    if (zone.some((l) => re.test(l.text))) found.push(cue.name ?? cue.regex);
+  }
+  return { share: found.length / profile.cues.length, found };
 }
 
 /**
@@ -150,8 +166,22 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
         }
       }
     }
+    // A salutation between the header and the text (`Sir:`) opens the body; a closing formula ends it.
+    if (profile.bodyStart) {
+      const re = new RegExp(profile.bodyStart, 'iu');
+      const at = lines.slice(0, Math.min(n, profile.headerLines)).findIndex((l, i) => i >= startLine && re.test(l.text));
+      if (at >= 0) {
+        startLine = at + 1;
+        startOffset = 0;
+      }
+    }
     let endLine = n; // exclusive
     for (const hit of hits.values()) if (hit.field.zone === 'closing') endLine = Math.min(endLine, hit.first);
+    if (profile.bodyEnd) {
+      const re = new RegExp(profile.bodyEnd, 'iu');
+      const at = lines.findIndex((l, i) => i > startLine && i < endLine && re.test(l.text));
+      if (at >= 0) endLine = at;
+    }
     if (endLine > startLine) {
       const span = spanOf(lines, startLine, endLine - 1);
       const texts = lines.slice(startLine, endLine).map((l, k) => (k === 0 ? l.text.slice(startOffset) : l.text));
@@ -182,13 +212,28 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
   const share = (list: FieldSpec[]): number => (list.length === 0 ? 1 : list.filter(foundOwn).length / list.length);
   // Fields with a fallback may legitimately be absent from the header (seed: `from` is the signer).
   const headerRequired = required.filter((f) => f.zone !== 'closing' && f.parser !== 'body' && !f.fallback);
+  const cues = findCues(lines, profile);
+  // A kind with no required field (a report) is recognised by its cues alone.
+  const requiredShare = required.length === 0 && profile.cues.length ? cues.share : share(required);
   const meanLabel = [...hits.values()].filter((h) => h.label).map((h) => h.label!.score);
   const labelQuality = meanLabel.length ? meanLabel.reduce((a, b) => a + b, 0) / meanLabel.length : 1;
   // Required fields dominate, squared so that a layout missing some of its own required
   // fields loses to the generic profile that finds all of its few; a matching heading is
   // strong evidence of the layout.
-  const score = profile.weight * (0.55 * share(required) ** 2 + 0.15 * share(optional) + 0.25 * startScore + 0.05 * labelQuality);
-  return { profile, fields, score: Math.round(score * 1000) / 1000, coverage, headerRequiredFound: share(headerRequired), requiredFound: share(required) };
+  // A profile without headings (a letter, a despatch) shows its layout through its cues instead,
+  // and is no candidate at all without enough of them.
+  const candidate = cues.share >= profile.minCues && (profile.minCues === 0 || cues.share > 0);
+  const score = (candidate ? 1 : 0) * profile.weight * (0.55 * requiredShare ** 2 + 0.15 * share(optional) + 0.25 * Math.max(startScore, cues.share) + 0.05 * labelQuality);
+  return {
+    profile,
+    fields,
+    score: Math.round(score * 1000) / 1000,
+    coverage,
+    headerRequiredFound: share(headerRequired),
+    requiredFound: share(required),
+    cuesFound: profile.cues.length ? cues.share : 1,
+    cues: cues.found,
+  };
 }
 
 function findOnSameLine(field: FieldSpec, base: Hit | undefined): Hit | null {

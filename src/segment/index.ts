@@ -21,6 +21,8 @@ export { findDate, findPlaceDateTime, findTime, normaliseDate, normaliseTime } f
 
 /** A runner-up profile within this score of the winner makes the choice ambiguous. */
 const AMBIGUITY_MARGIN = 0.08;
+/** A best profile scoring below this fits too little to trust any field it reads (docs/decisions.md). */
+export const WEAK_PROFILE_BELOW = 0.35;
 
 export interface SegmentOptions {
   profiles: Profile[];
@@ -58,16 +60,26 @@ function groupByDocument(pages: readonly PageResult[]): PageResult[][] {
   return [...groups.values()];
 }
 
-function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[]): { best: Extraction; runnerUp?: Extraction } {
+function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[]): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction } {
+  const headings = new Map<Extraction, number>();
   const results = candidates.map((p) => {
     // The heading sits on the first line, or on the second after a line the profile says
     // belongs above it (`No. 12`); a place-date line further down is no heading of this telegram.
     const above = p.startIncludesPrevious && lines.length > 1 && new RegExp(p.startIncludesPrevious, 'i').test(lines[0].text.trim());
     const heading = Math.max(0, ...lines.slice(0, above ? 2 : 1).map((l) => headingScore(l, p).score));
-    return extractWithProfile(lines, p, heading);
+    const extraction = extractWithProfile(lines, p, heading);
+    headings.set(extraction, heading);
+    return extraction;
   });
   results.sort((a, b) => b.score - a.score);
-  return { best: results[0], runnerUp: results[1] };
+  const best = results[0];
+  // The page carries another telegram layout's heading while the winner's own was not seen: the
+  // heading and the header disagree about the layout (a heavy FRUS page whose sender line the OCR
+  // broke reads best as a DFAT cable).
+  const headingOf = best && best.profile.kind === 'telegram' && (headings.get(best) ?? 0) === 0
+    ? results.find((r) => r !== best && r.profile.kind === 'telegram' && (headings.get(r) ?? 0) >= 0.9)
+    : undefined;
+  return { best, runnerUp: results[1], headingOf };
 }
 
 /** Short text above the first heading: too little to be a telegram of its own. */
@@ -93,7 +105,9 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
   for (const group of groupByDocument(pages)) {
     const lines = linesOfPages(group, options.ignoredLines);
     if (lines.length === 0) continue; // blank pages: no telegram to report
-    let starts = findStarts(lines, profiles);
+    // Only telegram headings split a document inside a page; other kinds are one document per grouping.
+    const telegramProfiles = profiles.filter((p) => p.kind === 'telegram');
+    let starts = telegramProfiles.length ? findStarts(lines, telegramProfiles) : [];
     if (options.splitAtPageTops === false) starts = starts.filter((s) => !isPageTopStart(lines, s.line, group[0].pageId));
     const bounds: { line: number; reason: string }[] = starts.map((s) => ({ line: s.line, reason: s.reason }));
     // A few stray lines above the first heading (a stamp, a file mark) belong to that telegram.
@@ -107,7 +121,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       const from = bounds[k].line;
       const to = k + 1 < bounds.length ? bounds[k + 1].line : lines.length;
       const own = lines.slice(from, to);
-      const { best, runnerUp } = chooseProfile(own, profiles);
+      const { best, runnerUp, headingOf } = chooseProfile(own, profiles);
       // Pages: those holding its lines, plus blank pages between them and the next telegram.
       const pageIds: string[] = [];
       const firstPage = group.findIndex((p) => p.pageId === own[0].page);
@@ -119,6 +133,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       }
       const index = telegrams.filter((t) => t.pages.join('\n') === pageIds.join('\n')).length;
       const telegram: SegmentedTelegram = {
+        kind: best.profile.kind,
         profile: best.profile.name,
         profileScore: best.score,
         pages: pageIds,
@@ -130,7 +145,25 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       };
       // A runner-up that misses required fields the winner found explains the telegram less well,
       // however close its score (a place-date line alone reads as a DFAT heading).
-      if (runnerUp && best.score - runnerUp.score < AMBIGUITY_MARGIN && runnerUp.requiredFound >= best.requiredFound) telegram.ambiguity = { runnerUp: runnerUp.profile.name, score: runnerUp.score };
+      // A fallback of the same kind (the generic despatch under the US one) reads a subset of the
+      // winner's fields the same way: close, but no doubt about the kind.
+      const sameKindFallback = runnerUp && runnerUp.profile.kind === best.profile.kind && best.profile.kind !== 'telegram' && runnerUp.profile.weight < best.profile.weight;
+      if (runnerUp && !sameKindFallback && best.score - runnerUp.score < AMBIGUITY_MARGIN && runnerUp.requiredFound >= best.requiredFound) {
+        // Where both layouts read the same value, which of them is right does not matter to that field.
+        const agrees = Object.entries(best.fields)
+          .filter(([name, f]) => name !== 'docType' && f.found && runnerUp.fields[name]?.found && runnerUp.fields[name]!.value === f.value)
+          .map(([name]) => name);
+        telegram.ambiguity = { runnerUp: runnerUp.profile.name, score: runnerUp.score, agrees };
+      }
+      const rival = !telegram.ambiguity && !options.forcedProfile ? headingOf : undefined;
+      if (rival) {
+        const agrees = Object.entries(best.fields)
+          .filter(([name, f]) => name !== 'docType' && f.found && rival.fields[name]?.found && rival.fields[name]!.value === f.value)
+          .map(([name]) => name);
+        telegram.ambiguity = { runnerUp: rival.profile.name, score: rival.score, agrees };
+      }
+      if (!options.forcedProfile && best.score < WEAK_PROFILE_BELOW && best.profile.fields.length > 0) telegram.weakProfile = true;
+      if (best.cues.length) telegram.cues = best.cues;
       telegrams.push(telegram);
     }
   }

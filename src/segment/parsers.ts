@@ -195,6 +195,12 @@ function subjectStart(text: string): number {
   return -1;
 }
 
+/** Words of an office heading (`LEGATION OF THE UNITED STATES OF AMERICA`, `KGL. DANSK GESANDTSKAB`). */
+const OFFICE_WORD = /\b(LEGATION|EMBASSY|CONSULATE|CONSULATE\s+GENERAL|FOREIGN\s+SERVICE|MINISTRY|MINISTÈRE|GESANDTSKAB|AMBASSADE|DELEGATION|HIGH\s+COMMISSION|MISSION|OFFICE)\b/;
+
+/** Titles typed after a signer's name (`M. WEISSMANN, Secretary.`): not part of the name. */
+const SIGNER_TITLE = /,\s*(?:Hon\.\s*)?(?:Secretary|Chairman|Director|Treasurer|Rabbi|President|Minister|Consul(?:\s+General)?|Ambassador|Chargé d'Affaires(?:\s+a\.\s*i\.)?|Secretary of Legation|Secretary of Embassy)\.?$/i;
+
 const PARSERS: Record<ParserName, Parser> = {
   docType: ({ label }) => (label ? { value: label.label.toUpperCase().replace(/[\s:.]+$/, ''), start: label.start, end: label.end, notes: [] } : null),
 
@@ -333,6 +339,9 @@ const PARSERS: Record<ParserName, Parser> = {
     let [s, e] = trimRange(text, cleanStart, cleanEnd);
     while (s < e && /[‘’'`"“”*•·]/.test(text[s])) s++;
     if (e <= s) return null;
+    // A title after the name on its line is not part of the signature (`M. WEISSMANN, Secretary.`).
+    const titled = SIGNER_TITLE.exec(text.slice(s, e));
+    if (titled) e = s + titled.index;
     const value = text.slice(s, e);
     const repaired = repairInitials(value);
     if (!looksLikeName(repaired, field.maxWords ?? 5) || findDate(repaired)) return null;
@@ -375,6 +384,89 @@ const PARSERS: Record<ParserName, Parser> = {
 
   // The body is assembled by the extractor from whole lines; it is never parsed from one line.
   body: () => null,
+
+  postHeading: ({ text, from }) => {
+    // Capitalised words from the start, up to the first word that is not (a lower-case word, a
+    // number line joined after the heading, specks read beside a seal).
+    const tokens = [...text.slice(from).matchAll(/\S+/g)];
+    // Specks or a seal read as short capitals before the heading (`TTT "LEGATION OF THE`).
+    while (tokens.length > 1 && /^[^\p{L}]*\p{Lu}{1,3}[^\p{L}]*$/u.test(tokens[0]![0]) && !/^(THE|OF)$/.test(tokens[0]![0])) tokens.shift();
+    const kept: RegExpMatchArray[] = [];
+    for (const t of tokens) {
+      const w = t[0].replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, '');
+      if (!w || !/^[\p{Lu}][\p{Lu}.'’-]*$/u.test(w) || (w.length === 1 && kept.length > 0 && !/^[AI]$/.test(w))) break;
+      kept.push(t);
+    }
+    if (kept.length < 2) return null;
+    const s = from + (kept[0]!.index ?? 0);
+    const lastTok = kept[kept.length - 1]!;
+    const e = from + (lastTok.index ?? 0) + lastTok[0].length;
+    const value = text.slice(s, e).replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, '').replace(/\s+/g, ' ').replace(/\.$/, '');
+    if (!OFFICE_WORD.test(value)) return null;
+    const notes = text.slice(from, s).trim() ? ['ocr_corrected'] : [];
+    return { value, start: s, end: e, notes };
+  },
+
+  recipientBlock: ({ text, from, label }) => {
+    // After `The Honorable` the office (`The Secretary of State,`), which ends at its comma: the
+    // city line follows. A stamp's words may be read between them (`__ — fos (2 SECRETARY en.`).
+    if (!label) return null;
+    const office = /\bThe\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
+    if (!office || office.index === undefined) return null;
+    const s = from + office.index;
+    const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
+    const notes = text.slice(from, s).replace(/[\s_\-–—.,]/g, '').length > 0 ? ['ocr_corrected'] : [];
+    return { value: text.slice(s, e), start: s, end: e, notes };
+  },
+
+  subject: ({ text, from }) => {
+    let [s, e] = trimRange(text, from, text.length, /[\s,;:]/);
+    // The full stop is part of the subject as typed; other marks at its end are specks.
+    while (e > s && /[‘’“”"·•\-–_]/.test(text[e - 1]!)) e--;
+    if (e <= s) return null;
+    // A stamp's capitals read after the subject's full stop (`...Press. DIVISION OF`) are not the subject.
+    const stamp = /\.\s+(?=\p{Lu}{2,}(?:\s+\p{Lu}{2,})*\s*$)/u.exec(text.slice(s, e));
+    const notes: string[] = [];
+    if (stamp) {
+      e = s + stamp.index + 1;
+      notes.push('ocr_corrected');
+    }
+    const value = text.slice(s, e).replace(/\s+/g, ' ');
+    if (value.split(' ').length > 40 || !/\p{L}{3,}/u.test(value)) return null;
+    return { value, start: s, end: e, notes };
+  },
+
+  addressLine: ({ text, from, field }) => {
+    let at = from;
+    const prefix = /^\s*(?:to\s*[:=\-–—]+|to\s+-)\s*/i.exec(text.slice(at));
+    if (prefix) at += prefix[0].length;
+    const [s, e] = trimRange(text, at, text.length, /[\s,;:.]/);
+    if (e <= s) return null;
+    const value = text.slice(s, e);
+    if (!/^[\p{Lu}]/u.test(value) || /^\d/.test(value)) return null;
+    if (field.maxWords && value.split(/\s+/).length > field.maxWords) return null;
+    if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
+    return { value, start: s, end: e, notes: [] };
+  },
+
+  cityInLine: ({ text, from }) => {
+    // Whole words or two-word runs that are a known city, exactly (case folded): an address line
+    // names its city among street numbers and postal districts.
+    const tokens = [...text.slice(from).matchAll(/[\p{L}][\p{L}'’.-]*/gu)];
+    for (let n = 2; n >= 1; n--) {
+      for (let i = 0; i + n <= tokens.length; i++) {
+        const first = tokens[i]!;
+        const last = tokens[i + n - 1]!;
+        const s = from + (first.index ?? 0);
+        const e = from + (last.index ?? 0) + last[0].length;
+        const candidate = text.slice(s, e).replace(/\.$/, '');
+        if (candidate.length < 4 || !/^\p{Lu}/u.test(candidate)) continue;
+        const hit = lookupPlace(candidate);
+        if (hit?.exact) return { value: hit.name, start: s, end: s + candidate.length, notes: [] };
+      }
+    }
+    return null;
+  },
 };
 
 /** A DFAT archive note (`[NAA: A1838, 494/2/10, iv]`), also when the OCR damaged its code or its brackets. */

@@ -23,6 +23,11 @@ export const PARSER_NAMES = [
   'fileReference', // FRUS `793B.00/8–151`
   'archiveRef', // `[NAA: A1838, 494/2/10, iv]`
   'body', // the message: the lines between the header fields and the closing fields
+  'postHeading', // an office heading in capitals, over one or more lines: `LEGATION OF THE` / `UNITED STATES OF AMERICA`
+  'recipientBlock', // the office under an honorific line: `The Honorable` / `The Secretary of State,` -> `The Secretary of State`
+  'subject', // the text after `Subject:`, continuation lines joined, final period kept
+  'addressLine', // one line of an address, without a `To:` label and the trailing comma or full stop
+  'cityInLine', // a known city named somewhere in the line (`109, Queen's Gate, GENEVA`, `LONDON, N. 16.`)
 ] as const;
 export type ParserName = (typeof PARSER_NAMES)[number];
 
@@ -74,6 +79,24 @@ export const fieldSpecSchema = z
   })
   .strict();
 
+/** The document kinds a profile can describe (DESIGN.md: Documents and boundaries). */
+export const DOCUMENT_KINDS = ['telegram', 'despatch', 'letter', 'report', 'other'] as const;
+
+/**
+ * Evidence of a layout that is not a field (a salutation, a closing formula, an office heading):
+ * the share of a profile's cues found counts like a matching heading in the profile's score.
+ */
+export const cueSpecSchema = z
+  .object({
+    regex: regexString,
+    zone: z.enum(['header', 'closing', 'all']).default('header'),
+    /** A short name for the cue, shown as evidence. */
+    name: z.string().min(1).optional(),
+    /** Match the case as written (a title in capitals), instead of ignoring it. */
+    matchCase: z.boolean().default(false),
+  })
+  .strict();
+
 export const startSpecSchema = z
   .object({
     label: z.string().min(1).optional(),
@@ -89,6 +112,15 @@ export const profileSchema = z
     $comment: z.string().optional(),
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'profile names are lower-case words joined by hyphens'),
     description: z.string().default(''),
+    /** What kind of document this profile reads (default telegram). */
+    kind: z.enum(DOCUMENT_KINDS).default('telegram'),
+    /** Layout evidence that is not a field (see cueSpecSchema). */
+    cues: z.array(cueSpecSchema).default([]),
+    /**
+     * Share of the cues a document must show for this profile to be considered at all: a despatch
+     * or a letter is recognised by its layout, not by a date and a place any telegram also has.
+     */
+    minCues: z.number().min(0).max(1).default(0),
     /** Prior weight in profile selection (the generic fallback is < 1 so a specific layout wins ties). */
     weight: z.number().min(0).max(1).default(1),
     headerLines: z.number().int().min(1).max(60).default(10),
@@ -99,7 +131,12 @@ export const profileSchema = z
     startIncludesPrevious: regexString.optional(),
     /** Lines that end the telegram text (archive notes): they and what follows are not body. */
     trailer: z.array(regexString).default([]),
-    fields: z.array(fieldSpecSchema).min(1),
+    /** The body starts after the first header line matching this (a salutation: `Sir:`), when there is one. */
+    bodyStart: regexString.optional(),
+    /** The body ends above the first line after its start matching this (a closing: `Respectfully yours,`). */
+    bodyEnd: regexString.optional(),
+    /** A telegram profile needs fields; a kind that justifies none (a report) has none. */
+    fields: z.array(fieldSpecSchema).default([]),
   })
   .strict()
   .superRefine((profile, ctx) => {
@@ -125,9 +162,12 @@ export const profileSchema = z
       }
     });
     if (profile.fields.filter((f) => f.parser === 'body').length > 1) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'at most one body field' });
+    if (profile.kind === 'telegram' && profile.fields.length === 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a telegram profile needs at least one field' });
   });
 
 export type FieldSpec = z.infer<typeof fieldSpecSchema>;
 export type StartSpec = z.infer<typeof startSpecSchema>;
+export type CueSpec = z.infer<typeof cueSpecSchema>;
+export type DocumentKindName = (typeof DOCUMENT_KINDS)[number];
 export type Profile = z.infer<typeof profileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;

@@ -48,7 +48,7 @@ function profileFiles(dir: string): string[] {
     .map((n) => path.join(dir, n));
 }
 
-/** Shipped profiles plus the user's (`profilesDir`); the generic fallback is always last. */
+/** Shipped profiles plus the user's (`profilesDir`); the fallbacks (generic, then other) are always last. */
 export function loadProfiles(options: { profilesDir?: string } = {}): Profile[] {
   const byName = new Map<string, Profile>();
   for (const file of profileFiles(SHIPPED_PROFILES_DIR)) {
@@ -65,5 +65,6 @@ export function loadProfiles(options: { profilesDir?: string } = {}): Profile[] 
       byName.set(p.name, p);
     }
   }
-  return [...byName.values()].sort((a, b) => Number(a.name === 'generic') - Number(b.name === 'generic'));
+  const rank = (p: Profile): number => (p.name === 'other' ? 2 : p.name === 'generic' ? 1 : 0);
+  return [...byName.values()].sort((a, b) => rank(a) - rank(b));
 }

@@ -31,7 +31,7 @@ function draft(value: string | number | null, extra: Partial<FieldDraft> = {}): 
 }
 
 function telegram(fields: Record<string, FieldDraft>, extra: Partial<SegmentedTelegram> = {}): SegmentedTelegram {
-  return { profile: 'test', profileScore: 1, pages: ['p'], index: 0, fields, text: '', split: { page: 'p', line: 0, reason: 'test' }, bodyCoverage: 1, ...extra };
+  return { kind: 'telegram', profile: 'test', profileScore: 1, pages: ['p'], index: 0, fields, text: '', split: { page: 'p', line: 0, reason: 'test' }, bodyCoverage: 1, ...extra };
 }
 
 test('a clean seed telegram is accepted field by field, review done', () => {

@@ -20,8 +20,12 @@ function values(t: SegmentedTelegram, names: string[]): Record<string, unknown> 
   return Object.fromEntries(names.map((n) => [n, t.fields[n]?.found ? t.fields[n].value : undefined]));
 }
 
-test('shipped profiles load and validate; generic comes last', () => {
-  assert.deepEqual(profiles.map((p) => p.name), ['dfat-cable', 'soviet-cipher', 'soviet-coded', 'us-state', 'generic']);
+test('shipped profiles load and validate; the fallbacks generic and other come last', () => {
+  assert.deepEqual(profiles.map((p) => p.name), ['despatch', 'dfat-cable', 'letter', 'report', 'soviet-cipher', 'soviet-coded', 'us-despatch', 'us-state', 'generic', 'other']);
+  assert.deepEqual(
+    profiles.map((p) => p.kind),
+    ['despatch', 'telegram', 'letter', 'report', 'telegram', 'telegram', 'despatch', 'telegram', 'telegram', 'other'],
+  );
 });
 
 test('an invalid profile file is refused with CS_ERR_PROFILE_INVALID naming the file', () => {
@@ -61,7 +65,7 @@ test('an archivist adds a layout as a JSON file, without code', () => {
       }),
     );
     const mine = loadProfiles({ profilesDir: dir });
-    assert.equal(mine.length, 6);
+    assert.equal(mine.length, profiles.length + 1);
     const page = pageFromText(['TELEGRAMME CHIFFRE No. 412', 'Origine : Saigon, 14 March 1950', 'Situation calme dans le delta.', 'Pignon']);
     const [t] = segmentDocument([page], { profiles: mine });
     assert.equal(t.profile, 'french-telegram');
