@@ -18,7 +18,7 @@ import type { PageExportContext } from './context.ts';
 import { applyCorrections, type CorrectedField, type ExportPage } from './corrections.ts';
 import { toHocr } from './hocr.ts';
 import { greyJpeg, loadOriginalPage, masterImage, pageDpi, preprocessedPng, type PageImageOptions } from './images.ts';
-import { toMets, type FileRef, type MetsPage } from './mets.ts';
+import { title as recordTitle, toMets, type FileRef, type MetsPage } from './mets.ts';
 import { toPageXml } from './page-xml.ts';
 import { buildSearchablePdf } from './pdf.ts';
 
@@ -149,7 +149,7 @@ export async function writeArchivalExport(records: Iterable<ArchivalRecord> | As
     if (formats.has('pdf')) {
       const bytes = await buildSearchablePdf(
         pages.map((p) => ({ page: p.page, jpeg: p.jpeg!, dpi: p.dpi })),
-        { title: metsTitle(record), subject: `cablescan record ${record.id} (${record.profile})`, keywords: [record.id, ...record.source.pages], createdAt, softwareVersion: PIPELINE_VERSION },
+        { title: recordTitle(record), subject: `cablescan ${record.kind ?? "telegram"} record ${record.id} (${record.profile})`, keywords: [record.id, ...record.source.pages], createdAt, softwareVersion: PIPELINE_VERSION },
       );
       pdf = { ...(await write(`pdf/${record.id}.pdf`, bytes)), mimetype: 'application/pdf' };
     }
@@ -181,9 +181,3 @@ function latest(times: ReadonlyArray<string | null | undefined>): string | undef
   return known.length ? known.sort()[known.length - 1] : undefined;
 }
 
-function metsTitle(record: TelegramRecord): string {
-  const f = record.fields;
-  const number = f.number?.value ?? null;
-  const date = f.date?.value ?? null;
-  return [String(f.docType?.value ?? 'TELEGRAM'), number !== null ? `No. ${number}` : null, date !== null ? `(${date})` : null].filter(Boolean).join(' ');
-}

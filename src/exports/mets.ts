@@ -40,11 +40,20 @@ export interface MetsInput {
 
 const fieldText = (f: RecordField | undefined): string | null => (f && f.value !== null && f.status !== 'missing' && f.status !== 'absent' ? String(f.value) : null);
 
-function title(record: TelegramRecord): string {
-  const type = fieldText(record.fields.docType) ?? 'TELEGRAM';
+/** What the record is, as METS and MODS name it: the kind, so a letter is never filed as a telegram. */
+export function kindOf(record: TelegramRecord): string {
+  return record.kind ?? 'telegram';
+}
+
+/** `TELEGRAM No. 21340 (1951-06-30)`, `Despatch No. 720: The Situation of Jews in Rumania. (1939-01-25)`, `Letter (1938-05-09)`. */
+export function title(record: TelegramRecord): string {
+  const kind = kindOf(record);
+  const type = kind === 'telegram' ? (fieldText(record.fields.docType) ?? 'TELEGRAM') : kind.charAt(0).toUpperCase() + kind.slice(1);
   const number = fieldText(record.fields.number);
+  const subject = fieldText(record.fields.subject);
   const date = fieldText(record.fields.date);
-  return [type, number ? `No. ${number}` : null, date ? `(${date})` : null].filter(Boolean).join(' ');
+  const head = [type, number ? `No. ${number}` : null].filter(Boolean).join(' ');
+  return [subject ? `${head}: ${subject}` : head, date ? `(${date})` : null].filter(Boolean).join(' ');
 }
 
 const DECIDED_BY_A_PERSON = new Set(['confirmed', 'corrected', 'absent']);
@@ -74,14 +83,14 @@ function mods(record: TelegramRecord, createdAt: string): XmlElement {
     const v = fieldText(f[k]);
     return v ? el('mods:identifier', { type: k }, [v]) : null;
   });
-  const notes = (['classification', 'precedence', 'copies', 'addressee', 'dispatch', 'signature'] as const).map((k) => {
+  const notes = (['subject', 'classification', 'precedence', 'copies', 'addressee', 'dispatch', 'signature'] as const).map((k) => {
     const v = fieldText(f[k]);
     return v ? el('mods:note', { type: k }, [v]) : null;
   });
   const extension = el('mods:extension', {}, [
     el(
       'cs:record',
-      { 'xmlns:cs': CABLESCAN_NAMESPACE, id: record.id, profile: record.profile, profileScore: record.profileScore, reviewStatus: record.review.status },
+      { 'xmlns:cs': CABLESCAN_NAMESPACE, id: record.id, kind: kindOf(record), profile: record.profile, profileScore: record.profileScore, reviewStatus: record.review.status },
       Object.entries(f).map(([key, field]) =>
         el(
           'cs:field',
@@ -100,7 +109,8 @@ function mods(record: TelegramRecord, createdAt: string): XmlElement {
   return el('mods:mods', { 'xmlns:mods': MODS_NAMESPACE, version: '3.7' }, [
     el('mods:titleInfo', {}, [el('mods:title', {}, [title(record)])]),
     el('mods:typeOfResource', {}, ['text']),
-    el('mods:genre', {}, [fieldText(f.docType) ?? 'telegram']),
+    // A telegram's genre is its printed type (`CIPHERED TELEGRAM`); other kinds are their kind.
+    el('mods:genre', {}, [kindOf(record) === 'telegram' ? (fieldText(f.docType) ?? 'telegram') : kindOf(record)]),
     name('from', 'sender'),
     name('to', 'recipient'),
     date || place
@@ -171,7 +181,7 @@ export function toMets(input: MetsInput): string {
     ]);
   });
   const logical = el('mets:structMap', { TYPE: 'LOGICAL' }, [
-    el('mets:div', { ID: 'LOG_0000', TYPE: 'telegram', DMDID: 'DMD_0001', LABEL: title(record) }, [
+    el('mets:div', { ID: 'LOG_0000', TYPE: kindOf(record), DMDID: 'DMD_0001', LABEL: title(record) }, [
       input.pdf ? el('mets:fptr', { FILEID: 'PDF_0001' }) : null,
       ...fieldDivs,
     ]),
@@ -190,14 +200,14 @@ export function toMets(input: MetsInput): string {
       'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
       'xsi:schemaLocation': `${METS_NAMESPACE} http://www.loc.gov/standards/mets/mets.xsd ${MODS_NAMESPACE} http://www.loc.gov/standards/mods/v3/mods-3-7.xsd`,
       OBJID: record.id,
-      TYPE: 'telegram',
+      TYPE: kindOf(record),
       LABEL: title(record),
     },
     [
       el('mets:metsHdr', { CREATEDATE: input.createdAt, RECORDSTATUS: recordStatus(record) }, [
         el('mets:agent', { ROLE: 'CREATOR', TYPE: 'OTHER', OTHERTYPE: 'SOFTWARE' }, [el('mets:name', {}, [`cablescan ${input.softwareVersion}`])]),
       ]),
-      el('mets:dmdSec', { ID: 'DMD_0001' }, [el('mets:mdWrap', { MDTYPE: 'MODS', LABEL: 'telegram fields' }, [el('mets:xmlData', {}, [mods(record, input.createdAt)])])]),
+      el('mets:dmdSec', { ID: 'DMD_0001' }, [el('mets:mdWrap', { MDTYPE: 'MODS', LABEL: `${kindOf(record)} fields` }, [el('mets:xmlData', {}, [mods(record, input.createdAt)])])]),
       el('mets:fileSec', {}, fileGroups),
       physical,
       logical,

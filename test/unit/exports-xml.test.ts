@@ -217,3 +217,26 @@ test('METS: meets the METS schema requirements; the telegram is one logical unit
   assert.deepEqual([toArea.attrs.BEGIN, toArea.attrs.END], ['string_2_1_2', 'string_2_1_3']);
   assert.ok(checkMets(xml.replace('FILEID="ALTO_0001"', 'FILEID="ALTO_0009"')).some((m) => m.includes('names no file')));
 });
+
+test('METS follows the record\'s kind: a letter is a letter (genre, title, logical division), never a telegram', () => {
+  const letter: typeof final = {
+    ...final,
+    kind: 'letter',
+    profile: 'letter',
+    fields: {
+      date: { ...final.fields.date! },
+      to: { ...final.fields.to!, value: 'The Council for German Jewry', status: 'accepted' },
+      signature: { ...final.fields.signature!, value: 'Michal Weissmandl', status: 'needs_review' },
+    },
+  };
+  const ref = (href: string, mimetype: string) => ({ href, mimetype, sha256: 'a'.repeat(64), size: 10 });
+  const xml = toMets({ record: letter, pages: [{ page: exportPage, image: ref('../images/seed.png', 'image/png') }], createdAt: ctx.createdAt, softwareVersion: ctx.softwareVersion });
+  assert.deepEqual(checkMets(xml), []);
+  const root = parseXml(xml);
+  assert.equal(find(root, 'mods:genre')[0]!.text, 'letter');
+  assert.equal(find(root, 'mods:title')[0]!.text, 'Letter (1951-06-30)');
+  assert.ok(!xml.includes('TELEGRAM') && !/genre[^<]*>telegram/.test(xml));
+  const logical = find(root, 'mets:structMap').find((s) => s.attrs.TYPE === 'LOGICAL')!;
+  assert.equal(logical.children[0]!.attrs.TYPE, 'letter');
+  assert.equal(find(root, 'cs:record')[0]!.attrs.kind, 'letter');
+});
