@@ -80,6 +80,7 @@ function cueRows(cues: PageCues, continues: boolean, nextContinues: boolean): nu
   const lowerCase = cues.catchword ? /^\p{Ll}/u.test(cues.catchword.text) : false;
   if (cues.catchword && (nextContinues || (cues.catchword.afterOpenSentence && lowerCase))) rows.push(cues.catchword.row);
   if (continues && cues.topMark) rows.push(cues.topMark.row);
+  if (nextContinues && cues.footContinues) rows.push(cues.footContinues.row);
   return rows;
 }
 

@@ -15,6 +15,7 @@ export const FEATURE_NAMES = [
   'continuationHeading',
   'catchwordMatches',
   'catchwordUnmatched',
+  'footContinues',
   'endsHyphenated',
   'endsOpen',
   'startsLowerCase',
@@ -53,6 +54,8 @@ export function describe(name: FeatureName, p: PageCues, c: PageCues, opening: s
       return `catchword "${p.catchword?.word}" at the foot of ${p.pageId} is this page's first word`;
     case 'catchwordUnmatched':
       return `${p.pageId} ends with a catchword ("${p.catchword?.word}") after an open sentence`;
+    case 'footContinues':
+      return `${p.pageId} ends with "${p.footContinues?.text}" (the text goes on)`;
     case 'endsHyphenated':
       return `${p.pageId} ends with a word broken by a hyphen`;
     case 'endsOpen':
@@ -137,6 +140,7 @@ export function boundaryFeatures({ previous: p, current: c, opening, afterBlank 
     continuationHeading: c.continuationHeading ? 1 : 0,
     catchwordMatches: catchwordMatches ? 1 : 0,
     catchwordUnmatched: p.catchword && !catchwordMatches && p.catchword.afterOpenSentence ? 1 : 0,
+    footContinues: p.footContinues ? 1 : 0,
     endsHyphenated: p.endsHyphenated && !p.catchword ? 1 : 0,
     endsOpen: p.endsOpen && !p.endsHyphenated && !p.catchword ? 1 : 0,
     startsLowerCase: c.firstRowLowerCase ? 1 : 0,

@@ -64,6 +64,8 @@ export interface PageCues {
   closing: string | null;
   /** A short name set off to the right near the foot, after a finished sentence: a typed signature. */
   signature: string | null;
+  /** A mark at the foot saying the text goes on: `./.`, `P.T.O.`, `/over`, `continued`. */
+  footContinues: { text: string; row: number } | null;
 }
 
 /** Typing, not specks: a row with this many words, or this many letters. */
@@ -93,6 +95,8 @@ const ADDRESSEE = /^(the\s+honou?rable|his\s+excellency|to\s*[:=]|à\s+monsieur|
 const NUMBER_LINE = /^(no|nr|n°|no\.)\.?\s*[0-9OolI]{1,6}[.,]?(\s|$)/i;
 
 const CLOSING = /^(respectfully|very\s+respectfully|yours\s+(sincerely|faithfully|truly|very\s+truly|respectfully)|very\s+truly\s+yours|sincerely\s+yours|faithfully\s+yours|i\s+have\s+the\s+hono(u)?r|copies\s+to|copy\s+to|enclosures?\s*[:.]|encl\.|with\s+(best|kind)\s+regards|veuillez\s+agréer|ærbødigst|med\s+venlig\s+hilsen)/i;
+
+const FOOT_CONTINUES = /^\W{0,3}(\.\s*\/\s*\.|P\.?\s*T\.?\s*O\.?|\/?\s*over\s*\/?|\(\s*over\s*\)|continued(\s+overleaf|\s+on\s+next\s+page)?|to\s+be\s+continued|b\.\s*w\.|bitte\s+wenden|vend|tournez|suite\s+au\s+verso)\W{0,3}$/i;
 
 /** A sentence is finished by these; anything else at the end of a page runs on. */
 const TERMINAL = /[.:;!?)"”’'»]$/;
@@ -243,6 +247,9 @@ export function pageCues(page: PageResult): PageCues {
     if (nameLike && across(r.bbox[0]) > 0.4 && TERMINAL.test(tail[i - 1]!.text.trim())) signature = t.slice(0, 40);
   }
 
+  const footRow = rows.slice(-3).find((r) => r.text.length <= 30 && FOOT_CONTINUES.test(r.text.trim()));
+  const footContinues = footRow ? { text: footRow.text, row: footRow.index } : null;
+
   const heights = wordHeights(page);
   const typeHeight = median(heights);
   const pitches: number[] = [];
@@ -278,5 +285,6 @@ export function pageCues(page: PageResult): PageCues {
     endsHyphenated,
     closing,
     signature,
+    footContinues,
   };
 }
