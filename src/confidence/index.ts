@@ -19,6 +19,7 @@ import {
   validateTime,
   validateUpperWords,
   suspiciousCharacters,
+  misreadWords,
 } from './validators.ts';
 
 export interface ScoreOptions {
@@ -62,6 +63,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   no_words: 'no OCR words back the value',
   incomplete_telegram: 'required header fields are missing, so where the body starts and ends is a guess',
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
+  misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
 };
 
@@ -85,6 +87,7 @@ const PENALTY: Record<string, number> = {
   in_sentence: 0.7,
   suspicious_characters: 0.7,
   ambiguous_profile: 0.9,
+  misread_word: 0.8,
   weak_profile: 0.8,
   no_words: 0.5,
   incomplete_telegram: 0.6,
@@ -115,6 +118,7 @@ const BLOCKING = new Set([
   'incomplete_telegram',
   'dust_in_text',
   'boundary_uncertain',
+  'misread_word',
 ]);
 
 /**
@@ -176,8 +180,10 @@ function validatorReasons(name: string, draft: FieldDraft, options: ScoreOptions
       return validateUpperWords(v);
     case 'from':
     case 'to':
-    case 'signature':
     case 'addressee':
+    case 'subject':
+      return [...suspiciousCharacters(v), ...misreadWords(v)];
+    case 'signature':
     case 'archiveRef':
       return suspiciousCharacters(v);
     default:

@@ -1,6 +1,7 @@
 // Field validators: does a value look right for its field? Each returns the
 // reason codes it finds (empty = nothing to say). Codes are part of the record
 // contract, so they are short, stable words.
+import { distance } from 'fastest-levenshtein';
 import { findDate, findDayMonth, findTime, isValidDate } from '../segment/datetime.ts';
 import { isKnownPlace } from './gazetteer.ts';
 
@@ -69,6 +70,26 @@ export function dispatchConsistent(dispatch: string, dateIso: string, time?: str
  */
 /** Small words never abbreviated: a period after one (`The. Secretary`) is a speck the OCR read. */
 const NEVER_ABBREVIATED = /(^|\s)(the|of|to|in|and|for|at|on|by|an)[.,;:](?=\s)/i;
+
+/** The short words of names and offices (`The Council for German Jewry`, `the Embassy in India`). */
+const FUNCTION_WORDS = new Set([
+  'a', 'an', 'the', 'of', 'for', 'and', 'to', 'in', 'on', 'at', 'by', 'with', 'from', 'its', 'his', 'her', 'our', 'your', 'via', 'per',
+  'de', 'la', 'le', 'les', 'du', 'des', 'et', 'der', 'die', 'das', 'und', 'van', 'von', 'den', 'og', 'af', 'i', 'y', 'e', 'el', 'al', 'di',
+]);
+
+/**
+ * A short lower-case word one letter away from a function word and not one itself (`The Council fer
+ * German Jewry`): the OCR misread `for`, often at a high confidence. Names keep their words; a
+ * value with such a word is read again by a person.
+ */
+export function misreadWords(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  for (const token of value.split(/[\s,;:()[\]/]+/)) {
+    if (!/^\p{Ll}{2,4}$/u.test(token) || FUNCTION_WORDS.has(token)) continue;
+    for (const w of FUNCTION_WORDS) if (w.length >= 2 && Math.abs(w.length - token.length) <= 1 && distance(w, token) === 1) return ['misread_word'];
+  }
+  return [];
+}
 
 export function suspiciousCharacters(value: unknown): string[] {
   if (typeof value !== 'string') return [];

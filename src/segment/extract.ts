@@ -270,13 +270,22 @@ function findInLines(
     const b = hits.get(name);
     if (b) hi = Math.min(hi, b.first);
   }
-  if (field.within) {
+  let topDown = field.zone !== 'closing';
+  if (field.afterPattern) {
+    const re = new RegExp(field.afterPattern, 'iu');
+    let anchor = -1;
+    for (let i = 0; i < n; i++) if (re.test(lines[i].text)) anchor = i;
+    if (anchor < 0) return null;
+    lo = anchor + 1;
+    hi = Math.min(n, lo + (field.within ?? 4));
+    topDown = true;
+  } else if (field.within) {
     if (field.zone === 'closing') lo = Math.max(lo, hi - field.within);
     else hi = Math.min(hi, lo + field.within);
   }
   const order: number[] = [];
   for (let i = lo; i < hi; i++) order.push(i);
-  if (field.zone === 'closing') order.reverse();
+  if (!topDown) order.reverse();
   for (const i of order) {
     const used = usedBy.get(i);
     if (used && !field.shareLine && !used.has(field.parser)) continue;

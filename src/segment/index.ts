@@ -21,8 +21,8 @@ export { findDate, findPlaceDateTime, findTime, normaliseDate, normaliseTime } f
 
 /** A runner-up profile within this score of the winner makes the choice ambiguous. */
 const AMBIGUITY_MARGIN = 0.08;
-/** A best profile scoring below this fits too little to trust any field it reads (docs/decisions.md). */
-export const WEAK_PROFILE_BELOW = 0.35;
+/** A best profile scoring below this fits too little to trust any field it reads; a telegram profile that weak means the document is read as `other` (docs/decisions.md). */
+export const WEAK_PROFILE_BELOW = 0.45;
 
 export interface SegmentOptions {
   profiles: Profile[];
@@ -121,7 +121,12 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       const from = bounds[k].line;
       const to = k + 1 < bounds.length ? bounds[k + 1].line : lines.length;
       const own = lines.slice(from, to);
-      const { best, runnerUp, headingOf } = chooseProfile(own, profiles);
+      const chosen = chooseProfile(own, profiles);
+      const { runnerUp, headingOf } = chosen;
+      // No telegram layout fits well and nothing else does either: the document is not read as a
+      // telegram at all (a journal page with a date is no telegram), but as what it is, `other`.
+      const floor = profiles.find((p) => p.kind === 'other');
+      const best = !options.forcedProfile && floor && chosen.best.profile.kind === 'telegram' && chosen.best.score < WEAK_PROFILE_BELOW ? extractWithProfile(own, floor, 0) : chosen.best;
       // Pages: those holding its lines, plus blank pages between them and the next telegram.
       const pageIds: string[] = [];
       const firstPage = group.findIndex((p) => p.pageId === own[0].page);

@@ -199,7 +199,7 @@ function subjectStart(text: string): number {
 const OFFICE_WORD = /\b(LEGATION|EMBASSY|CONSULATE|CONSULATE\s+GENERAL|FOREIGN\s+SERVICE|MINISTRY|MINISTÈRE|GESANDTSKAB|AMBASSADE|DELEGATION|HIGH\s+COMMISSION|MISSION|OFFICE)\b/;
 
 /** Titles typed after a signer's name (`M. WEISSMANN, Secretary.`): not part of the name. */
-const SIGNER_TITLE = /,\s*(?:Hon\.\s*)?(?:Secretary|Chairman|Director|Treasurer|Rabbi|President|Minister|Consul(?:\s+General)?|Ambassador|Chargé d'Affaires(?:\s+a\.\s*i\.)?|Secretary of Legation|Secretary of Embassy)\.?$/i;
+const SIGNER_TITLE = /(?:,\s*|\s+(?=(?:Rabbi|Secretary|Chairman|Director|Treasurer|President)\b))(?:Hon\.\s*)?(?:Secretary|Chairman|Director|Treasurer|Rabbi|President|Minister|Consul(?:\s+General)?|Ambassador|Chargé d'Affaires(?:\s+a\.\s*i\.)?|Secretary of Legation|Secretary of Embassy)\.?$/i;
 
 const PARSERS: Record<ParserName, Parser> = {
   docType: ({ label }) => (label ? { value: label.label.toUpperCase().replace(/[\s:.]+$/, ''), start: label.start, end: label.end, notes: [] } : null),
@@ -335,9 +335,12 @@ const PARSERS: Record<ParserName, Parser> = {
 
   signature: ({ text, from, field }) => {
     const [cleanStart, cleanEnd] = dropSpeckTokens(text, from, text.length);
-    // A speck read as a quote mark glued to the name (`‘KERSHAW`) is not part of it.
+    // A speck read as a quote mark glued to the name (`‘KERSHAW`) is not part of it, nor a lone
+    // lower-case letter in front of a capitalised name (`p Franklin Mott Gunther.`).
     let [s, e] = trimRange(text, cleanStart, cleanEnd);
     while (s < e && /[‘’'`"“”*•·]/.test(text[s])) s++;
+    const strayLetter = /^\p{Ll}\s+(?=\p{Lu})/u.exec(text.slice(s, e));
+    if (strayLetter) s += strayLetter[0].length;
     if (e <= s) return null;
     // A title after the name on its line is not part of the signature (`M. WEISSMANN, Secretary.`).
     const titled = SIGNER_TITLE.exec(text.slice(s, e));
@@ -347,7 +350,7 @@ const PARSERS: Record<ParserName, Parser> = {
     if (!looksLikeName(repaired, field.maxWords ?? 5) || findDate(repaired)) return null;
     if (field.pattern && !new RegExp(field.pattern, 'i').test(repaired)) return null;
     // A speck dropped before a name may have been an initial (`& ZIMIN` for `G. ZIMIN`).
-    const dropped = text.slice(from, cleanStart).trim().length > 0;
+    const dropped = text.slice(from, cleanStart).trim().length > 0 || strayLetter !== null;
     const notes = dropped || repaired !== value ? ['ocr_corrected'] : [];
     return { value: repaired, start: s, end: e, notes };
   },

@@ -55,6 +55,11 @@ export const fieldSpecSchema = z
     after: z.string().optional(),
     /** Look only above the lines of these fields (those found). */
     before: z.array(z.string()).optional(),
+    /**
+     * Look only below the last line matching this (a closing formula above the signer's name), top
+     * down, `within` lines; not found: the field is not looked for.
+     */
+    afterPattern: regexString.optional(),
     /** How many lines to look at (from the top of the range, or from the bottom in the closing zone). */
     within: z.number().int().min(1).optional(),
     /** Look only in the rest of the line of this field, after its value. */

@@ -149,12 +149,10 @@ test('generic fallback: date, place, number and body from an unknown layout', ()
 });
 
 test('generic: a number or date inside a sentence is flagged, two different labelled numbers too', () => {
-  const [t] = read([
-    'AMERICAN LEGATION',
-    'My despatch on the above subject (No. 557) dated',
-    'October 6, 1938, gave the history and background of the',
-    'question in this country up to that date.',
-  ], 80);
+  // Read with the generic profile (with every profile, so little of a telegram is no telegram: `other`).
+  const lines = ['AMERICAN LEGATION', 'My despatch on the above subject (No. 557) dated', 'October 6, 1938, gave the history and background of the', 'question in this country up to that date.'];
+  assert.notEqual(read(lines, 80)[0]!.kind, 'telegram');
+  const [t] = segmentDocument([pageFromText(wrapText(lines.join('\n'), 80))], { profiles, forcedProfile: 'generic' });
   assert.equal(t.profile, 'generic');
   assert.equal(t.fields.number.value, '557');
   assert.ok(t.fields.number.notes.includes('in_sentence'));

@@ -1,0 +1,193 @@
+// Documents that are not telegrams, read as what they are: the OCR of real corpus
+// pages (../shared/corpus, full scans read by `cablescan run`; the lines below are
+// what the OCR returned, specks and stamps included) segmented with the shipped
+// profiles. A despatch gets its header fields; a letter only what a letter
+// justifies; a report and a journal no field at all; never a telegram field.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { scoreTelegram } from '../../src/confidence/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
+import { pageFromText } from './segment-fixtures.ts';
+
+const profiles = loadProfiles({});
+const { thresholds, period } = loadConfig({ env: {} });
+const TELEGRAM_FIELDS = ['docType', 'copies', 'addressee', 'dispatch', 'outgoingNumber', 'archiveRef', 'fileReference', 'precedence', 'time'];
+
+function read(lines: string[], confidence?: (word: string, line: number) => number): SegmentedTelegram {
+  const docs = segmentDocument([pageFromText(lines, { confidence })], { profiles });
+  assert.equal(docs.length, 1, 'one document');
+  return docs[0]!;
+}
+
+const value = (t: SegmentedTelegram, name: string) => (t.fields[name]?.found ? t.fields[name]!.value : undefined);
+
+// EHRI-DR-19390125-US_01: the header, the stamps' scraps the OCR read, the recipient block, `Sir:`.
+const DESPATCH_720 = [
+  '.LEGATION OF THE',
+  'UNITED STATES OF AMERICA il',
+  'No. 720. Bucharest, January 25, 1939. LA?',
+  'Subject: The Situation of Jews in Rumania.',
+  '~',
+  'CONFIDENTIAL',
+  '[+1]',
+  'Bi - ; he',
+  'He ly [9)]',
+  'The Honorable __ —',
+  'fos (2 SECRETARY en.',
+  'The Secretary of State, FS',
+  'Washington.',
+  'Sir: )',
+  'My despatch on the above subject (No. 557) dated :%',
+  'October 6, 1938, gave the history and background of the.',
+  'Jewish question in Rumania and related the various',
+  'measures and conditions affecting the lot of the Jews',
+  'in this country up to that date. The situation was then',
+  'summed up as follows:',
+  'Respectfully yours,',
+  'p Franklin Mott Gunther.',
+  'FPH/CKH: B}S',
+  'Copies to London, Berlin, Jerusalem. Versaw.',
+];
+
+test('us-despatch (EHRI-DR-19390125-US): post heading, number, place and date, classification, subject, recipient, signer', () => {
+  const t = read(DESPATCH_720);
+  assert.equal(t.kind, 'despatch');
+  assert.equal(t.profile, 'us-despatch');
+  assert.deepEqual(
+    Object.fromEntries(['from', 'number', 'place', 'date', 'classification', 'subject', 'to', 'signature'].map((n) => [n, value(t, n)])),
+    {
+      from: 'LEGATION OF THE UNITED STATES OF AMERICA',
+      number: '720',
+      place: 'Bucharest',
+      date: '1939-01-25',
+      classification: 'CONFIDENTIAL',
+      subject: 'The Situation of Jews in Rumania.',
+      to: 'The Secretary of State',
+      signature: 'Franklin Mott Gunther',
+    },
+  );
+  // A stamp's words between the honorific and the office, a speck before the signer: read, and checked.
+  assert.ok(t.fields.to!.notes.includes('ocr_corrected'));
+  assert.ok(t.fields.signature!.notes.includes('ocr_corrected'));
+  // The body is the text between `Sir:` and the closing, without the recipient block or the file initials.
+  assert.match(String(value(t, 'body')), /^My despatch on the above subject/);
+  assert.doesNotMatch(String(value(t, 'body')), /Washington|Respectfully|FPH|Copies to/);
+  for (const name of TELEGRAM_FIELDS) assert.equal(t.fields[name], undefined, `no ${name} on a despatch`);
+});
+
+test('us-despatch (EHRI-DR-19400712-US): a subject over two lines with a stamp\'s capitals read after it; Istanbul, Turkey gives Istanbul', () => {
+  const t = read([
+    'TTT "LEGATION OF THE |',
+    'UNITED STATES OF AMERICA |',
+    'Bucharest, July 12, 1940.',
+    'No. 1496,',
+    'Subject: Elimination of Jewish Elements in the',
+    'Rumanian Press.',
+    'DIVISION OF',
+    '© AUG 151940',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'I have the honor to report that the Government has issued a decree.',
+  ]);
+  assert.equal(t.profile, 'us-despatch');
+  assert.equal(value(t, 'subject'), 'Elimination of Jewish Elements in the Rumanian Press.');
+  assert.ok(t.fields.subject!.notes.includes('ocr_corrected'), 'the cut stamp is reported');
+  assert.equal(value(t, 'from'), 'LEGATION OF THE UNITED STATES OF AMERICA');
+  assert.equal(value(t, 'number'), '1496');
+  assert.equal(value(t, 'date'), '1940-07-12');
+  const istanbul = read(['AMERICAN CONSULATE GENERAL', 'No. 88.', 'Istanbul, Turkey, November 16, 1942.', 'Subject: Transit visas.', 'The Honorable', 'The Secretary of State,', 'Washington.', 'Sir:', 'I have the honor to report.']);
+  assert.equal(value(istanbul, 'place'), 'Istanbul');
+  assert.equal(value(istanbul, 'from'), 'AMERICAN CONSULATE GENERAL');
+});
+
+test('despatch of another post (EHRI-DR-19410127-DK, Danish): read as a despatch with its date and place', () => {
+  const t = read([
+    'B/P.',
+    '93/5.E.22.',
+    "'Besvarelser)",
+    'Bukarest, den 27. Januar 1941. MED',
+    'G e ag Bukarest No. Il.',
+    '> RDL Oprøret i Rumænien. k',
+    'Ges. No. I af 17.1.1941.',
+    'Hr. Udenrigsminister,',
+    'Gennem den ungarske Radios Udsendelser',
+    'blev det her bekendt, at Statsføreren, General Antonescu midt i',
+    'Januar havde været paa et Dags Besøg hos Rigskansler Hitler.',
+    'Nabostater.',
+    'Hr, Udenrigsminister Erik Scavenius,',
+    'København.',
+  ]);
+  assert.equal(t.kind, 'despatch');
+  assert.equal(value(t, 'date'), '1941-01-27');
+  assert.equal(value(t, 'place'), 'Bukarest');
+  assert.deepEqual(t.fields.date!.notes, [], 'the ordinal dot of a Danish date is no speck');
+  for (const name of [...TELEGRAM_FIELDS, 'number', 'signature']) assert.equal(t.fields[name], undefined);
+});
+
+// EHRI-BF-19380509b_EN_01 (its top) and _04 (its foot), as one document.
+const LETTER = [
+  'c/o 35, Lordship Park,',
+  'LONDON, NX. 16.',
+  '9th May, 1938/5698.',
+  'TO = ,',
+  'The Council fer German Jewry,',
+  'Woburn House,',
+  'We. C. 1.',
+  'Dear Sirs,',
+  'I am here in England as the authorised representative',
+  'of the Board of Deputies of the Jews of Burgenland and the Orthodox',
+  'Rabbis of Austria. I have been here for 10 days already, but',
+  'terrible and unbearable that a solution must be found in the',
+  'shortest possible time.',
+  'Yours sincerely,',
+  'Phckat War raat',
+  'WICHAL WEISSEANDL Rabbi,',
+  'Nitra, C.S.R,,',
+];
+/** The OCR's confidences on that page: the signer's line, typed over by a pen signature, was read at ~60. */
+const letterConfidence = (_word: string, line: number) => (line >= 14 ? 60 : 93);
+
+test('letter (EHRI-BF-19380509b_EN): date, place, recipient and signer only; a misread word and a weakly read signer are not accepted', () => {
+  const t = read(LETTER, letterConfidence);
+  assert.equal(t.kind, 'letter');
+  assert.deepEqual(Object.keys(t.fields).sort(), ['date', 'place', 'signature', 'to']);
+  assert.equal(value(t, 'date'), '1938-05-09');
+  assert.equal(value(t, 'place'), 'London');
+  assert.equal(value(t, 'to'), 'The Council fer German Jewry');
+  assert.equal(value(t, 'signature'), 'WICHAL WEISSEANDL', 'the title after the name is not part of it; the place line after it is not the signer');
+  const scored = scoreTelegram(t, { thresholds, period });
+  assert.equal(scored.fields.date!.status, 'accepted');
+  assert.ok(scored.fields.to!.reasons.includes('misread_word'), '`fer` for `for`');
+  assert.notEqual(scored.fields.to!.status, 'accepted');
+  assert.notEqual(scored.fields.signature!.status, 'accepted');
+});
+
+test('a report is read as a report, a journal page as other: no field, telegram or otherwise', () => {
+  const report = read([
+    'JEWISH CENTRAL INFORMATION OFFICE',
+    '19 Manchester Square, July, 1945',
+    'London, W. 1',
+    'J e w i s h S u r v i v o r s R e p o r t',
+    'Documents of Nazi Guilt',
+    'No. 3',
+    'T H E R E S I E N S T A D T',
+    'b y',
+    'Max E. Mannheimer',
+    'This is the third of a series of personal reports received by the',
+  ]);
+  assert.equal(report.kind, 'report');
+  assert.deepEqual(report.fields, {});
+  const journal = read([
+    'Lundi 3 août 1914.',
+    'Journée calme au ministère. Les nouvelles de la frontière sont rares et',
+    'contradictoires; on attend les ordres du gouvernement pour la mobilisation',
+    'des réservistes de la classe 1912, qui doivent rejoindre leurs dépôts.',
+  ]);
+  assert.notEqual(journal.kind, 'telegram');
+  for (const [name, field] of Object.entries(journal.fields)) assert.ok(!TELEGRAM_FIELDS.includes(name) && name !== 'number', `${name}: ${String(field.value)}`);
+  const scored = scoreTelegram(journal, { thresholds, period });
+  assert.deepEqual(Object.entries(scored.fields).filter(([, f]) => f.status === 'accepted'), []);
+});
