@@ -53,3 +53,72 @@ test('reads all 22 corpus pages, each in its language, and skips the files besid
   const danish = readFileSync(path.join(out, 'pages', 'EHRI-DR-19410127-DK_01.txt'), 'utf8');
   assert.match(danish, /[æøå]/, 'Danish letters come through');
 });
+
+interface CorpusDocument {
+  id: string;
+  kind: string;
+  pages: string[];
+  fields?: Record<string, string>;
+}
+
+interface RecordLike {
+  kind?: string;
+  source: { pages: string[] };
+  fields: Record<string, { value: string | number | null; status: string }>;
+  grouping?: { status: string };
+}
+
+function readRecords(): RecordLike[] {
+  const dir = path.join(out, 'records');
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as RecordLike);
+}
+
+const DOCUMENTS = path.resolve(CORPUS, '..', 'documents.json');
+const documents = (): CorpusDocument[] => (JSON.parse(readFileSync(DOCUMENTS, 'utf8')) as { documents: CorpusDocument[] }).documents;
+const pageIdOf = (p: string): string => path.basename(p);
+
+test('every real document is one record holding exactly its pages, read as what it is (no telegram among them)', { skip }, () => {
+  const records = readRecords();
+  for (const doc of documents()) {
+    const pages = doc.pages.map(pageIdOf);
+    const record = records.find((r) => r.source.pages[0] === pages[0]);
+    assert.ok(record, `${doc.id}: no record starts at ${pages[0]}`);
+    assert.deepEqual(record.source.pages, pages, `${doc.id}: the record's pages`);
+    assert.notEqual(record.kind, 'telegram', `${doc.id} (${doc.kind}) is no telegram`);
+    if (['despatch', 'letter', 'report'].includes(doc.kind)) assert.equal(record.kind, doc.kind, `${doc.id}: kind`);
+  }
+  assert.equal(records.length, documents().length, 'no record besides them');
+});
+
+test('the header fields documents.json gives are read right: accepted only when right', { skip }, () => {
+  const records = readRecords();
+  for (const doc of documents()) {
+    const record = records.find((r) => r.source.pages[0] === pageIdOf(doc.pages[0]!))!;
+    for (const [name, expected] of Object.entries(doc.fields ?? {})) {
+      const field = record.fields[name];
+      const right = field !== undefined && String(field.value) === expected;
+      if (field?.status === 'accepted') assert.ok(right, `${doc.id} ${name}: "${field.value}" accepted, expected "${expected}"`);
+      // The US despatches' fields and the Danish despatch's date and place must be right (accepted or in review).
+      const mustBeRight = doc.id.endsWith('-US') || (doc.id.endsWith('-DK') && ['date', 'place'].includes(name));
+      if (mustBeRight) assert.ok(right, `${doc.id} ${name}: "${field?.value}" (${field?.status}), expected "${expected}"`);
+    }
+  }
+});
+
+test('no field value is a catchword (the lone word at a page foot that repeats the next page\'s first word)', { skip }, () => {
+  const catchwords = new Set<string>();
+  for (const doc of documents()) {
+    for (let i = 0; i + 1 < doc.pages.length; i++) {
+      const gt = (p: string) => readFileSync(path.join(CORPUS, `${p}.gt.txt`), 'utf8').trim().split('\n');
+      const last = gt(doc.pages[i]!).at(-1)!.trim();
+      const next = gt(doc.pages[i + 1]!).find((l) => !/^[-–\s\d]*$/.test(l))?.trim().split(/\s+/)[0];
+      if (!last.includes(' ') && next && last.replace(/\W/g, '') === next.replace(/\W/g, '')) catchwords.add(last.replace(/\W/g, '').toLowerCase());
+    }
+  }
+  assert.ok(catchwords.size >= 5, `the corpus has catchwords (${[...catchwords].join(', ')})`);
+  for (const record of readRecords()) {
+    for (const [name, field] of Object.entries(record.fields)) {
+      assert.ok(!catchwords.has(String(field.value).replace(/\W/g, '').toLowerCase()), `${record.source.pages[0]} ${name} is the catchword "${field.value}"`);
+    }
+  }
+});
