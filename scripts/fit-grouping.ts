@@ -11,7 +11,7 @@
 // training decision, within [--min-threshold, --max-threshold].
 //
 // Usage: npm run fit:grouping -- [--seeds fit-box-1,fit-box-2] [--pages 320] [--dir DIR]
-//          [--lambda 0.5] [--min-threshold 0.85] [--max-threshold 0.97] [--dry-run]
+//          [--lambda 0.5] [--min-threshold 0.85] [--max-threshold 0.97] [--dry-run] [--partial]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -21,9 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { boundaryFeatures, FEATURE_NAMES, pageCues, type Features } from '../src/group/index.ts';
 import { MODEL_FILE, sigmoid, type GroupingModelFile, type Weights } from '../src/group/model.ts';
-import { linesOfPages } from '../src/segment/lines.ts';
 import { loadProfiles } from '../src/segment/index.ts';
-import { pageOpening } from '../src/segment/split.ts';
+import { pageOpenings } from '../src/group/openings.ts';
 import type { PageResult } from '../src/types.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +37,7 @@ const { values } = parseArgs({
     'min-threshold': { type: 'string', default: '0.85' },
     'max-threshold': { type: 'string', default: '0.97' },
     'dry-run': { type: 'boolean', default: false },
+    partial: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -67,7 +67,8 @@ function examplesOf(seed: string, root: string): Example[] {
   if (!existsSync(path.join(box, 'box.json'))) {
     run(['--import', 'tsx', 'scripts/generate-samples.ts', '--box', '--out', box, '--pages', values.pages!, '--seed', seed, '--degradation', values.degradation!], `generate ${seed}`);
   }
-  run(['bin/cablescan.js', 'run', box, '--out', out, '--no-progress', '--log-level', 'warn'], `cablescan run ${seed}`);
+  // --partial: fit on the pages already read (a preview while a box is still being read).
+  if (!values.partial) run(['bin/cablescan.js', 'run', box, '--out', out, '--no-progress', '--log-level', 'warn'], `cablescan run ${seed}`);
   const truth = JSON.parse(readFileSync(path.join(box, 'box.json'), 'utf8')) as {
     documents: Array<{ id: string; degradation: string; pages: string[] }>;
     pages: Array<{ pageId: string; document: string }>;
@@ -75,6 +76,8 @@ function examplesOf(seed: string, root: string): Example[] {
   const docOf = new Map(truth.pages.map((p) => [p.pageId, p.document]));
   const degradationOf = new Map(truth.documents.map((d) => [d.id, d.degradation]));
   const pageFiles = new Set(readdirSync(path.join(out, 'pages')));
+  // A page that could not be read (or, with --partial, is not read yet) is left out: the boundary
+  // across it is labelled by the documents of the pages on either side, as a person would judge it.
   const pages: PageResult[] = truth.pages
     .filter((p) => pageFiles.has(`${p.pageId}.json`))
     .map((p) => JSON.parse(readFileSync(path.join(out, 'pages', `${p.pageId}.json`), 'utf8')) as PageResult);
@@ -90,8 +93,8 @@ function examplesOf(seed: string, root: string): Example[] {
       continue;
     }
     if (previous && previousPage) {
-      const start = pageOpening(linesOfPages([page]), profiles);
-      const x = boundaryFeatures({ previous, current: c, opening: start ? { score: Math.min(1, start.score), what: start.reason } : null, afterBlank });
+      const { opening, heading } = pageOpenings(page, profiles);
+      const x = boundaryFeatures({ previous, current: c, opening, heading, afterBlank });
       const y = docOf.get(page.pageId) !== docOf.get(previousPage.pageId) ? 1 : 0;
       examples.push({ box: seed, page: page.pageId, degradation: degradationOf.get(docOf.get(page.pageId)!) ?? '?', x, y });
     }
@@ -126,13 +129,17 @@ function solve(a: number[][], b: Vector): Vector {
   return m.map((r, i) => r[n]! / r[i]!);
 }
 
-/** MAP logistic regression: Newton steps on log-loss + lambda * |w - prior|^2. */
+/**
+ * MAP logistic regression: Newton steps on log-loss + lambda * |w - prior|^2. The bias is pulled
+ * only lightly (how often a box's pages start documents is for the data to say).
+ */
 function fit(examples: readonly Example[], prior: Vector, lambda: number): Vector {
   let w = [...prior];
+  const pull = (j: number): number => (j === 0 ? lambda / 100 : lambda);
   for (let iter = 0; iter < 50; iter++) {
     const n = w.length;
-    const grad = w.map((wi, j) => 2 * lambda * (wi - prior[j]!));
-    const hess = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 2 * lambda : 0)));
+    const grad = w.map((wi, j) => 2 * pull(j) * (wi - prior[j]!));
+    const hess = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 2 * pull(i) : 0)));
     for (const e of examples) {
       const x = row(e.x);
       const p = sigmoid(x.reduce((s, xi, j) => s + xi * w[j]!, 0));
@@ -198,6 +205,12 @@ async function main(): Promise<void> {
   }
   const weights = Object.fromEntries(KEYS.map((k, j) => [k, w[j]!])) as Weights;
   console.log('weights:', JSON.stringify(weights));
+  // The boundaries the fit is least sure of, with what fired: where a cue is missing.
+  const doubtful = examples.map((e) => ({ e, ...confidenceOf(e, w) })).filter((d) => d.confidence < threshold || d.start !== (d.e.y === 1));
+  for (const d of doubtful.sort((a, b) => a.confidence - b.confidence).slice(0, 40)) {
+    const fired = FEATURE_NAMES.filter((n) => d.e.x[n]).map((n) => `${n}=${Math.round(d.e.x[n] * 100) / 100}`).join(' ');
+    console.log(`  ${d.e.box} ${d.e.page} truth ${d.e.y ? 'start' : 'continue'} decided ${d.start ? 'start' : 'continue'} ${d.confidence.toFixed(3)} ${d.e.degradation}: ${fired}`);
+  }
   const train = evaluate(examples, w, threshold);
   const next: GroupingModelFile = {
     ...file,

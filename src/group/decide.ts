@@ -7,9 +7,8 @@
 import type { GroupingDecision, GroupingEvidence, PageResult } from '../types.ts';
 
 export type { GroupingDecision, GroupingEvidence } from '../types.ts';
-import { linesOfPages } from '../segment/lines.ts';
 import type { Profile } from '../segment/profile-schema.ts';
-import { pageOpening } from '../segment/split.ts';
+import { pageOpenings } from './openings.ts';
 import { boundaryFeatures, describe, type FeatureName } from './features.ts';
 import { groupingModel, sigmoid, startLogit, type GroupingModel } from './model.ts';
 import type { GroupingMode } from './modes.ts';
@@ -49,9 +48,8 @@ export function decideBoundary(
   profiles: readonly Profile[],
   model: GroupingModel,
 ): GroupingDecision {
-  const start = pageOpening(linesOfPages([cPage]), profiles.filter((p) => p.kind === 'telegram'));
-  const opening = start ? { score: start.score, what: `${start.profile}: ${start.reason}` } : null;
-  const features = boundaryFeatures({ previous: p, current: c, opening, afterBlank });
+  const { opening, heading } = pageOpenings(cPage, profiles);
+  const features = boundaryFeatures({ previous: p, current: c, opening, heading, afterBlank });
   const { logit, contributions } = startLogit(features, model.weights);
   const pStart = sigmoid(logit);
   const decision = pStart >= 0.5 ? 'start' : 'continue';
@@ -66,7 +64,7 @@ export function decideBoundary(
       cue: k.feature,
       says: k.logit > 0 ? 'start' : 'continue',
       weight: round(k.logit),
-      detail: describe(k.feature, p, c, opening?.what ?? null),
+      detail: describe(k.feature, p, c, opening?.what ?? null, heading?.what ?? null),
     })),
   };
 }

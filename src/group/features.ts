@@ -7,6 +7,7 @@ import type { PageCues } from './page-cues.ts';
 
 export const FEATURE_NAMES = [
   'telegramOpening',
+  'telegramHeading',
   'documentHeader',
   'topMarkContinues',
   'topMarkInSequence',
@@ -19,12 +20,14 @@ export const FEATURE_NAMES = [
   'endsHyphenated',
   'endsOpen',
   'startsLowerCase',
+  'opensWithProse',
   'closingBefore',
   'signatureBefore',
   'typeSizeChange',
   'pitchChange',
   'marginChange',
   'scanSizeChange',
+  'orientationChange',
   'sameFile',
   'otherFile',
   'afterBlank',
@@ -34,10 +37,12 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
 
 /** What a person would say about each feature when it fires (the decision's evidence). */
-export function describe(name: FeatureName, p: PageCues, c: PageCues, opening: string | null): string {
+export function describe(name: FeatureName, p: PageCues, c: PageCues, opening: string | null, heading: string | null = null): string {
   switch (name) {
     case 'telegramOpening':
       return `page opens with ${opening ?? 'a telegram heading'}`;
+    case 'telegramHeading':
+      return `a telegram heading at the top: ${heading ?? ''}`;
     case 'documentHeader':
       return `document header at the top (${c.headerCues.join(', ')})`;
     case 'topMarkContinues':
@@ -62,6 +67,8 @@ export function describe(name: FeatureName, p: PageCues, c: PageCues, opening: s
       return `${p.pageId} ends in the middle of a sentence`;
     case 'startsLowerCase':
       return 'page starts in lower case (a sentence running on)';
+    case 'opensWithProse':
+      return 'page opens with running text, not a heading or an address';
     case 'closingBefore':
       return `${p.pageId} ends with a closing ("${p.closing}")`;
     case 'signatureBefore':
@@ -74,6 +81,8 @@ export function describe(name: FeatureName, p: PageCues, c: PageCues, opening: s
       return `left margin moves (${round(p.leftMargin, 2)} -> ${round(c.leftMargin, 2)} of the width)`;
     case 'scanSizeChange':
       return `scan size changes (${p.width}x${p.height} -> ${c.width}x${c.height})`;
+    case 'orientationChange':
+      return `the sheet turns (${p.width}x${p.height} -> ${c.width}x${c.height})`;
     case 'sameFile':
       return `same file as the page before (${c.file})`;
     case 'otherFile':
@@ -118,13 +127,15 @@ export interface BoundaryInput {
   /** The last page before C that has text (blank pages are skipped over). */
   previous: PageCues;
   current: PageCues;
-  /** C's top opens a telegram or another profiled document: the opening's strength 0..1 and what it is. */
+  /** C's top opens a telegram: the opening's strength 0..1 and what it is. */
   opening: { score: number; what: string } | null;
+  /** A telegram heading label in C's first rows, header or not. */
+  heading?: { score: number; what: string } | null;
   /** A blank page lies between P and C. */
   afterBlank: boolean;
 }
 
-export function boundaryFeatures({ previous: p, current: c, opening, afterBlank }: BoundaryInput): Features {
+export function boundaryFeatures({ previous: p, current: c, opening, heading, afterBlank }: BoundaryInput): Features {
   const markNumber = c.topMark?.number ?? null;
   const inSequence = markNumber !== null && markNumber >= 2 && (p.topMark?.number ?? (p.pageIndex === 0 || !p.topMark ? 1 : -1)) === markNumber - 1;
   const catchwordMatches = sameWord(p.catchword?.word, c.firstWord);
@@ -132,6 +143,7 @@ export function boundaryFeatures({ previous: p, current: c, opening, afterBlank 
   const measured = p.textRows >= MEASURED_ROWS && c.textRows >= MEASURED_ROWS;
   return {
     telegramOpening: opening ? Math.min(1, opening.score) : 0,
+    telegramHeading: heading ? Math.min(1, heading.score) : 0,
     documentHeader: Math.min(3, c.headerCues.length) / 3,
     topMarkContinues: markNumber !== null && markNumber >= 2 ? 1 : 0,
     topMarkInSequence: inSequence ? 1 : 0,
@@ -144,12 +156,15 @@ export function boundaryFeatures({ previous: p, current: c, opening, afterBlank 
     endsHyphenated: p.endsHyphenated && !p.catchword ? 1 : 0,
     endsOpen: p.endsOpen && !p.endsHyphenated && !p.catchword ? 1 : 0,
     startsLowerCase: c.firstRowLowerCase ? 1 : 0,
+    opensWithProse: c.opensWithProse ? 1 : 0,
     closingBefore: p.closing ? 1 : 0,
     signatureBefore: p.signature && !p.closing ? 1 : 0,
     typeSizeChange: measured ? logRatio(p.typeHeight, c.typeHeight, 0.1) : 0,
     pitchChange: measured ? logRatio(p.linePitch, c.linePitch, 0.15) : 0,
     marginChange: measured && p.leftMargin !== null && c.leftMargin !== null ? Math.min(0.5, Math.max(0, Math.abs(p.leftMargin - c.leftMargin) - 0.04)) : 0,
     scanSizeChange: logRatio(p.width * p.height, c.width * c.height, 0.15),
+    // Portrait to landscape or back, clearly (a square-ish crop says nothing).
+    orientationChange: (p.width / p.height - 1.1) * (c.width / c.height - 1.1) < 0 && (p.width / p.height < 0.9 || c.width / c.height < 0.9) ? 1 : 0,
     sameFile: !differentFiles && c.pageCount > 1 ? 1 : 0,
     otherFile: differentFiles && (p.pageCount > 1 || c.pageCount > 1) ? 1 : 0,
     afterBlank: afterBlank ? 1 : 0,

@@ -52,6 +52,8 @@ export interface PageCues {
   firstWord: string | null;
   /** The first text row starts with a lower-case letter: a sentence running on from the page before. */
   firstRowLowerCase: boolean;
+  /** The page's first rows are running text (long rows of words), not the short lines of a heading or address. */
+  opensWithProse: boolean;
   /** Page-top rows that open a document: a post or office heading, a date line, `Subject:`, a salutation... */
   headerCues: string[];
   /** A lone word at the foot, set to the right: the first word of the next page (typists' catchword). */
@@ -84,11 +86,19 @@ const PAGE_MARK_PATTERNS: Array<{ re: RegExp; style: string }> = [
   { re: /^(?:page|p\.|pg\.?|seite|side|feuille)\s*(\d{1,3})\b/i, style: 'page' },
   // `-2- #720`, `- 2 - Telegram 295 from Pusan`: a mark with a continuation heading after it.
   { re: /^[-–—]\s*(\d{1,3})\s*[-–—]\s*\S/, style: 'mark-and-heading' },
+  // `Telegram No. 295, page 2`, `PUSAN 295 - page 2`: a heading that numbers its page.
+  { re: /\b(?:page|p\.)\s*(\d{1,3})\s*\W{0,2}$/i, style: 'heading-page' },
 ];
 
-const CONTINUATION = /\b(continuation|continued|cont['’]?d|suite|fortsetzung|fortsat)\b|^[-–—]?\s*\d{1,3}\s*[-–—]?\s*(tel(egram|\.)?|cable(gram)?|despatch|dispatch|no\.|#)\s*\d+/i;
+const CONTINUATION = /\b(continuation|continued|cont['’]?d|suite|fortsetzung|fortsat)\b|\b(page|p\.)\s*([2-9]|\d{2,3})\s*\W{0,2}$|^[-–—]?\s*\d{1,3}\s*[-–—]?\s*(tel(egram|\.)?|cable(gram)?|despatch|dispatch|no\.|#)\s*\d+/i;
 
-const POST_HEADING = /\b(LEGATION|EMBASSY|CONSULATE|CONSUL|FOREIGN\s+SERVICE|MINISTRY|MINISTÈRE|MINISTERE|GESANDTSKAB|AMBASSADE|DEPARTMENT|OFFICE|COMMITTEE|COUNCIL|BUREAU|HIGH\s+COMMISSION|DELEGATION)\b/;
+const POST_HEADING = /\b(LEGATION|EMBASSY|CONSULATE|CONSUL|FOREIGN\s+SERVICE|MINISTRY|MINISTÈRE|MINISTERE|GESANDTSKAB|AMBASSADE|DEPARTMENT|OFFICE|COMMITTEE|COUNCIL|BUREAU|HIGH\s+COMMISSION|DELEGATION|CENTRE|CENTER|BOARD|SOCIETY|ASSOCIATION|INSTITUTE|AGENCY|UNION|FEDERATION|ORGANI[SZ]ATION|COMMISSION|SECRETARIAT|MISSION)\b/;
+/** A document's title: `Eye-Witness Report`, `Information Bulletin`, `MEMORANDUM`, or a letter-spaced line. */
+const TITLE = /\b(report|memorandum|bulletin|survey|statement|notes?\s+on|record\s+of|minutes|aide[-\s]m[ée]moire|rapport|bericht|beretning|catalogue|catalog|inventory|inventaire|index\s+of|list\s+of)\b/i;
+const LETTER_SPACED = /(?:^|\s)(?:\p{L}\s){4,}\p{L}(?:\s|$)/u;
+const BY_LINE = /^(b\s?y|by\s+\p{Lu}[\p{L}.]*(\s+\p{Lu}[\p{L}.]*){0,3}|compiled\s+by|prepared\s+by)\W*$/u;
+/** `July, 1946`: a month and a year, as reports and letters date themselves. */
+const MONTH_YEAR = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\W{0,3}(19\d\d|18\d\d)\b/i;
 const SUBJECT = /^(subject|re|ref|betr(ifft)?|objet|vedr(ørende)?|concerning)\s*[:.]/i;
 const SALUTATION = /^(sir|madam|dear\s+\S+|gentlemen|my\s+dear|monsieur|messieurs|herr|hr\.|excellency|your\s+excellency)\b.{0,30}[:,;.]?\s*$/i;
 const ADDRESSEE = /^(the\s+honou?rable|his\s+excellency|to\s*[:=]|à\s+monsieur|til\s)/i;
@@ -193,6 +203,8 @@ export function pageCues(page: PageResult): PageCues {
   const firstBody = bodyRows[0];
   const firstWord = firstBody ? firstWordOf(firstBody.text) : null;
   const firstRowLowerCase = firstBody ? /^[^\p{L}]{0,2}\p{Ll}/u.test(firstBody.text) : false;
+  // Two of the first three text rows long and wordy: the page opens in the middle of a text.
+  const opensWithProse = bodyRows.slice(0, 3).filter((r) => r.words >= 7 && r.letters >= 30).length >= 2;
 
   // Header cues in the top part of the page.
   const headerRows = rows.filter((r) => r.bbox[1] < HEADER_ZONE * H).slice(0, HEADER_ROWS);
@@ -208,7 +220,11 @@ export function pageCues(page: PageResult): PageCues {
     const words = t.split(/\s+/).length;
     if (words <= 9) {
       const date = findDate(t);
-      if (date && !date.notes.includes('invalid_date')) cues.add('date line');
+      if ((date && !date.notes.includes('invalid_date')) || MONTH_YEAR.test(t)) cues.add('date line');
+      // A title is capitalised word by word (or in capitals): `The report which follows` is a sentence.
+      const capitalised = t.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w)).length / words;
+      if ((TITLE.test(t) && capitalised >= 0.6 && !/[,;]$/.test(t)) || LETTER_SPACED.test(t)) cues.add('title');
+      if (BY_LINE.test(t)) cues.add('by-line');
     }
   }
 
@@ -279,6 +295,7 @@ export function pageCues(page: PageResult): PageCues {
     continuationHeading,
     firstWord,
     firstRowLowerCase,
+    opensWithProse,
     headerCues: [...cues].sort(),
     catchword,
     endsOpen,
