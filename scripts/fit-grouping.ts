@@ -8,7 +8,8 @@
 // weights (`prior` in the model file): what the boxes show moves a weight, what they
 // never vary (a scan-size change, a file boundary) keeps its prior. The threshold
 // below which a decision is held for review is the lowest that flags every wrong
-// training decision, within [--min-threshold, --max-threshold].
+// decision on a box the fit did not see (leave one box out; with one box, on the
+// training box), within [--min-threshold, --max-threshold].
 //
 // Usage: npm run fit:grouping -- [--seeds fit-box-1,fit-box-2] [--pages 320] [--dir DIR]
 //          [--lambda 0.5] [--min-threshold 0.85] [--max-threshold 0.97] [--dry-run] [--partial]
@@ -34,7 +35,7 @@ const { values } = parseArgs({
     degradation: { type: 'string', default: 'clean,mild,heavy' },
     dir: { type: 'string' },
     lambda: { type: 'string', default: '0.5' },
-    'min-threshold': { type: 'string', default: '0.85' },
+    'min-threshold': { type: 'string', default: '0.8' },
     'max-threshold': { type: 'string', default: '0.97' },
     'dry-run': { type: 'boolean', default: false },
     partial: { type: 'boolean', default: false },
@@ -185,18 +186,25 @@ async function main(): Promise<void> {
   const examples = seeds.flatMap((seed) => examplesOf(seed, root));
   console.log(`${examples.length} page boundaries from ${seeds.length} box(es): ${examples.filter((e) => e.y === 1).length} starts`);
 
-  // Leave one box out: what the fit does on a box it has not seen.
+  // Leave one box out: what the fit does on a box it has not seen, and how sure it was when wrong.
+  const heldOutWrong: number[] = [];
   if (seeds.length > 1) {
     for (const held of seeds) {
       const w = fit(examples.filter((e) => e.box !== held), prior, lambda);
-      const r = evaluate(examples.filter((e) => e.box === held), w, 0.9);
+      const test = examples.filter((e) => e.box === held);
+      const r = evaluate(test, w, 0.9);
+      for (const e of test) {
+        const d = confidenceOf(e, w);
+        if (d.start !== (e.y === 1)) heldOutWrong.push(d.confidence);
+      }
       console.log(`held out ${held}: ${r.right}/${r.n} right, ${r.flagged} flagged at 0.9, ${r.silent} silent errors`);
     }
   }
   const w = fit(examples, prior, lambda);
   const min = Number(values['min-threshold']);
   const max = Number(values['max-threshold']);
-  const wrongConfidences = examples.map((e) => ({ e, ...confidenceOf(e, w) })).filter((d) => d.start !== (d.e.y === 1)).map((d) => d.confidence);
+  const trainingWrong = examples.map((e) => ({ e, ...confidenceOf(e, w) })).filter((d) => d.start !== (d.e.y === 1)).map((d) => d.confidence);
+  const wrongConfidences = seeds.length > 1 ? [...heldOutWrong, ...trainingWrong] : trainingWrong;
   const needed = wrongConfidences.length ? Math.max(...wrongConfidences) + 0.001 : min;
   const threshold = Math.round(Math.min(max, Math.max(min, needed)) * 1000) / 1000;
   for (const t of [0.8, 0.85, 0.9, 0.95, threshold]) {

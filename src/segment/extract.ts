@@ -286,11 +286,15 @@ function findInLines(
   const order: number[] = [];
   for (let i = lo; i < hi; i++) order.push(i);
   if (!topDown) order.reverse();
+  const skip = field.skip ? new RegExp(field.skip, 'u') : null;
+  const joinUntil = field.joinUntil ? new RegExp(field.joinUntil, 'u') : null;
   for (const i of order) {
     const used = usedBy.get(i);
     if (used && !field.shareLine && !used.has(field.parser)) continue;
+    if (skip && skip.test(lines[i].text)) continue;
     // A place-date-time line is complete unless it visibly breaks off; headings wrap freely.
-    const last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime') : i;
+    let last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime') : i;
+    if (joinUntil) for (let k = i; k < last; k++) if (joinUntil.test(lines[k].text.trim())) last = k;
     const span = spanOf(lines, i, last);
     let from = 0;
     let label: LabelMatch | null = null;

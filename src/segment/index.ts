@@ -108,7 +108,12 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
     // Only telegram headings split a document inside a page; other kinds are one document per grouping.
     const telegramProfiles = profiles.filter((p) => p.kind === 'telegram');
     let starts = telegramProfiles.length ? findStarts(lines, telegramProfiles) : [];
-    if (options.splitAtPageTops === false) starts = starts.filter((s) => !isPageTopStart(lines, s.line, group[0].pageId));
+    if (options.splitAtPageTops === false) {
+      starts = starts.filter((s) => !isPageTopStart(lines, s.line, group[0].pageId));
+      // A document the grouping made that reads as a letter, a despatch or a report is one record:
+      // its date line is no DFAT heading, its quoted cable no telegram of its own.
+      if (starts.length > 0 && !options.forcedProfile && chooseProfile(lines, profiles).best.profile.kind !== 'telegram') starts = [];
+    }
     const bounds: { line: number; reason: string }[] = starts.map((s) => ({ line: s.line, reason: s.reason }));
     // A few stray lines above the first heading (a stamp, a file mark) belong to that telegram.
     if (bounds.length > 0 && bounds[0].line > 0 && isStrayPrefix(lines.slice(0, bounds[0].line))) {

@@ -88,7 +88,7 @@ function placeFromRange(text: string, start: number, end: number): ParseOutput |
 
 const CLASSIFICATION_WORDS = ['TOP', 'SECRET', 'CONFIDENTIAL', 'RESTRICTED', 'UNCLASSIFIED', 'LIMITED', 'OFFICIAL', 'USE', 'ONLY', 'EYES', 'PERSONAL', 'STRICTLY'];
 const PRECEDENCE_WORDS = ['FLASH', 'IMMEDIATE', 'OPERATIONAL', 'PRIORITY', 'URGENT', 'ROUTINE', 'NIACT', 'MOST', 'EMERGENCY', 'DEFERRED'];
-const CLASSIFICATIONS = ['TOP SECRET', 'SECRET', 'CONFIDENTIAL', 'RESTRICTED', 'UNCLASSIFIED', 'LIMITED OFFICIAL USE', 'OFFICIAL USE ONLY'];
+const CLASSIFICATIONS = ['TOP SECRET', 'SECRET', 'STRICTLY CONFIDENTIAL', 'CONFIDENTIAL', 'RESTRICTED', 'UNCLASSIFIED', 'LIMITED OFFICIAL USE', 'OFFICIAL USE ONLY'];
 const PRECEDENCES = ['OPERATIONAL IMMEDIATE', 'MOST IMMEDIATE', 'FLASH', 'IMMEDIATE', 'PRIORITY', 'URGENT', 'ROUTINE', 'NIACT', 'EMERGENCY', 'DEFERRED'];
 
 /** Marking words printed in another grammatical form (translated Soviet headers print `Immediately`). */
@@ -395,8 +395,14 @@ const PARSERS: Record<ParserName, Parser> = {
     // Specks or a seal read as short capitals before the heading (`TTT "LEGATION OF THE`).
     while (tokens.length > 1 && /^[^\p{L}]*\p{Lu}{1,3}[^\p{L}]*$/u.test(tokens[0]![0]) && !/^(THE|OF)$/.test(tokens[0]![0])) tokens.shift();
     const kept: RegExpMatchArray[] = [];
+    let specks = false;
     for (const t of tokens) {
       const w = t[0].replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, '');
+      // A mark with no letter between the heading's lines (`LEGATION OF THE § UNITED STATES`) is a speck.
+      if (!w && kept.length > 0) {
+        specks = true;
+        continue;
+      }
       if (!w || !/^[\p{Lu}][\p{Lu}.'’-]*$/u.test(w) || (w.length === 1 && kept.length > 0 && !/^[AI]$/.test(w))) break;
       kept.push(t);
     }
@@ -404,9 +410,9 @@ const PARSERS: Record<ParserName, Parser> = {
     const s = from + (kept[0]!.index ?? 0);
     const lastTok = kept[kept.length - 1]!;
     const e = from + (lastTok.index ?? 0) + lastTok[0].length;
-    const value = text.slice(s, e).replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, '').replace(/\s+/g, ' ').replace(/\.$/, '');
+    const value = kept.map((t) => t[0].replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, '')).join(' ').replace(/\.$/, '');
     if (!OFFICE_WORD.test(value)) return null;
-    const notes = text.slice(from, s).trim() ? ['ocr_corrected'] : [];
+    const notes = text.slice(from, s).trim() || specks ? ['ocr_corrected'] : [];
     return { value, start: s, end: e, notes };
   },
 

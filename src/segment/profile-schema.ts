@@ -60,6 +60,10 @@ export const fieldSpecSchema = z
      * down, `within` lines; not found: the field is not looked for.
      */
     afterPattern: regexString.optional(),
+    /** Lines matching this are not read for the field (a received stamp's date above a letter's own). */
+    skip: regexString.optional(),
+    /** Stop joining continuation lines after a line matching this (a subject's last line ends with its full stop). */
+    joinUntil: regexString.optional(),
     /** How many lines to look at (from the top of the range, or from the bottom in the closing zone). */
     within: z.number().int().min(1).optional(),
     /** Look only in the rest of the line of this field, after its value. */
