@@ -20,6 +20,8 @@ export interface BoundaryTask {
   /** The page after the boundary: the decision says whether it starts a document. */
   page: string;
   previousPage: string;
+  contentHash: string;
+  previousContentHash: string;
   decision: GroupingDecision['decision'];
   confidence: number;
   uncertain: boolean;
@@ -59,6 +61,8 @@ export function boundaryTask(sequence: StoredSequence, records: readonly Sequenc
     sequence: sequence.key,
     page,
     previousPage: previous,
+    contentHash: sequence.pages[at]!.contentHash,
+    previousContentHash: sequence.pages[at - 1]!.contentHash,
     decision: decision.decision,
     confidence: decision.confidence,
     uncertain: decision.uncertain,

@@ -209,6 +209,10 @@ export const MIGRATIONS: readonly Migration[] = [
       -- A person's decision on a field that could not follow its field into the regrouped record
       -- (its page or box changed): the field waits for a person again, with this reason.
       ALTER TABLE fields ADD COLUMN held_reason TEXT;
+
+      -- Where a page's text lies (the union of its read lines): a grouping task shows the text
+      -- area of two pages side by side, larger than the whole sheets would be.
+      ALTER TABLE pages ADD COLUMN text_box TEXT;
     `,
   },
 ];

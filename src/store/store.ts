@@ -97,6 +97,7 @@ interface PageRow {
   page_count: number;
   width: number;
   height: number;
+  text_box: string | null;
 }
 
 interface ActionRow {
@@ -197,8 +198,21 @@ function toPage(row: PageRow): StoredPage {
     pageCount: row.page_count,
     width: row.width,
     height: row.height,
+    textBox: row.text_box === null ? null : (JSON.parse(row.text_box) as BBox),
   };
 }
+
+/** The union of a page's read lines of three characters or more (specks and stray marks left out); null without text. */
+export function textBoxOf(page: PageResult): BBox | null {
+  const lines = page.lines.filter((l) => l.text.replace(/\s/g, '').length >= 3);
+  if (lines.length === 0) return null;
+  return [Math.min(...lines.map((l) => l.bbox[0])), Math.min(...lines.map((l) => l.bbox[1])), Math.max(...lines.map((l) => l.bbox[2])), Math.max(...lines.map((l) => l.bbox[3]))];
+}
+
+const textBoxJson = (page: PageResult): string | null => {
+  const box = Array.isArray(page.lines) ? textBoxOf(page) : null;
+  return box ? JSON.stringify(box) : null;
+};
 
 function toEntry(row: ActionRow): AuditEntry {
   return {
@@ -366,13 +380,13 @@ export class ReviewStore {
          ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, out_dir = COALESCE(excluded.out_dir, out_dir)`,
       ).run(context.batch, context.outDir ?? null, at, at);
       const upsertPage = db.prepare(
-        `INSERT INTO pages (content_hash, page_id, file, path, page_index, page_count, width, height, updated_at)
-         VALUES (@contentHash, @pageId, @file, @path, @pageIndex, @pageCount, @width, @height, @at)
+        `INSERT INTO pages (content_hash, page_id, file, path, page_index, page_count, width, height, text_box, updated_at)
+         VALUES (@contentHash, @pageId, @file, @path, @pageIndex, @pageCount, @width, @height, @textBox, @at)
          ON CONFLICT(content_hash) DO UPDATE SET page_id = excluded.page_id, file = excluded.file, path = excluded.path,
            page_index = excluded.page_index, page_count = excluded.page_count, width = excluded.width, height = excluded.height,
-           updated_at = excluded.updated_at
+           text_box = excluded.text_box, updated_at = excluded.updated_at
          WHERE pages.path IS NOT excluded.path OR pages.page_id IS NOT excluded.page_id OR pages.file IS NOT excluded.file
-           OR pages.width IS NOT excluded.width OR pages.height IS NOT excluded.height`,
+           OR pages.width IS NOT excluded.width OR pages.height IS NOT excluded.height OR pages.text_box IS NOT excluded.text_box`,
       );
       for (const page of pages) {
         upsertPage.run({
@@ -384,6 +398,7 @@ export class ReviewStore {
           pageCount: page.pageCount,
           width: page.width,
           height: page.height,
+          textBox: textBoxJson(page),
           at,
         });
       }
@@ -557,6 +572,8 @@ export class ReviewStore {
     const run = this.db.transaction((): ReviewOutcome => {
       const field = this.getField(fieldId);
       if (!field) return { ok: false, reason: 'not_found' };
+      const record = this.recordState(field.recordId);
+      if (record?.retiredAt) return { ok: false, reason: 'retired', field, replacedBy: record.replacedBy ?? [] };
       if (field.version !== request.version) return { ok: false, reason: 'conflict', field };
       let newValue: Value;
       if (request.action === 'correct') {
@@ -701,6 +718,12 @@ export class ReviewStore {
     const row = this.db
       .prepare('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? AND rp.position = ?')
       .get(recordId, position) as PageRow | undefined;
+    return row ? toPage(row) : null;
+  }
+
+  /** A page by its content hash (what grouping tasks show, whichever record holds it now). */
+  pageByHash(contentHash: string): StoredPage | null {
+    const row = this.db.prepare('SELECT * FROM pages WHERE content_hash = ?').get(contentHash) as PageRow | undefined;
     return row ? toPage(row) : null;
   }
 

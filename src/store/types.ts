@@ -140,6 +140,8 @@ export interface StoredPage {
   pageCount: number;
   width: number;
   height: number;
+  /** Where the page's text lies, in page pixels (null: no text read, or saved before it was kept). */
+  textBox: BBox | null;
 }
 
 export interface StoredField {
@@ -211,7 +213,9 @@ export type ReviewOutcome =
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'invalid'; message: string }
   /** Someone (or a re-run) changed the field since the reviewer loaded it. */
-  | { ok: false; reason: 'conflict'; field: StoredField };
+  | { ok: false; reason: 'conflict'; field: StoredField }
+  /** The field's record was regrouped away (split or merged): its fields are reviewed on the records that replaced it. */
+  | { ok: false; reason: 'retired'; field: StoredField; replacedBy: string[] };
 
 export interface ReviewerProgress {
   reviewer: string;

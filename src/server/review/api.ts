@@ -76,14 +76,39 @@ function imageError(reply: FastifyReply, err: unknown): FastifyReply {
   throw err;
 }
 
-/** A grouping task with the images to show: the page before the boundary and the page after, by record and position. */
-export interface BoundaryView extends BoundaryTask {
-  images: { previous: string; page: string };
+/** What the review page needs to show a page of a grouping task: where its text lies, and its name. */
+interface TaskPage {
+  image: string;
+  width: number;
+  height: number;
+  textBox: [number, number, number, number] | null;
+  /** The file's name, and the page in it for a multi-page file. */
+  name: string;
 }
 
-function boundaryView(task: BoundaryTask): BoundaryView {
-  const url = (recordId: string, pages: readonly string[], pageId: string) => `/api/records/${recordId}/pages/${pages.indexOf(pageId)}/image.jpg`;
-  return { ...task, images: { previous: url(task.before.id, task.before.pages, task.previousPage), page: url(task.after.id, task.after.pages, task.page) } };
+/** A grouping task with the two pages to show: the one before the boundary and the one after. */
+export interface BoundaryView extends BoundaryTask {
+  images: { previous: string; page: string };
+  pages: { previous: TaskPage | null; page: TaskPage | null };
+}
+
+/**
+ * Pages are named by content, not by record and position: a split or merge makes new records,
+ * and the next task's images, fetched while the reviewer looked at this one, stay valid.
+ */
+function boundaryView(task: BoundaryTask, store: ReviewStore): BoundaryView {
+  const image = (hash: string) => `/api/pages/${hash}/image.jpg`;
+  const page = (hash: string): TaskPage | null => {
+    const p = store.pageByHash(hash);
+    if (!p) return null;
+    const name = path.basename(p.path) + (p.pageCount > 1 ? `, page ${p.pageIndex + 1} of ${p.pageCount}` : '');
+    return { image: image(hash), width: p.width, height: p.height, textBox: p.textBox, name };
+  };
+  return {
+    ...task,
+    images: { previous: image(task.previousContentHash), page: image(task.contentHash) },
+    pages: { previous: page(task.previousContentHash), page: page(task.contentHash) },
+  };
 }
 
 const VERSION = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
@@ -215,6 +240,13 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       }
       if (outcome.reason === 'not_found') return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
       if (outcome.reason === 'invalid') return sendError(reply, 400, 'CS_ERR_INVALID_VALUE', outcome.message);
+      if (outcome.reason === 'retired') {
+        const by = outcome.replacedBy.length ? ` by ${outcome.replacedBy.join(', ')}` : '';
+        return sendError(reply, 409, 'CS_ERR_CONFLICT', `record ${outcome.field.recordId} was regrouped (replaced${by}): its fields are reviewed on the records that replaced it`, {
+          current: fieldView(outcome.field),
+          replacedBy: outcome.replacedBy,
+        });
+      }
       const current = outcome.field;
       const by = current.reviewedBy ? ` by ${current.reviewedBy}` : ' by a new run of the pipeline';
       return sendError(reply, 409, 'CS_ERR_CONFLICT', `${current.name} changed${by} since you loaded it (version ${version}, now ${current.version})`, {
@@ -277,7 +309,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
         if (sequence) tasks.push(...doubtfulBoundaries(sequence, store.sequenceRecords(key!)));
       }
       tasks.sort((a, b) => a.confidence - b.confidence || a.sequence.localeCompare(b.sequence) || a.page.localeCompare(b.page));
-      return { total: tasks.length, items: tasks.slice(0, request.query.limit).map(boundaryView) };
+      return { total: tasks.length, items: tasks.slice(0, request.query.limit).map((t) => boundaryView(t, store)) };
     },
   );
 
@@ -285,7 +317,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     const state = store.recordState(request.params.recordId);
     if (!state) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no record ${request.params.recordId}`);
     const sequence = state.sequenceKey ? store.sequence(state.sequenceKey) : null;
-    const items = sequence && !state.retiredAt ? recordBoundaries(sequence, store.sequenceRecords(sequence.key), state.id).map(boundaryView) : [];
+    const items = sequence && !state.retiredAt ? recordBoundaries(sequence, store.sequenceRecords(sequence.key), state.id).map((t) => boundaryView(t, store)) : [];
     return { state, items };
   });
 
@@ -328,6 +360,22 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       },
     },
     async (request) => ({ actions: store.groupingActions({ batch: request.query.batch, reviewer: request.query.reviewer, recordId: request.query.record, limit: request.query.limit }) }),
+  );
+
+  app.get<{ Params: { contentHash: string } }>(
+    '/pages/:contentHash/image.jpg',
+    { schema: { params: { type: 'object', required: ['contentHash'], properties: { contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } } },
+    async (request, reply) => {
+      const page = store.pageByHash(request.params.contentHash);
+      if (!page) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no page ${request.params.contentHash}`);
+      const etag = etagOf(RENDER_VERSION, 'preview', page.contentHash);
+      if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
+      try {
+        return sendImage(reply, await images.preview(page), etag);
+      } catch (err) {
+        return imageError(reply, err);
+      }
+    },
   );
 
   app.get<{ Querystring: { batch?: string; reviewer?: string; limit: number } }>(
