@@ -48,6 +48,12 @@ export interface BuildRecordsDeps extends StageDeps {
    * rebuilds the sequence as it stood, not as a newer model would group it.
    */
   keepDecisions?: ReadonlyMap<string, GroupingDecision>;
+  /**
+   * When `pages` are a window of a longer sequence (whole documents, rebuilt after a regrouping):
+   * the decision of the page after the window, which the window's last record depends on. The
+   * window's first decision comes from `keepDecisions`.
+   */
+  decisionAfter?: GroupingDecision;
 }
 
 function since(start: bigint): number {
@@ -190,11 +196,11 @@ function documentsOf(pages: readonly PageResult[], decisions: readonly GroupingD
 }
 
 /** The page decisions a record depends on: its own pages' and the one after its last page. */
-function decisionsOf(pageIds: readonly string[], order: readonly string[], decisions: readonly GroupingDecision[]): GroupingDecision[] {
+function decisionsOf(pageIds: readonly string[], order: readonly string[], decisions: readonly GroupingDecision[], beyond?: GroupingDecision): GroupingDecision[] {
   const at = new Map(decisions.map((d) => [d.page, d]));
   const out = pageIds.map((id) => at.get(id)).filter((d): d is GroupingDecision => d !== undefined);
   const next = order[order.indexOf(pageIds[pageIds.length - 1]!) + 1];
-  const after = next ? at.get(next) : undefined;
+  const after = next ? at.get(next) : beyond;
   if (after) out.push(after);
   return out;
 }
@@ -217,7 +223,8 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
   const settle =
     reviewed.size || keep?.size
       ? (computed: GroupingDecision, i: number): GroupingDecision => {
-          if (i === 0) return computed;
+          // The first page starts a document; a window of a longer sequence keeps its real decision.
+          if (i === 0) return keep?.get(computed.page) ?? computed;
           const boundary = reviewed.get(computed.page);
           return boundary ? reviewerDecision(boundary, computed) : (keep?.get(computed.page) ?? computed);
         }
@@ -248,7 +255,7 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
   const records: TelegramRecord[] = [];
   const summaries: TelegramSummary[] = [];
   for (const telegram of telegrams) {
-    const touching = decisionsOf(telegram.pages, order, decisions);
+    const touching = decisionsOf(telegram.pages, order, decisions, deps.decisionAfter);
     const groupingUncertain = touching.some((d) => d.uncertain);
     const status = groupingUncertain ? 'uncertain' : touching.some((d) => d.rule === 'reviewer') ? 'confirmed' : 'certain';
     const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain });

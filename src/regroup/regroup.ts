@@ -21,7 +21,7 @@ import { writeBoundaryFiles, type ReviewerBoundary } from '../records/reviewer-b
 import { loadProfiles, type Profile } from '../segment/index.ts';
 import { buildRecords } from '../stages.ts';
 import type { ReviewStore } from '../store/index.ts';
-import type { GroupingAction, GroupingAuditEntry, RecordState, SequenceRecord, StoredSequence } from '../store/types.ts';
+import type { GroupingAuditEntry, RecordState, SequenceRecord, StoredSequence } from '../store/types.ts';
 import type { GroupingDecision, PageResult, TelegramRecord } from '../types.ts';
 import { decisionsByPage } from './boundaries.ts';
 
@@ -109,8 +109,11 @@ export class Regrouper {
     const { targets, named } = planned;
 
     if (!sequence.outDir) return fail('unavailable', `the store does not know where the page readings of ${sequence.key} are (no output folder was saved with it)`);
+    const kept = decisionsByPage(records);
+    const window = affectedWindow(sequence, kept, targets);
+    const windowIds = new Set(sequence.pages.slice(window.from, window.to + 1).map((p) => p.pageId));
     const pages: PageResult[] = [];
-    for (const p of sequence.pages) {
+    for (const p of sequence.pages.slice(window.from, window.to + 1)) {
       const page = await readPageJson(sequence.outDir, p.pageId);
       if (!page || page.contentHash !== p.contentHash) {
         return fail('unavailable', `the reading of page ${p.pageId} is not in ${sequence.outDir}/pages (or is of other content): a regrouping rebuilds from the run's page JSON and never reads a page again`);
@@ -119,14 +122,17 @@ export class Regrouper {
     }
 
     const at = new Date().toISOString();
-    const hashOf = new Map(pages.map((p) => [p.pageId, p.contentHash]));
-    const position = new Map(pages.map((p, i) => [p.pageId, i]));
+    const position = new Map(sequence.pages.map((p, i) => [p.pageId, i]));
+    const previousOf = (page: string) => sequence.pages[position.get(page)! - 1]!;
     const boundaries: ReviewerBoundary[] = targets.map((t) => {
-      const previous = pages[position.get(t.page)! - 1]!;
-      return { page: t.page, contentHash: hashOf.get(t.page)!, previousPage: previous.pageId, previousContentHash: previous.contentHash, decision: t.decision, reviewer: request.reviewer, at, action: request.action };
+      const previous = previousOf(t.page);
+      const contentHash = sequence.pages[position.get(t.page)!]!.contentHash;
+      return { page: t.page, contentHash, previousPage: previous.pageId, previousContentHash: previous.contentHash, decision: t.decision, reviewer: request.reviewer, at, action: request.action };
     });
-    const kept = decisionsByPage(records);
     const config = this.buildConfig(sequence);
+    const after = sequence.pages[window.to + 1];
+    // Only the documents on either side of the boundaries are built again: the rest of the
+    // sequence keeps its records (a box of hundreds of pages is one sequence).
     const built = await buildRecords(pages, {
       config,
       logger: this.deps.logger.child({ stage: 'regroup', doc: sequence.key }),
@@ -134,8 +140,10 @@ export class Regrouper {
       profiles: this.profilesFor(config.profilesDir),
       reviewerBoundaries: [...store.reviewerBoundaries(pages.map((p) => p.contentHash)), ...boundaries],
       keepDecisions: kept,
+      decisionAfter: after ? kept.get(after.pageId) : undefined,
       emit: [],
     });
+    const untouched = records.filter((r) => !r.pages.some((p) => windowIds.has(p))).map((r) => r.record);
 
     const outcome = store.commitRegrouping({
       action: request.action,
@@ -149,14 +157,14 @@ export class Regrouper {
         const was = kept.get(t.page);
         return {
           page: t.page,
-          previousPage: pages[position.get(t.page)! - 1]!.pageId,
+          previousPage: previousOf(t.page).pageId,
           was: was?.decision ?? t.decision,
           wasRule: was?.rule ?? 'model',
           wasConfidence: was?.confidence ?? 0.5,
           now: t.decision,
         };
       }),
-      records: built.records,
+      records: [...untouched, ...built.records],
       pages,
     });
     if (!outcome.ok && outcome.reason === 'changed') {
@@ -260,6 +268,32 @@ export class Regrouper {
       warnings.push(message);
     }
   }
+}
+
+/**
+ * The pages whose records a change at `targets` can alter: from the first page of the document
+ * holding the page before each boundary to the last page of the document holding the page after
+ * it, with the decisions as they were and as they will be. Documents elsewhere keep their pages,
+ * their cue rows (which look only at a page's own boundaries) and so their records.
+ */
+export function affectedWindow(sequence: StoredSequence, kept: ReadonlyMap<string, GroupingDecision>, targets: readonly Target[]): { from: number; to: number } {
+  const ids = sequence.pages.map((p) => p.pageId);
+  const changed = new Map(targets.map((t) => [t.page, t.decision]));
+  const starts = (i: number, withChange: boolean): boolean => i === 0 || ((withChange ? changed.get(ids[i]!) : undefined) ?? kept.get(ids[i]!)?.decision ?? 'start') === 'start';
+  let from = ids.length;
+  let to = -1;
+  for (const t of targets) {
+    const i = ids.indexOf(t.page);
+    for (const withChange of [false, true]) {
+      let s = i - 1;
+      while (s > 0 && !starts(s, withChange)) s--;
+      let e = i;
+      while (e + 1 < ids.length && !starts(e + 1, withChange)) e++;
+      from = Math.min(from, Math.max(0, s));
+      to = Math.max(to, e);
+    }
+  }
+  return { from, to };
 }
 
 /** Why a record the reviewer named is not as they saw it, or null. */

@@ -847,6 +847,8 @@ export class ReviewStore {
       const pagesById = new Map(commit.pages.map((p) => [p.pageId, p]));
       const addBatch = db.prepare('INSERT OR IGNORE INTO record_batches (record_id, batch, added_at) VALUES (?, ?, ?)');
       for (const record of commit.records) {
+        // Records outside the rebuilt window come back as they are: nothing to write.
+        if (emitted.get(record.id) === JSON.stringify(record)) continue;
         this.saveRecord(record, pagesById, batches[0]!, at, commit.sequenceKey);
         for (const batch of batches.slice(1)) addBatch.run(record.id, batch, at);
       }

@@ -107,8 +107,9 @@ export interface RegroupCommit {
   expected: ReadonlyArray<{ id: string; version: number }>;
   boundaries: readonly ReviewerBoundary[];
   decisions: GroupingAuditEntry['decisions'];
-  /** Every record of the sequence as rebuilt. */
+  /** Every record of the sequence as it is to be: those rebuilt, and the others as they were. */
   records: readonly TelegramRecord[];
+  /** The pages rebuilt (at least those of every record that changed). */
   pages: readonly PageResult[];
 }
 
