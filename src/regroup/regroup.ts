@@ -143,7 +143,7 @@ export class Regrouper {
       decisionAfter: after ? kept.get(after.pageId) : undefined,
       emit: [],
     });
-    const untouched = records.filter((r) => !r.pages.some((p) => windowIds.has(p))).map((r) => r.record);
+    const unchanged = records.filter((r) => !r.pages.some((p) => windowIds.has(p))).map((r) => r.id);
 
     const outcome = store.commitRegrouping({
       action: request.action,
@@ -164,7 +164,8 @@ export class Regrouper {
           now: t.decision,
         };
       }),
-      records: [...untouched, ...built.records],
+      records: built.records,
+      unchanged,
       pages,
     });
     if (!outcome.ok && outcome.reason === 'changed') {

@@ -784,18 +784,22 @@ export class ReviewStore {
 
   /** The records in use that hold pages of a sequence, in the order of their first page. */
   sequenceRecords(key: string): SequenceRecord[] {
-    const rows = this.db
+    return this.sequenceRows(key).map((row) => {
+      const record = JSON.parse(row.json) as TelegramRecord;
+      return { id: row.id, version: row.version, pages: record.source.pages, record };
+    });
+  }
+
+  /** The ids, versions and stored JSON (unparsed) of a sequence's records in use, in the order of their first page. */
+  private sequenceRows(key: string): Array<{ id: string; version: number; json: string }> {
+    return this.db
       .prepare(
-        `SELECT r.id, r.version, r.record_json, MIN(sp.position) AS first FROM records r
+        `SELECT r.id, r.version, r.record_json AS json, MIN(sp.position) AS first FROM records r
          JOIN record_pages rp ON rp.record_id = r.id
          JOIN sequence_pages sp ON sp.content_hash = rp.content_hash AND sp.sequence_key = ?
          WHERE r.retired_at IS NULL GROUP BY r.id ORDER BY first, r.id`,
       )
-      .all(key) as Array<{ id: string; version: number; record_json: string }>;
-    return rows.map((row) => {
-      const record = JSON.parse(row.record_json) as TelegramRecord;
-      return { id: row.id, version: row.version, pages: record.source.pages, record };
-    });
+      .all(key) as Array<{ id: string; version: number; json: string }>;
   }
 
   /** Reviewers' decisions at the boundaries before these pages (by content hash). */
@@ -830,25 +834,28 @@ export class ReviewStore {
       const named = commit.named.map((n) => this.recordState(n.id));
       const stale = named.some((state, i) => !state || state.retiredAt !== null || state.version !== commit.named[i]!.version);
       if (stale) return { ok: false, reason: 'conflict', records: named.filter((s): s is RecordState => s !== null) };
-      const current = this.sequenceRecords(commit.sequenceKey);
+      // The sequence's records as stored: the JSON is parsed only for those the rebuild replaced.
+      const current = this.sequenceRows(commit.sequenceKey);
       const expected = new Map(commit.expected.map((e) => [e.id, e.version]));
       if (current.length !== expected.size || current.some((r) => expected.get(r.id) !== r.version)) return { ok: false, reason: 'changed' };
 
       const at = this.stamp();
+      const unchanged = new Set(commit.unchanged);
       const beforeIds = new Set(current.map((r) => r.id));
-      const afterIds = new Set(commit.records.map((r) => r.id));
-      const emitted = new Map(current.map((r) => [r.id, JSON.stringify(r.record)]));
-      const batches = [
-        ...new Set(
-          current.flatMap((r) => (db.prepare('SELECT batch FROM record_batches WHERE record_id = ? ORDER BY added_at, batch').all(r.id) as Array<{ batch: string }>).map((b) => b.batch)),
-        ),
-      ];
+      const afterIds = new Set([...commit.unchanged, ...commit.records.map((r) => r.id)]);
+      const emitted = new Map(current.filter((r) => !unchanged.has(r.id)).map((r) => [r.id, r.json]));
+      const replacedRecords = new Map([...emitted].map(([id, json]) => [id, JSON.parse(json) as TelegramRecord]));
+      const batchesOf = (ids: readonly string[]): string[] =>
+        ids.length === 0
+          ? []
+          : (db.prepare(`SELECT DISTINCT batch FROM record_batches WHERE record_id IN (${ids.map(() => '?').join(',')}) ORDER BY batch`).all(...ids) as Array<{ batch: string }>).map((b) => b.batch);
+      // The new records join the batches of those they replace.
+      const batches = batchesOf([...emitted.keys()]).length ? batchesOf([...emitted.keys()]) : batchesOf([...beforeIds]);
       if (batches.length === 0) throw new CablescanError(ErrorCode.STORE, `sequence ${commit.sequenceKey} has no batch to save its records in`, { retryable: false });
       const pagesById = new Map(commit.pages.map((p) => [p.pageId, p]));
       const addBatch = db.prepare('INSERT OR IGNORE INTO record_batches (record_id, batch, added_at) VALUES (?, ?, ?)');
-      for (const record of commit.records) {
-        // Records outside the rebuilt window come back as they are: nothing to write.
-        if (emitted.get(record.id) === JSON.stringify(record)) continue;
+      const changed = commit.records.filter((r) => emitted.get(r.id) !== JSON.stringify(r));
+      for (const record of changed) {
         this.saveRecord(record, pagesById, batches[0]!, at, commit.sequenceKey);
         for (const batch of batches.slice(1)) addBatch.run(record.id, batch, at);
       }
@@ -857,15 +864,15 @@ export class ReviewStore {
       const created = [...afterIds].filter((id) => !beforeIds.has(id));
       const replacedBy: Record<string, string[]> = {};
       for (const id of retired) {
-        const old = current.find((r) => r.id === id)!;
-        replacedBy[id] = commit.records.filter((r) => r.source.pages.some((p) => old.pages.includes(p))).map((r) => r.id);
+        const pages = replacedRecords.get(id)!.source.pages;
+        replacedBy[id] = commit.records.filter((r) => r.source.pages.some((p) => pages.includes(p))).map((r) => r.id);
         this.retire(id, replacedBy[id]!, at);
       }
 
       const fieldsOf = (id: string): StoredField[] =>
         (db.prepare(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.record_id = ? ORDER BY f.position`).all(id) as FieldRow[]).map(toField);
       const plan = planCarryOver(
-        retired.map((id): CarrySource => ({ id, pages: current.find((r) => r.id === id)!.pages, fields: fieldsOf(id) })),
+        retired.map((id): CarrySource => ({ id, pages: replacedRecords.get(id)!.source.pages, fields: fieldsOf(id) })),
         commit.records.map((r): CarrySource => ({ id: r.id, pages: r.source.pages, fields: fieldsOf(r.id).filter((f) => f.inRecord) })),
       );
       const carry = db.prepare(
@@ -881,9 +888,8 @@ export class ReviewStore {
         dropped: plan.dropped.map((f) => ({ from: `${f.recordId}.${f.name}` })),
       };
 
-      const changed = commit.records.filter((r) => !beforeIds.has(r.id) || emitted.get(r.id) !== JSON.stringify(r));
       const summary = (record: TelegramRecord): GroupingAuditRecord => ({ id: record.id, pages: record.source.pages, grouping: record.grouping?.status ?? null });
-      const before = current.filter((r) => retired.includes(r.id) || changed.some((c) => c.id === r.id)).map((r) => summary(r.record));
+      const before = [...replacedRecords.values()].filter((r) => retired.includes(r.id) || changed.some((c) => c.id === r.id)).map(summary);
       const after = changed.map(summary);
       const versions = Object.fromEntries(commit.named.map((n) => [n.id, n.version]));
       const info = db

@@ -107,9 +107,11 @@ export interface RegroupCommit {
   expected: ReadonlyArray<{ id: string; version: number }>;
   boundaries: readonly ReviewerBoundary[];
   decisions: GroupingAuditEntry['decisions'];
-  /** Every record of the sequence as it is to be: those rebuilt, and the others as they were. */
+  /** The records of the pages built again (the documents on either side of the boundaries). */
   records: readonly TelegramRecord[];
-  /** The pages rebuilt (at least those of every record that changed). */
+  /** The sequence's other records, which stay as they are. */
+  unchanged: readonly string[];
+  /** The pages built again. */
   pages: readonly PageResult[];
 }
 
