@@ -78,6 +78,7 @@ test('the grouping routes need a reviewer token', async () => {
     ['POST', `/api/records/${first.a}/split`],
     ['POST', `/api/records/${first.a}/merge`],
     ['POST', `/api/records/${first.a}/confirm-grouping`],
+    ['GET', `/api/pages/${'a'.repeat(64)}/image.jpg`],
   ];
   for (const [method, url] of routes) {
     const res = await app.inject({ method: method as 'GET' | 'POST', url, payload: method === 'POST' ? { version: 1, at: '0002', with: first.b } : undefined });
@@ -104,6 +105,10 @@ test('the grouping queue lists every doubtful boundary, least sure first, with t
   assert.equal(apart.decision, 'start');
   assert.deepEqual([apart.previousPage, apart.before.id, apart.after.id], ['0002', first.a, first.b]);
   assert.ok(apart.evidence.length > 0);
+  // A record's own list: the boundary before its first page and the one after its last.
+  const own = await get(`/api/records/${first.b}/grouping`);
+  assert.deepEqual(own.items.map((t: { page: string }) => t.page), ['0003', '0004']);
+  assert.deepEqual([own.state.id, own.state.retiredAt], [first.b, null]);
   // Every field of a doubtful record waits for a person.
   const a = await recordView(first.a);
   assert.equal(a.record.grouping?.status, 'uncertain');
