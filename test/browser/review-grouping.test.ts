@@ -176,6 +176,17 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
   assert.deepEqual(live.map((r) => r.source.pages).sort(), [['a-cipher-01', 'b-cipher-07-p1'], ['b-cipher-07-p2', 'c-cipher-03']]);
   for (const r of live) assert.equal(r.grouping?.status, 'confirmed');
 
+  // From a record's view, G lists every boundary of that record, decided or not.
+  const second = live.find((r) => r.source.pages[0] === 'b-cipher-07-p2')!;
+  await page.goto(`${baseUrl}/review#/record/${second.id}`);
+  // (A continuation page joined to another telegram reads as no telegram at all: no field rows to wait for.)
+  await page.waitForFunction((id) => document.getElementById('record-title')?.textContent === `Record ${id}`, second.id);
+  await page.keyboard.press('g');
+  const own = await shownTask();
+  assert.ok(own && ['b-cipher-07-p2', 'c-cipher-03'].includes(own.page), JSON.stringify(own));
+  assert.match((await page.locator('#g-position').textContent()) ?? '', new RegExp(`^1 of 2 · record ${second.id.slice(0, 8)}$`));
+  assert.match((await page.locator('#g-confidence').textContent()) ?? '', /^decided by anna$/);
+
   // The export follows: JSON Lines and METS, two records with those pages.
   const jsonl = await runCli(['export', 'reviewed.jsonl', '--out', 'out', '--batch', BATCH], { cwd: work.dir });
   assert.equal(jsonl.code, 0, jsonl.stderr);

@@ -401,6 +401,12 @@ async function loadGrouping() {
     : `/api/grouping/queue${query({ batch: state.filter.batch, profile: state.filter.profile, limit: 500 })}`;
   const { ok, body } = await getJson(url);
   if (!ok) throw new Error(body.error ? body.error.message : 'grouping tasks unavailable');
+  // A record regrouped away: its boundaries are those of the record that holds its first page now.
+  if (state.gScope && body.state && body.state.retiredAt && body.state.replacedBy && body.state.replacedBy.length) {
+    state.gScope = body.state.replacedBy[0];
+    history.replaceState(null, '', `#/grouping/${state.gScope}`);
+    return loadGrouping();
+  }
   const all = body.items;
   if (!state.gScope) text('grouping-count', body.total ? String(body.total) : '');
   state.groups = all.filter((t) => !state.gSkipped.has(taskKey(t)));
@@ -583,6 +589,11 @@ async function gDecide(want, startedAt) {
       }
       state.regrouped = true;
       await loadGrouping();
+      // A record's own list keeps every boundary: go on to the one after this.
+      if (state.gScope) {
+        const at = state.groups.findIndex((t) => t.page === task.page);
+        if (at >= 0) state.gIndex = Math.min(at + 1, state.groups.length - 1);
+      }
       renderTask();
       const warned = res.body.warnings.length ? ` (${res.body.warnings.join('; ')})` : '';
       gMessage(`${task.page}: ${request.done}${after ? ` → ${after}` : ''}${warned}`, res.body.warnings.length ? 'warn' : 'ok');
