@@ -13,6 +13,7 @@ import { discoverInputs } from '../src/ingest/index.ts';
 import type { Logger } from '../src/logger.ts';
 import { defaultBatchName } from '../src/pipeline.ts';
 import { checkBatchSettings, checkInputsFound } from '../src/settings-checks.ts';
+import { recordBuildSettings } from '../src/records/build-settings.ts';
 import { recordPath } from '../src/records/layout.ts';
 import { findDonePage } from '../src/records/page-store.ts';
 import type { InputFailure, SkippedInput } from '../src/types.ts';
@@ -59,11 +60,7 @@ export function requireRedisUrl(config: Config, command: string): string {
   return config.redisUrl;
 }
 
-/** "auto"/"none" stay names; a recipe file becomes absolute so workers elsewhere find it. */
-function portablePath(value: string | undefined, cwd: string): string | undefined {
-  return value === undefined ? undefined : path.resolve(cwd, value);
-}
-
+/** Paths become absolute so workers elsewhere find them: "auto"/"none" stay names, a recipe file or profiles folder does not. */
 export function batchSettingsFrom(config: Config, cwd: string): BatchSettings {
   const preprocess = config.preprocess === 'auto' || config.preprocess === 'none' ? config.preprocess : path.resolve(cwd, config.preprocess);
   return {
@@ -76,12 +73,7 @@ export function batchSettingsFrom(config: Config, cwd: string): BatchSettings {
       maxPixels: config.maxPixels,
       pdfDpi: config.pdfDpi,
     },
-    build: {
-      ...(config.profile !== undefined ? { profile: config.profile } : {}),
-      ...(config.profilesDir !== undefined ? { profilesDir: portablePath(config.profilesDir, cwd) } : {}),
-      thresholds: config.thresholds,
-      period: config.period,
-    },
+    build: recordBuildSettings(config, cwd),
   };
 }
 

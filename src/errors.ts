@@ -22,6 +22,12 @@ export const ErrorCode = {
   STORE: 'CS_ERR_STORE',
   /** `serve` cannot listen where it was told to (the port is taken, or needs privileges). */
   PORT_UNAVAILABLE: 'CS_ERR_PORT_UNAVAILABLE',
+  /** A split, merge or confirmation that does not apply to the records named (not neighbours, the first page...). */
+  REGROUP_INVALID: 'CS_ERR_REGROUP_INVALID',
+  /** A record changed (or was replaced) since the reviewer loaded it. */
+  CONFLICT: 'CS_ERR_CONFLICT',
+  /** A regrouping cannot read the run's page JSON it rebuilds from. */
+  READINGS_UNAVAILABLE: 'CS_ERR_READINGS_UNAVAILABLE',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -11,6 +11,7 @@ import type { Logger } from './logger.ts';
 import type { OcrEngine } from './ocr/engine.ts';
 import { writeJsonAtomic } from './records/atomic-write.ts';
 import { reportPath } from './records/layout.ts';
+import { recordBuildSettings } from './records/build-settings.ts';
 import { findDonePage } from './records/page-store.ts';
 import { buildReport, runSettings, type BatchReport, type PageOutcome, type SequenceReport } from './records/report.ts';
 import { checkBatchSettings, checkInputsFound, checkMachineSettings } from './settings-checks.ts';
@@ -118,7 +119,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     const ordered = doc.sources.map((s) => doc.results.get(s.pageId)).filter((p): p is PageResult => p !== undefined);
     const docLog = log.child({ doc: doc.key });
     try {
-      const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles, store: store.recordSink({ batch, cwd, outDir }) });
+      const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles, store: store.recordSink({ batch, cwd, outDir, build: recordBuildSettings(config, cwd) }) });
       records.push(...built.records);
       buildTimings.push(built.timings);
       documentReports.push({ documentKey: doc.key, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams, grouping: built.grouping });

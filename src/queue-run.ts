@@ -17,6 +17,7 @@ import { readPageJson } from './records/page-store.ts';
 import { buildReport, runSettings, type PageOutcome, type SequenceReport } from './records/report.ts';
 import type { InputFailure, PageResult, TelegramRecord } from './types.ts';
 import { defaultDbPath, importOutputFolder, ReviewStore } from './store/index.ts';
+import { recordBuildSettings } from './records/build-settings.ts';
 import { PIPELINE_VERSION } from './version.ts';
 import { watchDocuments, type WatchedDocument } from '../queues/batch-watch.ts';
 import { bullPrefix } from '../queues/names.ts';
@@ -147,7 +148,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
   // here, from those files (the same records the embedded run saves as it goes).
   const store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
   try {
-    await importOutputFolder(store, outDir, { batch, cwd, recordIds: records.map((r) => r.id) });
+    await importOutputFolder(store, outDir, { batch, cwd, recordIds: records.map((r) => r.id), sequences: documents, build: recordBuildSettings(config, cwd) });
   } finally {
     store.close();
   }

@@ -16,6 +16,7 @@ import { buildRecord } from './records/build-record.ts';
 import { writeFileAtomic, writeJsonAtomic } from './records/atomic-write.ts';
 import { pageJsonPath, pageTextPath, recordPath } from './records/layout.ts';
 import { retireReplacedRecords } from './records/retire.ts';
+import { boundariesOf, readBoundaryFiles, reviewerDecision, type ReviewerBoundary } from './records/reviewer-boundaries.ts';
 import { assertValidRecord } from './records/validate-record.ts';
 import { segmentDocument, type Profile, type SegmentedTelegram } from './segment/index.ts';
 import { decideGrouping, groupingModeOf, type GroupingDecision, type GroupingMode, type GroupingModel } from './group/index.ts';
@@ -37,6 +38,22 @@ export interface BuildRecordsDeps extends StageDeps {
   emit?: readonly ArchivalFormat[];
   /** The grouping model (default: the shipped one); tests and the fitting script pass their own. */
   groupingModel?: GroupingModel;
+  /**
+   * Reviewers' decisions at page boundaries, which win over the pipeline's (default: those saved
+   * under outDir/grouping/ and in the store, records/reviewer-boundaries.ts).
+   */
+  reviewerBoundaries?: readonly ReviewerBoundary[];
+  /**
+   * Decisions to keep where no reviewer decided, by page id: a reviewer's split or merge
+   * rebuilds the sequence as it stood, not as a newer model would group it.
+   */
+  keepDecisions?: ReadonlyMap<string, GroupingDecision>;
+  /**
+   * When `pages` are a window of a longer sequence (whole documents, rebuilt after a regrouping):
+   * the decision of the page after the window, which the window's last record depends on. The
+   * window's first decision comes from `keepDecisions`.
+   */
+  decisionAfter?: GroupingDecision;
 }
 
 function since(start: bigint): number {
@@ -168,12 +185,22 @@ function decisionsFromTelegrams(pages: readonly PageResult[], telegrams: readonl
   });
 }
 
+/** Pages split into documents where the decisions say a page starts one. */
+function documentsOf(pages: readonly PageResult[], decisions: readonly GroupingDecision[]): PageResult[][] {
+  const documents: PageResult[][] = [];
+  pages.forEach((page, i) => {
+    if (i === 0 || decisions[i]!.decision === 'start') documents.push([page]);
+    else documents[documents.length - 1]!.push(page);
+  });
+  return documents;
+}
+
 /** The page decisions a record depends on: its own pages' and the one after its last page. */
-function decisionsOf(pageIds: readonly string[], order: readonly string[], decisions: readonly GroupingDecision[]): GroupingDecision[] {
+function decisionsOf(pageIds: readonly string[], order: readonly string[], decisions: readonly GroupingDecision[], beyond?: GroupingDecision): GroupingDecision[] {
   const at = new Map(decisions.map((d) => [d.page, d]));
   const out = pageIds.map((id) => at.get(id)).filter((d): d is GroupingDecision => d !== undefined);
   const next = order[order.indexOf(pageIds[pageIds.length - 1]!) + 1];
-  const after = next ? at.get(next) : undefined;
+  const after = next ? at.get(next) : beyond;
   if (after) out.push(after);
   return out;
 }
@@ -189,17 +216,37 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
   if (pages.length === 0) return { records: [], telegrams: [], grouping: { mode, decisions: [] }, timings };
 
   let t = process.hrtime.bigint();
-  const grouping = decideGrouping(pages, { mode, profiles: deps.profiles, model: deps.groupingModel });
+  const boundaries = deps.reviewerBoundaries ?? [...(outDir ? await readBoundaryFiles(outDir, pages) : []), ...(deps.store?.reviewerBoundaries?.(pages) ?? [])];
+  const reviewed = boundariesOf(pages, boundaries);
+  const keep = deps.keepDecisions;
+  // A reviewer's decision wins; where none was made, a regrouping keeps what the sequence had.
+  const settle =
+    reviewed.size || keep?.size
+      ? (computed: GroupingDecision, i: number): GroupingDecision => {
+          // The first page starts a document; a window of a longer sequence keeps its real decision.
+          if (i === 0) return keep?.get(computed.page) ?? computed;
+          const boundary = reviewed.get(computed.page);
+          return boundary ? reviewerDecision(boundary, computed) : (keep?.get(computed.page) ?? computed);
+        }
+      : undefined;
+  const grouping = decideGrouping(pages, { mode, profiles: deps.profiles, model: deps.groupingModel, override: mode === 'auto' ? settle : undefined });
   timings.group = since(t);
 
   t = process.hrtime.bigint();
   // In auto mode the grouping decided which pages form a document; the other modes hand
   // segmentation the whole sequence and let headings split it, as before grouping existed.
   const units = mode === 'auto' ? grouping.documents : [[...pages]];
-  const telegrams = units.flatMap((unit) =>
-    segmentDocument(unit, { profiles: deps.profiles, forcedProfile: config.profile, splitAtPageTops: mode !== 'auto', ignoredLines: grouping.ignoredLines }),
-  );
-  const decisions = mode === 'auto' || mode === 'page' ? grouping.decisions : decisionsFromTelegrams(pages, telegrams, grouping.decisions);
+  const segment = (unit: PageResult[], splitAtPageTops: boolean) =>
+    segmentDocument(unit, { profiles: deps.profiles, forcedProfile: config.profile, splitAtPageTops, ignoredLines: grouping.ignoredLines });
+  let telegrams = units.flatMap((unit) => segment(unit, mode !== 'auto'));
+  let decisions = mode === 'auto' || mode === 'page' ? grouping.decisions : decisionsFromTelegrams(pages, telegrams, grouping.decisions);
+  if (mode !== 'auto' && settle) {
+    // Headings split these modes' sequences; where a person (or the sequence as it stood) says
+    // otherwise, the pages are grouped by the settled decisions, as auto mode groups them.
+    const settled = decisions.map(settle);
+    if (settled.some((d, i) => d.decision !== decisions[i]!.decision)) telegrams = documentsOf(pages, settled).flatMap((unit) => segment(unit, false));
+    decisions = settled;
+  }
   const order = pages.map((p) => p.pageId);
   timings.segment = since(t);
 
@@ -208,11 +255,12 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
   const records: TelegramRecord[] = [];
   const summaries: TelegramSummary[] = [];
   for (const telegram of telegrams) {
-    const touching = decisionsOf(telegram.pages, order, decisions);
+    const touching = decisionsOf(telegram.pages, order, decisions, deps.decisionAfter);
     const groupingUncertain = touching.some((d) => d.uncertain);
+    const status = groupingUncertain ? 'uncertain' : touching.some((d) => d.rule === 'reviewer') ? 'confirmed' : 'certain';
     const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain });
     const record = buildRecord(
-      { ...telegram, kind: telegram.kind, fields: scored.fields, review: scored.review, grouping: { mode, status: groupingUncertain ? 'uncertain' : 'certain', decisions: touching } },
+      { ...telegram, kind: telegram.kind, fields: scored.fields, review: scored.review, grouping: { mode, status, decisions: touching } },
       pagesById,
     );
     assertValidRecord(record);

@@ -168,8 +168,13 @@ export interface GroupingDecision {
   confidence: number;
   /** Below the model's threshold: the records this decision touches wait for a person. */
   uncertain: boolean;
-  rule: 'model' | 'first-page' | 'blank-page' | 'mode';
+  /** `reviewer`: a person decided (a split, merge or confirmation); it wins over the pipeline's. */
+  rule: 'model' | 'first-page' | 'blank-page' | 'mode' | 'reviewer';
   evidence: GroupingEvidence[];
+  /** Who decided, for rule `reviewer`. */
+  decidedBy?: string;
+  /** When they decided (ISO 8601), for rule `reviewer`. */
+  decidedAt?: string;
 }
 
 /** Document kinds: what a record is (DESIGN.md: Documents and boundaries). */
@@ -178,7 +183,10 @@ export type DocumentKind = 'telegram' | 'despatch' | 'letter' | 'report' | 'othe
 export interface RecordGrouping {
   /** The --documents mode the pages were grouped by. */
   mode: string;
-  /** `uncertain`: some decision below is doubtful, so no field is accepted until a person confirms. */
+  /**
+   * `uncertain`: some decision below is doubtful, so no field is accepted until a person confirms;
+   * `confirmed`: none is, and a person decided at least one of them (a split, merge or confirmation).
+   */
   status: 'certain' | 'uncertain' | 'confirmed';
   /** The decisions of the record's pages and of the page after its last one. */
   decisions: GroupingDecision[];

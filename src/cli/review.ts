@@ -1,12 +1,15 @@
 // `cablescan review stats|audit`: where the review of a store stands, and the
 // audit trail of who changed what.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { FieldStatus } from '../types.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { reportPath } from '../records/layout.ts';
-import { importOutputFolder, openExistingStore, resolveStorePath, ReviewStore, type AuditEntry, type StoreStats } from '../store/index.ts';
+import { importOutputFolder, openExistingStore, sequencesOfReport, resolveStorePath, ReviewStore, type AuditEntry, type StoreStats } from '../store/index.ts';
+import os from 'node:os';
+import { Regrouper, type RegroupOutcome, type RegroupRequest } from '../regroup/index.ts';
+import type { GroupingAuditEntry } from '../store/index.ts';
 import { contextFrom, EXIT, parseInteger } from './common.ts';
 
 const STATUS_COLUMNS: readonly FieldStatus[] = ['accepted', 'needs_review', 'missing', 'confirmed', 'corrected', 'absent'];
@@ -53,12 +56,46 @@ export function formatStats(stats: StoreStats, file: string): string {
   return lines.join('\n');
 }
 
-export function formatAudit(entries: readonly AuditEntry[]): string {
-  if (entries.length === 0) return 'no review actions yet';
+const ACTION_NAMES: Record<GroupingAuditEntry['action'], string> = { split: 'split', merge: 'merge', confirm: 'confirm-grouping' };
+
+/** One grouping action as a line: the records before -> after, with their pages, and what became of field decisions. */
+export function formatGroupingEntry(e: GroupingAuditEntry): string {
+  const records = (list: GroupingAuditEntry['before']) => list.map((r) => `${r.id}[${r.pages.join(',')}]`).join(' + ') || '-';
+  const f = e.fields;
+  const fields = f.carried.length + f.returned.length + f.dropped.length ? `; fields: ${f.carried.length} carried, ${f.returned.length} back to review, ${f.dropped.length} left behind` : '';
+  return `${e.at}  ${e.reviewer}  ${ACTION_NAMES[e.action].padEnd(7)}  at ${e.page}  ${records(e.before)} -> ${records(e.after)}${fields}`;
+}
+
+/** Field actions and grouping actions, newest first. */
+export function formatAudit(entries: readonly AuditEntry[], grouping: readonly GroupingAuditEntry[] = []): string {
+  if (entries.length === 0 && grouping.length === 0) return 'no review actions yet';
   const show = (v: AuditEntry['oldValue']) => (v === null ? '∅' : JSON.stringify(v));
-  return entries
-    .map((e) => `${e.at}  ${e.reviewer}  ${e.action.padEnd(7)}  ${e.recordId}.${e.field}  ${show(e.oldValue)} -> ${show(e.newValue)}  (${e.oldStatus} -> ${e.newStatus}, v${e.version})`)
+  const lines = [
+    ...entries.map((e) => ({ at: e.at, line: `${e.at}  ${e.reviewer}  ${e.action.padEnd(7)}  ${e.recordId}.${e.field}  ${show(e.oldValue)} -> ${show(e.newValue)}  (${e.oldStatus} -> ${e.newStatus}, v${e.version})` })),
+    ...grouping.map((e) => ({ at: e.at, line: formatGroupingEntry(e) })),
+  ];
+  // Stable: equal times keep field actions, then grouping actions, each newest first.
+  return lines
+    .map((l, i) => ({ ...l, i }))
+    .sort((a, b) => (a.at === b.at ? a.i - b.i : a.at < b.at ? 1 : -1))
+    .map((l) => l.line)
     .join('\n');
+}
+
+/** Prints a regrouping's outcome; a refused one sets the exit code (2: does not apply, 1: changed meanwhile or readings missing). */
+function reportRegroup(outcome: RegroupOutcome, json: boolean): void {
+  if (!outcome.ok) {
+    const code = outcome.reason === 'conflict' ? 'CS_ERR_CONFLICT' : outcome.reason === 'unavailable' ? 'CS_ERR_READINGS_UNAVAILABLE' : outcome.reason === 'invalid' ? 'CS_ERR_REGROUP_INVALID' : 'CS_ERR_NOT_FOUND';
+    process.stderr.write(`cablescan: ${code}: ${outcome.message}\n`);
+    process.exitCode = outcome.reason === 'conflict' || outcome.reason === 'unavailable' ? EXIT.failures : EXIT.usage;
+    return;
+  }
+  if (json) process.stdout.write(`${JSON.stringify({ action: outcome.entry, records: outcome.records, retired: outcome.retired, created: outcome.created, warnings: outcome.warnings }, null, 2)}\n`);
+  else {
+    process.stdout.write(`${formatGroupingEntry(outcome.entry)}\n`);
+    for (const w of outcome.warnings) process.stderr.write(`cablescan: warning: ${w}\n`);
+  }
+  process.exitCode = EXIT.ok;
 }
 
 export function registerReview(program: Command): void {
@@ -96,7 +133,8 @@ export function registerReview(program: Command): void {
       const batch = opts.batch ?? (await batchOfReport(outDir)) ?? path.basename(outDir);
       const store = ReviewStore.open(resolveStorePath({ out: outDir, db: config.db })!);
       try {
-        const result = await importOutputFolder(store, outDir, { batch, cwd: path.resolve(opts.cwd ?? '.') });
+        // The report's sequences let reviewers regroup the imported records.
+        const result = await importOutputFolder(store, outDir, { batch, cwd: path.resolve(opts.cwd ?? '.'), sequences: await sequencesOfReport(outDir) });
         process.stdout.write(`imported ${result.records} record(s) into ${store.file} as batch ${batch}\n`);
         for (const s of result.skipped) process.stdout.write(`  skipped ${s.recordId}: ${s.reason}\n`);
         process.exitCode = result.skipped.length ? EXIT.failures : EXIT.ok;
@@ -105,16 +143,66 @@ export function registerReview(program: Command): void {
       }
     });
 
-  storeOptions(review.command('audit').description('review actions, newest first: who, when, which field, old and new value'))
+  storeOptions(review.command('audit').description('review actions, newest first: who, when, which field, old and new value; splits, merges and grouping confirmations'))
     .option('--reviewer <name>', 'only this reviewer')
     .option('--record <id>', 'only this record')
-    .option('--limit <n>', 'at most this many (default 100)', parseInteger('--limit'))
+    .option('--limit <n>', 'at most this many of each kind (default 100)', parseInteger('--limit'))
+    .addOption(new Option('--kind <kind>', 'only field reviews or only grouping actions').choices(['fields', 'grouping']))
     .action((_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
       withStore(opts, (store) => {
-        const entries = store.actions({ batch: opts.batch, reviewer: opts.reviewer, recordId: opts.record, limit: opts.limit ?? 100 });
-        process.stdout.write(`${opts.json ? JSON.stringify(entries, null, 2) : formatAudit(entries)}\n`);
+        const filter = { batch: opts.batch, reviewer: opts.reviewer, recordId: opts.record, limit: opts.limit ?? 100 };
+        const entries = opts.kind === 'grouping' ? [] : store.actions(filter);
+        const grouping = opts.kind === 'fields' ? [] : store.groupingActions(filter);
+        // JSON: field actions as before, then grouping actions (told apart by `action`: split, merge, confirm).
+        process.stdout.write(`${opts.json ? JSON.stringify([...entries, ...grouping], null, 2) : formatAudit(entries, grouping)}\n`);
       });
       process.exitCode = EXIT.ok;
+    });
+
+  // Splits, merges and confirmations from the command line: the same as the review page's keys.
+  const regroupOptions = (c: Command) =>
+    c
+      .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
+      .option('--db <file>', 'review store file; env CABLESCAN_DB')
+      .option('--reviewer <name>', 'who decides, for the audit trail (default: your user name)')
+      .option('--expect-version <n>', "the record's version you looked at (default: as it is now); a record changed since is refused", parseInteger('--expect-version'))
+      .option('--json', 'print JSON');
+  /** The version the person named, or the record's version now (they are looking at it as it is). */
+  const regroup = async (opts: Record<string, unknown>, recordId: string, request: (reviewer: string, version: number) => RegroupRequest) => {
+    const { config, logger } = contextFrom(opts, { db: opts.db });
+    const store = openExistingStore({ out: opts.out as string | undefined, db: config.db });
+    try {
+      const reviewer = (opts.reviewer as string | undefined) ?? os.userInfo().username;
+      const version = (opts.expectVersion as number | undefined) ?? store.recordState(recordId)?.version ?? 1;
+      const outcome = await new Regrouper({ store, config, logger }).regroup(request(reviewer, version));
+      reportRegroup(outcome, Boolean(opts.json));
+    } finally {
+      store.close();
+    }
+  };
+
+  regroupOptions(review.command('split').description('split a record at one of its pages: that page starts a new document'))
+    .argument('<record>', 'record id')
+    .requiredOption('--at <page>', 'page id of the record that starts the new document')
+    .action(async (record: string, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals();
+      await regroup(opts, record, (reviewer, version) => ({ action: 'split', recordId: record, version, at: opts.at, reviewer }));
+    });
+
+  regroupOptions(review.command('merge').description('merge two neighbouring records of one sequence into one document'))
+    .argument('<record>', 'record id')
+    .argument('<other>', 'the record just before or after it')
+    .action(async (record: string, other: string, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals();
+      await regroup(opts, record, (reviewer, version) => ({ action: 'merge', recordId: record, version, with: other, reviewer }));
+    });
+
+  regroupOptions(review.command('confirm-grouping').description("confirm a record's grouping as it is: its fields go back to the normal thresholds"))
+    .argument('<record>', 'record id')
+    .option('--page <page>', 'confirm only the decision at this page (default: every decision the record depends on)')
+    .action(async (record: string, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals();
+      await regroup(opts, record, (reviewer, version) => ({ action: 'confirm', recordId: record, version, page: opts.page, reviewer }));
     });
 }

@@ -65,6 +65,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
+  grouping_changed: "a person decided this field before the record was split or merged, and it is now read from another page or box: it waits for a person again (set by the review store, never by scoring)",
 };
 
 /** Penalty factor per reason; reasons not listed here are informational only. */

@@ -60,13 +60,15 @@ const DECIDED_BY_A_PERSON = new Set(['confirmed', 'corrected', 'absent']);
 
 /**
  * The record's review state as METS RECORDSTATUS says it: `reviewed` only when a person
- * decided at least one of its fields and nothing is left to review; a record whose every
+ * decided at least one of its fields (or its grouping) and nothing is left to review; a record whose every
  * field the pipeline accepted is `accepted without review` (done, but nobody looked);
  * anything still waiting is `review pending`.
  */
 export function recordStatus(record: TelegramRecord): string {
   if (record.review.status !== 'done') return 'review pending';
-  return Object.values(record.fields).some((f) => DECIDED_BY_A_PERSON.has(f.status)) ? 'reviewed' : 'accepted without review';
+  // A person who confirmed, split or merged the record's pages looked at it too.
+  const grouped = record.grouping?.status === 'confirmed';
+  return grouped || Object.values(record.fields).some((f) => DECIDED_BY_A_PERSON.has(f.status)) ? 'reviewed' : 'accepted without review';
 }
 
 /** MODS for the fields archives search on, and every field as cablescan reads it. */

@@ -30,6 +30,12 @@ export interface GroupingOptions {
   mode: GroupingMode;
   profiles: readonly Profile[];
   model?: GroupingModel;
+  /**
+   * Decisions that win over the computed ones (a reviewer's split or merge, or the decisions a
+   * sequence had when a reviewer regrouped part of it): given the computed decision of page
+   * `index`, the one to use. Documents and cue rows follow what it returns.
+   */
+  override?: (computed: GroupingDecision, index: number) => GroupingDecision;
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -105,6 +111,7 @@ export function decideGrouping(pages: readonly PageResult[], options: GroupingOp
       blankSince = false;
     }
   });
+  if (options.override) decisions.forEach((d, i) => (decisions[i] = options.override!(d, i)));
 
   const documents: PageResult[][] = [];
   pages.forEach((page, i) => {

@@ -7,3 +7,5 @@ export const recordPath = (outDir: string, recordId: string): string => path.joi
 export const reportPath = (outDir: string): string => path.join(outDir, 'report.json');
 /** Which records each page went into on the last build (records/retire.ts). */
 export const pageIndexPath = (outDir: string, pageId: string): string => path.join(outDir, 'index', `${pageId}.json`);
+/** A reviewer's decision at the boundary before a page (records/reviewer-boundaries.ts). */
+export const reviewerBoundaryPath = (outDir: string, pageId: string): string => path.join(outDir, 'grouping', `${pageId}.json`);

@@ -11,6 +11,7 @@ import type { ReviewStore } from '../store/index.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { reviewerDirectory } from './auth.ts';
 import { installErrorHandlers } from './errors.ts';
+import { Regrouper } from '../regroup/index.ts';
 import { reviewApi } from './review/api.ts';
 import { PageImages } from './review/page-images.ts';
 import { reviewUi } from './review/ui.ts';
@@ -66,7 +67,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const reviewers = reviewerDirectory(config.tokens.reviewers);
     if (reviewers.size === 0) logger.warn('no reviewer tokens configured (tokens.reviewers): the review API will refuse every request');
     const images = deps.pageImages ?? new PageImages({ maxPixels: config.maxPixels, pdfDpi: config.pdfDpi });
-    await app.register(reviewApi, { prefix: '/api', store: deps.store, images, reviewers, profiles: reviewProfiles(config, logger) });
+    const regrouper = new Regrouper({ store: deps.store, config, logger: logger.child({ component: 'regroup' }) });
+    await app.register(reviewApi, { prefix: '/api', store: deps.store, images, reviewers, profiles: reviewProfiles(config, logger), regrouper });
     await app.register(reviewUi);
     app.get('/', async (_request, reply) => reply.redirect('/review'));
     features.push('review');

@@ -8,6 +8,7 @@ import { readPageJson } from '../records/page-store.ts';
 import { assertValidRecord } from '../records/validate-record.ts';
 import type { PageResult } from '../types.ts';
 import type { ReviewStore } from './store.ts';
+import type { RecordBuildSettings } from './types.ts';
 
 export interface ImportOptions {
   batch: string;
@@ -15,6 +16,13 @@ export interface ImportOptions {
   cwd: string;
   /** Only these record ids (default: every records/*.json). */
   recordIds?: readonly string[];
+  /**
+   * The sequences the records were built in (report.json `documents`: key and pages in order),
+   * so reviewers can regroup them; sequences whose page JSON is missing are left out.
+   */
+  sequences?: ReadonlyArray<{ documentKey: string; pages: readonly string[] }>;
+  /** The settings the records were built with (remembered with each sequence). */
+  build?: RecordBuildSettings;
 }
 
 export interface ImportResult {
@@ -55,5 +63,27 @@ export async function importOutputFolder(store: ReviewStore, outDir: string, opt
     store.saveRecords([record], pages, { batch: options.batch, cwd: options.cwd, outDir });
     result.records += 1;
   }
+  const sequences: PageResult[][] = [];
+  for (const sequence of options.sequences ?? []) {
+    const pages: PageResult[] = [];
+    for (const pageId of sequence.pages) {
+      const page = await readPageJson(outDir, pageId);
+      if (page) pages.push({ ...page, documentKey: sequence.documentKey });
+    }
+    if (pages.length === sequence.pages.length && pages.length > 0) sequences.push(pages);
+  }
+  if (sequences.length) store.saveSequences(sequences, { batch: options.batch, cwd: options.cwd, outDir, build: options.build });
   return result;
+}
+
+/** The sequences a run's report.json lists (none when it is missing or unreadable). */
+export async function sequencesOfReport(outDir: string): Promise<Array<{ documentKey: string; pages: string[] }>> {
+  try {
+    const report = JSON.parse(await readFile(path.join(outDir, 'report.json'), 'utf8')) as { documents?: Array<{ documentKey?: unknown; pages?: unknown }> };
+    return (report.documents ?? [])
+      .filter((d) => typeof d.documentKey === 'string' && Array.isArray(d.pages) && d.pages.every((p) => typeof p === 'string'))
+      .map((d) => ({ documentKey: d.documentKey as string, pages: d.pages as string[] }));
+  } catch {
+    return [];
+  }
 }

@@ -4,4 +4,5 @@ export { LATEST_VERSION, MIGRATIONS, migrate, type Migration } from './migration
 export { parseFieldValue, valueAsText, type ParsedValue } from './field-values.ts';
 export * from './types.ts';
 export { openExistingStore, resolveStorePath, type StoreLocation } from './locate.ts';
-export { importOutputFolder, type ImportOptions, type ImportResult } from './import.ts';
+export { importOutputFolder, sequencesOfReport, type ImportOptions, type ImportResult } from './import.ts';
+export { GROUPING_CHANGED, planCarryOver, type CarryPlan, type CarrySource } from './carry-over.ts';

@@ -125,6 +125,96 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE records ADD COLUMN replaced_by TEXT;
     `,
   },
+  {
+    version: 3,
+    name: 'reviewers regroup pages: sequences, boundary decisions, grouping audit, record versions',
+    sql: `
+      -- version: bumped whenever the record changes (a re-emit that differs, a regrouping, retirement);
+      -- a split, merge or confirmation names the version the reviewer saw. Field reviews do not bump it.
+      ALTER TABLE records ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      -- grouping_status: the emitted record's grouping.status (certain, uncertain, confirmed), for the grouping queue.
+      ALTER TABLE records ADD COLUMN grouping_status TEXT;
+      -- sequence_key: the sequence (folder, file...) the record was last built in.
+      ALTER TABLE records ADD COLUMN sequence_key TEXT;
+      UPDATE records SET grouping_status = json_extract(record_json, '$.grouping.status');
+      CREATE INDEX records_grouping ON records(grouping_status, retired_at);
+      CREATE INDEX records_sequence ON records(sequence_key);
+
+      -- A sequence: the pages the grouping decides over, in order, as the last build saw them, with
+      -- the output folder holding their page JSON and the settings the records were built with, so
+      -- a reviewer's regrouping rebuilds them from the stored readings (no OCR) the same way.
+      CREATE TABLE sequences (
+        key         TEXT PRIMARY KEY,
+        mode        TEXT NOT NULL,
+        out_dir     TEXT,
+        build       TEXT,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE TABLE sequence_pages (
+        sequence_key  TEXT NOT NULL REFERENCES sequences(key) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        page_id       TEXT NOT NULL,
+        content_hash  TEXT NOT NULL,
+        file          TEXT NOT NULL,
+        PRIMARY KEY (sequence_key, position)
+      );
+      CREATE INDEX sequence_pages_hash ON sequence_pages(content_hash);
+
+      -- Every split, merge and grouping confirmation: who, when, the records before and after,
+      -- which replaced which, the boundary decisions changed and what became of field reviews.
+      -- Append-only, like review_actions.
+      CREATE TABLE grouping_actions (
+        id            INTEGER PRIMARY KEY,
+        action        TEXT NOT NULL CHECK (action IN ('split', 'merge', 'confirm')),
+        reviewer      TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        sequence_key  TEXT NOT NULL,
+        page_id       TEXT NOT NULL,
+        before        TEXT NOT NULL,
+        after         TEXT NOT NULL,
+        replaced_by   TEXT NOT NULL,
+        decisions     TEXT NOT NULL,
+        fields        TEXT NOT NULL,
+        versions      TEXT NOT NULL
+      );
+      CREATE INDEX grouping_actions_reviewer ON grouping_actions(reviewer);
+      CREATE TRIGGER grouping_actions_no_update BEFORE UPDATE ON grouping_actions
+        BEGIN SELECT RAISE(ABORT, 'grouping actions are append-only'); END;
+      CREATE TRIGGER grouping_actions_no_delete BEFORE DELETE ON grouping_actions
+        BEGIN SELECT RAISE(ABORT, 'grouping actions are append-only'); END;
+      -- Which records an action touched, for filtering the trail by record or batch.
+      CREATE TABLE grouping_action_records (
+        action_id  INTEGER NOT NULL REFERENCES grouping_actions(id),
+        record_id  TEXT NOT NULL,
+        PRIMARY KEY (action_id, record_id)
+      );
+      CREATE INDEX grouping_action_records_record ON grouping_action_records(record_id);
+
+      -- A reviewer's decision at the boundary between two pages (by content): it wins over the
+      -- pipeline's on every later build. The latest decision at a boundary replaces the one before
+      -- (the trail keeps both).
+      CREATE TABLE reviewer_boundaries (
+        content_hash           TEXT NOT NULL,
+        previous_content_hash  TEXT NOT NULL,
+        page_id                TEXT NOT NULL,
+        previous_page_id       TEXT NOT NULL,
+        decision               TEXT NOT NULL CHECK (decision IN ('start', 'continue')),
+        action                 TEXT NOT NULL CHECK (action IN ('split', 'merge', 'confirm')),
+        reviewer               TEXT NOT NULL,
+        at                     TEXT NOT NULL,
+        action_id              INTEGER NOT NULL REFERENCES grouping_actions(id),
+        PRIMARY KEY (content_hash, previous_content_hash)
+      );
+
+      -- A person's decision on a field that could not follow its field into the regrouped record
+      -- (its page or box changed): the field waits for a person again, with this reason.
+      ALTER TABLE fields ADD COLUMN held_reason TEXT;
+
+      -- Where a page's text lies (the union of its read lines): a grouping task shows the text
+      -- area of two pages side by side, larger than the whole sheets would be.
+      ALTER TABLE pages ADD COLUMN text_box TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -9,11 +9,23 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CablescanError, ErrorCode } from '../errors.ts';
+import type { ReviewerBoundary } from '../records/reviewer-boundaries.ts';
 import type { BBox, FieldStatus, PageResult, RecordField, TelegramRecord } from '../types.ts';
+import { groupingModeOf } from '../group/sequence.ts';
+import { GROUPING_CHANGED, planCarryOver, type CarrySource } from './carry-over.ts';
 import { parseFieldValue } from './field-values.ts';
 import { migrate } from './migrations.ts';
 import {
   type AuditEntry,
+  type FieldCarryOver,
+  type GroupingAuditEntry,
+  type GroupingAuditRecord,
+  type RecordBuildSettings,
+  type RecordState,
+  type RegroupCommit,
+  type RegroupCommitOutcome,
+  type SequenceRecord,
+  type StoredSequence,
   type Facets,
   type FieldFilter,
   type MachineStatus,
@@ -50,6 +62,8 @@ export interface SinkContext {
   cwd: string;
   /** The run's output folder, remembered with the batch. */
   outDir?: string;
+  /** The settings the records were built with, remembered with each sequence for regrouping. */
+  build?: RecordBuildSettings;
 }
 
 interface FieldRow {
@@ -71,6 +85,7 @@ interface FieldRow {
   reviewed_by: string | null;
   reviewed_at: string | null;
   version: number;
+  held_reason: string | null;
 }
 
 interface PageRow {
@@ -82,6 +97,7 @@ interface PageRow {
   page_count: number;
   width: number;
   height: number;
+  text_box: string | null;
 }
 
 interface ActionRow {
@@ -99,35 +115,75 @@ interface ActionRow {
   at: string;
 }
 
+interface RecordRow {
+  id: string;
+  version: number;
+  retired_at: string | null;
+  replaced_by: string | null;
+  sequence_key: string | null;
+  grouping_status: string | null;
+}
+
+interface GroupingActionRow {
+  id: number;
+  action: GroupingAuditEntry['action'];
+  reviewer: string;
+  at: string;
+  sequence_key: string;
+  page_id: string;
+  before: string;
+  after: string;
+  replaced_by: string;
+  decisions: string;
+  fields: string;
+  versions: string;
+}
+
+interface BoundaryRow {
+  content_hash: string;
+  previous_content_hash: string;
+  page_id: string;
+  previous_page_id: string;
+  decision: 'start' | 'continue';
+  action: ReviewerBoundary['action'];
+  reviewer: string;
+  at: string;
+}
+
 type Value = string | number | null;
 
 const encode = (value: Value | undefined): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 const decode = (text: string | null): Value => (text === null ? null : (JSON.parse(text) as Value));
 
-const NEEDS_PERSON = `f.machine_status IN ('needs_review', 'missing')`;
+// A held field (a decision that did not survive a regrouping) waits for a person whatever the machine said.
+const NEEDS_PERSON = `(f.machine_status IN ('needs_review', 'missing') OR f.held_reason IS NOT NULL)`;
+const STATUS_NOW = `COALESCE(f.review_status, CASE WHEN f.held_reason IS NOT NULL AND f.machine_status = 'accepted' THEN 'needs_review' ELSE f.machine_status END)`;
 const PENDING = `f.in_record = 1 AND f.review_status IS NULL AND ${NEEDS_PERSON}`;
 const FIELD_COLUMNS = `f.*, r.profile AS profile`;
 
 function toField(row: FieldRow): StoredField {
   const reviewed = row.review_status !== null;
+  const held = !reviewed && row.held_reason !== null;
+  const reasons = JSON.parse(row.reasons) as string[];
   return {
     id: row.id,
     recordId: row.record_id,
     name: row.name,
     profile: row.profile,
     value: reviewed ? decode(row.final_value) : decode(row.machine_value),
-    status: row.review_status ?? row.machine_status,
+    status: row.review_status ?? (held && row.machine_status === 'accepted' ? 'needs_review' : row.machine_status),
     machineValue: decode(row.machine_value),
     machineStatus: row.machine_status,
     text: row.text,
     confidence: row.confidence,
     page: row.page_id,
     bbox: row.bbox === null ? null : (JSON.parse(row.bbox) as BBox),
-    reasons: JSON.parse(row.reasons) as string[],
+    reasons: held && !reasons.includes(row.held_reason!) ? [...reasons, row.held_reason!] : reasons,
     reviewStatus: row.review_status,
     reviewedBy: row.reviewed_by,
     reviewedAt: row.reviewed_at,
     inRecord: row.in_record === 1,
+    heldReason: row.held_reason,
     version: row.version,
   };
 }
@@ -142,8 +198,21 @@ function toPage(row: PageRow): StoredPage {
     pageCount: row.page_count,
     width: row.width,
     height: row.height,
+    textBox: row.text_box === null ? null : (JSON.parse(row.text_box) as BBox),
   };
 }
+
+/** The union of a page's read lines of three characters or more (specks and stray marks left out); null without text. */
+export function textBoxOf(page: PageResult): BBox | null {
+  const lines = page.lines.filter((l) => l.text.replace(/\s/g, '').length >= 3);
+  if (lines.length === 0) return null;
+  return [Math.min(...lines.map((l) => l.bbox[0])), Math.min(...lines.map((l) => l.bbox[1])), Math.max(...lines.map((l) => l.bbox[2])), Math.max(...lines.map((l) => l.bbox[3]))];
+}
+
+const textBoxJson = (page: PageResult): string | null => {
+  const box = Array.isArray(page.lines) ? textBoxOf(page) : null;
+  return box ? JSON.stringify(box) : null;
+};
 
 function toEntry(row: ActionRow): AuditEntry {
   return {
@@ -158,6 +227,47 @@ function toEntry(row: ActionRow): AuditEntry {
     oldStatus: row.old_status,
     newStatus: row.new_status,
     version: row.version,
+    at: row.at,
+  };
+}
+
+function toState(row: RecordRow): RecordState {
+  return {
+    id: row.id,
+    version: row.version,
+    retiredAt: row.retired_at,
+    replacedBy: row.replaced_by === null ? null : (JSON.parse(row.replaced_by) as string[]),
+    sequenceKey: row.sequence_key,
+    groupingStatus: row.grouping_status,
+  };
+}
+
+function toGroupingEntry(row: GroupingActionRow): GroupingAuditEntry {
+  return {
+    id: row.id,
+    action: row.action,
+    reviewer: row.reviewer,
+    at: row.at,
+    sequence: row.sequence_key,
+    page: row.page_id,
+    before: JSON.parse(row.before) as GroupingAuditRecord[],
+    after: JSON.parse(row.after) as GroupingAuditRecord[],
+    replacedBy: JSON.parse(row.replaced_by) as Record<string, string[]>,
+    decisions: JSON.parse(row.decisions) as GroupingAuditEntry['decisions'],
+    fields: JSON.parse(row.fields) as FieldCarryOver,
+    versions: JSON.parse(row.versions) as Record<string, number>,
+  };
+}
+
+function toBoundary(row: BoundaryRow): ReviewerBoundary {
+  return {
+    page: row.page_id,
+    contentHash: row.content_hash,
+    previousPage: row.previous_page_id,
+    previousContentHash: row.previous_content_hash,
+    decision: row.decision,
+    action: row.action,
+    reviewer: row.reviewer,
     at: row.at,
   };
 }
@@ -246,8 +356,10 @@ export class ReviewStore {
   /** What the emit stage of one batch writes to. */
   recordSink(context: SinkContext): RecordStore {
     return {
-      saveRecords: (records, pages) => this.saveRecords(records, pages, context),
+      // The emit stage hands over a whole sequence's pages in order: remembered for regrouping.
+      saveRecords: (records, pages) => this.saveRecords(records, pages, context, { sequence: true }),
       retireRecords: (ids, replacedBy) => this.retireRecords(ids, replacedBy),
+      reviewerBoundaries: (pages) => this.reviewerBoundaries(pages.map((p) => p.contentHash)),
     };
   }
 
@@ -257,8 +369,9 @@ export class ReviewStore {
    * updates the machine's reading (and bumps the field's version, so a reviewer
    * who saw the old one gets a conflict) but never touches a review decision.
    */
-  saveRecords(records: readonly TelegramRecord[], pages: readonly PageResult[], context: SinkContext): void {
+  saveRecords(records: readonly TelegramRecord[], pages: readonly PageResult[], context: SinkContext, options: { sequence?: boolean } = {}): void {
     const at = this.stamp();
+    const sequenceKey = options.sequence && pages.length ? pages[0]!.documentKey : null;
     const pagesById = new Map(pages.map((p) => [p.pageId, p]));
     const db = this.db;
     const save = db.transaction(() => {
@@ -267,13 +380,13 @@ export class ReviewStore {
          ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, out_dir = COALESCE(excluded.out_dir, out_dir)`,
       ).run(context.batch, context.outDir ?? null, at, at);
       const upsertPage = db.prepare(
-        `INSERT INTO pages (content_hash, page_id, file, path, page_index, page_count, width, height, updated_at)
-         VALUES (@contentHash, @pageId, @file, @path, @pageIndex, @pageCount, @width, @height, @at)
+        `INSERT INTO pages (content_hash, page_id, file, path, page_index, page_count, width, height, text_box, updated_at)
+         VALUES (@contentHash, @pageId, @file, @path, @pageIndex, @pageCount, @width, @height, @textBox, @at)
          ON CONFLICT(content_hash) DO UPDATE SET page_id = excluded.page_id, file = excluded.file, path = excluded.path,
            page_index = excluded.page_index, page_count = excluded.page_count, width = excluded.width, height = excluded.height,
-           updated_at = excluded.updated_at
+           text_box = excluded.text_box, updated_at = excluded.updated_at
          WHERE pages.path IS NOT excluded.path OR pages.page_id IS NOT excluded.page_id OR pages.file IS NOT excluded.file
-           OR pages.width IS NOT excluded.width OR pages.height IS NOT excluded.height`,
+           OR pages.width IS NOT excluded.width OR pages.height IS NOT excluded.height OR pages.text_box IS NOT excluded.text_box`,
       );
       for (const page of pages) {
         upsertPage.run({
@@ -285,10 +398,12 @@ export class ReviewStore {
           pageCount: page.pageCount,
           width: page.width,
           height: page.height,
+          textBox: textBoxJson(page),
           at,
         });
       }
-      for (const record of records) this.saveRecord(record, pagesById, context.batch, at);
+      if (sequenceKey) this.saveSequence(sequenceKey, pages, context, at);
+      for (const record of records) this.saveRecord(record, pagesById, context.batch, at, sequenceKey);
     });
     try {
       save();
@@ -302,21 +417,61 @@ export class ReviewStore {
   retireRecords(ids: readonly string[], replacedBy: readonly string[]): void {
     if (ids.length === 0) return;
     const at = this.stamp();
-    const retire = this.db.prepare('UPDATE records SET retired_at = ?, replaced_by = ? WHERE id = ? AND retired_at IS NULL');
     this.db.transaction(() => {
-      for (const id of ids) retire.run(at, JSON.stringify(replacedBy), id);
+      for (const id of ids) this.retire(id, replacedBy, at);
     })();
   }
 
-  private saveRecord(record: TelegramRecord, pagesById: ReadonlyMap<string, PageResult>, batch: string, at: string): void {
+  private retire(id: string, replacedBy: readonly string[], at: string): void {
+    this.db.prepare('UPDATE records SET retired_at = ?, replaced_by = ?, version = version + 1 WHERE id = ? AND retired_at IS NULL').run(at, JSON.stringify(replacedBy), id);
+  }
+
+  /** The pages of a sequence in order, where their page JSON lives and how its records were built. */
+  private saveSequence(key: string, pages: readonly PageResult[], context: SinkContext, at: string): void {
+    const db = this.db;
+    db.prepare(
+      `INSERT INTO sequences (key, mode, out_dir, build, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET mode = excluded.mode, out_dir = COALESCE(excluded.out_dir, out_dir),
+         build = COALESCE(excluded.build, build), updated_at = excluded.updated_at`,
+    ).run(key, groupingModeOf(key), context.outDir ? path.resolve(context.outDir) : null, context.build ? JSON.stringify(context.build) : null, at);
+    db.prepare('DELETE FROM sequence_pages WHERE sequence_key = ?').run(key);
+    const insert = db.prepare('INSERT INTO sequence_pages (sequence_key, position, page_id, content_hash, file) VALUES (?, ?, ?, ?, ?)');
+    pages.forEach((page, position) => insert.run(key, position, page.pageId, page.contentHash, page.file));
+  }
+
+  /**
+   * Remembers sequences for records saved without them (an import from an output folder):
+   * each sequence's pages in order, as read. Their records are marked as built in it.
+   */
+  saveSequences(sequences: ReadonlyArray<readonly PageResult[]>, context: SinkContext): void {
+    const at = this.stamp();
+    this.db.transaction(() => {
+      for (const pages of sequences) {
+        if (pages.length === 0) continue;
+        const key = pages[0]!.documentKey;
+        this.saveSequence(key, pages, context, at);
+        const hashes = pages.map((p) => p.contentHash);
+        this.db
+          .prepare(
+            `UPDATE records SET sequence_key = ? WHERE retired_at IS NULL AND sequence_key IS NOT ?
+             AND id IN (SELECT rp.record_id FROM record_pages rp WHERE rp.content_hash IN (${hashes.map(() => '?').join(',')}))`,
+          )
+          .run(key, key, ...hashes);
+      }
+    })();
+  }
+
+  private saveRecord(record: TelegramRecord, pagesById: ReadonlyMap<string, PageResult>, batch: string, at: string, sequenceKey: string | null = null): void {
     const db = this.db;
     const json = JSON.stringify(record);
     db.prepare(
-      `INSERT INTO records (id, profile, profile_score, record_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO records (id, profile, profile_score, record_json, created_at, updated_at, grouping_status, sequence_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET profile = excluded.profile, profile_score = excluded.profile_score,
-         record_json = excluded.record_json, updated_at = excluded.updated_at, retired_at = NULL, replaced_by = NULL
+         record_json = excluded.record_json, updated_at = excluded.updated_at, retired_at = NULL, replaced_by = NULL,
+         grouping_status = excluded.grouping_status, version = records.version + 1
        WHERE records.record_json IS NOT excluded.record_json OR records.retired_at IS NOT NULL`,
-    ).run(record.id, record.profile, record.profileScore, json, at, at);
+    ).run(record.id, record.profile, record.profileScore, json, at, at, record.grouping?.status ?? null, sequenceKey);
+    if (sequenceKey) db.prepare('UPDATE records SET sequence_key = ? WHERE id = ? AND sequence_key IS NOT ?').run(sequenceKey, record.id, sequenceKey);
     db.prepare('INSERT OR IGNORE INTO record_batches (record_id, batch, added_at) VALUES (?, ?, ?)').run(record.id, batch, at);
 
     const pageRows = record.source.pages.map((pageId, position) => {
@@ -417,6 +572,8 @@ export class ReviewStore {
     const run = this.db.transaction((): ReviewOutcome => {
       const field = this.getField(fieldId);
       if (!field) return { ok: false, reason: 'not_found' };
+      const record = this.recordState(field.recordId);
+      if (record?.retiredAt) return { ok: false, reason: 'retired', field, replacedBy: record.replacedBy ?? [] };
       if (field.version !== request.version) return { ok: false, reason: 'conflict', field };
       let newValue: Value;
       if (request.action === 'correct') {
@@ -517,7 +674,7 @@ export class ReviewStore {
 
   /** The record with reviews applied, its batches, pages and fields; null when unknown. */
   getRecord(id: string): StoredRecord | null {
-    const row = this.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as { record_json: string } | undefined;
+    const row = this.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as (RecordRow & { record_json: string }) | undefined;
     if (!row) return null;
     const fields = (
       this.db
@@ -532,7 +689,7 @@ export class ReviewStore {
     const batches = (this.db.prepare('SELECT batch FROM record_batches WHERE record_id = ? ORDER BY added_at, batch').all(id) as Array<{ batch: string }>).map(
       (r) => r.batch,
     );
-    return { record: applyReviews(JSON.parse(row.record_json) as TelegramRecord, fields), batches, pages, fields };
+    return { record: applyReviews(JSON.parse(row.record_json) as TelegramRecord, fields), state: toState(row), batches, pages, fields };
   }
 
   /**
@@ -561,6 +718,12 @@ export class ReviewStore {
     const row = this.db
       .prepare('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? AND rp.position = ?')
       .get(recordId, position) as PageRow | undefined;
+    return row ? toPage(row) : null;
+  }
+
+  /** A page by its content hash (what grouping tasks show, whichever record holds it now). */
+  pageByHash(contentHash: string): StoredPage | null {
+    const row = this.db.prepare('SELECT * FROM pages WHERE content_hash = ?').get(contentHash) as PageRow | undefined;
     return row ? toPage(row) : null;
   }
 
@@ -597,11 +760,199 @@ export class ReviewStore {
     return this.db.prepare('SELECT 1 FROM batches WHERE name = ?').get(name) !== undefined;
   }
 
+  // ---------- grouping: sequences, reviewers' boundary decisions, regrouping ----------
+
+  /** A record's version, retirement and sequence; null when unknown. */
+  recordState(id: string): RecordState | null {
+    const row = this.db.prepare('SELECT id, version, retired_at, replaced_by, sequence_key, grouping_status FROM records WHERE id = ?').get(id) as RecordRow | undefined;
+    return row ? toState(row) : null;
+  }
+
+  /** A sequence's pages in order, where their page JSON is and how its records were built; null when unknown. */
+  sequence(key: string): StoredSequence | null {
+    const row = this.db.prepare('SELECT * FROM sequences WHERE key = ?').get(key) as
+      | { key: string; mode: string; out_dir: string | null; build: string | null; updated_at: string }
+      | undefined;
+    if (!row) return null;
+    const pages = this.db
+      .prepare(
+        'SELECT page_id AS pageId, content_hash AS contentHash, file FROM sequence_pages WHERE sequence_key = ? ORDER BY position',
+      )
+      .all(key) as StoredSequence['pages'];
+    return { key: row.key, mode: row.mode, outDir: row.out_dir, build: row.build === null ? null : (JSON.parse(row.build) as RecordBuildSettings), pages, updatedAt: row.updated_at };
+  }
+
+  /** The records in use that hold pages of a sequence, in the order of their first page. */
+  sequenceRecords(key: string): SequenceRecord[] {
+    return this.sequenceRows(key).map((row) => {
+      const record = JSON.parse(row.json) as TelegramRecord;
+      return { id: row.id, version: row.version, pages: record.source.pages, record };
+    });
+  }
+
+  /** The ids, versions and stored JSON (unparsed) of a sequence's records in use, in the order of their first page. */
+  private sequenceRows(key: string): Array<{ id: string; version: number; json: string }> {
+    return this.db
+      .prepare(
+        `SELECT r.id, r.version, r.record_json AS json, MIN(sp.position) AS first FROM records r
+         JOIN record_pages rp ON rp.record_id = r.id
+         JOIN sequence_pages sp ON sp.content_hash = rp.content_hash AND sp.sequence_key = ?
+         WHERE r.retired_at IS NULL GROUP BY r.id ORDER BY first, r.id`,
+      )
+      .all(key) as Array<{ id: string; version: number; json: string }>;
+  }
+
+  /** Reviewers' decisions at the boundaries before these pages (by content hash). */
+  reviewerBoundaries(contentHashes: readonly string[]): ReviewerBoundary[] {
+    const found: ReviewerBoundary[] = [];
+    const select = this.db.prepare('SELECT * FROM reviewer_boundaries WHERE content_hash = ?');
+    for (const hash of new Set(contentHashes)) for (const row of select.all(hash) as BoundaryRow[]) found.push(toBoundary(row));
+    return found;
+  }
+
+  /** Records in use whose grouping is in doubt, with their sequence. */
+  uncertainGroupings(filter: FieldFilter = {}): Array<{ id: string; sequenceKey: string | null }> {
+    const parts = [`r.retired_at IS NULL`, `r.grouping_status = 'uncertain'`];
+    const params: unknown[] = [];
+    if (filter.batch) (parts.push('EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = r.id AND rb.batch = ?)'), params.push(filter.batch));
+    if (filter.profile) (parts.push('r.profile = ?'), params.push(filter.profile));
+    return this.db.prepare(`SELECT r.id, r.sequence_key AS sequenceKey FROM records r WHERE ${parts.join(' AND ')} ORDER BY r.sequence_key, r.id`).all(...params) as Array<{
+      id: string;
+      sequenceKey: string | null;
+    }>;
+  }
+
+  /**
+   * Writes a regrouping worked out from the stored readings, when nothing changed since: the
+   * rebuilt records, the retirement of those they replace, the field decisions that follow
+   * their fields (and the fields that wait again), the reviewer's boundary decisions and the
+   * audit entry, in one transaction.
+   */
+  commitRegrouping(commit: RegroupCommit): RegroupCommitOutcome {
+    const db = this.db;
+    const run = db.transaction((): RegroupCommitOutcome => {
+      const named = commit.named.map((n) => this.recordState(n.id));
+      const stale = named.some((state, i) => !state || state.retiredAt !== null || state.version !== commit.named[i]!.version);
+      if (stale) return { ok: false, reason: 'conflict', records: named.filter((s): s is RecordState => s !== null) };
+      // The sequence's records as stored: the JSON is parsed only for those the rebuild replaced.
+      const current = this.sequenceRows(commit.sequenceKey);
+      const expected = new Map(commit.expected.map((e) => [e.id, e.version]));
+      if (current.length !== expected.size || current.some((r) => expected.get(r.id) !== r.version)) return { ok: false, reason: 'changed' };
+
+      const at = this.stamp();
+      const unchanged = new Set(commit.unchanged);
+      const beforeIds = new Set(current.map((r) => r.id));
+      const afterIds = new Set([...commit.unchanged, ...commit.records.map((r) => r.id)]);
+      const emitted = new Map(current.filter((r) => !unchanged.has(r.id)).map((r) => [r.id, r.json]));
+      const replacedRecords = new Map([...emitted].map(([id, json]) => [id, JSON.parse(json) as TelegramRecord]));
+      const batchesOf = (ids: readonly string[]): string[] =>
+        ids.length === 0
+          ? []
+          : (db.prepare(`SELECT DISTINCT batch FROM record_batches WHERE record_id IN (${ids.map(() => '?').join(',')}) ORDER BY batch`).all(...ids) as Array<{ batch: string }>).map((b) => b.batch);
+      // The new records join the batches of those they replace.
+      const batches = batchesOf([...emitted.keys()]).length ? batchesOf([...emitted.keys()]) : batchesOf([...beforeIds]);
+      if (batches.length === 0) throw new CablescanError(ErrorCode.STORE, `sequence ${commit.sequenceKey} has no batch to save its records in`, { retryable: false });
+      const pagesById = new Map(commit.pages.map((p) => [p.pageId, p]));
+      const addBatch = db.prepare('INSERT OR IGNORE INTO record_batches (record_id, batch, added_at) VALUES (?, ?, ?)');
+      const changed = commit.records.filter((r) => emitted.get(r.id) !== JSON.stringify(r));
+      for (const record of changed) {
+        this.saveRecord(record, pagesById, batches[0]!, at, commit.sequenceKey);
+        for (const batch of batches.slice(1)) addBatch.run(record.id, batch, at);
+      }
+
+      const retired = [...beforeIds].filter((id) => !afterIds.has(id));
+      const created = [...afterIds].filter((id) => !beforeIds.has(id));
+      const replacedBy: Record<string, string[]> = {};
+      for (const id of retired) {
+        const pages = replacedRecords.get(id)!.source.pages;
+        replacedBy[id] = commit.records.filter((r) => r.source.pages.some((p) => pages.includes(p))).map((r) => r.id);
+        this.retire(id, replacedBy[id]!, at);
+      }
+
+      const fieldsOf = (id: string): StoredField[] =>
+        (db.prepare(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.record_id = ? ORDER BY f.position`).all(id) as FieldRow[]).map(toField);
+      const plan = planCarryOver(
+        retired.map((id): CarrySource => ({ id, pages: replacedRecords.get(id)!.source.pages, fields: fieldsOf(id) })),
+        commit.records.map((r): CarrySource => ({ id: r.id, pages: r.source.pages, fields: fieldsOf(r.id).filter((f) => f.inRecord) })),
+      );
+      const carry = db.prepare(
+        `UPDATE fields SET review_status = ?, final_value = ?, reviewed_by = ?, reviewed_at = ?, held_reason = NULL, version = version + 1
+         WHERE id = ? AND review_status IS NULL`,
+      );
+      for (const c of plan.carry) carry.run(c.status, encode(c.value), c.from.reviewedBy, c.from.reviewedAt, c.to.id);
+      const hold = db.prepare('UPDATE fields SET held_reason = ?, version = version + 1 WHERE id = ? AND review_status IS NULL AND held_reason IS NOT ?');
+      for (const h of plan.hold) hold.run(GROUPING_CHANGED, h.to.id, GROUPING_CHANGED);
+      const fields: FieldCarryOver = {
+        carried: plan.carry.map((c) => ({ from: `${c.from.recordId}.${c.from.name}`, to: `${c.to.recordId}.${c.to.name}`, status: c.status, value: c.value, reviewer: c.from.reviewedBy })),
+        returned: plan.hold.map((h) => ({ from: `${h.from.recordId}.${h.from.name}`, to: `${h.to.recordId}.${h.to.name}`, reason: GROUPING_CHANGED })),
+        dropped: plan.dropped.map((f) => ({ from: `${f.recordId}.${f.name}` })),
+      };
+
+      const summary = (record: TelegramRecord): GroupingAuditRecord => ({ id: record.id, pages: record.source.pages, grouping: record.grouping?.status ?? null });
+      const before = [...replacedRecords.values()].filter((r) => retired.includes(r.id) || changed.some((c) => c.id === r.id)).map(summary);
+      const after = changed.map(summary);
+      const versions = Object.fromEntries(commit.named.map((n) => [n.id, n.version]));
+      const info = db
+        .prepare(
+          `INSERT INTO grouping_actions (action, reviewer, at, sequence_key, page_id, before, after, replaced_by, decisions, fields, versions)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          commit.action,
+          commit.reviewer,
+          at,
+          commit.sequenceKey,
+          commit.page,
+          JSON.stringify(before),
+          JSON.stringify(after),
+          JSON.stringify(replacedBy),
+          JSON.stringify(commit.decisions),
+          JSON.stringify(fields),
+          JSON.stringify(versions),
+        );
+      const actionId = Number(info.lastInsertRowid);
+      const touch = db.prepare('INSERT OR IGNORE INTO grouping_action_records (action_id, record_id) VALUES (?, ?)');
+      for (const id of new Set([...before.map((r) => r.id), ...after.map((r) => r.id), ...commit.named.map((n) => n.id)])) touch.run(actionId, id);
+      const boundary = db.prepare(
+        `INSERT INTO reviewer_boundaries (content_hash, previous_content_hash, page_id, previous_page_id, decision, action, reviewer, at, action_id)
+         VALUES (@contentHash, @previousContentHash, @page, @previousPage, @decision, @action, @reviewer, @at, @actionId)
+         ON CONFLICT(content_hash, previous_content_hash) DO UPDATE SET page_id = excluded.page_id, previous_page_id = excluded.previous_page_id,
+           decision = excluded.decision, action = excluded.action, reviewer = excluded.reviewer, at = excluded.at, action_id = excluded.action_id`,
+      );
+      // The time the records were rebuilt with (their decisions say it), not the time of this write.
+      for (const b of commit.boundaries) boundary.run({ ...b, actionId });
+      const entry = toGroupingEntry(db.prepare('SELECT * FROM grouping_actions WHERE id = ?').get(actionId) as GroupingActionRow);
+      return { ok: true, entry, retired, created };
+    });
+    try {
+      // IMMEDIATE: the write lock is taken before the versions are read, as for a field review.
+      return run.immediate();
+    } catch (err) {
+      if (err instanceof CablescanError) throw err;
+      throw new CablescanError(ErrorCode.STORE, `cannot save the regrouping to ${this.file}: ${(err as Error).message}`, { file: this.file, cause: err });
+    }
+  }
+
+  /** The grouping trail (splits, merges, confirmations), newest first. */
+  groupingActions(options: { recordId?: string; reviewer?: string; batch?: string; limit?: number } = {}): GroupingAuditEntry[] {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (options.recordId !== undefined) (parts.push('EXISTS (SELECT 1 FROM grouping_action_records gr WHERE gr.action_id = a.id AND gr.record_id = ?)'), params.push(options.recordId));
+    if (options.reviewer !== undefined) (parts.push('a.reviewer = ?'), params.push(options.reviewer));
+    if (options.batch !== undefined) {
+      parts.push('EXISTS (SELECT 1 FROM grouping_action_records gr JOIN record_batches rb ON rb.record_id = gr.record_id WHERE gr.action_id = a.id AND rb.batch = ?)');
+      params.push(options.batch);
+    }
+    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+    const rows = this.db.prepare(`SELECT a.* FROM grouping_actions a ${where} ORDER BY a.id DESC LIMIT ?`).all(...params, options.limit ?? 1000) as GroupingActionRow[];
+    return rows.map(toGroupingEntry);
+  }
+
   stats(filter: FieldFilter = {}): StoreStats {
     const where = whereFilter(filter);
     const rows = this.db
       .prepare(
-        `SELECT f.name AS field, COALESCE(f.review_status, f.machine_status) AS status, COUNT(*) AS n
+        `SELECT f.name AS field, ${STATUS_NOW} AS status, COUNT(*) AS n
          FROM fields f JOIN records r ON r.id = f.record_id WHERE (f.in_record = 1 OR f.review_status IS NOT NULL)${where.sql}
          GROUP BY f.name, status ORDER BY f.name`,
       )

@@ -101,6 +101,10 @@ test('METS RECORDSTATUS says whether a person reviewed the record', () => {
   assert.equal(recordStatus(pending), 'review pending');
   assert.equal(recordStatus(confirmed), 'reviewed');
   assert.equal(recordStatus(final), 'reviewed');
+  // A person who confirmed, split or merged its pages reviewed it, though every field was accepted.
+  const regrouped = { ...structuredClone(record), grouping: { mode: 'auto', status: 'confirmed' as const, decisions: [] } };
+  assert.equal(recordStatus(regrouped), 'reviewed');
+  assert.equal(recordStatus({ ...regrouped, grouping: { ...regrouped.grouping, status: 'certain' as const } }), 'accepted without review');
   const ref = (href: string, mimetype: string) => ({ href, mimetype, sha256: 'a'.repeat(64), size: 10 });
   const mets = (r: typeof record) =>
     find(parseXml(toMets({ record: r, pages: [{ page: exportPage, image: ref('../images/seed.png', 'image/png') }], createdAt: ctx.createdAt, softwareVersion: '0' })), 'mets:metsHdr')[0]!.attrs.RECORDSTATUS;

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { doubtfulBoundaries, recordBoundaries, type BoundaryTask, type Regrouper, type RegroupOutcome } from '../../regroup/index.ts';
 import type { Profile } from '../../segment/index.ts';
 import type { FieldFilter, ReviewStore, StoredField, StoredPage } from '../../store/index.ts';
 import { requireReviewer, reviewerOf, type ReviewerDirectory } from '../auth.ts';
@@ -19,6 +20,8 @@ export interface ReviewApiOptions {
   reviewers: ReviewerDirectory;
   /** Telegram profiles, for where a field that was not found would be printed. */
   profiles?: readonly Profile[];
+  /** Splits, merges and grouping confirmations (without it those routes answer 503). */
+  regrouper?: Regrouper;
 }
 
 const NAME = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' } as const;
@@ -71,6 +74,53 @@ function imageError(reply: FastifyReply, err: unknown): FastifyReply {
     return sendError(reply, status, 'CS_ERR_PAGE_UNAVAILABLE', err.message, { reason: err.reason });
   }
   throw err;
+}
+
+/** What the review page needs to show a page of a grouping task: where its text lies, and its name. */
+interface TaskPage {
+  image: string;
+  width: number;
+  height: number;
+  textBox: [number, number, number, number] | null;
+  /** The file's name, and the page in it for a multi-page file. */
+  name: string;
+}
+
+/** A grouping task with the two pages to show: the one before the boundary and the one after. */
+export interface BoundaryView extends BoundaryTask {
+  images: { previous: string; page: string };
+  pages: { previous: TaskPage | null; page: TaskPage | null };
+}
+
+/**
+ * Pages are named by content, not by record and position: a split or merge makes new records,
+ * and the next task's images, fetched while the reviewer looked at this one, stay valid.
+ */
+function boundaryView(task: BoundaryTask, store: ReviewStore): BoundaryView {
+  const image = (hash: string) => `/api/pages/${hash}/image.jpg`;
+  const page = (hash: string): TaskPage | null => {
+    const p = store.pageByHash(hash);
+    if (!p) return null;
+    const name = path.basename(p.path) + (p.pageCount > 1 ? `, page ${p.pageIndex + 1} of ${p.pageCount}` : '');
+    return { image: image(hash), width: p.width, height: p.height, textBox: p.textBox, name };
+  };
+  return {
+    ...task,
+    images: { previous: image(task.previousContentHash), page: image(task.contentHash) },
+    pages: { previous: page(task.previousContentHash), page: page(task.contentHash) },
+  };
+}
+
+const VERSION = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+const PAGE_ID = { type: 'string', minLength: 1, maxLength: 500 } as const;
+
+/** A regrouping's answer: 200 with the audit entry and the records now, or the error it met. */
+function sendRegroup(reply: FastifyReply, outcome: RegroupOutcome): FastifyReply | Record<string, unknown> {
+  if (outcome.ok) return { action: outcome.entry, records: outcome.records, retired: outcome.retired, created: outcome.created, warnings: outcome.warnings };
+  if (outcome.reason === 'not_found') return sendError(reply, 404, 'CS_ERR_NOT_FOUND', outcome.message);
+  if (outcome.reason === 'invalid') return sendError(reply, 400, 'CS_ERR_REGROUP_INVALID', outcome.message);
+  if (outcome.reason === 'unavailable') return sendError(reply, 422, 'CS_ERR_READINGS_UNAVAILABLE', outcome.message);
+  return sendError(reply, 409, 'CS_ERR_CONFLICT', outcome.message, { records: outcome.records ?? [] });
 }
 
 const etagOf = (...parts: Array<string | number>): string => `"${createHash('sha1').update(parts.join('|')).digest('hex').slice(0, 20)}"`;
@@ -190,6 +240,13 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       }
       if (outcome.reason === 'not_found') return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
       if (outcome.reason === 'invalid') return sendError(reply, 400, 'CS_ERR_INVALID_VALUE', outcome.message);
+      if (outcome.reason === 'retired') {
+        const by = outcome.replacedBy.length ? ` by ${outcome.replacedBy.join(', ')}` : '';
+        return sendError(reply, 409, 'CS_ERR_CONFLICT', `record ${outcome.field.recordId} was regrouped (replaced${by}): its fields are reviewed on the records that replaced it`, {
+          current: fieldView(outcome.field),
+          replacedBy: outcome.replacedBy,
+        });
+      }
       const current = outcome.field;
       const by = current.reviewedBy ? ` by ${current.reviewedBy}` : ' by a new run of the pipeline';
       return sendError(reply, 409, 'CS_ERR_CONFLICT', `${current.name} changed${by} since you loaded it (version ${version}, now ${current.version})`, {
@@ -204,6 +261,8 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     const folder = stored.batches.length ? store.batchFolder(stored.batches[0]!) : null;
     return {
       record: stored.record,
+      // version: what a split, merge or confirmation names; retiredAt / replacedBy: the record was regrouped away.
+      state: stored.state,
       batches: stored.batches,
       // Pages by position: the browser asks for /pages/<position>/image.jpg, never for a file.
       // `path` is the page's file inside its batch's folder (what a person recognises).
@@ -222,6 +281,93 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     async (request, reply) => {
       const page = store.recordPage(request.params.recordId, request.params.position);
       if (!page) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `record ${request.params.recordId} has no page ${request.params.position}`);
+      const etag = etagOf(RENDER_VERSION, 'preview', page.contentHash);
+      if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
+      try {
+        return sendImage(reply, await images.preview(page), etag);
+      } catch (err) {
+        return imageError(reply, err);
+      }
+    },
+  );
+
+  // ---------- grouping: the boundaries in doubt, splits, merges, confirmations ----------
+
+  app.get<{ Querystring: { batch?: string; profile?: string; limit: number } }>(
+    '/grouping/queue',
+    {
+      schema: {
+        querystring: { type: 'object', properties: { batch: BATCH, profile: NAME, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
+      },
+    },
+    async (request) => {
+      // Doubtful boundaries of the sequences holding a doubtful record, least sure first.
+      const keys = [...new Set(store.uncertainGroupings({ batch: request.query.batch, profile: request.query.profile }).map((r) => r.sequenceKey))];
+      const tasks: BoundaryTask[] = [];
+      for (const key of keys) {
+        const sequence = key ? store.sequence(key) : null;
+        if (sequence) tasks.push(...doubtfulBoundaries(sequence, store.sequenceRecords(key!)));
+      }
+      tasks.sort((a, b) => a.confidence - b.confidence || a.sequence.localeCompare(b.sequence) || a.page.localeCompare(b.page));
+      return { total: tasks.length, items: tasks.slice(0, request.query.limit).map((t) => boundaryView(t, store)) };
+    },
+  );
+
+  app.get<{ Params: { recordId: string } }>('/records/:recordId/grouping', { schema: { params: RECORD_PARAMS } }, async (request, reply) => {
+    const state = store.recordState(request.params.recordId);
+    if (!state) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no record ${request.params.recordId}`);
+    const sequence = state.sequenceKey ? store.sequence(state.sequenceKey) : null;
+    const items = sequence && !state.retiredAt ? recordBoundaries(sequence, store.sequenceRecords(sequence.key), state.id).map((t) => boundaryView(t, store)) : [];
+    return { state, items };
+  });
+
+  const regroupRoute = <Body extends { version: number }>(
+    route: string,
+    properties: Record<string, unknown>,
+    required: string[],
+    toRequest: (recordId: string, body: Body, reviewer: string) => Parameters<Regrouper['regroup']>[0],
+  ) =>
+    app.post<{ Params: { recordId: string }; Body: Body }>(
+      `/records/:recordId/${route}`,
+      { schema: { params: RECORD_PARAMS, body: { type: 'object', required: ['version', ...required], additionalProperties: false, properties: { version: VERSION, ...properties } } } },
+      async (request, reply) => {
+        if (!options.regrouper) return sendError(reply, 503, 'CS_ERR_UNAVAILABLE', 'this server cannot regroup records');
+        const reviewer = reviewerOf(request).name;
+        const outcome = await options.regrouper.regroup(toRequest(request.params.recordId, request.body as Body, reviewer));
+        if (outcome.ok) request.log.info({ action: outcome.entry.action, record: request.params.recordId, retired: outcome.retired, created: outcome.created, reviewer }, 'records regrouped');
+        return sendRegroup(reply, outcome);
+      },
+    );
+  regroupRoute<{ version: number; at: string }>('split', { at: PAGE_ID }, ['at'], (recordId, body, reviewer) => ({ action: 'split', recordId, version: body.version, at: body.at, reviewer }));
+  regroupRoute<{ version: number; with: string; withVersion?: number }>('merge', { with: RECORD_ID, withVersion: VERSION }, ['with'], (recordId, body, reviewer) => ({
+    action: 'merge',
+    recordId,
+    version: body.version,
+    with: body.with,
+    withVersion: body.withVersion,
+    reviewer,
+  }));
+  regroupRoute<{ version: number; page?: string }>('confirm-grouping', { page: PAGE_ID }, [], (recordId, body, reviewer) => ({ action: 'confirm', recordId, version: body.version, page: body.page, reviewer }));
+
+  app.get<{ Querystring: { batch?: string; reviewer?: string; record?: string; limit: number } }>(
+    '/grouping/actions',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { batch: BATCH, reviewer: { type: 'string', minLength: 1, maxLength: 200 }, record: RECORD_ID, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        },
+      },
+    },
+    async (request) => ({ actions: store.groupingActions({ batch: request.query.batch, reviewer: request.query.reviewer, recordId: request.query.record, limit: request.query.limit }) }),
+  );
+
+  app.get<{ Params: { contentHash: string } }>(
+    '/pages/:contentHash/image.jpg',
+    { schema: { params: { type: 'object', required: ['contentHash'], properties: { contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } } },
+    async (request, reply) => {
+      const page = store.pageByHash(request.params.contentHash);
+      if (!page) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no page ${request.params.contentHash}`);
       const etag = etagOf(RENDER_VERSION, 'preview', page.contentHash);
       if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
       try {
