@@ -63,6 +63,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   no_words: 'no OCR words back the value',
   incomplete_telegram: 'required header fields are missing, so where the body starts and ends is a guess',
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
+  incomplete_value: 'the value breaks off (a heading ending on `OF THE`): a line of it was not read',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
   grouping_changed: "a person decided this field before the record was split or merged, and it is now read from another page or box: it waits for a person again (set by the review store, never by scoring)",
@@ -89,6 +90,7 @@ const PENALTY: Record<string, number> = {
   suspicious_characters: 0.7,
   ambiguous_profile: 0.9,
   misread_word: 0.8,
+  incomplete_value: 0.7,
   weak_profile: 0.8,
   no_words: 0.5,
   incomplete_telegram: 0.6,
@@ -120,6 +122,7 @@ const BLOCKING = new Set([
   'dust_in_text',
   'boundary_uncertain',
   'misread_word',
+  'incomplete_value',
 ]);
 
 /**
@@ -144,7 +147,7 @@ const WEAK_WORD_CONFIDENCE = 85;
 const LABEL_BLOCK_BELOW = 0.9;
 
 /** Notes from the segmenter that become reasons on the record. */
-const NOTE_REASONS = new Set(['invalid_date', 'ocr_corrected', 'unknown_place', 'ambiguous_split', 'multiple_candidates', 'in_sentence', 'copied_from_signature']);
+const NOTE_REASONS = new Set(['invalid_date', 'ocr_corrected', 'unknown_place', 'ambiguous_split', 'multiple_candidates', 'in_sentence', 'copied_from_signature', 'incomplete_value']);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 

@@ -164,6 +164,8 @@ function readMarkings(text: string, from: number, kind: 'classification' | 'prec
  */
 function repairInitials(value: string): string {
   return value
+    // `1; BELLANDI`: the initial I read as a one, its full stop as a mark.
+    .replace(/^[1l|][;,:.]\s+(?=\p{Lu}{2})/u, 'I. ')
     .replace(/^([A-Z])[+«»*'’‘"“”,;:]+\.?(\s+)(?=\p{Lu})/u, '$1.$2')
     .replace(/^([A-Z])([a-z])\.?(\s+)(?=\p{Lu}\p{L})/u, (m, letter: string, next: string, space: string) =>
       (next === letter.toLowerCase() || next === 's') && !/^(Ms|Mr|Dr|St)$/.test(letter + next) ? `${letter}.${space}` : m)
@@ -413,6 +415,8 @@ const PARSERS: Record<ParserName, Parser> = {
     const value = kept.map((t) => t[0].replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, '')).join(' ').replace(/\.$/, '');
     if (!OFFICE_WORD.test(value)) return null;
     const notes = text.slice(from, s).trim() || specks ? ['ocr_corrected'] : [];
+    // `LEGATION OF THE` with the next line lost: a heading does not end on an article or a preposition.
+    if (/\b(OF|THE|AND|FOR|IN|AT|TO|DE|DU|DES|LA|LE)$/.test(value)) notes.push('incomplete_value');
     return { value, start: s, end: e, notes };
   },
 
