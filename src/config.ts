@@ -41,6 +41,11 @@ export const configSchema = z
      * would otherwise hold its engine slot for ever.
      */
     ocrTimeout: z.number().min(0).default(600),
+    /**
+     * Read pages the ink measure finds blank anyway (src/preprocess/ink.ts): for text too faint to
+     * tell from the paper's grain (a faded carbon copy). Off: a blank page is recorded, not read.
+     */
+    readBlankPages: z.boolean().default(false),
     /** Tesseract page segmentation mode. 3 = automatic, like the tesseract CLI. */
     psm: z.number().int().min(0).max(13).default(3),
     /** "auto" (measured per page), "none", or a path to a recipe JSON file. */
@@ -109,6 +114,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_OCR_TIMEOUT: { key: 'ocrTimeout', parse: Number },
   // Only "off" can be said this way (the settings object lives in the config file).
   CABLESCAN_SECOND_OPINION: { key: 'secondOpinion', parse: (v) => (v === 'false' || v === '0' ? false : undefined) },
+  CABLESCAN_READ_BLANK_PAGES: { key: 'readBlankPages', parse: (v) => v === 'true' || v === '1' },
   CABLESCAN_PSM: { key: 'psm', parse: Number },
   CABLESCAN_PREPROCESS: { key: 'preprocess', parse: String },
   CABLESCAN_PROFILE: { key: 'profile', parse: String },

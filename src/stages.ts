@@ -112,7 +112,9 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
   const { width: w, height: h } = loaded.image;
 
   let page: PageResult;
-  if (measured.verdict === 'blank') {
+  // --read-blank-pages: a page measured blank is read as a page of text would be.
+  const readAnyway = measured.verdict === 'blank' && config.readBlankPages;
+  if (measured.verdict === 'blank' && !readAnyway) {
     page = {
       schemaVersion: 1,
       pipelineVersion: PIPELINE_VERSION,
@@ -149,7 +151,9 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
             density: loaded.density,
             writeIntermediate: intermediatesDir ? (name, image) => writeIntermediatePng(intermediatesDir, name, image) : undefined,
             measure,
-            ink: measured,
+            // Read anyway, the page's steps decide as they would without the measure: its letters
+            // are too faint for it to have counted them.
+            ink: readAnyway ? undefined : measured,
           });
     timings.preprocess = since(t);
 
@@ -199,6 +203,10 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
     if (measured.verdict === 'nearly_blank' && lines.length === 0) {
       ink.verdict = 'blank';
       ink.note = 'no text read in its ink regions';
+    }
+    if (readAnyway) {
+      ink.verdict = lines.length > 0 ? 'text' : 'blank';
+      ink.note = `measured blank, read anyway (--read-blank-pages): ${lines.length > 0 ? `${ocr.wordCount} words` : 'nothing'} read`;
     }
     page = {
       schemaVersion: 1,

@@ -43,7 +43,8 @@ export function addBatchOptions(command: Command): Command {
     .option('--preprocess <recipe>', 'auto (default), none, or a recipe JSON file')
     .option('--keep-intermediates', "write each preprocessing step's image to OUT/intermediates/<pageId>/")
     .option('--profile <name>', 'force one telegram profile instead of detecting it')
-    .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)');
+    .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
+    .option('--read-blank-pages', 'read pages measured blank anyway (text too faint to tell from paper grain); env CABLESCAN_READ_BLANK_PAGES');
 }
 
 /**
@@ -85,6 +86,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       profilesDir: opts.profilesDir,
       recycleAfter: opts.recycleAfter,
       ocrTimeout: opts.ocrTimeout,
+      readBlankPages: opts.readBlankPages,
       logLevel: opts.logLevel,
       pretty: opts.pretty,
       force: opts.force,
