@@ -36,9 +36,10 @@ export const configSchema = z
     /** Replace an OCR worker after this many pages: a bound on anything that might grow in a very long run (memory measured flat over 300 pages without it). */
     recycleAfter: z.number().int().min(1).default(500),
     /**
-     * Seconds one OCR call may take before its process or worker is stopped and the page fails
-     * (retryable); 0: no bound. Pages take 1-5 s here, the worst real ones ~30 s; a hung call
-     * would otherwise hold its engine slot for ever.
+     * Seconds one OCR call may take before its process or worker is stopped; 0: no bound at all. Each
+     * page's call gets a tighter budget of its own (src/ocr/page-budget.ts), capped by this; a page
+     * past it is read line by line instead (src/ocr/recognize-page.ts). A hung call would otherwise
+     * hold its engine slot for ever.
      */
     ocrTimeout: z.number().min(0).default(600),
     /**

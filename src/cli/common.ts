@@ -59,7 +59,7 @@ export function addMachineOptions(command: Command): Command {
     .option('-j, --concurrency <n>', 'OCR workers (default: CPU cores)', parseInteger('--concurrency'))
     .option('--no-second-opinion', 'do not re-read doubtful words one by one (faster, mostly with --engine tesseract; config key secondOpinion)')
     .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'))
-    .option('--ocr-timeout <seconds>', 'stop an OCR call that takes longer and fail its page (retryable); 0: no limit (default 600); env CABLESCAN_OCR_TIMEOUT', parseInteger('--ocr-timeout'));
+    .option('--ocr-timeout <seconds>', "the most an OCR call may take (default 600); each page gets a tighter budget from its size and text lines, and a page past it is read line by line instead; 0: no limit; env CABLESCAN_OCR_TIMEOUT", parseInteger('--ocr-timeout'));
 }
 
 export interface CommandContext {
