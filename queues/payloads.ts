@@ -18,6 +18,8 @@ export interface ReadSettings {
   preprocess: string;
   keepIntermediates: boolean;
   force: boolean;
+  /** Read pages measured blank anyway (absent in jobs queued before it existed: false). */
+  readBlankPages?: boolean;
   maxPixels: number;
   pdfDpi: number;
 }

@@ -70,6 +70,7 @@ export function batchSettingsFrom(config: Config, cwd: string): BatchSettings {
       preprocess,
       keepIntermediates: config.keepIntermediates,
       force: config.force,
+      readBlankPages: config.readBlankPages,
       maxPixels: config.maxPixels,
       pdfDpi: config.pdfDpi,
     },

@@ -373,7 +373,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: str
       add(wall, 'ocr: second opinion', page.timings.secondOpinion ?? 0);
       pages.push(page);
       const t = page.timings;
-      const parts: Array<[string, number]> = [['decode', t.decode ?? 0], ...page.preprocess.steps.map((st): [string, number] => [`  preprocess: ${st.step}`, st.ms]), ['write', t.write ?? 0]];
+      const parts: Array<[string, number]> = [['decode', t.decode ?? 0], ['ink measure', t.ink ?? 0], ...page.preprocess.steps.map((st): [string, number] => [`  preprocess: ${st.step}`, st.ms]), ['write', t.write ?? 0]];
       const partsWall = parts.reduce((a, [, v]) => a + v, 0) || 1;
       const nonOcr = Math.max(0, total - ocr);
       for (const [k, v] of parts) {

@@ -36,11 +36,17 @@ export const configSchema = z
     /** Replace an OCR worker after this many pages: a bound on anything that might grow in a very long run (memory measured flat over 300 pages without it). */
     recycleAfter: z.number().int().min(1).default(500),
     /**
-     * Seconds one OCR call may take before its process or worker is stopped and the page fails
-     * (retryable); 0: no bound. Pages take 1-5 s here, the worst real ones ~30 s; a hung call
-     * would otherwise hold its engine slot for ever.
+     * Seconds one OCR call may take before its process or worker is stopped; 0: no bound at all. Each
+     * page's call gets a tighter budget of its own (src/ocr/page-budget.ts), capped by this; a page
+     * past it is read line by line instead (src/ocr/recognize-page.ts). A hung call would otherwise
+     * hold its engine slot for ever.
      */
     ocrTimeout: z.number().min(0).default(600),
+    /**
+     * Read pages the ink measure finds blank anyway (src/preprocess/ink.ts): for text too faint to
+     * tell from the paper's grain (a faded carbon copy). Off: a blank page is recorded, not read.
+     */
+    readBlankPages: z.boolean().default(false),
     /** Tesseract page segmentation mode. 3 = automatic, like the tesseract CLI. */
     psm: z.number().int().min(0).max(13).default(3),
     /** "auto" (measured per page), "none", or a path to a recipe JSON file. */
@@ -109,6 +115,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_OCR_TIMEOUT: { key: 'ocrTimeout', parse: Number },
   // Only "off" can be said this way (the settings object lives in the config file).
   CABLESCAN_SECOND_OPINION: { key: 'secondOpinion', parse: (v) => (v === 'false' || v === '0' ? false : undefined) },
+  CABLESCAN_READ_BLANK_PAGES: { key: 'readBlankPages', parse: (v) => v === 'true' || v === '1' },
   CABLESCAN_PSM: { key: 'psm', parse: Number },
   CABLESCAN_PREPROCESS: { key: 'preprocess', parse: String },
   CABLESCAN_PROFILE: { key: 'profile', parse: String },

@@ -10,11 +10,18 @@ import { scoreTelegram } from './confidence/index.ts';
 import { ErrorCode, toCablescanError } from './errors.ts';
 import { mapBox } from './geometry.ts';
 import { loadPageImage } from './ingest/index.ts';
+import { recognizePage, type PageReading } from './ocr/recognize-page.ts';
 import { secondOpinion, type SecondOpinionReport } from './ocr/second-opinion.ts';
-import { preprocessPage, type Recipe } from './preprocess/index.ts';
+import { chooseDpi, DEFAULT_DPI, plausibleDensity, preprocessPage, type Recipe } from './preprocess/index.ts';
+import { X_TO_CAP_HEIGHT } from './preprocess/analysis.ts';
+import { TYPEWRITER_X_HEIGHT_IN } from './preprocess/steps/rescale.ts';
+import { IDENTITY } from './preprocess/affine.ts';
+import { measurePageInk, type InkMeasure } from './preprocess/ink.ts';
+import { Measure } from './preprocess/measure.ts';
 import { buildRecord } from './records/build-record.ts';
 import { writeFileAtomic, writeJsonAtomic } from './records/atomic-write.ts';
 import { pageJsonPath, pageTextPath, recordPath } from './records/layout.ts';
+import { findOcrTimeout, forgetOcrTimeout, rememberOcrTimeout } from './records/page-store.ts';
 import { retireReplacedRecords } from './records/retire.ts';
 import { boundariesOf, readBoundaryFiles, reviewerDecision, type ReviewerBoundary } from './records/reviewer-boundaries.ts';
 import { assertValidRecord } from './records/validate-record.ts';
@@ -23,7 +30,7 @@ import { decideGrouping, groupingModeOf, type GroupingDecision, type GroupingMod
 import { emitArchival } from './exports/emit.ts';
 import type { ArchivalFormat } from './exports/index.ts';
 import type { RecordStore } from './store/types.ts';
-import type { OcrLine, PageResult, PageSource, RawImage, TelegramRecord } from './types.ts';
+import type { OcrLine, PageInk, PageResult, PageSource, PreprocessResult, RawImage, TelegramRecord } from './types.ts';
 import { PIPELINE_VERSION } from './version.ts';
 
 export interface ReadPageDeps extends StageDeps {
@@ -60,6 +67,19 @@ function since(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/** A nearly blank page as its lines are read: the grey scan, its resolution from a plausible tag or the letters. */
+function sparsePage(grey: RawImage, density: number | null, ink: InkMeasure): PreprocessResult & { dpi: number } {
+  const estimated = ink.letterHeight === null ? null : Math.round((ink.letterHeight * X_TO_CAP_HEIGHT) / TYPEWRITER_X_HEIGHT_IN);
+  const dpi = chooseDpi(plausibleDensity(density), estimated) ?? DEFAULT_DPI;
+  return { image: grey, steps: [], toOriginal: IDENTITY, originalWidth: grey.width, originalHeight: grey.height, dpi: Math.round(dpi) };
+}
+
+/** The ink measure as the page JSON keeps it: its figures, not its line boxes. */
+function inkSummary(ink: InkMeasure, ms: number): PageInk {
+  const { verdict, letterComponents, textLines, inkShare, paperNoise, contrast, letterHeight, vertical } = ink;
+  return { verdict, letterComponents, textLines, inkShare, paperNoise, contrast, letterHeight, vertical, ms: Math.round(ms * 100) / 100 };
+}
+
 async function writeIntermediatePng(dir: string, name: string, image: RawImage): Promise<void> {
   const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
     .png({ compressionLevel: 1 })
@@ -67,7 +87,11 @@ async function writeIntermediatePng(dir: string, name: string, image: RawImage):
   await writeFileAtomic(path.join(dir, `${name}.png`), png);
 }
 
-/** Load, preprocess and OCR one page; writes its page JSON and text when deps.outDir is set. */
+/**
+ * Load, measure the ink, preprocess and OCR one page; writes its page JSON and text when deps.outDir
+ * is set. A blank page (src/preprocess/ink.ts) is recorded as such and not preprocessed or read; a
+ * nearly blank one is read by its ink regions (src/ocr/recognize-page.ts).
+ */
 export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<PageResult> {
   const { config, logger, engine, outDir } = deps;
   // The driver binds {batch, doc, page} to the logger; binding page again would duplicate the key.
@@ -78,75 +102,149 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
   const loaded = await loadPageImage(source, { maxPixels: config.maxPixels, pdfDpi: config.pdfDpi });
   timings.decode = since(t);
 
+  // The ink measure's analysis copy is the recipe's too (Measure caches it per image).
   t = process.hrtime.bigint();
-  const intermediatesDir = config.keepIntermediates && outDir ? path.join(outDir, 'intermediates', source.pageId) : undefined;
-  const pre = await preprocessPage(loaded.image, deps.recipe, {
-    logger: log.child({ stage: 'preprocess' }),
-    density: loaded.density,
-    writeIntermediate: intermediatesDir ? (name, image) => writeIntermediatePng(intermediatesDir, name, image) : undefined,
-  });
-  timings.preprocess = since(t);
-
-  t = process.hrtime.bigint();
+  const measure = new Measure();
+  const { ink: measured, grey } = await measurePageInk(loaded.image, measure);
+  timings.ink = since(t);
+  const ink = inkSummary(measured, timings.ink);
   const lang = source.lang ?? config.lang;
-  let ocr;
-  try {
-    ocr = await engine.recognize({ image: pre.image, lang, psm: config.psm, dpi: pre.dpi });
-  } catch (err) {
-    throw toCablescanError(err, ErrorCode.OCR_FAILED, source.file);
-  }
-  timings.ocr = since(t);
-  const readAt = new Date().toISOString();
+  const { width: w, height: h } = loaded.image;
 
-  let reread: SecondOpinionReport | undefined;
-  if (config.secondOpinion) {
+  let page: PageResult;
+  // --read-blank-pages: a page measured blank is read as a page of text would be.
+  const readAnyway = measured.verdict === 'blank' && config.readBlankPages;
+  if (measured.verdict === 'blank' && !readAnyway) {
+    page = {
+      schemaVersion: 1,
+      pipelineVersion: PIPELINE_VERSION,
+      pageId: source.pageId,
+      file: source.file,
+      pageIndex: source.pageIndex,
+      pageCount: source.pageCount,
+      contentHash: source.contentHash,
+      documentKey: source.documentKey,
+      width: w,
+      height: h,
+      lang,
+      preprocess: { recipe: deps.recipe.name, steps: [], outputWidth: w, outputHeight: h, toOriginal: IDENTITY },
+      ocr: { meanConfidence: 0, wordCount: 0, engine: engine.name, engineVersion: '', lang, psm: config.psm, readAs: 'none' },
+      lines: [],
+      text: '',
+      timings,
+      // A blank page's processing ended with its measure.
+      readAt: new Date().toISOString(),
+      ink,
+      blank: true,
+    };
+  } else {
     t = process.hrtime.bigint();
-    const second = await secondOpinion(pre.image, ocr, engine, { ...config.secondOpinion, lang, dpi: pre.dpi });
-    ocr = second.result;
-    reread = second.report;
-    timings.secondOpinion = since(t);
-  }
+    // A page whose only ink is a character or two (a page number, or as often a speck) has its
+    // lines cut from the scan and read alone (src/ocr/ink-lines.ts cleans each strip): the
+    // recipe's page-wide steps would cost more than the reading, mostly to find dust.
+    const intermediatesDir = config.keepIntermediates && outDir ? path.join(outDir, 'intermediates', source.pageId) : undefined;
+    const pre =
+      measured.verdict === 'nearly_blank' && measured.lines.every((line) => line.letters < 3)
+        ? sparsePage(grey, loaded.density, measured)
+        : await preprocessPage(loaded.image, deps.recipe, {
+            logger: log.child({ stage: 'preprocess' }),
+            density: loaded.density,
+            writeIntermediate: intermediatesDir ? (name, image) => writeIntermediatePng(intermediatesDir, name, image) : undefined,
+            measure,
+            // Read anyway, the page's steps decide as they would without the measure: its letters
+            // are too faint for it to have counted them.
+            ink: readAnyway ? undefined : measured,
+          });
+    timings.preprocess = since(t);
 
-  const { originalWidth: w, originalHeight: h, toOriginal } = pre;
-  const lines: OcrLine[] = ocr.lines.map((line) => ({
-    ...line,
-    bbox: mapBox(line.bbox, toOriginal, w, h),
-    words: line.words.map((word) => ({ ...word, bbox: mapBox(word.bbox, toOriginal, w, h) })),
-  }));
-  const { lines: _lines, text, ...ocrInfo } = ocr;
-  const page: PageResult = {
-    schemaVersion: 1,
-    pipelineVersion: PIPELINE_VERSION,
-    pageId: source.pageId,
-    file: source.file,
-    pageIndex: source.pageIndex,
-    pageCount: source.pageCount,
-    contentHash: source.contentHash,
-    documentKey: source.documentKey,
-    width: w,
-    height: h,
-    lang,
-    preprocess: {
-      recipe: deps.recipe.name,
-      steps: pre.steps,
-      outputWidth: pre.image.width,
-      outputHeight: pre.image.height,
-      toOriginal,
-    },
-    ocr: reread ? { ...ocrInfo, secondOpinion: reread } : ocrInfo,
-    lines,
-    text,
-    timings,
-    readAt,
-  };
+    t = process.hrtime.bigint();
+    const { originalWidth: ow, originalHeight: oh, toOriginal } = pre;
+    let reading: PageReading;
+    try {
+      reading = await recognizePage({
+        image: pre.image,
+        dpi: pre.dpi,
+        toOriginal,
+        ink: measured,
+        lang,
+        psm: config.psm,
+        engine,
+        ocrTimeout: config.ocrTimeout,
+        timedOutBefore: outDir && !config.force ? await findOcrTimeout(outDir, source) : null,
+        onTimeout: async (way, seconds) => {
+          log.warn({ stage: 'ocr', way, seconds }, 'OCR ran past its time; reading the page another way');
+          if (outDir) await rememberOcrTimeout(outDir, source, way, seconds);
+        },
+      });
+    } catch (err) {
+      throw toCablescanError(err, ErrorCode.OCR_FAILED, source.file);
+    }
+    let ocr = reading.ocr;
+    timings.ocr = since(t);
+    const readAt = new Date().toISOString();
+
+    let reread: SecondOpinionReport | undefined;
+    if (config.secondOpinion) {
+      t = process.hrtime.bigint();
+      const second = await secondOpinion(pre.image, ocr, engine, { ...config.secondOpinion, lang, dpi: pre.dpi });
+      ocr = second.result;
+      reread = second.report;
+      timings.secondOpinion = since(t);
+    }
+
+    const lines: OcrLine[] = ocr.lines.map((line) => ({
+      ...line,
+      bbox: mapBox(line.bbox, toOriginal, ow, oh),
+      words: line.words.map((word) => ({ ...word, bbox: mapBox(word.bbox, toOriginal, ow, oh) })),
+    }));
+    const { lines: _lines, text, ...ocrInfo } = ocr;
+    if (reading.regions) ink.regions = reading.regions.map((r) => mapBox(r.bbox, toOriginal, ow, oh));
+    // A nearly blank page whose regions read nothing is blank after all (dust that looked like a page number).
+    if (measured.verdict === 'nearly_blank' && lines.length === 0) {
+      ink.verdict = 'blank';
+      ink.note = 'no text read in its ink regions';
+    }
+    if (readAnyway) {
+      ink.verdict = lines.length > 0 ? 'text' : 'blank';
+      ink.note = `measured blank, read anyway (--read-blank-pages): ${lines.length > 0 ? `${ocr.wordCount} words` : 'nothing'} read`;
+    }
+    page = {
+      schemaVersion: 1,
+      pipelineVersion: PIPELINE_VERSION,
+      pageId: source.pageId,
+      file: source.file,
+      pageIndex: source.pageIndex,
+      pageCount: source.pageCount,
+      contentHash: source.contentHash,
+      documentKey: source.documentKey,
+      width: ow,
+      height: oh,
+      lang,
+      preprocess: {
+        recipe: deps.recipe.name,
+        steps: pre.steps,
+        outputWidth: pre.image.width,
+        outputHeight: pre.image.height,
+        toOriginal,
+      },
+      ocr: { ...ocrInfo, ...(reread ? { secondOpinion: reread } : {}), readAs: reading.readAs, ...(reading.fallback ? { fallback: reading.fallback } : {}) },
+      lines,
+      text,
+      timings,
+      readAt,
+      ink,
+      ...(ink.verdict === 'blank' ? { blank: true } : {}),
+    };
+  }
   if (outDir) {
     t = process.hrtime.bigint();
-    await writeFileAtomic(pageTextPath(outDir, page.pageId), `${text}\n`);
+    await writeFileAtomic(pageTextPath(outDir, page.pageId), `${page.text}\n`);
     timings.write = since(t);
     // The JSON is written last: its presence is what marks the page as done.
     await writeJsonAtomic(pageJsonPath(outDir, page.pageId), page);
+    await forgetOcrTimeout(outDir, page.pageId);
   }
-  log.info({ stage: 'ocr', words: ocr.wordCount, meanConfidence: ocr.meanConfidence, timings }, 'page read');
+  log.info({ stage: 'ocr', words: page.ocr.wordCount, meanConfidence: page.ocr.meanConfidence, ink: ink.verdict, timings }, 'page read');
   return page;
 }
 

@@ -104,6 +104,36 @@ export interface OcrResult {
   psm: number;
 }
 
+/**
+ * What the ink measure (src/preprocess/ink.ts) found on a page before anything expensive ran, and
+ * what reading made of it. Evidence for grouping pages: a blank page is a back side or a separator.
+ */
+export interface PageInk {
+  /**
+   * 'blank': no text (not read at all, or a nearly blank page whose ink regions read nothing);
+   * 'nearly_blank': a few lines (a signature, a page number, a stamp), read region by region;
+   * 'text': read whole.
+   */
+  verdict: 'blank' | 'nearly_blank' | 'text';
+  /** Letter-shaped components clearly darker than the paper, on text lines. */
+  letterComponents: number;
+  textLines: number;
+  /** Share of the page clearly darker than the paper (letters, rules, specks, shadows), 0..1. */
+  inkShare: number;
+  /** Paper noise and the contrast a letter needed, grey levels (of the background-flattened page). */
+  paperNoise: number;
+  contrast: number;
+  /** Median letter height, original page pixels; null without letters. */
+  letterHeight: number | null;
+  /** Lines running down the page (scanned sideways). */
+  vertical: boolean;
+  /** The ink regions read (nearly blank pages, or a page read by regions after a timeout), original page pixels. */
+  regions?: BBox[];
+  /** Why the verdict differs from the measure's first call (a nearly blank page whose regions read nothing). */
+  note?: string;
+  ms: number;
+}
+
 /** The page JSON contract: DIR/pages/<pageId>.json. Boxes are in original page pixels. */
 export interface PageResult {
   schemaVersion: 1;
@@ -127,6 +157,10 @@ export interface PageResult {
   ocr: Omit<OcrResult, 'lines' | 'text'> & {
     /** Doubtful words read a second time (src/ocr/second-opinion.ts). */
     secondOpinion?: { wordsReread: number; wordsReplaced: number };
+    /** 'page': read whole; 'regions': by its ink regions (nearly blank, or after a timeout); 'none': a blank page, not read. */
+    readAs?: 'page' | 'regions' | 'none';
+    /** Why a text page was read by its regions (the whole page ran past its OCR budget). */
+    fallback?: string;
   };
   lines: OcrLine[];
   text: string;
@@ -136,6 +170,10 @@ export interface PageResult {
    * exports give preprocessing and OCR. Page JSON written before it existed lacks it.
    */
   readAt?: string;
+  /** The ink measure and its verdict (absent in page JSON written before it existed). */
+  ink?: PageInk;
+  /** True only when ink.verdict is 'blank': nothing on the page is text, and no record takes anything from it. */
+  blank?: boolean;
 }
 
 export type FieldStatus = 'accepted' | 'needs_review' | 'missing' | 'corrected' | 'confirmed' | 'absent';

@@ -39,6 +39,7 @@ export function readConfig(read: ReadSettings): Config {
           preprocess: read.preprocess,
           keepIntermediates: read.keepIntermediates,
           force: read.force,
+          readBlankPages: read.readBlankPages,
           maxPixels: read.maxPixels,
           pdfDpi: read.pdfDpi,
           concurrency: 1,

@@ -43,7 +43,8 @@ export function addBatchOptions(command: Command): Command {
     .option('--preprocess <recipe>', 'auto (default), none, or a recipe JSON file')
     .option('--keep-intermediates', "write each preprocessing step's image to OUT/intermediates/<pageId>/")
     .option('--profile <name>', 'force one telegram profile instead of detecting it')
-    .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)');
+    .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
+    .option('--read-blank-pages', 'read pages measured blank anyway (text too faint to tell from paper grain); env CABLESCAN_READ_BLANK_PAGES');
 }
 
 /**
@@ -58,7 +59,7 @@ export function addMachineOptions(command: Command): Command {
     .option('-j, --concurrency <n>', 'OCR workers (default: CPU cores)', parseInteger('--concurrency'))
     .option('--no-second-opinion', 'do not re-read doubtful words one by one (faster, mostly with --engine tesseract; config key secondOpinion)')
     .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'))
-    .option('--ocr-timeout <seconds>', 'stop an OCR call that takes longer and fail its page (retryable); 0: no limit (default 600); env CABLESCAN_OCR_TIMEOUT', parseInteger('--ocr-timeout'));
+    .option('--ocr-timeout <seconds>', "the most an OCR call may take (default 600); each page gets a tighter budget from its size and text lines, and a page past it is read line by line instead; 0: no limit; env CABLESCAN_OCR_TIMEOUT", parseInteger('--ocr-timeout'));
 }
 
 export interface CommandContext {
@@ -85,6 +86,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       profilesDir: opts.profilesDir,
       recycleAfter: opts.recycleAfter,
       ocrTimeout: opts.ocrTimeout,
+      readBlankPages: opts.readBlankPages,
       logLevel: opts.logLevel,
       pretty: opts.pretty,
       force: opts.force,

@@ -17,6 +17,7 @@ export function formatSummary(report: BatchReport, outDir: string): string {
   lines.push(
     `cablescan: ${plural(c.pages, 'page')} (${c.pagesRead} read, ${c.pagesResumed} already done, ${c.pagesFailed} failed${notReached}) -> ${plural(c.records, 'record')} in ${(report.durationMs / 1000).toFixed(1)} s${perMin}`,
   );
+  if (c.pagesBlank > 0 || c.pagesNearlyBlank > 0) lines.push(`${c.pagesBlank} blank page(s), ${c.pagesNearlyBlank} nearly blank (read line by line)`);
   const fieldNames = Object.keys(report.fields).sort();
   if (fieldNames.length > 0) {
     const rows = [['field', 'accepted', 'needs review', 'missing']];

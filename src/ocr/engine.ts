@@ -20,6 +20,11 @@ export interface OcrRequest {
    * as noise with or without it. A hint: the tesseract.js engine keeps Tesseract's default.
    */
   invertedRetry?: boolean;
+  /**
+   * Seconds this call may take (a page's budget, src/ocr/page-budget.ts): past it the engine stops
+   * the call as it does at --ocr-timeout, which still applies when it is the smaller.
+   */
+  timeoutSeconds?: number;
 }
 
 export interface OcrEngine {

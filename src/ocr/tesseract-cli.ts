@@ -26,7 +26,7 @@ import { openScratchFolder, type ScratchFolder } from './scratch-folder.ts';
 import { parseLanguages } from './tessdata.ts';
 import { TesseractServer, TesseractServerError } from './tesseract-server.ts';
 import { tsvToOcrResult, TsvFormatError } from './tesseract-tsv.ts';
-import { withinTimeout } from './timeout.ts';
+import { boundOf, withinTimeout } from './timeout.ts';
 
 export interface TesseractCliEngineOptions {
   /** Maximum number of tesseract processes at once (one thread each). */
@@ -159,8 +159,8 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
   let closed = false;
   let installation: Promise<Installation> | null = null;
 
-  /** Runs a tesseract process to its end; with `bounded`, one that reads pages, killed after the timeout. */
-  function run(args: string[], input?: Buffer, command = binary, bounded = false): Promise<Output> {
+  /** Runs a tesseract process to its end; with `bounded`, one that reads pages, killed after the timeout (or `pageBudget`, when tighter). */
+  function run(args: string[], input?: Buffer, command = binary, bounded = false, pageBudget?: number): Promise<Output> {
     let started: ChildProcess | undefined;
     const read = new Promise<Output>((resolve, reject) => {
       const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -190,7 +190,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       });
       child.stdin.end(input);
     });
-    return bounded ? withinTimeout(read, options.timeoutSeconds, 'its tesseract process', () => started?.kill('SIGKILL')) : read;
+    return bounded ? withinTimeout(read, boundOf(pageBudget, options.timeoutSeconds), 'its tesseract process', () => started?.kill('SIGKILL')) : read;
   }
 
   function install(): Promise<Installation> {
@@ -305,7 +305,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       await Promise.all(requests.map((r, i) => writeTiff(files[i]!, r.image, Math.round(r.dpi!))));
       let tsvs: string[];
       try {
-        tsvs = await withinTimeout(server.read(files), options.timeoutSeconds, 'its tesseract process', () => void server.close(100));
+        tsvs = await withinTimeout(server.read(files), boundOf(first.timeoutSeconds, options.timeoutSeconds), 'its tesseract process', () => void server.close(100));
       } catch (err) {
         if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false, cause: err });
         if (err instanceof TesseractServerError) throw processError(err, lang);
@@ -334,7 +334,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     if (request.dpi !== undefined) args.push('--dpi', String(Math.round(request.dpi)));
     args.push('tsv');
     counters.spawned += 1;
-    const result = await run(args, toPnm(request.image), binary, true);
+    const result = await run(args, toPnm(request.image), binary, true, request.timeoutSeconds);
     if (closed && result.signal) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
     if (result.code !== 0) throw processError(result, request.lang);
     return parseTsv(result.stdout, found, request.lang, request.psm);
@@ -401,7 +401,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         if (first!.dpi !== undefined) args.push('--dpi', String(Math.round(first!.dpi)));
         args.push('tsv');
         counters.spawned += 1;
-        const result = await run(args, undefined, binary, true);
+        const result = await run(args, undefined, binary, true, first!.timeoutSeconds);
         if (result.code !== 0) throw processError(result, first!.lang);
         return splitTsvPages(result.stdout, requests.length).map((tsv) => parseTsv(tsv, found, first!.lang, first!.psm));
       } catch (err) {

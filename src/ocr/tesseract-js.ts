@@ -19,7 +19,7 @@ import type { Logger } from '../logger.ts';
 import type { OcrResult } from '../types.ts';
 import type { OcrEngine, OcrRequest } from './engine.ts';
 import { toPnm } from './image-encoding.ts';
-import { withinTimeout } from './timeout.ts';
+import { boundOf, withinTimeout } from './timeout.ts';
 import { resolveLanguageData, type LanguageData } from './tessdata.ts';
 import { blocksToOcrResult, type TessBlock } from './tesseract-result.ts';
 import { KeyedWorkerPool, PoolClosedError, type PoolStats } from './worker-pool.ts';
@@ -216,7 +216,7 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
     }
     // Terminating the thread is the only way to stop a WebAssembly call; the pool then replaces
     // the worker, as after any failed job.
-    const result = await withinTimeout(worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, blocks: true })), options.timeoutSeconds, 'its tesseract.js worker', () => {
+    const result = await withinTimeout(worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, blocks: true })), boundOf(request.timeoutSeconds, options.timeoutSeconds), 'its tesseract.js worker', () => {
       worker.alive = false;
       void worker.tess.terminate();
     });

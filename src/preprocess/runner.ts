@@ -5,6 +5,7 @@ import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Affine, PreprocessResult, RawImage, StepReport } from '../types.ts';
 import { compose, IDENTITY, tidy } from './affine.ts';
+import type { InkMeasure } from './ink.ts';
 import { Measure } from './measure.ts';
 import { compileRecipe, type Recipe } from './recipe.ts';
 import type { StepOutput } from './step.ts';
@@ -15,13 +16,17 @@ export interface PreprocessContext {
   density: number | null;
   /** Called with `NN_<step>` (NN = the step's 1-based place in the recipe) after each step that changed the image. */
   writeIntermediate?: (name: string, image: RawImage) => Promise<void>;
+  /** Measurements already taken of this image (the ink measure's analysis copy is the steps' too). */
+  measure?: Measure;
+  /** The page's ink measure, for the steps that decide from letters. */
+  ink?: InkMeasure;
 }
 
 /** Resolution assumed when neither the text nor a plausible tag says otherwise. */
 export const DEFAULT_DPI = 300;
 
 /** Tags below 100 dpi on a page-sized image are almost always placeholders (72, 96). */
-function plausibleDensity(density: number | null): number | null {
+export function plausibleDensity(density: number | null): number | null {
   return density !== null && density >= 100 && density <= 2400 ? density : null;
 }
 
@@ -31,7 +36,7 @@ function scaleOf(m: Affine): number {
 
 export async function preprocessPage(image: RawImage, recipe: Recipe, ctx: PreprocessContext): Promise<PreprocessResult & { dpi: number }> {
   const steps = compileRecipe(recipe);
-  const measure = new Measure();
+  const measure = ctx.measure ?? new Measure();
   const reports: StepReport[] = [];
   let current = image;
   let toOriginal: Affine = IDENTITY;
@@ -41,7 +46,7 @@ export async function preprocessPage(image: RawImage, recipe: Recipe, ctx: Prepr
     const started = process.hrtime.bigint();
     let out: StepOutput;
     try {
-      out = await definition.run(current, params, { measure, dpi, logger: ctx.logger, earlier: reports });
+      out = await definition.run(current, params, { measure, dpi, logger: ctx.logger, earlier: reports, ink: ctx.ink ?? null });
     } catch (err) {
       throw new CablescanError(ErrorCode.INTERNAL, `preprocessing step ${i + 1} ("${definition.name}") failed: ${(err as Error).message}`, {
         cause: err,

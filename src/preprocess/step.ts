@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import type { Affine, RawImage, StepReport } from '../types.ts';
+import type { InkMeasure } from './ink.ts';
 import type { Measure, MeasureKind } from './measure.ts';
 
 export interface StepContext {
@@ -14,6 +15,12 @@ export interface StepContext {
   logger: Logger;
   /** Reports of the steps that ran before this one, in order (what they measured on the scan). */
   earlier: readonly StepReport[];
+  /**
+   * The page's ink measure (./ink.ts), taken on the scan before the recipe, or null when the
+   * caller did not take one. Steps that decide from letters ask it first: a page with too few
+   * letters has its "text size", skew and orientation measured on noise.
+   */
+  ink: InkMeasure | null;
 }
 
 export interface StepOutput {

@@ -2,6 +2,8 @@
 import path from 'node:path';
 
 export const pageJsonPath = (outDir: string, pageId: string): string => path.join(outDir, 'pages', `${pageId}.json`);
+/** An OCR timeout remembered beside the page's output, so the next attempt reads it another way (src/ocr/recognize-page.ts). */
+export const pageTimeoutPath = (outDir: string, pageId: string): string => path.join(outDir, 'pages', `${pageId}.ocr-timeout`);
 export const pageTextPath = (outDir: string, pageId: string): string => path.join(outDir, 'pages', `${pageId}.txt`);
 export const recordPath = (outDir: string, recordId: string): string => path.join(outDir, 'records', `${recordId}.json`);
 export const reportPath = (outDir: string): string => path.join(outDir, 'report.json');

@@ -1,10 +1,12 @@
 // Resume support: a page counts as done when its JSON exists under the output
 // folder with the same content hash and pipeline version. The JSON is written
 // atomically and last, so its presence is trustworthy.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import type { ReadingWay } from '../ocr/recognize-page.ts';
 import type { PageResult, PageSource } from '../types.ts';
 import { PIPELINE_VERSION } from '../version.ts';
-import { pageJsonPath } from './layout.ts';
+import { writeJsonAtomic } from './atomic-write.ts';
+import { pageJsonPath, pageTimeoutPath } from './layout.ts';
 
 export async function readPageJson(outDir: string, pageId: string): Promise<PageResult | null> {
   try {
@@ -22,4 +24,34 @@ export async function findDonePage(outDir: string, source: PageSource): Promise<
   const lang = source.lang ?? page.lang;
   if (lang !== page.lang) return null;
   return { ...page, file: source.file, documentKey: source.documentKey };
+}
+
+/** What an earlier attempt's OCR timeout left beside the page's output (layout.ts: pageTimeoutPath). */
+export interface OcrTimeoutNote {
+  contentHash: string;
+  pipelineVersion: string;
+  /** The way that ran past its time: the page whole, or then its ink regions too. */
+  way: ReadingWay;
+  seconds: number;
+  at: string;
+}
+
+/** The way that timed out on this page (same content, same pipeline) in an earlier attempt, or null. */
+export async function findOcrTimeout(outDir: string, source: PageSource): Promise<ReadingWay | null> {
+  try {
+    const note = JSON.parse(await readFile(pageTimeoutPath(outDir, source.pageId), 'utf8')) as OcrTimeoutNote;
+    return note.contentHash === source.contentHash && note.pipelineVersion === PIPELINE_VERSION ? note.way : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function rememberOcrTimeout(outDir: string, source: PageSource, way: ReadingWay, seconds: number): Promise<void> {
+  const note: OcrTimeoutNote = { contentHash: source.contentHash, pipelineVersion: PIPELINE_VERSION, way, seconds, at: new Date().toISOString() };
+  await writeJsonAtomic(pageTimeoutPath(outDir, source.pageId), note);
+}
+
+/** Once the page is read, the note has done its work. */
+export async function forgetOcrTimeout(outDir: string, pageId: string): Promise<void> {
+  await rm(pageTimeoutPath(outDir, pageId), { force: true });
 }

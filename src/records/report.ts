@@ -149,6 +149,9 @@ export function buildReport(input: ReportInput) {
     settings: input.settings,
     counts: {
       ...pageCounts(input),
+      // Pages the ink measure found blank (not read) or nearly blank (read line by line): src/preprocess/ink.ts.
+      pagesBlank: input.pages.filter((p) => p.page.blank === true).length,
+      pagesNearlyBlank: input.pages.filter((p) => p.page.ink?.verdict === 'nearly_blank').length,
       inputsFailed: new Set(input.failures.map((f) => f.file)).size,
       filesSkipped: input.skipped.length,
       records: input.records.length,
@@ -172,6 +175,8 @@ export function buildReport(input: ReportInput) {
       outcome,
       words: page.ocr.wordCount,
       meanConfidence: Math.round(page.ocr.meanConfidence * 10) / 10,
+      ...(page.ink ? { ink: page.ink.verdict } : {}),
+      ...(page.blank ? { blank: true } : {}),
     })),
     timings: summariseTimings([...input.pages.filter((p) => p.outcome === 'read').map((p) => p.page.timings), ...input.buildTimings]),
   };

@@ -32,7 +32,7 @@ test('a worker offers its machine settings, not the batch settings that travel w
   registerEnqueue(program);
   registerWorker(program);
   const flags = (name: string) => new Set(program.commands.find((c) => c.name() === name)!.options.map((o) => o.long));
-  const batch = ['--lang', '--psm', '--preprocess', '--keep-intermediates', '--profile', '--profiles-dir'];
+  const batch = ['--lang', '--psm', '--preprocess', '--keep-intermediates', '--profile', '--profiles-dir', '--read-blank-pages'];
   const machine = ['--tessdata', '--prefer-tessdata', '--engine', '--concurrency', '--no-second-opinion', '--recycle-after', '--ocr-timeout'];
   const worker = flags('worker');
   for (const f of batch) assert.ok(!worker.has(f), `worker does not offer ${f}`);
@@ -42,4 +42,9 @@ test('a worker offers its machine settings, not the batch settings that travel w
   for (const f of machine) assert.ok(!enqueue.has(f), `enqueue does not offer ${f}`);
   const run = flags('run');
   for (const f of [...batch, ...machine]) assert.ok(run.has(f), `run offers ${f}`);
+});
+
+test('--read-blank-pages reads pages measured blank; without it they are recorded, not read', () => {
+  assert.equal(parse(['--read-blank-pages', 'samples']).readBlankPages, true);
+  assert.equal(parse(['samples']).readBlankPages, false);
 });

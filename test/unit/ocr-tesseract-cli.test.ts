@@ -360,3 +360,18 @@ test('native engine errors: unknown language -> CS_ERR_TESSDATA_MISSING; missing
   assert.equal(broken.stats().failed, 1);
   await broken.close();
 });
+
+test("native engine: a request's own bound (a page's budget) stops it before --ocr-timeout, long-lived process or not", { timeout: 60_000 }, async () => {
+  // A stand-in that never answers a page, in both modes.
+  const fake = fakeTesseract('fake-silent-tesseract.cjs', `process.stdin.resume(); setInterval(() => undefined, 1000);`);
+  const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
+  const budget = (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && err.retryable && /within 1 s \(the page's budget from its size and ink, capped by --ocr-timeout\)/.test(err.message) && err.details?.bound === 'page budget';
+  for (const streaming of [true, false]) {
+    const engine = createTesseractCliEngine({ concurrency: 1, binary: fake, streaming, timeoutSeconds: 600, logger: silentLogger() });
+    try {
+      await assert.rejects(engine.recognize({ image: page, lang: 'eng', psm: 3, dpi: streaming ? 300 : undefined, timeoutSeconds: 1 }), budget);
+    } finally {
+      await engine.close();
+    }
+  }
+});

@@ -209,3 +209,20 @@ test('dan from a tessdata folder, alone and mixed with npm eng', async (t) => {
     await ocr.close();
   }
 });
+
+test("a request's own bound (a page's budget) stops the call without --ocr-timeout, and the worker is replaced", { timeout: 60_000 }, async () => {
+  const page = renderTextImage({ lines: ['BUDGET TEST 7'], width: 900, height: 200 });
+  const ocr = engine({ concurrency: 1, recycleAfter: 100 });
+  try {
+    await assert.rejects(ocr.recognize({ image: page.image, lang: 'eng', psm: 6, timeoutSeconds: 0.001 }), (err: CablescanError) => {
+      assert.match(err.message, /within 0\.001 s \(the page's budget from its size and ink, capped by --ocr-timeout\); its tesseract\.js worker was stopped/);
+      assert.equal(err.details?.bound, 'page budget');
+      return true;
+    });
+    assert.equal(ocr.stats().discarded, 1);
+    // Without a bound of its own, the next call reads the page on a new worker.
+    assert.match((await ocr.recognize({ image: page.image, lang: 'eng', psm: 6 })).text, /BUDGET/);
+  } finally {
+    await ocr.close();
+  }
+});

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { connectedComponents, glyphMaxHeight, isGlyph, type BinaryImage, type Component } from '../analysis.ts';
 import { translation } from '../affine.ts';
+import { tooFewLetters } from '../ink.ts';
 import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
 import { defineStep } from '../step.ts';
 import { GEOMETRY_FREE_KINDS } from '../measure.ts';
@@ -75,6 +76,9 @@ export const crop = defineStep({
     .strict(),
   async run(image, params, ctx) {
     assertGrey(image, 'crop');
+    // A content box around grain would cut a nearly blank page's few lines away.
+    const few = tooFewLetters(ctx.ink);
+    if (few) return { image, applied: false, measured: { content: null, skipped: few } };
     const bin = await ctx.measure.binary(image);
     const { components } = await ctx.measure.components(image);
     const scale = await ctx.measure.textScale(image);

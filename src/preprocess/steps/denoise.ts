@@ -12,7 +12,8 @@
 // (x-height 14.5 px), which read 0.4 points worse blurred.
 // Uses libvips' separable Gaussian (tens of ms on a 300 dpi page; a median filter took ~0.7 s).
 import { z } from 'zod';
-import { paperNoise } from '../analysis.ts';
+import { paperNoise, X_TO_CAP_HEIGHT } from '../analysis.ts';
+import { tooFewLetters } from '../ink.ts';
 import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
 import { defineStep } from '../step.ts';
 
@@ -36,9 +37,14 @@ export const denoise = defineStep({
     const measured: Record<string, unknown> = { noise: Math.round(noise * 100) / 100 };
     if (noise < params.minNoise) return { image, applied: false, measured };
     const out = await toGreyRaw(sharpOf(image).blur(params.sigma));
-    const scale = await ctx.measure.textScale(out);
-    measured.glyphHeight = scale.xHeight === null ? null : Math.round(scale.xHeight * 100) / 100;
-    if (scale.xHeight === null || scale.xHeight < params.minGlyphHeight) return { image, applied: false, measured: { ...measured, skipped: 'text too small to blur' } };
+    // On a page with a few lines only, the text size of the blurred page would be the grain's: it
+    // comes from the ink measure's letters instead (capitals and digits, mostly: a signature, a
+    // page number, a stamp).
+    const sparse = ctx.ink !== null && tooFewLetters(ctx.ink) !== null;
+    const xHeight = sparse ? (ctx.ink!.letterHeight === null ? null : ctx.ink!.letterHeight * X_TO_CAP_HEIGHT) : (await ctx.measure.textScale(out)).xHeight;
+    measured.glyphHeight = xHeight === null ? null : Math.round(xHeight * 100) / 100;
+    if (sparse) measured.glyphHeightFrom = 'ink';
+    if (xHeight === null || xHeight < params.minGlyphHeight) return { image, applied: false, measured: { ...measured, skipped: 'text too small to blur' } };
     return { image: out, applied: true, measured };
   },
 });

@@ -6,6 +6,7 @@
 // 0.5-1.8 degrees helped four of five.
 import { z } from 'zod';
 import { invert, rotationAbout } from '../affine.ts';
+import { tooFewLetters } from '../ink.ts';
 import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
 import { defineStep } from '../step.ts';
 
@@ -25,6 +26,8 @@ export const deskew = defineStep({
     .strict(),
   async run(image, params, ctx) {
     assertGrey(image, 'deskew');
+    const few = tooFewLetters(ctx.ink);
+    if (few) return { image, applied: false, measured: { skipped: few } };
     const skew = await ctx.measure.skew(image, params.maxAngle, params.step);
     const measured: Record<string, unknown> = { angle: skew.angle, strength: Math.round(skew.strength * 100) / 100, inkPoints: skew.inkPoints };
     const magnitude = Math.abs(skew.angle);

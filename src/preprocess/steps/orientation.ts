@@ -4,6 +4,7 @@
 // mixed-case and all-caps pages turned and skewed by -9..+8 degrees: all right.
 import { z } from 'zod';
 import { invert, rotationAbout } from '../affine.ts';
+import { tooFewLetters } from '../ink.ts';
 import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
 import { defineStep } from '../step.ts';
 
@@ -21,6 +22,8 @@ export const orientation = defineStep({
     .strict(),
   async run(image, params, ctx) {
     assertGrey(image, 'orientation');
+    const few = tooFewLetters(ctx.ink, params.minLetters);
+    if (few) return { image, applied: false, measured: { rotate: 0, skipped: few } };
     const estimate = await ctx.measure.orientation(image, params.minLetters, params.minVote);
     const measured: Record<string, unknown> = { ...estimate };
     if (estimate.rotate === 0) return { image, applied: false, measured };

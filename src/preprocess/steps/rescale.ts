@@ -17,6 +17,7 @@
 // x-height is ~0.07 in (pica, 12 pt Courier-like faces: 0.42-0.45 em of 1/6 in).
 import { z } from 'zod';
 import { scaling } from '../affine.ts';
+import { tooFewLetters } from '../ink.ts';
 import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
 import { defineStep } from '../step.ts';
 import type { StepReport } from '../../types.ts';
@@ -82,6 +83,13 @@ export const rescale = defineStep({
     .refine((p) => p.targetGlyphHeight >= p.minGlyphHeight, { message: 'targetGlyphHeight must be >= minGlyphHeight', path: ['targetGlyphHeight'] }),
   async run(image, params, ctx) {
     assertGrey(image, 'rescale');
+    // "Letters" measured on grain are a few pixels tall: a page without text was enlarged up to
+    // 4x (a page of noise 2.8x larger each way) and handed to Tesseract at a resolution made up from noise.
+    const few = tooFewLetters(ctx.ink);
+    if (few) {
+      const dpi = chooseDpi(ctx.dpi, null);
+      return { image, applied: false, measured: { taggedDpi: ctx.dpi, dpi: dpi ?? null, skipped: few }, dpi };
+    }
     const scale = await ctx.measure.textScale(image);
     const round2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
     // Decisions and the resolution go by the x-height (or its all-caps equivalent): a cap height
