@@ -89,8 +89,8 @@ function examplesOf(seed: string, root: string): Example[] {
   let afterBlank = false;
   for (const page of pages) {
     const c = pageCues(page);
-    if (c.blank) {
-      afterBlank = previous !== null;
+    if (c.blank || c.nearlyBlank) {
+      afterBlank = afterBlank || (c.blank && previous !== null);
       continue;
     }
     if (previous && previousPage) {

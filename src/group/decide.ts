@@ -103,9 +103,10 @@ export function decideGrouping(pages: readonly PageResult[], options: GroupingOp
       decisions.push(ruleDecision(page.pageId, other ? 'start' : 'continue', 'mode', other ? '--documents file: a new file' : '--documents file: the same file'));
     } else if (options.mode === 'folder') decisions.push(ruleDecision(page.pageId, 'continue', 'mode', '--documents folder: the folder is one sequence, split at telegram headings'));
     else if (c.blank) decisions.push(ruleDecision(page.pageId, 'continue', 'blank-page', 'blank page: kept with the document before (a back side or a separator)'));
+    else if (c.nearlyBlank) decisions.push(ruleDecision(page.pageId, 'continue', 'blank-page', 'nearly blank page (a signature, a page number, a stamp): kept with the document before'));
     else if (!previousWithText) decisions.push(ruleDecision(page.pageId, 'start', 'first-page', 'first page with text in the sequence'));
     else decisions.push(decideBoundary(previousWithText, c, page, blankSince, options.profiles, model));
-    if (c.blank) blankSince = true;
+    if (c.blank || c.nearlyBlank) blankSince = c.blank || blankSince;
     else {
       previousWithText = c;
       blankSince = false;

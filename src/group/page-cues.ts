@@ -32,8 +32,10 @@ export interface PageCues {
   pageCount: number;
   width: number;
   height: number;
-  /** No typed text: a back side, a separator sheet. */
+  /** No typed text: a back side, a separator sheet (the ink measure's verdict, or no text row read). */
   blank: boolean;
+  /** A few marks only: a signature, a page number, a stamp (the ink measure's verdict), or no text row. */
+  nearlyBlank: boolean;
   /** Rows of running text (enough words or letters to be typing, not specks). */
   textRows: number;
   /** Median height of the words' boxes in pixels: the type size at this scan's resolution. */
@@ -276,8 +278,9 @@ export function pageCues(page: PageResult): PageCues {
   const lefts = textRows.map((r) => r.bbox[0] / W).sort((a, b) => a - b);
   const leftMargin = lefts.length ? lefts[Math.floor(lefts.length * 0.2)]! : null;
 
-  // `blank` comes from the page's ink measure when the reading stage made one.
-  const blank = (page as { blank?: boolean }).blank === true || textRows.length === 0;
+  // From the page's ink measure when the reading stage made one.
+  const blank = page.blank === true;
+  const nearlyBlank = !blank && (page.ink?.verdict === 'nearly_blank' || textRows.length === 0);
   return {
     pageId: page.pageId,
     file: page.file,
@@ -286,6 +289,7 @@ export function pageCues(page: PageResult): PageCues {
     width: W,
     height: H,
     blank,
+    nearlyBlank,
     textRows: textRows.length,
     typeHeight,
     linePitch: median(pitches),
