@@ -126,13 +126,13 @@ async function recordsFromPipeline(): Promise<TelegramRecord[]> {
 }
 
 /** Page JSON the pipeline already wrote for these samples (all pages of a sample, or none). */
-function donePages(expected: ExpectedRecord[]): { pages: PageResult[]; done: Set<string> } {
-  const pages: PageResult[] = [];
+function donePages(expected: ExpectedRecord[]): { pages: PageResult[][]; done: Set<string> } {
+  const pages: PageResult[][] = [];
   const done = new Set<string>();
   for (const e of [...expected].sort((a, b) => a.file.localeCompare(b.file))) {
     const files = e.pages.map((p) => path.join(outDir, 'pages', `${p.pageId}.json`));
     if (!files.every((f) => existsSync(f))) continue;
-    pages.push(...files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as PageResult));
+    pages.push(files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as PageResult));
     done.add(e.name);
   }
   return { pages, done };
@@ -140,13 +140,16 @@ function donePages(expected: ExpectedRecord[]): { pages: PageResult[]; done: Set
 
 /** Segmentation and confidence on the expected lines: what the layout reading alone gets right. */
 function recordsFromOracle(expected: ExpectedRecord[]): TelegramRecord[] {
-  const pages: PageResult[] = [...expected].sort((a, b) => a.file.localeCompare(b.file)).flatMap((e) => oraclePages(e, setDir));
-  return recordsFromPages(pages);
-}
-
-function recordsFromPages(pages: PageResult[]): TelegramRecord[] {
+  // Each sample is its own document here: the layout reading alone, without the grouping
+  // stage (whose evidence, type and geometry, the expected lines do not carry).
   const config = loadConfig({ env: {}, flags: {} });
   const profiles = loadProfiles({ profilesDir: config.profilesDir });
+  return [...expected]
+    .sort((a, b) => a.file.localeCompare(b.file))
+    .flatMap((e) => recordsFromPages(oraclePages(e, setDir), profiles, config));
+}
+
+function recordsFromPages(pages: PageResult[], profiles: ReturnType<typeof loadProfiles>, config: ReturnType<typeof loadConfig>): TelegramRecord[] {
   return segmentDocument(pages, { profiles }).map((telegram, i) => {
     const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period });
     return {
@@ -268,7 +271,9 @@ async function main(): Promise<void> {
     console.error(`partial: ${done.size} of ${entries.length} samples have all their pages read`);
     entries = entries.filter((e) => done.has(e.name));
     expected = new Map([...expected].filter(([name]) => done.has(name)));
-    records = recordsFromPages(pages);
+    const config = loadConfig({ env: {}, flags: {} });
+    const profiles = loadProfiles({ profilesDir: config.profilesDir });
+    records = pages.flatMap((p) => recordsFromPages(p, profiles, config));
   } else {
     records = values.oracle ? recordsFromOracle([...expected.values()]) : await recordsFromPipeline();
   }
