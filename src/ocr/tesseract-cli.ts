@@ -115,6 +115,13 @@ function validateRequest(request: OcrRequest): void {
  * Splits the TSV of a multi-image run into one TSV per image (by its page_num column, 1-based),
  * each with the header line; an image that produced no rows gets the header alone.
  */
+/**
+ * TSV output asked for by parameter, not by the `tsv` config name: a config name is a file in
+ * `tessdata/configs/`, which a folder holding only `<lang>.traineddata` (the usual --tessdata
+ * folder) lacks; tesseract then prints "read_params_file: Can't open tsv" and writes plain text.
+ */
+const TSV_OUTPUT = ['-c', 'tessedit_create_tsv=1'];
+
 export function splitTsvPages(tsv: string, pages: number): string[] {
   const lines = tsv.split('\n');
   const header = lines[0] ?? '';
@@ -278,7 +285,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     const waitingServers = idle.get(modeKey(request)) ?? [];
     for (let server = waitingServers.pop(); server; server = waitingServers.pop()) if (server.alive) return server;
     counters.spawned += 1;
-    const args = ['-oL', binary, '-', 'stdout', ...modeArgs(request), '-c', 'stream_filelist=1', 'tsv'];
+    const args = ['-oL', binary, '-', 'stdout', ...modeArgs(request), '-c', 'stream_filelist=1', ...TSV_OUTPUT];
     return new TesseractServer({ command: 'stdbuf', args, env, sentinel });
   }
 
@@ -332,7 +339,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     if (found.streams && request.dpi !== undefined) return (await readStreaming([request], found))[0]!;
     const args = ['stdin', 'stdout', ...modeArgs(request)];
     if (request.dpi !== undefined) args.push('--dpi', String(Math.round(request.dpi)));
-    args.push('tsv');
+    args.push(...TSV_OUTPUT);
     counters.spawned += 1;
     const result = await run(args, toPnm(request.image), binary, true, request.timeoutSeconds);
     if (closed && result.signal) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
@@ -399,7 +406,7 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
         await writeFile(list, files.join('\n') + '\n');
         const args = [list, 'stdout', ...modeArgs(first!)];
         if (first!.dpi !== undefined) args.push('--dpi', String(Math.round(first!.dpi)));
-        args.push('tsv');
+        args.push(...TSV_OUTPUT);
         counters.spawned += 1;
         const result = await run(args, undefined, binary, true, first!.timeoutSeconds);
         if (result.code !== 0) throw processError(result, first!.lang);

@@ -139,6 +139,25 @@ test('native engine reads a generated page like tesseract.js: same text, same pa
 });
 
 for (const streaming of [true, false]) {
+  test(`native engine (${streaming ? 'long-lived processes' : 'one process per page'}): a models folder holding only eng.traineddata (no configs/) reads pages`, { skip: SKIP_NATIVE, timeout: 120_000 }, async () => {
+    const installed = parseListLangs(execFileSync('tesseract', ['--list-langs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).tessdataDir;
+    const models = path.join(scratch, `models-only-${streaming}`);
+    mkdirSync(models, { recursive: true });
+    writeFileSync(path.join(models, 'eng.traineddata'), readFileSync(path.join(installed, 'eng.traineddata')));
+    assert.deepEqual(readdirSync(models), ['eng.traineddata']);
+    const native = createTesseractCliEngine({ concurrency: 1, streaming, tessdata: models, timeoutSeconds: 60, logger: silentLogger() });
+    try {
+      const page = renderTextImage({ lines: ['ALPHA BRAVO CHARLIE'], width: 900, height: 200 });
+      const result = await native.recognize({ image: page.image, lang: 'eng', psm: 6, dpi: 300 });
+      assert.equal(result.text, 'ALPHA BRAVO CHARLIE');
+      assert.ok(result.lines[0]!.words.every((w) => w.confidence > 50), 'words carry TSV confidences');
+    } finally {
+      await native.close();
+    }
+  });
+}
+
+for (const streaming of [true, false]) {
   test(`native engine (${streaming ? 'long-lived processes' : 'one process per page'}): at most \`concurrency\` pages at once; pages queue and all finish`, { skip: SKIP_NATIVE }, async () => {
     const native = createTesseractCliEngine({ concurrency: 2, streaming, logger: silentLogger() });
     try {
