@@ -110,6 +110,9 @@ const CLOSING = /^(respectfully|very\s+respectfully|yours\s+(sincerely|faithfull
 
 const FOOT_CONTINUES = /^\W{0,3}(\.\s*\/\s*\.|P\.?\s*T\.?\s*O\.?|\/?\s*over\s*\/?|\(\s*over\s*\)|continued(\s+overleaf|\s+on\s+next\s+page)?|to\s+be\s+continued|b\.\s*w\.|bitte\s+wenden|vend|tournez|suite\s+au\s+verso)\W{0,3}$/i;
 
+/** `Yu. ANIKIN`, `A.A. Gromyko`, `J. Smith.`: one or two initials and a name. */
+const INITIALS_AND_NAME = /^(\p{Lu}\p{Ll}?\.\s?){1,3}\p{Lu}[\p{L}'’-]{1,}[.,]?$/u;
+
 /** A sentence is finished by these; anything else at the end of a page runs on. */
 const TERMINAL = /[.:;!?)"”’'»]$/;
 
@@ -219,7 +222,8 @@ export function pageCues(page: PageResult): PageCues {
     if (SALUTATION.test(t) && t.length <= 40) cues.add('salutation');
     if (ADDRESSEE.test(t)) cues.add('addressee');
     if (NUMBER_LINE.test(t) && t.length <= 40) cues.add('number line');
-    const words = t.split(/\s+/).length;
+    // Specks and stamp marks read as one-letter tokens do not make a date line a sentence.
+    const words = t.split(/\s+/).filter((w) => (w.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2).length || 1;
     if (words <= 9) {
       const date = findDate(t);
       if ((date && !date.notes.includes('invalid_date')) || MONTH_YEAR.test(t)) cues.add('date line');
@@ -241,7 +245,10 @@ export function pageCues(page: PageResult): PageCues {
     const word = firstWordOf(last.text);
     const before = textRows.filter((r) => r.index !== last.index).at(-1);
     const gapOk = !before || last.bbox[1] >= before.bbox[3] - 2;
-    if (word && gapOk && /\p{L}/u.test(word)) {
+    // `Yu. ANIKIN`, `T. Lapin`: initials and a name under a finished sentence are a signature, not
+    // the next page's first word.
+    const signed = INITIALS_AND_NAME.test(last.text.trim()) && (!before || TERMINAL.test(before.text.trim()));
+    if (word && gapOk && !signed && /\p{L}/u.test(word)) {
       catchword = { word, text: last.text.replace(/^[^\p{L}]+/u, ''), row: last.index, afterOpenSentence: before ? !TERMINAL.test(before.text.trim()) : false };
     }
   }

@@ -87,6 +87,19 @@ test('page marks, a sentence running over the page and a heading are each read a
   assert.ok(withMark.decisions[1]!.evidence.some((e) => e.cue === 'topMarkContinues' && e.says === 'continue'));
 });
 
+test("initials and a name under a finished sentence are a signature, not a catchword; a date line keeps its cue through specks", () => {
+  const signed = pageCues(page('0001', [...PROSE, 'without shelter or food.', '', '                                                   Yu. ANIKIN']));
+  assert.equal(signed.catchword, null);
+  assert.equal(signed.signature, 'Yu. ANIKIN');
+  const dangling = pageCues(page('0001', [...PROSE, 'without shelter or food. The committee', '', '                                                   Using']));
+  assert.equal(dangling.catchword?.word, 'using');
+  // A heavy scan's header row: the number, stamp specks and the date on one row.
+  const header = pageCues(page('0002', ['© Spec. No. 3268 - 3269 EE . . = September 17, 1959', 'New York', '', ...PROSE]));
+  assert.ok(header.headerCues.includes('date line'), JSON.stringify(header.headerCues));
+  const sentence = pageCues(page('0002', ['It was on the evening of September 17, 1959 that the delegation of the', ...PROSE]));
+  assert.ok(!sentence.headerCues.includes('date line'), JSON.stringify(sentence.headerCues));
+});
+
 test('a wrong join the model is unsure of is held for review: no field of the record is accepted', async () => {
   // A second telegram whose heading the OCR lost: nothing on the page says "new document",
   // so the model leans to a continuation, and is unsure.
