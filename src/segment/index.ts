@@ -60,13 +60,18 @@ function groupByDocument(pages: readonly PageResult[]): PageResult[][] {
   return [...groups.values()];
 }
 
-function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[]): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction } {
+/**
+ * The profile that reads `lines` best. `strayLines`: lines above the heading kept with the
+ * telegram (a file number, a stamp), so the heading is looked for under them.
+ */
+function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[], strayLines = 0): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction } {
   const headings = new Map<Extraction, number>();
+  const top = lines.slice(Math.min(strayLines, Math.max(0, lines.length - 1)));
   const results = candidates.map((p) => {
     // The heading sits on the first line, or on the second after a line the profile says
     // belongs above it (`No. 12`); a place-date line further down is no heading of this telegram.
-    const above = p.startIncludesPrevious && lines.length > 1 && new RegExp(p.startIncludesPrevious, 'i').test(lines[0].text.trim());
-    const heading = Math.max(0, ...lines.slice(0, above ? 2 : 1).map((l) => headingScore(l, p).score));
+    const above = p.startIncludesPrevious && top.length > 1 && new RegExp(p.startIncludesPrevious, 'i').test(top[0].text.trim());
+    const heading = Math.max(0, ...top.slice(0, above ? 2 : 1).map((l) => headingScore(l, p).score));
     const extraction = extractWithProfile(lines, p, heading);
     headings.set(extraction, heading);
     return extraction;
@@ -114,10 +119,10 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       // its date line is no DFAT heading, its quoted cable no telegram of its own.
       if (starts.length > 0 && !options.forcedProfile && chooseProfile(lines, profiles).best.profile.kind !== 'telegram') starts = [];
     }
-    const bounds: { line: number; reason: string }[] = starts.map((s) => ({ line: s.line, reason: s.reason }));
+    const bounds: { line: number; reason: string; strayLines?: number }[] = starts.map((s) => ({ line: s.line, reason: s.reason }));
     // A few stray lines above the first heading (a stamp, a file mark) belong to that telegram.
     if (bounds.length > 0 && bounds[0].line > 0 && isStrayPrefix(lines.slice(0, bounds[0].line))) {
-      bounds[0] = { ...bounds[0], line: 0, reason: `${bounds[0].reason}; ${bounds[0].line} stray line(s) above it kept` };
+      bounds[0] = { line: 0, reason: `${bounds[0].reason}; ${bounds[0].line} stray line(s) above it kept`, strayLines: bounds[0].line };
     }
     if (bounds.length === 0 || bounds[0].line > 0) {
       bounds.unshift({ line: 0, reason: bounds.length === 0 ? 'no telegram heading found: the whole document is one telegram' : 'text before the first telegram heading' });
@@ -126,7 +131,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       const from = bounds[k].line;
       const to = k + 1 < bounds.length ? bounds[k + 1].line : lines.length;
       const own = lines.slice(from, to);
-      const chosen = chooseProfile(own, profiles);
+      const chosen = chooseProfile(own, profiles, bounds[k].strayLines);
       const { runnerUp, headingOf } = chosen;
       // No telegram layout fits well and nothing else does either: the document is not read as a
       // telegram at all (a journal page with a date is no telegram), but as what it is, `other`.

@@ -128,3 +128,29 @@ test('telegrams of different layouts on one page each get their own profile', ()
   assert.equal(ts[0].fields.body.value, 'Info Contel 91 July 31 suggests unreliable intermediaries.');
   assert.equal(ts[1].fields.body.value, 'I called on the Minister for Foreign Affairs on Saturday afternoon.');
 });
+
+test('a file number pencilled above the heading stays with the telegram and does not hide its heading: the heading decides the layout', () => {
+  // The OCR text of a generated page (seed bench-box-2026, page 0042): without the heading, the
+  // place-date line and the trailer read better as a DFAT cablegram.
+  const lines = [
+    '551.69/383',
+    'CIPHERED TELEGRAM No. 16394',
+    'To Cde. Pronin, Cde. Kuzmichev (4 copies)',
+    'From: Mukden, 01:15, 28 December 1968.',
+    'Cde. Fedorov [Pronin]',
+    '1. Your telegram of the 28th of December has been received',
+    'and its instructions carried out. The airfield near Warsaw was',
+    'put out of action for 22 days by bombing and has now been restored.',
+    '2. The General Staff proposes to hold the exercise in March',
+    'with the participation of the tank brigade.',
+    'K. Khvostov.',
+    'No. 3902',
+    '28 December 02.40 Mukden',
+  ];
+  const [telegram, ...rest] = segmentDocument([pageFromText(lines)], { profiles });
+  assert.equal(rest.length, 0);
+  assert.match(telegram!.split.reason, /1 stray line\(s\) above it kept/);
+  assert.equal(telegram!.profile, 'soviet-cipher');
+  assert.equal(telegram!.fields.number?.value, '16394');
+  assert.equal(telegram!.fields.date?.value, '1968-12-28');
+});
