@@ -77,6 +77,7 @@ function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[
     return extraction;
   });
   results.sort((a, b) => b.score - a.score);
+  preferSpecificLayout(results);
   const best = results[0];
   // The page carries another telegram layout's heading while the winner's own was not seen: the
   // heading and the header disagree about the layout (a heavy FRUS page whose sender line the OCR
@@ -85,6 +86,32 @@ function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[
     ? results.find((r) => r !== best && r.profile.kind === 'telegram' && (headings.get(r) ?? 0) >= 0.9)
     : undefined;
   return { best, runnerUp: results[1], headingOf };
+}
+
+/** How much larger a share of its own cues makes a close layout of another kind the better reading. */
+const STRONGER_CUES = 0.4;
+const cueShare = (e: Extraction): number => (e.profile.cues.length ? e.cues.length / e.profile.cues.length : 0);
+const foundFields = (e: Extraction): number => Object.values(e.fields).filter((f) => f.found).length;
+
+/**
+ * A specific layout of the winner's kind (the US despatch under the generic despatch) that scores
+ * close to it and reads more fields goes first: the generic profile reads a subset of the same
+ * fields the same way, so nothing it found is lost, and a required field the specific layout
+ * missed (a number the OCR dropped) is reported missing instead of the rest going unread.
+ * Telegram layouts are left to the score: there, a missing required field is evidence of another layout.
+ */
+function preferSpecificLayout(results: Extraction[]): void {
+  const best = results[0];
+  if (!best || best.profile.kind === 'telegram') return;
+  const close = (r: Extraction): boolean => r !== best && best.score - r.score < AMBIGUITY_MARGIN && foundFields(r) > foundFields(best);
+  const specific =
+    results.find((r) => close(r) && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight) ??
+    // Across kinds, the layout shown by far more of its own cues (a despatch's post heading,
+    // Subject:, The Honorable and closing against a letter's lone `Sir:`) is what the document is.
+    results.find((r) => close(r) && r.profile.kind !== 'telegram' && cueShare(r) >= cueShare(best) + STRONGER_CUES);
+  if (!specific) return;
+  results.splice(results.indexOf(specific), 1);
+  results.unshift(specific);
 }
 
 /** Short text above the first heading: too little to be a telegram of its own. */

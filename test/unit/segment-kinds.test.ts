@@ -192,3 +192,60 @@ test('a report is read as a report, a journal page as other: no field, telegram 
   const scored = scoreTelegram(journal, { thresholds, period });
   assert.deepEqual(Object.entries(scored.fields).filter(([, f]) => f.status === 'accepted'), []);
 });
+
+// Generated despatches (seed bench-box-2026) as the OCR read them: the received stamp's scraps
+// between the subject and the recipient block, and a word of the header lost.
+test('us-despatch whose "No." the OCR lost: read as the US despatch (not the generic one), its number taken from the start of the place-date line', () => {
+  const t = read([
+    'AMERICAN CONSULATE GENERAL',
+    '1946. Marseille, France, November 15, 1945.',
+    'Subject: Economic Conditions in France during the',
+    'Past Quarter.',
+    'z ev',
+    'FEE NDER SECRETARY OF STAT',
+    'Qgo8e JAN 21946',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'The representatives of the Politburo called at the Legation on Friday to ask whether any',
+    'assistance could be expected. It seems probable that further measures will follow.',
+    'Respectfully yours,',
+    'Ralph J. Burnell',
+    'American Consul General',
+  ]);
+  assert.equal(t.profile, 'us-despatch');
+  assert.equal(value(t, 'number'), '1946');
+  assert.equal(value(t, 'place'), 'Marseille');
+  assert.equal(value(t, 'to'), 'The Secretary of State');
+  assert.match(String(value(t, 'subject')), /^Economic Conditions in France during the/);
+});
+
+test('a heavy despatch with only a salutation in common with a letter is read as a despatch, and the doubt is said; a received stamp is never a letter\'s addressee', () => {
+  const lines = [
+    'LEGATION OF THE',
+    'a : + UNITED STATES OF AMERICA',
+    'fo ls 11 Bc 5 39 ; Tehran, February 17, 1946.',
+    'Subject: Iranian Anti-Semitic Legislation.',
+    'AND RECORDS,',
+    '1946 MAR 30 PM 8 41',
+    'VISION OF COMMUNICATIONS',
+    'RECEIVED',
+    'DEPARTMENT OF STATE',
+    'rhe Hondrable.',
+    '‘The Secretary of State,',
+    'Washington.',
+    '‘Sir:',
+    '1. In the opinion .of well. informed observers’ the present policy is dictated by',
+    'considerations of internal politics. The Department will recall that a similar proposal',
+    'was put forward by the Government of Pakistan last year.',
+    'I have .the’ honor to be, Sir,',
+  ];
+  const t = read(lines);
+  assert.equal(t.kind, 'despatch');
+  assert.equal(t.ambiguity?.runnerUp, 'letter');
+  const scored = scoreTelegram(t, { thresholds, period });
+  assert.equal(scored.fields.subject?.status, 'needs_review');
+  const asLetter = segmentDocument([pageFromText(lines)], { profiles: profiles.filter((p) => p.name === 'letter' || p.kind === 'other') })[0]!;
+  assert.doesNotMatch(String(value(asLetter, 'to') ?? ''), /RECEIVED|RECORDS/);
+});
