@@ -20,6 +20,7 @@ import {
   validateUpperWords,
   suspiciousCharacters,
   misreadWords,
+  misreadPlaces,
 } from './validators.ts';
 
 export interface ScoreOptions {
@@ -185,8 +186,11 @@ function validatorReasons(name: string, draft: FieldDraft, options: ScoreOptions
     case 'from':
     case 'to':
     case 'addressee':
+      return [...new Set([...suspiciousCharacters(v), ...misreadWords(v), ...misreadPlaces(v)])];
     case 'subject':
       return [...suspiciousCharacters(v), ...misreadWords(v)];
+    case 'dispatch':
+      return [...new Set([...suspiciousCharacters(v), ...misreadPlaces(v)])];
     case 'signature':
     case 'archiveRef':
       return suspiciousCharacters(v);

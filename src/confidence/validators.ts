@@ -3,7 +3,7 @@
 // contract, so they are short, stable words.
 import { distance } from 'fastest-levenshtein';
 import { findDate, findDayMonth, findTime, isValidDate } from '../segment/datetime.ts';
-import { isKnownPlace } from './gazetteer.ts';
+import { isKnownPlace, lookupPlace } from './gazetteer.ts';
 
 export interface Period {
   from: string;
@@ -91,15 +91,36 @@ export function misreadWords(value: unknown): string[] {
   return [];
 }
 
+/**
+ * Marks no typist puts there: a quote mark opening a word inside a name or title (`USSR ‘Ambassador`),
+ * a comma after an initial (`Miss A. K, Hollins`), a hyphen between a word and a time (`8 April-23.45`).
+ */
+const STRAY_MARK = /\s[‘’“”"'`]\p{L}|(^|\s)\p{Lu},\s|\p{L}-\d/u;
+
 export function suspiciousCharacters(value: unknown): string[] {
   if (typeof value !== 'string') return [];
-  if (NEVER_ABBREVIATED.test(value)) return ['suspicious_characters'];
+  if (NEVER_ABBREVIATED.test(value) || STRAY_MARK.test(value)) return ['suspicious_characters'];
   for (const token of value.split(/[\s,;:()[\]/-]+/)) {
     if (!token) continue;
     const letters = (token.match(/[A-Za-z]/g) ?? []).length;
     const digits = (token.match(/[0-9]/g) ?? []).length;
     if (letters >= 2 && /[A-Za-z][0158][A-Za-z]|^[0158][a-z]|[A-Za-z][0158]$/.test(token)) return ['suspicious_characters'];
     if (digits >= 2 && /(^|[^A-Za-z])[IlO][0-9]{2,}|[0-9]{2,}[IlO]([^A-Za-z]|$)/.test(token) && letters === 1) return ['suspicious_characters'];
+  }
+  return [];
+}
+
+/**
+ * A capitalised word one or two letters away from a known city and not a city itself
+ * (`Ministry of Foreign Affairs, Lohdon`): a misread place name inside an address or a
+ * dispatch line, which the OCR is often sure of.
+ */
+export function misreadPlaces(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  for (const token of value.split(/[\s,;:()[\]/.]+/)) {
+    if (!/^\p{Lu}\p{Ll}{4,}$/u.test(token) || isKnownPlace(token)) continue;
+    const near = lookupPlace(token);
+    if (near && !near.exact) return ['misread_word'];
   }
   return [];
 }

@@ -446,6 +446,9 @@ const PARSERS: Record<ParserName, Parser> = {
     }
     const value = text.slice(s, e).replace(/\s+/g, ' ');
     if (value.split(' ').length > 40 || !/\p{L}{3,}/u.test(value)) return null;
+    // `Elimination of Jewish Elements in the`: a subject does not end on a small word; its next
+    // line was not read.
+    if (/\b(of|the|and|for|in|at|to|on|by|with|from|a|an|de|du|des|la|le|et)$/i.test(value)) notes.push('incomplete_value');
     return { value, start: s, end: e, notes };
   },
 

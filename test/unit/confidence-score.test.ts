@@ -173,3 +173,11 @@ test('every reason the confidence stage emits is documented', () => {
   assert.ok(reasons.size >= 15);
   for (const r of reasons) assert.ok(r in REASONS, r);
 });
+
+test('marks no typist puts there, and a misread city inside an address, are never accepted; real names and cities are', async () => {
+  const { suspiciousCharacters, misreadPlaces } = await import('../../src/confidence/validators.ts');
+  for (const v of ['USSR ‘Ambassador to the GDR M.A. Zharov', 'Miss A. K, Hollins', '8 April-23.45 Geneva']) assert.deepEqual(suspiciousCharacters(v), ['suspicious_characters'], v);
+  for (const v of ["Mr. D. O'Brien", 'Miss A. K. Hollins', '8 April 23.45 Geneva', 'Hollins, A. K.', 'Alma-Ata']) assert.deepEqual(suspiciousCharacters(v), [], v);
+  assert.deepEqual(misreadPlaces('Ministry of Foreign Affairs, Lohdon'), ['misread_word']);
+  for (const v of ['Ministry of Foreign Affairs, London', 'Mrs. P. L. Moreau', 'The Secretary of State']) assert.deepEqual(misreadPlaces(v), [], v);
+});
