@@ -17,6 +17,7 @@ export type { FieldDraft, SegmentedTelegram } from './draft.ts';
 export type { FieldSpec, Profile, ProfileInput } from './profile-schema.ts';
 export { PARSER_NAMES, profileSchema } from './profile-schema.ts';
 export { loadProfiles, readProfileFile, SHIPPED_PROFILES_DIR } from './profiles.ts';
+import { markSplitRows } from './row-neighbours.ts';
 export { findDate, findPlaceDateTime, findTime, normaliseDate, normaliseTime } from './datetime.ts';
 
 /** A runner-up profile within this score of the winner makes the choice ambiguous. */
@@ -174,6 +175,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
         if (i === firstPage || i <= lastOwnPage || !lines.some((l) => l.page === group[i].pageId)) pageIds.push(group[i].pageId);
       }
       const index = telegrams.filter((t) => t.pages.join('\n') === pageIds.join('\n')).length;
+      markSplitRows(best.fields, own);
       const telegram: SegmentedTelegram = {
         kind: best.profile.kind,
         profile: best.profile.name,

@@ -45,22 +45,34 @@ function key(text: string): string {
 export function matchVocabulary(value: string, entries: readonly string[]): { value: string; corrected: boolean } | null {
   const k = key(value);
   if (!k) return null;
+  // An entry may be listed in several printed forms (`The Secretary of State` heading a despatch's
+  // recipient block, `the Secretary of State` in a FRUS heading): the form printed is kept.
+  if (entries.includes(value)) return { value, corrected: false };
   let best: { entry: string; d: number } | null = null;
   let tie = false;
   for (const entry of entries) {
     const e = key(entry);
-    if (k === e) return { value: entry, corrected: value !== entry };
+    if (k === e) {
+      // Of the printed forms of this entry, the one nearest what was read (`the Secretary of state`).
+      const forms = entries.filter((x) => key(x) === e).sort((a, b) => distance(value, a) - distance(value, b));
+      return { value: forms[0]!, corrected: value !== forms[0] };
+    }
     // Dust after the value (`USSR MFA EL`): the entry and one short token more.
     const rest = k.startsWith(`${e} `) ? k.slice(e.length + 1) : null;
     if (rest !== null && rest.length <= 3 && !rest.includes(' ')) return { value: entry, corrected: true };
     // One error in ten characters, at most two; short entries need a near-exact match.
     const allowed = Math.min(2, Math.max(1, Math.floor(e.length / 10)));
     const d = distance(k, e);
+    if (best && key(best.entry) === e && d === best.d) {
+      // Another printed form of the entry already chosen: keep the one nearer what was read.
+      if (distance(value, entry) < distance(value, best.entry)) best = { entry, d };
+      continue;
+    }
     if (d > allowed || e.length < 5) continue;
     if (!best || d < best.d) {
       best = { entry, d };
       tie = false;
-    } else if (d === best.d) tie = true;
+    } else if (d === best.d && key(best.entry) !== e) tie = true;
   }
   return best && !tie ? { value: best.entry, corrected: true } : null;
 }

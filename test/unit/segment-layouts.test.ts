@@ -361,6 +361,10 @@ test('addressees: near misses of a known addressee are read as it and checked; l
   assert.deepEqual(matchVocabulary('CC cPsy', recipients), { value: 'CC CPSU', corrected: true });
   assert.deepEqual(matchVocabulary('USSR MFA EL', recipients), { value: 'USSR MFA', corrected: true });
   assert.deepEqual(matchVocabulary('CC CPSU', recipients), { value: 'CC CPSU', corrected: false });
+  // Printed both ways (a despatch's recipient block, a FRUS heading): each kept as printed; a near miss takes the nearer form.
+  assert.deepEqual(matchVocabulary('The Secretary of State', recipients), { value: 'The Secretary of State', corrected: false });
+  assert.deepEqual(matchVocabulary('the Secretary of State', recipients), { value: 'the Secretary of State', corrected: false });
+  assert.deepEqual(matchVocabulary('The Segretary of State', recipients), { value: 'The Secretary of State', corrected: true });
   // Not close enough, or not an addressee of the list: left as read.
   assert.equal(matchVocabulary('the om 4 of State', recipients), null);
   assert.equal(matchVocabulary('Cde. Golubev', recipients), null);
