@@ -148,10 +148,11 @@ async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: nu
   const along = Math.round(Math.max(32, 2 * h));
   const across = Math.round(Math.max(16, h));
   const [padX, padY] = line.vertical ? [across, along] : [along, across];
-  const left = Math.max(0, Math.floor(line.bbox[0] - padX));
-  const top = Math.max(0, Math.floor(line.bbox[1] - padY));
-  const right = Math.min(image.width, Math.ceil(line.bbox[2] + padX));
-  const bottom = Math.min(image.height, Math.ceil(line.bbox[3] + padY));
+  // Never an empty rectangle: a line measured at the page's very edge still gets a pixel of strip.
+  const left = Math.min(image.width - 1, Math.max(0, Math.floor(line.bbox[0] - padX)));
+  const top = Math.min(image.height - 1, Math.max(0, Math.floor(line.bbox[1] - padY)));
+  const right = Math.max(left + 1, Math.min(image.width, Math.ceil(line.bbox[2] + padX)));
+  const bottom = Math.max(top + 1, Math.min(image.height, Math.ceil(line.bbox[3] + padY)));
   let current = await toGreyRaw(sharpOf(image).extract({ left, top, width: right - left, height: bottom - top }));
   let toImage: Affine = translation(left, top);
   let centre = applyAffine(translation(-left, -top), line.centre[0], line.centre[1]);
@@ -166,7 +167,8 @@ async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: nu
   const half = line.thickness / 2 + 0.45 * h;
   const bandTop = Math.max(0, Math.floor(centre[1] - half));
   const bandBottom = Math.min(current.height, Math.ceil(centre[1] + half));
-  if (bandBottom - bandTop < current.height) {
+  // A centre turned outside the strip (a line at the edge of the cut) leaves no band: the strip stays whole.
+  if (bandBottom - bandTop >= 1 && bandBottom - bandTop < current.height) {
     current = await toGreyRaw(sharpOf(current).extract({ left: 0, top: bandTop, width: current.width, height: bandBottom - bandTop }));
     toImage = compose(toImage, translation(0, bandTop));
   }

@@ -128,3 +128,20 @@ test('preprocessing decides from the ink measure: a page of grain is not stretch
   assert.equal(step(blind, 'rescale').applied, true, 'the test page is one the old decisions enlarged');
   assert.ok(blind.image.width > 2 * image.width);
 });
+
+test('a line measured at the very edge of the page, or turned out of its strip, is read without an empty crop (a nearly blank page failed with "extract_area: parameter height not set")', async () => {
+  const { readInkLines } = await import('../../src/ocr/ink-lines.ts');
+  const { NullEngine } = await import('../../src/ocr/test-engines.ts');
+  const image: RawImage = { data: Buffer.alloc(400 * 300, 255), width: 400, height: 300, channels: 1 };
+  const engine = new NullEngine();
+  const edge = (bbox: BBox, centre: [number, number], angle: number) => ({ bbox, centre, thickness: 4, letterHeight: 12, angle, vertical: false, region: 0, letters: 6 });
+  const { lines } = await readInkLines(
+    image,
+    [edge([380, 296, 400, 300], [390, 299], 0), edge([0, 0, 400, 6], [200, -40], 3), edge([420, 310, 460, 330], [440, 320], 0)],
+    engine,
+    { lang: 'eng', dpi: 300 },
+  );
+  assert.equal(lines.length, 3);
+  assert.ok(engine.requests.length >= 3);
+  for (const r of engine.requests) assert.ok(r.width >= 1 && r.height >= 1, JSON.stringify(r));
+});
