@@ -13,6 +13,7 @@
 //   accepted, are wrong-but-accepted.
 import type { TelegramRecord } from '../types.ts';
 import { fieldCorrect } from '../samples/score-fields.ts';
+import { DOCUMENT_KINDS } from '../segment/profile-schema.ts';
 
 export interface TruthDocument {
   id: string;
@@ -27,6 +28,16 @@ export interface BoxTruthLike {
   documents: TruthDocument[];
   /** Every page of the box in reading order (blank backs included). */
   order: string[];
+  /**
+   * The documents' fields are every field printed (a generated box: an accepted field not listed
+   * is wrong) or only some (the corpus's header fields: a field not listed is not scored).
+   */
+  fieldsComplete?: boolean;
+}
+
+/** A truth kind the pipeline has no profile kind for (a journal, a catalogue) is read as `other`. */
+function pipelineKind(kind: string): string {
+  return (DOCUMENT_KINDS as readonly string[]).includes(kind) ? kind : 'other';
 }
 
 export interface DecisionOutcome {
@@ -118,7 +129,7 @@ export function scoreBox(truth: BoxTruthLike, records: readonly TelegramRecord[]
     kinds.n++;
     const kind = record?.kind ?? '(no record)';
     (kinds.confusion[doc.kind] ??= {})[kind] = (kinds.confusion[doc.kind]![kind] ?? 0) + 1;
-    if (kind === doc.kind) kinds.right++;
+    if (kind === pipelineKind(doc.kind)) kinds.right++;
 
     const byKind = (fields.byKind[doc.kind] ??= { expected: 0, right: 0, accepted: 0, wrongAccepted: 0 });
     for (const [name, value] of Object.entries(doc.fields)) {
@@ -139,7 +150,7 @@ export function scoreBox(truth: BoxTruthLike, records: readonly TelegramRecord[]
       } else fields.review++;
     }
     for (const [name, got] of Object.entries(record?.fields ?? {})) {
-      if (name in doc.fields || got.status !== 'accepted') continue;
+      if (name in doc.fields || got.status !== 'accepted' || truth.fieldsComplete === false) continue;
       fields.accepted++;
       fields.wrongAccepted++;
       byKind.accepted++;
