@@ -99,6 +99,14 @@ function verticalOverlap(a: BBox, b: BBox): number {
 
 /** Share of the lower line's height two pieces must overlap to be one typed row. */
 const SAME_ROW_OVERLAP = 0.6;
+/** Pieces of one typed row are about as tall as each other; a stamp's words set sideways are many rows tall. */
+const SAME_ROW_HEIGHT_RATIO = 2.5;
+
+function comparableHeights(a: BBox, b: BBox): boolean {
+  const ha = a[3] - a[1];
+  const hb = b[3] - b[1];
+  return Math.max(ha, hb) <= SAME_ROW_HEIGHT_RATIO * Math.max(1, Math.min(ha, hb));
+}
 
 /**
  * The box of a line's words without its specks: a speck read below or beside the text (`: : ;`
@@ -159,7 +167,7 @@ export function mergeRowPieces(lines: readonly OcrLine[], slope = rowSlope(lines
     const row = words.length === 0 ? undefined : rows.find(({ line: r }) => {
       if ((r.words ?? []).length === 0) return false;
       const rowBox = levelled(textBox(r), slope);
-      return verticalOverlap(rowBox, box) >= SAME_ROW_OVERLAP && (box[0] >= rowBox[2] - 5 || box[2] <= rowBox[0] + 5);
+      return verticalOverlap(rowBox, box) >= SAME_ROW_OVERLAP && comparableHeights(rowBox, box) && (box[0] >= rowBox[2] - 5 || box[2] <= rowBox[0] + 5);
     });
     if (!row) {
       rows.push({ line, index });
