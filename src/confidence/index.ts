@@ -21,6 +21,7 @@ import {
   suspiciousCharacters,
   misreadWords,
   misreadPlaces,
+  incompleteEnding,
 } from './validators.ts';
 
 export interface ScoreOptions {
@@ -186,9 +187,9 @@ function validatorReasons(name: string, draft: FieldDraft, options: ScoreOptions
     case 'from':
     case 'to':
     case 'addressee':
-      return [...new Set([...suspiciousCharacters(v), ...misreadWords(v), ...misreadPlaces(v)])];
+      return [...new Set([...suspiciousCharacters(v), ...misreadWords(v), ...misreadPlaces(v), ...incompleteEnding(v)])];
     case 'subject':
-      return [...suspiciousCharacters(v), ...misreadWords(v)];
+      return [...new Set([...suspiciousCharacters(v), ...misreadWords(v), ...incompleteEnding(v)])];
     case 'dispatch':
       return [...new Set([...suspiciousCharacters(v), ...misreadPlaces(v)])];
     case 'signature':

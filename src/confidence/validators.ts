@@ -124,3 +124,12 @@ export function misreadPlaces(value: unknown): string[] {
   }
   return [];
 }
+
+/**
+ * A name, office or subject does not end on a small word or a lone small letter (`The Secretary of`,
+ * `The Situation of Jews i`): the rest of it was not read.
+ */
+export function incompleteEnding(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  return /\s(of|the|and|for|in|at|to|on|by|with|from|an?|de|du|des|la|le|et|\p{Ll})\W{0,2}$/iu.test(value.trim()) ? ['incomplete_value'] : [];
+}

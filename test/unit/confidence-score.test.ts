@@ -180,4 +180,7 @@ test('marks no typist puts there, and a misread city inside an address, are neve
   for (const v of ["Mr. D. O'Brien", 'Miss A. K. Hollins', '8 April 23.45 Geneva', 'Hollins, A. K.', 'Alma-Ata']) assert.deepEqual(suspiciousCharacters(v), [], v);
   assert.deepEqual(misreadPlaces('Ministry of Foreign Affairs, Lohdon'), ['misread_word']);
   for (const v of ['Ministry of Foreign Affairs, London', 'Mrs. P. L. Moreau', 'The Secretary of State']) assert.deepEqual(misreadPlaces(v), [], v);
+  const { incompleteEnding } = await import('../../src/confidence/validators.ts');
+  for (const v of ['The Secretary of', 'The Situation of Jews i', 'Elimination of Jewish Elements in the']) assert.deepEqual(incompleteEnding(v), ['incomplete_value'], v);
+  for (const v of ['The Secretary of State', 'Cde. Fedorov [Pronin]', 'Mr. T. T. Dalziel', 'USSR Ambassador to the GDR M.A. Zharov']) assert.deepEqual(incompleteEnding(v), [], v);
 });
