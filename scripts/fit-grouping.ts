@@ -12,7 +12,7 @@
 // training box), within [--min-threshold, --max-threshold].
 //
 // Usage: npm run fit:grouping -- [--seeds fit-box-1,fit-box-2] [--pages 320] [--dir DIR]
-//          [--lambda 0.5] [--min-threshold 0.85] [--max-threshold 0.97] [--dry-run] [--partial]
+//          [--lambda 0.5] [--min-threshold 0.8] [--max-threshold 0.97] [--dry-run] [--partial]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
