@@ -311,7 +311,26 @@ function findInLines(
     if (label && otherCandidate(lines, order.slice(order.indexOf(i) + 1), field, out.value, usedBy)) {
       hit.out = { ...out, notes: [...out.notes, 'multiple_candidates'] };
     }
+    if (field.parser === 'signature' && typeof out.value === 'string') return typedNameBelow(lines, i, hi, field, out.value) ?? hit;
     return hit;
+  }
+  return null;
+}
+
+const surname = (name: string): string => (name.match(/\p{L}{3,}/gu) ?? []).at(-1)?.toLowerCase() ?? '';
+
+/**
+ * The typed name under a signature: a handwritten signature above it is read first (`(. A.
+ * RANSOME`, `George (. Lockyer`) and ends on the same surname; the typist's line below is the
+ * reading kept.
+ */
+function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, field: FieldSpec, value: string): Hit | null {
+  const name = surname(value);
+  if (!name) return null;
+  for (let k = at + 1; k <= Math.min(at + 2, hi - 1); k++) {
+    const span = spanOf(lines, k, k);
+    const out = runParser('signature', { text: span.text, from: 0, label: null, field });
+    if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) return { field, span, first: k, last: k, out, label: null };
   }
   return null;
 }

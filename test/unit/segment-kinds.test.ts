@@ -249,3 +249,20 @@ test('a heavy despatch with only a salutation in common with a letter is read as
   const asLetter = segmentDocument([pageFromText(lines)], { profiles: profiles.filter((p) => p.name === 'letter' || p.kind === 'other') })[0]!;
   assert.doesNotMatch(String(value(asLetter, 'to') ?? ''), /RECEIVED|RECORDS/);
 });
+
+test('a signature scribble read above the typed name: the typed line is the signer', () => {
+  const t = read([
+    'THE COUNCIL FOR REFUGEE RELIEF',
+    'New York, 18th November, 1938.',
+    'Professor Yu. F. Marchbanks,',
+    'Relief Office for Displaced Families,',
+    'Dear Sir,',
+    'We have received your letter and thank you for the help already given to the families.',
+    'It would be of the greatest help if you could let us know whether a grant could be made.',
+    'Yours very truly,',
+    '(. A. RANSOME',
+    'L. A. RANSOME',
+  ]);
+  assert.equal(t.kind, 'letter');
+  assert.equal(value(t, 'signature'), 'L. A. RANSOME');
+});
