@@ -89,14 +89,44 @@ export const configSchema = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     pretty: z.boolean().default(false),
     server: z
-      .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /**
+         * Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (fastify's trustProxy:
+         * true, or the proxy's addresses, comma separated), so the client's address is rate limited and
+         * the session cookie is marked Secure. Off by default: a direct client could forge them.
+         */
+        trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
+        /** /metrics: `open` (a Prometheus scrape needs no token) or `token` (any reader, reviewer or operator token). */
+        metrics: z.enum(['open', 'token']).default('open'),
+        /** Failed sign-ins and bad tokens allowed per client address and window before 429s. */
+        authFailures: z
+          .object({ max: z.number().int().min(1).default(10), windowSeconds: z.number().int().min(1).default(60) })
+          .strict()
+          .default({ max: 10, windowSeconds: 60 }),
+        /** Operator sessions end this long after sign-in. */
+        sessionHours: z.number().positive().max(168).default(12),
+        /** Decoded pages (bytes) and rendered crops (bytes) the review server keeps, and pages decoded at once. */
+        pageCacheMB: z.number().positive().default(200),
+        cropCacheMB: z.number().positive().default(32),
+        decodeConcurrency: z.number().int().min(1).max(64).default(2),
+      })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080 }),
-    /** Reviewer and operator tokens: "name:token" pairs. */
+      .prefault({}),
+    /**
+     * Tokens: reviewers ("name:token" pairs; review API, and read access to the monitoring),
+     * readers ("name:token" pairs; read-only: queue board, batches, metrics) and the operator's
+     * (the writable board).
+     */
     tokens: z
-      .object({ reviewers: z.array(z.string().regex(/^[^:]+:.{8,}$/)).default([]), operator: z.string().min(8).optional() })
+      .object({
+        reviewers: z.array(z.string().regex(/^[^:]+:.{8,}$/)).default([]),
+        readers: z.array(z.string().regex(/^[^:]+:.{8,}$/)).default([]),
+        operator: z.string().min(8).optional(),
+      })
       .strict()
-      .default({ reviewers: [] }),
+      .prefault({}),
   })
   .strict()
   .refine((c) => !c.preferTessdata || c.tessdata !== undefined, { message: 'preferTessdata needs a tessdata folder (--tessdata or CABLESCAN_TESSDATA)', path: ['preferTessdata'] });

@@ -4,6 +4,7 @@
 // (queues/batch-store.ts). A batch's page job ids are read once from its
 // document jobs and cached (they never change), so a --watch refresh costs two
 // pipelined ZSCOREs per page of the batch and nothing per finished document.
+import { LRUCache } from 'lru-cache';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { batchDocumentIds, listBatches, loadBatchMeta } from '../../queues/batch-store.ts';
@@ -116,6 +117,20 @@ export interface StatusSourceOptions {
   prefix: string;
   /** Longest wait for a BullMQ call before reporting Redis unreachable (default 5 s). */
   timeoutMs?: number;
+  /** Bytes of document -> pages lists kept between requests (default 16 MB, some 100,000 pages). */
+  documentCacheBytes?: number;
+}
+
+interface DocumentPages {
+  documentKey: string;
+  pages: Array<{ jobId: string; pageId: string }>;
+}
+
+/** A rough size in memory: UTF-16 strings plus some overhead per object. */
+export function documentPagesBytes(entry: DocumentPages): number {
+  let bytes = 64 + entry.documentKey.length * 2;
+  for (const p of entry.pages) bytes += 80 + (p.jobId.length + p.pageId.length) * 2;
+  return bytes;
 }
 
 export class StatusSource {
@@ -123,13 +138,17 @@ export class StatusSource {
   private readonly redis: Redis;
   private readonly timeoutMs: number;
   private readonly queues: Queue[];
-  /** document job id -> its page job ids and page ids (immutable once the document exists). */
-  private readonly documentPages = new Map<string, { documentKey: string; pages: Array<{ jobId: string; pageId: string }> }>();
+  /**
+   * document job id -> its page job ids and page ids (immutable once the document exists), least
+   * recently used dropped past a byte budget: a long-running server watches batch after batch.
+   */
+  private readonly documentPages: LRUCache<string, DocumentPages>;
 
   constructor(options: StatusSourceOptions) {
     this.redis = options.redis;
     this.prefix = options.prefix;
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.documentPages = new LRUCache<string, DocumentPages>({ maxSize: options.documentCacheBytes ?? 16 * 1024 * 1024, sizeCalculation: documentPagesBytes });
     this.queues = QUEUES.map((name) => {
       // A reader must not write: no queue meta keys for a prefix that has none (a typo stays harmless).
       const queue = new Queue(name, { connection: options.connection, prefix: options.prefix, skipMetasUpdate: true });
@@ -184,8 +203,9 @@ export class StatusSource {
     return loadBatchMeta(this.redis, this.prefix, batch);
   }
 
-  private async pagesOf(documentIds: string[]): Promise<Map<string, { documentKey: string; pages: Array<{ jobId: string; pageId: string }> }>> {
+  private async pagesOf(documentIds: string[]): Promise<Map<string, DocumentPages>> {
     const unknown = documentIds.filter((id) => !this.documentPages.has(id));
+    const fetched = new Map<string, DocumentPages>();
     if (unknown.length > 0) {
       const data = await pipelined<string | null>(this.redis, (p) => {
         for (const id of unknown) p.hget(key(this.prefix, DOCUMENT_QUEUE, id), 'data');
@@ -193,10 +213,18 @@ export class StatusSource {
       unknown.forEach((id, i) => {
         const doc = parseJson<DocumentData>(data[i]);
         // A document job removed (by age, by hand) is not cached: it may be enqueued again.
-        if (doc?.pages) this.documentPages.set(id, { documentKey: doc.documentKey ?? id, pages: doc.pages });
+        if (doc?.pages) {
+          const entry = { documentKey: doc.documentKey ?? id, pages: doc.pages };
+          fetched.set(id, entry);
+          this.documentPages.set(id, entry);
+        }
       });
     }
-    return new Map(documentIds.flatMap((id) => (this.documentPages.has(id) ? [[id, this.documentPages.get(id)!] as const] : [])));
+    // Read from the cache or from this call's answer: a batch larger than the cache still gets all its documents.
+    return new Map(documentIds.flatMap((id) => {
+      const entry = this.documentPages.get(id) ?? fetched.get(id);
+      return entry ? [[id, entry] as const] : [];
+    }));
   }
 
   /** The batch's progress, pace and failures; null when no batch has that name. */

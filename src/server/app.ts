@@ -3,14 +3,20 @@
 // when its dependencies are given: review (needs the store) now; queue
 // dashboards and metrics (need Redis) can be added the same way, or passed in
 // `plugins`, without touching the review code. Nothing here needs Redis.
+// Access (tokens, sessions, failure limits) and security headers are set up
+// here once, for every feature: see docs/security.md.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { loadProfiles, type Profile } from '../segment/index.ts';
 import type { ReviewStore } from '../store/index.ts';
 import { PACKAGE_VERSION } from '../version.ts';
-import { reviewerDirectory } from './auth.ts';
+import rateLimit from '@fastify/rate-limit';
+import { Access, failureLimiter, SessionStore } from './access.ts';
+import { tokenDirectory } from './auth.ts';
 import { installErrorHandlers } from './errors.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+import { signInPlugin } from './plugins/sign-in.ts';
 import { Regrouper } from '../regroup/index.ts';
 import { reviewApi } from './review/api.ts';
 import { PageImages } from './review/page-images.ts';
@@ -56,25 +62,44 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     // Ids are short; a long URL is a mistake or an attack.
     routerOptions: { maxParamLength: 200 },
+    // Behind a TLS proxy: client addresses (rate limits, logs) and https (Secure cookies) from X-Forwarded-*.
+    trustProxy: config.server.trustProxy,
   });
   installErrorHandlers(app, logger);
+  installSecurityHeaders(app);
+  // Not global: it only counts failed tokens and sign-ins (access.ts), never a reviewer's ordinary requests.
+  await app.register(rateLimit, { global: false });
+  const tokens = tokenDirectory(config.tokens);
+  const access = new Access({
+    tokens,
+    sessions: new SessionStore({ ttlMs: config.server.sessionHours * 3600_000 }),
+    limiter: failureLimiter(app, config.server.authFailures),
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   const features: string[] = [];
   if (deps.store) {
-    const reviewers = reviewerDirectory(config.tokens.reviewers);
-    if (reviewers.size === 0) logger.warn('no reviewer tokens configured (tokens.reviewers): the review API will refuse every request');
-    const images = deps.pageImages ?? new PageImages({ maxPixels: config.maxPixels, pdfDpi: config.pdfDpi });
+    if (tokens.counts.reviewer === 0) logger.warn('no reviewer tokens configured (tokens.reviewers): the review API will refuse every request');
+    const images =
+      deps.pageImages ??
+      new PageImages({
+        maxPixels: config.maxPixels,
+        pdfDpi: config.pdfDpi,
+        cacheBytes: config.server.pageCacheMB * 1024 * 1024,
+        cropCacheBytes: config.server.cropCacheMB * 1024 * 1024,
+        decodeConcurrency: config.server.decodeConcurrency,
+      });
     const regrouper = new Regrouper({ store: deps.store, config, logger: logger.child({ component: 'regroup' }) });
-    await app.register(reviewApi, { prefix: '/api', store: deps.store, images, reviewers, profiles: reviewProfiles(config, logger), regrouper });
+    await app.register(reviewApi, { prefix: '/api', store: deps.store, images, access, profiles: reviewProfiles(config, logger), regrouper });
     await app.register(reviewUi);
     app.get('/', async (_request, reply) => reply.redirect('/review'));
     features.push('review');
   }
   // /readyz, /metrics, /queues, /api/batches: always registered; without Redis they say so.
-  await app.register(monitoringPlugin, { config, logger });
+  await app.register(monitoringPlugin, { config, logger, access });
+  await app.register(signInPlugin, { access, landing: { operator: '/operator/queues/', reader: '/queues/', reviewer: '/queues/' } });
   if (config.redisUrl) features.push('monitoring');
   for (const feature of deps.plugins ?? []) {
     await app.register(feature.plugin, feature.options ?? {});

@@ -1,19 +1,29 @@
-// Reviewer identity: configured "name:token" pairs (config tokens.reviewers).
-// A request names its reviewer with `Authorization: Bearer <token>`; there is no
-// anonymous access to the review API, and no cookie (so no CSRF to defend).
-// Tokens are compared as SHA-256 digests with timingSafeEqual, against every
-// configured token, so the time taken says nothing about which one nearly matched.
+// Who may do what. Tokens are configured (config tokens.*): reviewers and readers
+// as "name:token" pairs, one operator token. A request names itself with
+// `Authorization: Bearer <token>`, or (the queue boards in a browser) with a
+// session cookie minted at sign-in (src/server/access.ts). Tokens are compared as
+// SHA-256 digests with timingSafeEqual, against every configured token, so the
+// time taken says nothing about which one nearly matched.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { CablescanError, ErrorCode } from '../errors.ts';
-import { sendError } from './errors.ts';
 
 export interface Reviewer {
   name: string;
 }
 
-interface TokenEntry {
+/**
+ * reader: read-only monitoring (queue board, batches, metrics). reviewer: the review API, and
+ * what a reader sees. operator: the writable queue board, and what a reader sees.
+ */
+export type Role = 'reader' | 'reviewer' | 'operator';
+
+export interface Principal {
+  role: Role;
   name: string;
+}
+
+interface TokenEntry extends Principal {
   digest: Buffer;
 }
 
@@ -25,34 +35,67 @@ export interface ReviewerDirectory {
   readonly size: number;
 }
 
-/** Parses "name:token" pairs; the name is everything before the first colon. */
-export function reviewerDirectory(pairs: readonly string[]): ReviewerDirectory {
-  const entries: TokenEntry[] = pairs.map((pair, i) => {
+function parsePairs(pairs: readonly string[], key: string, role: Role): TokenEntry[] {
+  return pairs.map((pair, i) => {
     const colon = pair.indexOf(':');
     const name = pair.slice(0, colon).trim();
     const token = pair.slice(colon + 1);
     if (colon <= 0 || name === '' || token.length < 8) {
-      throw new CablescanError(ErrorCode.CONFIG_INVALID, `tokens.reviewers[${i}] must be "name:token" with a token of 8 characters or more`);
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `${key}[${i}] must be "name:token" with a token of 8 characters or more`);
     }
-    return { name, digest: digest(token) };
+    return { role, name, digest: digest(token) };
   });
+}
+
+function refuseShared(entries: readonly TokenEntry[]): void {
   const seen = new Set<string>();
   for (const e of entries) {
     const key = e.digest.toString('hex');
-    if (seen.has(key)) throw new CablescanError(ErrorCode.CONFIG_INVALID, 'two reviewers share a token: each reviewer needs their own');
+    if (seen.has(key)) throw new CablescanError(ErrorCode.CONFIG_INVALID, 'two people or roles share a token: each reviewer, reader and the operator needs their own');
     seen.add(key);
   }
+}
+
+/** Every entry is compared, whatever matched first: constant time in the number of tokens. */
+function lookup(entries: readonly TokenEntry[], token: string): Principal | null {
+  const presented = digest(token);
+  let found: Principal | null = null;
+  for (const entry of entries) {
+    if (timingSafeEqual(entry.digest, presented) && !found) found = { role: entry.role, name: entry.name };
+  }
+  return found;
+}
+
+/** Parses "name:token" pairs; the name is everything before the first colon. */
+export function reviewerDirectory(pairs: readonly string[]): ReviewerDirectory {
+  const entries = parsePairs(pairs, 'tokens.reviewers', 'reviewer');
+  refuseShared(entries);
   return {
     size: entries.length,
     identify(token: string): Reviewer | null {
-      const presented = digest(token);
-      let found: Reviewer | null = null;
-      for (const entry of entries) {
-        if (timingSafeEqual(entry.digest, presented) && !found) found = { name: entry.name };
-      }
-      return found;
+      const found = lookup(entries, token);
+      return found ? { name: found.name } : null;
     },
   };
+}
+
+export interface TokenDirectory {
+  /** Who a token belongs to (any role), or null. */
+  identify(token: string): Principal | null;
+  /** How many tokens of each role are configured. */
+  readonly counts: Readonly<Record<Role, number>>;
+}
+
+/** All configured tokens: reviewers, readers and the operator. A token shared by two is a config error. */
+export function tokenDirectory(tokens: { reviewers: readonly string[]; readers?: readonly string[]; operator?: string }): TokenDirectory {
+  const entries = [
+    ...parsePairs(tokens.reviewers, 'tokens.reviewers', 'reviewer'),
+    ...parsePairs(tokens.readers ?? [], 'tokens.readers', 'reader'),
+    ...(tokens.operator ? [{ role: 'operator' as const, name: 'operator', digest: digest(tokens.operator) }] : []),
+  ];
+  refuseShared(entries);
+  const count = (role: Role) => entries.filter((e) => e.role === role).length;
+  return { identify: (token) => lookup(entries, token), counts: { reader: count('reader'), reviewer: count('reviewer'), operator: count('operator') } };
 }
 
 export function bearerToken(request: FastifyRequest): string | null {
@@ -62,24 +105,3 @@ export function bearerToken(request: FastifyRequest): string | null {
   return m ? m[1] : null;
 }
 
-const reviewers = new WeakMap<FastifyRequest, Reviewer>();
-
-/** A preHandler that refuses requests without a valid reviewer token (401). */
-export function requireReviewer(directory: ReviewerDirectory) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const token = bearerToken(request);
-    const reviewer = token ? directory.identify(token) : null;
-    if (!reviewer) {
-      reply.header('www-authenticate', 'Bearer realm="cablescan review"');
-      return sendError(reply, 401, 'CS_ERR_UNAUTHORIZED', token ? 'this token is not a reviewer token' : 'a reviewer token is required: Authorization: Bearer <token>');
-    }
-    reviewers.set(request, reviewer);
-  };
-}
-
-/** The reviewer requireReviewer identified for this request. */
-export function reviewerOf(request: FastifyRequest): Reviewer {
-  const reviewer = reviewers.get(request);
-  if (!reviewer) throw new CablescanError(ErrorCode.INTERNAL, 'route reached without a reviewer: is requireReviewer installed?');
-  return reviewer;
-}

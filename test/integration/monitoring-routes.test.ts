@@ -28,7 +28,8 @@ const queuePrefix = randomPrefix();
 const prefix = bullPrefix(queuePrefix);
 const OPERATOR = 'operator-token-123';
 const OUT = '/tmp/cablescan-monitoring-routes-out';
-const config = loadConfig({ env: {}, flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], operator: OPERATOR } } });
+const READER = { authorization: 'Bearer reader-token-0001' };
+const config = loadConfig({ env: {}, flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], readers: ['grafana:reader-token-0001'], operator: OPERATOR } } });
 const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
 
 let app: FastifyInstance;
@@ -130,7 +131,7 @@ test('/metrics shows the counters and histograms the workers recorded, and the q
 });
 
 test('GET /api/batches lists both batches with progress; the finished one with its failure', { skip }, async () => {
-  const res = await app.inject({ url: '/api/batches' });
+  const res = await app.inject({ url: '/api/batches', headers: READER });
   assert.equal(res.statusCode, 200);
   const batches = res.json().batches as Array<Record<string, any>>;
   assert.deepEqual(batches.map((b) => b.batch), ['done-batch', 'waiting-batch']);
@@ -150,7 +151,7 @@ test('GET /api/batches lists both batches with progress; the finished one with i
 });
 
 test('GET /api/batches/:id gives one batch with every failure; an unknown batch is 404', { skip }, async () => {
-  const res = await app.inject({ url: '/api/batches/done-batch' });
+  const res = await app.inject({ url: '/api/batches/done-batch', headers: READER });
   assert.equal(res.statusCode, 200);
   const body = res.json();
   assert.equal(body.batch, 'done-batch');
@@ -159,28 +160,28 @@ test('GET /api/batches/:id gives one batch with every failure; an unknown batch 
   assert.equal(body.failures.items[0].pageId, 'a3');
   assert.match(body.failures.items[0].jobId, /^page-/);
   assert.equal(body.failures.truncated, false);
-  const missing = await app.inject({ url: '/api/batches/no-such-batch' });
+  const missing = await app.inject({ url: '/api/batches/no-such-batch', headers: READER });
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.json().error.code, 'CS_ERR_NOT_FOUND');
 });
 
 test('/queues is a read-only board: it lists the queues and the failed reason, and refuses a retry', { skip }, async () => {
-  const html = await app.inject({ url: '/queues' });
+  const html = await app.inject({ url: '/queues', headers: READER });
   assert.equal(html.statusCode, 200);
   assert.match(html.body, /cablescan queues \(read-only\)/);
-  const api = await app.inject({ url: '/queues/api/queues?activeQueue=pages&status=failed&page=1&jobsPerPage=10' });
+  const api = await app.inject({ url: '/queues/api/queues?activeQueue=pages&status=failed&page=1&jobsPerPage=10', headers: READER });
   assert.equal(api.statusCode, 200);
   const queues = api.json().queues as Array<{ name: string; readOnlyMode: boolean; jobs: Array<{ failedReason: string }> }>;
   assert.deepEqual(queues.map((q) => q.name).sort(), ['documents', 'pages']);
   const pages = queues.find((q) => q.name === 'pages')!;
   assert.equal(pages.readOnlyMode, true);
   assert.match(pages.jobs[0].failedReason, /^CS_ERR_INPUT_CORRUPT: scans\/a3\.png/);
-  const retry = await app.inject({ method: 'PUT', url: '/queues/api/queues/pages/retry/failed' });
+  const retry = await app.inject({ method: 'PUT', url: '/queues/api/queues/pages/retry/failed', headers: { authorization: `Bearer ${OPERATOR}` } });
   assert.equal(retry.statusCode, 405);
   assert.equal(await redis.zcard(`${prefix}:${PAGE_QUEUE}:failed`), 1);
 });
 
-test('the operator board needs the operator token (bearer or sign-in cookie) and can retry', { skip }, async () => {
+test('the operator board needs the operator token (bearer or sign-in session) and can retry', { skip }, async () => {
   const anonymous = await app.inject({ url: '/operator/queues/api/queues' });
   assert.equal(anonymous.statusCode, 401);
   const browser = await app.inject({ url: '/operator/queues/', headers: { accept: 'text/html' } });
@@ -195,7 +196,10 @@ test('the operator board needs the operator token (bearer or sign-in cookie) and
   const cookie = String(login.headers['set-cookie']);
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Strict/);
-  assert.match(cookie, /Path=\/operator/);
+  assert.match(cookie, /Path=\/;/);
+  assert.ok(!cookie.includes(OPERATOR), 'the cookie holds a session id, never the token');
+  // A reader's token opens the read-only board only.
+  assert.equal((await app.inject({ url: '/operator/queues/api/queues', headers: READER })).statusCode, 403);
   const withCookie = await app.inject({ url: '/operator/queues/api/queues', headers: { cookie: cookie.split(';')[0] } });
   assert.equal(withCookie.statusCode, 200);
   assert.equal((withCookie.json().queues as Array<{ readOnlyMode: boolean }>)[0].readOnlyMode, false);

@@ -14,8 +14,10 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
+const READER = { authorization: 'Bearer reader-token-0001' };
+
 async function server(flags: Record<string, unknown> = {}): Promise<FastifyInstance> {
-  const app = await buildServer({ config: loadConfig({ env: {}, flags }), logger: silentLogger() });
+  const app = await buildServer({ config: loadConfig({ env: {}, flags: { tokens: { readers: ['grafana:reader-token-0001'] }, ...flags } }), logger: silentLogger() });
   apps.push(app);
   return app;
 }
@@ -33,10 +35,12 @@ test('without Redis configured the server starts, is ready, and the queue pages 
     assert.match(page.headers['content-type'] as string, /text\/html/);
     assert.match(page.body, /No Redis is configured/);
   }
-  const batches = await app.inject({ url: '/api/batches' });
+  // Batches need a token before anything else (even to learn there is no Redis).
+  assert.equal((await app.inject({ url: '/api/batches' })).statusCode, 401);
+  const batches = await app.inject({ url: '/api/batches', headers: READER });
   assert.equal(batches.statusCode, 503);
   assert.equal(batches.json().error.code, 'CS_ERR_REDIS_UNAVAILABLE');
-  assert.equal((await app.inject({ url: '/api/batches/some-batch' })).statusCode, 503);
+  assert.equal((await app.inject({ url: '/api/batches/some-batch', headers: READER })).statusCode, 503);
 
   const metrics = await app.inject({ url: '/metrics' });
   assert.equal(metrics.statusCode, 200);
@@ -56,7 +60,7 @@ test('with a Redis that does not answer the server still starts; /readyz is 503 
   const metrics = await app.inject({ url: '/metrics' });
   assert.equal(metrics.statusCode, 200);
   assert.match(metrics.body, /^cablescan_redis_up 0$/m);
-  const batches = await app.inject({ url: '/api/batches' });
+  const batches = await app.inject({ url: '/api/batches', headers: READER });
   assert.equal(batches.statusCode, 503);
   assert.match(batches.json().error.message, /cannot read the queue/);
 });

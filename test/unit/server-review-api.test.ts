@@ -29,7 +29,8 @@ let cleanup: () => void;
 let store: ReviewStore;
 let app: FastifyInstance;
 
-const config = loadConfig({ env: {}, flags: { tokens: { reviewers: ['anna:anna-token-0001', 'ben:ben-token-00002'] } } });
+// Every route is tried with a bad token below: the failure limit (tested in server-access.test.ts) is raised out of the way.
+const config = loadConfig({ env: {}, flags: { tokens: { reviewers: ['anna:anna-token-0001', 'ben:ben-token-00002'] }, server: { authFailures: { max: 1000 } } } });
 
 async function fieldByName(recordId: string, name: string): Promise<StoredField> {
   const res = await app.inject({ url: `/api/records/${recordId}`, headers: ANNA });

@@ -1,18 +1,22 @@
 // GET /api/batches and GET /api/batches/:id: batch progress (pages done of
 // total, pages/min, ETA) and failures as JSON, from Redis. Read-only, like the
-// read-only queue board; served under the same /api prefix as the review API.
-import type { FastifyPluginAsync } from 'fastify';
+// read-only queue board; served under the same /api prefix as the review API,
+// to the same readers as the board.
+import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
 import type { MonitorConnection } from '../../monitoring/connection.ts';
 import type { BatchFailureDetail } from '../../monitoring/status.ts';
 import { sendError } from '../errors.ts';
 
 export interface BatchesOptions {
   monitor: MonitorConnection | null;
+  /** The access check (a reader, reviewer or operator token): batches name inputs, folders and failures. */
+  guard: onRequestAsyncHookHandler;
 }
 
 const NO_REDIS = 'no Redis configured: batch progress lives in the Redis queue (this server was started for an embedded run; start it with REDIS_URL set)';
 
 export const batchesPlugin: FastifyPluginAsync<BatchesOptions> = async (app, options) => {
+  app.addHook('onRequest', options.guard);
   app.get<{ Querystring: { limit: number } }>(
     '/batches',
     { schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }, additionalProperties: false } } },

@@ -3,7 +3,7 @@
 // depths and live workers read at scrape time, and this server process's own
 // default metrics. One scrape target for the whole cluster, however many
 // workers come and go.
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { readAggregates, type AggregatedMetric } from '../../monitoring/aggregate.ts';
 import type { MonitorConnection } from '../../monitoring/connection.ts';
@@ -15,13 +15,15 @@ export interface MetricsOptions {
   logger: Logger;
   /** Include process_* and nodejs_* metrics of the server process (default true). */
   processMetrics?: boolean;
+  /** An access check (config server.metrics: token); open without one: counts and codes, no paths or hosts. */
+  guard?: onRequestAsyncHookHandler;
 }
 
 export const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) => {
   const processRegistry = new Registry();
   if (options.processMetrics !== false) collectDefaultMetrics({ register: processRegistry });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', options.guard ? { onRequest: options.guard } : {}, async (_request, reply) => {
     const { monitor } = options;
     let aggregates: AggregatedMetric[] | null = null;
     let queues: QueueDepth[] = [];

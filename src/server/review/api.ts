@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { doubtfulBoundaries, recordBoundaries, type BoundaryTask, type Regrouper, type RegroupOutcome } from '../../regroup/index.ts';
 import type { Profile } from '../../segment/index.ts';
 import type { FieldFilter, ReviewStore, StoredField, StoredPage } from '../../store/index.ts';
-import { requireReviewer, reviewerOf, type ReviewerDirectory } from '../auth.ts';
+import { reviewerOf as principalReviewer, type Access } from '../access.ts';
 import { sendError } from '../errors.ts';
 import { expectedZone, zoneOf, type ZoneKind } from './expected-zone.ts';
 import { PageUnavailableError, RENDER_VERSION, type PageImages, type RenderedImage } from './page-images.ts';
@@ -17,7 +17,8 @@ import { PageUnavailableError, RENDER_VERSION, type PageImages, type RenderedIma
 export interface ReviewApiOptions {
   store: ReviewStore;
   images: PageImages;
-  reviewers: ReviewerDirectory;
+  /** Who may call: reviewer tokens (bearer only: no cookie, so nothing for another site to ride on). */
+  access: Access;
   /** Telegram profiles, for where a field that was not found would be printed. */
   profiles?: readonly Profile[];
   /** Splits, merges and grouping confirmations (without it those routes answer 503). */
@@ -27,10 +28,17 @@ export interface ReviewApiOptions {
 const NAME = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' } as const;
 const BATCH = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const FILTER_PROPERTIES = { batch: BATCH, field: NAME, profile: NAME } as const;
+/**
+ * Ids in URLs are plain decimals, checked as strings: a JSON-schema integer would let ajv coerce
+ * "0x10", "1e1" or " 16" into 16, and /api/fields/0x10 must not answer for field 16.
+ * The onRequest/preHandler hooks below turn them into numbers once valid.
+ */
+const DECIMAL_ID = { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } as const;
+const POSITION = { type: 'string', pattern: '^(0|[1-9][0-9]{0,3})$' } as const;
 const FIELD_PARAMS = {
   type: 'object',
   required: ['fieldId'],
-  properties: { fieldId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+  properties: { fieldId: DECIMAL_ID },
 } as const;
 const RECORD_ID = { type: 'string', pattern: '^[0-9a-f]{16}$' } as const;
 const RECORD_PARAMS = { type: 'object', required: ['recordId'], properties: { recordId: RECORD_ID } } as const;
@@ -126,13 +134,22 @@ function sendRegroup(reply: FastifyReply, outcome: RegroupOutcome): FastifyReply
 const etagOf = (...parts: Array<string | number>): string => `"${createHash('sha1').update(parts.join('|')).digest('hex').slice(0, 20)}"`;
 
 export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: FastifyInstance, options) => {
-  const { store, images, reviewers } = options;
+  const { store, images } = options;
   const profiles = new Map((options.profiles ?? []).map((p) => [p.name, p]));
   const fieldView = (field: StoredField): FieldView =>
     field.bbox
       ? { ...field, crop: 'box', cropUrl: `/api/fields/${field.id}/crop.png?v=${field.version}` }
       : { ...field, crop: zoneOf(profiles.get(field.profile), field.name), cropUrl: `/api/fields/${field.id}/zone.png?v=${field.version}` };
-  app.addHook('preHandler', requireReviewer(reviewers));
+  const { access } = options;
+  const reviewerOf = (request: Parameters<typeof principalReviewer>[1]) => principalReviewer(access, request);
+  // onRequest: before the body is parsed or the schema checked, so an anonymous caller learns neither.
+  app.addHook('onRequest', access.require({ roles: ['reviewer'], sessions: false, realm: 'cablescan review' }));
+  app.addHook('preHandler', async (request) => {
+    // The id strings passed their decimal patterns: numbers from here on.
+    const params = request.params as Record<string, unknown> | undefined;
+    if (params && typeof params.fieldId === 'string') params.fieldId = Number(params.fieldId);
+    if (params && typeof params.position === 'string') params.position = Number(params.position);
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     // Review data is per reviewer and changes under them: never let a shared cache keep it.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
@@ -275,7 +292,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     '/records/:recordId/pages/:position/image.jpg',
     {
       schema: {
-        params: { type: 'object', required: ['recordId', 'position'], properties: { recordId: RECORD_ID, position: { type: 'integer', minimum: 0, maximum: 9999 } } },
+        params: { type: 'object', required: ['recordId', 'position'], properties: { recordId: RECORD_ID, position: POSITION } },
       },
     },
     async (request, reply) => {

@@ -4,7 +4,12 @@
 // loadPageImage (TIFF pages, PDF rasters, EXIF rotation), checked against the
 // content hash the pipeline saw (a crop of a different image would mislead the
 // reviewer), and kept in a small LRU because the queue jumps between pages.
+// Both caches are bounded in bytes (a page larger than the page budget is
+// rendered and forgotten), and at most decodeConcurrency pages are decoded at
+// once: a burst of requests for different pages waits instead of holding every
+// page in memory together.
 import { stat } from 'node:fs/promises';
+import { LRUCache } from 'lru-cache';
 import sharp from 'sharp';
 import { hashFile, pageContentHash } from '../../ingest/hash.ts';
 import { detectFormat, readHead } from '../../ingest/format.ts';
@@ -26,8 +31,10 @@ export interface PageImageOptions {
   pdfDpi: number;
   /** Decoded pages kept in memory (bytes). An A4 grey page at 300 dpi is ~8.7 MB. */
   cacheBytes?: number;
-  /** Rendered crops kept in memory (count). */
-  cropCacheSize?: number;
+  /** Rendered crops kept in memory (bytes). */
+  cropCacheBytes?: number;
+  /** Pages decoded at the same time; further requests wait their turn. */
+  decodeConcurrency?: number;
   /** Largest crop returned (px); bigger regions are scaled down as a whole. */
   maxCropWidth?: number;
   maxCropHeight?: number;
@@ -99,22 +106,61 @@ function outlineSvg(box: BBox, region: Region, scale: number, width: number, hei
   );
 }
 
+/** At most `limit` tasks at once; the others wait in order. */
+class Slots {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  /** Most tasks that ran at once (for tests and the bench). */
+  peak = 0;
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    this.peak = Math.max(this.peak, this.active);
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export interface PageImageStats {
+  pages: number;
+  pageBytes: number;
+  crops: number;
+  cropBytes: number;
+  /** Most pages that were being decoded at once since start. */
+  peakDecodes: number;
+}
+
 export class PageImages {
   private readonly options: Required<PageImageOptions>;
-  private readonly pages = new Map<string, DecodedPage>();
+  private readonly pages: LRUCache<string, DecodedPage>;
   private readonly loading = new Map<string, Promise<DecodedPage>>();
-  private readonly crops = new Map<string, RenderedImage>();
-  private cachedBytes = 0;
+  private readonly crops: LRUCache<string, RenderedImage>;
+  private readonly decodes: Slots;
 
   constructor(options: PageImageOptions) {
     this.options = {
       cacheBytes: 200 * 1024 * 1024,
-      cropCacheSize: 500,
+      cropCacheBytes: 32 * 1024 * 1024,
+      decodeConcurrency: 2,
       maxCropWidth: 1600,
       maxCropHeight: 2400,
       maxCropPixels: 2_600_000,
       ...options,
     };
+    // lru-cache refuses an entry larger than maxSize (maxEntrySize defaults to it): such a page is not kept.
+    this.pages = new LRUCache<string, DecodedPage>({ maxSize: this.options.cacheBytes, sizeCalculation: (p) => Math.max(1, p.image.data.length) });
+    this.crops = new LRUCache<string, RenderedImage>({ maxSize: this.options.cropCacheBytes, sizeCalculation: (c) => Math.max(1, c.data.length) });
+    this.decodes = new Slots(this.options.decodeConcurrency);
+  }
+
+  stats(): PageImageStats {
+    return { pages: this.pages.size, pageBytes: this.pages.calculatedSize, crops: this.crops.size, cropBytes: this.crops.calculatedSize, peakDecodes: this.decodes.peak };
   }
 
   /** The field's box with context, box outlined, as PNG no larger than the configured maximum. */
@@ -143,14 +189,9 @@ export class PageImages {
 
   private async cached(key: string, make: () => Promise<RenderedImage>): Promise<RenderedImage> {
     const hit = this.crops.get(key);
-    if (hit) {
-      this.crops.delete(key);
-      this.crops.set(key, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const rendered = await make();
     this.crops.set(key, rendered);
-    while (this.crops.size > this.options.cropCacheSize) this.crops.delete(this.crops.keys().next().value as string);
     return rendered;
   }
 
@@ -185,32 +226,19 @@ export class PageImages {
 
   private load(page: StoredPage): Promise<DecodedPage> {
     const cached = this.pages.get(page.contentHash);
-    if (cached) {
-      this.pages.delete(page.contentHash);
-      this.pages.set(page.contentHash, cached);
-      return Promise.resolve(cached);
-    }
+    if (cached) return Promise.resolve(cached);
     let pending = this.loading.get(page.contentHash);
     if (!pending) {
-      pending = this.decode(page)
+      pending = this.decodes
+        .run(() => this.decode(page))
         .then((decoded) => {
-          this.remember(page.contentHash, decoded);
+          this.pages.set(page.contentHash, decoded);
           return decoded;
         })
         .finally(() => this.loading.delete(page.contentHash));
       this.loading.set(page.contentHash, pending);
     }
     return pending;
-  }
-
-  private remember(key: string, decoded: DecodedPage): void {
-    this.pages.set(key, decoded);
-    this.cachedBytes += decoded.image.data.length;
-    while (this.cachedBytes > this.options.cacheBytes && this.pages.size > 1) {
-      const [oldest, value] = this.pages.entries().next().value as [string, DecodedPage];
-      this.pages.delete(oldest);
-      this.cachedBytes -= value.image.data.length;
-    }
   }
 
   private async decode(page: StoredPage): Promise<DecodedPage> {
