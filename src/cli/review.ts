@@ -9,7 +9,7 @@ import { reportPath } from '../records/layout.ts';
 import { importOutputFolder, openExistingStore, sequencesOfReport, resolveStorePath, ReviewStore, type AuditEntry, type StoreStats } from '../store/index.ts';
 import os from 'node:os';
 import { Regrouper, type RegroupOutcome, type RegroupRequest } from '../regroup/index.ts';
-import type { GroupingAuditEntry } from '../store/index.ts';
+import type { AuditTable, ChainReport, GroupingAuditEntry } from '../store/index.ts';
 import { contextFrom, EXIT, parseInteger } from './common.ts';
 
 const STATUS_COLUMNS: readonly FieldStatus[] = ['accepted', 'needs_review', 'missing', 'confirmed', 'corrected', 'absent'];
@@ -82,6 +82,19 @@ export function formatAudit(entries: readonly AuditEntry[], grouping: readonly G
     .join('\n');
 }
 
+const CHAIN_NAMES: Record<AuditTable, string> = { review_actions: 'field review(s)', grouping_actions: 'grouping action(s)' };
+
+/** The verdict of `review audit --verify`: every chain intact (and ending at the expected head, when one is given). */
+export function verdict(reports: readonly ChainReport[], expectHead?: string): { ok: boolean; text: string } {
+  const broken = reports.find((r) => r.broken);
+  if (broken?.broken) return { ok: false, text: `audit trail broken: ${broken.broken.message}\n(${broken.entries - 1} entries before it are intact)` };
+  const summary = reports.map((r) => `${r.entries} ${CHAIN_NAMES[r.table]}, head ${r.head}`).join('\n');
+  if (expectHead !== undefined && !reports.some((r) => r.head === expectHead)) {
+    return { ok: false, text: `audit trail does not end at ${expectHead}: entries were removed, or the trail was rewritten, since that head was noted\n${summary}` };
+  }
+  return { ok: true, text: `audit trail intact:\n${summary}` };
+}
+
 /** Prints a regrouping's outcome; a refused one sets the exit code (2: does not apply, 1: changed meanwhile or readings missing). */
 function reportRegroup(outcome: RegroupOutcome, json: boolean): void {
   if (!outcome.ok) {
@@ -148,8 +161,20 @@ export function registerReview(program: Command): void {
     .option('--record <id>', 'only this record')
     .option('--limit <n>', 'at most this many of each kind (default 100)', parseInteger('--limit'))
     .addOption(new Option('--kind <kind>', 'only field reviews or only grouping actions').choices(['fields', 'grouping']))
+    .option('--verify', 'check the hash chain of the whole trail instead: reports the first entry changed, removed or added behind the store (exit 1)')
+    .option('--expect-head <hash>', 'with --verify: the head hash noted earlier (printed by --verify, logged by the server after each write); a trail rewritten or cut since then no longer ends there')
     .action((_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
+      if (opts.expectHead !== undefined && !opts.verify) throw new CablescanError(ErrorCode.CONFIG_INVALID, '--expect-head goes with --verify');
+      if (opts.verify) {
+        withStore(opts, (store) => {
+          const reports = store.verifyAudit();
+          const check = verdict(reports, opts.expectHead as string | undefined);
+          process.stdout.write(`${opts.json ? JSON.stringify({ intact: check.ok, chains: reports, expectHead: opts.expectHead ?? null }, null, 2) : check.text}\n`);
+          process.exitCode = check.ok ? EXIT.ok : EXIT.failures;
+        });
+        return;
+      }
       withStore(opts, (store) => {
         const filter = { batch: opts.batch, reviewer: opts.reviewer, recordId: opts.record, limit: opts.limit ?? 100 };
         const entries = opts.kind === 'grouping' ? [] : store.actions(filter);

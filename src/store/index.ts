@@ -6,3 +6,4 @@ export * from './types.ts';
 export { openExistingStore, resolveStorePath, type StoreLocation } from './locate.ts';
 export { importOutputFolder, sequencesOfReport, type ImportOptions, type ImportResult } from './import.ts';
 export { GROUPING_CHANGED, planCarryOver, type CarryPlan, type CarrySource } from './carry-over.ts';
+export { AUDIT_TABLES, GENESIS_HASH, entryHash, nextLink, verifyChain, type AuditTable, type ChainBreak, type ChainReport } from './audit-chain.ts';

@@ -4,11 +4,33 @@
 // migration that has shipped: add the next one.
 import type Database from 'better-sqlite3';
 import { CablescanError, ErrorCode } from '../errors.ts';
+import { AUDIT_TABLES, nextLink } from './audit-chain.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Work SQL cannot do (hashing), run after `sql` in the same transaction. */
+  run?: (db: Database.Database) => void;
+}
+
+/** Chains the entries written before the chain existed, in id order (the triggers are lifted for it). */
+function chainExistingEntries(db: Database.Database): void {
+  for (const table of AUDIT_TABLES) {
+    const rows = db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Array<Record<string, unknown>>;
+    if (rows.length === 0) continue;
+    const trigger = `${table}_no_update`;
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(trigger) as { sql: string } | undefined)?.sql;
+    db.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
+    const update = db.prepare(`UPDATE ${table} SET prev_hash = ?, hash = ? WHERE id = ?`);
+    let last: string | null = null;
+    for (const row of rows) {
+      const link = nextLink(table, last, row);
+      update.run(link.prev_hash, link.hash, row.id);
+      last = link.hash;
+    }
+    if (sql) db.exec(sql);
+  }
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -215,6 +237,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE pages ADD COLUMN text_box TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'the audit trail chained by hash',
+    sql: `
+      -- prev_hash: the hash of the entry before (64 zeros for the first); hash: sha256 over prev_hash
+      -- and the entry's columns (src/store/audit-chain.ts). An entry without them is refused, so
+      -- every writer goes through the store; \`cablescan review audit --verify\` walks the chain.
+      ALTER TABLE review_actions ADD COLUMN prev_hash TEXT;
+      ALTER TABLE review_actions ADD COLUMN hash TEXT;
+      ALTER TABLE grouping_actions ADD COLUMN prev_hash TEXT;
+      ALTER TABLE grouping_actions ADD COLUMN hash TEXT;
+      CREATE TRIGGER review_actions_chained BEFORE INSERT ON review_actions WHEN NEW.hash IS NULL OR NEW.prev_hash IS NULL
+        BEGIN SELECT RAISE(ABORT, 'review actions are chained by hash: write them through the store'); END;
+      CREATE TRIGGER grouping_actions_chained BEFORE INSERT ON grouping_actions WHEN NEW.hash IS NULL OR NEW.prev_hash IS NULL
+        BEGIN SELECT RAISE(ABORT, 'grouping actions are chained by hash: write them through the store'); END;
+    `,
+    run: chainExistingEntries,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -237,6 +277,7 @@ export function migrate(db: Database.Database, file: string, migrations: readonl
     if (migration.version <= current) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.run?.(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,

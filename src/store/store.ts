@@ -14,6 +14,7 @@ import type { BBox, FieldStatus, PageResult, RecordField, TelegramRecord } from 
 import { groupingModeOf } from '../group/sequence.ts';
 import { GROUPING_CHANGED, planCarryOver, type CarrySource } from './carry-over.ts';
 import { parseFieldValue } from './field-values.ts';
+import { AUDIT_COLUMNS, AUDIT_TABLES, GENESIS_HASH, nextLink, verifyChain, type AuditTable, type ChainReport } from './audit-chain.ts';
 import { migrate } from './migrations.ts';
 import {
   type AuditEntry,
@@ -601,17 +602,46 @@ export class ReviewStore {
            WHERE id = ? AND version = ?`,
         )
         .run(newStatus, encode(newValue), request.reviewer, at, fieldId, request.version);
-      const info = this.db
-        .prepare(
-          `INSERT INTO review_actions (field_id, record_id, field, reviewer, action, old_value, new_value, old_status, new_status, version, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(fieldId, field.recordId, field.name, request.reviewer, action, encode(field.value), encode(newValue), field.status, newStatus, request.version, at);
-      const entry = toEntry(this.db.prepare('SELECT * FROM review_actions WHERE id = ?').get(info.lastInsertRowid) as ActionRow);
+      const actionId = this.appendAudit('review_actions', {
+        field_id: fieldId,
+        record_id: field.recordId,
+        field: field.name,
+        reviewer: request.reviewer,
+        action,
+        old_value: encode(field.value),
+        new_value: encode(newValue),
+        old_status: field.status,
+        new_status: newStatus,
+        version: request.version,
+        at,
+      });
+      const entry = toEntry(this.db.prepare('SELECT * FROM review_actions WHERE id = ?').get(actionId) as ActionRow);
       return { ok: true, field: this.getField(fieldId)!, entry };
     });
     // IMMEDIATE: take the write lock before reading the version, so two servers on one file cannot both pass the check.
     return run.immediate();
+  }
+
+  /**
+   * Appends an audit entry linked to the last one (inside the caller's IMMEDIATE transaction, so
+   * no other writer slips in between reading the last hash and inserting). Returns its id.
+   */
+  private appendAudit(table: AuditTable, row: Record<string, string | number | null>): number {
+    const last = this.db.prepare(`SELECT id, hash FROM ${table} ORDER BY id DESC LIMIT 1`).get() as { id: number; hash: string | null } | undefined;
+    const entry = { ...row, id: (last?.id ?? 0) + 1 };
+    const columns = [...AUDIT_COLUMNS[table], 'prev_hash', 'hash'];
+    this.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run({ ...entry, ...nextLink(table, last?.hash ?? null, entry) });
+    return entry.id;
+  }
+
+  /** Walks both audit chains; each report names its first broken link, if any. */
+  verifyAudit(): ChainReport[] {
+    return AUDIT_TABLES.map((table) => verifyChain(table, this.db.prepare(`SELECT * FROM ${table} ORDER BY id`).iterate() as Iterable<Record<string, unknown>>));
+  }
+
+  /** The hash of a chain's last entry (what the server logs after each write, to be compared later). */
+  auditHead(table: AuditTable): string {
+    return (this.db.prepare(`SELECT hash FROM ${table} ORDER BY id DESC LIMIT 1`).get() as { hash: string | null } | undefined)?.hash ?? GENESIS_HASH;
   }
 
   /** The audit trail, newest first. */
@@ -892,25 +922,19 @@ export class ReviewStore {
       const before = [...replacedRecords.values()].filter((r) => retired.includes(r.id) || changed.some((c) => c.id === r.id)).map(summary);
       const after = changed.map(summary);
       const versions = Object.fromEntries(commit.named.map((n) => [n.id, n.version]));
-      const info = db
-        .prepare(
-          `INSERT INTO grouping_actions (action, reviewer, at, sequence_key, page_id, before, after, replaced_by, decisions, fields, versions)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          commit.action,
-          commit.reviewer,
-          at,
-          commit.sequenceKey,
-          commit.page,
-          JSON.stringify(before),
-          JSON.stringify(after),
-          JSON.stringify(replacedBy),
-          JSON.stringify(commit.decisions),
-          JSON.stringify(fields),
-          JSON.stringify(versions),
-        );
-      const actionId = Number(info.lastInsertRowid);
+      const actionId = this.appendAudit('grouping_actions', {
+        action: commit.action,
+        reviewer: commit.reviewer,
+        at,
+        sequence_key: commit.sequenceKey,
+        page_id: commit.page,
+        before: JSON.stringify(before),
+        after: JSON.stringify(after),
+        replaced_by: JSON.stringify(replacedBy),
+        decisions: JSON.stringify(commit.decisions),
+        fields: JSON.stringify(fields),
+        versions: JSON.stringify(versions),
+      });
       const touch = db.prepare('INSERT OR IGNORE INTO grouping_action_records (action_id, record_id) VALUES (?, ?)');
       for (const id of new Set([...before.map((r) => r.id), ...after.map((r) => r.id), ...commit.named.map((n) => n.id)])) touch.run(actionId, id);
       const boundary = db.prepare(

@@ -252,7 +252,8 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       const reviewer = reviewerOf(request).name;
       const outcome = store.review(request.params.fieldId, { action, value, version, reviewer });
       if (outcome.ok) {
-        request.log.info({ field: outcome.field.id, record: outcome.field.recordId, name: outcome.field.name, action: outcome.entry.action, reviewer }, 'field reviewed');
+        // The chain's head, in a log kept apart from the store: a trail rewritten later no longer ends there.
+        request.log.info({ field: outcome.field.id, record: outcome.field.recordId, name: outcome.field.name, action: outcome.entry.action, reviewer, auditHead: store.auditHead('review_actions') }, 'field reviewed');
         return { field: fieldView(outcome.field), action: outcome.entry };
       }
       if (outcome.reason === 'not_found') return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
@@ -351,7 +352,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
         if (!options.regrouper) return sendError(reply, 503, 'CS_ERR_UNAVAILABLE', 'this server cannot regroup records');
         const reviewer = reviewerOf(request).name;
         const outcome = await options.regrouper.regroup(toRequest(request.params.recordId, request.body as Body, reviewer));
-        if (outcome.ok) request.log.info({ action: outcome.entry.action, record: request.params.recordId, retired: outcome.retired, created: outcome.created, reviewer }, 'records regrouped');
+        if (outcome.ok) request.log.info({ action: outcome.entry.action, record: request.params.recordId, retired: outcome.retired, created: outcome.created, reviewer, auditHead: store.auditHead('grouping_actions') }, 'records regrouped');
         return sendRegroup(reply, outcome);
       },
     );
