@@ -22,7 +22,10 @@ const BOARD_PATHS = /^\/(queues|operator\/queues)(\/|$|\?)/;
 const ALWAYS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: with it, Chrome sends `Origin: null` on a form post, and the sign-in's and the
+  // board's same-origin check (src/server/access.ts) could not tell our own pages from a sandbox.
+  // same-origin sends nothing to other sites.
+  'referrer-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 } as const;

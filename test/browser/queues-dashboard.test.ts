@@ -1,9 +1,10 @@
 // The queue dashboard in real headless Chromium (Debian's /usr/bin/chromium
 // driven by playwright-core; no browser is ever downloaded). A page job fails
 // on a real BullMQ queue (private prefix on the shared Redis, removed after);
-// the read-only board at /queues shows both cablescan queues and, on the failed
-// tab of the pages queue, that job's reason, with no way to change anything;
-// an operator who signs in gets the writable board with a Retry button.
+// the read-only board at /queues (after signing in with a reader's token) shows
+// both cablescan queues and, on the failed tab of the pages queue, that job's
+// reason, with no way to change anything, under the board's CSP; an operator
+// who signs in gets the writable board with a Retry button.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { randomPrefix, redisAnswers, removePrefix, SHARED_REDIS_URL, waitFor } f
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OPERATOR = 'operator-browser-token';
+const READER = 'reader-browser-token';
 const REASON = 'CS_ERR_INPUT_CORRUPT: box7/0042.tif: cannot be decoded (truncated TIFF strip)';
 const available = await redisAnswers();
 const skip = !existsSync(CHROMIUM)
@@ -58,7 +60,7 @@ before(async () => {
   await worker.close();
   await queue.close();
 
-  const config = loadConfig({ env: {}, flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], operator: OPERATOR } } });
+  const config = loadConfig({ env: {}, flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], readers: [`grafana:${READER}`], operator: OPERATOR } } });
   app = await buildServer({ config, logger: silentLogger() });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -81,7 +83,16 @@ after(async () => {
 });
 
 test('the read-only board lists the cablescan queues and shows a failed job with its reason', { skip, timeout: 90_000 }, async () => {
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
   await page.goto(`${baseUrl}/queues`);
+  // The board shows scan paths and hosts: a browser without a session is sent to sign in.
+  await page.locator('input[name="token"]').waitFor({ timeout: 30_000 });
+  assert.match(page.url(), /\/operator\/login$/);
+  await page.fill('input[name="token"]', READER);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('cablescan queues (read-only)').first().waitFor({ timeout: 30_000 });
   // Both queues appear in the board's menu.
   for (const name of ['pages', 'documents']) await page.locator(`a[href$="/queues/queue/${name}"]`).first().waitFor({ timeout: 30_000 });
@@ -93,12 +104,14 @@ test('the read-only board lists the cablescan queues and shows a failed job with
   assert.ok(body.includes('page-browser-0042'), 'the failed job id is on the page');
   // Read-only: no retry button for the failed job.
   assert.equal(await page.getByRole('button', { name: /^retry/i }).count(), 0);
+  // The board runs under its CSP: only the blocked web font may be refused, no script or style of its own.
+  assert.deepEqual(refused.filter((m) => !/fonts\.googleapis/.test(m)), []);
   if (process.env.QUEUES_SCREENSHOT) await page.screenshot({ path: process.env.QUEUES_SCREENSHOT, fullPage: true });
 });
 
 test('an operator signs in with the token and gets the writable board with a Retry button', { skip, timeout: 90_000 }, async () => {
   await page.goto(`${baseUrl}/operator/queues/queue/pages?status=failed`);
-  // Not signed in: sent to the sign-in form.
+  // Signed in as a reader only: sent to the sign-in form.
   await page.locator('input[name="token"]').waitFor({ timeout: 30_000 });
   assert.match(page.url(), /\/operator\/login$/);
   await page.fill('input[name="token"]', OPERATOR);
