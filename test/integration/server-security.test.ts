@@ -85,7 +85,8 @@ after(async () => {
 
 test('every formerly leaking route refuses a caller without a token, and a wrong one', { skip }, async () => {
   for (const url of LEAKING) {
-    for (const headers of [{}, { authorization: 'Bearer not-a-token-at-all' }, { cookie: `cablescan_operator=${OPERATOR}` }, { cookie: 'cablescan_session=forged-session-id' }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-a-token-at-all' }, { cookie: `cablescan_operator=${OPERATOR}` }, { cookie: 'cablescan_session=forged-session-id' }];
+    for (const headers of attempts) {
       const res = await fetch(`${base}${url}`, { headers, redirect: 'manual' });
       const body = await res.text();
       assert.equal(res.status, 401, `${url} ${JSON.stringify(headers)}`);
