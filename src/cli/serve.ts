@@ -38,7 +38,7 @@ export function registerServe(program: Command): void {
       const host: string = opts.host ?? config.server.host;
       const port: number = opts.port ?? config.server.port;
       if (!LOOPBACK.test(host)) {
-        logger.warn({ host }, 'listening beyond this machine: put TLS in front (a reverse proxy), reviewer tokens travel in every request');
+        logger.warn({ host }, 'listening beyond this machine: put TLS in front (a reverse proxy, with server.trustProxy set), tokens and session cookies travel in every request');
       }
       let address: string;
       try {

@@ -8,10 +8,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { CablescanError, ErrorCode } from '../errors.ts';
 
-export interface Reviewer {
-  name: string;
-}
-
 /**
  * reader: read-only monitoring (queue board, batches, metrics). reviewer: the review API, and
  * what a reader sees. operator: the writable queue board, and what a reader sees.
@@ -28,12 +24,6 @@ interface TokenEntry extends Principal {
 }
 
 const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
-
-export interface ReviewerDirectory {
-  /** The reviewer a bearer token belongs to, or null. */
-  identify(token: string): Reviewer | null;
-  readonly size: number;
-}
 
 function parsePairs(pairs: readonly string[], key: string, role: Role): TokenEntry[] {
   return pairs.map((pair, i) => {
@@ -66,19 +56,6 @@ function lookup(entries: readonly TokenEntry[], token: string): Principal | null
   return found;
 }
 
-/** Parses "name:token" pairs; the name is everything before the first colon. */
-export function reviewerDirectory(pairs: readonly string[]): ReviewerDirectory {
-  const entries = parsePairs(pairs, 'tokens.reviewers', 'reviewer');
-  refuseShared(entries);
-  return {
-    size: entries.length,
-    identify(token: string): Reviewer | null {
-      const found = lookup(entries, token);
-      return found ? { name: found.name } : null;
-    },
-  };
-}
-
 export interface TokenDirectory {
   /** Who a token belongs to (any role), or null. */
   identify(token: string): Principal | null;
@@ -86,7 +63,10 @@ export interface TokenDirectory {
   readonly counts: Readonly<Record<Role, number>>;
 }
 
-/** All configured tokens: reviewers, readers and the operator. A token shared by two is a config error. */
+/**
+ * All configured tokens: reviewers, readers and the operator. Pairs are "name:token", the name
+ * everything before the first colon. A token shared by two is a config error.
+ */
 export function tokenDirectory(tokens: { reviewers: readonly string[]; readers?: readonly string[]; operator?: string }): TokenDirectory {
   const entries = [
     ...parsePairs(tokens.reviewers, 'tokens.reviewers', 'reviewer'),
