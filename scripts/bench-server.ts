@@ -1,10 +1,13 @@
 // Review server load benchmark (`npm run bench:server`): requests/s and p99 latency of the
 // review endpoints under a bounded load (autocannon, a few connections, a few seconds each),
 // for this checkout and for a baseline (default: the `main` branch, extracted with git
-// archive), in the same run, alternating, each round on a fresh store and server process.
-// The store holds --records records on one real corpus scan (EHRI dataset, 300 dpi).
-// Options: --baseline REF (default main), --connections N (4), --seconds S (5), --rounds R (2),
-// --records N (1500). Prints a markdown table for docs/benchmarks.md.
+// archive), in the same run. Both servers run side by side, each in its own process on its own
+// fresh store; each scenario is run as pairs, baseline then this checkout or the other way
+// round, so the two figures of a pair met the same machine load (this box is shared): the
+// ratio reported is the median of the pairs' ratios. The store holds --records records on one
+// real corpus scan (EHRI dataset, 300 dpi). Options: --baseline REF (default main),
+// --connections N (4), --seconds S (3), --pairs P (5), --records N (3000).
+// Prints a markdown table for docs/benchmarks.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -18,15 +21,15 @@ const { values: args } = parseArgs({
   options: {
     baseline: { type: 'string', default: 'main' },
     connections: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '2' },
-    records: { type: 'string', default: '1500' },
+    seconds: { type: 'string', default: '3' },
+    pairs: { type: 'string', default: '5' },
+    records: { type: 'string', default: '3000' },
   },
 });
 const HERE = path.resolve(import.meta.dirname, '..');
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.seconds);
-const ROUNDS = Number(args.rounds);
+const PAIRS = Number(args.pairs);
 const TOKEN = { authorization: 'Bearer bench-token-0001' };
 const scans = sharedPath('corpus', 'scans', 'ehri-dataset', 'english');
 if (!existsSync(scans)) {
@@ -52,8 +55,8 @@ interface Served {
   fields: number[];
 }
 
-async function serve(root: string, label: string, round: number): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'scripts', 'bench-server-child.ts'), '--root', root, '--dir', path.join(work, `${label}-${round}`), '--scan', SCAN, '--records', args.records!], {
+async function serve(root: string, label: string): Promise<Served> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'scripts', 'bench-server-child.ts'), '--root', root, '--dir', path.join(work, label), '--scan', SCAN, '--records', args.records!], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -64,10 +67,17 @@ async function serve(root: string, label: string, round: number): Promise<Served
   return { child, ...(JSON.parse(line) as Omit<Served, 'child'>) };
 }
 
+interface Request {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
 interface Scenario {
   name: string;
-  /** The requests, in turn; `amount` caps a scenario that uses each item once (writes). */
-  paths: (s: Served) => Array<{ method: 'GET' | 'POST'; path: string; body?: string }>;
+  /** The requests, in turn. */
+  paths: (s: Served) => Request[];
+  /** Each request once (writes: a field is confirmed at version 1 once); the run is as long as the list. */
   once?: boolean;
 }
 
@@ -89,66 +99,88 @@ interface Figure {
   errors: number;
 }
 
-async function load(served: Served, scenario: Scenario): Promise<Figure> {
-  const items = scenario.paths(served);
-  // Warm: one of each kind, so a first decode is not what is measured.
-  await fetch(`${served.url}${items[0]!.path}`, { method: items[0]!.method, headers: { ...TOKEN, 'content-type': 'application/json' }, body: scenario.once ? undefined : items[0]!.body });
-  let next = scenario.once ? 1 : 0;
-  const run = (options: { amount: number } | { duration: number }) =>
-    autocannon({
-      url: served.url,
-      connections: CONNECTIONS,
-      ...options,
-      headers: { ...TOKEN, 'content-type': 'application/json' },
-      requests: [
-        {
-          setupRequest: (request: autocannon.Request) => {
-            const item = items[next++ % items.length]!;
-            return { ...request, method: item.method, path: item.path, body: item.body };
-          },
+const HEADERS = { ...TOKEN, 'content-type': 'application/json' };
+
+function run(url: string, items: Request[], options: { amount: number } | { duration: number }): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    ...options,
+    headers: HEADERS,
+    requests: [
+      {
+        setupRequest: (request: autocannon.Request) => {
+          const item = items[next++ % items.length]!;
+          return { ...request, method: item.method, path: item.path, body: item.body };
         },
-      ],
-    });
-  // One unmeasured second first (JIT, SQLite page cache); the writes warm on their own first items.
-  if (!scenario.once) await run({ duration: 1 });
-  else await run({ amount: Math.min(200, Math.floor(items.length / 4)) });
-  const result = await run(scenario.once ? { amount: items.length - next } : { duration: SECONDS });
+      },
+    ],
+  });
+}
+
+/** Reads: one unmeasured second, then SECONDS measured. Writes: the pair's own slice of fields, each once. */
+async function measure(served: Served, scenario: Scenario, pair: number): Promise<Figure> {
+  const all = scenario.paths(served);
+  if (scenario.once) {
+    const share = Math.floor(all.length / (PAIRS + 1));
+    // Slice 0 warms; pair p writes slice p.
+    if (pair === 1) await run(served.url, all.slice(0, share), { amount: share });
+    const items = all.slice(pair * share, (pair + 1) * share);
+    const started = performance.now();
+    const result = await run(served.url, items, { amount: items.length });
+    // A run of a fixed amount ends mid-second (autocannon's duration is whole seconds): the rate is the count over the time taken.
+    return { rps: items.length / ((performance.now() - started) / 1000), p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
+  }
+  await run(served.url, all, { duration: 1 });
+  const result = await run(served.url, all, { duration: SECONDS });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
 }
 
-const figures = new Map<string, { baseline: Figure[]; current: Figure[] }>();
-for (let round = 1; round <= ROUNDS; round++) {
-  // Alternate the order between rounds, so neither tree always runs on a warmer machine.
-  const order: Array<['baseline' | 'current', string]> = round % 2 ? [['baseline', baselineRoot], ['current', HERE]] : [['current', HERE], ['baseline', baselineRoot]];
-  for (const [label, root] of order) {
-    const served = await serve(root, label, round);
-    try {
-      for (const scenario of SCENARIOS) {
-        const figure = await load(served, scenario);
-        const entry = figures.get(scenario.name) ?? { baseline: [], current: [] };
-        entry[label].push(figure);
-        figures.set(scenario.name, entry);
-        process.stderr.write(`round ${round} ${label.padEnd(8)} ${scenario.name}: ${figure.rps.toFixed(0)} req/s, p99 ${figure.p99} ms${figure.errors ? `, ${figure.errors} errors` : ''}\n`);
+const figures = new Map<string, { baseline: Figure[]; current: Figure[]; ratios: number[] }>();
+const servers = { baseline: await serve(baselineRoot, 'baseline'), current: await serve(HERE, 'current') };
+try {
+  for (const scenario of SCENARIOS) {
+    const entry = { baseline: [] as Figure[], current: [] as Figure[], ratios: [] as number[] };
+    figures.set(scenario.name, entry);
+    for (let pair = 1; pair <= PAIRS; pair++) {
+      // Alternate which tree goes first, so neither always meets the warmer or the busier machine.
+      const order: Array<'baseline' | 'current'> = pair % 2 ? ['baseline', 'current'] : ['current', 'baseline'];
+      const got: Partial<Record<'baseline' | 'current', Figure>> = {};
+      for (const label of order) {
+        got[label] = await measure(servers[label], scenario, pair);
+        entry[label].push(got[label]!);
       }
-    } finally {
-      served.child.kill('SIGTERM');
-      await new Promise((resolve) => served.child.once('exit', resolve));
+      entry.ratios.push(got.current!.rps / got.baseline!.rps);
+      process.stderr.write(
+        `${scenario.name} pair ${pair}: baseline ${got.baseline!.rps.toFixed(0)} req/s p99 ${got.baseline!.p99} ms; now ${got.current!.rps.toFixed(0)} req/s p99 ${got.current!.p99} ms` +
+          `${got.baseline!.errors + got.current!.errors ? `; ${got.baseline!.errors + got.current!.errors} errors` : ''}\n`,
+      );
     }
+  }
+} finally {
+  for (const served of Object.values(servers)) {
+    served.child.kill('SIGTERM');
+    await new Promise((resolve) => served.child.once('exit', resolve));
   }
 }
 rmSync(work, { recursive: true, force: true });
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 const lines = [
-  `Baseline ${args.baseline} (${baselineCommit}) against this checkout (${currentCommit}); ${CONNECTIONS} connections, ${SECONDS} s per read scenario, ${ROUNDS} rounds alternating, mean of rounds; ${args.records} records.`,
+  `Baseline ${args.baseline} (${baselineCommit}) against this checkout (${currentCommit}); ${CONNECTIONS} connections; ${PAIRS} pairs per endpoint (reads ${SECONDS} s each after 1 s of warm-up; writes: each field confirmed once, ${Math.floor((servers.current.fields.length) / (PAIRS + 1))} per run); medians; ${args.records} records.`,
   '',
-  '| endpoint | baseline req/s | baseline p99 ms | now req/s | now p99 ms | req/s now/baseline | errors |',
+  '| endpoint | baseline req/s | baseline p99 ms | now req/s | now p99 ms | req/s now/baseline (median of pairs) | non-2xx |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
-for (const [name, { baseline, current }] of figures) {
-  const b = { rps: mean(baseline.map((f) => f.rps)), p99: mean(baseline.map((f) => f.p99)) };
-  const c = { rps: mean(current.map((f) => f.rps)), p99: mean(current.map((f) => f.p99)) };
+for (const [name, { baseline, current, ratios }] of figures) {
   const errors = [...baseline, ...current].reduce((n, f) => n + f.errors, 0);
-  lines.push(`| ${name} | ${b.rps.toFixed(0)} | ${b.p99.toFixed(1)} | ${c.rps.toFixed(0)} | ${c.p99.toFixed(1)} | ${(c.rps / b.rps).toFixed(2)} | ${errors} |`);
+  lines.push(
+    `| ${name} | ${median(baseline.map((f) => f.rps)).toFixed(0)} | ${median(baseline.map((f) => f.p99)).toFixed(1)} | ${median(current.map((f) => f.rps)).toFixed(0)} | ${median(current.map((f) => f.p99)).toFixed(1)} | ${median(ratios).toFixed(2)} | ${errors} |`,
+  );
 }
 process.stdout.write(`${lines.join('\n')}\n`);

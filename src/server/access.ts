@@ -9,7 +9,7 @@
 // logged and counted per client address; past the limit the address gets 429
 // before its token is even compared.
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { bearerToken, type Principal, type Role, type TokenDirectory } from './auth.ts';
@@ -91,6 +91,8 @@ const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data
 
 /** Counts failed authentications per client address (@fastify/rate-limit's store and key). */
 export interface FailureLimiter {
+  /** Whether the address failed in the current window (only such an address can be over the limit). */
+  suspect(request: FastifyRequest): boolean;
   /** Whether the address is over the limit now (not counting this request). */
   blocked(request: FastifyRequest): Promise<{ blocked: boolean; retryAfterSeconds: number }>;
   /** Counts one failure; whether the address is over the limit with it. */
@@ -103,12 +105,23 @@ type RateLimitCheck = (request: FastifyRequest, options?: { increment?: boolean 
 export function failureLimiter(app: FastifyInstance, options: { max: number; windowSeconds: number }): FailureLimiter {
   const create = (app as unknown as { createRateLimit: (o: object) => RateLimitCheck }).createRateLimit;
   const check = create({ max: options.max, timeWindow: options.windowSeconds * 1000 });
+  // Addresses with a failure in the window: only they can be over the limit, so a reviewer's
+  // ordinary request (no failure behind it) is let through without asking the limiter's store.
+  const failing = new LRUCache<string, true>({ max: 100_000, ttl: options.windowSeconds * 1000 });
   const ask = async (request: FastifyRequest, increment: boolean) => {
     const r = await check(request, { increment });
     if (r.isAllowed) return { blocked: false, retryAfterSeconds: 0 };
     return { blocked: r.isExceeded, retryAfterSeconds: r.ttlInSeconds };
   };
-  return { blocked: (request) => ask(request, false), fail: (request) => ask(request, true) };
+  const clear = Promise.resolve({ blocked: false, retryAfterSeconds: 0 });
+  return {
+    suspect: (request) => failing.has(request.ip),
+    blocked: (request) => (failing.has(request.ip) ? ask(request, false) : clear),
+    fail: (request) => {
+      failing.set(request.ip, true);
+      return ask(request, true);
+    },
+  };
 }
 
 export interface RequireOptions {
@@ -157,44 +170,64 @@ export class Access {
     return true;
   }
 
-  require(options: RequireOptions) {
+  /**
+   * The onRequest hook for a route: a callback hook whose common case (a known token from an
+   * address without failures, or a session) decides without a promise; it runs on every request.
+   */
+  require(options: RequireOptions): onRequestHookHandler {
     const allowed = new Set(options.roles);
-    return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    /** Resolves true when the request may go on; otherwise the answer has been sent. */
+    const slowBearer = async (request: FastifyRequest, reply: FastifyReply, token: string): Promise<boolean> => {
+      if (await this.refuseBlocked(request, reply, options.realm)) return false;
+      const principal = this.tokens.identify(token);
+      if (!principal) {
+        if (await this.recordFailure(request, reply, options.realm, 'unknown token')) return false;
+        reply.header('www-authenticate', `Bearer realm="${options.realm}"`);
+        sendError(reply, 401, 'CS_ERR_UNAUTHORIZED', `this token is not known here (${describeRoles(options.roles)} needed)`);
+        return false;
+      }
+      if (!allowed.has(principal.role)) {
+        forbidden(reply, principal, options);
+        return false;
+      }
+      this.principals.set(request, principal);
+      return true;
+    };
+    return (request, reply, done) => {
       const token = bearerToken(request);
       if (token !== null) {
-        if (await this.refuseBlocked(request, reply, options.realm)) return reply;
-        const principal = this.tokens.identify(token);
-        if (!principal) {
-          if (await this.recordFailure(request, reply, options.realm, 'unknown token')) return reply;
-          reply.header('www-authenticate', `Bearer realm="${options.realm}"`);
-          return sendError(reply, 401, 'CS_ERR_UNAUTHORIZED', `this token is not known here (${describeRoles(options.roles)} needed)`);
+        if (!this.limiter.suspect(request)) {
+          const principal = this.tokens.identify(token);
+          if (principal && allowed.has(principal.role)) {
+            this.principals.set(request, principal);
+            return done();
+          }
         }
-        if (!allowed.has(principal.role)) return forbidden(reply, principal, options);
-        this.principals.set(request, principal);
+        slowBearer(request, reply, token).then((go) => (go ? done() : undefined), done);
         return;
       }
       const session = options.sessions ? this.sessions.get(cookieValue(request, SESSION_COOKIE)) : undefined;
       if (session) {
         if (!allowed.has(session.role)) {
-          if (wantsPage(request) && options.signIn) return reply.redirect(SIGN_IN_PATH, 303);
-          return forbidden(reply, session, options);
+          if (wantsPage(request) && options.signIn) return void reply.redirect(SIGN_IN_PATH, 303);
+          return void forbidden(reply, session, options);
         }
         if (!SAFE_METHODS.has(request.method)) {
           if (!sameOrigin(request, true)) {
             request.log.warn({ ip: request.ip, origin: request.headers.origin ?? null, url: request.url.split('?')[0], role: session.role }, 'cross-origin write refused');
-            return sendError(reply, 403, 'CS_ERR_CROSS_ORIGIN', `a write with a session cookie must come from this server's own pages (${ownOrigin(request)})`);
+            return void sendError(reply, 403, 'CS_ERR_CROSS_ORIGIN', `a write with a session cookie must come from this server's own pages (${ownOrigin(request)})`);
           }
           if (FORM_TYPES.test(String(request.headers['content-type'] ?? ''))) {
-            return sendError(reply, 415, 'CS_ERR_BAD_REQUEST', 'a write takes a JSON body (application/json), not a form');
+            return void sendError(reply, 415, 'CS_ERR_BAD_REQUEST', 'a write takes a JSON body (application/json), not a form');
           }
         }
         this.principals.set(request, { role: session.role, name: session.name });
-        return;
+        return done();
       }
-      if (options.signIn && wantsPage(request)) return reply.redirect(SIGN_IN_PATH, 303);
+      if (options.signIn && wantsPage(request)) return void reply.redirect(SIGN_IN_PATH, 303);
       reply.header('www-authenticate', `Bearer realm="${options.realm}"`);
       const how = options.sessions ? `sign in at ${SIGN_IN_PATH} or send Authorization: Bearer <token>` : 'send Authorization: Bearer <token>';
-      return sendError(reply, 401, 'CS_ERR_UNAUTHORIZED', `a ${describeRoles(options.roles)} token is required: ${how}`);
+      sendError(reply, 401, 'CS_ERR_UNAUTHORIZED', `a ${describeRoles(options.roles)} token is required: ${how}`);
     };
   }
 }

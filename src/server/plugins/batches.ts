@@ -2,7 +2,7 @@
 // total, pages/min, ETA) and failures as JSON, from Redis. Read-only, like the
 // read-only queue board; served under the same /api prefix as the review API,
 // to the same readers as the board.
-import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import type { MonitorConnection } from '../../monitoring/connection.ts';
 import type { BatchFailureDetail } from '../../monitoring/status.ts';
 import { sendError } from '../errors.ts';
@@ -10,7 +10,7 @@ import { sendError } from '../errors.ts';
 export interface BatchesOptions {
   monitor: MonitorConnection | null;
   /** The access check (a reader, reviewer or operator token): batches name inputs, folders and failures. */
-  guard: onRequestAsyncHookHandler;
+  guard: onRequestHookHandler;
 }
 
 const NO_REDIS = 'no Redis configured: batch progress lives in the Redis queue (this server was started for an embedded run; start it with REDIS_URL set)';

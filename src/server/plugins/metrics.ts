@@ -3,7 +3,7 @@
 // depths and live workers read at scrape time, and this server process's own
 // default metrics. One scrape target for the whole cluster, however many
 // workers come and go.
-import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { readAggregates, type AggregatedMetric } from '../../monitoring/aggregate.ts';
 import type { MonitorConnection } from '../../monitoring/connection.ts';
@@ -16,7 +16,7 @@ export interface MetricsOptions {
   /** Include process_* and nodejs_* metrics of the server process (default true). */
   processMetrics?: boolean;
   /** An access check (config server.metrics: token); open without one: counts and codes, no paths or hosts. */
-  guard?: onRequestAsyncHookHandler;
+  guard?: onRequestHookHandler;
 }
 
 export const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) => {

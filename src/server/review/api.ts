@@ -144,11 +144,12 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
   const reviewerOf = (request: Parameters<typeof principalReviewer>[1]) => principalReviewer(access, request);
   // onRequest: before the body is parsed or the schema checked, so an anonymous caller learns neither.
   app.addHook('onRequest', access.require({ roles: ['reviewer'], sessions: false, realm: 'cablescan review' }));
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     // The id strings passed their decimal patterns: numbers from here on.
     const params = request.params as Record<string, unknown> | undefined;
     if (params && typeof params.fieldId === 'string') params.fieldId = Number(params.fieldId);
     if (params && typeof params.position === 'string') params.position = Number(params.position);
+    done();
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     // Review data is per reviewer and changes under them: never let a shared cache keep it.
