@@ -6,7 +6,8 @@
 // round, so the two figures of a pair met the same machine load (this box is shared): the
 // ratio reported is the median of the pairs' ratios. The store holds --records records on one
 // real corpus scan (EHRI dataset, 300 dpi). Options: --baseline REF (default main),
-// --connections N (4), --seconds S (3), --pairs P (5), --records N (3000).
+// --connections N (4), --seconds S (3), --pairs P (5), --records N (3000), --only TEXT (the
+// endpoints whose name contains it).
 // Prints a markdown table for docs/benchmarks.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '3' },
     pairs: { type: 'string', default: '5' },
     records: { type: 'string', default: '3000' },
+    only: { type: 'string' },
   },
 });
 const HERE = path.resolve(import.meta.dirname, '..');
@@ -75,22 +77,30 @@ interface Request {
 
 interface Scenario {
   name: string;
-  /** The requests, in turn. */
-  paths: (s: Served) => Request[];
-  /** Each request once (writes: a field is confirmed at version 1 once); the run is as long as the list. */
-  once?: boolean;
+  /** The n-th request of a run. */
+  request: (s: Served, pair: number) => (n: number) => Request;
+}
+
+/** Cycles through a list of GETs. */
+const cycle = (paths: string[]) => (n: number): Request => ({ method: 'GET', path: paths[n % paths.length]! });
+
+/**
+ * Confirms fields over and over, each time at the version it is now: pass k over the pair's own
+ * slice of fields confirms each at version k + 1 (the slice is far longer than the requests in
+ * flight, so a field's previous confirmation has been answered). Slice 0 is the warm-up's.
+ */
+function confirmations(fields: number[], pair: number): (n: number) => Request {
+  const share = Math.floor(fields.length / (PAIRS + 1));
+  const slice = fields.slice(pair * share, (pair + 1) * share);
+  return (n) => ({ method: 'POST', path: `/api/fields/${slice[n % slice.length]}/review`, body: JSON.stringify({ action: 'confirm', version: 1 + Math.floor(n / slice.length) }) });
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'GET /api/queue?limit=50', paths: () => [{ method: 'GET', path: '/api/queue?limit=50' }] },
-  { name: 'GET /api/fields/:id', paths: (s) => s.fields.slice(0, 200).map((id) => ({ method: 'GET', path: `/api/fields/${id}` })) },
-  { name: 'GET /api/records/:id', paths: (s) => s.records.slice(0, 200).map((id) => ({ method: 'GET', path: `/api/records/${id}` })) },
-  { name: 'GET /api/fields/:id/crop.png (cached)', paths: (s) => s.fields.slice(0, 50).map((id) => ({ method: 'GET', path: `/api/fields/${id}/crop.png` })) },
-  {
-    name: 'POST /api/fields/:id/review (each field once)',
-    paths: (s) => s.fields.map((id) => ({ method: 'POST', path: `/api/fields/${id}/review`, body: JSON.stringify({ action: 'confirm', version: 1 }) })),
-    once: true,
-  },
+  { name: 'GET /api/queue?limit=50', request: () => cycle(['/api/queue?limit=50']) },
+  { name: 'GET /api/fields/:id', request: (s) => cycle(s.fields.slice(0, 200).map((id) => `/api/fields/${id}`)) },
+  { name: 'GET /api/records/:id', request: (s) => cycle(s.records.slice(0, 200).map((id) => `/api/records/${id}`)) },
+  { name: 'GET /api/fields/:id/crop.png (cached)', request: (s) => cycle(s.fields.slice(0, 50).map((id) => `/api/fields/${id}/crop.png`)) },
+  { name: 'POST /api/fields/:id/review (confirm)', request: (s, pair) => confirmations(s.fields, pair) },
 ];
 
 interface Figure {
@@ -101,46 +111,35 @@ interface Figure {
 
 const HEADERS = { ...TOKEN, 'content-type': 'application/json' };
 
-function run(url: string, items: Request[], options: { amount: number } | { duration: number }): Promise<autocannon.Result> {
+function run(url: string, request: (n: number) => Request, seconds: number): Promise<autocannon.Result> {
   let next = 0;
   return autocannon({
     url,
     connections: CONNECTIONS,
-    ...options,
+    duration: seconds,
     headers: HEADERS,
     requests: [
       {
-        setupRequest: (request: autocannon.Request) => {
-          const item = items[next++ % items.length]!;
-          return { ...request, method: item.method, path: item.path, body: item.body };
+        setupRequest: (raw: autocannon.Request) => {
+          const item = request(next++);
+          return { ...raw, method: item.method, path: item.path, body: item.body };
         },
       },
     ],
   });
 }
 
-/** Reads: one unmeasured second, then SECONDS measured. Writes: the pair's own slice of fields, each once. */
+/** One unmeasured second (JIT, SQLite's page cache; the writes on slice 0), then SECONDS measured. */
 async function measure(served: Served, scenario: Scenario, pair: number): Promise<Figure> {
-  const all = scenario.paths(served);
-  if (scenario.once) {
-    const share = Math.floor(all.length / (PAIRS + 1));
-    // Slice 0 warms; pair p writes slice p.
-    if (pair === 1) await run(served.url, all.slice(0, share), { amount: share });
-    const items = all.slice(pair * share, (pair + 1) * share);
-    const started = performance.now();
-    const result = await run(served.url, items, { amount: items.length });
-    // A run of a fixed amount ends mid-second (autocannon's duration is whole seconds): the rate is the count over the time taken.
-    return { rps: items.length / ((performance.now() - started) / 1000), p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
-  }
-  await run(served.url, all, { duration: 1 });
-  const result = await run(served.url, all, { duration: SECONDS });
+  await run(served.url, scenario.request(served, 0), 1);
+  const result = await run(served.url, scenario.request(served, pair), SECONDS);
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
 }
 
 const figures = new Map<string, { baseline: Figure[]; current: Figure[]; ratios: number[] }>();
 const servers = { baseline: await serve(baselineRoot, 'baseline'), current: await serve(HERE, 'current') };
 try {
-  for (const scenario of SCENARIOS) {
+  for (const scenario of SCENARIOS.filter((s) => !args.only || s.name.includes(args.only))) {
     const entry = { baseline: [] as Figure[], current: [] as Figure[], ratios: [] as number[] };
     figures.set(scenario.name, entry);
     for (let pair = 1; pair <= PAIRS; pair++) {
@@ -172,7 +171,7 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 const lines = [
-  `Baseline ${args.baseline} (${baselineCommit}) against this checkout (${currentCommit}); ${CONNECTIONS} connections; ${PAIRS} pairs per endpoint (reads ${SECONDS} s each after 1 s of warm-up; writes: each field confirmed once, ${Math.floor((servers.current.fields.length) / (PAIRS + 1))} per run); medians; ${args.records} records.`,
+  `Baseline ${args.baseline} (${baselineCommit}) against this checkout (${currentCommit}); ${CONNECTIONS} connections; ${PAIRS} pairs per endpoint (${SECONDS} s each after 1 s of warm-up; writes confirm each of ${Math.floor(servers.current.fields.length / (PAIRS + 1))} fields in turn, at its version); medians; ${args.records} records.`,
   '',
   '| endpoint | baseline req/s | baseline p99 ms | now req/s | now p99 ms | req/s now/baseline (median of pairs) | non-2xx |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -311,6 +311,7 @@ const STILL_NEEDED: ReadonlySet<FieldStatus> = new Set<FieldStatus>(['needs_revi
 export class ReviewStore {
   readonly file: string;
   private readonly db: Database.Database;
+  private readonly auditStatements = new Map<AuditTable, { last: Database.Statement; insert: Database.Statement }>();
   private readonly now: () => Date;
 
   private constructor(file: string, db: Database.Database, now: () => Date) {
@@ -602,7 +603,7 @@ export class ReviewStore {
            WHERE id = ? AND version = ?`,
         )
         .run(newStatus, encode(newValue), request.reviewer, at, fieldId, request.version);
-      const actionId = this.appendAudit('review_actions', {
+      const appended = this.appendAudit('review_actions', {
         field_id: fieldId,
         record_id: field.recordId,
         field: field.name,
@@ -615,8 +616,8 @@ export class ReviewStore {
         version: request.version,
         at,
       });
-      const entry = toEntry(this.db.prepare('SELECT * FROM review_actions WHERE id = ?').get(actionId) as ActionRow);
-      return { ok: true, field: this.getField(fieldId)!, entry };
+      const entry = toEntry(this.db.prepare('SELECT * FROM review_actions WHERE id = ?').get(appended.id) as ActionRow);
+      return { ok: true, field: this.getField(fieldId)!, entry, auditHead: appended.hash };
     });
     // IMMEDIATE: take the write lock before reading the version, so two servers on one file cannot both pass the check.
     return run.immediate();
@@ -626,12 +627,22 @@ export class ReviewStore {
    * Appends an audit entry linked to the last one (inside the caller's IMMEDIATE transaction, so
    * no other writer slips in between reading the last hash and inserting). Returns its id.
    */
-  private appendAudit(table: AuditTable, row: Record<string, string | number | null>): number {
-    const last = this.db.prepare(`SELECT id, hash FROM ${table} ORDER BY id DESC LIMIT 1`).get() as { id: number; hash: string | null } | undefined;
+  private appendAudit(table: AuditTable, row: Record<string, string | number | null>): { id: number; hash: string } {
+    let statements = this.auditStatements.get(table);
+    if (!statements) {
+      // Prepared once per table: a review write is the server's hottest write.
+      const columns = [...AUDIT_COLUMNS[table], 'prev_hash', 'hash'];
+      statements = {
+        last: this.db.prepare(`SELECT id, hash FROM ${table} ORDER BY id DESC LIMIT 1`),
+        insert: this.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`),
+      };
+      this.auditStatements.set(table, statements);
+    }
+    const last = statements.last.get() as { id: number; hash: string | null } | undefined;
     const entry = { ...row, id: (last?.id ?? 0) + 1 };
-    const columns = [...AUDIT_COLUMNS[table], 'prev_hash', 'hash'];
-    this.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run({ ...entry, ...nextLink(table, last?.hash ?? null, entry) });
-    return entry.id;
+    const link = nextLink(table, last?.hash ?? null, entry);
+    statements.insert.run({ ...entry, ...link });
+    return { id: entry.id, hash: link.hash };
   }
 
   /** Walks both audit chains; each report names its first broken link, if any. */
@@ -922,7 +933,7 @@ export class ReviewStore {
       const before = [...replacedRecords.values()].filter((r) => retired.includes(r.id) || changed.some((c) => c.id === r.id)).map(summary);
       const after = changed.map(summary);
       const versions = Object.fromEntries(commit.named.map((n) => [n.id, n.version]));
-      const actionId = this.appendAudit('grouping_actions', {
+      const { id: actionId } = this.appendAudit('grouping_actions', {
         action: commit.action,
         reviewer: commit.reviewer,
         at,

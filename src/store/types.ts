@@ -212,7 +212,8 @@ export interface AuditEntry {
 }
 
 export type ReviewOutcome =
-  | { ok: true; field: StoredField; entry: AuditEntry }
+  /** auditHead: the audit chain's hash after this entry (the server logs it). */
+  | { ok: true; field: StoredField; entry: AuditEntry; auditHead: string }
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'invalid'; message: string }
   /** Someone (or a re-run) changed the field since the reviewer loaded it. */

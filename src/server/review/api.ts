@@ -254,7 +254,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       const outcome = store.review(request.params.fieldId, { action, value, version, reviewer });
       if (outcome.ok) {
         // The chain's head, in a log kept apart from the store: a trail rewritten later no longer ends there.
-        request.log.info({ field: outcome.field.id, record: outcome.field.recordId, name: outcome.field.name, action: outcome.entry.action, reviewer, auditHead: store.auditHead('review_actions') }, 'field reviewed');
+        request.log.info({ field: outcome.field.id, record: outcome.field.recordId, name: outcome.field.name, action: outcome.entry.action, reviewer, auditHead: outcome.auditHead }, 'field reviewed');
         return { field: fieldView(outcome.field), action: outcome.entry };
       }
       if (outcome.reason === 'not_found') return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
