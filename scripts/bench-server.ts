@@ -4,13 +4,15 @@
 // archive), in the same run. Both servers run side by side, each in its own process on its own
 // fresh store; each scenario is run as pairs, baseline then this checkout or the other way
 // round, so the two figures of a pair met the same machine load (this box is shared): the
-// ratio reported is the median of the pairs' ratios. The store holds --records records on one
-// real corpus scan (EHRI dataset, 300 dpi). Options: --baseline REF (default main),
+// ratio reported is the median of the pairs' ratios. Reads cycle through ids; writes confirm
+// fields again and again, each at its current version (every answer a 200, each one a chained
+// audit entry). The store holds --records records on one real corpus scan (EHRI dataset,
+// 300 dpi). Options: --baseline REF (default main),
 // --connections N (4), --seconds S (3), --pairs P (5), --records N (3000), --only TEXT (the
 // endpoints whose name contains it).
 // Prints a markdown table for docs/benchmarks.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -107,6 +109,17 @@ interface Figure {
   rps: number;
   p99: number;
   errors: number;
+  /** The server process's CPU time per answered request (µs): what load on the shared box does not change. */
+  cpuUs: number;
+}
+
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** utime + stime of a process, in seconds (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 const HEADERS = { ...TOKEN, 'content-type': 'application/json' };
@@ -132,8 +145,10 @@ function run(url: string, request: (n: number) => Request, seconds: number): Pro
 /** One unmeasured second (JIT, SQLite's page cache; the writes on slice 0), then SECONDS measured. */
 async function measure(served: Served, scenario: Scenario, pair: number): Promise<Figure> {
   await run(served.url, scenario.request(served, 0), 1);
+  const cpuBefore = cpuSeconds(served.child.pid!);
   const result = await run(served.url, scenario.request(served, pair), SECONDS);
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
+  const cpuUs = ((cpuSeconds(served.child.pid!) - cpuBefore) * 1e6) / Math.max(1, result.requests.total);
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts, cpuUs };
 }
 
 const figures = new Map<string, { baseline: Figure[]; current: Figure[]; ratios: number[] }>();
@@ -152,7 +167,8 @@ try {
       }
       entry.ratios.push(got.current!.rps / got.baseline!.rps);
       process.stderr.write(
-        `${scenario.name} pair ${pair}: baseline ${got.baseline!.rps.toFixed(0)} req/s p99 ${got.baseline!.p99} ms; now ${got.current!.rps.toFixed(0)} req/s p99 ${got.current!.p99} ms` +
+        `${scenario.name} pair ${pair}: baseline ${got.baseline!.rps.toFixed(0)} req/s p99 ${got.baseline!.p99} ms ${got.baseline!.cpuUs.toFixed(0)} µs CPU/req; ` +
+          `now ${got.current!.rps.toFixed(0)} req/s p99 ${got.current!.p99} ms ${got.current!.cpuUs.toFixed(0)} µs CPU/req` +
           `${got.baseline!.errors + got.current!.errors ? `; ${got.baseline!.errors + got.current!.errors} errors` : ''}\n`,
       );
     }
@@ -173,13 +189,15 @@ const median = (xs: number[]) => {
 const lines = [
   `Baseline ${args.baseline} (${baselineCommit}) against this checkout (${currentCommit}); ${CONNECTIONS} connections; ${PAIRS} pairs per endpoint (${SECONDS} s each after 1 s of warm-up; writes confirm each of ${Math.floor(servers.current.fields.length / (PAIRS + 1))} fields in turn, at its version); medians; ${args.records} records.`,
   '',
-  '| endpoint | baseline req/s | baseline p99 ms | now req/s | now p99 ms | req/s now/baseline (median of pairs) | non-2xx |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| endpoint | baseline req/s | baseline p99 ms | baseline CPU µs/req | now req/s | now p99 ms | now CPU µs/req | req/s now/baseline (median of pairs) | CPU/req now/baseline | non-2xx |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
 for (const [name, { baseline, current, ratios }] of figures) {
   const errors = [...baseline, ...current].reduce((n, f) => n + f.errors, 0);
+  const cpu = { baseline: median(baseline.map((f) => f.cpuUs)), current: median(current.map((f) => f.cpuUs)) };
   lines.push(
-    `| ${name} | ${median(baseline.map((f) => f.rps)).toFixed(0)} | ${median(baseline.map((f) => f.p99)).toFixed(1)} | ${median(current.map((f) => f.rps)).toFixed(0)} | ${median(current.map((f) => f.p99)).toFixed(1)} | ${median(ratios).toFixed(2)} | ${errors} |`,
+    `| ${name} | ${median(baseline.map((f) => f.rps)).toFixed(0)} | ${median(baseline.map((f) => f.p99)).toFixed(1)} | ${cpu.baseline.toFixed(0)} | ` +
+      `${median(current.map((f) => f.rps)).toFixed(0)} | ${median(current.map((f) => f.p99)).toFixed(1)} | ${cpu.current.toFixed(0)} | ${median(ratios).toFixed(2)} | ${(cpu.current / cpu.baseline).toFixed(2)} | ${errors} |`,
   );
 }
 process.stdout.write(`${lines.join('\n')}\n`);

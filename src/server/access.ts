@@ -107,7 +107,7 @@ export function failureLimiter(app: FastifyInstance, options: { max: number; win
   const check = create({ max: options.max, timeWindow: options.windowSeconds * 1000 });
   // Addresses with a failure in the window: only they can be over the limit, so a reviewer's
   // ordinary request (no failure behind it) is let through without asking the limiter's store.
-  const failing = new LRUCache<string, true>({ max: 100_000, ttl: options.windowSeconds * 1000 });
+  const failing = new LRUCache<string, true>({ max: 10_000, ttl: options.windowSeconds * 1000 });
   const ask = async (request: FastifyRequest, increment: boolean) => {
     const r = await check(request, { increment });
     if (r.isAllowed) return { blocked: false, retryAfterSeconds: 0 };
