@@ -1,7 +1,7 @@
 // Review server load benchmark (`npm run bench:server`): requests/s and p99 latency of the
 // review endpoints under a bounded load (autocannon, a few connections, a few seconds each),
-// for this checkout and for a baseline (default: the `main` branch, extracted with git
-// archive), in the same run. Both servers run side by side, each in its own process on its own
+// for this checkout's HEAD and for a baseline (default: the `main` branch), both extracted with
+// git archive, in the same run. Both servers run side by side, each in its own process on its own
 // fresh store; each scenario is run as pairs, baseline then this checkout or the other way
 // round, so the two figures of a pair met the same machine load (this box is shared): the
 // ratio reported is the median of the pairs' ratios. Reads cycle through ids; writes confirm
@@ -43,14 +43,26 @@ if (!existsSync(scans)) {
 const SCAN = path.join(scans, readdirSync(scans).filter((f) => f.endsWith('.jpg')).sort()[0]!);
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cablescan-bench-server-'));
-const baselineRoot = path.join(work, 'baseline');
-spawnSync('mkdir', ['-p', baselineRoot]);
-const archive = spawnSync('sh', ['-c', `git archive ${args.baseline} | tar -x -C ${baselineRoot}`], { cwd: HERE, encoding: 'utf8' });
-if (archive.status !== 0) throw new Error(`cannot extract ${args.baseline}: ${archive.stderr}`);
-// The baseline's own sources on this checkout's packages (a superset of the baseline's).
-symlinkSync(path.join(HERE, 'node_modules'), path.join(baselineRoot, 'node_modules'));
-const baselineCommit = spawnSync('git', ['rev-parse', '--short', args.baseline], { cwd: HERE, encoding: 'utf8' }).stdout.trim();
-const currentCommit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: HERE, encoding: 'utf8' }).stdout.trim();
+
+/**
+ * Both trees are extracted the same way (git archive into a temporary folder, on this checkout's
+ * node_modules): run from the checkout itself, the same code measured 17% slower than its
+ * extracted copy (an A/A run), so a baseline from an archive and "now" from the work tree were not
+ * comparable. Uncommitted changes are therefore not measured: commit first.
+ */
+function extract(ref: string, label: string): { root: string; commit: string } {
+  const root = path.join(work, `${label}-tree`);
+  spawnSync('mkdir', ['-p', root]);
+  const archive = spawnSync('sh', ['-c', `git archive ${ref} | tar -x -C ${root}`], { cwd: HERE, encoding: 'utf8' });
+  if (archive.status !== 0) throw new Error(`cannot extract ${ref}: ${archive.stderr}`);
+  symlinkSync(path.join(HERE, 'node_modules'), path.join(root, 'node_modules'));
+  return { root, commit: spawnSync('git', ['rev-parse', '--short', ref], { cwd: HERE, encoding: 'utf8' }).stdout.trim() };
+}
+const baselineTree = extract(args.baseline!, 'baseline');
+const currentTree = extract('HEAD', 'current');
+const baselineRoot = baselineTree.root;
+const baselineCommit = baselineTree.commit;
+const currentCommit = currentTree.commit;
 
 interface Served {
   child: ChildProcess;
@@ -152,7 +164,7 @@ async function measure(served: Served, scenario: Scenario, pair: number): Promis
 }
 
 const figures = new Map<string, { baseline: Figure[]; current: Figure[]; ratios: number[] }>();
-const servers = { baseline: await serve(baselineRoot, 'baseline'), current: await serve(HERE, 'current') };
+const servers = { baseline: await serve(baselineRoot, 'baseline'), current: await serve(currentTree.root, 'current') };
 try {
   for (const scenario of SCENARIOS.filter((s) => !args.only || s.name.includes(args.only))) {
     const entry = { baseline: [] as Figure[], current: [] as Figure[], ratios: [] as number[] };
