@@ -10,6 +10,7 @@
 // before its token is even compared.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { normalizeIP } from '@fastify/rate-limit';
 import { LRUCache } from 'lru-cache';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { bearerToken, type Principal, type Role, type TokenDirectory } from './auth.ts';
@@ -107,18 +108,20 @@ export function failureLimiter(app: FastifyInstance, options: { max: number; win
   const check = create({ max: options.max, timeWindow: options.windowSeconds * 1000 });
   // Addresses with a failure in the window: only they can be over the limit, so a reviewer's
   // ordinary request (no failure behind it) is let through without asking the limiter's store.
+  // Keyed as the limiter keys them (an IPv6 address by its /64), or a fresh address in a blocked
+  // /64 would skip the limiter.
   const failing = new LRUCache<string, true>({ max: 10_000, ttl: options.windowSeconds * 1000 });
+  const key = (request: FastifyRequest) => normalizeIP(request.ip);
   const ask = async (request: FastifyRequest, increment: boolean) => {
     const r = await check(request, { increment });
     if (r.isAllowed) return { blocked: false, retryAfterSeconds: 0 };
     return { blocked: r.isExceeded, retryAfterSeconds: r.ttlInSeconds };
   };
-  const clear = Promise.resolve({ blocked: false, retryAfterSeconds: 0 });
   return {
-    suspect: (request) => failing.has(request.ip),
-    blocked: (request) => (failing.has(request.ip) ? ask(request, false) : clear),
+    suspect: (request) => failing.has(key(request)),
+    blocked: (request) => ask(request, false),
     fail: (request) => {
-      failing.set(request.ip, true);
+      failing.set(key(request), true);
       return ask(request, true);
     },
   };

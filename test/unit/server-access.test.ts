@@ -107,6 +107,17 @@ test('guessing bearer tokens: 401s up to the limit, then 429 before any token is
   assert.ok(!JSON.stringify(lines).includes('guess-1-xxxxxxxx'), 'the guessed tokens are not logged');
 });
 
+test('rotating addresses inside one IPv6 /64 does not reset the count, even for a right token', async () => {
+  const { app } = await server({ server: { authFailures: { max: 5, windowSeconds: 60 } } });
+  const codes: number[] = [];
+  for (let i = 1; i <= 8; i++) codes.push((await app.inject({ url: '/api/me', headers: { authorization: `Bearer guess-${i}-vvvvvvvv` }, remoteAddress: `2001:db8:0:1::${i}` })).statusCode);
+  assert.deepEqual(codes.slice(0, 5), [401, 401, 401, 401, 401]);
+  assert.equal(codes.at(-1), 429);
+  // A right guess from a fresh address of that /64 is not even compared.
+  assert.equal((await app.inject({ url: '/api/me', headers: ANNA, remoteAddress: '2001:db8:0:1::99' })).statusCode, 429);
+  assert.equal((await app.inject({ url: '/api/me', headers: ANNA, remoteAddress: '2001:db8:0:2::1' })).statusCode, 200);
+});
+
 test('brute-forcing the sign-in form gets 429s and leaves a log line per failure', async () => {
   const { app, lines } = await server();
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
