@@ -52,7 +52,9 @@ export function installSecurityHeaders(app: FastifyInstance): void {
       if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', cspFor(request));
       for (const name of ALWAYS_NAMES) if (!reply.hasHeader(name)) reply.header(name, ALWAYS[name]);
     } else {
-      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', RESOURCE_CSP);
+      // bull-board's scripts keep the board's policy: a script run as a worker is governed by the CSP
+      // it was served with (with RESOURCE_CSP the board's job errors were never shown).
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', BOARD_PATHS.test(request.url) ? BOARD_CSP : RESOURCE_CSP);
       if (!reply.hasHeader('x-content-type-options')) reply.header('x-content-type-options', 'nosniff');
     }
     // Only over TLS (directly, or behind a trusted proxy that says so): over plain HTTP it would be ignored.
