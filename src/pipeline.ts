@@ -75,6 +75,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     documents: config.documents,
     manifest: options.manifest,
     maxPixels: config.maxPixels,
+    maxPagesPerFile: config.maxPagesPerFile,
     logger: log.child({ stage: 'ingest' }),
   });
   checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });

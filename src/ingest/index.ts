@@ -27,8 +27,10 @@ export interface DiscoverOptions {
   manifest?: string;
   /** How pages group into documents where the manifest does not say (the run's --documents; default auto). */
   documents?: GroupingMode;
-  /** Pixel budget per page: larger images fail with CS_ERR_INPUT_TOO_LARGE. */
+  /** Pixel limit per page: larger images fail with CS_ERR_INPUT_TOO_LARGE. */
   maxPixels: number;
+  /** Files with more pages fail with CS_ERR_INPUT_TOO_LARGE (absent: no limit). */
+  maxPagesPerFile?: number;
   logger?: Logger;
   /** Files probed at the same time (header reads and hashing are I/O bound). */
   concurrency?: number;
@@ -99,7 +101,7 @@ export async function discoverInputs(inputs: string[], options: DiscoverOptions)
   const pdf = new PdfWorker(); // a thread starts only if the batch has a PDF
   const outcomes = await mapLimit(expansion.candidates, options.concurrency ?? 4, async (candidate): Promise<ProbeOutcome> => {
     try {
-      return { ok: true, probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, pdf }) };
+      return { ok: true, probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, maxPages: options.maxPagesPerFile, pdf }) };
     } catch (err) {
       const vanished = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
       const error = toCablescanError(err, vanished ? ErrorCode.INPUT_NOT_FOUND : ErrorCode.INPUT_UNSUPPORTED, candidate.file);
