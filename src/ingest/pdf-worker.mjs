@@ -86,6 +86,8 @@ async function countPages({ file }) {
 /** The open document kept between requests: { file, size, mtimeMs, maxPixels, doc }. */
 let kept = null;
 let idleTimer = null;
+/** Documents this thread has opened for rendering (reported with each page: tests see the document kept). */
+let opened = 0;
 const KEEP_IDLE_MS = 60_000;
 
 async function dropKept() {
@@ -105,6 +107,7 @@ async function keptPdf(file, maxPixels) {
   if (kept && kept.file === file && kept.size === info.size && kept.mtimeMs === info.mtimeMs && kept.maxPixels === maxPixels) return kept.doc;
   await dropKept();
   const doc = await openPdf(file, maxPixels);
+  opened += 1;
   kept = { file, size: info.size, mtimeMs: info.mtimeMs, maxPixels, doc };
   return doc;
 }
@@ -187,7 +190,7 @@ async function renderPage({ file, pageIndex, dpi: askedDpi, maxPixels, budgetPix
         rgb[o + 2] = (rgba[i + 2] * a + white + 127) / 255;
       }
     }
-    return { width, height, dpi, data: rgb };
+    return { width, height, dpi, opened, data: rgb };
   }
 }
 

@@ -31,6 +31,8 @@ interface WorkerReply {
   height?: number;
   /** The resolution the page was rendered at (lowered to fit the page's pixel budget). */
   dpi?: number;
+  /** Documents the thread has opened so far (one per file while its pages come in turn). */
+  opened?: number;
   data?: Uint8Array;
   error?: { kind: WorkerErrorKind; message: string; details?: Record<string, unknown> };
 }
@@ -151,7 +153,7 @@ export class PdfWorker {
       );
       if (!reply.ok || !reply.data || !reply.width || !reply.height) throw PdfWorker.#failure(reply, file);
       const data = Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
-      return { image: { data, width: reply.width, height: reply.height, channels: 3 }, dpi: reply.dpi ?? options.dpi };
+      return { image: { data, width: reply.width, height: reply.height, channels: 3 }, dpi: reply.dpi ?? options.dpi, documentsOpened: reply.opened ?? 0 };
     } finally {
       this.#waiting -= 1;
     }
@@ -176,6 +178,8 @@ export interface RenderOptions {
 export interface RenderedPdfPage {
   image: RawImage;
   dpi: number;
+  /** Documents the rendering thread has opened so far: stays 1 while one file's pages are rendered. */
+  documentsOpened: number;
 }
 
 /** Render threads kept at most (one per file, the least recently used idle one closed first). */

@@ -40,8 +40,8 @@ export function tooLargeError(file: string, width: number, height: number, maxPi
 
 /** A page's sides may be this many times apart at most: a longer strip is no document page. */
 export const MAX_ASPECT = 20;
-/** A page's shorter side must have this many pixels at least (a letter is ~20 px high at 200 dpi). */
-export const MIN_SIDE = 16;
+/** A page's shorter side must have this many pixels at least: below it no engine finds a line (tesseract.js fails on a 1-pixel row). */
+export const MIN_SIDE = 4;
 
 /**
  * Refuses a page whose shape is no document page's (a 30000 x 200 strip, a 5-pixel sliver),
