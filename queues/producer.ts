@@ -138,6 +138,7 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     manifest: options.manifest,
     maxPixels: config.maxPixels,
     maxPagesPerFile: config.maxPagesPerFile,
+    allowOutsideInputs: config.allowOutsideInputs,
     logger: log.child({ stage: 'ingest' }),
   });
   checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });

@@ -87,6 +87,8 @@ export const configSchema = z
     pagePixelBudget: z.number().int().min(1_000_000).default(40_000_000),
     /** Files with more pages are refused (CS_ERR_INPUT_TOO_LARGE): a few bytes can declare a million pages. */
     maxPagesPerFile: z.number().int().min(1).default(10_000),
+    /** Follow symbolic links, and take manifest entries, that lead outside the input folders (refused by default). */
+    allowOutsideInputs: z.boolean().default(false),
     /** PDF rasterisation resolution. */
     pdfDpi: z.number().int().min(72).max(1200).default(300),
     redisUrl: z.string().url().optional(),
@@ -134,6 +136,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_MAX_PIXELS: { key: 'maxPixels', parse: Number },
   CABLESCAN_PAGE_PIXEL_BUDGET: { key: 'pagePixelBudget', parse: Number },
   CABLESCAN_MAX_PAGES_PER_FILE: { key: 'maxPagesPerFile', parse: Number },
+  CABLESCAN_ALLOW_OUTSIDE_INPUTS: { key: 'allowOutsideInputs', parse: (v) => v === 'true' || v === '1' },
   REDIS_URL: { key: 'redisUrl', parse: String },
   CABLESCAN_DB: { key: 'db', parse: String },
   CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
@@ -168,7 +171,10 @@ function readConfigFile(file: string): Record<string, unknown> {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('top level must be an object');
     return parsed as Record<string, unknown>;
   } catch (err) {
-    throw new CablescanError(ErrorCode.CONFIG_INVALID, `config file ${file} is not valid JSON: ${(err as Error).message}`, { file });
+    // JSON.parse's message quotes the text around the error: say where, not what.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    const reason = (err as Error).message === 'top level must be an object' ? (err as Error).message : at ? `a syntax error at character ${at}` : 'a syntax error';
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `config file ${file} is not valid JSON: ${reason}`, { file });
   }
 }
 

@@ -76,6 +76,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     manifest: options.manifest,
     maxPixels: config.maxPixels,
     maxPagesPerFile: config.maxPagesPerFile,
+    allowOutsideInputs: config.allowOutsideInputs,
     logger: log.child({ stage: 'ingest' }),
   });
   checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });

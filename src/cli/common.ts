@@ -45,6 +45,7 @@ export function addBatchOptions(command: Command): Command {
     .option('--profile <name>', 'force one telegram profile instead of detecting it')
     .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
     .option('--read-blank-pages', 'read pages measured blank anyway (text too faint to tell from paper grain); env CABLESCAN_READ_BLANK_PAGES')
+    .option('--allow-outside-inputs', 'follow symbolic links, and take manifest entries, that lead outside the input folders (refused by default); env CABLESCAN_ALLOW_OUTSIDE_INPUTS')
     .option('--max-pages-per-file <n>', 'refuse a PDF or TIFF with more pages (default 10000); env CABLESCAN_MAX_PAGES_PER_FILE', parseInteger('--max-pages-per-file'));
 }
 
@@ -89,6 +90,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       ocrTimeout: opts.ocrTimeout,
       readBlankPages: opts.readBlankPages,
       maxPagesPerFile: opts.maxPagesPerFile,
+      allowOutsideInputs: opts.allowOutsideInputs,
       logLevel: opts.logLevel,
       pretty: opts.pretty,
       force: opts.force,

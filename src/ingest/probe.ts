@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { InputFormat } from '../types.ts';
+import { specialKind } from './expand.ts';
 import { describeHead, detectFormat, readHead } from './format.ts';
 import { hashFile } from './hash.ts';
 import type { PdfWorker } from './pdf.ts';
@@ -73,7 +74,8 @@ function tooManyPages(file: string, pageCount: number, maxPages: number): Cables
 export async function probeFile(file: string, absolutePath: string, options: ProbeOptions): Promise<ProbedFile> {
   const info = await stat(absolutePath);
   if (!info.isFile()) {
-    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${file}: not a regular file`, { file, retryable: false });
+    // Never opened: a FIFO would block the read, a device would stream for ever.
+    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${file}: ${info.isDirectory() ? 'a folder' : specialKind(info)}, not an image file`, { file, retryable: false });
   }
   if (info.size === 0) {
     throw new CablescanError(ErrorCode.INPUT_EMPTY, `${file}: the file is empty (0 bytes)`, { file, retryable: false });
