@@ -13,7 +13,7 @@ import { writeJsonAtomic } from './records/atomic-write.ts';
 import { reportPath } from './records/layout.ts';
 import { recordBuildSettings } from './records/build-settings.ts';
 import { findDonePage } from './records/page-store.ts';
-import { buildReport, runSettings, type BatchReport, type PageOutcome, type SequenceReport } from './records/report.ts';
+import { buildReport, reportPage, runSettings, type BatchReport, type PageOutcome, type ReportPage, type SequenceReport } from './records/report.ts';
 import { checkBatchSettings, checkInputsFound, checkMachineSettings } from './settings-checks.ts';
 import { defaultDbPath, ReviewStore } from './store/index.ts';
 import { buildRecords, readPage } from './stages.ts';
@@ -89,7 +89,8 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
   }
 
   const failures: InputFailure[] = [...ingest.failures];
-  const pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }> = [];
+  // What the report needs of each page; the pages themselves are let go once their document is built.
+  const pages: Array<{ page: ReportPage; outcome: Exclude<PageOutcome, 'failed'> }> = [];
   const documentReports: SequenceReport[] = [];
   const records: TelegramRecord[] = [];
   const buildTimings: Array<Record<string, number>> = [];
@@ -129,6 +130,9 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
       const e = toCablescanError(err, ErrorCode.INTERNAL);
       docLog.error({ stage: 'emit', code: e.code, err: e }, 'building records failed');
       failures.push({ file: doc.sources[0].file, code: e.code, message: `records for ${doc.key}: ${e.message}`, stage: 'emit' });
+    } finally {
+      // The pages are on disk (page JSON); holding them for the whole run made its memory grow with it.
+      doc.results.clear();
     }
   };
 
@@ -140,7 +144,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
       const previous = config.force ? null : await findDonePage(outDir, source);
       const page = previous ?? (await readPage(source, { config, logger: pageLog, engine, outDir, recipe }));
       outcome = previous ? 'resumed' : 'read';
-      pages.push({ page, outcome });
+      pages.push({ page: reportPage(page), outcome });
       doc.results.set(source.pageId, page);
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL, source.file);

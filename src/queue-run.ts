@@ -14,8 +14,8 @@ import { resolveRecipe } from './preprocess/index.ts';
 import { writeJsonAtomic } from './records/atomic-write.ts';
 import { recordPath, reportPath } from './records/layout.ts';
 import { readPageJson } from './records/page-store.ts';
-import { buildReport, runSettings, type PageOutcome, type SequenceReport } from './records/report.ts';
-import type { InputFailure, PageResult, TelegramRecord } from './types.ts';
+import { buildReport, reportPage, runSettings, type PageOutcome, type ReportPage, type SequenceReport } from './records/report.ts';
+import type { InputFailure, TelegramRecord } from './types.ts';
 import { defaultDbPath, importOutputFolder, ReviewStore } from './store/index.ts';
 import { recordBuildSettings } from './records/build-settings.ts';
 import { PIPELINE_VERSION } from './version.ts';
@@ -102,7 +102,8 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
 
   // The report, built exactly as the in-process run builds it, from what the workers wrote.
   const failures: InputFailure[] = [...enqueued.failures];
-  const pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }> = [];
+  // Each page JSON is read once, checked, and reduced to what the report needs.
+  const pages: Array<{ page: ReportPage; outcome: Exclude<PageOutcome, 'failed'> }> = [];
   const documents: SequenceReport[] = [];
   const records: TelegramRecord[] = [];
   const buildTimings: Array<Record<string, number>> = [];
@@ -113,7 +114,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       if (settled.state === 'completed' || settled.state === 'missing') {
         const page = await readPageJson(outDir, source.pageId);
         if (page && page.contentHash === source.contentHash && page.pipelineVersion === PIPELINE_VERSION) {
-          pages.push({ page: { ...page, file: source.file, documentKey: source.documentKey }, outcome: settled.state === 'completed' ? settled.outcome : 'resumed' });
+          pages.push({ page: reportPage({ ...page, file: source.file }), outcome: settled.state === 'completed' ? settled.outcome : 'resumed' });
           continue;
         }
         failures.push({
