@@ -149,7 +149,9 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL, source.file);
       pageLog.error({ stage: 'read', code: e.code }, e.message);
-      failures.push({ file: source.file, pageId: source.pageId, code: e.code, message: e.message, stage: 'read' });
+      // Every reason names its file, whichever stage failed (an engine's own message does not).
+      const message = e.message.includes(source.file) ? e.message : `${source.file}: ${e.message}`;
+      failures.push({ file: source.file, pageId: source.pageId, code: e.code, message, stage: 'read' });
     }
     done += 1;
     doc.settled += 1;
