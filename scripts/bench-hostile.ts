@@ -11,7 +11,9 @@
 // the whole 10,000-page file against the 100-page file's pages (a long PDF used to be
 // re-parsed for every page: 1.1-1.2 s a page, quadratic in the file).
 // Options: --redis URL, --engine tesseract|tesseract.js (default tesseract), --window N,
-// --spread N (pages rendered from the long PDF, default 200), --json FILE.
+// --spread N (pages rendered from the long PDF, default 200), --json FILE,
+// --baseline DIR: another checkout (e.g. the commit before issue 24) whose workers read the
+// one-page files and whose renderer reads --baseline-pages pages (default 20) of each PDF, in the same run.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
     window: { type: 'string', default: '100' },
     spread: { type: 'string', default: '200' },
     json: { type: 'string' },
+    baseline: { type: 'string' },
+    'baseline-pages': { type: 'string', default: '20' },
   },
 });
 const redisUrl = args.redis ?? loadConfig().redisUrl ?? 'redis://127.0.0.1:6379';
@@ -82,10 +86,10 @@ interface Measured {
  * Enqueues `file` to a fresh worker and waits until `until` pages are done or failed
  * (default: all), sampling the worker tree's memory.
  */
-async function throughWorker(file: string, until?: number): Promise<Measured> {
+async function throughWorker(file: string, until?: number, checkout?: string): Promise<Measured> {
   const prefix = randomPrefix();
   const out = await tempDir('bench-hostile-out');
-  const worker = startWorkerProcess({ redisUrl, prefix, concurrency: 1, shortLocks: false, args: ['--engine', engine] });
+  const worker = startWorkerProcess({ redisUrl, prefix, concurrency: 1, shortLocks: false, args: ['--engine', engine], ...(checkout ? { cli: path.join(checkout, 'bin', 'cablescan.js') } : {}) });
   const queue = new Queue(PAGE_QUEUE, { connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix: bullPrefix(prefix) });
   let peak = 0;
   let sampling = true;
@@ -136,13 +140,15 @@ async function throughWorker(file: string, until?: number): Promise<Measured> {
 }
 
 /** Renders `count` pages spread evenly over a PDF of `pageCount` pages, as a worker would load them. */
-async function renderSpread(file: string, pageCount: number, count: number): Promise<{ pages: number; seconds: number; pagesPerMinute: number }> {
+type Loader = (source: PageSource, options: { maxPixels: number; budgetPixels?: number; pdfDpi: number }) => Promise<unknown>;
+
+async function renderSpread(file: string, pageCount: number, count: number, load: Loader = loadPageImage): Promise<{ pages: number; seconds: number; pagesPerMinute: number }> {
   const t0 = Date.now();
   const n = Math.min(count, pageCount);
   for (let i = 0; i < n; i++) {
     const pageIndex = Math.floor((i * pageCount) / n);
     const source: PageSource = { pageId: `p${pageIndex}`, file: path.basename(file), path: file, pageIndex, pageCount, format: 'pdf', contentHash: '', documentKey: '' };
-    await loadPageImage(source, { maxPixels: 200_000_000, budgetPixels: 40_000_000, pdfDpi: 300 });
+    await load(source, { maxPixels: 200_000_000, budgetPixels: 40_000_000, pdfDpi: 300 });
   }
   const seconds = (Date.now() - t0) / 1000;
   await closePdfRenderers();
@@ -196,7 +202,30 @@ try {
   console.log(`rendering alone: ${render10k.pages} pages spread over the 10,000-page PDF ${render10k.pagesPerMinute.toFixed(1)} pages/min vs all 100 of the 100-page PDF ${render100.pagesPerMinute.toFixed(1)}: ${renderRatio.toFixed(2)}x`);
   const over = rows.filter((r) => r.peakRssGb > 1);
   console.log(`targets: peak RSS <= 1 GB each: ${over.length === 0 ? 'met' : `NOT met (${over.map((r) => r.file).join(', ')})`}; long PDF within 20%: ${workerRatio >= 0.8 && renderRatio >= 0.8 ? 'met' : 'NOT met'}`);
-  if (args.json) await writeFile(args.json, JSON.stringify({ engine, rows, workerRatio, render100, render10k, renderRatio }, null, 2));
+  let baseline: Record<string, unknown> | undefined;
+  if (args.baseline) {
+    const checkout = path.resolve(args.baseline);
+    console.log(`\nbaseline: ${checkout}`);
+    const baseRows: Measured[] = [];
+    for (const file of [files.hugePage, files.whitePng, files.stripWide, files.stripTall]) {
+      const row = await throughWorker(file, undefined, checkout);
+      baseRows.push(row);
+      console.log(JSON.stringify(row));
+    }
+    const old = (await import(path.join(checkout, 'src/ingest/index.ts'))) as { loadPageImage: Loader };
+    const n = Number(args['baseline-pages']);
+    const old100 = await renderSpread(files.pdf100, 100, n, old.loadPageImage);
+    const old10k = await renderSpread(files.pdf10k, 10_000, n, old.loadPageImage);
+    console.log('| file | peak RSS before / now | time before / now | error code before / now |');
+    console.log('|---|---|---|---|');
+    for (const before of baseRows) {
+      const now = rows.find((r) => r.file === before.file)!;
+      console.log(`| ${before.file} | ${before.peakRssGb.toFixed(2)} / ${now.peakRssGb.toFixed(2)} GB | ${before.seconds.toFixed(1)} / ${now.seconds.toFixed(1)} s | ${before.codes.join(', ') || (before.failed ? 'failed' : '-')} / ${now.codes.join(', ') || '-'} |`);
+    }
+    console.log(`rendering before: ${n} pages spread over the 10,000-page PDF ${old10k.pagesPerMinute.toFixed(1)} pages/min vs ${n} of the 100-page PDF ${old100.pagesPerMinute.toFixed(1)}: ${(old10k.pagesPerMinute / old100.pagesPerMinute).toFixed(2)}x; now ${renderRatio.toFixed(2)}x`);
+    baseline = { checkout, rows: baseRows, render100: old100, render10k: old10k };
+  }
+  if (args.json) await writeFile(args.json, JSON.stringify({ engine, rows, workerRatio, render100, render10k, renderRatio, baseline }, null, 2));
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
