@@ -103,8 +103,10 @@ async function throughWorker(file: string, until?: number, checkout?: string): P
     await worker.started;
     const config = loadConfig({ flags: { redisUrl, queuePrefix: prefix, logLevel: 'silent' } });
     const t0 = Date.now();
-    const enqueued = await enqueueBatch({ inputs: [file], outDir: out }, config, silentLogger());
-    const codes = enqueued.failures.map((f) => f.code);
+    // The baseline's own producer: discovery (what it refuses) is part of what is compared.
+    const enqueue = checkout ? ((await import(path.join(checkout, 'queues/producer.ts'))) as { enqueueBatch: typeof enqueueBatch }).enqueueBatch : enqueueBatch;
+    const enqueued = await enqueue({ inputs: [file], outDir: out }, config, silentLogger());
+    const codes: string[] = enqueued.failures.map((f) => f.code);
     const target = Math.min(until ?? enqueued.pages, enqueued.pages);
     let counts = { completed: 0, failed: 0 };
     while (counts.completed + counts.failed < target) {
