@@ -13,7 +13,7 @@ import { writeJsonAtomic } from './records/atomic-write.ts';
 import { reportPath } from './records/layout.ts';
 import { recordBuildSettings } from './records/build-settings.ts';
 import { findDonePage } from './records/page-store.ts';
-import { buildReport, reportPage, runSettings, type BatchReport, type PageOutcome, type ReportPage, type SequenceReport } from './records/report.ts';
+import { buildReport, reportPage, reportRecord, runSettings, type BatchReport, type PageOutcome, type ReportPage, type ReportRecord, type SequenceReport } from './records/report.ts';
 import { checkBatchSettings, checkInputsFound, checkMachineSettings } from './settings-checks.ts';
 import { defaultDbPath, ReviewStore } from './store/index.ts';
 import { buildRecords, readPage } from './stages.ts';
@@ -38,10 +38,17 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Aborting stops taking new pages; pages in flight finish and the report is written. */
   signal?: AbortSignal;
+  /**
+   * Return every record in RunResult.records (benchmarks that score them). Off, the run keeps
+   * only what the report needs of each record: they are on disk, and a long run's memory
+   * would grow with them.
+   */
+  keepRecords?: boolean;
 }
 
 export interface RunResult {
   report: BatchReport;
+  /** The run's records; empty unless RunOptions.keepRecords. */
   records: TelegramRecord[];
   exitCode: number;
 }
@@ -93,6 +100,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
   const pages: Array<{ page: ReportPage; outcome: Exclude<PageOutcome, 'failed'> }> = [];
   const documentReports: SequenceReport[] = [];
   const records: TelegramRecord[] = [];
+  const recordSummaries: ReportRecord[] = [];
   const buildTimings: Array<Record<string, number>> = [];
   const total = ingest.pages.length;
   let done = 0;
@@ -123,7 +131,8 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     const docLog = log.child({ doc: doc.key });
     try {
       const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles, store: store.recordSink({ batch, cwd, outDir, build: recordBuildSettings(config, cwd) }) });
-      records.push(...built.records);
+      recordSummaries.push(...built.records.map(reportRecord));
+      if (options.keepRecords) records.push(...built.records);
       buildTimings.push(built.timings);
       documentReports.push({ documentKey: doc.key, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams, grouping: built.grouping });
     } catch (err) {
@@ -193,7 +202,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     failures,
     skipped: ingest.skipped,
     documents: documentReports,
-    records,
+    records: recordSummaries,
     buildTimings,
     lowCoverageThreshold: config.thresholds.minBodyCoverage,
   });

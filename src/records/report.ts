@@ -22,6 +22,25 @@ export interface ReportPage {
   timings: Record<string, number>;
 }
 
+/** What the report needs of a record: its fields' statuses and confidences, not their values and boxes. */
+export interface ReportRecord {
+  id: string;
+  profile: string;
+  source: { pages: string[] };
+  review: { needed: string[] };
+  fields: Record<string, { status: TelegramRecord['fields'][string]['status']; confidence: number }>;
+}
+
+export function reportRecord(record: TelegramRecord): ReportRecord {
+  return {
+    id: record.id,
+    profile: record.profile,
+    source: { pages: record.source.pages },
+    review: { needed: record.review.needed },
+    fields: Object.fromEntries(Object.entries(record.fields).map(([name, f]) => [name, { status: f.status, confidence: f.confidence }])),
+  };
+}
+
 export function reportPage(page: PageResult): ReportPage {
   return {
     pageId: page.pageId,
@@ -45,7 +64,7 @@ export interface ReportInput {
   failures: InputFailure[];
   skipped: SkippedInput[];
   documents: SequenceReport[];
-  records: TelegramRecord[];
+  records: ReportRecord[];
   buildTimings: Array<Record<string, number>>;
   lowCoverageThreshold: number;
 }
@@ -93,7 +112,7 @@ export function summariseTimings(samples: Array<Record<string, number>>): Record
   return out;
 }
 
-export function countStatuses(records: readonly TelegramRecord[]): { total: StatusCounts; byField: Record<string, StatusCounts> } {
+export function countStatuses(records: readonly ReportRecord[]): { total: StatusCounts; byField: Record<string, StatusCounts> } {
   const total: StatusCounts = { accepted: 0, needs_review: 0, missing: 0 };
   const byField: Record<string, StatusCounts> = {};
   for (const record of records) {
