@@ -21,6 +21,8 @@ export interface ReadSettings {
   /** Read pages measured blank anyway (absent in jobs queued before it existed: false). */
   readBlankPages?: boolean;
   maxPixels: number;
+  /** Pixels a page is decoded to at most (absent in jobs queued before it existed: the worker's own). */
+  pagePixelBudget?: number;
   pdfDpi: number;
 }
 

@@ -72,6 +72,7 @@ export function batchSettingsFrom(config: Config, cwd: string): BatchSettings {
       force: config.force,
       readBlankPages: config.readBlankPages,
       maxPixels: config.maxPixels,
+      pagePixelBudget: config.pagePixelBudget,
       pdfDpi: config.pdfDpi,
     },
     build: recordBuildSettings(config, cwd),
@@ -136,6 +137,8 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     documents: config.documents,
     manifest: options.manifest,
     maxPixels: config.maxPixels,
+    maxPagesPerFile: config.maxPagesPerFile,
+    allowOutsideInputs: config.allowOutsideInputs,
     logger: log.child({ stage: 'ingest' }),
   });
   checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });

@@ -112,6 +112,7 @@ async function recordsFromPipeline(): Promise<TelegramRecord[]> {
       inputs: [setDir],
       outDir,
       batch: 'bench-fields',
+      keepRecords: true,
       onProgress: (e) => {
         if (e.done > 0 && (e.done % 10 === 0 || e.done === e.total)) {
           console.error(`pages ${e.done}/${e.total} (${e.failed} failed) ${((Date.now() - started) / 1000).toFixed(0)} s`);

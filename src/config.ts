@@ -77,8 +77,18 @@ export const configSchema = z
       .strict()
       .default({ from: '1850-01-01', to: '2000-12-31' }),
     thresholds: thresholdsSchema.default({ accept: 0.8, fields: {}, minBodyCoverage: 0.5 }),
-    /** Pixel budget per page; larger images are refused (decompression bombs). */
+    /** Pixel limit per page; images declaring more are refused (decompression bombs). */
     maxPixels: z.number().int().min(1).default(200_000_000),
+    /**
+     * Pixels a page is decoded to at most, so a page's memory is bounded whatever it declares: a
+     * PDF page is rendered at a resolution lowered to fit, a larger image is shrunk while it is
+     * decoded. 40 Mpx holds an A2 sheet at 300 dpi (35 Mpx); a 300 dpi letter page is 8.4 Mpx.
+     */
+    pagePixelBudget: z.number().int().min(1_000_000).default(40_000_000),
+    /** Files with more pages are refused (CS_ERR_INPUT_TOO_LARGE): a few bytes can declare a million pages. */
+    maxPagesPerFile: z.number().int().min(1).default(10_000),
+    /** Follow symbolic links, and take manifest entries, that lead outside the input folders (refused by default). */
+    allowOutsideInputs: z.boolean().default(false),
     /** PDF rasterisation resolution. */
     pdfDpi: z.number().int().min(72).max(1200).default(300),
     redisUrl: z.string().url().optional(),
@@ -154,6 +164,9 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_LOG_LEVEL: { key: 'logLevel', parse: String },
   CABLESCAN_QUEUE_PREFIX: { key: 'queuePrefix', parse: String },
   CABLESCAN_MAX_PIXELS: { key: 'maxPixels', parse: Number },
+  CABLESCAN_PAGE_PIXEL_BUDGET: { key: 'pagePixelBudget', parse: Number },
+  CABLESCAN_MAX_PAGES_PER_FILE: { key: 'maxPagesPerFile', parse: Number },
+  CABLESCAN_ALLOW_OUTSIDE_INPUTS: { key: 'allowOutsideInputs', parse: (v) => v === 'true' || v === '1' },
   REDIS_URL: { key: 'redisUrl', parse: String },
   CABLESCAN_DB: { key: 'db', parse: String },
   CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
@@ -188,7 +201,10 @@ function readConfigFile(file: string): Record<string, unknown> {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('top level must be an object');
     return parsed as Record<string, unknown>;
   } catch (err) {
-    throw new CablescanError(ErrorCode.CONFIG_INVALID, `config file ${file} is not valid JSON: ${(err as Error).message}`, { file });
+    // JSON.parse's message quotes the text around the error: say where, not what.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    const reason = (err as Error).message === 'top level must be an object' ? (err as Error).message : at ? `a syntax error at character ${at}` : 'a syntax error';
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `config file ${file} is not valid JSON: ${reason}`, { file });
   }
 }
 

@@ -11,6 +11,12 @@ export const ErrorCode = {
   INPUT_UNSUPPORTED: 'CS_ERR_INPUT_UNSUPPORTED',
   INPUT_CORRUPT: 'CS_ERR_INPUT_CORRUPT',
   INPUT_TOO_LARGE: 'CS_ERR_INPUT_TOO_LARGE',
+  /** A page whose shape is no document page's (a 30000 x 200 strip, a side of a few pixels): OCR engines fail on them. */
+  INPUT_GEOMETRY: 'CS_ERR_INPUT_GEOMETRY',
+  /** A file or folder cablescan may not read (EACCES, EPERM): a matter of permissions, not of the scan. */
+  INPUT_NO_ACCESS: 'CS_ERR_INPUT_NO_ACCESS',
+  /** A symbolic link or manifest entry leading outside the input folders (refused unless --allow-outside-inputs). */
+  INPUT_OUTSIDE: 'CS_ERR_INPUT_OUTSIDE',
   PDF_RENDER: 'CS_ERR_PDF_RENDER',
   TESSDATA_MISSING: 'CS_ERR_TESSDATA_MISSING',
   OCR_FAILED: 'CS_ERR_OCR_FAILED',

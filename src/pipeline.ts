@@ -13,7 +13,7 @@ import { writeJsonAtomic } from './records/atomic-write.ts';
 import { reportPath } from './records/layout.ts';
 import { recordBuildSettings } from './records/build-settings.ts';
 import { findDonePage } from './records/page-store.ts';
-import { buildReport, runSettings, type BatchReport, type PageOutcome, type SequenceReport } from './records/report.ts';
+import { buildReport, reportPage, reportRecord, runSettings, type BatchReport, type PageOutcome, type ReportPage, type ReportRecord, type SequenceReport } from './records/report.ts';
 import { checkBatchSettings, checkInputsFound, checkMachineSettings } from './settings-checks.ts';
 import { defaultDbPath, ReviewStore } from './store/index.ts';
 import { buildRecords, readPage } from './stages.ts';
@@ -38,10 +38,17 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Aborting stops taking new pages; pages in flight finish and the report is written. */
   signal?: AbortSignal;
+  /**
+   * Return every record in RunResult.records (benchmarks that score them). Off, the run keeps
+   * only what the report needs of each record: they are on disk, and a long run's memory
+   * would grow with them.
+   */
+  keepRecords?: boolean;
 }
 
 export interface RunResult {
   report: BatchReport;
+  /** The run's records; empty unless RunOptions.keepRecords. */
   records: TelegramRecord[];
   exitCode: number;
 }
@@ -75,6 +82,8 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     documents: config.documents,
     manifest: options.manifest,
     maxPixels: config.maxPixels,
+    maxPagesPerFile: config.maxPagesPerFile,
+    allowOutsideInputs: config.allowOutsideInputs,
     logger: log.child({ stage: 'ingest' }),
   });
   checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });
@@ -87,9 +96,11 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
   }
 
   const failures: InputFailure[] = [...ingest.failures];
-  const pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }> = [];
+  // What the report needs of each page; the pages themselves are let go once their document is built.
+  const pages: Array<{ page: ReportPage; outcome: Exclude<PageOutcome, 'failed'> }> = [];
   const documentReports: SequenceReport[] = [];
   const records: TelegramRecord[] = [];
+  const recordSummaries: ReportRecord[] = [];
   const buildTimings: Array<Record<string, number>> = [];
   const total = ingest.pages.length;
   let done = 0;
@@ -120,13 +131,17 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     const docLog = log.child({ doc: doc.key });
     try {
       const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles, store: store.recordSink({ batch, cwd, outDir, build: recordBuildSettings(config, cwd) }) });
-      records.push(...built.records);
+      recordSummaries.push(...built.records.map(reportRecord));
+      if (options.keepRecords) records.push(...built.records);
       buildTimings.push(built.timings);
       documentReports.push({ documentKey: doc.key, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams, grouping: built.grouping });
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL);
       docLog.error({ stage: 'emit', code: e.code, err: e }, 'building records failed');
       failures.push({ file: doc.sources[0].file, code: e.code, message: `records for ${doc.key}: ${e.message}`, stage: 'emit' });
+    } finally {
+      // The pages are on disk (page JSON); holding them for the whole run made its memory grow with it.
+      doc.results.clear();
     }
   };
 
@@ -138,12 +153,14 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
       const previous = config.force ? null : await findDonePage(outDir, source);
       const page = previous ?? (await readPage(source, { config, logger: pageLog, engine, outDir, recipe }));
       outcome = previous ? 'resumed' : 'read';
-      pages.push({ page, outcome });
+      pages.push({ page: reportPage(page), outcome });
       doc.results.set(source.pageId, page);
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL, source.file);
       pageLog.error({ stage: 'read', code: e.code }, e.message);
-      failures.push({ file: source.file, pageId: source.pageId, code: e.code, message: e.message, stage: 'read' });
+      // Every reason names its file, whichever stage failed (an engine's own message does not).
+      const message = e.message.includes(source.file) ? e.message : `${source.file}: ${e.message}`;
+      failures.push({ file: source.file, pageId: source.pageId, code: e.code, message, stage: 'read' });
     }
     done += 1;
     doc.settled += 1;
@@ -185,7 +202,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     failures,
     skipped: ingest.skipped,
     documents: documentReports,
-    records,
+    records: recordSummaries,
     buildTimings,
     lowCoverageThreshold: config.thresholds.minBodyCoverage,
   });

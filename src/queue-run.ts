@@ -14,8 +14,8 @@ import { resolveRecipe } from './preprocess/index.ts';
 import { writeJsonAtomic } from './records/atomic-write.ts';
 import { recordPath, reportPath } from './records/layout.ts';
 import { readPageJson } from './records/page-store.ts';
-import { buildReport, runSettings, type PageOutcome, type SequenceReport } from './records/report.ts';
-import type { InputFailure, PageResult, TelegramRecord } from './types.ts';
+import { buildReport, reportPage, reportRecord, runSettings, type PageOutcome, type ReportPage, type ReportRecord, type SequenceReport } from './records/report.ts';
+import type { InputFailure, TelegramRecord } from './types.ts';
 import { defaultDbPath, importOutputFolder, ReviewStore } from './store/index.ts';
 import { recordBuildSettings } from './records/build-settings.ts';
 import { PIPELINE_VERSION } from './version.ts';
@@ -102,9 +102,11 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
 
   // The report, built exactly as the in-process run builds it, from what the workers wrote.
   const failures: InputFailure[] = [...enqueued.failures];
-  const pages: Array<{ page: PageResult; outcome: Exclude<PageOutcome, 'failed'> }> = [];
+  // Each page JSON is read once, checked, and reduced to what the report needs.
+  const pages: Array<{ page: ReportPage; outcome: Exclude<PageOutcome, 'failed'> }> = [];
   const documents: SequenceReport[] = [];
-  const records: TelegramRecord[] = [];
+  // Each record is read once to check it is there, and reduced to what the report needs.
+  const records: ReportRecord[] = [];
   const buildTimings: Array<Record<string, number>> = [];
   for (const doc of watched) {
     for (const { jobId, source } of doc.pages) {
@@ -113,7 +115,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       if (settled.state === 'completed' || settled.state === 'missing') {
         const page = await readPageJson(outDir, source.pageId);
         if (page && page.contentHash === source.contentHash && page.pipelineVersion === PIPELINE_VERSION) {
-          pages.push({ page: { ...page, file: source.file, documentKey: source.documentKey }, outcome: settled.state === 'completed' ? settled.outcome : 'resumed' });
+          pages.push({ page: reportPage({ ...page, file: source.file }), outcome: settled.state === 'completed' ? settled.outcome : 'resumed' });
           continue;
         }
         failures.push({
@@ -135,7 +137,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       buildTimings.push(result.timings);
       for (const id of result.recordIds) {
         const record = await readRecord(outDir, id);
-        if (record) records.push(record);
+        if (record) records.push(reportRecord(record));
         else failures.push({ file: doc.pages[0].source.file, code: ErrorCode.INTERNAL, message: `records for ${doc.documentKey}: record ${id} is missing from ${outDir}/records`, stage: 'emit' });
       }
     } else if (settledDoc?.state === 'failed') {
@@ -173,5 +175,6 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
   });
   await writeJsonAtomic(reportPath(outDir), report);
   const exitCode = failures.length > 0 ? 1 : interrupted ? 130 : 0;
-  return { report, records, exitCode };
+  // The records are in OUT/records; the driver does not hold them (RunResult.records stays empty).
+  return { report, records: [], exitCode };
 }

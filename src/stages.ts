@@ -99,7 +99,8 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
   const timings: Record<string, number> = {};
 
   let t = process.hrtime.bigint();
-  const loaded = await loadPageImage(source, { maxPixels: config.maxPixels, pdfDpi: config.pdfDpi });
+  const loaded = await loadPageImage(source, { maxPixels: config.maxPixels, budgetPixels: config.pagePixelBudget, pdfDpi: config.pdfDpi });
+  if (loaded.scale < 1) log.warn({ scale: Math.round(loaded.scale * 1000) / 1000, width: loaded.image.width, height: loaded.image.height }, 'page decoded smaller than it declares (pagePixelBudget)');
   timings.decode = since(t);
 
   // The ink measure's analysis copy is the recipe's too (Measure caches it per image).
@@ -126,6 +127,7 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
       documentKey: source.documentKey,
       width: w,
       height: h,
+      ...(loaded.scale < 1 ? { decodeScale: Math.round(loaded.scale * 10000) / 10000 } : {}),
       lang,
       preprocess: { recipe: deps.recipe.name, steps: [], outputWidth: w, outputHeight: h, toOriginal: IDENTITY },
       ocr: { meanConfidence: 0, wordCount: 0, engine: engine.name, engineVersion: '', lang, psm: config.psm, readAs: 'none' },
@@ -219,6 +221,7 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
       documentKey: source.documentKey,
       width: ow,
       height: oh,
+      ...(loaded.scale < 1 ? { decodeScale: Math.round(loaded.scale * 10000) / 10000 } : {}),
       lang,
       preprocess: {
         recipe: deps.recipe.name,

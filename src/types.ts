@@ -172,6 +172,11 @@ export interface PageResult {
   readAt?: string;
   /** The ink measure and its verdict (absent in page JSON written before it existed). */
   ink?: PageInk;
+  /**
+   * Present when the page was decoded smaller than its file declares (pagePixelBudget): width and
+   * height, and every box, are in the decoded pixels, this fraction of the declared ones.
+   */
+  decodeScale?: number;
   /** True only when ink.verdict is 'blank': nothing on the page is text, and no record takes anything from it. */
   blank?: boolean;
 }

@@ -41,6 +41,7 @@ export function readConfig(read: ReadSettings): Config {
           force: read.force,
           readBlankPages: read.readBlankPages,
           maxPixels: read.maxPixels,
+          pagePixelBudget: read.pagePixelBudget,
           pdfDpi: read.pdfDpi,
           concurrency: 1,
         },

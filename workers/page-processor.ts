@@ -77,7 +77,9 @@ export async function processPage(data: PageJobData, ctx: PageContext, config: C
  * else is retried with backoff. Either way the reason reads "<code>: <message>".
  */
 export function toJobError(err: unknown, file: string): Error {
-  const e = toCablescanError(err, ErrorCode.INTERNAL, file);
+  let e = toCablescanError(err, ErrorCode.INTERNAL, file);
+  // Every reason names its file, whichever stage failed (an engine's own message does not).
+  if (!e.message.includes(file)) e = new CablescanError(e.code, `${file}: ${e.message}`, { file, retryable: e.retryable, cause: err, details: e.details });
   const reason = failureReason(e);
   return e.retryable ? new Error(reason) : new UnrecoverableError(reason);
 }

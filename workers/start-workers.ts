@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import { ENV_VARS } from '../src/config.ts';
+import { forkDiesWithParent } from '../src/child-lifetime.ts';
 import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
 import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
@@ -109,7 +110,8 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
     concurrency: options.concurrency,
     useWorkerThreads: false,
     workerForkOptions: {
-      execArgv: sandboxExecArgv(process.execArgv),
+      // The page children die with this process, even under kill -9 (src/child-lifetime.ts).
+      ...forkDiesWithParent(sandboxExecArgv(process.execArgv)),
       env: sandboxEnv(config, options.env ?? process.env, options.configFile),
     },
   });

@@ -44,7 +44,9 @@ export function addBatchOptions(command: Command): Command {
     .option('--keep-intermediates', "write each preprocessing step's image to OUT/intermediates/<pageId>/")
     .option('--profile <name>', 'force one telegram profile instead of detecting it')
     .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
-    .option('--read-blank-pages', 'read pages measured blank anyway (text too faint to tell from paper grain); env CABLESCAN_READ_BLANK_PAGES');
+    .option('--read-blank-pages', 'read pages measured blank anyway (text too faint to tell from paper grain); env CABLESCAN_READ_BLANK_PAGES')
+    .option('--allow-outside-inputs', 'follow symbolic links, and take manifest entries, that lead outside the input folders (refused by default); env CABLESCAN_ALLOW_OUTSIDE_INPUTS')
+    .option('--max-pages-per-file <n>', 'refuse a PDF or TIFF with more pages (default 10000); env CABLESCAN_MAX_PAGES_PER_FILE', parseInteger('--max-pages-per-file'));
 }
 
 /**
@@ -87,6 +89,8 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       recycleAfter: opts.recycleAfter,
       ocrTimeout: opts.ocrTimeout,
       readBlankPages: opts.readBlankPages,
+      maxPagesPerFile: opts.maxPagesPerFile,
+      allowOutsideInputs: opts.allowOutsideInputs,
       logLevel: opts.logLevel,
       pretty: opts.pretty,
       force: opts.force,

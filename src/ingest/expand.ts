@@ -6,8 +6,15 @@
 //   image/PDF extension are candidates; others are listed as skipped, never
 //   failed; hidden files and folders (".name") are ignored silently;
 // - order: input order, then natural name order within a folder (page2 before
-//   page10), so page sequences read the way an archivist numbered them.
-import { readdir, stat } from 'node:fs/promises';
+//   page10), so page sequences read the way an archivist numbered them;
+// - inputs stay where the user put them (issue 24): a symbolic link found in a
+//   folder or among a glob's matches that leads outside the inputs' folders, and
+//   a manifest entry outside the manifest's folder, are refused
+//   (CS_ERR_INPUT_OUTSIDE) unless allowOutside says otherwise; devices, FIFOs and
+//   sockets are skipped, never opened; a subfolder that cannot be read is one
+//   failure (CS_ERR_INPUT_NO_ACCESS when permissions say no), its siblings are read.
+import type { Stats } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ErrorCode } from '../errors.ts';
@@ -26,6 +33,44 @@ export interface Expansion {
   candidates: Candidate[];
   failures: InputFailure[];
   skipped: SkippedInput[];
+}
+
+export interface ExpandOptions {
+  /**
+   * The inputs come from a manifest: each must lie in one of these folders (the manifest's),
+   * links resolved. Inputs named on the command line are the user's own choice.
+   */
+  confineTo?: readonly string[];
+  /** Follow links, and take manifest entries, that lead outside the input folders. */
+  allowOutside?: boolean;
+}
+
+/** Errors that mean "not allowed to", not "not there". */
+export function isNoAccess(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+/** What a file that is neither a regular file nor a folder is, for a skip's reason. */
+export function specialKind(info: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function isInside(real: string, roots: readonly string[]): boolean {
+  return roots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+}
+
+const OUTSIDE_HINT = 'refused (--allow-outside-inputs takes it)';
+
+interface Walk {
+  out: Expansion;
+  /** Real paths of the inputs' folders: links must lead inside one of them. */
+  roots: readonly string[];
+  allowOutside: boolean;
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -67,27 +112,62 @@ function failure(file: string, code: string, message: string): InputFailure {
   return { file, code, message, stage: 'ingest' };
 }
 
+function readFailure(display: string, err: unknown, what: string): InputFailure {
+  return isNoAccess(err)
+    ? failure(display, ErrorCode.INPUT_NO_ACCESS, `${display}: ${what} cannot be read (permission denied)`)
+    : failure(display, ErrorCode.INPUT_NOT_FOUND, `${display}: ${what} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+}
+
+/**
+ * A symbolic link found in a folder or among a glob's matches: 'file' when it leads to a file
+ * inside the roots; otherwise the reason it is refused or skipped is recorded, and null returned.
+ */
+async function followLink(full: string, display: string, walk: Walk): Promise<'file' | null> {
+  let target: Stats;
+  try {
+    target = await stat(full);
+  } catch (err) {
+    if (isNoAccess(err)) walk.out.failures.push(readFailure(display, err, 'the target of this symbolic link'));
+    else walk.out.skipped.push({ file: display, reason: 'broken symbolic link' });
+    return null;
+  }
+  // Links to folders are not followed (they can loop); nothing is read through them.
+  if (target.isDirectory()) {
+    walk.out.skipped.push({ file: display, reason: 'symbolic link to a folder (not followed)' });
+    return null;
+  }
+  if (!walk.allowOutside) {
+    const real = await realpath(full).catch(() => null);
+    if (real === null || !isInside(real, walk.roots)) {
+      walk.out.failures.push(failure(display, ErrorCode.INPUT_OUTSIDE, `${display}: a symbolic link leading outside the input folders; ${OUTSIDE_HINT}`));
+      return null;
+    }
+  }
+  if (target.isFile()) return 'file';
+  walk.out.skipped.push({ file: display, reason: `symbolic link to ${specialKind(target)} (not read)` });
+  return null;
+}
+
 /** Relative POSIX paths of the files below `dir`, natural order per folder; hidden entries ignored. */
-async function walkFolder(dir: string, prefix: string, skipped: SkippedInput[], displayDir: string): Promise<string[]> {
+async function walkFolder(dir: string, prefix: string, displayDir: string, walk: Walk): Promise<string[]> {
   const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !isHidden(e.name));
   entries.sort((a, b) => compareNatural(a.name, b.name));
   const out: string[] = [];
   for (const entry of entries) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     const full = path.join(dir, entry.name);
-    let kind: 'file' | 'dir' | 'other' = entry.isFile() ? 'file' : entry.isDirectory() ? 'dir' : 'other';
+    const display = path.join(displayDir, rel);
     if (entry.isSymbolicLink()) {
-      // Follow links to files; not links to folders (they can loop).
-      const target = await stat(full).catch(() => null);
-      if (target?.isFile()) kind = 'file';
-      else {
-        skipped.push({ file: path.join(displayDir, rel), reason: target?.isDirectory() ? 'symbolic link to a folder (not followed)' : 'broken symbolic link' });
-        continue;
+      if ((await followLink(full, display, walk)) === 'file') out.push(rel);
+    } else if (entry.isDirectory()) {
+      // A subfolder that cannot be read is its own failure; the rest of the folder goes on.
+      try {
+        out.push(...(await walkFolder(full, rel, displayDir, walk)));
+      } catch (err) {
+        walk.out.failures.push(readFailure(display, err, 'folder'));
       }
-    }
-    if (kind === 'dir') out.push(...(await walkFolder(full, rel, skipped, displayDir)));
-    else if (kind === 'file') out.push(rel);
-    else skipped.push({ file: path.join(displayDir, rel), reason: 'not a regular file' });
+    } else if (entry.isFile()) out.push(rel);
+    else walk.out.skipped.push({ file: display, reason: `${specialKind(entry)} (not read)` });
   }
   return out;
 }
@@ -117,7 +197,7 @@ export function globBase(pattern: string): string {
   return fixed.length === 0 ? '.' : fixed.join('/');
 }
 
-async function expandGlob(pattern: string, cwd: string, out: Expansion): Promise<void> {
+async function expandGlob(pattern: string, cwd: string, out: Expansion, walk: Walk): Promise<void> {
   const base = globBase(pattern);
   const absoluteBase = path.resolve(cwd, base);
   let matches: string[];
@@ -132,12 +212,37 @@ async function expandGlob(pattern: string, cwd: string, out: Expansion): Promise
     out.failures.push(failure(pattern, ErrorCode.INPUT_NOT_FOUND, `${pattern}: no files match this pattern`));
     return;
   }
-  takeByExtension(base, absoluteBase, relPaths, out);
+  // Matches that are links obey the same rules as links found in a folder, with the pattern's base as their folder.
+  const root = await realpath(absoluteBase).catch(() => absoluteBase);
+  const kept: string[] = [];
+  for (const rel of relPaths) {
+    const full = path.join(absoluteBase, rel);
+    const info = await lstatOrNull(full);
+    if (info?.isSymbolicLink()) {
+      if ((await followLink(full, path.join(base, rel), { ...walk, roots: [...walk.roots, root] })) === 'file') kept.push(rel);
+    } else if (info && !info.isFile()) out.skipped.push({ file: path.join(base, rel), reason: `${specialKind(info)} (not read)` });
+    else kept.push(rel);
+  }
+  takeByExtension(base, absoluteBase, kept, out);
+}
+
+async function lstatOrNull(file: string): Promise<Stats | null> {
+  return lstat(file).catch(() => null);
 }
 
 /** Expands every input, in order. Problems go into `failures`; nothing throws for a bad input. */
-export async function expandInputs(inputs: readonly string[], cwd: string): Promise<Expansion> {
+export async function expandInputs(inputs: readonly string[], cwd: string, options: ExpandOptions = {}): Promise<Expansion> {
   const out: Expansion = { candidates: [], failures: [], skipped: [] };
+  const allowOutside = options.allowOutside ?? false;
+  const confineTo = options.confineTo ? await Promise.all(options.confineTo.map((d) => realpath(path.resolve(cwd, d)).catch(() => path.resolve(cwd, d)))) : undefined;
+  // Every folder named is a root: a link in one may lead into another.
+  const roots: string[] = [...(confineTo ?? [])];
+  for (const input of inputs) {
+    if (input.trim() === '') continue;
+    const real = await realpath(path.resolve(cwd, input)).catch(() => null);
+    if (real !== null && (await stat(real).catch(() => null))?.isDirectory()) roots.push(real);
+  }
+  const walk: Walk = { out, roots, allowOutside };
   for (const input of inputs) {
     if (input.trim() === '') {
       out.failures.push(failure(input, ErrorCode.INPUT_NOT_FOUND, 'an empty path was given as input'));
@@ -148,17 +253,25 @@ export async function expandInputs(inputs: readonly string[], cwd: string): Prom
     if (info instanceof Error) {
       // A name that does not exist but looks like a pattern is a glob (a file
       // really named "a[1].jpg" still works, because it exists).
-      if (info.code === 'ENOENT' && isGlobPattern(input)) await expandGlob(input, cwd, out);
+      if (info.code === 'ENOENT' && isGlobPattern(input)) await expandGlob(input, cwd, out, walk);
       else if (info.code === 'ENOENT' || info.code === 'ENOTDIR')
         out.failures.push(failure(input, ErrorCode.INPUT_NOT_FOUND, `${input}: no such file or folder`));
-      else out.failures.push(failure(input, ErrorCode.INPUT_NOT_FOUND, `${input}: cannot be read (${info.message})`));
+      else out.failures.push(readFailure(input, info, 'it'));
       continue;
+    }
+    if (confineTo && !allowOutside) {
+      // A manifest entry names a file or folder in the manifest's folder, links resolved.
+      const real = await realpath(absolutePath).catch(() => absolutePath);
+      if (!isInside(real, confineTo)) {
+        out.failures.push(failure(input, ErrorCode.INPUT_OUTSIDE, `${input}: a manifest entry leading outside the manifest's folder; ${OUTSIDE_HINT}`));
+        continue;
+      }
     }
     if (info.isDirectory()) {
       try {
-        takeByExtension(input, absolutePath, await walkFolder(absolutePath, '', out.skipped, input), out);
+        takeByExtension(input, absolutePath, await walkFolder(absolutePath, '', input, walk), out);
       } catch (err) {
-        out.failures.push(failure(input, ErrorCode.INPUT_NOT_FOUND, `${input}: folder cannot be read (${(err as Error).message})`));
+        out.failures.push(readFailure(input, err, 'folder'));
       }
     } else {
       out.candidates.push({ file: input, absolutePath, baseId: explicitPageId(input) });

@@ -3,10 +3,10 @@
 // document key, and refuses bad input per file, so one broken scan never stops
 // a batch. loadPageImage then decodes one page when a worker needs its pixels.
 import path from 'node:path';
-import { toCablescanError, ErrorCode } from '../errors.ts';
+import { CablescanError, toCablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { IngestResult, InputFailure, PageSource } from '../types.ts';
-import { expandInputs, type Candidate } from './expand.ts';
+import { expandInputs, isNoAccess, type Candidate } from './expand.ts';
 import { pageContentHash } from './hash.ts';
 import { groupingFor, languageFor, loadManifest, type Manifest } from './manifest.ts';
 import type { GroupingMode } from '../group/modes.ts';
@@ -27,9 +27,13 @@ export interface DiscoverOptions {
   manifest?: string;
   /** How pages group into documents where the manifest does not say (the run's --documents; default auto). */
   documents?: GroupingMode;
-  /** Pixel budget per page: larger images fail with CS_ERR_INPUT_TOO_LARGE. */
+  /** Pixel limit per page: larger images fail with CS_ERR_INPUT_TOO_LARGE. */
   maxPixels: number;
+  /** Files with more pages fail with CS_ERR_INPUT_TOO_LARGE (absent: no limit). */
+  maxPagesPerFile?: number;
   logger?: Logger;
+  /** Follow links, and take manifest entries, that lead outside the input folders (default: refused). */
+  allowOutsideInputs?: boolean;
   /** Files probed at the same time (header reads and hashing are I/O bound). */
   concurrency?: number;
 }
@@ -93,16 +97,23 @@ export async function discoverInputs(inputs: string[], options: DiscoverOptions)
   const log = options.logger;
   let manifest: Manifest | undefined;
   if (options.manifest !== undefined) manifest = await loadManifest(options.manifest, options.cwd);
-  const effectiveInputs = inputs.length > 0 ? inputs : (manifest?.entries.map((e) => e.file) ?? []);
+  const fromManifest = inputs.length === 0 && manifest !== undefined;
+  const effectiveInputs = fromManifest ? manifest!.entries.map((e) => e.file) : inputs;
 
-  const expansion = await expandInputs(effectiveInputs, options.cwd);
+  // Inputs named on the command line are the user's; a manifest's entries stay in its folder.
+  const expansion = await expandInputs(effectiveInputs, options.cwd, {
+    allowOutside: options.allowOutsideInputs,
+    confineTo: fromManifest ? [path.dirname(path.resolve(options.cwd, options.manifest!))] : undefined,
+  });
   const pdf = new PdfWorker(); // a thread starts only if the batch has a PDF
   const outcomes = await mapLimit(expansion.candidates, options.concurrency ?? 4, async (candidate): Promise<ProbeOutcome> => {
     try {
-      return { ok: true, probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, pdf }) };
+      return { ok: true, probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, maxPages: options.maxPagesPerFile, pdf }) };
     } catch (err) {
       const vanished = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
-      const error = toCablescanError(err, vanished ? ErrorCode.INPUT_NOT_FOUND : ErrorCode.INPUT_UNSUPPORTED, candidate.file);
+      const error = isNoAccess(err)
+        ? new CablescanError(ErrorCode.INPUT_NO_ACCESS, `${candidate.file}: cannot be read (permission denied)`, { file: candidate.file, retryable: false })
+        : toCablescanError(err, vanished ? ErrorCode.INPUT_NOT_FOUND : ErrorCode.INPUT_UNSUPPORTED, candidate.file);
       const message = error.message.includes(candidate.file) ? error.message : `${candidate.file}: ${error.message}`;
       return { ok: false, failure: { file: candidate.file, pageId: candidate.baseId, code: error.code, message, stage: 'ingest' } };
     }

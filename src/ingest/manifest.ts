@@ -104,7 +104,7 @@ function parseDelimited(text: string, delimiter: string, manifestFile: string): 
   const pathColumn = header.indexOf('path');
   const langColumn = header.indexOf('lang');
   const documentsColumn = header.indexOf('documents');
-  if (pathColumn < 0) throw invalid(manifestFile, `the header row must name a "path" column (found: ${header.join(', ')})`);
+  if (pathColumn < 0) throw invalid(manifestFile, `the header row must name a "path" column (found ${header.length} column${header.length === 1 ? '' : 's'}, none named "path")`);
   const files = lines.slice(1).map(({ line, number }) => {
     const fields = splitDelimitedLine(line, delimiter);
     const filePath = fields[pathColumn] ?? '';
@@ -133,7 +133,9 @@ export async function loadManifest(manifestFile: string, cwd: string): Promise<M
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw invalid(manifestFile, `not valid JSON (${(err as Error).message})`, err);
+      // JSON.parse's message quotes the text around the error: say where, not what.
+      const at = /position (\d+)/.exec((err as Error).message)?.[1];
+      throw invalid(manifestFile, `not valid JSON${at ? ` (at character ${at})` : ''}`, err);
     }
   }
   const parsed = jsonManifestSchema.safeParse(raw);

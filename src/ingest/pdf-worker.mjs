@@ -12,9 +12,15 @@
 // fetched over a network and eval is disabled.
 //
 // Protocol: the parent posts { id, op: 'count', file } or { id, op: 'render',
-// file, pageIndex, dpi, maxPixels }; this thread answers { id, ok: true, ... }
-// or { id, ok: false, error: { kind, name, message, details } }.
-import { readFile } from 'node:fs/promises';
+// file, pageIndex, dpi, maxPixels, budgetPixels }; this thread answers { id, ok:
+// true, ... } or { id, ok: false, error: { kind, name, message, details } }.
+//
+// The document a page was rendered from stays open for the next request (one
+// document per thread; pdf.ts gives each file its thread): reading and parsing
+// the whole file again for every page made a 10,000-page PDF cost 1.1 s a page,
+// the whole file quadratic (issue 24). It is closed when another file is asked
+// for, when the file changes, or after a minute without requests.
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +35,7 @@ const pdfjs = await import(pathToFileURL(path.join(PDFJS_DIR, 'legacy/build/pdf.
 pdfjs.GlobalWorkerOptions.workerSrc = pathToFileURL(path.join(PDFJS_DIR, 'legacy/build/pdf.worker.min.mjs')).href;
 
 class TaskError extends Error {
-  /** kind: 'unreadable' (cannot open the file), 'corrupt', 'password', 'too-large', 'render'. */
+  /** kind: 'unreadable' (cannot open the file), 'corrupt', 'password', 'too-large', 'geometry', 'render'. */
   constructor(kind, message, details) {
     super(message);
     this.kind = kind;
@@ -77,14 +83,67 @@ async function countPages({ file }) {
   }
 }
 
-async function renderPage({ file, pageIndex, dpi, maxPixels }) {
-  const doc = await openPdf(file, maxPixels);
+/** The open document kept between requests: { file, size, mtimeMs, maxPixels, doc }. */
+let kept = null;
+let idleTimer = null;
+/** Documents this thread has opened for rendering (reported with each page: tests see the document kept). */
+let opened = 0;
+const KEEP_IDLE_MS = 60_000;
+
+async function dropKept() {
+  const old = kept;
+  kept = null;
+  if (old) await old.doc.destroy().catch(() => undefined);
+}
+
+/** The document, opened once for as long as the same unchanged file is asked for. */
+async function keptPdf(file, maxPixels) {
+  let info;
   try {
+    info = await stat(file);
+  } catch (err) {
+    throw new TaskError('unreadable', err.message);
+  }
+  if (kept && kept.file === file && kept.size === info.size && kept.mtimeMs === info.mtimeMs && kept.maxPixels === maxPixels) return kept.doc;
+  await dropKept();
+  const doc = await openPdf(file, maxPixels);
+  opened += 1;
+  kept = { file, size: info.size, mtimeMs: info.mtimeMs, maxPixels, doc };
+  return doc;
+}
+
+/** Long thin pages (a strip of 30000 x 200) are no page of a document; OCR engines fail on them. */
+const MAX_ASPECT = 20;
+
+/**
+ * The resolution a page is rendered at: the one asked for, lowered so the page
+ * stays within `budgetPixels` (a page can declare any size: 14400 pt square is
+ * 200 Mpx at 300 dpi, 2.8 GB to render and preprocess).
+ */
+function renderDpi(widthPt, heightPt, dpi, budgetPixels) {
+  const pixels = (widthPt * dpi / 72) * (heightPt * dpi / 72);
+  if (!budgetPixels || pixels <= budgetPixels) return dpi;
+  return Math.max(1, Math.floor(dpi * Math.sqrt(budgetPixels / pixels)));
+}
+
+async function renderPage({ file, pageIndex, dpi: askedDpi, maxPixels, budgetPixels }) {
+  const doc = await keptPdf(file, maxPixels);
+  {
     const pageNumber = pageIndex + 1;
     if (pageNumber < 1 || pageNumber > doc.numPages) {
       throw new TaskError('render', `page ${pageNumber} does not exist (the PDF has ${doc.numPages})`);
     }
     const page = await doc.getPage(pageNumber);
+    const declared = page.getViewport({ scale: 1 });
+    const [widthPt, heightPt] = [declared.width, declared.height];
+    if (!(widthPt > 0 && heightPt > 0) || Math.max(widthPt, heightPt) / Math.min(widthPt, heightPt) > MAX_ASPECT) {
+      page.cleanup();
+      throw new TaskError('geometry', `page ${pageNumber} is ${Math.round(widthPt)} x ${Math.round(heightPt)} pt, not the shape of a document page (sides more than ${MAX_ASPECT}:1 apart)`, {
+        widthPt,
+        heightPt,
+      });
+    }
+    const dpi = renderDpi(widthPt, heightPt, askedDpi, budgetPixels);
     const viewport = page.getViewport({ scale: dpi / 72 });
     const width = Math.ceil(viewport.width);
     const height = Math.ceil(viewport.height);
@@ -131,13 +190,13 @@ async function renderPage({ file, pageIndex, dpi, maxPixels }) {
         rgb[o + 2] = (rgba[i + 2] * a + white + 127) / 255;
       }
     }
-    return { width, height, data: rgb };
-  } finally {
-    await doc.destroy();
+    return { width, height, dpi, opened, data: rgb };
   }
 }
 
 parentPort.on('message', async (request) => {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => void dropKept(), KEEP_IDLE_MS);
   try {
     if (request.op === 'count') {
       parentPort.postMessage({ id: request.id, ok: true, ...(await countPages(request)) });

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { InputFormat } from '../types.ts';
+import { specialKind } from './expand.ts';
 import { describeHead, detectFormat, readHead } from './format.ts';
 import { hashFile } from './hash.ts';
 import type { PdfWorker } from './pdf.ts';
@@ -21,6 +22,8 @@ export interface ProbedFile {
 
 export interface ProbeOptions {
   maxPixels: number;
+  /** Files with more pages are refused (CS_ERR_INPUT_TOO_LARGE); absent: no limit. */
+  maxPages?: number;
   /** Counts PDF pages (a thread shared by the whole discovery). */
   pdf: PdfWorker;
 }
@@ -36,11 +39,43 @@ export function tooLargeError(file: string, width: number, height: number, maxPi
   );
 }
 
+/** A page's sides may be this many times apart at most: a longer strip is no document page. */
+export const MAX_ASPECT = 20;
+/** A page's shorter side must have this many pixels at least: below it no engine finds a line (tesseract.js fails on a 1-pixel row). */
+export const MIN_SIDE = 4;
+
+/**
+ * Refuses a page whose shape is no document page's (a 30000 x 200 strip, a 5-pixel sliver),
+ * named and not retryable: OCR engines fail on them in their own ways, tesseract.js with
+ * "Unexpected end of JSON input", which would be tried again and again.
+ */
+export function checkGeometry(file: string, width: number, height: number, pageIndex?: number): void {
+  const short = Math.min(width, height);
+  const long = Math.max(width, height);
+  if (short >= MIN_SIDE && long / short <= MAX_ASPECT) return;
+  const where = pageIndex === undefined ? '' : ` (page ${pageIndex + 1})`;
+  const why = short < MIN_SIDE ? `a side shorter than ${MIN_SIDE} pixels` : `sides more than ${MAX_ASPECT}:1 apart`;
+  throw new CablescanError(ErrorCode.INPUT_GEOMETRY, `${file}${where}: image is ${width}x${height}, not the shape of a document page (${why}); refusing to read it`, {
+    file,
+    retryable: false,
+    details: { width, height },
+  });
+}
+
+function tooManyPages(file: string, pageCount: number, maxPages: number): CablescanError {
+  return new CablescanError(ErrorCode.INPUT_TOO_LARGE, `${file}: ${pageCount} pages, over the limit of ${maxPages} pages a file (maxPagesPerFile, --max-pages-per-file)`, {
+    file,
+    retryable: false,
+    details: { pageCount, maxPages },
+  });
+}
+
 /** `file` is the name used in messages; `absolutePath` the one opened. */
 export async function probeFile(file: string, absolutePath: string, options: ProbeOptions): Promise<ProbedFile> {
   const info = await stat(absolutePath);
   if (!info.isFile()) {
-    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${file}: not a regular file`, { file, retryable: false });
+    // Never opened: a FIFO would block the read, a device would stream for ever.
+    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${file}: ${info.isDirectory() ? 'a folder' : specialKind(info)}, not an image file`, { file, retryable: false });
   }
   if (info.size === 0) {
     throw new CablescanError(ErrorCode.INPUT_EMPTY, `${file}: the file is empty (0 bytes)`, { file, retryable: false });
@@ -57,6 +92,7 @@ export async function probeFile(file: string, absolutePath: string, options: Pro
   if (format === 'pdf') {
     const [pageCount, fileHash] = await Promise.all([options.pdf.countPages(file, absolutePath), hashFile(absolutePath)]);
     if (pageCount < 1) throw new CablescanError(ErrorCode.INPUT_CORRUPT, `${file}: the PDF has no pages`, { file, retryable: false });
+    if (options.maxPages !== undefined && pageCount > options.maxPages) throw tooManyPages(file, pageCount, options.maxPages);
     return { format, pageCount, fileHash };
   }
 
@@ -79,7 +115,9 @@ export async function probeFile(file: string, absolutePath: string, options: Pro
     throw new CablescanError(ErrorCode.INPUT_CORRUPT, `${file}: the ${format.toUpperCase()} header declares no image size`, { file, retryable: false });
   }
   if (width * height > options.maxPixels) throw tooLargeError(file, width, height, options.maxPixels);
+  checkGeometry(file, width, height);
   // Only TIFF pages are separate scans; further frames of a GIF/WebP animation are not pages.
   const pageCount = format === 'tiff' ? Math.max(1, metadata.pages ?? 1) : 1;
+  if (options.maxPages !== undefined && pageCount > options.maxPages) throw tooManyPages(file, pageCount, options.maxPages);
   return { format, pageCount, fileHash: await hashFile(absolutePath), width, height };
 }

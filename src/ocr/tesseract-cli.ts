@@ -17,6 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { diesWithParent } from '../child-lifetime.ts';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { OcrResult } from '../types.ts';
@@ -170,7 +171,10 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
   function run(args: string[], input?: Buffer, command = binary, bounded = false, pageBudget?: number): Promise<Output> {
     let started: ChildProcess | undefined;
     const read = new Promise<Output>((resolve, reject) => {
-      const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      // A process that reads a page dies with this one (the probes are over in a moment, and
+      // must see ENOENT themselves when the command is missing).
+      const tied = bounded ? diesWithParent(command, args) : { command, args };
+      const child = spawn(tied.command, tied.args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
       running.add(child);
       started = child;
       const out: Buffer[] = [];

@@ -13,6 +13,7 @@
 // read (1-based), sentinels included.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { diesWithParent } from '../child-lifetime.ts';
 
 export interface TesseractServerOptions {
   /** Program to run: `stdbuf`, with the tesseract command line in `args`. */
@@ -66,7 +67,9 @@ export class TesseractServer {
 
   constructor(options: TesseractServerOptions) {
     this.sentinel = options.sentinel;
-    this.child = spawn(options.command, options.args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Killed with this process, even mid-page (kill -9 of a worker: no orphan reading on).
+    const tied = diesWithParent(options.command, options.args);
+    this.child = spawn(tied.command, tied.args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     // EPIPE when the process has died: its exit says why.
     this.child.stdin!.on('error', () => undefined);
     this.child.stderr!.setEncoding('utf8');

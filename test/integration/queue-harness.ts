@@ -164,6 +164,8 @@ export interface WorkerOptions {
   shortLocks?: boolean;
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Another checkout's bin/cablescan.js (a benchmark's baseline); default this one's. */
+  cli?: string;
 }
 
 /** Starts `node bin/cablescan.js worker` as an operator would, with short locks so a crash is recovered fast. */
@@ -171,7 +173,7 @@ export function startWorkerProcess(options: WorkerOptions): WorkerProcess {
   const child = spawn(
     process.execPath,
     [
-      CLI,
+      options.cli ?? CLI,
       'worker',
       '--redis',
       options.redisUrl,
