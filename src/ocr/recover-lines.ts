@@ -31,6 +31,30 @@ const GARBLED_WORD = 20;
 /** An ink line with less than this share under words, and UNREAD_LETTER_HEIGHTS or more of it bare, was read in part. */
 const MIN_COMPLETE = 0.75;
 const UNREAD_LETTER_HEIGHTS = 4;
+/**
+ * What a line read alone must reach (median word confidence) to be taken: a typed line the
+ * layout analysis dropped reads at 80-96 alone; handwriting and stamps beside the text read at
+ * 20-50 ("Tend aly wy Ve" at 38, a stamp's "rtnte ku DCIV AVS RE" at 31) and are left out.
+ */
+export const MIN_RECOVERED_CONFIDENCE = 60;
+/**
+ * Where the reading of a row is garbage (median below GARBLED_WORD), a reading alone between
+ * these two is sure enough if it is no longer: both are unsure, and the one that adds no text risks
+ * less ("WiaChisks" at 0 for "W. C. l.", read alone "W. C. 1." at 38-61; a stamp's "nm Ka etekm .
+ * TTTRTEE" at 0, read alone "nm Ka rtnte ku DCIV AVS RE" at 31, stays).
+ */
+const MIN_REPLACING_GARBAGE = 35;
+
+function letters(lines: readonly OcrLine[]): number {
+  return lines.reduce((n, l) => n + l.words.reduce((m, w) => m + [...w.text].length, 0), 0);
+}
+
+function sureEnough(alternative: readonly OcrLine[], before: readonly OcrLine[]): boolean {
+  const sure = sureness(alternative);
+  if (sure >= MIN_RECOVERED_CONFIDENCE) return true;
+  return before.length > 0 && sureness(before) < GARBLED_WORD && sure >= MIN_REPLACING_GARBAGE && letters(alternative) <= letters(before) + 2;
+}
+
 /** A row read alone replaces the page's reading of it when its evidence is this much larger. */
 const BETTER_BY = 1.1;
 /** Line readings a page may spend (each is one small OCR call, retries apart). */
@@ -125,6 +149,17 @@ function evidence(lines: readonly OcrLine[]): number {
   let weight = 0;
   for (const l of lines) for (const w of l.words) weight += (w.confidence / 100) * [...w.text].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
   return weight * wordlikeShare(text);
+}
+
+/**
+ * The median confidence of the words: tesseract.js reads a right word at 0 now and then ("either
+ * actively" in a line of 87-96), so a mean would throw out a good line for two words.
+ */
+function sureness(lines: readonly OcrLine[]): number {
+  const values = lines.flatMap((l) => l.words.map((w) => w.confidence)).sort((a, b) => a - b);
+  if (values.length === 0) return 0;
+  const mid = values.length >> 1;
+  return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
 }
 
 function centreY(b: BBox): number {
@@ -276,6 +311,7 @@ export async function recoverLines(
     budget -= 1;
     report.dropped += 1;
     const found = await read([line], false);
+    if (sureness(found) < MIN_RECOVERED_CONFIDENCE) continue;
     for (const l of found) {
       lines.splice(insertionIndex(lines, l.bbox), 0, { ...l, paragraph: firstParagraph + line.region });
       report.added += 1;
@@ -327,7 +363,7 @@ export async function recoverLines(
       const alternative = withoutWordsOf(await read([row], false), sure);
       const before = words.filter(({ w }) => !replaced.has(w) && onRow(w.bbox, row)).map(({ w }) => w);
       const asLine = (ws: OcrWord[]): OcrLine[] => (ws.length ? [{ text: ws.map((w) => w.text).join(' '), confidence: 0, bbox: row.bbox, paragraph: 0, words: ws }] : []);
-      if (alternative.length === 0 || evidence(alternative) <= BETTER_BY * evidence(asLine(before))) continue;
+      if (alternative.length === 0 || !sureEnough(alternative, asLine(before)) || evidence(alternative) <= BETTER_BY * evidence(asLine(before))) continue;
       for (const w of before) replaced.add(w);
       added.push(...alternative);
     }
