@@ -298,7 +298,14 @@ export async function recoverLines(
   const report: RecoveryReport = { dropped: 0, added: 0, doubtful: 0, replaced: 0 };
   let budget = options.maxReads ?? MAX_READS;
   const inMargin = (l: ImageLine) => centreY(l.bbox) < MARGIN_BAND * image.height || centreY(l.bbox) > (1 - MARGIN_BAND) * image.height;
-  const candidates = inkLines.filter((l) => !l.vertical && (l.letters >= 3 || inMargin(l)));
+  // The measure ran on the whole scan: lines in margins the recipe cropped away lie outside the image.
+  const inside = (l: ImageLine) => {
+    const [x0, y0, x1, y1] = l.bbox;
+    const w = Math.min(image.width, x1) - Math.max(0, x0);
+    const h = Math.min(image.height, y1) - Math.max(0, y0);
+    return w > 0 && h > 0 && w * h >= 0.5 * (x1 - x0) * (y1 - y0) && l.centre[1] > 0 && l.centre[1] < image.height;
+  };
+  const candidates = inkLines.filter((l) => !l.vertical && inside(l) && (l.letters >= 3 || inMargin(l)));
   const dropped = mergeRows(candidates.filter((l) => coveredShare(l, ocr.lines) < MIN_COVERED)).sort((a, b) => b.letters - a.letters);
   const read = async (lines: readonly ImageLine[], retries: boolean) =>
     (await readInkLines(image, lines, engine, { lang: options.lang, dpi: options.dpi, timeoutSeconds: options.timeoutSeconds, blurSigma: options.blurSigma, retries })).result.lines;
@@ -389,3 +396,4 @@ export async function recoverLines(
   lines = renumber(lines);
   return { result: { ...ocr, lines, text: joinText(lines), ...pageConfidence(lines) }, report };
 }
+

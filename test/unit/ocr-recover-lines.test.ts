@@ -86,3 +86,20 @@ test('word-like tokens: words, numbers and page marks are; runs of marks are not
   assert.equal(wordlikeShare('- 3 -'), 1);
   assert.equal(wordlikeShare('£4iVUbl -F- $0'), 1 / 3);
 });
+
+test('ink lines outside the preprocessed page (in a margin the crop cut away) are not read', async () => {
+  const ocr: OcrResult = { lines: [], text: '', meanConfidence: 0, wordCount: 0, engine: 'test', engineVersion: '1', lang: 'eng', psm: 3 };
+  const engine = {
+    name: 'never',
+    recognize: async () => {
+      throw new Error('no OCR call expected');
+    },
+    close: async () => undefined,
+  };
+  const image = { data: Buffer.alloc(300 * 100, 255), width: 300, height: 100, channels: 1 as const };
+  // A page mark above the cropped page: its box maps to negative rows.
+  const above = { bbox: [120, -60, 160, -40] as [number, number, number, number], centre: [140, -50] as [number, number], thickness: 20, letterHeight: 14, angle: 0, vertical: false, region: 0, letters: 1 };
+  const { result, report } = await recoverLines(image, ocr, [above], engine, { lang: 'eng', dpi: 300 });
+  assert.equal(result, ocr);
+  assert.deepEqual(report, { dropped: 0, added: 0, doubtful: 0, replaced: 0 });
+});
