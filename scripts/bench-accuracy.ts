@@ -1,15 +1,18 @@
 // `npm run bench:accuracy -- DIR`: OCR accuracy on a folder of scans with ground truth
 // (NAME.<image ext> + NAME.gt.txt [+ NAME.lines.json], the layout of ../shared/corpus/scans),
 // scored as ../shared/corpus/README.md describes. Compares native tesseract (when installed),
-// cablescan without preprocessing ("none") and with it ("auto"). See docs/accuracy.md.
+// cablescan without preprocessing ("none") and with it ("auto"), each read as a user reads them:
+// `cablescan run` on a folder of the crops (--in-process: readPage in this process instead).
+// Per page: CER, line recall, CPU. See docs/accuracy.md.
 //
 // Usage: npm run bench:accuracy -- DIR [--only auto[,none,native]] [--recipe FILE] [--lang eng] [--manifest FILE]
 //          [--json FILE] [--markdown FILE] [--keep DIR] [--cache DIR | --no-cache] [--check]
-//          [--psm 3] [--concurrency 2] [--native-concurrency N] [--tessdata DIR] [--tesseract BIN]
+//          [--psm 3] [--concurrency 2] [--native-concurrency N] [--tessdata DIR] [--tesseract BIN] [--in-process]
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../src/create-engine.ts';
 import { createLogger } from '../src/logger.ts';
@@ -36,6 +39,7 @@ const { values, positionals } = parseArgs({
     'native-concurrency': { type: 'string' },
     tessdata: { type: 'string' },
     tesseract: { type: 'string', default: 'tesseract' },
+    'in-process': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -89,6 +93,7 @@ try {
     logger: createLogger({ level: 'warn' }),
     progress: (message) => console.error(`[bench:accuracy] ${message}`),
     createEngine,
+    cli: values['in-process'] ? undefined : { bin: fileURLToPath(new URL('../bin/cablescan.js', import.meta.url)) },
   });
   console.log(formatText(report));
   if (values.json) {

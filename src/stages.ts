@@ -10,8 +10,11 @@ import { scoreTelegram } from './confidence/index.ts';
 import { ErrorCode, toCablescanError } from './errors.ts';
 import { mapBox } from './geometry.ts';
 import { loadPageImage } from './ingest/index.ts';
-import { recognizePage, type PageReading } from './ocr/recognize-page.ts';
+import { GRAINY_PAPER, recognizePage, type PageReading } from './ocr/recognize-page.ts';
 import { secondOpinion, type SecondOpinionReport } from './ocr/second-opinion.ts';
+import { recoverLines, type RecoveryReport } from './ocr/recover-lines.ts';
+import { linesInImage } from './ocr/ink-lines.ts';
+import { inkRegions } from './preprocess/ink.ts';
 import { chooseDpi, DEFAULT_DPI, plausibleDensity, preprocessPage, type Recipe } from './preprocess/index.ts';
 import { X_TO_CAP_HEIGHT } from './preprocess/analysis.ts';
 import { TYPEWRITER_X_HEIGHT_IN } from './preprocess/steps/rescale.ts';
@@ -183,6 +186,18 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
     }
     let ocr = reading.ocr;
     timings.ocr = since(t);
+
+    // Lines the whole-page reading dropped or garbled, where the ink measure found them: read alone.
+    let recovered: RecoveryReport | undefined;
+    if (reading.readAs === 'page' && measured.verdict === 'text') {
+      t = process.hrtime.bigint();
+      const inkLines = linesInImage(inkRegions(measured.lines), toOriginal, pre.image, measured.vertical);
+      const seconds = config.ocrTimeout > 0 ? Math.min(config.ocrTimeout, 60) : undefined;
+      const recovery = await recoverLines(pre.image, ocr, inkLines, engine, { lang, dpi: pre.dpi, timeoutSeconds: seconds, blurSigma: measured.paperNoise >= GRAINY_PAPER ? 1 : 0 });
+      ocr = recovery.result;
+      recovered = recovery.report;
+      timings.recover = since(t);
+    }
     const readAt = new Date().toISOString();
 
     let reread: SecondOpinionReport | undefined;
@@ -230,7 +245,7 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
         outputHeight: pre.image.height,
         toOriginal,
       },
-      ocr: { ...ocrInfo, ...(reread ? { secondOpinion: reread } : {}), readAs: reading.readAs, ...(reading.fallback ? { fallback: reading.fallback } : {}) },
+      ocr: { ...ocrInfo, ...(reread ? { secondOpinion: reread } : {}), ...(recovered ? { recovered } : {}), readAs: reading.readAs, ...(reading.fallback ? { fallback: reading.fallback } : {}) },
       lines,
       text,
       timings,

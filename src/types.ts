@@ -157,6 +157,8 @@ export interface PageResult {
   ocr: Omit<OcrResult, 'lines' | 'text'> & {
     /** Doubtful words read a second time (src/ocr/second-opinion.ts). */
     secondOpinion?: { wordsReread: number; wordsReplaced: number };
+    /** Lines the whole-page reading dropped or garbled, read alone where the ink measure found them (src/ocr/recover-lines.ts). */
+    recovered?: { dropped: number; added: number; doubtful: number; replaced: number };
     /** 'page': read whole; 'regions': by its ink regions (nearly blank, or after a timeout); 'none': a blank page, not read. */
     readAs?: 'page' | 'regions' | 'none';
     /** Why a text page was read by its regions (the whole page ran past its OCR budget). */

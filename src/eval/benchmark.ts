@@ -2,7 +2,7 @@
 // ground truth covers, read by each variant (native tesseract, cablescan without and with
 // preprocessing), scored, and summarised. Drivers (scripts/bench-accuracy.ts) pass in
 // everything from outside: environment, folders, which variants to run.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config.ts';
 import { discoverInputs } from '../ingest/index.ts';
@@ -15,7 +15,8 @@ import { cacheKey, ResultCache } from './cache.ts';
 import { findEvalPages, type EvalPage } from './corpus.ts';
 import { cropRegion, orientedSize, readCoverage, writeCrop, type CropRegion } from './crop.ts';
 import { buildReport, type AccuracyReport, type PageOutcome, type VariantOutcome } from './report.ts';
-import { nativeHasLanguages, probeNativeTesseract, runCablescan, runNativeTesseract, VARIANTS, type NativeTesseract, type VariantName, type VariantRun } from './runners.ts';
+import { lineRecall } from './line-recall.ts';
+import { nativeHasLanguages, probeNativeTesseract, runCablescan, runCablescanCli, runNativeTesseract, VARIANTS, type NativeTesseract, type VariantName, type VariantRun } from './runners.ts';
 
 /** A variant's result on one page: read now or taken from the cache, or why there is none. */
 type PageRun = (VariantRun & { cached?: boolean }) | { error: string };
@@ -53,6 +54,12 @@ export interface AccuracyBenchmarkOptions {
   progress: (message: string) => void;
   /** Creates the OCR engine (default: tesseract.js from config); tests pass a double. */
   createEngine: (config: Config, logger: Logger) => OcrEngine;
+  /**
+   * When set, the cablescan variants are read as a user reads them: `cablescan run` (this
+   * bin/cablescan.js) on a folder of the crops per language, default settings, and their texts
+   * taken from its output. Without it they are read in this process with `createEngine`.
+   */
+  cli?: { bin: string };
 }
 
 /** The pipeline's default pixel budget per page. */
@@ -103,10 +110,11 @@ async function preparePages(pages: EvalPage[], options: AccuracyBenchmarkOptions
   });
 }
 
-function versionOf(variant: VariantName, native: NativeTesseract | null, autoRecipe: Recipe): string {
-  if (variant === 'native') return native?.version ?? 'absent';
-  // A different recipe file must not reuse the results of another one.
-  return variant === 'auto' ? `${PIPELINE_VERSION} ${JSON.stringify(autoRecipe)}` : PIPELINE_VERSION;
+function versionOf(variant: VariantName, native: NativeTesseract | null, autoRecipe: Recipe, cli: boolean): string {
+  if (variant === 'native') return `${native?.version ?? 'absent'} cpu`;
+  // A different recipe file must not reuse the results of another one; a CLI run has the CLI's settings.
+  const version = cli ? `${PIPELINE_VERSION} cli` : PIPELINE_VERSION;
+  return variant === 'auto' ? `${version} ${JSON.stringify(autoRecipe)}` : version;
 }
 
 /** Reads tiny blank pages so each tesseract.js worker is started before the timed pages (per language). */
@@ -135,7 +143,7 @@ export async function runAccuracyBenchmark(options: AccuracyBenchmarkOptions): P
   }
   const cache = options.cacheDir ? new ResultCache(options.cacheDir) : null;
   const keyFor = (variant: VariantName, p: PreparedPage) =>
-    cacheKey({ variant, imageHash: p.source.contentHash, lang: p.page.lang, psm: options.psm, version: versionOf(variant, native, autoRecipe) });
+    cacheKey({ variant, imageHash: p.source.contentHash, lang: p.page.lang, psm: options.psm, version: versionOf(variant, native, autoRecipe, options.cli !== undefined) });
 
   const runs = new Map<VariantName, Map<string, PageRun>>(VARIANTS.map((v) => [v, new Map()]));
   const engines: AccuracyReport['engines'] = {};
@@ -178,9 +186,11 @@ export async function runAccuracyBenchmark(options: AccuracyBenchmarkOptions): P
       });
       continue;
     }
-    await runCablescanVariant(variant, variant === 'auto' ? autoRecipe : resolveRecipe('none'), prepared, options, results, engines, async (p, r) => {
+    const store = async (p: PreparedPage, r: VariantRun) => {
       await cache?.set(variant, keyFor(variant, p), r);
-    });
+    };
+    if (options.cli) await runCablescanCliVariant(variant, variant === 'auto' ? (options.recipe ? path.resolve(options.cwd, options.recipe) : 'auto') : 'none', prepared, options, options.cli.bin, results, engines, store);
+    else await runCablescanVariant(variant, variant === 'auto' ? autoRecipe : resolveRecipe('none'), prepared, options, results, engines, store);
   }
 
   const outcomes: PageOutcome[] = prepared.map((p) => {
@@ -202,10 +212,13 @@ export async function runAccuracyBenchmark(options: AccuracyBenchmarkOptions): P
         outcome.missing[variant] = r.error;
         continue;
       }
+      const recall = lineRecall(r.text, p.page.gtLines);
       const scored: VariantOutcome = {
         ...scoreText(r.text, p.page.gtText),
+        lines: { found: recall.found, total: recall.lines, missing: recall.matches.filter((m) => !m.found).map((m) => m.line) },
         preprocessMs: r.preprocessMs,
         ocrMs: r.ocrMs,
+        ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}),
         engine: r.engine,
         cached: r.cached === true,
       };
@@ -279,6 +292,50 @@ async function runCablescanVariant(
     }
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * The cablescan variant as a user runs it: per language, one `cablescan run` of a folder holding
+ * the crops (named by pageId, so the run's page ids are the benchmark's).
+ */
+async function runCablescanCliVariant(
+  variant: 'none' | 'auto',
+  recipe: string,
+  prepared: PreparedPage[],
+  options: AccuracyBenchmarkOptions,
+  bin: string,
+  results: Map<string, PageRun>,
+  engines: AccuracyReport['engines'],
+  store: (p: PreparedPage, r: VariantRun) => Promise<void>,
+): Promise<void> {
+  const langs = [...new Set(prepared.map((p) => p.page.lang))];
+  for (const lang of langs) {
+    const group = prepared.filter((p) => p.page.lang === lang);
+    const folder = path.join(options.workDir, `cli-${variant}`, lang, 'in');
+    const outDir = options.keepDir ? path.join(options.keepDir, variant, lang) : path.join(options.workDir, `cli-${variant}`, lang, 'out');
+    await mkdir(folder, { recursive: true });
+    for (const p of group) await copyFile(p.source.path, path.join(folder, `${p.page.pageId}.png`));
+    options.progress(`${variant}: cablescan run on ${group.length} ${lang} page(s), recipe ${recipe}`);
+    const started = Date.now();
+    const read = await runCablescanCli(folder, group.map((p) => p.page.pageId), {
+      bin,
+      lang,
+      recipe,
+      // Only languages the npm packages lack come from it (dan), as a user's --tessdata does.
+      tessdata: options.tessdata,
+      outDir,
+      env: options.env,
+    });
+    for (const p of group) {
+      const r = read.get(p.page.pageId)!;
+      results.set(p.page.pageId, r);
+      if ('error' in r) continue;
+      engines[variant] ??= r.engine;
+      await store(p, r);
+    }
+    const cpu = group.reduce((acc, p) => acc + ((results.get(p.page.pageId) as VariantRun).cpuMs ?? 0), 0);
+    options.progress(`${variant} ${lang}: ${((Date.now() - started) / 1000).toFixed(0)} s, ${(cpu / 1000).toFixed(1)} s CPU`);
   }
 }
 

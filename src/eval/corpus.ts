@@ -38,6 +38,8 @@ export interface EvalPage {
   relativePath: string;
   gtFile: string;
   gtText: string;
+  /** The ground truth's lines, for line recall: lines.json's `lines[].text` when it has them, else NAME.gt.txt's lines. */
+  gtLines: string[];
   /** NAME.lines.json when present: the page is cropped to its gt_coverage_bbox. */
   linesFile: string | null;
   lang: string;
@@ -65,6 +67,17 @@ export function companionFiles(imagePath: string): { gtFile: string; linesFile: 
   return { gtFile: `${stem}.gt.txt`, linesFile: `${stem}.lines.json` };
 }
 
+/** The texts of a lines.json's `lines`, or null when it has none (or cannot be read: the crop reports that). */
+async function linesOf(linesFile: string): Promise<string[] | null> {
+  try {
+    const lines = (JSON.parse(await readFile(linesFile, 'utf8')) as { lines?: unknown }).lines;
+    if (!Array.isArray(lines) || lines.length === 0) return null;
+    return lines.map((l) => (typeof (l as { text?: unknown }).text === 'string' ? (l as { text: string }).text : ''));
+  } catch {
+    return null;
+  }
+}
+
 export async function findEvalPages(dir: string, options: FindEvalPagesOptions): Promise<EvalCorpus> {
   const root = path.resolve(options.cwd, dir);
   const manifest: Manifest | undefined = options.manifest ? await loadManifest(options.manifest, options.cwd) : undefined;
@@ -83,13 +96,16 @@ export async function findEvalPages(dir: string, options: FindEvalPagesOptions):
     }
     const relativePath = path.relative(root, source.path).split(path.sep).join('/');
     const lang = languageFor(manifest, source.path, options.lang ?? conventionLanguage(relativePath)) ?? DEFAULT_EVAL_LANG;
+    const gtText = await readFile(gtFile, 'utf8');
+    const hasLines = existsSync(linesFile);
     pages.push({
       pageId: source.pageId,
       source: { ...source, lang },
       relativePath,
       gtFile,
-      gtText: await readFile(gtFile, 'utf8'),
-      linesFile: existsSync(linesFile) ? linesFile : null,
+      gtText,
+      gtLines: (hasLines ? await linesOf(linesFile) : null) ?? gtText.split('\n'),
+      linesFile: hasLines ? linesFile : null,
       lang,
     });
   }

@@ -43,6 +43,8 @@ export interface LineReadOptions {
   timeoutSeconds?: number;
   /** Gaussian blur for each strip (grainy paper), pixels; 0 or absent: none. */
   blurSigma?: number;
+  /** Read a line that kept nothing again, enlarged, then black and white (default true). */
+  retries?: boolean;
 }
 
 export interface LineReport {
@@ -248,10 +250,11 @@ export async function readInkLines(
     for (const turn of turns) await attempt(turn, 1);
     // A line that kept nothing is read once more, enlarged, as the second opinion reads doubtful
     // words: Tesseract's single-line reading is unsteady (a clear "RECEIVED" came back at 23).
-    if (best!.lines.length === 0) await attempt(best!.crop.turned, RETRY_ENLARGEMENT);
+    const retries = options.retries ?? true;
+    if (retries && best!.lines.length === 0) await attempt(best!.crop.turned, RETRY_ENLARGEMENT);
     // Then once more as black and white: faint stamps the fast models read as nothing in grey
     // ("RECEIVED", "DECLASSIFIED" on heavy scans) came out whole.
-    if (best!.lines.length === 0) await attempt(best!.crop.turned, 1, 0);
+    if (retries && best!.lines.length === 0) await attempt(best!.crop.turned, 1, 0);
     const { crop, box, lines: kept, seen } = best!;
     const words = kept.reduce((n, l) => n + l.words.length, 0);
     read.push(...kept);

@@ -17,7 +17,7 @@ import { OcrTimeoutError } from './timeout.ts';
  * Paper noise of the ink measure (grey levels of its flattened analysis copy) from which each
  * line's strip is smoothed before reading: clean and mild scans measure 1-4, heavy ones 5-9.
  */
-const GRAINY_PAPER = 5;
+export const GRAINY_PAPER = 5;
 
 /** The ways a page is read; the one that timed out is not tried again. */
 export type ReadingWay = 'page' | 'regions';

@@ -150,3 +150,50 @@ test('a recipe file replaces auto, is named in the report, and a bad one fails b
   await assert.rejects(runAccuracyBenchmark(options({ run: ['auto'], recipe: recipeFile }, engines)), /unknown step "sharpen-everything"/);
   assert.equal(engines.length, 1, 'no engine was created for the bad recipe');
 });
+
+test('with cli, each language folder of crops goes to one `cablescan run` with the user options; texts, line recall and CPU come back per page', async () => {
+  // A stand-in for bin/cablescan.js: records its arguments and writes each page's JSON as `run` does.
+  const fakeBin = path.join(root, 'fake-cablescan.mjs');
+  const argsLog = path.join(root, 'cli-args.log');
+  writeFileSync(
+    fakeBin,
+    [
+      "import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';",
+      "import path from 'node:path';",
+      'const args = process.argv.slice(2);',
+      `appendFileSync(${JSON.stringify(argsLog)}, JSON.stringify(args) + '\\n');`,
+      "const folder = args[1]; const out = args[args.indexOf('--out') + 1];",
+      "mkdirSync(path.join(out, 'pages'), { recursive: true });",
+      'for (const f of readdirSync(folder)) {',
+      "  const id = f.replace(/\\.png$/, '');",
+      "  const text = id.endsWith('b') ? 'hej' : 'hello';",
+      "  writeFileSync(path.join(out, 'pages', id + '.json'), JSON.stringify({ text, timings: { preprocess: 5, ocr: 50 }, preprocess: { steps: [] }, ocr: { engine: 'fake', engineVersion: '1' } }));",
+      '}',
+      'let x = 0; for (let i = 0; i < 2e7; i++) x += i;',
+    ].join('\n'),
+  );
+  const engines: FixedTextEngine[] = [];
+  const report = await runAccuracyBenchmark(options({ run: ['native', 'auto'], cacheDir: undefined, cli: { bin: fakeBin }, tessdata: '/some/tessdata' }, engines));
+  assert.equal(engines.length, 0, 'no engine in this process');
+  const calls = readFileSync(argsLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  assert.equal(calls.length, 2, 'one run per language');
+  for (const call of calls) {
+    assert.equal(call[0], 'run');
+    const lang = call[call.indexOf('--lang') + 1];
+    assert.ok(call[1].endsWith(`/cli-auto/${lang}/in`), call[1]);
+    assert.equal(call[call.indexOf('--preprocess') + 1], 'auto');
+    assert.equal(call[call.indexOf('--tessdata') + 1], '/some/tessdata');
+  }
+  const [a, b] = report.pages;
+  assert.equal(a.variants.auto!.engine, 'fake 1');
+  // "hello" against the lines "hello" and "world" (line recall 1 of 2); "hej" against "hej verden" (0 of 1).
+  assert.deepEqual(a.variants.auto!.lines!.missing, ['world']);
+  assert.deepEqual(a.variants.native!.lines!.missing, [], 'the stand-in tesseract reads both lines');
+  assert.deepEqual(a.variants.auto!.lines!.found, 1);
+  assert.deepEqual([b.variants.auto!.lines!.found, b.variants.auto!.lines!.total], [0, 1]);
+  assert.ok(a.variants.auto!.cpuMs! > 0 && Number.isFinite(a.variants.auto!.cpuMs), 'the run\'s CPU time, shared over its pages');
+  assert.ok(Number.isFinite(a.variants.native!.cpuMs));
+  const lineGoal = report.goals.find((g) => g.goal.startsWith('no ground-truth line'))!;
+  assert.equal(lineGoal.pass, false);
+  assert.match(lineGoal.detail, /a: "world"/);
+});
