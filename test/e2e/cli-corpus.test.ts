@@ -28,7 +28,7 @@ function words(text: string): string[] {
 
 test('reads all 22 corpus pages, each in its language, and skips the files beside them', { skip, timeout: 600_000 }, async () => {
   const result = await runCli([
-    'run', '--manifest', 'docs/corpus-manifest.json', '--tessdata', TESSDATA, '--out', out, '--no-progress', '--log-level', 'warn',
+    'run', '--manifest', 'docs/corpus-manifest.json', '--allow-outside-inputs', '--tessdata', TESSDATA, '--out', out, '--no-progress', '--log-level', 'warn',
   ]);
   assert.equal(result.code, 0, result.stderr);
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
