@@ -116,6 +116,10 @@ const INITIALS_AND_NAME = /^(\p{Lu}\p{Ll}?\.\s?){1,3}\p{Lu}[\p{L}'’-]{1,}[.,]?
 /** A sentence is finished by these; anything else at the end of a page runs on. */
 const TERMINAL = /[.:;!?)"”’'»]$/;
 
+function withoutAccents(text: string): string {
+  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+}
+
 function isTextRow(r: Row): boolean {
   return r.words >= TEXT_ROW_WORDS || r.letters >= TEXT_ROW_LETTERS;
 }
@@ -198,7 +202,8 @@ export function pageCues(page: PageResult): PageCues {
   for (const r of topRows) {
     const mark = readMark(r.text);
     if (mark && !topMark) topMark = { number: mark.number, text: r.text, row: r.index };
-    if (!continuationHeading && CONTINUATION.test(r.text) && r.text.length <= 80) continuationHeading = r.text;
+    // `3 Télegram 9855 from Vienna`: an accent the OCR put on a letter does not hide the heading.
+    if (!continuationHeading && CONTINUATION.test(withoutAccents(r.text)) && r.text.length <= 80) continuationHeading = r.text;
     const centre = (r.bbox[0] + r.bbox[2]) / 2 / W;
     const narrow = (r.bbox[2] - r.bbox[0]) / W < 0.12;
     if (!mark && narrow && centre > 0.35 && centre < 0.65 && r.letters <= 4 && (!firstText || r.bbox[3] <= firstText.bbox[1] + 2)) unreadTopMark = true;

@@ -96,6 +96,8 @@ test("initials and a name under a finished sentence are a signature, not a catch
   // A heavy scan's header row: the number, stamp specks and the date on one row.
   const header = pageCues(page('0002', ['© Spec. No. 3268 - 3269 EE . . = September 17, 1959', 'New York', '', ...PROSE]));
   assert.ok(header.headerCues.includes('date line'), JSON.stringify(header.headerCues));
+  // An accent the OCR put on a letter of a continuation heading.
+  assert.equal(pageCues(page('0003', ['3 Télegram 9855 from Vienna', '', ...PROSE])).continuationHeading, '3 Télegram 9855 from Vienna');
   const sentence = pageCues(page('0002', ['It was on the evening of September 17, 1959 that the delegation of the', ...PROSE]));
   assert.ok(!sentence.headerCues.includes('date line'), JSON.stringify(sentence.headerCues));
 });
