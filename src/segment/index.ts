@@ -12,12 +12,12 @@ import { type Extraction, extractWithProfile } from './extract.ts';
 import { linesOfPages, type TextLine } from './lines.ts';
 import type { Profile } from './profile-schema.ts';
 import { findStarts, headingScore } from './split.ts';
+import { markSplitRows } from './row-neighbours.ts';
 
 export type { FieldDraft, SegmentedTelegram } from './draft.ts';
 export type { FieldSpec, Profile, ProfileInput } from './profile-schema.ts';
 export { PARSER_NAMES, profileSchema } from './profile-schema.ts';
 export { loadProfiles, readProfileFile, SHIPPED_PROFILES_DIR } from './profiles.ts';
-import { markSplitRows } from './row-neighbours.ts';
 export { findDate, findPlaceDateTime, findTime, normaliseDate, normaliseTime } from './datetime.ts';
 
 /** A runner-up profile within this score of the winner makes the choice ambiguous. */
