@@ -95,6 +95,25 @@ async function writeIntermediatePng(dir: string, name: string, image: RawImage):
  * is set. A blank page (src/preprocess/ink.ts) is recorded as such and not preprocessed or read; a
  * nearly blank one is read by its ink regions (src/ocr/recognize-page.ts).
  */
+/** What a page JSON says of where the page came from, read or not (its size is the original scan's). */
+function pageIdentity(source: PageSource, width: number, height: number, decodeScale: number, lang: string) {
+  return {
+    schemaVersion: 1 as const,
+    pipelineVersion: PIPELINE_VERSION,
+    pageId: source.pageId,
+    file: source.file,
+    pageIndex: source.pageIndex,
+    pageCount: source.pageCount,
+    contentHash: source.contentHash,
+    documentKey: source.documentKey,
+    width,
+    height,
+    // A page shrunk while decoded (its pixel budget) says by how much.
+    ...(decodeScale < 1 ? { decodeScale: Math.round(decodeScale * 10000) / 10000 } : {}),
+    lang,
+  };
+}
+
 export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<PageResult> {
   const { config, logger, engine, outDir } = deps;
   // The driver binds {batch, doc, page} to the logger; binding page again would duplicate the key.
@@ -120,18 +139,7 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
   const readAnyway = measured.verdict === 'blank' && config.readBlankPages;
   if (measured.verdict === 'blank' && !readAnyway) {
     page = {
-      schemaVersion: 1,
-      pipelineVersion: PIPELINE_VERSION,
-      pageId: source.pageId,
-      file: source.file,
-      pageIndex: source.pageIndex,
-      pageCount: source.pageCount,
-      contentHash: source.contentHash,
-      documentKey: source.documentKey,
-      width: w,
-      height: h,
-      ...(loaded.scale < 1 ? { decodeScale: Math.round(loaded.scale * 10000) / 10000 } : {}),
-      lang,
+      ...pageIdentity(source, w, h, loaded.scale, lang),
       preprocess: { recipe: deps.recipe.name, steps: [], outputWidth: w, outputHeight: h, toOriginal: IDENTITY },
       ocr: { meanConfidence: 0, wordCount: 0, engine: engine.name, engineVersion: '', lang, psm: config.psm, readAs: 'none' },
       lines: [],
@@ -226,18 +234,7 @@ export async function readPage(source: PageSource, deps: ReadPageDeps): Promise<
       ink.note = `measured blank, read anyway (--read-blank-pages): ${lines.length > 0 ? `${ocr.wordCount} words` : 'nothing'} read`;
     }
     page = {
-      schemaVersion: 1,
-      pipelineVersion: PIPELINE_VERSION,
-      pageId: source.pageId,
-      file: source.file,
-      pageIndex: source.pageIndex,
-      pageCount: source.pageCount,
-      contentHash: source.contentHash,
-      documentKey: source.documentKey,
-      width: ow,
-      height: oh,
-      ...(loaded.scale < 1 ? { decodeScale: Math.round(loaded.scale * 10000) / 10000 } : {}),
-      lang,
+      ...pageIdentity(source, ow, oh, loaded.scale, lang),
       preprocess: {
         recipe: deps.recipe.name,
         steps: pre.steps,

@@ -5,7 +5,7 @@
 // route schemas before a handler runs.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { doubtfulBoundaries, recordBoundaries, type BoundaryTask, type Regrouper, type RegroupOutcome } from '../../regroup/index.ts';
 import type { Profile } from '../../segment/index.ts';
 import type { FieldFilter, ReviewStore, StoredField, StoredPage } from '../../store/index.ts';
@@ -74,6 +74,17 @@ function sendImage(reply: FastifyReply, image: RenderedImage, etag: string): Fas
     .header('etag', etag)
     .header('x-content-type-options', 'nosniff')
     .send(image.data);
+}
+
+/** A page's preview image, or 304 when the browser holds this rendering already. */
+async function sendPreview(request: FastifyRequest, reply: FastifyReply, images: PageImages, page: Parameters<PageImages['preview']>[0]): Promise<FastifyReply> {
+  const etag = etagOf(RENDER_VERSION, 'preview', page.contentHash);
+  if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
+  try {
+    return sendImage(reply, await images.preview(page), etag);
+  } catch (err) {
+    return imageError(reply, err);
+  }
 }
 
 function imageError(reply: FastifyReply, err: unknown): FastifyReply {
@@ -300,13 +311,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     async (request, reply) => {
       const page = store.recordPage(request.params.recordId, request.params.position);
       if (!page) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `record ${request.params.recordId} has no page ${request.params.position}`);
-      const etag = etagOf(RENDER_VERSION, 'preview', page.contentHash);
-      if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
-      try {
-        return sendImage(reply, await images.preview(page), etag);
-      } catch (err) {
-        return imageError(reply, err);
-      }
+      return sendPreview(request, reply, images, page);
     },
   );
 
@@ -387,13 +392,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     async (request, reply) => {
       const page = store.pageByHash(request.params.contentHash);
       if (!page) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no page ${request.params.contentHash}`);
-      const etag = etagOf(RENDER_VERSION, 'preview', page.contentHash);
-      if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
-      try {
-        return sendImage(reply, await images.preview(page), etag);
-      } catch (err) {
-        return imageError(reply, err);
-      }
+      return sendPreview(request, reply, images, page);
     },
   );
 
