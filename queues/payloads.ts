@@ -3,7 +3,7 @@
 // workers run on several machines); a job carries paths, hashes and settings.
 import type { Config } from '../src/config.ts';
 import { ErrorCode, type CablescanError } from '../src/errors.ts';
-import type { TelegramSummary } from '../src/stages.ts';
+import type { TelegramSummary } from '../src/pipeline/index.ts';
 import type { GroupingDecision, InputFailure, PageSource, SkippedInput } from '../src/types.ts';
 
 /**

@@ -37,7 +37,7 @@ import { createTesseractJsEngine } from '../src/ocr/tesseract-js.ts';
 import { runPipeline } from '../src/pipeline.ts';
 import { resolveRecipe } from '../src/preprocess/index.ts';
 import { loadProfiles } from '../src/segment/index.ts';
-import { buildRecords, readPage } from '../src/stages.ts';
+import { buildRecords, readPageFromScan } from '../src/pipeline/index.ts';
 import type { PageResult, PageSource, RawImage } from '../src/types.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -345,7 +345,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: str
   const paired = new Map<string, { native: number; pipeline: number }>();
   let segmentCpu = 0;
   try {
-    await readPage(sources[0]!, deps);
+    await readPageFromScan(sources[0]!, deps);
     const pages: PageResult[] = [];
     for (const source of sources) {
       let pair = paired.get(source.path);
@@ -356,7 +356,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: str
       }
       const c = cpuSeconds();
       const firstCall = ocrCpu.length;
-      const page = await readPage(source, deps);
+      const page = await readPageFromScan(source, deps);
       const total = (cpuSeconds() - c) * 1000;
       if (pair) {
         pair.pipeline += total / 1000;
@@ -395,7 +395,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: str
     for (const p of pages) (byDoc.get(p.documentKey) ?? byDoc.set(p.documentKey, []).get(p.documentKey)!).push(p);
     for (const docPages of byDoc.values()) {
       const c = cpuSeconds();
-      const built = await buildRecords(docPages, { config, logger: silentLogger(), engine, outDir: out, profiles });
+      const built = await buildRecords(docPages, { config, logger: silentLogger(), outDir: out, profiles });
       segmentCpu += cpuSeconds() - c;
       add(cpu, 'segment + confidence + emit (per document)', (cpuSeconds() - c) * 1000);
       add(wall, 'segment + confidence + emit (per document)', Object.values(built.timings).reduce((a, b) => a + b, 0));

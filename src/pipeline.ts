@@ -16,7 +16,7 @@ import { findDonePage } from './records/page-store.ts';
 import { buildReport, reportPage, reportRecord, runSettings, type BatchReport, type PageOutcome, type ReportPage, type ReportRecord, type SequenceReport } from './records/report.ts';
 import { checkBatchSettings, checkInputsFound, checkMachineSettings } from './settings-checks.ts';
 import { defaultDbPath, ReviewStore } from './store/index.ts';
-import { buildRecords, readPage } from './stages.ts';
+import { buildRecords, readPageFromScan } from './pipeline/index.ts';
 import type { InputFailure, PageResult, PageSource, TelegramRecord } from './types.ts';
 
 export interface ProgressEvent {
@@ -130,7 +130,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     const ordered = doc.sources.map((s) => doc.results.get(s.pageId)).filter((p): p is PageResult => p !== undefined);
     const docLog = log.child({ doc: doc.key });
     try {
-      const built = await buildRecords(ordered, { config, logger: docLog, engine, outDir, profiles, store: store.recordSink({ batch, cwd, outDir, build: recordBuildSettings(config, cwd) }) });
+      const built = await buildRecords(ordered, { config, logger: docLog, outDir, profiles, store: store.recordSink({ batch, cwd, outDir, build: recordBuildSettings(config, cwd) }) });
       recordSummaries.push(...built.records.map(reportRecord));
       if (options.keepRecords) records.push(...built.records);
       buildTimings.push(built.timings);
@@ -151,7 +151,7 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     let outcome: PageOutcome = 'failed';
     try {
       const previous = config.force ? null : await findDonePage(outDir, source);
-      const page = previous ?? (await readPage(source, { config, logger: pageLog, engine, outDir, recipe }));
+      const page = previous ?? (await readPageFromScan(source, { config, logger: pageLog, engine, outDir, recipe }));
       outcome = previous ? 'resumed' : 'read';
       pages.push({ page: reportPage(page), outcome });
       doc.results.set(source.pageId, page);

@@ -15,7 +15,7 @@ import { createLogger, type Logger } from '../src/logger.ts';
 import type { OcrEngine } from '../src/ocr/engine.ts';
 import { resolveRecipe, type Recipe } from '../src/preprocess/index.ts';
 import { findDonePage } from '../src/records/page-store.ts';
-import { readPage } from '../src/stages.ts';
+import { readPageFromScan } from '../src/pipeline/index.ts';
 import { failureReason, type PageJobData, type PageJobResult } from '../queues/payloads.ts';
 import { readConfig, setupError } from './job-config.ts';
 
@@ -56,7 +56,7 @@ export async function processPage(data: PageJobData, ctx: PageContext, config: C
   }
   const previous = config.force ? null : await findDonePage(outDir, source);
   if (!previous) await assertVisible(source);
-  const page = previous ?? (await readPage(source, { config, logger, engine: ctx.engine, outDir, recipe }));
+  const page = previous ?? (await readPageFromScan(source, { config, logger, engine: ctx.engine, outDir, recipe }));
   return {
     pageId: source.pageId,
     file: source.file,

@@ -2,7 +2,7 @@
 // failures with reasons, split points, the records and pages that most need a
 // person's eye, and stage timings. A pure function of what the run produced.
 import type { Config } from '../config.ts';
-import type { TelegramSummary } from '../stages.ts';
+import type { TelegramSummary } from '../pipeline/index.ts';
 import type { GroupingDecision, InputFailure, PageResult, SkippedInput, TelegramRecord } from '../types.ts';
 import { PIPELINE_VERSION } from '../version.ts';
 

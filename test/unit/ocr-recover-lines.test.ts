@@ -18,7 +18,7 @@ import { discoverInputs } from '../../src/ingest/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { recoverLines, wordlikeShare } from '../../src/ocr/recover-lines.ts';
 import { AUTO_RECIPE } from '../../src/preprocess/index.ts';
-import { readPage } from '../../src/stages.ts';
+import { readPageFromScan } from '../../src/pipeline/index.ts';
 import type { OcrResult } from '../../src/types.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -41,7 +41,7 @@ test('EHRI-DR-19400712-US_03: the "many. Rumanians ... wreak / their wrath ..." 
   const config = loadConfig({ env: {}, flags: { concurrency: 1 } });
   const engine = createEngine(config, silentLogger());
   try {
-    const page = await readPage(pages[0]!, { config, logger: silentLogger(), engine, recipe: AUTO_RECIPE });
+    const page = await readPageFromScan(pages[0]!, { config, logger: silentLogger(), engine, recipe: AUTO_RECIPE });
     const wanted = ['many. Rumanians in general seem to wish to wreak', 'their wrath either actively or passively on the Jews'];
     const recall = lineRecall(page.text, wanted);
     assert.equal(recall.found, 2, `lines not found: ${recall.matches.filter((m) => !m.found).map((m) => m.line).join(' | ')}\n${page.text}`);

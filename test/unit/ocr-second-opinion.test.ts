@@ -8,7 +8,7 @@ import { discoverInputs } from '../../src/ingest/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createTesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
 import { AUTO_RECIPE, type Recipe } from '../../src/preprocess/index.ts';
-import { readPage } from '../../src/stages.ts';
+import { readPageFromScan } from '../../src/pipeline/index.ts';
 
 // At its scanned size (auto shrinks this clean page, and the smaller page happens to read the
 // name right the first time): the misread this test needs stays in the first reading.
@@ -23,7 +23,7 @@ async function read(secondOpinion: false | undefined) {
   const config = loadConfig({ env: {}, flags: { concurrency: 1, secondOpinion } });
   const file = path.resolve(import.meta.dirname, '../../samples/cipher-01-clean.png');
   const { pages } = await discoverInputs([file], { cwd: process.cwd(), maxPixels: config.maxPixels });
-  return readPage(pages[0], { config, logger: silentLogger(), engine, recipe: AT_SCAN_SIZE });
+  return readPageFromScan(pages[0], { config, logger: silentLogger(), engine, recipe: AT_SCAN_SIZE });
 }
 
 test('a doubtful word read again alone, enlarged, keeps its more confident, right reading', async () => {

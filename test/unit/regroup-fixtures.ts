@@ -14,7 +14,7 @@ import { writeJsonAtomic } from '../../src/records/atomic-write.ts';
 import { recordBuildSettings } from '../../src/records/build-settings.ts';
 import { pageJsonPath } from '../../src/records/layout.ts';
 import { loadProfiles } from '../../src/segment/index.ts';
-import { buildRecords, type BuildRecordsResult } from '../../src/stages.ts';
+import { buildRecords, type BuildRecordsResult } from '../../src/pipeline/index.ts';
 import type { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult } from '../../src/types.ts';
 import { pageFromText } from './segment-fixtures.ts';
@@ -78,7 +78,7 @@ export function build(outDir: string, store: ReviewStore | undefined, pages: rea
   return buildRecords(pages, {
     config,
     logger: silentLogger(),
-    engine: undefined as never,
+   
     profiles,
     outDir,
     store: store?.recordSink({ batch: 'box', cwd: path.dirname(outDir), outDir, build: recordBuildSettings(config, path.dirname(outDir)) }),
