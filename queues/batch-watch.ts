@@ -6,8 +6,7 @@
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../src/logger.ts';
-import type { PageOutcome } from '../src/records/report.ts';
-import type { ProgressEvent } from '../src/pipeline.ts';
+import type { PageOutcome, ProgressEvent } from '../src/pipeline/index.ts';
 import type { PageSource } from '../src/types.ts';
 import { redisOptions } from './connection.ts';
 import { DOCUMENT_QUEUE, PAGE_QUEUE } from './names.ts';

@@ -34,7 +34,7 @@ import { createEngine } from '../src/create-engine.ts';
 import type { OcrEngine, OcrRequest } from '../src/ocr/engine.ts';
 import { createTesseractCliEngine } from '../src/ocr/tesseract-cli.ts';
 import { createTesseractJsEngine } from '../src/ocr/tesseract-js.ts';
-import { runPipeline } from '../src/pipeline.ts';
+import { runInProcess } from '../src/drivers/in-process.ts';
 import { resolveRecipe } from '../src/preprocess/index.ts';
 import { loadProfiles } from '../src/segment/index.ts';
 import { buildRecords, readPageFromScan } from '../src/pipeline/index.ts';
@@ -281,13 +281,13 @@ interface PipelineRun {
   failures: number;
 }
 
-/** The whole pipeline (runPipeline, as `cablescan run` drives it) on the files, into a scratch folder. */
+/** The whole pipeline (runInProcess, as `cablescan run` drives it) on the files, into a scratch folder. */
 async function pipelineRun(files: string[], config: Config): Promise<PipelineRun> {
   const out = mkdtempSync(path.join(os.tmpdir(), 'cablescan-bench-'));
   try {
     const started = process.hrtime.bigint();
     const cpu0 = cpuSeconds();
-    const { report } = await runPipeline({ inputs: files, outDir: out, batch: 'bench', cwd: REPO }, config, silentLogger());
+    const { report } = await runInProcess({ inputs: files, outDir: out, batch: 'bench', cwd: REPO }, config, silentLogger());
     return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: cpuSeconds() - cpu0, failures: report.failures.length };
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -9,13 +9,9 @@
 import { access } from 'node:fs/promises';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { loadConfig, type Config } from '../src/config.ts';
-import { createEngine } from '../src/create-engine.ts';
 import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
-import type { OcrEngine } from '../src/ocr/engine.ts';
-import { resolveRecipe, type Recipe } from '../src/preprocess/index.ts';
-import { findDonePage } from '../src/records/page-store.ts';
-import { readPageFromScan } from '../src/pipeline/index.ts';
+import { createEngine, readPage, resolveRecipe, type OcrEngine, type Recipe } from '../src/pipeline/index.ts';
 import { failureReason, type PageJobData, type PageJobResult } from '../queues/payloads.ts';
 import { readConfig, setupError } from './job-config.ts';
 
@@ -54,18 +50,16 @@ export async function processPage(data: PageJobData, ctx: PageContext, config: C
   } catch (err) {
     throw setupError(err);
   }
-  const previous = config.force ? null : await findDonePage(outDir, source);
-  if (!previous) await assertVisible(source);
-  const page = previous ?? (await readPageFromScan(source, { config, logger, engine: ctx.engine, outDir, recipe }));
+  const { page, outcome } = await readPage(source, { config, logger, engine: ctx.engine, outDir, recipe, beforeRead: assertVisible });
   return {
     pageId: source.pageId,
     file: source.file,
     contentHash: source.contentHash,
     lang: page.lang,
-    outcome: previous ? 'resumed' : 'read',
+    outcome,
     words: page.ocr.wordCount,
     meanConfidence: page.ocr.meanConfidence,
-    ocrMs: previous ? 0 : (page.timings.ocr ?? 0),
+    ocrMs: outcome === 'resumed' ? 0 : (page.timings.ocr ?? 0),
     startedAt,
     finishedAt: Date.now(),
   };

@@ -2,8 +2,9 @@
 // (no Redis) unless a Redis URL is given.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runPipeline, type ProgressEvent } from '../pipeline.ts';
-import { runViaQueue } from '../queue-run.ts';
+import { runInProcess } from '../drivers/in-process.ts';
+import { runViaQueue } from '../drivers/queue.ts';
+import type { ProgressEvent } from '../pipeline/index.ts';
 import { checkBeforeWork } from './checks.ts';
 import { addBatchOptions, addMachineOptions, contextFrom, documentsOption, EXIT } from './common.ts';
 import { createProgressReporter } from './progress.ts';
@@ -46,7 +47,7 @@ export function registerRun(program: Command): void {
     const runOptions = { inputs, outDir: opts.out, batch: opts.batch, manifest: opts.manifest, onProgress: (e: ProgressEvent) => progress.update(e), signal: controller.signal };
     const result = await (config.redisUrl
       ? runViaQueue({ ...runOptions, localConcurrency: opts.localWorker === false ? 0 : config.concurrency }, config, log)
-      : runPipeline(runOptions, config, log)
+      : runInProcess(runOptions, config, log)
     ).finally(() => progress.stop());
     process.stdout.write(`${formatSummary(result.report, path.relative(process.cwd(), path.resolve(opts.out)) || '.')}\n`);
     process.exitCode = result.exitCode;

@@ -1,5 +1,5 @@
 // The table printed at the end of `run`: what a person checks first.
-import type { BatchReport } from '../records/report.ts';
+import type { BatchReport } from '../pipeline/index.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

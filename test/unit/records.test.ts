@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { mapBox, unionBoxes } from '../../src/geometry.ts';
 import { writeJsonAtomic } from '../../src/records/atomic-write.ts';
 import { buildRecord, recordId } from '../../src/records/build-record.ts';
-import { buildReport, countStatuses, pageCounts, summariseTimings } from '../../src/records/report.ts';
+import { buildReport, countStatuses, pageCounts, summariseTimings } from '../../src/pipeline/report.ts';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
 import type { PageResult, RecordField, TelegramRecord } from '../../src/types.ts';
 

@@ -2,11 +2,14 @@
 // failures with reasons, split points, the records and pages that most need a
 // person's eye, and stage timings. A pure function of what the run produced.
 import type { Config } from '../config.ts';
-import type { TelegramSummary } from '../pipeline/index.ts';
+import type { TelegramSummary } from './build-records.ts';
+import type { PageOutcome } from './read-page.ts';
 import type { GroupingDecision, InputFailure, PageResult, SkippedInput, TelegramRecord } from '../types.ts';
+import { writeJsonAtomic } from '../records/atomic-write.ts';
+import { reportPath } from '../records/layout.ts';
 import { PIPELINE_VERSION } from '../version.ts';
 
-export type PageOutcome = 'read' | 'resumed' | 'failed';
+export type { PageOutcome };
 
 /**
  * What the report needs of a page: a few numbers, not its lines and words. The drivers keep
@@ -227,3 +230,8 @@ export function buildReport(input: ReportInput) {
 }
 
 export type BatchReport = ReturnType<typeof buildReport>;
+
+/** Writes DIR/report.json (atomically: a reader never sees half of it). */
+export async function writeReport(outDir: string, report: BatchReport): Promise<void> {
+  await writeJsonAtomic(reportPath(outDir), report);
+}

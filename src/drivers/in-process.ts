@@ -2,30 +2,33 @@
 // reads pages through a bounded pool (the OCR engine's workers), builds each
 // document's records as soon as its last page settles, and writes the report.
 // It only schedules readPage / buildRecords; it never calls a stage directly.
-import path from 'node:path';
-import type { Config } from './config.ts';
-import { createEngine } from './create-engine.ts';
-import { ErrorCode, toCablescanError } from './errors.ts';
-import { discoverInputs } from './ingest/index.ts';
-import type { Logger } from './logger.ts';
-import type { OcrEngine } from './ocr/engine.ts';
-import { writeJsonAtomic } from './records/atomic-write.ts';
-import { reportPath } from './records/layout.ts';
-import { recordBuildSettings } from './records/build-settings.ts';
-import { findDonePage } from './records/page-store.ts';
-import { buildReport, reportPage, reportRecord, runSettings, type BatchReport, type PageOutcome, type ReportPage, type ReportRecord, type SequenceReport } from './records/report.ts';
-import { checkBatchSettings, checkInputsFound, checkMachineSettings } from './settings-checks.ts';
-import { defaultDbPath, ReviewStore } from './store/index.ts';
-import { buildRecords, readPageFromScan } from './pipeline/index.ts';
-import type { InputFailure, PageResult, PageSource, TelegramRecord } from './types.ts';
+import type { Config } from '../config.ts';
+import { ErrorCode, toCablescanError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import {
+  buildRecords,
+  buildReport,
+  createEngine,
+  openRunStore,
+  planBatch,
+  readPage,
+  reportPage,
+  reportRecord,
+  runSettings,
+  writeReport,
+  type BatchReport,
+  type OcrEngine,
+  type PageOutcome,
+  type PlannedSequence,
+  type ProgressEvent,
+  type ReportPage,
+  type ReportRecord,
+  type RunStore,
+  type SequenceReport,
+} from '../pipeline/index.ts';
+import type { InputFailure, PageResult, PageSource, TelegramRecord } from '../types.ts';
 
-export interface ProgressEvent {
-  done: number;
-  total: number;
-  failed: number;
-  pageId?: string;
-  outcome?: PageOutcome;
-}
+export type { ProgressEvent };
 
 export interface RunOptions {
   inputs: string[];
@@ -53,56 +56,29 @@ export interface RunResult {
   exitCode: number;
 }
 
-interface DocumentState {
-  key: string;
-  sources: PageSource[];
+interface SequenceState {
+  sequence: PlannedSequence;
   settled: number;
   results: Map<string, PageResult>;
 }
 
-export function defaultBatchName(date = new Date()): string {
-  return `run-${date.toISOString().replace(/[:.]/g, '-').replace('Z', '')}`;
-}
-
-export async function runPipeline(options: RunOptions, config: Config, logger: Logger): Promise<RunResult> {
-  const startedAt = new Date();
-  const cwd = options.cwd ?? process.cwd();
-  const outDir = path.resolve(cwd, options.outDir);
-  const batch = options.batch ?? defaultBatchName(startedAt);
+export async function runInProcess(options: RunOptions, config: Config, logger: Logger): Promise<RunResult> {
+  // Everything that can be wrong with the run's own settings or inputs fails here, before any
+  // page is read and before anything is written.
+  const plan = await planBatch(options, config, logger, { readsHere: true });
+  const { batch, outDir, recipe, profiles } = plan;
+  const startedAt = new Date(plan.startedAt);
   const log = logger.child({ batch });
 
-  // Everything that can be wrong with the run's own settings fails before any page is read
-  // and before anything is written.
-  const { recipe, profiles } = checkBatchSettings(config);
-  checkMachineSettings(config);
-
-  const ingest = await discoverInputs(options.inputs, {
-    cwd,
-    lang: config.lang,
-    documents: config.documents,
-    manifest: options.manifest,
-    maxPixels: config.maxPixels,
-    maxPagesPerFile: config.maxPagesPerFile,
-    allowOutsideInputs: config.allowOutsideInputs,
-    logger: log.child({ stage: 'ingest' }),
-  });
-  checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });
-
-  const documents = new Map<string, DocumentState>();
-  for (const source of ingest.pages) {
-    let doc = documents.get(source.documentKey);
-    if (!doc) documents.set(source.documentKey, (doc = { key: source.documentKey, sources: [], settled: 0, results: new Map() }));
-    doc.sources.push(source);
-  }
-
-  const failures: InputFailure[] = [...ingest.failures];
+  const sequences = new Map<string, SequenceState>(plan.sequences.map((sequence) => [sequence.documentKey, { sequence, settled: 0, results: new Map() }]));
+  const failures: InputFailure[] = [...plan.failures];
   // What the report needs of each page; the pages themselves are let go once their document is built.
   const pages: Array<{ page: ReportPage; outcome: Exclude<PageOutcome, 'failed'> }> = [];
   const documentReports: SequenceReport[] = [];
   const records: TelegramRecord[] = [];
   const recordSummaries: ReportRecord[] = [];
   const buildTimings: Array<Record<string, number>> = [];
-  const total = ingest.pages.length;
+  const total = plan.pageTotal;
   let done = 0;
   const progress = (pageId?: string, outcome?: PageOutcome) =>
     options.onProgress?.({ done, total, failed: failures.filter((f) => f.pageId).length, pageId, outcome });
@@ -112,49 +88,49 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
   const engine = options.engine ?? createEngine(config, log);
   // A missing language or engine binary stops the run here, not once per page.
   try {
-    for (const lang of new Set(ingest.pages.map((p) => p.lang ?? config.lang))) await engine.prepare?.(lang);
+    for (const lang of new Set(plan.sequences.flatMap((s) => s.pages.map((p) => p.lang ?? config.lang)))) await engine.prepare?.(lang);
   } catch (err) {
     if (ownsEngine) await engine.close();
     throw err;
   }
   // The review store gets every record the emit stage writes (default <out>/cablescan.db).
-  let store: ReviewStore;
+  let store: RunStore;
   try {
-    store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
+    store = openRunStore(plan, config);
   } catch (err) {
     if (ownsEngine) await engine.close();
     throw err;
   }
 
-  const finishDocument = async (doc: DocumentState) => {
-    const ordered = doc.sources.map((s) => doc.results.get(s.pageId)).filter((p): p is PageResult => p !== undefined);
-    const docLog = log.child({ doc: doc.key });
+  const finishSequence = async (state: SequenceState) => {
+    const { sequence } = state;
+    const ordered = sequence.pages.map((s) => state.results.get(s.pageId)).filter((p): p is PageResult => p !== undefined);
+    const docLog = log.child({ doc: sequence.documentKey });
     try {
-      const built = await buildRecords(ordered, { config, logger: docLog, outDir, profiles, store: store.recordSink({ batch, cwd, outDir, build: recordBuildSettings(config, cwd) }) });
+      const built = await buildRecords(ordered, { config, logger: docLog, outDir, profiles, store: store.sink });
       recordSummaries.push(...built.records.map(reportRecord));
       if (options.keepRecords) records.push(...built.records);
       buildTimings.push(built.timings);
-      documentReports.push({ documentKey: doc.key, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams, grouping: built.grouping });
+      documentReports.push({ documentKey: sequence.documentKey, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams, grouping: built.grouping });
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL);
       docLog.error({ stage: 'emit', code: e.code, err: e }, 'building records failed');
-      failures.push({ file: doc.sources[0].file, code: e.code, message: `records for ${doc.key}: ${e.message}`, stage: 'emit' });
+      failures.push({ file: sequence.pages[0].file, code: e.code, message: `records for ${sequence.documentKey}: ${e.message}`, stage: 'emit' });
     } finally {
       // The pages are on disk (page JSON); holding them for the whole run made its memory grow with it.
-      doc.results.clear();
+      state.results.clear();
     }
   };
 
   const processPage = async (source: PageSource) => {
-    const doc = documents.get(source.documentKey)!;
-    const pageLog = log.child({ doc: doc.key, page: source.pageId });
+    const state = sequences.get(source.documentKey)!;
+    const pageLog = log.child({ doc: source.documentKey, page: source.pageId });
     let outcome: PageOutcome = 'failed';
     try {
-      const previous = config.force ? null : await findDonePage(outDir, source);
-      const page = previous ?? (await readPageFromScan(source, { config, logger: pageLog, engine, outDir, recipe }));
-      outcome = previous ? 'resumed' : 'read';
-      pages.push({ page: reportPage(page), outcome });
-      doc.results.set(source.pageId, page);
+      const read = await readPage(source, { config, logger: pageLog, engine, outDir, recipe });
+      outcome = read.outcome;
+      pages.push({ page: reportPage(read.page), outcome: read.outcome });
+      state.results.set(source.pageId, read.page);
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL, source.file);
       pageLog.error({ stage: 'read', code: e.code }, e.message);
@@ -163,14 +139,14 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
       failures.push({ file: source.file, pageId: source.pageId, code: e.code, message, stage: 'read' });
     }
     done += 1;
-    doc.settled += 1;
+    state.settled += 1;
     progress(source.pageId, outcome);
-    if (doc.settled === doc.sources.length) await finishDocument(doc);
+    if (state.settled === state.sequence.pages.length) await finishSequence(state);
   };
 
   // A small pool: one page more than OCR workers, so decoding and preprocessing
   // of the next page overlap with recognition of the current ones.
-  const queue = [...ingest.pages];
+  const queue = plan.sequences.flatMap((s) => s.pages);
   const poolSize = Math.min(queue.length, config.concurrency + 1);
   let interrupted = false;
   try {
@@ -200,13 +176,13 @@ export async function runPipeline(options: RunOptions, config: Config, logger: L
     pageTotal: total,
     pages,
     failures,
-    skipped: ingest.skipped,
+    skipped: plan.skipped,
     documents: documentReports,
     records: recordSummaries,
     buildTimings,
     lowCoverageThreshold: config.thresholds.minBodyCoverage,
   });
-  await writeJsonAtomic(reportPath(outDir), report);
+  await writeReport(outDir, report);
   const exitCode = failures.length > 0 ? 1 : interrupted ? 130 : 0;
   return { report, records, exitCode };
 }

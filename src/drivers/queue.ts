@@ -4,27 +4,32 @@
 // document with the same progress events, and writes the same report.json from
 // what the workers wrote under the output folder. It schedules nothing itself:
 // pages and records are made by the workers, through readPage / buildRecords.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { Config } from './config.ts';
-import { ErrorCode } from './errors.ts';
-import type { Logger } from './logger.ts';
-import type { RunOptions, RunResult } from './pipeline.ts';
-import { resolveRecipe } from './preprocess/index.ts';
-import { writeJsonAtomic } from './records/atomic-write.ts';
-import { recordPath, reportPath } from './records/layout.ts';
-import { readPageJson } from './records/page-store.ts';
-import { buildReport, reportPage, reportRecord, runSettings, type PageOutcome, type ReportPage, type ReportRecord, type SequenceReport } from './records/report.ts';
-import type { InputFailure, TelegramRecord } from './types.ts';
-import { defaultDbPath, importOutputFolder, ReviewStore } from './store/index.ts';
-import { recordBuildSettings } from './records/build-settings.ts';
-import { PIPELINE_VERSION } from './version.ts';
-import { watchDocuments, type WatchedDocument } from '../queues/batch-watch.ts';
-import { bullPrefix } from '../queues/names.ts';
-import { parseFailureReason } from '../queues/payloads.ts';
-import { enqueueBatch, requireRedisUrl } from '../queues/producer.ts';
-import { startWorkers, type WorkerHandle } from '../workers/start-workers.ts';
-import { startWorkerMonitoring, type WorkerMonitoring } from './monitoring/worker-monitoring.ts';
+import type { Config } from '../config.ts';
+import { ErrorCode } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { startWorkerMonitoring, type WorkerMonitoring } from '../monitoring/worker-monitoring.ts';
+import {
+  buildReport,
+  openRunStore,
+  readPageJson,
+  readRecordJson,
+  reportPage,
+  reportRecord,
+  runSettings,
+  writeReport,
+  type PageOutcome,
+  type ReportPage,
+  type ReportRecord,
+  type SequenceReport,
+} from '../pipeline/index.ts';
+import type { InputFailure } from '../types.ts';
+import { PIPELINE_VERSION } from '../version.ts';
+import { watchDocuments, type WatchedDocument } from '../../queues/batch-watch.ts';
+import { bullPrefix } from '../../queues/names.ts';
+import { parseFailureReason } from '../../queues/payloads.ts';
+import { enqueueBatch, requireRedisUrl } from '../../queues/producer.ts';
+import { startWorkers, type WorkerHandle } from '../../workers/start-workers.ts';
+import type { RunOptions, RunResult } from './in-process.ts';
 
 export interface QueueRunOptions extends RunOptions {
   /**
@@ -38,19 +43,10 @@ export interface QueueRunOptions extends RunOptions {
   stalledIntervalMs?: number;
 }
 
-async function readRecord(outDir: string, id: string): Promise<TelegramRecord | null> {
-  try {
-    return JSON.parse(await readFile(recordPath(outDir, id), 'utf8')) as TelegramRecord;
-  } catch {
-    return null;
-  }
-}
-
 export async function runViaQueue(options: QueueRunOptions, config: Config, logger: Logger): Promise<RunResult> {
   const startedAt = new Date();
   const cwd = options.cwd ?? process.cwd();
   const redisUrl = requireRedisUrl(config, 'run --redis');
-  const recipe = resolveRecipe(config.preprocess);
   const enqueued = await enqueueBatch(
     { inputs: options.inputs, outDir: options.outDir, batch: options.batch, manifest: options.manifest, cwd },
     config,
@@ -136,7 +132,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       documents.push({ documentKey: doc.documentKey, pages: result.pages, telegrams: result.telegrams, grouping: result.grouping });
       buildTimings.push(result.timings);
       for (const id of result.recordIds) {
-        const record = await readRecord(outDir, id);
+        const record = await readRecordJson(outDir, id);
         if (record) records.push(reportRecord(record));
         else failures.push({ file: doc.pages[0].source.file, code: ErrorCode.INTERNAL, message: `records for ${doc.documentKey}: record ${id} is missing from ${outDir}/records`, stage: 'emit' });
       }
@@ -148,9 +144,9 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
 
   // Workers on other machines write files only; the review store is written once,
   // here, from those files (the same records the embedded run saves as it goes).
-  const store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
+  const store = openRunStore(enqueued.plan, config);
   try {
-    await importOutputFolder(store, outDir, { batch, cwd, recordIds: records.map((r) => r.id), sequences: documents, build: recordBuildSettings(config, cwd) });
+    await store.importWritten(records.map((r) => r.id), documents);
   } finally {
     store.close();
   }
@@ -163,7 +159,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     startedAt,
     finishedAt: new Date(),
     interrupted,
-    settings: runSettings(config, recipe.name),
+    settings: runSettings(config, enqueued.plan.recipe.name),
     pageTotal: enqueued.pages,
     pages,
     failures,
@@ -173,7 +169,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     buildTimings,
     lowCoverageThreshold: config.thresholds.minBodyCoverage,
   });
-  await writeJsonAtomic(reportPath(outDir), report);
+  await writeReport(outDir, report);
   const exitCode = failures.length > 0 ? 1 : interrupted ? 130 : 0;
   // The records are in OUT/records; the driver does not hold them (RunResult.records stays empty).
   return { report, records: [], exitCode };
