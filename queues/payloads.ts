@@ -2,7 +2,7 @@
 // OCR results and records live under the output folder (a shared volume when
 // workers run on several machines); a job carries paths, hashes and settings.
 import { ErrorCode, type CablescanError } from '../src/errors.ts';
-import type { BatchSettings, BuildSettings, ReadSettings, TelegramSummary } from '../src/pipeline/index.ts';
+import type { BatchSettings, BuildSettings, ReadSettings, ReportPage, TelegramSummary } from '../src/pipeline/index.ts';
 import type { GroupingDecision, InputFailure, PageSource, SkippedInput } from '../src/types.ts';
 
 export type { BatchSettings, BuildSettings, ReadSettings };
@@ -29,6 +29,8 @@ export interface PageJobResult {
   /** Epoch ms when the sandboxed processor started and finished the page. */
   startedAt: number;
   finishedAt: number;
+  /** What the batch report needs of the page, so the driver need not read its page JSON (absent in jobs done before it existed). */
+  report?: ReportPage;
 }
 
 export interface DocumentPageRef {

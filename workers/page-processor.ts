@@ -11,7 +11,7 @@ import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { loadConfig, type Config } from '../src/config.ts';
 import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
-import { createEngine, readPage, resolveRecipe, type OcrEngine, type Recipe } from '../src/pipeline/index.ts';
+import { createEngine, readPage, reportPage, resolveRecipe, type OcrEngine, type Recipe } from '../src/pipeline/index.ts';
 import { failureReason, type PageJobData, type PageJobResult } from '../queues/payloads.ts';
 import { readConfig, setupError } from './job-config.ts';
 
@@ -62,6 +62,7 @@ export async function processPage(data: PageJobData, ctx: PageContext, config: C
     ocrMs: outcome === 'resumed' ? 0 : (page.timings.ocr ?? 0),
     startedAt,
     finishedAt: Date.now(),
+    report: reportPage(page),
   };
 }
 

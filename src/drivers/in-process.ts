@@ -1,32 +1,31 @@
-// The in-process driver (`cablescan run` without Redis): discovers the inputs,
-// reads pages through a bounded pool (the OCR engine's workers), builds each
-// document's records as soon as its last page settles, and writes the report.
-// It only schedules readPage / buildRecords; it never calls a stage directly.
+// The in-process driver (`cablescan run` without Redis): plans the batch, reads pages through
+// a bounded pool (the OCR engine's workers), builds each sequence's records as soon as its last
+// page settles, and feeds the report as it goes. It schedules readPage / buildRecords and holds
+// no page or record longer than it takes to hand it on: a sequence's pages are loaded back from
+// their page JSON when it is built, and the report keeps its lists on disk (issue 24).
 import type { Config } from '../config.ts';
 import { ErrorCode, toCablescanError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import {
   buildRecords,
-  buildReport,
   createEngine,
+  loadSettledPages,
+  openReport,
   openRunStore,
   planBatch,
   readPage,
   reportPage,
   reportRecord,
-  runSettings,
-  writeReport,
-  type BatchReport,
+  type BuildRecordsResult,
   type OcrEngine,
   type PageOutcome,
   type PlannedSequence,
   type ProgressEvent,
-  type ReportPage,
-  type ReportRecord,
+  type ReportBuilder,
+  type ReportSummary,
   type RunStore,
-  type SequenceReport,
 } from '../pipeline/index.ts';
-import type { InputFailure, PageResult, PageSource, TelegramRecord } from '../types.ts';
+import type { PageSource, TelegramRecord } from '../types.ts';
 
 export type { ProgressEvent };
 
@@ -50,7 +49,8 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  report: BatchReport;
+  /** report.json without its long lists (those are in the file). */
+  report: ReportSummary;
   /** The run's records; empty unless RunOptions.keepRecords. */
   records: TelegramRecord[];
   exitCode: number;
@@ -58,8 +58,11 @@ export interface RunResult {
 
 interface SequenceState {
   sequence: PlannedSequence;
+  /** The sequence's place in the plan (and in the report). */
+  position: number;
   settled: number;
-  results: Map<string, PageResult>;
+  /** Pages read or resumed in this run: the ones its records are built from. */
+  ready: Set<string>;
 }
 
 export async function runInProcess(options: RunOptions, config: Config, logger: Logger): Promise<RunResult> {
@@ -67,59 +70,57 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
   // page is read and before anything is written.
   const plan = await planBatch(options, config, logger, { readsHere: true });
   const { batch, outDir, recipe, profiles } = plan;
-  const startedAt = new Date(plan.startedAt);
   const log = logger.child({ batch });
 
-  const sequences = new Map<string, SequenceState>(plan.sequences.map((sequence) => [sequence.documentKey, { sequence, settled: 0, results: new Map() }]));
-  const failures: InputFailure[] = [...plan.failures];
-  // What the report needs of each page; the pages themselves are let go once their document is built.
-  const pages: Array<{ page: ReportPage; outcome: Exclude<PageOutcome, 'failed'> }> = [];
-  const documentReports: SequenceReport[] = [];
+  const sequences = new Map<string, SequenceState>(plan.sequences.map((sequence, position) => [sequence.documentKey, { sequence, position, settled: 0, ready: new Set<string>() }]));
   const records: TelegramRecord[] = [];
-  const recordSummaries: ReportRecord[] = [];
-  const buildTimings: Array<Record<string, number>> = [];
   const total = plan.pageTotal;
   let done = 0;
-  const progress = (pageId?: string, outcome?: PageOutcome) =>
-    options.onProgress?.({ done, total, failed: failures.filter((f) => f.pageId).length, pageId, outcome });
+  let failed = plan.failures.filter((f) => f.pageId).length;
+  const progress = (pageId?: string, outcome?: PageOutcome) => options.onProgress?.({ done, total, failed, pageId, outcome });
   progress();
 
   const ownsEngine = !options.engine;
   const engine = options.engine ?? createEngine(config, log);
-  // A missing language or engine binary stops the run here, not once per page.
+  let store: RunStore | undefined;
+  let report: ReportBuilder;
   try {
+    // A missing language or engine binary stops the run here, not once per page.
     for (const lang of new Set(plan.sequences.flatMap((s) => s.pages.map((p) => p.lang ?? config.lang)))) await engine.prepare?.(lang);
-  } catch (err) {
-    if (ownsEngine) await engine.close();
-    throw err;
-  }
-  // The review store gets every record the emit stage writes (default <out>/cablescan.db).
-  let store: RunStore;
-  try {
+    // The review store gets every record the emit stage writes (default <out>/cablescan.db).
     store = openRunStore(plan, config);
+    report = await openReport(plan, config);
   } catch (err) {
+    store?.close();
     if (ownsEngine) await engine.close();
     throw err;
   }
+  const sink = store.sink;
 
   const finishSequence = async (state: SequenceState) => {
     const { sequence } = state;
-    const ordered = sequence.pages.map((s) => state.results.get(s.pageId)).filter((p): p is PageResult => p !== undefined);
     const docLog = log.child({ doc: sequence.documentKey });
+    let built: BuildRecordsResult;
+    let pageIds: string[];
     try {
-      const built = await buildRecords(ordered, { config, logger: docLog, outDir, profiles, store: store.sink });
-      recordSummaries.push(...built.records.map(reportRecord));
-      if (options.keepRecords) records.push(...built.records);
-      buildTimings.push(built.timings);
-      documentReports.push({ documentKey: sequence.documentKey, pages: ordered.map((p) => p.pageId), telegrams: built.telegrams, grouping: built.grouping });
+      const pages = await loadSettledPages(outDir, sequence.pages, state.ready);
+      pageIds = pages.map((p) => p.pageId);
+      built = await buildRecords(pages, { config, logger: docLog, outDir, profiles, store: sink });
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL);
       docLog.error({ stage: 'emit', code: e.code, err: e }, 'building records failed');
-      failures.push({ file: sequence.pages[0].file, code: e.code, message: `records for ${sequence.documentKey}: ${e.message}`, stage: 'emit' });
+      await report.failure({ file: sequence.pages[0].file, code: e.code, message: `records for ${sequence.documentKey}: ${e.message}`, stage: 'emit' });
+      return;
     } finally {
-      // The pages are on disk (page JSON); holding them for the whole run made its memory grow with it.
-      state.results.clear();
+      state.ready.clear();
     }
+    if (options.keepRecords) records.push(...built.records);
+    await report.sequence(
+      state.position,
+      { documentKey: sequence.documentKey, pages: pageIds, telegrams: built.telegrams, grouping: built.grouping },
+      built.timings,
+      built.records.map(reportRecord),
+    );
   };
 
   const processPage = async (source: PageSource) => {
@@ -129,14 +130,16 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
     try {
       const read = await readPage(source, { config, logger: pageLog, engine, outDir, recipe });
       outcome = read.outcome;
-      pages.push({ page: reportPage(read.page), outcome: read.outcome });
-      state.results.set(source.pageId, read.page);
+      state.ready.add(source.pageId);
+      await report.page(reportPage(read.page), read.outcome);
     } catch (err) {
+      if (outcome !== 'failed') throw err; // the report could not be written: the run cannot go on
       const e = toCablescanError(err, ErrorCode.INTERNAL, source.file);
       pageLog.error({ stage: 'read', code: e.code }, e.message);
       // Every reason names its file, whichever stage failed (an engine's own message does not).
       const message = e.message.includes(source.file) ? e.message : `${source.file}: ${e.message}`;
-      failures.push({ file: source.file, pageId: source.pageId, code: e.code, message, stage: 'read' });
+      failed += 1;
+      await report.failure({ file: source.file, pageId: source.pageId, code: e.code, message, stage: 'read' });
     }
     done += 1;
     state.settled += 1;
@@ -161,28 +164,15 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
         }
       }),
     );
+  } catch (err) {
+    await report.discard();
+    throw err;
   } finally {
     if (ownsEngine) await engine.close();
     store.close();
   }
 
-  const report = buildReport({
-    batch,
-    inputs: options.inputs,
-    startedAt,
-    finishedAt: new Date(),
-    interrupted,
-    settings: runSettings(config, recipe.name),
-    pageTotal: total,
-    pages,
-    failures,
-    skipped: plan.skipped,
-    documents: documentReports,
-    records: recordSummaries,
-    buildTimings,
-    lowCoverageThreshold: config.thresholds.minBodyCoverage,
-  });
-  await writeReport(outDir, report);
-  const exitCode = failures.length > 0 ? 1 : interrupted ? 130 : 0;
-  return { report, records, exitCode };
+  const summary = await report.finish({ interrupted });
+  const exitCode = summary.failuresTotal > 0 ? 1 : interrupted ? 130 : 0;
+  return { report: summary, records, exitCode };
 }

@@ -11,10 +11,10 @@ export { batchSettingsFrom, type BatchSettings, type BuildSettings, type ReadSet
 export { readPage, type PageOutcome, type PageRead, type ReadOrResumeDeps } from './read-page.ts';
 export { readPageFromScan, type ReadPageDeps } from './read-scan.ts';
 export { buildRecords, type BuildRecordsDeps, type BuildRecordsResult, type TelegramSummary } from './build-records.ts';
-export { buildReport, reportPage, reportRecord, runSettings, writeReport, type BatchReport, type ReportPage, type ReportRecord, type SequenceReport } from './report.ts';
+export { openReport, reportPage, reportRecord, type ReportBuilder, type ReportPage, type ReportRecord, type ReportSummary, type SequenceReport } from './report/index.ts';
 export type { ProgressEvent } from './progress.ts';
 export { openRunStore, type RunStore } from './run-store.ts';
-export { readPageJson, readRecordJson, recordWritten } from './outputs.ts';
+export { loadSettledPages, readPageJson, readRecordJson, recordWritten } from './outputs.ts';
 // Set-up a driver does once: the engine it reads with, the recipe and profiles a job names.
 export { createEngine } from '../create-engine.ts';
 export type { OcrEngine } from '../ocr/engine.ts';

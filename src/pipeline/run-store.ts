@@ -5,13 +5,21 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { defaultDbPath, importOutputFolder, ReviewStore, type ImportResult } from '../store/index.ts';
 import type { RecordStore } from '../store/types.ts';
+import type { TelegramRecord } from '../types.ts';
 import type { BatchPlan } from './plan.ts';
 
 export interface RunStore {
   /** What buildRecords writes to, in this process. */
   readonly sink: RecordStore;
-  /** Records (and the sequences they were built in) that workers wrote under the output folder. */
-  importWritten(recordIds: readonly string[], sequences: ReadonlyArray<{ documentKey: string; pages: readonly string[] }>): Promise<ImportResult>;
+  /**
+   * Records (and the sequences they were built in) that workers wrote under the output folder;
+   * `onRecord` sees each record read (the driver's report is fed from the same read).
+   */
+  importWritten(
+    recordIds: readonly string[],
+    sequences: ReadonlyArray<{ documentKey: string; pages: readonly string[] }>,
+    onRecord?: (record: TelegramRecord) => void,
+  ): Promise<ImportResult>;
   close(): void;
 }
 
@@ -20,7 +28,7 @@ export function openRunStore(plan: Pick<BatchPlan, 'batch' | 'cwd' | 'outDir' | 
   const store = ReviewStore.open(config.db ? path.resolve(cwd, config.db) : defaultDbPath(outDir));
   return {
     sink: store.recordSink({ batch, cwd, outDir, build: plan.settings.build }),
-    importWritten: (recordIds, sequences) => importOutputFolder(store, outDir, { batch, cwd, recordIds, sequences, build: plan.settings.build }),
+    importWritten: (recordIds, sequences, onRecord) => importOutputFolder(store, outDir, { batch, cwd, recordIds, sequences, build: plan.settings.build, onRecord }),
     close: () => store.close(),
   };
 }
