@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { runInProcess } from '../drivers/in-process.ts';
 import { runViaQueue } from '../drivers/queue.ts';
 import type { ProgressEvent } from '../pipeline/index.ts';
+import { ARCHIVAL_FORMAT_NAMES } from '../exports/formats/index.ts';
 import { checkBeforeWork } from './checks.ts';
 import { addBatchOptions, addMachineOptions, contextFrom, documentsOption, EXIT } from './common.ts';
 import { createProgressReporter } from './progress.ts';
@@ -22,7 +23,7 @@ export function registerRun(program: Command): void {
     .option('--force', 'read pages again even when --out already has them')
     .option('--db <file>', 'review store (SQLite) the records go to (default OUT/cablescan.db); env CABLESCAN_DB')
     .option('--no-progress', 'no progress bar, even on a terminal')
-    .option('--emit <formats>', 'also write archival files to OUT/exports/ as documents finish: alto,page,hocr,mets,pdf (comma-separated)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--emit <formats>', `also write archival files to OUT/exports/ as documents finish: ${ARCHIVAL_FORMAT_NAMES.join(',')} (comma-separated)`, (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--redis <url>', 'run through the Redis queue (env REDIS_URL): enqueue, read here too, wait; same outputs')
     .option('--no-local-worker', 'with --redis: only enqueue and wait; `cablescan worker` processes elsewhere read the pages');
   addMachineOptions(addBatchOptions(command)).action(async (inputs: string[], _opts, cmd: Command) => {

@@ -14,7 +14,6 @@ import { assertValidRecord } from '../records/validate-record.ts';
 import { segmentDocument, type Profile, type SegmentedTelegram } from '../segment/index.ts';
 import { decideGrouping, groupingModeOf, type GroupingDecision, type GroupingMode, type GroupingModel } from '../group/index.ts';
 import { emitArchival } from '../exports/emit.ts';
-import type { ArchivalFormat } from '../exports/index.ts';
 import type { RecordStore } from '../store/types.ts';
 import type { PageResult, TelegramRecord } from '../types.ts';
 import { since } from './timing.ts';
@@ -29,7 +28,7 @@ export interface BuildRecordsDeps {
   /** The review store, when the driver opened one: gets the same records (idempotent). */
   store?: RecordStore;
   /** Archival formats to write to <outDir>/exports/ (default: config.emit). */
-  emit?: readonly ArchivalFormat[];
+  emit?: readonly string[];
   /** The grouping model (default: the shipped one); tests and the fitting script pass their own. */
   groupingModel?: GroupingModel;
   /**

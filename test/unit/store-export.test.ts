@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { test } from 'node:test';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
-import { csvCell, csvRow, fieldColumns, writeExport } from '../../src/records/writers/index.ts';
+import { csvCell, csvRow, fieldColumns, writeExport } from '../../src/exports/records/index.ts';
 import { openExistingStore, ReviewStore } from '../../src/store/index.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 import { runCli } from '../e2e/helpers.ts';
