@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { discoverInputs } from '../ingest/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Recipe } from '../preprocess/index.ts';
-import { findDonePage } from '../records/page-store.ts';
+import { pageLooksDone } from '../records/page-store.ts';
 import type { Profile } from '../segment/index.ts';
 import { checkBatchSettings, checkInputsFound, checkMachineSettings } from '../settings-checks.ts';
 import type { InputFailure, PageSource, SkippedInput } from '../types.ts';
@@ -102,7 +102,8 @@ export async function planBatch(request: BatchRequest, config: Config, logger: L
 
   const done: string[] = [];
   if (!config.force) {
-    for (const page of ingest.pages) if (await findDonePage(outDir, page)) done.push(page.pageId);
+    // From each page JSON's first bytes: readPage checks a page fully before it trusts it.
+    for (const page of ingest.pages) if (await pageLooksDone(outDir, page)) done.push(page.pageId);
   }
   return {
     batch,
