@@ -107,7 +107,7 @@ interface Shown {
 
 /** The task on screen once its two pages are drawn, or null when none is left. */
 async function shownTask(): Promise<Shown | null> {
-  await page.waitForFunction(() => document.getElementById('g-item')?.dataset.ready === 'true' || !document.getElementById('g-empty')?.hidden, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => document.getElementById('g-item')?.dataset.ready === 'true' || !document.getElementById('g-empty')?.hidden, undefined, { timeout: 180_000 });
   if (await page.locator('#g-empty').isVisible()) return null;
   return page.evaluate(() => {
     const d = document.getElementById('g-item')!.dataset;
@@ -115,7 +115,7 @@ async function shownTask(): Promise<Shown | null> {
   });
 }
 
-test('a reviewer merges two records and splits one with the keyboard; export, audit and a re-run follow', { skip, timeout: 240_000 }, async () => {
+test('a reviewer merges two records and splits one with the keyboard; export, audit and a re-run follow', { skip, timeout: 720_000 }, async () => {
   const imageRequests: string[] = [];
   page.on('request', (r) => {
     if (/\/api\/pages\/[0-9a-f]{64}\/image\.jpg$/.test(r.url())) imageRequests.push(new URL(r.url()).pathname);
@@ -184,7 +184,7 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
   await page.keyboard.press('g');
   // The hash changes in the same document, so the boundary view still says "none left" from before
   // until this record's boundaries arrive: wait for the view to be the record's.
-  await page.waitForFunction(() => /· record /.test(document.getElementById('g-position')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => /· record /.test(document.getElementById('g-position')?.textContent ?? ''), undefined, { timeout: 180_000 });
   const own = await shownTask();
   assert.ok(own && ['b-cipher-07-p2', 'c-cipher-03'].includes(own.page), JSON.stringify(own));
   assert.match((await page.locator('#g-position').textContent()) ?? '', new RegExp(`^1 of 2 · record ${second.id.slice(0, 8)}$`));

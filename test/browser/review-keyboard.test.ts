@@ -76,7 +76,7 @@ after(async () => {
 async function progressReaches(reviewed: number): Promise<void> {
   const pattern = `^${reviewed} of \\d+ reviewed$`;
   try {
-    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('progress-text')?.textContent ?? ''), pattern, { timeout: 10_000 });
+    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('progress-text')?.textContent ?? ''), pattern, { timeout: 60_000 });
   } catch {
     assert.match((await page.locator('#progress-text').textContent()) ?? '', new RegExp(pattern));
   }
@@ -86,7 +86,7 @@ async function currentField(): Promise<string> {
   return (await page.locator('#item-field').textContent()) ?? '';
 }
 
-test('a reviewer corrects one field and accepts another with the keyboard; export and audit trail show both', { skip, timeout: 120_000 }, async () => {
+test('a reviewer corrects one field and accepts another with the keyboard; export and audit trail show both', { skip, timeout: 360_000 }, async () => {
   const cropRequests: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/crop.png')) cropRequests.push(new URL(r.url()).pathname);

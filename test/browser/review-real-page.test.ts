@@ -63,7 +63,7 @@ after(async () => {
   work?.cleanup();
 });
 
-test('a real page\'s body: the crop is shown beside a multi-line editor, and an edit over two lines is saved', { skip, timeout: 180_000 }, async () => {
+test('a real page\'s body: the crop is shown beside a multi-line editor, and an edit over two lines is saved', { skip, timeout: 540_000 }, async () => {
   const crops: Array<{ url: string; status: number }> = [];
   page.on('response', (r) => {
     if (r.url().includes('/crop.png')) crops.push({ url: new URL(r.url()).pathname, status: r.status() });
@@ -85,7 +85,7 @@ test('a real page\'s body: the crop is shown beside a multi-line editor, and an 
   assert.equal(await page.locator('#item-field').textContent(), 'body');
 
   // The crop arrives (whole, scaled to fit) and the editor is the multi-line one, beside it.
-  await page.waitForFunction(() => (document.getElementById('crop') as HTMLImageElement).naturalWidth > 0, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => (document.getElementById('crop') as HTMLImageElement).naturalWidth > 0, undefined, { timeout: 90_000 });
   assert.deepEqual(crops.filter((c) => c.url === `/api/fields/${body.id}/crop.png`).map((c) => c.status), [200]);
   const natural = await page.locator('#crop').evaluate((img: HTMLImageElement) => ({ w: img.naturalWidth, h: img.naturalHeight }));
   // The whole body region, scaled to fit, its shape kept (the crop adds the same margin on every side).
@@ -137,7 +137,7 @@ test('a real page\'s body: the crop is shown beside a multi-line editor, and an 
   assert.deepEqual([record.fields.body!.value, record.fields.body!.status], [expected, 'corrected']);
 });
 
-test('the record view of a real page reads at 1280 px: no horizontal scrolling, labels apart, the file named inside its batch', { skip, timeout: 120_000 }, async () => {
+test('the record view of a real page reads at 1280 px: no horizontal scrolling, labels apart, the file named inside its batch', { skip, timeout: 360_000 }, async () => {
   const recordId = store.recordIds('real-page')[0]!;
   await page.goto(`${baseUrl}/review#/record/${recordId}`);
   await page.locator('#record .page svg rect').first().waitFor();

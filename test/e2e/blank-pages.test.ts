@@ -54,7 +54,7 @@ before(async () => {
 });
 
 for (const engine of ['tesseract.js', 'tesseract'] as const) {
-  test(`${engine}: blank pages recorded and not read, nearly blank pages' lines read, the report counts them`, { skip: engine === 'tesseract' && !hasNative ? 'native tesseract is not installed (apt-get install tesseract-ocr)' : false, timeout: 300_000 }, async () => {
+  test(`${engine}: blank pages recorded and not read, nearly blank pages' lines read, the report counts them`, { skip: engine === 'tesseract' && !hasNative ? 'native tesseract is not installed (apt-get install tesseract-ocr)' : false, timeout: 900_000 }, async () => {
     const out = path.join(tmp, `out-${engine}`);
     const result = await runCli(['run', scans, '--out', out, '--engine', engine, '--no-progress', '--log-level', 'warn']);
     assert.equal(result.code, 0, result.stderr);

@@ -26,7 +26,7 @@ function words(text: string): string[] {
   return text.normalize('NFC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2);
 }
 
-test('reads all 22 corpus pages, each in its language, and skips the files beside them', { skip, timeout: 600_000 }, async () => {
+test('reads all 22 corpus pages, each in its language, and skips the files beside them', { skip, timeout: 900_000 }, async () => {
   const result = await runCli([
     'run', '--manifest', 'docs/corpus-manifest.json', '--allow-outside-inputs', '--tessdata', TESSDATA, '--out', out, '--no-progress', '--log-level', 'warn',
   ]);

@@ -59,7 +59,7 @@ test('a preprocessing recipe that cannot be read stops the run', async () => {
   await usageError((out) => ['run', SAMPLE, '--out', out, '--preprocess', 'no-such-recipe.json'], /CS_ERR_RECIPE_INVALID: .*no-such-recipe\.json/);
 });
 
-test('serve on a port in use says so and exits 2, with Redis configured too (its connections do not keep it running)', { timeout: 60_000 }, async () => {
+test('serve on a port in use says so and exits 2, with Redis configured too (its connections do not keep it running)', { timeout: 180_000 }, async () => {
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const port = (blocker.address() as net.AddressInfo).port;

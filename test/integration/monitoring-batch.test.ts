@@ -34,7 +34,7 @@ function metricValue(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-test('a batch run by a real worker shows up in /metrics, the worker endpoint, status --json and the logs', { skip, timeout: 180_000 }, async () => {
+test('a batch run by a real worker shows up in /metrics, the worker endpoint, status --json and the logs', { skip, timeout: 540_000 }, async () => {
   dir = await suite.tempDir('monitoring-batch');
   const scans = path.join(dir, 'scans');
   await writeTelegramPages(scans, 2, 1, 0); // scans/box1/0001.png, 0002.png

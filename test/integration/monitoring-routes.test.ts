@@ -80,7 +80,14 @@ before(async () => {
     { connection, prefix },
   );
   const recorder = attachJobMetrics({ pages, documents }, { redisUrl: SHARED_REDIS_URL, prefix, logger: silentLogger() });
-  await waitFor('both documents to finish', async () => (await redis.zcard(`${prefix}:${DOCUMENT_QUEUE}:completed`)) === 2, 20_000, 100);
+  // Wait for the workers' events, not for Redis: a job is completed in Redis a moment before its
+  // worker emits 'completed', and the recorder takes its observations from that event. These
+  // listeners come after the recorder's, so when they have heard every job, so has the recorder.
+  const heard = { pages: 0, documents: 0 };
+  pages.on('completed', () => (heard.pages += 1));
+  pages.on('failed', () => (heard.pages += 1));
+  documents.on('completed', () => (heard.documents += 1));
+  await waitFor('the workers to report all four pages and both documents', () => heard.pages === 4 && heard.documents === 2, 120_000, 100);
   await recorder.close();
   await Promise.all([pages.close(), documents.close()]);
 

@@ -24,7 +24,7 @@ const suite = await sharedRedisSuite();
 const { skip, prefix, env } = suite;
 let dir = '';
 
-test('a corrupt scan fails at once with its reason, a missing one after retries; retry brings the missing one back into its document', { skip, timeout: 150_000 }, async () => {
+test('a corrupt scan fails at once with its reason, a missing one after retries; retry brings the missing one back into its document', { skip, timeout: 450_000 }, async () => {
   dir = await suite.tempDir('queue-failures');
   const a = path.join(dir, 'a');
   const b = path.join(dir, 'b');
@@ -46,7 +46,7 @@ test('a corrupt scan fails at once with its reason, a missing one after retries;
   const snap = await waitFor('both documents to be built', async () => {
     const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
     return s.documentCounts.completed === 2 ? s : undefined;
-  }, 120_000, 250);
+  }, 400_000, 250);
 
   assert.equal(snap.pageCounts.completed, 4);
   assert.equal(snap.pageCounts.failed, 2);
@@ -84,7 +84,7 @@ test('a corrupt scan fails at once with its reason, a missing one after retries;
   const final = await waitFor('the retried pages to settle and the documents to be rebuilt', async () => {
     const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
     return s.documentCounts.completed === 2 && s.pageCounts.completed === 5 && s.pageCounts.failed === 1 ? s : undefined;
-  }, 60_000, 250);
+  }, 240_000, 250);
   assert.deepEqual(docPages(final), [2, 3]);
   const back = final.pages.find((j) => j.data.source.file === missing)!;
   assert.equal(back.returnvalue.outcome, 'read');

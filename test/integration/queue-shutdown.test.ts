@@ -34,11 +34,11 @@ async function batchWithWorkerReading(grace: number): Promise<{ prefix: string; 
   const reading = await waitFor('the worker to be reading a page', async () => {
     const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
     return snap.pages.find((j) => j.processedOn !== undefined && j.finishedOn === undefined);
-  }, 60_000, 50);
+  }, 240_000, 50);
   return { prefix, worker, reading };
 }
 
-test('SIGTERM: the worker finishes the page it is reading, takes no other, and exits 0', { skip, timeout: 90_000 }, async () => {
+test('SIGTERM: the worker finishes the page it is reading, takes no other, and exits 0', { skip, timeout: 270_000 }, async () => {
   const { prefix, worker, reading } = await batchWithWorkerReading(60);
   worker.child.kill('SIGTERM');
   assert.equal(await worker.exited, 0);
@@ -50,7 +50,7 @@ test('SIGTERM: the worker finishes the page it is reading, takes no other, and e
   assert.equal(logLines(worker.log(), 'worker stopped').length, 1);
 });
 
-test('SIGTERM with --grace 0: the page being read is handed back to the queue at once', { skip, timeout: 90_000 }, async () => {
+test('SIGTERM with --grace 0: the page being read is handed back to the queue at once', { skip, timeout: 270_000 }, async () => {
   const { prefix, worker, reading } = await batchWithWorkerReading(0);
   worker.child.kill('SIGTERM');
   assert.equal(await worker.exited, 0);
@@ -68,5 +68,5 @@ test('SIGTERM with --grace 0: the page being read is handed back to the queue at
     const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
     const j = s.pages.find((x) => x.id === reading.id)!;
     return j.finishedOn !== undefined && (j.processedBy ?? '').endsWith(`:${next.pid}`);
-  }, 60_000, 200);
+  }, 240_000, 200);
 });

@@ -60,7 +60,7 @@ async function running(p: ProcessId): Promise<boolean> {
 }
 
 for (const engine of ['tesseract', 'tesseract.js'] as const) {
-  test(`kill -9 of a worker (--engine ${engine}) mid-page: none of its processes is left 10 s later`, { skip: suite.skip, timeout: 180_000 }, async () => {
+  test(`kill -9 of a worker (--engine ${engine}) mid-page: none of its processes is left 10 s later`, { skip: suite.skip, timeout: 540_000 }, async () => {
     const dir = await suite.tempDir(`orphans-${engine}`);
     await writeTelegramPages(path.join(dir, 'in'), 6, 1);
     const prefix = suite.newPrefix();

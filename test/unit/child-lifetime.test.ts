@@ -61,7 +61,7 @@ function startNode(code: string, env: NodeJS.ProcessEnv = {}) {
 const skipNoSetpriv = deathSignalWrapper() ? false : 'setpriv with --pdeathsig is not installed here (util-linux)';
 
 for (const streaming of [true, false]) {
-  test(`a native tesseract stuck on a page dies with the process reading it (${streaming ? 'long-lived' : 'one per page'})`, { skip: skipNoSetpriv, timeout: 90_000 }, async () => {
+  test(`a native tesseract stuck on a page dies with the process reading it (${streaming ? 'long-lived' : 'one per page'})`, { skip: skipNoSetpriv, timeout: 270_000 }, async () => {
     // A stand-in tesseract that writes its pid and never answers, nor ends at stdin's end.
     const pids = path.join(scratch, `stuck-${streaming}.pids`);
     const fake = path.join(scratch, `stuck-tesseract-${streaming}.cjs`);
@@ -93,7 +93,7 @@ await engine.recognize({ image, lang: 'eng', psm: 3, dpi: ${streaming ? 300 : 'u
   });
 }
 
-test('a forked child looping on a dead pipe in its uncaughtException handler exits when its parent is killed (no setpriv)', { timeout: 90_000 }, async () => {
+test('a forked child looping on a dead pipe in its uncaughtException handler exits when its parent is killed (no setpriv)', { timeout: 270_000 }, async () => {
   // The child does what BullMQ 6.7's sandbox child does (main-base.js): an uncaught
   // exception is sent to the parent, awaited, then the process exits; and it logs to
   // its stdout pipe all the time. CABLESCAN_NO_PDEATHSIG=1: the kernel's signal is off,
@@ -130,7 +130,7 @@ setInterval(() => undefined, 1000);
   assert.ok(await waitUntil(() => !running(pid), 10_000), `the forked child ${pid} outlived its parent`);
 });
 
-test('with setpriv, a forked Node child busy in a loop is killed with its parent', { skip: skipNoSetpriv, timeout: 90_000 }, async () => {
+test('with setpriv, a forked Node child busy in a loop is killed with its parent', { skip: skipNoSetpriv, timeout: 270_000 }, async () => {
   const pids = path.join(scratch, 'busy.pids');
   const childFile = path.join(scratch, 'busy-child.cjs');
   // Never yields to its event loop: no watch of its own could notice anything.

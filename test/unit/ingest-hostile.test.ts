@@ -32,7 +32,7 @@ function sourceOf(file: string, format: PageSource['format'], pageIndex = 0, pag
   return { pageId: 'p', file: path.basename(file), path: file, pageIndex, pageCount, format, contentHash: 'h', documentKey: 'd' };
 }
 
-test('a PDF page declared 3390 pt square is rendered at a resolution that fits the pixel budget', { timeout: 120_000 }, async () => {
+test('a PDF page declared 3390 pt square is rendered at a resolution that fits the pixel budget', { timeout: 360_000 }, async () => {
   const file = path.join(dir, 'huge-page.pdf');
   await writeHugePagePdf(file);
   const budget = 10_000_000;
@@ -52,7 +52,7 @@ test('a PDF page declared 3390 pt square is rendered at a resolution that fits t
   assert.equal(ordinary.scale, 1);
 });
 
-test('a 14000 x 14000 white PNG is shrunk while it is decoded, never whole in memory', { timeout: 120_000 }, async () => {
+test('a 14000 x 14000 white PNG is shrunk while it is decoded, never whole in memory', { timeout: 360_000 }, async () => {
   const file = path.join(dir, 'white.png');
   await writeWhitePng(file, 14000);
   const budget = 20_000_000;
@@ -64,7 +64,7 @@ test('a 14000 x 14000 white PNG is shrunk while it is decoded, never whole in me
   assert.ok(loaded.image.data.every((v) => v === 255), 'white stays white');
 });
 
-test('a 30000 x 200 strip is refused by name at discovery, as not retryable, and at loading', { timeout: 60_000 }, async () => {
+test('a 30000 x 200 strip is refused by name at discovery, as not retryable, and at loading', { timeout: 180_000 }, async () => {
   const file = path.join(dir, 'strip.png');
   await writeStrip(file, 30000, 200);
   const found = await onlyPage(file);
@@ -90,7 +90,7 @@ test('a 30000 x 200 strip is refused by name at discovery, as not retryable, and
   );
 });
 
-test('a file of more pages than maxPagesPerFile is refused by name', { timeout: 60_000 }, async () => {
+test('a file of more pages than maxPagesPerFile is refused by name', { timeout: 180_000 }, async () => {
   const tiff = path.join(dir, 'five.tif');
   await writeMultiPageTiff(tiff, [200, 190, 180, 170, 160]);
   const pdf = path.join(dir, 'five.pdf');
@@ -104,7 +104,7 @@ test('a file of more pages than maxPagesPerFile is refused by name', { timeout: 
   }
 });
 
-test("a PDF's pages are rendered from one parse of the file; a changed file is read again", { timeout: 120_000 }, async () => {
+test("a PDF's pages are rendered from one parse of the file; a changed file is read again", { timeout: 360_000 }, async () => {
   const file = path.join(dir, 'twelve.pdf');
   await writePdf(file, Array.from({ length: 12 }, (_, i) => `Page ${i + 1}`));
   const render = (pageIndex: number) => renderPdfPage('twelve.pdf', file, { pageIndex, dpi: 72, maxPixels: MAX_PIXELS });

@@ -103,7 +103,7 @@ test('workers are reused, recycled after recycleAfter pages, and requests queue 
   await assert.rejects(ocr.recognize({ image: page.image, lang: 'eng', psm: 6 }), { code: 'CS_ERR_OCR_FAILED' });
 });
 
-test('a call that outlives --ocr-timeout fails as retryable, and its worker thread is terminated and replaced', { timeout: 60_000 }, async () => {
+test('a call that outlives --ocr-timeout fails as retryable, and its worker thread is terminated and replaced', { timeout: 180_000 }, async () => {
   const page = renderTextImage({ lines: ['TIMEOUT TEST 42'], width: 900, height: 200 });
   // A bound no page can meet: every call runs into it.
   const ocr = engine({ concurrency: 1, recycleAfter: 100, timeoutSeconds: 0.001 });
@@ -210,7 +210,7 @@ test('dan from a tessdata folder, alone and mixed with npm eng', async (t) => {
   }
 });
 
-test("a request's own bound (a page's budget) stops the call without --ocr-timeout, and the worker is replaced", { timeout: 60_000 }, async () => {
+test("a request's own bound (a page's budget) stops the call without --ocr-timeout, and the worker is replaced", { timeout: 180_000 }, async () => {
   const page = renderTextImage({ lines: ['BUDGET TEST 7'], width: 900, height: 200 });
   const ocr = engine({ concurrency: 1, recycleAfter: 100 });
   try {

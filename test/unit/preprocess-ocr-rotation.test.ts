@@ -39,7 +39,7 @@ async function read(image: RawImage): Promise<{ cer: number; steps: string[] }> 
   return { cer: scoreText(ocr.text, TRUTH).cer, steps: pre.steps.filter((s) => s.applied).map((s) => `${s.step}${s.step === 'deskew' ? ` ${s.measured.angle}` : s.step === 'orientation' ? ` ${s.measured.rotate}` : ''}`) };
 }
 
-test('pages turned 90/180/270 degrees or skewed up to 8 degrees read within 0.5 pp CER of the upright page', { timeout: 240_000 }, async () => {
+test('pages turned 90/180/270 degrees or skewed up to 8 degrees read within 0.5 pp CER of the upright page', { timeout: 720_000 }, async () => {
   const { image } = renderTextImage({ lines: LINES, fontPx: 40, lineHeight: 80, width: 1800, x: 120, y: 140 });
   const variants: Array<[string, (img: RawImage) => Promise<RawImage>]> = [
     ['turned 90', (img) => toGreyRaw(sharpOf(img).rotate(90))],

@@ -19,7 +19,7 @@ const LANG_PATH = path.join(path.dirname(require.resolve('@tesseract.js-data/eng
 const normalise = (text: string): string =>
   text.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean).join('\n');
 
-test('Tesseract reads the clean samples in both fonts at under 2% CER', { timeout: 60_000 }, async () => {
+test('Tesseract reads the clean samples in both fonts at under 2% CER', { timeout: 180_000 }, async () => {
   const worker = await createWorker('eng', OEM.LSTM_ONLY, {
     langPath: LANG_PATH, gzip: true, cacheMethod: 'none',
     errorHandler: (err: unknown) => { throw err; },

@@ -10,7 +10,7 @@ import { ReviewStore } from '../../src/store/index.ts';
 import { CLI } from '../e2e/helpers.ts';
 import { page, record, tempDir } from './store-fixtures.ts';
 
-test('cablescan serve starts without Redis, serves the review API for the store, and stops on SIGTERM', { timeout: 60_000 }, async () => {
+test('cablescan serve starts without Redis, serves the review API for the store, and stops on SIGTERM', { timeout: 180_000 }, async () => {
   const { dir, cleanup } = tempDir('cablescan-serve-');
   try {
     const db = path.join(dir, 'review.db');

@@ -100,7 +100,7 @@ test('json, jsonl and csv exports carry final values and statuses; folders get o
   }
 });
 
-test('cablescan export, review stats and review audit on a store', { timeout: 60_000 }, async () => {
+test('cablescan export, review stats and review audit on a store', { timeout: 180_000 }, async () => {
   const { dir, cleanup } = tempDir('cablescan-export-cli-');
   reviewedStore(dir).close();
   mkdirSync(path.join(dir, 'out', 'records'));
