@@ -16,7 +16,7 @@ import sharp from 'sharp';
 import { Job, Queue } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
-import { renderTextImage } from '../src/ocr/test-images.ts';
+import { renderTextImage } from '../test/fixtures/text-images.ts';
 import { enqueueBatch } from '../queues/producer.ts';
 import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
 import type { DocumentJobResult, PageJobResult } from '../queues/payloads.ts';

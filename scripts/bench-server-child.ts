@@ -17,7 +17,11 @@ const { silentLogger } = await load<typeof import('../src/logger.ts')>('src/logg
 const { buildServer } = await load<typeof import('../src/server/app.ts')>('src/server/app.ts');
 const { ReviewStore } = await load<typeof import('../src/store/index.ts')>('src/store/index.ts');
 const { hashFile, pageContentHash } = await load<typeof import('../src/ingest/hash.ts')>('src/ingest/hash.ts');
-const fixtures = await load<typeof import('../test/unit/store-fixtures.ts')>('test/unit/store-fixtures.ts');
+// The tree's own page and record builders (test/fixtures/ since issue 21, test/unit/store-fixtures.ts before).
+type Fixtures = typeof import('../test/fixtures/stores.ts') & typeof import('../test/fixtures/records.ts');
+const fixtures: Pick<Fixtures, 'page' | 'record'> = await Promise.all([load<Fixtures>('test/fixtures/stores.ts'), load<Fixtures>('test/fixtures/records.ts')])
+  .then(([stores, records]) => ({ page: stores.page, record: records.record }))
+  .catch(() => load<Fixtures>('test/unit/store-fixtures.ts'));
 
 const dir = path.resolve(args.dir!);
 mkdirSync(dir, { recursive: true });

@@ -28,8 +28,8 @@ import { buildRecords } from '../../src/stages.ts';
 import { ReviewStore, type GroupingAuditEntry } from '../../src/store/index.ts';
 import type { PageResult, TelegramRecord } from '../../src/types.ts';
 import { REPO, runCli } from '../e2e/helpers.ts';
-import { timidModel } from '../unit/regroup-fixtures.ts';
-import { tempDir } from '../unit/store-fixtures.ts';
+import { timidModel } from '../fixtures/regroup-box.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'anna-grouping-token-1';

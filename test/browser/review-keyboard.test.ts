@@ -19,7 +19,7 @@ import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 import { REPO, runCli } from '../e2e/helpers.ts';
-import { tempDir } from '../unit/store-fixtures.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'anna-review-token-1';

@@ -15,7 +15,7 @@ import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 import { runCli, sharedPath } from '../e2e/helpers.ts';
-import { tempDir } from '../unit/store-fixtures.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'real-page-review-token';

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { redisAnswers, SHARED_REDIS_URL } from '../integration/queue-harness.ts';
-import { tempDir } from '../unit/store-fixtures.ts';
+import { tempDir } from '../fixtures/stores.ts';
 import { REPO, runCli, type CliResult } from './helpers.ts';
 
 const SAMPLE = path.join(REPO, 'samples', 'seed-21340.png');

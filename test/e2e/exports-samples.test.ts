@@ -3,7 +3,7 @@
 // then `cablescan export --format alto,page,hocr,mets,pdf`. Every XML file is validated
 // against the official schemas with xmllint (../shared/schemas: ALTO 4.4, PAGE 2019,
 // METS 1.12 with MODS 3.7) and checked for what the schemas cannot say
-// (test/unit/exports-checks.ts); every PDF is checked as PDF/A-2b (test/unit/pdfa-checks.ts).
+// (test/helpers/exports-checks.ts); every PDF is checked as PDF/A-2b (test/helpers/pdfa-checks.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,8 +14,8 @@ import { after, before, test } from 'node:test';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult, TelegramRecord } from '../../src/types.ts';
 import { correctedPrintedText } from '../../src/exports/index.ts';
-import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from '../unit/exports-checks.ts';
-import { checkPdfA2b, tools as pdfaTools } from '../unit/pdfa-checks.ts';
+import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from '../helpers/exports-checks.ts';
+import { checkPdfA2b, tools as pdfaTools } from '../helpers/pdfa-checks.ts';
 import { cer, readRecords, runCli, sharedPath, type CliResult } from './helpers.ts';
 
 const tool = (name: string, arg: string) => spawnSync(name, [arg]).error === undefined;

@@ -14,7 +14,7 @@ import { after } from 'node:test';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
-import { renderTextImage } from '../../src/ocr/test-images.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,7 +4,7 @@ import { scoreTelegram, ocrScore, REASONS } from '../../src/confidence/index.ts'
 import { dispatchConsistent, validateDate } from '../../src/confidence/validators.ts';
 import { lookupPlace, isKnownPlace, gazetteerSize, titleCase } from '../../src/confidence/gazetteer.ts';
 import { loadProfiles, segmentDocument, type FieldDraft, type SegmentedTelegram } from '../../src/segment/index.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const thresholds = { accept: 0.8, fields: {} as Record<string, number>, minBodyCoverage: 0.5 };
 const period = { from: '1850-01-01', to: '2000-12-31' };

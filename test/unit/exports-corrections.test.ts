@@ -8,7 +8,8 @@ import {
   type CorrectedField,
   type ExportWord,
 } from '../../src/exports/index.ts';
-import { corrected, SEED_ROWS, seedRecord, typedPage, wordsBox } from './exports-fixtures.ts';
+import { SEED_ROWS, typedPage, wordsBox } from '../fixtures/pages.ts';
+import { corrected, seedRecord } from '../fixtures/records.ts';
 
 const page = typedPage('seed', SEED_ROWS);
 const record = seedRecord(page);

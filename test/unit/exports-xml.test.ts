@@ -1,12 +1,13 @@
 // ALTO, PAGE, hOCR and METS on a synthetic typewritten page: schema requirements
-// (test/unit/exports-checks.ts), geometry against the page JSON, corrections carried in.
+// (test/helpers/exports-checks.ts), geometry against the page JSON, corrections carried in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyCorrections, correctionsFromRecord, correctionsFromStoredFields, toAlto, toHocr, toMets, toPageXml } from '../../src/exports/index.ts';
 import type { PageExportContext } from '../../src/exports/context.ts';
 import { recordStatus } from '../../src/exports/mets.ts';
-import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from './exports-checks.ts';
-import { corrected, SEED_ROWS, seedRecord, typedPage } from './exports-fixtures.ts';
+import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from '../helpers/exports-checks.ts';
+import { SEED_ROWS, typedPage } from '../fixtures/pages.ts';
+import { corrected, seedRecord } from '../fixtures/records.ts';
 
 // Read on 30 December, reviewed on 1 January, exported on 2 January.
 const READ_AT = '2025-12-30T10:00:00.000Z';

@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { loadProfiles } from '../../src/segment/index.ts';
 import { buildRecords } from '../../src/stages.ts';
 import type { PageResult } from '../../src/types.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const profiles = loadProfiles({});
 const config = loadConfig({ env: {} });

@@ -11,7 +11,7 @@ import { discoverInputs } from '../../src/ingest/index.ts';
 import { loadManifest } from '../../src/ingest/manifest.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { IngestResult } from '../../src/types.ts';
-import { makeTempDir, writePng } from './ingest-fixtures.ts';
+import { makeTempDir, writePng } from '../fixtures/scans.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => undefined;

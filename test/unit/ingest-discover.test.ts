@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { discoverInputs } from '../../src/ingest/index.ts';
 import { createLogger } from '../../src/logger.ts';
-import { makeTempDir, writeJpeg, writeMultiPageTiff, writePdf, writePng, writeText } from './ingest-fixtures.ts';
+import { makeTempDir, writeJpeg, writeMultiPageTiff, writePdf, writePng, writeText } from '../fixtures/scans.ts';
 
 const MAX_PIXELS = 50_000_000;
 const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');

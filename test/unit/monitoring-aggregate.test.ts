@@ -9,6 +9,7 @@ import { documentObservations, failureObservations, pageObservations } from '../
 import { METRICS } from '../../src/monitoring/metric-defs.ts';
 import { scrapeRegistry } from '../../src/monitoring/prometheus.ts';
 import type { PageResult, TelegramRecord } from '../../src/types.ts';
+import { pageJson } from '../fixtures/pages.ts';
 
 /** What HINCRBY/HINCRBYFLOAT of several workers leave in the hash. */
 function merged(...all: Observations[]): Record<string, string> {
@@ -57,10 +58,8 @@ test('a counter cannot be observed and a histogram cannot be incremented', () =>
 });
 
 function pageResult(timings: Record<string, number>, confidences: number[]): PageResult {
-  return {
-    timings,
-    lines: [{ text: 'x', confidence: 90, bbox: [0, 0, 1, 1], paragraph: 0, words: confidences.map((c) => ({ text: 'w', confidence: c, bbox: [0, 0, 1, 1] })) }],
-  } as unknown as PageResult;
+  const words = confidences.map((c) => ({ text: 'w', confidence: c, bbox: [0, 0, 1, 1] as [number, number, number, number] }));
+  return pageJson('p1', { timings, lines: [{ text: 'x', confidence: 90, bbox: [0, 0, 1, 1], paragraph: 0, words }] });
 }
 
 test('a page read now records its stage times, word confidences and page confidence; a resumed page only its count', () => {

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toPnm } from '../../src/ocr/image-encoding.ts';
-import { FailingEngine, NullEngine } from '../../src/ocr/test-engines.ts';
+import { FailingEngine, NullEngine } from '../fixtures/engines.ts';
 import { checkTraineddata, findLanguageSources, parseLanguages } from '../../src/ocr/tessdata.ts';
 import { blocksToOcrResult, type TessBlock } from '../../src/ocr/tesseract-result.ts';
 import { KeyedWorkerPool, PoolClosedError } from '../../src/ocr/worker-pool.ts';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { silentLogger } from '../../src/logger.ts';
-import { renderTextImage } from '../../src/ocr/test-images.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 import { applyAffine } from '../../src/preprocess/affine.ts';
 import { binarise, textScale } from '../../src/preprocess/analysis.ts';
 import { AUTO_RECIPE, preprocessPage, type Recipe } from '../../src/preprocess/index.ts';

@@ -13,7 +13,7 @@ import { loadProfiles } from '../../src/segment/index.ts';
 import { buildRecords } from '../../src/stages.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult } from '../../src/types.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-retire-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import { boundariesOf, type ReviewerBoundary } from '../../src/records/reviewer-
 import { buildRecords } from '../../src/stages.ts';
 import { planCarryOver, type StoredField } from '../../src/store/index.ts';
 import type { GroupingDecision, PageResult } from '../../src/types.ts';
-import { boxPages, config, profiles, timidModel } from './regroup-fixtures.ts';
+import { boxPages, config, profiles, timidModel } from '../fixtures/regroup-box.ts';
 
 const boundary = (page: PageResult, previous: PageResult, decision: 'start' | 'continue', at = '2024-01-01T00:00:00.000Z'): ReviewerBoundary => ({
   page: page.pageId,

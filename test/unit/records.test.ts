@@ -9,16 +9,10 @@ import { buildRecord, recordId } from '../../src/records/build-record.ts';
 import { buildReport, countStatuses, pageCounts, summariseTimings } from '../../src/records/report.ts';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
 import type { PageResult, RecordField, TelegramRecord } from '../../src/types.ts';
+import { pageJson } from '../fixtures/pages.ts';
 
-function page(pageId: string, contentHash: string, file = `${pageId}.png`): PageResult {
-  return {
-    schemaVersion: 1, pipelineVersion: 'test', pageId, file, pageIndex: 0, pageCount: 1, contentHash, documentKey: 'dir:/x',
-    width: 100, height: 100, lang: 'eng',
-    preprocess: { recipe: 'none', steps: [], outputWidth: 100, outputHeight: 100, toOriginal: [1, 0, 0, 0, 1, 0] },
-    ocr: { meanConfidence: 90, wordCount: 0, engine: 'test', engineVersion: '0', lang: 'eng', psm: 3 },
-    lines: [], text: '', timings: { decode: 1, preprocess: 2, ocr: 3 },
-  };
-}
+const page = (pageId: string, contentHash: string, file = `${pageId}.png`): PageResult =>
+  pageJson(pageId, { contentHash, file, documentKey: 'dir:/x', width: 100, height: 100, timings: { decode: 1, preprocess: 2, ocr: 3 } });
 
 const field = (status: RecordField['status'], value: string | null = 'x', confidence = 0.9): RecordField => ({
   value: status === 'missing' ? null : value, text: value ?? '', confidence: status === 'missing' ? 0 : confidence, status,

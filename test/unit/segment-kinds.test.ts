@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { scoreTelegram } from '../../src/confidence/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const profiles = loadProfiles({});
 const { thresholds, period } = loadConfig({ env: {} });

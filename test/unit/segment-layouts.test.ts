@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
 import { linesOfPages } from '../../src/segment/lines.ts';
 import { scoreTelegram } from '../../src/confidence/index.ts';
-import { noisyPage, pageFromText } from './segment-fixtures.ts';
+import { noisyPage, pageFromText } from '../fixtures/pages.ts';
 
 const profiles = loadProfiles();
 const thresholds = { accept: 0.8, fields: {} as Record<string, number>, minBodyCoverage: 0.5 };

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
 import { CablescanError } from '../../src/errors.ts';
-import { dfatPlainText, pageFromText, wrapText } from './segment-fixtures.ts';
+import { dfatPlainText, pageFromText, wrapText } from '../fixtures/pages.ts';
 
 const profiles = loadProfiles();
 const CORPUS = new URL('../../../shared/corpus/telegrams/', import.meta.url);

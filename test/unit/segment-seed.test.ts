@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadProfiles, segmentDocument } from '../../src/segment/index.ts';
-import { pageFromText, seedTelegramLines, wrapText, LEFT, TOP, LINE_H, CHAR_W } from './segment-fixtures.ts';
+import { CHAR_W, LEFT, LINE_H, pageFromText, seedTelegramLines, TOP, wrapText } from '../fixtures/pages.ts';
 
 const SEED = new URL('../../../shared/corpus/seed/wilson-center-ciphered-telegram-21340.txt', import.meta.url);
 const haveSeed = existsSync(SEED);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProfiles, segmentDocument } from '../../src/segment/index.ts';
 import { CablescanError } from '../../src/errors.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const profiles = loadProfiles();
 

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import { silentLogger } from '../../src/logger.ts';
 import { Regrouper } from '../../src/regroup/index.ts';
 import { importOutputFolder, ReviewStore } from '../../src/store/index.ts';
-import { boxPages, build, config, timidModel, writePages } from './regroup-fixtures.ts';
-import { tempDir } from './store-fixtures.ts';
+import { boxPages, build, config, timidModel, writePages } from '../fixtures/regroup-box.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 test('imported records can be regrouped when their sequences come with them', async () => {
   const { dir, cleanup } = tempDir('cablescan-import-seq-');

@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { CablescanError } from '../../src/errors.ts';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
 import { importOutputFolder, LATEST_VERSION, migrate, parseFieldValue, ReviewStore } from '../../src/store/index.ts';
-import { field, page, record, tempDir } from './store-fixtures.ts';
+import { field, record } from '../fixtures/records.ts';
+import { page, tempDir } from '../fixtures/stores.ts';
 
 function openTemp(): { store: ReviewStore; file: string; cleanup: () => void } {
   const { dir, cleanup } = tempDir();

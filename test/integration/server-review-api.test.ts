@@ -13,7 +13,8 @@ import { silentLogger } from '../../src/logger.ts';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore, type StoredField } from '../../src/store/index.ts';
-import { field, page, record, tempDir, writePageImage } from './store-fixtures.ts';
+import { field, record } from '../fixtures/records.ts';
+import { page, tempDir, writePageImage } from '../fixtures/stores.ts';
 
 const ANNA = { authorization: 'Bearer anna-token-0001' };
 const BEN = { authorization: 'Bearer ben-token-00002' };

@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { createTesseractCliEngine, parseListLangs, splitTsvPages } from '../../src/ocr/tesseract-cli.ts';
 import { createTesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
 import { tsvToOcrResult } from '../../src/ocr/tesseract-tsv.ts';
-import { renderTextImage } from '../../src/ocr/test-images.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 
 const INFO = { engine: 'tesseract', engineVersion: '5.3.0', lang: 'eng', psm: 3 };
 const HEADER = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';

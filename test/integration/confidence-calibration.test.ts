@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { distance } from 'fastest-levenshtein';
 import { scoreTelegram } from '../../src/confidence/index.ts';
 import { loadProfiles, segmentDocument } from '../../src/segment/index.ts';
-import { dfatPlainText, noisyPage, pageFromText, seedTelegramLines, wrapText } from './segment-fixtures.ts';
+import { dfatPlainText, noisyPage, pageFromText, seedTelegramLines, wrapText } from '../fixtures/pages.ts';
 
 const SHARED = new URL('../../../shared/corpus/', import.meta.url);
 const skip = existsSync(SHARED) ? false : 'corpus not found at ../shared/corpus (fresh clone without the shared corpus)';

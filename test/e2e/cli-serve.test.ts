@@ -7,8 +7,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ReviewStore } from '../../src/store/index.ts';
-import { CLI } from '../e2e/helpers.ts';
-import { page, record, tempDir } from './store-fixtures.ts';
+import { CLI } from './helpers.ts';
+import { record } from '../fixtures/records.ts';
+import { page, tempDir } from '../fixtures/stores.ts';
 
 test('cablescan serve starts without Redis, serves the review API for the store, and stops on SIGTERM', { timeout: 180_000 }, async () => {
   const { dir, cleanup } = tempDir('cablescan-serve-');

@@ -14,8 +14,9 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { entryHash, GENESIS_HASH, MIGRATIONS, migrate, ReviewStore, verifyChain } from '../../src/store/index.ts';
-import { runCli } from '../e2e/helpers.ts';
-import { field, page, record, tempDir, writePageImage } from './store-fixtures.ts';
+import { runCli } from './helpers.ts';
+import { field, record } from '../fixtures/records.ts';
+import { page, tempDir, writePageImage } from '../fixtures/stores.ts';
 
 const TOKEN = 'anna-token-0001';
 const ANNA = { authorization: `Bearer ${TOKEN}` };

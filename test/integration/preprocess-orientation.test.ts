@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { silentLogger } from '../../src/logger.ts';
-import { renderTextImage } from '../../src/ocr/test-images.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 import { applyAffine } from '../../src/preprocess/affine.ts';
 import { binarise, connectedComponents } from '../../src/preprocess/analysis.ts';
 import { preprocessPage, type Recipe } from '../../src/preprocess/index.ts';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { scoreText } from '../../src/eval/score.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createTesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
-import { renderTextImage } from '../../src/ocr/test-images.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 import { AUTO_RECIPE, preprocessPage } from '../../src/preprocess/index.ts';
 import { sharpOf, toGreyRaw } from '../../src/preprocess/raw.ts';
 import type { RawImage } from '../../src/types.ts';

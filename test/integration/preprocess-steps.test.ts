@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/logger.ts';
-import { renderTextImage } from '../../src/ocr/test-images.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 import { applyAffine, compose, invert } from '../../src/preprocess/affine.ts';
 import { binarise, estimateSkew, textScale } from '../../src/preprocess/analysis.ts';
 import { AUTO_RECIPE, preprocessPage, type Recipe } from '../../src/preprocess/index.ts';

@@ -12,7 +12,7 @@ import { discoverInputs, loadPageImage } from '../../src/ingest/index.ts';
 import { closePdfRenderers, renderPdfPage } from '../../src/ingest/pdf.ts';
 import { writeHugePagePdf, writeStrip, writeWhitePng } from '../../src/samples/hostile.ts';
 import type { PageSource } from '../../src/types.ts';
-import { makeTempDir, writeMultiPageTiff, writePdf } from './ingest-fixtures.ts';
+import { makeTempDir, writeMultiPageTiff, writePdf } from '../fixtures/scans.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => undefined;

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { loadConfig } from '../../src/config.ts';
 import { discoverInputs } from '../../src/ingest/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { NullEngine } from '../../src/ocr/test-engines.ts';
+import { NullEngine } from '../fixtures/engines.ts';
 import { AUTO_RECIPE } from '../../src/preprocess/index.ts';
 import { createRng } from '../../src/samples/random.ts';
 import { readPage } from '../../src/stages.ts';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { CablescanError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createTesseractJsEngine, watchThread, type TesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
-import { renderTextImage } from '../../src/ocr/test-images.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 
 const DEBIAN_TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
 let cacheDir: string;

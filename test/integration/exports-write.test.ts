@@ -11,8 +11,9 @@ import { correctionsFromRecord, writeArchivalExport, type ArchivalExportOptions 
 import { createLogger } from '../../src/logger.ts';
 import { NONE_RECIPE } from '../../src/preprocess/index.ts';
 import type { PageResult } from '../../src/types.ts';
-import { checkAlto, checkMets, checkPageXml, find, parseXml } from './exports-checks.ts';
-import { corrected, field, SEED_ROWS, seedRecord, typedPage, wordsBox } from './exports-fixtures.ts';
+import { checkAlto, checkMets, checkPageXml, find, parseXml } from '../helpers/exports-checks.ts';
+import { SEED_ROWS, typedPage, wordsBox } from '../fixtures/pages.ts';
+import { boxedField, corrected, seedRecord } from '../fixtures/records.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-export-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ const page = typedPage('seed', SEED_ROWS);
 page.file = 'scans/seed.png';
 const first = seedRecord(page, 'aaaaaaaaaaaaaaaa');
 // A second telegram on the same page: its signature block.
-const second = { ...seedRecord(page, 'bbbbbbbbbbbbbbbb'), fields: { signature: field('Mao Zedong', 'Mao Zedong', 'seed', wordsBox(page, 5, 0, 1)) } };
+const second = { ...seedRecord(page, 'bbbbbbbbbbbbbbbb'), fields: { signature: boxedField('Mao Zedong', 'Mao Zedong', 'seed', wordsBox(page, 5, 0, 1)) } };
 
 before(async () => {
   mkdirSync(path.join(dir, 'scans'));
@@ -89,7 +90,7 @@ test('writes the folder layout; a page shared by two telegrams is written once, 
 });
 
 test('METS alone still writes the ALTO files it points to; a correction with no word under it is reported', async () => {
-  const final = corrected({ ...first, fields: { ...first.fields, archiveRef: field('[NAA]', '[NAA]', 'seed', [5, 5, 60, 30]) } }, 'archiveRef', '[NAA: A1838]');
+  const final = corrected({ ...first, fields: { ...first.fields, archiveRef: boxedField('[NAA]', '[NAA]', 'seed', [5, 5, 60, 30]) } }, 'archiveRef', '[NAA: A1838]');
   const result = await writeArchivalExport([{ record: final, corrections: correctionsFromRecord(final, first) }], options('mets', { seed: page }, ['mets']));
   assert.ok(existsSync(path.join(dir, 'mets', 'alto', 'seed.xml')));
   assert.ok(!existsSync(path.join(dir, 'mets', 'pdf')));

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { CablescanError } from '../../src/errors.ts';
 import { discoverInputs, loadPageImage } from '../../src/ingest/index.ts';
 import type { PageSource } from '../../src/types.ts';
-import { makeTempDir, writeBombPng, writeJpeg, writePasswordPdf, writePdf, writePng, writeText, writeTruncatedJpeg } from './ingest-fixtures.ts';
+import { makeTempDir, writeBombPng, writeJpeg, writePasswordPdf, writePdf, writePng, writeText, writeTruncatedJpeg } from '../fixtures/scans.ts';
 
 const MAX_PIXELS = 100_000_000;
 const LOAD = { maxPixels: MAX_PIXELS, pdfDpi: 72 };

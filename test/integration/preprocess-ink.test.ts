@@ -131,7 +131,7 @@ test('preprocessing decides from the ink measure: a page of grain is not stretch
 
 test('a line measured at the very edge of the page, or turned out of its strip, is read without an empty crop (a nearly blank page failed with "extract_area: parameter height not set")', async () => {
   const { readInkLines } = await import('../../src/ocr/ink-lines.ts');
-  const { NullEngine } = await import('../../src/ocr/test-engines.ts');
+  const { NullEngine } = await import('../fixtures/engines.ts');
   const image: RawImage = { data: Buffer.alloc(400 * 300, 255), width: 400, height: 300, channels: 1 };
   const engine = new NullEngine();
   const edge = (bbox: BBox, centre: [number, number], angle: number) => ({ bbox, centre, thickness: 4, letterHeight: 12, angle, vertical: false, region: 0, letters: 6 });

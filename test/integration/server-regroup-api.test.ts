@@ -16,8 +16,8 @@ import { assertValidRecord } from '../../src/records/validate-record.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore, type GroupingAuditEntry, type StoredField } from '../../src/store/index.ts';
 import type { TelegramRecord } from '../../src/types.ts';
-import { boxPages, build, timidModel, writePages } from './regroup-fixtures.ts';
-import { tempDir } from './store-fixtures.ts';
+import { boxPages, build, timidModel, writePages } from '../fixtures/regroup-box.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const ANNA = { authorization: 'Bearer anna-token-0001' };
 const BEN = { authorization: 'Bearer ben-token-00002' };

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { discoverInputs, loadPageImage } from '../../src/ingest/index.ts';
 import type { PageSource, RawImage } from '../../src/types.ts';
-import { makeTempDir, writeMultiPageTiff, writeOrientedJpeg, writePdf } from './ingest-fixtures.ts';
+import { makeTempDir, writeMultiPageTiff, writeOrientedJpeg, writePdf } from '../fixtures/scans.ts';
 
 const MAX_PIXELS = 100_000_000;
 

@@ -80,7 +80,7 @@ setInterval(() => undefined, 1000);
     const parent = startNode(`
 import { createTesseractCliEngine } from '@/src/ocr/tesseract-cli.ts';
 import { silentLogger } from '@/src/logger.ts';
-import { renderTextImage } from '@/src/ocr/test-images.ts';
+import { renderTextImage } from '@/test/fixtures/text-images.ts';
 const engine = createTesseractCliEngine({ concurrency: 1, binary: ${JSON.stringify(fake)}, streaming: ${streaming}, logger: silentLogger() });
 const image = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
 await engine.recognize({ image, lang: 'eng', psm: 3, dpi: ${streaming ? 300 : 'undefined'} });

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ReviewStore, type GroupingAuditEntry } from '../../src/store/index.ts';
-import { runCli } from '../e2e/helpers.ts';
-import { boxPages, build, timidModel, writePages } from './regroup-fixtures.ts';
-import { tempDir } from './store-fixtures.ts';
+import { runCli } from './helpers.ts';
+import { boxPages, build, timidModel, writePages } from '../fixtures/regroup-box.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 let work: { dir: string; cleanup: () => void };
 let ids: string[];

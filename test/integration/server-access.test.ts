@@ -14,7 +14,8 @@ import { hashFile } from '../../src/ingest/hash.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore } from '../../src/store/index.ts';
-import { page, record, tempDir, writePageImage } from './store-fixtures.ts';
+import { record } from '../fixtures/records.ts';
+import { page, tempDir, writePageImage } from '../fixtures/stores.ts';
 
 const R1 = 'a1b2c3d4e5f60718';
 const ANNA = { authorization: 'Bearer anna-token-0001' };

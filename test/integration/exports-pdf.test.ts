@@ -1,6 +1,6 @@
 // The searchable PDF's invisible text layer, read back with poppler's pdftotext
 // (Debian poppler-utils) as an ordinary viewer would read it, and its PDF/A-2b structure
-// (test/unit/pdfa-checks.ts).
+// (test/helpers/pdfa-checks.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,8 +11,9 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { applyCorrections, buildSearchablePdf, correctionsFromRecord } from '../../src/exports/index.ts';
 import type { PageResult } from '../../src/types.ts';
-import { corrected, SEED_ROWS, seedRecord, typedPage } from './exports-fixtures.ts';
-import { checkPdfA2b, tools as pdfaTools } from './pdfa-checks.ts';
+import { SEED_ROWS, typedPage } from '../fixtures/pages.ts';
+import { corrected, seedRecord } from '../fixtures/records.ts';
+import { checkPdfA2b, tools as pdfaTools } from '../helpers/pdfa-checks.ts';
 
 const hasPdftotext = spawnSync('pdftotext', ['-v']).error === undefined;
 // On CI a missing tool is a failure, not a skip: .ci/run installs poppler-utils.
