@@ -92,7 +92,8 @@ function statuses(arg: ts.Expression): string[] {
   return found;
 }
 
-export function collectErrorCodes(): ErrorCodeRow[] {
+/** Every code with its row; `scanned` (folders under the root) is where the code is searched for uses. */
+export function collectErrorCodes(scanned: readonly string[] = SCANNED): ErrorCodeRow[] {
   const errorDocs = constDocs(path.join(ROOT, 'src', 'errors.ts'), 'ErrorCode');
   const apiDocs = constDocs(path.join(ROOT, 'src', 'server', 'errors.ts'), 'ApiErrorCode');
   const rows = new Map<string, ErrorCodeRow>();
@@ -107,7 +108,7 @@ export function collectErrorCodes(): ErrorCodeRow[] {
   const problems: string[] = [];
   for (const row of rows.values()) if (!row.meaning) problems.push(`${row.code} has no doc comment saying what it means`);
 
-  for (const file of SCANNED.flatMap((d) => sourceFiles(path.join(ROOT, d)))) {
+  for (const file of scanned.flatMap((d) => sourceFiles(path.resolve(ROOT, d)))) {
     const source = parse(file);
     const visit = (node: ts.Node): void => {
       // Every CS_ERR_ string in the code is a code the table lists.

@@ -67,7 +67,7 @@ test('serve on a port in use says so and exits 2, with Redis configured too (its
     const redis = (await redisAnswers()) ? ['--redis', SHARED_REDIS_URL] : [];
     const serve = runCli(['serve', '--port', String(port), '--log-level', 'error', ...redis], { cwd: work.dir });
     // A serve that kept running would hold the test until its timeout; fail clearly instead.
-    const timer = new Promise<CliResult>((resolve) => setTimeout(() => resolve({ code: null, stdout: '', stderr: 'still running after 30 s' }), 30_000).unref());
+    const timer = new Promise<CliResult>((resolve) => setTimeout(() => resolve({ code: null, stdout: '', stderr: 'still running after 120 s' }), 120_000).unref());
     const result = await Promise.race([serve, timer]);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, new RegExp(`CS_ERR_PORT_UNAVAILABLE: 127\\.0\\.0\\.1:${port} is already in use`));

@@ -36,7 +36,7 @@ function objects(file: string): { objs: Record<string, Json>; get: (ref: unknown
   return { objs, get };
 }
 
-const valueOf = (o: Json): Json => ((o.value ?? (o.stream as Json | undefined)?.dict) as Json) ?? {};
+const valueOrDict = (o: Json): Json => ((o.value ?? (o.stream as Json | undefined)?.dict) as Json) ?? {};
 
 /** Problems found (empty: the file passes every check). `preflight` lists Preflight's own findings. */
 export function checkPdfA2b(file: string): { problems: string[]; preflight: string[] } {
@@ -50,15 +50,15 @@ export function checkPdfA2b(file: string): { problems: string[]; preflight: stri
   if (check.status !== 0 || !/No syntax or stream encoding errors found/.test(check.stdout)) problems.push(`qpdf --check: ${check.stdout}${check.stderr}`);
 
   const { objs, get } = objects(file);
-  const trailer = valueOf(objs.trailer as Json);
+  const trailer = valueOrDict(objs.trailer as Json);
   const id = trailer['/ID'] as string[] | undefined;
   if (!Array.isArray(id) || id.length !== 2) problems.push('trailer: no /ID (file identifier)');
   if (trailer['/Encrypt']) problems.push('trailer: encrypted');
-  const root = valueOf(get(trailer['/Root']));
+  const root = valueOrDict(get(trailer['/Root']));
 
   // The output intent: GTS_PDFA1 with an embedded ICC profile whose colour space matches /N.
   const intents = (root['/OutputIntents'] as Json[] | undefined) ?? [];
-  const intent = intents.map((i) => valueOf(get(i))).find((i) => i['/S'] === '/GTS_PDFA1');
+  const intent = intents.map((i) => valueOrDict(get(i))).find((i) => i['/S'] === '/GTS_PDFA1');
   if (!intent) problems.push('catalog: no /OutputIntents entry with /S /GTS_PDFA1');
   else {
     const profile = get(intent['/DestOutputProfile']);

@@ -17,7 +17,6 @@ import {
   runCli,
   SHARED_REDIS_URL,
   startWorkerProcess,
-  tempDir,
   waitFor,
   writeTelegramPages,
   writeTruncatedPng,

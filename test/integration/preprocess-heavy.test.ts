@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/logger.ts';
 import { generateSample } from '../../src/samples/generate.ts';
 import { AUTO_RECIPE, preprocessPage } from '../../src/preprocess/index.ts';
-import { histogram, inkThreshold, otsuThreshold } from '../../src/preprocess/analysis.ts';
+import { inkThreshold, otsuThreshold } from '../../src/preprocess/analysis.ts';
 import type { RawImage } from '../../src/types.ts';
 
 test('inkThreshold splits ink from paper grain where Otsu splits the grain', () => {

@@ -16,7 +16,6 @@ import {
   snapshotQueues,
   startRunProcess,
   startWorkerProcess,
-  tempDir,
   waitFor,
   writeTelegramPages,
   type WorkerProcess,

@@ -14,7 +14,6 @@ import {
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  tempDir,
   waitFor,
   writeTelegramPages,
   writeTruncatedPng,

@@ -12,7 +12,6 @@ import {
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  tempDir,
   waitFor,
   writeTelegramPages,
   type WorkerProcess,

@@ -17,7 +17,6 @@ import {
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  tempDir,
   writeTelegramPages,
   type WorkerProcess,
 } from './queue-harness.ts';

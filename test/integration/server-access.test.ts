@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { hashFile } from '../../src/ingest/hash.ts';
-import { createLogger, silentLogger } from '../../src/logger.ts';
+import { createLogger, } from '../../src/logger.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import { record } from '../fixtures/records.ts';

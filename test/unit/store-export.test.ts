@@ -1,7 +1,7 @@
 // Exports from the review store: the writers (JSON array or folder, JSON Lines,
 // CSV) on a real store (the commands: test/e2e/cli-store-export.test.ts).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
