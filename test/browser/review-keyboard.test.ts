@@ -116,6 +116,8 @@ test('a reviewer corrects one field and accepts another with the keyboard; expor
   const corrected = queue.items[target].name === 'addressee' && queue.items[target].value !== ADDRESSEE ? ADDRESSEE : `${queue.items[target].value} (checked)`;
   const correctedName = queue.items[target].name;
   for (let i = 0; i < target; i++) await page.keyboard.press('ArrowDown');
+  // The page shows the item once it has loaded it: wait for that, not for the key presses (a race under load).
+  await page.waitForFunction((name) => document.getElementById('item-field')?.textContent === name, correctedName, { timeout: 90_000 }).catch(() => undefined);
   assert.equal(await currentField(), correctedName);
   assert.equal(await page.locator('#value').inputValue(), queue.items[target].value);
 

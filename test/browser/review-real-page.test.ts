@@ -82,6 +82,8 @@ test('a real page\'s body: the crop is shown beside a multi-line editor, and an 
   const body = queue.items[at]!;
   assert.ok(body.bbox && body.bbox[3] - body.bbox[1] > 900, `the body is a tall region: ${body.bbox}`);
   for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+  // The page shows the item once it has loaded it: wait for that, not for the key presses (a race under load).
+  await page.waitForFunction(() => document.getElementById('item-field')?.textContent === 'body', undefined, { timeout: 90_000 }).catch(() => undefined);
   assert.equal(await page.locator('#item-field').textContent(), 'body');
 
   // The crop arrives (whole, scaled to fit) and the editor is the multi-line one, beside it.
