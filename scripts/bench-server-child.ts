@@ -8,7 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 
-const { values: args } = parseArgs({ options: { root: { type: 'string' }, dir: { type: 'string' }, scan: { type: 'string' }, records: { type: 'string', default: '1500' } } });
+const { values: args } = parseArgs({
+  options: { root: { type: 'string' }, dir: { type: 'string' }, scan: { type: 'string' }, records: { type: 'string', default: '1500' } },
+});
 const root = path.resolve(args.root!);
 const load = <T>(rel: string): Promise<T> => import(pathToFileURL(path.join(root, rel)).href) as Promise<T>;
 
@@ -33,8 +35,17 @@ const pageResult = {
 const store = ReviewStore.open(path.join(dir, 'cablescan.db'));
 const count = Number(args.records);
 const ids = Array.from({ length: count }, (_, i) => (0xa000000000000000n + BigInt(i)).toString(16));
-store.saveRecords(ids.map((id) => fixtures.record(id, 'p1')), [pageResult], { batch: 'bench', cwd: path.dirname(scan) });
-const fields = ids.flatMap((id) => store.getRecord(id)!.fields.filter((f) => f.status === 'needs_review').map((f) => f.id));
+store.saveRecords(
+  ids.map((id) => fixtures.record(id, 'p1')),
+  [pageResult],
+  { batch: 'bench', cwd: path.dirname(scan) },
+);
+const fields = ids.flatMap((id) =>
+  store
+    .getRecord(id)!
+    .fields.filter((f) => f.status === 'needs_review')
+    .map((f) => f.id),
+);
 
 const config = loadConfig({ env: {}, flags: { logLevel: 'silent', tokens: { reviewers: ['bench:bench-token-0001'] } } });
 const app = await buildServer({ config, logger: silentLogger(), store });

@@ -57,7 +57,10 @@ function constDocs(file: string, name: string): Map<string, string> {
       while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init)) init = init.expression;
       if (!ts.isObjectLiteralExpression(init)) throw new Error(`${file}: ${name} is not an object literal`);
       for (const prop of init.properties) {
-        const comment = ts.getJSDocCommentsAndTags(prop).map((d) => (ts.isJSDoc(d) ? ts.getTextOfJSDocComment(d.comment) : '')).join(' ');
+        const comment = ts
+          .getJSDocCommentsAndTags(prop)
+          .map((d) => (ts.isJSDoc(d) ? ts.getTextOfJSDocComment(d.comment) : ''))
+          .join(' ');
         docs.set(prop.name!.getText(), comment.replace(/\s+/g, ' ').trim());
       }
     }
@@ -103,7 +106,14 @@ export function collectErrorCodes(scanned: readonly string[] = SCANNED): ErrorCo
   }
   for (const [key, code] of Object.entries(ApiErrorCode)) {
     if (rows.has(code)) throw new Error(`${code} is both an ErrorCode and an ApiErrorCode`);
-    rows.set(code, { code, kind: 'api', meaning: apiDocs.get(key) ?? '', retryable: RETRYABLE_API_CODES.has(code as ApiErrorCodeValue), otherwiseIn: [], http: [] });
+    rows.set(code, {
+      code,
+      kind: 'api',
+      meaning: apiDocs.get(key) ?? '',
+      retryable: RETRYABLE_API_CODES.has(code as ApiErrorCodeValue),
+      otherwiseIn: [],
+      http: [],
+    });
   }
   const problems: string[] = [];
   for (const row of rows.values()) if (!row.meaning) problems.push(`${row.code} has no doc comment saying what it means`);

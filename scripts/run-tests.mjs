@@ -82,7 +82,10 @@ for (const { tier, files } of chosen) {
   shard(files, SHARED_PROCESSES).forEach((group, i) => {
     const entry = path.join(bundleDir, `fast-${i + 1}-of-${SHARED_PROCESSES}.test.mjs`);
     const imports = group.map((f) => `describe(${JSON.stringify(f)}, async () => { await import(${JSON.stringify(pathToFileURL(path.resolve(f)).href)}); });`);
-    writeFileSync(entry, [`// ${group.length} fast test files in one process (scripts/run-tests.mjs)`, "import { describe } from 'node:test';", ...imports, ''].join('\n'));
+    writeFileSync(
+      entry,
+      [`// ${group.length} fast test files in one process (scripts/run-tests.mjs)`, "import { describe } from 'node:test';", ...imports, ''].join('\n'),
+    );
     runnable.push(entry);
   });
 }

@@ -53,14 +53,22 @@ before(async () => {
     },
     { connection, prefix },
   );
-  await waitFor('one failed and one completed page', async () => {
-    const counts = await queue.getJobCounts('failed', 'completed');
-    return counts.failed === 1 && counts.completed === 1;
-  }, 120_000, 100);
+  await waitFor(
+    'one failed and one completed page',
+    async () => {
+      const counts = await queue.getJobCounts('failed', 'completed');
+      return counts.failed === 1 && counts.completed === 1;
+    },
+    120_000,
+    100,
+  );
   await worker.close();
   await queue.close();
 
-  const config = loadConfig({ env: {}, flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], readers: [`grafana:${READER}`], operator: OPERATOR } } });
+  const config = loadConfig({
+    env: {},
+    flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], readers: [`grafana:${READER}`], operator: OPERATOR } },
+  });
   app = await buildServer({ config, logger: silentLogger() });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -105,7 +113,10 @@ test('the read-only board lists the cablescan queues and shows a failed job with
   // Read-only: no retry button for the failed job.
   assert.equal(await page.getByRole('button', { name: /^retry/i }).count(), 0);
   // The board runs under its CSP: only the blocked web font may be refused, no script or style of its own.
-  assert.deepEqual(refused.filter((m) => !/fonts\.googleapis/.test(m)), []);
+  assert.deepEqual(
+    refused.filter((m) => !/fonts\.googleapis/.test(m)),
+    [],
+  );
   if (process.env.QUEUES_SCREENSHOT) await page.screenshot({ path: process.env.QUEUES_SCREENSHOT, fullPage: true });
 });
 
@@ -120,6 +131,9 @@ test('an operator signs in with the token and gets the writable board with a Ret
   await page.goto(`${baseUrl}/operator/queues/queue/pages?status=failed`);
   await page.getByText(REASON).first().waitFor({ timeout: 90_000 });
   // The job's buttons may render a moment after its reason: wait for one rather than count once.
-  await page.getByRole('button', { name: /^retry/i }).first().waitFor({ timeout: 90_000 });
+  await page
+    .getByRole('button', { name: /^retry/i })
+    .first()
+    .waitFor({ timeout: 90_000 });
   assert.ok((await page.getByRole('button', { name: /^retry/i }).count()) > 0, 'the operator board offers Retry');
 });

@@ -37,10 +37,17 @@ async function reviewedStore(name: string): Promise<string> {
   const file = path.join(dir, 'cablescan.db');
   const store = ReviewStore.open(file);
   const p1 = page('p1', await hashFile(path.join(dir, 'scans', 'p1.png')));
-  store.saveRecords([record('a1b2c3d4e5f60718', 'p1', { number: field('21340', 'needs_review', 0.5, 'p1', [520, 40, 700, 80]) })], [p1], { batch: 'box', cwd: dir });
+  store.saveRecords([record('a1b2c3d4e5f60718', 'p1', { number: field('21340', 'needs_review', 0.5, 'p1', [520, 40, 700, 80]) })], [p1], {
+    batch: 'box',
+    cwd: dir,
+  });
   const app: FastifyInstance = await buildServer({ config, logger: silentLogger(), store });
   try {
-    const fields = (await app.inject({ url: '/api/records/a1b2c3d4e5f60718', headers: ANNA })).json().fields as Array<{ id: number; name: string; version: number }>;
+    const fields = (await app.inject({ url: '/api/records/a1b2c3d4e5f60718', headers: ANNA })).json().fields as Array<{
+      id: number;
+      name: string;
+      version: number;
+    }>;
     const byName = (n: string) => fields.find((f) => f.name === n)!;
     const write = async (id: number, body: object) => {
       const res = await app.inject({ method: 'POST', url: `/api/fields/${id}/review`, headers: ANNA, payload: body });
@@ -88,7 +95,7 @@ test('an entry edited behind the server is found: --verify names it and exits 1'
   const file = await reviewedStore('edited');
   behindTheServer(file, (db) => {
     // Pretend the first correction said 21999.
-    db.prepare("UPDATE review_actions SET new_value = '\"21999\"' WHERE id = 1").run();
+    db.prepare('UPDATE review_actions SET new_value = \'"21999"\' WHERE id = 1').run();
   });
   const res = await verify(file);
   assert.equal(res.code, 1);
@@ -138,9 +145,15 @@ test('an entry inserted around the store is refused; with the trigger dropped, -
 test('a store from before the chain gets its existing entries chained when it is opened', () => {
   const file = path.join(work.dir, 'old.db');
   const db = new Database(file);
-  migrate(db, file, MIGRATIONS.filter((m) => m.version <= 3));
+  migrate(
+    db,
+    file,
+    MIGRATIONS.filter((m) => m.version <= 3),
+  );
   db.prepare("INSERT INTO records (id, profile, profile_score, record_json, created_at, updated_at) VALUES ('r', 'p', 1, '{}', 'x', 'x')").run();
-  db.prepare("INSERT INTO fields (id, record_id, name, position, text, confidence, machine_status, reasons) VALUES (1, 'r', 'number', 0, '', 0.5, 'needs_review', '[]')").run();
+  db.prepare(
+    "INSERT INTO fields (id, record_id, name, position, text, confidence, machine_status, reasons) VALUES (1, 'r', 'number', 0, '', 0.5, 'needs_review', '[]')",
+  ).run();
   for (const v of ['"1"', '"2"']) {
     db.prepare(`INSERT INTO review_actions (field_id, record_id, field, reviewer, action, old_value, new_value, old_status, new_status, version, at)
       VALUES (1, 'r', 'number', 'anna', 'correct', NULL, ?, 'needs_review', 'corrected', 1, '2026-01-01T00:00:00Z')`).run(v);
@@ -162,7 +175,20 @@ test('the chain logic alone: reordered entries break the link', () => {
   const rows: Array<Record<string, unknown>> = [];
   let prev = GENESIS_HASH;
   for (let id = 1; id <= 3; id++) {
-    const row: Record<string, unknown> = { id, action: 'split', reviewer: 'anna', at: `t${id}`, sequence_key: 's', page_id: 'p', before: '[]', after: '[]', replaced_by: '{}', decisions: '[]', fields: '{}', versions: '{}' };
+    const row: Record<string, unknown> = {
+      id,
+      action: 'split',
+      reviewer: 'anna',
+      at: `t${id}`,
+      sequence_key: 's',
+      page_id: 'p',
+      before: '[]',
+      after: '[]',
+      replaced_by: '{}',
+      decisions: '[]',
+      fields: '{}',
+      versions: '{}',
+    };
     row.prev_hash = prev;
     row.hash = entryHash('grouping_actions', prev, row);
     prev = row.hash as string;

@@ -61,7 +61,10 @@ test('confirm-grouping, split and merge from the command line; refusals and conf
   const audit = await cli(['audit', '--kind', 'grouping']);
   assert.equal(audit.code, 0, audit.stderr);
   assert.deepEqual(
-    audit.stdout.trim().split('\n').map((l) => l.split(/\s+/).slice(1, 3).join(' ')),
+    audit.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/).slice(1, 3).join(' ')),
     ['dora merge', 'carl split', 'carl confirm-grouping'],
   );
 });

@@ -22,7 +22,11 @@ test('cablescan serve starts without Redis, serves the review API for the store,
     writeFileSync(config, JSON.stringify({ tokens: { reviewers: ['anna:serve-token-1'] } }));
 
     const env = { ...process.env, REDIS_URL: '', CABLESCAN_CONFIG: config };
-    const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--log-level', 'warn'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--log-level', 'warn'], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -35,7 +35,16 @@ function convert(items: Ordered): XmlNode[] {
 export function parseXml(xml: string): XmlNode {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new Error(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true, parseAttributeValue: false, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: false });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    preserveOrder: true,
+    parseAttributeValue: false,
+    parseTagValue: false,
+    trimValues: false,
+    processEntities: true,
+    htmlEntities: false,
+  });
   const roots = convert(parser.parse(xml) as Ordered);
   if (roots.length !== 1) throw new Error(`expected one root element, found ${roots.length}`);
   return roots[0]!;
@@ -108,13 +117,29 @@ export function checkAlto(xml: string): string[] {
   const p = new Problems();
   if (root.name !== 'alto') p.add(root, 'root element must be alto');
   if (root.attrs.xmlns !== ALTO_NS) p.add(root, `namespace must be ${ALTO_NS}`);
-  p.sequence(root, [['Description', 0, 1], ['Styles', 0, 1], ['Tags', 0, 1], ['ReadingOrder', 0, 1], ['Layout', 1, 1]]);
+  p.sequence(root, [
+    ['Description', 0, 1],
+    ['Styles', 0, 1],
+    ['Tags', 0, 1],
+    ['ReadingOrder', 0, 1],
+    ['Layout', 1, 1],
+  ]);
   for (const d of find(root, 'Description')) {
-    p.sequence(d, [['MeasurementUnit', 1, 1], ['sourceImageInformation', 0, 1], ['OCRProcessing', 0, Infinity], ['Processing', 0, Infinity]]);
+    p.sequence(d, [
+      ['MeasurementUnit', 1, 1],
+      ['sourceImageInformation', 0, 1],
+      ['OCRProcessing', 0, Infinity],
+      ['Processing', 0, Infinity],
+    ]);
     const unit = d.children.find((c) => c.name === 'MeasurementUnit');
     if (unit && !['pixel', 'mm10', 'inch1200'].includes(unit.text)) p.add(unit, `"${unit.text}" is not pixel|mm10|inch1200`);
   }
-  for (const s of find(root, 'sourceImageInformation')) p.sequence(s, [['fileName', 0, 1], ['fileIdentifier', 0, Infinity], ['documentIdentifier', 0, Infinity]]);
+  for (const s of find(root, 'sourceImageInformation'))
+    p.sequence(s, [
+      ['fileName', 0, 1],
+      ['fileIdentifier', 0, Infinity],
+      ['documentIdentifier', 0, Infinity],
+    ]);
   for (const proc of find(root, 'Processing')) {
     p.required(proc, ['ID']);
     p.sequence(proc, [
@@ -127,10 +152,19 @@ export function checkAlto(xml: string): string[] {
     ]);
     for (const c of proc.children) {
       if (c.name === 'processingCategory') {
-        for (const t of c.text.split(/\s+/)) if (!['contentGeneration', 'contentModification', 'preOperation', 'postOperation', 'other'].includes(t)) p.add(c, `category "${t}" not in the vocabulary`);
+        for (const t of c.text.split(/\s+/))
+          if (!['contentGeneration', 'contentModification', 'preOperation', 'postOperation', 'other'].includes(t))
+            p.add(c, `category "${t}" not in the vocabulary`);
       }
-      if (c.name === 'processingDateTime' && !DATE_TIME.test(c.text) && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(c.text)) p.add(c, `"${c.text}" is not a date/dateTime`);
-      if (c.name === 'processingSoftware') p.sequence(c, [['softwareCreator', 0, 1], ['softwareName', 0, 1], ['softwareVersion', 0, 1], ['applicationDescription', 0, 1]]);
+      if (c.name === 'processingDateTime' && !DATE_TIME.test(c.text) && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(c.text))
+        p.add(c, `"${c.text}" is not a date/dateTime`);
+      if (c.name === 'processingSoftware')
+        p.sequence(c, [
+          ['softwareCreator', 0, 1],
+          ['softwareName', 0, 1],
+          ['softwareVersion', 0, 1],
+          ['applicationDescription', 0, 1],
+        ]);
     }
   }
   for (const layout of find(root, 'Layout')) p.sequence(layout, [['Page', 1, Infinity]]);
@@ -138,17 +172,29 @@ export function checkAlto(xml: string): string[] {
     p.required(page, ['ID', 'PHYSICAL_IMG_NR']);
     p.float(page, ['HEIGHT', 'WIDTH', 'PHYSICAL_IMG_NR', 'ACCURACY', 'ROTATION']);
     p.float(page, ['PC'], [0, 1]);
-    p.sequence(page, [['TopMargin', 0, 1], ['LeftMargin', 0, 1], ['RightMargin', 0, 1], ['BottomMargin', 0, 1], ['PrintSpace', 0, 1]]);
+    p.sequence(page, [
+      ['TopMargin', 0, 1],
+      ['LeftMargin', 0, 1],
+      ['RightMargin', 0, 1],
+      ['BottomMargin', 0, 1],
+      ['PrintSpace', 0, 1],
+    ]);
   }
   const BLOCKS = ['TextBlock', 'Illustration', 'GraphicalElement', 'ComposedBlock'];
   for (const space of [...find(root, 'PrintSpace'), ...find(root, 'TopMargin'), ...find(root, 'BottomMargin')]) {
     p.float(space, ['HEIGHT', 'WIDTH', 'HPOS', 'VPOS']);
-    p.sequence(space, [['Shape', 0, 1], [BLOCKS, 0, Infinity]]);
+    p.sequence(space, [
+      ['Shape', 0, 1],
+      [BLOCKS, 0, Infinity],
+    ]);
   }
   for (const block of find(root, 'TextBlock')) {
     p.required(block, ['ID']);
     p.float(block, ['HEIGHT', 'WIDTH', 'HPOS', 'VPOS', 'ROTATION']);
-    p.sequence(block, [['Shape', 0, 1], ['TextLine', 0, Infinity]]);
+    p.sequence(block, [
+      ['Shape', 0, 1],
+      ['TextLine', 0, Infinity],
+    ]);
   }
   for (const line of find(root, 'TextLine')) {
     p.float(line, ['HEIGHT', 'WIDTH', 'HPOS', 'VPOS']);
@@ -166,7 +212,11 @@ export function checkAlto(xml: string): string[] {
     p.float(s, ['HEIGHT', 'WIDTH', 'HPOS', 'VPOS']);
     p.float(s, ['WC'], [0, 1]);
     if (s.attrs.CS !== undefined && !['true', 'false', '1', '0'].includes(s.attrs.CS)) p.add(s, `CS="${s.attrs.CS}" is not an xsd:boolean`);
-    p.sequence(s, [['Shape', 0, 1], ['ALTERNATIVE', 0, Infinity], ['Glyph', 0, Infinity]]);
+    p.sequence(s, [
+      ['Shape', 0, 1],
+      ['ALTERNATIVE', 0, Infinity],
+      ['Glyph', 0, Infinity],
+    ]);
   }
   for (const sp of find(root, 'SP')) p.float(sp, ['HEIGHT', 'WIDTH', 'HPOS', 'VPOS']);
   uniqueIds(root, 'ID', p);
@@ -175,7 +225,23 @@ export function checkAlto(xml: string): string[] {
 
 export const PAGE_NS = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15';
 const POINTS = /^([0-9]+,[0-9]+ )+([0-9]+,[0-9]+)$/;
-const REGIONS = ['TextRegion', 'ImageRegion', 'LineDrawingRegion', 'GraphicRegion', 'TableRegion', 'ChartRegion', 'SeparatorRegion', 'MathsRegion', 'ChemRegion', 'MusicRegion', 'AdvertRegion', 'NoiseRegion', 'UnknownRegion', 'CustomRegion', 'MapRegion'];
+const REGIONS = [
+  'TextRegion',
+  'ImageRegion',
+  'LineDrawingRegion',
+  'GraphicRegion',
+  'TableRegion',
+  'ChartRegion',
+  'SeparatorRegion',
+  'MathsRegion',
+  'ChemRegion',
+  'MusicRegion',
+  'AdvertRegion',
+  'NoiseRegion',
+  'UnknownRegion',
+  'CustomRegion',
+  'MapRegion',
+];
 
 /** PAGE 2019-07-15 (pagecontent.xsd) requirements on what cablescan writes. */
 export function checkPageXml(xml: string): string[] {
@@ -183,13 +249,25 @@ export function checkPageXml(xml: string): string[] {
   const p = new Problems();
   if (root.name !== 'PcGts') p.add(root, 'root element must be PcGts');
   if (root.attrs.xmlns !== PAGE_NS) p.add(root, `namespace must be ${PAGE_NS}`);
-  p.sequence(root, [['Metadata', 1, 1], ['Page', 1, 1]]);
+  p.sequence(root, [
+    ['Metadata', 1, 1],
+    ['Page', 1, 1],
+  ]);
   for (const m of find(root, 'Metadata')) {
-    p.sequence(m, [['Creator', 1, 1], ['Created', 1, 1], ['LastChange', 1, 1], ['Comments', 0, 1], ['UserDefined', 0, 1], ['MetadataItem', 0, Infinity]]);
-    for (const c of m.children) if ((c.name === 'Created' || c.name === 'LastChange') && !DATE_TIME.test(c.text)) p.add(c, `"${c.text}" is not an xsd:dateTime`);
+    p.sequence(m, [
+      ['Creator', 1, 1],
+      ['Created', 1, 1],
+      ['LastChange', 1, 1],
+      ['Comments', 0, 1],
+      ['UserDefined', 0, 1],
+      ['MetadataItem', 0, Infinity],
+    ]);
+    for (const c of m.children)
+      if ((c.name === 'Created' || c.name === 'LastChange') && !DATE_TIME.test(c.text)) p.add(c, `"${c.text}" is not an xsd:dateTime`);
     for (const item of m.children.filter((c) => c.name === 'MetadataItem')) {
       p.required(item, ['value']);
-      if (item.attrs.type && !['author', 'imageProperties', 'processingStep', 'other'].includes(item.attrs.type)) p.add(item, `type "${item.attrs.type}" not allowed`);
+      if (item.attrs.type && !['author', 'imageProperties', 'processingStep', 'other'].includes(item.attrs.type))
+        p.add(item, `type "${item.attrs.type}" not allowed`);
       if (item.attrs.date && !DATE_TIME.test(item.attrs.date)) p.add(item, `date "${item.attrs.date}" is not an xsd:dateTime`);
     }
   }
@@ -239,18 +317,38 @@ export function checkPageXml(xml: string): string[] {
   }
   for (const l of find(root, 'TextLine')) {
     p.required(l, ['id']);
-    p.sequence(l, [['AlternativeImage', 0, Infinity], ['Coords', 1, 1], ['Baseline', 0, 1], ['Word', 0, Infinity], ['TextEquiv', 0, 1], ['TextStyle', 0, 1], ['UserDefined', 0, 1], ['Labels', 0, Infinity]]);
+    p.sequence(l, [
+      ['AlternativeImage', 0, Infinity],
+      ['Coords', 1, 1],
+      ['Baseline', 0, 1],
+      ['Word', 0, Infinity],
+      ['TextEquiv', 0, 1],
+      ['TextStyle', 0, 1],
+      ['UserDefined', 0, 1],
+      ['Labels', 0, Infinity],
+    ]);
   }
   for (const w of find(root, 'Word')) {
     p.required(w, ['id']);
-    p.sequence(w, [['AlternativeImage', 0, Infinity], ['Coords', 1, 1], ['Glyph', 0, Infinity], ['TextEquiv', 0, Infinity], ['TextStyle', 0, 1], ['UserDefined', 0, 1], ['Labels', 0, Infinity]]);
+    p.sequence(w, [
+      ['AlternativeImage', 0, Infinity],
+      ['Coords', 1, 1],
+      ['Glyph', 0, Infinity],
+      ['TextEquiv', 0, Infinity],
+      ['TextStyle', 0, 1],
+      ['UserDefined', 0, 1],
+      ['Labels', 0, Infinity],
+    ]);
   }
   for (const c of find(root, 'Coords')) {
     p.required(c, ['points']);
     if (c.attrs.points !== undefined && !POINTS.test(c.attrs.points)) p.add(c, `points "${c.attrs.points}" do not match the PointsType pattern`);
   }
   for (const t of find(root, 'TextEquiv')) {
-    p.sequence(t, [['PlainText', 0, 1], ['Unicode', 1, 1]]);
+    p.sequence(t, [
+      ['PlainText', 0, 1],
+      ['Unicode', 1, 1],
+    ]);
     p.float(t, ['conf'], [0, 1]);
     if (t.attrs.index !== undefined && !INT.test(t.attrs.index)) p.add(t, 'index must be an integer');
   }
@@ -277,19 +375,53 @@ export function checkMets(xml: string): string[] {
   ]);
   for (const h of find(root, 'mets:metsHdr')) {
     if (h.attrs.CREATEDATE !== undefined && !DATE_TIME.test(h.attrs.CREATEDATE)) p.add(h, 'CREATEDATE is not an xsd:dateTime');
-    p.sequence(h, [['mets:agent', 0, Infinity], ['mets:altRecordID', 0, Infinity], ['mets:metsDocumentID', 0, 1]]);
+    p.sequence(h, [
+      ['mets:agent', 0, Infinity],
+      ['mets:altRecordID', 0, Infinity],
+      ['mets:metsDocumentID', 0, 1],
+    ]);
   }
   for (const a of find(root, 'mets:agent')) {
     p.required(a, ['ROLE']);
-    if (!['CREATOR', 'EDITOR', 'ARCHIVIST', 'PRESERVATION', 'DISSEMINATOR', 'CUSTODIAN', 'IPOWNER', 'OTHER'].includes(a.attrs.ROLE ?? '')) p.add(a, `ROLE "${a.attrs.ROLE}" not allowed`);
+    if (!['CREATOR', 'EDITOR', 'ARCHIVIST', 'PRESERVATION', 'DISSEMINATOR', 'CUSTODIAN', 'IPOWNER', 'OTHER'].includes(a.attrs.ROLE ?? ''))
+      p.add(a, `ROLE "${a.attrs.ROLE}" not allowed`);
     if (a.attrs.TYPE && !['INDIVIDUAL', 'ORGANIZATION', 'OTHER'].includes(a.attrs.TYPE)) p.add(a, `TYPE "${a.attrs.TYPE}" not allowed`);
-    p.sequence(a, [['mets:name', 1, 1], ['mets:note', 0, Infinity]]);
+    p.sequence(a, [
+      ['mets:name', 1, 1],
+      ['mets:note', 0, Infinity],
+    ]);
   }
   for (const d of find(root, 'mets:dmdSec')) {
     p.required(d, ['ID']);
-    p.sequence(d, [['mets:mdRef', 0, 1], ['mets:mdWrap', 0, 1]]);
+    p.sequence(d, [
+      ['mets:mdRef', 0, 1],
+      ['mets:mdWrap', 0, 1],
+    ]);
   }
-  const MDTYPES = ['MARC', 'MODS', 'EAD', 'DC', 'NISOIMG', 'LC-AV', 'VRA', 'TEIHDR', 'DDI', 'FGDC', 'LOM', 'PREMIS', 'PREMIS:OBJECT', 'PREMIS:AGENT', 'PREMIS:RIGHTS', 'PREMIS:EVENT', 'TEXTMD', 'METSRIGHTS', 'ISO 19115:2003 NAP', 'EAC-CPF', 'LIDO', 'OTHER'];
+  const MDTYPES = [
+    'MARC',
+    'MODS',
+    'EAD',
+    'DC',
+    'NISOIMG',
+    'LC-AV',
+    'VRA',
+    'TEIHDR',
+    'DDI',
+    'FGDC',
+    'LOM',
+    'PREMIS',
+    'PREMIS:OBJECT',
+    'PREMIS:AGENT',
+    'PREMIS:RIGHTS',
+    'PREMIS:EVENT',
+    'TEXTMD',
+    'METSRIGHTS',
+    'ISO 19115:2003 NAP',
+    'EAC-CPF',
+    'LIDO',
+    'OTHER',
+  ];
   for (const w of find(root, 'mets:mdWrap')) {
     if (!MDTYPES.includes(w.attrs.MDTYPE ?? '')) p.add(w, `MDTYPE "${w.attrs.MDTYPE}" not allowed`);
     if (w.children.length !== 1 || !['mets:xmlData', 'mets:binData'].includes(w.children[0]!.name)) p.add(w, 'must hold one xmlData or binData');
@@ -299,9 +431,19 @@ export function checkMets(xml: string): string[] {
   for (const f of find(root, 'mets:file')) {
     p.required(f, ['ID']);
     if (f.attrs.SIZE !== undefined && !INT.test(f.attrs.SIZE)) p.add(f, 'SIZE must be an integer');
-    if (f.attrs.CHECKSUMTYPE && !['Adler-32', 'CRC32', 'HAVAL', 'MD5', 'MNP', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'TIGER', 'WHIRLPOOL'].includes(f.attrs.CHECKSUMTYPE)) p.add(f, 'CHECKSUMTYPE not allowed');
+    if (
+      f.attrs.CHECKSUMTYPE &&
+      !['Adler-32', 'CRC32', 'HAVAL', 'MD5', 'MNP', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'TIGER', 'WHIRLPOOL'].includes(f.attrs.CHECKSUMTYPE)
+    )
+      p.add(f, 'CHECKSUMTYPE not allowed');
     if (f.attrs.CHECKSUM !== undefined && !f.attrs.CHECKSUMTYPE) p.add(f, 'CHECKSUM without CHECKSUMTYPE');
-    p.sequence(f, [['mets:FLocat', 0, Infinity], ['mets:FContent', 0, 1], ['mets:stream', 0, Infinity], ['mets:transformFile', 0, Infinity], ['mets:file', 0, Infinity]]);
+    p.sequence(f, [
+      ['mets:FLocat', 0, Infinity],
+      ['mets:FContent', 0, 1],
+      ['mets:stream', 0, Infinity],
+      ['mets:transformFile', 0, Infinity],
+      ['mets:file', 0, Infinity],
+    ]);
   }
   for (const l of find(root, 'mets:FLocat')) {
     p.required(l, ['LOCTYPE', 'xlink:href']);
@@ -309,7 +451,11 @@ export function checkMets(xml: string): string[] {
   }
   for (const sm of find(root, 'mets:structMap')) p.sequence(sm, [['mets:div', 1, 1]]);
   for (const div of find(root, 'mets:div')) {
-    p.sequence(div, [['mets:mptr', 0, Infinity], ['mets:fptr', 0, Infinity], ['mets:div', 0, Infinity]]);
+    p.sequence(div, [
+      ['mets:mptr', 0, Infinity],
+      ['mets:fptr', 0, Infinity],
+      ['mets:div', 0, Infinity],
+    ]);
     if (div.attrs.ORDER !== undefined && !INT.test(div.attrs.ORDER)) p.add(div, 'ORDER must be an integer');
   }
   const ids = uniqueIds(root, 'ID', p);
@@ -321,9 +467,28 @@ export function checkMets(xml: string): string[] {
   for (const a of find(root, 'mets:area')) {
     p.required(a, ['FILEID']);
     if (!fileIds.has(a.attrs.FILEID)) p.add(a, `FILEID "${a.attrs.FILEID}" names no file`);
-    if (a.attrs.BETYPE && !['BYTE', 'IDREF', 'SMIL', 'MIDI', 'SMPTE-25', 'SMPTE-24', 'SMPTE-DF30', 'SMPTE-NDF30', 'SMPTE-DF29.97', 'SMPTE-NDF29.97', 'TIME', 'TCF', 'XPTR'].includes(a.attrs.BETYPE)) p.add(a, 'BETYPE not allowed');
+    if (
+      a.attrs.BETYPE &&
+      ![
+        'BYTE',
+        'IDREF',
+        'SMIL',
+        'MIDI',
+        'SMPTE-25',
+        'SMPTE-24',
+        'SMPTE-DF30',
+        'SMPTE-NDF30',
+        'SMPTE-DF29.97',
+        'SMPTE-NDF29.97',
+        'TIME',
+        'TCF',
+        'XPTR',
+      ].includes(a.attrs.BETYPE)
+    )
+      p.add(a, 'BETYPE not allowed');
   }
-  for (const div of find(root, 'mets:div')) for (const ref of (div.attrs.DMDID ?? '').split(/\s+/).filter(Boolean)) if (!ids.has(ref)) p.add(div, `DMDID "${ref}" names nothing`);
+  for (const div of find(root, 'mets:div'))
+    for (const ref of (div.attrs.DMDID ?? '').split(/\s+/).filter(Boolean)) if (!ids.has(ref)) p.add(div, `DMDID "${ref}" names nothing`);
   for (const link of find(root, 'mets:smLink')) {
     p.required(link, ['xlink:from', 'xlink:to']);
     for (const a of ['xlink:from', 'xlink:to']) if (link.attrs[a] && !ids.has(link.attrs[a]!)) p.add(link, `${a} "${link.attrs[a]}" names no div`);
@@ -335,7 +500,8 @@ export function checkMets(xml: string): string[] {
   }
   for (const d of [...find(root, 'mods:dateCreated'), ...find(root, 'mods:recordCreationDate')]) {
     // W3CDTF: a time needs a time zone designator.
-    if (d.attrs.encoding === 'w3cdtf' && !/^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/.test(d.text)) p.add(d, `"${d.text}" is not W3CDTF`);
+    if (d.attrs.encoding === 'w3cdtf' && !/^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/.test(d.text))
+      p.add(d, `"${d.text}" is not W3CDTF`);
     if (d.attrs.encoding === 'iso8601' && !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(d.text)) p.add(d, `"${d.text}" is not an ISO 8601 date-time`);
   }
   return p.list;
@@ -361,7 +527,8 @@ export function checkHocr(xml: string): { problems: string[]; words: HocrWord[] 
     const m = /(?:^|;)\s*bbox (\d+) (\d+) (\d+) (\d+)\s*(?:;|$)/.exec(n.attrs.title ?? '');
     return m ? m.slice(1, 5).map(Number) : null;
   };
-  for (const n of [...pages, ...classed('ocr_line'), ...classed('ocr_par'), ...classed('ocr_carea')]) if (!bboxOf(n)) p.add(n, `title "${n.attrs.title}" has no bbox`);
+  for (const n of [...pages, ...classed('ocr_line'), ...classed('ocr_par'), ...classed('ocr_carea')])
+    if (!bboxOf(n)) p.add(n, `title "${n.attrs.title}" has no bbox`);
   const words: HocrWord[] = [];
   for (const w of classed('ocrx_word')) {
     const bbox = bboxOf(w);

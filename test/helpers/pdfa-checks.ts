@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 const JAVA = '/usr/share/java';
-const PREFLIGHT_JARS = ['preflight.jar', 'pdfbox2.jar', 'fontbox2.jar', 'xmpbox.jar', 'commons-logging.jar', 'javax.activation.jar', 'jaxb-api.jar'].map((j) => `${JAVA}/${j}`);
+const PREFLIGHT_JARS = ['preflight.jar', 'pdfbox2.jar', 'fontbox2.jar', 'xmpbox.jar', 'commons-logging.jar', 'javax.activation.jar', 'jaxb-api.jar'].map(
+  (j) => `${JAVA}/${j}`,
+);
 
 /** What PDF/A-2 allows and PDFBox Preflight (PDF/A-1b) reports: these findings are expected. */
 export const PDFA1_ONLY_FINDINGS: ReadonlyArray<{ rule: string; message: RegExp; why: string }> = [
@@ -67,7 +69,8 @@ export function checkPdfA2b(file: string): { problems: string[]; preflight: stri
     if (icc.subarray(36, 40).toString('latin1') !== 'acsp') problems.push('output intent: DestOutputProfile is not an ICC profile');
     const space = icc.subarray(16, 20).toString('latin1');
     const n = stream?.dict['/N'];
-    if (!((space === 'RGB ' && n === 3) || (space === 'GRAY' && n === 1) || (space === 'CMYK' && n === 4))) problems.push(`output intent: profile colour space "${space}" with /N ${String(n)}`);
+    if (!((space === 'RGB ' && n === 3) || (space === 'GRAY' && n === 1) || (space === 'CMYK' && n === 4)))
+      problems.push(`output intent: profile colour space "${space}" with /N ${String(n)}`);
     if (typeof intent['/OutputConditionIdentifier'] !== 'string') problems.push('output intent: no /OutputConditionIdentifier');
   }
 
@@ -76,12 +79,16 @@ export function checkPdfA2b(file: string): { problems: string[]; preflight: stri
   if (!metadata) problems.push('catalog: no /Metadata stream');
   else if (metadata.dict['/Filter']) problems.push('metadata stream must not be filtered');
   const xmp = spawnSync('pdfinfo', ['-meta', file], { encoding: 'utf8' }).stdout;
-  if (!/<pdfaid:part>2<\/pdfaid:part>/.test(xmp) || !/<pdfaid:conformance>B<\/pdfaid:conformance>/.test(xmp)) problems.push('XMP: no pdfaid:part 2 / conformance B');
+  if (!/<pdfaid:part>2<\/pdfaid:part>/.test(xmp) || !/<pdfaid:conformance>B<\/pdfaid:conformance>/.test(xmp))
+    problems.push('XMP: no pdfaid:part 2 / conformance B');
   const title = /^Title:\s+(.*)$/m.exec(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout)?.[1];
   if (!title || !xmp.includes(`<rdf:li xml:lang="x-default">${title}</rdf:li>`)) problems.push(`XMP: dc:title does not repeat the document title (${title})`);
 
   // Every font embedded, with a ToUnicode map (pdffonts: emb, uni).
-  const fonts = spawnSync('pdffonts', [file], { encoding: 'utf8' }).stdout.split('\n').slice(2).filter((l) => l.trim());
+  const fonts = spawnSync('pdffonts', [file], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .slice(2)
+    .filter((l) => l.trim());
   if (fonts.length === 0) problems.push('no font: the text layer is missing');
   for (const line of fonts) {
     const cols = line.trim().split(/\s+/);
@@ -101,5 +108,7 @@ function preflight(file: string): string[] {
     .map((l) => /^\s*([\d.]+) : (.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null);
   if (r.status !== 0 && findings.length === 0) return [`preflight did not run: ${r.stdout}${r.stderr}`.slice(0, 500)];
-  return findings.filter(([, rule, message]) => !PDFA1_ONLY_FINDINGS.some((f) => f.rule === rule && f.message.test(message!))).map(([, rule, message]) => `${rule} : ${message}`);
+  return findings
+    .filter(([, rule, message]) => !PDFA1_ONLY_FINDINGS.some((f) => f.rule === rule && f.message.test(message!)))
+    .map(([, rule, message]) => `${rule} : ${message}`);
 }

@@ -61,7 +61,10 @@ function startNode(code: string, env: NodeJS.ProcessEnv = {}) {
 const skipNoSetpriv = deathSignalWrapper() ? false : 'setpriv with --pdeathsig is not installed here (util-linux)';
 
 for (const streaming of [true, false]) {
-  test(`a native tesseract stuck on a page dies with the process reading it (${streaming ? 'long-lived' : 'one per page'})`, { skip: skipNoSetpriv, timeout: 270_000 }, async () => {
+  test(`a native tesseract stuck on a page dies with the process reading it (${streaming ? 'long-lived' : 'one per page'})`, {
+    skip: skipNoSetpriv,
+    timeout: 270_000,
+  }, async () => {
     // A stand-in tesseract that writes its pid and never answers, nor ends at stdin's end.
     const pids = path.join(scratch, `stuck-${streaming}.pids`);
     const fake = path.join(scratch, `stuck-tesseract-${streaming}.cjs`);

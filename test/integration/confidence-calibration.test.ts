@@ -20,8 +20,10 @@ function corpusTexts(): string[] {
   const dir = (sub: string): URL => new URL(sub, SHARED);
   const texts = [seedTelegramLines(readFileSync(dir('seed/wilson-center-ciphered-telegram-21340.txt'), 'utf8')).join('\n')];
   for (const f of readdirSync(dir('telegrams/frus/')).filter((n) => n.endsWith('.txt'))) texts.push(readFileSync(dir(`telegrams/frus/${f}`), 'utf8'));
-  for (const f of readdirSync(dir('telegrams/dfat-documents-web/')).filter((n) => n.startsWith('volume'))) texts.push(dfatPlainText(readFileSync(dir(`telegrams/dfat-documents-web/${f}`), 'utf8')));
-  for (const f of readdirSync(dir('telegrams/jfk-russia-2025-translated/')).filter((n) => n.startsWith('doc'))) texts.push(readFileSync(dir(`telegrams/jfk-russia-2025-translated/${f}`), 'utf8'));
+  for (const f of readdirSync(dir('telegrams/dfat-documents-web/')).filter((n) => n.startsWith('volume')))
+    texts.push(dfatPlainText(readFileSync(dir(`telegrams/dfat-documents-web/${f}`), 'utf8')));
+  for (const f of readdirSync(dir('telegrams/jfk-russia-2025-translated/')).filter((n) => n.startsWith('doc')))
+    texts.push(readFileSync(dir(`telegrams/jfk-russia-2025-translated/${f}`), 'utf8'));
   return texts;
 }
 

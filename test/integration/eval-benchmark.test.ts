@@ -37,7 +37,11 @@ class FixedTextEngine implements OcrEngine {
 before(async () => {
   mkdirSync(path.join(scans, 'danish'), { recursive: true });
   const page = (file: string, width: number, height: number) =>
-    sharp({ create: { width, height, channels: 3, background: { r: 230, g: 230, b: 230 } } }).toColourspace('b-w').withDensity(300).png().toFile(file);
+    sharp({ create: { width, height, channels: 3, background: { r: 230, g: 230, b: 230 } } })
+      .toColourspace('b-w')
+      .withDensity(300)
+      .png()
+      .toFile(file);
   // 500 px wide: the margin is 10 px; [100, 50, 300, 150] becomes left 90, top 40, 220 x 120.
   await page(path.join(scans, 'a.png'), 500, 400);
   writeFileSync(path.join(scans, 'a.gt.txt'), 'hello\nworld\n');
@@ -86,7 +90,13 @@ function options(overrides: Partial<AccuracyBenchmarkOptions>, engines: FixedTex
 test('all variants read the crop; native is single-threaded in the page language; scores per page', async () => {
   const engines: FixedTextEngine[] = [];
   const report = await runAccuracyBenchmark(options({}, engines));
-  assert.deepEqual(report.pages.map((p) => [p.page, p.lang]), [['a.png', 'eng'], ['danish/b.png', 'dan']]);
+  assert.deepEqual(
+    report.pages.map((p) => [p.page, p.lang]),
+    [
+      ['a.png', 'eng'],
+      ['danish/b.png', 'dan'],
+    ],
+  );
   assert.deepEqual(report.pages[0].crop, { left: 90, top: 40, width: 220, height: 120 });
   assert.equal(report.pages[1].crop, null);
 
@@ -145,7 +155,10 @@ test('a recipe file replaces auto, is named in the report, and a bad one fails b
   const report = await runAccuracyBenchmark(options({ run: ['auto'], recipe: recipeFile }, engines));
   assert.equal(report.autoRecipe, 'grey-only');
   assert.match(report.notes.join(' '), /recipe "grey-only"/);
-  assert.deepEqual(report.pages[0].variants.auto!.steps!.map((s) => s.step), ['grey']);
+  assert.deepEqual(
+    report.pages[0].variants.auto!.steps!.map((s) => s.step),
+    ['grey'],
+  );
   writeFileSync(recipeFile, JSON.stringify({ steps: [{ step: 'sharpen-everything' }] }));
   await assert.rejects(runAccuracyBenchmark(options({ run: ['auto'], recipe: recipeFile }, engines)), /unknown step "sharpen-everything"/);
   assert.equal(engines.length, 1, 'no engine was created for the bad recipe');
@@ -173,9 +186,14 @@ test('with cli, each language folder of crops goes to one `cablescan run` with t
     ].join('\n'),
   );
   const engines: FixedTextEngine[] = [];
-  const report = await runAccuracyBenchmark(options({ run: ['native', 'auto'], cacheDir: undefined, cli: { bin: fakeBin }, tessdata: '/some/tessdata' }, engines));
+  const report = await runAccuracyBenchmark(
+    options({ run: ['native', 'auto'], cacheDir: undefined, cli: { bin: fakeBin }, tessdata: '/some/tessdata' }, engines),
+  );
   assert.equal(engines.length, 0, 'no engine in this process');
-  const calls = readFileSync(argsLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  const calls = readFileSync(argsLog, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as string[]);
   assert.equal(calls.length, 2, 'one run per language');
   for (const call of calls) {
     assert.equal(call[0], 'run');
@@ -191,7 +209,7 @@ test('with cli, each language folder of crops goes to one `cablescan run` with t
   assert.deepEqual(a.variants.native!.lines!.missing, [], 'the stand-in tesseract reads both lines');
   assert.deepEqual(a.variants.auto!.lines!.found, 1);
   assert.deepEqual([b.variants.auto!.lines!.found, b.variants.auto!.lines!.total], [0, 1]);
-  assert.ok(a.variants.auto!.cpuMs! > 0 && Number.isFinite(a.variants.auto!.cpuMs), 'the run\'s CPU time, shared over its pages');
+  assert.ok(a.variants.auto!.cpuMs! > 0 && Number.isFinite(a.variants.auto!.cpuMs), "the run's CPU time, shared over its pages");
   assert.ok(Number.isFinite(a.variants.native!.cpuMs));
   const lineGoal = report.goals.find((g) => g.goal.startsWith('no ground-truth line'))!;
   assert.equal(lineGoal.pass, false);

@@ -27,8 +27,15 @@ const record = seedRecord(page);
 const DPI = 200;
 
 async function pdfOf(words = applyCorrections(page, []).page): Promise<string> {
-  const jpeg = await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).toColourspace('b-w').jpeg().toBuffer();
-  const bytes = await buildSearchablePdf([{ page: words, jpeg, dpi: DPI }], { title: 'test telegram', createdAt: new Date('2026-01-02T03:04:05Z'), softwareVersion: 'test' });
+  const jpeg = await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } })
+    .toColourspace('b-w')
+    .jpeg()
+    .toBuffer();
+  const bytes = await buildSearchablePdf([{ page: words, jpeg, dpi: DPI }], {
+    title: 'test telegram',
+    createdAt: new Date('2026-01-02T03:04:05Z'),
+    softwareVersion: 'test',
+  });
   const file = path.join(dir, `${Math.random().toString(36).slice(2)}.pdf`);
   writeFileSync(file, bytes);
   return file;
@@ -65,14 +72,14 @@ test('each word of the text layer lies on its word in the image (within 2 px)', 
   });
 });
 
-test('a corrected field\'s new text is in the text layer, the old one is not', { skip }, async () => {
+test("a corrected field's new text is in the text layer, the old one is not", { skip }, async () => {
   const final = corrected(record, 'to', 'Cde. Stalyn');
   const text = pdftotext(await pdfOf(applyCorrections(page, correctionsFromRecord(final, record)).page));
   assert.match(text, /To Cde\. Stalyn \(2 copies\)/);
   assert.doesNotMatch(text, /Stalin/);
 });
 
-test('the page has the image\'s physical size; Latin with accents, Romanian, Cyrillic and Greek text comes back as read', { skip }, async () => {
+test("the page has the image's physical size; Latin with accents, Romanian, Cyrillic and Greek text comes back as read", { skip }, async () => {
   const rows: Array<[number, number, string]> = [
     [0, 100, 'Café Győr Łódź Ærø Čeština'],
     [1, 100, 'Țară și oraș: București, ȘTEFAN'],
@@ -87,10 +94,20 @@ test('the page has the image\'s physical size; Latin with accents, Romanian, Cyr
   const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!;
   assert.ok(Math.abs(Number(size[1]) - (page.width * 72) / DPI) < 0.01);
   assert.ok(Math.abs(Number(size[2]) - (page.height * 72) / DPI) < 0.01);
-  assert.deepEqual(words(pdftotext(file)), words(rows.map((r) => r[2]).join(' ').replace('Timis\u0326oara', 'Timișoara')));
+  assert.deepEqual(
+    words(pdftotext(file)),
+    words(
+      rows
+        .map((r) => r[2])
+        .join(' ')
+        .replace('Timis\u0326oara', 'Timișoara'),
+    ),
+  );
 });
 
-test('the PDF is PDF/A-2b: embedded Unicode font, XMP identification, sRGB output intent, file identifier', { skip: skip || (!pdfaTools.qpdf && !process.env.CI ? 'qpdf not installed (apt-get install qpdf)' : false) }, async () => {
+test('the PDF is PDF/A-2b: embedded Unicode font, XMP identification, sRGB output intent, file identifier', {
+  skip: skip || (!pdfaTools.qpdf && !process.env.CI ? 'qpdf not installed (apt-get install qpdf)' : false),
+}, async () => {
   const multilingual = typedPage('pdfa', [[0, 100, 'Țară Москва Αθήνα Łódź']]);
   const file = await pdfOf(applyCorrections({ ...multilingual, width: page.width, height: page.height }, []).page);
   const { problems, preflight } = checkPdfA2b(file);
@@ -100,7 +117,9 @@ test('the PDF is PDF/A-2b: embedded Unicode font, XMP identification, sRGB outpu
   assert.deepEqual(readFileSync(file), readFileSync(await pdfOf(applyCorrections({ ...multilingual, width: page.width, height: page.height }, []).page)));
 });
 
-test('the PDF/A checks find what PDF/A forbids (so a passing check means something)', { skip: skip || (!pdfaTools.qpdf ? 'qpdf not installed' : false) }, async () => {
+test('the PDF/A checks find what PDF/A forbids (so a passing check means something)', {
+  skip: skip || (!pdfaTools.qpdf ? 'qpdf not installed' : false),
+}, async () => {
   // An ordinary pdf-lib file: a standard font that is not embedded, no XMP, no output intent, no identifier.
   const plain = await PDFDocument.create();
   plain.setTitle('plain');
@@ -110,23 +129,39 @@ test('the PDF/A checks find what PDF/A forbids (so a passing check means somethi
   writeFileSync(file, await plain.save());
   const { problems, preflight } = checkPdfA2b(file);
   for (const expected of [/no \/ID/, /no \/OutputIntents/, /no \/Metadata/, /pdfaid/, /font not embedded/]) {
-    assert.ok(problems.some((p) => expected.test(p)), `${expected} in ${problems.join(' | ')}`);
+    assert.ok(
+      problems.some((p) => expected.test(p)),
+      `${expected} in ${problems.join(' | ')}`,
+    );
   }
   if (pdfaTools.preflight) assert.ok(preflight.length > 0, 'Preflight finds the plain file wanting');
 });
 
-test('a page the orientation step turned is shown upright (/Rotate) and its text layer reads along the scan\'s lines', { skip }, async () => {
+test("a page the orientation step turned is shown upright (/Rotate) and its text layer reads along the scan's lines", { skip }, async () => {
   // The seed page scanned sideways: the scan is the upright page turned 90 degrees anticlockwise.
   const upright = typedPage('side', SEED_ROWS);
   const sideways: PageResult = {
     ...upright,
     width: upright.height,
     height: upright.width,
-    lines: upright.lines.map((l) => ({ ...l, bbox: toScan(l.bbox, upright.width), words: l.words.map((w) => ({ ...w, bbox: toScan(w.bbox, upright.width) })) })),
-    preprocess: { ...upright.preprocess, steps: [{ step: 'orientation', params: {}, measured: { rotate: 90 }, applied: true, ms: 1 }, ...upright.preprocess.steps] },
+    lines: upright.lines.map((l) => ({
+      ...l,
+      bbox: toScan(l.bbox, upright.width),
+      words: l.words.map((w) => ({ ...w, bbox: toScan(w.bbox, upright.width) })),
+    })),
+    preprocess: {
+      ...upright.preprocess,
+      steps: [{ step: 'orientation', params: {}, measured: { rotate: 90 }, applied: true, ms: 1 }, ...upright.preprocess.steps],
+    },
   };
-  const jpeg = await sharp({ create: { width: sideways.width, height: sideways.height, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
-  const bytes = await buildSearchablePdf([{ page: applyCorrections(sideways, []).page, jpeg, dpi: DPI }], { title: 't', createdAt: new Date(0), softwareVersion: 'test' });
+  const jpeg = await sharp({ create: { width: sideways.width, height: sideways.height, channels: 3, background: '#ffffff' } })
+    .jpeg()
+    .toBuffer();
+  const bytes = await buildSearchablePdf([{ page: applyCorrections(sideways, []).page, jpeg, dpi: DPI }], {
+    title: 't',
+    createdAt: new Date(0),
+    softwareVersion: 'test',
+  });
   const file = path.join(dir, 'sideways.pdf');
   writeFileSync(file, bytes);
   assert.match(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout, /Page rot:\s+90/);
@@ -134,9 +169,14 @@ test('a page the orientation step turned is shown upright (/Rotate) and its text
   // In the page as shown, each word lies on its upright box.
   const boxes = [...pdftotext(file, '-bbox').matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">/g)];
   const px = (pt: string) => (Number(pt) * DPI) / 72;
-  upright.lines.flatMap((l) => l.words).forEach((w, i) => {
-    assert.ok(Math.abs(px(boxes[i]![1]!) - w.bbox[0]) <= 2 && Math.abs(px(boxes[i]![2]!) - w.bbox[1]) <= 2 && Math.abs(px(boxes[i]![3]!) - w.bbox[3]) <= 2, `${w.text}`);
-  });
+  upright.lines
+    .flatMap((l) => l.words)
+    .forEach((w, i) => {
+      assert.ok(
+        Math.abs(px(boxes[i]![1]!) - w.bbox[0]) <= 2 && Math.abs(px(boxes[i]![2]!) - w.bbox[1]) <= 2 && Math.abs(px(boxes[i]![3]!) - w.bbox[3]) <= 2,
+        `${w.text}`,
+      );
+    });
 });
 
 /** A box of the upright page (width `uprightWidth`) in the scan that shows it turned 90 degrees anticlockwise. */

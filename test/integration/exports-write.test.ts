@@ -26,10 +26,16 @@ const second = { ...seedRecord(page, 'bbbbbbbbbbbbbbbb'), fields: { signature: b
 
 before(async () => {
   mkdirSync(path.join(dir, 'scans'));
-  await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#f4f0e8' } }).png().toFile(path.join(dir, 'scans', 'seed.png'));
+  await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#f4f0e8' } })
+    .png()
+    .toFile(path.join(dir, 'scans', 'seed.png'));
 });
 
-function options(to: string, pages: Record<string, PageResult> = { seed: page }, formats: ArchivalExportOptions['formats'] = ['alto', 'page', 'hocr', 'mets', 'pdf']): ArchivalExportOptions {
+function options(
+  to: string,
+  pages: Record<string, PageResult> = { seed: page },
+  formats: ArchivalExportOptions['formats'] = ['alto', 'page', 'hocr', 'mets', 'pdf'],
+): ArchivalExportOptions {
   return {
     formats,
     to: path.join(dir, to),
@@ -64,33 +70,39 @@ test('writes the folder layout; a page shared by two telegrams is written once, 
   assert.equal(result.records, 2);
   assert.equal(result.pages, 1);
   assert.deepEqual(result.unplaced, []);
-  assert.deepEqual(
-    [...result.files].sort(),
-    [
-      'alto/seed.xml',
-      'hocr/seed.hocr',
-      'images/seed.png',
-      'mets/aaaaaaaaaaaaaaaa.mets.xml',
-      'mets/bbbbbbbbbbbbbbbb.mets.xml',
-      'page/seed.xml',
-      'pdf/aaaaaaaaaaaaaaaa.pdf',
-      'pdf/bbbbbbbbbbbbbbbb.pdf',
-      'preprocessed/seed.png',
-    ],
-  );
+  assert.deepEqual([...result.files].sort(), [
+    'alto/seed.xml',
+    'hocr/seed.hocr',
+    'images/seed.png',
+    'mets/aaaaaaaaaaaaaaaa.mets.xml',
+    'mets/bbbbbbbbbbbbbbbb.mets.xml',
+    'page/seed.xml',
+    'pdf/aaaaaaaaaaaaaaaa.pdf',
+    'pdf/bbbbbbbbbbbbbbbb.pdf',
+    'preprocessed/seed.png',
+  ]);
   const out = (f: string) => readFileSync(path.join(dir, 'both', f), 'utf8');
   assert.deepEqual(checkAlto(out('alto/seed.xml')), []);
   assert.deepEqual(checkPageXml(out('page/seed.xml')), []);
   assert.deepEqual(checkMets(out('mets/aaaaaaaaaaaaaaaa.mets.xml')), []);
   const contents = find(parseXml(out('alto/seed.xml')), 'String').map((s) => s.attrs.CONTENT);
-  assert.ok(contents.includes('Stalyn') && contents.includes('Tse-tung.'), 'both records\' corrections on the shared page');
+  assert.ok(contents.includes('Stalyn') && contents.includes('Tse-tung.'), "both records' corrections on the shared page");
   // A single-page scan ships byte for byte as the master image.
   assert.deepEqual(readFileSync(path.join(dir, 'both', 'images', 'seed.png')), readFileSync(path.join(dir, 'scans', 'seed.png')));
-  assert.equal(readFileSync(path.join(dir, 'both', 'pdf', 'aaaaaaaaaaaaaaaa.pdf')).subarray(0, 5).toString(), '%PDF-');
+  assert.equal(
+    readFileSync(path.join(dir, 'both', 'pdf', 'aaaaaaaaaaaaaaaa.pdf'))
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
 });
 
 test('METS alone still writes the ALTO files it points to; a correction with no word under it is reported', async () => {
-  const final = corrected({ ...first, fields: { ...first.fields, archiveRef: boxedField('[NAA]', '[NAA]', 'seed', [5, 5, 60, 30]) } }, 'archiveRef', '[NAA: A1838]');
+  const final = corrected(
+    { ...first, fields: { ...first.fields, archiveRef: boxedField('[NAA]', '[NAA]', 'seed', [5, 5, 60, 30]) } },
+    'archiveRef',
+    '[NAA: A1838]',
+  );
   const result = await writeArchivalExport([{ record: final, corrections: correctionsFromRecord(final, first) }], options('mets', { seed: page }, ['mets']));
   assert.ok(existsSync(path.join(dir, 'mets', 'alto', 'seed.xml')));
   assert.ok(!existsSync(path.join(dir, 'mets', 'pdf')));

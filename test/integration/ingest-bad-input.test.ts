@@ -97,7 +97,10 @@ describe('bad inputs in one batch', () => {
   test('explicitly named bad files are failures too, alongside a good one', async () => {
     const inputs = ['batch/02-empty.png', 'batch/04-text.png', 'batch/05-bomb.png', 'batch/06-good.jpg'];
     const result = await discoverInputs(inputs, { cwd: dir, maxPixels: MAX_PIXELS });
-    assert.deepEqual(result.pages.map((p) => p.file), ['batch/06-good.jpg']);
+    assert.deepEqual(
+      result.pages.map((p) => p.file),
+      ['batch/06-good.jpg'],
+    );
     assert.deepEqual(
       result.failures.map((f) => [f.file, f.code, f.pageId]),
       [

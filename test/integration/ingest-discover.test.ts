@@ -10,7 +10,10 @@ import { createLogger } from '../../src/logger.ts';
 import { makeTempDir, writeJpeg, writeMultiPageTiff, writePdf, writePng, writeText } from '../fixtures/scans.ts';
 
 const MAX_PIXELS = 50_000_000;
-const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha256 = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('discoverInputs on a folder', () => {
   let dir: string;
@@ -58,10 +61,7 @@ describe('discoverInputs on a folder', () => {
         'scans/page10.jpg',
       ],
     );
-    assert.deepEqual(
-      result.skipped.map((s) => s.file).sort(),
-      ['scans/README', 'scans/box12/lines.json', 'scans/notes.txt', 'scans/page1.xml'],
-    );
+    assert.deepEqual(result.skipped.map((s) => s.file).sort(), ['scans/README', 'scans/box12/lines.json', 'scans/notes.txt', 'scans/page1.xml']);
     const reasons = Object.fromEntries(result.skipped.map((s) => [s.file, s.reason]));
     assert.match(reasons['scans/page1.xml'], /\.xml/);
     assert.match(reasons['scans/README'], /no extension/);
@@ -164,7 +164,10 @@ describe('discoverInputs on a folder', () => {
         ['page1', 'scans/page1.png'],
       ],
     );
-    assert.deepEqual(result.skipped.map((s) => s.file), ['scans/page1.xml']);
+    assert.deepEqual(
+      result.skipped.map((s) => s.file),
+      ['scans/page1.xml'],
+    );
   });
 
   test('a glob with an absolute path and a flat pattern', async () => {

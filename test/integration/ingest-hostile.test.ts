@@ -61,7 +61,10 @@ test('a 14000 x 14000 white PNG is shrunk while it is decoded, never whole in me
   assert.ok(width * height <= budget && width * height > budget * 0.99, `${width}x${height}`);
   assert.equal(width, Math.floor(14000 * Math.sqrt(budget / 14000 ** 2)));
   assert.ok(Math.abs(loaded.scale - width / 14000) < 1e-9);
-  assert.ok(loaded.image.data.every((v) => v === 255), 'white stays white');
+  assert.ok(
+    loaded.image.data.every((v) => v === 255),
+    'white stays white',
+  );
 });
 
 test('a 30000 x 200 strip is refused by name at discovery, as not retryable, and at loading', { timeout: 180_000 }, async () => {
@@ -75,7 +78,8 @@ test('a 30000 x 200 strip is refused by name at discovery, as not retryable, and
   assert.match(failure.message, /strip\.png: image is 30000x200, not the shape of a document page \(sides more than 20:1 apart\)/);
   await assert.rejects(
     loadPageImage(sourceOf(file, 'png'), { maxPixels: MAX_PIXELS, budgetPixels: 40_000_000, pdfDpi: 300 }),
-    (err: CablescanError) => err.code === 'CS_ERR_INPUT_GEOMETRY' && err.retryable === false && err.file === 'strip.png' && err.message.startsWith('strip.png: '),
+    (err: CablescanError) =>
+      err.code === 'CS_ERR_INPUT_GEOMETRY' && err.retryable === false && err.file === 'strip.png' && err.message.startsWith('strip.png: '),
   );
   // A sliver a few pixels high, and a PDF page of a strip's shape.
   const sliver = path.join(dir, 'sliver.png');
@@ -86,7 +90,8 @@ test('a 30000 x 200 strip is refused by name at discovery, as not retryable, and
   await writePdf(stripPdf, ['x'], [7200, 48]);
   await assert.rejects(
     loadPageImage(sourceOf(stripPdf, 'pdf'), { maxPixels: MAX_PIXELS, budgetPixels: 40_000_000, pdfDpi: 300 }),
-    (err: CablescanError) => err.code === 'CS_ERR_INPUT_GEOMETRY' && !err.retryable && /^strip\.pdf: page 1 is 7200 x 48 pt, not the shape of a document page/.test(err.message),
+    (err: CablescanError) =>
+      err.code === 'CS_ERR_INPUT_GEOMETRY' && !err.retryable && /^strip\.pdf: page 1 is 7200 x 48 pt, not the shape of a document page/.test(err.message),
   );
 });
 
@@ -99,14 +104,20 @@ test('a file of more pages than maxPagesPerFile is refused by name', { timeout: 
     const refused = await onlyPage(file, 4);
     assert.equal(refused.pages.length, 0);
     assert.equal(refused.failures[0]?.code, 'CS_ERR_INPUT_TOO_LARGE');
-    assert.match(refused.failures[0]!.message, new RegExp(`${path.basename(file).replace('.', '\\.')}: 5 pages, over the limit of 4 pages a file \\(maxPagesPerFile, --max-pages-per-file\\)`));
+    assert.match(
+      refused.failures[0]!.message,
+      new RegExp(`${path.basename(file).replace('.', '\\.')}: 5 pages, over the limit of 4 pages a file \\(maxPagesPerFile, --max-pages-per-file\\)`),
+    );
     assert.equal((await onlyPage(file, 5)).pages.length, 5);
   }
 });
 
 test("a PDF's pages are rendered from one parse of the file; a changed file is read again", { timeout: 360_000 }, async () => {
   const file = path.join(dir, 'twelve.pdf');
-  await writePdf(file, Array.from({ length: 12 }, (_, i) => `Page ${i + 1}`));
+  await writePdf(
+    file,
+    Array.from({ length: 12 }, (_, i) => `Page ${i + 1}`),
+  );
   const render = (pageIndex: number) => renderPdfPage('twelve.pdf', file, { pageIndex, dpi: 72, maxPixels: MAX_PIXELS });
   const first = await render(0);
   const opened = first.documentsOpened;

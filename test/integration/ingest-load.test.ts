@@ -129,7 +129,12 @@ describe('loadPageImage', () => {
 
   test('a file is read by its content, not its extension', async () => {
     await mkdir(path.join(dir, 'misnamed'), { recursive: true });
-    await writeFile(path.join(dir, 'misnamed', 'scan.jpg'), await sharp({ create: { width: 8, height: 6, channels: 3, background: '#123456' } }).png().toBuffer());
+    await writeFile(
+      path.join(dir, 'misnamed', 'scan.jpg'),
+      await sharp({ create: { width: 8, height: 6, channels: 3, background: '#123456' } })
+        .png()
+        .toBuffer(),
+    );
     const [page] = await discover('misnamed');
     assert.equal(page.format, 'png');
     const { image } = await loadPageImage(page, { maxPixels: MAX_PIXELS, pdfDpi: 300 });

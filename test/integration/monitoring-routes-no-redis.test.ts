@@ -17,7 +17,10 @@ after(async () => {
 const READER = { authorization: 'Bearer reader-token-0001' };
 
 async function server(flags: Record<string, unknown> = {}): Promise<FastifyInstance> {
-  const app = await buildServer({ config: loadConfig({ env: {}, flags: { tokens: { readers: ['grafana:reader-token-0001'] }, ...flags } }), logger: silentLogger() });
+  const app = await buildServer({
+    config: loadConfig({ env: {}, flags: { tokens: { readers: ['grafana:reader-token-0001'] }, ...flags } }),
+    logger: silentLogger(),
+  });
   apps.push(app);
   return app;
 }

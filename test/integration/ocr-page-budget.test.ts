@@ -37,7 +37,10 @@ test('the budget grows with pixels and lines, has a floor, and --ocr-timeout cap
   assert.deepEqual(boundOf(undefined, 600), { seconds: 600, source: '--ocr-timeout' });
   assert.deepEqual(boundOf(30, 0), { seconds: 30, source: 'page budget' });
   assert.equal(boundOf(undefined, 0), null);
-  assert.match(new OcrTimeoutError({ seconds: 30, source: 'page budget' }, 'its tesseract process').message, /within 30 s \(the page's budget from its size and ink, capped by --ocr-timeout\)/);
+  assert.match(
+    new OcrTimeoutError({ seconds: 30, source: 'page budget' }, 'its tesseract process').message,
+    /within 30 s \(the page's budget from its size and ink, capped by --ocr-timeout\)/,
+  );
 });
 
 /** Times out on whole pages (PSM 3) the way an engine does at its bound; reads each line strip as "LINE". */
@@ -50,7 +53,16 @@ class HangsOnPages implements OcrEngine {
     if (request.psm === 3 || this.linesToo) throw new OcrTimeoutError({ seconds: request.timeoutSeconds ?? 600, source: 'page budget' }, 'its stand-in');
     const { width, height } = request.image;
     const word = { text: 'LINE', confidence: 90, bbox: [4, 4, width - 4, height - 4] as [number, number, number, number] };
-    return { lines: [{ text: 'LINE', confidence: 90, bbox: word.bbox, paragraph: 0, words: [word] }], text: 'LINE', meanConfidence: 90, wordCount: 1, engine: this.name, engineVersion: '1', lang: request.lang, psm: request.psm };
+    return {
+      lines: [{ text: 'LINE', confidence: 90, bbox: word.bbox, paragraph: 0, words: [word] }],
+      text: 'LINE',
+      meanConfidence: 90,
+      wordCount: 1,
+      engine: this.name,
+      engineVersion: '1',
+      lang: request.lang,
+      psm: request.psm,
+    };
   }
   async close(): Promise<void> {}
 }
@@ -61,12 +73,21 @@ test('a page that runs past its budget is read by its ink regions; the next atte
   const config = loadConfig({ env: {}, flags: { concurrency: 1, secondOpinion: false } });
   const { pages } = await discoverInputs([path.join(REPO, 'samples/cipher-03-clean.png')], { cwd: REPO, maxPixels: config.maxPixels });
   const source = pages[0]!;
-  const deps = (engine: OcrEngine, outDir = out, force = false) => ({ config: force ? { ...config, force } : config, logger: silentLogger(), engine, outDir, recipe: AUTO_RECIPE });
+  const deps = (engine: OcrEngine, outDir = out, force = false) => ({
+    config: force ? { ...config, force } : config,
+    logger: silentLogger(),
+    engine,
+    outDir,
+    recipe: AUTO_RECIPE,
+  });
 
   const first = new HangsOnPages();
   const page = await readPage(source, deps(first));
   assert.equal(first.requests[0]!.psm, 3);
-  assert.ok(first.requests[0]!.timeoutSeconds! >= PAGE_BUDGET.floorSeconds && first.requests[0]!.timeoutSeconds! < config.ocrTimeout, `budget ${first.requests[0]!.timeoutSeconds}`);
+  assert.ok(
+    first.requests[0]!.timeoutSeconds! >= PAGE_BUDGET.floorSeconds && first.requests[0]!.timeoutSeconds! < config.ocrTimeout,
+    `budget ${first.requests[0]!.timeoutSeconds}`,
+  );
   assert.equal(page.ocr.readAs, 'regions');
   assert.match(page.ocr.fallback!, /the whole page ran past \d+ s/);
   assert.equal(page.lines.length, page.ink!.textLines, 'every ink line read');
@@ -103,7 +124,10 @@ test('after a whole-page timeout was remembered, the next attempt reads the regi
   await rememberOcrTimeout(out, source, 'page', 120);
   const engine = new HangsOnPages();
   const page = await readPage(source, { config, logger: silentLogger(), engine, outDir: out, recipe: AUTO_RECIPE });
-  assert.ok(engine.requests.every((r) => r.psm !== 3), 'the whole page was not tried again');
+  assert.ok(
+    engine.requests.every((r) => r.psm !== 3),
+    'the whole page was not tried again',
+  );
   assert.equal(page.ocr.readAs, 'regions');
   assert.match(page.ocr.fallback!, /before/);
 });

@@ -23,14 +23,20 @@ import type { OcrResult } from '../../src/types.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 // ../shared from the repository; from a worktree under the project's wt/ folder, ../../shared.
-const SHARED = [path.resolve(REPO, '..', 'shared'), path.resolve(REPO, '..', '..', 'shared')].find((dir) => existsSync(dir)) ?? path.resolve(REPO, '..', 'shared');
+const SHARED =
+  [path.resolve(REPO, '..', 'shared'), path.resolve(REPO, '..', '..', 'shared')].find((dir) => existsSync(dir)) ?? path.resolve(REPO, '..', 'shared');
 const PAGE = path.join(SHARED, 'corpus', 'scans', 'ehri-dataset', 'english', 'EHRI-DR-19400712-US_03');
 const skip = existsSync(`${PAGE}.jpg`) ? false : `corpus page not found at ${PAGE}.jpg (the corpus lives outside the repository)`;
 const work = mkdtempSync(path.join(os.tmpdir(), 'recover-lines-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('EHRI-DR-19400712-US_03: the "many. Rumanians ... wreak / their wrath ..." lines are read', { skip }, async () => {
-  const coverage = JSON.parse(readFileSync(`${PAGE}.lines.json`, 'utf8')) as { width: number; height: number; gt_coverage_bbox: [number, number, number, number]; lines: { text: string }[] };
+  const coverage = JSON.parse(readFileSync(`${PAGE}.lines.json`, 'utf8')) as {
+    width: number;
+    height: number;
+    gt_coverage_bbox: [number, number, number, number];
+    lines: { text: string }[];
+  };
   // The README's crop, rounded to the nearest pixel rather than outwards (as the issue's reader did):
   // Tesseract's layout analysis loses the lines on this crop, and keeps them one pixel further left.
   const outwards = cropRegion(coverage.gt_coverage_bbox, coverage.width, coverage.height);
@@ -44,12 +50,22 @@ test('EHRI-DR-19400712-US_03: the "many. Rumanians ... wreak / their wrath ..." 
     const page = await readPage(pages[0]!, { config, logger: silentLogger(), engine, recipe: AUTO_RECIPE });
     const wanted = ['many. Rumanians in general seem to wish to wreak', 'their wrath either actively or passively on the Jews'];
     const recall = lineRecall(page.text, wanted);
-    assert.equal(recall.found, 2, `lines not found: ${recall.matches.filter((m) => !m.found).map((m) => m.line).join(' | ')}\n${page.text}`);
+    assert.equal(
+      recall.found,
+      2,
+      `lines not found: ${recall.matches
+        .filter((m) => !m.found)
+        .map((m) => m.line)
+        .join(' | ')}\n${page.text}`,
+    );
     // And in reading order: between "Rumanian problem ... with Ger-" and "for the events ...".
     const at = (s: string) => page.text.indexOf(s);
     assert.ok(at('Rumanian problem') < at('Rumanians in general') && at('Rumanians in general') < at('events which have'), page.text);
     // Every ground-truth line the page has is there (the page mark "- 3 -" apart: 5 characters, read as marks).
-    const all = lineRecall(page.text, coverage.lines.map((l) => l.text));
+    const all = lineRecall(
+      page.text,
+      coverage.lines.map((l) => l.text),
+    );
     assert.ok(all.found >= all.lines - 1, `${all.found} of ${all.lines} lines`);
   } finally {
     await engine.close();
@@ -58,7 +74,18 @@ test('EHRI-DR-19400712-US_03: the "many. Rumanians ... wreak / their wrath ..." 
 
 test('a page whose reading covers every ink line is left as it is, without an OCR call', async () => {
   const ocr: OcrResult = {
-    lines: [{ text: 'Since Jews do not', confidence: 95, bbox: [10, 10, 200, 30], paragraph: 0, words: [{ text: 'Since', confidence: 95, bbox: [10, 10, 60, 30] }, { text: 'Jews do not', confidence: 95, bbox: [70, 10, 200, 30] }] }],
+    lines: [
+      {
+        text: 'Since Jews do not',
+        confidence: 95,
+        bbox: [10, 10, 200, 30],
+        paragraph: 0,
+        words: [
+          { text: 'Since', confidence: 95, bbox: [10, 10, 60, 30] },
+          { text: 'Jews do not', confidence: 95, bbox: [70, 10, 200, 30] },
+        ],
+      },
+    ],
     text: 'Since Jews do not',
     meanConfidence: 95,
     wordCount: 2,
@@ -75,7 +102,16 @@ test('a page whose reading covers every ink line is left as it is, without an OC
     close: async () => undefined,
   };
   const image = { data: Buffer.alloc(300 * 100, 255), width: 300, height: 100, channels: 1 as const };
-  const inkLine = { bbox: [12, 12, 198, 29] as [number, number, number, number], centre: [105, 20] as [number, number], thickness: 17, letterHeight: 14, angle: 0, vertical: false, region: 0, letters: 14 };
+  const inkLine = {
+    bbox: [12, 12, 198, 29] as [number, number, number, number],
+    centre: [105, 20] as [number, number],
+    thickness: 17,
+    letterHeight: 14,
+    angle: 0,
+    vertical: false,
+    region: 0,
+    letters: 14,
+  };
   const { result, report } = await recoverLines(image, ocr, [inkLine], engine, { lang: 'eng', dpi: 300 });
   assert.equal(result, ocr);
   assert.deepEqual(report, { dropped: 0, added: 0, doubtful: 0, replaced: 0 });
@@ -98,7 +134,16 @@ test('ink lines outside the preprocessed page (in a margin the crop cut away) ar
   };
   const image = { data: Buffer.alloc(300 * 100, 255), width: 300, height: 100, channels: 1 as const };
   // A page mark above the cropped page: its box maps to negative rows.
-  const above = { bbox: [120, -60, 160, -40] as [number, number, number, number], centre: [140, -50] as [number, number], thickness: 20, letterHeight: 14, angle: 0, vertical: false, region: 0, letters: 1 };
+  const above = {
+    bbox: [120, -60, 160, -40] as [number, number, number, number],
+    centre: [140, -50] as [number, number],
+    thickness: 20,
+    letterHeight: 14,
+    angle: 0,
+    vertical: false,
+    region: 0,
+    letters: 1,
+  };
   const { result, report } = await recoverLines(image, ocr, [above], engine, { lang: 'eng', dpi: 300 });
   assert.equal(result, ocr);
   assert.deepEqual(report, { dropped: 0, added: 0, doubtful: 0, replaced: 0 });

@@ -80,16 +80,25 @@ test('TSV: blocks, paragraphs and lines rebuilt; word boxes from left/top/width/
     INFO,
   );
   assert.equal(result.text, 'CIPHERED TELEGRAM\nNo.\n\n51748');
-  assert.deepEqual(result.lines.map((l) => l.paragraph), [0, 0, 1]);
+  assert.deepEqual(
+    result.lines.map((l) => l.paragraph),
+    [0, 0, 1],
+  );
   assert.deepEqual(result.lines[0]!.bbox, [100, 100, 600, 140]);
-  assert.deepEqual(result.lines[0]!.words.map((w) => [w.text, w.confidence, w.bbox]), [
-    ['CIPHERED', 90.5, [100, 102, 300, 140]],
-    ['TELEGRAM', 80.25, [320, 100, 600, 140]],
-  ]);
+  assert.deepEqual(
+    result.lines[0]!.words.map((w) => [w.text, w.confidence, w.bbox]),
+    [
+      ['CIPHERED', 90.5, [100, 102, 300, 140]],
+      ['TELEGRAM', 80.25, [320, 100, 600, 140]],
+    ],
+  );
   // TSV has no line confidence: the mean of the line's words.
   assert.equal(result.lines[0]!.confidence, 85.38);
   assert.equal(result.wordCount, 4);
-  assert.deepEqual({ ...result, lines: undefined, text: undefined }, { ...INFO, lines: undefined, text: undefined, wordCount: 4, meanConfidence: result.meanConfidence });
+  assert.deepEqual(
+    { ...result, lines: undefined, text: undefined },
+    { ...INFO, lines: undefined, text: undefined, wordCount: 4, meanConfidence: result.meanConfidence },
+  );
   // Letter-weighted: (90.5*8 + 80.25*8 + 70*3 + 60*5) / 24.
   assert.equal(result.meanConfidence, Math.round(((90.5 * 8 + 80.25 * 8 + 70 * 3 + 60 * 5) / 24) * 100) / 100);
 });
@@ -121,14 +130,18 @@ test('native engine reads a generated page like tesseract.js: same text, same pa
     assert.equal(a.engineVersion, nativeVersion);
     assert.equal(a.text, 'CIPHERED TELEGRAM No. 21340\nTo Cde. Stalin, Moscow, 30 June 1951\n\nThe quick brown fox jumps over the lazy dog.');
     assert.equal(a.text, b.text);
-    assert.deepEqual(a.lines.map((l) => l.paragraph), b.lines.map((l) => l.paragraph));
+    assert.deepEqual(
+      a.lines.map((l) => l.paragraph),
+      b.lines.map((l) => l.paragraph),
+    );
     assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
     assert.deepEqual(Object.keys(a.lines[0]!).sort(), Object.keys(b.lines[0]!).sort());
     const wordsA = a.lines.flatMap((l) => l.words);
     const wordsB = b.lines.flatMap((l) => l.words);
     assert.equal(wordsA.length, wordsB.length);
     for (let i = 0; i < wordsA.length; i += 1) {
-      for (let k = 0; k < 4; k += 1) assert.ok(Math.abs(wordsA[i]!.bbox[k]! - wordsB[i]!.bbox[k]!) <= 3, `${wordsA[i]!.text}: ${wordsA[i]!.bbox} vs ${wordsB[i]!.bbox}`);
+      for (let k = 0; k < 4; k += 1)
+        assert.ok(Math.abs(wordsA[i]!.bbox[k]! - wordsB[i]!.bbox[k]!) <= 3, `${wordsA[i]!.text}: ${wordsA[i]!.bbox} vs ${wordsB[i]!.bbox}`);
       assert.ok(wordsA[i]!.confidence > 50 && wordsA[i]!.confidence <= 100);
     }
     assert.ok(a.meanConfidence > 85, `native mean confidence ${a.meanConfidence}`);
@@ -139,7 +152,10 @@ test('native engine reads a generated page like tesseract.js: same text, same pa
 });
 
 for (const streaming of [true, false]) {
-  test(`native engine (${streaming ? 'long-lived processes' : 'one process per page'}): a models folder holding only eng.traineddata (no configs/) reads pages`, { skip: SKIP_NATIVE, timeout: 360_000 }, async () => {
+  test(`native engine (${streaming ? 'long-lived processes' : 'one process per page'}): a models folder holding only eng.traineddata (no configs/) reads pages`, {
+    skip: SKIP_NATIVE,
+    timeout: 360_000,
+  }, async () => {
     const installed = parseListLangs(execFileSync('tesseract', ['--list-langs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).tessdataDir;
     const models = path.join(scratch, `models-only-${streaming}`);
     mkdirSync(models, { recursive: true });
@@ -150,7 +166,10 @@ for (const streaming of [true, false]) {
       const page = renderTextImage({ lines: ['ALPHA BRAVO CHARLIE'], width: 900, height: 200 });
       const result = await native.recognize({ image: page.image, lang: 'eng', psm: 6, dpi: 300 });
       assert.equal(result.text, 'ALPHA BRAVO CHARLIE');
-      assert.ok(result.lines[0]!.words.every((w) => w.confidence > 50), 'words carry TSV confidences');
+      assert.ok(
+        result.lines[0]!.words.every((w) => w.confidence > 50),
+        'words carry TSV confidences',
+      );
     } finally {
       await native.close();
     }
@@ -158,7 +177,9 @@ for (const streaming of [true, false]) {
 }
 
 for (const streaming of [true, false]) {
-  test(`native engine (${streaming ? 'long-lived processes' : 'one process per page'}): at most \`concurrency\` pages at once; pages queue and all finish`, { skip: SKIP_NATIVE }, async () => {
+  test(`native engine (${streaming ? 'long-lived processes' : 'one process per page'}): at most \`concurrency\` pages at once; pages queue and all finish`, {
+    skip: SKIP_NATIVE,
+  }, async () => {
     const native = createTesseractCliEngine({ concurrency: 2, streaming, logger: silentLogger() });
     try {
       const pages = ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT'].map((t) => renderTextImage({ lines: [t], width: 900, height: 200 }));
@@ -168,7 +189,10 @@ for (const streaming of [true, false]) {
       const during = native.stats();
       assert.ok(during.busy <= 2, `busy ${during.busy}`);
       const results = await Promise.all(reading);
-      assert.deepEqual(results.map((r) => r.text), ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT']);
+      assert.deepEqual(
+        results.map((r) => r.text),
+        ['ALPHA BRAVO', 'CHARLIE DELTA', 'ECHO FOXTROT'],
+      );
       assert.equal(results[0]!.psm, 6);
       // Long-lived: two processes for the first two pages, the third page reuses one.
       assert.deepEqual(native.stats(), { pages: 3, spawned: streaming ? 2 : 3, failed: 0, busy: 0, queued: 0, processes: streaming ? 2 : 0 });
@@ -179,7 +203,9 @@ for (const streaming of [true, false]) {
   });
 }
 
-test('native engine, long-lived processes: the same reading as one process per page; replaced after recycleAfter pages; its folder comes back if a /tmp cleaner takes it; close() removes it, and folders of killed runs go', { skip: SKIP_NATIVE }, async () => {
+test('native engine, long-lived processes: the same reading as one process per page; replaced after recycleAfter pages; its folder comes back if a /tmp cleaner takes it; close() removes it, and folders of killed runs go', {
+  skip: SKIP_NATIVE,
+}, async () => {
   const tmp = mkdtempSync(path.join(scratch, 'tmpdir-'));
   const savedTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp;
@@ -190,7 +216,11 @@ test('native engine, long-lived processes: the same reading as one process per p
   // Process ids that have just ended (a number the system will not hand out again this soon).
   const [dead, deadToo] = [spawnSync('true').pid, spawnSync('true').pid];
   const folders = { dead: `cablescan-tesseract-${dead}-old`, recent: `cablescan-tesseract-${deadToo}-recent`, running: 'cablescan-tesseract-1-running' };
-  for (const [name, when] of [[folders.dead, hourAgo], [folders.recent, new Date()], [folders.running, hourAgo]] as const) {
+  for (const [name, when] of [
+    [folders.dead, hourAgo],
+    [folders.recent, new Date()],
+    [folders.running, hourAgo],
+  ] as const) {
     mkdirSync(path.join(tmp, name));
     writeFileSync(path.join(tmp, name, 'sentinel.tif'), '');
     utimesSync(path.join(tmp, name), when, when);
@@ -226,7 +256,9 @@ test('native engine, long-lived processes: the same reading as one process per p
   assert.deepEqual(readdirSync(tmp).sort(), [folders.running, folders.recent].sort(), "this run's folder and the dead run's are gone");
 });
 
-test('native engine: invertedRetry false reads without the inverted retry, in a process of its own; the default still reads white on black', { skip: SKIP_NATIVE }, async () => {
+test('native engine: invertedRetry false reads without the inverted retry, in a process of its own; the default still reads white on black', {
+  skip: SKIP_NATIVE,
+}, async () => {
   const engine = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
   try {
     // A line cut from a white-on-black stamp, read as one line (PSM 7: as a single word, PSM 8,
@@ -238,7 +270,10 @@ test('native engine: invertedRetry false reads without the inverted retry, in a 
     assert.notEqual(without.text, 'Ustinovich');
     // Two reading modes, two long-lived processes; each is reused by its own mode.
     await engine.recognizeMany([request, request]);
-    await engine.recognizeMany([{ ...request, invertedRetry: false }, { ...request, invertedRetry: false }]);
+    await engine.recognizeMany([
+      { ...request, invertedRetry: false },
+      { ...request, invertedRetry: false },
+    ]);
     assert.equal(engine.stats().spawned, 2);
   } finally {
     await engine.close();
@@ -265,7 +300,10 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (f
   const request = { image: page, lang: 'eng', psm: 3, dpi: 300 };
   try {
     assert.equal((await engine.recognize(request)).text, 'PAGE1');
-    await assert.rejects(engine.recognize(request), (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && /code 139: Segmentation fault in pixReadMem/.test(err.message) && err.retryable);
+    await assert.rejects(
+      engine.recognize(request),
+      (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && /code 139: Segmentation fault in pixReadMem/.test(err.message) && err.retryable,
+    );
     assert.equal((await engine.recognize(request)).text, 'PAGE1');
     assert.deepEqual(engine.stats(), { pages: 2, spawned: 2, failed: 1, busy: 0, queued: 0, processes: 1 });
   } finally {
@@ -273,7 +311,9 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (f
   }
 });
 
-test('native engine: a call that outlives the timeout fails as retryable and its process is killed, long-lived or not; the next page gets a new process', { timeout: 180_000 }, async () => {
+test('native engine: a call that outlives the timeout fails as retryable and its process is killed, long-lived or not; the next page gets a new process', {
+  timeout: 180_000,
+}, async () => {
   // A stand-in for tesseract that answers its first image and hangs on the next, in both modes:
   // streaming (file names on stdin) and one process per page (the image on stdin).
   const pids = path.join(scratch, 'hanging-pids.txt');
@@ -300,7 +340,10 @@ else {
   // The first and third calls must finish within the bound, and it includes starting the stand-in
   // (a node process): seconds on a loaded machine, so the bound is generous; the hung calls wait it out.
   const bound = 10;
-  const isTimeout = (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && err.retryable && new RegExp(`did not finish within ${bound} s \\(--ocr-timeout\\); its tesseract process was stopped`).test(err.message);
+  const isTimeout = (err: CablescanError) =>
+    err.code === 'CS_ERR_OCR_FAILED' &&
+    err.retryable &&
+    new RegExp(`did not finish within ${bound} s \\(--ocr-timeout\\); its tesseract process was stopped`).test(err.message);
   const running = (pid: number) => {
     try {
       process.kill(pid, 0);
@@ -332,13 +375,26 @@ else {
 });
 
 test('TSV of a multi-image run splits by page_num, each part with the header; an image without rows gets the header alone', () => {
-  const parts = splitTsvPages(tsv(['1\t1\t0\t0\t0\t0\t0\t0\t90\t40\t-1\t', '5\t1\t1\t1\t1\t1\t2\t2\t80\t30\t91.5\tALPHA', '1\t3\t0\t0\t0\t0\t0\t0\t90\t40\t-1\t', '5\t3\t1\t1\t1\t1\t2\t2\t80\t30\t88\tGAMMA']), 3);
+  const parts = splitTsvPages(
+    tsv([
+      '1\t1\t0\t0\t0\t0\t0\t0\t90\t40\t-1\t',
+      '5\t1\t1\t1\t1\t1\t2\t2\t80\t30\t91.5\tALPHA',
+      '1\t3\t0\t0\t0\t0\t0\t0\t90\t40\t-1\t',
+      '5\t3\t1\t1\t1\t1\t2\t2\t80\t30\t88\tGAMMA',
+    ]),
+    3,
+  );
   assert.equal(parts.length, 3);
-  assert.deepEqual(parts.map((p) => tsvToOcrResult(p, INFO).text), ['ALPHA', '', 'GAMMA']);
+  assert.deepEqual(
+    parts.map((p) => tsvToOcrResult(p, INFO).text),
+    ['ALPHA', '', 'GAMMA'],
+  );
 });
 
 for (const streaming of [true, false]) {
-  test(`native engine (${streaming ? 'long-lived processes' : 'one process per call'}): recognizeMany reads several word images in one process, as recognize reads each`, { skip: SKIP_NATIVE }, async () => {
+  test(`native engine (${streaming ? 'long-lived processes' : 'one process per call'}): recognizeMany reads several word images in one process, as recognize reads each`, {
+    skip: SKIP_NATIVE,
+  }, async () => {
     const native = createTesseractCliEngine({ concurrency: 1, streaming, logger: silentLogger() });
     try {
       const words = ['Ustinovich', 'Dorokhov', 'Kaesong'].map((t) => renderTextImage({ lines: [t], width: 460, height: 110, x: 20, y: 70 }).image);
@@ -349,8 +405,14 @@ for (const streaming of [true, false]) {
       // Each image read as its one word (PSM 8 on a bare crop misreads a letter now and then: what
       // matters is that one process for all gives what one process each gives).
       together.forEach((r, i) => assert.ok(distance(r.text, ['Ustinovich', 'Dorokhov', 'Kaesong'][i]!) <= 2, r.text));
-      assert.deepEqual(together.map((r) => [r.text, r.lines[0]!.words[0]!.confidence]), alone.map((r) => [r.text, r.lines[0]!.words[0]!.confidence]));
-      assert.deepEqual(together.map((r) => r.lines[0]!.words[0]!.bbox), alone.map((r) => r.lines[0]!.words[0]!.bbox));
+      assert.deepEqual(
+        together.map((r) => [r.text, r.lines[0]!.words[0]!.confidence]),
+        alone.map((r) => [r.text, r.lines[0]!.words[0]!.confidence]),
+      );
+      assert.deepEqual(
+        together.map((r) => r.lines[0]!.words[0]!.bbox),
+        alone.map((r) => r.lines[0]!.words[0]!.bbox),
+      );
     } finally {
       await native.close();
     }
@@ -361,22 +423,34 @@ test('native engine errors: unknown language -> CS_ERR_TESSDATA_MISSING; missing
   const native = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
   const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 });
   try {
-    await assert.rejects(native.prepare('eng+xyz'), (err: CablescanError) => err.code === 'CS_ERR_TESSDATA_MISSING' && /"xyz"/.test(err.message) && !err.retryable);
+    await assert.rejects(
+      native.prepare('eng+xyz'),
+      (err: CablescanError) => err.code === 'CS_ERR_TESSDATA_MISSING' && /"xyz"/.test(err.message) && !err.retryable,
+    );
     await assert.rejects(native.recognize({ image: page.image, lang: 'xyz', psm: 3 }), (err: CablescanError) => err.code === 'CS_ERR_TESSDATA_MISSING');
     await native.prepare('eng');
   } finally {
     await native.close();
   }
   const absent = createTesseractCliEngine({ concurrency: 1, binary: path.join(scratch, 'no-such-tesseract'), logger: silentLogger() });
-  await assert.rejects(absent.recognize({ image: page.image, lang: 'eng', psm: 3 }), (err: CablescanError) => err instanceof CablescanError && /not found on PATH.*tesseract-ocr/.test(err.message) && !err.retryable);
+  await assert.rejects(
+    absent.recognize({ image: page.image, lang: 'eng', psm: 3 }),
+    (err: CablescanError) => err instanceof CablescanError && /not found on PATH.*tesseract-ocr/.test(err.message) && !err.retryable,
+  );
   await absent.close();
 
   // A tesseract that crashes on the page: the failure carries its stderr and can be retried.
   const crashing = path.join(scratch, 'crashing-tesseract');
-  writeFileSync(crashing, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\nif [ "$1" = "--list-langs" ]; then printf \'List of available languages in "/x/" (1):\\neng\\n\'; exit 0; fi\necho "Segmentation fault in pixReadMem" >&2; exit 139\n');
+  writeFileSync(
+    crashing,
+    '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\nif [ "$1" = "--list-langs" ]; then printf \'List of available languages in "/x/" (1):\\neng\\n\'; exit 0; fi\necho "Segmentation fault in pixReadMem" >&2; exit 139\n',
+  );
   chmodSync(crashing, 0o755);
   const broken = createTesseractCliEngine({ concurrency: 1, binary: crashing, logger: silentLogger() });
-  await assert.rejects(broken.recognize({ image: page.image, lang: 'eng', psm: 3 }), (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && /code 139: Segmentation fault/.test(err.message) && err.retryable);
+  await assert.rejects(
+    broken.recognize({ image: page.image, lang: 'eng', psm: 3 }),
+    (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && /code 139: Segmentation fault/.test(err.message) && err.retryable,
+  );
   assert.equal(broken.stats().failed, 1);
   await broken.close();
 });
@@ -385,7 +459,11 @@ test("native engine: a request's own bound (a page's budget) stops it before --o
   // A stand-in that never answers a page, in both modes.
   const fake = fakeTesseract('fake-silent-tesseract.cjs', `process.stdin.resume(); setInterval(() => undefined, 1000);`);
   const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
-  const budget = (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && err.retryable && /within 1 s \(the page's budget from its size and ink, capped by --ocr-timeout\)/.test(err.message) && err.details?.bound === 'page budget';
+  const budget = (err: CablescanError) =>
+    err.code === 'CS_ERR_OCR_FAILED' &&
+    err.retryable &&
+    /within 1 s \(the page's budget from its size and ink, capped by --ocr-timeout\)/.test(err.message) &&
+    err.details?.bound === 'page budget';
   for (const streaming of [true, false]) {
     const engine = createTesseractCliEngine({ concurrency: 1, binary: fake, streaming, timeoutSeconds: 600, logger: silentLogger() });
     try {

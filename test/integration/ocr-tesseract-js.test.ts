@@ -44,7 +44,10 @@ test('reads a generated page: words, boxes where they were drawn, paragraphs, co
     assert.match(result.engineVersion, /^7\.\d+\.\d+ \(Tesseract 5\./);
     // Lines 1-2 are single-spaced, then a blank line: two paragraphs separated by a blank line.
     assert.equal(result.text, 'CIPHERED TELEGRAM No. 21340\nTo Cde. Stalin, Moscow, 30 June 1951\n\nThe quick brown fox jumps over the lazy dog.');
-    assert.deepEqual(result.lines.map((l) => l.paragraph), [0, 0, 1]);
+    assert.deepEqual(
+      result.lines.map((l) => l.paragraph),
+      [0, 0, 1],
+    );
     assert.equal(result.wordCount, 20);
     assert.ok(result.meanConfidence > 85 && result.meanConfidence <= 100, `mean confidence ${result.meanConfidence}`);
 
@@ -129,7 +132,11 @@ test('the main thread keeps nothing of the pages a worker has read (no growth of
   // it holding its whole tesseract.js result until the worker was recycled (~0.3 MB a half-size page).
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
-  const page = renderTextImage({ lines: ['CIPHERED TELEGRAM No. 21340', 'To Cde. Fedorov, Moscow, 30 June 1951', 'The quick brown fox jumps over the lazy dog.'], width: 1600, height: 420 });
+  const page = renderTextImage({
+    lines: ['CIPHERED TELEGRAM No. 21340', 'To Cde. Fedorov, Moscow, 30 June 1951', 'The quick brown fox jumps over the lazy dog.'],
+    width: 1600,
+    height: 420,
+  });
   const ocr = engine({ concurrency: 1, recycleAfter: 1000 });
   const heapAfter = async (pages: number) => {
     for (let i = 0; i < pages; i += 1) await ocr.recognize({ image: page.image, lang: 'eng', psm: 3, dpi: 300 });
@@ -157,7 +164,10 @@ test('a worker thread that dies fails the job it was running, and every later on
   const hanging = watch.guard(new Promise(() => undefined));
   assert.equal(watch.pending(), 1);
   thread.emit('error', new Error('RuntimeError: unreachable (WASM abort)'));
-  await assert.rejects(hanging, (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && /crashed: RuntimeError: unreachable/.test(err.message) && err.retryable);
+  await assert.rejects(
+    hanging,
+    (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && /crashed: RuntimeError: unreachable/.test(err.message) && err.retryable,
+  );
   assert.ok(dead);
   assert.equal(watch.pending(), 0);
   await assert.rejects(watch.guard(Promise.resolve('too late')), /crashed/);

@@ -47,7 +47,7 @@ function stained(page: RawImage): RawImage {
 function meanWhere(img: RawImage, where: (x: number, y: number) => boolean): number {
   let sum = 0;
   let n = 0;
-  for (let y = 0; y < img.height; y += 1) for (let x = 0; x < img.width; x += 1) if (where(x, y)) ((sum += img.data[y * img.width + x]!), (n += 1));
+  for (let y = 0; y < img.height; y += 1) for (let x = 0; x < img.width; x += 1) if (where(x, y)) (sum += img.data[y * img.width + x]!), (n += 1);
   return sum / n;
 }
 
@@ -61,7 +61,11 @@ test('flatten turns stained, unevenly lit paper white and keeps the ink dark', a
   const paper = (x: number, y: number) => page.data[y * page.width + x] === 255;
   const ink = (x: number, y: number) => page.data[y * page.width + x]! < 40;
   // Paper in the stain, on the dark side and on the light side all come out near white.
-  for (const [x0, x1, y0, y1] of [[420, 580, 380, 520], [1700, 1880, 0, 200], [0, 150, 0, 200]] as const) {
+  for (const [x0, x1, y0, y1] of [
+    [420, 580, 380, 520],
+    [1700, 1880, 0, 200],
+    [0, 150, 0, 200],
+  ] as const) {
     const level = meanWhere(out.image, (x, y) => x >= x0 && x < x1 && y >= y0 && y < y1 && paper(x, y));
     assert.ok(level > 245, `paper in [${x0}..${x1}] x [${y0}..${y1}]: ${level}`);
   }
@@ -81,7 +85,8 @@ test('crop removes a dark scanner border and margins, keeps every line, and maps
   const [left, top, right, bottom] = report.measured.content as number[];
   assert.ok(left > 60 && bottom < page.height - 60, `border left out: ${report.measured.content}`);
   // Every word is inside the crop, with room to spare.
-  for (const w of words) assert.ok(w.bbox[0] >= left + 20 && w.bbox[1] >= top + 20 && w.bbox[2] <= right - 20 && w.bbox[3] <= bottom - 20, `${w.text} ${w.bbox}`);
+  for (const w of words)
+    assert.ok(w.bbox[0] >= left + 20 && w.bbox[1] >= top + 20 && w.bbox[2] <= right - 20 && w.bbox[3] <= bottom - 20, `${w.text} ${w.bbox}`);
   assert.deepEqual(applyAffine(out.toOriginal, 0, 0), [left, top]);
   assert.equal(out.image.width, right - left);
   // No dark pixels left at the crop's edges.
@@ -96,7 +101,8 @@ test('crop keeps a faint paragraph that a global threshold would lose', async ()
   const page: RawImage = { ...dark, data: Buffer.from(dark.data.map((v, i) => Math.min(v, faint.data[i]!))) };
   const out = await run(page, { step: 'crop' });
   const [, , right, bottom] = stepOf(out.steps, 'crop').measured.content as number[];
-  for (const w of words) assert.ok(w.bbox[2] <= right && w.bbox[3] <= bottom, `faint word ${w.text} ${w.bbox} outside the crop (right ${right}, bottom ${bottom})`);
+  for (const w of words)
+    assert.ok(w.bbox[2] <= right && w.bbox[3] <= bottom, `faint word ${w.text} ${w.bbox} outside the crop (right ${right}, bottom ${bottom})`);
 });
 
 test('despeckle removes dust but keeps full stops and letters', async () => {
@@ -134,14 +140,17 @@ test('Sauvola binarisation keeps faint text on a stained page and outputs only b
   const faint = stained({ ...page, data: Buffer.from(page.data.map((v) => 255 - Math.round((255 - v) * 0.6))) });
   const out = await run(faint, { step: 'binarize' });
   const values = new Set(out.image.data);
-  assert.deepEqual([...values].sort((a, b) => a - b), [0, 255]);
+  assert.deepEqual(
+    [...values].sort((a, b) => a - b),
+    [0, 255],
+  );
   let inkKept = 0;
   let inkTotal = 0;
   let paperBlack = 0;
   let paperTotal = 0;
   for (let i = 0; i < page.data.length; i += 1) {
-    if (page.data[i]! < 60) ((inkTotal += 1), (inkKept += out.image.data[i] === 0 ? 1 : 0));
-    else if (page.data[i] === 255) ((paperTotal += 1), (paperBlack += out.image.data[i] === 0 ? 1 : 0));
+    if (page.data[i]! < 60) (inkTotal += 1), (inkKept += out.image.data[i] === 0 ? 1 : 0);
+    else if (page.data[i] === 255) (paperTotal += 1), (paperBlack += out.image.data[i] === 0 ? 1 : 0);
   }
   assert.ok(inkKept / inkTotal > 0.95, `ink kept ${inkKept}/${inkTotal}`);
   assert.ok(paperBlack / paperTotal < 0.01, `paper turned black ${paperBlack}/${paperTotal}`);
@@ -157,7 +166,10 @@ test('text scale is measured on stained paper as on clean paper', async () => {
 test('the faint blotchy sample measures ~300 dpi text and is not enlarged', async () => {
   const file = fileURLToPath(new URL('../../samples/cipher-06-paper-faint.jpg', import.meta.url));
   const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
-  const out = await preprocessPage({ data, width: info.width, height: info.height, channels: info.channels as 3 }, AUTO_RECIPE, { logger: silentLogger(), density: 300 });
+  const out = await preprocessPage({ data, width: info.width, height: info.height, channels: info.channels as 3 }, AUTO_RECIPE, {
+    logger: silentLogger(),
+    density: 300,
+  });
   const rescale = stepOf(out.steps, 'rescale');
   const glyph = rescale.measured.glyphHeight as number;
   assert.ok(glyph > 17 && glyph < 25, `glyph height ${glyph}`);

@@ -37,7 +37,11 @@ async function greySample(width: number): Promise<RawImage> {
 }
 
 test('flattenWith divides by the same background as interpolateRows, to the bit, and counts its output', async () => {
-  for (const [width, scale] of [[1240, 1], [2480, 2], [977, 1]] as const) {
+  for (const [width, scale] of [
+    [1240, 1],
+    [2480, 2],
+    [977, 1],
+  ] as const) {
     const image = await greySample(width);
     // The grid is measured on an image `scale` times smaller, as the flatten step does.
     const small = scale === 1 ? image : await greySample(Math.round(width / scale));
@@ -102,7 +106,12 @@ test('connected components of a real page match a flood fill, whether or not the
   const shifted = new Uint8Array(bin.data.length + 1).subarray(1);
   shifted.set(bin.data);
   for (const data of [bin.data, shifted]) {
-    const got = connectedComponents({ data, width: bin.width, height: bin.height }).components.map((c) => [c.x0, c.y0, c.x1, c.y1, c.pixels] as [number, number, number, number, number]);
-    assert.deepEqual(got.sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[4] - b[4]), expected);
+    const got = connectedComponents({ data, width: bin.width, height: bin.height }).components.map(
+      (c) => [c.x0, c.y0, c.x1, c.y1, c.pixels] as [number, number, number, number, number],
+    );
+    assert.deepEqual(
+      got.sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[4] - b[4]),
+      expected,
+    );
   }
 });

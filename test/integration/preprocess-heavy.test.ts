@@ -12,7 +12,20 @@ import type { RawImage } from '../../src/types.ts';
 test('inkThreshold splits ink from paper grain where Otsu splits the grain', () => {
   // The flattened analysis copy of a generated heavy scan (faint ink on rough paper), in 8-level
   // buckets, % of pixels: ink 160-215 is 1.6% of the page, the grain spreads paper over 216-255.
-  const buckets: Record<number, number> = { 160: 0.1, 168: 0.2, 176: 0.3, 184: 0.3, 192: 0.2, 200: 0.3, 208: 0.3, 216: 0.6, 224: 5.2, 232: 20.5, 240: 32.7, 248: 39.2 };
+  const buckets: Record<number, number> = {
+    160: 0.1,
+    168: 0.2,
+    176: 0.3,
+    184: 0.3,
+    192: 0.2,
+    200: 0.3,
+    208: 0.3,
+    216: 0.6,
+    224: 5.2,
+    232: 20.5,
+    240: 32.7,
+    248: 39.2,
+  };
   const hist = new Uint32Array(256);
   for (const [start, percent] of Object.entries(buckets)) for (let v = Number(start); v < Number(start) + 8; v += 1) hist[v] = Math.round(percent * 1000);
   const otsu = otsuThreshold(hist);
@@ -28,7 +41,13 @@ test('inkThreshold splits ink from paper grain where Otsu splits the grain', () 
 
 test('heavy scans: text size and skew are measured right, grain is blurred away', async () => {
   for (const [i, profile] of ['soviet-coded', 'us-state', 'dfat-cable'].entries()) {
-    const sample = await generateSample({ name: `heavy-${i}`, profile, seed: `preprocess-heavy-test-${i}`, font: i % 2 ? 'special-elite' : 'courier-prime', degradation: 'heavy' });
+    const sample = await generateSample({
+      name: `heavy-${i}`,
+      profile,
+      seed: `preprocess-heavy-test-${i}`,
+      font: i % 2 ? 'special-elite' : 'courier-prime',
+      degradation: 'heavy',
+    });
     const page = sample.expected.pages[0]!;
     const image: RawImage = { data: sample.pixels[0]!, width: page.width, height: page.height, channels: 1 };
     const out = await preprocessPage(image, AUTO_RECIPE, { logger: silentLogger(), density: 300 });

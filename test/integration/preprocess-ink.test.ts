@@ -51,7 +51,14 @@ const spec = (kind: SparsePageSpec['kind'], level: SparsePageSpec['level'], i: n
 });
 
 test('blank pages of every kind are blank: white, grain, speckles, show-through, scanner edge shadows, and the issue page', async () => {
-  const pages = [spec('white', 'clean', 0), spec('grain', 'heavy', 1), spec('speckles', 'heavy', 2), spec('show-through', 'heavy', 3), spec('edge-shadow', 'heavy', 4), spec('speckles', 'mild', 5)];
+  const pages = [
+    spec('white', 'clean', 0),
+    spec('grain', 'heavy', 1),
+    spec('speckles', 'heavy', 2),
+    spec('show-through', 'heavy', 3),
+    spec('edge-shadow', 'heavy', 4),
+    spec('speckles', 'mild', 5),
+  ];
   for (const s of pages) {
     const page = await generateSparsePage(s);
     const ink = await inkOf(await decode(page.image));
@@ -74,13 +81,24 @@ test('nearly blank pages are nearly blank, their lines found where they are', as
     const page = await generateSparsePage(s);
     const ink = await inkOf(await decode(page.image));
     assert.equal(ink.verdict, 'nearly_blank', `${s.name}: ${JSON.stringify(ink)}`);
-    for (const line of page.expected.lines) assert.ok(ink.lines.some((l) => intersects(l.bbox, line.bbox)), `${s.name}: "${line.text}" at ${line.bbox} not among ${JSON.stringify(ink.lines.map((l) => l.bbox))}`);
+    for (const line of page.expected.lines)
+      assert.ok(
+        ink.lines.some((l) => intersects(l.bbox, line.bbox)),
+        `${s.name}: "${line.text}" at ${line.bbox} not among ${JSON.stringify(ink.lines.map((l) => l.bbox))}`,
+      );
     // Nothing found far from the typed lines.
-    for (const l of ink.lines) assert.ok(page.expected.lines.some((line) => intersects(l.bbox, line.bbox)), `${s.name}: a line at ${l.bbox} where nothing is typed`);
+    for (const l of ink.lines)
+      assert.ok(
+        page.expected.lines.some((line) => intersects(l.bbox, line.bbox)),
+        `${s.name}: a line at ${l.bbox} where nothing is typed`,
+      );
     if (s.kind === 'stamp') {
       const regions = inkRegions(ink.lines);
       assert.equal(regions.length, 1, 'the stamp is one region');
-      assert.ok(Math.abs(regions[0]!.angle - (page.expected.extras.stampAngle as number)) < 1.5 || regions[0]!.lines.every((l) => l.letters < 3), `stamp slope ${regions[0]!.angle} vs ${page.expected.extras.stampAngle}`);
+      assert.ok(
+        Math.abs(regions[0]!.angle - (page.expected.extras.stampAngle as number)) < 1.5 || regions[0]!.lines.every((l) => l.letters < 3),
+        `stamp slope ${regions[0]!.angle} vs ${page.expected.extras.stampAngle}`,
+      );
     }
   }
 });
@@ -100,7 +118,12 @@ test('a page turned sideways is measured along its lines: text stays text, a sig
 
 test('pages of text are text: every committed sample page, and real corpus pages (low resolution, colour, Danish)', async () => {
   const inputs = [path.join(REPO, 'samples')];
-  const corpus = ['ehri-dataset/english/EHRI-BF-19380509b_EN_01.jpg', 'ehri-dataset/english/EHRI-ET-YV3549264_01.jpg', 'ehri-dataset/danish/EHRI-DR-19410127-DK_01.jpg', 'tapuscorpus/catalogue1962_FRAN_0011_11082.jpg'].map((f) => path.join(CORPUS, f));
+  const corpus = [
+    'ehri-dataset/english/EHRI-BF-19380509b_EN_01.jpg',
+    'ehri-dataset/english/EHRI-ET-YV3549264_01.jpg',
+    'ehri-dataset/danish/EHRI-DR-19410127-DK_01.jpg',
+    'tapuscorpus/catalogue1962_FRAN_0011_11082.jpg',
+  ].map((f) => path.join(CORPUS, f));
   if (corpus.every((f) => existsSync(f))) inputs.push(...corpus);
   else console.log(`# corpus pages skipped: ${CORPUS} is absent (a fresh clone has no ../shared)`);
   const { pages } = await discoverInputs(inputs, { cwd: REPO, maxPixels: 100_000_000 });
@@ -119,7 +142,8 @@ test('preprocessing decides from the ink measure: a page of grain is not stretch
   const { ink } = await measurePageInk(image, measure);
   const gated = await preprocessPage(image, AUTO_RECIPE, { logger: silentLogger(), density: 300, measure, ink });
   const step = (out: typeof gated, name: string) => out.steps.find((s) => s.step === name)!;
-  for (const name of ['orientation', 'crop', 'normalize', 'deskew', 'rules', 'rescale']) assert.equal(step(gated, name).applied, false, `${name}: ${JSON.stringify(step(gated, name).measured)}`);
+  for (const name of ['orientation', 'crop', 'normalize', 'deskew', 'rules', 'rescale'])
+    assert.equal(step(gated, name).applied, false, `${name}: ${JSON.stringify(step(gated, name).measured)}`);
   assert.match(String(step(gated, 'rescale').measured.skipped), /too few letters/);
   assert.match(String(step(gated, 'normalize').measured.skipped), /too little ink/);
   assert.deepEqual([gated.image.width, gated.image.height, gated.dpi], [2550, 3300, 300]);
@@ -134,7 +158,16 @@ test('a line measured at the very edge of the page, or turned out of its strip, 
   const { NullEngine } = await import('../fixtures/engines.ts');
   const image: RawImage = { data: Buffer.alloc(400 * 300, 255), width: 400, height: 300, channels: 1 };
   const engine = new NullEngine();
-  const edge = (bbox: BBox, centre: [number, number], angle: number) => ({ bbox, centre, thickness: 4, letterHeight: 12, angle, vertical: false, region: 0, letters: 6 });
+  const edge = (bbox: BBox, centre: [number, number], angle: number) => ({
+    bbox,
+    centre,
+    thickness: 4,
+    letterHeight: 12,
+    angle,
+    vertical: false,
+    region: 0,
+    letters: 6,
+  });
   const { lines } = await readInkLines(
     image,
     [edge([380, 296, 400, 300], [390, 299], 0), edge([0, 0, 400, 6], [200, -40], 3), edge([420, 310, 460, 330], [440, 320], 0)],

@@ -36,7 +36,12 @@ after(async () => {
 async function read(image: RawImage): Promise<{ cer: number; steps: string[] }> {
   const pre = await preprocessPage(image, AUTO_RECIPE, { logger: silentLogger(), density: 300 });
   const ocr = await engine.recognize({ image: pre.image, lang: 'eng', psm: 3, dpi: pre.dpi });
-  return { cer: scoreText(ocr.text, TRUTH).cer, steps: pre.steps.filter((s) => s.applied).map((s) => `${s.step}${s.step === 'deskew' ? ` ${s.measured.angle}` : s.step === 'orientation' ? ` ${s.measured.rotate}` : ''}`) };
+  return {
+    cer: scoreText(ocr.text, TRUTH).cer,
+    steps: pre.steps
+      .filter((s) => s.applied)
+      .map((s) => `${s.step}${s.step === 'deskew' ? ` ${s.measured.angle}` : s.step === 'orientation' ? ` ${s.measured.rotate}` : ''}`),
+  };
 }
 
 test('pages turned 90/180/270 degrees or skewed up to 8 degrees read within 0.5 pp CER of the upright page', { timeout: 720_000 }, async () => {

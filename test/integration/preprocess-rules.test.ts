@@ -22,7 +22,8 @@ import type { RawImage } from '../../src/types.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 // ../shared from the repository; from a worktree under the project's wt/ folder, ../../shared.
-const SHARED = [path.resolve(REPO, '..', 'shared'), path.resolve(REPO, '..', '..', 'shared')].find((dir) => existsSync(dir)) ?? path.resolve(REPO, '..', 'shared');
+const SHARED =
+  [path.resolve(REPO, '..', 'shared'), path.resolve(REPO, '..', '..', 'shared')].find((dir) => existsSync(dir)) ?? path.resolve(REPO, '..', 'shared');
 const PAGE = path.join(SHARED, 'corpus', 'scans', 'tapuscorpus', 'catalogue1962_FRAN_0011_11082');
 const skip = existsSync(`${PAGE}.jpg`) ? false : `corpus page not found at ${PAGE}.jpg (the corpus lives outside the repository)`;
 const work = mkdtempSync(path.join(os.tmpdir(), 'rules-test-'));
@@ -56,7 +57,7 @@ const inkIn = (image: RawImage, top: number, bottom: number, threshold: number) 
   return n;
 };
 
-test('an underline typed through a heading\'s letters is painted out and the letters keep their ink', { skip }, async () => {
+test("an underline typed through a heading's letters is painted out and the letters keep their ink", { skip }, async () => {
   // The heading's band on the scan: "Plan de présentation" and its underline (the scan's own pixels).
   const strip = await grey(`${PAGE}.jpg`, { left: 0, top: 360, width: 1000, height: 60 });
   const threshold = 169; // Otsu's threshold of this page
@@ -73,7 +74,12 @@ test('an underline typed through a heading\'s letters is painted out and the let
 });
 
 test('catalogue1962: the underlined heading "Plan de présentation" is read on the page', { skip }, async () => {
-  const coverage = JSON.parse(readFileSync(`${PAGE}.lines.json`, 'utf8')) as { width: number; height: number; gt_coverage_bbox: [number, number, number, number]; lines: { text: string }[] };
+  const coverage = JSON.parse(readFileSync(`${PAGE}.lines.json`, 'utf8')) as {
+    width: number;
+    height: number;
+    gt_coverage_bbox: [number, number, number, number];
+    lines: { text: string }[];
+  };
   const file = path.join(work, 'catalogue.png');
   await writeCrop(`${PAGE}.jpg`, cropRegion(coverage.gt_coverage_bbox, coverage.width, coverage.height), file);
   const { pages } = await discoverInputs([file], { cwd: work, maxPixels: 200_000_000, lang: 'fra' });
@@ -86,7 +92,10 @@ test('catalogue1962: the underlined heading "Plan de présentation" is read on t
     // The ground truth marks underlined words with "_"; the heading counts as found at 70% similarity.
     const recall = lineRecall(page.text, ['Plan de présentation']);
     assert.equal(recall.found, 1, page.text);
-    const all = lineRecall(page.text, coverage.lines.map((l) => l.text));
+    const all = lineRecall(
+      page.text,
+      coverage.lines.map((l) => l.text),
+    );
     assert.ok(all.found >= all.lines - 1, `${all.found} of ${all.lines} lines`);
   } finally {
     await engine.close();

@@ -78,7 +78,13 @@ test('glyph height (and so the scale) is measured within 10% from 100 to 450 dpi
 test('all-caps text is recognised as such and its x-height equivalent gives the resolution', async () => {
   const caps = LINES.map((l) => l.toUpperCase());
   for (const f of [0.5, 1]) {
-    const { image } = renderTextImage({ lines: [...caps, ...caps], fontPx: Math.round(FONT_PX * f), lineHeight: Math.round(84 * f), width: Math.round(2480 * f), y: 200 });
+    const { image } = renderTextImage({
+      lines: [...caps, ...caps],
+      fontPx: Math.round(FONT_PX * f),
+      lineHeight: Math.round(84 * f),
+      width: Math.round(2480 * f),
+      y: 200,
+    });
     const scale = textScale(await binarise(image));
     assert.equal(scale.capsOnly, true, `scale ${f}: tall share ${scale.tallShare}`);
     const expected = X_HEIGHT * f;
@@ -95,7 +101,10 @@ test('all-caps text is recognised as such and its x-height equivalent gives the 
 test('a blank page measures nothing and auto changes nothing', async () => {
   const blank: RawImage = { data: Buffer.alloc(800 * 600, 250), width: 800, height: 600, channels: 1 };
   const out = await preprocessPage(blank, AUTO_RECIPE, ctx());
-  assert.deepEqual(out.steps.map((s) => s.applied), [false, false, false, false, false, false, false, false, false, false]);
+  assert.deepEqual(
+    out.steps.map((s) => s.applied),
+    [false, false, false, false, false, false, false, false, false, false],
+  );
   assert.equal(stepOf(out.steps, 'rescale').measured.glyphHeight, null);
   assert.equal(out.image, blank);
   assert.deepEqual(out.toOriginal, [1, 0, 0, 0, 1, 0]);
@@ -106,7 +115,21 @@ test('auto on a clean straight 300 dpi page: grey, crop to the text only, shrink
   const rgb = await sharpOf(PAGE).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const input: RawImage = { data: rgb.data, width: rgb.info.width, height: rgb.info.height, channels: 3 };
   const out = await preprocessPage(input, AUTO_RECIPE, { logger: silentLogger(), density: 72 });
-  assert.deepEqual(out.steps.map((s) => [s.step, s.applied]), [['grey', true], ['denoise', false], ['orientation', false], ['flatten', false], ['crop', true], ['normalize', false], ['whiten', false], ['deskew', false], ['rules', false], ['rescale', true]]);
+  assert.deepEqual(
+    out.steps.map((s) => [s.step, s.applied]),
+    [
+      ['grey', true],
+      ['denoise', false],
+      ['orientation', false],
+      ['flatten', false],
+      ['crop', true],
+      ['normalize', false],
+      ['whiten', false],
+      ['deskew', false],
+      ['rules', false],
+      ['rescale', true],
+    ],
+  );
   assert.equal(out.image.channels, 1);
   const rescale = stepOf(out.steps, 'rescale');
   const dpi = rescale.measured.estimatedDpi as number;
@@ -265,7 +288,7 @@ test('dust does not pass for text: on a page with more specks than letters, text
   // Specks of 7-11 px (at 300 dpi), twice as many as the page has letters, spread over the page.
   const speckled = await rotate(PAGE, -3);
   let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const letters = LINES.join('').replace(/\s/g, '').length * 2;
   for (let i = 0; i < 2 * letters; i += 1) {
     // Diamonds (half their box is ink, like a blot; a filled square would not even look like a letter).

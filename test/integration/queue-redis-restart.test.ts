@@ -61,5 +61,8 @@ test('Redis restarted mid-batch: workers reconnect and the batch completes', { s
   // The restart really fell in the middle of the batch, and the workers lived through it.
   assert.ok(doneBeforeRestart < 12, `only ${doneBeforeRestart} of 12 pages were done when Redis went down`);
   for (const w of workers) assert.equal(w.child.exitCode, null, 'worker still running');
-  assert.ok(workers.some((w) => logLines(w.log(), 'worker error').length > 0), 'a worker noticed the lost connection');
+  assert.ok(
+    workers.some((w) => logLines(w.log(), 'worker error').length > 0),
+    'a worker noticed the lost connection',
+  );
 });

@@ -28,12 +28,19 @@ async function batchWithWorkerReading(grace: number): Promise<{ prefix: string; 
   const worker = startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix, shortLocks: false, args: ['--grace', String(grace)] });
   suite.track(worker);
   await worker.started;
-  const enqueued = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--redis', SHARED_REDIS_URL], { CABLESCAN_QUEUE_PREFIX: prefix });
+  const enqueued = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--redis', SHARED_REDIS_URL], {
+    CABLESCAN_QUEUE_PREFIX: prefix,
+  });
   assert.equal(enqueued.code, 0, enqueued.stderr);
-  const reading = await waitFor('the worker to be reading a page', async () => {
-    const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
-    return snap.pages.find((j) => j.processedOn !== undefined && j.finishedOn === undefined);
-  }, 240_000, 50);
+  const reading = await waitFor(
+    'the worker to be reading a page',
+    async () => {
+      const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
+      return snap.pages.find((j) => j.processedOn !== undefined && j.finishedOn === undefined);
+    },
+    240_000,
+    50,
+  );
   return { prefix, worker, reading };
 }
 
@@ -63,9 +70,14 @@ test('SIGTERM with --grace 0: the page being read is handed back to the queue at
   // Another worker reads it.
   const next = startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix });
   suite.track(next);
-  await waitFor('the handed-back page to be read by another worker', async () => {
-    const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
-    const j = s.pages.find((x) => x.id === reading.id)!;
-    return j.finishedOn !== undefined && (j.processedBy ?? '').endsWith(`:${next.pid}`);
-  }, 240_000, 200);
+  await waitFor(
+    'the handed-back page to be read by another worker',
+    async () => {
+      const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
+      const j = s.pages.find((x) => x.id === reading.id)!;
+      return j.finishedOn !== undefined && (j.processedBy ?? '').endsWith(`:${next.pid}`);
+    },
+    240_000,
+    200,
+  );
 });

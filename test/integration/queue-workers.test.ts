@@ -33,11 +33,17 @@ before(async () => {
   await writeTelegramPages(path.join(dir, 'in'), 20, 4);
 });
 
-test('a 20-page batch over two worker processes: every page read, every document built, each record once, same outputs as the in-process run', { skip, timeout: 450_000 }, async () => {
+test('a 20-page batch over two worker processes: every page read, every document built, each record once, same outputs as the in-process run', {
+  skip,
+  timeout: 450_000,
+}, async () => {
   workers = suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }));
   await Promise.all(workers.map((w) => w.started));
   const out = path.join(dir, 'out-queue');
-  const run = await runCli(['run', path.join(dir, 'in'), '--out', out, '--redis', SHARED_REDIS_URL, '--no-local-worker', '--batch', 'twenty', '--log-level', 'warn'], env);
+  const run = await runCli(
+    ['run', path.join(dir, 'in'), '--out', out, '--redis', SHARED_REDIS_URL, '--no-local-worker', '--batch', 'twenty', '--log-level', 'warn'],
+    env,
+  );
   assert.equal(run.code, 0, run.stderr);
 
   const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
@@ -48,7 +54,10 @@ test('a 20-page batch over two worker processes: every page read, every document
 
   // Both processes worked, and between them read all 20 pages and built the 4 documents.
   const reads = workers.map((w) => logLines(w.log(), 'page read').map((l) => String(l.page)));
-  assert.ok(reads.every((r) => r.length > 0), `pages per worker: ${reads.map((r) => r.length).join(', ')}`);
+  assert.ok(
+    reads.every((r) => r.length > 0),
+    `pages per worker: ${reads.map((r) => r.length).join(', ')}`,
+  );
   assert.deepEqual([...new Set(reads.flat())].sort(), snap.pages.map((j) => String(j.data.source.pageId)).sort());
   const builds = workers.flatMap((w) => logLines(w.log(), 'records built').map((l) => String(l.doc)));
   assert.equal(new Set(builds).size, 4, `documents built: ${builds.join(', ')}`);
@@ -86,7 +95,10 @@ test('enqueueing the same batch again adds no work', { skip, timeout: 180_000 },
   assert.equal(before.pageCounts.completed, 20, 'the first test left a finished batch');
   const readsBefore = workers.map((w) => logLines(w.log(), 'page read').length);
 
-  const again = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out-queue'), '--batch', 'twenty', '--redis', SHARED_REDIS_URL, '--json'], env);
+  const again = await runCli(
+    ['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out-queue'), '--batch', 'twenty', '--redis', SHARED_REDIS_URL, '--json'],
+    env,
+  );
   assert.equal(again.code, 0, again.stderr);
   const summary = JSON.parse(again.stdout);
   assert.equal(summary.batch, 'twenty');
@@ -102,5 +114,8 @@ test('enqueueing the same batch again adds no work', { skip, timeout: 180_000 },
   for (const counts of [now.pageCounts, now.documentCounts]) {
     assert.deepEqual([counts.wait, counts.active, counts.delayed, counts.prioritized, counts['waiting-children']], [0, 0, 0, 0, 0]);
   }
-  assert.deepEqual(workers.map((w) => logLines(w.log(), 'page read').length), readsBefore);
+  assert.deepEqual(
+    workers.map((w) => logLines(w.log(), 'page read').length),
+    readsBefore,
+  );
 });

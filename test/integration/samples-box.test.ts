@@ -21,10 +21,26 @@ import { CablescanError } from '../../src/errors.ts';
 
 const HEADER_ROLES = new Set(['pageMark', 'continuationHeading', 'catchword', 'footMark']);
 const firstWord = (lines: readonly { text: string; role?: string }[]): string | undefined =>
-  lines.find((l) => !HEADER_ROLES.has(l.role ?? ''))?.text.trim().split(/\s+/)[0];
+  lines
+    .find((l) => !HEADER_ROLES.has(l.role ?? ''))
+    ?.text.trim()
+    .split(/\s+/)[0];
 
 /** Fields a telegram record has that no letter or report may carry. */
-const TELEGRAM_ONLY = ['docType', 'number', 'from', 'copies', 'time', 'addressee', 'outgoingNumber', 'dispatch', 'archiveRef', 'fileReference', 'precedence', 'body'];
+const TELEGRAM_ONLY = [
+  'docType',
+  'number',
+  'from',
+  'copies',
+  'time',
+  'addressee',
+  'outgoingNumber',
+  'dispatch',
+  'archiveRef',
+  'fileReference',
+  'precedence',
+  'body',
+];
 const KIND_FIELDS: Record<string, string[]> = {
   letter: ['date', 'place', 'to', 'signature'],
   report: [],
@@ -46,12 +62,18 @@ test('a small box is the same bytes for the same seed, and its truth matches its
     const onDisk = JSON.parse(readFileSync(path.join(dirA, 'box.json'), 'utf8')) as BoxTruth;
     assert.deepEqual(onDisk, JSON.parse(JSON.stringify(truth)));
     assert.equal(truth.pages.length, 7);
-    assert.deepEqual(truth.pages.map((p) => p.pageId), ['0001', '0002', '0003', '0004', '0005', '0006', '0007']);
+    assert.deepEqual(
+      truth.pages.map((p) => p.pageId),
+      ['0001', '0002', '0003', '0004', '0005', '0006', '0007'],
+    );
     assert.deepEqual(new Set(truth.documents.map((d) => d.kind)), new Set(['telegram', 'letter', 'despatch']));
     const backs = truth.pages.filter((p) => p.back);
     assert.ok(backs.length >= 1 && backs.every((p) => p.lines.length === 0 && p.pageInDocument > 1), 'blank backs belong to the document before');
     // The documents' pages are the box's pages, in order, each once.
-    assert.deepEqual(truth.documents.flatMap((d) => d.pages), truth.pages.map((p) => p.pageId));
+    assert.deepEqual(
+      truth.documents.flatMap((d) => d.pages),
+      truth.pages.map((p) => p.pageId),
+    );
     assert.ok(new Set(truth.documents.map((d) => d.degradation)).size === 2, 'both degradations are used');
     for (const doc of truth.documents) {
       doc.pages.forEach((pageId, i) => {
@@ -96,7 +118,9 @@ test('a small box is the same bytes for the same seed, and its truth matches its
     }
     assert.ok(catchwords >= 1, 'the box has a catchword');
     for (const doc of truth.documents) {
-      if (doc.kind !== 'telegram') for (const key of TELEGRAM_ONLY.filter((k) => doc.kind !== 'despatch' || !KIND_FIELDS.despatch.includes(k))) assert.ok(!(key in doc.fields), `${doc.id} (${doc.kind}) has ${key}`);
+      if (doc.kind !== 'telegram')
+        for (const key of TELEGRAM_ONLY.filter((k) => doc.kind !== 'despatch' || !KIND_FIELDS.despatch.includes(k)))
+          assert.ok(!(key in doc.fields), `${doc.id} (${doc.kind}) has ${key}`);
     }
   } finally {
     rmSync(dirA, { recursive: true, force: true });
@@ -104,18 +128,24 @@ test('a small box is the same bytes for the same seed, and its truth matches its
   }
 });
 
-test('a planned box of 300 pages has every kind, profile and degradation, catchwords that are the next page\'s first word', () => {
+test("a planned box of 300 pages has every kind, profile and degradation, catchwords that are the next page's first word", () => {
   const plan = planBox({ pages: 300, seed: 'unit-box-plan', degradations: ['clean', 'mild', 'heavy'], blankRate: 0.02 });
   const pages = plan.reduce((n, d) => n + d.plan.composition.pages.length + (d.blankBack ? 1 : 0), 0);
   assert.equal(pages, 300);
   const telegramPages = plan.filter((d) => d.kind === 'telegram').reduce((n, d) => n + d.plan.composition.pages.length, 0);
   assert.ok(telegramPages / 300 <= 0.9, `at least 10% of pages are not telegrams (telegrams: ${telegramPages})`);
   assert.deepEqual(new Set(plan.map((d) => d.kind)), new Set(['telegram', 'despatch', 'letter', 'report']));
-  assert.deepEqual(new Set(plan.filter((d) => d.kind === 'telegram').map((d) => d.profile)), new Set(['soviet-cipher', 'soviet-coded', 'us-state', 'dfat-cable', 'generic']));
+  assert.deepEqual(
+    new Set(plan.filter((d) => d.kind === 'telegram').map((d) => d.profile)),
+    new Set(['soviet-cipher', 'soviet-coded', 'us-state', 'dfat-cable', 'generic']),
+  );
   assert.deepEqual(new Set(plan.map((d) => d.preset)), new Set(['clean', 'mild', 'heavy']));
   for (const kind of ['telegram', 'despatch', 'letter', 'report']) {
     const lengths = new Set(plan.filter((d) => d.kind === kind).map((d) => d.plan.composition.pages.length));
-    assert.ok([...lengths].every((n) => n >= (kind === 'report' ? 2 : 1) && n <= (kind === 'telegram' ? 3 : 4)), `${kind} lengths ${[...lengths]}`);
+    assert.ok(
+      [...lengths].every((n) => n >= (kind === 'report' ? 2 : 1) && n <= (kind === 'telegram' ? 3 : 4)),
+      `${kind} lengths ${[...lengths]}`,
+    );
     assert.ok(lengths.size >= 2, `${kind} documents of several lengths`);
   }
   let catchwords = 0;
@@ -149,12 +179,19 @@ test('a planned box of 300 pages has every kind, profile and degradation, catchw
   assert.ok(runOn >= 5, `sentences run across breaks (${runOn}/${breaks})`);
   assert.ok(footMarks >= 1, 'a "./." or "P.T.O." at the foot of a page');
   for (const style of ['- N -', '-N-', 'N.', 'Page N']) assert.ok(marks.has(style), `page mark style ${style} in ${[...marks]}`);
-  assert.ok(plan.some((d) => d.kind === 'telegram' && d.plan.composition.pages.slice(1).some((p) => p.lines.some((l: PlacedLine) => l.role === 'continuationHeading'))), 'a continuation heading');
-  assert.ok(plan.some((d) => d.blankBack), 'a blank back page');
+  assert.ok(
+    plan.some((d) => d.kind === 'telegram' && d.plan.composition.pages.slice(1).some((p) => p.lines.some((l: PlacedLine) => l.role === 'continuationHeading'))),
+    'a continuation heading',
+  );
+  assert.ok(
+    plan.some((d) => d.blankBack),
+    'a blank back page',
+  );
 });
 
 test('a box plan is a function of its seed; bad options are usage errors', () => {
-  const summary = (seed: string): string => JSON.stringify(planBox({ pages: 40, seed, degradations: ['clean', 'heavy'] }).map((d) => [d.kind, d.profile, d.preset, d.plan.fields]));
+  const summary = (seed: string): string =>
+    JSON.stringify(planBox({ pages: 40, seed, degradations: ['clean', 'heavy'] }).map((d) => [d.kind, d.profile, d.preset, d.plan.fields]));
   assert.equal(summary('s-1'), summary('s-1'));
   assert.notEqual(summary('s-1'), summary('s-2'));
   assert.throws(() => planBox({ pages: 0, seed: 'x', degradations: ['clean'] }), CablescanError);
@@ -165,7 +202,7 @@ test('a box plan is a function of its seed; bad options are usage errors', () =>
   assert.ok(lettersOnly.every((d) => d.kind === 'letter'));
 });
 
-test('letters and reports carry no telegram field; despatch fields follow DESIGN.md\'s normal forms', () => {
+test("letters and reports carry no telegram field; despatch fields follow DESIGN.md's normal forms", () => {
   for (const [profile, layout] of Object.entries(DOCUMENT_LAYOUTS)) {
     const rng = createRng(`fields-${profile}`);
     for (let n = 0; n < 60; n++) {
@@ -180,7 +217,10 @@ test('letters and reports carry no telegram field; despatch fields follow DESIGN
       if ('date' in fields) assert.equal(new Date(`${fields.date}T00:00:00Z`).toISOString().slice(0, 10), fields.date);
       if ('signature' in fields) {
         assert.doesNotMatch(String(fields.signature), /[.,]$/);
-        assert.ok(typed.some((l) => l.role === 'signature' && l.text.startsWith(String(fields.signature))), `${profile}: signature line`);
+        assert.ok(
+          typed.some((l) => l.role === 'signature' && l.text.startsWith(String(fields.signature))),
+          `${profile}: signature line`,
+        );
       }
       if ('to' in fields) assert.doesNotMatch(String(fields.to), /[,.]$|^To/);
       if ('place' in fields) assert.match(String(fields.place), /^[A-Z][a-z]/);
@@ -203,12 +243,28 @@ test('letters and reports carry no telegram field; despatch fields follow DESIGN
     }
   }
   assert.equal(letterSpace('Jewish Survivors'), 'J e w i s h   S u r v i v o r s');
-  const justified = justify([{ text: 'a bb ccc', align: 'left' }, { text: 'last line', align: 'left' }], 12);
-  assert.deepEqual(justified.map((l) => l.text), ['a   bb   ccc', 'last line']);
+  const justified = justify(
+    [
+      { text: 'a bb ccc', align: 'left' },
+      { text: 'last line', align: 'left' },
+    ],
+    12,
+  );
+  assert.deepEqual(
+    justified.map((l) => l.text),
+    ['a   bb   ccc', 'last line'],
+  );
 });
 
 test('a despatch sample is a despatch: its record, its stamps dated after it, a two-line subject read whole', async () => {
-  const sample = await generateSample({ name: 'probe-despatch', profile: 'us-despatch', seed: 'unit-despatch-3', font: 'courier-prime', degradation: 'clean', sentences: { min: 1, max: 2 } });
+  const sample = await generateSample({
+    name: 'probe-despatch',
+    profile: 'us-despatch',
+    seed: 'unit-despatch-3',
+    font: 'courier-prime',
+    degradation: 'clean',
+    sentences: { min: 1, max: 2 },
+  });
   const expected = sample.expected;
   assert.equal(expected.kind, 'despatch');
   assert.equal(expected.profile, 'us-despatch');

@@ -16,7 +16,10 @@ const readExpected = (name: string): ExpectedRecord => JSON.parse(readFileSync(p
 
 test('every committed sample has its image, expected record and ground truth, under 5 MB in all', () => {
   const index = JSON.parse(readFileSync(path.join(SAMPLES, 'index.json'), 'utf8')) as { samples: { name: string; file: string }[] };
-  assert.deepEqual(index.samples.map((s) => s.name), COMMITTED_SAMPLES.map((s) => s.name));
+  assert.deepEqual(
+    index.samples.map((s) => s.name),
+    COMMITTED_SAMPLES.map((s) => s.name),
+  );
   assert.ok(index.samples.length >= 6 && index.samples.length <= 10);
   for (const entry of index.samples) {
     const expected = readExpected(entry.name);
@@ -29,27 +32,42 @@ test('every committed sample has its image, expected record and ground truth, un
   assert.ok(total < 5 * 1024 * 1024, `samples/ is ${total} bytes`);
 });
 
-test('committed clean and degraded samples cover the issue\'s variants', () => {
+test("committed clean and degraded samples cover the issue's variants", () => {
   const records = COMMITTED_SAMPLES.map((s) => readExpected(s.name));
   const presets = new Set(records.map((r) => r.degradation.preset));
   for (const p of ['clean', 'skew-noise', 'jpeg-blur', 'paper-faint']) assert.ok(presets.has(p), p);
-  assert.ok(records.some((r) => r.pages.length === 2 && r.file.endsWith('.tif')), 'one two-page TIFF');
+  assert.ok(
+    records.some((r) => r.pages.length === 2 && r.file.endsWith('.tif')),
+    'one two-page TIFF',
+  );
   assert.ok(records.some((r) => r.file.endsWith('.jpg')));
   assert.deepEqual(new Set(records.map((r) => r.generator.font)), new Set(['courier-prime', 'special-elite']));
 });
 
-test('the seed sample carries the seed telegram\'s fields exactly', () => {
+test("the seed sample carries the seed telegram's fields exactly", () => {
   const seed = readExpected('seed-21340');
   const { body, ...rest } = seed.fields;
   assert.deepEqual(rest, {
-    docType: 'CIPHERED TELEGRAM', number: '21340', to: 'Cde. Stalin', copies: 2, place: 'Peking', time: '15:00',
-    date: '1951-06-30', addressee: 'Cde. Fillipov [Stalin]', signature: 'Mao Zedong', from: 'Mao Zedong',
-    outgoingNumber: '3267', dispatch: '30 June 16.50 Peking',
+    docType: 'CIPHERED TELEGRAM',
+    number: '21340',
+    to: 'Cde. Stalin',
+    copies: 2,
+    place: 'Peking',
+    time: '15:00',
+    date: '1951-06-30',
+    addressee: 'Cde. Fillipov [Stalin]',
+    signature: 'Mao Zedong',
+    from: 'Mao Zedong',
+    outgoingNumber: '3267',
+    dispatch: '30 June 16.50 Peking',
   });
   assert.match(String(body), /^The commander of the troops of the enemy, Ridgway,.* 1\. Comrade Kim Il Sung .* 4\. In light of .*inform me\.$/);
   assert.equal(seed.degradation.preset, 'clean');
   assert.deepEqual(seed.text.split('\n').slice(0, 4), [
-    'CIPHERED TELEGRAM No. 21340', 'To Cde. Stalin (2 copies)', 'From: Peking, 15:00, 30 June 1951.', 'Cde. Fillipov [Stalin]',
+    'CIPHERED TELEGRAM No. 21340',
+    'To Cde. Stalin (2 copies)',
+    'From: Peking, 15:00, 30 June 1951.',
+    'Cde. Fillipov [Stalin]',
   ]);
 });
 

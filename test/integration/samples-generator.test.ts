@@ -14,7 +14,13 @@ import { CablescanError } from '../../src/errors.ts';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const spec = (over: Partial<SampleSpec> = {}): SampleSpec => ({
-  name: 'probe', profile: 'soviet-cipher', seed: 'probe-1', font: 'courier-prime', degradation: 'clean', sentences: { min: 3, max: 4 }, ...over,
+  name: 'probe',
+  profile: 'soviet-cipher',
+  seed: 'probe-1',
+  font: 'courier-prime',
+  degradation: 'clean',
+  sentences: { min: 3, max: 4 },
+  ...over,
 });
 
 test('the PRNG repeats for a seed and differs between seeds', () => {
@@ -22,8 +28,14 @@ test('the PRNG repeats for a seed and differs between seeds', () => {
   const b = createRng('x');
   const c = createRng('y');
   const seqA = Array.from({ length: 20 }, () => a.next());
-  assert.deepEqual(seqA, Array.from({ length: 20 }, () => b.next()));
-  assert.notDeepEqual(seqA, Array.from({ length: 20 }, () => c.next()));
+  assert.deepEqual(
+    seqA,
+    Array.from({ length: 20 }, () => b.next()),
+  );
+  assert.notDeepEqual(
+    seqA,
+    Array.from({ length: 20 }, () => c.next()),
+  );
   assert.ok(seqA.every((v) => v >= 0 && v < 1));
   const r = createRng(5);
   for (let i = 0; i < 1000; i++) {
@@ -51,7 +63,10 @@ test('invented soviet-cipher records follow the normal forms of DESIGN.md', () =
   for (let n = 0; n < 200; n++) {
     const t = sovietCipherLayout.invent(rng, { minSentences: 3, maxSentences: 10 });
     const f = sovietCipherLayout.expectedFields(t);
-    assert.deepEqual(Object.keys(f).sort(), ['addressee', 'body', 'copies', 'date', 'dispatch', 'docType', 'from', 'number', 'outgoingNumber', 'place', 'signature', 'time', 'to'].sort());
+    assert.deepEqual(
+      Object.keys(f).sort(),
+      ['addressee', 'body', 'copies', 'date', 'dispatch', 'docType', 'from', 'number', 'outgoingNumber', 'place', 'signature', 'time', 'to'].sort(),
+    );
     assert.equal(f.docType, 'CIPHERED TELEGRAM');
     assert.match(String(f.number), /^\d+$/);
     assert.match(String(f.outgoingNumber), /^\d+$/);
@@ -86,7 +101,7 @@ const PROFILE_FIELDS: Record<string, string[]> = {
 };
 const OPTIONAL = new Set(['time', 'classification', 'precedence']);
 
-test('every layout emits its profile\'s fields in normal form, and prints them on the page', () => {
+test("every layout emits its profile's fields in normal form, and prints them on the page", () => {
   assert.deepEqual(Object.keys(LAYOUTS).sort(), Object.keys(PROFILE_FIELDS).sort());
   for (const [profile, layout] of Object.entries(LAYOUTS)) {
     const rng = createRng(`forms-${profile}`);
@@ -111,7 +126,10 @@ test('every layout emits its profile\'s fields in normal form, and prints them o
       assert.doesNotMatch(String(f.body), /\s{2}|\n/);
       const typed = layout.typeset(t, 65).map((l) => l.text.replace(/ {2,}/g, ' '));
       for (const line of layout.typeset(t, 65)) assert.ok((line.indent ?? 0) + line.text.length <= 65, `${profile}: "${line.text}" fits the line`);
-      assert.ok(typed.some((l) => l === String(f.signature) || l === `${f.signature}.`), `${profile}: signature line`);
+      assert.ok(
+        typed.some((l) => l === String(f.signature) || l === `${f.signature}.`),
+        `${profile}: signature line`,
+      );
       assert.ok(typed.join(' ').includes(String(f.number)), `${profile}: number printed`);
       if (profile === 'us-state') {
         assert.ok(typed[0] === `${f.fileReference}: Telegram`);
@@ -151,12 +169,13 @@ test('a clean page is a 300 dpi A4 greyscale PNG with ink exactly where the line
     const [x0, y0, x1, y1] = bbox;
     assert.ok(x1 - x0 > 10 && y1 - y0 > 10, `line "${text}" has a box`);
     // One typewriter cell is 30 px: the box spans about the line's length in cells.
-    assert.ok(Math.abs((x1 - x0) - text.length * 30) < 40, `box width of "${text}"`);
+    assert.ok(Math.abs(x1 - x0 - text.length * 30) < 40, `box width of "${text}"`);
     let dark = 0;
-    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-      inside[y * info.width + x] = 1;
-      if (data[y * info.width + x] < 128) dark++;
-    }
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++) {
+        inside[y * info.width + x] = 1;
+        if (data[y * info.width + x] < 128) dark++;
+      }
     assert.ok(dark > text.replace(/\s/g, '').length * 20, `ink inside "${text}"`);
   }
   let strayInk = 0;
@@ -193,15 +212,24 @@ test('a long telegram becomes a two-page TIFF whose record spans both pages', as
   const meta = await sharp(sample.files[0].data).metadata();
   assert.equal(meta.pages, 2);
   assert.equal(meta.height, 3508);
-  assert.deepEqual(sample.expected.pages.map((p) => p.pageId), ['probe-p1', 'probe-p2']);
-  assert.deepEqual(sample.files.slice(2).map((f) => f.name), ['probe-p1.gt.txt', 'probe-p2.gt.txt']);
+  assert.deepEqual(
+    sample.expected.pages.map((p) => p.pageId),
+    ['probe-p1', 'probe-p2'],
+  );
+  assert.deepEqual(
+    sample.files.slice(2).map((f) => f.name),
+    ['probe-p1.gt.txt', 'probe-p2.gt.txt'],
+  );
   const page2 = sample.expected.pages[1].lines.map((l) => l.text);
   assert.equal(page2[0], '- 2 -');
   assert.ok(page2.includes(`${sample.expected.fields.signature}.`), 'the signature is on the last page');
   // The body runs over the page break without the page number inside it.
   assert.doesNotMatch(String(sample.expected.fields.body), /- 2 -/);
   const second = await sharp(sample.files[0].data, { page: 1 }).greyscale().raw().toBuffer();
-  assert.ok(second.some((v) => v < 100), 'page 2 has ink');
+  assert.ok(
+    second.some((v) => v < 100),
+    'page 2 has ink',
+  );
 });
 
 test('degradation presets draw parameters in their documented ranges and reject unknown names', () => {
@@ -215,7 +243,10 @@ test('degradation presets draw parameters in their documented ranges and reject 
       if (preset === 'clean') assert.deepEqual([d.skewDeg, d.noiseSigma, d.blurSigma, d.jpegQuality, d.paper, d.speckles], [0, 0, 0, null, null, 0]);
     }
   }
-  assert.throws(() => drawDegradation('sepia', rng), (e: unknown) => e instanceof CablescanError && /sepia/.test(e.message));
+  assert.throws(
+    () => drawDegradation('sepia', rng),
+    (e: unknown) => e instanceof CablescanError && /sepia/.test(e.message),
+  );
 });
 
 test('evaluation sets cycle degradations and are reproducible from the seed', () => {

@@ -17,16 +17,27 @@ const LANG_PATH = path.join(path.dirname(require.resolve('@tesseract.js-data/eng
 
 /** Lines trimmed, runs of spaces collapsed, blank lines dropped: layout whitespace is not a reading error. */
 const normalise = (text: string): string =>
-  text.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean).join('\n');
+  text
+    .split('\n')
+    .map((l) => l.trim().replace(/\s+/g, ' '))
+    .filter(Boolean)
+    .join('\n');
 
 test('Tesseract reads the clean samples in both fonts at under 2% CER', { timeout: 180_000 }, async () => {
   const worker = await createWorker('eng', OEM.LSTM_ONLY, {
-    langPath: LANG_PATH, gzip: true, cacheMethod: 'none',
-    errorHandler: (err: unknown) => { throw err; },
+    langPath: LANG_PATH,
+    gzip: true,
+    cacheMethod: 'none',
+    errorHandler: (err: unknown) => {
+      throw err;
+    },
   });
   try {
     await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
-    for (const [name, font] of [['seed-21340', 'courier-prime'], ['cipher-01-clean', 'special-elite']] as const) {
+    for (const [name, font] of [
+      ['seed-21340', 'courier-prime'],
+      ['cipher-01-clean', 'special-elite'],
+    ] as const) {
       const expected = JSON.parse(readFileSync(path.join(SAMPLES, `${name}.expected.json`), 'utf8'));
       assert.equal(expected.generator.font, font);
       const truth = normalise(readFileSync(path.join(SAMPLES, `${name}.gt.txt`), 'utf8'));

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { hashFile } from '../../src/ingest/hash.ts';
-import { createLogger, } from '../../src/logger.ts';
+import { createLogger } from '../../src/logger.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import { record } from '../fixtures/records.ts';
@@ -36,7 +36,11 @@ async function server(flags: Record<string, unknown> = {}): Promise<{ app: Fasti
       done();
     },
   });
-  const app = await buildServer({ config: loadConfig({ env: {}, flags: { tokens, ...flags } }), logger: createLogger({ level: 'info', destination: sink }), store });
+  const app = await buildServer({
+    config: loadConfig({ env: {}, flags: { tokens, ...flags } }),
+    logger: createLogger({ level: 'info', destination: sink }),
+    store,
+  });
   apps.push(app);
   return { app, lines };
 }
@@ -91,7 +95,10 @@ test('guessing bearer tokens: 401s up to the limit, then 429 before any token is
   const codes: number[] = [];
   for (let i = 0; i < 20; i++) codes.push((await app.inject({ url: '/api/me', headers: { authorization: `Bearer guess-${i}-xxxxxxxx` }, ...from })).statusCode);
   assert.deepEqual(codes.slice(0, 5), [401, 401, 401, 401, 401]);
-  assert.ok(codes.slice(6).every((c) => c === 429), `then 429s: ${codes.join(',')}`);
+  assert.ok(
+    codes.slice(6).every((c) => c === 429),
+    `then 429s: ${codes.join(',')}`,
+  );
   const limited = await app.inject({ url: '/api/me', headers: ANNA, ...from });
   assert.equal(limited.statusCode, 429, 'while blocked, even a right token is not compared');
   assert.ok(Number(limited.headers['retry-after']) > 0);
@@ -111,7 +118,10 @@ test('guessing bearer tokens: 401s up to the limit, then 429 before any token is
 test('rotating addresses inside one IPv6 /64 does not reset the count, even for a right token', async () => {
   const { app } = await server({ server: { authFailures: { max: 5, windowSeconds: 60 } } });
   const codes: number[] = [];
-  for (let i = 1; i <= 8; i++) codes.push((await app.inject({ url: '/api/me', headers: { authorization: `Bearer guess-${i}-vvvvvvvv` }, remoteAddress: `2001:db8:0:1::${i}` })).statusCode);
+  for (let i = 1; i <= 8; i++)
+    codes.push(
+      (await app.inject({ url: '/api/me', headers: { authorization: `Bearer guess-${i}-vvvvvvvv` }, remoteAddress: `2001:db8:0:1::${i}` })).statusCode,
+    );
   assert.deepEqual(codes.slice(0, 5), [401, 401, 401, 401, 401]);
   assert.equal(codes.at(-1), 429);
   // A right guess from a fresh address of that /64 is not even compared.
@@ -124,7 +134,9 @@ test('brute-forcing the sign-in form gets 429s and leaves a log line per failure
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const codes: number[] = [];
   for (let i = 0; i < 30; i++) {
-    codes.push((await app.inject({ method: 'POST', url: '/operator/login', headers: form, payload: `token=guess-${i}-yyyyyyyy`, remoteAddress: '10.0.1.1' })).statusCode);
+    codes.push(
+      (await app.inject({ method: 'POST', url: '/operator/login', headers: form, payload: `token=guess-${i}-yyyyyyyy`, remoteAddress: '10.0.1.1' })).statusCode,
+    );
   }
   // Default limit: 10 failures a minute per address; the 11th is counted, logged and answered 429, the rest are not even compared.
   assert.deepEqual(codes.slice(0, 10), Array(10).fill(401));
@@ -133,7 +145,10 @@ test('brute-forcing the sign-in form gets 429s and leaves a log line per failure
   assert.equal(signIn.length, 11);
   assert.ok(signIn.every((l) => l.ip === '10.0.1.1' && l.reason === 'unknown token'));
   // The right token from that address waits too; from another it signs in.
-  assert.equal((await app.inject({ method: 'POST', url: '/operator/login', headers: form, payload: `token=${OPERATOR}`, remoteAddress: '10.0.1.1' })).statusCode, 429);
+  assert.equal(
+    (await app.inject({ method: 'POST', url: '/operator/login', headers: form, payload: `token=${OPERATOR}`, remoteAddress: '10.0.1.1' })).statusCode,
+    429,
+  );
   const ok = await app.inject({ method: 'POST', url: '/operator/login', headers: form, payload: `token=${OPERATOR}`, remoteAddress: '10.0.1.2' });
   assert.equal(ok.statusCode, 303);
   assert.ok(lines.some((l) => l.msg === 'signed in' && l.role === 'operator' && l.ip === '10.0.1.2'));
@@ -142,20 +157,32 @@ test('brute-forcing the sign-in form gets 429s and leaves a log line per failure
 test('a session cookie is a random id, never the token; Secure only over TLS, and X-Forwarded-Proto counts only with trustProxy', async () => {
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const direct = (await server()).app;
-  const plain = await direct.inject({ method: 'POST', url: '/operator/login', headers: { ...form, 'x-forwarded-proto': 'https' }, payload: `token=${OPERATOR}` });
+  const plain = await direct.inject({
+    method: 'POST',
+    url: '/operator/login',
+    headers: { ...form, 'x-forwarded-proto': 'https' },
+    payload: `token=${OPERATOR}`,
+  });
   const cookie = String(plain.headers['set-cookie']);
   assert.match(cookie, /^cablescan_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
   assert.ok(!cookie.includes(OPERATOR));
   assert.doesNotMatch(cookie, /Secure/, 'a forged X-Forwarded-Proto is ignored without trustProxy');
 
   const proxied = (await server({ server: { trustProxy: true } })).app;
-  const tls = await proxied.inject({ method: 'POST', url: '/operator/login', headers: { ...form, 'x-forwarded-proto': 'https' }, payload: `token=${OPERATOR}` });
+  const tls = await proxied.inject({
+    method: 'POST',
+    url: '/operator/login',
+    headers: { ...form, 'x-forwarded-proto': 'https' },
+    payload: `token=${OPERATOR}`,
+  });
   assert.match(String(tls.headers['set-cookie']), /; Secure$/);
   assert.match(String(tls.headers['strict-transport-security']), /max-age=/);
   // Behind the proxy, the failure limit counts the client's address, not the proxy's.
   const codes: number[] = [];
   for (let i = 0; i < 12; i++) {
-    codes.push((await proxied.inject({ url: '/api/me', headers: { authorization: `Bearer nope-${i}-zzzzzzzz`, 'x-forwarded-for': '203.0.113.9' } })).statusCode);
+    codes.push(
+      (await proxied.inject({ url: '/api/me', headers: { authorization: `Bearer nope-${i}-zzzzzzzz`, 'x-forwarded-for': '203.0.113.9' } })).statusCode,
+    );
   }
   assert.equal(codes.at(-1), 429);
   assert.equal((await proxied.inject({ url: '/api/me', headers: { ...ANNA, 'x-forwarded-for': '203.0.113.10' } })).statusCode, 200);
@@ -164,7 +191,12 @@ test('a session cookie is a random id, never the token; Secure only over TLS, an
 test('a sign-in posted from another origin is refused; a reviewer token cannot use the operator board', async () => {
   const { app } = await server();
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  const foreign = await app.inject({ method: 'POST', url: '/operator/login', headers: { ...form, origin: 'http://127.0.0.1:9999', host: '127.0.0.1:8181' }, payload: `token=${OPERATOR}` });
+  const foreign = await app.inject({
+    method: 'POST',
+    url: '/operator/login',
+    headers: { ...form, origin: 'http://127.0.0.1:9999', host: '127.0.0.1:8181' },
+    payload: `token=${OPERATOR}`,
+  });
   assert.equal(foreign.statusCode, 403);
   assert.equal(foreign.headers['set-cookie'], undefined);
   // Reader and reviewer tokens never get the review writes or the operator board.

@@ -21,12 +21,25 @@ let pages: StoredPage[] = [];
 
 before(async () => {
   if (skip) return;
-  const files = readdirSync(FOLDER).filter((f) => f.endsWith('.jpg')).sort().slice(0, 4);
+  const files = readdirSync(FOLDER)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, 4);
   pages = await Promise.all(
     files.map(async (file): Promise<StoredPage> => {
       const full = path.join(FOLDER, file);
       const meta = await sharp(full).metadata();
-      return { contentHash: pageContentHash(await hashFile(full), 1, 1), pageId: file, file, path: full, pageIndex: 0, pageCount: 1, width: meta.width!, height: meta.height!, textBox: null };
+      return {
+        contentHash: pageContentHash(await hashFile(full), 1, 1),
+        pageId: file,
+        file,
+        path: full,
+        pageIndex: 0,
+        pageCount: 1,
+        width: meta.width!,
+        height: meta.height!,
+        textBox: null,
+      };
     }),
   );
 });

@@ -43,7 +43,9 @@ async function post(url: string, payload: Record<string, unknown>, headers = ANN
   return app.inject({ method: 'POST', url, headers, payload });
 }
 
-async function recordView(id: string): Promise<{ record: TelegramRecord; state: { version: number; retiredAt: string | null; replacedBy: string[] | null }; fields: StoredField[] }> {
+async function recordView(
+  id: string,
+): Promise<{ record: TelegramRecord; state: { version: number; retiredAt: string | null; replacedBy: string[] | null }; fields: StoredField[] }> {
   return get(`/api/records/${id}`);
 }
 
@@ -93,7 +95,10 @@ test('the grouping queue lists every doubtful boundary, least sure first, with t
   const byPage = new Map((queue.items as Array<Record<string, any>>).map((t) => [t.page, t]));
   assert.deepEqual([...byPage.keys()].sort(), ['0002', '0003', '0004']);
   const confidences = queue.items.map((t: { confidence: number }) => t.confidence);
-  assert.deepEqual(confidences, [...confidences].sort((x, y) => x - y));
+  assert.deepEqual(
+    confidences,
+    [...confidences].sort((x, y) => x - y),
+  );
   const join = byPage.get('0002')!;
   assert.equal(join.decision, 'continue');
   assert.equal(join.uncertain, true);
@@ -107,7 +112,10 @@ test('the grouping queue lists every doubtful boundary, least sure first, with t
   assert.ok(apart.evidence.length > 0);
   // A record's own list: the boundary before its first page and the one after its last.
   const own = await get(`/api/records/${first.b}/grouping`);
-  assert.deepEqual(own.items.map((t: { page: string }) => t.page), ['0003', '0004']);
+  assert.deepEqual(
+    own.items.map((t: { page: string }) => t.page),
+    ['0003', '0004'],
+  );
   assert.deepEqual([own.state.id, own.state.retiredAt], [first.b, null]);
   // Every field of a doubtful record waits for a person.
   const a = await recordView(first.a);
@@ -146,17 +154,38 @@ test('confirming a grouping settles its boundaries: the record is confirmed, its
   const confirmed = await recordView(first.a);
   assert.equal(confirmed.record.grouping?.status, 'confirmed');
   assert.ok(confirmed.record.grouping!.decisions.every((d) => d.rule === 'reviewer' || d.rule === 'first-page'));
-  assert.ok(Object.values(confirmed.record.fields).every((f) => !f.reasons.includes('boundary_uncertain')), 'no field is held for the boundary');
-  assert.ok(Object.values(confirmed.record.fields).some((f) => f.status === 'accepted'), 'fields are accepted at the normal thresholds again');
+  assert.ok(
+    Object.values(confirmed.record.fields).every((f) => !f.reasons.includes('boundary_uncertain')),
+    'no field is held for the boundary',
+  );
+  assert.ok(
+    Object.values(confirmed.record.fields).some((f) => f.status === 'accepted'),
+    'fields are accepted at the normal thresholds again',
+  );
   assert.deepEqual([confirmed.record.fields.number!.value, confirmed.record.fields.number!.status], ['21349', 'corrected']);
   assertValidRecord(confirmed.record);
   // The same boundary is the next record's first: it is settled there too, and leaves the queue.
   const queue = await get('/api/grouping/queue');
-  assert.deepEqual(queue.items.map((t: { page: string }) => t.page), ['0004']);
+  assert.deepEqual(
+    queue.items.map((t: { page: string }) => t.page),
+    ['0004'],
+  );
 
   const trail = store.groupingActions({ recordId: first.a });
-  assert.deepEqual(trail.map((e) => [e.action, e.reviewer, e.page]), [['confirm', 'ben', '0002'], ['confirm', 'anna', '0002']]);
-  assert.deepEqual(trail[0]!.decisions.map((d) => [d.page, d.was, d.now]), [['0002', 'continue', 'continue'], ['0003', 'start', 'start']]);
+  assert.deepEqual(
+    trail.map((e) => [e.action, e.reviewer, e.page]),
+    [
+      ['confirm', 'ben', '0002'],
+      ['confirm', 'anna', '0002'],
+    ],
+  );
+  assert.deepEqual(
+    trail[0]!.decisions.map((d) => [d.page, d.was, d.now]),
+    [
+      ['0002', 'continue', 'continue'],
+      ['0003', 'start', 'start'],
+    ],
+  );
   assert.deepEqual(trail[0]!.replacedBy, {});
 });
 
@@ -180,7 +209,10 @@ test('a split rebuilds the record from the stored readings: new ids, the old one
   const [left, right] = body.created.map((id) => body.records.find((r) => r.id === id)!).sort((x, y) => x.source.pages[0]!.localeCompare(y.source.pages[0]!));
   assert.deepEqual([left!.source.pages, right!.source.pages], [['0001'], ['0002']]);
   assert.deepEqual(body.action.replacedBy, { [first.a]: [left!.id, right!.id] });
-  assert.deepEqual(body.action.before.map((r) => r.id), [first.a]);
+  assert.deepEqual(
+    body.action.before.map((r) => r.id),
+    [first.a],
+  );
   assert.deepEqual(body.action.after.map((r) => r.id).sort(), [left!.id, right!.id].sort());
   assert.deepEqual(body.action.decisions, [{ page: '0002', previousPage: '0001', was: 'continue', wasRule: 'reviewer', wasConfidence: 1, now: 'start' }]);
   for (const r of body.records) assertValidRecord(r);
@@ -248,29 +280,47 @@ test('a merge joins two neighbouring records; records that are not neighbours, o
   assert.deepEqual(merged.source.pages, ['0003', '0004']);
   assert.equal(merged.grouping?.decisions.find((d) => d.page === '0004')?.rule, 'reviewer');
   assert.deepEqual(body.action.replacedBy, { [first.b]: [merged.id], [first.c]: [merged.id] });
-  assert.deepEqual(body.action.decisions.map((d) => [d.page, d.was, d.now]), [['0004', 'start', 'continue']]);
+  assert.deepEqual(
+    body.action.decisions.map((d) => [d.page, d.was, d.now]),
+    [['0004', 'start', 'continue']],
+  );
   assert.equal(body.action.reviewer, 'ben');
   assert.deepEqual(liveIds().length, 3);
   assert.ok(liveIds().includes(merged.id));
 
   const trail = (await get('/api/grouping/actions')).actions as GroupingAuditEntry[];
-  assert.deepEqual(trail.map((e) => e.action), ['merge', 'split', 'confirm', 'confirm']);
-  assert.deepEqual((await get(`/api/grouping/actions?record=${first.c}`)).actions.map((e: GroupingAuditEntry) => e.action), ['merge']);
+  assert.deepEqual(
+    trail.map((e) => e.action),
+    ['merge', 'split', 'confirm', 'confirm'],
+  );
+  assert.deepEqual(
+    (await get(`/api/grouping/actions?record=${first.c}`)).actions.map((e: GroupingAuditEntry) => e.action),
+    ['merge'],
+  );
 });
 
-test('a re-run of the same pages keeps the reviewers\' grouping: with the store, and from the output folder alone as queue workers build', async () => {
+test("a re-run of the same pages keeps the reviewers' grouping: with the store, and from the output folder alone as queue workers build", async () => {
   const reviewed = liveIds();
   const files = readdirSync(path.join(out, 'records')).sort();
   const versions = reviewed.map((id) => store.recordState(id)!.version);
   // The pipeline's own model (not the timid one) decides again wherever no person did.
   const rerun = await build(out, store, pages);
   assert.deepEqual(rerun.records.map((r) => r.id).sort(), reviewed);
-  assert.deepEqual(rerun.records.map((r) => r.source.pages), [['0001'], ['0002'], ['0003', '0004']]);
-  assert.ok(rerun.records.every((r) => r.grouping?.status === 'confirmed'), JSON.stringify(rerun.records.map((r) => r.grouping?.status)));
+  assert.deepEqual(
+    rerun.records.map((r) => r.source.pages),
+    [['0001'], ['0002'], ['0003', '0004']],
+  );
+  assert.ok(
+    rerun.records.every((r) => r.grouping?.status === 'confirmed'),
+    JSON.stringify(rerun.records.map((r) => r.grouping?.status)),
+  );
   assert.deepEqual(liveIds(), reviewed, 'the store lists the same records, nothing from the old grouping came back');
   // The regroupings rebuilt only the documents around each boundary; the whole sequence built again
   // gives the very same records, so nobody looking at them gets a conflict.
-  assert.deepEqual(reviewed.map((id) => store.recordState(id)!.version), versions);
+  assert.deepEqual(
+    reviewed.map((id) => store.recordState(id)!.version),
+    versions,
+  );
   assert.deepEqual(readdirSync(path.join(out, 'records')).sort(), files);
 
   const worker = await build(out, undefined, pages);

@@ -31,7 +31,10 @@ let store: ReviewStore;
 let app: FastifyInstance;
 
 // Every route is tried with a bad token below: the failure limit (tested in server-access.test.ts) is raised out of the way.
-const config = loadConfig({ env: {}, flags: { tokens: { reviewers: ['anna:anna-token-0001', 'ben:ben-token-00002'] }, server: { authFailures: { max: 1000 } } } });
+const config = loadConfig({
+  env: {},
+  flags: { tokens: { reviewers: ['anna:anna-token-0001', 'ben:ben-token-00002'] }, server: { authFailures: { max: 1000 } } },
+});
 
 async function fieldByName(recordId: string, name: string): Promise<StoredField> {
   const res = await app.inject({ url: `/api/records/${recordId}`, headers: ANNA });
@@ -106,7 +109,12 @@ test('every API route refuses a request without a token, or with an unknown one'
   ];
   for (const [method, url] of routes) {
     for (const headers of [{}, { authorization: 'Bearer not-a-reviewer-token' }, { authorization: 'Basic YW5uYTp4' }]) {
-      const res = await app.inject({ method: method as 'GET' | 'POST', url, headers, payload: method === 'POST' ? { action: 'absent', version: 1 } : undefined });
+      const res = await app.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        headers,
+        payload: method === 'POST' ? { action: 'absent', version: 1 } : undefined,
+      });
       assert.equal(res.statusCode, 401, `${method} ${url} ${JSON.stringify(headers)}`);
       assert.equal(res.json().error.code, 'CS_ERR_UNAUTHORIZED');
       assert.match(res.headers['www-authenticate'] as string, /^Bearer/);
@@ -125,10 +133,15 @@ test('facets, queue (lowest confidence first, filters, skipped ids) and progress
   const queue = (await app.inject({ url: '/api/queue', headers: ANNA })).json();
   assert.equal(queue.total, 12);
   const conf = queue.items.map((i: StoredField) => i.confidence);
-  assert.deepEqual(conf, [...conf].sort((a: number, b: number) => a - b));
+  assert.deepEqual(
+    conf,
+    [...conf].sort((a: number, b: number) => a - b),
+  );
   assert.ok(
     queue.items.every((i: StoredField & { cropUrl: string; crop: string }) =>
-      i.bbox ? i.cropUrl === `/api/fields/${i.id}/crop.png?v=${i.version}` && i.crop === 'box' : i.cropUrl === `/api/fields/${i.id}/zone.png?v=${i.version}` && i.crop !== 'box',
+      i.bbox
+        ? i.cropUrl === `/api/fields/${i.id}/crop.png?v=${i.version}` && i.crop === 'box'
+        : i.cropUrl === `/api/fields/${i.id}/zone.png?v=${i.version}` && i.crop !== 'box',
     ),
   );
 
@@ -200,7 +213,10 @@ test('a body or a line across a real-size page is cropped whole, scaled to fit, 
   };
   const edge = Math.round((BODY[0] - 4) * scale);
   const middle = Math.round(((BODY[1] + BODY[3]) / 2 - 380) * scale);
-  assert.ok([-2, -1, 0, 1, 2].some((d) => orange(edge + d, middle)), `outline at x=${edge}`);
+  assert.ok(
+    [-2, -1, 0, 1, 2].some((d) => orange(edge + d, middle)),
+    `outline at x=${edge}`,
+  );
   assert.ok(!orange(Math.round(edge / 2), middle), 'nothing drawn left of the box');
 });
 
@@ -225,7 +241,9 @@ test('a field that was not found shows the zone where its profile looks for it',
 test('a scan that changed or vanished since it was read gives no crop, and says why', async () => {
   const date = await fieldByName(R2, 'date');
   const file = path.join(dir, 'scans', 'p2.png');
-  await sharp({ create: { width: 800, height: 1001, channels: 3, background: '#fff' } }).png().toFile(`${file}.new`);
+  await sharp({ create: { width: 800, height: 1001, channels: 3, background: '#fff' } })
+    .png()
+    .toFile(`${file}.new`);
   rmSync(file);
   const gone = await app.inject({ url: `/api/fields/${date.id}/crop.png`, headers: ANNA });
   assert.equal(gone.statusCode, 404);
@@ -242,7 +260,12 @@ test('review writes: confirm, correct, invalid input, and the conflict when two 
   const number = await fieldByName(R1, 'number');
   const date = await fieldByName(R1, 'date');
 
-  const confirm = await app.inject({ method: 'POST', url: `/api/fields/${number.id}/review`, headers: ANNA, payload: { action: 'confirm', version: number.version } });
+  const confirm = await app.inject({
+    method: 'POST',
+    url: `/api/fields/${number.id}/review`,
+    headers: ANNA,
+    payload: { action: 'confirm', version: number.version },
+  });
   assert.equal(confirm.statusCode, 200);
   assert.equal(confirm.json().field.status, 'confirmed');
   assert.equal(confirm.json().action.reviewer, 'anna');
@@ -262,18 +285,47 @@ test('review writes: confirm, correct, invalid input, and the conflict when two 
   assert.equal(error.current.version, number.version + 1);
   assert.match(error.message, /changed by anna/);
 
-  const invalid = await app.inject({ method: 'POST', url: `/api/fields/${date.id}/review`, headers: BEN, payload: { action: 'correct', value: '31 June 1951', version: date.version } });
+  const invalid = await app.inject({
+    method: 'POST',
+    url: `/api/fields/${date.id}/review`,
+    headers: BEN,
+    payload: { action: 'correct', value: '31 June 1951', version: date.version },
+  });
   assert.equal(invalid.statusCode, 400);
   assert.equal(invalid.json().error.code, 'CS_ERR_INVALID_VALUE');
-  for (const payload of [{ action: 'delete', version: 1 }, { action: 'confirm' }, { action: 'correct', version: date.version }, { action: 'confirm', version: 0 }, 'not json']) {
-    const res = await app.inject({ method: 'POST', url: `/api/fields/${date.id}/review`, headers: { ...BEN, 'content-type': 'application/json' }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+  for (const payload of [
+    { action: 'delete', version: 1 },
+    { action: 'confirm' },
+    { action: 'correct', version: date.version },
+    { action: 'confirm', version: 0 },
+    'not json',
+  ]) {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/fields/${date.id}/review`,
+      headers: { ...BEN, 'content-type': 'application/json' },
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
     assert.equal(res.statusCode, 400, JSON.stringify(payload));
   }
-  const tooBig = await app.inject({ method: 'POST', url: `/api/fields/${date.id}/review`, headers: BEN, payload: { action: 'correct', value: 'x'.repeat(70_000), version: date.version } });
+  const tooBig = await app.inject({
+    method: 'POST',
+    url: `/api/fields/${date.id}/review`,
+    headers: BEN,
+    payload: { action: 'correct', value: 'x'.repeat(70_000), version: date.version },
+  });
   assert.equal(tooBig.statusCode, 413);
-  assert.equal((await app.inject({ method: 'POST', url: '/api/fields/99999/review', headers: BEN, payload: { action: 'absent', version: 1 } })).statusCode, 404);
+  assert.equal(
+    (await app.inject({ method: 'POST', url: '/api/fields/99999/review', headers: BEN, payload: { action: 'absent', version: 1 } })).statusCode,
+    404,
+  );
 
-  const correct = await app.inject({ method: 'POST', url: `/api/fields/${date.id}/review`, headers: BEN, payload: { action: 'correct', value: '1951-07-01', version: date.version } });
+  const correct = await app.inject({
+    method: 'POST',
+    url: `/api/fields/${date.id}/review`,
+    headers: BEN,
+    payload: { action: 'correct', value: '1951-07-01', version: date.version },
+  });
   assert.equal(correct.statusCode, 200);
   assert.equal(correct.json().field.status, 'corrected');
 

@@ -23,7 +23,9 @@ async function grainPage(): Promise<string> {
   const data = Buffer.alloc(1700 * 2200);
   for (let i = 0; i < data.length; i += 1) data[i] = Math.max(0, Math.min(255, Math.round(240 + 8 * rng.normal())));
   const file = path.join(dir, 'grain.png');
-  await sharp(data, { raw: { width: 1700, height: 2200, channels: 1 } }).png().toFile(file);
+  await sharp(data, { raw: { width: 1700, height: 2200, channels: 1 } })
+    .png()
+    .toFile(file);
   return file;
 }
 

@@ -18,7 +18,10 @@ test('the error-code table in docs/errors.md is up to date (npm run docs:errors)
 test('every code has a row with a meaning, and the retryable ones say yes', () => {
   const rows = collectErrorCodes();
   assert.deepEqual(rows.map((r) => r.code).sort(), [...Object.values(ErrorCode), ...Object.values(ApiErrorCode)].sort());
-  assert.ok(rows.every((r) => r.meaning.length > 10), 'every code is explained');
+  assert.ok(
+    rows.every((r) => r.meaning.length > 10),
+    'every code is explained',
+  );
   const table = renderTable(rows);
   assert.match(table, /\| `CS_ERR_OCR_FAILED` \| yes; no where thrown in [^|]*`src\/ocr\/recognize-page\.ts`/);
   assert.match(table, /\| `CS_ERR_INPUT_CORRUPT` \| no \|/);

@@ -1,7 +1,7 @@
 // Exports from the review store: the writers (JSON array or folder, JSON Lines,
 // CSV) on a real store (the commands: test/e2e/cli-store-export.test.ts).
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
@@ -37,17 +37,14 @@ test('json, jsonl and csv exports carry final values and statuses; folders get o
       [R1, R2],
     );
     array.forEach((r) => assertValidRecord(r));
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(array[0].fields).map(([n, f]) => [n, [f.value, f.status]])),
-      {
-        docType: ['CIPHERED TELEGRAM', 'accepted'],
-        number: ['21340', 'confirmed'],
-        date: ['1951-07-01', 'corrected'],
-        copies: [2, 'accepted'],
-        signature: [null, 'absent'],
-        body: ['He said "yes", then =SUM(A1)\nsecond line', 'accepted'],
-      },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(array[0].fields).map(([n, f]) => [n, [f.value, f.status]])), {
+      docType: ['CIPHERED TELEGRAM', 'accepted'],
+      number: ['21340', 'confirmed'],
+      date: ['1951-07-01', 'corrected'],
+      copies: [2, 'accepted'],
+      signature: [null, 'absent'],
+      body: ['He said "yes", then =SUM(A1)\nsecond line', 'accepted'],
+    });
     assert.deepEqual(array[0].review, { needed: [], status: 'done' });
     assert.deepEqual(array[1].review.needed, ['number', 'date', 'signature']);
 

@@ -22,13 +22,27 @@ test('a page found written is "resumed" when an earlier run wrote it, "read" whe
   const work = tempDir('cablescan-page-outcome-');
   try {
     const outDir = path.join(work.dir, 'out');
-    const source: PageSource = { pageId: 'p1', file: 'scans/p1.png', path: path.join(work.dir, 'scans', 'p1.png'), pageIndex: 0, pageCount: 1, format: 'png', contentHash: 'a'.repeat(64), documentKey: 'dir:scans' };
+    const source: PageSource = {
+      pageId: 'p1',
+      file: 'scans/p1.png',
+      path: path.join(work.dir, 'scans', 'p1.png'),
+      pageIndex: 0,
+      pageCount: 1,
+      format: 'png',
+      contentHash: 'a'.repeat(64),
+      documentKey: 'dir:scans',
+    };
     const written = pageJson('p1', { pipelineVersion: PIPELINE_VERSION, contentHash: source.contentHash, file: source.file, timings: { ocr: 1234 } });
     await writeJsonAtomic(pageJsonPath(outDir, 'p1'), written);
     const writtenAt = new Date('2026-01-01T12:00:00Z');
     await utimes(pageJsonPath(outDir, 'p1'), writtenAt, writtenAt);
 
-    const data: PageJobData = { batch: 'b', outDir, source, read: { lang: 'eng', psm: 3, preprocess: 'none', keepIntermediates: false, force: false, maxPixels: 50_000_000, pdfDpi: 300 } };
+    const data: PageJobData = {
+      batch: 'b',
+      outDir,
+      source,
+      read: { lang: 'eng', psm: 3, preprocess: 'none', keepIntermediates: false, force: false, maxPixels: 50_000_000, pdfDpi: 300 },
+    };
     // An engine that fails: the page must come from the output folder, never be read again.
     const ctx = { engine: new FailingEngine(), logger: silentLogger(), recipeFor: (name: string) => resolveRecipe(name) };
 
