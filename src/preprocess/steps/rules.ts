@@ -4,7 +4,7 @@
 // descender: joined to the rule, the letters are no longer letter-shaped and Tesseract's layout
 // analysis drops the word or reads the rule as letters (the corpus's underlined "Plan de
 // présentation" came back as "Plan d a"). A rule is a horizontal run of ink many letters long and
-// thin across; where a letter's stroke crosses it (ink just above and just below), the stroke is
+// thin across; where a letter's stroke crosses it (ink deeper than the rule's fringe on both sides), it is
 // kept. Pages without such a run are left as they are, to the bit.
 import { z } from 'zod';
 import { otsuThreshold } from '../analysis.ts';
@@ -21,7 +21,7 @@ const MAX_FRINGE = 2;
 
 export interface RuleRemoval {
   data: Buffer;
-  /** Rules found (horizontal runs kept as rules after the thickness and touch checks). */
+  /** Rules found (traced runs thin enough across to be rules). */
   rules: number;
   /** Pixels painted as paper. */
   painted: number;
