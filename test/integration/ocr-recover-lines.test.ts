@@ -10,16 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { loadConfig } from '../../src/config.ts';
-import { createEngine } from '../../src/create-engine.ts';
 import { cropRegion } from '../../src/eval/crop.ts';
 import { lineRecall } from '../../src/eval/line-recall.ts';
-import { discoverInputs } from '../../src/ingest/index.ts';
-import { silentLogger } from '../../src/logger.ts';
 import { recoverLines, wordlikeShare } from '../../src/ocr/recover-lines.ts';
-import { AUTO_RECIPE } from '../../src/preprocess/index.ts';
-import { readPage } from '../../src/stages.ts';
 import type { OcrResult } from '../../src/types.ts';
+import { readScanAlone } from '../fixtures/read-scan.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 // ../shared from the repository; from a worktree under the project's wt/ folder, ../../shared.
@@ -43,33 +38,26 @@ test('EHRI-DR-19400712-US_03: the "many. Rumanians ... wreak / their wrath ..." 
   const region = { ...outwards, left: outwards.left + 1, top: outwards.top + 1 };
   const file = path.join(work, 'US_03.png');
   await sharp(`${PAGE}.jpg`).extract(region).toColourspace('srgb').png().toFile(file);
-  const { pages } = await discoverInputs([file], { cwd: work, maxPixels: 200_000_000, lang: 'eng' });
-  const config = loadConfig({ env: {}, flags: { concurrency: 1 } });
-  const engine = createEngine(config, silentLogger());
-  try {
-    const page = await readPage(pages[0]!, { config, logger: silentLogger(), engine, recipe: AUTO_RECIPE });
-    const wanted = ['many. Rumanians in general seem to wish to wreak', 'their wrath either actively or passively on the Jews'];
-    const recall = lineRecall(page.text, wanted);
-    assert.equal(
-      recall.found,
-      2,
-      `lines not found: ${recall.matches
-        .filter((m) => !m.found)
-        .map((m) => m.line)
-        .join(' | ')}\n${page.text}`,
-    );
-    // And in reading order: between "Rumanian problem ... with Ger-" and "for the events ...".
-    const at = (s: string) => page.text.indexOf(s);
-    assert.ok(at('Rumanian problem') < at('Rumanians in general') && at('Rumanians in general') < at('events which have'), page.text);
-    // Every ground-truth line the page has is there (the page mark "- 3 -" apart: 5 characters, read as marks).
-    const all = lineRecall(
-      page.text,
-      coverage.lines.map((l) => l.text),
-    );
-    assert.ok(all.found >= all.lines - 1, `${all.found} of ${all.lines} lines`);
-  } finally {
-    await engine.close();
-  }
+  const page = await readScanAlone(file, { cwd: work, lang: 'eng' });
+  const wanted = ['many. Rumanians in general seem to wish to wreak', 'their wrath either actively or passively on the Jews'];
+  const recall = lineRecall(page.text, wanted);
+  assert.equal(
+    recall.found,
+    2,
+    `lines not found: ${recall.matches
+      .filter((m) => !m.found)
+      .map((m) => m.line)
+      .join(' | ')}\n${page.text}`,
+  );
+  // And in reading order: between "Rumanian problem ... with Ger-" and "for the events ...".
+  const at = (s: string) => page.text.indexOf(s);
+  assert.ok(at('Rumanian problem') < at('Rumanians in general') && at('Rumanians in general') < at('events which have'), page.text);
+  // Every ground-truth line the page has is there (the page mark "- 3 -" apart: 5 characters, read as marks).
+  const all = lineRecall(
+    page.text,
+    coverage.lines.map((l) => l.text),
+  );
+  assert.ok(all.found >= all.lines - 1, `${all.found} of ${all.lines} lines`);
 });
 
 test('a page whose reading covers every ink line is left as it is, without an OCR call', async () => {

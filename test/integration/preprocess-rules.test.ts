@@ -9,16 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { loadConfig } from '../../src/config.ts';
-import { createEngine } from '../../src/create-engine.ts';
 import { cropRegion, writeCrop } from '../../src/eval/crop.ts';
 import { lineRecall } from '../../src/eval/line-recall.ts';
-import { discoverInputs } from '../../src/ingest/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { AUTO_RECIPE, preprocessPage } from '../../src/preprocess/index.ts';
+import { preprocessPage } from '../../src/preprocess/index.ts';
 import { removeRules } from '../../src/preprocess/steps/rules.ts';
-import { readPage } from '../../src/stages.ts';
 import type { RawImage } from '../../src/types.ts';
+import { readScanAlone } from '../fixtures/read-scan.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 // ../shared from the repository; from a worktree under the project's wt/ folder, ../../shared.
@@ -82,24 +79,17 @@ test('catalogue1962: the underlined heading "Plan de présentation" is read on t
   };
   const file = path.join(work, 'catalogue.png');
   await writeCrop(`${PAGE}.jpg`, cropRegion(coverage.gt_coverage_bbox, coverage.width, coverage.height), file);
-  const { pages } = await discoverInputs([file], { cwd: work, maxPixels: 200_000_000, lang: 'fra' });
-  const config = loadConfig({ env: {}, flags: { concurrency: 1, lang: 'fra' } });
-  const engine = createEngine(config, silentLogger());
-  try {
-    const page = await readPage(pages[0]!, { config, logger: silentLogger(), engine, recipe: AUTO_RECIPE });
-    const rules = page.preprocess.steps.find((s) => s.step === 'rules');
-    assert.equal(rules?.applied, true, JSON.stringify(rules?.measured));
-    // The ground truth marks underlined words with "_"; the heading counts as found at 70% similarity.
-    const recall = lineRecall(page.text, ['Plan de présentation']);
-    assert.equal(recall.found, 1, page.text);
-    const all = lineRecall(
-      page.text,
-      coverage.lines.map((l) => l.text),
-    );
-    assert.ok(all.found >= all.lines - 1, `${all.found} of ${all.lines} lines`);
-  } finally {
-    await engine.close();
-  }
+  const page = await readScanAlone(file, { cwd: work, lang: 'fra' });
+  const rules = page.preprocess.steps.find((s) => s.step === 'rules');
+  assert.equal(rules?.applied, true, JSON.stringify(rules?.measured));
+  // The ground truth marks underlined words with "_"; the heading counts as found at 70% similarity.
+  const recall = lineRecall(page.text, ['Plan de présentation']);
+  assert.equal(recall.found, 1, page.text);
+  const all = lineRecall(
+    page.text,
+    coverage.lines.map((l) => l.text),
+  );
+  assert.ok(all.found >= all.lines - 1, `${all.found} of ${all.lines} lines`);
 });
 
 test('a page without rules goes through the step unchanged, to the bit', async () => {
