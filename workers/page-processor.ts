@@ -39,8 +39,12 @@ async function assertVisible(source: PageJobData['source']): Promise<void> {
   }
 }
 
-/** Reads one page (or finds it already read under the output folder) and summarises it. */
-export async function processPage(data: PageJobData, ctx: PageContext, config: Config = readConfig(data.read)): Promise<PageJobResult> {
+/**
+ * Reads one page (or finds it already read under the output folder) and summarises it.
+ * `enqueuedAt` (the job's timestamp) tells a page an earlier attempt of this job
+ * wrote from one an earlier run did.
+ */
+export async function processPage(data: PageJobData, ctx: PageContext, config: Config = readConfig(data.read), enqueuedAt?: number): Promise<PageJobResult> {
   const startedAt = Date.now();
   const { source, outDir } = data;
   const logger = ctx.logger.child({ batch: data.batch, doc: source.documentKey, page: source.pageId });
@@ -50,7 +54,7 @@ export async function processPage(data: PageJobData, ctx: PageContext, config: C
   } catch (err) {
     throw setupError(err);
   }
-  const { page, outcome } = await readPage(source, { config, logger, engine: ctx.engine, outDir, recipe, beforeRead: assertVisible });
+  const { page, outcome } = await readPage(source, { config, logger, engine: ctx.engine, outDir, recipe, beforeRead: assertVisible, enqueuedAt });
   return {
     pageId: source.pageId,
     file: source.file,
@@ -104,7 +108,7 @@ function childContext(): PageContext {
 
 export default async function pageJob(job: SandboxedJob<PageJobData, PageJobResult>): Promise<PageJobResult> {
   try {
-    return await processPage(job.data, childContext());
+    return await processPage(job.data, childContext(), undefined, job.timestamp);
   } catch (err) {
     throw toJobError(err, job.data.source.file);
   }

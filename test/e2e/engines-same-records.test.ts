@@ -63,7 +63,10 @@ test('both engines read the clean samples into valid records with the same field
     assert.equal(b.profile, a.profile, `${sample.name}: profile`);
     assert.deepEqual(Object.keys(b.fields).sort(), Object.keys(a.fields).sort(), `${sample.name}: field names`);
     for (const [name, value] of Object.entries(sample.fields)) {
-      for (const [engine, record] of [['tesseract.js', a], ['tesseract', b]] as const) {
+      for (const [engine, record] of [
+        ['tesseract.js', a],
+        ['tesseract', b],
+      ] as const) {
         const field = record.fields[name];
         assert.ok(field, `${engine} ${sample.name}: field ${name}`);
         // Collected, not asserted one by one, so a failure shows every wrong field of both engines.

@@ -13,7 +13,8 @@ import { writeArchivalExport } from '../../src/exports/index.ts';
 import { writeExport } from '../../src/exports/records/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { NONE_RECIPE } from '../../src/preprocess/index.ts';
-import { SEED_ROWS, seedRecord, typedPage } from './exports-fixtures.ts';
+import { SEED_ROWS, typedPage } from '../fixtures/pages.ts';
+import { seedRecord } from '../fixtures/records.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-formats-'));
@@ -30,7 +31,10 @@ test('every format has a unique name, a summary and an options schema whose defa
   }
   // A format that refers to others' files is written after them.
   for (const f of ARCHIVAL_FORMATS) for (const need of f.needs ?? []) assert.ok(ARCHIVAL_FORMAT_NAMES.indexOf(need) < ARCHIVAL_FORMAT_NAMES.indexOf(f.name));
-  assert.deepEqual(withNeeds(['mets']).map((f) => f.name), ['alto', 'mets']);
+  assert.deepEqual(
+    withNeeds(['mets']).map((f) => f.name),
+    ['alto', 'mets'],
+  );
   assert.equal(recordsFormat('csv')?.extension, 'csv');
 });
 
@@ -43,7 +47,8 @@ test("the config's emit choices and export options are the registry's", () => {
 });
 
 test("the command line offers the registry's formats", () => {
-  const help = (args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'bin', 'cablescan.js'), ...args, '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+  const help = (args: string[]) =>
+    spawnSync(process.execPath, [path.join(REPO, 'bin', 'cablescan.js'), ...args, '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
   const exportHelp = help(['export']);
   assert.match(exportHelp, new RegExp(`json, jsonl or csv, or archival formats, comma-separated: ${ARCHIVAL_FORMAT_NAMES.join(',')}`));
   assert.match(help(['run']), new RegExp(`--emit <formats>.*${ARCHIVAL_FORMAT_NAMES.join(',')}`));
@@ -54,10 +59,20 @@ test('a format gets its own options: the PDF at a lower image quality is smaller
   page.file = 'seed.png';
   // A page with grain, so the JPEG quality shows in the size.
   const noise = Buffer.alloc(page.width * page.height, 0).map(() => 200 + Math.floor(Math.random() * 55));
-  await sharp(noise, { raw: { width: page.width, height: page.height, channels: 1 } }).png().toFile(path.join(dir, 'seed.png'));
+  await sharp(noise, { raw: { width: page.width, height: page.height, channels: 1 } })
+    .png()
+    .toFile(path.join(dir, 'seed.png'));
   const pdfSize = async (to: string, exportOptions?: Record<string, unknown>) => {
     await writeArchivalExport([{ record: seedRecord(page, 'aaaaaaaaaaaaaaaa'), corrections: [] }], {
-      formats: ['pdf'], exportOptions, to: path.join(dir, to), cwd: dir, loadPage: async () => page, recipe: NONE_RECIPE, logger: createLogger({ level: 'silent' }), maxPixels: 1e8, pdfDpi: 300,
+      formats: ['pdf'],
+      exportOptions,
+      to: path.join(dir, to),
+      cwd: dir,
+      loadPage: async () => page,
+      recipe: NONE_RECIPE,
+      logger: createLogger({ level: 'silent' }),
+      maxPixels: 1e8,
+      pdfDpi: 300,
     });
     return statSync(path.join(dir, to, 'pdf', 'aaaaaaaaaaaaaaaa.pdf')).size;
   };

@@ -38,7 +38,12 @@ function importsOf(file: string, text: string): string[] {
     .preProcessFile(text, true, true)
     .importedFiles.map((i) => i.fileName)
     .filter((spec) => spec.startsWith('.'))
-    .map((spec) => path.relative(REPO, path.resolve(REPO, path.dirname(file), spec)).split(path.sep).join('/'));
+    .map((spec) =>
+      path
+        .relative(REPO, path.resolve(REPO, path.dirname(file), spec))
+        .split(path.sep)
+        .join('/'),
+    );
 }
 
 function driverViolations(file: string, text: string): string[] {
@@ -70,13 +75,20 @@ test('the rule sees every kind of import, and flags a driver that reaches a stag
     'queues/example.ts imports src/stages.ts',
   ]);
   // The door's own modules are not a way round it.
-  assert.deepEqual(driverViolations('src/drivers/x.ts', "import { readPage } from '../pipeline/read-page.ts';"), ['src/drivers/x.ts imports src/pipeline/read-page.ts']);
-  assert.deepEqual(pipelineViolations('src/pipeline/x.ts', "import { startWorkers } from '../../workers/start-workers.ts';"), ['src/pipeline/x.ts imports workers/start-workers.ts']);
+  assert.deepEqual(driverViolations('src/drivers/x.ts', "import { readPage } from '../pipeline/read-page.ts';"), [
+    'src/drivers/x.ts imports src/pipeline/read-page.ts',
+  ]);
+  assert.deepEqual(pipelineViolations('src/pipeline/x.ts', "import { startWorkers } from '../../workers/start-workers.ts';"), [
+    'src/pipeline/x.ts imports workers/start-workers.ts',
+  ]);
 });
 
 test('drivers (src/drivers, queues, workers) import the stages only through src/pipeline/index.ts', () => {
   const files = DRIVERS.flatMap(sourceFiles);
-  assert.ok(files.some((f) => f.startsWith('src/drivers/')) && files.some((f) => f.startsWith('queues/')) && files.some((f) => f.startsWith('workers/')), 'the driver folders were found');
+  assert.ok(
+    files.some((f) => f.startsWith('src/drivers/')) && files.some((f) => f.startsWith('queues/')) && files.some((f) => f.startsWith('workers/')),
+    'the driver folders were found',
+  );
   const violations = files.flatMap((f) => driverViolations(f, readFileSync(path.join(REPO, f), 'utf8')));
   assert.deepEqual(violations, []);
 });

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { NullEngine } from '../../src/ocr/test-engines.ts';
+import { NullEngine } from '../fixtures/engines.ts';
 import { planBatch, readPage } from '../../src/pipeline/index.ts';
 import { findDonePage, pageLooksDone } from '../../src/records/page-store.ts';
 import { createRng } from '../../src/samples/random.ts';
@@ -23,7 +23,9 @@ async function grain(file: string, seed: string): Promise<void> {
   const rng = createRng(seed);
   const data = Buffer.alloc(500 * 650);
   for (let i = 0; i < data.length; i += 1) data[i] = Math.max(0, Math.min(255, Math.round(240 + 8 * rng.normal())));
-  await sharp(data, { raw: { width: 500, height: 650, channels: 1 } }).png().toFile(file);
+  await sharp(data, { raw: { width: 500, height: 650, channels: 1 } })
+    .png()
+    .toFile(file);
 }
 
 test('a plan groups the pages into sequences and knows which are done; readPage resumes exactly those', async () => {
@@ -37,12 +39,16 @@ test('a plan groups the pages into sequences and knows which are done; readPage 
 
   const first = await planBatch({ inputs: [scans], outDir: out, cwd: dir, batch: 'b1' }, config, logger);
   assert.equal(first.pageTotal, 2);
-  assert.deepEqual(first.sequences.map((s) => s.pages.map((p) => p.pageId)), [['001', '002']]);
+  assert.deepEqual(
+    first.sequences.map((s) => s.pages.map((p) => p.pageId)),
+    [['001', '002']],
+  );
   assert.deepEqual(first.done, []);
   assert.equal(first.recipe.name, 'auto');
   assert.ok(first.profiles.some((p) => p.name === 'generic'));
   assert.deepEqual(JSON.parse(JSON.stringify(first)), first, 'the plan is plain data');
-  for (const source of first.sequences[0]!.pages) assert.equal((await readPage(source, { config, logger, engine, outDir: out, recipe: first.recipe })).outcome, 'read');
+  for (const source of first.sequences[0]!.pages)
+    assert.equal((await readPage(source, { config, logger, engine, outDir: out, recipe: first.recipe })).outcome, 'read');
 
   const second = await planBatch({ inputs: [scans], outDir: out, cwd: dir, batch: 'b2' }, config, logger);
   assert.deepEqual(second.done, ['001', '002']);
@@ -70,6 +76,9 @@ test('a plan refuses a bad setting before anything is written', async () => {
   const out = path.join(dir, 'never');
   const config = loadConfig({ env: {}, flags: { profile: 'no-such-profile' } });
   await assert.rejects(planBatch({ inputs: [path.join(dir, 'scans')], outDir: out, cwd: dir }, config, logger), /--profile no-such-profile: no such profile/);
-  await assert.rejects(planBatch({ inputs: [path.join(dir, 'nothing-here')], outDir: out, cwd: dir }, loadConfig({ env: {} }), logger), /no image or PDF files found/);
+  await assert.rejects(
+    planBatch({ inputs: [path.join(dir, 'nothing-here')], outDir: out, cwd: dir }, loadConfig({ env: {} }), logger),
+    /no image or PDF files found/,
+  );
   assert.equal(existsSync(out), false);
 });

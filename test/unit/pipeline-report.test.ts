@@ -18,39 +18,75 @@ let n = 0;
 const folder = () => path.join(scratch, `run-${n++}`);
 
 const page = (pageId: string, extra: Partial<ReportPage> = {}): ReportPage => ({
-  pageId, file: `${pageId}.png`, ocr: { wordCount: 10, meanConfidence: 90.04 }, ink: { verdict: 'text' }, timings: { decode: 1, preprocess: 2, ocr: 3 }, ...extra,
+  pageId,
+  file: `${pageId}.png`,
+  ocr: { wordCount: 10, meanConfidence: 90.04 },
+  ink: { verdict: 'text' },
+  timings: { decode: 1, preprocess: 2, ocr: 3 },
+  ...extra,
 });
 const record = (id: string, fields: Record<string, [ReportRecord['fields'][string]['status'], number]>, pages = ['a']): ReportRecord => ({
-  id, profile: 'generic', source: { pages }, review: { needed: Object.entries(fields).filter(([, [s]]) => s === 'needs_review').map(([k]) => k) },
+  id,
+  profile: 'generic',
+  source: { pages },
+  review: {
+    needed: Object.entries(fields)
+      .filter(([, [s]]) => s === 'needs_review')
+      .map(([k]) => k),
+  },
   fields: Object.fromEntries(Object.entries(fields).map(([k, [status, confidence]]) => [k, { status, confidence }])),
 });
 const decision = (pageId: string, start: boolean, uncertain = false): GroupingDecision => ({
-  page: pageId, decision: start ? 'start' : 'continue', confidence: uncertain ? 0.55 : 0.99, uncertain, rule: 'model', evidence: [],
+  page: pageId,
+  decision: start ? 'start' : 'continue',
+  confidence: uncertain ? 0.55 : 0.99,
+  uncertain,
+  rule: 'model',
+  evidence: [],
 });
 const sequence = (documentKey: string, pages: string[], telegrams: SequenceReport['telegrams'] = []): SequenceReport => ({
-  documentKey, pages, telegrams, grouping: { mode: 'auto', decisions: pages.map((p, i) => decision(p, i === 0, p.endsWith('?'))) },
+  documentKey,
+  pages,
+  telegrams,
+  grouping: { mode: 'auto', decisions: pages.map((p, i) => decision(p, i === 0, p.endsWith('?'))) },
 });
 const options = (outDir: string, over: Partial<ReportOpenOptions> = {}): ReportOpenOptions => ({
-  outDir, batch: 'b', inputs: ['x'], startedAt: new Date(0), settings: { lang: 'eng' },
-  sequences: [{ documentKey: 'dir:/one', pages: [{ pageId: 'a' }, { pageId: 'b?' }] }, { documentKey: 'dir:/two', pages: [{ pageId: 'c' }] }],
-  failures: [], skipped: [{ file: 'notes.txt', reason: 'not an image or PDF' }], lowCoverageThreshold: 0.5, ...over,
+  outDir,
+  batch: 'b',
+  inputs: ['x'],
+  startedAt: new Date(0),
+  settings: { lang: 'eng' },
+  sequences: [
+    { documentKey: 'dir:/one', pages: [{ pageId: 'a' }, { pageId: 'b?' }] },
+    { documentKey: 'dir:/two', pages: [{ pageId: 'c' }] },
+  ],
+  failures: [],
+  skipped: [{ file: 'notes.txt', reason: 'not an image or PDF' }],
+  lowCoverageThreshold: 0.5,
+  ...over,
 });
 const readReport = (outDir: string) => JSON.parse(readFileSync(path.join(outDir, 'report.json'), 'utf8'));
 
 test('report.json is laid out exactly as JSON.stringify(report, null, 2) would lay it out, written piece by piece', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.jsonValue(), { maxLength: 4 }), fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.jsonValue(), { maxLength: 3 }), async (head, list, fields, tail) => {
-      const file = path.join(folder(), 'out.json');
-      const out = await JsonObjectWriter.create(file);
-      for (const [k, v] of Object.entries(head)) await out.member(k, v);
-      await out.array('list', list);
-      await out.objectEndingInArray('grouping', fields, 'tail', tail);
-      await out.close();
-      const whole = { ...head, list, grouping: { ...fields, tail } };
-      // (A key of `head` named like a later member is overwritten in `whole` but written twice in the file.)
-      fc.pre(!('list' in head) && !('grouping' in head) && !('tail' in fields));
-      assert.equal(readFileSync(file, 'utf8'), `${JSON.stringify(whole, null, 2)}\n`);
-    }),
+    fc.asyncProperty(
+      fc.dictionary(fc.string(), fc.jsonValue()),
+      fc.array(fc.jsonValue(), { maxLength: 4 }),
+      fc.dictionary(fc.string(), fc.jsonValue()),
+      fc.array(fc.jsonValue(), { maxLength: 3 }),
+      async (head, list, fields, tail) => {
+        const file = path.join(folder(), 'out.json');
+        const out = await JsonObjectWriter.create(file);
+        for (const [k, v] of Object.entries(head)) await out.member(k, v);
+        await out.array('list', list);
+        await out.objectEndingInArray('grouping', fields, 'tail', tail);
+        await out.close();
+        const whole = { ...head, list, grouping: { ...fields, tail } };
+        // (A key of `head` named like a later member is overwritten in `whole` but written twice in the file.)
+        fc.pre(!('list' in head) && !('grouping' in head) && !('tail' in fields));
+        assert.equal(readFileSync(file, 'utf8'), `${JSON.stringify(whole, null, 2)}\n`);
+      },
+    ),
     { numRuns: 150 },
   );
 });
@@ -61,19 +97,27 @@ test('a spool gives its entries back in position order, whatever order they were
   await assert.rejects(spool.put(2, {}), /taken/);
   const back: Array<{ i: number }> = [];
   for await (const entry of spool.entries<{ i: number; text: string }>()) back.push(entry);
-  assert.deepEqual(back.map((e) => e.i), [0, 2, 5, 300]);
+  assert.deepEqual(
+    back.map((e) => e.i),
+    [0, 2, 5, 300],
+  );
   assert.equal(spool.size, 4);
   await spool.close();
 });
 
 test('the report counts pages, fields, failures and stage timings; lists pages and sequences in plan order; leaves no working files', async () => {
   const out = folder();
-  const report = await ReportBuilder.open(options(out, { failures: [{ file: 'bad.png', pageId: 'bad', code: 'CS_ERR_INPUT_CORRUPT', message: 'bad.png: truncated', stage: 'ingest' }] }));
+  const report = await ReportBuilder.open(
+    options(out, { failures: [{ file: 'bad.png', pageId: 'bad', code: 'CS_ERR_INPUT_CORRUPT', message: 'bad.png: truncated', stage: 'ingest' }] }),
+  );
   // Settled backwards: c first, then b?, then a.
   await report.page(page('c'), 'resumed');
-  await report.sequence(1, sequence('dir:/two', ['c'], [{ recordId: 'r3', profile: 'generic', profileScore: 0.5, pages: ['c'], split: null as never, bodyCoverage: 0.2 }]), { segment: 4 }, [
-    record('r3', { to: ['accepted', 0.9], number: ['missing', 0] }, ['c']),
-  ]);
+  await report.sequence(
+    1,
+    sequence('dir:/two', ['c'], [{ recordId: 'r3', profile: 'generic', profileScore: 0.5, pages: ['c'], split: null as never, bodyCoverage: 0.2 }]),
+    { segment: 4 },
+    [record('r3', { to: ['accepted', 0.9], number: ['missing', 0] }, ['c'])],
+  );
   await report.page(page('b?', { ink: { verdict: 'nearly_blank' } }), 'read');
   await report.page(page('a', { timings: { decode: 7 } }), 'read');
   await report.page(page('a'), 'read'); // a page reported twice counts once
@@ -85,18 +129,40 @@ test('the report counts pages, fields, failures and stage timings; lists pages a
 
   assert.deepEqual(readdirSync(out), ['report.json'], 'the spools are gone');
   const json = readReport(out);
-  assert.deepEqual(json.counts, { pages: 4, pagesRead: 2, pagesResumed: 1, pagesFailed: 1, pagesNotReached: 0, pagesBlank: 0, pagesNearlyBlank: 1, inputsFailed: 1, filesSkipped: 1, records: 3, fields: { accepted: 3, needs_review: 2, missing: 1 } });
+  assert.deepEqual(json.counts, {
+    pages: 4,
+    pagesRead: 2,
+    pagesResumed: 1,
+    pagesFailed: 1,
+    pagesNotReached: 0,
+    pagesBlank: 0,
+    pagesNearlyBlank: 1,
+    inputsFailed: 1,
+    filesSkipped: 1,
+    records: 3,
+    fields: { accepted: 3, needs_review: 2, missing: 1 },
+  });
   assert.deepEqual(summary.counts, json.counts);
   assert.equal(json.durationMs, 2000);
   // Keys in the order a run in plan order meets them: sequence one's fields first.
   assert.deepEqual(Object.keys(json.fields), ['number', 'date', 'to']);
   assert.deepEqual(json.fields.number, { accepted: 1, needs_review: 1, missing: 1 });
-  assert.deepEqual(json.pages.map((p: { pageId: string }) => p.pageId), ['a', 'b?', 'c']);
+  assert.deepEqual(
+    json.pages.map((p: { pageId: string }) => p.pageId),
+    ['a', 'b?', 'c'],
+  );
   assert.equal(json.pages[0].meanConfidence, 90);
-  assert.deepEqual(json.documents.map((d: { documentKey: string }) => d.documentKey), ['dir:/one', 'dir:/two']);
+  assert.deepEqual(
+    json.documents.map((d: { documentKey: string }) => d.documentKey),
+    ['dir:/one', 'dir:/two'],
+  );
   assert.deepEqual(json.grouping, { pages: 3, starts: 2, uncertain: 1, uncertainPages: [{ page: 'b?', decision: 'continue', confidence: 0.55 }] });
   assert.deepEqual(json.lowCoverageTelegrams, [{ recordId: 'r3', pages: ['c'], bodyCoverage: 0.2 }]);
-  assert.deepEqual(json.lowestConfidenceRecords.map((r: { recordId: string }) => r.recordId), ['r1', 'r2', 'r3'], 'lowest mean confidence first (r1 and r2 tie at 0.65: plan order)');
+  assert.deepEqual(
+    json.lowestConfidenceRecords.map((r: { recordId: string }) => r.recordId),
+    ['r1', 'r2', 'r3'],
+    'lowest mean confidence first (r1 and r2 tie at 0.65: plan order)',
+  );
   // Resumed pages' timings belong to an earlier run; builds' timings follow the pages'.
   assert.deepEqual(Object.keys(json.timings), ['decode', 'preprocess', 'ocr', 'segment', 'group']);
   assert.deepEqual(json.timings.decode, { count: 2, medianMs: 1, p95Ms: 7, totalMs: 8 });
@@ -108,7 +174,9 @@ test('the report counts pages, fields, failures and stage timings; lists pages a
 test('page counts add up: files that failed before becoming pages count once, as failed pages; an interruption leaves pages not reached', async () => {
   const ingest = (id: string): InputFailure => ({ file: `${id}.png`, pageId: id, code: 'CS_ERR_INPUT_CORRUPT', message: `${id}.png: bad`, stage: 'ingest' });
   // 1 page read; 3 files refused at ingest (empty, not an image, too large), one of them twice.
-  const one = await ReportBuilder.open(options(folder(), { sequences: [{ documentKey: 'k', pages: [{ pageId: 'good' }] }], failures: [ingest('x'), ingest('y'), ingest('z')] }));
+  const one = await ReportBuilder.open(
+    options(folder(), { sequences: [{ documentKey: 'k', pages: [{ pageId: 'good' }] }], failures: [ingest('x'), ingest('y'), ingest('z')] }),
+  );
   await one.page(page('good'), 'read');
   await one.failure({ ...ingest('z'), stage: 'read' });
   assert.deepEqual(one.pageCounts(), { pages: 4, pagesRead: 1, pagesResumed: 0, pagesFailed: 3, pagesNotReached: 0 });
@@ -128,7 +196,11 @@ test('page counts add up: files that failed before becoming pages count once, as
   );
   const json = readReport(out);
   assert.equal(json.interrupted, true);
-  assert.deepEqual(json.failures.map((f: InputFailure) => f.stage), ['read', 'emit'], 'failures in the order they happened');
+  assert.deepEqual(
+    json.failures.map((f: InputFailure) => f.stage),
+    ['read', 'emit'],
+    'failures in the order they happened',
+  );
   assert.deepEqual(json.documents, []);
 });
 

@@ -10,8 +10,8 @@ import { affectedWindow } from '../../src/regroup/regroup.ts';
 import { buildRecords } from '../../src/pipeline/index.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult } from '../../src/types.ts';
-import { boxPages, build, config, profiles, timidModel, writePages } from './regroup-fixtures.ts';
-import { tempDir } from './store-fixtures.ts';
+import { boxPages, build, config, profiles, timidModel, writePages } from '../fixtures/regroup-box.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const KEY = 'dir:/scans/long-box';
 
@@ -57,7 +57,7 @@ test('a regrouping rebuilds only the documents around the boundary, and gives wh
     const whole = await buildRecords(pages, {
       config,
       logger: silentLogger(),
-     
+
       profiles,
       keepDecisions: decisionsByPage(store.sequenceRecords(KEY)),
       reviewerBoundaries: store.reviewerBoundaries(pages.map((p) => p.contentHash)),
