@@ -95,7 +95,11 @@ export const configSchema = z
     /** PDF rasterisation resolution. */
     pdfDpi: z.number().int().min(72).max(1200).default(300),
     redisUrl: z.string().url().optional(),
-    /** Review store (SQLite file); default <out>/cablescan.db. */
+    /**
+     * Review store: a SQLite file (default <out>/cablescan.db), or a PostgreSQL URL
+     * (postgres://user:password@host:5432/db, optional ?schema=NAME) shared by several machines.
+     * Precedence: --db, then CABLESCAN_DB, then DATABASE_URL (a postgres:// one only), then the config file.
+     */
     db: z.string().min(1).optional(),
     /** BullMQ queue prefix; wrapped in a {hash tag} so a Redis Cluster keeps a queue on one slot. */
     queuePrefix: z.string().default('cablescan'),
@@ -171,6 +175,8 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_MAX_PAGES_PER_FILE: { key: 'maxPagesPerFile', parse: Number },
   CABLESCAN_ALLOW_OUTSIDE_INPUTS: { key: 'allowOutsideInputs', parse: (v) => v === 'true' || v === '1' },
   REDIS_URL: { key: 'redisUrl', parse: String },
+  // Before CABLESCAN_DB, which wins over it; another program's DATABASE_URL (mysql://...) is not ours.
+  DATABASE_URL: { key: 'db', parse: (v) => (/^postgres(ql)?:\/\//i.test(v) ? v : undefined) },
   CABLESCAN_DB: { key: 'db', parse: String },
   CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
 };
@@ -221,7 +227,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fromFile = configFile ? readConfigFile(configFile) : {};
   if (configFile && typeof fromFile.tessdata === 'string') fromFile.tessdata = path.resolve(path.dirname(configFile), fromFile.tessdata);
   if (configFile && typeof fromFile.profilesDir === 'string') fromFile.profilesDir = path.resolve(path.dirname(configFile), fromFile.profilesDir);
-  if (configFile && typeof fromFile.db === 'string') fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
+  if (configFile && typeof fromFile.db === 'string' && !/^postgres(ql)?:\/\//i.test(fromFile.db)) fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
 
   const fromEnv: Record<string, unknown> = {};
   for (const [name, { key, parse }] of Object.entries(ENV_VARS)) {
