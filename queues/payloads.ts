@@ -86,6 +86,9 @@ export interface BatchMeta {
   /** Inputs ingest refused, and non-image files it skipped (reported, never queued). */
   failures: InputFailure[];
   skipped: SkippedInput[];
+  /** Where the batch was enqueued from, and its manifest: `status --write-report` plans it again the same way. */
+  cwd?: string;
+  manifest?: string;
 }
 
 const REASON = /^(CS_ERR_[A-Z_]+): ([\s\S]*)$/;

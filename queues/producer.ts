@@ -149,6 +149,8 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
       documentTotal: 0,
       failures: plan.failures,
       skipped: plan.skipped,
+      cwd: plan.cwd,
+      ...(options.manifest ? { manifest: options.manifest } : {}),
     };
     const saved = await saveBatch(
       redis,

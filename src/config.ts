@@ -181,6 +181,35 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
 };
 
+/**
+ * Tokens from the environment (a container's settings, Docker secrets): each variable, or the
+ * file its NAME_FILE variable names (trailing newline dropped). Pairs are separated by commas,
+ * spaces or newlines. They replace the config file's list of the same kind.
+ */
+export const TOKEN_ENV_VARS = {
+  CABLESCAN_REVIEWER_TOKENS: 'reviewers',
+  CABLESCAN_READER_TOKENS: 'readers',
+  CABLESCAN_OPERATOR_TOKEN: 'operator',
+} as const;
+
+function tokensFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const tokens: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(TOKEN_ENV_VARS)) {
+    let raw = env[name];
+    const file = env[`${name}_FILE`];
+    if ((raw === undefined || raw === '') && file) {
+      try {
+        raw = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new CablescanError(ErrorCode.CONFIG_INVALID, `${name}_FILE: cannot read ${file}: ${(err as Error).message}`, { file });
+      }
+    }
+    if (raw === undefined || raw.trim() === '') continue;
+    tokens[key] = key === 'operator' ? raw.trim() : raw.split(/[\s,]+/).filter(Boolean);
+  }
+  return tokens;
+}
+
 export interface LoadConfigOptions {
   /** Values from command-line flags (undefined entries are ignored). */
   flags?: Partial<Record<keyof ConfigInput, unknown>>;
@@ -235,6 +264,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const value = raw === undefined || raw === '' ? undefined : parse(raw);
     if (value !== undefined) fromEnv[key] = value;
   }
+  const envTokens = tokensFromEnv(env);
+  if (Object.keys(envTokens).length) fromEnv.tokens = { ...((fromFile.tokens as Record<string, unknown> | undefined) ?? {}), ...envTokens };
   const merged = { ...fromFile, ...fromEnv, ...withoutUndefined(options.flags ?? {}) };
   const result = configSchema.safeParse(merged);
   if (!result.success) {

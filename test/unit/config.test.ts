@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -66,4 +66,41 @@ test('unknown keys and unreadable files are errors, not silently ignored', () =>
   writeFileSync(broken, '{ "lang": ');
   assert.throws(() => loadConfig({ env: {}, configFile: broken }), /not valid JSON/);
   assert.throws(() => loadConfig({ env: {}, configFile: path.join(dir, 'nope.json') }), /cannot read config file/);
+});
+
+test('the review store: --db, then CABLESCAN_DB, then DATABASE_URL (a postgres:// one only), then the config file', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-config-db-'));
+  try {
+    const file = path.join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ db: 'postgres://file@h/db' }));
+    const pg = 'postgres://env@h/db';
+    assert.equal(loadConfig({ env: {}, configFile: file }).db, 'postgres://file@h/db', 'a URL in the config file is not taken for a path');
+    assert.equal(loadConfig({ env: { DATABASE_URL: pg }, configFile: file }).db, pg);
+    assert.equal(loadConfig({ env: { DATABASE_URL: pg, CABLESCAN_DB: '/x.db' } }).db, '/x.db');
+    assert.equal(loadConfig({ env: { DATABASE_URL: pg, CABLESCAN_DB: '/x.db' }, flags: { db: 'postgres://flag@h/db' } }).db, 'postgres://flag@h/db');
+    assert.equal(loadConfig({ env: { DATABASE_URL: 'mysql://other@h/app' } }).db, undefined, "another program's database is not ours");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tokens from the environment or Docker secret files replace the config file list of their kind', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-config-tokens-'));
+  try {
+    const secret = path.join(dir, 'reviewers');
+    writeFileSync(secret, 'anna:anna-token-0001\nben:ben-token-00002\n');
+    const file = path.join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ tokens: { reviewers: ['old:old-token-0001'], readers: ['rita:rita-token-001'] } }));
+    const config = loadConfig({ env: { CABLESCAN_REVIEWER_TOKENS_FILE: secret, CABLESCAN_OPERATOR_TOKEN: ' op-token-0001 ' }, configFile: file });
+    assert.deepEqual(config.tokens, {
+      reviewers: ['anna:anna-token-0001', 'ben:ben-token-00002'],
+      readers: ['rita:rita-token-001'],
+      operator: 'op-token-0001',
+    });
+    assert.deepEqual(loadConfig({ env: { CABLESCAN_REVIEWER_TOKENS: 'a:aaaaaaaa, b:bbbbbbbb' } }).tokens.reviewers, ['a:aaaaaaaa', 'b:bbbbbbbb']);
+    assert.throws(() => loadConfig({ env: { CABLESCAN_REVIEWER_TOKENS_FILE: path.join(dir, 'missing') } }), /CABLESCAN_REVIEWER_TOKENS_FILE: cannot read/);
+    assert.throws(() => loadConfig({ env: { CABLESCAN_REVIEWER_TOKENS: 'anna:short' } }), /tokens\.reviewers/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
