@@ -11,6 +11,9 @@ import { CablescanError, ErrorCode } from './errors.ts';
 import { ARCHIVAL_FORMAT_NAMES, exportOptionsSchema } from './exports/formats/index.ts';
 import { GROUPING_MODES } from './group/modes.ts';
 
+/** A PostgreSQL review store's location (anything else in `db` is a SQLite file). */
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
 const thresholdsSchema = z
   .object({
     /** A field whose confidence reaches this is accepted without review. */
@@ -176,7 +179,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_ALLOW_OUTSIDE_INPUTS: { key: 'allowOutsideInputs', parse: (v) => v === 'true' || v === '1' },
   REDIS_URL: { key: 'redisUrl', parse: String },
   // Before CABLESCAN_DB, which wins over it; another program's DATABASE_URL (mysql://...) is not ours.
-  DATABASE_URL: { key: 'db', parse: (v) => (/^postgres(ql)?:\/\//i.test(v) ? v : undefined) },
+  DATABASE_URL: { key: 'db', parse: (v) => (POSTGRES_URL.test(v) ? v : undefined) },
   CABLESCAN_DB: { key: 'db', parse: String },
   CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
 };
@@ -192,18 +195,42 @@ export const TOKEN_ENV_VARS = {
   CABLESCAN_OPERATOR_TOKEN: 'operator',
 } as const;
 
+/** A variable's value, or the contents of the file its NAME_FILE names (a Docker secret). */
+function secretFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  const file = env[`${name}_FILE`];
+  if ((raw === undefined || raw === '') && file) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `${name}_FILE: cannot read ${file}: ${(err as Error).message}`, { file });
+    }
+  }
+  return raw;
+}
+
+/**
+ * CABLESCAN_DB_PASSWORD (or _FILE, a Docker secret) fills in the password of a PostgreSQL store
+ * URL given without one, so the password need not sit in a compose file or a job's data.
+ */
+function withDbPassword(db: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof db !== 'string' || !POSTGRES_URL.test(db)) return db;
+  const password = secretFromEnv(env, 'CABLESCAN_DB_PASSWORD')?.replace(/\r?\n$/, '');
+  if (!password) return db;
+  try {
+    const url = new URL(db);
+    if (url.password) return db;
+    url.password = password;
+    return url.toString();
+  } catch {
+    return db;
+  }
+}
+
 function tokensFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const tokens: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(TOKEN_ENV_VARS)) {
-    let raw = env[name];
-    const file = env[`${name}_FILE`];
-    if ((raw === undefined || raw === '') && file) {
-      try {
-        raw = readFileSync(file, 'utf8');
-      } catch (err) {
-        throw new CablescanError(ErrorCode.CONFIG_INVALID, `${name}_FILE: cannot read ${file}: ${(err as Error).message}`, { file });
-      }
-    }
+    const raw = secretFromEnv(env, name);
     if (raw === undefined || raw.trim() === '') continue;
     tokens[key] = key === 'operator' ? raw.trim() : raw.split(/[\s,]+/).filter(Boolean);
   }
@@ -256,7 +283,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fromFile = configFile ? readConfigFile(configFile) : {};
   if (configFile && typeof fromFile.tessdata === 'string') fromFile.tessdata = path.resolve(path.dirname(configFile), fromFile.tessdata);
   if (configFile && typeof fromFile.profilesDir === 'string') fromFile.profilesDir = path.resolve(path.dirname(configFile), fromFile.profilesDir);
-  if (configFile && typeof fromFile.db === 'string' && !/^postgres(ql)?:\/\//i.test(fromFile.db)) fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
+  if (configFile && typeof fromFile.db === 'string' && !POSTGRES_URL.test(fromFile.db)) fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
 
   const fromEnv: Record<string, unknown> = {};
   for (const [name, { key, parse }] of Object.entries(ENV_VARS)) {
@@ -266,7 +293,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   const envTokens = tokensFromEnv(env);
   if (Object.keys(envTokens).length) fromEnv.tokens = { ...((fromFile.tokens as Record<string, unknown> | undefined) ?? {}), ...envTokens };
+  // Behind a TLS proxy in a container (docker-compose.yml): server.trustProxy without a config file.
+  const trustProxy = env.CABLESCAN_TRUST_PROXY;
+  if (trustProxy) {
+    fromEnv.server = { ...((fromFile.server as Record<string, unknown> | undefined) ?? {}), trustProxy: trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy };
+  }
   const merged = { ...fromFile, ...fromEnv, ...withoutUndefined(options.flags ?? {}) };
+  merged.db = withDbPassword(merged.db, env);
+  if (merged.db === undefined) delete merged.db;
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');

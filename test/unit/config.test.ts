@@ -104,3 +104,20 @@ test('tokens from the environment or Docker secret files replace the config file
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('CABLESCAN_DB_PASSWORD(_FILE) fills in a PostgreSQL URL given without a password; CABLESCAN_TRUST_PROXY sets server.trustProxy', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-config-pw-'));
+  try {
+    const secret = path.join(dir, 'pw');
+    writeFileSync(secret, 's3cret/with:odd@chars\n');
+    const db = loadConfig({ env: { CABLESCAN_DB: 'postgres://cablescan@postgres:5432/cablescan', CABLESCAN_DB_PASSWORD_FILE: secret } }).db!;
+    assert.equal(decodeURIComponent(new URL(db).password), 's3cret/with:odd@chars');
+    assert.equal(new URL(db).username, 'cablescan');
+    assert.equal(loadConfig({ env: { CABLESCAN_DB: 'postgres://u:given@h/db', CABLESCAN_DB_PASSWORD: 'other' } }).db, 'postgres://u:given@h/db', 'a password in the URL wins');
+    assert.equal(loadConfig({ env: { CABLESCAN_DB: '/x.db', CABLESCAN_DB_PASSWORD: 'other' } }).db, '/x.db');
+    assert.equal(loadConfig({ env: { CABLESCAN_TRUST_PROXY: 'true' } }).server.trustProxy, true);
+    assert.equal(loadConfig({ env: { CABLESCAN_TRUST_PROXY: '172.16.0.0/12' } }).server.trustProxy, '172.16.0.0/12');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
