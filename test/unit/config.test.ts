@@ -113,7 +113,11 @@ test('CABLESCAN_DB_PASSWORD(_FILE) fills in a PostgreSQL URL given without a pas
     const db = loadConfig({ env: { CABLESCAN_DB: 'postgres://cablescan@postgres:5432/cablescan', CABLESCAN_DB_PASSWORD_FILE: secret } }).db!;
     assert.equal(decodeURIComponent(new URL(db).password), 's3cret/with:odd@chars');
     assert.equal(new URL(db).username, 'cablescan');
-    assert.equal(loadConfig({ env: { CABLESCAN_DB: 'postgres://u:given@h/db', CABLESCAN_DB_PASSWORD: 'other' } }).db, 'postgres://u:given@h/db', 'a password in the URL wins');
+    assert.equal(
+      loadConfig({ env: { CABLESCAN_DB: 'postgres://u:given@h/db', CABLESCAN_DB_PASSWORD: 'other' } }).db,
+      'postgres://u:given@h/db',
+      'a password in the URL wins',
+    );
     assert.equal(loadConfig({ env: { CABLESCAN_DB: '/x.db', CABLESCAN_DB_PASSWORD: 'other' } }).db, '/x.db');
     assert.equal(loadConfig({ env: { CABLESCAN_TRUST_PROXY: 'true' } }).server.trustProxy, true);
     assert.equal(loadConfig({ env: { CABLESCAN_TRUST_PROXY: '172.16.0.0/12' } }).server.trustProxy, '172.16.0.0/12');
