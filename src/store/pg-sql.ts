@@ -2,6 +2,7 @@
 // become `$n`; counts (bigint) come back as numbers; a transaction is one pooled client from
 // BEGIN to COMMIT, run again (a few times) when PostgreSQL ends it for a deadlock or a
 // serialization failure, which concurrent writers (several workers, a reviewer) can meet.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Params, Sql } from './sql.ts';
@@ -24,6 +25,11 @@ interface Translated {
   text: string;
   /** For `@name` statements: the name of each $n. */
   names: string[] | null;
+  /**
+   * The prepared statement's name: PostgreSQL parses and plans a named statement once per
+   * connection instead of at every call (the review server's reads are one short query each).
+   */
+  prepared: string;
 }
 
 const translations = new Map<string, Translated>();
@@ -42,7 +48,7 @@ export function translate(sql: string): Translated {
       return `$${i + 1}`;
     });
   }
-  cached = { text, names: n === 0 && names.length ? names : null };
+  cached = { text, names: n === 0 && names.length ? names : null, prepared: `cs_${createHash('sha1').update(text).digest('hex').slice(0, 16)}` };
   translations.set(sql, cached);
   return cached;
 }
@@ -77,7 +83,9 @@ class PgStatements implements Sql {
   protected async query<T>(sql: string, params: Params | undefined): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
     const t = translate(sql);
     try {
-      return await this.client.query<T & pg.QueryResultRow>(t.text, values(t, params));
+      // Statements without parameters may be several (a migration): those go unprepared.
+      if (params === undefined) return await this.client.query<T & pg.QueryResultRow>(t.text);
+      return await this.client.query<T & pg.QueryResultRow>({ name: t.prepared, text: t.text, values: values(t, params) });
     } catch (err) {
       throw pgError(err, this.where);
     }
