@@ -114,7 +114,8 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     if (e instanceof CablescanError) throw e;
     throw new CablescanError(ErrorCode.STORE, `${where} is not a usable review store: ${(err as Error).message}`, { cause: err, retryable: false });
   }
-  return new StoreDb(schema === 'public' ? where : `${where} (schema ${schema})`, sql, options.now ?? (() => new Date()));
+  // The URL says the schema when it was given there (?schema=); one given as an option is added.
+  return new StoreDb(schema === 'public' || where.includes(`schema=${schema}`) ? where : `${where} (schema ${schema})`, sql, options.now ?? (() => new Date()));
 }
 
 export class ReviewStore {
