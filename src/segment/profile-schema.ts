@@ -8,6 +8,7 @@ export const PARSER_NAMES = [
   'docType', // the matched label itself, upper case (`Coded telegram` -> `CODED TELEGRAM`)
   'digits', // a number after the label, OCR look-alikes repaired (`2l340` -> `21340`)
   'leadingNumber', // `295. ...` at the start of a line: the number; the rest of the line is body
+  'numberBeforePlace', // `2097 London, December 28, 1938.`: a despatch number whose `No.` was not typed or not read
   'textAfterLabel', // the rest of the line after the label, without a copies note
   'copies', // `(2 copies)`, `Copy No. 12`
   'placeDateTime', // `Peking, 15:00, 30 June 1951.`: pick one `part` (place | date | time)
