@@ -28,6 +28,18 @@ function centre(line: TextLine): number {
   return (Math.min(...tops) + Math.max(...bottoms)) / 2;
 }
 
+/**
+ * A line set sideways (a received stamp turned in the margin, a file number written up the edge):
+ * its box is taller than wide. Such a line is never a header field of a typed document, and a
+ * heading or a recipient block does not run on into it.
+ */
+export function isSideways(line: TextLine): boolean {
+  if (line.words.length === 0 || line.text.replace(/\s/g, '').length < 3) return false;
+  const width = Math.max(...line.words.map((w) => w.bbox[2])) - Math.min(...line.words.map((w) => w.bbox[0]));
+  const height = Math.max(...line.words.map((w) => w.bbox[3])) - Math.min(...line.words.map((w) => w.bbox[1]));
+  return height > width;
+}
+
 export interface BodyLineOptions {
   /**
    * The salutation line the text starts under (`Sir:`): a line of the same page whose middle is

@@ -1,7 +1,7 @@
 // Reads one telegram's lines with one profile: finds every field the profile
 // describes (labels, zones, line order), then the body between header and closing,
 // and scores how well the profile fits.
-import { typedTextLines } from './body-lines.ts';
+import { isSideways, typedTextLines } from './body-lines.ts';
 import { findDate } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
 import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
@@ -317,12 +317,22 @@ function findInLines(
   if (!topDown) order.reverse();
   const skip = field.skip ? new RegExp(field.skip, 'u') : null;
   const joinUntil = field.joinUntil ? new RegExp(field.joinUntil, 'u') : null;
+  // A stamp set sideways in the margin of a typed document is read among its header lines
+  // (`RECEIVED`, `1938 MAY 10 PM 6 41`): no field of a despatch or a letter comes from it.
+  const sideways = profile.kind === 'telegram' ? () => false : (k: number) => isSideways(lines[k]!);
   for (const i of order) {
     const used = usedBy.get(i);
     if (used && !field.shareLine && !used.has(field.parser)) continue;
     if (skip && skip.test(lines[i].text)) continue;
+    if (sideways(i)) continue;
     // A place-date-time line is complete unless it visibly breaks off; headings wrap freely.
     let last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime') : i;
+    for (let k = i + 1; k <= last; k++) {
+      if (sideways(k)) {
+        last = k - 1;
+        break;
+      }
+    }
     if (joinUntil) for (let k = i; k < last; k++) if (joinUntil.test(lines[k].text.trim())) last = k;
     const span = spanOf(lines, i, last);
     let from = 0;

@@ -74,6 +74,8 @@ export const fieldSpecSchema = z
     /** Join up to N continuation lines (a heading wrapped over two lines). */
     join: z.number().int().min(0).max(5).default(0),
     maxWords: z.number().int().min(1).optional(),
+    /** A value of fewer words is read but not whole (a despatch's signer `Leland` for `Leland B. Harrington`): `incomplete_value`. */
+    minWords: z.number().int().min(1).optional(),
     /** The value must match this regular expression (case-insensitive). */
     pattern: regexString.optional(),
     /** Printed forms the value often takes (a shipped vocabulary name such as `recipients`, or a JSON file): near misses are read as them and sent to review. */

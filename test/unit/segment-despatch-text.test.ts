@@ -197,3 +197,59 @@ test('a letter closed `Yours-sincerely,` is a letter with its signer; `Eye-Witne
     assert.equal(report.kind, 'report', title);
   }
 });
+
+test("a received stamp set sideways is no header field: its date is not the despatch's, its words not the post's heading", () => {
+  const page = pageFromText([
+    'RECEIVED',
+    'DEPARTMENT OF STATE',
+    'AMERICAN CONSULATE GENERAL',
+    'Athens, April 26, 19 nie 8 y',
+    'Subject: Elimination of Jewish Elements in the Greek Press.',
+    '1938 MAY 10 PM 6 41',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'The Government appears to be anxious to avoid any incident.',
+    'Respectfully yours,',
+    'Leland',
+    'American Consul',
+  ]);
+  // The stamp's lines stand in the margin, each a narrow column of letters.
+  for (const text of ['RECEIVED', 'DEPARTMENT OF STATE', '1938 MAY 10 PM 6 41']) {
+    const line = page.lines.find((l) => l.text === text)!;
+    line.words.forEach((w, k) => {
+      w.bbox = [300, 800 + k * 160, 340, 950 + k * 160];
+    });
+  }
+  const t = read(page);
+  assert.equal(t.profile, 'us-despatch');
+  assert.equal(value(t, 'from'), 'AMERICAN CONSULATE GENERAL');
+  assert.equal(value(t, 'date'), undefined, "the place-date line's date was not read; the stamp's is not taken instead");
+  assert.equal(value(t, 'to'), 'The Secretary of State');
+  // A one-word signer is read but not whole; the title under it is no signer.
+  assert.equal(value(t, 'signature'), 'Leland');
+  const scored = scoreTelegram(t, { thresholds, period });
+  assert.equal(scored.fields.signature!.status, 'needs_review');
+  assert.ok(scored.fields.signature!.reasons.includes('incomplete_value'));
+});
+
+test('`The Honorable` read twice is no recipient, and `American Consul` under the closing is no signer', () => {
+  const t = read(
+    pageFromText([
+      'AMERICAN CONSULATE GENERAL',
+      'No. 994. Marseille, November 12, 1942.',
+      'Subject: Restrictions on the Practice of the Professions.',
+      'Tho Honorable',
+      'The Honorable',
+      'The Secretary of State,',
+      'Washington.',
+      'Sir:',
+      'The Government appears to be anxious to avoid any incident.',
+      'Respectfully yours,',
+      'American Consul',
+    ]),
+  );
+  assert.equal(value(t, 'to'), 'The Secretary of State');
+  assert.equal(value(t, 'signature'), undefined);
+});
