@@ -19,6 +19,8 @@ export const ErrorCode = {
   INPUT_OUTSIDE: 'CS_ERR_INPUT_OUTSIDE',
   PDF_RENDER: 'CS_ERR_PDF_RENDER',
   TESSDATA_MISSING: 'CS_ERR_TESSDATA_MISSING',
+  /** The model cache folder cannot be made or written (src/ocr/model-cache.ts): a setting of the machine, not of the page. */
+  MODEL_CACHE: 'CS_ERR_MODEL_CACHE',
   OCR_FAILED: 'CS_ERR_OCR_FAILED',
   RECORD_INVALID: 'CS_ERR_RECORD_INVALID',
   OUTPUT_WRITE: 'CS_ERR_OUTPUT_WRITE',
