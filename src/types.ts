@@ -102,6 +102,16 @@ export interface OcrResult {
   engineVersion: string;
   lang: string;
   psm: number;
+  /**
+   * The model class the page's first language was read with (src/ocr/models.ts): 'best' (npm's
+   * 4.0.0_best_int), 'fast' (the system's, Debian: tessdata_fast) or 'custom' (a --tessdata
+   * folder's). What the page's field confidences are calibrated as (src/confidence/calibration.ts).
+   */
+  model?: 'best' | 'fast' | 'custom';
+  /** Each language's model: its class, where it came from and the start of its SHA-256 (the same on every engine). */
+  models?: Record<string, { kind: 'best' | 'fast' | 'custom'; source: string; sha256: string }>;
+  /** Why this engine read the page (`--engine auto`'s choice, or the setting that forced it). */
+  engineReason?: string;
 }
 
 /**

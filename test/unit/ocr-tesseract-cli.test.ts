@@ -107,11 +107,13 @@ test('--list-langs output: folder and codes', () => {
   assert.deepEqual([...parsed.langs], ['eng', 'fra', 'osd']);
 });
 
-test('native engine reads a generated page like tesseract.js: same text, same paragraphs, boxes within 3 px', { skip: SKIP_NATIVE }, async () => {
+test('native engine reads a generated page like tesseract.js with the same model file: same text, paragraphs and words, boxes within 3 px, confidences within 2.5 (1 on the page)', { skip: SKIP_NATIVE }, async () => {
   const lines = ['CIPHERED TELEGRAM No. 21340', 'To Cde. Stalin, Moscow, 30 June 1951', '', 'The quick brown fox jumps over the lazy dog.'];
   const page = renderTextImage({ lines, lineHeight: 60, width: 1600 });
-  const native = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
-  const wasm = createTesseractJsEngine({ concurrency: 1, recycleAfter: 100, logger: silentLogger() });
+  // Both read npm's best_int, unpacked once into this test's own cache.
+  const models = { model: 'best' as const, cacheRoot: path.join(scratch, 'model-cache') };
+  const native = createTesseractCliEngine({ concurrency: 1, models, logger: silentLogger() });
+  const wasm = createTesseractJsEngine({ concurrency: 1, recycleAfter: 100, models, logger: silentLogger() });
   try {
     const [a, b] = await Promise.all([
       native.recognize({ image: page.image, lang: 'eng', psm: 3, dpi: 300 }),
@@ -119,6 +121,10 @@ test('native engine reads a generated page like tesseract.js: same text, same pa
     ]);
     assert.equal(a.engine, 'tesseract');
     assert.equal(a.engineVersion, nativeVersion);
+    // The very same model file: its hash is recorded alike by both.
+    assert.equal(a.model, 'best');
+    assert.equal(a.models!.eng!.source, 'npm 4.0.0_best_int');
+    assert.deepEqual(a.models, b.models);
     assert.equal(a.text, 'CIPHERED TELEGRAM No. 21340\nTo Cde. Stalin, Moscow, 30 June 1951\n\nThe quick brown fox jumps over the lazy dog.');
     assert.equal(a.text, b.text);
     assert.deepEqual(a.lines.map((l) => l.paragraph), b.lines.map((l) => l.paragraph));
@@ -129,9 +135,13 @@ test('native engine reads a generated page like tesseract.js: same text, same pa
     assert.equal(wordsA.length, wordsB.length);
     for (let i = 0; i < wordsA.length; i += 1) {
       for (let k = 0; k < 4; k += 1) assert.ok(Math.abs(wordsA[i]!.bbox[k]! - wordsB[i]!.bbox[k]!) <= 3, `${wordsA[i]!.text}: ${wordsA[i]!.bbox} vs ${wordsB[i]!.bbox}`);
+      assert.equal(wordsA[i]!.text, wordsB[i]!.text);
       assert.ok(wordsA[i]!.confidence > 50 && wordsA[i]!.confidence <= 100);
+      // Tesseract 5.3 native and 5.1 in WebAssembly: the same network, arithmetic a little apart.
+      assert.ok(Math.abs(wordsA[i]!.confidence - wordsB[i]!.confidence) <= 2.5, `${wordsA[i]!.text}: confidence ${wordsA[i]!.confidence} vs ${wordsB[i]!.confidence}`);
     }
     assert.ok(a.meanConfidence > 85, `native mean confidence ${a.meanConfidence}`);
+    assert.ok(Math.abs(a.meanConfidence - b.meanConfidence) <= 1, `mean confidence ${a.meanConfidence} vs ${b.meanConfidence}`);
     assert.equal(native.stats().pages, 1);
   } finally {
     await Promise.all([native.close(), wasm.close()]);
