@@ -16,7 +16,7 @@ export type PageOutcome = 'read' | 'resumed' | 'failed';
 export interface ReportPage {
   pageId: string;
   file: string;
-  ocr: Pick<PageResult['ocr'], 'wordCount' | 'meanConfidence'>;
+  ocr: Pick<PageResult['ocr'], 'wordCount' | 'meanConfidence' | 'engine' | 'engineVersion' | 'model' | 'engineReason'>;
   ink?: { verdict: NonNullable<PageResult['ink']>['verdict'] };
   blank?: boolean;
   timings: Record<string, number>;
@@ -45,7 +45,14 @@ export function reportPage(page: PageResult): ReportPage {
   return {
     pageId: page.pageId,
     file: page.file,
-    ocr: { wordCount: page.ocr.wordCount, meanConfidence: page.ocr.meanConfidence },
+    ocr: {
+      wordCount: page.ocr.wordCount,
+      meanConfidence: page.ocr.meanConfidence,
+      engine: page.ocr.engine,
+      engineVersion: page.ocr.engineVersion,
+      ...(page.ocr.model ? { model: page.ocr.model } : {}),
+      ...(page.ocr.engineReason ? { engineReason: page.ocr.engineReason } : {}),
+    },
     ...(page.ink ? { ink: { verdict: page.ink.verdict } } : {}),
     ...(page.blank ? { blank: true } : {}),
     timings: page.timings,
@@ -131,7 +138,9 @@ export function countStatuses(records: readonly ReportRecord[]): { total: Status
 export function runSettings(config: Config, recipeName: string): Record<string, unknown> {
   return {
     lang: config.lang,
+    // As set (auto or forced); what read each page is in `ocr.engines` and `pages[]`.
     engine: config.engine,
+    model: config.model,
     // Which models were read: the folder, and whether it came before the npm packages.
     tessdata: config.tessdata ?? null,
     preferTessdata: config.preferTessdata,
@@ -141,6 +150,32 @@ export function runSettings(config: Config, recipeName: string): Record<string, 
     profile: config.profile ?? 'auto',
     force: config.force,
   };
+}
+
+/** One engine and model that read pages of the batch, and why it was the one (issue 20). */
+export interface EngineUse {
+  engine: string;
+  engineVersion: string;
+  model: string | null;
+  reason: string | null;
+  pages: number;
+}
+
+/**
+ * Which engines and models read the batch's pages (read now or resumed from an earlier run, which
+ * may have chosen differently), from each page's own JSON. Pages measured blank were not read.
+ */
+export function engineUses(pages: readonly ReportPage[]): EngineUse[] {
+  const uses = new Map<string, EngineUse>();
+  for (const page of pages) {
+    if (page.blank && !page.ocr.engineVersion) continue;
+    const use = { engine: page.ocr.engine, engineVersion: page.ocr.engineVersion, model: page.ocr.model ?? null, reason: page.ocr.engineReason ?? null };
+    const key = JSON.stringify(use);
+    const found = uses.get(key);
+    if (found) found.pages += 1;
+    else uses.set(key, { ...use, pages: 1 });
+  }
+  return [...uses.values()].sort((a, b) => b.pages - a.pages);
 }
 
 /** How many pages start a document, and which decisions wait for a person (the rest are in `documents[].grouping`). */
@@ -191,6 +226,8 @@ export function buildReport(input: ReportInput) {
     durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
     interrupted: input.interrupted,
     settings: input.settings,
+    // Which engine and model read the pages, and why (the choice `--engine auto` made, or the setting).
+    ocr: { engines: engineUses(input.pages.map((p) => p.page)) },
     counts: {
       ...pageCounts(input),
       // Pages the ink measure found blank (not read) or nearly blank (read line by line): src/preprocess/ink.ts.
@@ -219,6 +256,8 @@ export function buildReport(input: ReportInput) {
       outcome,
       words: page.ocr.wordCount,
       meanConfidence: Math.round(page.ocr.meanConfidence * 10) / 10,
+      engine: page.ocr.engine,
+      ...(page.ocr.model ? { model: page.ocr.model } : {}),
       ...(page.ink ? { ink: page.ink.verdict } : {}),
       ...(page.blank ? { blank: true } : {}),
     })),
