@@ -64,14 +64,27 @@ export const configSchema = z
     preprocess: z.string().default('auto'),
     /**
      * Second reading of doubtful words (below `minConfidence`): cut out, enlarged by each of
-     * `scales` and read alone; each keeps its most confident reading. `false` turns it off.
+     * `scales` and read alone; each keeps its most confident reading. Within a budget: the words
+     * whose expected gain (measured per model and confidence) is above `minGain`, at most
+     * `maxWords` a page. `false` turns it off.
      */
     secondOpinion: z
       .union([
         z.literal(false),
-        z.object({ minConfidence: z.number().min(0).max(100).default(80), scales: z.array(z.number().min(0.5).max(4)).min(1).default([1.5]), maxWords: z.number().int().min(0).default(40) }).strict(),
+        z
+          .object({
+            minConfidence: z.number().min(0).max(100).default(80),
+            scales: z.array(z.number().min(0.5).max(4)).min(1).default([1.5]),
+            maxWords: z.number().int().min(0).default(40),
+            /**
+             * Re-read only words whose measured expected gain (words put right minus put wrong, per re-read) is above
+             * this: the price of a re-read, one word net in 50 (src/ocr/second-opinion.ts). -1: every doubtful word.
+             */
+            minGain: z.number().min(-1).max(1).default(0.02),
+          })
+          .strict(),
       ])
-      .default({ minConfidence: 80, scales: [1.5], maxWords: 40 }),
+      .default({ minConfidence: 80, scales: [1.5], maxWords: 40, minGain: 0.02 }),
     keepIntermediates: z.boolean().default(false),
     /** Archival formats `run` writes to <out>/exports/ as each document's records are built (see src/exports). */
     emit: z.array(z.enum(['alto', 'page', 'hocr', 'mets', 'pdf'])).default([]),

@@ -166,7 +166,7 @@ export interface PageResult {
   };
   ocr: Omit<OcrResult, 'lines' | 'text'> & {
     /** Doubtful words read a second time (src/ocr/second-opinion.ts). */
-    secondOpinion?: { wordsReread: number; wordsReplaced: number };
+    secondOpinion?: { wordsReread: number; wordsReplaced: number; replaced?: Array<{ line: number; word: number; was: string; wasConfidence: number }> };
     /** Lines the whole-page reading dropped or garbled, read alone where the ink measure found them (src/ocr/recover-lines.ts). */
     recovered?: { dropped: number; added: number; doubtful: number; replaced: number };
     /** 'page': read whole; 'regions': by its ink regions (nearly blank, or after a timeout); 'none': a blank page, not read. */

@@ -17,7 +17,7 @@ function parse(args: string[]) {
 
 test('--no-second-opinion turns the second reading off; without it the default (or the config file) stands', () => {
   assert.equal(parse(['--no-second-opinion', 'samples']).secondOpinion, false);
-  assert.deepEqual(parse(['samples']).secondOpinion, { minConfidence: 80, scales: [1.5], maxWords: 40 });
+  assert.deepEqual(parse(['samples']).secondOpinion, { minConfidence: 80, scales: [1.5], maxWords: 40, minGain: 0.02 });
 });
 
 test('--prefer-tessdata needs --tessdata, and takes effect with it', () => {
