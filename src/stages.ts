@@ -6,6 +6,7 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import type { StageDeps } from './deps.ts';
+import { calibrationForPages } from './confidence/calibration.ts';
 import { scoreTelegram } from './confidence/index.ts';
 import { ErrorCode, toCablescanError } from './errors.ts';
 import { mapBox } from './geometry.ts';
@@ -371,7 +372,8 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     const touching = decisionsOf(telegram.pages, order, decisions, deps.decisionAfter);
     const groupingUncertain = touching.some((d) => d.uncertain);
     const status = groupingUncertain ? 'uncertain' : touching.some((d) => d.rule === 'reviewer') ? 'confirmed' : 'certain';
-    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain });
+    const calibration = calibrationForPages(telegram.pages.map((id) => pagesById.get(id)!).filter(Boolean));
+    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain, calibration });
     const record = buildRecord(
       { ...telegram, kind: telegram.kind, fields: scored.fields, review: scored.review, grouping: { mode, status, decisions: touching } },
       pagesById,
