@@ -229,7 +229,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     const threshold = thresholdFor(name, options.thresholds);
     const reasons: string[] = [];
     const calibration = options.calibration ?? NO_CALIBRATION;
-    const wordConfidences = draft.wordConfidences.map((c) => calibrate(c, calibration));
+    const wordConfidences = draft.wordConfidences.map((c, i) => calibrate(c, calibration, draft.wordTexts?.[i]));
     const ocr = ocrScore(wordConfidences);
     if (wordConfidences.length === 0) reasons.push('no_words');
     else if (ocr < threshold) reasons.push('low_ocr_confidence');

@@ -25,6 +25,15 @@ test('calibrate: doubt 1 leaves a confidence alone; 1.5 turns 90 into 85; the re
   assert.equal(calibrate(100, { pair: 'x', doubt: 3 }), 100);
 });
 
+test('a word with a digit takes the pair\'s digit doubt; other words its doubt', () => {
+  const c = { pair: 'x', doubt: 1, digitDoubt: 2 };
+  assert.equal(calibrate(95, c, '1955'), 90);
+  assert.equal(calibrate(95, c, 'No.'), 95);
+  assert.equal(calibrate(95, c, '10:55,'), 90);
+  assert.equal(calibrate(95, c), 95, 'no text: the doubt');
+  assert.equal(calibrate(95, { pair: 'x', doubt: 1.5 }, '1955'), 92.5, 'no digit doubt: the doubt');
+});
+
 test('the pair of a document: its pages\' engine and model; the most doubtful when pages differ; none for an unknown pair or a blank page', () => {
   const page = (engine: string, model?: 'best' | 'fast' | 'custom', blank = false) => ({ ocr: { engine, model, engineVersion: '', meanConfidence: 0, wordCount: 0, lang: 'eng', psm: 3 }, ...(blank ? { blank: true } : {}) });
   assert.deepEqual(calibrationForPages([page('tesseract', 'best')], TABLE), { pair: 'tesseract/best', doubt: 1 });
