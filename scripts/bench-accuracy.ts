@@ -18,7 +18,8 @@ import { createEngine } from '../src/create-engine.ts';
 import { createLogger } from '../src/logger.ts';
 import { formatMarkdown, formatText, runAccuracyBenchmark, VARIANTS, type VariantName } from '../src/eval/index.ts';
 
-const USAGE = 'usage: npm run bench:accuracy -- DIR [--only auto] [--recipe FILE] [--json FILE] [--markdown FILE] [--keep DIR] [--lang L] [--manifest FILE] [--check]';
+const USAGE =
+  'usage: npm run bench:accuracy -- DIR [--only auto] [--recipe FILE] [--json FILE] [--markdown FILE] [--keep DIR] [--lang L] [--manifest FILE] [--check]';
 const DEBIAN_TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
 
 const { values, positionals } = parseArgs({
@@ -62,7 +63,10 @@ function positiveInt(name: string, raw: string): number {
   return n;
 }
 
-const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...VARIANTS];
+const only = values.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean) ?? [...VARIANTS];
 const unknown = only.filter((v) => !(VARIANTS as readonly string[]).includes(v));
 if (unknown.length > 0) {
   console.error(`--only takes ${VARIANTS.join(', ')} (comma-separated); unknown: ${unknown.join(', ')}`);

@@ -45,7 +45,8 @@ const { values } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-const USAGE = 'usage: npm run bench:blank -- [--per-cell 4] [--seed S] [--engines tesseract.js,tesseract] [--no-native] [--keep DIR | --reuse DIR] [--markdown FILE] [--json FILE]';
+const USAGE =
+  'usage: npm run bench:blank -- [--per-cell 4] [--seed S] [--engines tesseract.js,tesseract] [--no-native] [--keep DIR | --reuse DIR] [--markdown FILE] [--json FILE]';
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -107,10 +108,15 @@ interface PageRun {
 function nativeText(file: string): Promise<{ text: string; seconds: number; error?: string }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
-    execFile('tesseract', [file, '-', '--psm', '3'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, timeout: 600_000, maxBuffer: 16 << 20 }, (err, stdout) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ text: stdout ?? '', seconds, error: err ? err.message.split('\n')[0] : undefined });
-    });
+    execFile(
+      'tesseract',
+      [file, '-', '--psm', '3'],
+      { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, timeout: 600_000, maxBuffer: 16 << 20 },
+      (err, stdout) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        resolve({ text: stdout ?? '', seconds, error: err ? err.message.split('\n')[0] : undefined });
+      },
+    );
   });
 }
 
@@ -131,14 +137,33 @@ interface Summary {
   engine: string;
   pages: number;
   finished: number;
-  blank: { pages: number; maxSeconds: number; medianSeconds: number; over1s: number; maxCpuSeconds: number; over1sCpu: number; readAsText: number; verdictBlank: number };
+  blank: {
+    pages: number;
+    maxSeconds: number;
+    medianSeconds: number;
+    over1s: number;
+    maxCpuSeconds: number;
+    over1sCpu: number;
+    readAsText: number;
+    verdictBlank: number;
+  };
   nearlyBlank: { pages: number; lines: number; linesFound: number; cer: number; medianSeconds: number; maxSeconds: number };
   medianSeconds: number;
   maxSeconds: number;
   maxOverMedian: number;
   /** The same in CPU time (steadier on a shared machine). */
   maxOverMedianCpu: number;
-  byKind: Array<{ kind: string; level: string; pages: number; medianSeconds: number; maxSeconds: number; linesFound: number; lines: number; readAsText: number; cer: number }>;
+  byKind: Array<{
+    kind: string;
+    level: string;
+    pages: number;
+    medianSeconds: number;
+    maxSeconds: number;
+    linesFound: number;
+    lines: number;
+    readAsText: number;
+    cer: number;
+  }>;
 }
 
 function summarise(engine: string, runs: PageRun[]): Summary {
@@ -167,7 +192,12 @@ function summarise(engine: string, runs: PageRun[]): Summary {
       pages: sparse.length,
       lines: sum(sparse, (s) => s.lines),
       linesFound: sum(sparse, (s) => s.linesFound),
-      cer: sum(sparse, (s) => s.distance) / Math.max(1, sum(sparse, (s) => s.gtLength)),
+      cer:
+        sum(sparse, (s) => s.distance) /
+        Math.max(
+          1,
+          sum(sparse, (s) => s.gtLength),
+        ),
       medianSeconds: median(sparse.map((r) => r.seconds)),
       maxSeconds: Math.max(0, ...sparse.map((r) => r.seconds)),
     },
@@ -186,7 +216,12 @@ function summarise(engine: string, runs: PageRun[]): Summary {
         linesFound: sum(rs, (s) => s.linesFound),
         lines: sum(rs, (s) => s.lines),
         readAsText: rs.filter((r) => r.score.blank && r.score.readLength > 0).length,
-        cer: sum(rs, (s) => s.distance) / Math.max(1, sum(rs, (s) => s.gtLength)),
+        cer:
+          sum(rs, (s) => s.distance) /
+          Math.max(
+            1,
+            sum(rs, (s) => s.gtLength),
+          ),
       };
     }),
   };
@@ -208,21 +243,36 @@ function markdown(summaries: Summary[], header: string): string {
       `| ${s.engine} | ${s.finished}/${s.pages} | ${sec(s.blank.medianSeconds)} / ${sec(s.blank.maxSeconds)} | ${s.blank.over1s} (${s.blank.over1sCpu}) | ${s.blank.readAsText} | ${s.nearlyBlank.linesFound}/${s.nearlyBlank.lines} (${pct(s.nearlyBlank.linesFound / Math.max(1, s.nearlyBlank.lines))}) | ${pct(s.nearlyBlank.cer)} | ${sec(s.medianSeconds)} | ${s.maxOverMedian.toFixed(1)}x (${s.maxOverMedianCpu.toFixed(1)}x) |`,
     );
   }
-  out.push('', 'Targets (cablescan engines): every page finishes; blank pages < 1 s each, none read as text; lines found >= 95%; max page time <= 10x the median.', '');
+  out.push(
+    '',
+    'Targets (cablescan engines): every page finishes; blank pages < 1 s each, none read as text; lines found >= 95%; max page time <= 10x the median.',
+    '',
+  );
   for (const s of summaries.filter((x) => !x.engine.startsWith('plain'))) {
     const found = s.nearlyBlank.linesFound / Math.max(1, s.nearlyBlank.lines);
     out.push(
       `- ${s.engine}: every page finishes: ${mark(s.finished === s.pages)}; blank < 1 s: ${mark(s.blank.over1s === 0)}; none read as text: ${mark(s.blank.readAsText === 0)}; lines found: ${mark(found >= LINES_FOUND_MIN)}; no page over 10x median: ${mark(s.maxOverMedian <= MAX_OVER_MEDIAN)}`,
     );
   }
-  out.push('', '| reader | kind | scan | pages | median s | max s | lines found | CER | blank read as text |', '| :-- | :-- | :-- | --: | --: | --: | --: | --: | --: |');
+  out.push(
+    '',
+    '| reader | kind | scan | pages | median s | max s | lines found | CER | blank read as text |',
+    '| :-- | :-- | :-- | --: | --: | --: | --: | --: | --: |',
+  );
   for (const s of summaries) {
-    for (const k of s.byKind) out.push(`| ${s.engine} | ${k.kind} | ${k.level} | ${k.pages} | ${sec(k.medianSeconds)} | ${sec(k.maxSeconds)} | ${k.lines ? `${k.linesFound}/${k.lines}` : ''} | ${k.lines ? pct(k.cer) : ''} | ${k.lines ? '' : k.readAsText} |`);
+    for (const k of s.byKind)
+      out.push(
+        `| ${s.engine} | ${k.kind} | ${k.level} | ${k.pages} | ${sec(k.medianSeconds)} | ${sec(k.maxSeconds)} | ${k.lines ? `${k.linesFound}/${k.lines}` : ''} | ${k.lines ? pct(k.cer) : ''} | ${k.lines ? '' : k.readAsText} |`,
+      );
   }
   return out.join('\n');
 }
 
-const loadavg = () => os.loadavg().map((v) => v.toFixed(1)).join(' / ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' / ');
 
 async function main(): Promise<void> {
   const loadAtStart = loadavg();
@@ -242,7 +292,10 @@ async function main(): Promise<void> {
       console.error(`generated ${expected.length} pages in ${((Date.now() - t) / 1000).toFixed(0)} s (seed ${values.seed}, ${perCell} per kind and scan)`);
     }
     const logger = silentLogger();
-    const ingest = await discoverInputs(expected.map((e) => path.join(setDir, e.file)), { cwd: process.cwd(), lang: 'eng', maxPixels: 1e9, logger });
+    const ingest = await discoverInputs(
+      expected.map((e) => path.join(setDir, e.file)),
+      { cwd: process.cwd(), lang: 'eng', maxPixels: 1e9, logger },
+    );
     const byFile = new Map(expected.map((e) => [e.file, e]));
     const recipe = resolveRecipe('auto');
     const summaries: Summary[] = [];
@@ -263,13 +316,42 @@ async function main(): Promise<void> {
           try {
             const page = await readPage(source, { config, logger, engine, recipe });
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            run = { name: exp.name, kind: exp.kind, level: exp.level, engine: engineName, finished: true, seconds, cpuSeconds: cpuSeconds() - cpu, verdict: page.ink?.verdict, readAs: page.ocr.readAs, text: page.text, score: scoreSparsePage(exp, page.text, page.lines.map((l) => l.text)) };
+            run = {
+              name: exp.name,
+              kind: exp.kind,
+              level: exp.level,
+              engine: engineName,
+              finished: true,
+              seconds,
+              cpuSeconds: cpuSeconds() - cpu,
+              verdict: page.ink?.verdict,
+              readAs: page.ocr.readAs,
+              text: page.text,
+              score: scoreSparsePage(
+                exp,
+                page.text,
+                page.lines.map((l) => l.text),
+              ),
+            };
           } catch (err) {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            run = { name: exp.name, kind: exp.kind, level: exp.level, engine: engineName, finished: false, error: (err as Error).message, seconds, cpuSeconds: cpuSeconds() - cpu, text: '', score: scoreSparsePage(exp, '', []) };
+            run = {
+              name: exp.name,
+              kind: exp.kind,
+              level: exp.level,
+              engine: engineName,
+              finished: false,
+              error: (err as Error).message,
+              seconds,
+              cpuSeconds: cpuSeconds() - cpu,
+              text: '',
+              score: scoreSparsePage(exp, '', []),
+            };
           }
           runs.push(run);
-          console.error(`${engineName.padEnd(12)} ${exp.name.padEnd(24)} ${sec(run.seconds).padStart(6)} s ${sec(run.cpuSeconds).padStart(6)} CPU-s  ${(run.verdict ?? 'FAILED').padEnd(12)} ${JSON.stringify(run.text).slice(0, 60)}${run.error ? `  ${run.error}` : ''}`);
+          console.error(
+            `${engineName.padEnd(12)} ${exp.name.padEnd(24)} ${sec(run.seconds).padStart(6)} s ${sec(run.cpuSeconds).padStart(6)} CPU-s  ${(run.verdict ?? 'FAILED').padEnd(12)} ${JSON.stringify(run.text).slice(0, 60)}${run.error ? `  ${run.error}` : ''}`,
+          );
         }
       } finally {
         await engine.close();
@@ -283,7 +365,18 @@ async function main(): Promise<void> {
         const cpu = cpuSeconds();
         const read = await nativeText(path.join(setDir, exp.file));
         const lines = read.text.split('\n').filter((l) => l.trim());
-        runs.push({ name: exp.name, kind: exp.kind, level: exp.level, engine: 'plain tesseract', finished: !read.error, error: read.error, seconds: read.seconds, cpuSeconds: cpuSeconds() - cpu, text: read.text, score: scoreSparsePage(exp, read.text, lines) });
+        runs.push({
+          name: exp.name,
+          kind: exp.kind,
+          level: exp.level,
+          engine: 'plain tesseract',
+          finished: !read.error,
+          error: read.error,
+          seconds: read.seconds,
+          cpuSeconds: cpuSeconds() - cpu,
+          text: read.text,
+          score: scoreSparsePage(exp, read.text, lines),
+        });
         console.error(`${'plain'.padEnd(12)} ${exp.name.padEnd(24)} ${sec(read.seconds).padStart(6)} s  ${JSON.stringify(read.text.trim()).slice(0, 60)}`);
       }
       summaries.push(summarise('plain tesseract (native, --psm 3)', runs));

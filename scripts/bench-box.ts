@@ -39,7 +39,9 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: npm run bench:box -- [--seed S] [--pages N] [--keep DIR] [--degradation clean,mild,heavy] [--engine E] [--corpus] [--no-box] [--markdown FILE] [--json FILE]');
+  console.log(
+    'usage: npm run bench:box -- [--seed S] [--pages N] [--keep DIR] [--degradation clean,mild,heavy] [--engine E] [--corpus] [--no-box] [--markdown FILE] [--json FILE]',
+  );
   process.exit(0);
 }
 
@@ -71,9 +73,17 @@ function pageTimings(out: string): PageTiming {
   const times = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { timings?: Record<string, number> }).timings ?? {})
-    .map((t) => Object.entries(t).filter(([k]) => k !== 'write').reduce((a, [, v]) => a + v, 0))
+    .map((t) =>
+      Object.entries(t)
+        .filter(([k]) => k !== 'write')
+        .reduce((a, [, v]) => a + v, 0),
+    )
     .sort((a, b) => a - b);
-  return { pages: times.length, medianMs: times.length ? Math.round(times[Math.floor(times.length / 2)]!) : null, totalMs: Math.round(times.reduce((a, b) => a + b, 0)) };
+  return {
+    pages: times.length,
+    medianMs: times.length ? Math.round(times[Math.floor(times.length / 2)]!) : null,
+    totalMs: Math.round(times.reduce((a, b) => a + b, 0)),
+  };
 }
 
 const cli = (args: string[]): string[] => ['bin/cablescan.js', ...args];
@@ -82,7 +92,24 @@ async function benchBox(root: string): Promise<{ score: BoxScore; seconds: numbe
   const box = path.join(root, 'box');
   const out = path.join(root, 'out');
   if (!existsSync(path.join(box, 'box.json'))) {
-    run(process.execPath, ['--import', 'tsx', 'scripts/generate-samples.ts', '--box', '--out', box, '--pages', values.pages!, '--seed', values.seed!, '--degradation', values.degradation!], 'generate box');
+    run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/generate-samples.ts',
+        '--box',
+        '--out',
+        box,
+        '--pages',
+        values.pages!,
+        '--seed',
+        values.seed!,
+        '--degradation',
+        values.degradation!,
+      ],
+      'generate box',
+    );
   }
   const engine = values.engine ? ['--engine', values.engine] : [];
   const seconds = run(process.execPath, cli(['run', box, '--out', out, '--no-progress', '--log-level', 'warn', ...engine]), `cablescan run ${box}`);
@@ -153,7 +180,7 @@ async function main(): Promise<void> {
       for (const { folder, score } of await benchCorpus(root)) {
         sections.push(formatBoxScore(`Corpus ${folder}`, score));
         sections.push(wrongTable(score));
-        (json.corpus ??= {} as Record<string, BoxScore>);
+        json.corpus ??= {} as Record<string, BoxScore>;
         (json.corpus as Record<string, BoxScore>)[folder] = score;
       }
     }
@@ -165,9 +192,7 @@ async function main(): Promise<void> {
 }
 
 function wrongTable(score: BoxScore): string {
-  const rows = [
-    ...score.wrong.map((w) => `| ${w.page} | ${w.truth} | ${w.decided} | ${w.degradation} | ${w.flagged ? 'in review' : '**silent**'} |`),
-  ];
+  const rows = [...score.wrong.map((w) => `| ${w.page} | ${w.truth} | ${w.decided} | ${w.degradation} | ${w.flagged ? 'in review' : '**silent**'} |`)];
   const fields = score.wrongAccepted.slice(0, 30).map((w) => `| ${w.document} | ${w.field} | ${w.expected ?? '(not printed)'} | ${w.got} |`);
   return [
     rows.length ? ['| wrong page decision | truth | decided | scan | held |', '|---|---|---|---|---|', ...rows].join('\n') : 'No wrong page decision.',

@@ -89,7 +89,14 @@ interface Measured {
 async function throughWorker(file: string, until?: number, checkout?: string): Promise<Measured> {
   const prefix = randomPrefix();
   const out = await tempDir('bench-hostile-out');
-  const worker = startWorkerProcess({ redisUrl, prefix, concurrency: 1, shortLocks: false, args: ['--engine', engine], ...(checkout ? { cli: path.join(checkout, 'bin', 'cablescan.js') } : {}) });
+  const worker = startWorkerProcess({
+    redisUrl,
+    prefix,
+    concurrency: 1,
+    shortLocks: false,
+    args: ['--engine', engine],
+    ...(checkout ? { cli: path.join(checkout, 'bin', 'cablescan.js') } : {}),
+  });
   const queue = new Queue(PAGE_QUEUE, { connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix: bullPrefix(prefix) });
   let peak = 0;
   let sampling = true;
@@ -144,12 +151,26 @@ async function throughWorker(file: string, until?: number, checkout?: string): P
 /** Renders `count` pages spread evenly over a PDF of `pageCount` pages, as a worker would load them. */
 type Loader = (source: PageSource, options: { maxPixels: number; budgetPixels?: number; pdfDpi: number }) => Promise<unknown>;
 
-async function renderSpread(file: string, pageCount: number, count: number, load: Loader = loadPageImage): Promise<{ pages: number; seconds: number; pagesPerMinute: number }> {
+async function renderSpread(
+  file: string,
+  pageCount: number,
+  count: number,
+  load: Loader = loadPageImage,
+): Promise<{ pages: number; seconds: number; pagesPerMinute: number }> {
   const t0 = Date.now();
   const n = Math.min(count, pageCount);
   for (let i = 0; i < n; i++) {
     const pageIndex = Math.floor((i * pageCount) / n);
-    const source: PageSource = { pageId: `p${pageIndex}`, file: path.basename(file), path: file, pageIndex, pageCount, format: 'pdf', contentHash: '', documentKey: '' };
+    const source: PageSource = {
+      pageId: `p${pageIndex}`,
+      file: path.basename(file),
+      path: file,
+      pageIndex,
+      pageCount,
+      format: 'pdf',
+      contentHash: '',
+      documentKey: '',
+    };
     await load(source, { maxPixels: 200_000_000, budgetPixels: 40_000_000, pdfDpi: 300 });
   }
   const seconds = (Date.now() - t0) / 1000;
@@ -198,12 +219,20 @@ try {
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const size = r.bytes >= 1 << 20 ? `${(r.bytes / (1 << 20)).toFixed(1)} MB` : r.bytes >= 1024 ? `${(r.bytes / 1024).toFixed(0)} KB` : `${r.bytes} B`;
-    console.log(`| ${r.file}${r.note ? ` (${r.note})` : ''} | ${size} | ${r.pages} | ${r.peakRssGb.toFixed(2)} GB | ${r.seconds.toFixed(1)} s | ${r.done} / ${r.failed} | ${r.codes.join(', ') || '-'} |`);
+    console.log(
+      `| ${r.file}${r.note ? ` (${r.note})` : ''} | ${size} | ${r.pages} | ${r.peakRssGb.toFixed(2)} GB | ${r.seconds.toFixed(1)} s | ${r.done} / ${r.failed} | ${r.codes.join(', ') || '-'} |`,
+    );
   }
-  console.log(`\nthrough a worker: ${long.pagesPerMinute!.toFixed(1)} pages/min on the 10,000-page PDF vs ${short.pagesPerMinute!.toFixed(1)} on the 100-page PDF: ${workerRatio.toFixed(2)}x`);
-  console.log(`rendering alone: ${render10k.pages} pages spread over the 10,000-page PDF ${render10k.pagesPerMinute.toFixed(1)} pages/min vs all 100 of the 100-page PDF ${render100.pagesPerMinute.toFixed(1)}: ${renderRatio.toFixed(2)}x`);
+  console.log(
+    `\nthrough a worker: ${long.pagesPerMinute!.toFixed(1)} pages/min on the 10,000-page PDF vs ${short.pagesPerMinute!.toFixed(1)} on the 100-page PDF: ${workerRatio.toFixed(2)}x`,
+  );
+  console.log(
+    `rendering alone: ${render10k.pages} pages spread over the 10,000-page PDF ${render10k.pagesPerMinute.toFixed(1)} pages/min vs all 100 of the 100-page PDF ${render100.pagesPerMinute.toFixed(1)}: ${renderRatio.toFixed(2)}x`,
+  );
   const over = rows.filter((r) => r.peakRssGb > 1);
-  console.log(`targets: peak RSS <= 1 GB each: ${over.length === 0 ? 'met' : `NOT met (${over.map((r) => r.file).join(', ')})`}; long PDF within 20%: ${workerRatio >= 0.8 && renderRatio >= 0.8 ? 'met' : 'NOT met'}`);
+  console.log(
+    `targets: peak RSS <= 1 GB each: ${over.length === 0 ? 'met' : `NOT met (${over.map((r) => r.file).join(', ')})`}; long PDF within 20%: ${workerRatio >= 0.8 && renderRatio >= 0.8 ? 'met' : 'NOT met'}`,
+  );
   let baseline: Record<string, unknown> | undefined;
   if (args.baseline) {
     const checkout = path.resolve(args.baseline);
@@ -222,9 +251,13 @@ try {
     console.log('|---|---|---|---|');
     for (const before of baseRows) {
       const now = rows.find((r) => r.file === before.file)!;
-      console.log(`| ${before.file} | ${before.peakRssGb.toFixed(2)} / ${now.peakRssGb.toFixed(2)} GB | ${before.seconds.toFixed(1)} / ${now.seconds.toFixed(1)} s | ${before.codes.join(', ') || (before.failed ? 'failed' : '-')} / ${now.codes.join(', ') || '-'} |`);
+      console.log(
+        `| ${before.file} | ${before.peakRssGb.toFixed(2)} / ${now.peakRssGb.toFixed(2)} GB | ${before.seconds.toFixed(1)} / ${now.seconds.toFixed(1)} s | ${before.codes.join(', ') || (before.failed ? 'failed' : '-')} / ${now.codes.join(', ') || '-'} |`,
+      );
     }
-    console.log(`rendering before: ${n} pages spread over the 10,000-page PDF ${old10k.pagesPerMinute.toFixed(1)} pages/min vs ${n} of the 100-page PDF ${old100.pagesPerMinute.toFixed(1)}: ${(old10k.pagesPerMinute / old100.pagesPerMinute).toFixed(2)}x; now ${renderRatio.toFixed(2)}x`);
+    console.log(
+      `rendering before: ${n} pages spread over the 10,000-page PDF ${old10k.pagesPerMinute.toFixed(1)} pages/min vs ${n} of the 100-page PDF ${old100.pagesPerMinute.toFixed(1)}: ${(old10k.pagesPerMinute / old100.pagesPerMinute).toFixed(2)}x; now ${renderRatio.toFixed(2)}x`,
+    );
     baseline = { checkout, rows: baseRows, render100: old100, render10k: old10k };
   }
   if (args.json) await writeFile(args.json, JSON.stringify({ engine, rows, workerRatio, render100, render10k, renderRatio, baseline }, null, 2));

@@ -75,7 +75,14 @@ async function read(engine: (typeof ENGINES)[number], inputs: Array<{ dir: strin
   const started = process.cpuUsage();
   for (const input of inputs) {
     const outDir = path.join(work, 'out', engine, input.name);
-    const flags = { engine, model: values.model, lang: input.lang, concurrency: Number(values.concurrency), logLevel: 'silent', modelCache: defaultModelCache(process.env) };
+    const flags = {
+      engine,
+      model: values.model,
+      lang: input.lang,
+      concurrency: Number(values.concurrency),
+      logLevel: 'silent',
+      modelCache: defaultModelCache(process.env),
+    };
     const config = loadConfig({ env: {}, flags });
     const result = await runPipeline({ inputs: [input.dir], outDir, batch: `parity-${engine}`, keepRecords: true }, config, silentLogger());
     records.push(...result.records);
@@ -118,7 +125,8 @@ async function main(): Promise<void> {
     const [wa, wb] = [words(a), words(b)];
     const n = Math.max(wa.length, wb.length);
     const same = commonWords(wa, wb);
-    const models = JSON.stringify(a.ocr.models) === JSON.stringify(b.ocr.models) ? 'same' : `${JSON.stringify(a.ocr.models)} vs ${JSON.stringify(b.ocr.models)}`;
+    const models =
+      JSON.stringify(a.ocr.models) === JSON.stringify(b.ocr.models) ? 'same' : `${JSON.stringify(a.ocr.models)} vs ${JSON.stringify(b.ocr.models)}`;
     perPage.push({ page: key, words: n, identical: same, models });
     const bucket = key.startsWith('samples/') ? totals.samples : totals.corpus;
     bucket.words += n;
@@ -126,7 +134,8 @@ async function main(): Promise<void> {
   }
   const fieldDiffs: string[] = [];
   let fields = 0;
-  const sampleRecords = (run: Run) => new Map(run.records.filter((r) => r.source.files.some((f) => f.includes(path.basename(path.resolve(values.samples!))))).map((r) => [r.id, r]));
+  const sampleRecords = (run: Run) =>
+    new Map(run.records.filter((r) => r.source.files.some((f) => f.includes(path.basename(path.resolve(values.samples!))))).map((r) => [r.id, r]));
   const [ra, rb] = [sampleRecords(js!), sampleRecords(native!)];
   for (const [id, a] of ra) {
     const b = rb.get(id);
@@ -137,7 +146,8 @@ async function main(): Promise<void> {
     for (const [name, f] of Object.entries(a.fields)) {
       fields += 1;
       const other = b.fields[name];
-      if (JSON.stringify(other?.value) !== JSON.stringify(f.value)) fieldDiffs.push(`${id} ${name}: ${JSON.stringify(f.value)} vs ${JSON.stringify(other?.value)}`);
+      if (JSON.stringify(other?.value) !== JSON.stringify(f.value))
+        fieldDiffs.push(`${id} ${name}: ${JSON.stringify(f.value)} vs ${JSON.stringify(other?.value)}`);
     }
   }
   for (const id of rb.keys()) if (!ra.has(id)) fieldDiffs.push(`${id}: record only from native`);
@@ -146,7 +156,11 @@ async function main(): Promise<void> {
   const summary = {
     model: values.model,
     pages: perPage.length,
-    words: { corpus: { ...totals.corpus, share: share(totals.corpus) }, samples: { ...totals.samples, share: share(totals.samples) }, all: { ...all, share: share(all) } },
+    words: {
+      corpus: { ...totals.corpus, share: share(totals.corpus) },
+      samples: { ...totals.samples, share: share(totals.samples) },
+      all: { ...all, share: share(all) },
+    },
     fields: { compared: fields, different: fieldDiffs.length, differences: fieldDiffs },
     cpuSeconds: { 'tesseract.js': js!.cpuSeconds, tesseract: native!.cpuSeconds },
     modelsDiffer: perPage.filter((p) => p.models !== 'same').map((p) => `${p.page}: ${p.models}`),
@@ -154,8 +168,12 @@ async function main(): Promise<void> {
   };
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   console.log(`model ${values.model}: ${perPage.length} pages`);
-  console.log(`words identical: corpus crops ${pct(share(totals.corpus))} (${totals.corpus.identical}/${totals.corpus.words}), samples ${pct(share(totals.samples))} (${totals.samples.identical}/${totals.samples.words}), all ${pct(share(all))}   target >= 98%`);
-  console.log(`sample fields: ${fields - fieldDiffs.length}/${fields} identical${fieldDiffs.length ? `; different: ${fieldDiffs.join('; ')}` : ''}   target: all`);
+  console.log(
+    `words identical: corpus crops ${pct(share(totals.corpus))} (${totals.corpus.identical}/${totals.corpus.words}), samples ${pct(share(totals.samples))} (${totals.samples.identical}/${totals.samples.words}), all ${pct(share(all))}   target >= 98%`,
+  );
+  console.log(
+    `sample fields: ${fields - fieldDiffs.length}/${fields} identical${fieldDiffs.length ? `; different: ${fieldDiffs.join('; ')}` : ''}   target: all`,
+  );
   for (const p of perPage.filter((x) => x.identical < x.words)) console.log(`  ${p.page}: ${p.identical}/${p.words}`);
   if (summary.modelsDiffer.length) console.log(`models differ on: ${summary.modelsDiffer.join('; ')}`);
   if (values.json) await writeFile(path.resolve(values.json), `${JSON.stringify(summary, null, 2)}\n`);

@@ -16,7 +16,7 @@ import sharp from 'sharp';
 import { Job, Queue } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
-import { renderTextImage } from '../src/ocr/test-images.ts';
+import { renderTextImage } from '../test/fixtures/text-images.ts';
 import { enqueueBatch } from '../queues/producer.ts';
 import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
 import type { DocumentJobResult, PageJobResult } from '../queues/payloads.ts';
@@ -44,7 +44,9 @@ async function writeFullPage(file: string, n: number): Promise<void> {
   const body = Array.from({ length: 14 }, (_, i) => `${i + 1}. ${telegramLines(n + i)[5]} Reference ${n * 100 + i}.`);
   const { image } = renderTextImage({ lines: [...telegramLines(n).slice(0, 5), ...body, 'Mao Zedong.'], width: 2480, height: 3508, fontPx: 42 });
   await mkdir(path.dirname(file), { recursive: true });
-  await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).png().toFile(file);
+  await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+    .png()
+    .toFile(file);
 }
 
 const quantile = (values: number[], q: number) => {
@@ -148,15 +150,46 @@ try {
 
   console.log(`\nqueue overhead: ${M} single-page documents, one at a time, idle warm worker`);
   const rows = await overhead(dir);
-  const table = (name: string, values: number[]) => `  ${name.padEnd(28)} p50 ${quantile(values, 0.5).toFixed(1).padStart(7)} ms   p95 ${quantile(values, 0.95).toFixed(1).padStart(7)} ms`;
+  const table = (name: string, values: number[]) =>
+    `  ${name.padEnd(28)} p50 ${quantile(values, 0.5).toFixed(1).padStart(7)} ms   p95 ${quantile(values, 0.95).toFixed(1).padStart(7)} ms`;
   const total = rows.map((r) => r.dispatch + r.ack + r.handoff);
-  console.log(table('enqueue -> page start', rows.map((r) => r.dispatch)));
-  console.log(table('page end -> job completed', rows.map((r) => r.ack)));
-  console.log(table('page completed -> doc start', rows.map((r) => r.handoff)));
+  console.log(
+    table(
+      'enqueue -> page start',
+      rows.map((r) => r.dispatch),
+    ),
+  );
+  console.log(
+    table(
+      'page end -> job completed',
+      rows.map((r) => r.ack),
+    ),
+  );
+  console.log(
+    table(
+      'page completed -> doc start',
+      rows.map((r) => r.handoff),
+    ),
+  );
   console.log(table('queue overhead per page', total));
-  console.log(table('OCR per page', rows.map((r) => r.ocr)));
-  const share50 = quantile(total, 0.5) / quantile(rows.map((r) => r.ocr), 0.5);
-  const share95 = quantile(total, 0.95) / quantile(rows.map((r) => r.ocr), 0.5);
+  console.log(
+    table(
+      'OCR per page',
+      rows.map((r) => r.ocr),
+    ),
+  );
+  const share50 =
+    quantile(total, 0.5) /
+    quantile(
+      rows.map((r) => r.ocr),
+      0.5,
+    );
+  const share95 =
+    quantile(total, 0.95) /
+    quantile(
+      rows.map((r) => r.ocr),
+      0.5,
+    );
   console.log(`  overhead / OCR time: ${(share50 * 100).toFixed(2)}% at p50, ${(share95 * 100).toFixed(2)}% at p95 (target < 2%)`);
   console.log(
     `\n${JSON.stringify({ cores: os.availableParallelism(), pages: N, pagesPerMin1: one.pagesPerMin, pagesPerMin2: two.pagesPerMin, scaling, overheadRows: rows, overheadShareP50: share50, overheadShareP95: share95 })}`,

@@ -52,7 +52,11 @@ const KEY = 'dir:/bench/box';
 function readings(): string {
   if (values.from) return path.resolve(values.from);
   const out = path.join(root, 'samples-out');
-  const run = spawnSync(process.execPath, [path.join(REPO, 'bin', 'cablescan.js'), 'run', path.join(REPO, 'samples'), '--out', out, '--engine', 'tesseract', '--no-progress', '--log-level', 'warn'], { stdio: 'inherit' });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(REPO, 'bin', 'cablescan.js'), 'run', path.join(REPO, 'samples'), '--out', out, '--engine', 'tesseract', '--no-progress', '--log-level', 'warn'],
+    { stdio: 'inherit' },
+  );
   if (run.status !== 0 && run.status !== 1) throw new Error(`reading the samples failed (exit ${run.status})`);
   return out;
 }
@@ -62,7 +66,10 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const source = readings();
-  const ids = readdirSync(path.join(source, 'pages')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  const ids = readdirSync(path.join(source, 'pages'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
   const originals: PageResult[] = [];
   for (const id of ids) originals.push((await readPageJson(source, id))!);
   const wanted = Number(values.pages);
@@ -114,12 +121,17 @@ async function main(): Promise<void> {
     }
     const whole = median(wholeTimes);
     const records = store.sequenceRecords(KEY).length;
-    console.log(`\nA sequence of ${pages.length} pages (${originals.length} real readings repeated), ${records} records; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
+    console.log(
+      `\nA sequence of ${pages.length} pages (${originals.length} real readings repeated), ${records} records; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
     console.log('| | median ms | runs | vs. building the whole sequence |');
     console.log('|---|---|---|---|');
     console.log(`| whole sequence built (the run's buildRecords) | ${whole.toFixed(0)} | ${wholeTimes.length} | 1 |`);
     for (const [kind, xs] of Object.entries(times)) {
-      if (xs.length) console.log(`| ${kind} (Regrouper: rebuild, store transaction, files) | ${median(xs).toFixed(0)} | ${xs.length} | ${(median(xs) / whole).toFixed(3)} |`);
+      if (xs.length)
+        console.log(
+          `| ${kind} (Regrouper: rebuild, store transaction, files) | ${median(xs).toFixed(0)} | ${xs.length} | ${(median(xs) / whole).toFixed(3)} |`,
+        );
     }
   } finally {
     store.close();

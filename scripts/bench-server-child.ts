@@ -8,7 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 
-const { values: args } = parseArgs({ options: { root: { type: 'string' }, dir: { type: 'string' }, scan: { type: 'string' }, records: { type: 'string', default: '1500' } } });
+const { values: args } = parseArgs({
+  options: { root: { type: 'string' }, dir: { type: 'string' }, scan: { type: 'string' }, records: { type: 'string', default: '1500' } },
+});
 const root = path.resolve(args.root!);
 const load = <T>(rel: string): Promise<T> => import(pathToFileURL(path.join(root, rel)).href) as Promise<T>;
 
@@ -17,7 +19,11 @@ const { silentLogger } = await load<typeof import('../src/logger.ts')>('src/logg
 const { buildServer } = await load<typeof import('../src/server/app.ts')>('src/server/app.ts');
 const { ReviewStore } = await load<typeof import('../src/store/index.ts')>('src/store/index.ts');
 const { hashFile, pageContentHash } = await load<typeof import('../src/ingest/hash.ts')>('src/ingest/hash.ts');
-const fixtures = await load<typeof import('../test/unit/store-fixtures.ts')>('test/unit/store-fixtures.ts');
+// The tree's own page and record builders (test/fixtures/ since issue 21, test/unit/store-fixtures.ts before).
+type Fixtures = typeof import('../test/fixtures/stores.ts') & typeof import('../test/fixtures/records.ts');
+const fixtures: Pick<Fixtures, 'page' | 'record'> = await Promise.all([load<Fixtures>('test/fixtures/stores.ts'), load<Fixtures>('test/fixtures/records.ts')])
+  .then(([stores, records]) => ({ page: stores.page, record: records.record }))
+  .catch(() => load<Fixtures>('test/unit/store-fixtures.ts'));
 
 const dir = path.resolve(args.dir!);
 mkdirSync(dir, { recursive: true });
@@ -29,8 +35,17 @@ const pageResult = {
 const store = ReviewStore.open(path.join(dir, 'cablescan.db'));
 const count = Number(args.records);
 const ids = Array.from({ length: count }, (_, i) => (0xa000000000000000n + BigInt(i)).toString(16));
-store.saveRecords(ids.map((id) => fixtures.record(id, 'p1')), [pageResult], { batch: 'bench', cwd: path.dirname(scan) });
-const fields = ids.flatMap((id) => store.getRecord(id)!.fields.filter((f) => f.status === 'needs_review').map((f) => f.id));
+store.saveRecords(
+  ids.map((id) => fixtures.record(id, 'p1')),
+  [pageResult],
+  { batch: 'bench', cwd: path.dirname(scan) },
+);
+const fields = ids.flatMap((id) =>
+  store
+    .getRecord(id)!
+    .fields.filter((f) => f.status === 'needs_review')
+    .map((f) => f.id),
+);
 
 const config = loadConfig({ env: {}, flags: { logLevel: 'silent', tokens: { reviewers: ['bench:bench-token-0001'] } } });
 const app = await buildServer({ config, logger: silentLogger(), store });

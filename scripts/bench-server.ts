@@ -40,7 +40,12 @@ if (!existsSync(scans)) {
   process.stderr.write(`bench:server needs the shared corpus at ${scans}\n`);
   process.exit(2);
 }
-const SCAN = path.join(scans, readdirSync(scans).filter((f) => f.endsWith('.jpg')).sort()[0]!);
+const SCAN = path.join(
+  scans,
+  readdirSync(scans)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()[0]!,
+);
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cablescan-bench-server-'));
 
@@ -72,10 +77,26 @@ interface Served {
 }
 
 async function serve(root: string, label: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'scripts', 'bench-server-child.ts'), '--root', root, '--dir', path.join(work, label), '--scan', SCAN, '--records', args.records!], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(HERE, 'scripts', 'bench-server-child.ts'),
+      '--root',
+      root,
+      '--dir',
+      path.join(work, label),
+      '--scan',
+      SCAN,
+      '--records',
+      args.records!,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${label} server exited (${code})`)));
@@ -96,7 +117,9 @@ interface Scenario {
 }
 
 /** Cycles through a list of GETs. */
-const cycle = (paths: string[]) => (n: number): Request => ({ method: 'GET', path: paths[n % paths.length]! });
+const cycle =
+  (paths: string[]) =>
+  (n: number): Request => ({ method: 'GET', path: paths[n % paths.length]! });
 
 /**
  * Confirms fields over and over, each time at the version it is now: pass k over the pair's own
@@ -106,7 +129,11 @@ const cycle = (paths: string[]) => (n: number): Request => ({ method: 'GET', pat
 function confirmations(fields: number[], pair: number): (n: number) => Request {
   const share = Math.floor(fields.length / (PAIRS + 1));
   const slice = fields.slice(pair * share, (pair + 1) * share);
-  return (n) => ({ method: 'POST', path: `/api/fields/${slice[n % slice.length]}/review`, body: JSON.stringify({ action: 'confirm', version: 1 + Math.floor(n / slice.length) }) });
+  return (n) => ({
+    method: 'POST',
+    path: `/api/fields/${slice[n % slice.length]}/review`,
+    body: JSON.stringify({ action: 'confirm', version: 1 + Math.floor(n / slice.length) }),
+  });
 }
 
 const SCENARIOS: Scenario[] = [

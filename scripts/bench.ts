@@ -142,8 +142,16 @@ function quantile(sorted: number[], q: number): number {
   const hi = Math.ceil(i);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo);
 }
-const median = (v: number[]) => quantile([...v].sort((a, b) => a - b), 0.5);
-const p95 = (v: number[]) => quantile([...v].sort((a, b) => a - b), 0.95);
+const median = (v: number[]) =>
+  quantile(
+    [...v].sort((a, b) => a - b),
+    0.5,
+  );
+const p95 = (v: number[]) =>
+  quantile(
+    [...v].sort((a, b) => a - b),
+    0.95,
+  );
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -158,12 +166,17 @@ async function rssChild(): Promise<void> {
   const recycleAfter = opts['rss-no-recycle'] ? pages + 1 : Number(opts['rss-recycle-after'] ?? config.recycleAfter);
   // Real pages (the samples), scaled down so 300 pages finish in minutes; several pages in turn so
   // the worker does not see one image over and over.
-  const files = readdirSync(path.join(REPO, 'samples')).filter((f) => /\.(png|jpg)$/.test(f)).sort();
+  const files = readdirSync(path.join(REPO, 'samples'))
+    .filter((f) => /\.(png|jpg)$/.test(f))
+    .sort();
   const images: RawImage[] = [];
   for (const f of files) {
     const img = sharp(path.join(REPO, 'samples', f)).greyscale();
     const meta = await img.metadata();
-    const { data, info } = await img.resize(Math.round(meta.width! * scale)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await img
+      .resize(Math.round(meta.width! * scale))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     images.push({ data, width: info.width, height: info.height, channels: 1 });
   }
   global.gc?.();
@@ -180,11 +193,14 @@ async function rssChild(): Promise<void> {
   for (let i = 0; i < pages; i += 1) {
     await engine.recognize({ image: images[i % images.length]!, lang: 'eng', psm: 3, dpi: Math.round(300 * scale) });
     samples.push(measure());
-    if ((i + 1) % 25 === 0) process.stderr.write(`  rss child (${opts['rss-engine']}, recycleAfter ${recycleAfter}): page ${i + 1}/${pages}, ${mb(samples[i]!)} MB\n`);
+    if ((i + 1) % 25 === 0)
+      process.stderr.write(`  rss child (${opts['rss-engine']}, recycleAfter ${recycleAfter}): page ${i + 1}/${pages}, ${mb(samples[i]!)} MB\n`);
   }
   const stats = engine.stats();
   await engine.close();
-  process.stdout.write(JSON.stringify({ engine: opts['rss-engine'], baseline, recycleAfter, scale, samples, stats, size: `${images[0]!.width}x${images[0]!.height}` }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ engine: opts['rss-engine'], baseline, recycleAfter, scale, samples, stats, size: `${images[0]!.width}x${images[0]!.height}` }) + '\n',
+  );
 }
 
 /** RSS in bytes of this process's largest child process (VmRSS from /proc/PID/status), 0 when none. */
@@ -264,7 +280,12 @@ interface NativeReading {
 function nativeRead(file: string, reading: NativeReading): Promise<void> {
   const models = reading.tessdataDir ? ['--tessdata-dir', reading.tessdataDir] : [];
   return new Promise<void>((resolve, reject) =>
-    execFile('tesseract', [file, 'stdout', '-l', reading.lang, '--psm', '3', ...models], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 }, (err) => (err ? reject(err) : resolve())),
+    execFile(
+      'tesseract',
+      [file, 'stdout', '-l', reading.lang, '--psm', '3', ...models],
+      { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 },
+      (err) => (err ? reject(err) : resolve()),
+    ),
   );
 }
 
@@ -281,10 +302,15 @@ function nativeRun(files: string[], workers: number, reading: NativeReading): Pr
 
 function nativePeakRssMb(file: string, lang: string): Promise<number | null> {
   return new Promise((resolve) =>
-    execFile('/usr/bin/time', ['-f', '%M', 'tesseract', file, 'stdout', '-l', lang, '--psm', '3'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 }, (err, _out, stderr) => {
-      const kb = Number(/(\d+)\s*$/.exec(stderr.trim())?.[1]);
-      resolve(err || !kb ? null : Math.round(kb / 1024));
-    }),
+    execFile(
+      '/usr/bin/time',
+      ['-f', '%M', 'tesseract', file, 'stdout', '-l', lang, '--psm', '3'],
+      { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 },
+      (err, _out, stderr) => {
+        const kb = Number(/(\d+)\s*$/.exec(stderr.trim())?.[1]);
+        resolve(err || !kb ? null : Math.round(kb / 1024));
+      },
+    ),
   );
 }
 
@@ -387,7 +413,12 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
       add(wall, 'ocr: second opinion', page.timings.secondOpinion ?? 0);
       pages.push(page);
       const t = page.timings;
-      const parts: Array<[string, number]> = [['decode', t.decode ?? 0], ['ink measure', t.ink ?? 0], ...page.preprocess.steps.map((st): [string, number] => [`  preprocess: ${st.step}`, st.ms]), ['write', t.write ?? 0]];
+      const parts: Array<[string, number]> = [
+        ['decode', t.decode ?? 0],
+        ['ink measure', t.ink ?? 0],
+        ...page.preprocess.steps.map((st): [string, number] => [`  preprocess: ${st.step}`, st.ms]),
+        ['write', t.write ?? 0],
+      ];
       const partsWall = parts.reduce((a, [, v]) => a + v, 0) || 1;
       const nonOcr = Math.max(0, total - ocr);
       for (const [k, v] of parts) {
@@ -412,7 +443,11 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
       const built = await buildRecords(docPages, { config, logger: silentLogger(), engine, outDir: out, profiles });
       segmentCpu += cpuSeconds() - c;
       add(cpu, 'segment + confidence + emit (per document)', (cpuSeconds() - c) * 1000);
-      add(wall, 'segment + confidence + emit (per document)', Object.values(built.timings).reduce((a, b) => a + b, 0));
+      add(
+        wall,
+        'segment + confidence + emit (per document)',
+        Object.values(built.timings).reduce((a, b) => a + b, 0),
+      );
     }
   } finally {
     await engine.close();
@@ -444,10 +479,18 @@ async function main(): Promise<void> {
   // Native tesseract with Debian's model (tessdata_fast), and with npm's best_int: the very file the
   // pipeline reads with --model best, unpacked in the model cache.
   const nativeFast: NativeReading = { lang };
-  const nativeBest: NativeReading = { lang, tessdataDir: (await resolveModelSet(lang, { model: 'best', cacheRoot: modelCache, systemTessdata: DEBIAN_TESSDATA })).dir };
+  const nativeBest: NativeReading = {
+    lang,
+    tessdataDir: (await resolveModelSet(lang, { model: 'best', cacheRoot: modelCache, systemTessdata: DEBIAN_TESSDATA })).dir,
+  };
 
   console.log(`cablescan bench: ${pageCount} pages in ${files.length} files (${inputs.join(', ')}), ${workers} workers, ${cores} cores, ${rounds} rounds`);
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the machine make absolute times noise; ratios are paired per round)`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (other processes on the machine make absolute times noise; ratios are paired per round)`,
+  );
 
   // --engines: only the runs named (the stage pass follows the same list).
   const only = opts.engines ? new Set(opts.engines.split(',').map((e) => e.trim())) : null;
@@ -456,13 +499,15 @@ async function main(): Promise<void> {
   // engine and npm's best_int model, so it is set against native tesseract with that model file.
   type Kind = 'native' | 'native best' | 'auto' | 'auto -2nd' | 'auto fast' | 'tesseract.js' | 'tesseract.js fast' | 'tesseract.js x1';
   type PipelineKind = Exclude<Kind, 'native' | 'native best'>;
-  const kinds = ([
-    ...(hasNative ? (['native best', 'auto', 'auto -2nd'] as Kind[]) : []),
-    ...(hasNative && hasFastModel ? (['native', 'auto fast'] as Kind[]) : []),
-    'tesseract.js' as Kind,
-    ...(hasFastModel ? (['tesseract.js fast'] as Kind[]) : []),
-    ...(!opts['no-scaling'] && workers > 1 ? (['tesseract.js x1'] as Kind[]) : []),
-  ] as Kind[]).filter(chosen);
+  const kinds = (
+    [
+      ...(hasNative ? (['native best', 'auto', 'auto -2nd'] as Kind[]) : []),
+      ...(hasNative && hasFastModel ? (['native', 'auto fast'] as Kind[]) : []),
+      'tesseract.js' as Kind,
+      ...(hasFastModel ? (['tesseract.js fast'] as Kind[]) : []),
+      ...(!opts['no-scaling'] && workers > 1 ? (['tesseract.js x1'] as Kind[]) : []),
+    ] as Kind[]
+  ).filter(chosen);
   const configOf: Record<PipelineKind, Config> = {
     auto: loadConfig({ env: {}, flags: { ...base } }),
     // The pipeline's own overhead around the OCR: the same without the second opinion.
@@ -520,7 +565,14 @@ async function main(): Promise<void> {
     const cpu = perRoundCpu.map((p) => p[kind]!).filter(Boolean);
     const against = kind === 'native' || kind === 'native best' ? kind : baselineOf[kind];
     const vs = (rows: typeof perRound) => (against === kind ? '1.00x' : kinds.includes(against) ? median(ratio(kind, against, rows)).toFixed(2) + 'x' : '-');
-    ppmRows.push([kind, median(wall).toFixed(2), kind === 'tesseract.js x1' ? '-' : vs(perRound), median(cpu).toFixed(2), kind === 'tesseract.js x1' ? '-' : vs(perRoundCpu), against]);
+    ppmRows.push([
+      kind,
+      median(wall).toFixed(2),
+      kind === 'tesseract.js x1' ? '-' : vs(perRound),
+      median(cpu).toFixed(2),
+      kind === 'tesseract.js x1' ? '-' : vs(perRoundCpu),
+      against,
+    ]);
   }
   console.log(table(ppmRows));
   const report = (label: string, kind: PipelineKind, target: string) => {
@@ -561,7 +613,11 @@ async function main(): Promise<void> {
       ] as Array<[string, Config, NativeReading]>);
   for (const [name, config, pairedWith] of staged.filter(([name]) => chosen(name))) {
     const pairs = hasNative && (chosen('native best') || chosen('native'));
-    const { wall, cpu, nonOcrShare, nonOcrWallShare, pairedRatio, perFile, nativeTotal, pipelineTotal } = await stagePass(sources, config, pairs ? pairedWith : undefined);
+    const { wall, cpu, nonOcrShare, nonOcrWallShare, pairedRatio, perFile, nativeTotal, pipelineTotal } = await stagePass(
+      sources,
+      config,
+      pairs ? pairedWith : undefined,
+    );
     console.log(`\nstages, engine ${name}: ${sources.length} pages read one at a time (ms; CPU split between non-OCR stages by their wall shares):`);
     const rows = [['stage', 'count', 'median wall', 'p95 wall', 'median CPU', 'p95 CPU']];
     for (const [stage, v] of wall) {
@@ -572,7 +628,12 @@ async function main(): Promise<void> {
     console.log(`non-OCR CPU (decode + preprocess + write) / OCR CPU, median page: ${(median(nonOcrShare) * 100).toFixed(1)}%   target <= 10%`);
     console.log(`non-OCR time / OCR time (elapsed, the same stages), median page: ${(median(nonOcrWallShare) * 100).toFixed(1)}%`);
     summary[`nonOcrWallShare:${name}`] = median(nonOcrWallShare);
-    summary[`stages:${name}`] = Object.fromEntries([...wall].map(([k, v]) => [k.trim(), { count: v.length, medianWall: median(v), p95Wall: p95(v), medianCpu: median(cpu.get(k)!), p95Cpu: p95(cpu.get(k)!) }]));
+    summary[`stages:${name}`] = Object.fromEntries(
+      [...wall].map(([k, v]) => [
+        k.trim(),
+        { count: v.length, medianWall: median(v), p95Wall: p95(v), medianCpu: median(cpu.get(k)!), p95Cpu: p95(cpu.get(k)!) },
+      ]),
+    );
     summary[`nonOcrShare:${name}`] = median(nonOcrShare);
     if (pairedRatio !== null) {
       const sorted = [...perFile].sort((a, b) => a - b);
@@ -585,17 +646,33 @@ async function main(): Promise<void> {
   }
 
   if (!opts['no-rss']) {
-    const extra = ['--rss-pages', opts['rss-pages']!, '--rss-scale', opts['rss-scale']!, ...(opts['rss-recycle-after'] ? ['--rss-recycle-after', opts['rss-recycle-after']] : [])];
+    const extra = [
+      '--rss-pages',
+      opts['rss-pages']!,
+      '--rss-scale',
+      opts['rss-scale']!,
+      ...(opts['rss-recycle-after'] ? ['--rss-recycle-after', opts['rss-recycle-after']] : []),
+    ];
     const runs = [
       await runRssChild(extra),
       ...(opts['rss-no-recycle'] ? [await runRssChild([...extra, '--rss-no-recycle'])] : []),
       ...(hasNative ? [await runRssChild([...extra, '--rss-engine', 'tesseract'])] : []),
     ];
-    console.log(`\nRSS of one OCR worker, ${runs[0]!.samples.length} pages of ${runs[0]!.size} px (tesseract.js: process RSS minus its RSS before the worker started; tesseract: its tesseract process's RSS):`);
+    console.log(
+      `\nRSS of one OCR worker, ${runs[0]!.samples.length} pages of ${runs[0]!.size} px (tesseract.js: process RSS minus its RSS before the worker started; tesseract: its tesseract process's RSS):`,
+    );
     const rows = [['engine', 'recycleAfter', 'workers', 'peak MB', 'window medians from page 50, MB', 'spread', 'growth 50 -> last']];
     const summaries = runs.map(summariseRss);
     for (const s of summaries) {
-      rows.push([s.engine, String(s.recycleAfter), String(s.workersCreated), String(s.peakMb), `${s.minFrom50Mb}..${s.maxFrom50Mb}`, `±${s.spreadFrom50Pct}%`, `${s.growth50ToEndPct >= 0 ? '+' : ''}${s.growth50ToEndPct}%`]);
+      rows.push([
+        s.engine,
+        String(s.recycleAfter),
+        String(s.workersCreated),
+        String(s.peakMb),
+        `${s.minFrom50Mb}..${s.maxFrom50Mb}`,
+        `±${s.spreadFrom50Pct}%`,
+        `${s.growth50ToEndPct >= 0 ? '+' : ''}${s.growth50ToEndPct}%`,
+      ]);
     }
     console.log(table(rows));
     for (const s of summaries) console.log(`  ${s.engine}, recycleAfter ${s.recycleAfter}: median MB of each 25 pages: ${s.windowMediansMb.join(' ')}`);

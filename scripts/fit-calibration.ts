@@ -57,7 +57,13 @@ function readPair(dir: string): PairSet {
   const samples = readdirSync(setDir)
     .filter((f) => f.endsWith('.expected.json') && !f.startsWith('zz-seed'))
     .map((f) => JSON.parse(readFileSync(path.join(setDir, f), 'utf8')) as ExpectedRecord)
-    .map((expected) => ({ expected, pages: expected.pages.map((p) => path.join(pagesDir, `${p.pageId}.json`)).filter(existsSync).map((f) => JSON.parse(readFileSync(f, 'utf8')) as PageResult) }))
+    .map((expected) => ({
+      expected,
+      pages: expected.pages
+        .map((p) => path.join(pagesDir, `${p.pageId}.json`))
+        .filter(existsSync)
+        .map((f) => JSON.parse(readFileSync(f, 'utf8')) as PageResult),
+    }))
     .filter((s) => s.pages.length === s.expected.pages.length);
   return { samples };
 }
@@ -66,24 +72,50 @@ function score(set: PairSet, doubt: number, digitDoubt = doubt): FieldBenchResul
   const records: TelegramRecord[] = set.samples.flatMap(({ pages }) =>
     segmentDocument(pages, { profiles }).map((telegram, i) => {
       const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, calibration: { pair: 'fit', doubt, digitDoubt } });
-      return { schemaVersion: 1, id: `${telegram.pages[0]}-${i}`, profile: telegram.profile, profileScore: telegram.profileScore, source: { files: [], pages: telegram.pages }, fields: scored.fields, text: telegram.text, review: scored.review } satisfies TelegramRecord;
+      return {
+        schemaVersion: 1,
+        id: `${telegram.pages[0]}-${i}`,
+        profile: telegram.profile,
+        profileScore: telegram.profileScore,
+        source: { files: [], pages: telegram.pages },
+        fields: scored.fields,
+        text: telegram.text,
+        review: scored.review,
+      } satisfies TelegramRecord;
     }),
   );
-  return scoreFields(set.samples.map((s) => ({ expected: s.expected, degradation: s.expected.degradation.preset })), records);
+  return scoreFields(
+    set.samples.map((s) => ({ expected: s.expected, degradation: s.expected.degradation.preset })),
+    records,
+  );
 }
 
-const share = (r: FieldBenchResult) => ({ wrongAccepted: r.totals.wrongAccepted / Math.max(1, r.totals.accepted), review: r.totals.review / Math.max(1, r.totals.fields), accepted: r.totals.accepted, wrong: r.totals.wrongAccepted, fields: r.totals.fields });
+const share = (r: FieldBenchResult) => ({
+  wrongAccepted: r.totals.wrongAccepted / Math.max(1, r.totals.accepted),
+  review: r.totals.review / Math.max(1, r.totals.fields),
+  accepted: r.totals.accepted,
+  wrong: r.totals.wrongAccepted,
+  fields: r.totals.fields,
+});
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 const target = Number(values.target);
 const pairs = readdirSync(values.fit).filter((d) => existsSync(path.join(values.fit!, d, 'out', 'pages')));
-const fitted: Record<string, { doubt: number; digitDoubt: number; fit: ReturnType<typeof share>; check?: ReturnType<typeof share>; checkAtOne?: ReturnType<typeof share> }> = {};
+const fitted: Record<
+  string,
+  { doubt: number; digitDoubt: number; fit: ReturnType<typeof share>; check?: ReturnType<typeof share>; checkAtOne?: ReturnType<typeof share> }
+> = {};
 for (const dirName of pairs) {
   const pair = dirName.replace(/-(best|fast)$/, '/$1');
   const fitSet = readPair(path.join(values.fit, dirName));
-  const rows = GRID.flatMap((doubt) => DIGIT_FACTORS.map((f) => ({ doubt, digitDoubt: Math.round(doubt * f * 100) / 100, ...share(score(fitSet, doubt, doubt * f)) })));
+  const rows = GRID.flatMap((doubt) =>
+    DIGIT_FACTORS.map((f) => ({ doubt, digitDoubt: Math.round(doubt * f * 100) / 100, ...share(score(fitSet, doubt, doubt * f)) })),
+  );
   console.log(`\n${pair}: fit set ${fitSet.samples.length} samples`);
-  for (const r of rows) console.log(`  doubt ${r.doubt.toFixed(2)}, digits ${r.digitDoubt.toFixed(2)}: wrong-but-accepted ${pct(r.wrongAccepted)} (${r.wrong}/${r.accepted}), review ${pct(r.review)}`);
+  for (const r of rows)
+    console.log(
+      `  doubt ${r.doubt.toFixed(2)}, digits ${r.digitDoubt.toFixed(2)}: wrong-but-accepted ${pct(r.wrongAccepted)} (${r.wrong}/${r.accepted}), review ${pct(r.review)}`,
+    );
   const withinReview = rows.filter((r) => r.review <= MAX_REVIEW);
   const chosen =
     [...withinReview].filter((r) => r.wrongAccepted <= target).sort((a, b) => a.review - b.review || a.doubt - b.doubt)[0] ??
@@ -96,14 +128,17 @@ for (const dirName of pairs) {
     fitted[pair]!.checkAtOne = share(score(checkSet, 1));
     const c = fitted[pair]!.check!;
     const c1 = fitted[pair]!.checkAtOne!;
-    console.log(`  fitted doubt ${chosen.doubt}, digits ${chosen.digitDoubt} (fit set: ${pct(chosen.wrongAccepted)}, review ${pct(chosen.review)}); held-out set (${checkSet.samples.length} samples): wrong-but-accepted ${pct(c.wrongAccepted)} (${c.wrong}/${c.accepted}), review ${pct(c.review)}; uncalibrated: ${pct(c1.wrongAccepted)} (${c1.wrong}/${c1.accepted}), review ${pct(c1.review)}`);
+    console.log(
+      `  fitted doubt ${chosen.doubt}, digits ${chosen.digitDoubt} (fit set: ${pct(chosen.wrongAccepted)}, review ${pct(chosen.review)}); held-out set (${checkSet.samples.length} samples): wrong-but-accepted ${pct(c.wrongAccepted)} (${c.wrong}/${c.accepted}), review ${pct(c.review)}; uncalibrated: ${pct(c1.wrongAccepted)} (${c1.wrong}/${c1.accepted}), review ${pct(c1.review)}`,
+    );
   } else console.log(`  fitted doubt ${chosen.doubt}, digits ${chosen.digitDoubt} (fit set: ${pct(chosen.wrongAccepted)}, review ${pct(chosen.review)})`);
 }
 
 if (values.write) {
   const file = fileURLToPath(new URL('../src/confidence/calibration.json', import.meta.url));
   const table = JSON.parse(readFileSync(file, 'utf8')) as { about: string; pairs: Record<string, unknown> };
-  for (const [pair, f] of Object.entries(fitted)) table.pairs[pair] = f.digitDoubt === f.doubt ? { doubt: f.doubt } : { doubt: f.doubt, digitDoubt: f.digitDoubt };
+  for (const [pair, f] of Object.entries(fitted))
+    table.pairs[pair] = f.digitDoubt === f.doubt ? { doubt: f.doubt } : { doubt: f.doubt, digitDoubt: f.digitDoubt };
   writeFileSync(file, `${JSON.stringify(table, null, 2)}\n`);
   for (const pair of Object.keys(fitted)) console.log(`  ${pair}: ${JSON.stringify(calibrationOf(pair, table.pairs as Record<string, { doubt: number }>))}`);
 }

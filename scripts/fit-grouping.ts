@@ -66,7 +66,10 @@ function examplesOf(seed: string, root: string): Example[] {
   const box = path.join(root, seed, 'box');
   const out = path.join(root, seed, 'out');
   if (!existsSync(path.join(box, 'box.json'))) {
-    run(['--import', 'tsx', 'scripts/generate-samples.ts', '--box', '--out', box, '--pages', values.pages!, '--seed', seed, '--degradation', values.degradation!], `generate ${seed}`);
+    run(
+      ['--import', 'tsx', 'scripts/generate-samples.ts', '--box', '--out', box, '--pages', values.pages!, '--seed', seed, '--degradation', values.degradation!],
+      `generate ${seed}`,
+    );
   }
   // --partial: fit on the pages already read (a preview while a box is still being read).
   if (!values.partial) run(['bin/cablescan.js', 'run', box, '--out', out, '--no-progress', '--log-level', 'warn'], `cablescan run ${seed}`);
@@ -179,7 +182,10 @@ function evaluate(examples: readonly Example[], w: Vector, threshold: number) {
 
 async function main(): Promise<void> {
   const root = path.resolve(values.dir ?? path.join(os.tmpdir(), 'cablescan-fit-grouping'));
-  const seeds = values.seeds!.split(',').map((s) => s.trim()).filter(Boolean);
+  const seeds = values
+    .seeds!.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const file = JSON.parse(readFileSync(MODEL_FILE, 'utf8')) as GroupingModelFile;
   const prior = KEYS.map((k) => file.prior[k]);
   const lambda = Number(values.lambda);
@@ -190,7 +196,11 @@ async function main(): Promise<void> {
   const heldOutWrong: number[] = [];
   if (seeds.length > 1) {
     for (const held of seeds) {
-      const w = fit(examples.filter((e) => e.box !== held), prior, lambda);
+      const w = fit(
+        examples.filter((e) => e.box !== held),
+        prior,
+        lambda,
+      );
       const test = examples.filter((e) => e.box === held);
       const r = evaluate(test, w, 0.9);
       for (const e of test) {
@@ -203,7 +213,10 @@ async function main(): Promise<void> {
   const w = fit(examples, prior, lambda);
   const min = Number(values['min-threshold']);
   const max = Number(values['max-threshold']);
-  const trainingWrong = examples.map((e) => ({ e, ...confidenceOf(e, w) })).filter((d) => d.start !== (d.e.y === 1)).map((d) => d.confidence);
+  const trainingWrong = examples
+    .map((e) => ({ e, ...confidenceOf(e, w) }))
+    .filter((d) => d.start !== (d.e.y === 1))
+    .map((d) => d.confidence);
   const wrongConfidences = seeds.length > 1 ? [...heldOutWrong, ...trainingWrong] : trainingWrong;
   const needed = wrongConfidences.length ? Math.max(...wrongConfidences) + 0.001 : min;
   const threshold = Math.round(Math.min(max, Math.max(min, needed)) * 1000) / 1000;
@@ -216,8 +229,12 @@ async function main(): Promise<void> {
   // The boundaries the fit is least sure of, with what fired: where a cue is missing.
   const doubtful = examples.map((e) => ({ e, ...confidenceOf(e, w) })).filter((d) => d.confidence < threshold || d.start !== (d.e.y === 1));
   for (const d of doubtful.sort((a, b) => a.confidence - b.confidence).slice(0, 40)) {
-    const fired = FEATURE_NAMES.filter((n) => d.e.x[n]).map((n) => `${n}=${Math.round(d.e.x[n] * 100) / 100}`).join(' ');
-    console.log(`  ${d.e.box} ${d.e.page} truth ${d.e.y ? 'start' : 'continue'} decided ${d.start ? 'start' : 'continue'} ${d.confidence.toFixed(3)} ${d.e.degradation}: ${fired}`);
+    const fired = FEATURE_NAMES.filter((n) => d.e.x[n])
+      .map((n) => `${n}=${Math.round(d.e.x[n] * 100) / 100}`)
+      .join(' ');
+    console.log(
+      `  ${d.e.box} ${d.e.page} truth ${d.e.y ? 'start' : 'continue'} decided ${d.start ? 'start' : 'continue'} ${d.confidence.toFixed(3)} ${d.e.degradation}: ${fired}`,
+    );
   }
   const train = evaluate(examples, w, threshold);
   const next: GroupingModelFile = {

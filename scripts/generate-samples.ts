@@ -50,21 +50,32 @@ async function main(): Promise<void> {
     }
     const dir = path.resolve(values.out);
     const blankRate = values.blanks === undefined ? undefined : Number(values.blanks);
-    if (blankRate !== undefined && !(blankRate >= 0 && blankRate <= 0.5)) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--blanks must be a share between 0 and 0.5, got ${values.blanks}`);
-    const truth = await generateBox(dir, {
-      pages: Number(values.pages ?? '300'),
-      seed: values.seed ?? 'cablescan-box',
-      degradations: (values.degradation ?? 'clean,mild,heavy').split(',').map((s) => s.trim()).filter(Boolean),
-      ...(values.mix ? { mix: parseMix(values.mix) } : {}),
-      ...(blankRate !== undefined ? { blankRate } : {}),
-    }, (page, done, total) => {
-      if (done % 10 === 0 || done === total) console.log(`${page.file}  ${done}/${total}  ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    });
+    if (blankRate !== undefined && !(blankRate >= 0 && blankRate <= 0.5))
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `--blanks must be a share between 0 and 0.5, got ${values.blanks}`);
+    const truth = await generateBox(
+      dir,
+      {
+        pages: Number(values.pages ?? '300'),
+        seed: values.seed ?? 'cablescan-box',
+        degradations: (values.degradation ?? 'clean,mild,heavy')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        ...(values.mix ? { mix: parseMix(values.mix) } : {}),
+        ...(blankRate !== undefined ? { blankRate } : {}),
+      },
+      (page, done, total) => {
+        if (done % 10 === 0 || done === total) console.log(`${page.file}  ${done}/${total}  ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      },
+    );
     const seconds = (Date.now() - started) / 1000;
-    console.log(`${truth.pages.length} pages of ${truth.documents.length} documents written to ${dir} in ${seconds.toFixed(1)} s (${(truth.pages.length / seconds).toFixed(2)} pages/s)`);
+    console.log(
+      `${truth.pages.length} pages of ${truth.documents.length} documents written to ${dir} in ${seconds.toFixed(1)} s (${(truth.pages.length / seconds).toFixed(2)} pages/s)`,
+    );
     return;
   }
-  if (values.pages || values.mix || values.blanks) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--pages, --mix and --blanks are options of --box\n${USAGE}`);
+  if (values.pages || values.mix || values.blanks)
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `--pages, --mix and --blanks are options of --box\n${USAGE}`);
   if (values.out === undefined) {
     if (values.count || values.seed || values.layouts || values.degradation) {
       throw new CablescanError(ErrorCode.CONFIG_INVALID, `--count, --seed, --layouts and --degradation need --out DIR\n${USAGE}`);
@@ -77,8 +88,14 @@ async function main(): Promise<void> {
   const specs = evaluationSpecs({
     count: Number(values.count ?? '20'),
     seed: values.seed ?? 'cablescan',
-    profiles: (values.layouts ?? Object.keys(LAYOUTS).join(',')).split(',').map((s) => s.trim()).filter(Boolean),
-    degradations: (values.degradation ?? 'clean,mild,heavy').split(',').map((s) => s.trim()).filter(Boolean),
+    profiles: (values.layouts ?? Object.keys(LAYOUTS).join(','))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    degradations: (values.degradation ?? 'clean,mild,heavy')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   });
   const entries = await generateSet(path.resolve(values.out), specs, report);
   console.log(`${entries.length} samples written to ${path.resolve(values.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -89,6 +106,7 @@ main().catch((err: unknown) => {
   const code = err instanceof CablescanError ? `${err.code}: ` : '';
   console.error(`${code}${message}`);
   // A usage error (bad option or value) exits 2, as the CLI does; anything else 1.
-  const usage = (err instanceof CablescanError && err.code === ErrorCode.CONFIG_INVALID) || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+  const usage =
+    (err instanceof CablescanError && err.code === ErrorCode.CONFIG_INVALID) || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
   process.exitCode = usage ? 2 : 1;
 });

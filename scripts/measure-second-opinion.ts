@@ -72,12 +72,22 @@ function measure(dir: string): Tally[] {
     const page = JSON.parse(readFileSync(path.join(pagesDir, f), 'utf8')) as PageResult;
     const truth = generated ? expected.get(page.pageId) : corpusLines(page);
     const model = page.ocr.model ?? 'unknown';
-    if (!byModel.has(model)) byModel.set(model, BANDS.map(() => ({ candidates: 0, replaced: 0, fixed: 0, broken: 0 })));
+    if (!byModel.has(model))
+      byModel.set(
+        model,
+        BANDS.map(() => ({ candidates: 0, replaced: 0, fixed: 0, broken: 0 })),
+      );
     const modelTallies = byModel.get(model)!;
     if (!truth) continue;
     const replaced = new Map((page.ocr.secondOpinion?.replaced ?? []).map((r) => [`${r.line}/${r.word}`, r]));
     // The page reading as it was before the second opinion: the replaced words put back.
-    const before = page.lines.map((line, li) => ({ ...line, words: line.words.map((w, wi) => { const r = replaced.get(`${li}/${wi}`); return r ? { ...w, text: r.was, confidence: r.wasConfidence } : w; }) }));
+    const before = page.lines.map((line, li) => ({
+      ...line,
+      words: line.words.map((w, wi) => {
+        const r = replaced.get(`${li}/${wi}`);
+        return r ? { ...w, text: r.was, confidence: r.wasConfidence } : w;
+      }),
+    }));
     for (const { word, li, wi } of doubtfulWords(before, { minConfidence: 80 })) {
       const band = bandOf(word.confidence);
       // A line outside the transcribed part (a stamp, a header the corpus leaves out) says nothing.
@@ -102,25 +112,44 @@ function measure(dir: string): Tally[] {
 const write = process.argv.includes('--write');
 const dirs = process.argv.slice(2).filter((a) => a !== '--write');
 if (dirs.length === 0) {
-  console.error('usage: npm run measure:second-opinion -- DIR... [--write] (each a bench:fields --keep folder, or a `cablescan run` output folder of corpus scans)');
+  console.error(
+    'usage: npm run measure:second-opinion -- DIR... [--write] (each a bench:fields --keep folder, or a `cablescan run` output folder of corpus scans)',
+  );
   process.exit(2);
 }
 const print = (title: string, t: Tally[]) => {
   console.log(`\n${title}`);
   console.log('confidence  candidates  replaced  put right  put wrong  gain per re-read');
-  t.forEach((x, i) => console.log(`${label(i).padEnd(10)}  ${String(x.candidates).padStart(10)}  ${String(x.replaced).padStart(8)}  ${String(x.fixed).padStart(9)}  ${String(x.broken).padStart(9)}  ${x.candidates ? ((x.fixed - x.broken) / x.candidates).toFixed(3) : '-'}`));
+  t.forEach((x, i) =>
+    console.log(
+      `${label(i).padEnd(10)}  ${String(x.candidates).padStart(10)}  ${String(x.replaced).padStart(8)}  ${String(x.fixed).padStart(9)}  ${String(x.broken).padStart(9)}  ${x.candidates ? ((x.fixed - x.broken) / x.candidates).toFixed(3) : '-'}`,
+    ),
+  );
 };
 for (const dir of dirs) print(dir, measure(dir));
 for (const [model, t] of byModel) print(`all folders, model ${model}`, t);
 if (write) {
   const file = fileURLToPath(new URL('../src/ocr/second-opinion-gain.json', import.meta.url));
-  const table = JSON.parse(readFileSync(file, 'utf8')) as { about: string; bands: number[]; gain: Record<string, number[]>; measured?: Record<string, unknown> };
+  const table = JSON.parse(readFileSync(file, 'utf8')) as {
+    about: string;
+    bands: number[];
+    gain: Record<string, number[]>;
+    measured?: Record<string, unknown>;
+  };
   table.bands = BANDS;
   for (const model of ['best', 'fast']) {
     const t = byModel.get(model);
     if (!t) continue;
     table.gain[model] = t.map((x) => (x.candidates ? Math.round(((x.fixed - x.broken) / x.candidates) * 1000) / 1000 : 0));
-    table.measured = { ...(table.measured ?? {}), [model]: { folders: dirs.map((d) => path.basename(path.dirname(d)) + '/' + path.basename(d)), candidates: t.map((x) => x.candidates), putRight: t.map((x) => x.fixed), putWrong: t.map((x) => x.broken) } };
+    table.measured = {
+      ...(table.measured ?? {}),
+      [model]: {
+        folders: dirs.map((d) => path.basename(path.dirname(d)) + '/' + path.basename(d)),
+        candidates: t.map((x) => x.candidates),
+        putRight: t.map((x) => x.fixed),
+        putWrong: t.map((x) => x.broken),
+      },
+    };
   }
   writeFileSync(file, `${JSON.stringify(table, null, 2)}\n`);
   console.log(`\nwrote ${file}`);

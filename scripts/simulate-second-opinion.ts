@@ -16,7 +16,10 @@ import type { PageResult } from '../src/types.ts';
 import { PIPELINE_VERSION } from '../src/version.ts';
 
 /** The page as the budget leaves it; `kept` counts the replacements the budget keeps. */
-export function budgeted(page: PageResult, options: { minConfidence: number; maxWords: number; minGain: number }): { page: PageResult; kept: number; reverted: number } {
+export function budgeted(
+  page: PageResult,
+  options: { minConfidence: number; maxWords: number; minGain: number },
+): { page: PageResult; kept: number; reverted: number } {
   const so = page.ocr.secondOpinion;
   if (!so?.replaced?.length) return { page: { ...page, pipelineVersion: PIPELINE_VERSION }, kept: 0, reverted: 0 };
   const replaced = new Map(so.replaced.map((r) => [`${r.line}/${r.word}`, r]));
@@ -47,7 +50,17 @@ export function budgeted(page: PageResult, options: { minConfidence: number; max
   const wordsReread = chooseWords({ lines: before, model: page.ocr.model }, options).length;
   const keptReplaced = so.replaced.filter((r) => chosen.has(`${r.line}/${r.word}`));
   return {
-    page: { ...page, pipelineVersion: PIPELINE_VERSION, lines, text, ocr: { ...page.ocr, ...pageConfidence(lines), secondOpinion: { wordsReread, wordsReplaced: keptReplaced.length, ...(keptReplaced.length ? { replaced: keptReplaced } : {}) } } },
+    page: {
+      ...page,
+      pipelineVersion: PIPELINE_VERSION,
+      lines,
+      text,
+      ocr: {
+        ...page.ocr,
+        ...pageConfidence(lines),
+        secondOpinion: { wordsReread, wordsReplaced: keptReplaced.length, ...(keptReplaced.length ? { replaced: keptReplaced } : {}) },
+      },
+    },
     kept,
     reverted: so.replaced.length - kept,
   };
@@ -58,7 +71,11 @@ async function main(): Promise<void> {
   const defaults = loadConfig({ env: {} }).secondOpinion as { minConfidence: number; maxWords: number; minGain: number };
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { 'min-gain': { type: 'string', default: String(defaults.minGain) }, 'max-words': { type: 'string', default: String(defaults.maxWords) }, 'min-confidence': { type: 'string', default: String(defaults.minConfidence) } },
+    options: {
+      'min-gain': { type: 'string', default: String(defaults.minGain) },
+      'max-words': { type: 'string', default: String(defaults.maxWords) },
+      'min-confidence': { type: 'string', default: String(defaults.minConfidence) },
+    },
   });
   const [from, to] = positionals;
   if (!from || !to) {

@@ -3,13 +3,21 @@
 // queue driver turns `retryable: false` into BullMQ's UnrecoverableError.
 
 export const ErrorCode = {
+  /** A setting cannot be used: a flag, environment variable or config file value, a manifest, the token lists, a grouping model; the message names it. */
   CONFIG_INVALID: 'CS_ERR_CONFIG_INVALID',
+  /** A preprocessing recipe does not parse, or names a step or parameter that does not exist. */
   RECIPE_INVALID: 'CS_ERR_RECIPE_INVALID',
+  /** A telegram profile or one of its vocabularies cannot be read or is invalid, or no profile is loaded. */
   PROFILE_INVALID: 'CS_ERR_PROFILE_INVALID',
+  /** An input is not there: a folder, file or pattern that matches nothing, or the page JSON an export needs. */
   INPUT_NOT_FOUND: 'CS_ERR_INPUT_NOT_FOUND',
+  /** An input file is empty (0 bytes). */
   INPUT_EMPTY: 'CS_ERR_INPUT_EMPTY',
+  /** An input is not something cablescan reads: not an image or PDF, a compression it does not decode, a folder or device where a file was expected. */
   INPUT_UNSUPPORTED: 'CS_ERR_INPUT_UNSUPPORTED',
+  /** An input file cannot be decoded: truncated, a broken header, a PDF with no pages or a password. */
   INPUT_CORRUPT: 'CS_ERR_INPUT_CORRUPT',
+  /** An input declares more pixels than maxPixels or more pages than maxPagesPerFile. */
   INPUT_TOO_LARGE: 'CS_ERR_INPUT_TOO_LARGE',
   /** A page whose shape is no document page's (a 30000 x 200 strip, a side of a few pixels): OCR engines fail on them. */
   INPUT_GEOMETRY: 'CS_ERR_INPUT_GEOMETRY',
@@ -17,14 +25,21 @@ export const ErrorCode = {
   INPUT_NO_ACCESS: 'CS_ERR_INPUT_NO_ACCESS',
   /** A symbolic link or manifest entry leading outside the input folders (refused unless --allow-outside-inputs). */
   INPUT_OUTSIDE: 'CS_ERR_INPUT_OUTSIDE',
+  /** A PDF page cannot be rendered: the renderer failed on it or took longer than its bound. */
   PDF_RENDER: 'CS_ERR_PDF_RENDER',
+  /** OCR language data is missing or unusable for a language asked for, or the language code is not one. */
   TESSDATA_MISSING: 'CS_ERR_TESSDATA_MISSING',
   /** The model cache folder cannot be made or written (src/ocr/model-cache.ts): a setting of the machine, not of the page. */
   MODEL_CACHE: 'CS_ERR_MODEL_CACHE',
+  /** The OCR engine failed on a page: it crashed, ran past its timeout or the page budget, or was closed meanwhile. */
   OCR_FAILED: 'CS_ERR_OCR_FAILED',
+  /** A record built from the pages does not match the record schema (a defect of cablescan, not of the scan). */
   RECORD_INVALID: 'CS_ERR_RECORD_INVALID',
+  /** A file or folder of the output cannot be written (disk full, permissions, a read-only mount). */
   OUTPUT_WRITE: 'CS_ERR_OUTPUT_WRITE',
+  /** Redis does not answer (queue runs, workers, status and monitoring). */
   REDIS_UNAVAILABLE: 'CS_ERR_REDIS_UNAVAILABLE',
+  /** An unexpected failure, a defect or a case no other code covers; the log has the details. */
   INTERNAL: 'CS_ERR_INTERNAL',
   /** The review store (SQLite) cannot be opened, migrated or written. */
   STORE: 'CS_ERR_STORE',

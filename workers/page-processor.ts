@@ -6,7 +6,7 @@
 // The child keeps one OCR engine (a tesseract.js pool of 1) for its whole life:
 // BullMQ hands the same child job after job, and the engine recycles its
 // tesseract worker every `recycleAfter` pages (CABLESCAN_RECYCLE_AFTER).
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createEngine } from '../src/create-engine.ts';
@@ -14,6 +14,7 @@ import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import type { OcrEngine } from '../src/ocr/engine.ts';
 import { resolveRecipe, type Recipe } from '../src/preprocess/index.ts';
+import { pageJsonPath } from '../src/records/layout.ts';
 import { findDonePage } from '../src/records/page-store.ts';
 import { readPage } from '../src/stages.ts';
 import { failureReason, type PageJobData, type PageJobResult } from '../queues/payloads.ts';
@@ -43,8 +44,27 @@ async function assertVisible(source: PageJobData['source']): Promise<void> {
   }
 }
 
-/** Reads one page (or finds it already read under the output folder) and summarises it. */
-export async function processPage(data: PageJobData, ctx: PageContext, config: Config = readConfig(data.read)): Promise<PageJobResult> {
+/**
+ * Whether a page found done was written after its job was enqueued: then an
+ * earlier attempt of this same job read it (BullMQ delivers at least once: a
+ * worker that lost its lock has the job started again), and the page counts as
+ * read in this batch, not resumed from an earlier run.
+ */
+async function writtenForThisJob(outDir: string, pageId: string, enqueuedAt: number | undefined): Promise<boolean> {
+  if (enqueuedAt === undefined) return false;
+  try {
+    return (await stat(pageJsonPath(outDir, pageId))).mtimeMs >= enqueuedAt;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads one page (or finds it already read under the output folder) and summarises it.
+ * `enqueuedAt` (the job's timestamp) tells a page an earlier attempt of this job
+ * wrote from one an earlier run did.
+ */
+export async function processPage(data: PageJobData, ctx: PageContext, config: Config = readConfig(data.read), enqueuedAt?: number): Promise<PageJobResult> {
   const startedAt = Date.now();
   const { source, outDir } = data;
   const logger = ctx.logger.child({ batch: data.batch, doc: source.documentKey, page: source.pageId });
@@ -57,15 +77,16 @@ export async function processPage(data: PageJobData, ctx: PageContext, config: C
   const previous = config.force ? null : await findDonePage(outDir, source);
   if (!previous) await assertVisible(source);
   const page = previous ?? (await readPage(source, { config, logger, engine: ctx.engine, outDir, recipe }));
+  const resumed = previous !== null && !(await writtenForThisJob(outDir, source.pageId, enqueuedAt));
   return {
     pageId: source.pageId,
     file: source.file,
     contentHash: source.contentHash,
     lang: page.lang,
-    outcome: previous ? 'resumed' : 'read',
+    outcome: resumed ? 'resumed' : 'read',
     words: page.ocr.wordCount,
     meanConfidence: page.ocr.meanConfidence,
-    ocrMs: previous ? 0 : (page.timings.ocr ?? 0),
+    ocrMs: resumed ? 0 : (page.timings.ocr ?? 0),
     startedAt,
     finishedAt: Date.now(),
   };
@@ -109,7 +130,7 @@ function childContext(): PageContext {
 
 export default async function pageJob(job: SandboxedJob<PageJobData, PageJobResult>): Promise<PageJobResult> {
   try {
-    return await processPage(job.data, childContext());
+    return await processPage(job.data, childContext(), undefined, job.timestamp);
   } catch (err) {
     throw toJobError(err, job.data.source.file);
   }

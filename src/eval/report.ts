@@ -272,9 +272,9 @@ function plainTable(headers: string[], rows: string[][]): string {
 }
 
 function markdownTable(headers: string[], rows: string[][]): string {
-  const escape = (c: string) => c.replace(/\|/g, '\\|');
+  const escapePipes = (c: string) => c.replace(/\|/g, '\\|');
   const align = headers.map((h, i) => (i <= 1 || h === 'auto steps applied' || h === 'engine' ? ':--' : '--:'));
-  return [headers, align, ...rows].map((r) => `| ${r.map(escape).join(' | ')} |`).join('\n');
+  return [headers, align, ...rows].map((r) => `| ${r.map(escapePipes).join(' | ')} |`).join('\n');
 }
 
 export function formatText(report: AccuracyReport): string {

@@ -4,12 +4,12 @@
 // with its confidence and the cues that decided it. A decision the model is not
 // sure of is marked uncertain: every field of the records it touches waits for a
 // person (stages.ts), so doubt about which pages belong together is never silent.
-import type { GroupingDecision, GroupingEvidence, PageResult } from '../types.ts';
+import type { GroupingDecision, PageResult } from '../types.ts';
 
 export type { GroupingDecision, GroupingEvidence } from '../types.ts';
 import type { Profile } from '../segment/profile-schema.ts';
 import { pageOpenings } from './openings.ts';
-import { boundaryFeatures, describe, type FeatureName } from './features.ts';
+import { boundaryFeatures, describe, } from './features.ts';
 import { groupingModel, sigmoid, startLogit, type GroupingModel } from './model.ts';
 import type { GroupingMode } from './modes.ts';
 import { pageCues, type PageCues } from './page-cues.ts';

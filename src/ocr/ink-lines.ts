@@ -179,7 +179,7 @@ async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: nu
   current = { ...current, data: flattenWith(current.data, current.width, current.height, grid) };
   if (blurSigma > 0) current = await toGreyRaw(sharpOf(current).blur(blurSigma));
   current = cleanStrip(current, h, ramp);
-  let scale = (h < MIN_LETTER_PX ? Math.min(4, TARGET_LETTER_PX / Math.max(1, h)) : 1) * enlarge;
+  const scale = (h < MIN_LETTER_PX ? Math.min(4, TARGET_LETTER_PX / Math.max(1, h)) : 1) * enlarge;
   if (scale !== 1) {
     const enlarged = await toGreyRaw(sharpOf(current).resize(Math.round(current.width * scale), Math.round(current.height * scale), { kernel: 'lanczos3', fit: 'fill' }));
     toImage = compose(toImage, scaling(current.width / enlarged.width, current.height / enlarged.height));

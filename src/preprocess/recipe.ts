@@ -16,6 +16,7 @@ import { grey } from './steps/grey.ts';
 import { normalize } from './steps/normalize.ts';
 import { orientation } from './steps/orientation.ts';
 import { rescale } from './steps/rescale.ts';
+import { rules } from './steps/rules.ts';
 import { whiten } from './steps/whiten.ts';
 
 export interface RecipeStep {
@@ -29,21 +30,23 @@ export interface Recipe {
 }
 
 /** Every step a recipe may name. Adding a step = adding a file in steps/ and a line here. */
-export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rescale].map((s) => [s.name, s]));
+export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rules, rescale].map((s) => [s.name, s]));
 
 /**
  * The default recipe. Each step measures the page and decides whether to act (and records
  * `applied: false` with its measurements when it does not): grey for colour pages; a quarter
  * turn for sideways or upside-down pages; background flattening for uneven or grey paper; a crop
  * to the text when it removes >= 5%; contrast stretch only for narrow grey ranges; deskew from
- * 1.5 degrees; enlarge only small text. Despeckle and Sauvola binarisation are recipe options:
+ * 1.5 degrees; underlines and ruled lines painted out where they run through letters; enlarge only
+ * small text. Despeckle and Sauvola binarisation are recipe options:
  * on the corpus, binarising made total CER worse (docs/preprocessing.md).
  * Orientation first (everything after measures upright text); flatten before crop so a dark
- * border is not content; deskew before rescale so the rotation runs on the smaller image.
+ * border is not content; deskew before rescale so the rotation runs on the smaller image; rules after
+ * deskew, where a rule is horizontal.
  */
 export const AUTO_RECIPE: Recipe = Object.freeze({
   name: 'auto',
-  steps: [{ step: 'grey' }, { step: 'denoise' }, { step: 'orientation' }, { step: 'flatten' }, { step: 'crop' }, { step: 'normalize' }, { step: 'whiten' }, { step: 'deskew' }, { step: 'rescale' }],
+  steps: [{ step: 'grey' }, { step: 'denoise' }, { step: 'orientation' }, { step: 'flatten' }, { step: 'crop' }, { step: 'normalize' }, { step: 'whiten' }, { step: 'deskew' }, { step: 'rules' }, { step: 'rescale' }],
 }) as Recipe;
 
 /** No preprocessing: the decoded page goes to OCR untouched. */

@@ -130,7 +130,7 @@ export interface DocumentLayout<D = unknown> {
  * A layout of any kind, as registries and the composer hold them: each layout's data type is
  * its own, and only the layout itself reads it.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds layouts of every data type; only each layout reads its own
 export type AnyLayout = DocumentLayout<any>;
 
 /** A telegram layout: the five of the evaluation sets. */

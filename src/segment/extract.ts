@@ -350,7 +350,7 @@ const NOT_PROSE = /^(a\.?\s?m|p\.?\s?m|noon|midnight|hrs?|hours|no|nr|of|and|the
 
 /** A lower-case word of running text (`gave`, `history`), not a name, figure, month or time mark. */
 function isProseWord(word: string): boolean {
-  const w = word.replace(/^[("'\[]+|[)"'\],.;:!?]+$/g, '');
+  const w = word.replace(/^[("'[]+|[)"'\],.;:!?]+$/g, '');
   return /^[a-z][a-z'-]+$/.test(w) && !NOT_PROSE.test(w);
 }
 

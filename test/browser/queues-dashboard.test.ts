@@ -53,14 +53,22 @@ before(async () => {
     },
     { connection, prefix },
   );
-  await waitFor('one failed and one completed page', async () => {
-    const counts = await queue.getJobCounts('failed', 'completed');
-    return counts.failed === 1 && counts.completed === 1;
-  }, 20_000, 100);
+  await waitFor(
+    'one failed and one completed page',
+    async () => {
+      const counts = await queue.getJobCounts('failed', 'completed');
+      return counts.failed === 1 && counts.completed === 1;
+    },
+    120_000,
+    100,
+  );
   await worker.close();
   await queue.close();
 
-  const config = loadConfig({ env: {}, flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], readers: [`grafana:${READER}`], operator: OPERATOR } } });
+  const config = loadConfig({
+    env: {},
+    flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], readers: [`grafana:${READER}`], operator: OPERATOR } },
+  });
   app = await buildServer({ config, logger: silentLogger() });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -82,44 +90,50 @@ after(async () => {
   await removePrefix(SHARED_REDIS_URL, queuePrefix);
 });
 
-test('the read-only board lists the cablescan queues and shows a failed job with its reason', { skip, timeout: 90_000 }, async () => {
+test('the read-only board lists the cablescan queues and shows a failed job with its reason', { skip, timeout: 270_000 }, async () => {
   const refused: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
   });
   await page.goto(`${baseUrl}/queues`);
   // The board shows scan paths and hosts: a browser without a session is sent to sign in.
-  await page.locator('input[name="token"]').waitFor({ timeout: 30_000 });
+  await page.locator('input[name="token"]').waitFor({ timeout: 90_000 });
   assert.match(page.url(), /\/operator\/login$/);
   await page.fill('input[name="token"]', READER);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('cablescan queues (read-only)').first().waitFor({ timeout: 30_000 });
+  await page.getByText('cablescan queues (read-only)').first().waitFor({ timeout: 90_000 });
   // Both queues appear in the board's menu.
-  for (const name of ['pages', 'documents']) await page.locator(`a[href$="/queues/queue/${name}"]`).first().waitFor({ timeout: 30_000 });
+  for (const name of ['pages', 'documents']) await page.locator(`a[href$="/queues/queue/${name}"]`).first().waitFor({ timeout: 90_000 });
 
   await page.goto(`${baseUrl}/queues/queue/pages?status=failed`);
-  await page.getByText(REASON).first().waitFor({ timeout: 30_000 });
+  await page.getByText(REASON).first().waitFor({ timeout: 90_000 });
   const body = (await page.textContent('body')) ?? '';
   assert.ok(body.includes(REASON), 'the failed reason is on the page');
   assert.ok(body.includes('page-browser-0042'), 'the failed job id is on the page');
   // Read-only: no retry button for the failed job.
   assert.equal(await page.getByRole('button', { name: /^retry/i }).count(), 0);
   // The board runs under its CSP: only the blocked web font may be refused, no script or style of its own.
-  assert.deepEqual(refused.filter((m) => !/fonts\.googleapis/.test(m)), []);
+  assert.deepEqual(
+    refused.filter((m) => !/fonts\.googleapis/.test(m)),
+    [],
+  );
   if (process.env.QUEUES_SCREENSHOT) await page.screenshot({ path: process.env.QUEUES_SCREENSHOT, fullPage: true });
 });
 
-test('an operator signs in with the token and gets the writable board with a Retry button', { skip, timeout: 90_000 }, async () => {
+test('an operator signs in with the token and gets the writable board with a Retry button', { skip, timeout: 270_000 }, async () => {
   await page.goto(`${baseUrl}/operator/queues/queue/pages?status=failed`);
   // Signed in as a reader only: sent to the sign-in form.
-  await page.locator('input[name="token"]').waitFor({ timeout: 30_000 });
+  await page.locator('input[name="token"]').waitFor({ timeout: 90_000 });
   assert.match(page.url(), /\/operator\/login$/);
   await page.fill('input[name="token"]', OPERATOR);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('cablescan queues (operator)').first().waitFor({ timeout: 30_000 });
+  await page.getByText('cablescan queues (operator)').first().waitFor({ timeout: 90_000 });
   await page.goto(`${baseUrl}/operator/queues/queue/pages?status=failed`);
-  await page.getByText(REASON).first().waitFor({ timeout: 30_000 });
+  await page.getByText(REASON).first().waitFor({ timeout: 90_000 });
   // The job's buttons may render a moment after its reason: wait for one rather than count once.
-  await page.getByRole('button', { name: /^retry/i }).first().waitFor({ timeout: 30_000 });
+  await page
+    .getByRole('button', { name: /^retry/i })
+    .first()
+    .waitFor({ timeout: 90_000 });
   assert.ok((await page.getByRole('button', { name: /^retry/i }).count()) > 0, 'the operator board offers Retry');
 });

@@ -28,8 +28,8 @@ import { buildRecords } from '../../src/stages.ts';
 import { ReviewStore, type GroupingAuditEntry } from '../../src/store/index.ts';
 import type { PageResult, TelegramRecord } from '../../src/types.ts';
 import { REPO, runCli } from '../e2e/helpers.ts';
-import { timidModel } from '../unit/regroup-fixtures.ts';
-import { tempDir } from '../unit/store-fixtures.ts';
+import { timidModel } from '../fixtures/regroup-box.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'anna-grouping-token-1';
@@ -77,8 +77,14 @@ before(async () => {
     store: store.recordSink({ batch: BATCH, cwd: work.dir, outDir: out, build: recordBuildSettings(config, work.dir) }),
     groupingModel: timidModel(0.05),
   });
-  assert.deepEqual(doubted.records.map((r) => r.source.pages), [['a-cipher-01'], ['b-cipher-07-p1', 'b-cipher-07-p2'], ['c-cipher-03']]);
-  assert.ok(doubted.grouping.decisions.slice(1).every((d) => d.uncertain), 'every boundary is in doubt');
+  assert.deepEqual(
+    doubted.records.map((r) => r.source.pages),
+    [['a-cipher-01'], ['b-cipher-07-p1', 'b-cipher-07-p2'], ['c-cipher-03']],
+  );
+  assert.ok(
+    doubted.grouping.decisions.slice(1).every((d) => d.uncertain),
+    'every boundary is in doubt',
+  );
 
   app = await buildServer({ config, logger: silentLogger(), store });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -107,7 +113,9 @@ interface Shown {
 
 /** The task on screen once its two pages are drawn, or null when none is left. */
 async function shownTask(): Promise<Shown | null> {
-  await page.waitForFunction(() => document.getElementById('g-item')?.dataset.ready === 'true' || !document.getElementById('g-empty')?.hidden, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => document.getElementById('g-item')?.dataset.ready === 'true' || !document.getElementById('g-empty')?.hidden, undefined, {
+    timeout: 180_000,
+  });
   if (await page.locator('#g-empty').isVisible()) return null;
   return page.evaluate(() => {
     const d = document.getElementById('g-item')!.dataset;
@@ -115,7 +123,7 @@ async function shownTask(): Promise<Shown | null> {
   });
 }
 
-test('a reviewer merges two records and splits one with the keyboard; export, audit and a re-run follow', { skip, timeout: 240_000 }, async () => {
+test('a reviewer merges two records and splits one with the keyboard; export, audit and a re-run follow', { skip, timeout: 720_000 }, async () => {
   const imageRequests: string[] = [];
   page.on('request', (r) => {
     if (/\/api\/pages\/[0-9a-f]{64}\/image\.jpg$/.test(r.url())) imageRequests.push(new URL(r.url()).pathname);
@@ -152,7 +160,10 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
     const index = queue.items.findIndex((t) => t.page === task.page);
     const next = queue.items[index + 1];
     if (next) {
-      await page.waitForFunction((urls) => urls.every((u) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(u))), [next.images.previous, next.images.page]);
+      await page.waitForFunction(
+        (urls) => urls.every((u) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(u))),
+        [next.images.previous, next.images.page],
+      );
       for (const url of [next.images.previous, next.images.page]) assert.ok(imageRequests.includes(url), `${url} preloaded`);
     }
 
@@ -173,7 +184,10 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
 
   // The records now: [01 + 07 p1], [07 p2 + 03], each confirmed by a person.
   const live = store.recordIds(BATCH).map((id) => store.getRecord(id)!.record);
-  assert.deepEqual(live.map((r) => r.source.pages).sort(), [['a-cipher-01', 'b-cipher-07-p1'], ['b-cipher-07-p2', 'c-cipher-03']]);
+  assert.deepEqual(live.map((r) => r.source.pages).sort(), [
+    ['a-cipher-01', 'b-cipher-07-p1'],
+    ['b-cipher-07-p2', 'c-cipher-03'],
+  ]);
   for (const r of live) assert.equal(r.grouping?.status, 'confirmed');
 
   // From a record's view, G lists every boundary of that record, decided or not.
@@ -184,7 +198,7 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
   await page.keyboard.press('g');
   // The hash changes in the same document, so the boundary view still says "none left" from before
   // until this record's boundaries arrive: wait for the view to be the record's.
-  await page.waitForFunction(() => /· record /.test(document.getElementById('g-position')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => /· record /.test(document.getElementById('g-position')?.textContent ?? ''), undefined, { timeout: 180_000 });
   const own = await shownTask();
   assert.ok(own && ['b-cipher-07-p2', 'c-cipher-03'].includes(own.page), JSON.stringify(own));
   assert.match((await page.locator('#g-position').textContent()) ?? '', new RegExp(`^1 of 2 · record ${second.id.slice(0, 8)}$`));
@@ -193,8 +207,14 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
   // The export follows: JSON Lines and METS, two records with those pages.
   const jsonl = await runCli(['export', 'reviewed.jsonl', '--out', 'out', '--batch', BATCH], { cwd: work.dir });
   assert.equal(jsonl.code, 0, jsonl.stderr);
-  const exported = readFileSync(path.join(work.dir, 'reviewed.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TelegramRecord);
-  assert.deepEqual(exported.map((r) => r.source.pages).sort(), [['a-cipher-01', 'b-cipher-07-p1'], ['b-cipher-07-p2', 'c-cipher-03']]);
+  const exported = readFileSync(path.join(work.dir, 'reviewed.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TelegramRecord);
+  assert.deepEqual(exported.map((r) => r.source.pages).sort(), [
+    ['a-cipher-01', 'b-cipher-07-p1'],
+    ['b-cipher-07-p2', 'c-cipher-03'],
+  ]);
   const mets = await runCli(['export', 'archive', '--format', 'mets', '--out', 'out', '--batch', BATCH], { cwd: work.dir });
   assert.equal(mets.code, 0, mets.stderr);
   assert.deepEqual(readdirSync(path.join(work.dir, 'archive', 'mets')).sort(), live.map((r) => `${r.id}.mets.xml`).sort());
@@ -207,14 +227,20 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
   const audit = await runCli(['review', 'audit', '--out', 'out', '--kind', 'grouping', '--json'], { cwd: work.dir });
   assert.equal(audit.code, 0, audit.stderr);
   const trail = (JSON.parse(audit.stdout) as GroupingAuditEntry[]).reverse();
-  assert.deepEqual(trail.map((e) => [e.action, e.reviewer, e.page]), decided.map((p) => [KEYS[p] === 's' ? 'split' : 'merge', 'anna', p]));
+  assert.deepEqual(
+    trail.map((e) => [e.action, e.reviewer, e.page]),
+    decided.map((p) => [KEYS[p] === 's' ? 'split' : 'merge', 'anna', p]),
+  );
   for (const e of trail) {
     assert.ok(e.at && e.before.length > 0 && e.after.length > 0);
     for (const old of e.before.filter((r) => !e.after.some((a) => a.id === r.id))) assert.ok(e.replacedBy[old.id]?.length, `${old.id} replaced`);
   }
   const text = await runCli(['review', 'audit', '--out', 'out'], { cwd: work.dir });
   // Whatever the order: the split took pages 07 p1 and p2 apart.
-  assert.match(text.stdout, /anna {2}split +at b-cipher-07-p2 {2}\S+\[[^\]]*b-cipher-07-p1,b-cipher-07-p2\] -> \S+\[[^\]]*b-cipher-07-p1\] \+ \S+\[b-cipher-07-p2[^\]]*\]/);
+  assert.match(
+    text.stdout,
+    /anna {2}split +at b-cipher-07-p2 {2}\S+\[[^\]]*b-cipher-07-p1,b-cipher-07-p2\] -> \S+\[[^\]]*b-cipher-07-p1\] \+ \S+\[b-cipher-07-p2[^\]]*\]/,
+  );
   assert.equal(text.stdout.trim().split('\n').length, 3);
 
   // A re-run of the same batch (pages resumed, the shipped model) keeps the reviewer's grouping.
@@ -223,5 +249,11 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
   assert.deepEqual(store.recordIds(BATCH).sort(), live.map((r) => r.id).sort());
   assert.deepEqual(readdirSync(path.join(out, 'records')).sort(), live.map((r) => `${r.id}.json`).sort());
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as { documents: Array<{ telegrams: Array<{ pages: string[] }> }> };
-  assert.deepEqual(report.documents[0]!.telegrams.map((t) => t.pages), [['a-cipher-01', 'b-cipher-07-p1'], ['b-cipher-07-p2', 'c-cipher-03']]);
+  assert.deepEqual(
+    report.documents[0]!.telegrams.map((t) => t.pages),
+    [
+      ['a-cipher-01', 'b-cipher-07-p1'],
+      ['b-cipher-07-p2', 'c-cipher-03'],
+    ],
+  );
 });

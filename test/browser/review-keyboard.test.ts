@@ -19,7 +19,7 @@ import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 import { REPO, runCli } from '../e2e/helpers.ts';
-import { tempDir } from '../unit/store-fixtures.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'anna-review-token-1';
@@ -76,7 +76,7 @@ after(async () => {
 async function progressReaches(reviewed: number): Promise<void> {
   const pattern = `^${reviewed} of \\d+ reviewed$`;
   try {
-    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('progress-text')?.textContent ?? ''), pattern, { timeout: 10_000 });
+    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('progress-text')?.textContent ?? ''), pattern, { timeout: 60_000 });
   } catch {
     assert.match((await page.locator('#progress-text').textContent()) ?? '', new RegExp(pattern));
   }
@@ -86,7 +86,7 @@ async function currentField(): Promise<string> {
   return (await page.locator('#item-field').textContent()) ?? '';
 }
 
-test('a reviewer corrects one field and accepts another with the keyboard; export and audit trail show both', { skip, timeout: 120_000 }, async () => {
+test('a reviewer corrects one field and accepts another with the keyboard; export and audit trail show both', { skip, timeout: 360_000 }, async () => {
   const cropRequests: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/crop.png')) cropRequests.push(new URL(r.url()).pathname);
@@ -116,6 +116,8 @@ test('a reviewer corrects one field and accepts another with the keyboard; expor
   const corrected = queue.items[target].name === 'addressee' && queue.items[target].value !== ADDRESSEE ? ADDRESSEE : `${queue.items[target].value} (checked)`;
   const correctedName = queue.items[target].name;
   for (let i = 0; i < target; i++) await page.keyboard.press('ArrowDown');
+  // The page shows the item once it has loaded it: wait for that, not for the key presses (a race under load).
+  await page.waitForFunction((name) => document.getElementById('item-field')?.textContent === name, correctedName, { timeout: 90_000 }).catch(() => undefined);
   assert.equal(await currentField(), correctedName);
   assert.equal(await page.locator('#value').inputValue(), queue.items[target].value);
 

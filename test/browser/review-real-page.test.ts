@@ -15,7 +15,7 @@ import { buildServer } from '../../src/server/app.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 import { runCli, sharedPath } from '../e2e/helpers.ts';
-import { tempDir } from '../unit/store-fixtures.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'real-page-review-token';
@@ -63,7 +63,7 @@ after(async () => {
   work?.cleanup();
 });
 
-test('a real page\'s body: the crop is shown beside a multi-line editor, and an edit over two lines is saved', { skip, timeout: 180_000 }, async () => {
+test("a real page's body: the crop is shown beside a multi-line editor, and an edit over two lines is saved", { skip, timeout: 540_000 }, async () => {
   const crops: Array<{ url: string; status: number }> = [];
   page.on('response', (r) => {
     if (r.url().includes('/crop.png')) crops.push({ url: new URL(r.url()).pathname, status: r.status() });
@@ -82,11 +82,16 @@ test('a real page\'s body: the crop is shown beside a multi-line editor, and an 
   const body = queue.items[at]!;
   assert.ok(body.bbox && body.bbox[3] - body.bbox[1] > 900, `the body is a tall region: ${body.bbox}`);
   for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+  // The page shows the item once it has loaded it: wait for that, not for the key presses (a race under load).
+  await page.waitForFunction(() => document.getElementById('item-field')?.textContent === 'body', undefined, { timeout: 90_000 }).catch(() => undefined);
   assert.equal(await page.locator('#item-field').textContent(), 'body');
 
   // The crop arrives (whole, scaled to fit) and the editor is the multi-line one, beside it.
-  await page.waitForFunction(() => (document.getElementById('crop') as HTMLImageElement).naturalWidth > 0, undefined, { timeout: 30_000 });
-  assert.deepEqual(crops.filter((c) => c.url === `/api/fields/${body.id}/crop.png`).map((c) => c.status), [200]);
+  await page.waitForFunction(() => (document.getElementById('crop') as HTMLImageElement).naturalWidth > 0, undefined, { timeout: 90_000 });
+  assert.deepEqual(
+    crops.filter((c) => c.url === `/api/fields/${body.id}/crop.png`).map((c) => c.status),
+    [200],
+  );
   const natural = await page.locator('#crop').evaluate((img: HTMLImageElement) => ({ w: img.naturalWidth, h: img.naturalHeight }));
   // The whole body region, scaled to fit, its shape kept (the crop adds the same margin on every side).
   const [x0, y0, x1, y1] = body.bbox!;
@@ -110,7 +115,12 @@ test('a real page\'s body: the crop is shown beside a multi-line editor, and an 
   // closing line after a line break; the line break is kept while editing and saved as a space.
   const dust = /\s[^\p{L}\p{N}\s("'.,;]{1,3}(?=\s)/u.exec(body.value);
   assert.ok(dust, `the OCR read a speck inside the body: ${body.value.slice(0, 120)}`);
-  await page.locator('#value-long').evaluate((ta: HTMLTextAreaElement, [from, to]: [number, number]) => ta.setSelectionRange(from, to), [dust.index, dust.index + dust[0].length] as [number, number]);
+  await page
+    .locator('#value-long')
+    .evaluate((ta: HTMLTextAreaElement, [from, to]: [number, number]) => ta.setSelectionRange(from, to), [dust.index, dust.index + dust[0].length] as [
+      number,
+      number,
+    ]);
   await page.keyboard.press('Delete');
   await page.keyboard.press('Control+End');
   await page.keyboard.press('Shift+Enter');
@@ -122,8 +132,14 @@ test('a real page\'s body: the crop is shown beside a multi-line editor, and an 
   await page.locator('#message.ok').waitFor();
   assert.match((await page.locator('#message').textContent()) ?? '', new RegExp(`^body corrected: ${body.value.slice(0, 12).replace(/[()]/g, '.')}`));
 
-  const expected = `${body.value.slice(0, dust.index)}${body.value.slice(dust.index + dust[0].length)}\n(checked against the scan)`.replace(/\s*\n\s*/g, ' ').trim();
-  const saved = (await (await fetch(`${baseUrl}/api/fields/${body.id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { value: string; status: string; reviewedBy: string };
+  const expected = `${body.value.slice(0, dust.index)}${body.value.slice(dust.index + dust[0].length)}\n(checked against the scan)`
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+  const saved = (await (await fetch(`${baseUrl}/api/fields/${body.id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+    value: string;
+    status: string;
+    reviewedBy: string;
+  };
   assert.deepEqual([saved.value, saved.status, saved.reviewedBy], [expected, 'corrected', 'vera']);
 
   // The export carries it.
@@ -137,7 +153,10 @@ test('a real page\'s body: the crop is shown beside a multi-line editor, and an 
   assert.deepEqual([record.fields.body!.value, record.fields.body!.status], [expected, 'corrected']);
 });
 
-test('the record view of a real page reads at 1280 px: no horizontal scrolling, labels apart, the file named inside its batch', { skip, timeout: 120_000 }, async () => {
+test('the record view of a real page reads at 1280 px: no horizontal scrolling, labels apart, the file named inside its batch', {
+  skip,
+  timeout: 360_000,
+}, async () => {
   const recordId = store.recordIds('real-page')[0]!;
   await page.goto(`${baseUrl}/review#/record/${recordId}`);
   await page.locator('#record .page svg rect').first().waitFor();
@@ -150,7 +169,9 @@ test('the record view of a real page reads at 1280 px: no horizontal scrolling, 
   assert.doesNotMatch((await page.locator('#record-meta').textContent()) ?? '', /box7\/|\.\.\//, 'no path as the run was given it');
 
   // Labels drawn on the page do not overlap one another.
-  const labels = await page.locator('#record text.box-label').evaluateAll((nodes) => nodes.map((n) => (n as SVGTextElement).getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]));
+  const labels = await page
+    .locator('#record text.box-label')
+    .evaluateAll((nodes) => nodes.map((n) => (n as SVGTextElement).getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]));
   assert.ok(labels.length >= 3, `${labels.length} labels`);
   for (let i = 0; i < labels.length; i++) {
     for (let j = i + 1; j < labels.length; j++) {

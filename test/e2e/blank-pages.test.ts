@@ -36,7 +36,9 @@ before(async () => {
   const rng = createRng('e2e-blank-grain');
   const grain = Buffer.alloc(2550 * 3300);
   for (let i = 0; i < grain.length; i += 1) grain[i] = Math.max(0, Math.min(255, Math.round(245 + 9 * rng.normal())));
-  await sharp(grain, { raw: { width: 2550, height: 3300, channels: 1 } }).png().toFile(path.join(scans, 'p1-grain.png'));
+  await sharp(grain, { raw: { width: 2550, height: 3300, channels: 1 } })
+    .png()
+    .toFile(path.join(scans, 'p1-grain.png'));
   expected.set('p1-grain', { blank: true, lines: [] });
   const specs: SparsePageSpec[] = [
     { name: 'p2-show-through', kind: 'show-through', level: 'heavy', seed: 'e2e-blank-2', font: 'courier-prime' },
@@ -54,7 +56,10 @@ before(async () => {
 });
 
 for (const engine of ['tesseract.js', 'tesseract'] as const) {
-  test(`${engine}: blank pages recorded and not read, nearly blank pages' lines read, the report counts them`, { skip: engine === 'tesseract' && !hasNative ? 'native tesseract is not installed (apt-get install tesseract-ocr)' : false, timeout: 300_000 }, async () => {
+  test(`${engine}: blank pages recorded and not read, nearly blank pages' lines read, the report counts them`, {
+    skip: engine === 'tesseract' && !hasNative ? 'native tesseract is not installed (apt-get install tesseract-ocr)' : false,
+    timeout: 900_000,
+  }, async () => {
     const out = path.join(tmp, `out-${engine}`);
     const result = await runCli(['run', scans, '--out', out, '--engine', engine, '--no-progress', '--log-level', 'warn']);
     assert.equal(result.code, 0, result.stderr);
@@ -80,17 +85,28 @@ for (const engine of ['tesseract.js', 'tesseract'] as const) {
       assert.equal(page.blank, undefined, id);
       assert.equal(page.ink!.verdict, 'nearly_blank', id);
       assert.equal(page.ocr.readAs, 'regions', id);
-      const score = scoreSparsePage(truth, page.text, page.lines.map((l) => l.text));
+      const score = scoreSparsePage(
+        truth,
+        page.text,
+        page.lines.map((l) => l.text),
+      );
       assert.equal(score.linesFound, score.lines, `${id}: read ${JSON.stringify(page.text)} for ${JSON.stringify(truth.lines.map((l) => l.text))}`);
       for (const line of page.lines) assert.ok(line.bbox[2] <= page.width && line.bbox[3] <= page.height, 'boxes on the page');
     }
     assert.match(pages.get('p3-signature')!.text, /ZARUBIN/);
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
     assert.deepEqual([report.counts.pagesBlank, report.counts.pagesNearlyBlank, report.counts.pagesFailed], [3, 3, 0]);
-    assert.deepEqual(report.pages.filter((p: { blank?: boolean }) => p.blank).map((p: { pageId: string }) => p.pageId).sort(), ['p1-grain', 'p2-show-through', 'p6-speckles']);
+    assert.deepEqual(
+      report.pages
+        .filter((p: { blank?: boolean }) => p.blank)
+        .map((p: { pageId: string }) => p.pageId)
+        .sort(),
+      ['p1-grain', 'p2-show-through', 'p6-speckles'],
+    );
     // Nothing in any record comes from a blank page.
     for (const record of readRecords(out)) {
-      for (const field of Object.values(record.fields)) assert.ok(!['p1-grain', 'p2-show-through', 'p6-speckles'].includes(field.page ?? ''), `${record.id}: a field from a blank page`);
+      for (const field of Object.values(record.fields))
+        assert.ok(!['p1-grain', 'p2-show-through', 'p6-speckles'].includes(field.page ?? ''), `${record.id}: a field from a blank page`);
     }
   });
 }

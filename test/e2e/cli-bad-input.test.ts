@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { makeTempDir, writeBombPng, writeText, writeTruncatedJpeg } from '../unit/ingest-fixtures.ts';
+import { makeTempDir, writeBombPng, writeText, writeTruncatedJpeg } from '../fixtures/scans.ts';
 import { REPO, readRecords, runCli, type CliResult } from './helpers.ts';
 import { writeFile } from 'node:fs/promises';
 

@@ -19,16 +19,32 @@ const out = mkdtempSync(path.join(os.tmpdir(), 'cablescan-corpus-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
 function groundTruthFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.gt.txt')).map((f) => path.join(dir, f));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.gt.txt'))
+    .map((f) => path.join(dir, f));
 }
 
 function words(text: string): string[] {
-  return text.normalize('NFC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2);
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 2);
 }
 
-test('reads all 22 corpus pages, each in its language, and skips the files beside them', { skip, timeout: 600_000 }, async () => {
+test('reads all 22 corpus pages, each in its language, and skips the files beside them', { skip, timeout: 900_000 }, async () => {
   const result = await runCli([
-    'run', '--manifest', 'docs/corpus-manifest.json', '--allow-outside-inputs', '--tessdata', TESSDATA, '--out', out, '--no-progress', '--log-level', 'warn',
+    'run',
+    '--manifest',
+    'docs/corpus-manifest.json',
+    '--allow-outside-inputs',
+    '--tessdata',
+    TESSDATA,
+    '--out',
+    out,
+    '--no-progress',
+    '--log-level',
+    'warn',
   ]);
   assert.equal(result.code, 0, result.stderr);
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
@@ -70,7 +86,9 @@ interface RecordLike {
 
 function readRecords(): RecordLike[] {
   const dir = path.join(out, 'records');
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as RecordLike);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as RecordLike);
 }
 
 const DOCUMENTS = path.resolve(CORPUS, '..', 'documents.json');
@@ -105,13 +123,19 @@ test('the header fields documents.json gives are read right: accepted only when 
   }
 });
 
-test('no field value is a catchword (the lone word at a page foot that repeats the next page\'s first word)', { skip }, () => {
+test("no field value is a catchword (the lone word at a page foot that repeats the next page's first word)", { skip }, () => {
   const catchwords = new Set<string>();
   for (const doc of documents()) {
     for (let i = 0; i + 1 < doc.pages.length; i++) {
-      const gt = (p: string) => readFileSync(path.join(CORPUS, `${p}.gt.txt`), 'utf8').trim().split('\n');
+      const gt = (p: string) =>
+        readFileSync(path.join(CORPUS, `${p}.gt.txt`), 'utf8')
+          .trim()
+          .split('\n');
       const last = gt(doc.pages[i]!).at(-1)!.trim();
-      const next = gt(doc.pages[i + 1]!).find((l) => !/^[-–\s\d]*$/.test(l))?.trim().split(/\s+/)[0];
+      const next = gt(doc.pages[i + 1]!)
+        .find((l) => !/^[-–\s\d]*$/.test(l))
+        ?.trim()
+        .split(/\s+/)[0];
       if (!last.includes(' ') && next && last.replace(/\W/g, '') === next.replace(/\W/g, '')) catchwords.add(last.replace(/\W/g, '').toLowerCase());
     }
   }

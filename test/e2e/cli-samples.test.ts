@@ -34,7 +34,11 @@ test('run exits 0, prints the summary, and writes one schema-valid record per sa
   for (const record of records) assertValidRecord(record);
   for (const sample of expected) {
     const record = recordFor(sample.name);
-    assert.deepEqual(record.source.pages, sample.pages.map((p) => p.pageId), `${sample.name}: pages of the record`);
+    assert.deepEqual(
+      record.source.pages,
+      sample.pages.map((p) => p.pageId),
+      `${sample.name}: pages of the record`,
+    );
     assert.deepEqual(record.source.files, [`samples/${sample.file}`]);
   }
 });
@@ -46,7 +50,10 @@ test('writes page JSON and text for every page, and a report', () => {
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
   assert.equal(report.counts.records, 8);
   assert.equal(report.failures.length, 0);
-  assert.ok(report.skipped.some((s: { file: string }) => s.file.endsWith('README.md')), 'non-image files are listed as skipped');
+  assert.ok(
+    report.skipped.some((s: { file: string }) => s.file.endsWith('README.md')),
+    'non-image files are listed as skipped',
+  );
   const seed = JSON.parse(readFileSync(path.join(out, 'pages', 'seed-21340.json'), 'utf8'));
   assert.ok(seed.ocr.wordCount > 200, `seed words: ${seed.ocr.wordCount}`);
   assert.ok(seed.lines.every((l: { bbox: number[] }) => l.bbox[2] <= seed.width && l.bbox[3] <= seed.height));
@@ -74,7 +81,10 @@ test('on the clean samples every field of the seed layout is right', () => {
 test('the seed telegram typed out as a clean scan: every field right and accepted', () => {
   const record = recordFor('seed-21340');
   const notAccepted = Object.entries(record.fields).filter(([, f]) => f.status !== 'accepted');
-  assert.deepEqual(notAccepted.map(([n, f]) => `${n}: ${f.reasons.join(',')}`), []);
+  assert.deepEqual(
+    notAccepted.map(([n, f]) => `${n}: ${f.reasons.join(',')}`),
+    [],
+  );
   assert.equal(record.review.status, 'done');
 });
 

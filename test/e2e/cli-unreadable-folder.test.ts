@@ -22,7 +22,7 @@ after(async () => {
   }
 });
 
-test('an unreadable subfolder is one CS_ERR_INPUT_NO_ACCESS failure; its readable sibling is read into records', { timeout: 300_000 }, async () => {
+test('an unreadable subfolder is one CS_ERR_INPUT_NO_ACCESS failure; its readable sibling is read into records', { timeout: 900_000 }, async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cablescan-unreadable-'));
   await writeTelegramPages(path.join(dir, 'in', 'readable'), 2, 1);
   await writeTelegramPages(path.join(dir, 'in', 'locked'), 1, 1, 10);

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { redisAnswers, SHARED_REDIS_URL } from '../integration/queue-harness.ts';
-import { tempDir } from '../unit/store-fixtures.ts';
+import { tempDir } from '../fixtures/stores.ts';
 import { REPO, runCli, type CliResult } from './helpers.ts';
 
 const SAMPLE = path.join(REPO, 'samples', 'seed-21340.png');
@@ -32,14 +32,20 @@ async function usageError(args: (out: string) => string[], message: RegExp, opti
 }
 
 test('an unknown --profile stops run and enqueue before any page is read, and lists the profiles there are', async () => {
-  const run = await usageError((out) => ['run', SAMPLE, '--out', out, '--profile', 'sovjet-cipher'], /CS_ERR_CONFIG_INVALID: --profile sovjet-cipher: no such profile \(known: .*soviet-cipher/);
+  const run = await usageError(
+    (out) => ['run', SAMPLE, '--out', out, '--profile', 'sovjet-cipher'],
+    /CS_ERR_CONFIG_INVALID: --profile sovjet-cipher: no such profile \(known: .*soviet-cipher/,
+  );
   assert.match(run.stderr, /us-state/);
   await usageError((out) => ['enqueue', SAMPLE, '--out', out, '--profile', 'sovjet-cipher', '--redis', NO_REDIS], /--profile sovjet-cipher: no such profile/);
   await usageError((out) => ['run', SAMPLE, '--out', out, '--profile', 'sovjet-cipher', '--redis', NO_REDIS], /--profile sovjet-cipher: no such profile/);
 });
 
 test('a --tessdata folder that does not exist stops run and worker', async () => {
-  await usageError((out) => ['run', SAMPLE, '--out', out, '--tessdata', '/nope/tessdata'], /CS_ERR_TESSDATA_MISSING: --tessdata \/nope\/tessdata: no such folder/);
+  await usageError(
+    (out) => ['run', SAMPLE, '--out', out, '--tessdata', '/nope/tessdata'],
+    /CS_ERR_TESSDATA_MISSING: --tessdata \/nope\/tessdata: no such folder/,
+  );
   await usageError((out) => ['run', SAMPLE, '--out', out, '--tessdata', SAMPLE], /CS_ERR_TESSDATA_MISSING: .*not a folder/);
   await usageError(() => ['worker', '--tessdata', '/nope/tessdata', '--redis', NO_REDIS], /CS_ERR_TESSDATA_MISSING/);
 });
@@ -51,7 +57,10 @@ test('no inputs, or inputs with nothing to read in them, stop the run', async ()
   await usageError((out) => ['run', '--out', out], /give at least one input/);
   await usageError((out) => ['run', 'empty', '--out', out], /CS_ERR_INPUT_NOT_FOUND: no image or PDF files found in empty/);
   await usageError((out) => ['run', 'notes', '--out', out], /no image or PDF files found in notes; 1 other file\(s\) skipped/);
-  await usageError((out) => ['run', 'no-such-folder', 'scans/*.tif', '--out', out], /no image or PDF files found in no-such-folder, scans\/\*\.tif: no-such-folder: no such file or folder; scans\/\*\.tif: no files match/);
+  await usageError(
+    (out) => ['run', 'no-such-folder', 'scans/*.tif', '--out', out],
+    /no image or PDF files found in no-such-folder, scans\/\*\.tif: no-such-folder: no such file or folder; scans\/\*\.tif: no files match/,
+  );
   await usageError((out) => ['enqueue', 'empty', '--out', out, '--redis', NO_REDIS], /CS_ERR_INPUT_NOT_FOUND: no image or PDF files found in empty/);
 });
 
@@ -59,7 +68,7 @@ test('a preprocessing recipe that cannot be read stops the run', async () => {
   await usageError((out) => ['run', SAMPLE, '--out', out, '--preprocess', 'no-such-recipe.json'], /CS_ERR_RECIPE_INVALID: .*no-such-recipe\.json/);
 });
 
-test('serve on a port in use says so and exits 2, with Redis configured too (its connections do not keep it running)', { timeout: 60_000 }, async () => {
+test('serve on a port in use says so and exits 2, with Redis configured too (its connections do not keep it running)', { timeout: 180_000 }, async () => {
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const port = (blocker.address() as net.AddressInfo).port;
@@ -67,7 +76,9 @@ test('serve on a port in use says so and exits 2, with Redis configured too (its
     const redis = (await redisAnswers()) ? ['--redis', SHARED_REDIS_URL] : [];
     const serve = runCli(['serve', '--port', String(port), '--log-level', 'error', ...redis], { cwd: work.dir });
     // A serve that kept running would hold the test until its timeout; fail clearly instead.
-    const timer = new Promise<CliResult>((resolve) => setTimeout(() => resolve({ code: null, stdout: '', stderr: 'still running after 30 s' }), 30_000).unref());
+    const timer = new Promise<CliResult>((resolve) =>
+      setTimeout(() => resolve({ code: null, stdout: '', stderr: 'still running after 120 s' }), 120_000).unref(),
+    );
     const result = await Promise.race([serve, timer]);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, new RegExp(`CS_ERR_PORT_UNAVAILABLE: 127\\.0\\.0\\.1:${port} is already in use`));

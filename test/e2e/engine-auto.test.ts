@@ -30,7 +30,9 @@ const sample = readExpectedSamples().find((s) => s.name === 'cipher-01-clean')!;
 
 async function run(name: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []) {
   const out = path.join(scratch, name);
-  const result = await runCli(['run', `samples/${sample.file}`, '--out', out, '--no-progress', '--log-level', 'warn', ...extra], { env: { CABLESCAN_MODEL_CACHE: cache, ...env } });
+  const result = await runCli(['run', `samples/${sample.file}`, '--out', out, '--no-progress', '--log-level', 'warn', ...extra], {
+    env: { CABLESCAN_MODEL_CACHE: cache, ...env },
+  });
   assert.equal(result.code, 0, result.stderr);
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as BatchReport;
   const page = JSON.parse(readFileSync(path.join(out, 'pages', `${sample.pages[0]!.pageId}.json`), 'utf8')) as PageResult;
@@ -40,14 +42,22 @@ async function run(name: string, env: NodeJS.ProcessEnv = {}, extra: string[] = 
   return { result, report, page };
 }
 
-test('auto with native Tesseract 5 on the machine: the native engine reads, with npm\'s best_int model; summary, report and page JSON say so and why', { skip: hasNative5 ? false : 'native Tesseract 5 is not installed' }, async () => {
+test("auto with native Tesseract 5 on the machine: the native engine reads, with npm's best_int model; summary, report and page JSON say so and why", {
+  skip: hasNative5 ? false : 'native Tesseract 5 is not installed',
+}, async () => {
   const { result, report, page } = await run('native');
   const version = nativeVersion!.slice(1).join('.');
   const reason = 'auto: native Tesseract ' + version + ' found, with models for eng (best)';
-  assert.match(result.stdout, new RegExp(`^OCR: tesseract ${version.replace(/\./g, '\\.')}, model best: 1 page \\(${reason.replace(/[.()]/g, '\\$&')}\\)$`, 'm'));
+  assert.match(
+    result.stdout,
+    new RegExp(`^OCR: tesseract ${version.replace(/\./g, '\\.')}, model best: 1 page \\(${reason.replace(/[.()]/g, '\\$&')}\\)$`, 'm'),
+  );
   assert.deepEqual(report.ocr.engines, [{ engine: 'tesseract', engineVersion: version, model: 'best', reason, pages: 1 }]);
   assert.equal(report.settings.engine, 'auto');
-  assert.deepEqual(report.pages.map((p) => [p.engine, p.model]), [['tesseract', 'best']]);
+  assert.deepEqual(
+    report.pages.map((p) => [p.engine, p.model]),
+    [['tesseract', 'best']],
+  );
   assert.equal(page.ocr.engine, 'tesseract');
   assert.equal(page.ocr.engineReason, reason);
   assert.deepEqual(page.ocr.models!.eng, { kind: 'best', source: 'npm 4.0.0_best_int', sha256: page.ocr.models!.eng!.sha256 });
@@ -58,13 +68,19 @@ test('auto with native Tesseract 5 on the machine: the native engine reads, with
 
 test('auto with no tesseract on PATH, or Tesseract 4: tesseract.js reads, and the summary says what was passed over', async () => {
   const absent = await run('absent', { PATH: path.join(scratch, 'empty-path') });
-  assert.match(absent.result.stdout, /^OCR: tesseract\.js 7\.\d+\.\d+ \(Tesseract 5\.[^)]*\), model best: 1 page \(auto: tesseract\.js, with models for eng \(best\); not tesseract: no "tesseract" command on PATH\)$/m);
+  assert.match(
+    absent.result.stdout,
+    /^OCR: tesseract\.js 7\.\d+\.\d+ \(Tesseract 5\.[^)]*\), model best: 1 page \(auto: tesseract\.js, with models for eng \(best\); not tesseract: no "tesseract" command on PATH\)$/m,
+  );
   assert.equal(absent.page.ocr.engine, 'tesseract.js');
   assert.equal(absent.report.ocr.engines[0]!.engine, 'tesseract.js');
 
   const bin = path.join(scratch, 'old-bin');
   mkdirSync(bin);
-  writeFileSync(path.join(bin, 'tesseract'), '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "tesseract 4.1.1"; exit 0; fi\nprintf \'List of available languages in "/x/" (1):\\neng\\n\'\n');
+  writeFileSync(
+    path.join(bin, 'tesseract'),
+    '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "tesseract 4.1.1"; exit 0; fi\nprintf \'List of available languages in "/x/" (1):\\neng\\n\'\n',
+  );
   chmodSync(path.join(bin, 'tesseract'), 0o755);
   const old = await run('old', { PATH: bin });
   assert.match(old.page.ocr.engineReason!, /^auto: tesseract\.js, with models for eng \(best\); not tesseract: native tesseract 4\.1\.1 is older than 5$/);
@@ -77,7 +93,9 @@ test('auto with no tesseract on PATH, or Tesseract 4: tesseract.js reads, and th
 
 test('--engine tesseract with no tesseract on PATH: a usage error before any page is read', async () => {
   const out = path.join(scratch, 'forced');
-  const result = await runCli(['run', `samples/${sample.file}`, '--out', out, '--engine', 'tesseract', '--no-progress'], { env: { PATH: path.join(scratch, 'empty-path'), CABLESCAN_MODEL_CACHE: cache } });
+  const result = await runCli(['run', `samples/${sample.file}`, '--out', out, '--engine', 'tesseract', '--no-progress'], {
+    env: { PATH: path.join(scratch, 'empty-path'), CABLESCAN_MODEL_CACHE: cache },
+  });
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /CS_ERR_CONFIG_INVALID: .*needs the native "tesseract" command/);
 });

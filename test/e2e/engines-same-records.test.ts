@@ -48,7 +48,9 @@ function recordFor(records: TelegramRecord[], pageId: string): TelegramRecord {
   return record;
 }
 
-test('both engines read the clean samples into valid records with the same fields, the same values, and right ones (one letter of slack per field against the truth)', { skip }, () => {
+test('both engines read the clean samples into valid records with the same fields, the same values, and right ones (one letter of slack per field against the truth)', {
+  skip,
+}, () => {
   assert.ok(clean.length >= 4, `clean one-page samples: ${clean.length}`);
   for (const engine of ENGINES) {
     const run = runs.get(engine)!;
@@ -71,10 +73,14 @@ test('both engines read the clean samples into valid records with the same field
     for (const [name, fa] of Object.entries(a.fields)) {
       const fb = b.fields[name]!;
       if (fa.status === 'accepted' || fb.status === 'accepted') assert.deepEqual(fb.value, fa.value, `${sample.name} ${name}: ${fa.status} / ${fb.status}`);
-      else if (JSON.stringify(fa.value) !== JSON.stringify(fb.value)) differing.push(`${sample.name} ${name}: ${JSON.stringify(fa.value)} / ${JSON.stringify(fb.value)} (${fa.status} / ${fb.status})`);
+      else if (JSON.stringify(fa.value) !== JSON.stringify(fb.value))
+        differing.push(`${sample.name} ${name}: ${JSON.stringify(fa.value)} / ${JSON.stringify(fb.value)} (${fa.status} / ${fb.status})`);
     }
     for (const [name, value] of Object.entries(sample.fields)) {
-      for (const [engine, record] of [['tesseract.js', a], ['tesseract', b]] as const) {
+      for (const [engine, record] of [
+        ['tesseract.js', a],
+        ['tesseract', b],
+      ] as const) {
         const field = record.fields[name];
         assert.ok(field, `${engine} ${sample.name}: field ${name}`);
         // Collected, not asserted one by one, so a failure shows every wrong field of both engines.

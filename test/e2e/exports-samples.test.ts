@@ -3,7 +3,7 @@
 // then `cablescan export --format alto,page,hocr,mets,pdf`. Every XML file is validated
 // against the official schemas with xmllint (../shared/schemas: ALTO 4.4, PAGE 2019,
 // METS 1.12 with MODS 3.7) and checked for what the schemas cannot say
-// (test/unit/exports-checks.ts); every PDF is checked as PDF/A-2b (test/unit/pdfa-checks.ts).
+// (test/helpers/exports-checks.ts); every PDF is checked as PDF/A-2b (test/helpers/pdfa-checks.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,8 +14,8 @@ import { after, before, test } from 'node:test';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult, TelegramRecord } from '../../src/types.ts';
 import { correctedPrintedText } from '../../src/exports/index.ts';
-import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from '../unit/exports-checks.ts';
-import { checkPdfA2b, tools as pdfaTools } from '../unit/pdfa-checks.ts';
+import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from '../helpers/exports-checks.ts';
+import { checkPdfA2b, tools as pdfaTools } from '../helpers/pdfa-checks.ts';
 import { cer, readRecords, runCli, sharedPath, type CliResult } from './helpers.ts';
 
 const tool = (name: string, arg: string) => spawnSync(name, [arg]).error === undefined;
@@ -41,7 +41,18 @@ const files = (dir: string) => (existsSync(dir) ? readdirSync(dir).map((f) => pa
 
 before(async () => {
   if (skip) return;
-  run = await runCli(['run', 'samples/seed-21340.png', 'samples/cipher-07-two-pages.tif', '--out', out, '--emit', 'alto,pdf', '--no-progress', '--log-level', 'warn']);
+  run = await runCli([
+    'run',
+    'samples/seed-21340.png',
+    'samples/cipher-07-two-pages.tif',
+    '--out',
+    out,
+    '--emit',
+    'alto,pdf',
+    '--no-progress',
+    '--log-level',
+    'warn',
+  ]);
   records = readRecords(out);
   seed = records.find((r) => r.source.pages[0] === 'seed-21340')!;
   // A reviewer corrects the recipient and three more fields, as the review UI would.
@@ -61,9 +72,13 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test('run --emit alto,pdf writes ALTO per page and a searchable PDF per telegram as documents finish', { skip }, () => {
   assert.equal(run.code, 0, run.stderr);
-  const alto = files(path.join(out, 'exports', 'alto')).map((f) => path.basename(f)).sort();
+  const alto = files(path.join(out, 'exports', 'alto'))
+    .map((f) => path.basename(f))
+    .sort();
   assert.deepEqual(alto, ['cipher-07-two-pages-p1.xml', 'cipher-07-two-pages-p2.xml', 'seed-21340.xml']);
-  const pdfs = files(path.join(out, 'exports', 'pdf')).map((f) => path.basename(f, '.pdf')).sort();
+  const pdfs = files(path.join(out, 'exports', 'pdf'))
+    .map((f) => path.basename(f, '.pdf'))
+    .sort();
   assert.deepEqual(pdfs, records.map((r) => r.id).sort());
   for (const f of files(path.join(out, 'exports', 'alto'))) assert.deepEqual(checkAlto(readFileSync(f, 'utf8')), [], f);
 });
@@ -99,7 +114,7 @@ test('every ALTO, PAGE and METS file validates against the official schema (xmll
   }
 });
 
-test('ALTO and hOCR word boxes are the page JSON\'s words, within 2 px', { skip }, () => {
+test("ALTO and hOCR word boxes are the page JSON's words, within 2 px", { skip }, () => {
   for (const pageId of ['seed-21340', 'cipher-07-two-pages-p1', 'cipher-07-two-pages-p2']) {
     const words = pageJson(pageId).lines.flatMap((l) => l.words);
     const strings = find(parseXml(readFileSync(path.join(dest, 'alto', `${pageId}.xml`), 'utf8')), 'String');
@@ -117,7 +132,7 @@ test('ALTO and hOCR word boxes are the page JSON\'s words, within 2 px', { skip 
   }
 });
 
-test('the corrected field\'s new text is in ALTO (OCR reading kept as ALTERNATIVE) and in the PDF text layer', { skip }, () => {
+test("the corrected field's new text is in ALTO (OCR reading kept as ALTERNATIVE) and in the PDF text layer", { skip }, () => {
   const strings = find(parseXml(readFileSync(path.join(dest, 'alto', 'seed-21340.xml'), 'utf8')), 'String');
   const word = strings.find((s) => s.attrs.CONTENT === 'Stalyn');
   assert.ok(word, 'corrected word in ALTO');
@@ -130,7 +145,7 @@ test('the corrected field\'s new text is in ALTO (OCR reading kept as ALTERNATIV
   assert.ok(find(parseXml(mets), 'mods:namePart').some((n) => n.text === 'Cde. Stalyn'));
 });
 
-test('pdftotext on each searchable PDF returns its pages\' text, with the reviewed text in Cyrillic, Romanian and Greek', { skip }, () => {
+test("pdftotext on each searchable PDF returns its pages' text, with the reviewed text in Cyrillic, Romanian and Greek", { skip }, () => {
   const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
   for (const record of records) {
     const pdf = path.join(dest, 'pdf', `${record.id}.pdf`);
@@ -139,7 +154,10 @@ test('pdftotext on each searchable PDF returns its pages\' text, with the review
     if (record.id === seed.id) {
       for (const [name, value] of Object.entries(CORRECTIONS)) {
         const f = seed.fields[name]!;
-        expected = expected.replace(squash(f.text), correctedPrintedText({ field: name, page: f.page!, bbox: f.bbox!, value, originalText: f.text, originalValue: f.value }));
+        expected = expected.replace(
+          squash(f.text),
+          correctedPrintedText({ field: name, page: f.page!, bbox: f.bbox!, value, originalText: f.text, originalValue: f.value }),
+        );
       }
       for (const value of Object.values(CORRECTIONS)) assert.ok(squash(text).includes(value), `"${value}" in the text layer`);
     }

@@ -17,7 +17,6 @@ import {
   runCli,
   SHARED_REDIS_URL,
   startWorkerProcess,
-  tempDir,
   waitFor,
   writeTelegramPages,
   writeTruncatedPng,
@@ -34,7 +33,7 @@ function metricValue(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-test('a batch run by a real worker shows up in /metrics, the worker endpoint, status --json and the logs', { skip, timeout: 180_000 }, async () => {
+test('a batch run by a real worker shows up in /metrics, the worker endpoint, status --json and the logs', { skip, timeout: 540_000 }, async () => {
   dir = await suite.tempDir('monitoring-batch');
   const scans = path.join(dir, 'scans');
   await writeTelegramPages(scans, 2, 1, 0); // scans/box1/0001.png, 0002.png
@@ -63,17 +62,28 @@ test('a batch run by a real worker shows up in /metrics, the worker endpoint, st
     assert.equal(metricValue(text, 'cablescan_pages_processed_total{outcome="read"}'), 2);
     assert.equal(metricValue(text, 'cablescan_pages_failed_total{code="CS_ERR_INPUT_CORRUPT"}'), 1);
     for (const stage of ['decode', 'preprocess', 'ocr', 'page_job', 'segment', 'confidence', 'emit', 'document_job']) {
-      assert.equal(metricValue(text, `cablescan_stage_duration_seconds_count{stage="${stage}"}`), stage === 'decode' || stage === 'preprocess' || stage === 'ocr' || stage === 'page_job' ? 2 : 1, stage);
+      assert.equal(
+        metricValue(text, `cablescan_stage_duration_seconds_count{stage="${stage}"}`),
+        stage === 'decode' || stage === 'preprocess' || stage === 'ocr' || stage === 'page_job' ? 2 : 1,
+        stage,
+      );
     }
     assert.ok(metricValue(text, 'cablescan_stage_duration_seconds_sum{stage="ocr"}')! > 0);
     assert.ok(metricValue(text, 'cablescan_ocr_word_confidence_count')! > 20, 'every word of two telegrams');
     assert.ok(metricValue(text, 'cablescan_ocr_word_confidence_bucket{le="+Inf"}')! === metricValue(text, 'cablescan_ocr_word_confidence_count'));
     assert.equal(metricValue(text, 'cablescan_ocr_page_confidence_count'), 2);
     const records = text.split('\n').filter((l) => l.startsWith('cablescan_records_emitted_total{'));
-    assert.equal(records.reduce((n, l) => n + Number(l.split(' ')[1]), 0), 2, 'one record per telegram page');
+    assert.equal(
+      records.reduce((n, l) => n + Number(l.split(' ')[1]), 0),
+      2,
+      'one record per telegram page',
+    );
     // Every field of the two records is counted once, by its status.
     const fields = text.split('\n').filter((l) => l.startsWith('cablescan_fields_total{'));
-    assert.ok(fields.some((l) => l.includes('status="accepted"')), fields.join('\n'));
+    assert.ok(
+      fields.some((l) => l.includes('status="accepted"')),
+      fields.join('\n'),
+    );
     const perField = new Map<string, number>();
     for (const l of fields) {
       const field = /field="([^"]+)"/.exec(l)![1];
@@ -109,7 +119,10 @@ test('a batch run by a real worker shows up in /metrics, the worker endpoint, st
   assert.equal(batch.failures.top[0].code, 'CS_ERR_INPUT_CORRUPT');
   assert.match(batch.failures.top[0].files[0], /0003\.png$/);
   assert.deepEqual(report.queues.find((q: { name: string }) => q.name === 'pages').counts.failed, 1);
-  assert.ok(report.workers.some((w: { queue: string; name: string }) => w.queue === 'pages' && /:\d+$/.test(w.name)), 'the live worker is listed');
+  assert.ok(
+    report.workers.some((w: { queue: string; name: string }) => w.queue === 'pages' && /:\d+$/.test(w.name)),
+    'the live worker is listed',
+  );
 
   const human = await runCli(['status', '--redis', SHARED_REDIS_URL], env);
   assert.equal(human.code, 1);

@@ -29,14 +29,26 @@ const prefix = bullPrefix(queuePrefix);
 const OPERATOR = 'operator-token-123';
 const OUT = '/tmp/cablescan-monitoring-routes-out';
 const READER = { authorization: 'Bearer reader-token-0001' };
-const config = loadConfig({ env: {}, flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], readers: ['grafana:reader-token-0001'], operator: OPERATOR } } });
+const config = loadConfig({
+  env: {},
+  flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [], readers: ['grafana:reader-token-0001'], operator: OPERATOR } },
+});
 const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
 
 let app: FastifyInstance;
 let redis: Redis;
 
 function source(documentKey: string, pageId: string): PageSource {
-  return { pageId, file: `scans/${pageId}.png`, path: `/nowhere/scans/${pageId}.png`, pageIndex: 0, pageCount: 1, format: 'png', contentHash: `hash-${pageId}`.padEnd(64, '0'), documentKey };
+  return {
+    pageId,
+    file: `scans/${pageId}.png`,
+    path: `/nowhere/scans/${pageId}.png`,
+    pageIndex: 0,
+    pageCount: 1,
+    format: 'png',
+    contentHash: `hash-${pageId}`.padEnd(64, '0'),
+    documentKey,
+  };
 }
 
 async function enqueue(batch: string, pages: PageSource[], failures: BatchMeta['failures'] = []): Promise<void> {
@@ -56,7 +68,12 @@ async function enqueue(batch: string, pages: PageSource[], failures: BatchMeta['
     failures,
     skipped: [],
   };
-  await saveBatch(redis, prefix, meta, plans.map((p) => ({ documentId: p.documentId, pageCount: p.sources.length })));
+  await saveBatch(
+    redis,
+    prefix,
+    meta,
+    plans.map((p) => ({ documentId: p.documentId, pageCount: p.sources.length })),
+  );
 }
 
 before(async () => {
@@ -76,18 +93,35 @@ before(async () => {
   );
   const documents = new Worker<DocumentJobData, DocumentJobResult>(
     DOCUMENT_QUEUE,
-    async (job) => ({ documentKey: job.data.documentKey, pages: [], telegrams: [], recordIds: [], timings: { segment: 3, confidence: 1 }, startedAt: 0, finishedAt: 5 }),
+    async (job) => ({
+      documentKey: job.data.documentKey,
+      pages: [],
+      telegrams: [],
+      recordIds: [],
+      timings: { segment: 3, confidence: 1 },
+      startedAt: 0,
+      finishedAt: 5,
+    }),
     { connection, prefix },
   );
   const recorder = attachJobMetrics({ pages, documents }, { redisUrl: SHARED_REDIS_URL, prefix, logger: silentLogger() });
-  await waitFor('both documents to finish', async () => (await redis.zcard(`${prefix}:${DOCUMENT_QUEUE}:completed`)) === 2, 20_000, 100);
+  // Wait for the workers' events, not for Redis: a job is completed in Redis a moment before its
+  // worker emits 'completed', and the recorder takes its observations from that event. These
+  // listeners come after the recorder's, so when they have heard every job, so has the recorder.
+  const heard = { pages: 0, documents: 0 };
+  pages.on('completed', () => (heard.pages += 1));
+  pages.on('failed', () => (heard.pages += 1));
+  documents.on('completed', () => (heard.documents += 1));
+  await waitFor('the workers to report all four pages and both documents', () => heard.pages === 4 && heard.documents === 2, 120_000, 100);
   await recorder.close();
   await Promise.all([pages.close(), documents.close()]);
 
   // A second batch that nobody works on, where ingest refused one file.
-  await enqueue('waiting-batch', [source('c', 'c1'), source('c', 'c2')], [
-    { file: 'scans/c3.tif', code: 'CS_ERR_INPUT_UNSUPPORTED', message: 'scans/c3.tif: TIFF with JPEG-in-TIFF compression is not supported', stage: 'ingest' },
-  ]);
+  await enqueue(
+    'waiting-batch',
+    [source('c', 'c1'), source('c', 'c2')],
+    [{ file: 'scans/c3.tif', code: 'CS_ERR_INPUT_UNSUPPORTED', message: 'scans/c3.tif: TIFF with JPEG-in-TIFF compression is not supported', stage: 'ingest' }],
+  );
   app = await buildServer({ config, logger: silentLogger() });
 });
 
@@ -134,19 +168,30 @@ test('GET /api/batches lists both batches with progress; the finished one with i
   const res = await app.inject({ url: '/api/batches', headers: READER });
   assert.equal(res.statusCode, 200);
   const batches = res.json().batches as Array<Record<string, any>>;
-  assert.deepEqual(batches.map((b) => b.batch), ['done-batch', 'waiting-batch']);
+  assert.deepEqual(
+    batches.map((b) => b.batch),
+    ['done-batch', 'waiting-batch'],
+  );
   const [done, waiting] = batches;
   assert.deepEqual(done.pages, { total: 4, done: 3, failed: 1, active: 0, delayed: 0, waiting: 0 });
   assert.deepEqual(done.documents, { total: 2, done: 2, failed: 0 });
   assert.equal(done.finished, true);
   assert.equal(done.etaSeconds, 0);
   assert.equal(done.pagesPerMinute.m1, 3);
-  assert.deepEqual(done.failures.top, [{ code: 'CS_ERR_INPUT_CORRUPT', count: 1, stages: ['read'], message: 'scans/a3.png: cannot be decoded (truncated PNG)', files: ['scans/a3.png'] }]);
+  assert.deepEqual(done.failures.top, [
+    { code: 'CS_ERR_INPUT_CORRUPT', count: 1, stages: ['read'], message: 'scans/a3.png: cannot be decoded (truncated PNG)', files: ['scans/a3.png'] },
+  ]);
   assert.deepEqual(waiting.pages, { total: 2, done: 0, failed: 0, active: 0, delayed: 0, waiting: 2 });
   assert.equal(waiting.finished, false);
   assert.equal(waiting.etaSeconds, null);
   assert.deepEqual(waiting.failures.top, [
-    { code: 'CS_ERR_INPUT_UNSUPPORTED', count: 1, stages: ['ingest'], message: 'scans/c3.tif: TIFF with JPEG-in-TIFF compression is not supported', files: ['scans/c3.tif'] },
+    {
+      code: 'CS_ERR_INPUT_UNSUPPORTED',
+      count: 1,
+      stages: ['ingest'],
+      message: 'scans/c3.tif: TIFF with JPEG-in-TIFF compression is not supported',
+      files: ['scans/c3.tif'],
+    },
   ]);
 });
 
@@ -189,9 +234,19 @@ test('the operator board needs the operator token (bearer or sign-in session) an
   assert.equal(browser.headers.location, '/operator/login');
   assert.equal((await app.inject({ url: '/operator/queues/api/queues', headers: { authorization: 'Bearer wrong-token-999' } })).statusCode, 401);
 
-  const wrong = await app.inject({ method: 'POST', url: '/operator/login', payload: 'token=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const wrong = await app.inject({
+    method: 'POST',
+    url: '/operator/login',
+    payload: 'token=nope',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(wrong.statusCode, 401);
-  const login = await app.inject({ method: 'POST', url: '/operator/login', payload: `token=${OPERATOR}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/operator/login',
+    payload: `token=${OPERATOR}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(login.statusCode, 303);
   const cookie = String(login.headers['set-cookie']);
   assert.match(cookie, /HttpOnly/);

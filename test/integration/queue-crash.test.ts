@@ -16,7 +16,6 @@ import {
   snapshotQueues,
   startRunProcess,
   startWorkerProcess,
-  tempDir,
   waitFor,
   writeTelegramPages,
   type WorkerProcess,
@@ -27,10 +26,13 @@ const { skip, prefix } = suite;
 let dir = '';
 let workers: WorkerProcess[] = [];
 
-test('kill -9 of a worker mid-batch: the batch completes, no page lost, one record per telegram', { skip, timeout: 150_000 }, async () => {
+test('kill -9 of a worker mid-batch: the batch completes, no page lost, one record per telegram', { skip, timeout: 450_000 }, async () => {
   dir = await suite.tempDir('queue-crash');
   await writeTelegramPages(path.join(dir, 'in'), 20, 4);
-  const [victim, survivor] = (workers = suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix })));
+  const [victim, survivor] = (workers = suite.track(
+    startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }),
+    startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }),
+  ));
   await Promise.all(workers.map((w) => w.started));
 
   const out = path.join(dir, 'out');
@@ -38,11 +40,16 @@ test('kill -9 of a worker mid-batch: the batch completes, no page lost, one reco
 
   // Wait until the victim is in the middle of a page, after some pages are done.
   const victimName = `:${victim.pid}`;
-  const inFlight = await waitFor('the victim to be reading a page', async () => {
-    const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
-    if ((snap.pageCounts.completed ?? 0) < 3) return undefined;
-    return snap.pages.find((j) => (j.processedBy ?? '').endsWith(victimName) && j.finishedOn === undefined && j.processedOn !== undefined);
-  }, 90_000, 100);
+  const inFlight = await waitFor(
+    'the victim to be reading a page',
+    async () => {
+      const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
+      if ((snap.pageCounts.completed ?? 0) < 3) return undefined;
+      return snap.pages.find((j) => (j.processedBy ?? '').endsWith(victimName) && j.finishedOn === undefined && j.processedOn !== undefined);
+    },
+    300_000,
+    100,
+  );
   const sandboxChildren = await childPids(victim.pid);
   assert.ok(sandboxChildren.length > 0, 'the victim runs its OCR in a sandboxed child process');
   victim.child.kill('SIGKILL');
@@ -52,13 +59,14 @@ test('kill -9 of a worker mid-batch: the batch completes, no page lost, one reco
   assert.equal(code, 0, run.stderr());
 
   // The orphaned OCR child noticed its parent is gone and exited.
-  await waitFor('the killed worker\'s sandboxed children to exit', () => sandboxChildren.every((pid) => !isAlive(pid)), 10_000);
+  await waitFor("the killed worker's sandboxed children to exit", () => sandboxChildren.every((pid) => !isAlive(pid)), 10_000);
 
   const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
   assert.equal(snap.pageCounts.completed, 20);
   assert.equal(snap.documentCounts.completed, 4);
   const retaken = snap.pages.find((j) => j.id === inFlight.id)!;
-  assert.equal(retaken.attemptsStarted, 2, 'the page the victim was reading was started again elsewhere');
+  // At least twice: BullMQ may start a job again whenever a lock runs out (at-least-once).
+  assert.ok((retaken.attemptsStarted ?? 0) >= 2, `the page the victim was reading was started again elsewhere (started ${retaken.attemptsStarted} times)`);
   assert.ok(retaken.processedBy?.endsWith(`:${survivor.pid}`), `taken over by the survivor, not ${retaken.processedBy}`);
 
   const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));

@@ -14,7 +14,6 @@ import {
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  tempDir,
   waitFor,
   writeTelegramPages,
   writeTruncatedPng,
@@ -24,7 +23,10 @@ const suite = await sharedRedisSuite();
 const { skip, prefix, env } = suite;
 let dir = '';
 
-test('a corrupt scan fails at once with its reason, a missing one after retries; retry brings the missing one back into its document', { skip, timeout: 150_000 }, async () => {
+test('a corrupt scan fails at once with its reason, a missing one after retries; retry brings the missing one back into its document', {
+  skip,
+  timeout: 450_000,
+}, async () => {
   dir = await suite.tempDir('queue-failures');
   const a = path.join(dir, 'a');
   const b = path.join(dir, 'b');
@@ -43,10 +45,15 @@ test('a corrupt scan fails at once with its reason, a missing one after retries;
 
   suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }));
   // Both documents finish: the failed pages do not block them.
-  const snap = await waitFor('both documents to be built', async () => {
-    const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
-    return s.documentCounts.completed === 2 ? s : undefined;
-  }, 120_000, 250);
+  const snap = await waitFor(
+    'both documents to be built',
+    async () => {
+      const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
+      return s.documentCounts.completed === 2 ? s : undefined;
+    },
+    400_000,
+    250,
+  );
 
   assert.equal(snap.pageCounts.completed, 4);
   assert.equal(snap.pageCounts.failed, 2);
@@ -68,7 +75,10 @@ test('a corrupt scan fails at once with its reason, a missing one after retries;
   const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
   assert.equal(report.counts.pages, 6);
   assert.equal(report.counts.pagesFailed, 2);
-  assert.deepEqual(report.failures.map((f: { code: string; stage: string }) => `${f.code} ${f.stage}`).sort(), ['CS_ERR_INPUT_CORRUPT read', 'CS_ERR_INPUT_NOT_FOUND read']);
+  assert.deepEqual(report.failures.map((f: { code: string; stage: string }) => `${f.code} ${f.stage}`).sort(), [
+    'CS_ERR_INPUT_CORRUPT read',
+    'CS_ERR_INPUT_NOT_FOUND read',
+  ]);
   assert.ok(report.failures.every((f: { message: string; pageId: string }) => f.message.length > 0 && f.pageId));
   assert.match(run.stdout, /Failures \(2\)/);
 
@@ -81,10 +91,15 @@ test('a corrupt scan fails at once with its reason, a missing one after retries;
   assert.equal(summary.pagesRetried.length, 2);
   assert.equal(summary.documentsRebuilt.length, 2);
 
-  const final = await waitFor('the retried pages to settle and the documents to be rebuilt', async () => {
-    const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
-    return s.documentCounts.completed === 2 && s.pageCounts.completed === 5 && s.pageCounts.failed === 1 ? s : undefined;
-  }, 60_000, 250);
+  const final = await waitFor(
+    'the retried pages to settle and the documents to be rebuilt',
+    async () => {
+      const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
+      return s.documentCounts.completed === 2 && s.pageCounts.completed === 5 && s.pageCounts.failed === 1 ? s : undefined;
+    },
+    240_000,
+    250,
+  );
   assert.deepEqual(docPages(final), [2, 3]);
   const back = final.pages.find((j) => j.data.source.file === missing)!;
   assert.equal(back.returnvalue.outcome, 'read');

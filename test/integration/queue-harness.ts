@@ -14,7 +14,7 @@ import { after } from 'node:test';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
-import { renderTextImage } from '../../src/ocr/test-images.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -113,7 +113,9 @@ export async function writeTelegramPages(dir: string, pages: number, folders = 1
     await mkdir(folder, { recursive: true });
     const { image } = renderTextImage({ lines: telegramLines(i), width: 1300, fontPx: 30, x: 80, y: 80 });
     const file = path.join(folder, `${String(i + 1).padStart(4, '0')}.png`);
-    await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).png().toFile(file);
+    await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+      .png()
+      .toFile(file);
     files.push(file);
   }
   return files;
@@ -122,7 +124,9 @@ export async function writeTelegramPages(dir: string, pages: number, folders = 1
 /** A PNG whose header is fine (ingest accepts it) but whose pixel data is cut off. */
 export async function writeTruncatedPng(file: string): Promise<void> {
   const { image } = renderTextImage({ lines: telegramLines(99), width: 1300, fontPx: 30, x: 80, y: 80 });
-  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).png().toBuffer();
+  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+    .png()
+    .toBuffer();
   const { writeFile } = await import('node:fs/promises');
   await writeFile(file, png.subarray(0, Math.floor(png.length / 3)));
 }
@@ -146,11 +150,15 @@ export interface RunProcess {
 
 /** Starts `cablescan run IN --out OUT --redis URL --no-local-worker`: a producer that only enqueues and waits for workers. */
 export function startRunProcess(options: { inDir: string; outDir: string; redisUrl: string; prefix: string }): RunProcess {
-  const child = spawn(process.execPath, [CLI, 'run', options.inDir, '--out', options.outDir, '--redis', options.redisUrl, '--no-local-worker', '--log-level', 'warn'], {
-    cwd: REPO,
-    env: { ...process.env, CABLESCAN_QUEUE_PREFIX: options.prefix, REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', options.inDir, '--out', options.outDir, '--redis', options.redisUrl, '--no-local-worker', '--log-level', 'warn'],
+    {
+      cwd: REPO,
+      env: { ...process.env, CABLESCAN_QUEUE_PREFIX: options.prefix, REDIS_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   return { exit: new Promise((resolve) => child.on('exit', resolve)), stderr: () => err };
@@ -407,7 +415,12 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 180_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -14,7 +14,17 @@ import { CablescanError, ErrorCode } from '../../src/errors.ts';
 import { sandboxEnv, sandboxExecArgv } from '../../workers/start-workers.ts';
 
 function page(pageId: string, contentHash: string, documentKey = 'dir:/scans/box1'): PageSource {
-  return { pageId, file: `box1/${pageId}.png`, path: `/scans/box1/${pageId}.png`, pageIndex: 0, pageCount: 1, format: 'png', contentHash, documentKey, lang: 'eng' };
+  return {
+    pageId,
+    file: `box1/${pageId}.png`,
+    path: `/scans/box1/${pageId}.png`,
+    pageIndex: 0,
+    pageCount: 1,
+    format: 'png',
+    contentHash,
+    documentKey,
+    lang: 'eng',
+  };
 }
 const H1 = 'a'.repeat(64);
 const H2 = 'b'.repeat(64);
@@ -52,12 +62,21 @@ test('another output folder, scan, page order, name or version is other work', (
 test('a batch becomes one flow per document, pages in order, children that do not block their parent', () => {
   const pages = [page('0001', H1), page('p1', H2, 'file:/scans/a.pdf'), page('0002', H2)];
   const plans = planBatch(pages, { batch: 'b1', outDir: '/out', settings });
-  assert.deepEqual(plans.map((p) => p.sources.map((s) => s.pageId)), [['0001', '0002'], ['p1']]);
+  assert.deepEqual(
+    plans.map((p) => p.sources.map((s) => s.pageId)),
+    [['0001', '0002'], ['p1']],
+  );
   const flow = plans[0].flow;
   assert.equal(flow.queueName, 'documents');
   assert.equal(flow.opts?.jobId, plans[0].documentId);
-  assert.deepEqual(flow.children?.map((c) => c.opts?.jobId), plans[0].pageJobIds);
-  assert.deepEqual((flow.data as { pages: Array<{ jobId: string; pageId: string }> }).pages.map((p) => p.pageId), ['0001', '0002']);
+  assert.deepEqual(
+    flow.children?.map((c) => c.opts?.jobId),
+    plans[0].pageJobIds,
+  );
+  assert.deepEqual(
+    (flow.data as { pages: Array<{ jobId: string; pageId: string }> }).pages.map((p) => p.pageId),
+    ['0001', '0002'],
+  );
   assert.equal(flow.children?.[0].opts?.ignoreDependencyOnFailure, true);
   assert.equal(PAGE_JOB_OPTIONS.removeOnFail, false);
   // Payloads stay small: a page job carries paths and settings, not pixels.
@@ -97,12 +116,15 @@ test('failed reasons read "<code>: <message>" and parse back', () => {
   assert.deepEqual(parseFailureReason('job stalled more than allowable limit'), { code: ErrorCode.INTERNAL, message: 'job stalled more than allowable limit' });
 });
 
-test('sandboxed children load TypeScript by absolute URL and get the worker\'s machine settings', () => {
+test("sandboxed children load TypeScript by absolute URL and get the worker's machine settings", () => {
   const argv = sandboxExecArgv(['--import', 'tsx', '--max-old-space-size=2048']);
   assert.deepEqual(argv.slice(0, 1), ['--max-old-space-size=2048']);
   assert.equal(argv[1], '--import');
   assert.match(argv[2], /^file:\/\/.*tsx/);
-  const config = loadConfig({ env: {}, flags: { tessdata: '/opt/tessdata', preferTessdata: true, recycleAfter: 7, ocrTimeout: 30, secondOpinion: false, lang: 'fra' } });
+  const config = loadConfig({
+    env: {},
+    flags: { tessdata: '/opt/tessdata', preferTessdata: true, recycleAfter: 7, ocrTimeout: 30, secondOpinion: false, lang: 'fra' },
+  });
   const env = sandboxEnv(config, { PATH: '/bin' }, '/etc/cablescan.json');
   // What the child makes of it: the worker's flags, as if given to it.
   const child = loadConfig({ env: { ...env, CABLESCAN_CONFIG: undefined } });

@@ -36,7 +36,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('Redis restarted mid-batch: workers reconnect and the batch completes', { skip, timeout: 150_000 }, async () => {
+test('Redis restarted mid-batch: workers reconnect and the batch completes', { skip, timeout: 450_000 }, async () => {
   redis = await startOwnRedis(binary!);
   dir = await tempDir('queue-redis-restart');
   await writeTelegramPages(path.join(dir, 'in'), 12, 3);
@@ -46,7 +46,7 @@ test('Redis restarted mid-batch: workers reconnect and the batch completes', { s
   const out = path.join(dir, 'out');
   const run = startRunProcess({ inDir: path.join(dir, 'in'), outDir: out, redisUrl: redis.url, prefix });
 
-  await waitFor('a few pages to be done', async () => ((await snapshotQueues(redis!.url, prefix)).pageCounts.completed ?? 0) >= 3, 90_000, 100);
+  await waitFor('a few pages to be done', async () => ((await snapshotQueues(redis!.url, prefix)).pageCounts.completed ?? 0) >= 3, 300_000, 100);
   const doneBeforeRestart = (await snapshotQueues(redis.url, prefix)).pageCounts.completed ?? 0;
   await redis.restart(2000);
 
@@ -61,5 +61,8 @@ test('Redis restarted mid-batch: workers reconnect and the batch completes', { s
   // The restart really fell in the middle of the batch, and the workers lived through it.
   assert.ok(doneBeforeRestart < 12, `only ${doneBeforeRestart} of 12 pages were done when Redis went down`);
   for (const w of workers) assert.equal(w.child.exitCode, null, 'worker still running');
-  assert.ok(workers.some((w) => logLines(w.log(), 'worker error').length > 0), 'a worker noticed the lost connection');
+  assert.ok(
+    workers.some((w) => logLines(w.log(), 'worker error').length > 0),
+    'a worker noticed the lost connection',
+  );
 });

@@ -12,7 +12,6 @@ import {
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  tempDir,
   waitFor,
   writeTelegramPages,
   type WorkerProcess,
@@ -29,16 +28,23 @@ async function batchWithWorkerReading(grace: number): Promise<{ prefix: string; 
   const worker = startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix, shortLocks: false, args: ['--grace', String(grace)] });
   suite.track(worker);
   await worker.started;
-  const enqueued = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--redis', SHARED_REDIS_URL], { CABLESCAN_QUEUE_PREFIX: prefix });
+  const enqueued = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--redis', SHARED_REDIS_URL], {
+    CABLESCAN_QUEUE_PREFIX: prefix,
+  });
   assert.equal(enqueued.code, 0, enqueued.stderr);
-  const reading = await waitFor('the worker to be reading a page', async () => {
-    const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
-    return snap.pages.find((j) => j.processedOn !== undefined && j.finishedOn === undefined);
-  }, 60_000, 50);
+  const reading = await waitFor(
+    'the worker to be reading a page',
+    async () => {
+      const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
+      return snap.pages.find((j) => j.processedOn !== undefined && j.finishedOn === undefined);
+    },
+    240_000,
+    50,
+  );
   return { prefix, worker, reading };
 }
 
-test('SIGTERM: the worker finishes the page it is reading, takes no other, and exits 0', { skip, timeout: 90_000 }, async () => {
+test('SIGTERM: the worker finishes the page it is reading, takes no other, and exits 0', { skip, timeout: 270_000 }, async () => {
   const { prefix, worker, reading } = await batchWithWorkerReading(60);
   worker.child.kill('SIGTERM');
   assert.equal(await worker.exited, 0);
@@ -50,7 +56,7 @@ test('SIGTERM: the worker finishes the page it is reading, takes no other, and e
   assert.equal(logLines(worker.log(), 'worker stopped').length, 1);
 });
 
-test('SIGTERM with --grace 0: the page being read is handed back to the queue at once', { skip, timeout: 90_000 }, async () => {
+test('SIGTERM with --grace 0: the page being read is handed back to the queue at once', { skip, timeout: 270_000 }, async () => {
   const { prefix, worker, reading } = await batchWithWorkerReading(0);
   worker.child.kill('SIGTERM');
   assert.equal(await worker.exited, 0);
@@ -64,9 +70,14 @@ test('SIGTERM with --grace 0: the page being read is handed back to the queue at
   // Another worker reads it.
   const next = startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix });
   suite.track(next);
-  await waitFor('the handed-back page to be read by another worker', async () => {
-    const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
-    const j = s.pages.find((x) => x.id === reading.id)!;
-    return j.finishedOn !== undefined && (j.processedBy ?? '').endsWith(`:${next.pid}`);
-  }, 60_000, 200);
+  await waitFor(
+    'the handed-back page to be read by another worker',
+    async () => {
+      const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
+      const j = s.pages.find((x) => x.id === reading.id)!;
+      return j.finishedOn !== undefined && (j.processedBy ?? '').endsWith(`:${next.pid}`);
+    },
+    240_000,
+    200,
+  );
 });

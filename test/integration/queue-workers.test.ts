@@ -1,6 +1,9 @@
 // Two worker processes share a 20-page batch on the real Redis: every page is
-// read once, every document built once, the outputs are those of the in-process
-// run, and enqueueing the same batch again adds no work.
+// read and every document built, each record comes out once, the outputs are
+// those of the in-process run, and enqueueing the same batch again adds no work.
+// BullMQ delivers a job at least once (a worker starved of CPU past its lock
+// duration has its job started again elsewhere), so the tests assert what comes
+// out, never how many times a job ran.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +17,6 @@ import {
   SHARED_REDIS_URL,
   snapshotQueues,
   startWorkerProcess,
-  tempDir,
   writeTelegramPages,
   type WorkerProcess,
 } from './queue-harness.ts';
@@ -31,11 +33,17 @@ before(async () => {
   await writeTelegramPages(path.join(dir, 'in'), 20, 4);
 });
 
-test('a 20-page batch over two worker processes: each page read once, each document built once, same outputs as the in-process run', { skip, timeout: 150_000 }, async () => {
+test('a 20-page batch over two worker processes: every page read, every document built, each record once, same outputs as the in-process run', {
+  skip,
+  timeout: 450_000,
+}, async () => {
   workers = suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }), startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix }));
   await Promise.all(workers.map((w) => w.started));
   const out = path.join(dir, 'out-queue');
-  const run = await runCli(['run', path.join(dir, 'in'), '--out', out, '--redis', SHARED_REDIS_URL, '--no-local-worker', '--batch', 'twenty', '--log-level', 'warn'], env);
+  const run = await runCli(
+    ['run', path.join(dir, 'in'), '--out', out, '--redis', SHARED_REDIS_URL, '--no-local-worker', '--batch', 'twenty', '--log-level', 'warn'],
+    env,
+  );
   assert.equal(run.code, 0, run.stderr);
 
   const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
@@ -43,17 +51,16 @@ test('a 20-page batch over two worker processes: each page read once, each docum
   assert.equal(snap.pageCounts.completed, 20);
   assert.equal(snap.documents.length, 4);
   assert.equal(snap.documentCounts.completed, 4);
-  // Once: no job was started twice.
-  for (const job of [...snap.pages, ...snap.documents]) assert.equal(job.attemptsStarted, 1, `job ${job.id} started ${job.attemptsStarted} times`);
 
-  // Both processes worked, and between them read each page exactly once.
+  // Both processes worked, and between them read all 20 pages and built the 4 documents.
   const reads = workers.map((w) => logLines(w.log(), 'page read').map((l) => String(l.page)));
-  assert.ok(reads.every((r) => r.length > 0), `pages per worker: ${reads.map((r) => r.length).join(', ')}`);
-  const allReads = reads.flat().sort();
-  assert.equal(allReads.length, 20);
-  assert.equal(new Set(allReads).size, 20);
-  const builds = workers.flatMap((w) => logLines(w.log(), 'records built'));
-  assert.equal(builds.length, 4);
+  assert.ok(
+    reads.every((r) => r.length > 0),
+    `pages per worker: ${reads.map((r) => r.length).join(', ')}`,
+  );
+  assert.deepEqual([...new Set(reads.flat())].sort(), snap.pages.map((j) => String(j.data.source.pageId)).sort());
+  const builds = workers.flatMap((w) => logLines(w.log(), 'records built').map((l) => String(l.doc)));
+  assert.equal(new Set(builds).size, 4, `documents built: ${builds.join(', ')}`);
 
   // Each record file belongs to exactly one document's result.
   const recordIds = snap.documents.flatMap((d) => (d.returnvalue as { recordIds: string[] }).recordIds);
@@ -83,12 +90,15 @@ test('a 20-page batch over two worker processes: each page read once, each docum
   assert.deepEqual(report.fields, embeddedReport.fields);
 });
 
-test('enqueueing the same batch again adds no work', { skip, timeout: 60_000 }, async () => {
+test('enqueueing the same batch again adds no work', { skip, timeout: 180_000 }, async () => {
   const before = await snapshotQueues(SHARED_REDIS_URL, prefix);
   assert.equal(before.pageCounts.completed, 20, 'the first test left a finished batch');
   const readsBefore = workers.map((w) => logLines(w.log(), 'page read').length);
 
-  const again = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out-queue'), '--batch', 'twenty', '--redis', SHARED_REDIS_URL, '--json'], env);
+  const again = await runCli(
+    ['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out-queue'), '--batch', 'twenty', '--redis', SHARED_REDIS_URL, '--json'],
+    env,
+  );
   assert.equal(again.code, 0, again.stderr);
   const summary = JSON.parse(again.stdout);
   assert.equal(summary.batch, 'twenty');
@@ -97,11 +107,15 @@ test('enqueueing the same batch again adds no work', { skip, timeout: 60_000 }, 
   assert.equal(summary.pagesAdded, 0);
   assert.equal(summary.documentsExisting, 4);
 
-  // Give idle workers time to pick up anything that might have been queued.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Nothing was queued: every job of the batch is the one the first run finished, and none waits.
   const now = await snapshotQueues(SHARED_REDIS_URL, prefix);
-  assert.equal(now.pages.length, 20);
-  assert.equal(now.documents.length, 4);
-  for (const job of [...now.pages, ...now.documents]) assert.equal(job.attemptsStarted, 1, `job ${job.id} ran again`);
-  assert.deepEqual(workers.map((w) => logLines(w.log(), 'page read').length), readsBefore);
+  assert.deepEqual(now.pages.map((j) => [j.id, j.finishedOn]).sort(), before.pages.map((j) => [j.id, j.finishedOn]).sort());
+  assert.deepEqual(now.documents.map((j) => [j.id, j.finishedOn]).sort(), before.documents.map((j) => [j.id, j.finishedOn]).sort());
+  for (const counts of [now.pageCounts, now.documentCounts]) {
+    assert.deepEqual([counts.wait, counts.active, counts.delayed, counts.prioritized, counts['waiting-children']], [0, 0, 0, 0, 0]);
+  }
+  assert.deepEqual(
+    workers.map((w) => logLines(w.log(), 'page read').length),
+    readsBefore,
+  );
 });

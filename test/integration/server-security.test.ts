@@ -28,7 +28,12 @@ const REVIEWER = 'reviewer-token-security';
 const config = loadConfig({
   env: {},
   // Every route is tried with wrong tokens from one address: the failure limit (test/unit/server-access.test.ts) is raised out of the way.
-  flags: { redisUrl: SHARED_REDIS_URL, queuePrefix, tokens: { reviewers: [`anna:${REVIEWER}`], readers: [`grafana:${READER}`], operator: OPERATOR }, server: { authFailures: { max: 1000 } } },
+  flags: {
+    redisUrl: SHARED_REDIS_URL,
+    queuePrefix,
+    tokens: { reviewers: [`anna:${REVIEWER}`], readers: [`grafana:${READER}`], operator: OPERATOR },
+    server: { authFailures: { max: 1000 } },
+  },
 });
 
 let app: FastifyInstance;
@@ -85,7 +90,12 @@ after(async () => {
 
 test('every formerly leaking route refuses a caller without a token, and a wrong one', { skip }, async () => {
   for (const url of LEAKING) {
-    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-a-token-at-all' }, { cookie: `cablescan_operator=${OPERATOR}` }, { cookie: 'cablescan_session=forged-session-id' }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer not-a-token-at-all' },
+      { cookie: `cablescan_operator=${OPERATOR}` },
+      { cookie: 'cablescan_session=forged-session-id' },
+    ];
     for (const headers of attempts) {
       const res = await fetch(`${base}${url}`, { headers, redirect: 'manual' });
       const body = await res.text();
@@ -145,7 +155,11 @@ test("a page of another origin cannot add a job through a signed-in operator's b
   assert.equal(await queue.count(), before, 'no job was added');
 
   // The board's own page (same origin, JSON) still works.
-  const own = await fetch(add, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'from-board', data: { note: 'operator' } }) });
+  const own = await fetch(add, {
+    method: 'POST',
+    headers: { cookie, origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'from-board', data: { note: 'operator' } }),
+  });
   assert.equal(own.status, 200, await own.clone().text());
   assert.equal(await queue.count(), before + 1);
 });

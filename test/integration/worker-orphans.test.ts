@@ -60,13 +60,15 @@ async function running(p: ProcessId): Promise<boolean> {
 }
 
 for (const engine of ['tesseract', 'tesseract.js'] as const) {
-  test(`kill -9 of a worker (--engine ${engine}) mid-page: none of its processes is left 10 s later`, { skip: suite.skip, timeout: 180_000 }, async () => {
+  test(`kill -9 of a worker (--engine ${engine}) mid-page: none of its processes is left 10 s later`, { skip: suite.skip, timeout: 540_000 }, async () => {
     const dir = await suite.tempDir(`orphans-${engine}`);
     await writeTelegramPages(path.join(dir, 'in'), 6, 1);
     const prefix = suite.newPrefix();
     const [worker] = suite.track(startWorkerProcess({ redisUrl: SHARED_REDIS_URL, prefix, concurrency: 1, args: ['--engine', engine] }));
     await worker.started;
-    const enqueued = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--redis', SHARED_REDIS_URL], { CABLESCAN_QUEUE_PREFIX: prefix });
+    const enqueued = await runCli(['enqueue', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--redis', SHARED_REDIS_URL], {
+      CABLESCAN_QUEUE_PREFIX: prefix,
+    });
     assert.equal(enqueued.code, 0, enqueued.stderr);
 
     // The moment the page child is at work: under the native engine, a tesseract process below it.
@@ -84,12 +86,17 @@ for (const engine of ['tesseract', 'tesseract.js'] as const) {
     await worker.exited;
 
     let left: ProcessId[] = tree;
-    const ended = await waitFor('the killed worker\'s processes to end', async () => {
-      const still: ProcessId[] = [];
-      for (const p of left) if (await running(p)) still.push(p);
-      left = still;
-      return left.length === 0;
-    }, 10_000, 250).catch(() => false);
+    const ended = await waitFor(
+      "the killed worker's processes to end",
+      async () => {
+        const still: ProcessId[] = [];
+        for (const p of left) if (await running(p)) still.push(p);
+        left = still;
+        return left.length === 0;
+      },
+      10_000,
+      250,
+    ).catch(() => false);
     // Leave nothing behind when the test fails either.
     for (const p of left) if (await running(p)) process.kill(p.pid, 'SIGKILL');
     assert.ok(ended && left.length === 0, `processes of the killed worker still running: ${left.map((p) => `${p.pid} ${p.name}`).join(', ')}`);

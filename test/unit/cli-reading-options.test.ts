@@ -34,7 +34,18 @@ test('a worker offers its machine settings, not the batch settings that travel w
   registerWorker(program);
   const flags = (name: string) => new Set(program.commands.find((c) => c.name() === name)!.options.map((o) => o.long));
   const batch = ['--lang', '--psm', '--preprocess', '--keep-intermediates', '--profile', '--profiles-dir', '--read-blank-pages'];
-  const machine = ['--tessdata', '--prefer-tessdata', '--engine', '--model', '--model-cache', '--tesseract-command', '--concurrency', '--no-second-opinion', '--recycle-after', '--ocr-timeout'];
+  const machine = [
+    '--tessdata',
+    '--prefer-tessdata',
+    '--engine',
+    '--model',
+    '--model-cache',
+    '--tesseract-command',
+    '--concurrency',
+    '--no-second-opinion',
+    '--recycle-after',
+    '--ocr-timeout',
+  ];
   const worker = flags('worker');
   for (const f of batch) assert.ok(!worker.has(f), `worker does not offer ${f}`);
   for (const f of machine) assert.ok(worker.has(f), `worker offers ${f}`);
@@ -50,7 +61,7 @@ test('--read-blank-pages reads pages measured blank; without it they are recorde
   assert.equal(parse(['samples']).readBlankPages, false);
 });
 
-test('--engine offers auto and the registered engines; --model best or fast; an engine\'s own flag sets its option', () => {
+test("--engine offers auto and the registered engines; --model best or fast; an engine's own flag sets its option", () => {
   const command = addMachineOptions(addBatchOptions(new Command('run').exitOverride()));
   const engine = command.options.find((o) => o.long === '--engine')!;
   assert.deepEqual(engine.argChoices, [...ENGINE_CHOICES]);

@@ -4,7 +4,7 @@ import { scoreTelegram, ocrScore, REASONS } from '../../src/confidence/index.ts'
 import { dispatchConsistent, validateDate } from '../../src/confidence/validators.ts';
 import { lookupPlace, isKnownPlace, gazetteerSize, titleCase } from '../../src/confidence/gazetteer.ts';
 import { loadProfiles, segmentDocument, type FieldDraft, type SegmentedTelegram } from '../../src/segment/index.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const thresholds = { accept: 0.8, fields: {} as Record<string, number>, minBodyCoverage: 0.5 };
 const period = { from: '1850-01-01', to: '2000-12-31' };
@@ -27,11 +27,33 @@ function seed(lines = SEED_LINES, confidence?: (w: string) => number): Segmented
 }
 
 function draft(value: string | number | null, extra: Partial<FieldDraft> = {}): FieldDraft {
-  return { value, text: String(value ?? ''), page: 'p', bbox: [0, 0, 10, 10], wordConfidences: [95], labelScore: 1, required: true, found: value !== null, notes: [], ...extra };
+  return {
+    value,
+    text: String(value ?? ''),
+    page: 'p',
+    bbox: [0, 0, 10, 10],
+    wordConfidences: [95],
+    labelScore: 1,
+    required: true,
+    found: value !== null,
+    notes: [],
+    ...extra,
+  };
 }
 
 function telegram(fields: Record<string, FieldDraft>, extra: Partial<SegmentedTelegram> = {}): SegmentedTelegram {
-  return { kind: 'telegram', profile: 'test', profileScore: 1, pages: ['p'], index: 0, fields, text: '', split: { page: 'p', line: 0, reason: 'test' }, bodyCoverage: 1, ...extra };
+  return {
+    kind: 'telegram',
+    profile: 'test',
+    profileScore: 1,
+    pages: ['p'],
+    index: 0,
+    fields,
+    text: '',
+    split: { page: 'p', line: 0, reason: 'test' },
+    bodyCoverage: 1,
+    ...extra,
+  };
 }
 
 test('a clean seed telegram is accepted field by field, review done', () => {
@@ -144,18 +166,28 @@ test('OCR score: short fields as weak as their weakest word, long ones by the me
 });
 
 test('digit look-alikes inside names, letters inside numbers: never accepted unseen', () => {
-  const t = telegram({ from: draft('US5R Ambassador'), to: draft('the Secretary of 5tate'), signature: draft('Giff0rd'), archiveRef: draft('[SFU : CABLES-MOSCOW-I943-49]'), addressee: draft('Cde. Fillipov [Stalin]') });
+  const t = telegram({
+    from: draft('US5R Ambassador'),
+    to: draft('the Secretary of 5tate'),
+    signature: draft('Giff0rd'),
+    archiveRef: draft('[SFU : CABLES-MOSCOW-I943-49]'),
+    addressee: draft('Cde. Fillipov [Stalin]'),
+  });
   const s = scoreTelegram(t, { thresholds, period }).fields;
   for (const name of ['from', 'to', 'signature', 'archiveRef']) assert.deepEqual(s[name].reasons, ['suspicious_characters'], name);
   assert.equal(s.addressee.status, 'accepted');
-  const fine = scoreTelegram(telegram({ archiveRef: draft('[NAA: A1838, 494/2/10, iv]'), from: draft('USSR Ambassador to USA A.F. Dobrynin') }), { thresholds, period }).fields;
+  const fine = scoreTelegram(telegram({ archiveRef: draft('[NAA: A1838, 494/2/10, iv]'), from: draft('USSR Ambassador to USA A.F. Dobrynin') }), {
+    thresholds,
+    period,
+  }).fields;
   assert.equal(fine.archiveRef.status, 'accepted');
   assert.equal(fine.from.status, 'accepted');
 });
 
 test('gazetteer: historical names, OCR repairs, normal capitalisation', () => {
   assert.ok(gazetteerSize >= 300);
-  for (const name of ['Peking', 'Peiping', 'Leningrad', 'Saigon', 'Batavia', 'Washington', 'Canberra', 'Nanking', 'Stalingrad', 'Constantinople']) assert.ok(isKnownPlace(name), name);
+  for (const name of ['Peking', 'Peiping', 'Leningrad', 'Saigon', 'Batavia', 'Washington', 'Canberra', 'Nanking', 'Stalingrad', 'Constantinople'])
+    assert.ok(isKnownPlace(name), name);
   assert.deepEqual(lookupPlace('PEKING'), { name: 'Peking', exact: true });
   assert.deepEqual(lookupPlace('Pekinq'), { name: 'Peking', exact: false });
   assert.deepEqual(lookupPlace('NEW YORK'), { name: 'New York', exact: true });
@@ -164,11 +196,20 @@ test('gazetteer: historical names, OCR repairs, normal capitalisation', () => {
 });
 
 test('every reason the confidence stage emits is documented', () => {
-  const t = telegram({
-    date: draft('1951-02-30'), number: draft('21a40', { labelScore: 0.8, wordConfidences: [40] }), place: draft('Wonsanville', { notes: ['ocr_corrected'] }),
-    from: draft('US5R', { notes: ['copied_from_signature', 'ambiguous_split'] }), to: draft(null), copies: draft(0, { notes: ['multiple_candidates', 'in_sentence'] }),
-    docType: draft('telegram', { wordConfidences: [] }), body: draft('x'), time: draft('1'),
-  }, { bodyCoverage: 0.1, ambiguity: { runnerUp: 'generic', score: 0.5 } });
+  const t = telegram(
+    {
+      date: draft('1951-02-30'),
+      number: draft('21a40', { labelScore: 0.8, wordConfidences: [40] }),
+      place: draft('Wonsanville', { notes: ['ocr_corrected'] }),
+      from: draft('US5R', { notes: ['copied_from_signature', 'ambiguous_split'] }),
+      to: draft(null),
+      copies: draft(0, { notes: ['multiple_candidates', 'in_sentence'] }),
+      docType: draft('telegram', { wordConfidences: [] }),
+      body: draft('x'),
+      time: draft('1'),
+    },
+    { bodyCoverage: 0.1, ambiguity: { runnerUp: 'generic', score: 0.5 } },
+  );
   const reasons = new Set(Object.values(scoreTelegram(t, { thresholds, period: { from: '1960-01-01', to: '1970-12-31' } }).fields).flatMap((f) => f.reasons));
   assert.ok(reasons.size >= 15);
   for (const r of reasons) assert.ok(r in REASONS, r);
@@ -176,11 +217,15 @@ test('every reason the confidence stage emits is documented', () => {
 
 test('marks no typist puts there, and a misread city inside an address, are never accepted; real names and cities are', async () => {
   const { suspiciousCharacters, misreadPlaces } = await import('../../src/confidence/validators.ts');
-  for (const v of ['USSR ‘Ambassador to the GDR M.A. Zharov', 'Miss A. K, Hollins', '8 April-23.45 Geneva']) assert.deepEqual(suspiciousCharacters(v), ['suspicious_characters'], v);
-  for (const v of ["Mr. D. O'Brien", 'Miss A. K. Hollins', '8 April 23.45 Geneva', 'Hollins, A. K.', 'Alma-Ata']) assert.deepEqual(suspiciousCharacters(v), [], v);
+  for (const v of ['USSR ‘Ambassador to the GDR M.A. Zharov', 'Miss A. K, Hollins', '8 April-23.45 Geneva'])
+    assert.deepEqual(suspiciousCharacters(v), ['suspicious_characters'], v);
+  for (const v of ["Mr. D. O'Brien", 'Miss A. K. Hollins', '8 April 23.45 Geneva', 'Hollins, A. K.', 'Alma-Ata'])
+    assert.deepEqual(suspiciousCharacters(v), [], v);
   assert.deepEqual(misreadPlaces('Ministry of Foreign Affairs, Lohdon'), ['misread_word']);
   for (const v of ['Ministry of Foreign Affairs, London', 'Mrs. P. L. Moreau', 'The Secretary of State']) assert.deepEqual(misreadPlaces(v), [], v);
   const { incompleteEnding } = await import('../../src/confidence/validators.ts');
-  for (const v of ['The Secretary of', 'The Situation of Jews i', 'Elimination of Jewish Elements in the']) assert.deepEqual(incompleteEnding(v), ['incomplete_value'], v);
-  for (const v of ['The Secretary of State', 'Cde. Fedorov [Pronin]', 'Mr. T. T. Dalziel', 'USSR Ambassador to the GDR M.A. Zharov']) assert.deepEqual(incompleteEnding(v), [], v);
+  for (const v of ['The Secretary of', 'The Situation of Jews i', 'Elimination of Jewish Elements in the'])
+    assert.deepEqual(incompleteEnding(v), ['incomplete_value'], v);
+  for (const v of ['The Secretary of State', 'Cde. Fedorov [Pronin]', 'Mr. T. T. Dalziel', 'USSR Ambassador to the GDR M.A. Zharov'])
+    assert.deepEqual(incompleteEnding(v), [], v);
 });

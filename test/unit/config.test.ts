@@ -79,7 +79,10 @@ test('OCR engine settings: auto and best by default; the model cache under XDG_C
   assert.equal(loadConfig({ env: { XDG_CACHE_HOME: '/var/cache/x', CABLESCAN_MODEL_CACHE: '/srv/models' } }).modelCache, '/srv/models');
 
   const file = path.join(dir, 'cablescan.json');
-  writeFileSync(file, JSON.stringify({ model: 'fast', modelCache: 'cache', engineOptions: { tesseract: { command: '/opt/t/bin/tesseract', streaming: false } } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ model: 'fast', modelCache: 'cache', engineOptions: { tesseract: { command: '/opt/t/bin/tesseract', streaming: false } } }),
+  );
   const fromFile = loadConfig({ env: {}, configFile: file });
   assert.equal(fromFile.model, 'fast');
   assert.equal(fromFile.modelCache, path.join(dir, 'cache'), 'relative to the config file');
@@ -87,11 +90,27 @@ test('OCR engine settings: auto and best by default; the model cache under XDG_C
   // A flag for one option of an engine keeps the file's other options of it.
   const merged = loadConfig({ env: { CABLESCAN_TESSERACT_COMMAND: '/env/tesseract' }, configFile: file });
   assert.deepEqual(merged.engineOptions.tesseract, { command: '/env/tesseract', streaming: false });
-  const flagged = loadConfig({ env: { CABLESCAN_TESSERACT_COMMAND: '/env/tesseract' }, configFile: file, flags: { engineOptions: { tesseract: { command: '/flag/tesseract' } } } });
+  const flagged = loadConfig({
+    env: { CABLESCAN_TESSERACT_COMMAND: '/env/tesseract' },
+    configFile: file,
+    flags: { engineOptions: { tesseract: { command: '/flag/tesseract' } } },
+  });
   assert.deepEqual(flagged.engineOptions.tesseract, { command: '/flag/tesseract', streaming: false });
 
-  assert.throws(() => loadConfig({ env: { CABLESCAN_ENGINE: 'ocrad' } }), (err: unknown) => err instanceof CablescanError && /engine/.test(err.message) && /auto/.test(err.message));
-  assert.throws(() => loadConfig({ env: { CABLESCAN_MODEL: 'tiny' } }), (err: unknown) => err instanceof CablescanError && /model/.test(err.message));
-  assert.throws(() => loadConfig({ env: {}, flags: { engineOptions: { tesseract: { binary: 'x' } } } }), (err: unknown) => err instanceof CablescanError && /engineOptions\.tesseract/.test(err.message));
-  assert.throws(() => loadConfig({ env: {}, flags: { engineOptions: { ocrad: {} } } }), (err: unknown) => err instanceof CablescanError && /engineOptions/.test(err.message));
+  assert.throws(
+    () => loadConfig({ env: { CABLESCAN_ENGINE: 'ocrad' } }),
+    (err: unknown) => err instanceof CablescanError && /engine/.test(err.message) && /auto/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ env: { CABLESCAN_MODEL: 'tiny' } }),
+    (err: unknown) => err instanceof CablescanError && /model/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ env: {}, flags: { engineOptions: { tesseract: { binary: 'x' } } } }),
+    (err: unknown) => err instanceof CablescanError && /engineOptions\.tesseract/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ env: {}, flags: { engineOptions: { ocrad: {} } } }),
+    (err: unknown) => err instanceof CablescanError && /engineOptions/.test(err.message),
+  );
 });

@@ -13,7 +13,9 @@ function record(pages: string[], kind: string, fields: Record<string, [string, '
     profile: kind,
     profileScore: 0.9,
     source: { files: [], pages },
-    fields: Object.fromEntries(Object.entries(fields).map(([n, [value, status]]) => [n, { value, text: value, confidence: 0.9, status, page: pages[0]!, bbox: null, reasons: [] }])),
+    fields: Object.fromEntries(
+      Object.entries(fields).map(([n, [value, status]]) => [n, { value, text: value, confidence: 0.9, status, page: pages[0]!, bbox: null, reasons: [] }]),
+    ),
     text: '',
     review: { needed: [], status: 'pending' },
     grouping: { mode: 'auto', status: uncertain ? 'uncertain' : 'certain', decisions: [] },
@@ -37,7 +39,10 @@ test('a wrong join held for review is not silent; a journal read as other is the
   const s = scoreBox(truth, records);
   assert.equal(s.decisions.n, 3);
   assert.equal(s.decisions.right, 2);
-  assert.deepEqual(s.wrong.map((w) => [w.page, w.truth, w.decided, w.flagged]), [['p4', 'start', 'continue', true]]);
+  assert.deepEqual(
+    s.wrong.map((w) => [w.page, w.truth, w.decided, w.flagged]),
+    [['p4', 'start', 'continue', true]],
+  );
   assert.equal(s.decisions.silent, 0);
   assert.equal(s.documents.whole, 1);
   assert.equal(s.kinds.confusion.journal?.letter, 1);

@@ -55,7 +55,11 @@ test('writeCrop cuts the region out of a greyscale JPEG, keeps one channel and i
   const pixels = Buffer.alloc(width * height, 200);
   for (let y = 30; y < 50; y++) for (let x = 40; x < 60; x++) pixels[y * width + x] = 0;
   const src = path.join(dir, 'page.jpg');
-  await sharp(pixels, { raw: { width, height, channels: 1 } }).toColourspace('b-w').withDensity(300).jpeg({ quality: 100 }).toFile(src);
+  await sharp(pixels, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .withDensity(300)
+    .jpeg({ quality: 100 })
+    .toFile(src);
   assert.equal((await sharp(src).metadata()).channels, 1, 'the fixture is a one-channel JPEG');
   const out = path.join(dir, 'crop.png');
   const region = { left: 40, top: 30, width: 20, height: 20 };
@@ -68,12 +72,17 @@ test('writeCrop cuts the region out of a greyscale JPEG, keeps one channel and i
   assert.equal(meta.resolutionUnit, 'inch');
   const { data } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
   // The crop is the black square (JPEG ringing aside).
-  assert.ok(data.every((v) => v < 40), 'every pixel of the crop comes from the square');
+  assert.ok(
+    data.every((v) => v < 40),
+    'every pixel of the crop comes from the square',
+  );
 });
 
 test('writeCrop with no region keeps the whole page; a file without a resolution unit gets none', async () => {
   const src = path.join(dir, 'rgb.png');
-  await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 250, g: 10, b: 10 } } }).png().toFile(src);
+  await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 250, g: 10, b: 10 } } })
+    .png()
+    .toFile(src);
   const out = path.join(dir, 'rgb-crop.png');
   const written = await writeCrop(src, null, out);
   assert.deepEqual(written.region, { left: 0, top: 0, width: 30, height: 20 });

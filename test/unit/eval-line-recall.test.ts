@@ -18,7 +18,10 @@ test('a line read with a few errors is found; a line missing is not, and is name
   const r = lineRecall(ocr, gt);
   assert.equal(r.lines, 3);
   assert.equal(r.found, 2);
-  assert.deepEqual(r.matches.filter((m) => !m.found).map((m) => m.line), ['many. Rumanians in general seem to wish to wreak']);
+  assert.deepEqual(
+    r.matches.filter((m) => !m.found).map((m) => m.line),
+    ['many. Rumanians in general seem to wish to wreak'],
+  );
   // The line breaks of the OCR text do not matter: a line split in two is still one stretch.
   assert.equal(lineRecall('many. Rumanians in general\nseem to wish to wreak', gt.slice(1, 2)).found, 1);
 });

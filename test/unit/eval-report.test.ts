@@ -73,14 +73,20 @@ test('a page more than 0.5 pp worse than none fails the regression goal and is n
 
 test('less than 15% gain fails; a variant that did not run gives n/a, and unequal page counts are noted', () => {
   const failing = buildReport('dir', [page('p1', { native: 10, none: 10, auto: 9 })], {});
-  assert.deepEqual(failing.goals.slice(0, 2).map((g) => g.pass), [false, false]);
+  assert.deepEqual(
+    failing.goals.slice(0, 2).map((g) => g.pass),
+    [false, false],
+  );
   // Against native, only p2 counts (native did not read p1): 5 vs 10 errors passes, though
   // auto's total over both pages (25 errors) is worse than native's (10 on one page).
   const partial = buildReport('dir', [page('p1', { none: 10, auto: 20 }), page('p2', { native: 10, none: 10, auto: 5 })], {});
   assert.equal(partial.goals[0].pass, true);
   assert.match(partial.goals[0].detail, /on the 1 pages both read/);
   const noAuto = buildReport('dir', [page('p1', { native: 1, none: 1 })], {});
-  assert.deepEqual(noAuto.goals.map((g) => g.pass), [null, null, null, null, null, null]);
+  assert.deepEqual(
+    noAuto.goals.map((g) => g.pass),
+    [null, null, null, null, null, null],
+  );
   assert.match(partial.notes.join(' '), /native: 1, none: 2, auto: 2/);
 });
 

@@ -8,7 +8,8 @@ import {
   type CorrectedField,
   type ExportWord,
 } from '../../src/exports/index.ts';
-import { corrected, SEED_ROWS, seedRecord, typedPage, wordsBox } from './exports-fixtures.ts';
+import { SEED_ROWS, typedPage, wordsBox } from '../fixtures/pages.ts';
+import { corrected, seedRecord } from '../fixtures/records.ts';
 
 const page = typedPage('seed', SEED_ROWS);
 const record = seedRecord(page);
@@ -22,11 +23,20 @@ function correction(name: string, value: string | number): CorrectedField {
 const lineWords = (words: readonly ExportWord[]) => words.map((w) => w.text).join(' ');
 
 test('the printed form keeps what surrounds the value: "No. 21340" corrected to 21341 reads "No. 21341"', () => {
-  assert.equal(correctedPrintedText({ field: 'number', page: 'p', bbox: [0, 0, 1, 1], value: '21341', originalText: 'No. 21340', originalValue: '21340' }), 'No. 21341');
+  assert.equal(
+    correctedPrintedText({ field: 'number', page: 'p', bbox: [0, 0, 1, 1], value: '21341', originalText: 'No. 21340', originalValue: '21340' }),
+    'No. 21341',
+  );
   // Case differs between value and print (classification is stored upper case).
-  assert.equal(correctedPrintedText({ field: 'classification', page: 'p', bbox: [0, 0, 1, 1], value: 'SECRET', originalText: 'top secret', originalValue: 'TOP SECRET' }), 'SECRET');
+  assert.equal(
+    correctedPrintedText({ field: 'classification', page: 'p', bbox: [0, 0, 1, 1], value: 'SECRET', originalText: 'top secret', originalValue: 'TOP SECRET' }),
+    'SECRET',
+  );
   // A normal form that is not in the print (dates): the new value stands alone.
-  assert.equal(correctedPrintedText({ field: 'date', page: 'p', bbox: [0, 0, 1, 1], value: '1951-06-20', originalText: '30 June 1951', originalValue: '1951-06-30' }), '1951-06-20');
+  assert.equal(
+    correctedPrintedText({ field: 'date', page: 'p', bbox: [0, 0, 1, 1], value: '1951-06-20', originalText: '30 June 1951', originalValue: '1951-06-30' }),
+    '1951-06-20',
+  );
   // Without the machine's value, the new value stands alone.
   assert.equal(correctedPrintedText({ field: 'to', page: 'p', bbox: [0, 0, 1, 1], value: 'Cde. Stalyn', originalText: 'Cde. Stalin' }), 'Cde. Stalyn');
 });
@@ -57,10 +67,13 @@ test('one word corrected in a two-line body changes that word and leaves the lin
   assert.equal(lineWords(out.lines[3]!.words), 'The commander of the troops of the enemy,');
   assert.equal(lineWords(out.lines[4]!.words), 'Ridgway, today made a declaration with');
   const changed = out.lines.flatMap((l) => l.words).filter((w) => w.original);
-  assert.deepEqual(changed.map((w) => [w.text, w.original!.text]), [['declaration', 'statement']]);
+  assert.deepEqual(
+    changed.map((w) => [w.text, w.original!.text]),
+    [['declaration', 'statement']],
+  );
 });
 
-test('an added word splits its neighbour\'s box by character count; a removed word disappears', () => {
+test("an added word splits its neighbour's box by character count; a removed word disappears", () => {
   const { page: added } = applyCorrections(page, [correction('to', 'Cde. Iosif Stalin')]);
   const words = added.lines[1]!.words;
   assert.equal(lineWords(words), 'To Cde. Iosif Stalin (2 copies)');

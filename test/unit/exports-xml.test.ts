@@ -1,12 +1,13 @@
 // ALTO, PAGE, hOCR and METS on a synthetic typewritten page: schema requirements
-// (test/unit/exports-checks.ts), geometry against the page JSON, corrections carried in.
+// (test/helpers/exports-checks.ts), geometry against the page JSON, corrections carried in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyCorrections, correctionsFromRecord, correctionsFromStoredFields, toAlto, toHocr, toMets, toPageXml } from '../../src/exports/index.ts';
 import type { PageExportContext } from '../../src/exports/context.ts';
 import { recordStatus } from '../../src/exports/mets.ts';
-import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from './exports-checks.ts';
-import { corrected, SEED_ROWS, seedRecord, typedPage } from './exports-fixtures.ts';
+import { checkAlto, checkHocr, checkMets, checkPageXml, find, parseXml } from '../helpers/exports-checks.ts';
+import { SEED_ROWS, typedPage } from '../fixtures/pages.ts';
+import { corrected, seedRecord } from '../fixtures/records.ts';
 
 // Read on 30 December, reviewed on 1 January, exported on 2 January.
 const READ_AT = '2025-12-30T10:00:00.000Z';
@@ -85,7 +86,16 @@ test('PAGE: the processing steps are the applied ones, dated when they happened'
 });
 
 test('corrections from the review store carry when the reviewer decided', () => {
-  const stored = { name: 'to', value: 'Cde. Stalyn', status: 'corrected', machineValue: 'Cde. Stalin', text: 'Cde. Stalin', page: 'seed', bbox: record.fields.to!.bbox, reviewedAt: REVIEWED_AT };
+  const stored = {
+    name: 'to',
+    value: 'Cde. Stalyn',
+    status: 'corrected',
+    machineValue: 'Cde. Stalin',
+    text: 'Cde. Stalin',
+    page: 'seed',
+    bbox: record.fields.to!.bbox,
+    reviewedAt: REVIEWED_AT,
+  };
   assert.equal(correctionsFromStoredFields([stored])[0]!.reviewedAt, REVIEWED_AT);
 });
 
@@ -107,7 +117,12 @@ test('METS RECORDSTATUS says whether a person reviewed the record', () => {
   assert.equal(recordStatus({ ...regrouped, grouping: { ...regrouped.grouping, status: 'certain' as const } }), 'accepted without review');
   const ref = (href: string, mimetype: string) => ({ href, mimetype, sha256: 'a'.repeat(64), size: 10 });
   const mets = (r: typeof record) =>
-    find(parseXml(toMets({ record: r, pages: [{ page: exportPage, image: ref('../images/seed.png', 'image/png') }], createdAt: ctx.createdAt, softwareVersion: '0' })), 'mets:metsHdr')[0]!.attrs.RECORDSTATUS;
+    find(
+      parseXml(
+        toMets({ record: r, pages: [{ page: exportPage, image: ref('../images/seed.png', 'image/png') }], createdAt: ctx.createdAt, softwareVersion: '0' }),
+      ),
+      'mets:metsHdr',
+    )[0]!.attrs.RECORDSTATUS;
   assert.deepEqual([mets(record), mets(pending), mets(final)], ['accepted without review', 'review pending', 'reviewed']);
 });
 
@@ -143,7 +158,9 @@ test('PAGE: meets the PAGE 2019 schema requirements, deskew angle as orientation
   const words = find(root, 'Word');
   assert.equal(words.length, pageWords.length);
   words.forEach((w, i) => {
-    const pts = find(w, 'Coords')[0]!.attrs.points!.split(' ').map((pt) => pt.split(',').map(Number));
+    const pts = find(w, 'Coords')[0]!
+      .attrs.points!.split(' ')
+      .map((pt) => pt.split(',').map(Number));
     const xs = pts.map((q) => q[0]!);
     const ys = pts.map((q) => q[1]!);
     const box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
@@ -151,7 +168,13 @@ test('PAGE: meets the PAGE 2019 schema requirements, deskew angle as orientation
   });
   const stalyn = words.find((w) => find(w, 'Unicode')[0]!.text === 'Stalyn')!;
   const equivs = find(stalyn, 'TextEquiv');
-  assert.deepEqual(equivs.map((e) => [e.attrs.index, find(e, 'Unicode')[0]!.text]), [['1', 'Stalyn'], ['2', 'Stalin']]);
+  assert.deepEqual(
+    equivs.map((e) => [e.attrs.index, find(e, 'Unicode')[0]!.text]),
+    [
+      ['1', 'Stalyn'],
+      ['2', 'Stalin'],
+    ],
+  );
   assert.ok(checkPageXml(xml.replace(/points="[^"]*"/, 'points="1,2"')).some((m) => m.includes('PointsType')));
   assert.ok(checkPageXml(xml.replace(/conf="0\.\d+"/, 'conf="7"')).some((m) => m.includes('outside')));
 });
@@ -203,7 +226,10 @@ test('METS: meets the METS schema requirements; the telegram is one logical unit
   const root = parseXml(xml);
   assert.equal(find(root, 'mods:title')[0]!.text, 'CIPHERED TELEGRAM No. 21341 (1951-06-30)');
   const names = find(root, 'mods:name').map((n) => [find(n, 'mods:namePart')[0]!.text, find(n, 'mods:roleTerm')[0]!.text]);
-  assert.deepEqual(names, [['Mao Zedong', 'sender'], ['Cde. Stalyn', 'recipient']]);
+  assert.deepEqual(names, [
+    ['Mao Zedong', 'sender'],
+    ['Cde. Stalyn', 'recipient'],
+  ]);
   assert.equal(find(root, 'mods:dateCreated')[0]!.text, '1951-06-30T15:00');
   const fields = find(root, 'cs:field');
   assert.deepEqual(fields.find((f) => f.attrs.name === 'to')!.attrs.status, 'corrected');
@@ -222,7 +248,7 @@ test('METS: meets the METS schema requirements; the telegram is one logical unit
   assert.ok(checkMets(xml.replace('FILEID="ALTO_0001"', 'FILEID="ALTO_0009"')).some((m) => m.includes('names no file')));
 });
 
-test('METS follows the record\'s kind: a letter is a letter (genre, title, logical division), never a telegram', () => {
+test("METS follows the record's kind: a letter is a letter (genre, title, logical division), never a telegram", () => {
   const letter: typeof final = {
     ...final,
     kind: 'letter',
@@ -234,7 +260,12 @@ test('METS follows the record\'s kind: a letter is a letter (genre, title, logic
     },
   };
   const ref = (href: string, mimetype: string) => ({ href, mimetype, sha256: 'a'.repeat(64), size: 10 });
-  const xml = toMets({ record: letter, pages: [{ page: exportPage, image: ref('../images/seed.png', 'image/png') }], createdAt: ctx.createdAt, softwareVersion: ctx.softwareVersion });
+  const xml = toMets({
+    record: letter,
+    pages: [{ page: exportPage, image: ref('../images/seed.png', 'image/png') }],
+    createdAt: ctx.createdAt,
+    softwareVersion: ctx.softwareVersion,
+  });
   assert.deepEqual(checkMets(xml), []);
   const root = parseXml(xml);
   assert.equal(find(root, 'mods:genre')[0]!.text, 'letter');

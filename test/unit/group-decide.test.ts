@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { loadProfiles } from '../../src/segment/index.ts';
 import { buildRecords } from '../../src/stages.ts';
 import type { PageResult } from '../../src/types.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const profiles = loadProfiles({});
 const config = loadConfig({ env: {} });
@@ -51,11 +51,14 @@ const continuationPage = page('0002', [
   '                                            Mao Zedong.',
 ]);
 
-test('a catchword that is the next page\'s first word continues the document and is never a field or body text', async () => {
+test("a catchword that is the next page's first word continues the document and is never a field or body text", async () => {
   const grouping = decideGrouping([catchwordPage, continuationPage], { mode: 'auto', profiles });
   const second = grouping.decisions[1]!;
   assert.equal(second.decision, 'continue');
-  assert.ok(second.evidence.some((e) => e.cue === 'catchwordMatches' && e.says === 'continue'), JSON.stringify(second.evidence));
+  assert.ok(
+    second.evidence.some((e) => e.cue === 'catchwordMatches' && e.says === 'continue'),
+    JSON.stringify(second.evidence),
+  );
   assert.equal(grouping.documents.length, 1);
 
   const built = await buildRecords([catchwordPage, continuationPage], { config, logger: silentLogger(), engine: undefined as never, profiles });
@@ -87,7 +90,7 @@ test('page marks, a sentence running over the page and a heading are each read a
   assert.ok(withMark.decisions[1]!.evidence.some((e) => e.cue === 'topMarkContinues' && e.says === 'continue'));
 });
 
-test("initials and a name under a finished sentence are a signature, not a catchword; a date line keeps its cue through specks", () => {
+test('initials and a name under a finished sentence are a signature, not a catchword; a date line keeps its cue through specks', () => {
   const signed = pageCues(page('0001', [...PROSE, 'without shelter or food.', '', '                                                   Yu. ANIKIN']));
   assert.equal(signed.catchword, null);
   assert.equal(signed.signature, 'Yu. ANIKIN');
@@ -126,29 +129,51 @@ test('a wrong join the model is unsure of is held for review: no field of the re
 });
 
 test('--documents: page keeps every page alone, file splits at files only, folder splits at telegram headings', async () => {
-  const a1 = page('a-p1', ['CIPHERED TELEGRAM No. 100', 'To Cde. Stalin (2 copies)', 'From: Peking, 15:00, 30 June 1951.', '', ...PROSE], { file: 'a.tif', pageIndex: 0, pageCount: 2 });
+  const a1 = page('a-p1', ['CIPHERED TELEGRAM No. 100', 'To Cde. Stalin (2 copies)', 'From: Peking, 15:00, 30 June 1951.', '', ...PROSE], {
+    file: 'a.tif',
+    pageIndex: 0,
+    pageCount: 2,
+  });
   const a2 = page('a-p2', ['further appeal to the League of Nations.', ...PROSE], { file: 'a.tif', pageIndex: 1, pageCount: 2 });
   const b1 = page('b', ['CIPHERED TELEGRAM No. 101', 'To Cde. Stalin (2 copies)', 'From: Peking, 16:00, 1 July 1951.', '', ...PROSE]);
   const keyed = (key: string) => [a1, a2, b1].map((p) => ({ ...p, documentKey: key }));
 
   const pageMode = decideGrouping([a1, a2, b1], { mode: 'page', profiles });
-  assert.deepEqual(pageMode.decisions.map((d) => d.decision), ['start', 'start', 'start']);
+  assert.deepEqual(
+    pageMode.decisions.map((d) => d.decision),
+    ['start', 'start', 'start'],
+  );
   const fileMode = decideGrouping([a1, a2, b1], { mode: 'file', profiles });
-  assert.deepEqual(fileMode.decisions.map((d) => d.decision), ['start', 'continue', 'start']);
+  assert.deepEqual(
+    fileMode.decisions.map((d) => d.decision),
+    ['start', 'continue', 'start'],
+  );
   assert.ok(fileMode.decisions.every((d) => !d.uncertain && d.rule !== 'model'));
 
   const folder = await buildRecords(keyed('folder:/box'), { config, logger: silentLogger(), engine: undefined as never, profiles });
   assert.equal(folder.grouping.mode, 'folder');
-  assert.deepEqual(folder.records.map((r) => r.source.pages), [['a-p1', 'a-p2'], ['b']]);
-  assert.deepEqual(folder.grouping.decisions.map((d) => d.decision), ['start', 'continue', 'start']);
+  assert.deepEqual(
+    folder.records.map((r) => r.source.pages),
+    [['a-p1', 'a-p2'], ['b']],
+  );
+  assert.deepEqual(
+    folder.grouping.decisions.map((d) => d.decision),
+    ['start', 'continue', 'start'],
+  );
 
   const perPage = await buildRecords([{ ...a2, documentKey: 'page:/box/a.tif#2' }], { config, logger: silentLogger(), engine: undefined as never, profiles });
   assert.equal(perPage.grouping.mode, 'page');
-  assert.deepEqual(perPage.records.map((r) => r.source.pages), [['a-p2']]);
+  assert.deepEqual(
+    perPage.records.map((r) => r.source.pages),
+    [['a-p2']],
+  );
 
   const auto = await buildRecords(keyed('dir:/box'), { config, logger: silentLogger(), engine: undefined as never, profiles });
   assert.equal(auto.grouping.mode, 'auto');
-  assert.deepEqual(auto.records.map((r) => r.source.pages), [['a-p1', 'a-p2'], ['b']]);
+  assert.deepEqual(
+    auto.records.map((r) => r.source.pages),
+    [['a-p1', 'a-p2'], ['b']],
+  );
   // In auto mode a file boundary between multi-page files is evidence, within a file too.
   assert.ok(auto.grouping.decisions[1]!.evidence.some((e) => e.cue === 'sameFile'));
 });
@@ -160,5 +185,8 @@ test('a blank page is kept with the document before it and gives no record of it
   assert.equal(grouping.decisions[1]!.rule, 'blank-page');
   assert.equal(grouping.decisions[1]!.decision, 'continue');
   assert.equal(grouping.decisions[2]!.decision, 'start');
-  assert.deepEqual(grouping.documents.map((d) => d.map((p) => p.pageId)), [['0001', '0002'], ['0003']]);
+  assert.deepEqual(
+    grouping.documents.map((d) => d.map((p) => p.pageId)),
+    [['0001', '0002'], ['0003']],
+  );
 });

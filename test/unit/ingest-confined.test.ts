@@ -11,7 +11,7 @@ import { discoverInputs } from '../../src/ingest/index.ts';
 import { loadManifest } from '../../src/ingest/manifest.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { IngestResult } from '../../src/types.ts';
-import { makeTempDir, writePng } from './ingest-fixtures.ts';
+import { makeTempDir, writePng } from '../fixtures/scans.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => undefined;
@@ -56,7 +56,10 @@ test('a link in a scan folder leading outside it is refused; links inside the in
     assert.equal(failures[name]?.code, 'CS_ERR_INPUT_OUTSIDE', name);
     assert.equal(failures[name].message, `${name}: a symbolic link leading outside the input folders; refused (--allow-outside-inputs takes it)`);
   }
-  assert.deepEqual(found.pages.map((p) => p.file), ['scans/01.png', 'scans/04.png', 'scans/05.png', 'other/o.png']);
+  assert.deepEqual(
+    found.pages.map((p) => p.file),
+    ['scans/01.png', 'scans/04.png', 'scans/05.png', 'other/o.png'],
+  );
 
   // Without other/ among the inputs, the link into it leads outside.
   assert.equal(byFile(await discover(['scans']))['scans/05.png']?.code, 'CS_ERR_INPUT_OUTSIDE');
@@ -68,20 +71,23 @@ test('a link in a scan folder leading outside it is refused; links inside the in
   assert.match(byFile(allowed)['scans/02.png'].message, /^scans\/02\.png: not an image: it looks like text; supported are/);
 });
 
-test('a glob match that is a link outside the pattern\'s folder is not read', async () => {
+test("a glob match that is a link outside the pattern's folder is not read", async () => {
   const globbed = path.join(dir, 'globbed');
   await mkdir(globbed, { recursive: true });
   await writePng(path.join(globbed, 'a.png'));
   await symlink(secret, path.join(globbed, 'b.png'));
   const found = await discover(['globbed/*.png']);
   assertNoContent(found);
-  assert.deepEqual(found.pages.map((p) => p.file), ['globbed/a.png']);
+  assert.deepEqual(
+    found.pages.map((p) => p.file),
+    ['globbed/a.png'],
+  );
   // The glob does not follow links (tinyglobby, followSymbolicLinks: false); one it did would be refused.
   const failure = byFile(found)['globbed/b.png'];
   assert.ok(failure === undefined || failure.code === 'CS_ERR_INPUT_OUTSIDE', JSON.stringify(failure));
 });
 
-test('manifest entries outside the manifest\'s folder are refused unless allowed', async () => {
+test("manifest entries outside the manifest's folder are refused unless allowed", async () => {
   const batch = path.join(dir, 'batch');
   await mkdir(batch, { recursive: true });
   await writePng(path.join(batch, 'in.png'));
@@ -92,7 +98,10 @@ test('manifest entries outside the manifest\'s folder are refused unless allowed
 
   const found = await discover([], { manifest: 'batch/manifest.json' });
   assertNoContent(found);
-  assert.deepEqual(found.pages.map((p) => p.file), ['batch/in.png']);
+  assert.deepEqual(
+    found.pages.map((p) => p.file),
+    ['batch/in.png'],
+  );
   const failures = byFile(found);
   for (const name of ['batch/../outside.png', secret, 'batch/linked.png']) {
     const entry = failures[name] ?? failures[path.normalize(name)];
@@ -101,7 +110,10 @@ test('manifest entries outside the manifest\'s folder are refused unless allowed
   }
   const allowed = await discover([], { manifest, allowOutsideInputs: true });
   assertNoContent(allowed);
-  assert.deepEqual(allowed.pages.map((p) => path.basename(p.file)), ['in.png', 'outside.png']);
+  assert.deepEqual(
+    allowed.pages.map((p) => path.basename(p.file)),
+    ['in.png', 'outside.png'],
+  );
 });
 
 test('special files are skipped for what they are, never opened; a link to /dev/zero is not "broken"', async () => {
@@ -116,7 +128,10 @@ test('special files are skipped for what they are, never opened; a link to /dev/
   assert.equal(byFile(found)['special/zero.png']?.code, 'CS_ERR_INPUT_OUTSIDE');
   const allowed = await discover(['special'], { allowOutsideInputs: true });
   assert.equal(Object.fromEntries(allowed.skipped.map((s) => [s.file, s.reason]))['special/zero.png'], 'symbolic link to a character device (not read)');
-  assert.deepEqual(allowed.pages.map((p) => p.file), ['special/page.png']);
+  assert.deepEqual(
+    allowed.pages.map((p) => p.file),
+    ['special/page.png'],
+  );
   // Named directly, a FIFO is refused by what it is (opening it would wait for a writer for ever).
   const named = await discover(['special/pipe.png']);
   assert.equal(named.failures[0]?.code, 'CS_ERR_INPUT_UNSUPPORTED');
@@ -126,11 +141,17 @@ test('special files are skipped for what they are, never opened; a link to /dev/
 test('a manifest or config file that is not valid JSON is refused without quoting it', async () => {
   const manifest = path.join(dir, 'bad-manifest.json');
   await writeFile(manifest, `{ "files": [ ${SECRET} ] }`);
-  await assert.rejects(loadManifest(manifest, dir), (err: Error) => /not valid JSON( \(at character \d+\))?$/.test(err.message) && !/root:x|SECRET/.test(err.message));
+  await assert.rejects(
+    loadManifest(manifest, dir),
+    (err: Error) => /not valid JSON( \(at character \d+\))?$/.test(err.message) && !/root:x|SECRET/.test(err.message),
+  );
   const csv = path.join(dir, 'bad-manifest.csv');
   await writeFile(csv, SECRET);
   await assert.rejects(loadManifest(csv, dir), (err: Error) => /none named "path"/.test(err.message) && !/root:x|SECRET/.test(err.message));
   const config = path.join(dir, 'bad-config.json');
   await writeFile(config, SECRET);
-  assert.throws(() => loadConfig({ configFile: config, env: {} }), (err: Error) => /is not valid JSON: a syntax error/.test(err.message) && !/root:x|SECRET/.test(err.message));
+  assert.throws(
+    () => loadConfig({ configFile: config, env: {} }),
+    (err: Error) => /is not valid JSON: a syntax error/.test(err.message) && !/root:x|SECRET/.test(err.message),
+  );
 });

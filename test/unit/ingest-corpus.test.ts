@@ -19,11 +19,10 @@ test('corpus scans: 22 JPEG pages, every other file skipped with its extension, 
   assert.ok(result.pages.every((p) => p.format === 'jpeg' && p.pageCount === 1 && p.file.startsWith('../shared/corpus/scans/')));
   assert.equal(new Set(result.pages.map((p) => p.contentHash)).size, 22);
   // Nested folders become "__" in pageIds, in natural order.
-  assert.deepEqual(result.pages.slice(0, 3).map((p) => p.pageId), [
-    'ehri-dataset__danish__EHRI-DR-19410127-DK_01',
-    'ehri-dataset__danish__EHRI-DR-19410127-DK_02',
-    'ehri-dataset__english__EHRI-BF-19380509b_EN_01',
-  ]);
+  assert.deepEqual(
+    result.pages.slice(0, 3).map((p) => p.pageId),
+    ['ehri-dataset__danish__EHRI-DR-19410127-DK_01', 'ehri-dataset__danish__EHRI-DR-19410127-DK_02', 'ehri-dataset__english__EHRI-BF-19380509b_EN_01'],
+  );
   assert.equal(result.pages[21].pageId, 'tapuscorpus__catalogue1962_FRAN_0011_11082');
   // One document sequence per folder of single-page scans.
   assert.equal(new Set(result.pages.map((p) => p.documentKey)).size, 3);

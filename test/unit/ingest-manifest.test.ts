@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { CablescanError } from '../../src/errors.ts';
 import { discoverInputs, loadManifest } from '../../src/ingest/index.ts';
 import { splitDelimitedLine } from '../../src/ingest/manifest.ts';
-import { makeTempDir, writeJpeg, writePng, writeText } from './ingest-fixtures.ts';
+import { makeTempDir, writeJpeg, writePng, writeText } from '../fixtures/scans.ts';
 
 const MAX_PIXELS = 50_000_000;
 

@@ -9,6 +9,7 @@ import { documentObservations, failureObservations, pageObservations } from '../
 import { METRICS } from '../../src/monitoring/metric-defs.ts';
 import { scrapeRegistry } from '../../src/monitoring/prometheus.ts';
 import type { PageResult, TelegramRecord } from '../../src/types.ts';
+import { pageJson } from '../fixtures/pages.ts';
 
 /** What HINCRBY/HINCRBYFLOAT of several workers leave in the hash. */
 function merged(...all: Observations[]): Record<string, string> {
@@ -57,14 +58,23 @@ test('a counter cannot be observed and a histogram cannot be incremented', () =>
 });
 
 function pageResult(timings: Record<string, number>, confidences: number[]): PageResult {
-  return {
-    timings,
-    lines: [{ text: 'x', confidence: 90, bbox: [0, 0, 1, 1], paragraph: 0, words: confidences.map((c) => ({ text: 'w', confidence: c, bbox: [0, 0, 1, 1] })) }],
-  } as unknown as PageResult;
+  const words = confidences.map((c) => ({ text: 'w', confidence: c, bbox: [0, 0, 1, 1] as [number, number, number, number] }));
+  return pageJson('p1', { timings, lines: [{ text: 'x', confidence: 90, bbox: [0, 0, 1, 1], paragraph: 0, words }] });
 }
 
 test('a page read now records its stage times, word confidences and page confidence; a resumed page only its count', () => {
-  const result = { pageId: 'p1', file: 'a/p1.png', contentHash: 'h', lang: 'eng', outcome: 'read' as const, words: 3, meanConfidence: 88, ocrMs: 1200, startedAt: 1000, finishedAt: 3500 };
+  const result = {
+    pageId: 'p1',
+    file: 'a/p1.png',
+    contentHash: 'h',
+    lang: 'eng',
+    outcome: 'read' as const,
+    words: 3,
+    meanConfidence: 88,
+    ocrMs: 1200,
+    startedAt: 1000,
+    finishedAt: 3500,
+  };
   const read = parseAggregates(merged(pageObservations(result, pageResult({ decode: 40, preprocess: 300, ocr: 1200, write: 2 }, [95, 80, 12]))));
   const byName = (n: string) => read.find((m) => m.def.name === n)!;
   const stages = byName(METRICS.stageDuration.name);
@@ -76,7 +86,10 @@ test('a page read now records its stage times, word confidences and page confide
 
   const resumed = parseAggregates(merged(pageObservations({ ...result, outcome: 'resumed', ocrMs: 0 }, null)));
   const resumedStages = resumed.find((m) => m.def.name === METRICS.stageDuration.name)!;
-  assert.deepEqual(resumedStages.series.map((s) => s.labels.stage), ['page_job']);
+  assert.deepEqual(
+    resumedStages.series.map((s) => s.labels.stage),
+    ['page_job'],
+  );
   assert.equal(resumed.find((m) => m.def.name === METRICS.wordConfidence.name)!.series.length, 0);
 });
 
@@ -89,13 +102,13 @@ test('a document records its records, field statuses and field confidences (miss
       signature: { status: 'missing', confidence: 0 },
     },
   } as unknown as TelegramRecord;
-  const obs = documentObservations({ documentKey: 'd', pages: ['p1'], telegrams: [], recordIds: ['r1'], timings: { segment: 5, confidence: 2, emit: 3 }, startedAt: 0, finishedAt: 20 }, [record]);
+  const obs = documentObservations(
+    { documentKey: 'd', pages: ['p1'], telegrams: [], recordIds: ['r1'], timings: { segment: 5, confidence: 2, emit: 3 }, startedAt: 0, finishedAt: 20 },
+    [record],
+  );
   const all = parseAggregates(merged(obs));
   const fields = all.find((m) => m.def.name === METRICS.fields.name)!;
-  assert.deepEqual(
-    fields.series.map((s) => `${s.labels.field}:${s.labels.status}`).sort(),
-    ['date:needs_review', 'number:accepted', 'signature:missing'],
-  );
+  assert.deepEqual(fields.series.map((s) => `${s.labels.field}:${s.labels.status}`).sort(), ['date:needs_review', 'number:accepted', 'signature:missing']);
   const conf = all.find((m) => m.def.name === METRICS.fieldConfidence.name)!;
   assert.deepEqual(conf.series.map((s) => s.labels.field).sort(), ['date', 'number']);
 });
@@ -106,7 +119,10 @@ test('a failed attempt counts as a retry until the last one, which counts as a f
   assert.equal(retry.find((m) => m.def.name === METRICS.pageRetries.name)!.series.length, 1);
   assert.equal(retry.find((m) => m.def.name === METRICS.pagesFailed.name)!.series.length, 0);
   assert.equal(final.find((m) => m.def.name === METRICS.pagesFailed.name)!.series.length, 1);
-  assert.equal(parseAggregates(merged(failureObservations('document', 'odd text', true))).find((m) => m.def.name === METRICS.documentsFailed.name)!.series[0].labels.code, 'CS_ERR_INTERNAL');
+  assert.equal(
+    parseAggregates(merged(failureObservations('document', 'odd text', true))).find((m) => m.def.name === METRICS.documentsFailed.name)!.series[0].labels.code,
+    'CS_ERR_INTERNAL',
+  );
 });
 
 test('the scrape registry prints Prometheus text: histogram buckets with le, queue gauges, redis_up', async () => {
@@ -134,7 +150,12 @@ test('the scrape registry prints Prometheus text: histogram buckets with le, que
 });
 
 test('jobUnit names the batch, document, page and stage of a page or document job', () => {
-  assert.deepEqual(jobUnit({ data: { batch: 'b1', source: { pageId: 'box1__0001', documentKey: 'box1' } } }), { batch: 'b1', doc: 'box1', page: 'box1__0001', stage: 'read' });
+  assert.deepEqual(jobUnit({ data: { batch: 'b1', source: { pageId: 'box1__0001', documentKey: 'box1' } } }), {
+    batch: 'b1',
+    doc: 'box1',
+    page: 'box1__0001',
+    stage: 'read',
+  });
   assert.deepEqual(jobUnit({ data: { batch: 'b1', documentKey: 'box1', pages: [] } }), { batch: 'b1', doc: 'box1', stage: 'emit' });
   assert.deepEqual(jobUnit(undefined), {});
   assert.deepEqual(jobUnit({ data: 'odd' }), {});

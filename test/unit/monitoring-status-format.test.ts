@@ -12,7 +12,14 @@ const ago = (seconds: number) => NOW - seconds * 1000;
 
 test('pages/min counts finishes inside each window ending now', () => {
   // 2 in the last minute, 10 in the last 5, 30 in the last 15; one older; one from a clock ahead of ours.
-  const times = [ago(10), ago(50), ...Array.from({ length: 8 }, (_, i) => ago(90 + i * 20)), ...Array.from({ length: 20 }, (_, i) => ago(400 + i * 20)), ago(3600), NOW + 5000];
+  const times = [
+    ago(10),
+    ago(50),
+    ...Array.from({ length: 8 }, (_, i) => ago(90 + i * 20)),
+    ...Array.from({ length: 20 }, (_, i) => ago(400 + i * 20)),
+    ago(3600),
+    NOW + 5000,
+  ];
   assert.deepEqual(pagesPerMinute(times, NOW), { m1: 2, m5: 2, m15: 2 });
   assert.deepEqual(pagesPerMinute([], NOW), { m1: 0, m5: 0, m15: 0 });
   assert.deepEqual(pagesPerMinute([ago(30), ago(200), ago(800)], NOW), { m1: 1, m5: 0.4, m15: 0.2 });
@@ -70,7 +77,18 @@ test('the terminal view shows queues, workers, progress, pace, ETA and failure r
         pagesPerMinute: { m1: 4, m5: 3.5, m15: 3.2 },
         etaSeconds: 737,
         finished: false,
-        failures: { total: 2, top: [{ code: 'CS_ERR_INPUT_CORRUPT', count: 2, stages: ['read'], message: 'box12/0042.tif: cannot be decoded', files: ['box12/0042.tif', 'box12/0043.tif'] }] },
+        failures: {
+          total: 2,
+          top: [
+            {
+              code: 'CS_ERR_INPUT_CORRUPT',
+              count: 2,
+              stages: ['read'],
+              message: 'box12/0042.tif: cannot be decoded',
+              files: ['box12/0042.tif', 'box12/0043.tif'],
+            },
+          ],
+        },
       },
     ],
     hasFailures: true,

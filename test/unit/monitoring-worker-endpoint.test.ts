@@ -16,7 +16,13 @@ test('the worker endpoint serves process metrics, running jobs and finished jobs
   const pages = standIn('pages');
   const documents = standIn('documents');
   let running: Job[] = [];
-  const endpoint = await startWorkerEndpoint({ workers: { pages: asWorker(pages), documents: asWorker(documents), active: () => running }, host: '127.0.0.1', port: 0, logger: silentLogger(), labels: { worker: 'scan1:42' } });
+  const endpoint = await startWorkerEndpoint({
+    workers: { pages: asWorker(pages), documents: asWorker(documents), active: () => running },
+    host: '127.0.0.1',
+    port: 0,
+    logger: silentLogger(),
+    labels: { worker: 'scan1:42' },
+  });
   try {
     pages.emit('completed', {}, {});
     pages.emit('completed', {}, {});

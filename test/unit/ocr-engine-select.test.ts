@@ -1,9 +1,9 @@
 // `--engine auto` (src/ocr/engines/): native Tesseract 5+ with models for the languages when it is
-// there, else tesseract.js, and why. The choice logic with injected checks; the real native check
-// against stand-ins for `tesseract` (absent, too old, its models not usable, present); the engine
-// the drivers hold, which tags every result with the reason.
+// there, else tesseract.js, and why. The choice logic with injected checks, and the engine the
+// drivers hold, which tags every result with the reason. The real native check runs stand-in
+// commands: test/integration/ocr-engine-native-check.test.ts.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -14,7 +14,7 @@ import { selectEngine, type Candidates } from '../../src/ocr/engines/select.ts';
 import { createSelectingEngine } from '../../src/ocr/engines/selecting-engine.ts';
 import { tesseractEngine } from '../../src/ocr/engines/tesseract.ts';
 import type { EngineSettings } from '../../src/ocr/engines/types.ts';
-import { NullEngine } from '../../src/ocr/test-engines.ts';
+import { NullEngine } from '../fixtures/engines.ts';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cablescan-select-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -32,7 +32,13 @@ const OPTIONS = { tesseract: { command: 'tesseract', streaming: true }, 'tessera
 function machine(native: { ok: true; detail: string } | { ok: false; reason: string }, calls: string[] = []): Candidates {
   return [
     { name: 'tesseract', check: async (lang) => (calls.push(`tesseract ${lang}`), native) },
-    { name: 'tesseract.js', check: async (lang) => (calls.push(`tesseract.js ${lang}`), lang.includes('xyz') ? { ok: false, reason: 'no model for language "xyz"' } : { ok: true, detail: 'tesseract.js, with models for eng (best)' }) },
+    {
+      name: 'tesseract.js',
+      check: async (lang) => (
+        calls.push(`tesseract.js ${lang}`),
+        lang.includes('xyz') ? { ok: false, reason: 'no model for language "xyz"' } : { ok: true, detail: 'tesseract.js, with models for eng (best)' }
+      ),
+    },
   ];
 }
 
@@ -50,10 +56,20 @@ test('the registry: engines in order of preference, choices and option schemas f
 });
 
 test('auto: native present -> tesseract; absent, too old or without the language -> tesseract.js, saying why', async () => {
-  const present = await selectEngine('auto', 'eng', settings(), OPTIONS, machine({ ok: true, detail: 'native Tesseract 5.3.0 found, with models for eng (best)' }));
+  const present = await selectEngine(
+    'auto',
+    'eng',
+    settings(),
+    OPTIONS,
+    machine({ ok: true, detail: 'native Tesseract 5.3.0 found, with models for eng (best)' }),
+  );
   assert.deepEqual(present, { engine: 'tesseract', lang: 'eng', reason: 'auto: native Tesseract 5.3.0 found, with models for eng (best)' });
 
-  for (const reason of ['no "tesseract" command on PATH', 'native tesseract 4.1.1 is older than 5', 'native tesseract 5.3.0 cannot read "eng+dan": no model for language "dan"']) {
+  for (const reason of [
+    'no "tesseract" command on PATH',
+    'native tesseract 4.1.1 is older than 5',
+    'native tesseract 5.3.0 cannot read "eng+dan": no model for language "dan"',
+  ]) {
     const chosen = await selectEngine('auto', 'eng+dan', settings(), OPTIONS, machine({ ok: false, reason }));
     assert.equal(chosen.engine, 'tesseract.js');
     assert.equal(chosen.reason, `auto: tesseract.js, with models for eng (best); not tesseract: ${reason}`);
@@ -63,43 +79,13 @@ test('auto: native present -> tesseract; absent, too old or without the language
 test('auto: no engine can read the language -> CS_ERR_TESSDATA_MISSING with every reason; a forced engine is taken without checks', async () => {
   await assert.rejects(
     selectEngine('auto', 'xyz', settings(), OPTIONS, machine({ ok: false, reason: 'no model for "xyz"' })),
-    (err: CablescanError) => err.code === 'CS_ERR_TESSDATA_MISSING' && /tesseract: no model for "xyz"; tesseract.js: no model for language "xyz"/.test(err.message) && !err.retryable,
+    (err: CablescanError) =>
+      err.code === 'CS_ERR_TESSDATA_MISSING' && /tesseract: no model for "xyz"; tesseract.js: no model for language "xyz"/.test(err.message) && !err.retryable,
   );
   const calls: string[] = [];
   const forced = await selectEngine('tesseract.js', 'eng', settings(), OPTIONS, machine({ ok: true, detail: 'x' }, calls));
   assert.deepEqual(forced, { engine: 'tesseract.js', lang: 'eng', reason: '--engine tesseract.js (set, not chosen)' });
   assert.deepEqual(calls, []);
-});
-
-/** A stand-in for tesseract answering --version with `version` and --list-langs with eng. */
-function fakeTesseract(name: string, version: string): string {
-  const file = path.join(scratch, name);
-  writeFileSync(
-    file,
-    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "tesseract ${version}"; echo " leptonica-1.82.0"; exit 0; fi\nif [ "$1" = "--list-langs" ]; then printf 'List of available languages in "/nowhere/" (1):\\neng\\n'; exit 0; fi\nexit 1\n`,
-  );
-  chmodSync(file, 0o755);
-  return file;
-}
-
-test('the native check on this machine: no command, Tesseract 4, models it cannot get, and a usable Tesseract 5', async () => {
-  const check = (command: string, s = settings()) => tesseractEngine.check('eng', s, { command, streaming: true });
-  const absent = await check(path.join(scratch, 'no-such-tesseract'));
-  assert.equal(absent.ok, false);
-  assert.match((absent as { reason: string }).reason, /no ".*no-such-tesseract" command on PATH/);
-
-  const old = await check(fakeTesseract('tesseract-4', '4.1.1'));
-  assert.deepEqual(old, { ok: false, reason: 'native tesseract 4.1.1 is older than 5' });
-
-  // Tesseract 5 whose model cache cannot be written: npm's .gz cannot become a file it reads.
-  const blocker = path.join(scratch, 'cache-is-a-file');
-  writeFileSync(blocker, '');
-  const noCache = await check(fakeTesseract('tesseract-5', '5.3.0'), settings(blocker));
-  assert.equal(noCache.ok, false);
-  assert.match((noCache as { reason: string }).reason, /^native tesseract 5\.3\.0 cannot read "eng": cannot create the model cache folder/);
-
-  const usable = await check(fakeTesseract('tesseract-5b', '5.3.0'));
-  assert.deepEqual(usable, { ok: true, detail: 'native Tesseract 5.3.0 found, with models for eng (best)' });
 });
 
 test('the engine drivers hold: chooses once per language set, tags every result with why, and closes what it made', async () => {
@@ -120,11 +106,17 @@ test('the engine drivers hold: chooses once per language set, tags every result 
   const image = { data: Buffer.alloc(100, 255), width: 10, height: 10, channels: 1 as const };
   const result = await engine.recognize({ image, lang: 'eng', psm: 3 });
   assert.equal(result.engineReason, 'auto: tesseract.js, with models for eng (best); not tesseract: no "tesseract" command on PATH');
-  const many = await engine.recognizeMany!([{ image, lang: 'eng', psm: 8 }, { image, lang: 'eng', psm: 8 }]);
+  const many = await engine.recognizeMany!([
+    { image, lang: 'eng', psm: 8 },
+    { image, lang: 'eng', psm: 8 },
+  ]);
   assert.ok(many.every((r) => r.engineReason === result.engineReason));
   await engine.prepare!('eng');
   assert.deepEqual(made, ['tesseract.js'], 'one engine, made once');
-  assert.deepEqual(engine.selections().map((s) => s.engine), ['tesseract.js']);
+  assert.deepEqual(
+    engine.selections().map((s) => s.engine),
+    ['tesseract.js'],
+  );
   assert.equal(engine.name, 'tesseract.js');
   await assert.rejects(engine.prepare!('xyz'), (err: CablescanError) => err.code === 'CS_ERR_TESSDATA_MISSING');
   await engine.close();

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toPnm } from '../../src/ocr/image-encoding.ts';
-import { FailingEngine, NullEngine } from '../../src/ocr/test-engines.ts';
+import { FailingEngine, NullEngine } from '../fixtures/engines.ts';
 import { checkTraineddata, findLanguageSources, parseLanguages } from '../../src/ocr/tessdata.ts';
 import { blocksToOcrResult, type TessBlock } from '../../src/ocr/tesseract-result.ts';
 import { KeyedWorkerPool, PoolClosedError } from '../../src/ocr/worker-pool.ts';
@@ -111,7 +111,10 @@ test('pool: a worker whose task failed is discarded, a failed start frees its pl
     },
     { capacity: 1, recycleAfter: 100, keyOf: (k: string) => k },
   );
-  await assert.rejects(pool.run('eng', async () => 1), /cannot start/);
+  await assert.rejects(
+    pool.run('eng', async () => 1),
+    /cannot start/,
+  );
   await assert.rejects(
     pool.run('eng', async () => {
       throw new Error('task broke');
@@ -130,7 +133,10 @@ test('pool: a worker whose task failed is discarded, a failed start frees its pl
   await busy;
   await closing;
   assert.equal(pool.stats().alive, 0);
-  await assert.rejects(pool.run('eng', async () => 1), PoolClosedError);
+  await assert.rejects(
+    pool.run('eng', async () => 1),
+    PoolClosedError,
+  );
 });
 
 test('pool: a worker that died while idle is retired, not handed out', async () => {
@@ -152,18 +158,35 @@ test('blocksToOcrResult: lines in order, dense paragraph indices, text with blan
       paragraphs: [
         {
           lines: [
-            { confidence: 90, bbox: box(10, 10, 200, 40), words: [{ text: 'No.', confidence: 80, bbox: box(10, 10, 50, 40) }, { text: '21340', confidence: 90, bbox: box(60, 10, 200, 40) }] },
+            {
+              confidence: 90,
+              bbox: box(10, 10, 200, 40),
+              words: [
+                { text: 'No.', confidence: 80, bbox: box(10, 10, 50, 40) },
+                { text: '21340', confidence: 90, bbox: box(60, 10, 200, 40) },
+              ],
+            },
             { confidence: 50, bbox: box(10, 50, 30, 60), words: [{ text: ' ', confidence: 10, bbox: box(10, 50, 30, 60) }] },
           ],
         },
         { lines: [{ confidence: 0, bbox: box(0, 0, 1, 1), words: [] }] },
       ],
     },
-    { paragraphs: [{ lines: [{ confidence: 70, bbox: box(10, 100, 100, 130), words: [{ text: 'Moscow', confidence: 70.456, bbox: box(10, 100, 100, 130) }] }] }] },
+    {
+      paragraphs: [
+        { lines: [{ confidence: 70, bbox: box(10, 100, 100, 130), words: [{ text: 'Moscow', confidence: 70.456, bbox: box(10, 100, 100, 130) }] }] },
+      ],
+    },
   ];
   const r = blocksToOcrResult(blocks, { engine: 'e', engineVersion: '1', lang: 'eng', psm: 3 });
   assert.equal(r.text, 'No. 21340\n\nMoscow');
-  assert.deepEqual(r.lines.map((l) => [l.text, l.paragraph]), [['No. 21340', 0], ['Moscow', 1]]);
+  assert.deepEqual(
+    r.lines.map((l) => [l.text, l.paragraph]),
+    [
+      ['No. 21340', 0],
+      ['Moscow', 1],
+    ],
+  );
   assert.deepEqual(r.lines[0]!.words[1]!.bbox, [60, 10, 200, 40]);
   assert.equal(r.lines[1]!.words[0]!.confidence, 70.46);
   assert.equal(r.wordCount, 3);
@@ -193,12 +216,18 @@ test('traineddata: npm packages found, bad language codes and bad or legacy-only
   assert.deepEqual(parseLanguages('eng+fra+eng'), ['eng', 'fra']);
   assert.throws(() => parseLanguages('eng+../x'), { code: 'CS_ERR_TESSDATA_MISSING' });
   const sources = findLanguageSources('eng+fra');
-  assert.deepEqual(sources.map((s) => [s.lang, s.origin, path.basename(s.file)]), [
-    ['eng', 'npm', 'eng.traineddata.gz'],
-    ['fra', 'npm', 'fra.traineddata.gz'],
-  ]);
+  assert.deepEqual(
+    sources.map((s) => [s.lang, s.origin, path.basename(s.file)]),
+    [
+      ['eng', 'npm', 'eng.traineddata.gz'],
+      ['fra', 'npm', 'fra.traineddata.gz'],
+    ],
+  );
   // osd is a legacy-only model: an LSTM worker would fail to start (and tesseract.js 7 crashes the process).
-  assert.throws(() => findLanguageSources('osd'), (err: Error & { code?: string }) => err.code === 'CS_ERR_TESSDATA_MISSING' && /no LSTM model/.test(err.message));
+  assert.throws(
+    () => findLanguageSources('osd'),
+    (err: Error & { code?: string }) => err.code === 'CS_ERR_TESSDATA_MISSING' && /no LSTM model/.test(err.message),
+  );
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-tessdata-test-'));
   try {
@@ -213,9 +242,18 @@ test('traineddata: npm packages found, bad language codes and bad or legacy-only
     assert.equal(findLanguageSources('qqq', dir)[0]!.origin, 'tessdata');
     // A folder that also has eng: npm's eng still wins unless the folder is preferred (fra stays npm: the folder lacks it).
     writeFileSync(path.join(dir, 'eng.traineddata.gz'), gzipSync(Buffer.concat([head, Buffer.alloc(100)])));
-    assert.deepEqual(findLanguageSources('eng+fra', dir).map((s) => s.origin), ['npm', 'npm']);
+    assert.deepEqual(
+      findLanguageSources('eng+fra', dir).map((s) => s.origin),
+      ['npm', 'npm'],
+    );
     const preferred = findLanguageSources('eng+fra', dir, { preferTessdata: true });
-    assert.deepEqual(preferred.map((s) => [s.origin, s.file]), [['tessdata', path.join(dir, 'eng.traineddata.gz')], ['npm', sources[1]!.file]]);
+    assert.deepEqual(
+      preferred.map((s) => [s.origin, s.file]),
+      [
+        ['tessdata', path.join(dir, 'eng.traineddata.gz')],
+        ['npm', sources[1]!.file],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

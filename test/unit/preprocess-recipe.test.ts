@@ -32,7 +32,10 @@ function rejectsWith(spec: string, pattern: RegExp): void {
 test('auto and none are built in; auto names only known steps and compiles with defaults', () => {
   const auto = resolveRecipe('auto');
   assert.equal(auto.name, 'auto');
-  assert.deepEqual(auto.steps.map((s) => s.step), ['grey', 'denoise', 'orientation', 'flatten', 'crop', 'normalize', 'whiten', 'deskew', 'rescale']);
+  assert.deepEqual(
+    auto.steps.map((s) => s.step),
+    ['grey', 'denoise', 'orientation', 'flatten', 'crop', 'normalize', 'whiten', 'deskew', 'rules', 'rescale'],
+  );
   const compiled = compileRecipe(auto);
   assert.deepEqual(compiled[7]!.params, { maxAngle: 10, step: 0.1, minAngle: 1.5, minStrength: 1.2 });
   assert.deepEqual(compiled[1]!.params, { minNoise: 4, sigma: 1, minGlyphHeight: 18 });
@@ -49,12 +52,24 @@ test('a recipe file is read, its name defaults to the file name, parameters keep
 });
 
 test('invalid recipes are refused, naming the step and the parameter', () => {
-  rejectsWith(recipeFile('unknown-step.json', { steps: [{ step: 'grey' }, { step: 'blur' }] }), /step 2: unknown step "blur" \(known: grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rescale\)/);
+  rejectsWith(
+    recipeFile('unknown-step.json', { steps: [{ step: 'grey' }, { step: 'blur' }] }),
+    /step 2: unknown step "blur" \(known: grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rules, rescale\)/,
+  );
   rejectsWith(recipeFile('bad-param.json', { steps: [{ step: 'grey' }, { step: 'deskew', params: { maxAngle: 90 } }] }), /step 2 \("deskew"\): maxAngle: /);
-  rejectsWith(recipeFile('typo.json', { steps: [{ step: 'grey' }, { step: 'rescale', params: { targetHeight: 20 } }] }), /step 2 \("rescale"\): .*targetHeight/);
+  rejectsWith(
+    recipeFile('typo.json', { steps: [{ step: 'grey' }, { step: 'rescale', params: { targetHeight: 20 } }] }),
+    /step 2 \("rescale"\): .*targetHeight/,
+  );
   rejectsWith(recipeFile('wrong-type.json', { steps: [{ step: 'grey' }, { step: 'normalize', params: { low: 'one' } }] }), /\("normalize"\): low: /);
-  rejectsWith(recipeFile('cross.json', { steps: [{ step: 'grey' }, { step: 'rescale', params: { minGlyphHeight: 30, targetGlyphHeight: 20 } }] }), /targetGlyphHeight must be >= minGlyphHeight/);
-  rejectsWith(recipeFile('no-grey.json', { steps: [{ step: 'deskew' }, { step: 'grey' }] }), /step 1 \("deskew"\) works on grey pixels: put a "grey" step before it/);
+  rejectsWith(
+    recipeFile('cross.json', { steps: [{ step: 'grey' }, { step: 'rescale', params: { minGlyphHeight: 30, targetGlyphHeight: 20 } }] }),
+    /targetGlyphHeight must be >= minGlyphHeight/,
+  );
+  rejectsWith(
+    recipeFile('no-grey.json', { steps: [{ step: 'deskew' }, { step: 'grey' }] }),
+    /step 1 \("deskew"\) works on grey pixels: put a "grey" step before it/,
+  );
   rejectsWith(recipeFile('no-steps.json', { name: 'x' }), /steps: /);
   rejectsWith(recipeFile('extra-key.json', { steps: [], colour: true }), /colour/);
   rejectsWith(recipeFile('broken.json', '{ "steps": ['), /not valid JSON/);

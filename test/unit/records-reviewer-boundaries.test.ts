@@ -9,7 +9,7 @@ import { boundariesOf, type ReviewerBoundary } from '../../src/records/reviewer-
 import { buildRecords } from '../../src/stages.ts';
 import { planCarryOver, type StoredField } from '../../src/store/index.ts';
 import type { GroupingDecision, PageResult } from '../../src/types.ts';
-import { boxPages, config, profiles, timidModel } from './regroup-fixtures.ts';
+import { boxPages, config, profiles, timidModel } from '../fixtures/regroup-box.ts';
 
 const boundary = (page: PageResult, previous: PageResult, decision: 'start' | 'continue', at = '2024-01-01T00:00:00.000Z'): ReviewerBoundary => ({
   page: page.pageId,
@@ -41,28 +41,43 @@ test('a boundary decision applies only while the page and the one before it are 
   assert.equal(boundariesOf(rescanned, [boundary(p2, p1, 'start')]).size, 0);
 });
 
-test('a reviewer\'s split and merge win in every --documents mode, and the records say a person decided', async () => {
+test("a reviewer's split and merge win in every --documents mode, and the records say a person decided", async () => {
   for (const mode of ['dir', 'folder', 'file']) {
     // In file mode each page is its own file; the pages of one file form the sequence here.
     const key = mode === 'file' ? 'file:/box/all.tif' : `${mode}:/box`;
     const pages = boxPages(key).map((p) => (mode === 'file' ? { ...p, file: 'box/all.tif' } : p));
     const [p1, p2, p3, p4] = pages as [PageResult, PageResult, PageResult, PageResult];
     const plain = await build(pages);
-    assert.deepEqual(plain.records.map((r) => r.source.pages), [['0001', '0002'], ['0003'], ['0004']], mode);
+    assert.deepEqual(
+      plain.records.map((r) => r.source.pages),
+      [['0001', '0002'], ['0003'], ['0004']],
+      mode,
+    );
     const regrouped = await build(pages, { reviewerBoundaries: [boundary(p2, p1, 'start'), boundary(p4, p3, 'continue')] });
-    assert.deepEqual(regrouped.records.map((r) => r.source.pages), [['0001'], ['0002'], ['0003', '0004']], mode);
+    assert.deepEqual(
+      regrouped.records.map((r) => r.source.pages),
+      [['0001'], ['0002'], ['0003', '0004']],
+      mode,
+    );
     const merged = regrouped.records[2]!;
     assert.equal(merged.grouping?.status, 'confirmed', mode);
     const decision = merged.grouping!.decisions.find((d) => d.page === '0004')!;
     assert.deepEqual([decision.rule, decision.decision, decision.decidedBy, decision.uncertain], ['reviewer', 'continue', 'anna', false], mode);
     // What the pipeline said is kept after the reviewer's cue.
     assert.equal(decision.evidence[0]!.cue, 'reviewer');
-    assert.ok(decision.evidence.some((e) => e.cue.startsWith('pipeline:') && e.says === 'start'), mode);
-    assert.deepEqual(regrouped.grouping.decisions.map((d) => d.decision), ['start', 'start', 'start', 'continue'], mode);
+    assert.ok(
+      decision.evidence.some((e) => e.cue.startsWith('pipeline:') && e.says === 'start'),
+      mode,
+    );
+    assert.deepEqual(
+      regrouped.grouping.decisions.map((d) => d.decision),
+      ['start', 'start', 'start', 'continue'],
+      mode,
+    );
   }
 });
 
-test('a regrouping keeps the sequence\'s other decisions as they stood, doubt included, instead of deciding them again', async () => {
+test("a regrouping keeps the sequence's other decisions as they stood, doubt included, instead of deciding them again", async () => {
   const pages = boxPages('dir:/box');
   const doubted = await build(pages, {});
   const timid = await buildRecords(pages, { config, logger: silentLogger(), engine: undefined as never, profiles, groupingModel: timidModel() });
@@ -71,17 +86,33 @@ test('a regrouping keeps the sequence\'s other decisions as they stood, doubt in
   // The shipped model is sure of every boundary here; the kept decisions are not.
   assert.ok(doubted.grouping.decisions.every((d) => !d.uncertain));
   const rebuilt = await build(pages, { keepDecisions: kept, reviewerBoundaries: [boundary(p2, p1, 'start')] });
-  assert.deepEqual(rebuilt.grouping.decisions.map((d) => [d.page, d.rule, d.uncertain]), [
-    ['0001', 'first-page', false],
-    ['0002', 'reviewer', false],
-    ['0003', 'model', true],
-    ['0004', 'model', true],
-  ]);
-  assert.deepEqual(rebuilt.records.map((r) => r.source.pages), [['0001'], ['0002'], ['0003'], ['0004']]);
-  assert.deepEqual(rebuilt.records.map((r) => r.grouping?.status), ['confirmed', 'uncertain', 'uncertain', 'uncertain']);
+  assert.deepEqual(
+    rebuilt.grouping.decisions.map((d) => [d.page, d.rule, d.uncertain]),
+    [
+      ['0001', 'first-page', false],
+      ['0002', 'reviewer', false],
+      ['0003', 'model', true],
+      ['0004', 'model', true],
+    ],
+  );
+  assert.deepEqual(
+    rebuilt.records.map((r) => r.source.pages),
+    [['0001'], ['0002'], ['0003'], ['0004']],
+  );
+  assert.deepEqual(
+    rebuilt.records.map((r) => r.grouping?.status),
+    ['confirmed', 'uncertain', 'uncertain', 'uncertain'],
+  );
 });
 
-function field(recordId: string, name: string, page: string | null, bbox: [number, number, number, number] | null, review?: { status: 'confirmed' | 'corrected' | 'absent'; value: string | null }, id = Math.floor(Math.random() * 1e9)): StoredField {
+function field(
+  recordId: string,
+  name: string,
+  page: string | null,
+  bbox: [number, number, number, number] | null,
+  review?: { status: 'confirmed' | 'corrected' | 'absent'; value: string | null },
+  id = Math.floor(Math.random() * 1e9),
+): StoredField {
   return {
     id,
     recordId,
@@ -119,7 +150,16 @@ test('field decisions follow their field when it is read from the same page and 
       field('old', 'place', 'p1', box),
     ],
   };
-  const left = { id: 'left', pages: ['p1'], fields: [field('left', 'number', 'p1', box, undefined, 1), field('left', 'date', 'p1', [10, 10, 100, 41], undefined, 2), field('left', 'copies', null, null, undefined, 3), field('left', 'place', 'p1', box, undefined, 4)] };
+  const left = {
+    id: 'left',
+    pages: ['p1'],
+    fields: [
+      field('left', 'number', 'p1', box, undefined, 1),
+      field('left', 'date', 'p1', [10, 10, 100, 41], undefined, 2),
+      field('left', 'copies', null, null, undefined, 3),
+      field('left', 'place', 'p1', box, undefined, 4),
+    ],
+  };
   const right = { id: 'right', pages: ['p2'], fields: [field('right', 'signature', 'p2', [10, 900, 200, 940], undefined, 5)] };
   const plan = planCarryOver([old], [left, right]);
   assert.deepEqual(
@@ -131,7 +171,13 @@ test('field decisions follow their field when it is read from the same page and 
     ],
   );
   // The date moved by a pixel: the person judged other ink.
-  assert.deepEqual(plan.hold.map((h) => [h.from.name, h.to.id]), [['date', 2]]);
+  assert.deepEqual(
+    plan.hold.map((h) => [h.from.name, h.to.id]),
+    [['date', 2]],
+  );
   // No record holding p2 has an addressee; a field nobody reviewed carries nothing.
-  assert.deepEqual(plan.dropped.map((f) => f.name), ['addressee']);
+  assert.deepEqual(
+    plan.dropped.map((f) => f.name),
+    ['addressee'],
+  );
 });

@@ -9,20 +9,19 @@ import { buildRecord, recordId } from '../../src/records/build-record.ts';
 import { buildReport, countStatuses, pageCounts, summariseTimings } from '../../src/records/report.ts';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
 import type { PageResult, RecordField, TelegramRecord } from '../../src/types.ts';
+import { pageJson } from '../fixtures/pages.ts';
 
-function page(pageId: string, contentHash: string, file = `${pageId}.png`): PageResult {
-  return {
-    schemaVersion: 1, pipelineVersion: 'test', pageId, file, pageIndex: 0, pageCount: 1, contentHash, documentKey: 'dir:/x',
-    width: 100, height: 100, lang: 'eng',
-    preprocess: { recipe: 'none', steps: [], outputWidth: 100, outputHeight: 100, toOriginal: [1, 0, 0, 0, 1, 0] },
-    ocr: { meanConfidence: 90, wordCount: 0, engine: 'test', engineVersion: '0', lang: 'eng', psm: 3 },
-    lines: [], text: '', timings: { decode: 1, preprocess: 2, ocr: 3 },
-  };
-}
+const page = (pageId: string, contentHash: string, file = `${pageId}.png`): PageResult =>
+  pageJson(pageId, { contentHash, file, documentKey: 'dir:/x', width: 100, height: 100, timings: { decode: 1, preprocess: 2, ocr: 3 } });
 
 const field = (status: RecordField['status'], value: string | null = 'x', confidence = 0.9): RecordField => ({
-  value: status === 'missing' ? null : value, text: value ?? '', confidence: status === 'missing' ? 0 : confidence, status,
-  page: status === 'missing' ? null : 'a', bbox: status === 'missing' ? null : [1, 2, 3, 4], reasons: [],
+  value: status === 'missing' ? null : value,
+  text: value ?? '',
+  confidence: status === 'missing' ? 0 : confidence,
+  status,
+  page: status === 'missing' ? null : 'a',
+  bbox: status === 'missing' ? null : [1, 2, 3, 4],
+  reasons: [],
 });
 
 test('recordId is 16 hex digits, stable, and depends on the pages and the index', () => {
@@ -35,10 +34,20 @@ test('recordId is 16 hex digits, stable, and depends on the pages and the index'
 });
 
 test('buildRecord follows the contract and validates against the JSON Schema', () => {
-  const pages = new Map([['p1', page('p1', 'h1', 'box/p1.png')], ['p2', page('p2', 'h2', 'box/p2.png')]]);
+  const pages = new Map([
+    ['p1', page('p1', 'h1', 'box/p1.png')],
+    ['p2', page('p2', 'h2', 'box/p2.png')],
+  ]);
   const record = buildRecord(
-    { profile: 'soviet-cipher', profileScore: 0.91234, pages: ['p1', 'p2'], index: 0, text: 'T',
-      fields: { number: field('accepted', '21340'), date: field('missing') }, review: { needed: ['date'], status: 'pending' } },
+    {
+      profile: 'soviet-cipher',
+      profileScore: 0.91234,
+      pages: ['p1', 'p2'],
+      index: 0,
+      text: 'T',
+      fields: { number: field('accepted', '21340'), date: field('missing') },
+      review: { needed: ['date'], status: 'pending' },
+    },
     pages,
   );
   assert.equal(record.id, recordId(['h1', 'h2'], 0));
@@ -49,14 +58,23 @@ test('buildRecord follows the contract and validates against the JSON Schema', (
 
 test('the schema refuses records that break the contract', () => {
   const good: TelegramRecord = {
-    schemaVersion: 1, id: '0123456789abcdef', profile: 'generic', profileScore: 0.5, source: { files: ['a.png'], pages: ['a'] },
-    fields: { number: field('accepted') }, text: '', review: { needed: [], status: 'done' },
+    schemaVersion: 1,
+    id: '0123456789abcdef',
+    profile: 'generic',
+    profileScore: 0.5,
+    source: { files: ['a.png'], pages: ['a'] },
+    fields: { number: field('accepted') },
+    text: '',
+    review: { needed: [], status: 'done' },
   };
   assertValidRecord(good);
   const bad = (patch: (r: any) => void) => {
     const copy = structuredClone(good) as any;
     patch(copy);
-    assert.throws(() => assertValidRecord(copy), (e: any) => e.code === 'CS_ERR_RECORD_INVALID');
+    assert.throws(
+      () => assertValidRecord(copy),
+      (e: any) => e.code === 'CS_ERR_RECORD_INVALID',
+    );
   };
   bad((r) => (r.id = 'short'));
   bad((r) => (r.fields.number.status = 'maybe'));
@@ -81,13 +99,25 @@ test('boxes map back through an affine transform and are clipped to the page', (
   const m: [number, number, number, number, number, number] = [0.5, 0, 10, 0, 0.5, 20];
   assert.deepEqual(mapBox([0, 0, 100, 50], m, 1000, 1000), [10, 20, 60, 45]);
   assert.deepEqual(mapBox([0, 0, 4000, 4000], m, 1000, 1000), [10, 20, 1000, 1000]);
-  assert.deepEqual(unionBoxes([[5, 6, 7, 8], [1, 9, 3, 10]]), [1, 6, 7, 10]);
+  assert.deepEqual(
+    unionBoxes([
+      [5, 6, 7, 8],
+      [1, 9, 3, 10],
+    ]),
+    [1, 6, 7, 10],
+  );
   assert.equal(unionBoxes([]), null);
 });
 
 test('the report counts field statuses, failures and stage timings', () => {
   const rec = (id: string, fields: Record<string, RecordField>): TelegramRecord => ({
-    schemaVersion: 1, id, profile: 'generic', profileScore: 0.5, source: { files: ['a.png'], pages: ['a'] }, fields, text: '',
+    schemaVersion: 1,
+    id,
+    profile: 'generic',
+    profileScore: 0.5,
+    source: { files: ['a.png'], pages: ['a'] },
+    fields,
+    text: '',
     review: { needed: [], status: 'done' },
   });
   const r1 = rec('1111111111111111', { number: field('accepted'), date: field('needs_review', 'x', 0.4) });
@@ -102,11 +132,23 @@ test('the report counts field statuses, failures and stage timings', () => {
   assert.equal(t.decode.count, 1);
 
   const report = buildReport({
-    batch: 'b', inputs: ['x'], startedAt: new Date(0), finishedAt: new Date(2000), interrupted: false, settings: {},
-    pageTotal: 3, pages: [{ page: page('a', 'h'), outcome: 'read' }, { page: page('b', 'h2'), outcome: 'resumed' }],
+    batch: 'b',
+    inputs: ['x'],
+    startedAt: new Date(0),
+    finishedAt: new Date(2000),
+    interrupted: false,
+    settings: {},
+    pageTotal: 3,
+    pages: [
+      { page: page('a', 'h'), outcome: 'read' },
+      { page: page('b', 'h2'), outcome: 'resumed' },
+    ],
     failures: [{ file: 'bad.png', pageId: 'bad', code: 'CS_ERR_INPUT_CORRUPT', message: 'bad.png: truncated', stage: 'read' }],
-    skipped: [{ file: 'notes.txt', reason: 'not an image or PDF' }], documents: [], records: [r1, r2] as TelegramRecord[],
-    buildTimings: [{ segment: 4 }], lowCoverageThreshold: 0.5,
+    skipped: [{ file: 'notes.txt', reason: 'not an image or PDF' }],
+    documents: [],
+    records: [r1, r2] as TelegramRecord[],
+    buildTimings: [{ segment: 4 }],
+    lowCoverageThreshold: 0.5,
   });
   assert.equal(report.counts.pagesRead, 1);
   assert.equal(report.counts.pagesResumed, 1);

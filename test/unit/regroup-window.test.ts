@@ -10,8 +10,8 @@ import { affectedWindow } from '../../src/regroup/regroup.ts';
 import { buildRecords } from '../../src/stages.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult } from '../../src/types.ts';
-import { boxPages, build, config, profiles, timidModel, writePages } from './regroup-fixtures.ts';
-import { tempDir } from './store-fixtures.ts';
+import { boxPages, build, config, profiles, timidModel, writePages } from '../fixtures/regroup-box.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 const KEY = 'dir:/scans/long-box';
 

@@ -154,7 +154,15 @@ test('property: every listed time form round-trips to the same HH:MM', () => {
       const h12 = h % 12 === 0 ? 12 : h % 12;
       const ampm = h < 12 ? 'a' : 'p';
       const mm = String(min).padStart(2, '0');
-      const forms = [hhmm, `${h}:${mm}`, `${h}.${mm}`, `${h12}.${mm} ${ampm}.m.`, `${h12}.${mm} ${ampm}. m.`, `${h12}:${mm} ${ampm.toUpperCase()}.M.`, `30 June ${h}.${mm} Peking`];
+      const forms = [
+        hhmm,
+        `${h}:${mm}`,
+        `${h}.${mm}`,
+        `${h12}.${mm} ${ampm}.m.`,
+        `${h12}.${mm} ${ampm}. m.`,
+        `${h12}:${mm} ${ampm.toUpperCase()}.M.`,
+        `30 June ${h}.${mm} Peking`,
+      ];
       if (min === 0) forms.push(`${h12} ${ampm}. m.`, `${h12} ${ampm}m`);
       for (const form of forms) assert.equal(normaliseTime(form), hhmm, form);
     }),

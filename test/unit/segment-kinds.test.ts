@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { scoreTelegram } from '../../src/confidence/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const profiles = loadProfiles({});
 const { thresholds, period } = loadConfig({ env: {} });
@@ -54,19 +54,16 @@ test('us-despatch (EHRI-DR-19390125-US): post heading, number, place and date, c
   const t = read(DESPATCH_720);
   assert.equal(t.kind, 'despatch');
   assert.equal(t.profile, 'us-despatch');
-  assert.deepEqual(
-    Object.fromEntries(['from', 'number', 'place', 'date', 'classification', 'subject', 'to', 'signature'].map((n) => [n, value(t, n)])),
-    {
-      from: 'LEGATION OF THE UNITED STATES OF AMERICA',
-      number: '720',
-      place: 'Bucharest',
-      date: '1939-01-25',
-      classification: 'CONFIDENTIAL',
-      subject: 'The Situation of Jews in Rumania.',
-      to: 'The Secretary of State',
-      signature: 'Franklin Mott Gunther',
-    },
-  );
+  assert.deepEqual(Object.fromEntries(['from', 'number', 'place', 'date', 'classification', 'subject', 'to', 'signature'].map((n) => [n, value(t, n)])), {
+    from: 'LEGATION OF THE UNITED STATES OF AMERICA',
+    number: '720',
+    place: 'Bucharest',
+    date: '1939-01-25',
+    classification: 'CONFIDENTIAL',
+    subject: 'The Situation of Jews in Rumania.',
+    to: 'The Secretary of State',
+    signature: 'Franklin Mott Gunther',
+  });
   // A stamp's words between the honorific and the office, a speck before the signer: read, and checked.
   assert.ok(t.fields.to!.notes.includes('ocr_corrected'));
   assert.ok(t.fields.signature!.notes.includes('ocr_corrected'));
@@ -76,7 +73,7 @@ test('us-despatch (EHRI-DR-19390125-US): post heading, number, place and date, c
   for (const name of TELEGRAM_FIELDS) assert.equal(t.fields[name], undefined, `no ${name} on a despatch`);
 });
 
-test('us-despatch (EHRI-DR-19400712-US): a subject over two lines with a stamp\'s capitals read after it; Istanbul, Turkey gives Istanbul', () => {
+test("us-despatch (EHRI-DR-19400712-US): a subject over two lines with a stamp's capitals read after it; Istanbul, Turkey gives Istanbul", () => {
   const t = read([
     'TTT "LEGATION OF THE |',
     'UNITED STATES OF AMERICA |',
@@ -99,7 +96,17 @@ test('us-despatch (EHRI-DR-19400712-US): a subject over two lines with a stamp\'
   assert.equal(value(t, 'from'), 'LEGATION OF THE UNITED STATES OF AMERICA');
   assert.equal(value(t, 'number'), '1496');
   assert.equal(value(t, 'date'), '1940-07-12');
-  const istanbul = read(['AMERICAN CONSULATE GENERAL', 'No. 88.', 'Istanbul, Turkey, November 16, 1942.', 'Subject: Transit visas.', 'The Honorable', 'The Secretary of State,', 'Washington.', 'Sir:', 'I have the honor to report.']);
+  const istanbul = read([
+    'AMERICAN CONSULATE GENERAL',
+    'No. 88.',
+    'Istanbul, Turkey, November 16, 1942.',
+    'Subject: Transit visas.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'I have the honor to report.',
+  ]);
   assert.equal(value(istanbul, 'place'), 'Istanbul');
   assert.equal(value(istanbul, 'from'), 'AMERICAN CONSULATE GENERAL');
 });
@@ -188,9 +195,13 @@ test('a report is read as a report, a journal page as other: no field, telegram 
     'des réservistes de la classe 1912, qui doivent rejoindre leurs dépôts.',
   ]);
   assert.notEqual(journal.kind, 'telegram');
-  for (const [name, field] of Object.entries(journal.fields)) assert.ok(!TELEGRAM_FIELDS.includes(name) && name !== 'number', `${name}: ${String(field.value)}`);
+  for (const [name, field] of Object.entries(journal.fields))
+    assert.ok(!TELEGRAM_FIELDS.includes(name) && name !== 'number', `${name}: ${String(field.value)}`);
   const scored = scoreTelegram(journal, { thresholds, period });
-  assert.deepEqual(Object.entries(scored.fields).filter(([, f]) => f.status === 'accepted'), []);
+  assert.deepEqual(
+    Object.entries(scored.fields).filter(([, f]) => f.status === 'accepted'),
+    [],
+  );
 });
 
 // Generated despatches (seed bench-box-2026) as the OCR read them: the received stamp's scraps
@@ -221,7 +232,7 @@ test('us-despatch whose "No." the OCR lost: read as the US despatch (not the gen
   assert.match(String(value(t, 'subject')), /^Economic Conditions in France during the/);
 });
 
-test('a heavy despatch with only a salutation in common with a letter is read as a despatch, and the doubt is said; a received stamp is never a letter\'s addressee', () => {
+test("a heavy despatch with only a salutation in common with a letter is read as a despatch, and the doubt is said; a received stamp is never a letter's addressee", () => {
   const lines = [
     'LEGATION OF THE',
     'a : + UNITED STATES OF AMERICA',

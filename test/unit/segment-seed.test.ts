@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadProfiles, segmentDocument } from '../../src/segment/index.ts';
-import { pageFromText, seedTelegramLines, wrapText, LEFT, TOP, LINE_H, CHAR_W } from './segment-fixtures.ts';
+import { CHAR_W, LEFT, LINE_H, pageFromText, seedTelegramLines, TOP, wrapText } from '../fixtures/pages.ts';
 
 const SEED = new URL('../../../shared/corpus/seed/wilson-center-ciphered-telegram-21340.txt', import.meta.url);
 const haveSeed = existsSync(SEED);
@@ -54,7 +54,13 @@ test('seed telegram: every soviet-cipher field in its normal form', { skip }, ()
   const lines = seedLines();
   const from = lines.indexOf('Cde. Fillipov [Stalin]') + 1;
   const to = lines.indexOf('Mao Zedong.');
-  assert.equal(body, lines.slice(from, to).filter((l) => l.trim()).join(' '));
+  assert.equal(
+    body,
+    lines
+      .slice(from, to)
+      .filter((l) => l.trim())
+      .join(' '),
+  );
   assert.equal(t.bodyCoverage, 1);
   assert.deepEqual(t.pages, ['seed']);
   assert.equal(t.index, 0);
@@ -114,7 +120,14 @@ test('seed header broken over lines by OCR, with a stamp above it', { skip }, ()
   const [only] = t;
   assert.equal(only.split.line, 0);
   assert.deepEqual(
-    { to: only.fields.to.value, copies: only.fields.copies.value, place: only.fields.place.value, time: only.fields.time.value, date: only.fields.date.value, addressee: only.fields.addressee.value },
+    {
+      to: only.fields.to.value,
+      copies: only.fields.copies.value,
+      place: only.fields.place.value,
+      time: only.fields.time.value,
+      date: only.fields.date.value,
+      addressee: only.fields.addressee.value,
+    },
     { to: 'Cde. Stalin', copies: 2, place: 'Peking', time: '15:00', date: '1951-06-30', addressee: 'Cde. Fillipov [Stalin]' },
   );
   assert.ok(String(only.fields.body.value).startsWith(EXPECTED_BODY_START));

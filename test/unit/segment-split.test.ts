@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProfiles, segmentDocument } from '../../src/segment/index.ts';
 import { CablescanError } from '../../src/errors.ts';
-import { pageFromText } from './segment-fixtures.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 
 const profiles = loadProfiles();
 
@@ -35,15 +35,39 @@ test('two telegrams on one page become two telegrams, split at the second headin
   const page = pageFromText([...FIRST, '', ...SECOND], { pageId: 'p1' });
   const ts = segmentDocument([page], { profiles });
   assert.equal(ts.length, 2);
-  assert.deepEqual(ts.map((t) => t.fields.number.value), ['21340', '21376']);
-  assert.deepEqual(ts.map((t) => t.fields.date.value), ['1951-06-30', '1951-07-01']);
-  assert.deepEqual(ts.map((t) => t.fields.signature.value), ['Mao Zedong', 'Filippov']);
-  assert.deepEqual(ts.map((t) => t.fields.copies.value), [2, 3]);
-  assert.deepEqual(ts.map((t) => t.pages), [['p1'], ['p1']]);
-  assert.deepEqual(ts.map((t) => t.index), [0, 1]);
-  assert.deepEqual(ts.map((t) => t.split.line), [0, FIRST.length]);
+  assert.deepEqual(
+    ts.map((t) => t.fields.number.value),
+    ['21340', '21376'],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.fields.date.value),
+    ['1951-06-30', '1951-07-01'],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.fields.signature.value),
+    ['Mao Zedong', 'Filippov'],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.fields.copies.value),
+    [2, 3],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.pages),
+    [['p1'], ['p1']],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.index),
+    [0, 1],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.split.line),
+    [0, FIRST.length],
+  );
   assert.match(ts[1].split.reason, /CIPHERED TELEGRAM/);
-  assert.equal(ts[0].fields.body.value, 'The commander of the troops of the enemy made a statement with a proposal that representatives of both sides meet on a ship. I report to you my opinion on the given question.');
+  assert.equal(
+    ts[0].fields.body.value,
+    'The commander of the troops of the enemy made a statement with a proposal that representatives of both sides meet on a ship. I report to you my opinion on the given question.',
+  );
   assert.equal(ts[1].fields.place.value, 'Moscow');
 });
 
@@ -66,9 +90,18 @@ test('a telegram ending on a page where the next one starts', () => {
   const page1 = pageFromText([...FIRST.slice(0, 7)], { pageId: 'p1' });
   const page2 = pageFromText([...FIRST.slice(7), ...SECOND], { pageId: 'p2' });
   const ts = segmentDocument([page1, page2], { profiles });
-  assert.deepEqual(ts.map((t) => t.pages), [['p1', 'p2'], ['p2']]);
-  assert.deepEqual(ts.map((t) => t.fields.outgoingNumber.value), ['3267', '3301']);
-  assert.deepEqual(ts.map((t) => t.index), [0, 0]);
+  assert.deepEqual(
+    ts.map((t) => t.pages),
+    [['p1', 'p2'], ['p2']],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.fields.outgoingNumber.value),
+    ['3267', '3301'],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.index),
+    [0, 0],
+  );
   assert.deepEqual(ts[1].split, { page: 'p2', line: 3, reason: ts[1].split.reason });
 });
 
@@ -77,7 +110,10 @@ test('pages of different documents never run into each other', () => {
   const b = pageFromText(['Continuation text that has no heading at all, written', 'on a second sheet.'], { pageId: 'b', documentKey: 'B' });
   const ts = segmentDocument([a, b], { profiles });
   assert.equal(ts.length, 2);
-  assert.deepEqual(ts.map((t) => t.pages), [['a'], ['b']]);
+  assert.deepEqual(
+    ts.map((t) => t.pages),
+    [['a'], ['b']],
+  );
   assert.match(ts[1].split.reason, /no telegram heading/);
 });
 
@@ -103,7 +139,10 @@ test('a forced profile is used for every telegram; an unknown one is refused', (
   const ts = segmentDocument([pageFromText(FIRST)], { profiles, forcedProfile: 'generic' });
   assert.equal(ts[0].profile, 'generic');
   assert.equal(ts[0].fields.date.value, '1951-06-30');
-  assert.throws(() => segmentDocument([pageFromText(FIRST)], { profiles, forcedProfile: 'nope' }), (e: unknown) => e instanceof CablescanError && e.code === 'CS_ERR_PROFILE_INVALID' && /nope/.test(e.message));
+  assert.throws(
+    () => segmentDocument([pageFromText(FIRST)], { profiles, forcedProfile: 'nope' }),
+    (e: unknown) => e instanceof CablescanError && e.code === 'CS_ERR_PROFILE_INVALID' && /nope/.test(e.message),
+  );
 });
 
 test('telegrams of different layouts on one page each get their own profile', () => {
@@ -121,9 +160,18 @@ test('telegrams of different layouts on one page each get their own profile', ()
     '[AA:A1838/2, 490/1, iii]',
   ]);
   const ts = segmentDocument([page], { profiles });
-  assert.deepEqual(ts.map((t) => t.profile), ['us-state', 'dfat-cable']);
-  assert.deepEqual(ts.map((t) => t.fields.number.value), ['295', '88']);
-  assert.deepEqual(ts.map((t) => t.fields.date.value), ['1951-08-04', '1949-02-28']);
+  assert.deepEqual(
+    ts.map((t) => t.profile),
+    ['us-state', 'dfat-cable'],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.fields.number.value),
+    ['295', '88'],
+  );
+  assert.deepEqual(
+    ts.map((t) => t.fields.date.value),
+    ['1951-08-04', '1949-02-28'],
+  );
   assert.equal(ts[0].fields.signature.value, 'Acheson');
   assert.equal(ts[0].fields.body.value, 'Info Contel 91 July 31 suggests unreliable intermediaries.');
   assert.equal(ts[1].fields.body.value, 'I called on the Minister for Foreign Affairs on Saturday afternoon.');

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import { silentLogger } from '../../src/logger.ts';
 import { Regrouper } from '../../src/regroup/index.ts';
 import { importOutputFolder, ReviewStore } from '../../src/store/index.ts';
-import { boxPages, build, config, timidModel, writePages } from './regroup-fixtures.ts';
-import { tempDir } from './store-fixtures.ts';
+import { boxPages, build, config, timidModel, writePages } from '../fixtures/regroup-box.ts';
+import { tempDir } from '../fixtures/stores.ts';
 
 test('imported records can be regrouped when their sequences come with them', async () => {
   const { dir, cleanup } = tempDir('cablescan-import-seq-');
@@ -23,7 +23,10 @@ test('imported records can be regrouped when their sequences come with them', as
   const without = ReviewStore.open(path.join(dir, 'without.db'));
   try {
     await importOutputFolder(withSequences, out, { batch: 'box', cwd: dir, sequences: [{ documentKey: key, pages: pages.map((p) => p.pageId) }] });
-    assert.deepEqual(withSequences.sequence(key)!.pages.map((p) => p.pageId), ['0001', '0002', '0003', '0004']);
+    assert.deepEqual(
+      withSequences.sequence(key)!.pages.map((p) => p.pageId),
+      ['0001', '0002', '0003', '0004'],
+    );
     assert.equal(withSequences.sequence(key)!.outDir, out);
     assert.equal(withSequences.recordState(a)!.sequenceKey, key);
     const regrouper = new Regrouper({ store: withSequences, config, logger: silentLogger() });
@@ -33,7 +36,12 @@ test('imported records can be regrouped when their sequences come with them', as
 
     await importOutputFolder(without, out, { batch: 'box', cwd: dir, recordIds: built.records.slice(1).map((r) => r.id) });
     const [b] = built.records.slice(1).map((r) => r.id) as [string];
-    const refused = await new Regrouper({ store: without, config, logger: silentLogger() }).regroup({ action: 'confirm', recordId: b, version: 1, reviewer: 'anna' });
+    const refused = await new Regrouper({ store: without, config, logger: silentLogger() }).regroup({
+      action: 'confirm',
+      recordId: b,
+      version: 1,
+      reviewer: 'anna',
+    });
     assert.equal(refused.ok, false);
     assert.match((refused as { message: string }).message, /does not know the page sequence .* run `cablescan run` over the same scans/);
   } finally {

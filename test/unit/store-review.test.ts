@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { CablescanError } from '../../src/errors.ts';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
 import { importOutputFolder, LATEST_VERSION, migrate, parseFieldValue, ReviewStore } from '../../src/store/index.ts';
-import { field, page, record, tempDir } from './store-fixtures.ts';
+import { field, record } from '../fixtures/records.ts';
+import { page, tempDir } from '../fixtures/stores.ts';
 
 function openTemp(): { store: ReviewStore; file: string; cleanup: () => void } {
   const { dir, cleanup } = tempDir();
@@ -66,15 +67,14 @@ test('the queue lists needs_review and missing fields, lowest confidence first, 
   const { store, cleanup } = openTemp();
   try {
     store.saveRecords([record('r1', 'p1')], [P1], { batch: 'a', cwd: '/' });
-    store.saveRecords(
-      [record('r2', 'p2', { number: field('777', 'needs_review', 0.3, 'p2', [1, 1, 50, 20]) }, 'us-state')],
-      [P2],
-      { batch: 'b', cwd: '/' },
-    );
+    store.saveRecords([record('r2', 'p2', { number: field('777', 'needs_review', 0.3, 'p2', [1, 1, 50, 20]) }, 'us-state')], [P2], { batch: 'b', cwd: '/' });
     const all = store.queue();
     assert.equal(all.total, 6);
     const confidences = all.items.map((f) => f.confidence);
-    assert.deepEqual(confidences, [...confidences].sort((x, y) => x - y));
+    assert.deepEqual(
+      confidences,
+      [...confidences].sort((x, y) => x - y),
+    );
     assert.deepEqual(
       all.items.slice(0, 3).map((f) => `${f.recordId}.${f.name}`),
       ['r1.signature', 'r2.signature', 'r2.number'],
@@ -93,7 +93,10 @@ test('the queue lists needs_review and missing fields, lowest confidence first, 
     assert.ok(!store.queue({}, { exclude: [first] }).items.some((f) => f.id === first));
     assert.deepEqual(store.facets().profiles, ['soviet-cipher', 'us-state']);
     assert.deepEqual(
-      store.facets().batches.map((b) => [b.name, b.records]).sort(),
+      store
+        .facets()
+        .batches.map((b) => [b.name, b.records])
+        .sort(),
       [
         ['a', 1],
         ['b', 1],

@@ -9,7 +9,7 @@ import type { EngineDescriptor } from './types.ts';
 export const ENGINES = [tesseractEngine, tesseractJsEngine] as const;
 
 /** The registry without each engine's own types (its options are checked by its schema). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a registry of descriptors of every option type; each engine's schema checks its own
 const REGISTRY: readonly EngineDescriptor<any>[] = ENGINES;
 
 export type EngineName = (typeof ENGINES)[number]['name'];
