@@ -68,11 +68,13 @@ export function runProcess(command: string, args: string[], options: RunOptions)
 }
 
 /** Why a tesseract process failed: the language could not be loaded, or how it ended. */
-export function processError(result: Omit<ProcessOutput, 'stdout'>, lang: string): CablescanError {
+export function processError(result: Omit<ProcessOutput, 'stdout'> & { how?: string }, lang: string): CablescanError {
   const stderr = result.stderr.trim().slice(-500);
   if (/Failed loading language|Error opening data file/i.test(stderr)) {
     return new CablescanError(ErrorCode.TESSDATA_MISSING, `native tesseract could not load "${lang}": ${stderr}`, { retryable: false, details: { lang } });
   }
+  // Running, but not answering as asked: the next attempt would fail the same way.
+  if (result.how) return new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${result.how}`, { retryable: false });
   const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
   return new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${how}: ${stderr || '(no message)'}`);
 }

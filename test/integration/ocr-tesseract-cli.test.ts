@@ -326,6 +326,42 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (f
   }
 });
 
+test('native engine, long-lived processes: a process that runs on but cannot answer in TSV fails its page at once, not at its timeout, and not as retryable', {
+  timeout: 60_000,
+}, async () => {
+  // Stand-ins for Tesseract 5.3 given a config name it cannot find (`tsv` from a models folder
+  // without configs/): it says so on stderr and writes plain text; or writes plain text silently.
+  // Neither ever exits: the page would wait for --ocr-timeout (here 600 s).
+  const said = fakeTesseract(
+    'fake-no-configs-tesseract.cjs',
+    `process.stderr.write("read_params_file: Can't open tsv\\n");
+require('node:readline').createInterface({ input: process.stdin }).on('line', () => process.stdout.write('PAGE TEXT\\n'));
+setInterval(() => undefined, 1000);
+`,
+  );
+  const silent = fakeTesseract(
+    'fake-plain-text-tesseract.cjs',
+    `require('node:readline').createInterface({ input: process.stdin }).on('line', () => process.stdout.write('PAGE TEXT\\n'));
+setInterval(() => undefined, 1000);
+`,
+  );
+  const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
+  for (const [binary, message] of [
+    [said, /native tesseract cannot read as asked: read_params_file: Can't open tsv/],
+    [silent, /native tesseract does not write TSV \(its first line: "PAGE TEXT"\)/],
+  ] as const) {
+    const engine = createTesseractCliEngine({ concurrency: 1, binary, timeoutSeconds: 600, logger: silentLogger() });
+    try {
+      await assert.rejects(
+        engine.recognize({ image: page, lang: 'eng', psm: 3, dpi: 300 }),
+        (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && message.test(err.message) && !err.retryable,
+      );
+    } finally {
+      await engine.close();
+    }
+  }
+});
+
 test('native engine: a call that outlives the timeout fails as retryable and its process is killed, long-lived or not; the next page gets a new process', {
   timeout: 180_000,
 }, async () => {
