@@ -1,13 +1,13 @@
-// Waits for a set of documents to finish on the queue and reports each page as
-// it settles, in the same ProgressEvent shape as the in-process run, so `run
-// --redis` shows the same progress bar. Polls job states (two ZSCOREs per
+// Waits for a set of documents to finish on the queue and hands each page and
+// document to the caller as it settles (and keeps none of them), with progress in
+// the same ProgressEvent shape as the in-process run, so `run --redis` shows the
+// same progress bar. Polls job states (two ZSCOREs per
 // unsettled job, pipelined) rather than listening to events: polling cannot miss
 // anything across a Redis restart or a reconnect, and its cost is bounded.
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../src/logger.ts';
-import type { PageOutcome } from '../src/records/report.ts';
-import type { ProgressEvent } from '../src/pipeline.ts';
+import type { PageOutcome, ProgressEvent } from '../src/pipeline/index.ts';
 import type { PageSource } from '../src/types.ts';
 import { redisOptions } from './connection.ts';
 import { DOCUMENT_QUEUE, PAGE_QUEUE } from './names.ts';
@@ -30,8 +30,6 @@ export type DocumentSettlement =
   | { state: 'missing' };
 
 export interface WatchResult {
-  pages: Map<string, PageSettlement>;
-  documents: Map<string, DocumentSettlement>;
   /** True when the watch stopped on the abort signal before every document finished. */
   interrupted: boolean;
 }
@@ -42,6 +40,10 @@ export interface WatchOptions {
   documents: WatchedDocument[];
   logger: Logger;
   onProgress?: (event: ProgressEvent) => void;
+  /** A page job settled (each once); the watch waits for the returned promise, and stops on its error. */
+  onPage?: (page: { jobId: string; documentId: string; source: PageSource }, settlement: PageSettlement) => Promise<void>;
+  /** A document job settled (each once), after every page of it. */
+  onDocument?: (document: WatchedDocument, settlement: DocumentSettlement) => Promise<void>;
   signal?: AbortSignal;
   /** Work finished before this instant counts as "resumed" (done by an earlier run). */
   since: number;
@@ -89,101 +91,113 @@ export async function watchDocuments(options: WatchOptions): Promise<WatchResult
   pageQueue.on('error', () => undefined);
   documentQueue.on('error', () => undefined);
 
-  const pages = new Map<string, PageSettlement>();
-  const documents = new Map<string, DocumentSettlement>();
-  const pageIdOfJob = new Map<string, string>();
-  for (const d of options.documents) for (const p of d.pages) pageIdOfJob.set(p.jobId, p.source.pageId);
-  let pendingPages = [...pageIdOfJob.keys()];
-  let pendingDocuments = options.documents.map((d) => d.documentId);
-  const total = pendingPages.length;
+  const pageOfJob = new Map<string, { jobId: string; documentId: string; source: PageSource }>();
+  for (const d of options.documents) for (const p of d.pages) pageOfJob.set(p.jobId, { jobId: p.jobId, documentId: d.documentId, source: p.source });
+  const documentOfId = new Map(options.documents.map((d) => [d.documentId, d]));
+  const pendingPages = new Set(pageOfJob.keys());
+  const pendingDocuments = new Set(documentOfId.keys());
+  const total = pendingPages.size;
   let done = 0;
   let failed = 0;
   const progress = (pageId?: string, outcome?: PageOutcome) => options.onProgress?.({ done, total, failed, pageId, outcome });
   progress();
 
-  const settlePage = async (jobId: string, state: ZState) => {
-    const job = await Job.fromId<unknown, PageJobResult>(pageQueue, jobId);
-    let settlement: PageSettlement;
-    if (!job) settlement = { state: 'missing' };
-    else if (state === 'completed') {
-      const result = job.returnvalue;
-      const earlier = (job.finishedOn ?? 0) < options.since;
-      settlement = {
-        state: 'completed',
-        outcome: earlier || result.outcome === 'resumed' ? 'resumed' : 'read',
-        result,
-        timestamp: job.timestamp,
-        processedOn: job.processedOn,
-        finishedOn: job.finishedOn,
-        attemptsStarted: job.attemptsStarted,
-      };
-    } else settlement = { state: 'failed', reason: job.failedReason, attemptsMade: job.attemptsMade };
-    pages.set(jobId, settlement);
-    done += 1;
-    if (settlement.state !== 'completed') failed += 1;
-    progress(pageIdOfJob.get(jobId), settlement.state === 'completed' ? settlement.outcome : 'failed');
+  // Settlements found in one poll, handed to the caller after it (outside the retry on Redis errors).
+  let settledPages: Array<[string, PageSettlement]> = [];
+  let settledDocuments: Array<[string, DocumentSettlement]> = [];
+  const settlePage = (jobId: string, settlement: PageSettlement) => {
+    pendingPages.delete(jobId);
+    settledPages.push([jobId, settlement]);
+  };
+  const settleDocument = (documentId: string, settlement: DocumentSettlement) => {
+    pendingDocuments.delete(documentId);
+    settledDocuments.push([documentId, settlement]);
   };
 
-  const settleDocument = async (documentId: string, state: ZState) => {
+  const pageSettlement = async (jobId: string, state: ZState): Promise<PageSettlement> => {
+    const job = await Job.fromId<unknown, PageJobResult>(pageQueue, jobId);
+    if (!job) return { state: 'missing' };
+    if (state !== 'completed') return { state: 'failed', reason: job.failedReason, attemptsMade: job.attemptsMade };
+    const result = job.returnvalue;
+    const earlier = (job.finishedOn ?? 0) < options.since;
+    return {
+      state: 'completed',
+      outcome: earlier || result.outcome === 'resumed' ? 'resumed' : 'read',
+      result,
+      timestamp: job.timestamp,
+      processedOn: job.processedOn,
+      finishedOn: job.finishedOn,
+      attemptsStarted: job.attemptsStarted,
+    };
+  };
+
+  const documentSettlement = async (documentId: string, state: ZState): Promise<DocumentSettlement> => {
     const job = await Job.fromId<unknown, DocumentJobResult>(documentQueue, documentId);
-    if (!job) documents.set(documentId, { state: 'missing' });
-    else if (state === 'completed') documents.set(documentId, { state: 'completed', result: job.returnvalue, finishedOn: job.finishedOn, attemptsStarted: job.attemptsStarted });
-    else documents.set(documentId, { state: 'failed', reason: job.failedReason, attemptsMade: job.attemptsMade });
+    if (!job) return { state: 'missing' };
+    if (state === 'completed') return { state: 'completed', result: job.returnvalue, finishedOn: job.finishedOn, attemptsStarted: job.attemptsStarted };
+    return { state: 'failed', reason: job.failedReason, attemptsMade: job.attemptsMade };
+  };
+
+  const deliver = async () => {
+    const [pages, documents] = [settledPages, settledDocuments];
+    settledPages = [];
+    settledDocuments = [];
+    for (const [jobId, settlement] of pages) {
+      done += 1;
+      if (settlement.state !== 'completed') failed += 1;
+      const page = pageOfJob.get(jobId)!;
+      progress(page.source.pageId, settlement.state === 'completed' ? settlement.outcome : 'failed');
+      await options.onPage?.(page, settlement);
+    }
+    for (const [documentId, settlement] of documents) await options.onDocument?.(documentOfId.get(documentId)!, settlement);
   };
 
   let interrupted = false;
   try {
-    while (pendingDocuments.length > 0 || pendingPages.length > 0) {
+    while (pendingDocuments.size > 0 || pendingPages.size > 0) {
       if (signal?.aborted) {
         interrupted = true;
         break;
       }
       try {
-        const pageStates = await states(redis, pageQueue, pendingPages);
-        const stillPages: string[] = [];
-        for (let i = 0; i < pendingPages.length; i++) {
-          if (pageStates[i] === 'pending') stillPages.push(pendingPages[i]);
-          else await settlePage(pendingPages[i], pageStates[i]);
+        const pageIds = [...pendingPages];
+        const pageStates = await states(redis, pageQueue, pageIds);
+        for (let i = 0; i < pageIds.length; i++) {
+          if (pageStates[i] !== 'pending') settlePage(pageIds[i]!, await pageSettlement(pageIds[i]!, pageStates[i]!));
         }
-        pendingPages = stillPages;
-        const documentStates = await states(redis, documentQueue, pendingDocuments);
-        const stillDocuments: string[] = [];
-        for (let i = 0; i < pendingDocuments.length; i++) {
-          if (documentStates[i] === 'pending') stillDocuments.push(pendingDocuments[i]);
-          else await settleDocument(pendingDocuments[i], documentStates[i]);
+        const documentIds = [...pendingDocuments];
+        const documentStates = await states(redis, documentQueue, documentIds);
+        for (let i = 0; i < documentIds.length; i++) {
+          if (documentStates[i] !== 'pending') settleDocument(documentIds[i]!, await documentSettlement(documentIds[i]!, documentStates[i]!));
         }
-        pendingDocuments = stillDocuments;
         // A job that no longer exists (removed by hand or by age) would be waited for forever.
-        if (pendingPages.length > 0 && pendingDocuments.length === 0) {
-          const exists = await Promise.all(pendingPages.map((id) => redis.exists(pageQueue.toKey(id))));
-          const gone = pendingPages.filter((_, i) => exists[i] === 0);
-          pendingPages = pendingPages.filter((_, i) => exists[i] === 1);
-          for (const id of gone) {
-            pages.set(id, { state: 'missing' });
-            done += 1;
-            failed += 1;
-            progress(pageIdOfJob.get(id), 'failed');
-          }
+        if (pendingPages.size > 0 && pendingDocuments.size === 0) {
+          const ids = [...pendingPages];
+          const exists = await Promise.all(ids.map((id) => redis.exists(pageQueue.toKey(id))));
+          ids.forEach((id, i) => {
+            if (exists[i] === 0) settlePage(id, { state: 'missing' });
+          });
         }
-        if (pendingDocuments.length > 0 && pendingPages.length === 0) {
-          const exists = await Promise.all(pendingDocuments.map((id) => redis.exists(documentQueue.toKey(id))));
-          pendingDocuments = pendingDocuments.filter((id, i) => {
-            if (exists[i] === 1) return true;
+        if (pendingDocuments.size > 0 && pendingPages.size === 0) {
+          const ids = [...pendingDocuments];
+          const exists = await Promise.all(ids.map((id) => redis.exists(documentQueue.toKey(id))));
+          ids.forEach((id, i) => {
+            if (exists[i] === 1) return;
             logger.warn({ job: id }, 'document job no longer exists; not waiting for it');
-            documents.set(id, { state: 'missing' });
-            return false;
+            settleDocument(id, { state: 'missing' });
           });
         }
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'cannot read the queue (Redis restarting?); still waiting');
       }
-      if (pendingDocuments.length === 0 && pendingPages.length === 0) break;
-      const unsettled = pendingPages.length + pendingDocuments.length;
+      await deliver();
+      if (pendingDocuments.size === 0 && pendingPages.size === 0) break;
+      const unsettled = pendingPages.size + pendingDocuments.size;
       await delay(Math.min(5000, (options.pollMs ?? 250) + unsettled * 0.05), signal);
     }
   } finally {
     await Promise.allSettled([pageQueue.close(), documentQueue.close()]);
     redis.disconnect();
   }
-  return { pages, documents, interrupted };
+  return { interrupted };
 }

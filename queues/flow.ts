@@ -2,9 +2,10 @@
 // (a multi-page file, or the single-page files of one folder) with one `page`
 // child per page. Pure: the producer adds these, `retry` rebuilds them.
 import type { FlowJob, JobsOptions } from 'bullmq';
+import type { BatchSettings, PlannedSequence } from '../src/pipeline/index.ts';
 import type { PageSource } from '../src/types.ts';
 import { DOCUMENT_JOB_NAME, DOCUMENT_QUEUE, documentJobId, PAGE_JOB_NAME, PAGE_QUEUE, pageJobId } from './names.ts';
-import type { BatchSettings, DocumentJobData, PageJobData } from './payloads.ts';
+import type { DocumentJobData, PageJobData } from './payloads.ts';
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -49,17 +50,6 @@ export interface PlanOptions {
   settings: BatchSettings;
 }
 
-/** Groups pages into documents in the order ingest found them. */
-export function groupDocuments(pages: readonly PageSource[]): Array<{ documentKey: string; sources: PageSource[] }> {
-  const documents = new Map<string, PageSource[]>();
-  for (const page of pages) {
-    const list = documents.get(page.documentKey);
-    if (list) list.push(page);
-    else documents.set(page.documentKey, [page]);
-  }
-  return [...documents].map(([documentKey, sources]) => ({ documentKey, sources }));
-}
-
 export function planDocument(documentKey: string, sources: PageSource[], options: PlanOptions): DocumentPlan {
   const documentId = documentJobId({ outDir: options.outDir, documentKey, pages: sources });
   const pageJobIds = sources.map((s) => pageJobId(documentId, s));
@@ -83,6 +73,7 @@ export function planDocument(documentKey: string, sources: PageSource[], options
   return { documentId, documentKey, sources, pageJobIds, flow };
 }
 
-export function planBatch(pages: readonly PageSource[], options: PlanOptions): DocumentPlan[] {
-  return groupDocuments(pages).map((d) => planDocument(d.documentKey, d.sources, options));
+/** One flow per planned sequence (src/pipeline/plan.ts). */
+export function planFlows(sequences: readonly PlannedSequence[], options: PlanOptions): DocumentPlan[] {
+  return sequences.map((s) => planDocument(s.documentKey, s.pages, options));
 }

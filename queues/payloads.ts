@@ -1,44 +1,11 @@
 // What the queue's jobs carry and return. Kept small on purpose: page images,
 // OCR results and records live under the output folder (a shared volume when
 // workers run on several machines); a job carries paths, hashes and settings.
-import type { Config } from '../src/config.ts';
 import { ErrorCode, type CablescanError } from '../src/errors.ts';
-import type { TelegramSummary } from '../src/stages.ts';
+import type { BatchSettings, BuildSettings, ReadSettings, ReportPage, TelegramSummary } from '../src/pipeline/index.ts';
 import type { GroupingDecision, InputFailure, PageSource, SkippedInput } from '../src/types.ts';
 
-/**
- * Settings that change what a page's output is. They travel with every page job,
- * so every worker reads a batch the same way whatever its own config says.
- * Machine settings (tessdata folder, recycling, log level) stay with the worker.
- */
-export interface ReadSettings {
-  lang: string;
-  psm: number;
-  /** "auto", "none" or an absolute path to a recipe JSON file (on the shared volume). */
-  preprocess: string;
-  keepIntermediates: boolean;
-  force: boolean;
-  /** Read pages measured blank anyway (absent in jobs queued before it existed: false). */
-  readBlankPages?: boolean;
-  maxPixels: number;
-  /** Pixels a page is decoded to at most (absent in jobs queued before it existed: the worker's own). */
-  pagePixelBudget?: number;
-  pdfDpi: number;
-}
-
-/** Settings that change what a document's records are. */
-export interface BuildSettings {
-  profile?: string;
-  /** Absolute path (on the shared volume). */
-  profilesDir?: string;
-  thresholds: Config['thresholds'];
-  period: Config['period'];
-}
-
-export interface BatchSettings {
-  read: ReadSettings;
-  build: BuildSettings;
-}
+export type { BatchSettings, BuildSettings, ReadSettings };
 
 export interface PageJobData {
   batch: string;
@@ -62,6 +29,8 @@ export interface PageJobResult {
   /** Epoch ms when the sandboxed processor started and finished the page. */
   startedAt: number;
   finishedAt: number;
+  /** What the batch report needs of the page, so the driver need not read its page JSON (absent in jobs done before it existed). */
+  report?: ReportPage;
 }
 
 export interface DocumentPageRef {

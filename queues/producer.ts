@@ -3,26 +3,19 @@
 // document, adds the flows whose document job does not exist yet, records the
 // batch, and returns at once: workers do the reading.
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { access } from 'node:fs/promises';
 import { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../src/config.ts';
 import { CablescanError, ErrorCode } from '../src/errors.ts';
-import { discoverInputs } from '../src/ingest/index.ts';
 import type { Logger } from '../src/logger.ts';
-import { defaultBatchName } from '../src/pipeline.ts';
-import { checkBatchSettings, checkInputsFound } from '../src/settings-checks.ts';
-import { recordBuildSettings } from '../src/records/build-settings.ts';
-import { recordPath } from '../src/records/layout.ts';
-import { findDonePage } from '../src/records/page-store.ts';
+import { defaultBatchName, planBatch, recordWritten, type BatchPlan } from '../src/pipeline/index.ts';
 import type { InputFailure, SkippedInput } from '../src/types.ts';
 import { PIPELINE_VERSION } from '../src/version.ts';
 import { saveBatch } from './batch-store.ts';
 import { assertRedisReachable, connectRedis, redactRedisUrl, redisOptions } from './connection.ts';
-import { planBatch, type DocumentPlan } from './flow.ts';
+import { planFlows, type DocumentPlan } from './flow.ts';
 import { bullPrefix, DOCUMENT_QUEUE } from './names.ts';
-import type { BatchMeta, BatchSettings, DocumentJobResult } from './payloads.ts';
+import type { BatchMeta, DocumentJobResult } from './payloads.ts';
 
 export interface EnqueueOptions {
   inputs: string[];
@@ -47,6 +40,8 @@ export interface EnqueueResult {
   skipped: SkippedInput[];
   /** The batch as recorded in Redis after this call (totals include earlier calls). */
   meta: BatchMeta;
+  /** The batch as planned (pages, settings, recipe); its sequences are `plans`' documents. */
+  plan: BatchPlan;
   plans: DocumentPlan[];
   startedAt: Date;
 }
@@ -60,42 +55,19 @@ export function requireRedisUrl(config: Config, command: string): string {
   return config.redisUrl;
 }
 
-/** Paths become absolute so workers elsewhere find them: "auto"/"none" stay names, a recipe file or profiles folder does not. */
-export function batchSettingsFrom(config: Config, cwd: string): BatchSettings {
-  const preprocess = config.preprocess === 'auto' || config.preprocess === 'none' ? config.preprocess : path.resolve(cwd, config.preprocess);
-  return {
-    read: {
-      lang: config.lang,
-      psm: config.psm,
-      preprocess,
-      keepIntermediates: config.keepIntermediates,
-      force: config.force,
-      readBlankPages: config.readBlankPages,
-      maxPixels: config.maxPixels,
-      pagePixelBudget: config.pagePixelBudget,
-      pdfDpi: config.pdfDpi,
-    },
-    build: recordBuildSettings(config, cwd),
-  };
-}
-
 /**
  * A finished document whose outputs are gone from the output folder (deleted by
  * hand, a new empty volume): its jobs must not stand in the way of doing it again.
  */
-async function outputsMissing(queue: Queue, plan: DocumentPlan, outDir: string): Promise<boolean> {
+async function outputsMissing(queue: Queue, plan: DocumentPlan, outDir: string, done: ReadonlySet<string>): Promise<boolean> {
   const job = await Job.fromId<unknown, DocumentJobResult>(queue, plan.documentId);
   if (!job || (await job.getState()) !== 'completed') return false;
   const result = job.returnvalue;
   for (const source of plan.sources) {
-    if (result.pages.includes(source.pageId) && !(await findDonePage(outDir, source))) return true;
+    if (result.pages.includes(source.pageId) && !done.has(source.pageId)) return true;
   }
   for (const id of result.recordIds) {
-    try {
-      await access(recordPath(outDir, id));
-    } catch {
-      return true;
-    }
+    if (!(await recordWritten(outDir, id))) return true;
   }
   return false;
 }
@@ -121,27 +93,13 @@ async function existingDocuments(redis: Redis, prefix: string, ids: string[]): P
 export async function enqueueBatch(options: EnqueueOptions, config: Config, logger: Logger): Promise<EnqueueResult> {
   const startedAt = new Date();
   const redisUrl = requireRedisUrl(config, 'enqueue');
-  const cwd = options.cwd ?? process.cwd();
-  const outDir = path.resolve(cwd, options.outDir);
   const batch = options.batch ?? defaultBatchName(startedAt);
   if (batch.includes(':') || batch.trim() === '') throw new CablescanError(ErrorCode.CONFIG_INVALID, `batch name "${batch}" must be non-empty and contain no ':'`);
-  const log = logger.child({ batch });
 
   // Everything that can be wrong fails here, before a single job exists.
-  const settings = batchSettingsFrom(config, cwd);
-  checkBatchSettings({ preprocess: settings.read.preprocess, profilesDir: settings.build.profilesDir, profile: settings.build.profile });
-
-  const ingest = await discoverInputs(options.inputs, {
-    cwd,
-    lang: config.lang,
-    documents: config.documents,
-    manifest: options.manifest,
-    maxPixels: config.maxPixels,
-    maxPagesPerFile: config.maxPagesPerFile,
-    allowOutsideInputs: config.allowOutsideInputs,
-    logger: log.child({ stage: 'ingest' }),
-  });
-  checkInputsFound(ingest, { inputs: options.inputs, manifest: options.manifest });
+  const plan = await planBatch({ ...options, batch }, config, logger, { startedAt });
+  const { outDir, settings } = plan;
+  const log = logger.child({ batch });
   await assertRedisReachable(redisUrl);
   try {
     await mkdir(outDir, { recursive: true });
@@ -150,7 +108,8 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
   }
 
   const prefix = bullPrefix(config.queuePrefix);
-  const plans = planBatch(ingest.pages, { batch, outDir, settings });
+  const plans = planFlows(plan.sequences, { batch, outDir, settings });
+  const done = new Set(plan.done);
   const redis = await connectRedis(redisUrl, 'producer');
   const flows = new FlowProducer({ connection: redisOptions(redisUrl, 'producer'), prefix });
   flows.on('error', (err) => log.debug({ err }, 'redis connection error'));
@@ -158,15 +117,15 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
   documentQueue.on('error', (err) => log.debug({ err }, 'redis connection error'));
   try {
     const existing = await existingDocuments(redis, prefix, plans.map((p) => p.documentId));
-    for (const plan of plans) {
-      if (!existing.has(plan.documentId)) continue;
+    for (const doc of plans) {
+      if (!existing.has(doc.documentId)) continue;
       // --force: read again what was finished. A finished document whose files are gone
       // (deleted by hand, a fresh volume) is queued again too. Unfinished ones are left alone.
-      const redo = config.force ? await isFinished(documentQueue, plan.documentId) : await outputsMissing(documentQueue, plan, outDir);
+      const redo = config.force ? await isFinished(documentQueue, doc.documentId) : await outputsMissing(documentQueue, doc, outDir, done);
       if (redo) {
-        log.warn({ doc: plan.documentKey, job: plan.documentId }, config.force ? 'document was done: queueing it again (--force)' : 'document was done but its output files are missing: queueing it again');
-        await documentQueue.remove(plan.documentId, { removeChildren: true });
-        existing.delete(plan.documentId);
+        log.warn({ doc: doc.documentKey, job: doc.documentId }, config.force ? 'document was done: queueing it again (--force)' : 'document was done but its output files are missing: queueing it again');
+        await documentQueue.remove(doc.documentId, { removeChildren: true });
+        existing.delete(doc.documentId);
       }
     }
     const fresh = plans.filter((p) => !existing.has(p.documentId));
@@ -182,8 +141,8 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
       settings,
       pageTotal: 0,
       documentTotal: 0,
-      failures: ingest.failures,
-      skipped: ingest.skipped,
+      failures: plan.failures,
+      skipped: plan.skipped,
     };
     const saved = await saveBatch(
       redis,
@@ -193,20 +152,21 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     );
     const pagesAdded = fresh.reduce((n, p) => n + p.sources.length, 0);
     log.info(
-      { redis: redactRedisUrl(redisUrl), documents: plans.length, documentsAdded: fresh.length, pages: ingest.pages.length, pagesAdded },
+      { redis: redactRedisUrl(redisUrl), documents: plans.length, documentsAdded: fresh.length, pages: plan.pageTotal, pagesAdded },
       fresh.length === plans.length ? 'batch enqueued' : `batch enqueued (${plans.length - fresh.length} documents were already queued)`,
     );
     return {
       batch,
       outDir,
-      pages: ingest.pages.length,
+      pages: plan.pageTotal,
       documents: plans.length,
       documentsAdded: fresh.length,
       pagesAdded,
       documentsExisting: plans.length - fresh.length,
-      failures: ingest.failures,
-      skipped: ingest.skipped,
+      failures: plan.failures,
+      skipped: plan.skipped,
       meta: saved.meta,
+      plan,
       plans,
       startedAt,
     };

@@ -22,7 +22,7 @@ import { silentLogger } from '../src/logger.ts';
 import { resolveRecipe } from '../src/preprocess/index.ts';
 import { scoreSparsePage, type SparseScore } from '../src/samples/score-sparse.ts';
 import { generateSparsePage, sparsePageSpecs, type SparsePageExpected } from '../src/samples/sparse-pages.ts';
-import { readPage } from '../src/stages.ts';
+import { readPageFromScan } from '../src/pipeline/index.ts';
 
 const DEFAULT_SEED = 'bench-blank-2026';
 const ENGINES = ['tesseract.js', 'tesseract'] as const;
@@ -307,14 +307,14 @@ async function main(): Promise<void> {
       try {
         await engine.prepare?.('eng');
         // Worker start and model load are not a page's time.
-        await readPage(ingest.pages.find((p) => byFile.get(path.basename(p.file))!.kind === 'signature')!, { config, logger, engine, recipe });
+        await readPageFromScan(ingest.pages.find((p) => byFile.get(path.basename(p.file))!.kind === 'signature')!, { config, logger, engine, recipe });
         for (const source of ingest.pages) {
           const exp = byFile.get(path.basename(source.file))!;
           const started = process.hrtime.bigint();
           const cpu = cpuSeconds();
           let run: PageRun;
           try {
-            const page = await readPage(source, { config, logger, engine, recipe });
+            const page = await readPageFromScan(source, { config, logger, engine, recipe });
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
             run = {
               name: exp.name,

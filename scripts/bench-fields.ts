@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultModelCache, loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
-import { runPipeline } from '../src/pipeline.ts';
+import { runInProcess } from '../src/drivers/in-process.ts';
 import { scoreTelegram } from '../src/confidence/index.ts';
 import { loadProfiles, segmentDocument } from '../src/segment/index.ts';
 import { evaluationSpecs, generateSet, COMMITTED_SAMPLES, type SetEntry } from '../src/samples/sets.ts';
@@ -120,7 +120,7 @@ async function recordsFromPipeline(): Promise<TelegramRecord[]> {
     },
   });
   const started = Date.now();
-  const result = await runPipeline(
+  const result = await runInProcess(
     {
       inputs: [setDir],
       outDir,

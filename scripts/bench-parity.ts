@@ -18,7 +18,7 @@ import { defaultModelCache, loadConfig } from '../src/config.ts';
 import { cropRegion, readCoverage, writeCrop, orientedSize } from '../src/eval/crop.ts';
 import { findEvalPages } from '../src/eval/corpus.ts';
 import { silentLogger } from '../src/logger.ts';
-import { runPipeline } from '../src/pipeline.ts';
+import { runInProcess } from '../src/drivers/in-process.ts';
 import type { PageResult, TelegramRecord } from '../src/types.ts';
 
 const { values } = parseArgs({
@@ -84,7 +84,7 @@ async function read(engine: (typeof ENGINES)[number], inputs: Array<{ dir: strin
       modelCache: defaultModelCache(process.env),
     };
     const config = loadConfig({ env: {}, flags });
-    const result = await runPipeline({ inputs: [input.dir], outDir, batch: `parity-${engine}`, keepRecords: true }, config, silentLogger());
+    const result = await runInProcess({ inputs: [input.dir], outDir, batch: `parity-${engine}`, keepRecords: true }, config, silentLogger());
     records.push(...result.records);
     for (const file of readdirSync(path.join(outDir, 'pages')).filter((f) => f.endsWith('.json'))) {
       const page = JSON.parse(readFileSync(path.join(outDir, 'pages', file), 'utf8')) as PageResult;

@@ -24,7 +24,7 @@ import { pageJsonPath } from '../src/records/layout.ts';
 import { readPageJson } from '../src/records/page-store.ts';
 import { Regrouper, type RegroupRequest } from '../src/regroup/index.ts';
 import { loadProfiles } from '../src/segment/index.ts';
-import { buildRecords } from '../src/stages.ts';
+import { buildRecords } from '../src/pipeline/index.ts';
 import { ReviewStore } from '../src/store/index.ts';
 import type { PageResult } from '../src/types.ts';
 
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const wholeTimes: number[] = [];
     for (let i = 0; i < 2; i++) {
       const t = process.hrtime.bigint();
-      await buildRecords(pages, { config, logger, engine: undefined as never, profiles, outDir: out, store: sink });
+      await buildRecords(pages, { config, logger, profiles, outDir: out, store: sink });
       wholeTimes.push(ms(t));
     }
     const regrouper = new Regrouper({ store, config, logger });

@@ -37,10 +37,10 @@ import { createEngine } from '../src/create-engine.ts';
 import type { OcrEngine, OcrRequest } from '../src/ocr/engine.ts';
 import { createTesseractCliEngine } from '../src/ocr/tesseract-cli.ts';
 import { createTesseractJsEngine } from '../src/ocr/tesseract-js.ts';
-import { runPipeline } from '../src/pipeline.ts';
+import { runInProcess } from '../src/drivers/in-process.ts';
 import { resolveRecipe } from '../src/preprocess/index.ts';
 import { loadProfiles } from '../src/segment/index.ts';
-import { buildRecords, readPage } from '../src/stages.ts';
+import { buildRecords, readPageFromScan } from '../src/pipeline/index.ts';
 import type { PageResult, PageSource, RawImage } from '../src/types.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -321,13 +321,13 @@ interface PipelineRun {
   failures: number;
 }
 
-/** The whole pipeline (runPipeline, as `cablescan run` drives it) on the files, into a scratch folder. */
+/** The whole pipeline (runInProcess, as `cablescan run` drives it) on the files, into a scratch folder. */
 async function pipelineRun(files: string[], config: Config): Promise<PipelineRun> {
   const out = mkdtempSync(path.join(os.tmpdir(), 'cablescan-bench-'));
   try {
     const started = process.hrtime.bigint();
     const cpu0 = cpuSeconds();
-    const { report } = await runPipeline({ inputs: files, outDir: out, batch: 'bench', cwd: REPO }, config, silentLogger());
+    const { report } = await runInProcess({ inputs: files, outDir: out, batch: 'bench', cwd: REPO }, config, silentLogger());
     return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: cpuSeconds() - cpu0, failures: report.failures.length };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -385,7 +385,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
   const paired = new Map<string, { native: number; pipeline: number }>();
   let segmentCpu = 0;
   try {
-    await readPage(sources[0]!, deps);
+    await readPageFromScan(sources[0]!, deps);
     const pages: PageResult[] = [];
     for (const source of sources) {
       let pair = paired.get(source.path);
@@ -396,7 +396,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
       }
       const c = cpuSeconds();
       const firstCall = ocrCpu.length;
-      const page = await readPage(source, deps);
+      const page = await readPageFromScan(source, deps);
       const total = (cpuSeconds() - c) * 1000;
       if (pair) {
         pair.pipeline += total / 1000;
@@ -440,7 +440,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
     for (const p of pages) (byDoc.get(p.documentKey) ?? byDoc.set(p.documentKey, []).get(p.documentKey)!).push(p);
     for (const docPages of byDoc.values()) {
       const c = cpuSeconds();
-      const built = await buildRecords(docPages, { config, logger: silentLogger(), engine, outDir: out, profiles });
+      const built = await buildRecords(docPages, { config, logger: silentLogger(), outDir: out, profiles });
       segmentCpu += cpuSeconds() - c;
       add(cpu, 'segment + confidence + emit (per document)', (cpuSeconds() - c) * 1000);
       add(

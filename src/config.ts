@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { CablescanError, ErrorCode } from './errors.ts';
+import { ARCHIVAL_FORMAT_NAMES, exportOptionsSchema } from './exports/formats/index.ts';
 import { GROUPING_MODES } from './group/modes.ts';
 import { ENGINE_CHOICES, engineFlags, engineOptionsSchema } from './ocr/engines/index.ts';
 import { MODEL_CHOICES } from './ocr/models.ts';
@@ -87,7 +88,9 @@ export const configSchema = z
       .default({ minConfidence: 80, scales: [1.5], maxWords: 40, minGain: 0.02 }),
     keepIntermediates: z.boolean().default(false),
     /** Archival formats `run` writes to <out>/exports/ as each document's records are built (see src/exports). */
-    emit: z.array(z.enum(['alto', 'page', 'hocr', 'mets', 'pdf'])).default([]),
+    emit: z.array(z.enum(ARCHIVAL_FORMAT_NAMES)).default([]),
+    /** Options of the export formats that have their own (src/exports/formats/), e.g. { "pdf": { "imageQuality": 70 } }. */
+    exportOptions: exportOptionsSchema,
     force: z.boolean().default(false),
     /** How pages group into documents: decided from the evidence (auto), by file, by folder (split at headings), or one per page. */
     documents: z.enum(GROUPING_MODES).default('auto'),

@@ -8,22 +8,12 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import type { OcrEngine } from '../src/ocr/engine.ts';
-import { readPageJson } from '../src/records/page-store.ts';
-import { loadProfiles, type Profile } from '../src/segment/index.ts';
-import { buildRecords } from '../src/stages.ts';
+import { buildRecords, loadProfiles, readPageJson, type Profile } from '../src/pipeline/index.ts';
 import type { PageResult } from '../src/types.ts';
 import { PIPELINE_VERSION } from '../src/version.ts';
 import { jobIdFromKey } from '../queues/names.ts';
 import { failureReason, type DocumentJobData, type DocumentJobResult, type PageJobResult } from '../queues/payloads.ts';
 import { buildConfig, setupError } from './job-config.ts';
-
-/** buildRecords takes StageDeps, which name an engine; documents never OCR. */
-const NO_OCR: OcrEngine = {
-  name: 'none',
-  recognize: () => Promise.reject(new CablescanError(ErrorCode.INTERNAL, 'document jobs do not run OCR')),
-  close: async () => undefined,
-};
 
 export interface DocumentInputs {
   data: DocumentJobData;
@@ -90,7 +80,7 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
       } catch (err) {
         throw setupError(err);
       }
-      const built = await buildRecords(pages, { config, logger, engine: NO_OCR, outDir: data.outDir, profiles });
+      const built = await buildRecords(pages, { config, logger, outDir: data.outDir, profiles });
       return {
         documentKey: data.documentKey,
         pages: pages.map((p) => p.pageId),

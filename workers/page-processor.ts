@@ -6,17 +6,12 @@
 // The child keeps one OCR engine (a tesseract.js pool of 1) for its whole life:
 // BullMQ hands the same child job after job, and the engine recycles its
 // tesseract worker every `recycleAfter` pages (CABLESCAN_RECYCLE_AFTER).
-import { access, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { loadConfig, type Config } from '../src/config.ts';
-import { createEngine } from '../src/create-engine.ts';
 import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
-import type { OcrEngine } from '../src/ocr/engine.ts';
-import { resolveRecipe, type Recipe } from '../src/preprocess/index.ts';
-import { pageJsonPath } from '../src/records/layout.ts';
-import { findDonePage } from '../src/records/page-store.ts';
-import { readPage } from '../src/stages.ts';
+import { createEngine, readPage, reportPage, resolveRecipe, type OcrEngine, type Recipe } from '../src/pipeline/index.ts';
 import { failureReason, type PageJobData, type PageJobResult } from '../queues/payloads.ts';
 import { readConfig, setupError } from './job-config.ts';
 
@@ -45,21 +40,6 @@ async function assertVisible(source: PageJobData['source']): Promise<void> {
 }
 
 /**
- * Whether a page found done was written after its job was enqueued: then an
- * earlier attempt of this same job read it (BullMQ delivers at least once: a
- * worker that lost its lock has the job started again), and the page counts as
- * read in this batch, not resumed from an earlier run.
- */
-async function writtenForThisJob(outDir: string, pageId: string, enqueuedAt: number | undefined): Promise<boolean> {
-  if (enqueuedAt === undefined) return false;
-  try {
-    return (await stat(pageJsonPath(outDir, pageId))).mtimeMs >= enqueuedAt;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * Reads one page (or finds it already read under the output folder) and summarises it.
  * `enqueuedAt` (the job's timestamp) tells a page an earlier attempt of this job
  * wrote from one an earlier run did.
@@ -74,21 +54,19 @@ export async function processPage(data: PageJobData, ctx: PageContext, config: C
   } catch (err) {
     throw setupError(err);
   }
-  const previous = config.force ? null : await findDonePage(outDir, source);
-  if (!previous) await assertVisible(source);
-  const page = previous ?? (await readPage(source, { config, logger, engine: ctx.engine, outDir, recipe }));
-  const resumed = previous !== null && !(await writtenForThisJob(outDir, source.pageId, enqueuedAt));
+  const { page, outcome } = await readPage(source, { config, logger, engine: ctx.engine, outDir, recipe, beforeRead: assertVisible, enqueuedAt });
   return {
     pageId: source.pageId,
     file: source.file,
     contentHash: source.contentHash,
     lang: page.lang,
-    outcome: resumed ? 'resumed' : 'read',
+    outcome,
     words: page.ocr.wordCount,
     meanConfidence: page.ocr.meanConfidence,
-    ocrMs: resumed ? 0 : (page.timings.ocr ?? 0),
+    ocrMs: outcome === 'resumed' ? 0 : (page.timings.ocr ?? 0),
     startedAt,
     finishedAt: Date.now(),
+    report: reportPage(page),
   };
 }
 

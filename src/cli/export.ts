@@ -1,21 +1,25 @@
-// `cablescan export <destination> --format json|jsonl|csv --out DIR`: the records
-// with every correction applied and each field's final status, from the review
-// store, to the file or folder named. records/ stays what the pipeline wrote.
-// `--format alto,page,hocr,mets,pdf` writes the archival files instead (src/exports).
+// `cablescan export <destination> --format <records format> --out DIR`: the records with
+// every correction applied and each field's final status, from the review store, to the file
+// or folder named. records/ stays what the pipeline wrote. Archival formats (comma-separated)
+// write the archival files instead. The formats are the registry's (src/exports/formats/).
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { CablescanError, ErrorCode } from '../errors.ts';
-import { EXPORT_FORMATS, writeExport, type ExportFormat } from '../records/writers/index.ts';
+import { ARCHIVAL_FORMAT_NAMES, RECORDS_FORMAT_NAMES, RECORDS_FORMATS } from '../exports/formats/index.ts';
+import { writeExport } from '../exports/records/index.ts';
 import { archivalFormatsFrom, describeArchivalExport, exportArchivalFromStore } from '../exports/from-store.ts';
 import { openExistingStore } from '../store/index.ts';
 import { contextFrom, EXIT } from './common.ts';
 
-function formatFrom(destination: string, given: string | undefined): ExportFormat {
-  if (given && (EXPORT_FORMATS as readonly string[]).includes(given)) return given as ExportFormat;
-  if (given) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--format ${given}: say json, jsonl, csv, or archival formats alto,page,hocr,mets,pdf`);
-  const ext = path.extname(destination).slice(1).toLowerCase();
-  if ((EXPORT_FORMATS as readonly string[]).includes(ext)) return ext as ExportFormat;
-  throw new CablescanError(ErrorCode.CONFIG_INVALID, `say --format json, jsonl or csv (the destination ${destination} does not tell)`);
+const sayRecords = (or: string) => `${RECORDS_FORMAT_NAMES.slice(0, -1).join(', ')} ${or} ${RECORDS_FORMAT_NAMES.at(-1)}`;
+
+/** The records format named by --format, or by the destination's extension. */
+function formatFrom(destination: string, given: string | undefined): string {
+  if (given && RECORDS_FORMAT_NAMES.includes(given)) return given;
+  if (given) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--format ${given}: say ${sayRecords('or')}, or archival formats ${ARCHIVAL_FORMAT_NAMES.join(',')}`);
+  const byExtension = RECORDS_FORMATS.find((f) => f.extension === path.extname(destination).slice(1).toLowerCase());
+  if (byExtension) return byExtension.name;
+  throw new CablescanError(ErrorCode.CONFIG_INVALID, `say --format ${sayRecords('or')} (the destination ${destination} does not tell)`);
 }
 
 /** True when `inner` is `outer` or lies inside it. */
@@ -27,9 +31,9 @@ function within(inner: string, outer: string): boolean {
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('write the records with review corrections applied (JSON, JSON Lines or CSV; or ALTO, PAGE, hOCR, METS, searchable PDF) to a file or folder')
-    .argument('[destination]', 'file, or folder (existing, or ending in /): json writes <id>.json per record there, jsonl/csv records.<ext>; archival formats a folder (docs/exports.md)')
-    .addOption(new Option('-f, --format <format>', 'json, jsonl, csv, or archival formats, comma-separated: alto,page,hocr,mets,pdf (default: from the destination extension)'))
+    .description(`write the records with review corrections applied (${RECORDS_FORMAT_NAMES.join(', ')}; or archival formats ${ARCHIVAL_FORMAT_NAMES.join(', ')}) to a file or folder`)
+    .argument('[destination]', 'file, or folder (existing, or ending in /): json writes <id>.json per record there, the others records.<ext>; archival formats a folder (docs/exports.md)')
+    .addOption(new Option('-f, --format <format>', `${sayRecords('or')}, or archival formats, comma-separated: ${ARCHIVAL_FORMAT_NAMES.join(',')} (default: from the destination extension)`))
     .option('--to <dir>', 'destination (instead of the argument)')
     .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
     .option('--db <file>', 'review store file; env CABLESCAN_DB')
@@ -63,7 +67,7 @@ export function registerExport(program: Command): void {
           return;
         }
         const format = selected;
-        const result = await writeExport(() => store.finalRecords({ batch: opts.batch, reviewedOnly: Boolean(opts.reviewedOnly) }), { format, to: destination });
+        const result = await writeExport(() => store.finalRecords({ batch: opts.batch, reviewedOnly: Boolean(opts.reviewedOnly) }), { format, to: destination }, config.exportOptions);
         const where = path.relative(process.cwd(), result.path) || '.';
         process.stdout.write(`exported ${result.records} record(s) as ${format} to ${where}${result.folder ? '/' : ''}\n`);
         process.exitCode = EXIT.ok;

@@ -2,7 +2,7 @@
 // (at most one every few seconds) when stderr is a file or a pipe.
 import cliProgress from 'cli-progress';
 import type { Logger } from '../logger.ts';
-import type { ProgressEvent } from '../pipeline.ts';
+import type { ProgressEvent } from '../pipeline/index.ts';
 
 export interface ProgressReporter {
   update(event: ProgressEvent): void;

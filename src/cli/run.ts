@@ -2,8 +2,10 @@
 // (no Redis) unless a Redis URL is given.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runPipeline, type ProgressEvent } from '../pipeline.ts';
-import { runViaQueue } from '../queue-run.ts';
+import { runInProcess } from '../drivers/in-process.ts';
+import { runViaQueue } from '../drivers/queue.ts';
+import type { ProgressEvent } from '../pipeline/index.ts';
+import { ARCHIVAL_FORMAT_NAMES } from '../exports/formats/index.ts';
 import { checkBeforeWork } from './checks.ts';
 import { addBatchOptions, addMachineOptions, contextFrom, documentsOption, EXIT } from './common.ts';
 import { createProgressReporter } from './progress.ts';
@@ -21,7 +23,7 @@ export function registerRun(program: Command): void {
     .option('--force', 'read pages again even when --out already has them')
     .option('--db <file>', 'review store (SQLite) the records go to (default OUT/cablescan.db); env CABLESCAN_DB')
     .option('--no-progress', 'no progress bar, even on a terminal')
-    .option('--emit <formats>', 'also write archival files to OUT/exports/ as documents finish: alto,page,hocr,mets,pdf (comma-separated)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--emit <formats>', `also write archival files to OUT/exports/ as documents finish: ${ARCHIVAL_FORMAT_NAMES.join(',')} (comma-separated)`, (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--redis <url>', 'run through the Redis queue (env REDIS_URL): enqueue, read here too, wait; same outputs')
     .option('--no-local-worker', 'with --redis: only enqueue and wait; `cablescan worker` processes elsewhere read the pages');
   addMachineOptions(addBatchOptions(command)).action(async (inputs: string[], _opts, cmd: Command) => {
@@ -46,7 +48,7 @@ export function registerRun(program: Command): void {
     const runOptions = { inputs, outDir: opts.out, batch: opts.batch, manifest: opts.manifest, onProgress: (e: ProgressEvent) => progress.update(e), signal: controller.signal };
     const result = await (config.redisUrl
       ? runViaQueue({ ...runOptions, localConcurrency: opts.localWorker === false ? 0 : config.concurrency }, config, log)
-      : runPipeline(runOptions, config, log)
+      : runInProcess(runOptions, config, log)
     ).finally(() => progress.stop());
     process.stdout.write(`${formatSummary(result.report, path.relative(process.cwd(), path.resolve(opts.out)) || '.')}\n`);
     process.exitCode = result.exitCode;

@@ -1,5 +1,5 @@
 // The table printed at the end of `run`: what a person checks first.
-import type { BatchReport } from '../records/report.ts';
+import type { ReportSummary } from '../pipeline/index.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -8,7 +8,7 @@ function table(rows: string[][]): string {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function formatSummary(report: BatchReport, outDir: string): string {
+export function formatSummary(report: ReportSummary, outDir: string): string {
   const c = report.counts;
   const minutes = report.durationMs / 60000;
   const perMin = minutes > 0 && c.pagesRead > 0 ? ` (${(c.pagesRead / minutes).toFixed(1)} pages/min)` : '';
@@ -33,9 +33,11 @@ export function formatSummary(report: BatchReport, outDir: string): string {
     rows.push(['total', String(c.fields.accepted), String(c.fields.needs_review), String(c.fields.missing)]);
     lines.push('', table(rows));
   }
-  if (report.failures.length > 0) {
-    lines.push('', `Failures (${report.failures.length}):`);
+  if (report.failuresTotal > 0) {
+    lines.push('', `Failures (${report.failuresTotal}):`);
     for (const f of report.failures) lines.push(`  ${f.file}${f.pageId ? ` [${f.pageId}]` : ''}  ${f.code}  ${f.message}`);
+    const more = report.failuresTotal - report.failures.length;
+    if (more > 0) lines.push(`  ... and ${more} more (report.json lists them all)`);
   }
   if (report.skipped.length > 0) lines.push('', `Skipped ${report.skipped.length} non-image file(s) (listed in report.json).`);
   if (report.interrupted) lines.push('', 'Interrupted: run the same command again to resume; finished pages are kept.');

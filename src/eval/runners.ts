@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PageResult, PageSource, StepReport } from '../types.ts';
-import { readPage, type ReadPageDeps } from '../stages.ts';
+import { readPageFromScan, type ReadPageDeps } from '../pipeline/index.ts';
 
 export const VARIANTS = ['native', 'none', 'auto'] as const;
 export type VariantName = (typeof VARIANTS)[number];
@@ -170,7 +170,7 @@ export async function runCablescanCli(folder: string, pageIds: readonly string[]
 
 /** cablescan's own read of one page (load + preprocess + OCR), with the recipe in `deps`. */
 export async function runCablescan(source: PageSource, deps: ReadPageDeps): Promise<VariantRun> {
-  const page = await readPage(source, deps);
+  const page = await readPageFromScan(source, deps);
   return {
     text: page.text,
     preprocessMs: page.timings.preprocess ?? 0,

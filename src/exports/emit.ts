@@ -7,7 +7,7 @@ import { toCablescanError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { resolveRecipe } from '../preprocess/index.ts';
 import type { PageResult, TelegramRecord } from '../types.ts';
-import { writeArchivalExport, type ArchivalFormat } from './index.ts';
+import { writeArchivalExport } from './archival.ts';
 
 export const EMIT_DIR = 'exports';
 
@@ -15,7 +15,8 @@ export interface EmitDeps {
   config: Config;
   logger: Logger;
   outDir: string;
-  formats: readonly ArchivalFormat[];
+  /** Archival format names (config `emit`). */
+  formats: readonly string[];
 }
 
 /**
@@ -33,6 +34,7 @@ export async function emitArchival(records: readonly TelegramRecord[], pages: re
         formats: deps.formats,
         to: path.join(deps.outDir, EMIT_DIR),
         loadPage: async (id) => byId.get(id) ?? null,
+        exportOptions: deps.config.exportOptions,
         recipe: resolveRecipe(deps.config.preprocess),
         logger: deps.logger,
         maxPixels: deps.config.maxPixels,

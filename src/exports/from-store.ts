@@ -12,7 +12,8 @@ import { readPageJson } from '../records/page-store.ts';
 import type { PageResult } from '../types.ts';
 import type { StoredRecord } from '../store/types.ts';
 import { correctionsFromStoredFields } from './corrections.ts';
-import { ARCHIVAL_FORMATS, isArchivalFormat, writeArchivalExport, type ArchivalExportResult, type ArchivalFormat, type ArchivalRecord } from './index.ts';
+import { writeArchivalExport, type ArchivalExportResult, type ArchivalRecord } from './archival.ts';
+import { ARCHIVAL_FORMAT_NAMES, isArchivalFormatName } from './formats/index.ts';
 
 /** What the export needs of the review store (src/store ReviewStore). */
 export interface RecordSource {
@@ -21,7 +22,8 @@ export interface RecordSource {
 }
 
 export interface StoreExportOptions {
-  formats: readonly ArchivalFormat[];
+  /** Archival format names. */
+  formats: readonly string[];
   to: string;
   /** The run's output folder, holding pages/<pageId>.json. */
   out: string;
@@ -62,6 +64,7 @@ export async function exportArchivalFromStore(store: RecordSource, options: Stor
     to: options.to,
     loadPage: (pageId) => readPageWithTime(options.out, pageId),
     imagePath: (page) => imagePaths.get(page.pageId) ?? path.resolve(page.file),
+    exportOptions: options.config.exportOptions,
     recipe: resolveRecipe(options.config.preprocess),
     logger: options.logger,
     maxPixels: options.config.maxPixels,
@@ -73,19 +76,19 @@ export async function exportArchivalFromStore(store: RecordSource, options: Stor
  * The archival formats named by `--format` ("alto", "alto,mets,pdf"), or null when it names
  * none of them (json, jsonl, csv are the record writers' business). Mixing the two is refused.
  */
-export function archivalFormatsFrom(format: string | undefined): ArchivalFormat[] | null {
+export function archivalFormatsFrom(format: string | undefined): string[] | null {
   if (!format) return null;
   const names = format.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  const archival = names.filter(isArchivalFormat);
+  const archival = names.filter(isArchivalFormatName);
   if (archival.length === 0) return null;
   if (archival.length !== names.length) {
-    throw new CablescanError(ErrorCode.CONFIG_INVALID, `--format ${format}: archival formats (${ARCHIVAL_FORMATS.join(', ')}) can be combined with each other, not with ${names.filter((n) => !isArchivalFormat(n)).join(', ')}`);
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `--format ${format}: archival formats (${ARCHIVAL_FORMAT_NAMES.join(', ')}) can be combined with each other, not with ${names.filter((n) => !isArchivalFormatName(n)).join(', ')}`);
   }
   return [...new Set(archival)];
 }
 
 /** What `cablescan export` prints for an archival export (stdout line, and warnings for stderr). */
-export function describeArchivalExport(result: ArchivalExportResult, formats: readonly ArchivalFormat[], where: string): { summary: string; warnings: string[] } {
+export function describeArchivalExport(result: ArchivalExportResult, formats: readonly string[], where: string): { summary: string; warnings: string[] } {
   return {
     summary: `exported ${result.records} record(s), ${result.pages} page(s) as ${formats.join(', ')} to ${where}/`,
     warnings: result.unplaced.map((u) => `correction of ${u.record}.${u.field} not placed on page ${u.page}: no OCR word lies in the field's box`),

@@ -3,7 +3,7 @@
 // evidence at each page boundary (features.ts) by the logistic model (model.ts),
 // with its confidence and the cues that decided it. A decision the model is not
 // sure of is marked uncertain: every field of the records it touches waits for a
-// person (stages.ts), so doubt about which pages belong together is never silent.
+// person (pipeline/build-records.ts), so doubt about which pages belong together is never silent.
 import type { GroupingDecision, PageResult } from '../types.ts';
 
 export type { GroupingDecision, GroupingEvidence } from '../types.ts';

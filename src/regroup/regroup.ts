@@ -10,16 +10,14 @@
 // grouping/, per-record archival files).
 import { writeJsonAtomic } from '../records/atomic-write.ts';
 import type { Config } from '../config.ts';
-import { CablescanError, ErrorCode } from '../errors.ts';
 import { emitArchival } from '../exports/emit.ts';
 import type { Logger } from '../logger.ts';
-import type { OcrEngine } from '../ocr/engine.ts';
 import { recordPath } from '../records/layout.ts';
 import { readPageJson } from '../records/page-store.ts';
 import { retireReplacedRecords } from '../records/retire.ts';
 import { writeBoundaryFiles, type ReviewerBoundary } from '../records/reviewer-boundaries.ts';
 import { loadProfiles, type Profile } from '../segment/index.ts';
-import { buildRecords } from '../stages.ts';
+import { buildRecords } from '../pipeline/index.ts';
 import type { ReviewStore } from '../store/index.ts';
 import type { GroupingAuditEntry, RecordState, SequenceRecord, StoredSequence } from '../store/types.ts';
 import type { GroupingDecision, PageResult, TelegramRecord } from '../types.ts';
@@ -43,13 +41,6 @@ export interface RegroupDeps {
   /** Profiles for a profiles folder (default: loadProfiles, cached). */
   profiles?: (profilesDir: string | undefined) => Profile[];
 }
-
-/** Records are rebuilt from page JSON: nothing is read again. */
-const NO_OCR: OcrEngine = {
-  name: 'none',
-  recognize: () => Promise.reject(new CablescanError(ErrorCode.INTERNAL, 'a regrouping does not run OCR')),
-  close: async () => undefined,
-};
 
 /** How many times a regrouping is worked out again when another change to its sequence came first. */
 const ATTEMPTS = 4;
@@ -136,7 +127,6 @@ export class Regrouper {
     const built = await buildRecords(pages, {
       config,
       logger: this.deps.logger.child({ stage: 'regroup', doc: sequence.key }),
-      engine: NO_OCR,
       profiles: this.profilesFor(config.profilesDir),
       reviewerBoundaries: [...store.reviewerBoundaries(pages.map((p) => p.contentHash)), ...boundaries],
       keepDecisions: kept,

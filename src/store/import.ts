@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { readPageJson } from '../records/page-store.ts';
 import { assertValidRecord } from '../records/validate-record.ts';
-import type { PageResult } from '../types.ts';
+import type { PageResult, TelegramRecord } from '../types.ts';
 import type { ReviewStore } from './store.ts';
 import type { RecordBuildSettings } from './types.ts';
 
@@ -23,6 +23,8 @@ export interface ImportOptions {
   sequences?: ReadonlyArray<{ documentKey: string; pages: readonly string[] }>;
   /** The settings the records were built with (remembered with each sequence). */
   build?: RecordBuildSettings;
+  /** Each record as it is read (and found valid), whether or not its pages let it in: the queue driver's report is fed so. */
+  onRecord?: (record: TelegramRecord) => void;
 }
 
 export interface ImportResult {
@@ -51,6 +53,7 @@ export async function importOutputFolder(store: ReviewStore, outDir: string, opt
       result.skipped.push({ recordId: id, reason: (err as Error).message });
       continue;
     }
+    options.onRecord?.(record);
     const pages: PageResult[] = [];
     for (const pageId of record.source.pages) {
       const page = await readPageJson(outDir, pageId);

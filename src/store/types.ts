@@ -273,3 +273,14 @@ export interface StoreStats {
 }
 
 export type { RecordField };
+
+/** Who writes records to the store, and from where (a batch of a run, or an import). */
+export interface SinkContext {
+  batch: string;
+  /** Resolves a page's `file` (as given) to an absolute path: the run's cwd. */
+  cwd: string;
+  /** The run's output folder, remembered with the batch. */
+  outDir?: string;
+  /** The settings the records were built with, remembered with each sequence for regrouping. */
+  build?: RecordBuildSettings;
+}

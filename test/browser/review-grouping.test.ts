@@ -24,7 +24,7 @@ import { recordBuildSettings } from '../../src/records/build-settings.ts';
 import { readPageJson } from '../../src/records/page-store.ts';
 import { loadProfiles } from '../../src/segment/index.ts';
 import { buildServer } from '../../src/server/app.ts';
-import { buildRecords } from '../../src/stages.ts';
+import { buildRecords } from '../../src/pipeline/index.ts';
 import { ReviewStore, type GroupingAuditEntry } from '../../src/store/index.ts';
 import type { PageResult, TelegramRecord } from '../../src/types.ts';
 import { REPO, runCli } from '../e2e/helpers.ts';
@@ -71,7 +71,7 @@ before(async () => {
   const doubted = await buildRecords(pages, {
     config,
     logger: silentLogger(),
-    engine: undefined as never,
+
     profiles: loadProfiles({}),
     outDir: out,
     store: store.recordSink({ batch: BATCH, cwd: work.dir, outDir: out, build: recordBuildSettings(config, work.dir) }),

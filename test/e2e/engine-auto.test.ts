@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { BatchReport } from '../../src/records/report.ts';
+import type { ReportSummary } from '../../src/pipeline/index.ts';
 import type { PageResult } from '../../src/types.ts';
 import { readExpectedSamples, readRecords, runCli } from './helpers.ts';
 
@@ -34,7 +34,7 @@ async function run(name: string, env: NodeJS.ProcessEnv = {}, extra: string[] = 
     env: { CABLESCAN_MODEL_CACHE: cache, ...env },
   });
   assert.equal(result.code, 0, result.stderr);
-  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as BatchReport;
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportSummary & { pages: Array<{ engine: string; model?: string }> };
   const page = JSON.parse(readFileSync(path.join(out, 'pages', `${sample.pages[0]!.pageId}.json`), 'utf8')) as PageResult;
   const [record] = readRecords(out);
   // The sample's number, date and place are read right, whichever engine read them.

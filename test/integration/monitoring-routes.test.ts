@@ -11,10 +11,10 @@ import { FlowProducer, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { saveBatch } from '../../queues/batch-store.ts';
-import { planBatch } from '../../queues/flow.ts';
+import { planFlows } from '../../queues/flow.ts';
 import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../../queues/names.ts';
 import type { BatchMeta, DocumentJobData, DocumentJobResult, PageJobData, PageJobResult } from '../../queues/payloads.ts';
-import { batchSettingsFrom } from '../../queues/producer.ts';
+import { batchSettingsFrom, sequencesOf } from '../../src/pipeline/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { attachJobMetrics } from '../../src/monitoring/job-metrics.ts';
@@ -52,7 +52,7 @@ function source(documentKey: string, pageId: string): PageSource {
 }
 
 async function enqueue(batch: string, pages: PageSource[], failures: BatchMeta['failures'] = []): Promise<void> {
-  const plans = planBatch(pages, { batch, outDir: OUT, settings: batchSettingsFrom(config, '/tmp') });
+  const plans = planFlows(sequencesOf(pages), { batch, outDir: OUT, settings: batchSettingsFrom(config, '/tmp') });
   const flows = new FlowProducer({ connection, prefix });
   await flows.addBulk(plans.map((p) => p.flow));
   await flows.close();

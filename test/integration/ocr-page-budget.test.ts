@@ -16,7 +16,7 @@ import { pageBudgetSeconds, PAGE_BUDGET, predictedOcrSeconds } from '../../src/o
 import { boundOf, OcrTimeoutError } from '../../src/ocr/timeout.ts';
 import { AUTO_RECIPE } from '../../src/preprocess/index.ts';
 import { pageTimeoutPath } from '../../src/records/layout.ts';
-import { readPage } from '../../src/stages.ts';
+import { readPageFromScan } from '../../src/pipeline/index.ts';
 import type { OcrResult } from '../../src/types.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -82,7 +82,7 @@ test('a page that runs past its budget is read by its ink regions; the next atte
   });
 
   const first = new HangsOnPages();
-  const page = await readPage(source, deps(first));
+  const page = await readPageFromScan(source, deps(first));
   assert.equal(first.requests[0]!.psm, 3);
   assert.ok(
     first.requests[0]!.timeoutSeconds! >= PAGE_BUDGET.floorSeconds && first.requests[0]!.timeoutSeconds! < config.ocrTimeout,
@@ -97,7 +97,7 @@ test('a page that runs past its budget is read by its ink regions; the next atte
 
   // A page whose ink regions time out too fails as not retryable, and the note says both ways did.
   const dying = new HangsOnPages(true);
-  await assert.rejects(readPage(source, deps(dying)), (err: CablescanError) => {
+  await assert.rejects(readPageFromScan(source, deps(dying)), (err: CablescanError) => {
     assert.equal(err.code, 'CS_ERR_OCR_FAILED');
     assert.equal(err.retryable, false);
     assert.match(err.message, /not retried/);
@@ -106,11 +106,11 @@ test('a page that runs past its budget is read by its ink regions; the next atte
   assert.equal(JSON.parse(readFileSync(pageTimeoutPath(out, source.pageId), 'utf8')).way, 'regions');
   // Every way has timed out on this page: the next attempt fails at once, without OCR.
   const third = new HangsOnPages();
-  await assert.rejects(readPage(source, deps(third)), (err: CablescanError) => err.retryable === false && /run with --force/.test(err.message));
+  await assert.rejects(readPageFromScan(source, deps(third)), (err: CablescanError) => err.retryable === false && /run with --force/.test(err.message));
   assert.equal(third.requests.length, 0);
   // --force tries again from the start.
   const forced = new HangsOnPages();
-  assert.equal((await readPage(source, deps(forced, out, true))).ocr.readAs, 'regions');
+  assert.equal((await readPageFromScan(source, deps(forced, out, true))).ocr.readAs, 'regions');
   assert.equal(forced.requests[0]!.psm, 3);
 });
 
@@ -123,7 +123,7 @@ test('after a whole-page timeout was remembered, the next attempt reads the regi
   const { rememberOcrTimeout } = await import('../../src/records/page-store.ts');
   await rememberOcrTimeout(out, source, 'page', 120);
   const engine = new HangsOnPages();
-  const page = await readPage(source, { config, logger: silentLogger(), engine, outDir: out, recipe: AUTO_RECIPE });
+  const page = await readPageFromScan(source, { config, logger: silentLogger(), engine, outDir: out, recipe: AUTO_RECIPE });
   assert.ok(
     engine.requests.every((r) => r.psm !== 3),
     'the whole page was not tried again',

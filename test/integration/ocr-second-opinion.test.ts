@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { chooseWords, expectedGain, GAIN_TABLE, type GainTable } from '../../src/ocr/second-opinion.ts';
 import { createTesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
 import { AUTO_RECIPE, type Recipe } from '../../src/preprocess/index.ts';
-import { readPage } from '../../src/stages.ts';
+import { readPageFromScan } from '../../src/pipeline/index.ts';
 
 // At its scanned size (auto shrinks this clean page, and the smaller page happens to read the
 // name right the first time): the misread this test needs stays in the first reading.
@@ -28,7 +28,7 @@ async function read(secondOpinion: SecondOpinionSetting) {
   const config = loadConfig({ env: {}, flags: { concurrency: 1, secondOpinion } });
   const file = path.resolve(import.meta.dirname, '../../samples/cipher-01-clean.png');
   const { pages } = await discoverInputs([file], { cwd: process.cwd(), maxPixels: config.maxPixels });
-  return readPage(pages[0], { config, logger: silentLogger(), engine, recipe: AT_SCAN_SIZE });
+  return readPageFromScan(pages[0], { config, logger: silentLogger(), engine, recipe: AT_SCAN_SIZE });
 }
 
 test('a doubtful word read again alone, enlarged, keeps its more confident, right reading', async () => {

@@ -6,10 +6,10 @@ import { loadConfig } from '../../src/config.ts';
 import type { PageSource } from '../../src/types.ts';
 import { PIPELINE_VERSION } from '../../src/version.ts';
 import { redactRedisUrl, redisOptions } from '../../queues/connection.ts';
-import { PAGE_JOB_OPTIONS, planBatch } from '../../queues/flow.ts';
+import { PAGE_JOB_OPTIONS, planFlows } from '../../queues/flow.ts';
 import { bullPrefix, documentJobId, jobIdFromKey, pageJobId } from '../../queues/names.ts';
 import { failureReason, parseFailureReason } from '../../queues/payloads.ts';
-import { batchSettingsFrom } from '../../queues/producer.ts';
+import { batchSettingsFrom, sequencesOf } from '../../src/pipeline/index.ts';
 import { CablescanError, ErrorCode } from '../../src/errors.ts';
 import { sandboxEnv, sandboxExecArgv } from '../../workers/start-workers.ts';
 
@@ -61,7 +61,7 @@ test('another output folder, scan, page order, name or version is other work', (
 
 test('a batch becomes one flow per document, pages in order, children that do not block their parent', () => {
   const pages = [page('0001', H1), page('p1', H2, 'file:/scans/a.pdf'), page('0002', H2)];
-  const plans = planBatch(pages, { batch: 'b1', outDir: '/out', settings });
+  const plans = planFlows(sequencesOf(pages), { batch: 'b1', outDir: '/out', settings });
   assert.deepEqual(
     plans.map((p) => p.sources.map((s) => s.pageId)),
     [['0001', '0002'], ['p1']],

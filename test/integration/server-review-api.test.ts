@@ -85,9 +85,21 @@ test('health and the review page are public; the page carries a strict CSP', asy
   const html = await app.inject({ url: '/review' });
   assert.equal(html.statusCode, 200);
   assert.match(html.headers['content-type'] as string, /text\/html/);
-  assert.match(html.body, /<script src="\/review\/app\.js" defer><\/script>/);
+  assert.match(html.body, /<script type="module" src="\/review\/app\.js"><\/script>/);
   assert.match(html.headers['content-security-policy'] as string, /script-src 'self'/);
-  for (const asset of ['/review/app.js', '/review/app.css']) assert.equal((await app.inject({ url: asset })).statusCode, 200);
+  assert.equal((await app.inject({ url: '/review/app.css' })).statusCode, 200);
+  // Every module the page loads, following their imports, is served as JavaScript.
+  const seen = new Set<string>();
+  const load = async (url: string): Promise<void> => {
+    if (seen.has(url)) return;
+    seen.add(url);
+    const res = await app.inject({ url });
+    assert.equal(res.statusCode, 200, url);
+    assert.match(res.headers['content-type'] as string, /text\/javascript/, url);
+    for (const m of res.body.matchAll(/^import [^']+ from '([^']+)';$/gm)) await load(new URL(m[1]!, `http://x${url}`).pathname);
+  };
+  await load('/review/app.js');
+  assert.ok(seen.size >= 7, `modules served: ${[...seen].join(', ')}`);
   const root = await app.inject({ url: '/' });
   assert.equal(root.statusCode, 302);
   assert.equal(root.headers.location, '/review');

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { saveBatch } from '../../queues/batch-store.ts';
 import { bullPrefix, PAGE_QUEUE } from '../../queues/names.ts';
 import type { BatchMeta } from '../../queues/payloads.ts';
-import { batchSettingsFrom } from '../../queues/producer.ts';
+import { batchSettingsFrom } from '../../src/pipeline/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { buildServer } from '../../src/server/app.ts';

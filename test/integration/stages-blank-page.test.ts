@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { NullEngine } from '../fixtures/engines.ts';
 import { AUTO_RECIPE } from '../../src/preprocess/index.ts';
 import { createRng } from '../../src/samples/random.ts';
-import { readPage } from '../../src/stages.ts';
+import { readPageFromScan } from '../../src/pipeline/index.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-blank-page-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +34,7 @@ test('a blank page is recorded without preprocessing or OCR; --read-blank-pages 
   const { pages } = await discoverInputs([file], { cwd: dir, maxPixels: 100_000_000 });
   const skipped = new NullEngine();
   const config = loadConfig({ env: {}, flags: { concurrency: 1 } });
-  const page = await readPage(pages[0]!, { config, logger: silentLogger(), engine: skipped, recipe: AUTO_RECIPE });
+  const page = await readPageFromScan(pages[0]!, { config, logger: silentLogger(), engine: skipped, recipe: AUTO_RECIPE });
   assert.equal(skipped.requests.length, 0);
   assert.equal(page.blank, true);
   assert.equal(page.ink!.verdict, 'blank');
@@ -44,7 +44,7 @@ test('a blank page is recorded without preprocessing or OCR; --read-blank-pages 
   const read = new NullEngine();
   const anyway = loadConfig({ env: { CABLESCAN_READ_BLANK_PAGES: '1' }, flags: { concurrency: 1 } });
   assert.equal(anyway.readBlankPages, true);
-  const again = await readPage(pages[0]!, { config: anyway, logger: silentLogger(), engine: read, recipe: AUTO_RECIPE });
+  const again = await readPageFromScan(pages[0]!, { config: anyway, logger: silentLogger(), engine: read, recipe: AUTO_RECIPE });
   assert.equal(read.requests.length, 1);
   assert.equal(read.requests[0]!.psm, 3);
   assert.ok(read.requests[0]!.timeoutSeconds! >= 60, 'the page budget applies');

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { decideGrouping, parseGroupingModel, pageCues, FEATURE_NAMES } from '../../src/group/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { loadProfiles } from '../../src/segment/index.ts';
-import { buildRecords } from '../../src/stages.ts';
+import { buildRecords } from '../../src/pipeline/index.ts';
 import type { PageResult } from '../../src/types.ts';
 import { pageFromText } from '../fixtures/pages.ts';
 
@@ -61,7 +61,7 @@ test("a catchword that is the next page's first word continues the document and 
   );
   assert.equal(grouping.documents.length, 1);
 
-  const built = await buildRecords([catchwordPage, continuationPage], { config, logger: silentLogger(), engine: undefined as never, profiles });
+  const built = await buildRecords([catchwordPage, continuationPage], { config, logger: silentLogger(), profiles });
   assert.equal(built.records.length, 1);
   const record = built.records[0]!;
   assert.deepEqual(record.source.pages, ['0001', '0002']);
@@ -117,7 +117,7 @@ test('a wrong join the model is unsure of is held for review: no field of the re
     prior: Object.fromEntries([['bias', -0.5], ...FEATURE_NAMES.map((n) => [n, 0])]),
     weights: null,
   });
-  const built = await buildRecords([first, lostHeading], { config, logger: silentLogger(), engine: undefined as never, profiles, groupingModel: unsure });
+  const built = await buildRecords([first, lostHeading], { config, logger: silentLogger(), profiles, groupingModel: unsure });
   assert.equal(built.records.length, 1, 'the two telegrams were joined');
   const record = built.records[0]!;
   assert.equal(record.grouping?.status, 'uncertain');
@@ -150,7 +150,7 @@ test('--documents: page keeps every page alone, file splits at files only, folde
   );
   assert.ok(fileMode.decisions.every((d) => !d.uncertain && d.rule !== 'model'));
 
-  const folder = await buildRecords(keyed('folder:/box'), { config, logger: silentLogger(), engine: undefined as never, profiles });
+  const folder = await buildRecords(keyed('folder:/box'), { config, logger: silentLogger(), profiles });
   assert.equal(folder.grouping.mode, 'folder');
   assert.deepEqual(
     folder.records.map((r) => r.source.pages),
@@ -161,14 +161,14 @@ test('--documents: page keeps every page alone, file splits at files only, folde
     ['start', 'continue', 'start'],
   );
 
-  const perPage = await buildRecords([{ ...a2, documentKey: 'page:/box/a.tif#2' }], { config, logger: silentLogger(), engine: undefined as never, profiles });
+  const perPage = await buildRecords([{ ...a2, documentKey: 'page:/box/a.tif#2' }], { config, logger: silentLogger(), profiles });
   assert.equal(perPage.grouping.mode, 'page');
   assert.deepEqual(
     perPage.records.map((r) => r.source.pages),
     [['a-p2']],
   );
 
-  const auto = await buildRecords(keyed('dir:/box'), { config, logger: silentLogger(), engine: undefined as never, profiles });
+  const auto = await buildRecords(keyed('dir:/box'), { config, logger: silentLogger(), profiles });
   assert.equal(auto.grouping.mode, 'auto');
   assert.deepEqual(
     auto.records.map((r) => r.source.pages),

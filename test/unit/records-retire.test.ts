@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { pageIndexPath, recordPath } from '../../src/records/layout.ts';
 import { loadProfiles } from '../../src/segment/index.ts';
-import { buildRecords } from '../../src/stages.ts';
+import { buildRecords } from '../../src/pipeline/index.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult } from '../../src/types.ts';
 import { pageFromText } from '../fixtures/pages.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { silentLogger } from '../../src/logger.ts';
 import { boundariesOf, type ReviewerBoundary } from '../../src/records/reviewer-boundaries.ts';
-import { buildRecords } from '../../src/stages.ts';
+import { buildRecords } from '../../src/pipeline/index.ts';
 import { planCarryOver, type StoredField } from '../../src/store/index.ts';
 import type { GroupingDecision, PageResult } from '../../src/types.ts';
 import { boxPages, config, profiles, timidModel } from '../fixtures/regroup-box.ts';
@@ -23,7 +23,7 @@ const boundary = (page: PageResult, previous: PageResult, decision: 'start' | 'c
 });
 
 const build = (pages: PageResult[], extra: { reviewerBoundaries?: ReviewerBoundary[]; keepDecisions?: Map<string, GroupingDecision> } = {}) =>
-  buildRecords(pages, { config, logger: silentLogger(), engine: undefined as never, profiles, ...extra });
+  buildRecords(pages, { config, logger: silentLogger(), profiles, ...extra });
 
 test('a boundary decision applies only while the page and the one before it are the same content; the latest wins', () => {
   const pages = boxPages('dir:/box');
@@ -80,7 +80,7 @@ test("a reviewer's split and merge win in every --documents mode, and the record
 test("a regrouping keeps the sequence's other decisions as they stood, doubt included, instead of deciding them again", async () => {
   const pages = boxPages('dir:/box');
   const doubted = await build(pages, {});
-  const timid = await buildRecords(pages, { config, logger: silentLogger(), engine: undefined as never, profiles, groupingModel: timidModel() });
+  const timid = await buildRecords(pages, { config, logger: silentLogger(), profiles, groupingModel: timidModel() });
   const kept = new Map(timid.grouping.decisions.map((d) => [d.page, d]));
   const [p1, p2] = pages as [PageResult, PageResult];
   // The shipped model is sure of every boundary here; the kept decisions are not.

@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import { mapBox, unionBoxes } from '../../src/geometry.ts';
 import { writeJsonAtomic } from '../../src/records/atomic-write.ts';
 import { buildRecord, recordId } from '../../src/records/build-record.ts';
-import { buildReport, countStatuses, pageCounts, summariseTimings } from '../../src/records/report.ts';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
 import type { PageResult, RecordField, TelegramRecord } from '../../src/types.ts';
 import { pageJson } from '../fixtures/pages.ts';
@@ -107,74 +106,4 @@ test('boxes map back through an affine transform and are clipped to the page', (
     [1, 6, 7, 10],
   );
   assert.equal(unionBoxes([]), null);
-});
-
-test('the report counts field statuses, failures and stage timings', () => {
-  const rec = (id: string, fields: Record<string, RecordField>): TelegramRecord => ({
-    schemaVersion: 1,
-    id,
-    profile: 'generic',
-    profileScore: 0.5,
-    source: { files: ['a.png'], pages: ['a'] },
-    fields,
-    text: '',
-    review: { needed: [], status: 'done' },
-  });
-  const r1 = rec('1111111111111111', { number: field('accepted'), date: field('needs_review', 'x', 0.4) });
-  const r2 = rec('2222222222222222', { number: field('missing'), date: field('accepted') });
-  const { total, byField } = countStatuses([r1, r2]);
-  assert.deepEqual(total, { accepted: 2, needs_review: 1, missing: 1 });
-  assert.deepEqual(byField.number, { accepted: 1, needs_review: 0, missing: 1 });
-
-  const t = summariseTimings([{ ocr: 100 }, { ocr: 300 }, { ocr: 200, decode: 5 }]);
-  assert.equal(t.ocr.medianMs, 200);
-  assert.equal(t.ocr.totalMs, 600);
-  assert.equal(t.decode.count, 1);
-
-  const report = buildReport({
-    batch: 'b',
-    inputs: ['x'],
-    startedAt: new Date(0),
-    finishedAt: new Date(2000),
-    interrupted: false,
-    settings: {},
-    pageTotal: 3,
-    pages: [
-      { page: page('a', 'h'), outcome: 'read' },
-      { page: page('b', 'h2'), outcome: 'resumed' },
-    ],
-    failures: [{ file: 'bad.png', pageId: 'bad', code: 'CS_ERR_INPUT_CORRUPT', message: 'bad.png: truncated', stage: 'read' }],
-    skipped: [{ file: 'notes.txt', reason: 'not an image or PDF' }],
-    documents: [],
-    records: [r1, r2] as TelegramRecord[],
-    buildTimings: [{ segment: 4 }],
-    lowCoverageThreshold: 0.5,
-  });
-  assert.equal(report.counts.pagesRead, 1);
-  assert.equal(report.counts.pagesResumed, 1);
-  assert.equal(report.counts.pagesFailed, 1);
-  assert.equal(report.counts.pages, 3);
-  assert.equal(report.counts.filesSkipped, 1);
-  assert.equal(report.durationMs, 2000);
-  assert.equal(report.timings.ocr.count, 1, 'resumed pages do not count in stage timings');
-  assert.equal(report.timings.segment.count, 1);
-  assert.equal(report.lowestConfidenceRecords[0].recordId, r1.id, 'lowest mean confidence first');
-});
-
-test('page counts add up: files that failed before becoming pages count once, as failed pages; an interruption leaves pages not reached', () => {
-  const read = (id: string) => ({ page: page(id, `h-${id}`), outcome: 'read' as const });
-  // 1 page read; 3 files refused at ingest (empty, not an image, too large), one of them twice.
-  const ingest = (id: string) => ({ file: `${id}.png`, pageId: id, code: 'CS_ERR_INPUT_CORRUPT', message: `${id}.png: bad`, stage: 'ingest' });
-  const counts = pageCounts({ pageTotal: 1, pages: [read('good')], failures: [ingest('x'), ingest('y'), ingest('z'), { ...ingest('z'), stage: 'read' }] });
-  assert.deepEqual(counts, { pages: 4, pagesRead: 1, pagesResumed: 0, pagesFailed: 3, pagesNotReached: 0 });
-  // 5 pages to read, 2 read, 1 failed reading, the rest not reached; a document-level failure has no page.
-  const interrupted = pageCounts({
-    pageTotal: 5,
-    pages: [read('a'), read('b')],
-    failures: [
-      { file: 'c.png', pageId: 'c', code: 'CS_ERR_OCR_FAILED', message: 'c.png: timed out', stage: 'read' },
-      { file: 'a.png', code: 'CS_ERR_INTERNAL', message: 'records for a', stage: 'emit' },
-    ],
-  });
-  assert.deepEqual(interrupted, { pages: 5, pagesRead: 2, pagesResumed: 0, pagesFailed: 1, pagesNotReached: 2 });
 });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { silentLogger } from '../../src/logger.ts';
 import { Regrouper, decisionsByPage } from '../../src/regroup/index.ts';
 import { affectedWindow } from '../../src/regroup/regroup.ts';
-import { buildRecords } from '../../src/stages.ts';
+import { buildRecords } from '../../src/pipeline/index.ts';
 import { ReviewStore } from '../../src/store/index.ts';
 import type { PageResult } from '../../src/types.ts';
 import { boxPages, build, config, profiles, timidModel, writePages } from '../fixtures/regroup-box.ts';
@@ -57,7 +57,7 @@ test('a regrouping rebuilds only the documents around the boundary, and gives wh
     const whole = await buildRecords(pages, {
       config,
       logger: silentLogger(),
-      engine: undefined as never,
+
       profiles,
       keepDecisions: decisionsByPage(store.sequenceRecords(KEY)),
       reviewerBoundaries: store.reviewerBoundaries(pages.map((p) => p.contentHash)),

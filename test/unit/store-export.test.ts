@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { assertValidRecord } from '../../src/records/validate-record.ts';
-import { csvCell, csvRow, fieldColumns, writeExport } from '../../src/records/writers/index.ts';
+import { csvCell, csvRow, fieldColumns, writeExport } from '../../src/exports/records/index.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 import { reviewedStore, tempDir } from '../fixtures/stores.ts';
 

@@ -1,6 +1,6 @@
 // JSON Lines: one record per line, for tools that stream (jq -c, pandas, BigQuery).
 import type { TelegramRecord } from '../../types.ts';
-import { writeStreamed } from './output.ts';
+import { writeStreamed } from './streamed-file.ts';
 
 export async function writeJsonl(file: string, records: Iterable<TelegramRecord>): Promise<number> {
   let count = 0;

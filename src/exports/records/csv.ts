@@ -4,7 +4,7 @@
 // table, then any other field names alphabetically; a record without a field
 // leaves its cells empty.
 import type { TelegramRecord } from '../../types.ts';
-import { writeStreamed } from './output.ts';
+import { writeStreamed } from './streamed-file.ts';
 
 export const FIELD_ORDER: readonly string[] = [
   'docType', 'number', 'outgoingNumber', 'from', 'to', 'copies', 'place', 'date', 'time', 'classification',

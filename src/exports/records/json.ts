@@ -2,8 +2,8 @@
 // folder (the same layout as the pipeline's records/, with reviews applied).
 import path from 'node:path';
 import type { TelegramRecord } from '../../types.ts';
-import { writeJsonAtomic } from '../atomic-write.ts';
-import { writeStreamed } from './output.ts';
+import { writeJsonAtomic } from '../../records/atomic-write.ts';
+import { writeStreamed } from './streamed-file.ts';
 
 export async function writeJsonArray(file: string, records: Iterable<TelegramRecord>): Promise<number> {
   let count = 0;

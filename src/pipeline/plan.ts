@@ -1,0 +1,125 @@
+// What a batch is before any page is read: its inputs discovered, its pages grouped into the
+// sequences records are built over, its settings checked and resolved (recipe, profiles), and
+// which pages the output folder already holds. Plain data (JSON): the in-process driver walks
+// it, the queue producer turns it into BullMQ flows.
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { discoverInputs } from '../ingest/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Recipe } from '../preprocess/index.ts';
+import { pageLooksDone } from '../records/page-store.ts';
+import type { Profile } from '../segment/index.ts';
+import { checkBatchSettings, checkInputsFound, checkMachineSettings } from '../settings-checks.ts';
+import type { InputFailure, PageSource, SkippedInput } from '../types.ts';
+import type { BatchSettings } from './settings.ts';
+import { batchSettingsFrom } from './settings.ts';
+
+export interface BatchRequest {
+  inputs: string[];
+  outDir: string;
+  /** Default: run-<timestamp> of `startedAt`. */
+  batch?: string;
+  manifest?: string;
+  /** Folder relative inputs and paths are resolved against (default: process.cwd()). */
+  cwd?: string;
+}
+
+export interface PlanOptions {
+  /** The pages are read by this process: the machine's own settings (tessdata folder) are checked too. */
+  readsHere?: boolean;
+  startedAt?: Date;
+}
+
+/** The pages records are built over together (a folder, a file, a page: ingest's documentKey), in reading order. */
+export interface PlannedSequence {
+  documentKey: string;
+  pages: PageSource[];
+}
+
+export interface BatchPlan {
+  batch: string;
+  inputs: string[];
+  manifest?: string;
+  cwd: string;
+  /** Absolute output folder. */
+  outDir: string;
+  startedAt: string;
+  /** What travels with the batch's jobs: the settings that change a page's reading and a sequence's records. */
+  settings: BatchSettings;
+  recipe: Recipe;
+  profiles: Profile[];
+  sequences: PlannedSequence[];
+  /** Pages found (the sum over the sequences). */
+  pageTotal: number;
+  /** Pages whose output under outDir is current (same content, pipeline version and language): resumed, not read. */
+  done: string[];
+  /** Inputs refused while discovering (each names its file), and files that are not scans. */
+  failures: InputFailure[];
+  skipped: SkippedInput[];
+}
+
+export function defaultBatchName(date = new Date()): string {
+  return `run-${date.toISOString().replace(/[:.]/g, '-').replace('Z', '')}`;
+}
+
+/** Pages grouped by their documentKey, in the order ingest found them. */
+export function sequencesOf(pages: readonly PageSource[]): PlannedSequence[] {
+  const sequences = new Map<string, PageSource[]>();
+  for (const page of pages) {
+    const list = sequences.get(page.documentKey);
+    if (list) list.push(page);
+    else sequences.set(page.documentKey, [page]);
+  }
+  return [...sequences].map(([documentKey, list]) => ({ documentKey, pages: list }));
+}
+
+/**
+ * Plans a batch. Everything that can be wrong with the run's own settings or inputs throws here
+ * (a CablescanError naming the setting), before any page is read or any file written.
+ */
+export async function planBatch(request: BatchRequest, config: Config, logger: Logger, options: PlanOptions = {}): Promise<BatchPlan> {
+  const startedAt = options.startedAt ?? new Date();
+  const cwd = request.cwd ?? process.cwd();
+  const outDir = path.resolve(cwd, request.outDir);
+  const batch = request.batch ?? defaultBatchName(startedAt);
+
+  // Paths become absolute so the settings mean the same wherever they travel.
+  const settings = batchSettingsFrom(config, cwd);
+  const { recipe, profiles } = checkBatchSettings({ preprocess: settings.read.preprocess, profilesDir: settings.build.profilesDir, profile: settings.build.profile });
+  if (options.readsHere) checkMachineSettings(config);
+
+  const ingest = await discoverInputs(request.inputs, {
+    cwd,
+    lang: config.lang,
+    documents: config.documents,
+    manifest: request.manifest,
+    maxPixels: config.maxPixels,
+    maxPagesPerFile: config.maxPagesPerFile,
+    allowOutsideInputs: config.allowOutsideInputs,
+    logger: logger.child({ batch, stage: 'ingest' }),
+  });
+  checkInputsFound(ingest, { inputs: request.inputs, manifest: request.manifest });
+
+  const done: string[] = [];
+  if (!config.force) {
+    // From each page JSON's first bytes: readPage checks a page fully before it trusts it.
+    for (const page of ingest.pages) if (await pageLooksDone(outDir, page)) done.push(page.pageId);
+  }
+  return {
+    batch,
+    inputs: request.inputs,
+    ...(request.manifest !== undefined ? { manifest: request.manifest } : {}),
+    cwd,
+    outDir,
+    startedAt: startedAt.toISOString(),
+    settings,
+    recipe,
+    profiles,
+    sequences: sequencesOf(ingest.pages),
+    pageTotal: ingest.pages.length,
+    done,
+    failures: ingest.failures,
+    skipped: ingest.skipped,
+  };
+}
+

@@ -1,0 +1,165 @@
+// Parsers of people and offices: the text after a label, a from-to line, a line, a signature,
+// an address line, the recipient block of a despatch.
+import { distance } from 'fastest-levenshtein';
+import { findDate } from '../datetime.ts';
+import type { ParserName } from '../profile-schema.ts';
+import { COPIES_RE, fixTitles, SPECK_OR_PUNCTUATION, dropSpeckTokens, trimRange, type Parser } from './shared.ts';
+
+/**
+ * The initial of a signature as dust and a worn ribbon leave it: its full stop read as a comma
+ * (`I, Dalziel`), as a mark (`P+. Bulavin`, `T+« TREGEAR`) or as an `s` (`Gs Lavrov`), the letter
+ * doubled (`Vv. Tarasenko`), a quote mark before the surname (`L. “Dorokhov`). The caller sends
+ * any repaired signature to review.
+ */
+function repairInitials(value: string): string {
+  return value
+    // `1; BELLANDI`: the initial I read as a one, its full stop as a mark.
+    .replace(/^[1l|][;,:.]\s+(?=\p{Lu}{2})/u, 'I. ')
+    .replace(/^([A-Z])[+«»*'’‘"“”,;:]+\.?(\s+)(?=\p{Lu})/u, '$1.$2')
+    .replace(/^([A-Z])([a-z])\.?(\s+)(?=\p{Lu}\p{L})/u, (m, letter: string, next: string, space: string) =>
+      (next === letter.toLowerCase() || next === 's') && !/^(Ms|Mr|Dr|St)$/.test(letter + next) ? `${letter}.${space}` : m)
+    .replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2')
+    .replace(/(^|\s)[‘’“”"`]+(?=\p{L})/gu, '$1')
+    .replace(/\.{2,}$/, '.');
+}
+
+/** A name-like line: a few words, each capitalised or an initial (`Mao Zedong.`, `A. DOBRYNIN`). */
+function looksLikeName(value: string, maxWords: number): boolean {
+  const words = value.split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words.length > maxWords || value.length > 50) return false;
+  if (!/[A-Za-z]{2,}/.test(value) || /^\d/.test(value) || /[:;]$/.test(value)) return false;
+  return words.every((w) => /^[A-ZÀ-Ý[(]/.test(w) || /^(de|van|von|der|da|al|la|le|bin|ibn)$/.test(w));
+}
+
+/** Two-letter words one letter away from `to` that are words in their own right. */
+const COMMON_TWO_LETTER = new Set(['so', 'no', 'do', 'go', 'ho', 'oo', 'tv', 'co', 'mo', 'jo']);
+
+const SUBJECT_WORDS = ['regarding', 'concerning', 'about', 'with'];
+
+/** Where a `... regarding <subject>` tail starts (tolerating one OCR error in the long words), or -1. */
+function subjectStart(text: string): number {
+  for (const m of text.matchAll(/\s([A-Za-z]{4,11})(?=\s)/g)) {
+    const w = m[1].toLowerCase();
+    const hit = SUBJECT_WORDS.some((s) => s === w || (s.length >= 8 && distance(s, w) <= 1));
+    if (hit) return m.index ?? -1;
+  }
+  return -1;
+}
+
+/** Titles typed after a signer's name (`M. WEISSMANN, Secretary.`): not part of the name. */
+const SIGNER_TITLE = /(?:,\s*|\s+(?=(?:Rabbi|Secretary|Chairman|Director|Treasurer|President)\b))(?:Hon\.\s*)?(?:Secretary|Chairman|Director|Treasurer|Rabbi|President|Minister|Consul(?:\s+General)?|Ambassador|Chargé d'Affaires(?:\s+a\.\s*i\.)?|Secretary of Legation|Secretary of Embassy)\.?$/i;
+
+export const nameParsers = {
+  textAfterLabel: ({ text, from }) => {
+    let end = text.length;
+    const copies = COPIES_RE.exec(text.slice(from));
+    if (copies && copies.index !== undefined) end = from + copies.index;
+    let [s, e] = trimRange(text, from, end, SPECK_OR_PUNCTUATION);
+    if (e <= s) return null;
+    // A lone mark inside the value (`the Minister ; pr`, `Vienna : : . we`) is dust on the scan and
+    // what follows it is read from more dust: the value ends there, and is checked.
+    const speck = /\s[^\p{L}\p{N}\s[(]+(?=\s|$)/u.exec(text.slice(s, e));
+    // A stray lower-case letter after an upper-case name (`CC CPSU i`).
+    const strayLetter = /(?<=\b\p{Lu}{2,})\s+\p{Ll}$/u.exec(text.slice(s, e));
+    const notes: string[] = [];
+    if (speck && speck.index > 0) {
+      [s, e] = trimRange(text, s, s + speck.index, SPECK_OR_PUNCTUATION);
+      notes.push('ocr_corrected');
+    } else if (strayLetter) {
+      e = s + strayLetter.index;
+      notes.push('ocr_corrected');
+    }
+    if (e <= s) return null;
+    const fixed = fixTitles(text.slice(s, e));
+    if (fixed.fixed) notes.push('ocr_corrected');
+    return { value: fixed.value, start: s, end: e, notes: [...new Set(notes)] };
+  },
+
+  fromTo: ({ text, from, field }) => {
+    let s = from;
+    const lead = /^\s*(?:from\s+)?/i.exec(text.slice(s));
+    if (lead) s += lead[0].length;
+    let end = text.length;
+    const cut = subjectStart(text.slice(s));
+    if (cut >= 0) end = s + cut;
+    const region = text.slice(s, end);
+    const tos = [...region.matchAll(/\s+to\s+/gi)];
+    if (tos.length === 0) return null;
+    const last = tos[tos.length - 1];
+    const splitAt = s + (last.index ?? 0);
+    const [fs, fe] = trimRange(text, s, splitAt);
+    const [ts, te] = trimRange(text, splitAt + last[0].length, end);
+    if (fe <= fs || te <= ts) return null;
+    // Several ` to `s (`USSR Ambassador to USA A.F. Dobrynin to USSR MFA`): the last one splits,
+    // and that is sure only when the sender then ends with a person's name (initials + surname).
+    const senderEndsWithName = /(?:^|\s)(?:[A-Z][a-z]?\.\s?){1,3}[A-Z][A-Za-z'-]+\)?$/.test(text.slice(s, splitAt).trim());
+    const notes = tos.length > 1 && !senderEndsWithName ? ['ambiguous_split'] : [];
+    // A word one OCR error away from `to` (`tc`, `t0`) may be the real split point.
+    const toLike = region.split(/\s+/).some((w) => w.length === 2 && w.toLowerCase() !== 'to' && distance(w.toLowerCase(), 'to') === 1 && !COMMON_TWO_LETTER.has(w.toLowerCase()));
+    if (toLike) notes.push('ambiguous_split');
+    // `... Mirsky ‘To: USSR MFA`: a `To:` label inside the sentence means lines were joined wrongly.
+    if (/\b(?:to|from)\s*:/i.test(region)) notes.push('ambiguous_split');
+    const [vs, ve] = field.part === 'from' ? [fs, fe] : [ts, te];
+    // FRUS prints the title with its accent (`the Chargé in Turkey`); the OCR often drops it.
+    const value = fixTitles(text.slice(vs, ve).replace(/\bCharge(?= in\b| d'Affaires\b)/g, 'Chargé')).value;
+    if (value !== text.slice(vs, ve)) notes.push('ocr_corrected');
+    return { value, start: vs, end: ve, notes };
+  },
+
+  line: ({ text, from, field }) => {
+    const [s, e] = trimRange(text, from, text.length, /[\s,;:]/);
+    if (e <= s) return null;
+    const value = text.slice(s, e);
+    if (field.maxWords && value.split(/\s+/).length > field.maxWords) return null;
+    if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
+    const fixed = fixTitles(value);
+    return { value: fixed.value, start: s, end: e, notes: fixed.fixed ? ['ocr_corrected'] : [] };
+  },
+
+  signature: ({ text, from, field }) => {
+    const [cleanStart, cleanEnd] = dropSpeckTokens(text, from, text.length);
+    // A speck read as a quote mark glued to the name (`‘KERSHAW`) is not part of it, nor a lone
+    // lower-case letter in front of a capitalised name (`p Franklin Mott Gunther.`).
+    let [s, e] = trimRange(text, cleanStart, cleanEnd);
+    while (s < e && /[‘’'`"“”*•·]/.test(text[s])) s++;
+    const strayLetter = /^\p{Ll}\s+(?=\p{Lu})/u.exec(text.slice(s, e));
+    if (strayLetter) s += strayLetter[0].length;
+    if (e <= s) return null;
+    // A title after the name on its line is not part of the signature (`M. WEISSMANN, Secretary.`).
+    const titled = SIGNER_TITLE.exec(text.slice(s, e));
+    if (titled) e = s + titled.index;
+    const value = text.slice(s, e);
+    const repaired = repairInitials(value);
+    if (!looksLikeName(repaired, field.maxWords ?? 5) || findDate(repaired)) return null;
+    if (field.pattern && !new RegExp(field.pattern, 'i').test(repaired)) return null;
+    // A speck dropped before a name may have been an initial (`& ZIMIN` for `G. ZIMIN`).
+    const dropped = text.slice(from, cleanStart).trim().length > 0 || strayLetter !== null;
+    const notes = dropped || repaired !== value ? ['ocr_corrected'] : [];
+    return { value: repaired, start: s, end: e, notes };
+  },
+
+  addressLine: ({ text, from, field }) => {
+    let at = from;
+    const prefix = /^\s*(?:to\s*[:=\-–—]+|to\s+-)\s*/i.exec(text.slice(at));
+    if (prefix) at += prefix[0].length;
+    const [s, e] = trimRange(text, at, text.length, /[\s,;:.]/);
+    if (e <= s) return null;
+    const value = text.slice(s, e);
+    if (!/^[\p{Lu}]/u.test(value) || /^\d/.test(value)) return null;
+    if (field.maxWords && value.split(/\s+/).length > field.maxWords) return null;
+    if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
+    return { value, start: s, end: e, notes: [] };
+  },
+
+  recipientBlock: ({ text, from, label }) => {
+    // After `The Honorable` the office (`The Secretary of State,`), which ends at its comma: the
+    // city line follows. A stamp's words may be read between them (`__ — fos (2 SECRETARY en.`).
+    if (!label) return null;
+    const office = /\bThe\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
+    if (!office || office.index === undefined) return null;
+    const s = from + office.index;
+    const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
+    const notes = text.slice(from, s).replace(/[\s_\-–—.,]/g, '').length > 0 ? ['ocr_corrected'] : [];
+    return { value: text.slice(s, e), start: s, end: e, notes };
+  },
+} satisfies Partial<Record<ParserName, Parser>>;

@@ -1,0 +1,52 @@
+// Parsers of numbers: a telegram's number, a paragraph number, copies, a file reference.
+import { repairNumberToken } from '../text.ts';
+import type { ParserName } from '../profile-schema.ts';
+import { COPIES_RE, type Parser } from './shared.ts';
+
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+
+export const numberParsers = {
+  digits: ({ text, from }) => {
+    const m = /^[\s:.#№,-]*((?:[A-Z]{1,3})(?=[0-9]))?([0-9OoQDlIi|!ZzSsBGbgq]+)(?![A-Za-z0-9])/.exec(text.slice(from));
+    if (!m) return null;
+    const repaired = repairNumberToken(m[2]);
+    if (!repaired) return null;
+    const start = from + m[0].length - m[2].length;
+    const notes = repaired.corrected ? ['ocr_corrected'] : [];
+    if (m[1]) notes.push('number_prefix');
+    return { value: repaired.digits, start, end: start + m[2].length, notes };
+  },
+
+  leadingNumber: ({ text, from }) => {
+    // `449, I told him` is `449. I told him` with the period read as a comma.
+    const m = /^\s*([0-9][0-9OolI|]{0,5})\s*(\\?[.)]|,)(?=\s|$)/.exec(text.slice(from));
+    if (!m) return null;
+    const repaired = repairNumberToken(m[1]);
+    if (!repaired) return null;
+    const notes = repaired.corrected || m[2] === ',' ? ['ocr_corrected'] : [];
+    return { value: repaired.digits, start: from + m[0].indexOf(m[1]), end: from + m[0].length, notes };
+  },
+
+  copies: ({ text, from }) => {
+    const m = COPIES_RE.exec(text.slice(from));
+    if (!m || m.index === undefined) return null;
+    const raw = (m[1] ?? m[2] ?? m[3]).toLowerCase();
+    const word = NUMBER_WORDS[raw];
+    const repaired = word ? { digits: String(word), corrected: false } : repairNumberToken(raw);
+    if (!repaired) return null;
+    return { value: Number(repaired.digits), start: from + m.index, end: from + m.index + m[0].length, notes: repaired.corrected ? ['ocr_corrected'] : [] };
+  },
+
+  fileReference: ({ text, from }) => {
+    const m = /^\s*(\d[\w.]*(?:\s+[A-Za-z][\w.]*){0,2}\s*\/\s*[0-9OolI][0-9OolI–—-]*)/.exec(text.slice(from));
+    if (!m) return null;
+    const start = from + m[0].indexOf(m[1]);
+    // After the slash FRUS prints the date of the document, month–day-and-year, always with an
+    // en dash; a typed or OCR'd hyphen is the same mark, and `l`/`O` next to its digits are digits.
+    const slash = m[1].indexOf('/');
+    const datePart = m[1].slice(slash + 1);
+    const normalDate = datePart.replace(/[-—‐]/g, '–').replace(/[OolI]/g, (c) => ({ O: '0', o: '0', l: '1', I: '1' })[c] ?? c);
+    const notes = normalDate.replace(/–/g, '') !== datePart.replace(/[-—‐–]/g, '') ? ['ocr_corrected'] : [];
+    return { value: m[1].slice(0, slash + 1).replace(/\s*\/$/, '/') + normalDate, start, end: start + m[1].length, notes };
+  },
+} satisfies Partial<Record<ParserName, Parser>>;
