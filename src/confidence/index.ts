@@ -10,6 +10,7 @@
 import type { Config } from '../config.ts';
 import type { FieldDraft, SegmentedTelegram } from '../segment/draft.ts';
 import type { RecordField } from '../types.ts';
+import { calibrate, NO_CALIBRATION, type Calibration } from './calibration.ts';
 import {
   dispatchConsistent,
   validateCopies,
@@ -33,6 +34,8 @@ export interface ScoreOptions {
    * confirms the grouping.
    */
   groupingUncertain?: boolean;
+  /** The calibration of the (engine, model) pair that read the document's pages (calibration.ts); none by default. */
+  calibration?: Calibration;
 }
 
 export interface ScoredTelegram {
@@ -228,10 +231,12 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     }
     const threshold = thresholdFor(name, options.thresholds);
     const reasons: string[] = [];
-    const ocr = ocrScore(draft.wordConfidences);
-    if (draft.wordConfidences.length === 0) reasons.push('no_words');
+    const calibration = options.calibration ?? NO_CALIBRATION;
+    const wordConfidences = draft.wordConfidences.map((c, i) => calibrate(c, calibration, draft.wordTexts?.[i]));
+    const ocr = ocrScore(wordConfidences);
+    if (wordConfidences.length === 0) reasons.push('no_words');
     else if (ocr < threshold) reasons.push('low_ocr_confidence');
-    else if (name !== 'body' && Math.min(...draft.wordConfidences) < WEAK_WORD_CONFIDENCE) reasons.push('low_ocr_confidence');
+    else if (name !== 'body' && Math.min(...wordConfidences) < WEAK_WORD_CONFIDENCE) reasons.push('low_ocr_confidence');
     const label = Math.min(1, Math.max(0, draft.labelScore));
     if (label < 1) reasons.push('fuzzy_label');
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
@@ -248,7 +253,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     if (options.groupingUncertain) reasons.push('boundary_uncertain');
     const unique = [...new Set(reasons)];
     const penalty = unique.reduce((p, r) => p * (PENALTY[r] ?? 1), 1);
-    const confidence = round(Math.max(0, Math.min(1, (draft.wordConfidences.length ? ocr : 0.5) * label * penalty)));
+    const confidence = round(Math.max(0, Math.min(1, (wordConfidences.length ? ocr : 0.5) * label * penalty)));
     // A label equal to the expected one once OCR look-alikes are folded (`Frorn:`) is
     // reported but does not by itself hold the field back; a looser match does.
     const blocked = unique.some((r) => BLOCKING.has(r) && !(r === 'fuzzy_label' && label >= LABEL_BLOCK_BELOW));

@@ -10,6 +10,8 @@ export interface FieldDraft {
   bbox: BBox | null;
   /** Word confidences 0..100 of the words making the field. */
   wordConfidences: number[];
+  /** The same words' text, when known: a calibration can take words with digits apart (src/confidence/calibration.ts). */
+  wordTexts?: string[];
   /** 0..1 how well the label matched (1 = exact, lower = fuzzy); 1 when there is no label. */
   labelScore: number;
   required: boolean;

@@ -95,6 +95,7 @@ function draftFrom(hit: Hit, field: FieldSpec, value: string | number, extraNote
     page,
     bbox,
     wordConfidences: words.map((w) => w.confidence),
+    wordTexts: words.map((w) => w.text),
     labelScore: hit.label ? hit.label.score : 1,
     required: field.required,
     found: true,
