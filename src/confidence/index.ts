@@ -188,6 +188,8 @@ export function matchedByList(name: string, draft: FieldDraft, word: string): bo
     return /^\p{L}{3,}\.?$/u.test(bare) && monthFromWord(bare)?.exact === true;
   }
   if (!LIST_FIELDS.has(name) || typeof draft.value !== 'string') return false;
+  // A mark with no letter or digit (`Rome %`, `TOP . SECRET`) is dust the match passed over, not part of it.
+  if (!/[\p{L}\p{N}]/u.test(word)) return true;
   const w = letters(word);
   return w.length > 0 && draft.value.split(/[\s-]+/).some((v) => letters(v) === w);
 }

@@ -252,6 +252,8 @@ test('a word a closed list matched letter for letter (a month, a marking, the he
   assert.equal(word('classification', 'TOP SECRET', 'TOR', ['ocr_corrected']), false);
   assert.equal(word('docType', 'CODED TELEGRAM', '-TELEGRAM'), true, 'a speck glued to the word is not a letter');
   assert.equal(word('place', 'New York', 'YORK,'), true);
+  assert.equal(word('place', 'Rome', '%'), true, 'dust the match passed over is no part of the value');
+  assert.equal(word('date', '1951-06-30', '%'), false, 'dates are matched only in their month');
   assert.equal(word('place', 'Wonsanville', 'Wonsanville', ['unknown_place']), false);
   assert.equal(word('signature', 'Mao Zedong', 'Mao'), false, 'names are on no list');
 
