@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { FieldDraft, SegmentedTelegram } from '../segment/draft.ts';
 import type { RecordField } from '../types.ts';
 import { calibrate, NO_CALIBRATION, type Calibration } from './calibration.ts';
+import { monthFromWord } from '../segment/datetime.ts';
 import {
   dispatchConsistent,
   validateCopies,
@@ -172,6 +173,40 @@ export function ocrScore(confidences: readonly number[]): number {
   return round(values.length > 12 ? mean : (mean + Math.min(...values)) / 2);
 }
 
+/** Fields whose value is a word of a closed list (the label, a marking, a gazetteer place), matched exactly unless a note says otherwise. */
+const LIST_FIELDS = new Set(['docType', 'classification', 'precedence', 'place']);
+const DATE_FIELDS = new Set(['date', 'dispatch']);
+const letters = (w: string): string => w.replace(/[^\p{L}]/gu, '').toLowerCase();
+
+/**
+ * Is this word of the value spelled letter for letter as a word of a closed list the segmenter
+ * matched it against: a month name in a date, a word of a marking (`TOP SECRET`), of the heading
+ * (`CABLEGRAM`) or of a gazetteer place? The match is the evidence for such a word, not the OCR's
+ * confidence in it: a misread month, marking or place is matched fuzzily and noted
+ * `ocr_corrected` (or `unknown_place`), which blocks the field anyway. Digits and names, which no
+ * list checks, are judged by their confidence.
+ */
+export function matchedByList(name: string, draft: FieldDraft, word: string): boolean {
+  if (draft.notes.includes('ocr_corrected') || draft.notes.includes('unknown_place')) return false;
+  if (DATE_FIELDS.has(name)) {
+    const bare = word.replace(/[,;:]+$/, '');
+    // Letters only: monthFromWord reads `0ct` as `Oct`, a repair, not a match.
+    return /^\p{L}{3,}\.?$/u.test(bare) && monthFromWord(bare)?.exact === true;
+  }
+  if (!LIST_FIELDS.has(name) || typeof draft.value !== 'string') return false;
+  // A mark with no letter or digit (`Rome %`, `TOP . SECRET`) is dust the match passed over, not part of it.
+  if (!/[\p{L}\p{N}]/u.test(word)) return true;
+  const w = letters(word);
+  return w.length > 0 && draft.value.split(/[\s-]+/).some((v) => letters(v) === w);
+}
+
+/** The OCR evidence of each word of the value: its confidence, or full for a word a closed list matched exactly. */
+export function wordEvidence(name: string, draft: FieldDraft): number[] {
+  const words = draft.wordTexts;
+  if (!words || words.length !== draft.wordConfidences.length) return draft.wordConfidences;
+  return draft.wordConfidences.map((c, i) => (matchedByList(name, draft, words[i]!) ? 100 : c));
+}
+
 function validatorReasons(name: string, draft: FieldDraft, options: ScoreOptions): string[] {
   const v = draft.value;
   switch (name) {
@@ -232,11 +267,13 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     const threshold = thresholdFor(name, options.thresholds);
     const reasons: string[] = [];
     const calibration = options.calibration ?? NO_CALIBRATION;
-    const wordConfidences = draft.wordConfidences.map((c, i) => calibrate(c, calibration, draft.wordTexts?.[i]));
-    const ocr = ocrScore(wordConfidences);
-    if (wordConfidences.length === 0) reasons.push('no_words');
+    // Each word's OCR confidence calibrated for its engine and model; a word a closed list matched letter for letter is evidenced by the match.
+    const calibrated = draft.wordConfidences.map((c, i) => calibrate(c, calibration, draft.wordTexts?.[i]));
+    const evidence = wordEvidence(name, { ...draft, wordConfidences: calibrated });
+    const ocr = ocrScore(evidence);
+    if (draft.wordConfidences.length === 0) reasons.push('no_words');
     else if (ocr < threshold) reasons.push('low_ocr_confidence');
-    else if (name !== 'body' && Math.min(...wordConfidences) < WEAK_WORD_CONFIDENCE) reasons.push('low_ocr_confidence');
+    else if (name !== 'body' && Math.min(...evidence) < WEAK_WORD_CONFIDENCE) reasons.push('low_ocr_confidence');
     const label = Math.min(1, Math.max(0, draft.labelScore));
     if (label < 1) reasons.push('fuzzy_label');
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
@@ -253,7 +290,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     if (options.groupingUncertain) reasons.push('boundary_uncertain');
     const unique = [...new Set(reasons)];
     const penalty = unique.reduce((p, r) => p * (PENALTY[r] ?? 1), 1);
-    const confidence = round(Math.max(0, Math.min(1, (wordConfidences.length ? ocr : 0.5) * label * penalty)));
+    const confidence = round(Math.max(0, Math.min(1, (draft.wordConfidences.length ? ocr : 0.5) * label * penalty)));
     // A label equal to the expected one once OCR look-alikes are folded (`Frorn:`) is
     // reported but does not by itself hold the field back; a looser match does.
     const blocked = unique.some((r) => BLOCKING.has(r) && !(r === 'fuzzy_label' && label >= LABEL_BLOCK_BELOW));

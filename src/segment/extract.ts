@@ -86,9 +86,12 @@ function unwrap(lines: readonly string[]): string {
 
 function draftFrom(hit: Hit, field: FieldSpec, value: string | number, extraNotes: string[] = []): FieldDraft {
   // With `textIncludesLabel` the printed stretch (`No. 21340`) is the label and the value: text and box cover both.
+  // The OCR evidence is the value's words only: the label's words are judged by how well the label
+  // matched (labelScore), as they are for a field whose text leaves its label out (`To:`). A
+  // faint `Spec.` before a clear number is no doubt about the number.
   const textStart = field.textIncludesLabel && hit.label ? Math.min(hit.label.start, hit.out.start) : hit.out.start;
-  const words = wordsIn(hit.span, textStart, hit.out.end);
-  const { page, bbox } = unionBox(words);
+  const { page, bbox } = unionBox(wordsIn(hit.span, textStart, hit.out.end));
+  const words = wordsIn(hit.span, hit.out.start, hit.out.end);
   return {
     value,
     text: hit.span.text.slice(textStart, hit.out.end).trim(),
