@@ -48,6 +48,10 @@ export interface PlanOptions {
   /** Absolute output folder. */
   outDir: string;
   settings: BatchSettings;
+  /** The review store the document jobs save to (see DocumentJobData.store). */
+  store?: string;
+  /** The folder the batch was enqueued from (see DocumentJobData.cwd). */
+  cwd?: string;
 }
 
 export function planDocument(documentKey: string, sources: PageSource[], options: PlanOptions): DocumentPlan {
@@ -59,6 +63,8 @@ export function planDocument(documentKey: string, sources: PageSource[], options
     documentKey,
     pages: sources.map((s, i) => ({ jobId: pageJobIds[i], pageId: s.pageId })),
     build: options.settings.build,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   };
   const flow: FlowJob = {
     name: DOCUMENT_JOB_NAME,

@@ -46,6 +46,14 @@ export interface DocumentJobData {
   /** The document's pages in reading order. */
   pages: DocumentPageRef[];
   build: BuildSettings;
+  /**
+   * The review store the job saves its records to as it finishes: the SQLite file (absolute), or
+   * the PostgreSQL URL without its password (workers/job-store.ts). Absent on jobs enqueued
+   * before workers saved records: the waiting `run` imports those.
+   */
+  store?: string;
+  /** The folder the batch was enqueued from: page files (as given) are relative to it. */
+  cwd?: string;
 }
 
 export interface DocumentJobResult {
@@ -56,6 +64,8 @@ export interface DocumentJobResult {
   /** The grouping decision of every page of the sequence. */
   grouping?: { mode: string; decisions: GroupingDecision[] };
   recordIds: string[];
+  /** The records are in the review store (saved by the worker); absent: only in OUT/records. */
+  stored?: boolean;
   timings: Record<string, number>;
   /** Epoch ms when the document processor started and finished. */
   startedAt: number;
@@ -76,6 +86,9 @@ export interface BatchMeta {
   /** Inputs ingest refused, and non-image files it skipped (reported, never queued). */
   failures: InputFailure[];
   skipped: SkippedInput[];
+  /** Where the batch was enqueued from, and its manifest: `status --write-report` plans it again the same way. */
+  cwd?: string;
+  manifest?: string;
 }
 
 const REASON = /^(CS_ERR_[A-Z_]+): ([\s\S]*)$/;

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../src/config.ts';
 import { CablescanError, ErrorCode } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import { defaultBatchName, planBatch, recordWritten, type BatchPlan } from '../src/pipeline/index.ts';
+import { defaultBatchName, isPostgresUrl, planBatch, recordWritten, ReviewStore, runStoreLocation, withoutPassword, type BatchPlan } from '../src/pipeline/index.ts';
 import type { InputFailure, SkippedInput } from '../src/types.ts';
 import { PIPELINE_VERSION } from '../src/version.ts';
 import { saveBatch } from './batch-store.ts';
@@ -107,8 +107,14 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot create output folder ${outDir}: ${(err as Error).message}`, { file: outDir, retryable: false });
   }
 
+  // The review store exists (created, migrated) before any job: `serve` can open it at once, and
+  // the document jobs save their records into it as they finish, from whichever worker.
+  const storeLocation = runStoreLocation(plan, config);
+  await (await ReviewStore.open(storeLocation)).close();
+  const store = isPostgresUrl(storeLocation) ? withoutPassword(storeLocation) : storeLocation;
+
   const prefix = bullPrefix(config.queuePrefix);
-  const plans = planFlows(plan.sequences, { batch, outDir, settings });
+  const plans = planFlows(plan.sequences, { batch, outDir, settings, store, cwd: plan.cwd });
   const done = new Set(plan.done);
   const redis = await connectRedis(redisUrl, 'producer');
   const flows = new FlowProducer({ connection: redisOptions(redisUrl, 'producer'), prefix });
@@ -143,6 +149,8 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
       documentTotal: 0,
       failures: plan.failures,
       skipped: plan.skipped,
+      cwd: plan.cwd,
+      ...(options.manifest ? { manifest: options.manifest } : {}),
     };
     const saved = await saveBatch(
       redis,

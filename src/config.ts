@@ -13,6 +13,9 @@ import { GROUPING_MODES } from './group/modes.ts';
 import { ENGINE_CHOICES, engineFlags, engineOptionsSchema } from './ocr/engines/index.ts';
 import { MODEL_CHOICES } from './ocr/models.ts';
 
+/** A PostgreSQL review store's location (anything else in `db` is a SQLite file). */
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
 const thresholdsSchema = z
   .object({
     /** A field whose confidence reaches this is accepted without review. */
@@ -119,7 +122,11 @@ export const configSchema = z
     /** PDF rasterisation resolution. */
     pdfDpi: z.number().int().min(72).max(1200).default(300),
     redisUrl: z.string().url().optional(),
-    /** Review store (SQLite file); default <out>/cablescan.db. */
+    /**
+     * Review store: a SQLite file (default <out>/cablescan.db), or a PostgreSQL URL
+     * (postgres://user:password@host:5432/db, optional ?schema=NAME) shared by several machines.
+     * Precedence: --db, then CABLESCAN_DB, then DATABASE_URL (a postgres:// one only), then the config file.
+     */
     db: z.string().min(1).optional(),
     /** BullMQ queue prefix; wrapped in a {hash tag} so a Redis Cluster keeps a queue on one slot. */
     queuePrefix: z.string().default('cablescan'),
@@ -197,9 +204,64 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_MAX_PAGES_PER_FILE: { key: 'maxPagesPerFile', parse: Number },
   CABLESCAN_ALLOW_OUTSIDE_INPUTS: { key: 'allowOutsideInputs', parse: (v) => v === 'true' || v === '1' },
   REDIS_URL: { key: 'redisUrl', parse: String },
+  // Before CABLESCAN_DB, which wins over it; another program's DATABASE_URL (mysql://...) is not ours.
+  DATABASE_URL: { key: 'db', parse: (v) => (POSTGRES_URL.test(v) ? v : undefined) },
   CABLESCAN_DB: { key: 'db', parse: String },
   CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
 };
+
+/**
+ * Tokens from the environment (a container's settings, Docker secrets): each variable, or the
+ * file its NAME_FILE variable names (trailing newline dropped). Pairs are separated by commas,
+ * spaces or newlines. They replace the config file's list of the same kind.
+ */
+export const TOKEN_ENV_VARS = {
+  CABLESCAN_REVIEWER_TOKENS: 'reviewers',
+  CABLESCAN_READER_TOKENS: 'readers',
+  CABLESCAN_OPERATOR_TOKEN: 'operator',
+} as const;
+
+/** A variable's value, or the contents of the file its NAME_FILE names (a Docker secret). */
+function secretFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  const file = env[`${name}_FILE`];
+  if ((raw === undefined || raw === '') && file) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `${name}_FILE: cannot read ${file}: ${(err as Error).message}`, { file });
+    }
+  }
+  return raw;
+}
+
+/**
+ * CABLESCAN_DB_PASSWORD (or _FILE, a Docker secret) fills in the password of a PostgreSQL store
+ * URL given without one, so the password need not sit in a compose file or a job's data.
+ */
+function withDbPassword(db: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof db !== 'string' || !POSTGRES_URL.test(db)) return db;
+  const password = secretFromEnv(env, 'CABLESCAN_DB_PASSWORD')?.replace(/\r?\n$/, '');
+  if (!password) return db;
+  try {
+    const url = new URL(db);
+    if (url.password) return db;
+    url.password = password;
+    return url.toString();
+  } catch {
+    return db;
+  }
+}
+
+function tokensFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const tokens: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(TOKEN_ENV_VARS)) {
+    const raw = secretFromEnv(env, name);
+    if (raw === undefined || raw.trim() === '') continue;
+    tokens[key] = key === 'operator' ? raw.trim() : raw.split(/[\s,]+/).filter(Boolean);
+  }
+  return tokens;
+}
 
 export interface LoadConfigOptions {
   /** Values from command-line flags (undefined entries are ignored). */
@@ -291,7 +353,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fromFile = configFile ? readConfigFile(configFile) : {};
   if (configFile && typeof fromFile.tessdata === 'string') fromFile.tessdata = path.resolve(path.dirname(configFile), fromFile.tessdata);
   if (configFile && typeof fromFile.profilesDir === 'string') fromFile.profilesDir = path.resolve(path.dirname(configFile), fromFile.profilesDir);
-  if (configFile && typeof fromFile.db === 'string') fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
+  if (configFile && typeof fromFile.db === 'string' && !POSTGRES_URL.test(fromFile.db)) fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
   if (configFile && typeof fromFile.modelCache === 'string') fromFile.modelCache = path.resolve(path.dirname(configFile), fromFile.modelCache);
 
   const fromEnv: Record<string, unknown> = {};
@@ -300,10 +362,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const value = raw === undefined || raw === '' ? undefined : parse(raw);
     if (value !== undefined) fromEnv[key] = value;
   }
+  const envTokens = tokensFromEnv(env);
+  if (Object.keys(envTokens).length) fromEnv.tokens = { ...((fromFile.tokens as Record<string, unknown> | undefined) ?? {}), ...envTokens };
+  // Behind a TLS proxy in a container (docker-compose.yml): server.trustProxy without a config file.
+  const trustProxy = env.CABLESCAN_TRUST_PROXY;
+  if (trustProxy) {
+    fromEnv.server = { ...((fromFile.server as Record<string, unknown> | undefined) ?? {}), trustProxy: trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy };
+  }
   const flags = withoutUndefined(options.flags ?? {});
   const merged: Record<string, unknown> = { modelCache: defaultModelCache(env), ...fromFile, ...fromEnv, ...flags };
   const engineOptions = mergeEngineOptions(fromFile.engineOptions, engineOptionsFromEnv(env), flags.engineOptions);
   if (engineOptions) merged.engineOptions = engineOptions;
+  merged.db = withDbPassword(merged.db, env);
+  if (merged.db === undefined) delete merged.db;
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');

@@ -41,8 +41,12 @@ export const ErrorCode = {
   REDIS_UNAVAILABLE: 'CS_ERR_REDIS_UNAVAILABLE',
   /** An unexpected failure, a defect or a case no other code covers; the log has the details. */
   INTERNAL: 'CS_ERR_INTERNAL',
-  /** The review store (SQLite) cannot be opened, migrated or written. */
+  /** The review store (SQLite file or PostgreSQL database) cannot be opened, migrated or written. */
   STORE: 'CS_ERR_STORE',
+  /** The PostgreSQL review store does not answer (refused, timed out, shut down); a worker's job is tried again. */
+  STORE_UNAVAILABLE: 'CS_ERR_STORE_UNAVAILABLE',
+  /** A reviewer split or merged pages of a document while its records were being saved: they are built again with the reviewer's decision. */
+  STORE_CHANGED: 'CS_ERR_STORE_CHANGED',
   /** `serve` cannot listen where it was told to (the port is taken, or needs privileges). */
   PORT_UNAVAILABLE: 'CS_ERR_PORT_UNAVAILABLE',
   /** A split, merge or confirmation that does not apply to the records named (not neighbours, the first page...). */
@@ -60,6 +64,8 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCodeValue> = new Set<ErrorCodeValue
   ErrorCode.OUTPUT_WRITE,
   ErrorCode.REDIS_UNAVAILABLE,
   ErrorCode.INTERNAL,
+  ErrorCode.STORE_UNAVAILABLE,
+  ErrorCode.STORE_CHANGED,
 ]);
 
 export interface CablescanErrorOptions {

@@ -2,8 +2,10 @@
 // emit), the same function the in-process run calls. It runs when its page
 // children are done (or finally failed), reads which pages made it with
 // getChildrenValues, loads their page JSON from the output folder, and writes
-// the records there. Record files are named by record id and written atomically,
-// so a document built twice (a retry, a stalled job) leaves one file per telegram.
+// the records there and into the batch's review store (workers/job-store.ts) as it
+// finishes. Record files are named by record id and written atomically, and the store's save
+// is idempotent, so a document built twice (a retry, a stalled job, a worker killed after the
+// save) leaves one file and one stored record per telegram, and never a reviewer's decision undone.
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
@@ -14,6 +16,7 @@ import { PIPELINE_VERSION } from '../src/version.ts';
 import { jobIdFromKey } from '../queues/names.ts';
 import { failureReason, type DocumentJobData, type DocumentJobResult, type PageJobResult } from '../queues/payloads.ts';
 import { buildConfig, setupError } from './job-config.ts';
+import type { JobStores } from './job-store.ts';
 
 export interface DocumentInputs {
   data: DocumentJobData;
@@ -53,6 +56,8 @@ export async function loadDocumentPages(inputs: DocumentInputs): Promise<PageRes
 
 export interface DocumentProcessorDeps {
   logger: Logger;
+  /** The review stores jobs save to; without it (tests of the files alone) records go to OUT/records only. */
+  stores?: JobStores;
 }
 
 export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<DocumentJobData, DocumentJobResult>) => Promise<DocumentJobResult> {
@@ -80,13 +85,16 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
       } catch (err) {
         throw setupError(err);
       }
-      const built = await buildRecords(pages, { config, logger, outDir: data.outDir, profiles });
+      const store = data.store && deps.stores ? await deps.stores.for(data.store) : undefined;
+      const sink = store?.recordSink({ batch: data.batch, cwd: data.cwd ?? data.outDir, outDir: data.outDir, build: data.build });
+      const built = await buildRecords(pages, { config, logger, outDir: data.outDir, profiles, store: sink });
       return {
         documentKey: data.documentKey,
         pages: pages.map((p) => p.pageId),
         telegrams: built.telegrams,
         grouping: built.grouping,
         recordIds: built.records.map((r) => r.id),
+        ...(sink ? { stored: true } : {}),
         timings: built.timings,
         startedAt,
         finishedAt: Date.now(),

@@ -14,6 +14,7 @@ import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
 import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
 import { createDocumentProcessor } from './document-processor.ts';
+import { JobStores } from './job-store.ts';
 import { jobUnit } from '../src/monitoring/job-log.ts';
 
 /**
@@ -116,7 +117,8 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       env: sandboxEnv(config, options.env ?? process.env, options.configFile),
     },
   });
-  const documents = new Worker(DOCUMENT_QUEUE, createDocumentProcessor({ logger }), {
+  const stores = new JobStores(config.db);
+  const documents = new Worker(DOCUMENT_QUEUE, createDocumentProcessor({ logger, stores }), {
     ...common,
     connection: redisOptions(options.redisUrl, 'worker'),
     concurrency: options.concurrency,
@@ -204,6 +206,7 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       // stopping worker forever (children exit on their own when this process ends).
       const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back')]);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      await stores.close();
       return outcome;
     })();
     return { done, now: skip };

@@ -2,7 +2,8 @@
 // in-process run), optionally works on it in this process with the same sandboxed workers
 // `cablescan worker` runs, and waits for every document with the same progress events. As each
 // page and document settles, it feeds the same report builder the in-process run feeds and puts
-// the document's records in the review store; it keeps none of them. It schedules nothing
+// the document's records in the review store when the worker did not (jobs enqueued before
+// workers saved them); it keeps none of them. It schedules nothing
 // itself: pages and records are made by the workers, through readPage / buildRecords.
 import type { Config } from '../config.ts';
 import { ErrorCode } from '../errors.ts';
@@ -50,12 +51,12 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
   const { outDir, batch } = enqueued;
   const log = logger.child({ batch });
 
-  // Workers on other machines write files only: the review store is written here, from those
-  // files, a document at a time as each settles (the records the embedded run saves as it goes).
+  // Workers save each document's records to the review store as they finish; the records are read
+  // here for the report (and saved from the files only for jobs whose worker did not).
   const report = await openReport(enqueued.plan, config);
   let store: RunStore;
   try {
-    store = openRunStore(enqueued.plan, config);
+    store = await openRunStore(enqueued.plan, config);
   } catch (err) {
     await report.discard();
     throw err;
@@ -121,7 +122,12 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     if (settled.state !== 'completed') return;
     const { result } = settled;
     const records: ReportRecord[] = [];
-    const imported = await store.importWritten(result.recordIds, [{ documentKey: doc.documentKey, pages: result.pages }], (record) => records.push(reportRecord(record)));
+    const imported = await store.importWritten(
+      result.recordIds,
+      [{ documentKey: doc.documentKey, pages: result.pages }],
+      (record) => records.push(reportRecord(record)),
+      !result.stored,
+    );
     const read = new Set(records.map((r) => r.id));
     for (const { recordId } of imported.skipped) {
       if (!read.has(recordId)) await report.failure({ file, code: ErrorCode.INTERNAL, message: `records for ${doc.documentKey}: record ${recordId} is missing from ${outDir}/records`, stage: 'emit' });
@@ -155,7 +161,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     await report.discard();
     throw err;
   } finally {
-    store.close();
+    await store.close();
   }
 
   if (interrupted) log.warn('stopped waiting; the batch stays queued: workers go on, and running the same command again waits for it');

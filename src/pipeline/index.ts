@@ -13,7 +13,9 @@ export { readPageFromScan, type ReadPageDeps } from './read-scan.ts';
 export { buildRecords, type BuildRecordsDeps, type BuildRecordsResult, type TelegramSummary } from './build-records.ts';
 export { openReport, reportPage, reportRecord, type ReportBuilder, type ReportPage, type ReportRecord, type ReportSummary, type SequenceReport } from './report/index.ts';
 export type { ProgressEvent } from './progress.ts';
-export { openRunStore, type RunStore } from './run-store.ts';
+export { openRunStore, runStoreLocation, type RunStore } from './run-store.ts';
+// The review store as the drivers open it (the producer creates it, document workers save to it).
+export { isPostgresUrl, ReviewStore, withoutPassword } from '../store/index.ts';
 export { loadSettledPages, readPageJson, readRecordJson, recordWritten } from './outputs.ts';
 // Set-up a driver does once: the engine it reads with, the recipe and profiles a job names.
 export { createEngine } from '../create-engine.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -113,4 +113,62 @@ test('OCR engine settings: auto and best by default; the model cache under XDG_C
     () => loadConfig({ env: {}, flags: { engineOptions: { ocrad: {} } } }),
     (err: unknown) => err instanceof CablescanError && /engineOptions/.test(err.message),
   );
+});
+
+test('the review store: --db, then CABLESCAN_DB, then DATABASE_URL (a postgres:// one only), then the config file', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-config-db-'));
+  try {
+    const file = path.join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ db: 'postgres://file@h/db' }));
+    const pg = 'postgres://env@h/db';
+    assert.equal(loadConfig({ env: {}, configFile: file }).db, 'postgres://file@h/db', 'a URL in the config file is not taken for a path');
+    assert.equal(loadConfig({ env: { DATABASE_URL: pg }, configFile: file }).db, pg);
+    assert.equal(loadConfig({ env: { DATABASE_URL: pg, CABLESCAN_DB: '/x.db' } }).db, '/x.db');
+    assert.equal(loadConfig({ env: { DATABASE_URL: pg, CABLESCAN_DB: '/x.db' }, flags: { db: 'postgres://flag@h/db' } }).db, 'postgres://flag@h/db');
+    assert.equal(loadConfig({ env: { DATABASE_URL: 'mysql://other@h/app' } }).db, undefined, "another program's database is not ours");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tokens from the environment or Docker secret files replace the config file list of their kind', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-config-tokens-'));
+  try {
+    const secret = path.join(dir, 'reviewers');
+    writeFileSync(secret, 'anna:anna-token-0001\nben:ben-token-00002\n');
+    const file = path.join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ tokens: { reviewers: ['old:old-token-0001'], readers: ['rita:rita-token-001'] } }));
+    const config = loadConfig({ env: { CABLESCAN_REVIEWER_TOKENS_FILE: secret, CABLESCAN_OPERATOR_TOKEN: ' op-token-0001 ' }, configFile: file });
+    assert.deepEqual(config.tokens, {
+      reviewers: ['anna:anna-token-0001', 'ben:ben-token-00002'],
+      readers: ['rita:rita-token-001'],
+      operator: 'op-token-0001',
+    });
+    assert.deepEqual(loadConfig({ env: { CABLESCAN_REVIEWER_TOKENS: 'a:aaaaaaaa, b:bbbbbbbb' } }).tokens.reviewers, ['a:aaaaaaaa', 'b:bbbbbbbb']);
+    assert.throws(() => loadConfig({ env: { CABLESCAN_REVIEWER_TOKENS_FILE: path.join(dir, 'missing') } }), /CABLESCAN_REVIEWER_TOKENS_FILE: cannot read/);
+    assert.throws(() => loadConfig({ env: { CABLESCAN_REVIEWER_TOKENS: 'anna:short' } }), /tokens\.reviewers/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CABLESCAN_DB_PASSWORD(_FILE) fills in a PostgreSQL URL given without a password; CABLESCAN_TRUST_PROXY sets server.trustProxy', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-config-pw-'));
+  try {
+    const secret = path.join(dir, 'pw');
+    writeFileSync(secret, 's3cret/with:odd@chars\n');
+    const db = loadConfig({ env: { CABLESCAN_DB: 'postgres://cablescan@postgres:5432/cablescan', CABLESCAN_DB_PASSWORD_FILE: secret } }).db!;
+    assert.equal(decodeURIComponent(new URL(db).password), 's3cret/with:odd@chars');
+    assert.equal(new URL(db).username, 'cablescan');
+    assert.equal(
+      loadConfig({ env: { CABLESCAN_DB: 'postgres://u:given@h/db', CABLESCAN_DB_PASSWORD: 'other' } }).db,
+      'postgres://u:given@h/db',
+      'a password in the URL wins',
+    );
+    assert.equal(loadConfig({ env: { CABLESCAN_DB: '/x.db', CABLESCAN_DB_PASSWORD: 'other' } }).db, '/x.db');
+    assert.equal(loadConfig({ env: { CABLESCAN_TRUST_PROXY: 'true' } }).server.trustProxy, true);
+    assert.equal(loadConfig({ env: { CABLESCAN_TRUST_PROXY: '172.16.0.0/12' } }).server.trustProxy, '172.16.0.0/12');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
