@@ -67,6 +67,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   weak_profile: 'no layout fits the document well: which fields it has is in doubt',
   no_words: 'no OCR words back the value',
   incomplete_telegram: 'required header fields are missing, so where the body starts and ends is a guess',
+  body_start_uncertain: 'the salutation the text starts under (`Sir:`) was not read: where the text starts is a guess',
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
   incomplete_value: 'the value breaks off (a heading ending on `OF THE`): a line of it was not read',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
@@ -99,6 +100,7 @@ const PENALTY: Record<string, number> = {
   weak_profile: 0.8,
   no_words: 0.5,
   incomplete_telegram: 0.6,
+  body_start_uncertain: 0.8,
   dust_in_text: 0.9,
 };
 
@@ -124,6 +126,7 @@ const BLOCKING = new Set([
   'weak_profile',
   'no_words',
   'incomplete_telegram',
+  'body_start_uncertain',
   'dust_in_text',
   'boundary_uncertain',
   'misread_word',
@@ -152,7 +155,7 @@ const WEAK_WORD_CONFIDENCE = 85;
 const LABEL_BLOCK_BELOW = 0.9;
 
 /** Notes from the segmenter that become reasons on the record. */
-const NOTE_REASONS = new Set(['invalid_date', 'ocr_corrected', 'unknown_place', 'ambiguous_split', 'multiple_candidates', 'in_sentence', 'copied_from_signature', 'incomplete_value']);
+const NOTE_REASONS = new Set(['invalid_date', 'ocr_corrected', 'unknown_place', 'ambiguous_split', 'multiple_candidates', 'in_sentence', 'copied_from_signature', 'incomplete_value', 'body_start_uncertain']);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
