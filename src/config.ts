@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { CablescanError, ErrorCode } from './errors.ts';
 import { ARCHIVAL_FORMAT_NAMES, exportOptionsSchema } from './exports/formats/index.ts';
 import { GROUPING_MODES } from './group/modes.ts';
+import { ENGINE_CHOICES, engineFlags, engineOptionsSchema } from './ocr/engines/index.ts';
+import { MODEL_CHOICES } from './ocr/models.ts';
 
 /** A PostgreSQL review store's location (anything else in `db` is a SQLite file). */
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -31,10 +33,19 @@ export const configSchema = z
     lang: z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"').default('eng'),
     /** Folder with plain or gzipped <lang>.traineddata for languages the npm packages lack. */
     tessdata: z.string().optional(),
-    /** Take a language's model from `tessdata` whenever the folder has it, not from npm (speed: Debian's tessdata_fast). */
+    /** Take a language's model from `tessdata` whenever the folder has it, not from npm. */
     preferTessdata: z.boolean().default(false),
-    /** OCR engine: tesseract.js (default, nothing to install) or the native tesseract CLI (faster). */
-    engine: z.enum(['tesseract.js', 'tesseract']).default('tesseract.js'),
+    /**
+     * OCR engine (src/ocr/engines/): `auto` (native Tesseract 5+ where it is installed with models for
+     * the languages, else tesseract.js), or one of the registered engines, forced.
+     */
+    engine: z.enum(ENGINE_CHOICES).default('auto'),
+    /** Model class every engine reads with (src/ocr/models.ts): `best` (npm's 4.0.0_best_int) or `fast` (the system's, Debian: tessdata_fast). */
+    model: z.enum(MODEL_CHOICES).default('best'),
+    /** Where gzipped models are unpacked, checked by hash (src/ocr/model-cache.ts); default $XDG_CACHE_HOME/cablescan or ~/.cache/cablescan. */
+    modelCache: z.string().min(1),
+    /** Each engine's own options, under its name (e.g. { "tesseract": { "command": "/opt/tesseract/bin/tesseract" } }). */
+    engineOptions: engineOptionsSchema,
     /** Number of OCR workers (default: CPU cores). */
     concurrency: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
     /** Replace an OCR worker after this many pages: a bound on anything that might grow in a very long run (memory measured flat over 300 pages without it). */
@@ -57,14 +68,27 @@ export const configSchema = z
     preprocess: z.string().default('auto'),
     /**
      * Second reading of doubtful words (below `minConfidence`): cut out, enlarged by each of
-     * `scales` and read alone; each keeps its most confident reading. `false` turns it off.
+     * `scales` and read alone; each keeps its most confident reading. Within a budget: the words
+     * whose expected gain (measured per model and confidence) is above `minGain`, at most
+     * `maxWords` a page. `false` turns it off.
      */
     secondOpinion: z
       .union([
         z.literal(false),
-        z.object({ minConfidence: z.number().min(0).max(100).default(80), scales: z.array(z.number().min(0.5).max(4)).min(1).default([1.5]), maxWords: z.number().int().min(0).default(40) }).strict(),
+        z
+          .object({
+            minConfidence: z.number().min(0).max(100).default(80),
+            scales: z.array(z.number().min(0.5).max(4)).min(1).default([1.5]),
+            maxWords: z.number().int().min(0).default(40),
+            /**
+             * Re-read only words whose measured expected gain (words put right minus put wrong, per re-read) is above
+             * this: the price of a re-read, one word net in 50 (src/ocr/second-opinion.ts). -1: every doubtful word.
+             */
+            minGain: z.number().min(-1).max(1).default(0.02),
+          })
+          .strict(),
       ])
-      .default({ minConfidence: 80, scales: [1.5], maxWords: 40 }),
+      .default({ minConfidence: 80, scales: [1.5], maxWords: 40, minGain: 0.02 }),
     keepIntermediates: z.boolean().default(false),
     /** Archival formats `run` writes to <out>/exports/ as each document's records are built (see src/exports). */
     emit: z.array(z.enum(ARCHIVAL_FORMAT_NAMES)).default([]),
@@ -160,6 +184,8 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_TESSDATA: { key: 'tessdata', parse: String },
   CABLESCAN_PREFER_TESSDATA: { key: 'preferTessdata', parse: (v) => v === 'true' || v === '1' },
   CABLESCAN_ENGINE: { key: 'engine', parse: String },
+  CABLESCAN_MODEL: { key: 'model', parse: String },
+  CABLESCAN_MODEL_CACHE: { key: 'modelCache', parse: String },
   CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
   CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },
   CABLESCAN_OCR_TIMEOUT: { key: 'ocrTimeout', parse: Number },
@@ -277,6 +303,50 @@ function withoutUndefined(obj: Record<string, unknown>): Record<string, unknown>
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
 }
 
+/** The model cache when none is configured: $XDG_CACHE_HOME/cablescan, else ~/.cache/cablescan. */
+export function defaultModelCache(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(base, 'cablescan');
+}
+
+type EngineOptionsInput = Record<string, Record<string, unknown>>;
+
+/** Engine options from the engines' own environment variables (e.g. CABLESCAN_TESSERACT_COMMAND). */
+function engineOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptionsInput {
+  const out: EngineOptionsInput = {};
+  for (const { engine, flag } of engineFlags()) {
+    const raw = flag.env ? env[flag.env] : undefined;
+    if (raw !== undefined && raw !== '') (out[engine] ??= {})[flag.key] = raw;
+  }
+  return out;
+}
+
+/** The engines' own options that have an environment variable, as variables (for a worker's sandboxed children). */
+export function engineOptionsEnv(config: Config): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { engine, flag } of engineFlags()) {
+    const value = (config.engineOptions as Record<string, Record<string, unknown>>)[engine]?.[flag.key];
+    if (flag.env && value !== undefined) out[flag.env] = String(value);
+  }
+  return out;
+}
+
+/** Engine options merged per engine and key (a flag for one option keeps the file's others). */
+function mergeEngineOptions(...layers: unknown[]): EngineOptionsInput | undefined {
+  const out: EngineOptionsInput = {};
+  let any = false;
+  for (const layer of layers) {
+    if (!layer || typeof layer !== 'object' || Array.isArray(layer)) continue;
+    for (const [engine, opts] of Object.entries(layer as Record<string, unknown>)) {
+      any = true;
+      // Not an object: left for the schema to refuse with its path.
+      if (!opts || typeof opts !== 'object' || Array.isArray(opts)) (out as Record<string, unknown>)[engine] = opts;
+      else out[engine] = { ...(out[engine] ?? {}), ...withoutUndefined(opts as Record<string, unknown>) };
+    }
+  }
+  return any ? out : undefined;
+}
+
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const configFile = options.configFile ?? env.CABLESCAN_CONFIG;
@@ -284,6 +354,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (configFile && typeof fromFile.tessdata === 'string') fromFile.tessdata = path.resolve(path.dirname(configFile), fromFile.tessdata);
   if (configFile && typeof fromFile.profilesDir === 'string') fromFile.profilesDir = path.resolve(path.dirname(configFile), fromFile.profilesDir);
   if (configFile && typeof fromFile.db === 'string' && !POSTGRES_URL.test(fromFile.db)) fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
+  if (configFile && typeof fromFile.modelCache === 'string') fromFile.modelCache = path.resolve(path.dirname(configFile), fromFile.modelCache);
 
   const fromEnv: Record<string, unknown> = {};
   for (const [name, { key, parse }] of Object.entries(ENV_VARS)) {
@@ -298,7 +369,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (trustProxy) {
     fromEnv.server = { ...((fromFile.server as Record<string, unknown> | undefined) ?? {}), trustProxy: trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy };
   }
-  const merged = { ...fromFile, ...fromEnv, ...withoutUndefined(options.flags ?? {}) };
+  const flags = withoutUndefined(options.flags ?? {});
+  const merged: Record<string, unknown> = { modelCache: defaultModelCache(env), ...fromFile, ...fromEnv, ...flags };
+  const engineOptions = mergeEngineOptions(fromFile.engineOptions, engineOptionsFromEnv(env), flags.engineOptions);
+  if (engineOptions) merged.engineOptions = engineOptions;
   merged.db = withDbPassword(merged.db, env);
   if (merged.db === undefined) delete merged.db;
   const result = configSchema.safeParse(merged);

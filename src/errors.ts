@@ -29,6 +29,8 @@ export const ErrorCode = {
   PDF_RENDER: 'CS_ERR_PDF_RENDER',
   /** OCR language data is missing or unusable for a language asked for, or the language code is not one. */
   TESSDATA_MISSING: 'CS_ERR_TESSDATA_MISSING',
+  /** The model cache folder cannot be made or written (src/ocr/model-cache.ts): a setting of the machine, not of the page. */
+  MODEL_CACHE: 'CS_ERR_MODEL_CACHE',
   /** The OCR engine failed on a page: it crashed, ran past its timeout or the page budget, or was closed meanwhile. */
   OCR_FAILED: 'CS_ERR_OCR_FAILED',
   /** A record built from the pages does not match the record schema (a defect of cablescan, not of the scan). */

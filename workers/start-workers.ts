@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
 import type { Config } from '../src/config.ts';
-import { ENV_VARS } from '../src/config.ts';
+import { engineOptionsEnv, ENV_VARS } from '../src/config.ts';
 import { forkDiesWithParent } from '../src/child-lifetime.ts';
 import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
@@ -81,11 +81,12 @@ export function sandboxEnv(config: Config, base: NodeJS.ProcessEnv, configFile?:
   const env: NodeJS.ProcessEnv = { ...base };
   // Every option `cablescan worker` offers (src/cli/common.ts addMachineOptions) that its
   // children need: given as a flag, it exists only in this process's config.
-  const machineKeys = new Set(['tessdata', 'preferTessdata', 'recycleAfter', 'ocrTimeout', 'logLevel', 'engine']);
+  const machineKeys = new Set(['tessdata', 'preferTessdata', 'recycleAfter', 'ocrTimeout', 'logLevel', 'engine', 'model', 'modelCache']);
   for (const [name, { key }] of Object.entries(ENV_VARS)) {
     const value = config[key as keyof Config];
     if (machineKeys.has(key) && value !== undefined) env[name] = String(value);
   }
+  Object.assign(env, engineOptionsEnv(config));
   if (config.secondOpinion === false) env.CABLESCAN_SECOND_OPINION = 'false';
   if (configFile) env.CABLESCAN_CONFIG = configFile;
   return env;

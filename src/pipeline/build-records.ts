@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { calibrationForPages } from '../confidence/calibration.ts';
 import { scoreTelegram } from '../confidence/index.ts';
 import { buildRecord } from '../records/build-record.ts';
 import { writeJsonAtomic } from '../records/atomic-write.ts';
@@ -160,7 +161,9 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     const touching = decisionsOf(telegram.pages, order, decisions, deps.decisionAfter);
     const groupingUncertain = touching.some((d) => d.uncertain);
     const status = groupingUncertain ? 'uncertain' : touching.some((d) => d.rule === 'reviewer') ? 'confirmed' : 'certain';
-    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain });
+    // Word confidences as the (engine, model) pair that read the pages means them (src/confidence/calibration.ts).
+    const calibration = calibrationForPages(telegram.pages.map((id) => pagesById.get(id)!).filter(Boolean));
+    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain, calibration });
     const record = buildRecord(
       { ...telegram, kind: telegram.kind, fields: scored.fields, review: scored.review, grouping: { mode, status, decisions: touching } },
       pagesById,

@@ -130,7 +130,8 @@ test("a real page's body: the crop is shown beside a multi-line editor, and an e
   assert.equal(await page.locator('#item-field').textContent(), 'body', 'Shift+Enter did not save');
   await page.keyboard.press('Enter');
   await page.locator('#message.ok').waitFor();
-  assert.match((await page.locator('#message').textContent()) ?? '', new RegExp(`^body corrected: ${body.value.slice(0, 12).replace(/[()]/g, '.')}`));
+  // The message starts with the value as read, whatever characters the OCR put in it (`PUES A 17s?` natively).
+  assert.ok(((await page.locator('#message').textContent()) ?? '').startsWith(`body corrected: ${body.value.slice(0, 12)}`));
 
   const expected = `${body.value.slice(0, dust.index)}${body.value.slice(dust.index + dust[0].length)}\n(checked against the scan)`
     .replace(/\s*\n\s*/g, ' ')

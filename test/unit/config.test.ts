@@ -68,6 +68,53 @@ test('unknown keys and unreadable files are errors, not silently ignored', () =>
   assert.throws(() => loadConfig({ env: {}, configFile: path.join(dir, 'nope.json') }), /cannot read config file/);
 });
 
+test('OCR engine settings: auto and best by default; the model cache under XDG_CACHE_HOME or ~/.cache; engine options merged per key', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cs-config-engines-'));
+  const defaults = loadConfig({ env: { HOME: '/home/reader' } });
+  assert.equal(defaults.engine, 'auto');
+  assert.equal(defaults.model, 'best');
+  assert.equal(defaults.modelCache, '/home/reader/.cache/cablescan');
+  assert.deepEqual(defaults.engineOptions, { tesseract: { command: 'tesseract', streaming: true }, 'tesseract.js': {} });
+  assert.equal(loadConfig({ env: { HOME: '/home/reader', XDG_CACHE_HOME: '/var/cache/x' } }).modelCache, '/var/cache/x/cablescan');
+  assert.equal(loadConfig({ env: { XDG_CACHE_HOME: '/var/cache/x', CABLESCAN_MODEL_CACHE: '/srv/models' } }).modelCache, '/srv/models');
+
+  const file = path.join(dir, 'cablescan.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ model: 'fast', modelCache: 'cache', engineOptions: { tesseract: { command: '/opt/t/bin/tesseract', streaming: false } } }),
+  );
+  const fromFile = loadConfig({ env: {}, configFile: file });
+  assert.equal(fromFile.model, 'fast');
+  assert.equal(fromFile.modelCache, path.join(dir, 'cache'), 'relative to the config file');
+  assert.deepEqual(fromFile.engineOptions.tesseract, { command: '/opt/t/bin/tesseract', streaming: false });
+  // A flag for one option of an engine keeps the file's other options of it.
+  const merged = loadConfig({ env: { CABLESCAN_TESSERACT_COMMAND: '/env/tesseract' }, configFile: file });
+  assert.deepEqual(merged.engineOptions.tesseract, { command: '/env/tesseract', streaming: false });
+  const flagged = loadConfig({
+    env: { CABLESCAN_TESSERACT_COMMAND: '/env/tesseract' },
+    configFile: file,
+    flags: { engineOptions: { tesseract: { command: '/flag/tesseract' } } },
+  });
+  assert.deepEqual(flagged.engineOptions.tesseract, { command: '/flag/tesseract', streaming: false });
+
+  assert.throws(
+    () => loadConfig({ env: { CABLESCAN_ENGINE: 'ocrad' } }),
+    (err: unknown) => err instanceof CablescanError && /engine/.test(err.message) && /auto/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ env: { CABLESCAN_MODEL: 'tiny' } }),
+    (err: unknown) => err instanceof CablescanError && /model/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ env: {}, flags: { engineOptions: { tesseract: { binary: 'x' } } } }),
+    (err: unknown) => err instanceof CablescanError && /engineOptions\.tesseract/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ env: {}, flags: { engineOptions: { ocrad: {} } } }),
+    (err: unknown) => err instanceof CablescanError && /engineOptions/.test(err.message),
+  );
+});
+
 test('the review store: --db, then CABLESCAN_DB, then DATABASE_URL (a postgres:// one only), then the config file', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cablescan-config-db-'));
   try {
