@@ -95,6 +95,9 @@ function overlaps(a: BBox, b: BBox, margin: number): boolean {
   return a[0] < b[2] + margin && b[0] < a[2] + margin && a[1] < b[3] + margin && b[1] < a[3] + margin;
 }
 
+/** How far (letter heights) a piece the strip's edge cuts may reach into the line's rows and still be a neighbour's. */
+const NEIGHBOUR_FRINGE = 0.15;
+
 /** Grey levels above the strip's ink threshold over which pixels fade to white (the letters' soft edges). */
 const PAPER_RAMP = 24;
 
@@ -104,8 +107,12 @@ const PAPER_RAMP = 24;
  * taller than any letter (a stamp's frame, the edge of a shadow) and thin rules much wider than
  * tall, which Tesseract reads as letters of their own (`|`, `l`, `[`). Letters run together into a
  * word stay: they are as tall as a letter. Otsu's threshold is sound on a strip: it is mostly letters.
+ * Pieces of the neighbouring lines go too: what the strip's top or bottom edge cuts and what does not
+ * reach into the line's own rows (`core`, strip rows) by more than a fringe. On single-spaced
+ * typescript the band reaches into the feet of the line above, and Tesseract reads them as a letter
+ * of this one ("W. C. l." under "Woburn House," came back "CW. C. 1.", "w.C. 1.").
  */
-function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP): RawImage {
+function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP, core?: readonly [number, number]): RawImage {
   const { width, height } = image;
   const threshold = otsuThreshold(histogram(image));
   const data = Buffer.from(image.data);
@@ -114,8 +121,10 @@ function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP): R
   const { components, runs } = connectedComponents({ data: mask, width, height });
   // The strip reaches half a letter height above and below the line: what touches both its top
   // and its bottom is not the line's (the sides of a stamp's frame, cut by the strip).
+  const fringe = NEIGHBOUR_FRINGE * letterHeight;
+  const neighbour = (c: { y0: number; y1: number }) => core !== undefined && ((c.y0 === 0 && c.y1 <= core[0] + fringe) || (c.y1 === height && c.y0 >= core[1] - fringe));
   const large = components.map(
-    (c) => c.y1 - c.y0 > 1.7 * letterHeight || (c.x1 - c.x0 > 3 * letterHeight && c.y1 - c.y0 < 0.3 * letterHeight) || (c.y0 === 0 && c.y1 === height),
+    (c) => c.y1 - c.y0 > 1.7 * letterHeight || (c.x1 - c.x0 > 3 * letterHeight && c.y1 - c.y0 < 0.3 * letterHeight) || (c.y0 === 0 && c.y1 === height) || neighbour(c),
   );
   for (let r = 0; r < runs.length; r += 4) {
     if (!large[runs[r + 3]!]) continue;
@@ -170,15 +179,19 @@ async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: nu
   const bandTop = Math.max(0, Math.floor(centre[1] - half));
   const bandBottom = Math.min(current.height, Math.ceil(centre[1] + half));
   // A centre turned outside the strip (a line at the edge of the cut) leaves no band: the strip stays whole.
+  let rowsTop = 0;
   if (bandBottom - bandTop >= 1 && bandBottom - bandTop < current.height) {
     current = await toGreyRaw(sharpOf(current).extract({ left: 0, top: bandTop, width: current.width, height: bandBottom - bandTop }));
     toImage = compose(toImage, translation(0, bandTop));
+    rowsTop = bandTop;
   }
   // The strip's own paper level divided out (stains, uneven light, grey paper), then the grain smoothed.
   const grid = backgroundGrid(current.data, current.width, current.height, Math.max(8, Math.round(1.5 * h)));
   current = { ...current, data: flattenWith(current.data, current.width, current.height, grid) };
   if (blurSigma > 0) current = await toGreyRaw(sharpOf(current).blur(blurSigma));
-  current = cleanStrip(current, h, ramp);
+  // The line's own rows in the strip: what lies beyond them at the strip's edges is its neighbours'.
+  const core = [centre[1] - line.thickness / 2 - rowsTop, centre[1] + line.thickness / 2 - rowsTop] as const;
+  current = cleanStrip(current, h, ramp, core);
   const scale = (h < MIN_LETTER_PX ? Math.min(4, TARGET_LETTER_PX / Math.max(1, h)) : 1) * enlarge;
   if (scale !== 1) {
     const enlarged = await toGreyRaw(sharpOf(current).resize(Math.round(current.width * scale), Math.round(current.height * scale), { kernel: 'lanczos3', fit: 'fill' }));
