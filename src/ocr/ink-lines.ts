@@ -45,6 +45,11 @@ export interface LineReadOptions {
   blurSigma?: number;
   /** Read a line that kept nothing again, enlarged, then black and white (default true). */
   retries?: boolean;
+  /**
+   * Paint out the pieces of neighbouring lines the strip's edges cut (cleanStrip; default false: the
+   * lines of a nearly blank page are read as they were, measured so on bench:blank).
+   */
+  paintNeighbours?: boolean;
 }
 
 export interface LineReport {
@@ -55,6 +60,8 @@ export interface LineReport {
   words: number;
   /** Words Tesseract returned and the filter dropped (no letter or digit, or too unsure). */
   dropped: number;
+  /** Pieces of neighbouring lines painted out of the strip read (see cleanStrip). */
+  neighbours: number;
 }
 
 /** Each line is read as a single line of text: as a block (PSM 6), a stamp's clear date came back as "Py DEC*1951". */
@@ -95,8 +102,15 @@ function overlaps(a: BBox, b: BBox, margin: number): boolean {
   return a[0] < b[2] + margin && b[0] < a[2] + margin && a[1] < b[3] + margin && b[1] < a[3] + margin;
 }
 
-/** How far (letter heights) a piece the strip's edge cuts may reach into the line's rows and still be a neighbour's. */
-const NEIGHBOUR_FRINGE = 0.15;
+/**
+ * How far (letter heights) a piece the strip's edge cuts may reach into the line's rows and still be
+ * a neighbour's. No letter of the line itself touches the strip's top or bottom edge (the band
+ * reaches 0.45 letter heights past its box), so what the edge cuts and stops short of the line's
+ * middle is its neighbours': the feet of the line above, the tops of the line below. Measured on
+ * the corpus: 0.15 left the deeper feet of single-spaced lines above ("R. af Dbg., p.p.," over the
+ * letter-spaced "K ø b e n h a v n", which then read as nothing); 0.5 reads it.
+ */
+const NEIGHBOUR_FRINGE = 0.5;
 
 /** Grey levels above the strip's ink threshold over which pixels fade to white (the letters' soft edges). */
 const PAPER_RAMP = 24;
@@ -112,7 +126,7 @@ const PAPER_RAMP = 24;
  * typescript the band reaches into the feet of the line above, and Tesseract reads them as a letter
  * of this one ("W. C. l." under "Woburn House," came back "CW. C. 1.", "w.C. 1.").
  */
-function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP, core?: readonly [number, number]): RawImage {
+function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP, core?: readonly [number, number]): { image: RawImage; neighbours: number } {
   const { width, height } = image;
   const threshold = otsuThreshold(histogram(image));
   const data = Buffer.from(image.data);
@@ -123,9 +137,13 @@ function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP, co
   // and its bottom is not the line's (the sides of a stamp's frame, cut by the strip).
   const fringe = NEIGHBOUR_FRINGE * letterHeight;
   const neighbour = (c: { y0: number; y1: number }) => core !== undefined && ((c.y0 === 0 && c.y1 <= core[0] + fringe) || (c.y1 === height && c.y0 >= core[1] - fringe));
-  const large = components.map(
-    (c) => c.y1 - c.y0 > 1.7 * letterHeight || (c.x1 - c.x0 > 3 * letterHeight && c.y1 - c.y0 < 0.3 * letterHeight) || (c.y0 === 0 && c.y1 === height) || neighbour(c),
-  );
+  let neighbours = 0;
+  const large = components.map((c) => {
+    if (c.y1 - c.y0 > 1.7 * letterHeight || (c.x1 - c.x0 > 3 * letterHeight && c.y1 - c.y0 < 0.3 * letterHeight) || (c.y0 === 0 && c.y1 === height)) return true;
+    if (!neighbour(c)) return false;
+    neighbours += 1;
+    return true;
+  });
   for (let r = 0; r < runs.length; r += 4) {
     if (!large[runs[r + 3]!]) continue;
     // One pixel around the run too: the shape's soft edge would stay as a faint ghost of it.
@@ -136,7 +154,7 @@ function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP, co
   const lut = new Uint8Array(256);
   for (let v = 0; v < 256; v += 1) lut[v] = ramp === 0 ? (v <= threshold ? 0 : 255) : v <= threshold ? v : v >= threshold + ramp ? 255 : Math.round(v + ((255 - v) * (v - threshold)) / ramp);
   for (let i = 0; i < data.length; i += 1) data[i] = lut[data[i]!]!;
-  return { ...image, data };
+  return { image: { ...image, data }, neighbours };
 }
 
 interface Crop {
@@ -145,6 +163,8 @@ interface Crop {
   toImage: Affine;
   turned: number;
   scale: number;
+  /** Pieces of neighbouring lines painted out. */
+  neighbours: number;
 }
 
 /**
@@ -152,7 +172,7 @@ interface Crop {
  * divided out and its grain smoothed (on grainy pages), cleaned (cleanStrip; `ramp` 0: black and
  * white), enlarged when small.
  */
-async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: number, enlarge = 1, ramp = PAPER_RAMP): Promise<{ crop: Crop; box: BBox }> {
+async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: number, enlarge = 1, ramp = PAPER_RAMP, paintNeighbours = false): Promise<{ crop: Crop; box: BBox }> {
   const h = line.letterHeight;
   // Two letter heights along the line (a letter at its end the measure did not count, run into a
   // frame or a speck, is still read), one across it (the band below trims it).
@@ -191,14 +211,15 @@ async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: nu
   if (blurSigma > 0) current = await toGreyRaw(sharpOf(current).blur(blurSigma));
   // The line's own rows in the strip: what lies beyond them at the strip's edges is its neighbours'.
   const core = [centre[1] - line.thickness / 2 - rowsTop, centre[1] + line.thickness / 2 - rowsTop] as const;
-  current = cleanStrip(current, h, ramp, core);
+  const cleaned = cleanStrip(current, h, ramp, paintNeighbours ? core : undefined);
+  current = cleaned.image;
   const scale = (h < MIN_LETTER_PX ? Math.min(4, TARGET_LETTER_PX / Math.max(1, h)) : 1) * enlarge;
   if (scale !== 1) {
     const enlarged = await toGreyRaw(sharpOf(current).resize(Math.round(current.width * scale), Math.round(current.height * scale), { kernel: 'lanczos3', fit: 'fill' }));
     toImage = compose(toImage, scaling(current.width / enlarged.width, current.height / enlarged.height));
     current = enlarged;
   }
-  return { crop: { image: current, toImage, turned: turn, scale }, box: [left, top, right, bottom] };
+  return { crop: { image: current, toImage, turned: turn, scale, neighbours: cleaned.neighbours }, box: [left, top, right, bottom] };
 }
 
 interface Reading {
@@ -254,7 +275,7 @@ export async function readInkLines(
     const turns = line.vertical ? [90, 270] : [Math.abs(line.angle) >= MIN_TURN ? -line.angle : 0];
     let best: Reading | null = null;
     const attempt = async (turn: number, enlarge: number, ramp = PAPER_RAMP) => {
-      const { crop, box } = await cut(image, line, turn, options.blurSigma ?? 0, enlarge, ramp);
+      const { crop, box } = await cut(image, line, turn, options.blurSigma ?? 0, enlarge, ramp, options.paintNeighbours);
       const result = await engine.recognize({ image: crop.image, lang: options.lang, psm: LINE_PSM, dpi: Math.round(options.dpi * crop.scale), timeoutSeconds: options.timeoutSeconds });
       seenInfo.info ??= { engine: result.engine, engineVersion: result.engineVersion, lang: result.lang, model: result.model, models: result.models, engineReason: result.engineReason };
       const reading = accept(result, crop, box, line, image);
@@ -271,7 +292,7 @@ export async function readInkLines(
     const { crop, box, lines: kept, seen } = best!;
     const words = kept.reduce((n, l) => n + l.words.length, 0);
     read.push(...kept);
-    reports.push({ bbox: box, turned: Math.round(crop.turned * 100) / 100, scale: Math.round(crop.scale * 100) / 100, words, dropped: seen - words });
+    reports.push({ bbox: box, turned: Math.round(crop.turned * 100) / 100, scale: Math.round(crop.scale * 100) / 100, words, dropped: seen - words, neighbours: crop.neighbours });
   }
   // Paragraph indices stay dense (a region that read nothing leaves no gap).
   const used = [...new Set(read.map((l) => l.paragraph))];

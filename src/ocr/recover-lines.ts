@@ -235,6 +235,25 @@ function insertionIndex(lines: readonly OcrLine[], box: BBox): number {
 }
 
 /**
+ * The line of the reading a recovered piece lies inside of: on its row, reaching past it on both
+ * sides. The page reading of a letter-spaced heading ("J e w i s h   S u r v i v o r s   R e p o r t")
+ * kept its first and last words and dropped the middle one; read alone, the middle word belongs
+ * between them, not on a line of its own after them ("Jewish Report Survivors").
+ */
+function hostIndex(lines: readonly OcrLine[], box: BBox): number {
+  return lines.findIndex((l) => {
+    const h = Math.min(l.bbox[3] - l.bbox[1], box[3] - box[1]);
+    return h > 0 && overlapY(l.bbox, box) >= 0.5 * h && l.bbox[0] < box[0] && box[2] < l.bbox[2];
+  });
+}
+
+/** `host` with the words of `piece` in their places along the row. */
+function withWordsOf(host: OcrLine, piece: OcrLine): OcrLine {
+  const words = [...host.words, ...piece.words].sort((a, b) => a.bbox[0] - b.bbox[0]);
+  return { ...host, words, text: words.map((w) => w.text).join(' '), confidence: mean(words.map((w) => w.confidence)), bbox: boxOf([host.bbox, piece.bbox]) };
+}
+
+/**
  * Dropped ink lines on one row (the measure splits a typed line at a wide gap: "many.  Rumanians
  * ...") read as one: alone, a piece loses the letters at its cut ("manians in general").
  */
@@ -307,8 +326,22 @@ export async function recoverLines(
   };
   const candidates = inkLines.filter((l) => !l.vertical && inside(l) && (l.letters >= 3 || inMargin(l)));
   const dropped = mergeRows(candidates.filter((l) => coveredShare(l, ocr.lines) < MIN_COVERED)).sort((a, b) => b.letters - a.letters);
-  const read = async (lines: readonly ImageLine[], retries: boolean) =>
-    (await readInkLines(image, lines, engine, { lang: options.lang, dpi: options.dpi, timeoutSeconds: options.timeoutSeconds, blurSigma: options.blurSigma, retries })).result.lines;
+  const readOnce = async (line: ImageLine, paintNeighbours: boolean) => {
+    const { result, lines } = await readInkLines(image, [line], engine, { lang: options.lang, dpi: options.dpi, timeoutSeconds: options.timeoutSeconds, blurSigma: options.blurSigma, retries: false, paintNeighbours });
+    return { lines: result.lines, neighbours: lines[0]?.neighbours ?? 0 };
+  };
+  // A line is read from its strip with the pieces of its neighbours painted out (ink-lines.ts
+  // cleanStrip); when that reading is not taken and pieces were painted, once more with them: what
+  // the strip's edge cut may have been a mark of the line's own the measure's box left out, and
+  // Tesseract's reading of a line moves with everything on its strip ("4 Gennemslag." on a Danish
+  // despatch read at 90 beside the tops of the line below, at 1 without them).
+  const read = async (line: ImageLine, taken: (lines: OcrLine[]) => boolean): Promise<OcrLine[] | null> => {
+    const first = await readOnce(line, true);
+    if (taken(first.lines)) return first.lines;
+    if (first.neighbours === 0) return null;
+    const second = await readOnce(line, false);
+    return taken(second.lines) ? second.lines : null;
+  };
 
   let lines: OcrLine[] = ocr.lines.map((l) => ({ ...l }));
   // Recovered lines of one ink region share a paragraph (consecutive ones join in the text).
@@ -317,10 +350,12 @@ export async function recoverLines(
     if (budget <= 0) break;
     budget -= 1;
     report.dropped += 1;
-    const found = await read([line], false);
-    if (sureness(found) < MIN_RECOVERED_CONFIDENCE) continue;
+    const found = await read(line, (lines) => sureness(lines) >= MIN_RECOVERED_CONFIDENCE);
+    if (!found) continue;
     for (const l of found) {
-      lines.splice(insertionIndex(lines, l.bbox), 0, { ...l, paragraph: firstParagraph + line.region });
+      const host = hostIndex(lines, l.bbox);
+      if (host >= 0) lines[host] = withWordsOf(lines[host]!, l);
+      else lines.splice(insertionIndex(lines, l.bbox), 0, { ...l, paragraph: firstParagraph + line.region });
       report.added += 1;
     }
   }
@@ -366,11 +401,13 @@ export async function recoverLines(
     const replaced = new Set<OcrWord>();
     const added: OcrLine[] = [];
     for (const row of rows) {
-      // Words a sure line of the reading already has (the row reached into it) are not read twice.
-      const alternative = withoutWordsOf(await read([row], false), sure);
       const before = words.filter(({ w }) => !replaced.has(w) && onRow(w.bbox, row)).map(({ w }) => w);
       const asLine = (ws: OcrWord[]): OcrLine[] => (ws.length ? [{ text: ws.map((w) => w.text).join(' '), confidence: 0, bbox: row.bbox, paragraph: 0, words: ws }] : []);
-      if (alternative.length === 0 || !sureEnough(alternative, asLine(before)) || evidence(alternative) <= BETTER_BY * evidence(asLine(before))) continue;
+      const better = (lines: OcrLine[]) => lines.length > 0 && sureEnough(lines, asLine(before)) && evidence(lines) > BETTER_BY * evidence(asLine(before));
+      // Words a sure line of the reading already has (the row reached into it) are not read twice.
+      const found = await read(row, (lines) => better(withoutWordsOf(lines, sure)));
+      if (!found) continue;
+      const alternative = withoutWordsOf(found, sure);
       for (const w of before) replaced.add(w);
       added.push(...alternative);
     }

@@ -144,6 +144,71 @@ test('a page whose reading covers every ink line is left as it is, without an OC
   assert.deepEqual(report, { dropped: 0, added: 0, doubtful: 0, replaced: 0 });
 });
 
+test('a word the reading dropped from the middle of a line goes back between its neighbours on that line', async () => {
+  // A letter-spaced heading: the page reading kept "Jewish" and "Report" on one line and lost
+  // "Survivors" between them; read alone, it belongs in its place on that line, not after it.
+  const word = (text: string, bbox: [number, number, number, number]) => ({ text, confidence: 90, bbox });
+  const heading = {
+    text: 'Jewish Report',
+    confidence: 90,
+    bbox: [20, 20, 560, 44] as [number, number, number, number],
+    paragraph: 0,
+    words: [word('Jewish', [20, 20, 140, 44]), word('Report', [440, 20, 560, 44])],
+  };
+  const next = {
+    text: 'Documents of Nazi Guilt',
+    confidence: 90,
+    bbox: [100, 70, 500, 94] as [number, number, number, number],
+    paragraph: 1,
+    words: [word('Documents of Nazi Guilt', [100, 70, 500, 94])],
+  };
+  const ocr: OcrResult = {
+    lines: [heading, next],
+    text: 'Jewish Report\n\nDocuments of Nazi Guilt',
+    meanConfidence: 90,
+    wordCount: 3,
+    engine: 'test',
+    engineVersion: '1',
+    lang: 'eng',
+    psm: 3,
+  };
+  // The engine reads any strip as "Survivors", across the whole strip.
+  const engine = {
+    name: 'test',
+    recognize: async (request: { image: { width: number; height: number } }): Promise<OcrResult> => {
+      const bbox: [number, number, number, number] = [0, 0, request.image.width, request.image.height];
+      const words = [{ text: 'Survivors', confidence: 90, bbox }];
+      return {
+        lines: [{ text: 'Survivors', confidence: 90, bbox, paragraph: 0, words }],
+        text: 'Survivors',
+        meanConfidence: 90,
+        wordCount: 1,
+        engine: 'test',
+        engineVersion: '1',
+        lang: 'eng',
+        psm: 7,
+      };
+    },
+    close: async () => undefined,
+  };
+  const image = { data: Buffer.alloc(600 * 120, 255), width: 600, height: 120, channels: 1 as const };
+  const dropped = {
+    bbox: [200, 21, 380, 43] as [number, number, number, number],
+    centre: [290, 32] as [number, number],
+    thickness: 22,
+    letterHeight: 18,
+    angle: 0,
+    vertical: false,
+    region: 0,
+    letters: 9,
+  };
+  const { result, report } = await recoverLines(image, ocr, [dropped], engine, { lang: 'eng', dpi: 300 });
+  assert.equal(report.added, 1);
+  assert.equal(result.lines.length, 2);
+  assert.equal(result.lines[0]!.text, 'Jewish Survivors Report');
+  assert.equal(result.text, 'Jewish Survivors Report\n\nDocuments of Nazi Guilt');
+});
+
 test('word-like tokens: words, numbers and page marks are; runs of marks are not', () => {
   assert.equal(wordlikeShare('many. Rumanians in general'), 1);
   assert.equal(wordlikeShare('- 3 -'), 1);
