@@ -354,8 +354,15 @@ export async function recoverLines(
     if (!found) continue;
     for (const l of found) {
       const host = hostIndex(lines, l.bbox);
-      if (host >= 0) lines[host] = withWordsOf(lines[host]!, l);
-      else lines.splice(insertionIndex(lines, l.bbox), 0, { ...l, paragraph: firstParagraph + line.region });
+      if (host < 0) {
+        lines.splice(insertionIndex(lines, l.bbox), 0, { ...l, paragraph: firstParagraph + line.region });
+        report.added += 1;
+        continue;
+      }
+      // Words the line already has are not read twice ("1: A =Pr" over the catalogue's "1 : Q =").
+      const [piece] = withoutWordsOf([l], [lines[host]!]);
+      if (!piece) continue;
+      lines[host] = withWordsOf(lines[host]!, piece);
       report.added += 1;
     }
   }
