@@ -247,6 +247,16 @@ function hostIndex(lines: readonly OcrLine[], box: BBox): number {
   });
 }
 
+/** `piece` without the words lying mostly on words of `host` (their overlaps summed), or null when none is left. */
+function newWordsOf(piece: OcrLine, host: OcrLine): OcrLine | null {
+  const words = piece.words.filter((w) => {
+    const area = (w.bbox[2] - w.bbox[0]) * (w.bbox[3] - w.bbox[1]);
+    return host.words.reduce((sum, h) => sum + overlapArea(w.bbox, h.bbox), 0) <= 0.5 * area;
+  });
+  if (words.length === 0) return null;
+  return words.length === piece.words.length ? piece : { ...piece, words, text: words.map((w) => w.text).join(' '), bbox: boxOf(words.map((w) => w.bbox)) };
+}
+
 /** `host` with the words of `piece` in their places along the row. */
 function withWordsOf(host: OcrLine, piece: OcrLine): OcrLine {
   const words = [...host.words, ...piece.words].sort((a, b) => a.bbox[0] - b.bbox[0]);
@@ -359,8 +369,9 @@ export async function recoverLines(
         report.added += 1;
         continue;
       }
-      // Words the line already has are not read twice ("1: A =Pr" over the catalogue's "1 : Q =").
-      const [piece] = withoutWordsOf([l], [lines[host]!]);
+      // Words the line already has are not read twice: a word lying mostly on its words, one or
+      // several ("1: A =Pr" over the catalogue's "1 : Q =": each spans two of them).
+      const piece = newWordsOf(l, lines[host]!);
       if (!piece) continue;
       lines[host] = withWordsOf(lines[host]!, piece);
       report.added += 1;
