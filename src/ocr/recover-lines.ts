@@ -8,7 +8,9 @@
 // Tesseract's segmentation. So after the page is read:
 // - a *dropped* line: an ink line of three letters or more (or a page mark, at the top or foot of
 //   the page) that no word of the reading covers, is read alone (ink-lines.ts: its strip cut out,
-//   cleaned, read as one line) and its words go into the page in reading position;
+//   cleaned, read as one line) and its words go into the page in reading position (among the
+//   words of a line of the reading whose row it lies inside: the middle word of a letter-spaced
+//   heading);
 // - a *doubtful* line of the reading (below DOUBTFUL_CONFIDENCE; or with a word of several
 //   characters read at next to no confidence, marks or a stamp taken for letters; or lying on an ink
 //   line whose letters reach well past its words) has its rows of ink (the measure's pieces of a line
