@@ -30,8 +30,11 @@ export const configSchema = z
     tessdata: z.string().optional(),
     /** Take a language's model from `tessdata` whenever the folder has it, not from npm (speed: Debian's tessdata_fast). */
     preferTessdata: z.boolean().default(false),
-    /** OCR engine: tesseract.js (default, nothing to install) or the native tesseract CLI (faster). */
-    engine: z.enum(['tesseract.js', 'tesseract']).default('tesseract.js'),
+    /**
+     * OCR engine: tesseract.js (default, nothing to install) or the native tesseract CLI (faster);
+     * `none` reads no words (benchmarks of the pipeline around OCR, src/ocr/stand-in.ts).
+     */
+    engine: z.enum(['tesseract.js', 'tesseract', 'none']).default('tesseract.js'),
     /** Number of OCR workers (default: CPU cores). */
     concurrency: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
     /** Replace an OCR worker after this many pages: a bound on anything that might grow in a very long run (memory measured flat over 300 pages without it). */

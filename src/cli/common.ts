@@ -57,7 +57,7 @@ export function addMachineOptions(command: Command): Command {
   return command
     .option('--tessdata <dir>', 'folder with <lang>.traineddata for languages the npm packages lack (e.g. /usr/share/tesseract-ocr/5/tessdata)')
     .option('--prefer-tessdata', "take every language the --tessdata folder has from it, not from npm (Debian's tessdata_fast: faster, slightly less accurate); env CABLESCAN_PREFER_TESSDATA")
-    .addOption(new Option('--engine <name>', 'OCR engine: tesseract.js (default, nothing to install) or tesseract (the native CLI, faster); env CABLESCAN_ENGINE').choices(['tesseract.js', 'tesseract']))
+    .addOption(new Option('--engine <name>', 'OCR engine: tesseract.js (default, nothing to install) or tesseract (the native CLI, faster); none reads no words (benchmarks only); env CABLESCAN_ENGINE').choices(['tesseract.js', 'tesseract', 'none']))
     .option('-j, --concurrency <n>', 'OCR workers (default: CPU cores)', parseInteger('--concurrency'))
     .option('--no-second-opinion', 'do not re-read doubtful words one by one (faster, mostly with --engine tesseract; config key secondOpinion)')
     .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'))
