@@ -40,6 +40,12 @@ export const configSchema = z
     /** Replace an OCR worker after this many pages: a bound on anything that might grow in a very long run (memory measured flat over 300 pages without it). */
     recycleAfter: z.number().int().min(1).default(500),
     /**
+     * Pages of a sequence planned, queued and built together (src/pipeline/windows.ts): a flat
+     * folder of 100,000 scans is 200 windows, each its own queue flow; a telegram over a
+     * window's edge is still one record.
+     */
+    windowPages: z.number().int().min(1).max(100_000).default(500),
+    /**
      * Seconds one OCR call may take before its process or worker is stopped; 0: no bound at all. Each
      * page's call gets a tighter budget of its own (src/ocr/page-budget.ts), capped by this; a page
      * past it is read line by line instead (src/ocr/recognize-page.ts). A hung call would otherwise
@@ -158,6 +164,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_ENGINE: { key: 'engine', parse: String },
   CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
   CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },
+  CABLESCAN_WINDOW_PAGES: { key: 'windowPages', parse: Number },
   CABLESCAN_OCR_TIMEOUT: { key: 'ocrTimeout', parse: Number },
   // Only "off" can be said this way (the settings object lives in the config file).
   CABLESCAN_SECOND_OPINION: { key: 'secondOpinion', parse: (v) => (v === 'false' || v === '0' ? false : undefined) },
