@@ -46,7 +46,8 @@ export function addBatchOptions(command: Command): Command {
     .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
     .option('--read-blank-pages', 'read pages measured blank anyway (text too faint to tell from paper grain); env CABLESCAN_READ_BLANK_PAGES')
     .option('--allow-outside-inputs', 'follow symbolic links, and take manifest entries, that lead outside the input folders (refused by default); env CABLESCAN_ALLOW_OUTSIDE_INPUTS')
-    .option('--max-pages-per-file <n>', 'refuse a PDF or TIFF with more pages (default 10000); env CABLESCAN_MAX_PAGES_PER_FILE', parseInteger('--max-pages-per-file'));
+    .option('--max-pages-per-file <n>', 'refuse a PDF or TIFF with more pages (default 10000); env CABLESCAN_MAX_PAGES_PER_FILE', parseInteger('--max-pages-per-file'))
+    .option('--window-pages <n>', "pages of a folder planned, queued and built together (default 500; a telegram over a window's edge is still one record); env CABLESCAN_WINDOW_PAGES", parseInteger('--window-pages'));
 }
 
 /**
@@ -90,6 +91,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       ocrTimeout: opts.ocrTimeout,
       readBlankPages: opts.readBlankPages,
       maxPagesPerFile: opts.maxPagesPerFile,
+      windowPages: opts.windowPages,
       allowOutsideInputs: opts.allowOutsideInputs,
       logLevel: opts.logLevel,
       pretty: opts.pretty,
