@@ -49,6 +49,12 @@ export interface DocumentIdentity {
   documentKey: string;
   pages: ReadonlyArray<{ pageId: string; contentHash: string }>;
   version?: string;
+  /**
+   * A window of a sequence (pipeline/windows.ts): its place, and the window before's job id. Its
+   * records depend on every window before it, so its id does too: a changed page early in a
+   * sequence is new work for the windows after it (their pages are resumed, not read).
+   */
+  window?: { index: number; previous: string | null; last: boolean };
 }
 
 /**
@@ -60,7 +66,8 @@ export interface DocumentIdentity {
 export function documentJobId(doc: DocumentIdentity): string {
   const version = doc.version ?? PIPELINE_VERSION;
   const pages = doc.pages.map((p) => `${p.pageId}\u0001${p.contentHash}`).join('\u0002');
-  return `doc-${sha256(version, doc.outDir, doc.documentKey, pages).slice(0, 32)}-${versionTag(version)}`;
+  const window = doc.window ? [`window\u0001${doc.window.index}\u0001${doc.window.previous ?? ''}\u0001${doc.window.last}`] : [];
+  return `doc-${sha256(version, doc.outDir, doc.documentKey, pages, ...window).slice(0, 32)}-${versionTag(version)}`;
 }
 
 /**

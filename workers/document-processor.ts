@@ -4,8 +4,8 @@
 // getChildrenValues, loads their page JSON from the output folder, and writes
 // the records there. Record files are named by record id and written atomically,
 // so a document built twice (a retry, a stalled job) leaves one file per telegram.
-import type { Job } from 'bullmq';
-import { UnrecoverableError } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import { buildRecords, loadProfiles, readPageJson, type Profile } from '../src/pipeline/index.ts';
@@ -14,6 +14,7 @@ import { PIPELINE_VERSION } from '../src/version.ts';
 import { jobIdFromKey } from '../queues/names.ts';
 import { failureReason, type DocumentJobData, type DocumentJobResult, type PageJobResult } from '../queues/payloads.ts';
 import { buildConfig, setupError } from './job-config.ts';
+import { runWindowJob } from './window-job.ts';
 
 export interface DocumentInputs {
   data: DocumentJobData;
@@ -53,9 +54,11 @@ export async function loadDocumentPages(inputs: DocumentInputs): Promise<PageRes
 
 export interface DocumentProcessorDeps {
   logger: Logger;
+  /** The document queue: a window job looks up the windows before and after it there. */
+  queue: Queue;
 }
 
-export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<DocumentJobData, DocumentJobResult>) => Promise<DocumentJobResult> {
+export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<DocumentJobData, DocumentJobResult>, token?: string) => Promise<DocumentJobResult> {
   const profilesByDir = new Map<string, Profile[]>();
   const profilesFor = (dir: string | undefined): Profile[] => {
     const key = dir ?? '';
@@ -64,7 +67,7 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
     return profiles;
   };
 
-  return async (job) => {
+  return async (job, token) => {
     const startedAt = Date.now();
     const data = job.data;
     const logger = deps.logger.child({ batch: data.batch, doc: data.documentKey });
@@ -80,6 +83,7 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
       } catch (err) {
         throw setupError(err);
       }
+      if (data.window) return await runWindowJob(job, token, { queue: deps.queue, config, logger, profiles, pages, children, failedChildren });
       const built = await buildRecords(pages, { config, logger, outDir: data.outDir, profiles });
       return {
         documentKey: data.documentKey,
@@ -92,6 +96,7 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
         finishedAt: Date.now(),
       };
     } catch (err) {
+      if (err instanceof DelayedError) throw err; // waiting for the window before: not a failure
       const e = toCablescanError(err, ErrorCode.INTERNAL);
       const reason = failureReason(new CablescanError(e.code, `records for ${data.documentKey}: ${e.message}`, { retryable: e.retryable }));
       logger.error({ stage: 'emit', code: e.code, attempt: job.attemptsMade + 1 }, reason);

@@ -6,7 +6,7 @@
 // then hand the rest back to the queue (moved to wait, lock released) so another
 // worker takes them at once instead of after the lock expires.
 import { fileURLToPath } from 'node:url';
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import { ENV_VARS } from '../src/config.ts';
 import { forkDiesWithParent } from '../src/child-lifetime.ts';
@@ -115,11 +115,29 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       env: sandboxEnv(config, options.env ?? process.env, options.configFile),
     },
   });
-  const documents = new Worker(DOCUMENT_QUEUE, createDocumentProcessor({ logger }), {
-    ...common,
-    connection: redisOptions(options.redisUrl, 'worker'),
-    concurrency: options.concurrency,
-  });
+  const documentQueue = new Queue(DOCUMENT_QUEUE, { prefix, connection: redisOptions(options.redisUrl, 'worker') });
+  documentQueue.on('error', () => undefined); // the workers below log the same connection's troubles
+  const processDocument = createDocumentProcessor({ logger, queue: documentQueue });
+  const documents = new Worker(
+    DOCUMENT_QUEUE,
+    async (job: Job, token?: string) => {
+      try {
+        return await processDocument(job, token);
+      } catch (err) {
+        // A window waiting for the one before goes back to the queue without an event: it no longer runs here.
+        if (err instanceof DelayedError) {
+          running.delete(`document:${job.id}`);
+          notifyIfIdle();
+        }
+        throw err;
+      }
+    },
+    {
+      ...common,
+      connection: redisOptions(options.redisUrl, 'worker'),
+      concurrency: options.concurrency,
+    },
+  );
 
   const running = new Map<string, Job>();
   for (const [worker, kind] of [
@@ -201,7 +219,7 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       }
       // Closing waits for Redis and for the sandboxed children; do not let that hold a
       // stopping worker forever (children exit on their own when this process ends).
-      const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back')]);
+      const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back'), documentQueue.close()]);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       return outcome;
     })();

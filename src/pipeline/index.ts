@@ -7,7 +7,7 @@
 //   buildRecords  one sequence's pages -> records (no OCR engine)
 //   buildWindow   a window of a sequence's pages (after what the window before carried) -> the records of the documents it closes
 //   report        the batch report, one builder for both drivers
-export { defaultBatchName, planBatch, sequencesOf, type BatchPlan, type BatchRequest, type PlannedSequence, type PlanOptions } from './plan.ts';
+export { defaultBatchName, planBatch, planInWindows, sequencesOf, type BatchPlan, type BatchRequest, type PlannedSequence, type PlannedWindow, type PlanOptions, type StreamedPlan } from './plan.ts';
 export { batchSettingsFrom, type BatchSettings, type BuildSettings, type ReadSettings } from './settings.ts';
 export { readPage, type PageOutcome, type PageRead, type ReadOrResumeDeps } from './read-page.ts';
 export { readPageFromScan, type ReadPageDeps } from './read-scan.ts';

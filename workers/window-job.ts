@@ -1,0 +1,103 @@
+// A document job that is a window of its sequence (pipeline/windows.ts): once its pages are
+// read, it waits for the window before it (BullMQ has no "after that job" between flows, so it
+// puts itself back as delayed, looking again every WINDOW_WAIT_MS, until that window's result
+// file is there: pages are taken in queue order, so windows mostly finish in order), then decides its pages from what that window carried, builds
+// the records of the documents it closes, and writes its result file. The file is the record of
+// the work: the job is removed when it completes (queues/flow.ts), a re-enqueue finds the file.
+import { readFile } from 'node:fs/promises';
+import { DelayedError, Job, type Queue } from 'bullmq';
+import { CablescanError, ErrorCode } from '../src/errors.ts';
+import type { Logger } from '../src/logger.ts';
+import { buildWindow, type Profile, type WindowCarry } from '../src/pipeline/index.ts';
+import { writeJsonAtomic } from '../src/records/atomic-write.ts';
+import { windowResultPath } from '../src/records/layout.ts';
+import type { Config } from '../src/config.ts';
+import type { PageResult } from '../src/types.ts';
+import type { DocumentJobData, DocumentJobResult, PageJobResult, WindowOutcome } from '../queues/payloads.ts';
+
+/** How long a window waits before it looks again for the window before. */
+export const WINDOW_WAIT_MS = 1000;
+
+export async function readWindowOutcome(outDir: string, windowId: string): Promise<WindowOutcome | null> {
+  try {
+    const outcome = JSON.parse(await readFile(windowResultPath(outDir, windowId), 'utf8')) as WindowOutcome;
+    return outcome.windowId === windowId ? outcome : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What the window before carried; or the job goes back to wait for it (DelayedError), or fails when it cannot come. */
+async function carryBefore(job: Job<DocumentJobData>, token: string | undefined, queue: Queue): Promise<WindowCarry | null> {
+  const { window, outDir } = job.data;
+  if (!window?.previous) return null;
+  const before = await readWindowOutcome(outDir, window.previous);
+  if (before) return before.carry;
+  const previous = await Job.fromId(queue, window.previous);
+  const state = previous ? await previous.getState() : 'missing';
+  // A completed window is removed once its file is written: look again before deciding it is gone.
+  const written = await readWindowOutcome(outDir, window.previous);
+  if (written) return written.carry;
+  if (state === 'failed' || state === 'missing' || state === 'unknown') {
+    throw new CablescanError(
+      ErrorCode.INTERNAL,
+      `the window before (job ${window.previous}) ${state === 'failed' ? 'failed' : 'is neither done nor queued'}; retry it (cablescan retry), then this one`,
+      { retryable: false },
+    );
+  }
+  await job.moveToDelayed(Date.now() + WINDOW_WAIT_MS, token);
+  throw new DelayedError();
+}
+
+export interface WindowJobDeps {
+  /** The document queue (the window before's job and the one after are looked up in it). */
+  queue: Queue;
+  config: Config;
+  logger: Logger;
+  profiles: Profile[];
+  /** The window's read pages, in order, as loadDocumentPages gives them. */
+  pages: PageResult[];
+  children: Map<string, PageJobResult>;
+  failedChildren: Map<string, string>;
+}
+
+export async function runWindowJob(job: Job<DocumentJobData, DocumentJobResult>, token: string | undefined, deps: WindowJobDeps): Promise<DocumentJobResult> {
+  const startedAt = Date.now();
+  const { data } = job;
+  const window = data.window!;
+  const carry = await carryBefore(job, token, deps.queue);
+  const built = await buildWindow(deps.pages, carry, window.last, { config: deps.config, logger: deps.logger, outDir: data.outDir, profiles: deps.profiles });
+  const read = new Map(deps.pages.map((p) => [p.pageId, p]));
+  const result: DocumentJobResult = {
+    documentKey: data.documentKey,
+    pages: built.pages,
+    telegrams: built.telegrams,
+    grouping: built.grouping,
+    recordIds: built.records.map((r) => r.id),
+    timings: built.timings,
+    startedAt,
+    finishedAt: Date.now(),
+  };
+  const outcome: WindowOutcome = {
+    windowId: job.id!,
+    documentKey: data.documentKey,
+    window,
+    carry: built.carry,
+    built: { documentKey: result.documentKey, pages: result.pages, telegrams: result.telegrams, grouping: result.grouping, recordIds: result.recordIds, timings: result.timings },
+    pages: data.pages.map((ref) => {
+      const failed = deps.failedChildren.get(ref.jobId);
+      const child = deps.children.get(ref.jobId);
+      const file = child?.file ?? read.get(ref.pageId)?.file ?? ref.pageId;
+      if (failed !== undefined || !read.has(ref.pageId)) return { pageId: ref.pageId, file, failed: failed ?? `${ErrorCode.INTERNAL}: page ${ref.pageId} was not read` };
+      return { pageId: ref.pageId, file, outcome: child?.outcome ?? 'resumed', ...(child?.report ? { report: child.report } : {}) };
+    }),
+    finishedAt: result.finishedAt,
+  };
+  try {
+    await writeJsonAtomic(windowResultPath(data.outDir, job.id!), outcome);
+  } catch (err) {
+    throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write ${windowResultPath(data.outDir, job.id!)}: ${(err as Error).message}`, { retryable: true, cause: err });
+  }
+  // What stays with the job (until it is removed) is small: the file has the decisions and summaries.
+  return { ...result, telegrams: [], grouping: undefined, pages: [] };
+}
