@@ -87,6 +87,8 @@ export interface DocumentJobResult {
   /** Epoch ms when the document processor started and finished. */
   startedAt: number;
   finishedAt: number;
+  /** A window's pages, and how many of them failed (the batch's counters, queues/batch-store.ts). */
+  tally?: { pages: number; failed: number };
 }
 
 /** The batch bookkeeping stored in Redis (a hash per batch). */

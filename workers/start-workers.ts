@@ -13,6 +13,8 @@ import { forkDiesWithParent } from '../src/child-lifetime.ts';
 import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
 import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
+import { countWindow } from '../queues/batch-store.ts';
+import { Redis } from 'ioredis';
 import { createDocumentProcessor } from './document-processor.ts';
 import { jobUnit } from '../src/monitoring/job-log.ts';
 
@@ -118,11 +120,17 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
   const documentQueue = new Queue(DOCUMENT_QUEUE, { prefix, connection: redisOptions(options.redisUrl, 'worker') });
   documentQueue.on('error', () => undefined); // the workers below log the same connection's troubles
   const processDocument = createDocumentProcessor({ logger, queue: documentQueue });
+  const counter = new Redis(redisOptions(options.redisUrl, 'worker'));
+  counter.on('error', () => undefined);
   const documents = new Worker(
     DOCUMENT_QUEUE,
     async (job: Job, token?: string) => {
       try {
-        return await processDocument(job, token);
+        const result = await processDocument(job, token);
+        // The batch's counters (status, /api/batches): counted once per window, however often it is built;
+        // a count that cannot be written fails the job, which is built again and counted then.
+        if (result.tally) await countWindow(counter, prefix, job.data.batch, job.id!, result.tally);
+        return result;
       } catch (err) {
         // A window waiting for the one before goes back to the queue without an event: it no longer runs here.
         if (err instanceof DelayedError) {
@@ -219,7 +227,7 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       }
       // Closing waits for Redis and for the sandboxed children; do not let that hold a
       // stopping worker forever (children exit on their own when this process ends).
-      const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back'), documentQueue.close()]);
+      const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back'), documentQueue.close()]).finally(() => counter.disconnect());
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       return outcome;
     })();

@@ -98,6 +98,10 @@ export async function runWindowJob(job: Job<DocumentJobData, DocumentJobResult>,
   } catch (err) {
     throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write ${windowResultPath(data.outDir, job.id!)}: ${(err as Error).message}`, { retryable: true, cause: err });
   }
-  // What stays with the job (until it is removed) is small: the file has the decisions and summaries.
-  return { ...result, telegrams: [], grouping: undefined, pages: [] };
+  // What stays with the job (while it is kept) is small: the file has the decisions and summaries.
+  const failed = outcome.pages.filter((p) => 'failed' in p).length;
+  // A window with failed pages stays in Redis (BullMQ reads the option from this job object when
+  // it completes it), so `cablescan retry` can rebuild it once they are read; the others go at once.
+  if (failed > 0) job.opts.removeOnComplete = false;
+  return { ...result, telegrams: [], grouping: undefined, tally: { pages: outcome.pages.length, failed } };
 }
