@@ -74,6 +74,8 @@ interface SequenceState {
   /** The first window not built yet. */
   next: number;
   carry: WindowCarry | null;
+  /** The builds of the sequence, one after the other (pages of two windows may settle at once). */
+  building: Promise<void>;
 }
 
 export async function runInProcess(options: RunOptions, config: Config, logger: Logger): Promise<RunResult> {
@@ -86,7 +88,7 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
   const windowOf = new Map<string, WindowState>();
   let positions = 0;
   for (const sequence of plan.sequences) {
-    const state: SequenceState = { documentKey: sequence.documentKey, windows: [], next: 0, carry: null };
+    const state: SequenceState = { documentKey: sequence.documentKey, windows: [], next: 0, carry: null, building: Promise.resolve() };
     for (const pages of windowsOf(sequence.pages, config.windowPages)) {
       const window: WindowState = { sequence: state, pages, position: positions++, settled: 0, ready: new Set<string>() };
       state.windows.push(window);
@@ -146,12 +148,15 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
     );
   };
 
-  /** Builds the sequence's windows, in order, as far as their pages have settled. */
-  const advance = async (state: SequenceState) => {
-    for (let window = state.windows[state.next]; window && window.settled === window.pages.length; window = state.windows[state.next]) {
-      state.next += 1;
-      await buildWindowOf(state, window);
-    }
+  /** Builds the sequence's windows, in order and one at a time, as far as their pages have settled. */
+  const advance = (state: SequenceState): Promise<void> => {
+    state.building = state.building.then(async () => {
+      for (let window = state.windows[state.next]; window && window.settled === window.pages.length; window = state.windows[state.next]) {
+        state.next += 1;
+        await buildWindowOf(state, window);
+      }
+    });
+    return state.building;
   };
 
   const processPage = async (source: PageSource) => {
