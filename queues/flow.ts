@@ -15,13 +15,13 @@ import type { DocumentJobData, PageJobData, WindowRef } from './payloads.ts';
  * pages and reports the failure, as the in-process run does.
  * Redis holds what is needed, not history (issue 18, docs/running-at-scale.md): a completed
  * page job hands its summary to its window (BullMQ keeps children's values with the parent) and
- * only the last 1,000 stay, for the dashboard; the page's JSON on disk is the record of the work.
+ * only the last 100 stay, for the dashboard; the page's JSON on disk is the record of the work.
  * Failed jobs are kept until an operator retries or removes them.
  */
 export const PAGE_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: { count: 1000 },
+  removeOnComplete: { count: 100 },
   removeOnFail: false,
   ignoreDependencyOnFailure: true,
 };

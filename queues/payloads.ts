@@ -72,6 +72,8 @@ export interface WindowOutcome {
   built: Omit<DocumentJobResult, 'startedAt' | 'finishedAt'>;
   /** Every page of the window: its summary for the report, or why it failed. */
   pages: Array<{ pageId: string; file: string; outcome: 'read' | 'resumed'; report?: ReportPage } | { pageId: string; file: string; failed: string }>;
+  /** Epoch ms when the window's processor started and finished. */
+  startedAt: number;
   finishedAt: number;
 }
 

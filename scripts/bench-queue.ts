@@ -19,7 +19,8 @@ import { silentLogger } from '../src/logger.ts';
 import { renderTextImage } from '../test/fixtures/text-images.ts';
 import { enqueueBatch } from '../queues/producer.ts';
 import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
-import type { DocumentJobResult, PageJobResult } from '../queues/payloads.ts';
+import type { PageJobResult } from '../queues/payloads.ts';
+import { readWindowOutcome } from '../workers/window-job.ts';
 import { randomPrefix, removePrefix, startWorkerProcess, stopWorkers, telegramLines, tempDir, type WorkerProcess } from '../test/integration/queue-harness.ts';
 
 const { values: args } = parseArgs({
@@ -57,7 +58,8 @@ const quantile = (values: number[], q: number) => {
 async function waitForDocuments(ids: string[]): Promise<void> {
   for (;;) {
     const states = await Promise.all(ids.map((id) => documentQueue.getJobState(id)));
-    if (states.every((s) => s === 'completed' || s === 'failed')) return;
+    // A completed document (window) job leaves Redis at once ('unknown'): its result file says it is done.
+    if (states.every((s) => s === 'completed' || s === 'failed' || s === 'unknown')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -76,9 +78,12 @@ async function startWorkers(count: number): Promise<WorkerProcess[]> {
   return workers;
 }
 
+async function enqueueFlows(inputs: string[], outDir: string) {
+  return (await enqueueBatch({ inputs, outDir, keepPlans: true }, config, logger)).plans;
+}
+
 async function enqueue(inputs: string[], outDir: string): Promise<string[]> {
-  const result = await enqueueBatch({ inputs, outDir }, config, logger);
-  return result.plans.map((p) => p.documentId);
+  return (await enqueueFlows(inputs, outDir)).map((p) => p.documentId);
 }
 
 async function throughput(dir: string, workerCount: number, pagesDir: string): Promise<{ pagesPerMin: number; seconds: number }> {
@@ -107,11 +112,11 @@ async function overhead(dir: string) {
       const folder = path.join(dir, 'ov', String(i));
       await writeFullPage(path.join(folder, 'p.png'), 500 + i);
       await new Promise((r) => setTimeout(r, 300)); // the worker is idle, waiting on Redis
-      const [docId] = await enqueue([folder], path.join(dir, 'out-ov'));
-      await waitForDocuments([docId]);
-      const doc = (await Job.fromId(documentQueue, docId)) as Job<unknown, DocumentJobResult>;
-      const pageId = (doc.data as { pages: Array<{ jobId: string }> }).pages[0].jobId;
-      const page = (await Job.fromId(pageQueue, pageId)) as Job<unknown, PageJobResult>;
+      const [plan] = await enqueueFlows([folder], path.join(dir, 'out-ov'));
+      await waitForDocuments([plan.documentId]);
+      // A completed document (window) job is gone from Redis: its result file has its times.
+      const doc = { returnvalue: (await readWindowOutcome(path.join(dir, 'out-ov'), plan.documentId))! };
+      const page = (await Job.fromId(pageQueue, plan.pageJobIds[0]!)) as Job<unknown, PageJobResult>;
       const r = page.returnvalue;
       rows.push({
         dispatch: r.startedAt - page.timestamp,

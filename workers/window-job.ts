@@ -91,6 +91,7 @@ export async function runWindowJob(job: Job<DocumentJobData, DocumentJobResult>,
       if (failed !== undefined || !read.has(ref.pageId)) return { pageId: ref.pageId, file, failed: failed ?? `${ErrorCode.INTERNAL}: page ${ref.pageId} was not read` };
       return { pageId: ref.pageId, file, outcome: child?.outcome ?? 'resumed', ...(child?.report ? { report: child.report } : {}) };
     }),
+    startedAt,
     finishedAt: result.finishedAt,
   };
   try {
