@@ -69,6 +69,8 @@ interface WindowState {
 }
 
 interface SequenceState {
+  /** Pages its windows were built from, in order (the review store's sequence once the last is built). */
+  built: PageSource[];
   documentKey: string;
   windows: WindowState[];
   /** The first window not built yet. */
@@ -88,7 +90,7 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
   const windowOf = new Map<string, WindowState>();
   let positions = 0;
   for (const sequence of plan.sequences) {
-    const state: SequenceState = { documentKey: sequence.documentKey, windows: [], next: 0, carry: null, building: Promise.resolve() };
+    const state: SequenceState = { built: [], documentKey: sequence.documentKey, windows: [], next: 0, carry: null, building: Promise.resolve() };
     for (const pages of windowsOf(sequence.pages, config.windowPages)) {
       const window: WindowState = { sequence: state, pages, position: positions++, settled: 0, ready: new Set<string>() };
       state.windows.push(window);
@@ -128,6 +130,10 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
       const pages = await loadSettledPages(outDir, window.pages, window.ready);
       built = await buildWindow(pages, state.carry, last, { config, logger: docLog, outDir, profiles, store: sink });
       state.carry = built.carry;
+      if (state.windows.length > 1) {
+        state.built.push(...window.pages.filter((p) => window.ready.has(p.pageId)));
+        if (last) store!.saveSequence(documentKey, state.built);
+      }
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL);
       docLog.error({ stage: 'emit', code: e.code, err: e }, 'building records failed');

@@ -82,6 +82,12 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
 
   const watched: WatchedWindow[] = enqueued.plans.map((p) => ({ documentId: p.documentId, documentKey: p.documentKey, position: p.flow.data.window?.position ?? 0, pages: p.sources }));
 
+  // Sequences of several windows: the pages each window built, for the review store's whole sequence once the last is in.
+  const windowsOf = new Map<string, number>();
+  for (const w of watched) windowsOf.set(w.documentKey, (windowsOf.get(w.documentKey) ?? 0) + 1);
+  const builtOf = new Map<string, Map<number, string[]>>();
+  const sourceOf = new Map(watched.flatMap((w) => w.pages.map((p) => [p.pageId, p] as const)));
+
   const onWindow = async (window: WatchedWindow, settled: WindowSettlement) => {
     const file = window.pages[0]?.file ?? window.documentKey;
     if (settled.state !== 'completed') {
@@ -109,6 +115,15 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       else await report.failure({ file: pageFile, pageId: page.pageId, code: ErrorCode.INTERNAL, message: `${page.pageId}.json is missing from ${outDir}/pages although its window was built`, stage: 'read' });
     }
     const { built } = outcome;
+    if ((windowsOf.get(window.documentKey) ?? 1) > 1) {
+      const parts = builtOf.get(window.documentKey) ?? new Map<number, string[]>();
+      builtOf.set(window.documentKey, parts.set(window.position, built.pages));
+      if (parts.size === windowsOf.get(window.documentKey)) {
+        const pages = [...parts].sort(([a], [b]) => a - b).flatMap(([, ids]) => ids.map((id) => sourceOf.get(id)!));
+        store.saveSequence(window.documentKey, pages);
+        builtOf.delete(window.documentKey);
+      }
+    }
     if (built.pages.length === 0) return;
     const records: ReportRecord[] = [];
     const imported = await store.importWritten(built.recordIds, [{ documentKey: window.documentKey, pages: built.pages }], (record) => records.push(reportRecord(record)));

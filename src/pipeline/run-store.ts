@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { defaultDbPath, importOutputFolder, ReviewStore, type ImportResult } from '../store/index.ts';
 import type { RecordStore } from '../store/types.ts';
-import type { TelegramRecord } from '../types.ts';
+import type { PageResult, TelegramRecord } from '../types.ts';
 import type { BatchPlan } from './plan.ts';
 
 export interface RunStore {
@@ -20,6 +20,12 @@ export interface RunStore {
     sequences: ReadonlyArray<{ documentKey: string; pages: readonly string[] }>,
     onRecord?: (record: TelegramRecord) => void,
   ): Promise<ImportResult>;
+  /**
+   * The pages of a sequence built in windows, in order, once all of them are built: each
+   * window's records were saved with the part of the sequence it built, and regrouping in the
+   * review store needs the whole.
+   */
+  saveSequence(documentKey: string, pages: ReadonlyArray<{ pageId: string; contentHash: string; file: string }>): void;
   close(): void;
 }
 
@@ -29,6 +35,11 @@ export function openRunStore(plan: Pick<BatchPlan, 'batch' | 'cwd' | 'outDir' | 
   return {
     sink: store.recordSink({ batch, cwd, outDir, build: plan.settings.build }),
     importWritten: (recordIds, sequences, onRecord) => importOutputFolder(store, outDir, { batch, cwd, recordIds, sequences, build: plan.settings.build, onRecord }),
+    saveSequence: (documentKey, pages) => {
+      // The store keeps a sequence's page ids, content hashes and files: nothing else of a page is read.
+      const whole = pages.map((p) => ({ ...p, documentKey }) as unknown as PageResult);
+      if (whole.length) store.saveSequences([whole], { batch, cwd, outDir, build: plan.settings.build });
+    },
     close: () => store.close(),
   };
 }
