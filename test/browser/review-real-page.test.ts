@@ -181,16 +181,20 @@ test('the record view of a real page reads at 1280 px: no horizontal scrolling, 
   }
   // Two fields side by side on one line (a FRUS heading's "from" and a signature beside it)
   // get labels apart: the page's own placement code, run in the page.
-  const placed = await page.evaluate(() =>
-    (window as unknown as { placeLabels: (b: Array<{ name: string; bbox: number[] }>, size: number) => Array<{ x: number; y: number }> }).placeLabels(
+  const placed = await page.evaluate(async () => {
+    // The review page's scripts are ES modules: the placement code is imported, not a global.
+    const { placeLabels } = (await import('/review/js/record.js' as string)) as {
+      placeLabels: (b: Array<{ name: string; bbox: number[] }>, size: number) => Array<{ x: number; y: number }>;
+    };
+    return placeLabels(
       [
         { name: 'from', bbox: [100, 400, 300, 440] },
         { name: 'signature', bbox: [140, 400, 600, 440] },
         { name: 'date', bbox: [120, 402, 500, 438] },
       ],
       40,
-    ),
-  );
+    );
+  });
   const rect = (p: { x: number; y: number }, name: string) => [p.x, p.y - 46, p.x + name.length * 40 * 0.62 + 16, p.y];
   const boxes = [rect(placed[0]!, 'from'), rect(placed[1]!, 'signature'), rect(placed[2]!, 'date')];
   for (let i = 0; i < boxes.length; i++) {
