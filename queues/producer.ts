@@ -14,11 +14,11 @@ import { windowResultPath } from '../src/records/layout.ts';
 import { readWindowOutcome } from '../workers/window-job.ts';
 import type { InputFailure, SkippedInput } from '../src/types.ts';
 import { PIPELINE_VERSION } from '../src/version.ts';
-import { saveBatch } from './batch-store.ts';
+import { countWindow, saveBatch } from './batch-store.ts';
 import { assertRedisReachable, connectRedis, redactRedisUrl, redisOptions } from './connection.ts';
 import { planWindow, type DocumentPlan } from './flow.ts';
 import { bullPrefix, DOCUMENT_QUEUE } from './names.ts';
-import type { BatchMeta } from './payloads.ts';
+import type { BatchMeta, WindowOutcome } from './payloads.ts';
 
 export interface EnqueueOptions {
   inputs: string[];
@@ -68,11 +68,11 @@ export function requireRedisUrl(config: Config, command: string): string {
  * Whether a window is done, from the output folder: its result file is there and so is every
  * record it built. A window whose outputs are gone (deleted by hand, a fresh volume) is not.
  */
-async function windowDone(outDir: string, windowId: string): Promise<boolean> {
+async function windowDone(outDir: string, windowId: string): Promise<WindowOutcome | null> {
   const outcome = await readWindowOutcome(outDir, windowId);
-  if (!outcome) return false;
-  for (const id of outcome.built.recordIds) if (!(await recordWritten(outDir, id))) return false;
-  return true;
+  if (!outcome) return null;
+  for (const id of outcome.built.recordIds) if (!(await recordWritten(outDir, id))) return null;
+  return outcome;
 }
 
 /** Which of these document jobs exist already (in any state), and in which: completed and failed ones are finished. */
@@ -149,7 +149,12 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
         let redo: boolean;
         if (state === 'queued') redo = false;
         else if (config.force) redo = true;
-        else redo = !(await windowDone(outDir, doc.documentId));
+        else {
+          const done = await windowDone(outDir, doc.documentId);
+          // Done by an earlier batch over the same output folder: this batch counts it as built.
+          if (done) await countWindow(redis, prefix, batch, doc.documentId, { pages: done.pages.length, failed: done.pages.filter((p) => 'failed' in p).length });
+          redo = !done;
+        }
         if (!redo) continue;
         if (state === 'finished') {
           log.warn({ doc: doc.documentKey, job: doc.documentId }, config.force ? 'document was done: queueing it again (--force)' : 'document was done but its output files are missing: queueing it again');
