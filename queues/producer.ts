@@ -3,14 +3,13 @@
 // window of a sequence (issue 18: a flat folder of 100,000 scans is 200 flows, and the
 // producer holds one group of them at a time), adds the flows that are neither queued
 // nor done, records the batch as it goes, and returns: workers do the reading.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../src/config.ts';
 import { CablescanError, ErrorCode } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import { defaultBatchName, planInWindows, recordWritten, type StreamedPlan } from '../src/pipeline/index.ts';
-import { windowResultPath } from '../src/records/layout.ts';
+import { defaultBatchName, planInWindows, recordWritten, removeWindowResult, type StreamedPlan } from '../src/pipeline/index.ts';
 import { readWindowOutcome } from '../workers/window-job.ts';
 import type { InputFailure, SkippedInput } from '../src/types.ts';
 import { PIPELINE_VERSION } from '../src/version.ts';
@@ -161,7 +160,7 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
           await documentQueue.remove(doc.documentId, { removeChildren: true });
         }
         // The windows after it must wait for its new result, not take the old one.
-        await rm(windowResultPath(outDir, doc.documentId), { force: true });
+        await removeWindowResult(outDir, doc.documentId);
         fresh.push(doc);
       }
       for (let i = 0; i < fresh.length; i += FLOWS_PER_CALL) await flows.addBulk(fresh.slice(i, i + FLOWS_PER_CALL).map((p) => p.flow));

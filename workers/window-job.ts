@@ -4,13 +4,10 @@
 // file is there: pages are taken in queue order, so windows mostly finish in order), then decides its pages from what that window carried, builds
 // the records of the documents it closes, and writes its result file. The file is the record of
 // the work: the job is removed when it completes (queues/flow.ts), a re-enqueue finds the file.
-import { readFile } from 'node:fs/promises';
 import { DelayedError, Job, type Queue } from 'bullmq';
 import { CablescanError, ErrorCode } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import { buildWindow, type Profile, type WindowCarry } from '../src/pipeline/index.ts';
-import { writeJsonAtomic } from '../src/records/atomic-write.ts';
-import { windowResultPath } from '../src/records/layout.ts';
+import { buildWindow, readWindowResult, writeWindowResult, type Profile, type WindowCarry } from '../src/pipeline/index.ts';
 import type { Config } from '../src/config.ts';
 import type { PageResult } from '../src/types.ts';
 import type { DocumentJobData, DocumentJobResult, PageJobResult, WindowOutcome } from '../queues/payloads.ts';
@@ -18,13 +15,8 @@ import type { DocumentJobData, DocumentJobResult, PageJobResult, WindowOutcome }
 /** How long a window waits before it looks again for the window before. */
 export const WINDOW_WAIT_MS = 1000;
 
-export async function readWindowOutcome(outDir: string, windowId: string): Promise<WindowOutcome | null> {
-  try {
-    const outcome = JSON.parse(await readFile(windowResultPath(outDir, windowId), 'utf8')) as WindowOutcome;
-    return outcome.windowId === windowId ? outcome : null;
-  } catch {
-    return null;
-  }
+export function readWindowOutcome(outDir: string, windowId: string): Promise<WindowOutcome | null> {
+  return readWindowResult<WindowOutcome>(outDir, windowId);
 }
 
 /** What the window before carried; or the job goes back to wait for it (DelayedError), or fails when it cannot come. */
@@ -94,11 +86,7 @@ export async function runWindowJob(job: Job<DocumentJobData, DocumentJobResult>,
     startedAt,
     finishedAt: result.finishedAt,
   };
-  try {
-    await writeJsonAtomic(windowResultPath(data.outDir, job.id!), outcome);
-  } catch (err) {
-    throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write ${windowResultPath(data.outDir, job.id!)}: ${(err as Error).message}`, { retryable: true, cause: err });
-  }
+  await writeWindowResult(data.outDir, job.id!, outcome);
   // What stays with the job (while it is kept) is small: the file has the decisions and summaries.
   const failed = outcome.pages.filter((p) => 'failed' in p).length;
   // A window with failed pages stays in Redis (BullMQ reads the option from this job object when

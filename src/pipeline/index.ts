@@ -16,7 +16,7 @@ export { buildWindow, DEFAULT_WINDOW_PAGES, windowedSequence, windowsOf, type Wi
 export { openReport, reportPage, reportRecord, type ReportBuilder, type ReportPage, type ReportRecord, type ReportSummary, type SequenceReport } from './report/index.ts';
 export type { ProgressEvent } from './progress.ts';
 export { openRunStore, type RunStore } from './run-store.ts';
-export { loadSettledPages, readPageJson, readRecordJson, recordWritten } from './outputs.ts';
+export { loadSettledPages, readPageJson, readRecordJson, readWindowResult, recordWritten, removeWindowResult, writeWindowResult } from './outputs.ts';
 // Set-up a driver does once: the engine it reads with, the recipe and profiles a job names.
 export { createEngine } from '../create-engine.ts';
 export type { OcrEngine } from '../ocr/engine.ts';
