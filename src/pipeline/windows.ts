@@ -18,6 +18,8 @@ export const DEFAULT_WINDOW_PAGES = 500;
 
 /** What a window hands the next of its sequence (plain JSON: a queue's window job writes it to the output folder). */
 export interface WindowCarry {
+  /** The sequence (a window whose pages all failed still builds the document carried into it). */
+  documentKey?: string;
   /** Pages decided so far. */
   index: number;
   /** The last page decided (a reviewer's boundary is between it and the next window's first page). */
@@ -68,11 +70,11 @@ async function carriedPage(outDir: string, pageId: string, file: string, documen
  * the open document is built too.
  */
 export async function buildWindow(pages: readonly PageResult[], carry: WindowCarry | null, last: boolean, deps: WindowDeps): Promise<WindowBuild> {
-  const documentKey = pages[0]?.documentKey;
+  const documentKey = pages[0]?.documentKey ?? carry?.documentKey;
   if (documentKey !== undefined && !windowedSequence(documentKey)) {
     if (carry || !last) throw new CablescanError(ErrorCode.INTERNAL, `sequence ${documentKey} is built whole, not in windows`);
     const built = await buildRecords(pages, deps);
-    return { ...built, pages: pages.map((p) => p.pageId), carry: { index: pages.length, last: null, previousWithText: null, blankSince: false, open: [] } };
+    return { ...built, pages: pages.map((p) => p.pageId), carry: { documentKey, index: pages.length, last: null, previousWithText: null, blankSince: false, open: [] } };
   }
   const model = deps.groupingModel ?? groupingModel();
   const cursor: GroupingCursor = startOfSequence();
@@ -115,6 +117,7 @@ export async function buildWindow(pages: readonly PageResult[], carry: WindowCar
 
   const lastPage = pages.at(-1);
   const nextCarry: WindowCarry = {
+    ...(documentKey !== undefined ? { documentKey } : {}),
     index: cursor.index,
     last: lastPage ? { pageId: lastPage.pageId, contentHash: lastPage.contentHash, file: lastPage.file } : (carry?.last ?? null),
     previousWithText,
