@@ -1,7 +1,7 @@
 // The producer side: `cablescan enqueue` and the first half of `run --redis`.
 // Discovers the inputs like the in-process run, a part at a time, plans one flow per
 // window of a sequence (issue 18: a flat folder of 100,000 scans is 200 flows, and the
-// producer holds one group of them at a time), adds the flows that are neither queued
+// producer holds a group of them, up to 2,000 pages, at a time), adds the flows that are neither queued
 // nor done, records the batch as it goes, and returns: workers do the reading.
 import { mkdir } from 'node:fs/promises';
 import { FlowProducer, Queue } from 'bullmq';
@@ -55,6 +55,12 @@ export interface EnqueueResult {
 }
 
 const FLOWS_PER_CALL = 50;
+/**
+ * Pages of flows the producer holds and sends at once: an addBulk of 50 windows of 500 pages
+ * built 25,000 jobs in memory (the producer's peak RSS went from 344 MB at 10,000 pages to 644 MB
+ * at 50,000, docs/benchmarks.md); 2,000 keeps it flat whatever the folder's size.
+ */
+const PAGES_PER_CALL = 2000;
 
 export function requireRedisUrl(config: Config, command: string): string {
   if (!config.redisUrl) {
@@ -137,6 +143,7 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     // Windows leave in groups: one round of existence checks and one addBulk per group, and
     // the batch's list of documents grows with them.
     let group: DocumentPlan[] = [];
+    let groupPages = 0;
     const flush = async () => {
       if (group.length === 0) return;
       const existing = await existingDocuments(redis, prefix, group.map((p) => p.documentId));
@@ -163,7 +170,14 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
         await removeWindowResult(outDir, doc.documentId);
         fresh.push(doc);
       }
-      for (let i = 0; i < fresh.length; i += FLOWS_PER_CALL) await flows.addBulk(fresh.slice(i, i + FLOWS_PER_CALL).map((p) => p.flow));
+      for (let i = 0; i < fresh.length; ) {
+        const call: DocumentPlan[] = [];
+        for (let pages = 0; i < fresh.length && call.length < FLOWS_PER_CALL && (call.length === 0 || pages + fresh[i]!.sources.length <= PAGES_PER_CALL); i++) {
+          call.push(fresh[i]!);
+          pages += fresh[i]!.sources.length;
+        }
+        await flows.addBulk(call.map((p) => p.flow));
+      }
       documentsAdded += fresh.length;
       pagesAdded += fresh.reduce((n, p) => n + p.sources.length, 0);
       saved = await saveBatch(
@@ -173,6 +187,7 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
         group.map((p) => ({ documentId: p.documentId, pageCount: p.sources.length })),
       );
       group = [];
+      groupPages = 0;
     };
     const previous = new Map<string, string>();
     for await (const window of plan.windows()) {
@@ -182,7 +197,8 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
       documents += 1;
       if (options.keepPlans) plans.push(doc);
       group.push(doc);
-      if (group.length >= FLOWS_PER_CALL) await flush();
+      groupPages += doc.sources.length;
+      if (group.length >= FLOWS_PER_CALL || groupPages >= PAGES_PER_CALL) await flush();
     }
     await flush();
     // The failures of files read late, and a batch that found no page, are recorded too.
