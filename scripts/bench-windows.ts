@@ -10,7 +10,8 @@
 //     in five were read before (their page JSON is seeded: typed telegrams, some over two or
 //     three pages, one over every window edge); the fifth is read now (a blank page).
 // Needs Redis (REDIS_URL or --redis, default redis://127.0.0.1:6379); uses its own prefixes
-// and removes them. Options: --sizes 10000,50000,100000  --read 5000  --keep (keep the files).
+// and removes them. Options: --sizes 10000,50000,100000  --read 5000  --keep (keep the files)
+// --baseline <checkout> (another tree's enqueue and status on the same folders, first).
 import { spawn } from 'node:child_process';
 import { cp, link, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,6 +34,10 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '10000,50000,100000' },
     read: { type: 'string', default: '5000' },
     keep: { type: 'boolean', default: false },
+    // Another checkout (with its node_modules) whose `enqueue` and status are measured beside this tree's, on the same folders.
+    baseline: { type: 'string' },
+    // The largest folder the baseline enqueues (one flow per folder: 100,000 children is what issue 18 is about).
+    'baseline-max': { type: 'string', default: '50000' },
   },
 });
 const redisUrl = args.redis ?? loadConfig().redisUrl ?? 'redis://127.0.0.1:6379';
@@ -46,10 +51,14 @@ const dir = await tempDir('bench-windows');
 const prefixes: string[] = [];
 const redis = new Redis(redisUrl);
 
-function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; maxRssKb: number }> {
+function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cli = CLI,
+): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; maxRssKb: number }> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'RSS_KB=%M', process.execPath, CLI, ...argv], {
+    const child = spawn('/usr/bin/time', ['-f', 'RSS_KB=%M', process.execPath, cli, ...argv], {
       cwd: REPO,
       env: { ...process.env, REDIS_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -120,42 +129,56 @@ try {
   const all = await writeTinyScans(path.join(dir, 'all'), most);
   console.log(`generated ${most} tiny PNGs in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-  console.log('\n| pages | enqueue s | pages/s | producer peak RSS MB | Redis keys | Redis B/page queued | status ms | /api/batches ms |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('\n| tree | pages | enqueue s | pages/s | producer peak RSS MB | Redis keys | Redis B/page queued | status ms | /api/batches ms |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const trees: Array<{ name: string; cli: string; status: typeof StatusSource }> = [{ name: 'this tree', cli: CLI, status: StatusSource }];
+  if (args.baseline) {
+    const base = path.resolve(args.baseline);
+    const mod = (await import(path.join(base, 'src/monitoring/status.ts'))) as { StatusSource: typeof StatusSource };
+    trees.unshift({ name: `baseline (${path.basename(base)})`, cli: path.join(base, 'bin/cablescan.js'), status: mod.StatusSource });
+  }
   for (const size of sizes) {
     const folder = await folderOf(all, size, `f${size}`);
-    const prefix = randomPrefix();
-    prefixes.push(prefix);
-    const env = { CABLESCAN_QUEUE_PREFIX: prefix, CABLESCAN_LOG_LEVEL: 'warn' };
-    const r = await run(['enqueue', folder, '--out', path.join(dir, `out-${size}`), '--batch', `b${size}`, '--redis', redisUrl, '--json'], env);
-    if (r.code !== 0) throw new Error(`enqueue failed: ${r.stderr}`);
-    const summary = JSON.parse(r.stdout) as { pages: number; documents: number };
-    const { bytes, keys } = await redisBytes(prefix);
-    const config = loadConfig({
-      env: {},
-      flags: {
-        redisUrl,
-        queuePrefix: prefix,
-        logLevel: 'silent',
-        tokens: { reviewers: [], readers: ['bench:reader-token-0001'], operator: 'operator-token-123' },
-      },
-    });
-    const reader = new Redis(redisUrl);
-    await reader.ping();
-    const status = new StatusSource({ redis: reader, connection: redisOptions(redisUrl, 'producer'), prefix: bullPrefix(prefix) });
-    const statusMs = await timed(10, () => status.batchStatus(`b${size}`));
-    await status.close();
-    reader.disconnect();
-    const app = await buildServer({ config, logger: silentLogger() });
-    const apiMs = await timed(10, async () => {
-      const res = await app.inject({ url: '/api/batches', headers: { authorization: 'Bearer reader-token-0001' } });
-      if (res.statusCode !== 200) throw new Error(`/api/batches: ${res.statusCode} ${res.body}`);
-    });
-    await app.close();
-    console.log(
-      `| ${summary.pages} | ${r.seconds.toFixed(1)} | ${Math.round(summary.pages / r.seconds)} | ${(r.maxRssKb / 1024).toFixed(0)} | ${keys} | ${Math.round(bytes / summary.pages)} | ${statusMs.toFixed(1)} | ${apiMs.toFixed(1)} |`,
-    );
-    await removePrefix(redisUrl, prefix);
+    for (const tree of trees.filter((t) => t.cli === CLI || size <= Number(args['baseline-max']))) {
+      const prefix = randomPrefix();
+      prefixes.push(prefix);
+      const env = { CABLESCAN_QUEUE_PREFIX: prefix, CABLESCAN_LOG_LEVEL: 'warn' };
+      const out = path.join(dir, `out-${size}-${trees.indexOf(tree)}`);
+      const r = await run(['enqueue', folder, '--out', out, '--batch', `b${size}`, '--redis', redisUrl, '--json'], env, tree.cli);
+      if (r.code !== 0) throw new Error(`enqueue failed: ${r.stderr}`);
+      const summary = JSON.parse(r.stdout) as { pages: number; documents: number };
+      const { bytes, keys } = await redisBytes(prefix);
+      const config = loadConfig({
+        env: {},
+        flags: {
+          redisUrl,
+          queuePrefix: prefix,
+          logLevel: 'silent',
+          tokens: { reviewers: [], readers: ['bench:reader-token-0001'], operator: 'operator-token-123' },
+        },
+      });
+      const reader = new Redis(redisUrl);
+      await reader.ping();
+      const status = new tree.status({ redis: reader, connection: redisOptions(redisUrl, 'producer'), prefix: bullPrefix(prefix) });
+      const statusMs = await timed(5, () => status.batchStatus(`b${size}`));
+      await status.close();
+      reader.disconnect();
+      let apiMs = Number.NaN;
+      if (tree.cli === CLI) {
+        const app = await buildServer({ config, logger: silentLogger() });
+        apiMs = await timed(10, async () => {
+          const res = await app.inject({ url: '/api/batches', headers: { authorization: 'Bearer reader-token-0001' } });
+          if (res.statusCode !== 200) throw new Error(`/api/batches: ${res.statusCode} ${res.body}`);
+        });
+        await app.close();
+      }
+      console.log(
+        `| ${tree.name} | ${summary.pages} | ${r.seconds.toFixed(1)} | ${Math.round(summary.pages / r.seconds)} | ${(r.maxRssKb / 1024).toFixed(0)} | ${keys} | ${Math.round(bytes / summary.pages)} | ${statusMs.toFixed(1)} | ${Number.isNaN(apiMs) ? '' : apiMs.toFixed(1)} |`,
+      );
+      await removePrefix(redisUrl, prefix);
+      await rm(out, { recursive: true, force: true });
+    }
+    await rm(folder, { recursive: true, force: true });
   }
 
   if (READ > 0) {
