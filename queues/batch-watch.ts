@@ -10,7 +10,7 @@ import type { Logger } from '../src/logger.ts';
 import type { PageOutcome, ProgressEvent } from '../src/pipeline/index.ts';
 import type { PageSource } from '../src/types.ts';
 import { redisOptions } from './connection.ts';
-import { DOCUMENT_QUEUE, PAGE_QUEUE } from './names.ts';
+import { DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from './names.ts';
 import type { DocumentJobResult, PageJobResult, WindowOutcome } from './payloads.ts';
 import { readWindowOutcome } from '../workers/window-job.ts';
 
@@ -87,8 +87,8 @@ export async function watchDocuments(options: WatchOptions): Promise<WatchResult
   const connection = redisOptions(options.redisUrl, 'worker');
   const redis = new Redis(connection);
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error while waiting'));
-  const pageQueue = new Queue(PAGE_QUEUE, { connection, prefix: options.prefix });
-  const documentQueue = new Queue(DOCUMENT_QUEUE, { connection, prefix: options.prefix });
+  const pageQueue = new Queue(PAGE_QUEUE, { ...QUEUE_OPTIONS, connection, prefix: options.prefix });
+  const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, connection, prefix: options.prefix });
   pageQueue.on('error', () => undefined);
   documentQueue.on('error', () => undefined);
 

@@ -8,6 +8,14 @@ export const PAGE_QUEUE = 'pages';
 /** Document jobs: flow parents that segment, score and emit once their pages are read. */
 export const DOCUMENT_QUEUE = 'documents';
 
+/**
+ * Options every cablescan Queue object is made with. BullMQ writes a queue's settings to Redis
+ * whenever a Queue object is made, so they must agree: the events stream keeps the last 1,000
+ * events (BullMQ's default, 10,000, is some 4 MB of page results that nothing here reads: the
+ * drivers poll, issue 18).
+ */
+export const QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } } as const;
+
 export const PAGE_JOB_NAME = 'page';
 export const DOCUMENT_JOB_NAME = 'document';
 

@@ -16,7 +16,7 @@ import { PIPELINE_VERSION } from '../src/version.ts';
 import { countWindow, saveBatch } from './batch-store.ts';
 import { assertRedisReachable, connectRedis, redactRedisUrl, redisOptions } from './connection.ts';
 import { planWindow, type DocumentPlan } from './flow.ts';
-import { bullPrefix, DOCUMENT_QUEUE } from './names.ts';
+import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from './names.ts';
 import type { BatchMeta, WindowOutcome } from './payloads.ts';
 
 export interface EnqueueOptions {
@@ -120,8 +120,11 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
   const redis = await connectRedis(redisUrl, 'producer');
   const flows = new FlowProducer({ connection: redisOptions(redisUrl, 'producer'), prefix });
   flows.on('error', (err) => log.debug({ err }, 'redis connection error'));
-  const documentQueue = new Queue(DOCUMENT_QUEUE, { connection: redisOptions(redisUrl, 'producer'), prefix });
+  const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, connection: redisOptions(redisUrl, 'producer'), prefix });
   documentQueue.on('error', (err) => log.debug({ err }, 'redis connection error'));
+  // Made for its settings only (QUEUE_OPTIONS: how long the page queue's events stream is).
+  const pageQueue = new Queue(PAGE_QUEUE, { ...QUEUE_OPTIONS, connection: redisOptions(redisUrl, 'producer'), prefix });
+  pageQueue.on('error', (err) => log.debug({ err }, 'redis connection error'));
   const plans: DocumentPlan[] = [];
   let documents = 0;
   let documentsAdded = 0;
@@ -226,7 +229,7 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     if (err instanceof CablescanError) throw err;
     throw new CablescanError(ErrorCode.REDIS_UNAVAILABLE, `enqueueing batch ${batch} failed: ${(err as Error).message}`, { cause: err });
   } finally {
-    await Promise.allSettled([flows.close(), documentQueue.close()]);
+    await Promise.allSettled([flows.close(), documentQueue.close(), pageQueue.close()]);
     redis.disconnect();
   }
 }

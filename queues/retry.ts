@@ -17,7 +17,7 @@ import type { Logger } from '../src/logger.ts';
 import { batchDocumentIds, loadBatchMeta, uncountDocumentFailure, uncountWindow } from './batch-store.ts';
 import { assertRedisReachable, connectRedis, redisOptions } from './connection.ts';
 import { DOCUMENT_JOB_OPTIONS, PAGE_JOB_OPTIONS } from './flow.ts';
-import { bullPrefix, DOCUMENT_QUEUE, jobIdFromKey, PAGE_QUEUE } from './names.ts';
+import { bullPrefix, DOCUMENT_QUEUE, jobIdFromKey, PAGE_QUEUE, QUEUE_OPTIONS } from './names.ts';
 import type { DocumentJobData, DocumentJobResult, PageJobData, PageJobResult } from './payloads.ts';
 
 export interface RetryRequest {
@@ -61,8 +61,8 @@ export async function retryFailed(request: RetryRequest, config: Config, logger:
   const prefix = bullPrefix(config.queuePrefix);
   const connection = redisOptions(redisUrl, 'producer');
   const redis = await connectRedis(redisUrl, 'producer');
-  const pageQueue = new Queue(PAGE_QUEUE, { connection, prefix });
-  const documentQueue = new Queue(DOCUMENT_QUEUE, { connection, prefix });
+  const pageQueue = new Queue(PAGE_QUEUE, { ...QUEUE_OPTIONS, connection, prefix });
+  const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, connection, prefix });
   const flows = new FlowProducer({ connection, prefix });
   pageQueue.on('error', () => undefined);
   documentQueue.on('error', () => undefined);

@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
 import { renderTextImage } from '../test/fixtures/text-images.ts';
 import { enqueueBatch } from '../queues/producer.ts';
-import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
+import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from '../queues/names.ts';
 import type { PageJobResult } from '../queues/payloads.ts';
 import { readWindowOutcome } from '../workers/window-job.ts';
 import { randomPrefix, removePrefix, startWorkerProcess, stopWorkers, telegramLines, tempDir, type WorkerProcess } from '../test/integration/queue-harness.ts';
@@ -37,8 +37,8 @@ const prefix = randomPrefix();
 const config = loadConfig({ flags: { redisUrl, queuePrefix: prefix, logLevel: 'silent' } });
 const logger = silentLogger();
 const connection = { url: redisUrl, maxRetriesPerRequest: null };
-const pageQueue = new Queue(PAGE_QUEUE, { connection, prefix: bullPrefix(prefix) });
-const documentQueue = new Queue(DOCUMENT_QUEUE, { connection, prefix: bullPrefix(prefix) });
+const pageQueue = new Queue(PAGE_QUEUE, { ...QUEUE_OPTIONS, connection, prefix: bullPrefix(prefix) });
+const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, connection, prefix: bullPrefix(prefix) });
 
 /** A full A4 page at 300 dpi: a telegram heading and a body of ~20 typed lines. */
 async function writeFullPage(file: string, n: number): Promise<void> {

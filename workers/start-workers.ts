@@ -12,7 +12,7 @@ import { ENV_VARS } from '../src/config.ts';
 import { forkDiesWithParent } from '../src/child-lifetime.ts';
 import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
-import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
+import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from '../queues/names.ts';
 import { countWindow } from '../queues/batch-store.ts';
 import { Redis } from 'ioredis';
 import { createDocumentProcessor } from './document-processor.ts';
@@ -117,7 +117,7 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       env: sandboxEnv(config, options.env ?? process.env, options.configFile),
     },
   });
-  const documentQueue = new Queue(DOCUMENT_QUEUE, { prefix, connection: redisOptions(options.redisUrl, 'worker') });
+  const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, prefix, connection: redisOptions(options.redisUrl, 'worker') });
   documentQueue.on('error', () => undefined); // the workers below log the same connection's troubles
   const processDocument = createDocumentProcessor({ logger, queue: documentQueue });
   const counter = new Redis(redisOptions(options.redisUrl, 'worker'));
