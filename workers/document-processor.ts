@@ -14,7 +14,7 @@ import { PIPELINE_VERSION } from '../src/version.ts';
 import { jobIdFromKey } from '../queues/names.ts';
 import { failureReason, type DocumentJobData, type DocumentJobResult, type PageJobResult } from '../queues/payloads.ts';
 import { buildConfig, setupError } from './job-config.ts';
-import { runWindowJob } from './window-job.ts';
+import { carryBefore, runWindowJob } from './window-job.ts';
 
 export interface DocumentInputs {
   data: DocumentJobData;
@@ -54,7 +54,7 @@ export async function loadDocumentPages(inputs: DocumentInputs): Promise<PageRes
 
 export interface DocumentProcessorDeps {
   logger: Logger;
-  /** The document queue: a window job looks up the windows before and after it there. */
+  /** The document queue: a window job looks up the window before it there. */
   queue: Queue;
 }
 
@@ -72,6 +72,8 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
     const data = job.data;
     const logger = deps.logger.child({ batch: data.batch, doc: data.documentKey });
     try {
+      // A window waits for the one before it, before it loads anything (window-job.ts).
+      const carry = data.window ? await carryBefore(job, token, deps.queue) : null;
       const [values, ignored] = await Promise.all([job.getChildrenValues<PageJobResult>(), job.getIgnoredChildrenFailures()]);
       const children = new Map(Object.entries(values).map(([key, value]) => [jobIdFromKey(key), value]));
       const failedChildren = new Map(Object.entries(ignored).map(([key, reason]) => [jobIdFromKey(key), String(reason)]));
@@ -83,7 +85,7 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
       } catch (err) {
         throw setupError(err);
       }
-      if (data.window) return await runWindowJob(job, token, { queue: deps.queue, config, logger, profiles, pages, children, failedChildren });
+      if (data.window) return await runWindowJob(job, { carry, config, logger, profiles, pages, children, failedChildren });
       const built = await buildRecords(pages, { config, logger, outDir: data.outDir, profiles });
       return {
         documentKey: data.documentKey,

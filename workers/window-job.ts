@@ -20,7 +20,7 @@ export function readWindowOutcome(outDir: string, windowId: string): Promise<Win
 }
 
 /** What the window before carried; or the job goes back to wait for it (DelayedError), or fails when it cannot come. */
-async function carryBefore(job: Job<DocumentJobData>, token: string | undefined, queue: Queue): Promise<WindowCarry | null> {
+export async function carryBefore(job: Job<DocumentJobData>, token: string | undefined, queue: Queue): Promise<WindowCarry | null> {
   const { window, outDir } = job.data;
   if (!window?.previous) return null;
   const before = await readWindowOutcome(outDir, window.previous);
@@ -42,8 +42,8 @@ async function carryBefore(job: Job<DocumentJobData>, token: string | undefined,
 }
 
 export interface WindowJobDeps {
-  /** The document queue (the window before's job and the one after are looked up in it). */
-  queue: Queue;
+  /** What the window before carried (carryBefore), null for a sequence's first window. */
+  carry: WindowCarry | null;
   config: Config;
   logger: Logger;
   profiles: Profile[];
@@ -53,12 +53,11 @@ export interface WindowJobDeps {
   failedChildren: Map<string, string>;
 }
 
-export async function runWindowJob(job: Job<DocumentJobData, DocumentJobResult>, token: string | undefined, deps: WindowJobDeps): Promise<DocumentJobResult> {
+export async function runWindowJob(job: Job<DocumentJobData, DocumentJobResult>, deps: WindowJobDeps): Promise<DocumentJobResult> {
   const startedAt = Date.now();
   const { data } = job;
   const window = data.window!;
-  const carry = await carryBefore(job, token, deps.queue);
-  const built = await buildWindow(deps.pages, carry, window.last, { config: deps.config, logger: deps.logger, outDir: data.outDir, profiles: deps.profiles });
+  const built = await buildWindow(deps.pages, deps.carry, window.last, { config: deps.config, logger: deps.logger, outDir: data.outDir, profiles: deps.profiles });
   const read = new Map(deps.pages.map((p) => [p.pageId, p]));
   const result: DocumentJobResult = {
     documentKey: data.documentKey,
