@@ -115,22 +115,27 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
       else await report.failure({ file: pageFile, pageId: page.pageId, code: ErrorCode.INTERNAL, message: `${page.pageId}.json is missing from ${outDir}/pages although its window was built`, stage: 'read' });
     }
     const { built } = outcome;
-    if ((windowsOf.get(window.documentKey) ?? 1) > 1) {
+    // Once every window of a sequence is in (after this one's records, saved with its part), the store gets the whole.
+    const wholeSequence = () => {
+      if ((windowsOf.get(window.documentKey) ?? 1) <= 1) return;
       const parts = builtOf.get(window.documentKey) ?? new Map<number, string[]>();
       builtOf.set(window.documentKey, parts.set(window.position, built.pages));
-      if (parts.size === windowsOf.get(window.documentKey)) {
-        const pages = [...parts].sort(([a], [b]) => a - b).flatMap(([, ids]) => ids.map((id) => sourceOf.get(id)!));
-        store.saveSequence(window.documentKey, pages);
-        builtOf.delete(window.documentKey);
-      }
+      if (parts.size < windowsOf.get(window.documentKey)!) return;
+      const pages = [...parts].sort(([a], [b]) => a - b).flatMap(([, ids]) => ids.map((id) => sourceOf.get(id)!));
+      store.saveSequence(window.documentKey, pages);
+      builtOf.delete(window.documentKey);
+    };
+    if (built.pages.length === 0) {
+      wholeSequence();
+      return;
     }
-    if (built.pages.length === 0) return;
     const records: ReportRecord[] = [];
     const imported = await store.importWritten(built.recordIds, [{ documentKey: window.documentKey, pages: built.pages }], (record) => records.push(reportRecord(record)));
     const read = new Set(records.map((r) => r.id));
     for (const { recordId } of imported.skipped) {
       if (!read.has(recordId)) await report.failure({ file, code: ErrorCode.INTERNAL, message: `records for ${window.documentKey}: record ${recordId} is missing from ${outDir}/records`, stage: 'emit' });
     }
+    wholeSequence();
     await report.sequence(window.position, { documentKey: window.documentKey, pages: built.pages, telegrams: built.telegrams, grouping: built.grouping }, built.timings, records);
   };
 
