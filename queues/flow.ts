@@ -51,6 +51,10 @@ export interface PlanOptions {
   /** Absolute output folder. */
   outDir: string;
   settings: BatchSettings;
+  /** The review store the document jobs save to (see DocumentJobData.store). */
+  store?: string;
+  /** The folder the batch was enqueued from (see DocumentJobData.cwd). */
+  cwd?: string;
 }
 
 export function planDocument(documentKey: string, sources: PageSource[], options: PlanOptions, window?: WindowRef): DocumentPlan {
@@ -63,6 +67,8 @@ export function planDocument(documentKey: string, sources: PageSource[], options
     pages: sources.map((s, i) => ({ jobId: pageJobIds[i], pageId: s.pageId })),
     build: options.settings.build,
     ...(window ? { window } : {}),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   };
   const flow: FlowJob = {
     name: DOCUMENT_JOB_NAME,

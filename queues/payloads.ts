@@ -59,6 +59,14 @@ export interface DocumentJobData {
   build: BuildSettings;
   /** Present when the job is a window of its sequence (every job queued since issue 18). */
   window?: WindowRef;
+  /**
+   * The review store the job saves its records to as it finishes: the SQLite file (absolute), or
+   * the PostgreSQL URL without its password (workers/job-store.ts). Absent on jobs enqueued
+   * before workers saved records: the waiting `run` imports those.
+   */
+  store?: string;
+  /** The folder the batch was enqueued from: page files (as given) are relative to it. */
+  cwd?: string;
 }
 
 /** What a window job wrote to OUT/windows/<job id>.json: the record of the work once its job is gone. */
@@ -71,7 +79,7 @@ export interface WindowOutcome {
   /** The pages, records and decisions of the documents this window closed. */
   built: Omit<DocumentJobResult, 'startedAt' | 'finishedAt'>;
   /** Every page of the window: its summary for the report, or why it failed. */
-  pages: Array<{ pageId: string; file: string; outcome: 'read' | 'resumed'; report?: ReportPage } | { pageId: string; file: string; failed: string }>;
+  pages: Array<{ pageId: string; file: string; outcome: 'read' | 'resumed'; contentHash?: string; report?: ReportPage } | { pageId: string; file: string; failed: string }>;
   /** Epoch ms when the window's processor started and finished. */
   startedAt: number;
   finishedAt: number;
@@ -85,6 +93,8 @@ export interface DocumentJobResult {
   /** The grouping decision of every page of the sequence. */
   grouping?: { mode: string; decisions: GroupingDecision[] };
   recordIds: string[];
+  /** The records are in the review store (saved by the worker); absent: only in OUT/records. */
+  stored?: boolean;
   timings: Record<string, number>;
   /** Epoch ms when the document processor started and finished. */
   startedAt: number;
@@ -107,6 +117,11 @@ export interface BatchMeta {
   /** Inputs ingest refused, and non-image files it skipped (reported, never queued). */
   failures: InputFailure[];
   skipped: SkippedInput[];
+  /** Where the batch was enqueued from, and its manifest: `status --write-report` plans it again the same way. */
+  cwd?: string;
+  manifest?: string;
+  /** Pages a window held when it was planned: the same windows (and job ids) when planned again. */
+  windowPages?: number;
 }
 
 const REASON = /^(CS_ERR_[A-Z_]+): ([\s\S]*)$/;

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../src/config.ts';
 import { CablescanError, ErrorCode } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import { defaultBatchName, planInWindows, recordWritten, removeWindowResult, type StreamedPlan } from '../src/pipeline/index.ts';
+import { defaultBatchName, isPostgresUrl, planInWindows, recordWritten, removeWindowResult, ReviewStore, runStoreLocation, withoutPassword, type StreamedPlan } from '../src/pipeline/index.ts';
 import { readWindowOutcome } from '../workers/window-job.ts';
 import type { InputFailure, SkippedInput } from '../src/types.ts';
 import { PIPELINE_VERSION } from '../src/version.ts';
@@ -116,6 +116,12 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot create output folder ${outDir}: ${(err as Error).message}`, { file: outDir, retryable: false });
   }
 
+  // The review store exists (created, migrated) before any job: `serve` can open it at once, and
+  // the document jobs save their records into it as they finish, from whichever worker.
+  const storeLocation = runStoreLocation(plan, config);
+  await (await ReviewStore.open(storeLocation)).close();
+  const store = isPostgresUrl(storeLocation) ? withoutPassword(storeLocation) : storeLocation;
+
   const prefix = bullPrefix(config.queuePrefix);
   const redis = await connectRedis(redisUrl, 'producer');
   const flows = new FlowProducer({ connection: redisOptions(redisUrl, 'producer'), prefix });
@@ -141,6 +147,9 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     documentTotal: 0,
     failures: plan.failures,
     skipped: plan.skipped,
+    cwd: plan.cwd,
+    ...(options.manifest ? { manifest: options.manifest } : {}),
+    windowPages: config.windowPages,
   });
   try {
     // Windows leave in groups: one round of existence checks and one addBulk per group, and
@@ -194,7 +203,7 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     };
     const previous = new Map<string, string>();
     for await (const window of plan.windows()) {
-      const doc = planWindow(window, previous.get(window.documentKey) ?? null, { batch, outDir, settings });
+      const doc = planWindow(window, previous.get(window.documentKey) ?? null, { batch, outDir, settings, store, cwd: plan.cwd });
       if (window.last) previous.delete(window.documentKey);
       else previous.set(window.documentKey, doc.documentId);
       documents += 1;

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatBoxScore, scoreBox, type BoxScore, type BoxTruthLike } from '../src/eval/box-score.ts';
+import { formatBoxScore, formatReviewBreakdown, scoreBox, type BoxScore, type BoxTruthLike } from '../src/eval/box-score.ts';
 import type { TelegramRecord } from '../src/types.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -171,6 +171,7 @@ async function main(): Promise<void> {
         `Reading a page (decode, preprocess, OCR; as first read): median ${timing.medianMs} ms, total ${(timing.totalMs / 1000).toFixed(0)} s.`,
     );
     sections.push(wrongTable(score));
+    sections.push(formatReviewBreakdown(score));
     json.box = score;
   }
   if (values.corpus) {

@@ -8,7 +8,8 @@
 //
 // Usage: npm run bench:fields -- [--count 200] [--seed S] [--layouts L1,L2] [--keep DIR] [--reuse DIR]
 //          [--oracle] [--concurrency 2] [--markdown docs/fields.md] [--json FILE] [--worst N]
-//          [--recipe FILE] [--engine tesseract] [--no-second-opinion]   (to compare a candidate)
+//          [--recipe FILE] [--engine tesseract] [--model fast] [--config FILE] [--no-second-opinion]
+//          (an engine and model pair, or a candidate; --config: a cablescan config file, e.g. second-opinion settings)
 //   --keep DIR   generate into DIR/set, write pipeline output to DIR/out, keep both
 //   --reuse DIR  use DIR/set as generated before; re-run into DIR/out, where the pipeline
 //                reuses every page JSON already there (no OCR: segmentation/confidence only)
@@ -24,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.ts';
+import { defaultModelCache, loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
 import { runInProcess } from '../src/drivers/in-process.ts';
 import { scoreTelegram } from '../src/confidence/index.ts';
@@ -50,6 +51,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '2' },
     recipe: { type: 'string' },
     engine: { type: 'string' },
+    model: { type: 'string' },
+    config: { type: 'string' },
     'no-second-opinion': { type: 'boolean', default: false },
     markdown: { type: 'string' },
     json: { type: 'string' },
@@ -105,7 +108,10 @@ function readExpected(entry: SetEntry): ExpectedRecord {
 async function recordsFromPipeline(): Promise<TelegramRecord[]> {
   const config = loadConfig({
     env: {},
+    configFile: values.config ? path.resolve(values.config) : undefined,
     flags: {
+      modelCache: defaultModelCache(process.env),
+      ...(values.model ? { model: values.model } : {}),
       concurrency: Number(values.concurrency),
       logLevel: 'silent',
       ...(values.recipe ? { preprocess: path.resolve(values.recipe) } : {}),

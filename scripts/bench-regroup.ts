@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   }
   for (const p of pages) await writeJsonAtomic(pageJsonPath(out, p.pageId), p);
 
-  const store = ReviewStore.open(path.join(out, 'cablescan.db'));
+  const store = await ReviewStore.open(path.join(out, 'cablescan.db'));
   try {
     const sink = store.recordSink({ batch: 'bench', cwd: REPO, outDir: out, build: recordBuildSettings(config, REPO) });
     const wholeTimes: number[] = [];
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const repeat = Number(values.repeat);
     for (let k = 0; k < repeat; k++) {
       // A place in the box, away from the last regrouping.
-      const records = store.sequenceRecords(KEY);
+      const records = await store.sequenceRecords(KEY);
       const at = Math.floor(((k + 0.5) / repeat) * (records.length - 2));
       const multi = records.slice(at).find((r) => r.pages.length > 1) ?? records.find((r) => r.pages.length > 1);
       const run = async (kind: keyof typeof times, request: RegroupRequest) => {
@@ -111,16 +111,16 @@ async function main(): Promise<void> {
       const a = records[at]!;
       await run('confirm', { action: 'confirm', recordId: a.id, version: a.version, reviewer: 'bench' });
       if (multi) {
-        const state = store.recordState(multi.id)!;
+        const state = (await store.recordState(multi.id))!;
         await run('split', { action: 'split', recordId: multi.id, version: state.version, at: multi.pages[1]!, reviewer: 'bench' });
       }
-      const now = store.sequenceRecords(KEY);
+      const now = await store.sequenceRecords(KEY);
       const i = Math.min(now.length - 2, at + 2);
       const [x, y] = [now[i]!, now[i + 1]!];
       if (!x.pages.some((p) => y.pages.includes(p))) await run('merge', { action: 'merge', recordId: x.id, version: x.version, with: y.id, reviewer: 'bench' });
     }
     const whole = median(wholeTimes);
-    const records = store.sequenceRecords(KEY).length;
+    const records = (await store.sequenceRecords(KEY)).length;
     console.log(
       `\nA sequence of ${pages.length} pages (${originals.length} real readings repeated), ${records} records; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
     );
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
         );
     }
   } finally {
-    store.close();
+    await store.close();
     if (!values.keep) rmSync(root, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,8 @@
 // generator does not share its event loop: the tree given by --root (this
 // checkout, or an extracted baseline) builds the store and the server from its
 // own sources. Prints one JSON line (url, ids) on stdout, then serves until killed.
+// --db: the store's location (a postgres:// URL, ?schema=...) instead of DIR/cablescan.db.
+// Every store call is awaited: a tree from before the store was asynchronous answers at once.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +11,13 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 
 const { values: args } = parseArgs({
-  options: { root: { type: 'string' }, dir: { type: 'string' }, scan: { type: 'string' }, records: { type: 'string', default: '1500' } },
+  options: {
+    root: { type: 'string' },
+    dir: { type: 'string' },
+    scan: { type: 'string' },
+    records: { type: 'string', default: '1500' },
+    db: { type: 'string' },
+  },
 });
 const root = path.resolve(args.root!);
 const load = <T>(rel: string): Promise<T> => import(pathToFileURL(path.join(root, rel)).href) as Promise<T>;
@@ -32,20 +40,16 @@ const meta = await sharp(scan).metadata();
 const pageResult = {
   ...fixtures.page('p1', pageContentHash(await hashFile(scan), 1, 1), scan, { width: meta.width!, height: meta.height! }),
 };
-const store = ReviewStore.open(path.join(dir, 'cablescan.db'));
+const store = await ReviewStore.open(args.db ?? path.join(dir, 'cablescan.db'));
 const count = Number(args.records);
 const ids = Array.from({ length: count }, (_, i) => (0xa000000000000000n + BigInt(i)).toString(16));
-store.saveRecords(
+await store.saveRecords(
   ids.map((id) => fixtures.record(id, 'p1')),
   [pageResult],
   { batch: 'bench', cwd: path.dirname(scan) },
 );
-const fields = ids.flatMap((id) =>
-  store
-    .getRecord(id)!
-    .fields.filter((f) => f.status === 'needs_review')
-    .map((f) => f.id),
-);
+const fields: number[] = [];
+for (const id of ids) fields.push(...(await store.getRecord(id))!.fields.filter((f) => f.status === 'needs_review').map((f) => f.id));
 
 const config = loadConfig({ env: {}, flags: { logLevel: 'silent', tokens: { reviewers: ['bench:bench-token-0001'] } } });
 const app = await buildServer({ config, logger: silentLogger(), store });
@@ -53,6 +57,6 @@ const url = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`${JSON.stringify({ url, records: ids, fields })}\n`);
 process.on('SIGTERM', async () => {
   await app.close();
-  store.close();
+  await store.close();
   process.exit(0);
 });

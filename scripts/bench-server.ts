@@ -9,7 +9,9 @@
 // audit entry). The store holds --records records on one real corpus scan (EHRI dataset,
 // 300 dpi). Options: --baseline REF (default main),
 // --connections N (4), --seconds S (3), --pairs P (5), --records N (3000), --only TEXT (the
-// endpoints whose name contains it).
+// endpoints whose name contains it), --db URL (this checkout's server on a PostgreSQL store,
+// postgres://..., in a schema of its own dropped afterwards, instead of SQLite: with
+// --baseline HEAD, the same code on SQLite against PostgreSQL).
 // Prints a markdown table for docs/benchmarks.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { sharedPath } from '../test/e2e/helpers.ts';
 
 const { values: args } = parseArgs({
@@ -28,8 +31,11 @@ const { values: args } = parseArgs({
     pairs: { type: 'string', default: '5' },
     records: { type: 'string', default: '3000' },
     only: { type: 'string' },
+    db: { type: 'string' },
   },
 });
+const PG_SCHEMA = `bench_server_${process.pid}`;
+const currentDb = args.db ? `${args.db}${args.db.includes('?') ? '&' : '?'}schema=${PG_SCHEMA}` : undefined;
 const HERE = path.resolve(import.meta.dirname, '..');
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.seconds);
@@ -76,7 +82,7 @@ interface Served {
   fields: number[];
 }
 
-async function serve(root: string, label: string): Promise<Served> {
+async function serve(root: string, label: string, db?: string): Promise<Served> {
   const child = spawn(
     process.execPath,
     [
@@ -91,6 +97,7 @@ async function serve(root: string, label: string): Promise<Served> {
       SCAN,
       '--records',
       args.records!,
+      ...(db ? ['--db', db] : []),
     ],
     {
       cwd: root,
@@ -191,7 +198,7 @@ async function measure(served: Served, scenario: Scenario, pair: number): Promis
 }
 
 const figures = new Map<string, { baseline: Figure[]; current: Figure[]; ratios: number[] }>();
-const servers = { baseline: await serve(baselineRoot, 'baseline'), current: await serve(currentTree.root, 'current') };
+const servers = { baseline: await serve(baselineRoot, 'baseline'), current: await serve(currentTree.root, 'current', currentDb) };
 try {
   for (const scenario of SCENARIOS.filter((s) => !args.only || s.name.includes(args.only))) {
     const entry = { baseline: [] as Figure[], current: [] as Figure[], ratios: [] as number[] };
@@ -219,6 +226,12 @@ try {
   }
 }
 rmSync(work, { recursive: true, force: true });
+if (args.db) {
+  const client = new pg.Client({ connectionString: args.db });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
+  await client.end();
+}
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -226,7 +239,7 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 const lines = [
-  `Baseline ${args.baseline} (${baselineCommit}) against this checkout (${currentCommit}); ${CONNECTIONS} connections; ${PAIRS} pairs per endpoint (${SECONDS} s each after 1 s of warm-up; writes confirm each of ${Math.floor(servers.current.fields.length / (PAIRS + 1))} fields in turn, at its version); medians; ${args.records} records.`,
+  `Baseline ${args.baseline} (${baselineCommit}, SQLite store) against this checkout (${currentCommit}, ${args.db ? 'PostgreSQL store' : 'SQLite store'}); ${CONNECTIONS} connections; ${PAIRS} pairs per endpoint (${SECONDS} s each after 1 s of warm-up; writes confirm each of ${Math.floor(servers.current.fields.length / (PAIRS + 1))} fields in turn, at its version); medians; ${args.records} records.`,
   '',
   '| endpoint | baseline req/s | baseline p99 ms | baseline CPU µs/req | now req/s | now p99 ms | now CPU µs/req | req/s now/baseline (median of pairs) | CPU/req now/baseline | non-2xx |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

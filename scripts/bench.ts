@@ -1,8 +1,10 @@
-// `npm run bench`: the speed benchmark (issue 8). On the bundled samples and, when present, the
+// `npm run bench`: the speed benchmark (issues 8 and 20). On the bundled samples and, when present, the
 // real corpus scans (../shared/corpus/scans/ehri-dataset/english), in ONE run:
-//   - pages/min per core of the whole pipeline with the default engine (tesseract.js) and with
-//     --engine tesseract, against native `tesseract` on the same files (one process per core,
-//     OMP_THREAD_LIMIT=1), as ratios. Runs are interleaved round by round (A B C, C B A, ...) and
+//   - pages/min per core of the whole pipeline with the default configuration (`auto`: the native
+//     engine where Tesseract 5 is installed, npm's best_int model), with --model fast, and with
+//     tesseract.js forced, each against native `tesseract` on the same files reading the same model
+//     file (npm's best_int unpacked in the model cache, or Debian's tessdata_fast; one process per
+//     core, OMP_THREAD_LIMIT=1), as ratios. Runs are interleaved round by round (A B C, C B A, ...) and
 //     each round's ratio is computed from runs made side by side, because absolute times on a
 //     shared machine are noise;
 //     Each run gives wall-clock pages/min per core and pages per CPU-minute (steady on a loaded machine);
@@ -18,7 +20,7 @@
 // Usage: npm run bench -- [files or folders...] [--limit N] [--rounds R] [--workers N]
 //          [--no-corpus] [--no-native] [--no-scaling] [--no-fast-model] [--rss-pages N] [--rss-scale S]
 //          [--rss-recycle-after N] [--rss-no-recycle] [--no-rss] [--no-stages] [--lang L] [--json FILE]
-//          [--engines native,tesseract,tesseract -2nd,tesseract.js,tesseract.js fast,tesseract.js x1]
+//          [--engines native,native best,auto,auto -2nd,auto fast,tesseract.js,tesseract.js fast,tesseract.js x1]
 // Only image files are read (native tesseract cannot read PDF). See docs/benchmarks.md.
 // Defaults: samples + corpus, all pages, 2 rounds, workers = cores, 300 RSS pages at scale 0.5.
 import { execFile, spawn } from 'node:child_process';
@@ -27,7 +29,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { loadConfig, type Config } from '../src/config.ts';
+import { defaultModelCache, loadConfig, type Config } from '../src/config.ts';
+import { resolveModelSet } from '../src/ocr/models.ts';
 import { discoverInputs } from '../src/ingest/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createEngine } from '../src/create-engine.ts';
@@ -263,22 +266,36 @@ function summariseRss(run: RssRun) {
 }
 
 // ---------------------------------------------------------------- native tesseract, same files
+/**
+ * How native tesseract reads a file here: the language, and the models folder (undefined: Debian's
+ * own, tessdata_fast; or the model cache's folder of npm's best_int: the same file the pipeline's
+ * `--model best` reads).
+ */
+interface NativeReading {
+  lang: string;
+  tessdataDir?: string;
+}
+
 /** Native tesseract reads `file` (all its pages) the way every native figure here is taken: one thread, PSM 3. */
-function nativeRead(file: string, lang: string): Promise<void> {
+function nativeRead(file: string, reading: NativeReading): Promise<void> {
+  const models = reading.tessdataDir ? ['--tessdata-dir', reading.tessdataDir] : [];
   return new Promise<void>((resolve, reject) =>
-    execFile('tesseract', [file, 'stdout', '-l', lang, '--psm', '3'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 }, (err) =>
-      err ? reject(err) : resolve(),
+    execFile(
+      'tesseract',
+      [file, 'stdout', '-l', reading.lang, '--psm', '3', ...models],
+      { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 << 20 },
+      (err) => (err ? reject(err) : resolve()),
     ),
   );
 }
 
-function nativeRun(files: string[], workers: number, lang: string): Promise<{ seconds: number; cpu: number }> {
+function nativeRun(files: string[], workers: number, reading: NativeReading): Promise<{ seconds: number; cpu: number }> {
   const queue = [...files];
   const started = process.hrtime.bigint();
   const cpu0 = cpuSeconds();
   return Promise.all(
     Array.from({ length: workers }, async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) await nativeRead(f, lang);
+      for (let f = queue.shift(); f; f = queue.shift()) await nativeRead(f, reading);
     }),
   ).then(() => ({ seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: cpuSeconds() - cpu0 }));
 }
@@ -318,9 +335,9 @@ async function pipelineRun(files: string[], config: Config): Promise<PipelineRun
 }
 
 /** CPU seconds of one native `tesseract` process reading `file` (all its pages), as the throughput runs call it. */
-async function nativeFileCpu(file: string, lang: string): Promise<number> {
+async function nativeFileCpu(file: string, reading: NativeReading): Promise<number> {
   const c = cpuSeconds();
-  await nativeRead(file, lang);
+  await nativeRead(file, reading);
   return cpuSeconds() - c;
 }
 
@@ -338,7 +355,7 @@ async function nativeFileCpu(file: string, lang: string): Promise<number> {
  * (decode, preprocess, OCR, second opinion, write) and segment + confidence + emit, not ingest
  * hashing and the review store, and one page at a time.
  */
-async function stagePass(sources: PageSource[], config: Config, pairedLang?: string) {
+async function stagePass(sources: PageSource[], config: Config, pairedLang?: NativeReading) {
   const inner = createEngine({ ...config, concurrency: 1 }, silentLogger());
   const ocrCpu: number[] = [];
   // Every OCR call is timed; the engine's batch call (the native engine reads all of a page's
@@ -456,12 +473,16 @@ async function main(): Promise<void> {
   if (opts.limit) files = files.slice(0, Number(opts.limit));
   const pageCount = ingest.pages.filter((p) => files.includes(p.path)).length;
   const hasNative = !opts['no-native'] && (await new Promise<boolean>((r) => execFile('tesseract', ['--version'], (e) => r(!e))));
-  const base = { force: true, lang, concurrency: workers, logLevel: 'silent' } as const;
-  const jsConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js' } });
-  const cliConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract' } });
-  const oneConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js', concurrency: 1 } });
+  const modelCache = defaultModelCache(process.env);
+  const base = { force: true, lang, concurrency: workers, logLevel: 'silent', modelCache } as const;
   const hasFastModel = !opts['no-fast-model'] && existsSync(path.join(DEBIAN_TESSDATA, `${lang}.traineddata`));
-  const fastConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js', tessdata: DEBIAN_TESSDATA, preferTessdata: true } });
+  // Native tesseract with Debian's model (tessdata_fast), and with npm's best_int: the very file the
+  // pipeline reads with --model best, unpacked in the model cache.
+  const nativeFast: NativeReading = { lang };
+  const nativeBest: NativeReading = {
+    lang,
+    tessdataDir: (await resolveModelSet(lang, { model: 'best', cacheRoot: modelCache, systemTessdata: DEBIAN_TESSDATA })).dir,
+  };
 
   console.log(`cablescan bench: ${pageCount} pages in ${files.length} files (${inputs.join(', ')}), ${workers} workers, ${cores} cores, ${rounds} rounds`);
   console.log(
@@ -474,23 +495,36 @@ async function main(): Promise<void> {
   // --engines: only the runs named (the stage pass follows the same list).
   const only = opts.engines ? new Set(opts.engines.split(',').map((e) => e.trim())) : null;
   const chosen = (name: string) => !only || only.has(name);
-  type Kind = 'native' | 'tesseract.js' | 'tesseract' | 'tesseract -2nd' | 'tesseract.js x1' | 'tesseract.js fast';
+  // `auto` is the default configuration: on a machine with Tesseract 5 it reads with the native
+  // engine and npm's best_int model, so it is set against native tesseract with that model file.
+  type Kind = 'native' | 'native best' | 'auto' | 'auto -2nd' | 'auto fast' | 'tesseract.js' | 'tesseract.js fast' | 'tesseract.js x1';
+  type PipelineKind = Exclude<Kind, 'native' | 'native best'>;
   const kinds = (
     [
-      ...(hasNative ? (['native', 'tesseract', 'tesseract -2nd'] as Kind[]) : []),
+      ...(hasNative ? (['native best', 'auto', 'auto -2nd'] as Kind[]) : []),
+      ...(hasNative && hasFastModel ? (['native', 'auto fast'] as Kind[]) : []),
       'tesseract.js' as Kind,
       ...(hasFastModel ? (['tesseract.js fast'] as Kind[]) : []),
       ...(!opts['no-scaling'] && workers > 1 ? (['tesseract.js x1'] as Kind[]) : []),
     ] as Kind[]
   ).filter(chosen);
-  // The native engine without the second opinion: the pipeline's own overhead around the OCR.
-  const cliPlainConfig = loadConfig({ env: {}, flags: { ...base, engine: 'tesseract', secondOpinion: false } });
-  const configOf: Record<Exclude<Kind, 'native'>, Config> = {
-    tesseract: cliConfig,
-    'tesseract -2nd': cliPlainConfig,
-    'tesseract.js': jsConfig,
-    'tesseract.js x1': oneConfig,
-    'tesseract.js fast': fastConfig,
+  const configOf: Record<PipelineKind, Config> = {
+    auto: loadConfig({ env: {}, flags: { ...base } }),
+    // The pipeline's own overhead around the OCR: the same without the second opinion.
+    'auto -2nd': loadConfig({ env: {}, flags: { ...base, secondOpinion: false } }),
+    'auto fast': loadConfig({ env: {}, flags: { ...base, model: 'fast' } }),
+    'tesseract.js': loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js' } }),
+    'tesseract.js x1': loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js', concurrency: 1 } }),
+    'tesseract.js fast': loadConfig({ env: {}, flags: { ...base, engine: 'tesseract.js', model: 'fast' } }),
+  };
+  /** The native run each pipeline run is set against: the one reading with the same model file. */
+  const baselineOf: Record<PipelineKind, 'native' | 'native best'> = {
+    auto: 'native best',
+    'auto -2nd': 'native best',
+    'auto fast': 'native',
+    'tesseract.js': 'native best',
+    'tesseract.js x1': 'native best',
+    'tesseract.js fast': 'native',
   };
   // Two measures per run: wall-clock pages/min divided by the workers (what a user sees, on an idle
   // machine), and pages per CPU-minute (steady on a loaded machine: it counts only the cycles this
@@ -503,7 +537,7 @@ async function main(): Promise<void> {
     const ppmCpu: Partial<Record<Kind, number>> = {};
     for (const kind of order) {
       let measured: { seconds: number; cpu: number };
-      if (kind === 'native') measured = await nativeRun(files, workers, lang);
+      if (kind === 'native' || kind === 'native best') measured = await nativeRun(files, workers, kind === 'native' ? nativeFast : nativeBest);
       else {
         const run = await pipelineRun(files, configOf[kind]);
         if (run.failures > 0) console.log(`  ${kind}: ${run.failures} failures`);
@@ -513,7 +547,7 @@ async function main(): Promise<void> {
       ppm[kind] = ((pageCount / measured.seconds) * 60) / used;
       ppmCpu[kind] = (pageCount / measured.cpu) * 60;
       console.log(
-        `  round ${r + 1} ${kind.padEnd(16)} ${measured.seconds.toFixed(1).padStart(7)} s wall ${measured.cpu.toFixed(1).padStart(7)} s CPU  ` +
+        `  round ${r + 1} ${kind.padEnd(17)} ${measured.seconds.toFixed(1).padStart(7)} s wall ${measured.cpu.toFixed(1).padStart(7)} s CPU  ` +
           `${ppm[kind]!.toFixed(2)} pages/min per core (wall), ${ppmCpu[kind]!.toFixed(2)} pages per CPU-minute`,
       );
     }
@@ -524,35 +558,34 @@ async function main(): Promise<void> {
   const ratio = (a: Kind, b: Kind, rows = perRound) => rows.filter((p) => p[a] && p[b]).map((p) => p[a]! / p[b]!);
   const fmt = (v: number[]) => (v.length ? `${median(v).toFixed(2)}x (rounds: ${v.map((x) => x.toFixed(2)).join(', ')})` : 'n/a');
   const summary: Record<string, unknown> = { pages: pageCount, files: files.length, workers, cores, rounds, loadavg: os.loadavg(), perRound, perRoundCpu };
-  console.log('\nthroughput (median of rounds):');
-  const ppmRows = [['engine', 'pages/min/core (wall)', 'vs native', 'pages/CPU-min', 'vs native']];
+  console.log('\nthroughput (median of rounds; each pipeline run against native tesseract with the same model file):');
+  const ppmRows = [['run', 'pages/min/core (wall)', 'vs native', 'pages/CPU-min', 'vs native', 'native run']];
   for (const kind of kinds) {
     const wall = perRound.map((p) => p[kind]!).filter(Boolean);
     const cpu = perRoundCpu.map((p) => p[kind]!).filter(Boolean);
-    const vs = (rows: typeof perRound) => (kind === 'native' ? '1.00x' : hasNative ? median(ratio(kind, 'native', rows)).toFixed(2) + 'x' : '-');
-    ppmRows.push([kind, median(wall).toFixed(2), kind === 'tesseract.js x1' ? '-' : vs(perRound), median(cpu).toFixed(2), vs(perRoundCpu)]);
+    const against = kind === 'native' || kind === 'native best' ? kind : baselineOf[kind];
+    const vs = (rows: typeof perRound) => (against === kind ? '1.00x' : kinds.includes(against) ? median(ratio(kind, against, rows)).toFixed(2) + 'x' : '-');
+    ppmRows.push([
+      kind,
+      median(wall).toFixed(2),
+      kind === 'tesseract.js x1' ? '-' : vs(perRound),
+      median(cpu).toFixed(2),
+      kind === 'tesseract.js x1' ? '-' : vs(perRoundCpu),
+      against,
+    ]);
   }
   console.log(table(ppmRows));
-  if (hasNative) {
-    console.log(
-      `default engine (tesseract.js) / native: wall ${fmt(ratio('tesseract.js', 'native'))}, CPU ${fmt(ratio('tesseract.js', 'native', perRoundCpu))}   target >= 0.8x`,
-    );
-    console.log(
-      `--engine tesseract / native:          wall ${fmt(ratio('tesseract', 'native'))}, CPU ${fmt(ratio('tesseract', 'native', perRoundCpu))}   target >= 0.95x`,
-    );
-    console.log(
-      `--engine tesseract --no-second-opinion / native: wall ${fmt(ratio('tesseract -2nd', 'native'))}, CPU ${fmt(ratio('tesseract -2nd', 'native', perRoundCpu))}`,
-    );
-    summary.cliNoSecondOpinionVsNative = { wall: ratio('tesseract -2nd', 'native'), cpu: ratio('tesseract -2nd', 'native', perRoundCpu) };
-    if (hasFastModel) {
-      console.log(
-        `tesseract.js, --prefer-tessdata ${DEBIAN_TESSDATA} (tessdata_fast) / native: wall ${fmt(ratio('tesseract.js fast', 'native'))}, CPU ${fmt(ratio('tesseract.js fast', 'native', perRoundCpu))}`,
-      );
-      summary.fastModelVsNative = { wall: ratio('tesseract.js fast', 'native'), cpu: ratio('tesseract.js fast', 'native', perRoundCpu) };
-    }
-    summary.jsVsNative = { wall: ratio('tesseract.js', 'native'), cpu: ratio('tesseract.js', 'native', perRoundCpu) };
-    summary.cliVsNative = { wall: ratio('tesseract', 'native'), cpu: ratio('tesseract', 'native', perRoundCpu) };
-  }
+  const report = (label: string, kind: PipelineKind, target: string) => {
+    const against = baselineOf[kind];
+    if (!kinds.includes(kind) || !kinds.includes(against)) return;
+    console.log(`${label} / ${against}: wall ${fmt(ratio(kind, against))}, CPU ${fmt(ratio(kind, against, perRoundCpu))}   ${target}`);
+    summary[`${kind} vs ${against}`] = { wall: ratio(kind, against), cpu: ratio(kind, against, perRoundCpu) };
+  };
+  report('auto (the default: native engine, --model best)', 'auto', 'target >= 0.9x');
+  report('auto --no-second-opinion', 'auto -2nd', '');
+  report('--model fast', 'auto fast', 'target >= 0.9x');
+  report('--engine tesseract.js', 'tesseract.js', '(no target: reported as it is)');
+  report('--engine tesseract.js --model fast', 'tesseract.js fast', '');
   if (kinds.includes('tesseract.js x1')) {
     // pages/min per core x workers = total pages/min; scaling = total(N) / total(1). Wall clock only:
     // on a machine whose cores are taken by other work this ratio cannot reach N.
@@ -568,20 +601,22 @@ async function main(): Promise<void> {
   }
 
   const sources = ingest.pages.filter((p) => files.includes(p.path));
-  // `tesseract -2nd` only when asked for by name: it is the native engine's pipeline overhead alone
-  // (the same OCR work as native), which its paired figure measures.
+  // `auto -2nd` only when asked for by name: it is the pipeline's overhead alone (the same OCR work
+  // as native), which its paired figure measures.
   const staged = opts['no-stages']
     ? []
     : ([
-        ['tesseract.js', jsConfig],
-        ...(hasNative ? [['tesseract', cliConfig]] : []),
-        ...(hasNative && only?.has('tesseract -2nd') ? [['tesseract -2nd', cliPlainConfig]] : []),
-      ] as Array<[string, Config]>);
-  for (const [name, config] of staged.filter(([name]) => chosen(name))) {
+        ['tesseract.js', configOf['tesseract.js'], nativeBest],
+        ...(hasNative ? [['auto', configOf.auto, nativeBest]] : []),
+        ...(hasNative && hasFastModel && only?.has('auto fast') ? [['auto fast', configOf['auto fast'], nativeFast]] : []),
+        ...(hasNative && only?.has('auto -2nd') ? [['auto -2nd', configOf['auto -2nd'], nativeBest]] : []),
+      ] as Array<[string, Config, NativeReading]>);
+  for (const [name, config, pairedWith] of staged.filter(([name]) => chosen(name))) {
+    const pairs = hasNative && (chosen('native best') || chosen('native'));
     const { wall, cpu, nonOcrShare, nonOcrWallShare, pairedRatio, perFile, nativeTotal, pipelineTotal } = await stagePass(
       sources,
       config,
-      hasNative && chosen('native') ? lang : undefined,
+      pairs ? pairedWith : undefined,
     );
     console.log(`\nstages, engine ${name}: ${sources.length} pages read one at a time (ms; CPU split between non-OCR stages by their wall shares):`);
     const rows = [['stage', 'count', 'median wall', 'p95 wall', 'median CPU', 'p95 CPU']];
@@ -603,7 +638,7 @@ async function main(): Promise<void> {
     if (pairedRatio !== null) {
       const sorted = [...perFile].sort((a, b) => a - b);
       console.log(
-        `paired with native file by file (one page at a time): pipeline ${pipelineTotal.toFixed(1)} s CPU, native ${nativeTotal.toFixed(1)} s CPU -> ` +
+        `paired with native (${pairedWith.tessdataDir ? "npm's best_int" : "Debian's model"}) file by file (one page at a time): pipeline ${pipelineTotal.toFixed(1)} s CPU, native ${nativeTotal.toFixed(1)} s CPU -> ` +
           `pages per CPU-minute ${pairedRatio.toFixed(2)}x native (per file: median ${median(perFile).toFixed(2)}x, ${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)}x)`,
       );
       summary[`paired:${name}`] = { ratio: pairedRatio, perFileMedian: median(perFile), nativeCpu: nativeTotal, pipelineCpu: pipelineTotal };

@@ -10,6 +10,11 @@ import { z } from 'zod';
 import { CablescanError, ErrorCode } from './errors.ts';
 import { ARCHIVAL_FORMAT_NAMES, exportOptionsSchema } from './exports/formats/index.ts';
 import { GROUPING_MODES } from './group/modes.ts';
+import { engineFlags, engineOptionsSchema, RUN_ENGINE_CHOICES } from './ocr/engines/index.ts';
+import { MODEL_CHOICES } from './ocr/models.ts';
+
+/** A PostgreSQL review store's location (anything else in `db` is a SQLite file). */
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 const thresholdsSchema = z
   .object({
@@ -28,13 +33,20 @@ export const configSchema = z
     lang: z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"').default('eng'),
     /** Folder with plain or gzipped <lang>.traineddata for languages the npm packages lack. */
     tessdata: z.string().optional(),
-    /** Take a language's model from `tessdata` whenever the folder has it, not from npm (speed: Debian's tessdata_fast). */
+    /** Take a language's model from `tessdata` whenever the folder has it, not from npm. */
     preferTessdata: z.boolean().default(false),
     /**
-     * OCR engine: tesseract.js (default, nothing to install) or the native tesseract CLI (faster);
-     * `none` reads no words (benchmarks of the pipeline around OCR, src/ocr/stand-in.ts).
+     * OCR engine (src/ocr/engines/): `auto` (native Tesseract 5+ where it is installed with models for
+     * the languages, else tesseract.js), or one of the registered engines, forced; `none` reads no
+     * words (benchmarks of the pipeline around OCR, src/ocr/stand-in.ts; never chosen by auto).
      */
-    engine: z.enum(['tesseract.js', 'tesseract', 'none']).default('tesseract.js'),
+    engine: z.enum(RUN_ENGINE_CHOICES).default('auto'),
+    /** Model class every engine reads with (src/ocr/models.ts): `best` (npm's 4.0.0_best_int) or `fast` (the system's, Debian: tessdata_fast). */
+    model: z.enum(MODEL_CHOICES).default('best'),
+    /** Where gzipped models are unpacked, checked by hash (src/ocr/model-cache.ts); default $XDG_CACHE_HOME/cablescan or ~/.cache/cablescan. */
+    modelCache: z.string().min(1),
+    /** Each engine's own options, under its name (e.g. { "tesseract": { "command": "/opt/tesseract/bin/tesseract" } }). */
+    engineOptions: engineOptionsSchema,
     /** Number of OCR workers (default: CPU cores). */
     concurrency: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
     /** Replace an OCR worker after this many pages: a bound on anything that might grow in a very long run (memory measured flat over 300 pages without it). */
@@ -63,14 +75,27 @@ export const configSchema = z
     preprocess: z.string().default('auto'),
     /**
      * Second reading of doubtful words (below `minConfidence`): cut out, enlarged by each of
-     * `scales` and read alone; each keeps its most confident reading. `false` turns it off.
+     * `scales` and read alone; each keeps its most confident reading. Within a budget: the words
+     * whose expected gain (measured per model and confidence) is above `minGain`, at most
+     * `maxWords` a page. `false` turns it off.
      */
     secondOpinion: z
       .union([
         z.literal(false),
-        z.object({ minConfidence: z.number().min(0).max(100).default(80), scales: z.array(z.number().min(0.5).max(4)).min(1).default([1.5]), maxWords: z.number().int().min(0).default(40) }).strict(),
+        z
+          .object({
+            minConfidence: z.number().min(0).max(100).default(80),
+            scales: z.array(z.number().min(0.5).max(4)).min(1).default([1.5]),
+            maxWords: z.number().int().min(0).default(40),
+            /**
+             * Re-read only words whose measured expected gain (words put right minus put wrong, per re-read) is above
+             * this: the price of a re-read, one word net in 50 (src/ocr/second-opinion.ts). -1: every doubtful word.
+             */
+            minGain: z.number().min(-1).max(1).default(0.02),
+          })
+          .strict(),
       ])
-      .default({ minConfidence: 80, scales: [1.5], maxWords: 40 }),
+      .default({ minConfidence: 80, scales: [1.5], maxWords: 40, minGain: 0.02 }),
     keepIntermediates: z.boolean().default(false),
     /** Archival formats `run` writes to <out>/exports/ as each document's records are built (see src/exports). */
     emit: z.array(z.enum(ARCHIVAL_FORMAT_NAMES)).default([]),
@@ -104,7 +129,11 @@ export const configSchema = z
     /** PDF rasterisation resolution. */
     pdfDpi: z.number().int().min(72).max(1200).default(300),
     redisUrl: z.string().url().optional(),
-    /** Review store (SQLite file); default <out>/cablescan.db. */
+    /**
+     * Review store: a SQLite file (default <out>/cablescan.db), or a PostgreSQL URL
+     * (postgres://user:password@host:5432/db, optional ?schema=NAME) shared by several machines.
+     * Precedence: --db, then CABLESCAN_DB, then DATABASE_URL (a postgres:// one only), then the config file.
+     */
     db: z.string().min(1).optional(),
     /** BullMQ queue prefix; wrapped in a {hash tag} so a Redis Cluster keeps a queue on one slot. */
     queuePrefix: z.string().default('cablescan'),
@@ -162,6 +191,8 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_TESSDATA: { key: 'tessdata', parse: String },
   CABLESCAN_PREFER_TESSDATA: { key: 'preferTessdata', parse: (v) => v === 'true' || v === '1' },
   CABLESCAN_ENGINE: { key: 'engine', parse: String },
+  CABLESCAN_MODEL: { key: 'model', parse: String },
+  CABLESCAN_MODEL_CACHE: { key: 'modelCache', parse: String },
   CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
   CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },
   CABLESCAN_WINDOW_PAGES: { key: 'windowPages', parse: Number },
@@ -181,9 +212,64 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_MAX_PAGES_PER_FILE: { key: 'maxPagesPerFile', parse: Number },
   CABLESCAN_ALLOW_OUTSIDE_INPUTS: { key: 'allowOutsideInputs', parse: (v) => v === 'true' || v === '1' },
   REDIS_URL: { key: 'redisUrl', parse: String },
+  // Before CABLESCAN_DB, which wins over it; another program's DATABASE_URL (mysql://...) is not ours.
+  DATABASE_URL: { key: 'db', parse: (v) => (POSTGRES_URL.test(v) ? v : undefined) },
   CABLESCAN_DB: { key: 'db', parse: String },
   CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
 };
+
+/**
+ * Tokens from the environment (a container's settings, Docker secrets): each variable, or the
+ * file its NAME_FILE variable names (trailing newline dropped). Pairs are separated by commas,
+ * spaces or newlines. They replace the config file's list of the same kind.
+ */
+export const TOKEN_ENV_VARS = {
+  CABLESCAN_REVIEWER_TOKENS: 'reviewers',
+  CABLESCAN_READER_TOKENS: 'readers',
+  CABLESCAN_OPERATOR_TOKEN: 'operator',
+} as const;
+
+/** A variable's value, or the contents of the file its NAME_FILE names (a Docker secret). */
+function secretFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  const file = env[`${name}_FILE`];
+  if ((raw === undefined || raw === '') && file) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `${name}_FILE: cannot read ${file}: ${(err as Error).message}`, { file });
+    }
+  }
+  return raw;
+}
+
+/**
+ * CABLESCAN_DB_PASSWORD (or _FILE, a Docker secret) fills in the password of a PostgreSQL store
+ * URL given without one, so the password need not sit in a compose file or a job's data.
+ */
+function withDbPassword(db: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof db !== 'string' || !POSTGRES_URL.test(db)) return db;
+  const password = secretFromEnv(env, 'CABLESCAN_DB_PASSWORD')?.replace(/\r?\n$/, '');
+  if (!password) return db;
+  try {
+    const url = new URL(db);
+    if (url.password) return db;
+    url.password = password;
+    return url.toString();
+  } catch {
+    return db;
+  }
+}
+
+function tokensFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const tokens: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(TOKEN_ENV_VARS)) {
+    const raw = secretFromEnv(env, name);
+    if (raw === undefined || raw.trim() === '') continue;
+    tokens[key] = key === 'operator' ? raw.trim() : raw.split(/[\s,]+/).filter(Boolean);
+  }
+  return tokens;
+}
 
 export interface LoadConfigOptions {
   /** Values from command-line flags (undefined entries are ignored). */
@@ -225,13 +311,58 @@ function withoutUndefined(obj: Record<string, unknown>): Record<string, unknown>
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
 }
 
+/** The model cache when none is configured: $XDG_CACHE_HOME/cablescan, else ~/.cache/cablescan. */
+export function defaultModelCache(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(base, 'cablescan');
+}
+
+type EngineOptionsInput = Record<string, Record<string, unknown>>;
+
+/** Engine options from the engines' own environment variables (e.g. CABLESCAN_TESSERACT_COMMAND). */
+function engineOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptionsInput {
+  const out: EngineOptionsInput = {};
+  for (const { engine, flag } of engineFlags()) {
+    const raw = flag.env ? env[flag.env] : undefined;
+    if (raw !== undefined && raw !== '') (out[engine] ??= {})[flag.key] = raw;
+  }
+  return out;
+}
+
+/** The engines' own options that have an environment variable, as variables (for a worker's sandboxed children). */
+export function engineOptionsEnv(config: Config): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { engine, flag } of engineFlags()) {
+    const value = (config.engineOptions as Record<string, Record<string, unknown>>)[engine]?.[flag.key];
+    if (flag.env && value !== undefined) out[flag.env] = String(value);
+  }
+  return out;
+}
+
+/** Engine options merged per engine and key (a flag for one option keeps the file's others). */
+function mergeEngineOptions(...layers: unknown[]): EngineOptionsInput | undefined {
+  const out: EngineOptionsInput = {};
+  let any = false;
+  for (const layer of layers) {
+    if (!layer || typeof layer !== 'object' || Array.isArray(layer)) continue;
+    for (const [engine, opts] of Object.entries(layer as Record<string, unknown>)) {
+      any = true;
+      // Not an object: left for the schema to refuse with its path.
+      if (!opts || typeof opts !== 'object' || Array.isArray(opts)) (out as Record<string, unknown>)[engine] = opts;
+      else out[engine] = { ...(out[engine] ?? {}), ...withoutUndefined(opts as Record<string, unknown>) };
+    }
+  }
+  return any ? out : undefined;
+}
+
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const configFile = options.configFile ?? env.CABLESCAN_CONFIG;
   const fromFile = configFile ? readConfigFile(configFile) : {};
   if (configFile && typeof fromFile.tessdata === 'string') fromFile.tessdata = path.resolve(path.dirname(configFile), fromFile.tessdata);
   if (configFile && typeof fromFile.profilesDir === 'string') fromFile.profilesDir = path.resolve(path.dirname(configFile), fromFile.profilesDir);
-  if (configFile && typeof fromFile.db === 'string') fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
+  if (configFile && typeof fromFile.db === 'string' && !POSTGRES_URL.test(fromFile.db)) fromFile.db = path.resolve(path.dirname(configFile), fromFile.db);
+  if (configFile && typeof fromFile.modelCache === 'string') fromFile.modelCache = path.resolve(path.dirname(configFile), fromFile.modelCache);
 
   const fromEnv: Record<string, unknown> = {};
   for (const [name, { key, parse }] of Object.entries(ENV_VARS)) {
@@ -239,7 +370,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const value = raw === undefined || raw === '' ? undefined : parse(raw);
     if (value !== undefined) fromEnv[key] = value;
   }
-  const merged = { ...fromFile, ...fromEnv, ...withoutUndefined(options.flags ?? {}) };
+  const envTokens = tokensFromEnv(env);
+  if (Object.keys(envTokens).length) fromEnv.tokens = { ...((fromFile.tokens as Record<string, unknown> | undefined) ?? {}), ...envTokens };
+  // Behind a TLS proxy in a container (docker-compose.yml): server.trustProxy without a config file.
+  const trustProxy = env.CABLESCAN_TRUST_PROXY;
+  if (trustProxy) {
+    fromEnv.server = { ...((fromFile.server as Record<string, unknown> | undefined) ?? {}), trustProxy: trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy };
+  }
+  const flags = withoutUndefined(options.flags ?? {});
+  const merged: Record<string, unknown> = { modelCache: defaultModelCache(env), ...fromFile, ...fromEnv, ...flags };
+  const engineOptions = mergeEngineOptions(fromFile.engineOptions, engineOptionsFromEnv(env), flags.engineOptions);
+  if (engineOptions) merged.engineOptions = engineOptions;
+  merged.db = withDbPassword(merged.db, env);
+  if (merged.db === undefined) delete merged.db;
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');

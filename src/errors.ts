@@ -29,6 +29,8 @@ export const ErrorCode = {
   PDF_RENDER: 'CS_ERR_PDF_RENDER',
   /** OCR language data is missing or unusable for a language asked for, or the language code is not one. */
   TESSDATA_MISSING: 'CS_ERR_TESSDATA_MISSING',
+  /** The model cache folder cannot be made or written (src/ocr/model-cache.ts): a setting of the machine, not of the page. */
+  MODEL_CACHE: 'CS_ERR_MODEL_CACHE',
   /** The OCR engine failed on a page: it crashed, ran past its timeout or the page budget, or was closed meanwhile. */
   OCR_FAILED: 'CS_ERR_OCR_FAILED',
   /** A record built from the pages does not match the record schema (a defect of cablescan, not of the scan). */
@@ -39,8 +41,12 @@ export const ErrorCode = {
   REDIS_UNAVAILABLE: 'CS_ERR_REDIS_UNAVAILABLE',
   /** An unexpected failure, a defect or a case no other code covers; the log has the details. */
   INTERNAL: 'CS_ERR_INTERNAL',
-  /** The review store (SQLite) cannot be opened, migrated or written. */
+  /** The review store (SQLite file or PostgreSQL database) cannot be opened, migrated or written. */
   STORE: 'CS_ERR_STORE',
+  /** The PostgreSQL review store does not answer (refused, timed out, shut down); a worker's job is tried again. */
+  STORE_UNAVAILABLE: 'CS_ERR_STORE_UNAVAILABLE',
+  /** A reviewer split or merged pages of a document while its records were being saved: they are built again with the reviewer's decision. */
+  STORE_CHANGED: 'CS_ERR_STORE_CHANGED',
   /** `serve` cannot listen where it was told to (the port is taken, or needs privileges). */
   PORT_UNAVAILABLE: 'CS_ERR_PORT_UNAVAILABLE',
   /** A split, merge or confirmation that does not apply to the records named (not neighbours, the first page...). */
@@ -58,6 +64,8 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCodeValue> = new Set<ErrorCodeValue
   ErrorCode.OUTPUT_WRITE,
   ErrorCode.REDIS_UNAVAILABLE,
   ErrorCode.INTERNAL,
+  ErrorCode.STORE_UNAVAILABLE,
+  ErrorCode.STORE_CHANGED,
 ]);
 
 export interface CablescanErrorOptions {

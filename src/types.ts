@@ -102,6 +102,16 @@ export interface OcrResult {
   engineVersion: string;
   lang: string;
   psm: number;
+  /**
+   * The model class the page's first language was read with (src/ocr/models.ts): 'best' (npm's
+   * 4.0.0_best_int), 'fast' (the system's, Debian: tessdata_fast) or 'custom' (a --tessdata
+   * folder's). What the page's field confidences are calibrated as (src/confidence/calibration.ts).
+   */
+  model?: 'best' | 'fast' | 'custom';
+  /** Each language's model: its class, where it came from and the start of its SHA-256 (the same on every engine). */
+  models?: Record<string, { kind: 'best' | 'fast' | 'custom'; source: string; sha256: string }>;
+  /** Why this engine read the page (`--engine auto`'s choice, or the setting that forced it). */
+  engineReason?: string;
 }
 
 /**
@@ -156,7 +166,7 @@ export interface PageResult {
   };
   ocr: Omit<OcrResult, 'lines' | 'text'> & {
     /** Doubtful words read a second time (src/ocr/second-opinion.ts). */
-    secondOpinion?: { wordsReread: number; wordsReplaced: number };
+    secondOpinion?: { wordsReread: number; wordsReplaced: number; replaced?: Array<{ line: number; word: number; was: string; wasConfidence: number }> };
     /** Lines the whole-page reading dropped or garbled, read alone where the ink measure found them (src/ocr/recover-lines.ts). */
     recovered?: { dropped: number; added: number; doubtful: number; replaced: number };
     /** 'page': read whole; 'regions': by its ink regions (nearly blank, or after a timeout); 'none': a blank page, not read. */

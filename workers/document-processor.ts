@@ -2,8 +2,12 @@
 // emit), the same function the in-process run calls. It runs when its page
 // children are done (or finally failed), reads which pages made it with
 // getChildrenValues, loads their page JSON from the output folder, and writes
-// the records there. Record files are named by record id and written atomically,
-// so a document built twice (a retry, a stalled job) leaves one file per telegram.
+// the records there and into the batch's review store (workers/job-store.ts) as it
+// finishes. A window of a sequence (every job queued since issue 18) is built by
+// window-job.ts, which saves the same way. Record files are named by record id and written
+// atomically, and the store's save is idempotent, so a document built twice (a retry, a stalled
+// job, a worker killed after the save) leaves one file and one stored record per telegram, and
+// never a reviewer's decision undone.
 import type { Job, Queue } from 'bullmq';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { CablescanError, ErrorCode, toCablescanError } from '../src/errors.ts';
@@ -15,6 +19,7 @@ import { jobIdFromKey } from '../queues/names.ts';
 import { failureReason, type DocumentJobData, type DocumentJobResult, type PageJobResult } from '../queues/payloads.ts';
 import { buildConfig, setupError } from './job-config.ts';
 import { carryBefore, runWindowJob } from './window-job.ts';
+import type { JobStores } from './job-store.ts';
 
 export interface DocumentInputs {
   data: DocumentJobData;
@@ -56,6 +61,8 @@ export interface DocumentProcessorDeps {
   logger: Logger;
   /** The document queue: a window job looks up the window before it there. */
   queue: Queue;
+  /** The review stores jobs save to; without it (tests of the files alone) records go to OUT/records only. */
+  stores?: JobStores;
 }
 
 export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<DocumentJobData, DocumentJobResult>, token?: string) => Promise<DocumentJobResult> {
@@ -85,14 +92,17 @@ export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<
       } catch (err) {
         throw setupError(err);
       }
-      if (data.window) return await runWindowJob(job, { carry, config, logger, profiles, pages, children, failedChildren });
-      const built = await buildRecords(pages, { config, logger, outDir: data.outDir, profiles });
+      const store = data.store && deps.stores ? await deps.stores.for(data.store) : undefined;
+      const sink = store?.recordSink({ batch: data.batch, cwd: data.cwd ?? data.outDir, outDir: data.outDir, build: data.build });
+      if (data.window) return await runWindowJob(job, { carry, config, logger, profiles, pages, children, failedChildren, store, sink });
+      const built = await buildRecords(pages, { config, logger, outDir: data.outDir, profiles, store: sink });
       return {
         documentKey: data.documentKey,
         pages: pages.map((p) => p.pageId),
         telegrams: built.telegrams,
         grouping: built.grouping,
         recordIds: built.records.map((r) => r.id),
+        ...(sink ? { stored: true } : {}),
         timings: built.timings,
         startedAt,
         finishedAt: Date.now(),

@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Config } from '../src/config.ts';
-import { ENV_VARS } from '../src/config.ts';
+import { engineOptionsEnv, ENV_VARS } from '../src/config.ts';
 import { forkDiesWithParent } from '../src/child-lifetime.ts';
 import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
@@ -16,6 +16,7 @@ import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from '../queues
 import { countWindow } from '../queues/batch-store.ts';
 import { Redis } from 'ioredis';
 import { createDocumentProcessor } from './document-processor.ts';
+import { JobStores } from './job-store.ts';
 import { jobUnit } from '../src/monitoring/job-log.ts';
 
 /**
@@ -82,11 +83,12 @@ export function sandboxEnv(config: Config, base: NodeJS.ProcessEnv, configFile?:
   const env: NodeJS.ProcessEnv = { ...base };
   // Every option `cablescan worker` offers (src/cli/common.ts addMachineOptions) that its
   // children need: given as a flag, it exists only in this process's config.
-  const machineKeys = new Set(['tessdata', 'preferTessdata', 'recycleAfter', 'ocrTimeout', 'logLevel', 'engine']);
+  const machineKeys = new Set(['tessdata', 'preferTessdata', 'recycleAfter', 'ocrTimeout', 'logLevel', 'engine', 'model', 'modelCache']);
   for (const [name, { key }] of Object.entries(ENV_VARS)) {
     const value = config[key as keyof Config];
     if (machineKeys.has(key) && value !== undefined) env[name] = String(value);
   }
+  Object.assign(env, engineOptionsEnv(config));
   if (config.secondOpinion === false) env.CABLESCAN_SECOND_OPINION = 'false';
   if (configFile) env.CABLESCAN_CONFIG = configFile;
   return env;
@@ -119,7 +121,8 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
   });
   const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, prefix, connection: redisOptions(options.redisUrl, 'worker') });
   documentQueue.on('error', () => undefined); // the workers below log the same connection's troubles
-  const processDocument = createDocumentProcessor({ logger, queue: documentQueue });
+  const stores = new JobStores(config.db);
+  const processDocument = createDocumentProcessor({ logger, queue: documentQueue, stores });
   const counter = new Redis(redisOptions(options.redisUrl, 'worker'));
   counter.on('error', () => undefined);
   const documents = new Worker(
@@ -229,6 +232,7 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       // stopping worker forever (children exit on their own when this process ends).
       const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back'), documentQueue.close()]).finally(() => counter.disconnect());
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      await stores.close();
       return outcome;
     })();
     return { done, now: skip };

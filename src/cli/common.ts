@@ -5,6 +5,8 @@ import { loadConfig, type Config, type ConfigInput } from '../config.ts';
 import { CablescanError } from '../errors.ts';
 import { GROUPING_MODES } from '../group/modes.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { ENGINES, engineFlags, RUN_ENGINE_CHOICES } from '../ocr/engines/index.ts';
+import { MODEL_CHOICES } from '../ocr/models.ts';
 
 export const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
 
@@ -55,10 +57,18 @@ export function addBatchOptions(command: Command): Command {
  * how many pages it reads at once, and the bounds on each.
  */
 export function addMachineOptions(command: Command): Command {
-  return command
+  const engines = ENGINES.map((e) => `${e.name} (${e.summary})`).join(', ');
+  command
     .option('--tessdata <dir>', 'folder with <lang>.traineddata for languages the npm packages lack (e.g. /usr/share/tesseract-ocr/5/tessdata)')
-    .option('--prefer-tessdata', "take every language the --tessdata folder has from it, not from npm (Debian's tessdata_fast: faster, slightly less accurate); env CABLESCAN_PREFER_TESSDATA")
-    .addOption(new Option('--engine <name>', 'OCR engine: tesseract.js (default, nothing to install) or tesseract (the native CLI, faster); none reads no words (benchmarks only); env CABLESCAN_ENGINE').choices(['tesseract.js', 'tesseract', 'none']))
+    .option('--prefer-tessdata', 'take every language the --tessdata folder has from it, not from npm or the system; env CABLESCAN_PREFER_TESSDATA')
+    .addOption(new Option('--engine <name>', `OCR engine: auto (default: the native one where Tesseract 5+ is installed with the languages' models, else tesseract.js), ${engines}; none reads no words (benchmarks only); env CABLESCAN_ENGINE`).choices([...RUN_ENGINE_CHOICES]))
+    .addOption(
+      new Option('--model <class>', "models every engine reads with: best (default, npm's 4.0.0_best_int) or fast (the system's, Debian's tesseract-ocr-<lang>: tessdata_fast; npm's for languages it lacks); env CABLESCAN_MODEL").choices([...MODEL_CHOICES]),
+    )
+    .option('--model-cache <dir>', 'where gzipped models are unpacked, checked by hash (default $XDG_CACHE_HOME/cablescan or ~/.cache/cablescan); env CABLESCAN_MODEL_CACHE');
+  // Each engine's own options (src/ocr/engines/): e.g. --tesseract-command.
+  for (const { flag } of engineFlags()) command.option(flag.flag, flag.description);
+  return command
     .option('-j, --concurrency <n>', 'OCR workers (default: CPU cores)', parseInteger('--concurrency'))
     .option('--no-second-opinion', 'do not re-read doubtful words one by one (faster, mostly with --engine tesseract; config key secondOpinion)')
     .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'))
@@ -70,6 +80,16 @@ export interface CommandContext {
   logger: Logger;
 }
 
+/** The engines' own options given as flags, under each engine's name (undefined when none was). */
+function engineOptionsFrom(opts: Record<string, unknown>): Record<string, Record<string, unknown>> | undefined {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const { engine, flag } of engineFlags()) {
+    const value = opts[new Option(flag.flag).attributeName()];
+    if (value !== undefined) (out[engine] ??= {})[flag.key] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Reads config once (defaults < file < env < flags), freezes it, and creates the logger. */
 export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<Record<keyof ConfigInput, unknown>> = {}): CommandContext {
   const config = loadConfig({
@@ -79,6 +99,9 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       tessdata: opts.tessdata,
       preferTessdata: opts.preferTessdata,
       engine: opts.engine,
+      model: opts.model,
+      modelCache: opts.modelCache,
+      engineOptions: engineOptionsFrom(opts),
       concurrency: opts.concurrency,
       psm: opts.psm,
       preprocess: opts.preprocess,

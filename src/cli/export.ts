@@ -9,6 +9,7 @@ import { ARCHIVAL_FORMAT_NAMES, RECORDS_FORMAT_NAMES, RECORDS_FORMATS } from '..
 import { writeExport } from '../exports/records/index.ts';
 import { archivalFormatsFrom, describeArchivalExport, exportArchivalFromStore } from '../exports/from-store.ts';
 import { openExistingStore } from '../store/index.ts';
+import type { TelegramRecord } from '../types.ts';
 import { contextFrom, EXIT } from './common.ts';
 
 const sayRecords = (or: string) => `${RECORDS_FORMAT_NAMES.slice(0, -1).join(', ')} ${or} ${RECORDS_FORMAT_NAMES.at(-1)}`;
@@ -36,7 +37,7 @@ export function registerExport(program: Command): void {
     .addOption(new Option('-f, --format <format>', `${sayRecords('or')}, or archival formats, comma-separated: ${ARCHIVAL_FORMAT_NAMES.join(',')} (default: from the destination extension)`))
     .option('--to <dir>', 'destination (instead of the argument)')
     .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
-    .option('--db <file>', 'review store file; env CABLESCAN_DB')
+    .option('--db <file|url>', 'review store: a SQLite file or postgres://...; env CABLESCAN_DB, DATABASE_URL')
     .option('--batch <name>', 'only the records of this batch')
     .option('--reviewed-only', 'only records with nothing left to review')
     .action(async (destinationArg: string | undefined, _opts, cmd: Command) => {
@@ -45,19 +46,21 @@ export function registerExport(program: Command): void {
       if (!destination) cmd.error('say where to export: a destination, or --to DIR', { exitCode: EXIT.usage });
       const selected = archivalFormatsFrom(opts.format) ?? formatFrom(destination, opts.format);
       const { config, logger } = contextFrom(opts, { db: opts.db });
-      const store = openExistingStore({ out: opts.out, db: config.db });
+      const store = await openExistingStore({ out: opts.out, db: config.db });
       try {
         // records/ beside the store (and under --out) is the pipeline's own output: never overwritten by an export.
-        const guarded = [path.join(path.dirname(store.file), 'records'), ...(opts.out ? [path.resolve(opts.out, 'records')] : [])];
+        const guarded = [...(store.kind === 'sqlite' ? [path.join(path.dirname(store.file), 'records')] : []), ...(opts.out ? [path.resolve(opts.out, 'records')] : [])];
         const hit = guarded.find((dir) => within(path.resolve(destination), dir));
         if (hit) {
           throw new CablescanError(ErrorCode.CONFIG_INVALID, `${destination} is inside ${hit}, which holds what the pipeline wrote: export elsewhere`);
         }
-        if (opts.batch && !store.hasBatch(opts.batch)) {
-          throw new CablescanError(ErrorCode.CONFIG_INVALID, `no batch "${opts.batch}" in ${store.file} (batches: ${store.facets().batches.map((b) => b.name).join(', ') || 'none'})`);
+        if (opts.batch && !(await store.hasBatch(opts.batch))) {
+          const known = (await store.facets()).batches.map((b) => b.name);
+          throw new CablescanError(ErrorCode.CONFIG_INVALID, `no batch "${opts.batch}" in ${store.file} (batches: ${known.join(', ') || 'none'})`);
         }
         if (Array.isArray(selected)) {
-          // The words come from the run's pages/ (under --out, else beside the store); the store has the reviews.
+          // The words come from the run's pages/ (under --out, else beside a SQLite store); the store has the reviews.
+          if (!opts.out && store.kind !== 'sqlite') throw new CablescanError(ErrorCode.CONFIG_INVALID, 'archival formats read the words from the run\'s pages/: say --out DIR');
           const out = opts.out ?? path.dirname(store.file);
           const archived = await exportArchivalFromStore(store, { formats: selected, to: destination, out, batch: opts.batch, reviewedOnly: Boolean(opts.reviewedOnly), config, logger });
           const { summary, warnings } = describeArchivalExport(archived, selected, path.relative(process.cwd(), path.resolve(destination)) || '.');
@@ -67,12 +70,15 @@ export function registerExport(program: Command): void {
           return;
         }
         const format = selected;
-        const result = await writeExport(() => store.finalRecords({ batch: opts.batch, reviewedOnly: Boolean(opts.reviewedOnly) }), { format, to: destination }, config.exportOptions);
+        // The writers iterate more than once (CSV: columns first): the records are read once, here.
+        const records: TelegramRecord[] = [];
+        for await (const record of store.finalRecords({ batch: opts.batch, reviewedOnly: Boolean(opts.reviewedOnly) })) records.push(record);
+        const result = await writeExport(() => records, { format, to: destination }, config.exportOptions);
         const where = path.relative(process.cwd(), result.path) || '.';
         process.stdout.write(`exported ${result.records} record(s) as ${format} to ${where}${result.folder ? '/' : ''}\n`);
         process.exitCode = EXIT.ok;
       } finally {
-        store.close();
+        await store.close();
       }
     });
 }

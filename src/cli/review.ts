@@ -14,17 +14,17 @@ import { contextFrom, EXIT, parseInteger } from './common.ts';
 
 const STATUS_COLUMNS: readonly FieldStatus[] = ['accepted', 'needs_review', 'missing', 'confirmed', 'corrected', 'absent'];
 
-function withStore<T>(opts: Record<string, unknown>, fn: (store: ReviewStore) => T): T {
+async function withStore<T>(opts: Record<string, unknown>, fn: (store: ReviewStore) => Promise<T>): Promise<T> {
   const { config } = contextFrom(opts, { db: opts.db });
-  const store = openExistingStore({ out: opts.out as string | undefined, db: config.db });
+  const store = await openExistingStore({ out: opts.out as string | undefined, db: config.db });
   try {
-    if (typeof opts.batch === 'string' && !store.hasBatch(opts.batch)) {
-      const known = store.facets().batches.map((b) => b.name);
+    if (typeof opts.batch === 'string' && !(await store.hasBatch(opts.batch))) {
+      const known = (await store.facets()).batches.map((b) => b.name);
       throw new CablescanError(ErrorCode.CONFIG_INVALID, `no batch "${opts.batch}" in ${store.file} (batches: ${known.join(', ') || 'none'})`);
     }
-    return fn(store);
+    return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -116,17 +116,17 @@ export function registerReview(program: Command): void {
   const storeOptions = (c: Command) =>
     c
       .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
-      .option('--db <file>', 'review store file; env CABLESCAN_DB')
+      .option('--db <file|url>', 'review store: a SQLite file or postgres://...; env CABLESCAN_DB, DATABASE_URL')
       .option('--batch <name>', 'only this batch')
       .option('--json', 'print JSON');
 
   storeOptions(review.command('stats').description('records and fields by status, review progress per reviewer'))
     .option('--field <name>', 'only this field')
     .option('--profile <name>', 'only this profile')
-    .action((_opts, cmd: Command) => {
+    .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
-      withStore(opts, (store) => {
-        const stats = store.stats({ batch: opts.batch, field: opts.field, profile: opts.profile });
+      await withStore(opts, async (store) => {
+        const stats = await store.stats({ batch: opts.batch, field: opts.field, profile: opts.profile });
         process.stdout.write(`${opts.json ? JSON.stringify(stats, null, 2) : formatStats(stats, store.file)}\n`);
       });
       process.exitCode = EXIT.ok;
@@ -136,7 +136,7 @@ export function registerReview(program: Command): void {
     .command('import')
     .description("fill the store from an output folder's records/ and pages/ (runs made before the store, or elsewhere)")
     .requiredOption('-o, --out <dir>', 'output folder of `cablescan run`')
-    .option('--db <file>', 'review store file (default <out>/cablescan.db); env CABLESCAN_DB')
+    .option('--db <file|url>', 'review store: a SQLite file (default <out>/cablescan.db) or postgres://...; env CABLESCAN_DB, DATABASE_URL')
     .option('--batch <name>', 'batch name for these records (default: the report.json batch, else the folder name)')
     .option('--cwd <dir>', 'where the run was started: page paths in pages/*.json are relative to it (default: here)')
     .action(async (_opts, cmd: Command) => {
@@ -144,7 +144,7 @@ export function registerReview(program: Command): void {
       const { config } = contextFrom(opts, { db: opts.db });
       const outDir = path.resolve(opts.out);
       const batch = opts.batch ?? (await batchOfReport(outDir)) ?? path.basename(outDir);
-      const store = ReviewStore.open(resolveStorePath({ out: outDir, db: config.db })!);
+      const store = await ReviewStore.open(resolveStorePath({ out: outDir, db: config.db })!);
       try {
         // The report's sequences let reviewers regroup the imported records.
         const result = await importOutputFolder(store, outDir, { batch, cwd: path.resolve(opts.cwd ?? '.'), sequences: await sequencesOfReport(outDir) });
@@ -152,7 +152,7 @@ export function registerReview(program: Command): void {
         for (const s of result.skipped) process.stdout.write(`  skipped ${s.recordId}: ${s.reason}\n`);
         process.exitCode = result.skipped.length ? EXIT.failures : EXIT.ok;
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
@@ -163,22 +163,22 @@ export function registerReview(program: Command): void {
     .addOption(new Option('--kind <kind>', 'only field reviews or only grouping actions').choices(['fields', 'grouping']))
     .option('--verify', 'check the hash chain of the whole trail instead: reports the first entry changed, removed or added behind the store (exit 1)')
     .option('--expect-head <hash>', 'with --verify: the head hash noted earlier (printed by --verify, logged by the server after each write); a trail rewritten or cut since then no longer ends there')
-    .action((_opts, cmd: Command) => {
+    .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
       if (opts.expectHead !== undefined && !opts.verify) throw new CablescanError(ErrorCode.CONFIG_INVALID, '--expect-head goes with --verify');
       if (opts.verify) {
-        withStore(opts, (store) => {
-          const reports = store.verifyAudit();
+        await withStore(opts, async (store) => {
+          const reports = await store.verifyAudit();
           const check = verdict(reports, opts.expectHead as string | undefined);
           process.stdout.write(`${opts.json ? JSON.stringify({ intact: check.ok, chains: reports, expectHead: opts.expectHead ?? null }, null, 2) : check.text}\n`);
           process.exitCode = check.ok ? EXIT.ok : EXIT.failures;
         });
         return;
       }
-      withStore(opts, (store) => {
+      await withStore(opts, async (store) => {
         const filter = { batch: opts.batch, reviewer: opts.reviewer, recordId: opts.record, limit: opts.limit ?? 100 };
-        const entries = opts.kind === 'grouping' ? [] : store.actions(filter);
-        const grouping = opts.kind === 'fields' ? [] : store.groupingActions(filter);
+        const entries = opts.kind === 'grouping' ? [] : await store.actions(filter);
+        const grouping = opts.kind === 'fields' ? [] : await store.groupingActions(filter);
         // JSON: field actions as before, then grouping actions (told apart by `action`: split, merge, confirm).
         process.stdout.write(`${opts.json ? JSON.stringify([...entries, ...grouping], null, 2) : formatAudit(entries, grouping)}\n`);
       });
@@ -189,21 +189,21 @@ export function registerReview(program: Command): void {
   const regroupOptions = (c: Command) =>
     c
       .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
-      .option('--db <file>', 'review store file; env CABLESCAN_DB')
+      .option('--db <file|url>', 'review store: a SQLite file or postgres://...; env CABLESCAN_DB, DATABASE_URL')
       .option('--reviewer <name>', 'who decides, for the audit trail (default: your user name)')
       .option('--expect-version <n>', "the record's version you looked at (default: as it is now); a record changed since is refused", parseInteger('--expect-version'))
       .option('--json', 'print JSON');
   /** The version the person named, or the record's version now (they are looking at it as it is). */
   const regroup = async (opts: Record<string, unknown>, recordId: string, request: (reviewer: string, version: number) => RegroupRequest) => {
     const { config, logger } = contextFrom(opts, { db: opts.db });
-    const store = openExistingStore({ out: opts.out as string | undefined, db: config.db });
+    const store = await openExistingStore({ out: opts.out as string | undefined, db: config.db });
     try {
       const reviewer = (opts.reviewer as string | undefined) ?? os.userInfo().username;
-      const version = (opts.expectVersion as number | undefined) ?? store.recordState(recordId)?.version ?? 1;
+      const version = (opts.expectVersion as number | undefined) ?? (await store.recordState(recordId))?.version ?? 1;
       const outcome = await new Regrouper({ store, config, logger }).regroup(request(reviewer, version));
       reportRegroup(outcome, Boolean(opts.json));
     } finally {
-      store.close();
+      await store.close();
     }
   };
 

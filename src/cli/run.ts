@@ -21,7 +21,7 @@ export function registerRun(program: Command): void {
     .addOption(documentsOption())
     .option('--batch <name>', 'batch name (default: run-<timestamp>)')
     .option('--force', 'read pages again even when --out already has them')
-    .option('--db <file>', 'review store (SQLite) the records go to (default OUT/cablescan.db); env CABLESCAN_DB')
+    .option('--db <file|url>', 'review store the records go to: a SQLite file (default OUT/cablescan.db) or postgres://...; env CABLESCAN_DB, DATABASE_URL')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--emit <formats>', `also write archival files to OUT/exports/ as documents finish: ${ARCHIVAL_FORMAT_NAMES.join(',')} (comma-separated)`, (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--redis <url>', 'run through the Redis queue (env REDIS_URL): enqueue, read here too, wait; same outputs')

@@ -23,7 +23,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('serve the review UI at /review for the records of an output folder')
     .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
-    .option('--db <file>', 'review store file instead of <out>/cablescan.db; env CABLESCAN_DB')
+    .option('--db <file|url>', 'review store: a SQLite file instead of <out>/cablescan.db, or postgres://...; env CABLESCAN_DB, DATABASE_URL')
     .option('--host <host>', 'address to listen on (default 127.0.0.1; config server.host)')
     .option('--port <n>', 'port (default 8080; 0 picks a free one; config server.port)', parseInteger('--port'))
     .option('--redis <url>', 'Redis of the queues to show at /queues, /metrics and /api/batches (env REDIS_URL)')
@@ -32,7 +32,7 @@ export function registerServe(program: Command): void {
       const { config, logger } = contextFrom(opts, { db: opts.db });
       const storePath = resolveStorePath({ out: opts.out, db: config.db });
       let store: ReviewStore | undefined;
-      if (storePath) store = openExistingStore({ db: storePath });
+      if (storePath) store = await openExistingStore({ db: storePath });
       else logger.warn('no --out or --db: serving without the review UI');
       const app = await buildServer({ config, logger, store });
       const host: string = opts.host ?? config.server.host;
@@ -47,7 +47,7 @@ export function registerServe(program: Command): void {
         // Close what the server opened (Redis connections for /queues and /metrics keep a
         // process alive), then say what to change: a port in use is a usage error, not a crash.
         await app.close().catch(() => undefined);
-        store?.close();
+        await store?.close();
         throw listenError(err, host, port);
       }
       process.stdout.write(`cablescan serve: ${store ? `review at ${address}/review (store ${store.file})` : address}\n`);
@@ -58,7 +58,7 @@ export function registerServe(program: Command): void {
         closing = true;
         logger.info({ signal }, 'stopping the server');
         await app.close();
-        store?.close();
+        await store?.close();
         process.exitCode = EXIT.ok;
       };
       process.on('SIGINT', shutdown);

@@ -2,8 +2,16 @@
 // running and failing on the queue, how fast it goes and when it will finish,
 // read from Redis (BullMQ's job sets and the batch bookkeeping). Exit code 1
 // when a batch shown has failures, so cron and scripts can alert on it.
+// `--batch NAME --write-report` writes the batch's OUT/report.json instead, as a waiting
+// `run --redis` would have (queue mode without a waiting run: see docs/queue.md).
 import type { Command } from 'commander';
+import { loadBatchMeta } from '../../queues/batch-store.ts';
+import { connectRedis } from '../../queues/connection.ts';
+import { bullPrefix } from '../../queues/names.ts';
 import { requireRedisUrl } from '../../queues/producer.ts';
+import type { Config } from '../config.ts';
+import { runViaQueue } from '../drivers/queue.ts';
+import type { Logger } from '../logger.ts';
 import { connectMonitor } from '../monitoring/connection.ts';
 import { formatStatus } from '../monitoring/format.ts';
 import type { StatusReport } from '../monitoring/status.ts';
@@ -22,6 +30,31 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The batch planned again from what enqueue remembered (inputs, manifest, folder) and watched
+ * to the end by the queue driver with no worker of its own: the documents already done settle
+ * at once; nothing is queued twice (job ids follow the pages).
+ */
+async function writeReport(batch: string, redisUrl: string, config: Config, logger: Logger): Promise<number> {
+  const redis = await connectRedis(redisUrl, 'producer');
+  let meta;
+  try {
+    meta = await loadBatchMeta(redis, bullPrefix(config.queuePrefix), batch);
+  } finally {
+    redis.disconnect();
+  }
+  if (!meta) throw new CablescanError(ErrorCode.CONFIG_INVALID, `no batch named "${batch}" in this queue`);
+  if (!meta.cwd) throw new CablescanError(ErrorCode.CONFIG_INVALID, `batch "${batch}" was enqueued by a cablescan that did not remember its folder: run \`cablescan run --redis ... --no-local-worker\` with its inputs instead`);
+  const result = await runViaQueue(
+    { inputs: meta.inputs, outDir: meta.outDir, batch, manifest: meta.manifest, cwd: meta.cwd, localConcurrency: 0 },
+    // The windows it was planned in, so their job ids are the ones queued.
+    { ...config, force: false, ...(meta.windowPages ? { windowPages: meta.windowPages } : {}) },
+    logger.child({ batch }),
+  );
+  process.stdout.write(`cablescan: report of batch ${batch} written to ${meta.outDir}/report.json\n`);
+  return result.exitCode;
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
@@ -32,10 +65,17 @@ export function registerStatus(program: Command): void {
     .option('--interval <seconds>', 'refresh interval with --watch', parseInteger('--interval'), 2)
     .option('--json', 'print JSON (one object; with --watch one object per line per refresh)')
     .option('--redis <url>', 'Redis URL; env REDIS_URL')
+    .option('--write-report', "with --batch: write the batch's OUT/report.json (waits for the documents still queued or running)")
+    .option('--db <file|url>', 'with --write-report: the review store the batch was enqueued with; env CABLESCAN_DB, DATABASE_URL')
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
-      const { config } = contextFrom(opts);
+      const { config, logger } = contextFrom(opts, { db: opts.db });
       const redisUrl = requireRedisUrl(config, 'status');
+      if (opts.writeReport) {
+        if (opts.batch === undefined) throw new CablescanError(ErrorCode.CONFIG_INVALID, '--write-report goes with --batch NAME');
+        process.exitCode = await writeReport(opts.batch as string, redisUrl, config, logger);
+        return;
+      }
       const monitor = await connectMonitor(redisUrl, config.queuePrefix);
       const controller = new AbortController();
       const onSignal = () => controller.abort();

@@ -17,6 +17,11 @@ export function formatSummary(report: ReportSummary, outDir: string): string {
   lines.push(
     `cablescan: ${plural(c.pages, 'page')} (${c.pagesRead} read, ${c.pagesResumed} already done, ${c.pagesFailed} failed${notReached}) -> ${plural(c.records, 'record')} in ${(report.durationMs / 1000).toFixed(1)} s${perMin}`,
   );
+  // Which engine and model read the pages, and why: the first thing to know when readings differ between machines.
+  for (const use of report.ocr.engines) {
+    const version = use.engineVersion ? ` ${use.engineVersion}` : '';
+    lines.push(`OCR: ${use.engine}${version}${use.model ? `, model ${use.model}` : ''}: ${plural(use.pages, 'page')}${use.reason ? ` (${use.reason})` : ''}`);
+  }
   if (c.pagesBlank > 0 || c.pagesNearlyBlank > 0) lines.push(`${c.pagesBlank} blank page(s), ${c.pagesNearlyBlank} nearly blank (read line by line)`);
   const fieldNames = Object.keys(report.fields).sort();
   if (fieldNames.length > 0) {

@@ -17,6 +17,7 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('process queued pages and documents until stopped (SIGTERM/SIGINT)')
     .option('--redis <url>', 'Redis URL (redis:// or rediss:// for TLS); env REDIS_URL')
+    .option('--db <url>', "the PostgreSQL review store with its password, for batches enqueued with one (their jobs carry the URL without it); env CABLESCAN_DB, DATABASE_URL")
     .option('--grace <seconds>', 'on SIGTERM, wait this long for running pages before handing them back', parseInteger('--grace'), 60)
     .option('--lock-duration <ms>', 'BullMQ job lock; a crashed worker\'s jobs return after about this long', parseInteger('--lock-duration'), DEFAULT_LOCK_DURATION_MS)
     .option('--stalled-interval <ms>', 'how often to look for jobs of crashed workers', parseInteger('--stalled-interval'), DEFAULT_STALLED_INTERVAL_MS)

@@ -10,6 +10,8 @@
 import type { Config } from '../config.ts';
 import type { FieldDraft, SegmentedTelegram } from '../segment/draft.ts';
 import type { RecordField } from '../types.ts';
+import { calibrate, NO_CALIBRATION, type Calibration } from './calibration.ts';
+import { monthFromWord } from '../segment/datetime.ts';
 import {
   dispatchConsistent,
   validateCopies,
@@ -33,6 +35,8 @@ export interface ScoreOptions {
    * confirms the grouping.
    */
   groupingUncertain?: boolean;
+  /** The calibration of the (engine, model) pair that read the document's pages (calibration.ts); none by default. */
+  calibration?: Calibration;
 }
 
 export interface ScoredTelegram {
@@ -64,6 +68,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   weak_profile: 'no layout fits the document well: which fields it has is in doubt',
   no_words: 'no OCR words back the value',
   incomplete_telegram: 'required header fields are missing, so where the body starts and ends is a guess',
+  body_start_uncertain: 'the salutation the text starts under (`Sir:`) was not read: where the text starts is a guess',
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
   incomplete_value: 'the value breaks off (a heading ending on `OF THE`): a line of it was not read',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
@@ -96,6 +101,7 @@ const PENALTY: Record<string, number> = {
   weak_profile: 0.8,
   no_words: 0.5,
   incomplete_telegram: 0.6,
+  body_start_uncertain: 0.8,
   dust_in_text: 0.9,
 };
 
@@ -121,6 +127,7 @@ const BLOCKING = new Set([
   'weak_profile',
   'no_words',
   'incomplete_telegram',
+  'body_start_uncertain',
   'dust_in_text',
   'boundary_uncertain',
   'misread_word',
@@ -149,7 +156,7 @@ const WEAK_WORD_CONFIDENCE = 85;
 const LABEL_BLOCK_BELOW = 0.9;
 
 /** Notes from the segmenter that become reasons on the record. */
-const NOTE_REASONS = new Set(['invalid_date', 'ocr_corrected', 'unknown_place', 'ambiguous_split', 'multiple_candidates', 'in_sentence', 'copied_from_signature', 'incomplete_value']);
+const NOTE_REASONS = new Set(['invalid_date', 'ocr_corrected', 'unknown_place', 'ambiguous_split', 'multiple_candidates', 'in_sentence', 'copied_from_signature', 'incomplete_value', 'body_start_uncertain']);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -164,6 +171,40 @@ export function ocrScore(confidences: readonly number[]): number {
   const values = confidences.map(clamp);
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   return round(values.length > 12 ? mean : (mean + Math.min(...values)) / 2);
+}
+
+/** Fields whose value is a word of a closed list (the label, a marking, a gazetteer place), matched exactly unless a note says otherwise. */
+const LIST_FIELDS = new Set(['docType', 'classification', 'precedence', 'place']);
+const DATE_FIELDS = new Set(['date', 'dispatch']);
+const letters = (w: string): string => w.replace(/[^\p{L}]/gu, '').toLowerCase();
+
+/**
+ * Is this word of the value spelled letter for letter as a word of a closed list the segmenter
+ * matched it against: a month name in a date, a word of a marking (`TOP SECRET`), of the heading
+ * (`CABLEGRAM`) or of a gazetteer place? The match is the evidence for such a word, not the OCR's
+ * confidence in it: a misread month, marking or place is matched fuzzily and noted
+ * `ocr_corrected` (or `unknown_place`), which blocks the field anyway. Digits and names, which no
+ * list checks, are judged by their confidence.
+ */
+export function matchedByList(name: string, draft: FieldDraft, word: string): boolean {
+  if (draft.notes.includes('ocr_corrected') || draft.notes.includes('unknown_place')) return false;
+  if (DATE_FIELDS.has(name)) {
+    const bare = word.replace(/[,;:]+$/, '');
+    // Letters only: monthFromWord reads `0ct` as `Oct`, a repair, not a match.
+    return /^\p{L}{3,}\.?$/u.test(bare) && monthFromWord(bare)?.exact === true;
+  }
+  if (!LIST_FIELDS.has(name) || typeof draft.value !== 'string') return false;
+  // A mark with no letter or digit (`Rome %`, `TOP . SECRET`) is dust the match passed over, not part of it.
+  if (!/[\p{L}\p{N}]/u.test(word)) return true;
+  const w = letters(word);
+  return w.length > 0 && draft.value.split(/[\s-]+/).some((v) => letters(v) === w);
+}
+
+/** The OCR evidence of each word of the value: its confidence, or full for a word a closed list matched exactly. */
+export function wordEvidence(name: string, draft: FieldDraft): number[] {
+  const words = draft.wordTexts;
+  if (!words || words.length !== draft.wordConfidences.length) return draft.wordConfidences;
+  return draft.wordConfidences.map((c, i) => (matchedByList(name, draft, words[i]!) ? 100 : c));
 }
 
 function validatorReasons(name: string, draft: FieldDraft, options: ScoreOptions): string[] {
@@ -225,10 +266,14 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     }
     const threshold = thresholdFor(name, options.thresholds);
     const reasons: string[] = [];
-    const ocr = ocrScore(draft.wordConfidences);
+    const calibration = options.calibration ?? NO_CALIBRATION;
+    // Each word's OCR confidence calibrated for its engine and model; a word a closed list matched letter for letter is evidenced by the match.
+    const calibrated = draft.wordConfidences.map((c, i) => calibrate(c, calibration, draft.wordTexts?.[i]));
+    const evidence = wordEvidence(name, { ...draft, wordConfidences: calibrated });
+    const ocr = ocrScore(evidence);
     if (draft.wordConfidences.length === 0) reasons.push('no_words');
     else if (ocr < threshold) reasons.push('low_ocr_confidence');
-    else if (name !== 'body' && Math.min(...draft.wordConfidences) < WEAK_WORD_CONFIDENCE) reasons.push('low_ocr_confidence');
+    else if (name !== 'body' && Math.min(...evidence) < WEAK_WORD_CONFIDENCE) reasons.push('low_ocr_confidence');
     const label = Math.min(1, Math.max(0, draft.labelScore));
     if (label < 1) reasons.push('fuzzy_label');
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);

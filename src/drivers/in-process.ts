@@ -112,10 +112,10 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
     // A missing language or engine binary stops the run here, not once per page.
     for (const lang of new Set(plan.sequences.flatMap((s) => s.pages.map((p) => p.lang ?? config.lang)))) await engine.prepare?.(lang);
     // The review store gets every record the emit stage writes (default <out>/cablescan.db).
-    store = openRunStore(plan, config);
+    store = await openRunStore(plan, config);
     report = await openReport(plan, config);
   } catch (err) {
-    store?.close();
+    await store?.close();
     if (ownsEngine) await engine.close();
     throw err;
   }
@@ -132,7 +132,7 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
       state.carry = built.carry;
       if (state.windows.length > 1) {
         state.built.push(...window.pages.filter((p) => window.ready.has(p.pageId)));
-        if (last) store!.saveSequence(documentKey, state.built);
+        if (last) await store!.saveSequence(documentKey, state.built);
       }
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL);
@@ -211,7 +211,7 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
     throw err;
   } finally {
     if (ownsEngine) await engine.close();
-    store.close();
+    await store.close();
   }
 
   const summary = await report.finish({ interrupted });

@@ -2,9 +2,9 @@
 // in-process run), optionally works on it in this process with the same sandboxed workers
 // `cablescan worker` runs, and waits for every window of a sequence with the same progress
 // events. As each window settles (its pages, and the documents it closed), it feeds the same
-// report builder the in-process run feeds and puts the records in the review store; it keeps
-// none of them. It schedules nothing itself: pages and records are made by the workers,
-// through readPage / buildWindow.
+// report builder the in-process run feeds, and puts the records in the review store when the
+// worker did not (jobs enqueued before workers saved them); it keeps none of them. It schedules
+// nothing itself: pages and records are made by the workers, through readPage / buildWindow.
 import type { Config } from '../config.ts';
 import { ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -53,12 +53,13 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
   // The report places pages and windows in plan order: the driver (not the producer) keeps the plan's page ids.
   const plan = { ...enqueued.plan, sequences: enqueued.plans.map((p) => ({ documentKey: p.documentKey, pages: p.sources })), done: [] };
 
-  // Workers on other machines write files only: the review store is written here, from those
-  // files, a window at a time as each settles (the records the embedded run saves as it goes).
+  // Workers save each window's records to the review store as they build them (and a sequence
+  // whole with its last window); the records are read here for the report, and saved from the
+  // files only for windows whose worker did not.
   const report = await openReport(plan, config);
   let store: RunStore;
   try {
-    store = openRunStore(plan, config);
+    store = await openRunStore(plan, config);
   } catch (err) {
     await report.discard();
     throw err;
@@ -87,6 +88,8 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
   for (const w of watched) windowsOf.set(w.documentKey, (windowsOf.get(w.documentKey) ?? 0) + 1);
   const builtOf = new Map<string, Map<number, string[]>>();
   const sourceOf = new Map(watched.flatMap((w) => w.pages.map((p) => [p.pageId, p] as const)));
+  /** Sequences a window of which was built by a worker that did not save it. */
+  const unstored = new Set<string>();
 
   const onWindow = async (window: WatchedWindow, settled: WindowSettlement) => {
     const file = window.pages[0]?.file ?? window.documentKey;
@@ -116,26 +119,35 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     }
     const { built } = outcome;
     // Once every window of a sequence is in (after this one's records, saved with its part), the store gets the whole.
-    const wholeSequence = () => {
+    // (Saved by the workers: the sequence's last window saved it whole. Saved here, from the files,
+    // when a window's worker did not.)
+    const wholeSequence = async () => {
       if ((windowsOf.get(window.documentKey) ?? 1) <= 1) return;
+      if (!built.stored) unstored.add(window.documentKey);
       const parts = builtOf.get(window.documentKey) ?? new Map<number, string[]>();
       builtOf.set(window.documentKey, parts.set(window.position, built.pages));
       if (parts.size < windowsOf.get(window.documentKey)!) return;
-      const pages = [...parts].sort(([a], [b]) => a - b).flatMap(([, ids]) => ids.map((id) => sourceOf.get(id)!));
-      store.saveSequence(window.documentKey, pages);
       builtOf.delete(window.documentKey);
+      if (!unstored.delete(window.documentKey)) return;
+      const pages = [...parts].sort(([a], [b]) => a - b).flatMap(([, ids]) => ids.map((id) => sourceOf.get(id)!));
+      await store.saveSequence(window.documentKey, pages);
     };
     if (built.pages.length === 0) {
-      wholeSequence();
+      await wholeSequence();
       return;
     }
     const records: ReportRecord[] = [];
-    const imported = await store.importWritten(built.recordIds, [{ documentKey: window.documentKey, pages: built.pages }], (record) => records.push(reportRecord(record)));
+    const imported = await store.importWritten(
+      built.recordIds,
+      [{ documentKey: window.documentKey, pages: built.pages }],
+      (record) => records.push(reportRecord(record)),
+      !built.stored,
+    );
     const read = new Set(records.map((r) => r.id));
     for (const { recordId } of imported.skipped) {
       if (!read.has(recordId)) await report.failure({ file, code: ErrorCode.INTERNAL, message: `records for ${window.documentKey}: record ${recordId} is missing from ${outDir}/records`, stage: 'emit' });
     }
-    wholeSequence();
+    await wholeSequence();
     await report.sequence(window.position, { documentKey: window.documentKey, pages: built.pages, telegrams: built.telegrams, grouping: built.grouping }, built.timings, records);
   };
 
@@ -165,7 +177,7 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     await report.discard();
     throw err;
   } finally {
-    store.close();
+    await store.close();
   }
 
   if (interrupted) log.warn('stopped waiting; the batch stays queued: workers go on, and running the same command again waits for it');

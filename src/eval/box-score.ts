@@ -62,10 +62,29 @@ export interface BoxScore {
     /** Accepted fields of a telegram record on a document that is not a telegram. */
     telegramFieldsOnOthers: number;
     byKind: Record<string, { expected: number; right: number; accepted: number; wrongAccepted: number }>;
+    /** Where the review share comes from: the truth fields a record carries but has not accepted. */
+    reviewBy: ReviewBreakdown;
   };
   wrong: DecisionOutcome[];
   wrongAccepted: Array<{ document: string; field: string; expected: string | number | null; got: string | number | null }>;
 }
+
+/**
+ * The fields sent to review, taken apart: per reason (a field counts under each reason it carries),
+ * per set of reasons (what holds it, all of it: lifting one reason releases only the fields it holds
+ * alone), per field name, per scan level and per kind; with how many of the held fields were right,
+ * which says whether a reason holds right values or wrong ones.
+ */
+export interface ReviewBreakdown {
+  byReason: Record<string, { review: number; right: number }>;
+  byReasonSet: Record<string, { review: number; right: number }>;
+  byField: Record<string, { expected: number; review: number; right: number }>;
+  byDegradation: Record<string, { expected: number; review: number; right: number }>;
+  byKind: Record<string, { expected: number; review: number; right: number }>;
+}
+
+/** Reason set of a held field with no reason: held by its confidence alone. */
+export const BELOW_THRESHOLD = '(below threshold)';
 
 const isDegraded = (d: string): boolean => d !== 'clean';
 
@@ -113,7 +132,8 @@ export function scoreBox(truth: BoxTruthLike, records: readonly TelegramRecord[]
 
   const documents: BoxScore['documents'] = { n: 0, whole: 0, byKind: {} };
   const kinds: BoxScore['kinds'] = { n: 0, right: 0, confusion: {} };
-  const fields: BoxScore['fields'] = { expected: 0, accepted: 0, wrongAccepted: 0, review: 0, absent: 0, telegramFieldsOnOthers: 0, byKind: {} };
+  const reviewBy: ReviewBreakdown = { byReason: {}, byReasonSet: {}, byField: {}, byDegradation: {}, byKind: {} };
+  const fields: BoxScore['fields'] = { expected: 0, accepted: 0, wrongAccepted: 0, review: 0, absent: 0, telegramFieldsOnOthers: 0, byKind: {}, reviewBy };
   const wrongAccepted: BoxScore['wrongAccepted'] = [];
   const matched = new Set<TelegramRecord>();
   for (const doc of truth.documents) {
@@ -138,6 +158,16 @@ export function scoreBox(truth: BoxTruthLike, records: readonly TelegramRecord[]
       const got = record?.fields[name];
       const right = got ? fieldCorrect(name, value, got.value) : false;
       if (right) byKind.right++;
+      const cells = [(reviewBy.byField[name] ??= { expected: 0, review: 0, right: 0 }), (reviewBy.byDegradation[doc.degradation] ??= { expected: 0, review: 0, right: 0 }), (reviewBy.byKind[doc.kind] ??= { expected: 0, review: 0, right: 0 })];
+      for (const c of cells) c.expected++;
+      if (got && got.status !== 'accepted') {
+        const reasons = got.reasons.length ? [...got.reasons].sort() : [BELOW_THRESHOLD];
+        const held = [...cells, ...reasons.map((r) => (reviewBy.byReason[r] ??= { review: 0, right: 0 })), (reviewBy.byReasonSet[reasons.join(' + ')] ??= { review: 0, right: 0 })];
+        for (const c of held) {
+          c.review++;
+          if (right) c.right++;
+        }
+      }
       if (!got) fields.absent++;
       else if (got.status === 'accepted') {
         fields.accepted++;
@@ -200,4 +230,33 @@ export function formatBoxScore(name: string, s: BoxScore): string {
     ...Object.entries(s.fields.byKind).map(([k, v]) => `| fields right, ${k} | ${pct(v.right, v.expected)} (${v.right}/${v.expected}); accepted ${v.accepted}, wrong ${v.wrongAccepted} | |`),
   ];
   return lines.join('\n');
+}
+
+/** Markdown tables of where the review share comes from (BoxScore.fields.reviewBy). */
+export function formatReviewBreakdown(s: BoxScore, top = 15): string {
+  const r = s.fields.reviewBy;
+  const total = s.fields.expected;
+  const rows = (entries: Array<[string, { review: number; right: number; expected?: number }]>) =>
+    entries
+      .sort((a, b) => b[1].review - a[1].review)
+      .map(([k, v]) => `| ${k} | ${v.review} | ${pct(v.review, total)} | ${v.expected === undefined ? '' : pct(v.review, v.expected)} | ${pct(v.right, v.review)} |`);
+  const head = (what: string) => [`| ${what} | fields held | of all fields | of its fields | right among held |`, '|---|---|---|---|---|'];
+  return [
+    'Fields sent to review (a field counts under each reason it carries; "right among held": the held value was right):',
+    '',
+    ...head('reason'),
+    ...rows(Object.entries(r.byReason)),
+    '',
+    ...head('held by exactly'),
+    ...rows(Object.entries(r.byReasonSet)).slice(0, top),
+    '',
+    ...head('field'),
+    ...rows(Object.entries(r.byField)),
+    '',
+    ...head('scan'),
+    ...rows(Object.entries(r.byDegradation)),
+    '',
+    ...head('kind'),
+    ...rows(Object.entries(r.byKind)),
+  ].join('\n');
 }

@@ -17,8 +17,8 @@ import { ARCHIVAL_FORMAT_NAMES, isArchivalFormatName } from './formats/index.ts'
 
 /** What the export needs of the review store (src/store ReviewStore). */
 export interface RecordSource {
-  recordIds(batch?: string): string[];
-  getRecord(id: string): StoredRecord | null;
+  recordIds(batch?: string): Promise<string[]>;
+  getRecord(id: string): Promise<StoredRecord | null>;
 }
 
 export interface StoreExportOptions {
@@ -49,9 +49,9 @@ async function readPageWithTime(out: string, pageId: string): Promise<PageResult
 
 export async function exportArchivalFromStore(store: RecordSource, options: StoreExportOptions): Promise<ArchivalExportResult> {
   const imagePaths = new Map<string, string>();
-  function* records(): Generator<ArchivalRecord> {
-    for (const id of store.recordIds(options.batch)) {
-      const stored = store.getRecord(id);
+  async function* records(): AsyncGenerator<ArchivalRecord> {
+    for (const id of await store.recordIds(options.batch)) {
+      const stored = await store.getRecord(id);
       if (!stored) continue;
       if (options.reviewedOnly && stored.record.review.status !== 'done') continue;
       // The store resolved each page's file when the run saved it: the export finds it from any folder.

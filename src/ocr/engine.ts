@@ -1,5 +1,5 @@
-// The OCR engine sits behind this interface so the pipeline can run with
-// tesseract.js (default), the native tesseract CLI, or test doubles.
+// The OCR engine sits behind this interface so the pipeline can run with tesseract.js, the native
+// tesseract CLI (engines/ registers them; `auto` chooses), or test doubles.
 import type { OcrResult, RawImage } from '../types.ts';
 
 export interface OcrRequest {
@@ -17,7 +17,7 @@ export interface OcrRequest {
    * word crops say false: they are doubtful words, so most get the retry, and it was ~20% of
    * their native CPU (1.7 -> 1.4 s for the 213 words of the bench pages, one garbage word read
    * as other garbage); read as a single word (PSM 8), Tesseract 5.3 reads a white-on-black word
-   * as noise with or without it. A hint: the tesseract.js engine keeps Tesseract's default.
+   * as noise with or without it. Both engines honour it, so they read the crops alike.
    */
   invertedRetry?: boolean;
   /**

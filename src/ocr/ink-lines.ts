@@ -235,7 +235,7 @@ export async function readInkLines(
   const read: OcrLine[] = [];
   const reports: LineReport[] = [];
   // The engine and its version as the first reading reports them (set inside the readings below).
-  const seenInfo: { info: Pick<OcrResult, 'engine' | 'engineVersion' | 'lang'> | null } = { info: null };
+  const seenInfo: { info: Pick<OcrResult, 'engine' | 'engineVersion' | 'lang' | 'model' | 'models' | 'engineReason'> | null } = { info: null };
   for (const line of lines) {
     // sharp turns clockwise for a positive angle; a line descending to the right by `angle` is turned back by -angle.
     const turns = line.vertical ? [90, 270] : [Math.abs(line.angle) >= MIN_TURN ? -line.angle : 0];
@@ -243,7 +243,7 @@ export async function readInkLines(
     const attempt = async (turn: number, enlarge: number, ramp = PAPER_RAMP) => {
       const { crop, box } = await cut(image, line, turn, options.blurSigma ?? 0, enlarge, ramp);
       const result = await engine.recognize({ image: crop.image, lang: options.lang, psm: LINE_PSM, dpi: Math.round(options.dpi * crop.scale), timeoutSeconds: options.timeoutSeconds });
-      seenInfo.info ??= { engine: result.engine, engineVersion: result.engineVersion, lang: result.lang };
+      seenInfo.info ??= { engine: result.engine, engineVersion: result.engineVersion, lang: result.lang, model: result.model, models: result.models, engineReason: result.engineReason };
       const reading = accept(result, crop, box, line, image);
       if (!best || reading.weight > best.weight) best = reading;
     };
@@ -277,6 +277,9 @@ export async function readInkLines(
       engineVersion: info?.engineVersion ?? '',
       lang: info?.lang ?? options.lang,
       psm: LINE_PSM,
+      // Which model read the lines, as a whole-page reading says it (absent keys stay absent).
+      ...(info?.model ? { model: info.model, models: info.models } : {}),
+      ...(info?.engineReason ? { engineReason: info.engineReason } : {}),
     },
     lines: reports,
   };

@@ -1,14 +1,19 @@
 // A second reading of doubtful words. Tesseract's LSTM misreads a word now and then
 // even on a clean page (`[Ustinovichl]`, `Dorckhov`), and the same word cut out,
-// enlarged and read alone (PSM 8) usually gets it right, with a higher confidence.
+// enlarged and read alone (PSM 8) often gets it right, with a higher confidence.
 // Each word below `minConfidence` is read again at each of `scales` and keeps the
 // most confident of its readings. Boxes stay those of the first reading, so
 // provenance is unchanged. Words, not lines: a word crop costs ~70 ms to read,
 // a whole line several times that, and lines of a bad page are mostly doubtful.
 // An engine that can read many images in one call (the native CLI) gets all crops at once.
+//
+// Its budget (issue 20): a word is re-read only when re-reading words like it (its model, its
+// confidence band) put more words right than wrong where it was measured (second-opinion-gain.json,
+// from `npm run measure:second-opinion`), the words of most gain first, at most `maxWords` a page.
 import sharp from 'sharp';
 import type { OcrResult, RawImage } from '../types.ts';
 import { recognizeEach, type OcrEngine } from './engine.ts';
+import { readFileSync } from 'node:fs';
 import { pageConfidence } from './tesseract-result.ts';
 
 export interface SecondOpinionOptions {
@@ -18,13 +23,51 @@ export interface SecondOpinionOptions {
   minConfidence: number;
   /** Enlargements to try; each is one more OCR call per doubtful word. */
   scales: readonly number[];
-  /** At most this many words per page (the least confident first): bounded cost on bad pages. */
+  /** At most this many words per page (the most expected gain first): bounded cost on bad pages. */
   maxWords: number;
+  /**
+   * Re-read only words whose expected gain (words put right minus words put wrong, per word
+   * re-read, measured for the page's model and the word's confidence band) is above this (config
+   * default 0.02: a re-read costs ~70 ms, so it must put one word right net in 50); -1: every
+   * doubtful word (as before issue 20).
+   */
+  minGain?: number;
+}
+
+/** Expected gain of re-reading a word, by model class and confidence band (second-opinion-gain.json). */
+export interface GainTable {
+  /** Upper bounds (exclusive) of the confidence bands. */
+  bands: number[];
+  /** Per model class, one gain per band; a class not listed is re-read without a budget. */
+  gain: Record<string, number[]>;
+}
+
+export const GAIN_TABLE: GainTable = JSON.parse(readFileSync(new URL('./second-opinion-gain.json', import.meta.url), 'utf8')) as GainTable;
+
+/** The expected gain of re-reading a word of `confidence` read with `model`, or null when none was measured. */
+export function expectedGain(confidence: number, model: string | undefined, table: GainTable = GAIN_TABLE): number | null {
+  const gains = model ? table.gain[model] : undefined;
+  if (!gains) return null;
+  const band = table.bands.findIndex((upper) => confidence < upper);
+  return band < 0 ? null : (gains[band] ?? null);
 }
 
 export interface SecondOpinionReport {
   wordsReread: number;
   wordsReplaced: number;
+  /**
+   * Each replaced word (its line and index in the page's lines, in reading order) with what the
+   * page reading had: so a reviewer, or a measurement, can see what the second reading changed.
+   */
+  replaced?: ReplacedWord[];
+}
+
+export interface ReplacedWord {
+  line: number;
+  word: number;
+  /** The page reading's text and confidence. */
+  was: string;
+  wasConfidence: number;
 }
 
 const PAD = 10;
@@ -60,6 +103,28 @@ function mean(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
 
+/** The words of a reading the second opinion considers: below `minConfidence`, with enough letters, least confident first. */
+export function doubtfulWords(lines: OcrResult['lines'], options: Pick<SecondOpinionOptions, 'minConfidence'>): Array<{ word: OcrResult['lines'][number]['words'][number]; li: number; wi: number }> {
+  return lines
+    .flatMap((line, li) => line.words.map((word, wi) => ({ word, li, wi })))
+    .filter(({ word }) => word.confidence < options.minConfidence && significantLength(word.text) >= MIN_LETTERS)
+    .sort((a, b) => a.word.confidence - b.word.confidence);
+}
+
+/**
+ * The words worth a second reading on this page: doubtful words whose expected gain for the page's
+ * model is above `minGain`, the most gain first (ties: the least confident), at most `maxWords`.
+ * A model without a measured table (a --tessdata model) has every doubtful word re-read.
+ */
+export function chooseWords(result: Pick<OcrResult, 'lines' | 'model'>, options: Pick<SecondOpinionOptions, 'minConfidence' | 'maxWords' | 'minGain'>, table: GainTable = GAIN_TABLE) {
+  const minGain = options.minGain ?? 0.02;
+  return doubtfulWords(result.lines, options)
+    .map((w) => ({ ...w, gain: minGain < -0.999 ? 1 : (expectedGain(w.word.confidence, result.model, table) ?? 1) }))
+    .filter((w) => w.gain > minGain)
+    .sort((a, b) => b.gain - a.gain || a.word.confidence - b.word.confidence)
+    .slice(0, options.maxWords);
+}
+
 export async function secondOpinion(
   image: RawImage,
   result: OcrResult,
@@ -67,11 +132,7 @@ export async function secondOpinion(
   options: SecondOpinionOptions,
 ): Promise<{ result: OcrResult; report: SecondOpinionReport }> {
   const report: SecondOpinionReport = { wordsReread: 0, wordsReplaced: 0 };
-  const doubtful = result.lines
-    .flatMap((line, li) => line.words.map((word, wi) => ({ word, li, wi })))
-    .filter(({ word }) => word.confidence < options.minConfidence && significantLength(word.text) >= MIN_LETTERS)
-    .sort((a, b) => a.word.confidence - b.word.confidence)
-    .slice(0, options.maxWords);
+  const doubtful = chooseWords(result, options);
   if (doubtful.length === 0) return { result, report };
 
   const lines = result.lines.map((line) => ({ ...line, words: [...line.words] }));
@@ -99,7 +160,10 @@ export async function secondOpinion(
       }
     }
     report.wordsReread += 1;
-    if (best.text !== word.text) report.wordsReplaced += 1;
+    if (best.text !== word.text) {
+      report.wordsReplaced += 1;
+      (report.replaced ??= []).push({ line: li, word: wi, was: word.text, wasConfidence: word.confidence });
+    }
     lines[li].words[wi] = best;
   }
   for (const line of lines) {

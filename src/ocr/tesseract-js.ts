@@ -1,6 +1,8 @@
-// The default OCR engine: tesseract.js 7 (Tesseract 5 compiled to WebAssembly) in worker threads.
+// The zero-install OCR engine: tesseract.js 7 (Tesseract 5 compiled to WebAssembly) in worker
+// threads. `--engine auto` (the default) takes it where native Tesseract is not installed.
 //
-// - Traineddata only from local files (see tessdata.ts); with no langPath tesseract.js would fetch
+// - Models: the same files the native engine reads (models.ts), npm's best_int unpacked in the model
+//   cache. Traineddata only from local files; with no langPath tesseract.js would fetch
 //   from jsdelivr. The WASM core and the worker script are loaded with require() from
 //   node_modules in Node, so nothing else touches the network (checked under `unshare -rn`).
 // - A pool of at most `concurrency` workers, each bound to one language set, created lazily,
@@ -8,10 +10,11 @@
 //   grow in a very long run; a worker's memory was measured flat over 300 pages without it.
 // - PSM is set on purpose for every request: tesseract.js defaults to 6 (single block), which
 //   produced thousands of garbage words on noisy pages; the pipeline passes 3 (automatic).
-// - Only `blocks` is requested from recognize (text, hOCR, TSV cost time and are rebuilt from
-//   blocks anyway). Pixels go in as PNM: no compression, nothing to encode.
+// - Only TSV is requested from recognize, parsed as the native engine's is (tesseract-tsv.ts):
+//   one conversion, word confidences alike. Pixels go in as PNM: no compression, nothing to encode.
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import Tesseract from 'tesseract.js';
 import { CablescanError, ErrorCode } from '../errors.ts';
@@ -20,8 +23,9 @@ import type { OcrResult } from '../types.ts';
 import type { OcrEngine, OcrRequest } from './engine.ts';
 import { toPnm } from './image-encoding.ts';
 import { boundOf, withinTimeout } from './timeout.ts';
+import { describeModels, gzipModelHash, ModelResolver, type ModelKind, type ModelSettings } from './models.ts';
 import { resolveLanguageData, type LanguageData } from './tessdata.ts';
-import { blocksToOcrResult, type TessBlock } from './tesseract-result.ts';
+import { tsvToOcrResult, TSV_HEADER } from './tesseract-tsv.ts';
 import { KeyedWorkerPool, PoolClosedError, type PoolStats } from './worker-pool.ts';
 
 const require = createRequire(import.meta.url);
@@ -34,9 +38,17 @@ export interface TesseractJsEngineOptions {
   recycleAfter: number;
   /** Seconds one call may take before its worker thread is terminated and the call fails (retryable); 0 or absent: no bound. */
   timeoutSeconds?: number;
-  /** Folder with `<lang>.traineddata[.gz]` for languages the npm packages lack. */
+  /**
+   * Which model file reads each language (models.ts): the same files the native engine reads,
+   * unpacked in the model cache. Absent, or when the cache cannot be written: the npm packages'
+   * gzipped models (and `tessdata` for the rest) read directly, as before issue 20.
+   */
+  models?: Omit<ModelSettings, 'systemTessdata'>;
+  /** The system's models folder (Debian: tessdata_fast), asked for when a language first needs it. */
+  systemTessdata?: () => Promise<string | undefined>;
+  /** Without `models`: a folder with `<lang>.traineddata[.gz]` for languages the npm packages lack. */
   tessdata?: string;
-  /** Take languages from `tessdata` first (e.g. Debian's faster tessdata_fast models). */
+  /** Without `models`: take languages from `tessdata` first. */
   preferTessdata?: boolean;
   logger: Logger;
   /** Where assembled multi-folder language sets go (default: os.tmpdir()/cablescan-tessdata). */
@@ -60,6 +72,8 @@ interface PooledWorker {
   psm: number | null;
   /** The resolution last set on the worker ('0' = Tesseract's own estimate), null before the first page. */
   dpi: string | null;
+  /** Tesseract's inverted retry (`tessedit_do_invert`) as last set, null before the first page. */
+  invert: boolean | null;
   /**
    * Settles as `work` does, or rejects if the worker thread dies first (WASM abort, out of memory):
    * a pending job would hang otherwise.
@@ -129,16 +143,53 @@ function validateRequest(request: OcrRequest): void {
   if (dpi !== undefined && !(dpi > 0)) throw bad(`dpi must be positive, got ${dpi}`);
 }
 
+/** A language set's models as the page JSON records them (`ocr.model`, `ocr.models`). */
+type ModelInfo = ReturnType<typeof describeModels>;
+
+/** Where tesseract.js reads a language set from, and what the page JSON says of it. */
+interface LanguageModels {
+  data: LanguageData;
+  info: ModelInfo;
+}
+
+async function describeDirect(data: LanguageData): Promise<ModelInfo> {
+  const kinds: Record<string, ModelKind> = { npm: 'best', tessdata: 'custom' };
+  const models = await Promise.all(
+    data.sources.map(async (s) => [s.lang, { kind: kinds[s.origin]!, source: s.origin === 'npm' ? 'npm 4.0.0_best_int' : `--tessdata ${path.dirname(s.file)}`, sha256: (s.file.endsWith('.gz') ? await gzipModelHash(s.file) : '').slice(0, 16) }] as const),
+  );
+  return { model: models[0]![1].kind, models: Object.fromEntries(models) };
+}
+
 export function createTesseractJsEngine(options: TesseractJsEngineOptions): TesseractJsEngine {
   const { logger } = options;
-  const languages = new Map<string, Promise<LanguageData>>();
+  const languages = new Map<string, Promise<LanguageModels>>();
+  const resolver = options.models ? new ModelResolver(options.models, options.systemTessdata) : null;
   let pages = 0;
   let closed = false;
 
-  function languageData(lang: string): Promise<LanguageData> {
+  async function direct(lang: string): Promise<LanguageModels> {
+    const data = await resolveLanguageData(lang, { tessdata: options.models?.tessdata ?? options.tessdata, preferTessdata: options.models?.preferTessdata ?? options.preferTessdata, cacheRoot: options.tessdataCacheDir });
+    return { data, info: await describeDirect(data) };
+  }
+
+  async function resolveModels(lang: string): Promise<LanguageModels> {
+    if (!resolver) return direct(lang);
+    try {
+      const set = await resolver.resolve(lang);
+      const data: LanguageData = { lang: set.lang, langPath: set.dir, gzip: false, sources: set.files.map((f) => ({ lang: f.lang, file: f.file, origin: f.kind === 'custom' ? 'tessdata' : 'npm' })) };
+      return { data, info: describeModels(set) };
+    } catch (err) {
+      // A machine whose cache folder cannot be written still reads (npm's .gz directly): the zero-install promise.
+      if (!(err instanceof CablescanError && err.code === ErrorCode.MODEL_CACHE)) throw err;
+      logger.warn({ err: err.message, lang }, 'model cache not writable: tesseract.js reads the npm models directly');
+      return direct(lang);
+    }
+  }
+
+  function languageData(lang: string): Promise<LanguageModels> {
     let found = languages.get(lang);
     if (!found) {
-      found = resolveLanguageData(lang, { tessdata: options.tessdata, preferTessdata: options.preferTessdata, cacheRoot: options.tessdataCacheDir });
+      found = resolveModels(lang);
       languages.set(lang, found);
       // A missing language is not remembered: the user may install it and retry in the same process.
       found.catch(() => languages.delete(lang));
@@ -181,7 +232,7 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
     // interleave with our JSON logs.
     await tess.setParameters({ debug_file: '/dev/null' });
 
-    const pooled: PooledWorker = { tess, lang: data.lang, psm: null, dpi: null, guard: (work) => work, alive: true };
+    const pooled: PooledWorker = { tess, lang: data.lang, psm: null, dpi: null, invert: null, guard: (work) => work, alive: true };
     pooled.guard = watchThread(threadOf(tess), () => {
       pooled.alive = false;
     }).guard;
@@ -200,7 +251,7 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
     { capacity: options.concurrency, recycleAfter: options.recycleAfter, keyOf: (d) => d.lang },
   );
 
-  async function readWith(worker: PooledWorker, request: OcrRequest, lang: string): Promise<OcrResult> {
+  async function readWith(worker: PooledWorker, request: OcrRequest, lang: string, info: ModelInfo): Promise<OcrResult> {
     if (worker.psm !== request.psm) {
       await worker.guard(worker.tess.setParameters({ tessedit_pageseg_mode: String(request.psm) as Tesseract.PSM }));
       worker.psm = request.psm;
@@ -214,18 +265,28 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
       await worker.guard(worker.tess.setParameters({ user_defined_dpi: dpi }));
       worker.dpi = dpi;
     }
+    // As the native engine does (engine.ts, invertedRetry): the second opinion's word crops are
+    // read without the inverted retry, so both engines read them alike.
+    const invert = request.invertedRetry !== false;
+    if (worker.invert !== invert) {
+      await worker.guard(worker.tess.setParameters({ tessedit_do_invert: invert ? '1' : '0' }));
+      worker.invert = invert;
+    }
     // Terminating the thread is the only way to stop a WebAssembly call; the pool then replaces
     // the worker, as after any failed job.
-    const result = await withinTimeout(worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, blocks: true })), boundOf(request.timeoutSeconds, options.timeoutSeconds), 'its tesseract.js worker', () => {
+    // TSV, not `blocks`: the native engine's output, parsed by the same code (tesseract-tsv.ts).
+    const result = await withinTimeout(worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, tsv: true })), boundOf(request.timeoutSeconds, options.timeoutSeconds), 'its tesseract.js worker', () => {
       worker.alive = false;
       void worker.tess.terminate();
     });
-    return blocksToOcrResult(result.data.blocks as unknown as TessBlock[] | null, {
+    const tsv = result.data.tsv ?? '';
+    const read = tsvToOcrResult(tsv.startsWith('level\t') ? tsv : `${TSV_HEADER}\n${tsv}`, {
       engine: 'tesseract.js',
       engineVersion: `${TESSERACT_JS_VERSION} (Tesseract ${result.data.version})`,
       lang,
       psm: request.psm,
     });
+    return { ...read, ...info };
   }
 
   return {
@@ -238,10 +299,10 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
     async recognize(request: OcrRequest): Promise<OcrResult> {
       if (closed) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine is closed', { retryable: false });
       validateRequest(request);
-      const data = await languageData(request.lang);
+      const { data, info: models } = await languageData(request.lang);
       try {
         const result = await pool.run(data, async (worker, info) => {
-          const r = await readWith(worker, request, request.lang);
+          const r = await readWith(worker, request, request.lang, models);
           if (info.uses + 1 >= options.recycleAfter) logger.debug({ lang: data.lang, pages: info.uses + 1 }, 'recycling tesseract.js worker');
           return r;
         });

@@ -32,6 +32,8 @@ export class TesseractServerError extends Error {
     readonly code: number | null,
     readonly signal: NodeJS.Signals | null,
     readonly spawnError?: NodeJS.ErrnoException,
+    /** Set when the process runs but does not answer as asked (not TSV): it would fail every page alike. */
+    readonly how?: string,
   ) {
     super(message);
     this.name = 'TesseractServerError';
@@ -49,6 +51,15 @@ interface Pending {
 
 /** Keep this much of stderr: enough for Tesseract's last messages, not a run's worth of "Page N" lines. */
 const STDERR_TAIL = 4000;
+
+/**
+ * What Tesseract prints, and goes on running, when it cannot do what it was asked: a config file
+ * it cannot open (`tsv` from a models folder without `configs/`, issue 20). It would then write
+ * plain text, or nothing, and a waiting page would learn of it only at its timeout.
+ */
+const GOES_ON_AFTER = /read_params_file: Can't open [^\n]*/;
+/** The first line of Tesseract's TSV. */
+const TSV_HEADER = 'level\t';
 
 export class TesseractServer {
   private readonly child: ChildProcess;
@@ -75,6 +86,8 @@ export class TesseractServer {
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);
+      const error = GOES_ON_AFTER.exec(this.stderr);
+      if (error) this.refuse(`cannot read as asked: ${error[0]}`);
     });
     createInterface({ input: this.child.stdout!, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
     this.exited = new Promise((resolve) => {
@@ -117,8 +130,10 @@ export class TesseractServer {
   }
 
   private onLine(line: string): void {
+    if (this.ended) return;
     if (this.header === null) {
-      this.header = line;
+      if (line.startsWith(TSV_HEADER)) this.header = line;
+      else this.refuse(`does not write TSV (its first line: ${JSON.stringify(line.slice(0, 80))})`);
       return;
     }
     const pending = this.pending;
@@ -135,6 +150,12 @@ export class TesseractServer {
       pending.resolve(pending.rows.map((rows) => [this.header, ...rows].join('\n') + '\n'));
     }
     // Anything else is a sentinel's own rows (a blank image has none beyond its page row).
+  }
+
+  /** The process runs but cannot answer as asked: every request fails now, not at its timeout, and the process goes. */
+  private refuse(how: string): void {
+    this.fail(new TesseractServerError(`native tesseract ${how}`, this.stderr.trim(), null, null, undefined, how));
+    this.child.kill('SIGKILL');
   }
 
   private fail(err: TesseractServerError): void {

@@ -1,4 +1,6 @@
-// Turns the native tesseract CLI's TSV output into cablescan's OcrResult.
+// Turns Tesseract's TSV output into cablescan's OcrResult: the native CLI's, and tesseract.js's
+// (asked for TSV rather than its JSON `blocks`, whose word confidences are rounded another way), so
+// both engines go through one conversion and report a word's confidence alike (issue 20).
 //
 // TSV rows are levels 1 page, 2 block, 3 paragraph, 4 line, 5 word, each with its box
 // (left, top, width, height) and, for words only, a confidence 0..100 (-1 elsewhere).
@@ -106,3 +108,6 @@ export function tsvToBlocks(tsv: string): TessBlock[] {
 export function tsvToOcrResult(tsv: string, info: EngineInfo): OcrResult {
   return blocksToOcrResult(tsvToBlocks(tsv), info);
 }
+
+/** The header line the CLI's TSV renderer writes; Tesseract's GetTSVText (tesseract.js) gives the rows alone. */
+export const TSV_HEADER = COLUMNS.join('\t');

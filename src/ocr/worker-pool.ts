@@ -1,8 +1,10 @@
-// A small keyed pool: at most `capacity` workers in total, each bound to a key (for OCR, the
-// language set), created lazily, reused, and retired after `recycleAfter` uses or after a
-// failure. Requests wait in FIFO order when every worker is busy. A free worker of another
-// key is retired to make room, so a batch mixing eng and dan pages never holds more than
-// `capacity` workers (each tesseract.js worker is 100-200 MB).
+// A small keyed pool: at most `capacity` tasks at once and `maxAlive` workers in all (default:
+// `capacity`), each worker bound to a key (for OCR, the language set and reading mode), created
+// lazily, reused, and retired after `recycleAfter` uses or after a failure. Requests wait in FIFO
+// order when `capacity` tasks run. A free worker of another key is retired to make room, so a
+// batch mixing eng and dan pages never holds more than `maxAlive` workers (each tesseract.js
+// worker is 100-200 MB, so there `maxAlive` is `capacity`; a native tesseract process is ~50 MB,
+// and the native engine keeps one per reading mode of a page alive: page, lines, words).
 //
 // Generic over the worker type so the scheduling can be tested without Tesseract.
 
@@ -66,9 +68,10 @@ export class KeyedWorkerPool<K, W> {
 
   constructor(
     private readonly factory: PoolFactory<K, W>,
-    private readonly options: { capacity: number; recycleAfter: number; keyOf: (key: K) => string },
+    private readonly options: { capacity: number; recycleAfter: number; keyOf: (key: K) => string; maxAlive?: number },
   ) {
     if (!(options.capacity >= 1)) throw new RangeError(`pool capacity must be >= 1, got ${options.capacity}`);
+    if (options.maxAlive !== undefined && !(options.maxAlive >= options.capacity)) throw new RangeError(`maxAlive must be >= capacity, got ${options.maxAlive}`);
     if (!(options.recycleAfter >= 1)) throw new RangeError(`recycleAfter must be >= 1, got ${options.recycleAfter}`);
   }
 
@@ -125,7 +128,9 @@ export class KeyedWorkerPool<K, W> {
 
   /** Hands free workers to waiters in arrival order, creating or evicting workers as allowed. */
   private pump(): void {
-    for (let i = 0; i < this.waiters.length; ) {
+    let busy = 0;
+    for (const s of this.slots) if (s.busy) busy += 1;
+    for (let i = 0; i < this.waiters.length && busy < this.options.capacity; ) {
       const waiter = this.waiters[i]!;
       const slot = this.findIdle(waiter.key) ?? this.makeRoomAndCreate(waiter);
       if (!slot) {
@@ -134,6 +139,7 @@ export class KeyedWorkerPool<K, W> {
       }
       this.waiters.splice(i, 1);
       slot.busy = true;
+      busy += 1;
       waiter.grant(slot);
     }
   }
@@ -152,7 +158,7 @@ export class KeyedWorkerPool<K, W> {
   }
 
   private makeRoomAndCreate(waiter: Waiter<K, W>): Slot<K, W> | undefined {
-    if (this.slots.size >= this.options.capacity) {
+    if (this.slots.size >= (this.options.maxAlive ?? this.options.capacity)) {
       let victim: Slot<K, W> | undefined;
       for (const s of this.slots) if (!s.busy && s.key !== waiter.key) victim = victim ?? s;
       if (!victim) return undefined;

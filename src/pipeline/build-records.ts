@@ -3,7 +3,9 @@
 // records/<id>.json, retires the records an earlier grouping made, feeds the review store and
 // the archival formats asked for.
 import type { Config } from '../config.ts';
+import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { calibrationForPages } from '../confidence/calibration.ts';
 import { scoreTelegram } from '../confidence/index.ts';
 import { buildRecord } from '../records/build-record.ts';
 import { writeJsonAtomic } from '../records/atomic-write.ts';
@@ -47,6 +49,12 @@ export interface BuildRecordsDeps {
    * window's first decision comes from `keepDecisions`.
    */
   decisionAfter?: GroupingDecision;
+  /**
+   * The store's reviewer boundaries at these pages that the decisions were made with, when the
+   * caller read them (a window of a sequence, pipeline/windows.ts): the save compares them with
+   * the store's, as it compares those read here.
+   */
+  builtWith?: readonly ReviewerBoundary[];
 }
 
 export interface TelegramSummary {
@@ -108,14 +116,16 @@ function decisionsOf(pageIds: readonly string[], order: readonly string[], decis
  * Group one sequence's pages (in order) into documents, segment each into telegrams, score
  * them and write the records.
  */
-export async function buildRecords(pages: readonly PageResult[], deps: BuildRecordsDeps): Promise<BuildRecordsResult> {
+export async function buildRecords(pages: readonly PageResult[], deps: BuildRecordsDeps, attemptsLeft = 3): Promise<BuildRecordsResult> {
   const { config, logger, outDir } = deps;
   const timings: Record<string, number> = {};
   const mode = pages.length ? groupingModeOf(pages[0].documentKey) : 'auto';
   if (pages.length === 0) return { records: [], telegrams: [], grouping: { mode, decisions: [] }, timings };
 
   let t = process.hrtime.bigint();
-  const boundaries = deps.reviewerBoundaries ?? [...(outDir ? await readBoundaryFiles(outDir, pages) : []), ...(deps.store?.reviewerBoundaries?.(pages) ?? [])];
+  // The store's decisions are also handed to saveRecords: a split or merge landing meanwhile makes it refuse (and the caller build again).
+  const stored = deps.reviewerBoundaries ? undefined : ((await deps.store?.reviewerBoundaries?.(pages)) ?? []);
+  const boundaries = deps.reviewerBoundaries ?? [...(outDir ? await readBoundaryFiles(outDir, pages) : []), ...(stored ?? [])];
   const reviewed = boundariesOf(pages, boundaries);
   const keep = deps.keepDecisions;
   // A reviewer's decision wins; where none was made, a regrouping keeps what the sequence had.
@@ -157,7 +167,9 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     const touching = decisionsOf(telegram.pages, order, decisions, deps.decisionAfter);
     const groupingUncertain = touching.some((d) => d.uncertain);
     const status = groupingUncertain ? 'uncertain' : touching.some((d) => d.rule === 'reviewer') ? 'confirmed' : 'certain';
-    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain });
+    // Word confidences as the (engine, model) pair that read the pages means them (src/confidence/calibration.ts).
+    const calibration = calibrationForPages(telegram.pages.map((id) => pagesById.get(id)!).filter(Boolean));
+    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain, calibration });
     const record = buildRecord(
       { ...telegram, kind: telegram.kind, fields: scored.fields, review: scored.review, grouping: { mode, status, decisions: touching } },
       pagesById,
@@ -177,7 +189,13 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
   }
   timings.confidence = since(t);
 
-  deps.store?.saveRecords(records, pages);
+  try {
+    await deps.store?.saveRecords(records, pages, deps.builtWith ?? (deps.store.reviewerBoundaries ? stored : undefined));
+  } catch (err) {
+    // A reviewer split or merged these pages since their decisions were read: build with theirs.
+    if (err instanceof CablescanError && err.code === ErrorCode.STORE_CHANGED && attemptsLeft > 1) return buildRecords(pages, deps, attemptsLeft - 1);
+    throw err;
+  }
   if (outDir) {
     t = process.hrtime.bigint();
     for (const record of records) await writeJsonAtomic(recordPath(outDir, record.id), record);

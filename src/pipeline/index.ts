@@ -15,7 +15,9 @@ export { buildRecords, type BuildRecordsDeps, type BuildRecordsResult, type Tele
 export { buildWindow, DEFAULT_WINDOW_PAGES, windowedSequence, windowsOf, type WindowBuild, type WindowCarry, type WindowDeps } from './windows.ts';
 export { openReport, reportPage, reportRecord, type ReportBuilder, type ReportPage, type ReportRecord, type ReportSummary, type SequenceReport } from './report/index.ts';
 export type { ProgressEvent } from './progress.ts';
-export { openRunStore, type RunStore } from './run-store.ts';
+export { openRunStore, runStoreLocation, saveWholeSequence, type RunStore } from './run-store.ts';
+// The review store as the drivers open it (the producer creates it, document workers save to it).
+export { isPostgresUrl, ReviewStore, withoutPassword } from '../store/index.ts';
 export { loadSettledPages, readPageJson, readRecordJson, readWindowResult, recordWritten, removeWindowResult, writeWindowResult } from './outputs.ts';
 // Set-up a driver does once: the engine it reads with, the recipe and profiles a job names.
 export { createEngine } from '../create-engine.ts';

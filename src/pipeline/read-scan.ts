@@ -218,6 +218,6 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
     await writeJsonAtomic(pageJsonPath(outDir, page.pageId), page);
     await forgetOcrTimeout(outDir, page.pageId);
   }
-  log.info({ stage: 'ocr', words: page.ocr.wordCount, meanConfidence: page.ocr.meanConfidence, ink: ink.verdict, timings }, 'page read');
+  log.info({ stage: 'ocr', engine: page.ocr.engine, model: page.ocr.model, words: page.ocr.wordCount, meanConfidence: page.ocr.meanConfidence, ink: ink.verdict, timings }, 'page read');
   return page;
 }

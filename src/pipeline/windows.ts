@@ -9,7 +9,7 @@
 import { ErrorCode, CablescanError } from '../errors.ts';
 import { decideNext, groupingModel, groupingModeOf, pageCues, startOfSequence, type GroupingCursor, type GroupingDecision } from '../group/index.ts';
 import { readPageJson } from '../records/page-store.ts';
-import { boundariesOf, readBoundaryFiles, reviewerDecision } from '../records/reviewer-boundaries.ts';
+import { boundariesOf, readBoundaryFiles, reviewerDecision, type ReviewerBoundary } from '../records/reviewer-boundaries.ts';
 import type { PageResult } from '../types.ts';
 import { buildRecords, type BuildRecordsDeps, type BuildRecordsResult } from './build-records.ts';
 
@@ -29,6 +29,11 @@ export interface WindowCarry {
   blankSince: boolean;
   /** The document still open: its pages' decisions and files, in order. */
   open: Array<{ decision: GroupingDecision; file: string }>;
+  /**
+   * The review store's reviewer boundaries at the open pages when they were decided: the save of
+   * their records compares them with the store's then (a reviewer's split or merge meanwhile).
+   */
+  boundaries?: ReviewerBoundary[];
 }
 
 export interface WindowBuild extends BuildRecordsResult {
@@ -69,7 +74,19 @@ async function carriedPage(outDir: string, pageId: string, file: string, documen
  * window) and builds the records of the documents it closes; `last`: the sequence ends here, so
  * the open document is built too.
  */
-export async function buildWindow(pages: readonly PageResult[], carry: WindowCarry | null, last: boolean, deps: WindowDeps): Promise<WindowBuild> {
+export async function buildWindow(pages: readonly PageResult[], carry: WindowCarry | null, last: boolean, deps: WindowDeps, attemptsLeft = 3): Promise<WindowBuild> {
+  try {
+    return await buildWindowOnce(pages, carry, last, deps);
+  } catch (err) {
+    // A reviewer split or merged pages of this window since their decisions were read: decide
+    // again with theirs. (A change at a page carried in from the window before fails again: its
+    // decision was made there; nothing is saved, so no reviewer's decision is undone.)
+    if (err instanceof CablescanError && err.code === ErrorCode.STORE_CHANGED && attemptsLeft > 1) return buildWindow(pages, carry, last, deps, attemptsLeft - 1);
+    throw err;
+  }
+}
+
+async function buildWindowOnce(pages: readonly PageResult[], carry: WindowCarry | null, last: boolean, deps: WindowDeps): Promise<WindowBuild> {
   const documentKey = pages[0]?.documentKey ?? carry?.documentKey;
   if (documentKey !== undefined && !windowedSequence(documentKey)) {
     if (carry || !last) throw new CablescanError(ErrorCode.INTERNAL, `sequence ${documentKey} is built whole, not in windows`);
@@ -89,8 +106,17 @@ export async function buildWindow(pages: readonly PageResult[], carry: WindowCar
 
   // A reviewer's decision at a boundary wins (the first page of the sequence always starts).
   const withBefore = carry?.last ? [{ pageId: carry.last.pageId, contentHash: carry.last.contentHash } as PageResult, ...pages] : [...pages];
-  const boundaries = deps.reviewerBoundaries ?? [...(await readBoundaryFiles(deps.outDir, withBefore)), ...(deps.store?.reviewerBoundaries?.(withBefore) ?? [])];
+  // The store's are kept for the save, which refuses when the store holds others by then (CS_ERR_STORE_CHANGED).
+  const stored = deps.reviewerBoundaries ? undefined : ((await deps.store?.reviewerBoundaries?.(withBefore)) ?? []);
+  const boundaries = deps.reviewerBoundaries ?? [...(await readBoundaryFiles(deps.outDir, withBefore)), ...(stored ?? [])];
   const reviewed = boundariesOf(withBefore, boundaries);
+  const hashOf = new Map(pages.map((p) => [p.pageId, p.contentHash]));
+  /** The store's boundaries at these pages of the window (all of them, as the save compares them). */
+  const storedAt = (pageIds: Iterable<string>): ReviewerBoundary[] => {
+    const hashes = new Set([...pageIds].map((id) => hashOf.get(id)).filter((h) => h !== undefined));
+    return (stored ?? []).filter((b) => hashes.has(b.contentHash));
+  };
+  const carriedOpen = carry?.open.length ?? 0;
 
   const inWindow = new Map(pages.map((p) => [p.pageId, p]));
   let previousWithText = carry?.previousWithText ?? null;
@@ -116,6 +142,9 @@ export async function buildWindow(pages: readonly PageResult[], carry: WindowCar
   }
 
   const lastPage = pages.at(-1);
+  // The carried pages are still open when nothing in this window started a document.
+  const carriedStillOpen = carriedOpen > 0 && open.length >= carriedOpen && open[0] === carry!.open[0];
+  const openBoundaries = stored ? [...(carriedStillOpen ? (carry!.boundaries ?? []) : []), ...storedAt(open.map((o) => o.decision.page))] : undefined;
   const nextCarry: WindowCarry = {
     ...(documentKey !== undefined ? { documentKey } : {}),
     index: cursor.index,
@@ -123,6 +152,7 @@ export async function buildWindow(pages: readonly PageResult[], carry: WindowCar
     previousWithText,
     blankSince: cursor.blankSince,
     open,
+    ...(openBoundaries?.length ? { boundaries: openBoundaries } : {}),
   };
   if (closed.length === 0) {
     return { records: [], telegrams: [], grouping: { mode: 'auto', decisions: [] }, timings: {}, pages: [], carry: nextCarry };
@@ -136,7 +166,9 @@ export async function buildWindow(pages: readonly PageResult[], carry: WindowCar
     reviewerBoundaries: [],
     keepDecisions: new Map(closed.map(({ decision }) => [decision.page, decision])),
     decisionAfter: closing,
-  });
+    // The store's boundaries at the chunk's pages as its decisions saw them: those carried in, and this window's.
+    ...(stored ? { builtWith: [...(carriedStillOpen ? [] : (carry?.boundaries ?? [])), ...storedAt(closed.map((c) => c.decision.page))] } : {}),
+  }, 1);
   return { ...built, pages: chunk.map((p) => p.pageId), carry: nextCarry };
 }
 

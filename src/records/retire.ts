@@ -40,7 +40,7 @@ export async function retireReplacedRecords(outDir: string, pageIds: readonly st
     for (const file of perRecordExports(outDir, id)) await rm(file, { force: true });
     // Replaced by the records that hold its pages now.
     const pages = before.get(id)!;
-    store?.retireRecords([id], records.filter((r) => r.source.pages.some((p) => pages.has(p))).map((r) => r.id));
+    await store?.retireRecords([id], records.filter((r) => r.source.pages.some((p) => pages.has(p))).map((r) => r.id));
   }
   for (const pageId of pageIds) {
     const records_ = records.filter((r) => r.source.pages.includes(pageId)).map((r) => r.id);

@@ -79,7 +79,7 @@ export class Regrouper {
 
   private async attempt(request: RegroupRequest, attemptsLeft: number): Promise<RegroupOutcome> {
     const { store } = this.deps;
-    const state = store.recordState(request.recordId);
+    const state = await store.recordState(request.recordId);
     if (!state) return fail('not_found', `no record ${request.recordId}`);
     const stale = staleness(state, request.version);
     if (stale) return fail('conflict', stale, [state]);
@@ -89,13 +89,13 @@ export class Regrouper {
         `the store does not know the page sequence record ${state.id} was built in (it was imported without its run's report.json): run \`cablescan run\` over the same scans with the same --out to rebuild it`,
       );
     }
-    const sequence = store.sequence(state.sequenceKey);
+    const sequence = await store.sequence(state.sequenceKey);
     if (!sequence) return fail('invalid', `the store has no sequence ${state.sequenceKey} for record ${state.id}`);
-    const records = store.sequenceRecords(sequence.key);
+    const records = await store.sequenceRecords(sequence.key);
     const me = records.find((r) => r.id === state.id);
     if (!me) return fail('invalid', `record ${state.id} holds no page of its sequence ${sequence.key}`);
 
-    const planned = this.targets(request, sequence, records, me);
+    const planned = await this.targets(request, sequence, records, me);
     if ('ok' in planned) return planned;
     const { targets, named } = planned;
 
@@ -128,14 +128,14 @@ export class Regrouper {
       config,
       logger: this.deps.logger.child({ stage: 'regroup', doc: sequence.key }),
       profiles: this.profilesFor(config.profilesDir),
-      reviewerBoundaries: [...store.reviewerBoundaries(pages.map((p) => p.contentHash)), ...boundaries],
+      reviewerBoundaries: [...(await store.reviewerBoundaries(pages.map((p) => p.contentHash))), ...boundaries],
       keepDecisions: kept,
       decisionAfter: after ? kept.get(after.pageId) : undefined,
       emit: [],
     });
     const unchanged = records.filter((r) => !r.pages.some((p) => windowIds.has(p))).map((r) => r.id);
 
-    const outcome = store.commitRegrouping({
+    const outcome = await store.commitRegrouping({
       action: request.action,
       reviewer: request.reviewer,
       sequenceKey: sequence.key,
@@ -172,12 +172,12 @@ export class Regrouper {
   }
 
   /** The boundary decisions the request makes, and the records it names with the versions seen. */
-  private targets(
+  private async targets(
     request: RegroupRequest,
     sequence: StoredSequence,
     records: readonly SequenceRecord[],
     me: SequenceRecord,
-  ): { targets: Target[]; named: Array<{ id: string; version: number }> } | Fail {
+  ): Promise<{ targets: Target[]; named: Array<{ id: string; version: number }> } | Fail> {
     const order = new Map(sequence.pages.map((p, i) => [p.pageId, i]));
     const named = [{ id: me.id, version: request.version }];
     if (request.action === 'split') {
@@ -190,7 +190,7 @@ export class Regrouper {
       if (request.with === me.id) return fail('invalid', 'a record cannot be merged with itself');
       const other = records.find((r) => r.id === request.with);
       if (!other) {
-        const state = this.deps.store.recordState(request.with);
+        const state = await this.deps.store.recordState(request.with);
         if (!state) return fail('not_found', `no record ${request.with}`);
         if (state.retiredAt) return fail('conflict', staleness(state, request.withVersion ?? state.version)!, [state]);
         return fail('invalid', `records ${me.id} and ${request.with} are in different sequences (folders or files read apart): only pages read in one sequence can form a document`);

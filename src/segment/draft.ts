@@ -8,8 +8,10 @@ export interface FieldDraft {
   text: string;
   page: string | null;
   bbox: BBox | null;
-  /** Word confidences 0..100 of the words making the field. */
+  /** Word confidences 0..100 of the words making the value (a label printed with it is judged by `labelScore`). */
   wordConfidences: number[];
+  /** The text of each of those words, in the same order (when the segmenter knows them): lists match them, a calibration takes words with digits apart. */
+  wordTexts?: string[];
   /** 0..1 how well the label matched (1 = exact, lower = fuzzy); 1 when there is no label. */
   labelScore: number;
   required: boolean;

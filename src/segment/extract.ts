@@ -1,6 +1,7 @@
 // Reads one telegram's lines with one profile: finds every field the profile
 // describes (labels, zones, line order), then the body between header and closing,
 // and scores how well the profile fits.
+import { isSideways, typedTextLines } from './body-lines.ts';
 import { findDate } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
 import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
@@ -85,15 +86,19 @@ function unwrap(lines: readonly string[]): string {
 
 function draftFrom(hit: Hit, field: FieldSpec, value: string | number, extraNotes: string[] = []): FieldDraft {
   // With `textIncludesLabel` the printed stretch (`No. 21340`) is the label and the value: text and box cover both.
+  // The OCR evidence is the value's words only: the label's words are judged by how well the label
+  // matched (labelScore), as they are for a field whose text leaves its label out (`To:`). A
+  // faint `Spec.` before a clear number is no doubt about the number.
   const textStart = field.textIncludesLabel && hit.label ? Math.min(hit.label.start, hit.out.start) : hit.out.start;
-  const words = wordsIn(hit.span, textStart, hit.out.end);
-  const { page, bbox } = unionBox(words);
+  const { page, bbox } = unionBox(wordsIn(hit.span, textStart, hit.out.end));
+  const words = wordsIn(hit.span, hit.out.start, hit.out.end);
   return {
     value,
     text: hit.span.text.slice(textStart, hit.out.end).trim(),
     page,
     bbox,
     wordConfidences: words.map((w) => w.confidence),
+    wordTexts: words.map((w) => w.text),
     labelScore: hit.label ? hit.label.score : 1,
     required: field.required,
     found: true,
@@ -105,11 +110,29 @@ function missingDraft(field: FieldSpec): FieldDraft {
   return { value: null, text: '', page: null, bbox: null, wordConfidences: [], labelScore: 0, required: field.required, found: false, notes: [] };
 }
 
+/**
+ * Where archive notes may start: after the closing formula when the profile has one and it is
+ * there, else after the salutation, else anywhere but the first line. A note typed or pencilled
+ * in the header zone (`Copies to Legal` beside the subject) is no trailer: the text follows it.
+ */
+function trailerSearchFrom(lines: readonly TextLine[], profile: Profile): number {
+  const lastMatch = (regex: string | undefined): number => {
+    if (!regex) return -1;
+    const re = new RegExp(regex, 'iu');
+    for (let i = lines.length - 1; i >= 0; i--) if (re.test(lines[i]!.text)) return i;
+    return -1;
+  };
+  const closing = lastMatch(profile.bodyEnd);
+  if (closing >= 0) return closing + 1;
+  const salutation = lastMatch(profile.bodyStart);
+  return Math.max(1, salutation + 1);
+}
+
 export function extractWithProfile(lines: readonly TextLine[], profile: Profile, startScore = 0): Extraction {
   // Archive notes at the end (`RGANI. F. 3...`) close the telegram text.
   let n = lines.length;
   const trailers = profile.trailer.map((t) => new RegExp(t, 'i'));
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = trailerSearchFrom(lines, profile); i < lines.length; i++) {
     if (trailers.some((re) => re.test(lines[i].text))) {
       n = i;
       break;
@@ -167,12 +190,14 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
       }
     }
     // A salutation between the header and the text (`Sir:`) opens the body; a closing formula ends it.
+    let salutation: TextLine | undefined;
     if (profile.bodyStart) {
       const re = new RegExp(profile.bodyStart, 'iu');
       const at = lines.slice(0, Math.min(n, profile.headerLines)).findIndex((l, i) => i >= startLine && re.test(l.text));
       if (at >= 0) {
         startLine = at + 1;
         startOffset = 0;
+        salutation = lines[at];
       }
     }
     let endLine = n; // exclusive
@@ -182,16 +207,24 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
       const at = lines.findIndex((l, i) => i > startLine && i < endLine && re.test(l.text));
       if (at >= 0) endLine = at;
     }
-    if (endLine > startLine) {
+    // Stamps and boxes of the header zone read late, and stamp lettering, are not the text.
+    const kept = endLine > startLine ? typedTextLines(lines, startLine, endLine, { salutation, dropTallLettering: profile.kind !== 'telegram' }) : [];
+    if (kept.length > 0 && kept[0]! > startLine) startOffset = 0;
+    if (kept.length > 0) {
+      startLine = kept[0]!;
+      endLine = kept.at(-1)! + 1;
       const span = spanOf(lines, startLine, endLine - 1);
-      const texts = lines.slice(startLine, endLine).map((l, k) => (k === 0 ? l.text.slice(startOffset) : l.text));
+      const keep = new Set(kept);
+      const texts = lines.slice(startLine, endLine).flatMap((l, k) => (!keep.has(startLine + k) ? [] : k === 0 ? [l.text.slice(startOffset)] : [l.text]));
       const value = unwrap(texts);
       if (value) {
         const from = startOffset;
         const out: ParseOutput = { value, start: from, end: span.text.length, notes: [] };
         const hit: Hit = { field: bodyField, span, first: startLine, last: endLine - 1, out, label: null };
         hits.set(bodyField.name, hit);
-        fields[bodyField.name] = { ...draftFrom(hit, bodyField, value), text: texts.join('\n').trim() };
+        // A layout whose text starts under a salutation, and no salutation read: the start is a guess.
+        const startGuessed = profile.bodyStart !== undefined && salutation === undefined;
+        fields[bodyField.name] = { ...draftFrom(hit, bodyField, value, startGuessed ? ['body_start_uncertain'] : []), text: texts.join('\n').trim() };
         bodyLines = [startLine, endLine - 1];
       }
     }
@@ -288,12 +321,22 @@ function findInLines(
   if (!topDown) order.reverse();
   const skip = field.skip ? new RegExp(field.skip, 'u') : null;
   const joinUntil = field.joinUntil ? new RegExp(field.joinUntil, 'u') : null;
+  // A stamp set sideways in the margin of a typed document is read among its header lines
+  // (`RECEIVED`, `1938 MAY 10 PM 6 41`): no field of a despatch or a letter comes from it.
+  const sideways = profile.kind === 'telegram' ? () => false : (k: number) => isSideways(lines[k]!);
   for (const i of order) {
     const used = usedBy.get(i);
     if (used && !field.shareLine && !used.has(field.parser)) continue;
     if (skip && skip.test(lines[i].text)) continue;
+    if (sideways(i)) continue;
     // A place-date-time line is complete unless it visibly breaks off; headings wrap freely.
     let last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime') : i;
+    for (let k = i + 1; k <= last; k++) {
+      if (sideways(k)) {
+        last = k - 1;
+        break;
+      }
+    }
     if (joinUntil) for (let k = i; k < last; k++) if (joinUntil.test(lines[k].text.trim())) last = k;
     const span = spanOf(lines, i, last);
     let from = 0;

@@ -8,6 +8,7 @@ export const PARSER_NAMES = [
   'docType', // the matched label itself, upper case (`Coded telegram` -> `CODED TELEGRAM`)
   'digits', // a number after the label, OCR look-alikes repaired (`2l340` -> `21340`)
   'leadingNumber', // `295. ...` at the start of a line: the number; the rest of the line is body
+  'numberBeforePlace', // `2097 London, December 28, 1938.`: a despatch number whose `No.` was not typed or not read
   'textAfterLabel', // the rest of the line after the label, without a copies note
   'copies', // `(2 copies)`, `Copy No. 12`
   'placeDateTime', // `Peking, 15:00, 30 June 1951.`: pick one `part` (place | date | time)
@@ -73,6 +74,8 @@ export const fieldSpecSchema = z
     /** Join up to N continuation lines (a heading wrapped over two lines). */
     join: z.number().int().min(0).max(5).default(0),
     maxWords: z.number().int().min(1).optional(),
+    /** A value of fewer words is read but not whole (a despatch's signer `Leland` for `Leland B. Harrington`): `incomplete_value`. */
+    minWords: z.number().int().min(1).optional(),
     /** The value must match this regular expression (case-insensitive). */
     pattern: regexString.optional(),
     /** Printed forms the value often takes (a shipped vocabulary name such as `recipients`, or a JSON file): near misses are read as them and sent to review. */

@@ -5,39 +5,34 @@ import { type ActionRow, type GroupingActionRow, toEntry, toGroupingEntry } from
 import type { AuditEntry, GroupingAuditEntry } from './types.ts';
 
 /**
- * Appends an audit entry linked to the last one (inside the caller's IMMEDIATE transaction, so
- * no other writer slips in between reading the last hash and inserting). Returns its id.
+ * Appends an audit entry linked to the last one, inside the caller's transaction, which holds the
+ * table's append lock from here to its end: no other writer slips in between reading the last
+ * hash and inserting. Returns its id and hash.
  */
-export function appendAudit(s: StoreDb, table: AuditTable, row: Record<string, string | number | null>): { id: number; hash: string } {
-  let statements = s.auditStatements.get(table);
-  if (!statements) {
-    // Prepared once per table: a review write is the server's hottest write.
-    const columns = [...AUDIT_COLUMNS[table], 'prev_hash', 'hash'];
-    statements = {
-      last: s.db.prepare(`SELECT id, hash FROM ${table} ORDER BY id DESC LIMIT 1`),
-      insert: s.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`),
-    };
-    s.auditStatements.set(table, statements);
-  }
-  const last = statements.last.get() as { id: number; hash: string | null } | undefined;
+export async function appendAudit(s: StoreDb, table: AuditTable, row: Record<string, string | number | null>): Promise<{ id: number; hash: string }> {
+  await s.sql.lockAuditTable(table);
+  const columns = [...AUDIT_COLUMNS[table], 'prev_hash', 'hash'];
+  const last = await s.sql.get<{ id: number; hash: string | null }>(`SELECT id, hash FROM ${table} ORDER BY id DESC LIMIT 1`);
   const entry = { ...row, id: (last?.id ?? 0) + 1 };
   const link = nextLink(table, last?.hash ?? null, entry);
-  statements.insert.run({ ...entry, ...link });
+  await s.sql.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`, { ...entry, ...link });
   return { id: entry.id, hash: link.hash };
 }
 
 /** Walks both audit chains; each report names its first broken link, if any. */
-export function verifyAudit(s: StoreDb): ChainReport[] {
-  return AUDIT_TABLES.map((table) => verifyChain(table, s.db.prepare(`SELECT * FROM ${table} ORDER BY id`).iterate() as Iterable<Record<string, unknown>>));
+export async function verifyAudit(s: StoreDb): Promise<ChainReport[]> {
+  const reports: ChainReport[] = [];
+  for (const table of AUDIT_TABLES) reports.push(verifyChain(table, await s.sql.all<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY id`)));
+  return reports;
 }
 
 /** The hash of a chain's last entry (what the server logs after each write, to be compared later). */
-export function auditHead(s: StoreDb, table: AuditTable): string {
-  return (s.db.prepare(`SELECT hash FROM ${table} ORDER BY id DESC LIMIT 1`).get() as { hash: string | null } | undefined)?.hash ?? GENESIS_HASH;
+export async function auditHead(s: StoreDb, table: AuditTable): Promise<string> {
+  return (await s.sql.get<{ hash: string | null }>(`SELECT hash FROM ${table} ORDER BY id DESC LIMIT 1`))?.hash ?? GENESIS_HASH;
 }
 
 /** The audit trail, newest first. */
-export function actions(s: StoreDb, options: { fieldId?: number; recordId?: string; reviewer?: string; batch?: string; limit?: number } = {}): AuditEntry[] {
+export async function actions(s: StoreDb, options: { fieldId?: number; recordId?: string; reviewer?: string; batch?: string; limit?: number } = {}): Promise<AuditEntry[]> {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (options.fieldId !== undefined) (parts.push('a.field_id = ?'), params.push(options.fieldId));
@@ -48,12 +43,12 @@ export function actions(s: StoreDb, options: { fieldId?: number; recordId?: stri
     params.push(options.batch);
   }
   const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-  const rows = s.db.prepare(`SELECT a.* FROM review_actions a ${where} ORDER BY a.id DESC LIMIT ?`).all(...params, options.limit ?? 1000) as ActionRow[];
+  const rows = await s.sql.all<ActionRow>(`SELECT a.* FROM review_actions a ${where} ORDER BY a.id DESC LIMIT ?`, [...params, options.limit ?? 1000]);
   return rows.map(toEntry);
 }
 
 /** The grouping trail (splits, merges, confirmations), newest first. */
-export function groupingActions(s: StoreDb, options: { recordId?: string; reviewer?: string; batch?: string; limit?: number } = {}): GroupingAuditEntry[] {
+export async function groupingActions(s: StoreDb, options: { recordId?: string; reviewer?: string; batch?: string; limit?: number } = {}): Promise<GroupingAuditEntry[]> {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (options.recordId !== undefined) (parts.push('EXISTS (SELECT 1 FROM grouping_action_records gr WHERE gr.action_id = a.id AND gr.record_id = ?)'), params.push(options.recordId));
@@ -63,6 +58,6 @@ export function groupingActions(s: StoreDb, options: { recordId?: string; review
     params.push(options.batch);
   }
   const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-  const rows = s.db.prepare(`SELECT a.* FROM grouping_actions a ${where} ORDER BY a.id DESC LIMIT ?`).all(...params, options.limit ?? 1000) as GroupingActionRow[];
+  const rows = await s.sql.all<GroupingActionRow>(`SELECT a.* FROM grouping_actions a ${where} ORDER BY a.id DESC LIMIT ?`, [...params, options.limit ?? 1000]);
   return rows.map(toGroupingEntry);
 }

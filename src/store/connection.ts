@@ -1,21 +1,28 @@
-// One open store: the SQLite connection, its clock, and the audit statements prepared once per
-// connection. Every store module (writes, review-queue, audit, reads, stats, regrouping) works on
-// one of these; ReviewStore (store.ts) holds it and is what callers see.
-import type Database from 'better-sqlite3';
-import type { AuditTable } from './audit-chain.ts';
+// One open store: its database (Sql: SQLite or PostgreSQL) and its clock. Every store module
+// (writes, review-queue, audit, reads, stats, regrouping) works on one of these; ReviewStore
+// (store.ts) holds it and is what callers see.
+import type { Sql } from './sql.ts';
 
 export class StoreDb {
-  /** Prepared once per table: a review write is the server's hottest write. */
-  readonly auditStatements = new Map<AuditTable, { last: Database.Statement; insert: Database.Statement }>();
-
   constructor(
+    /** What messages call the store: the SQLite file, or the PostgreSQL URL without its password. */
     readonly file: string,
-    readonly db: Database.Database,
+    readonly sql: Sql,
     private readonly now: () => Date,
   ) {}
 
   /** The time a write is stamped with (ISO 8601). */
   stamp(): string {
     return this.now().toISOString();
+  }
+
+  /** The same store seen from inside a transaction. */
+  within(tx: Sql): StoreDb {
+    return new StoreDb(this.file, tx, this.now);
+  }
+
+  /** Runs `fn` in one transaction (see Sql.transaction). */
+  transaction<T>(fn: (s: StoreDb) => Promise<T>): Promise<T> {
+    return this.sql.transaction((tx) => fn(this.within(tx)));
   }
 }

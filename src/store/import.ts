@@ -25,6 +25,8 @@ export interface ImportOptions {
   build?: RecordBuildSettings;
   /** Each record as it is read (and found valid), whether or not its pages let it in: the queue driver's report is fed so. */
   onRecord?: (record: TelegramRecord) => void;
+  /** false: only read the records (for onRecord); a worker saved them to the store already. */
+  save?: boolean;
 }
 
 export interface ImportResult {
@@ -54,6 +56,10 @@ export async function importOutputFolder(store: ReviewStore, outDir: string, opt
       continue;
     }
     options.onRecord?.(record);
+    if (options.save === false) {
+      result.records += 1;
+      continue;
+    }
     const pages: PageResult[] = [];
     for (const pageId of record.source.pages) {
       const page = await readPageJson(outDir, pageId);
@@ -63,11 +69,11 @@ export async function importOutputFolder(store: ReviewStore, outDir: string, opt
       result.skipped.push({ recordId: id, reason: 'a page JSON of this record is missing under pages/' });
       continue;
     }
-    store.saveRecords([record], pages, { batch: options.batch, cwd: options.cwd, outDir });
+    await store.saveRecords([record], pages, { batch: options.batch, cwd: options.cwd, outDir });
     result.records += 1;
   }
   const sequences: PageResult[][] = [];
-  for (const sequence of options.sequences ?? []) {
+  for (const sequence of options.save === false ? [] : (options.sequences ?? [])) {
     const pages: PageResult[] = [];
     for (const pageId of sequence.pages) {
       const page = await readPageJson(outDir, pageId);
@@ -75,7 +81,7 @@ export async function importOutputFolder(store: ReviewStore, outDir: string, opt
     }
     if (pages.length === sequence.pages.length && pages.length > 0) sequences.push(pages);
   }
-  if (sequences.length) store.saveSequences(sequences, { batch: options.batch, cwd: options.cwd, outDir, build: options.build });
+  if (sequences.length) await store.saveSequences(sequences, { batch: options.batch, cwd: options.cwd, outDir, build: options.build });
   return result;
 }
 

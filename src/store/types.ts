@@ -4,17 +4,21 @@ import type { Config } from '../config.ts';
 import type { ReviewerBoundary } from '../records/reviewer-boundaries.ts';
 import type { BBox, FieldStatus, GroupingDecision, PageResult, RecordField, TelegramRecord } from '../types.ts';
 
-/** What the emit stage writes to; the SQLite store gives one per batch (ReviewStore.recordSink). */
+/** What the emit stage writes to; the review store gives one per batch (ReviewStore.recordSink). */
 export interface RecordStore {
-  /** Saves a document's records and the pages they were read from. Idempotent. */
-  saveRecords(records: readonly TelegramRecord[], pages: readonly PageResult[]): void;
+  /**
+   * Saves a document's records and the pages they were read from. Idempotent. `builtWith`: the
+   * reviewers' boundary decisions the records were built with; when the store holds others now,
+   * nothing is saved (CS_ERR_STORE_CHANGED: build again).
+   */
+  saveRecords(records: readonly TelegramRecord[], pages: readonly PageResult[], builtWith?: readonly ReviewerBoundary[]): Promise<void>;
   /**
    * Records an earlier run emitted for these pages and this run does not (the pages were
    * grouped differently): out of the queue and exports, kept with their reviews and audit.
    */
-  retireRecords(ids: readonly string[], replacedBy: readonly string[]): void;
+  retireRecords(ids: readonly string[], replacedBy: readonly string[]): Promise<void>;
   /** Reviewers' decisions at the boundaries before these pages (matched by content): they win over the pipeline's. */
-  reviewerBoundaries?(pages: readonly PageResult[]): ReviewerBoundary[];
+  reviewerBoundaries?(pages: readonly PageResult[]): Promise<ReviewerBoundary[]>;
 }
 
 /** Settings that change what a sequence's records are: a regrouping rebuilds with the same. */

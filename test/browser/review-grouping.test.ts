@@ -64,7 +64,7 @@ before(async () => {
   assert.equal(run.code, 0, run.stderr);
 
   // The same readings, grouped again by a model that doubts every boundary.
-  store = ReviewStore.open(path.join(out, 'cablescan.db'));
+  store = await ReviewStore.open(path.join(out, 'cablescan.db'));
   const config = loadConfig({ env: {}, flags: { tokens: { reviewers: [`anna:${TOKEN}`] } } });
   const pages: PageResult[] = [];
   for (const id of PAGES) pages.push((await readPageJson(out, id))!);
@@ -101,7 +101,7 @@ after(async () => {
   if (skip) return;
   await context?.close();
   await app?.close();
-  store?.close();
+  await store?.close();
   work?.cleanup();
 });
 
@@ -183,7 +183,7 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
   process.stdout.write(`# time-to-next-task (ms, key press to next task shown): ${timings.join(', ')}\n`);
 
   // The records now: [01 + 07 p1], [07 p2 + 03], each confirmed by a person.
-  const live = store.recordIds(BATCH).map((id) => store.getRecord(id)!.record);
+  const live = await Promise.all((await store.recordIds(BATCH)).map(async (id) => (await store.getRecord(id))!.record));
   assert.deepEqual(live.map((r) => r.source.pages).sort(), [
     ['a-cipher-01', 'b-cipher-07-p1'],
     ['b-cipher-07-p2', 'c-cipher-03'],
@@ -246,7 +246,7 @@ test('a reviewer merges two records and splits one with the keyboard; export, au
   // A re-run of the same batch (pages resumed, the shipped model) keeps the reviewer's grouping.
   const rerun = await runCli(RUN, { cwd: work.dir });
   assert.equal(rerun.code, 0, rerun.stderr);
-  assert.deepEqual(store.recordIds(BATCH).sort(), live.map((r) => r.id).sort());
+  assert.deepEqual((await store.recordIds(BATCH)).sort(), live.map((r) => r.id).sort());
   assert.deepEqual(readdirSync(path.join(out, 'records')).sort(), live.map((r) => `${r.id}.json`).sort());
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as { documents: Array<{ telegrams: Array<{ pages: string[] }> }> };
   assert.deepEqual(

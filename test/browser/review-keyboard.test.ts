@@ -49,7 +49,7 @@ before(async () => {
   const run = await runCli(['run', 'scans', '--out', 'out', '--batch', 'browser-batch', '--no-progress', '--log-level', 'warn'], { cwd: work.dir });
   assert.equal(run.code, 0, run.stderr);
 
-  store = ReviewStore.open(path.join(work.dir, 'out', 'cablescan.db'));
+  store = await ReviewStore.open(path.join(work.dir, 'out', 'cablescan.db'));
   const config = loadConfig({ env: {}, flags: { tokens: { reviewers: [`anna:${TOKEN}`] } } });
   app = await buildServer({ config, logger: silentLogger(), store });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -68,7 +68,7 @@ after(async () => {
   if (skip) return;
   await context?.close();
   await app?.close();
-  store?.close();
+  await store?.close();
   work?.cleanup();
 });
 

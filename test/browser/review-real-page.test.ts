@@ -42,7 +42,7 @@ before(async () => {
   copyFileSync(SCAN, path.join(work.dir, 'box7', NAME));
   const run = await runCli(['run', 'box7', '--out', 'out', '--batch', 'real-page', '--no-progress', '--log-level', 'warn'], { cwd: work.dir });
   assert.equal(run.code, 0, run.stderr);
-  store = ReviewStore.open(path.join(work.dir, 'out', 'cablescan.db'));
+  store = await ReviewStore.open(path.join(work.dir, 'out', 'cablescan.db'));
   const config = loadConfig({ env: {}, flags: { tokens: { reviewers: [`vera:${TOKEN}`] } } });
   app = await buildServer({ config, logger: silentLogger(), store });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -59,7 +59,7 @@ after(async () => {
   if (skip) return;
   await context?.close();
   await app?.close();
-  store?.close();
+  await store?.close();
   work?.cleanup();
 });
 
@@ -130,7 +130,8 @@ test("a real page's body: the crop is shown beside a multi-line editor, and an e
   assert.equal(await page.locator('#item-field').textContent(), 'body', 'Shift+Enter did not save');
   await page.keyboard.press('Enter');
   await page.locator('#message.ok').waitFor();
-  assert.match((await page.locator('#message').textContent()) ?? '', new RegExp(`^body corrected: ${body.value.slice(0, 12).replace(/[()]/g, '.')}`));
+  // The message starts with the value as read, whatever characters the OCR put in it (`PUES A 17s?` natively).
+  assert.ok(((await page.locator('#message').textContent()) ?? '').startsWith(`body corrected: ${body.value.slice(0, 12)}`));
 
   const expected = `${body.value.slice(0, dust.index)}${body.value.slice(dust.index + dust[0].length)}\n(checked against the scan)`
     .replace(/\s*\n\s*/g, ' ')
@@ -157,7 +158,7 @@ test('the record view of a real page reads at 1280 px: no horizontal scrolling, 
   skip,
   timeout: 360_000,
 }, async () => {
-  const recordId = store.recordIds('real-page')[0]!;
+  const recordId = (await store.recordIds('real-page'))[0]!;
   await page.goto(`${baseUrl}/review#/record/${recordId}`);
   await page.locator('#record .page svg rect').first().waitFor();
   await page.waitForFunction(() => (document.querySelector('#record .page img') as HTMLImageElement | null)?.naturalWidth);

@@ -35,9 +35,9 @@ async function reviewedStore(name: string): Promise<string> {
   mkdirSync(path.join(dir, 'scans'), { recursive: true });
   await writePageImage(path.join(dir, 'scans', 'p1.png'));
   const file = path.join(dir, 'cablescan.db');
-  const store = ReviewStore.open(file);
+  const store = await ReviewStore.open(file);
   const p1 = page('p1', await hashFile(path.join(dir, 'scans', 'p1.png')));
-  store.saveRecords([record('a1b2c3d4e5f60718', 'p1', { number: field('21340', 'needs_review', 0.5, 'p1', [520, 40, 700, 80]) })], [p1], {
+  await store.saveRecords([record('a1b2c3d4e5f60718', 'p1', { number: field('21340', 'needs_review', 0.5, 'p1', [520, 40, 700, 80]) })], [p1], {
     batch: 'box',
     cwd: dir,
   });
@@ -60,7 +60,7 @@ async function reviewedStore(name: string): Promise<string> {
     await write(byName('date').id, { action: 'confirm', version: byName('date').version });
   } finally {
     await app.close();
-    store.close();
+    await store.close();
   }
   return file;
 }
@@ -142,7 +142,7 @@ test('an entry inserted around the store is refused; with the trigger dropped, -
   assert.match(res.stdout, /review_actions entry 4 \(no\. 4\) has no hash/);
 });
 
-test('a store from before the chain gets its existing entries chained when it is opened', () => {
+test('a store from before the chain gets its existing entries chained when it is opened', async () => {
   const file = path.join(work.dir, 'old.db');
   const db = new Database(file);
   migrate(
@@ -159,15 +159,15 @@ test('a store from before the chain gets its existing entries chained when it is
       VALUES (1, 'r', 'number', 'anna', 'correct', NULL, ?, 'needs_review', 'corrected', 1, '2026-01-01T00:00:00Z')`).run(v);
   }
   db.close();
-  const store = ReviewStore.open(file);
+  const store = await ReviewStore.open(file);
   try {
-    const [fields, grouping] = store.verifyAudit();
+    const [fields, grouping] = await store.verifyAudit();
     assert.equal(fields.entries, 2);
     assert.equal(fields.broken, null);
     assert.notEqual(fields.head, GENESIS_HASH);
     assert.deepEqual(grouping, { table: 'grouping_actions', entries: 0, head: GENESIS_HASH, broken: null });
   } finally {
-    store.close();
+    await store.close();
   }
 });
 

@@ -17,11 +17,11 @@ before(async () => {
   const out = path.join(work.dir, 'out');
   const pages = boxPages('dir:/scans/box');
   await writePages(out, pages);
-  const store = ReviewStore.open(path.join(out, 'cablescan.db'));
+  const store = await ReviewStore.open(path.join(out, 'cablescan.db'));
   try {
     ids = (await build(out, store, pages, timidModel())).records.map((r) => r.id);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 

@@ -15,9 +15,9 @@ test('cablescan serve starts without Redis, serves the review API for the store,
   const { dir, cleanup } = tempDir('cablescan-serve-');
   try {
     const db = path.join(dir, 'review.db');
-    const store = ReviewStore.open(db);
-    store.saveRecords([record('00000000000000c1', 'p1')], [page('p1', 'e'.repeat(64))], { batch: 'b', cwd: dir });
-    store.close();
+    const store = await ReviewStore.open(db);
+    await store.saveRecords([record('00000000000000c1', 'p1')], [page('p1', 'e'.repeat(64))], { batch: 'b', cwd: dir });
+    await store.close();
     const config = path.join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ tokens: { reviewers: ['anna:serve-token-1'] } }));
 

@@ -12,7 +12,7 @@ const R1 = '00000000000000b1';
 
 test('cablescan export, review stats and review audit on a store', { timeout: 180_000 }, async () => {
   const { dir, cleanup } = tempDir('cablescan-export-cli-');
-  reviewedStore(dir, [R1, '00000000000000b2']).close();
+  await (await reviewedStore(dir, [R1, '00000000000000b2'])).close();
   mkdirSync(path.join(dir, 'out', 'records'));
   writeFileSync(path.join(dir, 'out', 'records', 'keep.json'), '{}');
   try {
@@ -29,7 +29,7 @@ test('cablescan export, review stats and review audit on a store', { timeout: 18
     assert.equal(intoRecords.code, 2);
     assert.match(intoRecords.stderr, /holds what the pipeline wrote/);
     assert.deepEqual(readdirSync(path.join(dir, 'out', 'records')), ['keep.json']);
-    assert.throws(() => openExistingStore({ out: path.join(dir, 'elsewhere') }), /no review store at/);
+    await assert.rejects(openExistingStore({ out: path.join(dir, 'elsewhere') }), /no review store at/);
     assert.ok(!existsSync(path.join(dir, 'elsewhere')), 'a mistyped folder is not created');
     const stats = await runCli(['review', 'stats', '--out', 'out'], { cwd: dir });
     assert.equal(stats.code, 0, stats.stderr);

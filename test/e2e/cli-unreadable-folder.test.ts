@@ -28,15 +28,20 @@ test('an unreadable subfolder is one CS_ERR_INPUT_NO_ACCESS failure; its readabl
   await writeTelegramPages(path.join(dir, 'in', 'locked'), 1, 1, 10);
   const out = path.join(dir, 'out');
   await mkdir(out);
-  // Everything readable by the run's user but the locked folder; the output writable by it.
+  // The native engine reads npm's model unpacked into the model cache, which the run's user must
+  // be able to write (its HOME here is not: a cache there is CS_ERR_MODEL_CACHE, exit 2).
+  const cache = path.join(dir, 'model-cache');
+  await mkdir(cache);
+  // Everything readable by the run's user but the locked folder; the output and the cache writable by it.
   await chmod(dir, 0o755);
   await chmod(out, 0o777);
+  await chmod(cache, 0o777);
   await chmod(path.join(dir, 'in', 'locked'), 0o000);
 
   const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [CLI, 'run', 'in', '--out', out, '--engine', 'tesseract', '-j', '1', '--no-progress', '--log-level', 'warn'], {
       cwd: dir,
-      env: { ...process.env, REDIS_URL: '', HOME: dir, CABLESCAN_DB: '' },
+      env: { ...process.env, REDIS_URL: '', HOME: dir, CABLESCAN_DB: '', CABLESCAN_MODEL_CACHE: cache },
       stdio: ['ignore', 'ignore', 'pipe'],
       ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
     });

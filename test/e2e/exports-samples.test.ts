@@ -56,15 +56,15 @@ before(async () => {
   records = readRecords(out);
   seed = records.find((r) => r.source.pages[0] === 'seed-21340')!;
   // A reviewer corrects the recipient and three more fields, as the review UI would.
-  const store = ReviewStore.open(path.join(out, 'cablescan.db'));
+  const store = await ReviewStore.open(path.join(out, 'cablescan.db'));
   try {
     for (const [name, value] of Object.entries(CORRECTIONS)) {
-      const field = store.getRecord(seed.id)!.fields.find((f) => f.name === name)!;
-      const outcome = store.review(field.id, { action: 'correct', value, version: field.version, reviewer: 'e2e' });
+      const field = (await store.getRecord(seed.id))!.fields.find((f) => f.name === name)!;
+      const outcome = await store.review(field.id, { action: 'correct', value, version: field.version, reviewer: 'e2e' });
       assert.ok(outcome.ok, JSON.stringify(outcome));
     }
   } finally {
-    store.close();
+    await store.close();
   }
   exported = await runCli(['export', dest, '--format', 'alto,page,hocr,mets,pdf', '--out', out, '--log-level', 'warn']);
 });

@@ -116,11 +116,15 @@ test('--list-langs output: folder and codes', () => {
   assert.deepEqual([...parsed.langs], ['eng', 'fra', 'osd']);
 });
 
-test('native engine reads a generated page like tesseract.js: same text, same paragraphs, boxes within 3 px', { skip: SKIP_NATIVE }, async () => {
+test('native engine reads a generated page like tesseract.js with the same model file: same text, paragraphs and words, boxes within 3 px, confidences within 2.5 (1 on the page)', {
+  skip: SKIP_NATIVE,
+}, async () => {
   const lines = ['CIPHERED TELEGRAM No. 21340', 'To Cde. Stalin, Moscow, 30 June 1951', '', 'The quick brown fox jumps over the lazy dog.'];
   const page = renderTextImage({ lines, lineHeight: 60, width: 1600 });
-  const native = createTesseractCliEngine({ concurrency: 1, logger: silentLogger() });
-  const wasm = createTesseractJsEngine({ concurrency: 1, recycleAfter: 100, logger: silentLogger() });
+  // Both read npm's best_int, unpacked once into this test's own cache.
+  const models = { model: 'best' as const, cacheRoot: path.join(scratch, 'model-cache') };
+  const native = createTesseractCliEngine({ concurrency: 1, models, logger: silentLogger() });
+  const wasm = createTesseractJsEngine({ concurrency: 1, recycleAfter: 100, models, logger: silentLogger() });
   try {
     const [a, b] = await Promise.all([
       native.recognize({ image: page.image, lang: 'eng', psm: 3, dpi: 300 }),
@@ -128,6 +132,10 @@ test('native engine reads a generated page like tesseract.js: same text, same pa
     ]);
     assert.equal(a.engine, 'tesseract');
     assert.equal(a.engineVersion, nativeVersion);
+    // The very same model file: its hash is recorded alike by both.
+    assert.equal(a.model, 'best');
+    assert.equal(a.models!.eng!.source, 'npm 4.0.0_best_int');
+    assert.deepEqual(a.models, b.models);
     assert.equal(a.text, 'CIPHERED TELEGRAM No. 21340\nTo Cde. Stalin, Moscow, 30 June 1951\n\nThe quick brown fox jumps over the lazy dog.');
     assert.equal(a.text, b.text);
     assert.deepEqual(
@@ -142,9 +150,16 @@ test('native engine reads a generated page like tesseract.js: same text, same pa
     for (let i = 0; i < wordsA.length; i += 1) {
       for (let k = 0; k < 4; k += 1)
         assert.ok(Math.abs(wordsA[i]!.bbox[k]! - wordsB[i]!.bbox[k]!) <= 3, `${wordsA[i]!.text}: ${wordsA[i]!.bbox} vs ${wordsB[i]!.bbox}`);
+      assert.equal(wordsA[i]!.text, wordsB[i]!.text);
       assert.ok(wordsA[i]!.confidence > 50 && wordsA[i]!.confidence <= 100);
+      // Tesseract 5.3 native and 5.1 in WebAssembly: the same network, arithmetic a little apart.
+      assert.ok(
+        Math.abs(wordsA[i]!.confidence - wordsB[i]!.confidence) <= 2.5,
+        `${wordsA[i]!.text}: confidence ${wordsA[i]!.confidence} vs ${wordsB[i]!.confidence}`,
+      );
     }
     assert.ok(a.meanConfidence > 85, `native mean confidence ${a.meanConfidence}`);
+    assert.ok(Math.abs(a.meanConfidence - b.meanConfidence) <= 1, `mean confidence ${a.meanConfidence} vs ${b.meanConfidence}`);
     assert.equal(native.stats().pages, 1);
   } finally {
     await Promise.all([native.close(), wasm.close()]);
@@ -308,6 +323,42 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (f
     assert.deepEqual(engine.stats(), { pages: 2, spawned: 2, failed: 1, busy: 0, queued: 0, processes: 1 });
   } finally {
     await engine.close();
+  }
+});
+
+test('native engine, long-lived processes: a process that runs on but cannot answer in TSV fails its page at once, not at its timeout, and not as retryable', {
+  timeout: 60_000,
+}, async () => {
+  // Stand-ins for Tesseract 5.3 given a config name it cannot find (`tsv` from a models folder
+  // without configs/): it says so on stderr and writes plain text; or writes plain text silently.
+  // Neither ever exits: the page would wait for --ocr-timeout (here 600 s).
+  const said = fakeTesseract(
+    'fake-no-configs-tesseract.cjs',
+    `process.stderr.write("read_params_file: Can't open tsv\\n");
+require('node:readline').createInterface({ input: process.stdin }).on('line', () => process.stdout.write('PAGE TEXT\\n'));
+setInterval(() => undefined, 1000);
+`,
+  );
+  const silent = fakeTesseract(
+    'fake-plain-text-tesseract.cjs',
+    `require('node:readline').createInterface({ input: process.stdin }).on('line', () => process.stdout.write('PAGE TEXT\\n'));
+setInterval(() => undefined, 1000);
+`,
+  );
+  const page = renderTextImage({ lines: ['HELLO'], width: 400, height: 150 }).image;
+  for (const [binary, message] of [
+    [said, /native tesseract cannot read as asked: read_params_file: Can't open tsv/],
+    [silent, /native tesseract does not write TSV \(its first line: "PAGE TEXT"\)/],
+  ] as const) {
+    const engine = createTesseractCliEngine({ concurrency: 1, binary, timeoutSeconds: 600, logger: silentLogger() });
+    try {
+      await assert.rejects(
+        engine.recognize({ image: page, lang: 'eng', psm: 3, dpi: 300 }),
+        (err: CablescanError) => err.code === 'CS_ERR_OCR_FAILED' && message.test(err.message) && !err.retryable,
+      );
+    } finally {
+      await engine.close();
+    }
   }
 });
 

@@ -88,15 +88,15 @@ test('2,000 pages in windows of 500: a telegram over each edge is one record, th
   assert.equal(report.documents.length, PAGES / WINDOW, 'the report lists what each window built');
   // The review store knows the sequence whole (regrouping works across window edges).
   for (const out of ['out-queue', 'out-inprocess']) {
-    const store = ReviewStore.open(path.join(dir, out, 'cablescan.db'));
+    const store = await ReviewStore.open(path.join(dir, out, 'cablescan.db'));
     try {
       assert.deepEqual(
-        store.sequence(sources[0]!.documentKey)?.pages.map((p) => p.pageId),
+        (await store.sequence(sources[0]!.documentKey))?.pages.map((p) => p.pageId),
         pageIds,
         out,
       );
     } finally {
-      store.close();
+      await store.close();
     }
   }
 });

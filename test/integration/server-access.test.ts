@@ -49,13 +49,13 @@ before(async () => {
   work = tempDir('cablescan-access-');
   mkdirSync(path.join(work.dir, 'scans'));
   await writePageImage(path.join(work.dir, 'scans', 'p1.png'));
-  store = ReviewStore.open(path.join(work.dir, 'cablescan.db'));
+  store = await ReviewStore.open(path.join(work.dir, 'cablescan.db'));
   store.saveRecords([record(R1, 'p1')], [page('p1', await hashFile(path.join(work.dir, 'scans', 'p1.png')))], { batch: 'box12', cwd: work.dir });
 });
 
 after(async () => {
   await Promise.all(apps.map((a) => a.close()));
-  store?.close();
+  await store?.close();
   work?.cleanup();
 });
 
@@ -79,7 +79,7 @@ test('authentication comes before validation: an anonymous caller gets 401, neve
 
 test('ids are plain decimals: /api/fields/0x10 is not field 16', async () => {
   const { app } = await server();
-  const id = store.getRecord(R1)!.fields.find((f) => f.name === 'number')!.id;
+  const id = (await store.getRecord(R1))!.fields.find((f) => f.name === 'number')!.id;
   assert.equal((await app.inject({ url: `/api/fields/${id}`, headers: ANNA })).statusCode, 200);
   for (const spelled of [`0x${id.toString(16)}`, `${id}.0`, `0${id}`, `+${id}`, `%20${id}`, `${id}e0`, '1e1', '0', '-1', '99999999999999999999']) {
     const res = await app.inject({ url: `/api/fields/${spelled}`, headers: ANNA });

@@ -50,13 +50,20 @@ async function recordView(
 }
 
 const versionOf = async (id: string): Promise<number> => (await recordView(id)).state.version;
-const liveIds = () => store.recordIds('box').sort();
+const liveIds = async () => (await store.recordIds('box')).sort();
+/** The records (of `ids`) whose first page is `page`. */
+const firstPageIs = async (ids: readonly string[], page: string): Promise<string[]> => {
+  const out: string[] = [];
+  for (const id of ids) if ((await store.getRecord(id))!.record.source.pages[0] === page) out.push(id);
+  return out;
+};
+const versionsOf = async (ids: readonly string[]): Promise<number[]> => Promise.all(ids.map(async (id) => (await store.recordState(id))!.version));
 
 before(async () => {
   work = tempDir('cablescan-regroup-');
   out = path.join(work.dir, 'out');
   await writePages(out, pages);
-  store = ReviewStore.open(path.join(out, 'cablescan.db'));
+  store = await ReviewStore.open(path.join(out, 'cablescan.db'));
   const built = await build(out, store, pages, timidModel());
   assert.deepEqual(
     built.records.map((r) => r.source.pages),
@@ -68,7 +75,7 @@ before(async () => {
 
 after(async () => {
   await app?.close();
-  store?.close();
+  await store?.close();
   work?.cleanup();
 });
 
@@ -86,7 +93,7 @@ test('the grouping routes need a reviewer token', async () => {
     const res = await app.inject({ method: method as 'GET' | 'POST', url, payload: method === 'POST' ? { version: 1, at: '0002', with: first.b } : undefined });
     assert.equal(res.statusCode, 401, `${method} ${url}`);
   }
-  assert.equal(store.groupingActions().length, 0);
+  assert.equal((await store.groupingActions()).length, 0);
 });
 
 test('the grouping queue lists every doubtful boundary, least sure first, with the records on both sides and the two pages to show', async () => {
@@ -140,13 +147,13 @@ test('confirming a grouping settles its boundaries: the record is confirmed, its
   assert.ok(afterOne.state.version > version, 'a confirmation bumps the record version');
 
   // The stale version is refused and nothing is written.
-  const actions = store.groupingActions().length;
+  const actions = (await store.groupingActions()).length;
   const stale = await post(`/api/records/${first.a}/confirm-grouping`, { version });
   assert.equal(stale.statusCode, 409, stale.body);
   assert.equal(stale.json().error.code, 'CS_ERR_CONFLICT');
   assert.match(stale.json().error.message, new RegExp(`version ${version}, now ${afterOne.state.version}`));
   assert.equal(stale.json().error.records[0].id, first.a);
-  assert.equal(store.groupingActions().length, actions);
+  assert.equal((await store.groupingActions()).length, actions);
 
   // Every boundary it depends on (0002 and 0003).
   const all = await post(`/api/records/${first.a}/confirm-grouping`, { version: afterOne.state.version }, BEN);
@@ -171,7 +178,7 @@ test('confirming a grouping settles its boundaries: the record is confirmed, its
     ['0004'],
   );
 
-  const trail = store.groupingActions({ recordId: first.a });
+  const trail = await store.groupingActions({ recordId: first.a });
   assert.deepEqual(
     trail.map((e) => [e.action, e.reviewer, e.page]),
     [
@@ -237,8 +244,10 @@ test('a split rebuilds the record from the stored readings: new ids, the old one
   assert.deepEqual(old.state.replacedBy, [left!.id, right!.id]);
   const queue = await get('/api/queue?limit=500');
   assert.ok(queue.items.every((f: StoredField) => f.recordId !== first.a));
-  assert.deepEqual(liveIds(), [left!.id, right!.id, first.b, first.c].sort());
-  assert.deepEqual([...store.finalRecords({ batch: 'box' })].map((r) => r.id).sort(), liveIds());
+  assert.deepEqual(await liveIds(), [left!.id, right!.id, first.b, first.c].sort());
+  const finals: string[] = [];
+  for await (const r of store.finalRecords({ batch: 'box' })) finals.push(r.id);
+  assert.deepEqual(finals.sort(), await liveIds());
   // A split of a record that is gone is a conflict that names what replaced it.
   const gone = await post(`/api/records/${first.a}/split`, { version: old.state.version, at: '0002' });
   assert.equal(gone.statusCode, 409);
@@ -253,7 +262,7 @@ test('a split rebuilds the record from the stored readings: new ids, the old one
 });
 
 test('a merge joins two neighbouring records; records that are not neighbours, or in other sequences, are refused; a stale version changes nothing', async () => {
-  const [left] = liveIds().filter((id) => store.getRecord(id)!.record.source.pages[0] === '0001');
+  const [left] = await firstPageIs(await liveIds(), '0001');
   const b = await recordView(first.b);
   const c = await recordView(first.c);
 
@@ -263,12 +272,12 @@ test('a merge joins two neighbouring records; records that are not neighbours, o
   assert.equal((await post(`/api/records/${first.b}/merge`, { version: b.state.version, with: first.b })).statusCode, 400);
   assert.equal((await post(`/api/records/${first.b}/merge`, { version: b.state.version, with: 'ffffffffffffffff' })).statusCode, 404);
 
-  const before = { actions: store.groupingActions().length, ids: liveIds() };
+  const before = { actions: (await store.groupingActions()).length, ids: await liveIds() };
   const stale = await post(`/api/records/${first.b}/merge`, { version: b.state.version - 1, with: first.c, withVersion: c.state.version });
   assert.equal(stale.statusCode, 409);
   const staleOther = await post(`/api/records/${first.b}/merge`, { version: b.state.version, with: first.c, withVersion: c.state.version + 5 });
   assert.equal(staleOther.statusCode, 409);
-  assert.deepEqual({ actions: store.groupingActions().length, ids: liveIds() }, before, 'a refused merge writes nothing');
+  assert.deepEqual({ actions: (await store.groupingActions()).length, ids: await liveIds() }, before, 'a refused merge writes nothing');
 
   // From either side: the later record is named here.
   const res = await post(`/api/records/${first.c}/merge`, { version: c.state.version, with: first.b, withVersion: b.state.version }, BEN);
@@ -285,8 +294,8 @@ test('a merge joins two neighbouring records; records that are not neighbours, o
     [['0004', 'start', 'continue']],
   );
   assert.equal(body.action.reviewer, 'ben');
-  assert.deepEqual(liveIds().length, 3);
-  assert.ok(liveIds().includes(merged.id));
+  assert.deepEqual((await liveIds()).length, 3);
+  assert.ok((await liveIds()).includes(merged.id));
 
   const trail = (await get('/api/grouping/actions')).actions as GroupingAuditEntry[];
   assert.deepEqual(
@@ -300,9 +309,9 @@ test('a merge joins two neighbouring records; records that are not neighbours, o
 });
 
 test("a re-run of the same pages keeps the reviewers' grouping: with the store, and from the output folder alone as queue workers build", async () => {
-  const reviewed = liveIds();
+  const reviewed = await liveIds();
   const files = readdirSync(path.join(out, 'records')).sort();
-  const versions = reviewed.map((id) => store.recordState(id)!.version);
+  const versions = await versionsOf(reviewed);
   // The pipeline's own model (not the timid one) decides again wherever no person did.
   const rerun = await build(out, store, pages);
   assert.deepEqual(rerun.records.map((r) => r.id).sort(), reviewed);
@@ -314,18 +323,16 @@ test("a re-run of the same pages keeps the reviewers' grouping: with the store, 
     rerun.records.every((r) => r.grouping?.status === 'confirmed'),
     JSON.stringify(rerun.records.map((r) => r.grouping?.status)),
   );
-  assert.deepEqual(liveIds(), reviewed, 'the store lists the same records, nothing from the old grouping came back');
+  assert.deepEqual(await liveIds(), reviewed, 'the store lists the same records, nothing from the old grouping came back');
   // The regroupings rebuilt only the documents around each boundary; the whole sequence built again
   // gives the very same records, so nobody looking at them gets a conflict.
-  assert.deepEqual(
-    reviewed.map((id) => store.recordState(id)!.version),
-    versions,
-  );
+  assert.deepEqual(await versionsOf(reviewed), versions);
   assert.deepEqual(readdirSync(path.join(out, 'records')).sort(), files);
 
   const worker = await build(out, undefined, pages);
   assert.deepEqual(worker.records.map((r) => r.id).sort(), reviewed);
   // The corrections are still there.
-  const left = liveIds().find((id) => store.getRecord(id)!.record.source.pages[0] === '0001')!;
-  assert.deepEqual([store.getRecord(left)!.record.fields.number!.value, store.getRecord(left)!.record.fields.number!.status], ['21349', 'corrected']);
+  const [left] = await firstPageIs(await liveIds(), '0001');
+  const number = (await store.getRecord(left!))!.record.fields.number!;
+  assert.deepEqual([number.value, number.status], ['21349', 'corrected']);
 });

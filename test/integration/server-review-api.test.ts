@@ -48,17 +48,17 @@ before(async () => {
   mkdirSync(path.join(dir, 'scans'));
   await writePageImage(path.join(dir, 'scans', 'p1.png'));
   await writePageImage(path.join(dir, 'scans', 'p2.png'), 800, 1001);
-  store = ReviewStore.open(path.join(dir, 'cablescan.db'));
+  store = await ReviewStore.open(path.join(dir, 'cablescan.db'));
   const p1 = page('p1', await hashFile(path.join(dir, 'scans', 'p1.png')));
   const p2 = { ...page('p2', await hashFile(path.join(dir, 'scans', 'p2.png'))), height: 1001 };
-  store.saveRecords([record(R1, 'p1')], [p1], { batch: 'box12', cwd: dir });
-  store.saveRecords([record(R2, 'p2', { date: field('1950-01-02', 'needs_review', 0.2, 'p2', [100, 120, 400, 160]) }, 'us-state')], [p2], {
+  await store.saveRecords([record(R1, 'p1')], [p1], { batch: 'box12', cwd: dir });
+  await store.saveRecords([record(R2, 'p2', { date: field('1950-01-02', 'needs_review', 0.2, 'p2', [100, 120, 400, 160]) }, 'us-state')], [p2], {
     batch: 'box13',
     cwd: dir,
   });
   await writePageImage(path.join(dir, 'scans', 'a4.png'), A4.width, A4.height);
   const a4 = page('a4', await hashFile(path.join(dir, 'scans', 'a4.png')), 'scans/a4.png', A4);
-  store.saveRecords(
+  await store.saveRecords(
     [
       record(R3, 'a4', {
         from: field('The Ambassador in the Union of Soviet Socialist Republics', 'needs_review', 0.5, 'a4', [100, 300, 2400, 360]),
@@ -74,7 +74,7 @@ before(async () => {
 
 after(async () => {
   await app.close();
-  store.close();
+  await store.close();
   cleanup();
 });
 
@@ -132,7 +132,7 @@ test('every API route refuses a request without a token, or with an unknown one'
       assert.match(res.headers['www-authenticate'] as string, /^Bearer/);
     }
   }
-  assert.equal(store.actions().length, 0, 'nothing was written');
+  assert.equal((await store.actions()).length, 0, 'nothing was written');
   const me = await app.inject({ url: '/api/me', headers: BEN });
   assert.deepEqual(me.json(), { reviewer: 'ben' });
 });

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { addBatchOptions, addGlobalOptions, addMachineOptions, contextFrom } from '../../src/cli/common.ts';
+import { ENGINE_CHOICES } from '../../src/ocr/engines/index.ts';
 import { registerEnqueue } from '../../src/cli/enqueue.ts';
 import { registerRun } from '../../src/cli/run.ts';
 import { registerWorker } from '../../src/cli/worker.ts';
@@ -16,7 +17,7 @@ function parse(args: string[]) {
 
 test('--no-second-opinion turns the second reading off; without it the default (or the config file) stands', () => {
   assert.equal(parse(['--no-second-opinion', 'samples']).secondOpinion, false);
-  assert.deepEqual(parse(['samples']).secondOpinion, { minConfidence: 80, scales: [1.5], maxWords: 40 });
+  assert.deepEqual(parse(['samples']).secondOpinion, { minConfidence: 80, scales: [1.5], maxWords: 40, minGain: 0.02 });
 });
 
 test('--prefer-tessdata needs --tessdata, and takes effect with it', () => {
@@ -33,7 +34,18 @@ test('a worker offers its machine settings, not the batch settings that travel w
   registerWorker(program);
   const flags = (name: string) => new Set(program.commands.find((c) => c.name() === name)!.options.map((o) => o.long));
   const batch = ['--lang', '--psm', '--preprocess', '--keep-intermediates', '--profile', '--profiles-dir', '--read-blank-pages'];
-  const machine = ['--tessdata', '--prefer-tessdata', '--engine', '--concurrency', '--no-second-opinion', '--recycle-after', '--ocr-timeout'];
+  const machine = [
+    '--tessdata',
+    '--prefer-tessdata',
+    '--engine',
+    '--model',
+    '--model-cache',
+    '--tesseract-command',
+    '--concurrency',
+    '--no-second-opinion',
+    '--recycle-after',
+    '--ocr-timeout',
+  ];
   const worker = flags('worker');
   for (const f of batch) assert.ok(!worker.has(f), `worker does not offer ${f}`);
   for (const f of machine) assert.ok(worker.has(f), `worker offers ${f}`);
@@ -47,4 +59,18 @@ test('a worker offers its machine settings, not the batch settings that travel w
 test('--read-blank-pages reads pages measured blank; without it they are recorded, not read', () => {
   assert.equal(parse(['--read-blank-pages', 'samples']).readBlankPages, true);
   assert.equal(parse(['samples']).readBlankPages, false);
+});
+
+test("--engine offers auto, the registered engines and the benchmarks' stand-in (none); --model best or fast; an engine's own flag sets its option", () => {
+  const command = addMachineOptions(addBatchOptions(new Command('run').exitOverride()));
+  const engine = command.options.find((o) => o.long === '--engine')!;
+  assert.deepEqual(engine.argChoices, [...ENGINE_CHOICES, 'none']);
+  assert.deepEqual(command.options.find((o) => o.long === '--model')!.argChoices, ['best', 'fast']);
+  const config = parse(['--engine', 'tesseract', '--model', 'fast', '--model-cache', '/srv/m', '--tesseract-command', '/opt/tesseract', 'samples']);
+  assert.equal(config.engine, 'tesseract');
+  assert.equal(config.model, 'fast');
+  assert.equal(config.modelCache, '/srv/m');
+  assert.equal(config.engineOptions.tesseract.command, '/opt/tesseract');
+  assert.equal(parse(['samples']).engine, 'auto');
+  assert.throws(() => parse(['--engine', 'ocrad', 'samples']), /Allowed choices are auto, tesseract, tesseract\.js, none/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scoreTelegram, ocrScore, REASONS } from '../../src/confidence/index.ts';
+import { scoreTelegram, ocrScore, REASONS, matchedByList } from '../../src/confidence/index.ts';
 import { dispatchConsistent, validateDate } from '../../src/confidence/validators.ts';
 import { lookupPlace, isKnownPlace, gazetteerSize, titleCase } from '../../src/confidence/gazetteer.ts';
 import { loadProfiles, segmentDocument, type FieldDraft, type SegmentedTelegram } from '../../src/segment/index.ts';
@@ -67,7 +67,7 @@ test('a clean seed telegram is accepted field by field, review done', () => {
 test('low OCR confidence and OCR repairs send a field to review, with reasons', () => {
   const t = seed(
     SEED_LINES.map((l) => l.replace('21340', '2l340')),
-    (w) => (w === 'June' ? 40 : 93),
+    (w) => (w === '30' ? 40 : 93),
   );
   const scored = scoreTelegram(t, { thresholds, period });
   assert.equal(scored.fields.number.value, '21340');
@@ -77,7 +77,7 @@ test('low OCR confidence and OCR repairs send a field to review, with reasons', 
   assert.deepEqual(scored.fields.date.reasons, ['low_ocr_confidence']);
   assert.ok(scored.fields.date.confidence < 0.8);
   assert.equal(scored.fields.place.status, 'accepted');
-  assert.deepEqual(scored.review.needed.sort(), ['date', 'dispatch', 'number']); // dispatch "30 June ..." shares the weak word
+  assert.deepEqual(scored.review.needed.sort(), ['date', 'dispatch', 'number']); // dispatch "30 June ..." shares the weak day
   assert.equal(scored.review.status, 'pending');
 });
 
@@ -228,4 +228,61 @@ test('marks no typist puts there, and a misread city inside an address, are neve
     assert.deepEqual(incompleteEnding(v), ['incomplete_value'], v);
   for (const v of ['The Secretary of State', 'Cde. Fedorov [Pronin]', 'Mr. T. T. Dalziel', 'USSR Ambassador to the GDR M.A. Zharov'])
     assert.deepEqual(incompleteEnding(v), [], v);
+});
+
+test('a word a closed list matched letter for letter (a month, a marking, the heading, a known place) is evidenced by the match, not held by a faint OCR reading', () => {
+  // Tesseract is often unsure of whole words it spelled right on a worn scan (`September` at 29 on a
+  // heavy page of the box); digits and names, which no list checks, keep their confidence.
+  const faint = (words: string[]) => (w: string) => (words.includes(w) ? 40 : 93);
+  const month = scoreTelegram(seed(SEED_LINES, faint(['June'])), { thresholds, period }).fields;
+  assert.equal(month.date.status, 'accepted', month.date.reasons.join(','));
+  assert.equal(month.date.value, '1951-06-30');
+  const day = scoreTelegram(seed(SEED_LINES, faint(['30'])), { thresholds, period }).fields;
+  assert.deepEqual(day.date.reasons, ['low_ocr_confidence']);
+  const name = scoreTelegram(seed(SEED_LINES, faint(['Zedong.'])), { thresholds, period }).fields;
+  assert.deepEqual(name.signature.reasons, ['low_ocr_confidence']);
+
+  const word = (name: string, value: string, w: string, notes: string[] = []) => matchedByList(name, draft(value, { notes }), w);
+  assert.equal(word('date', '1951-06-30', 'June'), true);
+  assert.equal(word('date', '1951-10-30', 'Oct.'), true);
+  assert.equal(word('date', '1951-10-30', '0ct'), false, 'a digit read for a letter is a repair, not a match');
+  assert.equal(word('date', '1951-09-30', 'Septembar'), false, 'a fuzzy month');
+  assert.equal(word('date', '1951-06-30', '30'), false);
+  assert.equal(word('classification', 'TOP SECRET', 'TOP'), true);
+  assert.equal(word('classification', 'TOP SECRET', 'TOR', ['ocr_corrected']), false);
+  assert.equal(word('docType', 'CODED TELEGRAM', '-TELEGRAM'), true, 'a speck glued to the word is not a letter');
+  assert.equal(word('place', 'New York', 'YORK,'), true);
+  assert.equal(word('place', 'Rome', '%'), true, 'dust the match passed over is no part of the value');
+  assert.equal(word('date', '1951-06-30', '%'), false, 'dates are matched only in their month');
+  assert.equal(word('place', 'Wonsanville', 'Wonsanville', ['unknown_place']), false);
+  assert.equal(word('signature', 'Mao Zedong', 'Mao'), false, 'names are on no list');
+
+  const marking = telegram({ classification: draft('TOP SECRET', { wordConfidences: [33, 95], wordTexts: ['TOP', 'SECRET'] }) });
+  assert.equal(scoreTelegram(marking, { thresholds, period }).fields.classification.status, 'accepted');
+  const place = telegram({ place: draft('Tehran', { wordConfidences: [38], wordTexts: ['Tehran'] }) });
+  assert.equal(scoreTelegram(place, { thresholds, period }).fields.place.status, 'accepted');
+  // Without the words' texts (an older draft), every word counts at its confidence.
+  const bare = telegram({ place: draft('Tehran', { wordConfidences: [38] }) });
+  assert.deepEqual(scoreTelegram(bare, { thresholds, period }).fields.place.reasons, ['low_ocr_confidence']);
+});
+
+test('a number printed with its label is judged by the label match and its own digits: a faint `Spec. No.` does not hold a clear number', () => {
+  const lines = [
+    'CODED TELEGRAM',
+    'Spec. No. 1424',
+    'Copy No. 2',
+    'From: Berlin',
+    'To: Cde. Orekhov',
+    '15 February 1963',
+    'The situation is calm.',
+    'K. Khvostov',
+  ];
+  const faintLabel = segmentDocument([pageFromText(lines, { confidence: (w) => (w === 'Spec.' ? 50 : 93) })], { profiles })[0]!;
+  assert.equal(faintLabel.profile, 'soviet-coded');
+  assert.equal(faintLabel.fields.number!.value, '1424');
+  assert.equal(faintLabel.fields.number!.text, 'Spec. No. 1424', 'the text and box still cover the label');
+  assert.deepEqual(faintLabel.fields.number!.wordConfidences, [93]);
+  assert.equal(scoreTelegram(faintLabel, { thresholds, period }).fields.number!.status, 'accepted');
+  const faintDigits = segmentDocument([pageFromText(lines, { confidence: (w) => (w === '1424' ? 50 : 93) })], { profiles })[0]!;
+  assert.deepEqual(scoreTelegram(faintDigits, { thresholds, period }).fields.number!.reasons, ['low_ocr_confidence']);
 });

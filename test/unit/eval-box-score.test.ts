@@ -2,10 +2,10 @@
 // documents, kinds (a journal is read as `other`), and fields, complete or header-only.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scoreBox, type BoxTruthLike } from '../../src/eval/box-score.ts';
+import { BELOW_THRESHOLD, formatReviewBreakdown, scoreBox, type BoxTruthLike } from '../../src/eval/box-score.ts';
 import type { TelegramRecord } from '../../src/types.ts';
 
-function record(pages: string[], kind: string, fields: Record<string, [string, 'accepted' | 'needs_review']>, uncertain = false): TelegramRecord {
+function record(pages: string[], kind: string, fields: Record<string, [string, 'accepted' | 'needs_review', string[]?]>, uncertain = false): TelegramRecord {
   return {
     schemaVersion: 1,
     id: pages.join('-'),
@@ -14,7 +14,10 @@ function record(pages: string[], kind: string, fields: Record<string, [string, '
     profileScore: 0.9,
     source: { files: [], pages },
     fields: Object.fromEntries(
-      Object.entries(fields).map(([n, [value, status]]) => [n, { value, text: value, confidence: 0.9, status, page: pages[0]!, bbox: null, reasons: [] }]),
+      Object.entries(fields).map(([n, [value, status, reasons]]) => [
+        n,
+        { value, text: value, confidence: 0.9, status, page: pages[0]!, bbox: null, reasons: reasons ?? [] },
+      ]),
     ),
     text: '',
     review: { needed: [], status: 'pending' },
@@ -55,4 +58,38 @@ test('a wrong join held for review is not silent; a journal read as other is the
   // Header fields only (the corpus's documents.json): a field it does not give is not scored.
   const headerOnly = scoreBox({ ...truth, fieldsComplete: false }, records);
   assert.deepEqual(headerOnly.wrongAccepted, []);
+});
+
+test('the review share is taken apart by reason, by the reasons holding each field, by field, scan and kind, with how many held values were right', () => {
+  const box: BoxTruthLike = {
+    order: ['p1', 'p2', 'p3'],
+    documents: [
+      { id: 'a', kind: 'telegram', degradation: 'clean', pages: ['p1'], fields: { number: '12', date: '1951-06-30', to: 'Moscow' } },
+      { id: 'b', kind: 'telegram', degradation: 'heavy', pages: ['p2'], fields: { number: '13', date: '1951-07-01' } },
+      { id: 'c', kind: 'letter', degradation: 'heavy', pages: ['p3'], fields: { date: '1940-01-02' } },
+    ],
+  };
+  const s = scoreBox(box, [
+    record(['p1'], 'telegram', {
+      number: ['12', 'accepted'],
+      date: ['1951-06-30', 'needs_review', ['boundary_uncertain']],
+      to: ['Moskow', 'needs_review', ['low_ocr_confidence', 'boundary_uncertain']],
+    }),
+    record(['p2'], 'telegram', { number: ['18', 'needs_review', ['low_ocr_confidence']], date: ['1951-07-01', 'needs_review'] }),
+    record(['p3'], 'letter', { date: ['1940-01-02', 'accepted'] }),
+  ]);
+  const r = s.fields.reviewBy;
+  assert.equal(s.fields.review, 4);
+  assert.deepEqual(r.byReason.boundary_uncertain, { review: 2, right: 1 });
+  assert.deepEqual(r.byReason.low_ocr_confidence, { review: 2, right: 0 });
+  // Lifting boundary_uncertain alone would release one field (the date), not the misread name.
+  assert.deepEqual(r.byReasonSet.boundary_uncertain, { review: 1, right: 1 });
+  assert.deepEqual(r.byReasonSet['boundary_uncertain + low_ocr_confidence'], { review: 1, right: 0 });
+  assert.deepEqual(r.byReasonSet[BELOW_THRESHOLD], { review: 1, right: 1 });
+  assert.deepEqual(r.byField.date, { expected: 3, review: 2, right: 2 });
+  assert.deepEqual(r.byDegradation.heavy, { expected: 3, review: 2, right: 1 });
+  assert.deepEqual(r.byKind.letter, { expected: 1, review: 0, right: 0 });
+  const table = formatReviewBreakdown(s);
+  assert.ok(table.includes('\n| boundary_uncertain | 2 | 33.3% |  | 50.0% |\n'), table);
+  assert.ok(table.includes('\n| date | 2 | 33.3% | 66.7% | 100.0% |\n'), table);
 });

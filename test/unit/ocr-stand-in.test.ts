@@ -14,7 +14,7 @@ import { NullEngine } from '../fixtures/engines.ts';
 import { pageJson } from '../fixtures/pages.ts';
 
 test('--engine none: a stand-in that reads no words; never the default', async () => {
-  assert.equal(loadConfig({ env: {} }).engine, 'tesseract.js');
+  assert.equal(loadConfig({ env: {} }).engine, 'auto');
   const engine = createEngine(loadConfig({ env: { CABLESCAN_ENGINE: 'none' } }), silentLogger());
   assert.equal(engine.name, 'none');
   const result = await engine.recognize({ image: { width: 2, height: 2, channels: 1, data: Buffer.alloc(4) } as never, lang: 'eng', psm: 3 });

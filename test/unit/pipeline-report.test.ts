@@ -20,7 +20,7 @@ const folder = () => path.join(scratch, `run-${n++}`);
 const page = (pageId: string, extra: Partial<ReportPage> = {}): ReportPage => ({
   pageId,
   file: `${pageId}.png`,
-  ocr: { wordCount: 10, meanConfidence: 90.04 },
+  ocr: { wordCount: 10, meanConfidence: 90.04, engine: 'tesseract', engineVersion: '5.3.0', model: 'best', engineReason: 'auto: native Tesseract 5.3.0 found' },
   ink: { verdict: 'text' },
   timings: { decode: 1, preprocess: 2, ocr: 3 },
   ...extra,
@@ -118,7 +118,9 @@ test('the report counts pages, fields, failures and stage timings; lists pages a
     { segment: 4 },
     [record('r3', { to: ['accepted', 0.9], number: ['missing', 0] }, ['c'])],
   );
-  await report.page(page('b?', { ink: { verdict: 'nearly_blank' } }), 'read');
+  // b? was read by tesseract.js (another machine's worker, say): the report says which engine read what.
+  const js = { wordCount: 10, meanConfidence: 90, engine: 'tesseract.js', engineVersion: '7.0.0', model: 'best' as const, engineReason: 'auto: tesseract.js' };
+  await report.page(page('b?', { ink: { verdict: 'nearly_blank' }, ocr: js }), 'read');
   await report.page(page('a', { timings: { decode: 7 } }), 'read');
   await report.page(page('a'), 'read'); // a page reported twice counts once
   await report.sequence(0, sequence('dir:/one', ['a', 'b?']), { segment: 6, group: 1 }, [
@@ -152,6 +154,18 @@ test('the report counts pages, fields, failures and stage timings; lists pages a
     ['a', 'b?', 'c'],
   );
   assert.equal(json.pages[0].meanConfidence, 90);
+  assert.deepEqual(
+    json.pages.map((p: { engine: string; model: string }) => `${p.engine}/${p.model}`),
+    ['tesseract/best', 'tesseract.js/best', 'tesseract/best'],
+  );
+  // Which engines and models read the pages and why, most pages first (a page reported twice counts once).
+  const engines = [
+    { engine: 'tesseract', engineVersion: '5.3.0', model: 'best', reason: 'auto: native Tesseract 5.3.0 found', pages: 2 },
+    { engine: 'tesseract.js', engineVersion: '7.0.0', model: 'best', reason: 'auto: tesseract.js', pages: 1 },
+  ];
+  assert.deepEqual(json.ocr, { engines });
+  assert.deepEqual(summary.ocr.engines, engines);
+  assert.deepEqual(Object.keys(json).slice(8, 11), ['settings', 'ocr', 'counts']);
   assert.deepEqual(
     json.documents.map((d: { documentKey: string }) => d.documentKey),
     ['dir:/one', 'dir:/two'],

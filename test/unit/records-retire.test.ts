@@ -32,7 +32,7 @@ const pages = (key: (id: string) => string): PageResult[] => [
 ];
 
 test('regrouping the same pages retires the records of the old grouping: files removed, out of the store queue, pages re-indexed', async () => {
-  const store = ReviewStore.open(path.join(dir, 'cablescan.db'));
+  const store = await ReviewStore.open(path.join(dir, 'cablescan.db'));
   const deps = {
     config: loadConfig({ env: {} }),
     logger: silentLogger(),
@@ -49,7 +49,7 @@ test('regrouping the same pages retires the records of the old grouping: files r
     assert.equal(together.records.length, 1);
     const old = together.records[0]!.id;
     assert.ok(existsSync(recordPath(dir, old)));
-    assert.deepEqual(store.recordIds('b'), [old]);
+    assert.deepEqual(await store.recordIds('b'), [old]);
 
     const apart = await buildRecords(pages((id) => `page:/box/${id}.png#1`).slice(0, 1), deps);
     const second = await buildRecords(pages((id) => `page:/box/${id}.png#1`).slice(1), deps);
@@ -58,9 +58,9 @@ test('regrouping the same pages retires the records of the old grouping: files r
     assert.ok(!now.includes(old));
     assert.equal(existsSync(recordPath(dir, old)), false, 'the old record file is gone');
     for (const id of now) assert.ok(existsSync(recordPath(dir, id)));
-    assert.deepEqual(store.recordIds('b').sort(), [...now].sort(), 'the store lists only the new records');
-    assert.equal(store.stats({ batch: 'b' }).records, 2);
-    assert.ok(store.getRecord(old), 'the old record is kept as history');
+    assert.deepEqual((await store.recordIds('b')).sort(), [...now].sort(), 'the store lists only the new records');
+    assert.equal((await store.stats({ batch: 'b' })).records, 2);
+    assert.ok(await store.getRecord(old), 'the old record is kept as history');
     assert.deepEqual(JSON.parse(readFileSync(pageIndexPath(dir, 'p2'), 'utf8')).records, [second.records[0]!.id]);
 
     // Back to the first grouping: the old record returns, the per-page ones retire.
@@ -72,9 +72,9 @@ test('regrouping the same pages retires the records of the old grouping: files r
       again.records.map((r) => r.id),
       [old],
     );
-    assert.deepEqual(store.recordIds('b'), [old]);
+    assert.deepEqual(await store.recordIds('b'), [old]);
     for (const id of now) assert.equal(existsSync(recordPath(dir, id)), false);
   } finally {
-    store.close();
+    await store.close();
   }
 });

@@ -27,18 +27,19 @@ test('a regrouping rebuilds only the documents around the boundary, and gives wh
   const out = path.join(dir, 'out');
   const pages = longBox();
   await writePages(out, pages);
-  const store = ReviewStore.open(path.join(out, 'cablescan.db'));
+  const store = await ReviewStore.open(path.join(out, 'cablescan.db'));
   try {
     const first = await build(out, store, pages, timidModel());
     assert.equal(first.records.length, 9);
-    const sequence = store.sequence(KEY)!;
-    const kept = decisionsByPage(store.sequenceRecords(KEY));
+    const sequence = (await store.sequence(KEY))!;
+    const kept = decisionsByPage(await store.sequenceRecords(KEY));
     // Merging 1-0003 into the record before it touches the documents of 1-0001..1-0002 and 1-0003.
     assert.deepEqual(affectedWindow(sequence, kept, [{ page: '1-0003', decision: 'continue' }]), { from: 4, to: 6 });
     // Splitting 1-0002 off touches one document (1-0001..1-0002).
     assert.deepEqual(affectedWindow(sequence, kept, [{ page: '1-0002', decision: 'start' }]), { from: 4, to: 5 });
 
-    const versions = new Map(first.records.map((r) => [r.id, store.recordState(r.id)!.version]));
+    const versions = new Map<string, number>();
+    for (const r of first.records) versions.set(r.id, (await store.recordState(r.id))!.version);
     const before = first.records.find((r) => r.source.pages[0] === '1-0001')!;
     const after = first.records.find((r) => r.source.pages[0] === '1-0003')!;
     const regrouper = new Regrouper({ store, config, logger: silentLogger() });
@@ -49,25 +50,25 @@ test('a regrouping rebuilds only the documents around the boundary, and gives wh
     // merged record's "next page": it is read, not changed).
     for (const r of first.records) {
       if (r.id === before.id || r.id === after.id) continue;
-      assert.equal(store.recordState(r.id)!.version, versions.get(r.id), `${r.source.pages.join(',')} untouched`);
+      assert.equal((await store.recordState(r.id))!.version, versions.get(r.id), `${r.source.pages.join(',')} untouched`);
     }
 
     // The whole sequence built again with the decisions as they now stand gives the same records.
-    const now = store.sequenceRecords(KEY).map((r) => r.record);
+    const now = (await store.sequenceRecords(KEY)).map((r) => r.record);
     const whole = await buildRecords(pages, {
       config,
       logger: silentLogger(),
 
       profiles,
-      keepDecisions: decisionsByPage(store.sequenceRecords(KEY)),
-      reviewerBoundaries: store.reviewerBoundaries(pages.map((p) => p.contentHash)),
+      keepDecisions: decisionsByPage(await store.sequenceRecords(KEY)),
+      reviewerBoundaries: await store.reviewerBoundaries(pages.map((p) => p.contentHash)),
     });
     assert.deepEqual(
       whole.records.map((r) => JSON.stringify(r)),
       now.map((r) => JSON.stringify(r)),
     );
   } finally {
-    store.close();
+    await store.close();
     cleanup();
   }
 });

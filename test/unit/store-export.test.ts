@@ -26,9 +26,15 @@ test('CSV cells are quoted per RFC 4180 and guarded against formulas', () => {
 
 test('json, jsonl and csv exports carry final values and statuses; folders get one file per record', async () => {
   const { dir, cleanup } = tempDir('cablescan-export-');
-  const store = reviewedStore(dir, [R1, R2]);
+  const store = await reviewedStore(dir, [R1, R2]);
   try {
-    const records = () => store.finalRecords();
+    const collect = async (items: AsyncIterable<TelegramRecord>) => {
+      const out: TelegramRecord[] = [];
+      for await (const r of items) out.push(r);
+      return out;
+    };
+    const all = await collect(store.finalRecords());
+    const records = () => all;
 
     const json = await writeExport(records, { format: 'json', to: path.join(dir, 'all.json') });
     const array = JSON.parse(readFileSync(json.path, 'utf8')) as TelegramRecord[];
@@ -53,7 +59,8 @@ test('json, jsonl and csv exports carry final values and statuses; folders get o
     assert.ok(perRecord.folder);
     assert.deepEqual(readdirSync(folder).sort(), [`${R1}.json`, `${R2}.json`]);
 
-    const jsonl = await writeExport(() => store.finalRecords({ reviewedOnly: true }), { format: 'jsonl', to: path.join(dir, 'done.jsonl') });
+    const done = await collect(store.finalRecords({ reviewedOnly: true }));
+    const jsonl = await writeExport(() => done, { format: 'jsonl', to: path.join(dir, 'done.jsonl') });
     const lines = readFileSync(jsonl.path, 'utf8').trimEnd().split('\n');
     assert.equal(jsonl.records, 1);
     assert.equal((JSON.parse(lines[0]) as TelegramRecord).id, R1);
@@ -71,7 +78,7 @@ test('json, jsonl and csv exports carry final values and statuses; folders get o
     assert.equal(rows[1], csvRow(array[0], fieldColumns(Object.keys(array[0].fields).concat(Object.keys(array[1].fields)))));
     assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no temporary files left');
   } finally {
-    store.close();
+    await store.close();
     cleanup();
   }
 });

@@ -19,18 +19,24 @@ test('imported records can be regrouped when their sequences come with them', as
   // As a queue worker builds: files under out/, no store.
   const built = await build(out, undefined, pages, timidModel());
   const [a] = built.records.map((r) => r.id) as [string];
-  const withSequences = ReviewStore.open(path.join(dir, 'with.db'));
-  const without = ReviewStore.open(path.join(dir, 'without.db'));
+  const withSequences = await ReviewStore.open(path.join(dir, 'with.db'));
+  const without = await ReviewStore.open(path.join(dir, 'without.db'));
   try {
     await importOutputFolder(withSequences, out, { batch: 'box', cwd: dir, sequences: [{ documentKey: key, pages: pages.map((p) => p.pageId) }] });
     assert.deepEqual(
-      withSequences.sequence(key)!.pages.map((p) => p.pageId),
+      (await withSequences.sequence(key))!.pages.map((p) => p.pageId),
       ['0001', '0002', '0003', '0004'],
     );
-    assert.equal(withSequences.sequence(key)!.outDir, out);
-    assert.equal(withSequences.recordState(a)!.sequenceKey, key);
+    assert.equal((await withSequences.sequence(key))!.outDir, out);
+    assert.equal((await withSequences.recordState(a))!.sequenceKey, key);
     const regrouper = new Regrouper({ store: withSequences, config, logger: silentLogger() });
-    const split = await regrouper.regroup({ action: 'split', recordId: a, version: withSequences.recordState(a)!.version, at: '0002', reviewer: 'anna' });
+    const split = await regrouper.regroup({
+      action: 'split',
+      recordId: a,
+      version: (await withSequences.recordState(a))!.version,
+      at: '0002',
+      reviewer: 'anna',
+    });
     assert.ok(split.ok, JSON.stringify(split));
     assert.equal(split.created.length, 2);
 
@@ -45,8 +51,8 @@ test('imported records can be regrouped when their sequences come with them', as
     assert.equal(refused.ok, false);
     assert.match((refused as { message: string }).message, /does not know the page sequence .* run `cablescan run` over the same scans/);
   } finally {
-    withSequences.close();
-    without.close();
+    await withSequences.close();
+    await without.close();
     cleanup();
   }
 });

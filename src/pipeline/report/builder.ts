@@ -46,6 +46,15 @@ export interface PageCounts {
   pagesNotReached: number;
 }
 
+/** One engine and model that read pages of the batch, and why it was the one (issue 20). */
+export interface EngineUse {
+  engine: string;
+  engineVersion: string;
+  model: string | null;
+  reason: string | null;
+  pages: number;
+}
+
 /** What `finish` returns: report.json without its long lists (the run's summary table is made of it). */
 export interface ReportSummary {
   schemaVersion: 1;
@@ -57,6 +66,8 @@ export interface ReportSummary {
   durationMs: number;
   interrupted: boolean;
   settings: Record<string, unknown>;
+  /** Which engines and models read the pages (read now or resumed from an earlier run, which may have chosen differently), most pages first. */
+  ocr: { engines: EngineUse[] };
   counts: PageCounts & { pagesBlank: number; pagesNearlyBlank: number; inputsFailed: number; filesSkipped: number; records: number; fields: StatusCounts };
   fields: Record<string, StatusCounts>;
   /** The first failures (all of them up to FAILURES_IN_SUMMARY; report.json has every one). */
@@ -144,6 +155,8 @@ export class ReportBuilder {
   private readonly fieldCounts = new RankedKeys<StatusCounts>(() => ({ accepted: 0, needs_review: 0, missing: 0 }));
   private readonly totals: StatusCounts = { accepted: 0, needs_review: 0, missing: 0 };
   private readonly timings = new Timings();
+  /** Pages per (engine, version, model, reason): a handful of entries whatever the batch's size. */
+  private readonly engineUses = new Map<string, EngineUse>();
   private readonly firstFailures: InputFailure[] = [];
   private lowest: LowConfidence[] = [];
   private pagesRead = 0;
@@ -201,6 +214,7 @@ export class ReportBuilder {
     else this.pagesResumed += 1;
     if (summary.blank === true) this.pagesBlank += 1;
     if (summary.ink?.verdict === 'nearly_blank') this.pagesNearlyBlank += 1;
+    this.countEngine(summary);
     // Stage timings describe work done now: a resumed page's belong to an earlier run.
     if (outcome === 'read') this.timings.add(summary.timings, 0, position);
     await this.spooled(
@@ -210,10 +224,22 @@ export class ReportBuilder {
         outcome,
         words: summary.ocr.wordCount,
         meanConfidence: round1(summary.ocr.meanConfidence),
+        engine: summary.ocr.engine,
+        ...(summary.ocr.model ? { model: summary.ocr.model } : {}),
         ...(summary.ink ? { ink: summary.ink.verdict } : {}),
         ...(summary.blank ? { blank: true } : {}),
       }),
     );
+  }
+
+  /** A page measured blank was not read: no engine to count. */
+  private countEngine(summary: ReportPage): void {
+    if (summary.blank && !summary.ocr.engineVersion) return;
+    const use = { engine: summary.ocr.engine, engineVersion: summary.ocr.engineVersion, model: summary.ocr.model ?? null, reason: summary.ocr.engineReason ?? null };
+    const key = JSON.stringify(use);
+    const found = this.engineUses.get(key);
+    if (found) found.pages += 1;
+    else this.engineUses.set(key, { ...use, pages: 1 });
   }
 
   /** Anything that failed: a file, a page, a sequence's records. Each names its file. */
@@ -299,6 +325,8 @@ export class ReportBuilder {
       durationMs: finishedAt.getTime() - options.startedAt.getTime(),
       interrupted: outcome.interrupted,
       settings: options.settings,
+      // Which engine and model read the pages, and why (the choice `--engine auto` made, or the setting).
+      ocr: { engines: [...this.engineUses.values()].sort((a, b) => b.pages - a.pages) },
       counts: {
         ...this.pageCounts(),
         // Pages the ink measure found blank (not read) or nearly blank (read line by line): src/preprocess/ink.ts.
@@ -319,7 +347,7 @@ export class ReportBuilder {
 
     const out = await JsonObjectWriter.create(reportPath(options.outDir));
     try {
-      for (const key of ['schemaVersion', 'pipelineVersion', 'batch', 'inputs', 'startedAt', 'finishedAt', 'durationMs', 'interrupted', 'settings', 'counts', 'fields'] as const) {
+      for (const key of ['schemaVersion', 'pipelineVersion', 'batch', 'inputs', 'startedAt', 'finishedAt', 'durationMs', 'interrupted', 'settings', 'ocr', 'counts', 'fields'] as const) {
         await out.member(key, summary[key]);
       }
       await out.array('failures', this.failures.entries());

@@ -9,7 +9,7 @@ import type { TelegramSummary } from '../build-records.ts';
 export interface ReportPage {
   pageId: string;
   file: string;
-  ocr: Pick<PageResult['ocr'], 'wordCount' | 'meanConfidence'>;
+  ocr: Pick<PageResult['ocr'], 'wordCount' | 'meanConfidence' | 'engine' | 'engineVersion' | 'model' | 'engineReason'>;
   ink?: { verdict: NonNullable<PageResult['ink']>['verdict'] };
   blank?: boolean;
   timings: Record<string, number>;
@@ -53,7 +53,14 @@ export function reportPage(page: PageResult): ReportPage {
   return {
     pageId: page.pageId,
     file: page.file,
-    ocr: { wordCount: page.ocr.wordCount, meanConfidence: page.ocr.meanConfidence },
+    ocr: {
+      wordCount: page.ocr.wordCount,
+      meanConfidence: page.ocr.meanConfidence,
+      engine: page.ocr.engine,
+      engineVersion: page.ocr.engineVersion,
+      ...(page.ocr.model ? { model: page.ocr.model } : {}),
+      ...(page.ocr.engineReason ? { engineReason: page.ocr.engineReason } : {}),
+    },
     ...(page.ink ? { ink: { verdict: page.ink.verdict } } : {}),
     ...(page.blank ? { blank: true } : {}),
     timings: page.timings,
@@ -64,7 +71,9 @@ export function reportPage(page: PageResult): ReportPage {
 export function runSettings(config: Config, recipeName: string): Record<string, unknown> {
   return {
     lang: config.lang,
+    // As set (auto or forced); what read each page is in `ocr.engines` and `pages[]`.
     engine: config.engine,
+    model: config.model,
     // Which models were read: the folder, and whether it came before the npm packages.
     tessdata: config.tessdata ?? null,
     preferTessdata: config.preferTessdata,

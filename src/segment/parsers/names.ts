@@ -135,6 +135,7 @@ export const nameParsers = {
     // A speck dropped before a name may have been an initial (`& ZIMIN` for `G. ZIMIN`).
     const dropped = text.slice(from, cleanStart).trim().length > 0 || strayLetter !== null;
     const notes = dropped || repaired !== value ? ['ocr_corrected'] : [];
+    if (field.minWords && repaired.split(/\s+/).length < field.minWords) notes.push('incomplete_value');
     return { value: repaired, start: s, end: e, notes };
   },
 
@@ -155,6 +156,9 @@ export const nameParsers = {
     // After `The Honorable` the office (`The Secretary of State,`), which ends at its comma: the
     // city line follows. A stamp's words may be read between them (`__ — fos (2 SECRETARY en.`).
     if (!label) return null;
+    // The label read again (`The Honorable` on its own line under a misread one) is no office.
+    const again = /^[\s_\-–—.,]*The\s+Hono(u)?rable\b/iu.exec(text.slice(from));
+    if (again) from += again[0].length;
     const office = /\bThe\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
     if (!office || office.index === undefined) return null;
     const s = from + office.index;

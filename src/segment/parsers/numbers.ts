@@ -27,6 +27,18 @@ export const numberParsers = {
     return { value: repaired.digits, start: from + m[0].indexOf(m[1]), end: from + m[0].length, notes };
   },
 
+  numberBeforePlace: ({ text, from }) => {
+    // The number opens the place-and-date line; what is left of a lost `No.` (`o.`, `0.`) may stand before it.
+    const m = /^\s*((?:N?[o0°]\s*[.,]\s*)?)([0-9][0-9OolI]{0,4})\.?\s+(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(text.slice(from));
+    if (!m) return null;
+    const repaired = repairNumberToken(m[2]!);
+    if (!repaired) return null;
+    const start = from + m[0].indexOf(m[2]!, m[1]!.length);
+    // A bare number is what the layout puts there; a trace of `No.` without its `N` was misread.
+    const notes = repaired.corrected || (m[1] !== '' && !/^\s*N/.test(m[1]!)) ? ['ocr_corrected'] : [];
+    return { value: repaired.digits, start, end: start + m[2]!.length, notes };
+  },
+
   copies: ({ text, from }) => {
     const m = COPIES_RE.exec(text.slice(from));
     if (!m || m.index === undefined) return null;

@@ -115,10 +115,10 @@ export interface BoundaryView extends BoundaryTask {
  * Pages are named by content, not by record and position: a split or merge makes new records,
  * and the next task's images, fetched while the reviewer looked at this one, stay valid.
  */
-function boundaryView(task: BoundaryTask, store: ReviewStore): BoundaryView {
+async function boundaryView(task: BoundaryTask, store: ReviewStore): Promise<BoundaryView> {
   const image = (hash: string) => `/api/pages/${hash}/image.jpg`;
-  const page = (hash: string): TaskPage | null => {
-    const p = store.pageByHash(hash);
+  const page = async (hash: string): Promise<TaskPage | null> => {
+    const p = await store.pageByHash(hash);
     if (!p) return null;
     const name = path.basename(p.path) + (p.pageCount > 1 ? `, page ${p.pageIndex + 1} of ${p.pageCount}` : '');
     return { image: image(hash), width: p.width, height: p.height, textBox: p.textBox, name };
@@ -126,7 +126,7 @@ function boundaryView(task: BoundaryTask, store: ReviewStore): BoundaryView {
   return {
     ...task,
     images: { previous: image(task.previousContentHash), page: image(task.contentHash) },
-    pages: { previous: page(task.previousContentHash), page: page(task.contentHash) },
+    pages: { previous: await page(task.previousContentHash), page: await page(task.contentHash) },
   };
 }
 
@@ -189,7 +189,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     },
     async (request) => {
       const exclude = request.query.exclude ? request.query.exclude.split(',').map(Number) : [];
-      const page = store.queue(filterOf(request.query), { limit: request.query.limit, exclude });
+      const page = await store.queue(filterOf(request.query), { limit: request.query.limit, exclude });
       return { total: page.total, items: page.items.map(fieldView) };
     },
   );
@@ -201,20 +201,20 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
   );
 
   app.get<{ Params: { fieldId: number } }>('/fields/:fieldId', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
-    const field = store.getField(request.params.fieldId);
+    const field = await store.getField(request.params.fieldId);
     if (!field) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
     return fieldView(field);
   });
 
   app.get<{ Params: { fieldId: number } }>('/fields/:fieldId/actions', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
-    if (!store.getField(request.params.fieldId)) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
-    return { actions: store.actions({ fieldId: request.params.fieldId }) };
+    if (!(await store.getField(request.params.fieldId))) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
+    return { actions: await store.actions({ fieldId: request.params.fieldId }) };
   });
 
   app.get<{ Params: { fieldId: number } }>('/fields/:fieldId/crop.png', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
-    const field = store.getField(request.params.fieldId);
+    const field = await store.getField(request.params.fieldId);
     if (!field) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
-    const page = store.fieldPage(field);
+    const page = await store.fieldPage(field);
     if (!field.bbox || !page) return sendError(reply, 404, 'CS_ERR_NO_BOX', `field ${field.name} of record ${field.recordId} has no box on a page`);
     const etag = etagOf(RENDER_VERSION, page.contentHash, field.bbox.join(','));
     if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
@@ -226,9 +226,9 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
   });
 
   app.get<{ Params: { fieldId: number } }>('/fields/:fieldId/zone.png', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
-    const field = store.getField(request.params.fieldId);
+    const field = await store.getField(request.params.fieldId);
     if (!field) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
-    const stored = store.getRecord(field.recordId);
+    const stored = await store.getRecord(field.recordId);
     const zone = stored ? expectedZone(field, stored.fields, stored.pages, profiles.get(field.profile)) : null;
     if (!stored || !zone) return sendError(reply, 404, 'CS_ERR_NO_BOX', `record ${field.recordId} has no page to show for ${field.name}`);
     const page = stored.pages[zone.position]!;
@@ -262,7 +262,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       const { action, value, version } = request.body;
       if (action === 'correct' && value === undefined) return sendError(reply, 400, 'CS_ERR_BAD_REQUEST', 'a correction needs a value');
       const reviewer = reviewerOf(request).name;
-      const outcome = store.review(request.params.fieldId, { action, value, version, reviewer });
+      const outcome = await store.review(request.params.fieldId, { action, value, version, reviewer });
       if (outcome.ok) {
         // The chain's head, in a log kept apart from the store: a trail rewritten later no longer ends there.
         request.log.info({ field: outcome.field.id, record: outcome.field.recordId, name: outcome.field.name, action: outcome.entry.action, reviewer, auditHead: outcome.auditHead }, 'field reviewed');
@@ -286,9 +286,9 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
   );
 
   app.get<{ Params: { recordId: string } }>('/records/:recordId', { schema: { params: RECORD_PARAMS } }, async (request, reply) => {
-    const stored = store.getRecord(request.params.recordId);
+    const stored = await store.getRecord(request.params.recordId);
     if (!stored) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no record ${request.params.recordId}`);
-    const folder = stored.batches.length ? store.batchFolder(stored.batches[0]!) : null;
+    const folder = stored.batches.length ? await store.batchFolder(stored.batches[0]!) : null;
     return {
       record: stored.record,
       // version: what a split, merge or confirmation names; retiredAt / replacedBy: the record was regrouped away.
@@ -309,7 +309,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       },
     },
     async (request, reply) => {
-      const page = store.recordPage(request.params.recordId, request.params.position);
+      const page = await store.recordPage(request.params.recordId, request.params.position);
       if (!page) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `record ${request.params.recordId} has no page ${request.params.position}`);
       return sendPreview(request, reply, images, page);
     },
@@ -326,22 +326,22 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     },
     async (request) => {
       // Doubtful boundaries of the sequences holding a doubtful record, least sure first.
-      const keys = [...new Set(store.uncertainGroupings({ batch: request.query.batch, profile: request.query.profile }).map((r) => r.sequenceKey))];
+      const keys = [...new Set((await store.uncertainGroupings({ batch: request.query.batch, profile: request.query.profile })).map((r) => r.sequenceKey))];
       const tasks: BoundaryTask[] = [];
       for (const key of keys) {
-        const sequence = key ? store.sequence(key) : null;
-        if (sequence) tasks.push(...doubtfulBoundaries(sequence, store.sequenceRecords(key!)));
+        const sequence = key ? await store.sequence(key) : null;
+        if (sequence) tasks.push(...doubtfulBoundaries(sequence, await store.sequenceRecords(key!)));
       }
       tasks.sort((a, b) => a.confidence - b.confidence || a.sequence.localeCompare(b.sequence) || a.page.localeCompare(b.page));
-      return { total: tasks.length, items: tasks.slice(0, request.query.limit).map((t) => boundaryView(t, store)) };
+      return { total: tasks.length, items: await Promise.all(tasks.slice(0, request.query.limit).map((t) => boundaryView(t, store))) };
     },
   );
 
   app.get<{ Params: { recordId: string } }>('/records/:recordId/grouping', { schema: { params: RECORD_PARAMS } }, async (request, reply) => {
-    const state = store.recordState(request.params.recordId);
+    const state = await store.recordState(request.params.recordId);
     if (!state) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no record ${request.params.recordId}`);
-    const sequence = state.sequenceKey ? store.sequence(state.sequenceKey) : null;
-    const items = sequence && !state.retiredAt ? recordBoundaries(sequence, store.sequenceRecords(sequence.key), state.id).map((t) => boundaryView(t, store)) : [];
+    const sequence = state.sequenceKey ? await store.sequence(state.sequenceKey) : null;
+    const items = sequence && !state.retiredAt ? await Promise.all(recordBoundaries(sequence, await store.sequenceRecords(sequence.key), state.id).map((t) => boundaryView(t, store))) : [];
     return { state, items };
   });
 
@@ -358,7 +358,7 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
         if (!options.regrouper) return sendError(reply, 503, 'CS_ERR_UNAVAILABLE', 'this server cannot regroup records');
         const reviewer = reviewerOf(request).name;
         const outcome = await options.regrouper.regroup(toRequest(request.params.recordId, request.body as Body, reviewer));
-        if (outcome.ok) request.log.info({ action: outcome.entry.action, record: request.params.recordId, retired: outcome.retired, created: outcome.created, reviewer, auditHead: store.auditHead('grouping_actions') }, 'records regrouped');
+        if (outcome.ok) request.log.info({ action: outcome.entry.action, record: request.params.recordId, retired: outcome.retired, created: outcome.created, reviewer, auditHead: await store.auditHead('grouping_actions') }, 'records regrouped');
         return sendRegroup(reply, outcome);
       },
     );
@@ -383,14 +383,14 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
         },
       },
     },
-    async (request) => ({ actions: store.groupingActions({ batch: request.query.batch, reviewer: request.query.reviewer, recordId: request.query.record, limit: request.query.limit }) }),
+    async (request) => ({ actions: await store.groupingActions({ batch: request.query.batch, reviewer: request.query.reviewer, recordId: request.query.record, limit: request.query.limit }) }),
   );
 
   app.get<{ Params: { contentHash: string } }>(
     '/pages/:contentHash/image.jpg',
     { schema: { params: { type: 'object', required: ['contentHash'], properties: { contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } } },
     async (request, reply) => {
-      const page = store.pageByHash(request.params.contentHash);
+      const page = await store.pageByHash(request.params.contentHash);
       if (!page) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no page ${request.params.contentHash}`);
       return sendPreview(request, reply, images, page);
     },
@@ -406,6 +406,6 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
         },
       },
     },
-    async (request) => ({ actions: store.actions({ batch: request.query.batch, reviewer: request.query.reviewer, limit: request.query.limit }) }),
+    async (request) => ({ actions: await store.actions({ batch: request.query.batch, reviewer: request.query.reviewer, limit: request.query.limit }) }),
   );
 };

@@ -1,0 +1,68 @@
+// Which lines between a document's header and its closing are its typed text. The OCR's reading
+// order is not the page's: a stamp or a distribution box in the header zone, or a received stamp
+// printed sideways in the margin, can be read after the salutation and would open the body with
+// `DIVISION OF CONTROLS` or `RECEIVED DEPARTMENT OF STATE`. The page geometry says what they are.
+import type { TextLine } from './lines.ts';
+
+/** A line whose letters are this many times the text's median height is not typescript (stamp lettering, sideways stamps). */
+const FOREIGN_HEIGHT_RATIO = 2;
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** The median height of a line's words (a line's box would also span a stamp's tilt or a descender run). */
+function letterHeight(line: TextLine): number {
+  return median(line.words.map((w) => w.bbox[3] - w.bbox[1]));
+}
+
+function top(line: TextLine): number {
+  return Math.min(...line.words.map((w) => w.bbox[1]));
+}
+
+function centre(line: TextLine): number {
+  const tops = line.words.map((w) => w.bbox[1]);
+  const bottoms = line.words.map((w) => w.bbox[3]);
+  return (Math.min(...tops) + Math.max(...bottoms)) / 2;
+}
+
+/**
+ * A line set sideways (a received stamp turned in the margin, a file number written up the edge):
+ * its box is taller than wide. Such a line is never a header field of a typed document, and a
+ * heading or a recipient block does not run on into it.
+ */
+export function isSideways(line: TextLine): boolean {
+  if (line.words.length === 0 || line.text.replace(/\s/g, '').length < 3) return false;
+  const width = Math.max(...line.words.map((w) => w.bbox[2])) - Math.min(...line.words.map((w) => w.bbox[0]));
+  const height = Math.max(...line.words.map((w) => w.bbox[3])) - Math.min(...line.words.map((w) => w.bbox[1]));
+  return height > width;
+}
+
+export interface BodyLineOptions {
+  /**
+   * The salutation line the text starts under (`Sir:`): a line of the same page whose middle is
+   * above it was printed in the header zone and only read late.
+   */
+  salutation?: TextLine;
+  /** Leave out lines of lettering far taller than the text's (stamps); not for telegrams, whose headings are typed in the body's type. */
+  dropTallLettering: boolean;
+}
+
+/** Indices (into `lines`) of the typed text's lines among lines[first, end). */
+export function typedTextLines(lines: readonly TextLine[], first: number, end: number, options: BodyLineOptions): number[] {
+  const candidates: number[] = [];
+  for (let i = first; i < end; i++) if (lines[i]!.words.length > 0) candidates.push(i);
+  const salutation = options.salutation?.words.length ? options.salutation : undefined;
+  const aboveSalutation = (line: TextLine): boolean => salutation !== undefined && line.page === salutation.page && centre(line) < top(salutation);
+  const typical = median(candidates.map((i) => letterHeight(lines[i]!)));
+  const tall = (line: TextLine): boolean => options.dropTallLettering && typical > 0 && letterHeight(line) >= FOREIGN_HEIGHT_RATIO * typical;
+  const kept: number[] = [];
+  for (let i = first; i < end; i++) {
+    const line = lines[i]!;
+    if (line.words.length > 0 && (aboveSalutation(line) || tall(line))) continue;
+    kept.push(i);
+  }
+  return kept;
+}
