@@ -127,6 +127,7 @@ test('auto on a clean straight 300 dpi page: grey, crop to the text only, shrink
       ['whiten', false],
       ['deskew', false],
       ['rules', false],
+      ['stamps', false],
       ['rescale', true],
     ],
   );
