@@ -124,6 +124,11 @@ test('a despatch number whose `No.` was not read opens the place-and-date line: 
   assert.equal(value(lost, 'number'), '517');
   assert.ok(lost.fields.number!.notes.includes('ocr_corrected'), 'a trace of `No.` without its N was misread');
   assert.equal(value(lost, 'place'), 'Hamburg');
+  // A seal's ring touching the `N` (generated despatch, fitting seed): read as a letter O.
+  const ring = header('Oo. 2001. London, February 11, 1947.');
+  assert.equal(value(ring, 'number'), '2001');
+  assert.ok(ring.fields.number!.notes.includes('ocr_corrected'));
+  assert.equal(value(ring, 'date'), '1947-02-11');
 });
 
 test('a despatch whose salutation was not read: where its text starts is a guess, so the body waits for a person', () => {
