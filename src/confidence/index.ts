@@ -271,7 +271,11 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
   const fields: Record<string, RecordField> = {};
   const crossReasons = crossFieldReasons(t);
   const missingRequired = Object.entries(t.fields).filter(([n, d]) => d.required && n !== 'body' && (!d.found || d.value === null));
-  for (const [name, draft] of Object.entries(t.fields)) {
+  for (const [name, read] of Object.entries(t.fields)) {
+    // In a telegram the label says which way the message went (`From:`/`To:`), so a misread
+    // label is doubt about the field even when the value is a known addressee (`Tos: CC CPSU`);
+    // a despatch's `The Honorable` only locates the recipient block.
+    const draft = t.kind === 'telegram' && read.notes.includes(IN_VOCABULARY) ? { ...read, notes: read.notes.filter((n) => n !== IN_VOCABULARY) } : read;
     if (!draft.found || draft.value === null) {
       if (!draft.required) continue; // optional and not printed: absent from the record
       fields[name] = { value: null, text: draft.text ?? '', confidence: 0, status: 'missing', page: null, bbox: null, reasons: ['required_missing'] };
