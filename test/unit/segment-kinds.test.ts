@@ -306,3 +306,45 @@ test('a recipient read letter for letter as its vocabulary entry does not wait o
   assert.equal(repaired.fields.to!.status, 'needs_review');
   assert.ok(repaired.fields.to!.reasons.includes('ocr_corrected'));
 });
+
+test("a received stamp's date over a letter's head is never its date; `27 May 1938` typed below is (OCR of a generated heavy letter)", () => {
+  const t = read([
+    'RECEIVED.',
+    '9 JUN1938 — [EE',
+    '6, Bahnhofstrasse,',
+    'Paris.',
+    '27 May 1938',
+    'To: Si a o',
+    'Dr. T. V. Harrington,',
+    'Board of Relief for Stateless Persons,’',
+    'Bloomsbury House,',
+    'Dear Dr. Harrington,',
+    'I am writing to you on behalf of the committee which has been formed.',
+    'Yours sincerely,',
+    'A. A. Ionescu',
+  ]);
+  assert.equal(t.kind, 'letter');
+  assert.equal(value(t, 'date'), '1938-05-27');
+  // `Si a o` (a smudge after `To:`) has no word of three letters: the addressee is the next line.
+  assert.equal(value(t, 'to'), 'Dr. T. V. Harrington');
+  assert.equal(value(t, 'place'), 'Paris');
+});
+
+test('a speck after the month (`March: 30, 1953.`) is read through, and reviewed', () => {
+  const t = read([
+    'THE EMIGRATION ADVISORY BUREAU',
+    "59, Queen's Gate, NEW YORK, 17, NY",
+    'March: 30, 1953.',
+    'Ref. VD/hb',
+    'The Society for the Care of Refugee Children,',
+    '4, Mount Street,',
+    'VIENNA, IX.',
+    'Dear Sir,',
+    'It would be of the greatest help if you could let us know.',
+    'Yours sincerely,',
+    'V. D. Pemberton',
+  ]);
+  assert.equal(value(t, 'date'), '1953-03-30');
+  assert.equal(value(t, 'to'), 'The Society for the Care of Refugee Children');
+  assert.notEqual(scoreTelegram(t, { thresholds, period }).fields.date!.status, 'accepted');
+});
