@@ -6,8 +6,9 @@
 // drops the line. Archive scans are grey (the corpus's EHRI despatches, every generated page), so
 // colour cannot tell the inks apart; their darkness can: a typed letter has a dark core, stamp
 // ink struck with a rubber pad, faded or violet, scans lighter. Each stroke's core is the darkest
-// of its ink (3x3 mean); ink within a stroke's width of a typed core is kept as it is, so letters
-// keep their soft edges and a stamp crossing a letter loses only what lies off the letter.
+// of its ink (3x3 mean); a typed letter (dark core, letter size) is kept whole, and ink within a
+// stroke's width of a typed core is kept as it is, so letters keep their soft edges and a stamp
+// crossing a letter loses only what lies off the letter.
 // Pages without a population of light ink (most telegrams) are left as they are, to the bit.
 import { z } from 'zod';
 import { otsuThreshold } from '../analysis.ts';
