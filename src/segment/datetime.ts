@@ -209,9 +209,9 @@ const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate,
       return month ? { day: Number(m[1]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact, wordMonth: true } : null;
     },
   },
-  // June 30, 1951 / Aug. 4, 1951 / December 30 1949
+  // June 30, 1951 / Aug. 4, 1951 / December 30 1949 / `March: 30, 1953.` (a speck read as a colon: ocr_corrected)
   {
-    re: new RegExp(`\\b(${WORD})\\.?${SEP}\\s${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
+    re: new RegExp(`\\b(${WORD})[.:,]?${SEP}\\s${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
     read: (m) => {
       const month = monthFromWord(m[1]);
       return month ? { day: Number(m[2]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact, wordMonth: true } : null;
@@ -279,6 +279,8 @@ export function findDate(text: string, options: { allowInvalid?: boolean } = {})
     const ordinalDot = /^\d{1,2}\.\s+(\p{L}+)/u.exec(printed);
     const speck = ordinalDot && FOREIGN_MONTHS[ordinalDot[1]!.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()] ? SPECK_IN_DATE.test(printed.slice(ordinalDot[0].length)) : SPECK_IN_DATE.test(printed);
     if (first.wordMonth && speck) notes.push('ocr_corrected');
+    // A colon or comma right after the month's word (`March: 30`) is a speck, not how it was typed.
+    if (first.wordMonth && /^\p{L}{3,}[:,]\s/u.test(printed)) notes.push('ocr_corrected');
     if (!isValidDate(first.year, first.month, first.day)) notes.push('invalid_date');
     return {
       iso: `${pad(first.year, 4)}-${pad(first.month)}-${pad(first.day)}`,
