@@ -7,7 +7,7 @@
 // generous (3 glyph heights by default) so that a faint first letter or a heading in bigger
 // type is kept. A crop that would remove less than `minRemoved` of the page is not worth a copy.
 import { z } from 'zod';
-import { connectedComponents, glyphMaxHeight, isGlyph, type BinaryImage, type Component } from '../analysis.ts';
+import { connectedComponents, glyphMaxHeight, isGlyph, maskAtMost, type BinaryImage, type Component } from '../analysis.ts';
 import { translation } from '../affine.ts';
 import { tooFewLetters } from '../ink.ts';
 import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
@@ -85,8 +85,7 @@ export const crop = defineStep({
     // Also from a sensitive mask (anything clearly darker than the paper): a faint paragraph that
     // Otsu put on the paper side must not be cut off. Stains that pass are not letter-shaped
     // lines, and if some are, the box only grows.
-    const faintMask = new Uint8Array(bin.flat.length);
-    for (let i = 0; i < faintMask.length; i += 1) faintMask[i] = bin.flat[i]! <= params.faintLevel ? 1 : 0;
+    const faintMask = maskAtMost(bin.flat, params.faintLevel);
     const faint = contentBox(bin, connectedComponents({ data: faintMask, width: bin.width, height: bin.height }).components);
     const dark = contentBox(bin, components);
     const box = dark && faint ? { x0: Math.min(dark.x0, faint.x0), y0: Math.min(dark.y0, faint.y0), x1: Math.max(dark.x1, faint.x1), y1: Math.max(dark.y1, faint.y1), letters: dark.letters } : (dark ?? faint);

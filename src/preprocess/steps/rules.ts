@@ -20,6 +20,7 @@ const MAX_BOXES_RECORDED = 20;
 const MAX_FRINGE = 2;
 
 export interface RuleRemoval {
+  /** The painted copy; `data` itself when no rule was found. */
   data: Buffer;
   /** Rules found (traced runs thin enough across to be rules). */
   rules: number;
@@ -57,29 +58,34 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
       x = end;
     }
   }
-  const out = Buffer.from(data);
-  if (lastRow < 0) return { data: out, rules: 0, painted: 0, boxes: [] };
+  // The output is a copy only when a rule is painted: without one, `data` itself comes back (the
+  // step then keeps its input), and most pages cost no copy of the full-size image.
+  if (lastRow < 0) return { data, rules: 0, painted: 0, boxes: [] };
+  let out: Buffer | null = null;
   // 2. Per column, the band of candidate pixels. A rule is thin across; where a letter stands on it
   // (or heavy ink swells it) a column's band is thicker: such columns belong to the rule but are not
   // painted, and a run of mostly thick columns is a solid shape (a black bar, a shadow), not a rule.
-  const band = new Int32Array(width * height).fill(-1); // the band's top row, set on its pixels
-  for (let x = 0; x < width; x += 1) {
-    let y = firstRow;
-    while (y <= lastRow) {
-      if (!candidate[y * width + x]) {
-        y += 1;
-        continue;
-      }
-      let end = y;
-      while (end <= lastRow && candidate[end * width + x]) end += 1;
-      for (let k = y; k < end; k += 1) band[k * width + x] = y;
-      y = end;
+  // Kept for the rows firstRow..lastRow only (no candidate lies outside them), filled row by row
+  // (a pixel continues the band of the pixel above it, or starts one): the same bands as walking
+  // each column down, without striding across the page for every pixel.
+  const bandRows = lastRow - firstRow + 1;
+  const bandBase = firstRow * width;
+  const band = new Int32Array(width * bandRows); // the band's top row + 1 on its pixels, 0 elsewhere
+  for (let y = firstRow; y <= lastRow; y += 1) {
+    const row = y * width;
+    const local = row - bandBase;
+    const above = local - width;
+    for (let x = 0; x < width; x += 1) {
+      if (!candidate[row + x]) continue;
+      band[local + x] = y > firstRow && candidate[row - width + x] ? band[above + x]! : y + 1;
     }
   }
+  /** The top row of the band at row `k`, column `x`, or -1 where no candidate pixel is. */
+  const bandAt = (k: number, x: number) => (k < firstRow || k > lastRow ? -1 : band[k * width - bandBase + x]! - 1);
   let rules = 0;
   let painted = 0;
   const boxes: [number, number, number, number][] = [];
-  const seen = new Uint8Array(width * height);
+  const seen = new Uint8Array(width * bandRows);
   /** Depth of the ink run beside a band (from row `edge`, going `dir`), or 0 when deeper than a fringe. */
   const fringe = (x: number, edge: number, dir: 1 | -1) => {
     let depth = 0;
@@ -91,25 +97,26 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
   };
   const bandBottom = (x: number, top: number) => {
     let bottom = top;
-    while (bottom + 1 < height && band[(bottom + 1) * width + x] === top) bottom += 1;
+    while (bottom + 1 < height && bandAt(bottom + 1, x) === top) bottom += 1;
     return bottom;
   };
   for (let start = firstRow * width; start < (lastRow + 1) * width; start += 1) {
-    if (!candidate[start] || seen[start]) continue;
+    if (!candidate[start] || seen[start - bandBase]) continue;
     // Trace the rule along x: in each next column, the band that overlaps this one.
     const columns: { x: number; top: number; bottom: number }[] = [];
     let x = start % width;
-    let top = band[start]!;
+    let top = bandAt(Math.floor(start / width), x);
     let bottom = bandBottom(x, top);
     for (;;) {
       columns.push({ x, top, bottom });
-      for (let k = top; k <= bottom; k += 1) seen[k * width + x] = 1;
+      for (let k = top; k <= bottom; k += 1) seen[k * width - bandBase + x] = 1;
       const next = x + 1;
       if (next >= width) break;
       let found = -1;
       for (let k = Math.max(0, top - 1); k <= Math.min(height - 1, bottom + 1); k += 1) {
-        if (band[k * width + next]! >= 0 && !seen[k * width + next]) {
-          found = band[k * width + next]!;
+        const b = bandAt(k, next);
+        if (b >= 0 && !seen[k * width - bandBase + next]) {
+          found = b;
           break;
         }
       }
@@ -122,6 +129,7 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
     const thin = columns.filter((c) => c.bottom - c.top + 1 <= maxThickness);
     if (thin.length < 0.8 * columns.length) continue;
     rules += 1;
+    out ??= Buffer.from(data);
     boxes.push([columns[0]!.x, Math.min(...columns.map((c) => c.top)), columns[columns.length - 1]!.x + 1, Math.max(...columns.map((c) => c.bottom)) + 1]);
     for (const c of thin) {
       // The rule's fringe: ink just outside the band no more than two rows deep is the rule's own
@@ -159,7 +167,7 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
       }
     }
   }
-  return { data: out, rules, painted, boxes };
+  return { data: out ?? data, rules, painted, boxes };
 }
 
 export const rules = defineStep({
