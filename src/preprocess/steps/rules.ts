@@ -36,22 +36,44 @@ export interface RuleRemoval {
  */
 export function removeRules(data: Buffer, width: number, height: number, threshold: number, minLength: number, maxThickness: number): RuleRemoval {
   const isInk = (i: number) => data[i]! <= threshold;
-  // 1. Horizontal runs of ink at least minLength long: candidate rule pixels.
-  const candidate = new Uint8Array(width * height);
+  // 1. Horizontal runs of ink at least minLength long: candidate rule pixels. Listed as (y, x0, x1)
+  // first and marked in a mask of their rows only, so a page without one allocates no page-sized
+  // mask. Paper is passed four pixels at a time where the pixels are aligned: a 32-bit word whose
+  // four levels are all above the threshold (maskAtMost's carries, analysis/levels.ts).
+  let runs = new Int32Array(3 * 64);
+  let runCount = 0;
   let firstRow = height;
   let lastRow = -1;
+  const words = (data.byteOffset & 3) === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2) : null;
+  const add = (255 - Math.min(255, Math.max(0, Math.floor(threshold)))) * 0x00010001;
   for (let y = 0; y < height; y += 1) {
     const row = y * width;
     let x = 0;
     while (x < width) {
-      if (data[row + x]! > threshold) {
+      const at = row + x;
+      if (words !== null && (at & 3) === 0 && x + 4 <= width) {
+        const w = words[at >> 2]!;
+        if ((((((w & 0x00ff00ff) + add) >>> 8) & 0x00010001) | ((((w >>> 8) & 0x00ff00ff) + add) & 0x01000100)) === 0x01010101) {
+          x += 4;
+          continue;
+        }
+      }
+      if (data[at]! > threshold) {
         x += 1;
         continue;
       }
       let end = x;
       while (end < width && data[row + end]! <= threshold) end += 1;
       if (end - x >= minLength) {
-        candidate.fill(1, row + x, row + end);
+        if (runCount * 3 + 3 > runs.length) {
+          const more = new Int32Array(runs.length * 2);
+          more.set(runs);
+          runs = more;
+        }
+        runs[runCount * 3] = y;
+        runs[runCount * 3 + 1] = x;
+        runs[runCount * 3 + 2] = end;
+        runCount += 1;
         firstRow = Math.min(firstRow, y);
         lastRow = y;
       }
@@ -70,14 +92,20 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
   // each column down, without striding across the page for every pixel.
   const bandRows = lastRow - firstRow + 1;
   const bandBase = firstRow * width;
+  // Candidate pixels, rows firstRow..lastRow (index: pixel index - bandBase, as band and seen).
+  const candidate = new Uint8Array(width * bandRows);
+  for (let r = 0; r < runCount; r += 1) {
+    const local = runs[r * 3]! * width - bandBase;
+    candidate.fill(1, local + runs[r * 3 + 1]!, local + runs[r * 3 + 2]!);
+  }
   const band = new Int32Array(width * bandRows); // the band's top row + 1 on its pixels, 0 elsewhere
   for (let y = firstRow; y <= lastRow; y += 1) {
     const row = y * width;
     const local = row - bandBase;
     const above = local - width;
     for (let x = 0; x < width; x += 1) {
-      if (!candidate[row + x]) continue;
-      band[local + x] = y > firstRow && candidate[row - width + x] ? band[above + x]! : y + 1;
+      if (!candidate[local + x]) continue;
+      band[local + x] = y > firstRow && candidate[above + x] ? band[above + x]! : y + 1;
     }
   }
   /** The top row of the band at row `k`, column `x`, or -1 where no candidate pixel is. */
@@ -101,7 +129,7 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
     return bottom;
   };
   for (let start = firstRow * width; start < (lastRow + 1) * width; start += 1) {
-    if (!candidate[start] || seen[start - bandBase]) continue;
+    if (!candidate[start - bandBase] || seen[start - bandBase]) continue;
     // Trace the rule along x: in each next column, the band that overlaps this one.
     const columns: { x: number; top: number; bottom: number }[] = [];
     let x = start % width;
