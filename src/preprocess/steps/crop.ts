@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { connectedComponents, glyphMaxHeight, isGlyph, maskAtMost, type BinaryImage, type Component } from '../analysis.ts';
 import { translation } from '../affine.ts';
 import { tooFewLetters } from '../ink.ts';
-import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
+import { assertGrey, extractGrey } from '../raw.ts';
 import { defineStep } from '../step.ts';
 import { GEOMETRY_FREE_KINDS } from '../measure.ts';
 
@@ -99,7 +99,7 @@ export const crop = defineStep({
     const removed = 1 - ((right - left) * (bottom - top)) / (image.width * image.height);
     const measured: Record<string, unknown> = { content: [left, top, right, bottom], letters: box.letters, removed: Math.round(removed * 1000) / 1000 };
     if (removed < params.minRemoved) return { image, applied: false, measured };
-    const out = await toGreyRaw(sharpOf(image).extract({ left, top, width: right - left, height: bottom - top }));
+    const out = await extractGrey(image, { left, top, width: right - left, height: bottom - top });
     // Skew, text size and orientation do not depend on where the text sits on the canvas.
     return { image: out, applied: true, measured, toInput: translation(left, top), keeps: GEOMETRY_FREE_KINDS };
   },
