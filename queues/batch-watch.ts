@@ -10,8 +10,9 @@ import type { Logger } from '../src/logger.ts';
 import type { PageOutcome, ProgressEvent } from '../src/pipeline/index.ts';
 import type { PageSource } from '../src/types.ts';
 import { redisOptions } from './connection.ts';
-import { DOCUMENT_QUEUE, PAGE_QUEUE } from './names.ts';
-import type { DocumentJobResult, PageJobResult } from './payloads.ts';
+import { DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from './names.ts';
+import type { DocumentJobResult, PageJobResult, WindowOutcome } from './payloads.ts';
+import { readWindowOutcome } from '../workers/window-job.ts';
 
 export interface WatchedDocument {
   documentId: string;
@@ -86,8 +87,8 @@ export async function watchDocuments(options: WatchOptions): Promise<WatchResult
   const connection = redisOptions(options.redisUrl, 'worker');
   const redis = new Redis(connection);
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error while waiting'));
-  const pageQueue = new Queue(PAGE_QUEUE, { connection, prefix: options.prefix });
-  const documentQueue = new Queue(DOCUMENT_QUEUE, { connection, prefix: options.prefix });
+  const pageQueue = new Queue(PAGE_QUEUE, { ...QUEUE_OPTIONS, connection, prefix: options.prefix });
+  const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, connection, prefix: options.prefix });
   pageQueue.on('error', () => undefined);
   documentQueue.on('error', () => undefined);
 
@@ -197,6 +198,110 @@ export async function watchDocuments(options: WatchOptions): Promise<WatchResult
     }
   } finally {
     await Promise.allSettled([pageQueue.close(), documentQueue.close()]);
+    redis.disconnect();
+  }
+  return { interrupted };
+}
+
+export interface WatchedWindow {
+  documentId: string;
+  documentKey: string;
+  /** Its place in the batch (the report's order). */
+  position: number;
+  pages: PageSource[];
+}
+
+export type WindowSettlement =
+  | { state: 'completed'; outcome: WindowOutcome; earlier: boolean }
+  | { state: 'failed'; reason: string }
+  | { state: 'missing' };
+
+export interface WindowWatchOptions {
+  redisUrl: string;
+  prefix: string;
+  outDir: string;
+  windows: WatchedWindow[];
+  logger: Logger;
+  onProgress?: (event: ProgressEvent) => void;
+  /** A window settled (each once, in no particular order); the watch waits for the returned promise, and stops on its error. */
+  onWindow: (window: WatchedWindow, settlement: WindowSettlement) => Promise<void>;
+  signal?: AbortSignal;
+  /** Work finished before this instant counts as "resumed" (done by an earlier run). */
+  since: number;
+  pollMs?: number;
+}
+
+/**
+ * Waits for a batch's windows (document jobs of pipeline/windows.ts). A completed window's job
+ * is removed at once (queues/flow.ts): its result file under the output folder says what it
+ * did, for this run's windows and for those an earlier run finished. Polls a ZSCORE pair and
+ * an EXISTS per unsettled window, pipelined: a 100,000-page batch is 200 windows.
+ */
+export async function watchWindows(options: WindowWatchOptions): Promise<WatchResult> {
+  const { logger, signal } = options;
+  const redis = new Redis(redisOptions(options.redisUrl, 'worker'));
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error while waiting'));
+  const key = (id: string) => `${options.prefix}:${DOCUMENT_QUEUE}:${id}`;
+  const pending = new Map(options.windows.map((w) => [w.documentId, w]));
+  const total = options.windows.reduce((n, w) => n + w.pages.length, 0);
+  let done = 0;
+  let failed = 0;
+  const progress = (pageId?: string, outcome?: PageOutcome) => options.onProgress?.({ done, total, failed, pageId, outcome });
+  progress();
+
+  const settle = async (window: WatchedWindow, settlement: WindowSettlement) => {
+    pending.delete(window.documentId);
+    if (settlement.state === 'completed') {
+      for (const page of settlement.outcome.pages) {
+        done += 1;
+        if ('failed' in page) failed += 1;
+        progress(page.pageId, 'failed' in page ? 'failed' : settlement.earlier || page.outcome === 'resumed' ? 'resumed' : 'read');
+      }
+    } else {
+      done += window.pages.length;
+      failed += window.pages.length;
+      progress();
+    }
+    await options.onWindow(window, settlement);
+  };
+
+  let interrupted = false;
+  try {
+    while (pending.size > 0) {
+      if (signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const found: Array<[WatchedWindow, WindowSettlement]> = [];
+      try {
+        const ids = [...pending.keys()];
+        const pipeline = redis.pipeline();
+        for (const id of ids) pipeline.zscore(`${options.prefix}:${DOCUMENT_QUEUE}:failed`, id).exists(key(id));
+        const replies = (await pipeline.exec()) ?? [];
+        for (const [i, id] of ids.entries()) {
+          const [[e1, failedAt], [e2, exists]] = replies.slice(2 * i, 2 * i + 2) as Array<[Error | null, unknown]>;
+          if (e1 || e2) throw e1 ?? e2;
+          const window = pending.get(id)!;
+          if (failedAt !== null) {
+            found.push([window, { state: 'failed', reason: (await redis.hget(key(id), 'failedReason')) ?? '' }]);
+            continue;
+          }
+          // Gone from Redis (completed, or done by an earlier run): its result file says what it did.
+          const outcome = exists === 0 || (await redis.zscore(`${options.prefix}:${DOCUMENT_QUEUE}:completed`, id)) !== null ? await readWindowOutcome(options.outDir, id) : null;
+          if (outcome) found.push([window, { state: 'completed', outcome, earlier: outcome.finishedAt < options.since }]);
+          else if (exists === 0) {
+            logger.warn({ job: id }, 'document job no longer exists and wrote no result; not waiting for it');
+            found.push([window, { state: 'missing' }]);
+          }
+        }
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'cannot read the queue (Redis restarting?); still waiting');
+      }
+      for (const [window, settlement] of found) await settle(window, settlement);
+      if (pending.size === 0) break;
+      await delay(Math.min(5000, (options.pollMs ?? 250) + pending.size * 2), signal);
+    }
+  } finally {
     redis.disconnect();
   }
   return { interrupted };

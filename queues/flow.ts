@@ -2,12 +2,10 @@
 // (a multi-page file, or the single-page files of one folder) with one `page`
 // child per page. Pure: the producer adds these, `retry` rebuilds them.
 import type { FlowJob, JobsOptions } from 'bullmq';
-import type { BatchSettings, PlannedSequence } from '../src/pipeline/index.ts';
+import type { BatchSettings, PlannedSequence, PlannedWindow } from '../src/pipeline/index.ts';
 import type { PageSource } from '../src/types.ts';
 import { DOCUMENT_JOB_NAME, DOCUMENT_QUEUE, documentJobId, PAGE_JOB_NAME, PAGE_QUEUE, pageJobId } from './names.ts';
-import type { DocumentJobData, PageJobData } from './payloads.ts';
-
-const DAY_SECONDS = 24 * 3600;
+import type { DocumentJobData, PageJobData, WindowRef } from './payloads.ts';
 
 /**
  * Page jobs. Transient failures (OCR engine crash, a full disk, a child killed by
@@ -15,23 +13,28 @@ const DAY_SECONDS = 24 * 3600;
  * UnrecoverableError and fails at once. A page that finally fails does not block
  * its document (`ignoreDependencyOnFailure`): the document is built from the other
  * pages and reports the failure, as the in-process run does.
- * Completed jobs are kept 30 days: while a job exists, enqueueing it again is a
- * no-op; after that the page's JSON on disk still makes the re-run free.
+ * Redis holds what is needed, not history (issue 18, docs/running-at-scale.md): a completed
+ * page job hands its summary to its window (BullMQ keeps children's values with the parent) and
+ * only the last 100 stay, for the dashboard; the page's JSON on disk is the record of the work.
  * Failed jobs are kept until an operator retries or removes them.
  */
 export const PAGE_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: { age: 30 * DAY_SECONDS },
+  removeOnComplete: { count: 100 },
   removeOnFail: false,
   ignoreDependencyOnFailure: true,
 };
 
-/** Document jobs: segment + confidence + emit, cheap and deterministic; few retries. */
+/**
+ * Document (window) jobs: segment + confidence + emit, cheap and deterministic; few retries. A
+ * completed one is removed at once: its result file (OUT/windows/<id>.json) says it is done, to
+ * a re-enqueue (a no-op) and to the driver waiting for it, and its children's summaries go with it.
+ */
 export const DOCUMENT_JOB_OPTIONS: JobsOptions = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 5000 },
-  removeOnComplete: { age: 30 * DAY_SECONDS },
+  removeOnComplete: true,
   removeOnFail: false,
 };
 
@@ -54,8 +57,8 @@ export interface PlanOptions {
   cwd?: string;
 }
 
-export function planDocument(documentKey: string, sources: PageSource[], options: PlanOptions): DocumentPlan {
-  const documentId = documentJobId({ outDir: options.outDir, documentKey, pages: sources });
+export function planDocument(documentKey: string, sources: PageSource[], options: PlanOptions, window?: WindowRef): DocumentPlan {
+  const documentId = documentJobId({ outDir: options.outDir, documentKey, pages: sources, ...(window ? { window } : {}) });
   const pageJobIds = sources.map((s) => pageJobId(documentId, s));
   const data: DocumentJobData = {
     batch: options.batch,
@@ -63,6 +66,7 @@ export function planDocument(documentKey: string, sources: PageSource[], options
     documentKey,
     pages: sources.map((s, i) => ({ jobId: pageJobIds[i], pageId: s.pageId })),
     build: options.settings.build,
+    ...(window ? { window } : {}),
     ...(options.store ? { store: options.store } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   };
@@ -77,6 +81,11 @@ export function planDocument(documentKey: string, sources: PageSource[], options
     }),
   };
   return { documentId, documentKey, sources, pageJobIds, flow };
+}
+
+/** A window's flow (src/pipeline/plan.ts planInWindows): its job waits for its pages, then for the window before. */
+export function planWindow(window: PlannedWindow, previous: string | null, options: PlanOptions): DocumentPlan {
+  return planDocument(window.documentKey, window.pages, options, { index: window.index, position: window.position, last: window.last, previous });
 }
 
 /** One flow per planned sequence (src/pipeline/plan.ts). */

@@ -8,6 +8,14 @@ export const PAGE_QUEUE = 'pages';
 /** Document jobs: flow parents that segment, score and emit once their pages are read. */
 export const DOCUMENT_QUEUE = 'documents';
 
+/**
+ * Options every cablescan Queue object is made with. BullMQ writes a queue's settings to Redis
+ * whenever a Queue object is made, so they must agree: the events stream keeps the last 1,000
+ * events (BullMQ's default, 10,000, is some 4 MB of page results that nothing here reads: the
+ * drivers poll, issue 18).
+ */
+export const QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } } as const;
+
 export const PAGE_JOB_NAME = 'page';
 export const DOCUMENT_JOB_NAME = 'document';
 
@@ -49,6 +57,12 @@ export interface DocumentIdentity {
   documentKey: string;
   pages: ReadonlyArray<{ pageId: string; contentHash: string }>;
   version?: string;
+  /**
+   * A window of a sequence (pipeline/windows.ts): its place, and the window before's job id. Its
+   * records depend on every window before it, so its id does too: a changed page early in a
+   * sequence is new work for the windows after it (their pages are resumed, not read).
+   */
+  window?: { index: number; previous: string | null; last: boolean };
 }
 
 /**
@@ -60,7 +74,8 @@ export interface DocumentIdentity {
 export function documentJobId(doc: DocumentIdentity): string {
   const version = doc.version ?? PIPELINE_VERSION;
   const pages = doc.pages.map((p) => `${p.pageId}\u0001${p.contentHash}`).join('\u0002');
-  return `doc-${sha256(version, doc.outDir, doc.documentKey, pages).slice(0, 32)}-${versionTag(version)}`;
+  const window = doc.window ? [`window\u0001${doc.window.index}\u0001${doc.window.previous ?? ''}\u0001${doc.window.last}`] : [];
+  return `doc-${sha256(version, doc.outDir, doc.documentKey, pages, ...window).slice(0, 32)}-${versionTag(version)}`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // OCR results and records live under the output folder (a shared volume when
 // workers run on several machines); a job carries paths, hashes and settings.
 import { ErrorCode, type CablescanError } from '../src/errors.ts';
-import type { BatchSettings, BuildSettings, ReadSettings, ReportPage, TelegramSummary } from '../src/pipeline/index.ts';
+import type { BatchSettings, BuildSettings, ReadSettings, ReportPage, TelegramSummary, WindowCarry } from '../src/pipeline/index.ts';
 import type { GroupingDecision, InputFailure, PageSource, SkippedInput } from '../src/types.ts';
 
 export type { BatchSettings, BuildSettings, ReadSettings };
@@ -39,6 +39,17 @@ export interface DocumentPageRef {
   pageId: string;
 }
 
+/** Where a document job's pages lie in their sequence, when the sequence is built in windows (pipeline/windows.ts). */
+export interface WindowRef {
+  /** Its place in the sequence (0: the first window) and in the batch (the report's order). */
+  index: number;
+  position: number;
+  /** The sequence ends with this window: the document open at its end is built too. */
+  last: boolean;
+  /** The window before's job id: this one is built after it, from what it carried (null: the first). */
+  previous: string | null;
+}
+
 export interface DocumentJobData {
   batch: string;
   outDir: string;
@@ -46,6 +57,8 @@ export interface DocumentJobData {
   /** The document's pages in reading order. */
   pages: DocumentPageRef[];
   build: BuildSettings;
+  /** Present when the job is a window of its sequence (every job queued since issue 18). */
+  window?: WindowRef;
   /**
    * The review store the job saves its records to as it finishes: the SQLite file (absolute), or
    * the PostgreSQL URL without its password (workers/job-store.ts). Absent on jobs enqueued
@@ -54,6 +67,22 @@ export interface DocumentJobData {
   store?: string;
   /** The folder the batch was enqueued from: page files (as given) are relative to it. */
   cwd?: string;
+}
+
+/** What a window job wrote to OUT/windows/<job id>.json: the record of the work once its job is gone. */
+export interface WindowOutcome {
+  windowId: string;
+  documentKey: string;
+  window: WindowRef;
+  /** What the next window of the sequence starts from. */
+  carry: WindowCarry;
+  /** The pages, records and decisions of the documents this window closed. */
+  built: Omit<DocumentJobResult, 'startedAt' | 'finishedAt'>;
+  /** Every page of the window: its summary for the report, or why it failed. */
+  pages: Array<{ pageId: string; file: string; outcome: 'read' | 'resumed'; contentHash?: string; report?: ReportPage } | { pageId: string; file: string; failed: string }>;
+  /** Epoch ms when the window's processor started and finished. */
+  startedAt: number;
+  finishedAt: number;
 }
 
 export interface DocumentJobResult {
@@ -70,6 +99,8 @@ export interface DocumentJobResult {
   /** Epoch ms when the document processor started and finished. */
   startedAt: number;
   finishedAt: number;
+  /** A window's pages, and how many of them failed (the batch's counters, queues/batch-store.ts). */
+  tally?: { pages: number; failed: number };
 }
 
 /** The batch bookkeeping stored in Redis (a hash per batch). */
@@ -89,6 +120,8 @@ export interface BatchMeta {
   /** Where the batch was enqueued from, and its manifest: `status --write-report` plans it again the same way. */
   cwd?: string;
   manifest?: string;
+  /** Pages a window held when it was planned: the same windows (and job ids) when planned again. */
+  windowPages?: number;
 }
 
 const REASON = /^(CS_ERR_[A-Z_]+): ([\s\S]*)$/;

@@ -14,10 +14,10 @@ import { FlowProducer, Job, Queue, type FlowJob } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import { CablescanError, ErrorCode } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import { batchDocumentIds, loadBatchMeta } from './batch-store.ts';
+import { batchDocumentIds, loadBatchMeta, uncountDocumentFailure, uncountWindow } from './batch-store.ts';
 import { assertRedisReachable, connectRedis, redisOptions } from './connection.ts';
 import { DOCUMENT_JOB_OPTIONS, PAGE_JOB_OPTIONS } from './flow.ts';
-import { bullPrefix, DOCUMENT_QUEUE, jobIdFromKey, PAGE_QUEUE } from './names.ts';
+import { bullPrefix, DOCUMENT_QUEUE, jobIdFromKey, PAGE_QUEUE, QUEUE_OPTIONS } from './names.ts';
 import type { DocumentJobData, DocumentJobResult, PageJobData, PageJobResult } from './payloads.ts';
 
 export interface RetryRequest {
@@ -61,8 +61,8 @@ export async function retryFailed(request: RetryRequest, config: Config, logger:
   const prefix = bullPrefix(config.queuePrefix);
   const connection = redisOptions(redisUrl, 'producer');
   const redis = await connectRedis(redisUrl, 'producer');
-  const pageQueue = new Queue(PAGE_QUEUE, { connection, prefix });
-  const documentQueue = new Queue(DOCUMENT_QUEUE, { connection, prefix });
+  const pageQueue = new Queue(PAGE_QUEUE, { ...QUEUE_OPTIONS, connection, prefix });
+  const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, connection, prefix });
   const flows = new FlowProducer({ connection, prefix });
   pageQueue.on('error', () => undefined);
   documentQueue.on('error', () => undefined);
@@ -121,6 +121,7 @@ export async function retryFailed(request: RetryRequest, config: Config, logger:
         for (const p of pages) summary.skipped.push({ jobId: p.id!, reason: `its document ${documentId} is locked by a worker; retry again in a moment` });
         continue;
       }
+      if (state === 'completed') await uncountWindow(redis, prefix, doc.data.batch, documentId);
       await flows.add(flow);
       summary.documentsRebuilt.push(documentId);
       for (const p of pages) {
@@ -133,6 +134,7 @@ export async function retryFailed(request: RetryRequest, config: Config, logger:
     for (const doc of failedDocuments) {
       if (summary.documentsRebuilt.includes(doc.id!)) continue;
       await doc.retry('failed', RESET);
+      await uncountDocumentFailure(redis, prefix, doc.data.batch, doc.data.pages.length);
       summary.documentsRetried.push(doc.id!);
       logger.info({ job: doc.id, reason: doc.failedReason }, 'document re-queued');
     }

@@ -26,7 +26,7 @@ import { silentLogger } from '../src/logger.ts';
 import { writeHugePagePdf, writeLongPdf, writeManyPageTiff, writeStrip, writeWhitePng } from '../src/samples/hostile.ts';
 import type { PageSource } from '../src/types.ts';
 import { enqueueBatch } from '../queues/producer.ts';
-import { bullPrefix, PAGE_QUEUE } from '../queues/names.ts';
+import { bullPrefix, PAGE_QUEUE, QUEUE_OPTIONS } from '../queues/names.ts';
 import { randomPrefix, removePrefix, startWorkerProcess, stopWorkers, tempDir } from '../test/integration/queue-harness.ts';
 
 const { values: args } = parseArgs({
@@ -97,7 +97,7 @@ async function throughWorker(file: string, until?: number, checkout?: string): P
     args: ['--engine', engine],
     ...(checkout ? { cli: path.join(checkout, 'bin', 'cablescan.js') } : {}),
   });
-  const queue = new Queue(PAGE_QUEUE, { connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix: bullPrefix(prefix) });
+  const queue = new Queue(PAGE_QUEUE, { ...QUEUE_OPTIONS, connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix: bullPrefix(prefix) });
   let peak = 0;
   let sampling = true;
   const sampler = (async () => {

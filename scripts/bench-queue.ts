@@ -18,8 +18,9 @@ import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
 import { renderTextImage } from '../test/fixtures/text-images.ts';
 import { enqueueBatch } from '../queues/producer.ts';
-import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
-import type { DocumentJobResult, PageJobResult } from '../queues/payloads.ts';
+import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from '../queues/names.ts';
+import type { PageJobResult } from '../queues/payloads.ts';
+import { readWindowOutcome } from '../workers/window-job.ts';
 import { randomPrefix, removePrefix, startWorkerProcess, stopWorkers, telegramLines, tempDir, type WorkerProcess } from '../test/integration/queue-harness.ts';
 
 const { values: args } = parseArgs({
@@ -36,8 +37,8 @@ const prefix = randomPrefix();
 const config = loadConfig({ flags: { redisUrl, queuePrefix: prefix, logLevel: 'silent' } });
 const logger = silentLogger();
 const connection = { url: redisUrl, maxRetriesPerRequest: null };
-const pageQueue = new Queue(PAGE_QUEUE, { connection, prefix: bullPrefix(prefix) });
-const documentQueue = new Queue(DOCUMENT_QUEUE, { connection, prefix: bullPrefix(prefix) });
+const pageQueue = new Queue(PAGE_QUEUE, { ...QUEUE_OPTIONS, connection, prefix: bullPrefix(prefix) });
+const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, connection, prefix: bullPrefix(prefix) });
 
 /** A full A4 page at 300 dpi: a telegram heading and a body of ~20 typed lines. */
 async function writeFullPage(file: string, n: number): Promise<void> {
@@ -57,7 +58,8 @@ const quantile = (values: number[], q: number) => {
 async function waitForDocuments(ids: string[]): Promise<void> {
   for (;;) {
     const states = await Promise.all(ids.map((id) => documentQueue.getJobState(id)));
-    if (states.every((s) => s === 'completed' || s === 'failed')) return;
+    // A completed document (window) job leaves Redis at once ('unknown'): its result file says it is done.
+    if (states.every((s) => s === 'completed' || s === 'failed' || s === 'unknown')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -76,9 +78,12 @@ async function startWorkers(count: number): Promise<WorkerProcess[]> {
   return workers;
 }
 
+async function enqueueFlows(inputs: string[], outDir: string) {
+  return (await enqueueBatch({ inputs, outDir, keepPlans: true }, config, logger)).plans;
+}
+
 async function enqueue(inputs: string[], outDir: string): Promise<string[]> {
-  const result = await enqueueBatch({ inputs, outDir }, config, logger);
-  return result.plans.map((p) => p.documentId);
+  return (await enqueueFlows(inputs, outDir)).map((p) => p.documentId);
 }
 
 async function throughput(dir: string, workerCount: number, pagesDir: string): Promise<{ pagesPerMin: number; seconds: number }> {
@@ -107,11 +112,11 @@ async function overhead(dir: string) {
       const folder = path.join(dir, 'ov', String(i));
       await writeFullPage(path.join(folder, 'p.png'), 500 + i);
       await new Promise((r) => setTimeout(r, 300)); // the worker is idle, waiting on Redis
-      const [docId] = await enqueue([folder], path.join(dir, 'out-ov'));
-      await waitForDocuments([docId]);
-      const doc = (await Job.fromId(documentQueue, docId)) as Job<unknown, DocumentJobResult>;
-      const pageId = (doc.data as { pages: Array<{ jobId: string }> }).pages[0].jobId;
-      const page = (await Job.fromId(pageQueue, pageId)) as Job<unknown, PageJobResult>;
+      const [plan] = await enqueueFlows([folder], path.join(dir, 'out-ov'));
+      await waitForDocuments([plan.documentId]);
+      // A completed document (window) job is gone from Redis: its result file has its times.
+      const doc = { returnvalue: (await readWindowOutcome(path.join(dir, 'out-ov'), plan.documentId))! };
+      const page = (await Job.fromId(pageQueue, plan.pageJobIds[0]!)) as Job<unknown, PageJobResult>;
       const r = page.returnvalue;
       rows.push({
         dispatch: r.startedAt - page.timestamp,

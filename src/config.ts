@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { CablescanError, ErrorCode } from './errors.ts';
 import { ARCHIVAL_FORMAT_NAMES, exportOptionsSchema } from './exports/formats/index.ts';
 import { GROUPING_MODES } from './group/modes.ts';
-import { ENGINE_CHOICES, engineFlags, engineOptionsSchema } from './ocr/engines/index.ts';
+import { engineFlags, engineOptionsSchema, RUN_ENGINE_CHOICES } from './ocr/engines/index.ts';
 import { MODEL_CHOICES } from './ocr/models.ts';
 
 /** A PostgreSQL review store's location (anything else in `db` is a SQLite file). */
@@ -37,9 +37,10 @@ export const configSchema = z
     preferTessdata: z.boolean().default(false),
     /**
      * OCR engine (src/ocr/engines/): `auto` (native Tesseract 5+ where it is installed with models for
-     * the languages, else tesseract.js), or one of the registered engines, forced.
+     * the languages, else tesseract.js), or one of the registered engines, forced; `none` reads no
+     * words (benchmarks of the pipeline around OCR, src/ocr/stand-in.ts; never chosen by auto).
      */
-    engine: z.enum(ENGINE_CHOICES).default('auto'),
+    engine: z.enum(RUN_ENGINE_CHOICES).default('auto'),
     /** Model class every engine reads with (src/ocr/models.ts): `best` (npm's 4.0.0_best_int) or `fast` (the system's, Debian: tessdata_fast). */
     model: z.enum(MODEL_CHOICES).default('best'),
     /** Where gzipped models are unpacked, checked by hash (src/ocr/model-cache.ts); default $XDG_CACHE_HOME/cablescan or ~/.cache/cablescan. */
@@ -50,6 +51,12 @@ export const configSchema = z
     concurrency: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
     /** Replace an OCR worker after this many pages: a bound on anything that might grow in a very long run (memory measured flat over 300 pages without it). */
     recycleAfter: z.number().int().min(1).default(500),
+    /**
+     * Pages of a sequence planned, queued and built together (src/pipeline/windows.ts): a flat
+     * folder of 100,000 scans is 200 windows, each its own queue flow; a telegram over a
+     * window's edge is still one record.
+     */
+    windowPages: z.number().int().min(1).max(100_000).default(500),
     /**
      * Seconds one OCR call may take before its process or worker is stopped; 0: no bound at all. Each
      * page's call gets a tighter budget of its own (src/ocr/page-budget.ts), capped by this; a page
@@ -188,6 +195,7 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   CABLESCAN_MODEL_CACHE: { key: 'modelCache', parse: String },
   CABLESCAN_CONCURRENCY: { key: 'concurrency', parse: Number },
   CABLESCAN_RECYCLE_AFTER: { key: 'recycleAfter', parse: Number },
+  CABLESCAN_WINDOW_PAGES: { key: 'windowPages', parse: Number },
   CABLESCAN_OCR_TIMEOUT: { key: 'ocrTimeout', parse: Number },
   // Only "off" can be said this way (the settings object lives in the config file).
   CABLESCAN_SECOND_OPINION: { key: 'secondOpinion', parse: (v) => (v === 'false' || v === '0' ? false : undefined) },

@@ -6,13 +6,15 @@
 // then hand the rest back to the queue (moved to wait, lock released) so another
 // worker takes them at once instead of after the lock expires.
 import { fileURLToPath } from 'node:url';
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import { engineOptionsEnv, ENV_VARS } from '../src/config.ts';
 import { forkDiesWithParent } from '../src/child-lifetime.ts';
 import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
-import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE } from '../queues/names.ts';
+import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from '../queues/names.ts';
+import { countWindow } from '../queues/batch-store.ts';
+import { Redis } from 'ioredis';
 import { createDocumentProcessor } from './document-processor.ts';
 import { JobStores } from './job-store.ts';
 import { jobUnit } from '../src/monitoring/job-log.ts';
@@ -117,12 +119,36 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       env: sandboxEnv(config, options.env ?? process.env, options.configFile),
     },
   });
+  const documentQueue = new Queue(DOCUMENT_QUEUE, { ...QUEUE_OPTIONS, prefix, connection: redisOptions(options.redisUrl, 'worker') });
+  documentQueue.on('error', () => undefined); // the workers below log the same connection's troubles
   const stores = new JobStores(config.db);
-  const documents = new Worker(DOCUMENT_QUEUE, createDocumentProcessor({ logger, stores }), {
-    ...common,
-    connection: redisOptions(options.redisUrl, 'worker'),
-    concurrency: options.concurrency,
-  });
+  const processDocument = createDocumentProcessor({ logger, queue: documentQueue, stores });
+  const counter = new Redis(redisOptions(options.redisUrl, 'worker'));
+  counter.on('error', () => undefined);
+  const documents = new Worker(
+    DOCUMENT_QUEUE,
+    async (job: Job, token?: string) => {
+      try {
+        const result = await processDocument(job, token);
+        // The batch's counters (status, /api/batches): counted once per window, however often it is built;
+        // a count that cannot be written fails the job, which is built again and counted then.
+        if (result.tally) await countWindow(counter, prefix, job.data.batch, job.id!, result.tally);
+        return result;
+      } catch (err) {
+        // A window waiting for the one before goes back to the queue without an event: it no longer runs here.
+        if (err instanceof DelayedError) {
+          running.delete(`document:${job.id}`);
+          notifyIfIdle();
+        }
+        throw err;
+      }
+    },
+    {
+      ...common,
+      connection: redisOptions(options.redisUrl, 'worker'),
+      concurrency: options.concurrency,
+    },
+  );
 
   const running = new Map<string, Job>();
   for (const [worker, kind] of [
@@ -204,7 +230,7 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
       }
       // Closing waits for Redis and for the sandboxed children; do not let that hold a
       // stopping worker forever (children exit on their own when this process ends).
-      const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back')]);
+      const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back'), documentQueue.close()]).finally(() => counter.disconnect());
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await stores.close();
       return outcome;

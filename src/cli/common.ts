@@ -5,7 +5,7 @@ import { loadConfig, type Config, type ConfigInput } from '../config.ts';
 import { CablescanError } from '../errors.ts';
 import { GROUPING_MODES } from '../group/modes.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { ENGINE_CHOICES, ENGINES, engineFlags } from '../ocr/engines/index.ts';
+import { ENGINES, engineFlags, RUN_ENGINE_CHOICES } from '../ocr/engines/index.ts';
 import { MODEL_CHOICES } from '../ocr/models.ts';
 
 export const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
@@ -48,7 +48,8 @@ export function addBatchOptions(command: Command): Command {
     .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
     .option('--read-blank-pages', 'read pages measured blank anyway (text too faint to tell from paper grain); env CABLESCAN_READ_BLANK_PAGES')
     .option('--allow-outside-inputs', 'follow symbolic links, and take manifest entries, that lead outside the input folders (refused by default); env CABLESCAN_ALLOW_OUTSIDE_INPUTS')
-    .option('--max-pages-per-file <n>', 'refuse a PDF or TIFF with more pages (default 10000); env CABLESCAN_MAX_PAGES_PER_FILE', parseInteger('--max-pages-per-file'));
+    .option('--max-pages-per-file <n>', 'refuse a PDF or TIFF with more pages (default 10000); env CABLESCAN_MAX_PAGES_PER_FILE', parseInteger('--max-pages-per-file'))
+    .option('--window-pages <n>', "pages of a folder planned, queued and built together (default 500; a telegram over a window's edge is still one record); env CABLESCAN_WINDOW_PAGES", parseInteger('--window-pages'));
 }
 
 /**
@@ -60,7 +61,7 @@ export function addMachineOptions(command: Command): Command {
   command
     .option('--tessdata <dir>', 'folder with <lang>.traineddata for languages the npm packages lack (e.g. /usr/share/tesseract-ocr/5/tessdata)')
     .option('--prefer-tessdata', 'take every language the --tessdata folder has from it, not from npm or the system; env CABLESCAN_PREFER_TESSDATA')
-    .addOption(new Option('--engine <name>', `OCR engine: auto (default: the native one where Tesseract 5+ is installed with the languages' models, else tesseract.js), ${engines}; env CABLESCAN_ENGINE`).choices([...ENGINE_CHOICES]))
+    .addOption(new Option('--engine <name>', `OCR engine: auto (default: the native one where Tesseract 5+ is installed with the languages' models, else tesseract.js), ${engines}; none reads no words (benchmarks only); env CABLESCAN_ENGINE`).choices([...RUN_ENGINE_CHOICES]))
     .addOption(
       new Option('--model <class>', "models every engine reads with: best (default, npm's 4.0.0_best_int) or fast (the system's, Debian's tesseract-ocr-<lang>: tessdata_fast; npm's for languages it lacks); env CABLESCAN_MODEL").choices([...MODEL_CHOICES]),
     )
@@ -113,6 +114,7 @@ export function contextFrom(opts: Record<string, unknown>, extraFlags: Partial<R
       ocrTimeout: opts.ocrTimeout,
       readBlankPages: opts.readBlankPages,
       maxPagesPerFile: opts.maxPagesPerFile,
+      windowPages: opts.windowPages,
       allowOutsideInputs: opts.allowOutsideInputs,
       logLevel: opts.logLevel,
       pretty: opts.pretty,

@@ -47,7 +47,8 @@ async function writeReport(batch: string, redisUrl: string, config: Config, logg
   if (!meta.cwd) throw new CablescanError(ErrorCode.CONFIG_INVALID, `batch "${batch}" was enqueued by a cablescan that did not remember its folder: run \`cablescan run --redis ... --no-local-worker\` with its inputs instead`);
   const result = await runViaQueue(
     { inputs: meta.inputs, outDir: meta.outDir, batch, manifest: meta.manifest, cwd: meta.cwd, localConcurrency: 0 },
-    { ...config, force: false },
+    // The windows it was planned in, so their job ids are the ones queued.
+    { ...config, force: false, ...(meta.windowPages ? { windowPages: meta.windowPages } : {}) },
     logger.child({ batch }),
   );
   process.stdout.write(`cablescan: report of batch ${batch} written to ${meta.outDir}/report.json\n`);

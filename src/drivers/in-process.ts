@@ -1,13 +1,13 @@
 // The in-process driver (`cablescan run` without Redis): plans the batch, reads pages through
-// a bounded pool (the OCR engine's workers), builds each sequence's records as soon as its last
-// page settles, and feeds the report as it goes. It schedules readPage / buildRecords and holds
+// a bounded pool (the OCR engine's workers), builds each window of a sequence (its documents
+// whose pages are known, src/pipeline/windows.ts) as soon as its pages and the window before it
+// have settled, and feeds the report as it goes. It schedules readPage / buildRecords and holds
 // no page or record longer than it takes to hand it on: a sequence's pages are loaded back from
 // their page JSON when it is built, and the report keeps its lists on disk (issue 24).
 import type { Config } from '../config.ts';
 import { ErrorCode, toCablescanError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import {
-  buildRecords,
   createEngine,
   loadSettledPages,
   openReport,
@@ -16,10 +16,12 @@ import {
   readPage,
   reportPage,
   reportRecord,
-  type BuildRecordsResult,
+  buildWindow,
+  windowsOf,
+  type WindowBuild,
+  type WindowCarry,
   type OcrEngine,
   type PageOutcome,
-  type PlannedSequence,
   type ProgressEvent,
   type ReportBuilder,
   type ReportSummary,
@@ -56,13 +58,26 @@ export interface RunResult {
   exitCode: number;
 }
 
-interface SequenceState {
-  sequence: PlannedSequence;
-  /** The sequence's place in the plan (and in the report). */
+interface WindowState {
+  sequence: SequenceState;
+  pages: PageSource[];
+  /** The window's place in the plan (and in the report). */
   position: number;
   settled: number;
   /** Pages read or resumed in this run: the ones its records are built from. */
   ready: Set<string>;
+}
+
+interface SequenceState {
+  /** Pages its windows were built from, in order (the review store's sequence once the last is built). */
+  built: PageSource[];
+  documentKey: string;
+  windows: WindowState[];
+  /** The first window not built yet. */
+  next: number;
+  carry: WindowCarry | null;
+  /** The builds of the sequence, one after the other (pages of two windows may settle at once). */
+  building: Promise<void>;
 }
 
 export async function runInProcess(options: RunOptions, config: Config, logger: Logger): Promise<RunResult> {
@@ -72,7 +87,16 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
   const { batch, outDir, recipe, profiles } = plan;
   const log = logger.child({ batch });
 
-  const sequences = new Map<string, SequenceState>(plan.sequences.map((sequence, position) => [sequence.documentKey, { sequence, position, settled: 0, ready: new Set<string>() }]));
+  const windowOf = new Map<string, WindowState>();
+  let positions = 0;
+  for (const sequence of plan.sequences) {
+    const state: SequenceState = { built: [], documentKey: sequence.documentKey, windows: [], next: 0, carry: null, building: Promise.resolve() };
+    for (const pages of windowsOf(sequence.pages, config.windowPages)) {
+      const window: WindowState = { sequence: state, pages, position: positions++, settled: 0, ready: new Set<string>() };
+      state.windows.push(window);
+      for (const page of pages) windowOf.set(page.pageId, window);
+    }
+  }
   const records: TelegramRecord[] = [];
   const total = plan.pageTotal;
   let done = 0;
@@ -97,40 +121,58 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
   }
   const sink = store.sink;
 
-  const finishSequence = async (state: SequenceState) => {
-    const { sequence } = state;
-    const docLog = log.child({ doc: sequence.documentKey });
-    let built: BuildRecordsResult;
-    let pageIds: string[];
+  const buildWindowOf = async (state: SequenceState, window: WindowState) => {
+    const { documentKey } = state;
+    const docLog = log.child({ doc: documentKey });
+    const last = window === state.windows.at(-1);
+    let built: WindowBuild;
     try {
-      const pages = await loadSettledPages(outDir, sequence.pages, state.ready);
-      pageIds = pages.map((p) => p.pageId);
-      built = await buildRecords(pages, { config, logger: docLog, outDir, profiles, store: sink });
+      const pages = await loadSettledPages(outDir, window.pages, window.ready);
+      built = await buildWindow(pages, state.carry, last, { config, logger: docLog, outDir, profiles, store: sink });
+      state.carry = built.carry;
+      if (state.windows.length > 1) {
+        state.built.push(...window.pages.filter((p) => window.ready.has(p.pageId)));
+        if (last) await store!.saveSequence(documentKey, state.built);
+      }
     } catch (err) {
       const e = toCablescanError(err, ErrorCode.INTERNAL);
       docLog.error({ stage: 'emit', code: e.code, err: e }, 'building records failed');
-      await report.failure({ file: sequence.pages[0].file, code: e.code, message: `records for ${sequence.documentKey}: ${e.message}`, stage: 'emit' });
+      await report.failure({ file: window.pages[0]!.file, code: e.code, message: `records for ${documentKey}: ${e.message}`, stage: 'emit' });
+      // What the window would have carried is lost: the next window starts its documents afresh.
+      state.carry = null;
       return;
     } finally {
-      state.ready.clear();
+      window.ready.clear();
     }
     if (options.keepRecords) records.push(...built.records);
+    if (built.pages.length === 0) return;
     await report.sequence(
-      state.position,
-      { documentKey: sequence.documentKey, pages: pageIds, telegrams: built.telegrams, grouping: built.grouping },
+      window.position,
+      { documentKey, pages: built.pages, telegrams: built.telegrams, grouping: built.grouping },
       built.timings,
       built.records.map(reportRecord),
     );
   };
 
+  /** Builds the sequence's windows, in order and one at a time, as far as their pages have settled. */
+  const advance = (state: SequenceState): Promise<void> => {
+    state.building = state.building.then(async () => {
+      for (let window = state.windows[state.next]; window && window.settled === window.pages.length; window = state.windows[state.next]) {
+        state.next += 1;
+        await buildWindowOf(state, window);
+      }
+    });
+    return state.building;
+  };
+
   const processPage = async (source: PageSource) => {
-    const state = sequences.get(source.documentKey)!;
+    const window = windowOf.get(source.pageId)!;
     const pageLog = log.child({ doc: source.documentKey, page: source.pageId });
     let outcome: PageOutcome = 'failed';
     try {
       const read = await readPage(source, { config, logger: pageLog, engine, outDir, recipe });
       outcome = read.outcome;
-      state.ready.add(source.pageId);
+      window.ready.add(source.pageId);
       await report.page(reportPage(read.page), read.outcome);
     } catch (err) {
       if (outcome !== 'failed') throw err; // the report could not be written: the run cannot go on
@@ -142,9 +184,9 @@ export async function runInProcess(options: RunOptions, config: Config, logger: 
       await report.failure({ file: source.file, pageId: source.pageId, code: e.code, message, stage: 'read' });
     }
     done += 1;
-    state.settled += 1;
+    window.settled += 1;
     progress(source.pageId, outcome);
-    if (state.settled === state.sequence.pages.length) await finishSequence(state);
+    if (window.settled === window.pages.length) await advance(window.sequence);
   };
 
   // A small pool: one page more than OCR workers, so decoding and preprocessing

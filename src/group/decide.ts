@@ -88,30 +88,51 @@ function cueRows(cues: PageCues, continues: boolean, nextContinues: boolean): nu
   return rows;
 }
 
+/**
+ * Where the decisions of a sequence have got to: all a page's decision needs of the pages before
+ * it. A sequence decided in windows (src/pipeline/windows.ts) carries it from one to the next.
+ */
+export interface GroupingCursor {
+  /** Pages decided so far. */
+  index: number;
+  /** The file of the last page decided (file mode). */
+  previousFile: string | null;
+  /** The last page with text: the page a page is compared with. */
+  previousWithText: PageCues | null;
+  /** A blank page lies between previousWithText and the next page. */
+  blankSince: boolean;
+}
+
+export const startOfSequence = (): GroupingCursor => ({ index: 0, previousFile: null, previousWithText: null, blankSince: false });
+
+/** The decision of the next page of a sequence (`c`: its cues), before overrides; moves the cursor on. */
+export function decideNext(cursor: GroupingCursor, page: PageResult, c: PageCues, options: Pick<GroupingOptions, 'mode' | 'profiles'>, model: GroupingModel): GroupingDecision {
+  let decision: GroupingDecision;
+  if (cursor.index === 0) decision = ruleDecision(page.pageId, 'start', 'first-page', 'first page of the sequence');
+  else if (options.mode === 'page') decision = ruleDecision(page.pageId, 'start', 'mode', '--documents page: every page is a document');
+  else if (options.mode === 'file') {
+    const other = page.file !== cursor.previousFile;
+    decision = ruleDecision(page.pageId, other ? 'start' : 'continue', 'mode', other ? '--documents file: a new file' : '--documents file: the same file');
+  } else if (options.mode === 'folder') decision = ruleDecision(page.pageId, 'continue', 'mode', '--documents folder: the folder is one sequence, split at telegram headings');
+  else if (c.blank) decision = ruleDecision(page.pageId, 'continue', 'blank-page', 'blank page: kept with the document before (a back side or a separator)');
+  else if (c.nearlyBlank) decision = ruleDecision(page.pageId, 'continue', 'blank-page', 'nearly blank page (a signature, a page number, a stamp): kept with the document before');
+  else if (!cursor.previousWithText) decision = ruleDecision(page.pageId, 'start', 'first-page', 'first page with text in the sequence');
+  else decision = decideBoundary(cursor.previousWithText, c, page, cursor.blankSince, options.profiles, model);
+  if (c.blank || c.nearlyBlank) cursor.blankSince = c.blank || cursor.blankSince;
+  else {
+    cursor.previousWithText = c;
+    cursor.blankSince = false;
+  }
+  cursor.index += 1;
+  cursor.previousFile = page.file;
+  return decision;
+}
+
 export function decideGrouping(pages: readonly PageResult[], options: GroupingOptions): Grouping {
   const model = options.model ?? groupingModel();
   const cues = new Map(pages.map((p) => [p.pageId, pageCues(p)]));
-  const decisions: GroupingDecision[] = [];
-  let previousWithText: PageCues | null = null;
-  let blankSince = false;
-  pages.forEach((page, i) => {
-    const c = cues.get(page.pageId)!;
-    if (i === 0) decisions.push(ruleDecision(page.pageId, 'start', 'first-page', 'first page of the sequence'));
-    else if (options.mode === 'page') decisions.push(ruleDecision(page.pageId, 'start', 'mode', '--documents page: every page is a document'));
-    else if (options.mode === 'file') {
-      const other = page.file !== pages[i - 1]!.file;
-      decisions.push(ruleDecision(page.pageId, other ? 'start' : 'continue', 'mode', other ? '--documents file: a new file' : '--documents file: the same file'));
-    } else if (options.mode === 'folder') decisions.push(ruleDecision(page.pageId, 'continue', 'mode', '--documents folder: the folder is one sequence, split at telegram headings'));
-    else if (c.blank) decisions.push(ruleDecision(page.pageId, 'continue', 'blank-page', 'blank page: kept with the document before (a back side or a separator)'));
-    else if (c.nearlyBlank) decisions.push(ruleDecision(page.pageId, 'continue', 'blank-page', 'nearly blank page (a signature, a page number, a stamp): kept with the document before'));
-    else if (!previousWithText) decisions.push(ruleDecision(page.pageId, 'start', 'first-page', 'first page with text in the sequence'));
-    else decisions.push(decideBoundary(previousWithText, c, page, blankSince, options.profiles, model));
-    if (c.blank || c.nearlyBlank) blankSince = c.blank || blankSince;
-    else {
-      previousWithText = c;
-      blankSince = false;
-    }
-  });
+  const cursor = startOfSequence();
+  const decisions = pages.map((page) => decideNext(cursor, page, cues.get(page.pageId)!, options, model));
   if (options.override) decisions.forEach((d, i) => (decisions[i] = options.override!(d, i)));
 
   const documents: PageResult[][] = [];

@@ -86,15 +86,34 @@ function pagesOf(candidate: Candidate, probed: ProbedFile, lang: string | undefi
   });
 }
 
+/** The pages of a part of the batch's files, in order, and the files of it that failed. */
+export interface DiscoveredPart {
+  pages: PageSource[];
+  failures: InputFailure[];
+}
+
+/** A batch's inputs listed (names only) and read file by file, a part at a time (discoverInParts). */
+export interface Discovery {
+  /** Files found (every one becomes pages or a failure). */
+  files: number;
+  /** Inputs that failed before any file was read (not found, no access), and non-image files. */
+  failures: InputFailure[];
+  skipped: IngestResult['skipped'];
+  /**
+   * The pages in ingest order, `partFiles` files at a time: only the file list is held whole (it
+   * is sorted); pages are probed, hashed and handed on part by part (issue 18: a folder of
+   * 100,000 scans is never one list of pages). `closedKeys`: the sequences (documentKeys) no
+   * later file adds to, so a planner can close them.
+   */
+  parts(): AsyncGenerator<DiscoveredPart & { closedKeys: string[] }>;
+}
+
 /**
- * Finds the pages of a batch. Bad inputs end up in `failures` (with a CS_ERR_*
- * code and a message naming the file), non-image files of folders in `skipped`;
- * only an invalid manifest throws (CS_ERR_CONFIG_INVALID), since without it the
- * batch itself is unknown.
+ * Finds the pages of a batch, a part at a time. Bad inputs end up in `failures` (with a CS_ERR_*
+ * code and a message naming the file), non-image files of folders in `skipped`; only an invalid
+ * manifest throws (CS_ERR_CONFIG_INVALID), since without it the batch itself is unknown.
  */
-export async function discoverInputs(inputs: string[], options: DiscoverOptions): Promise<IngestResult> {
-  // The caller binds the unit of work ({ batch, stage }) to the logger it passes.
-  const log = options.logger;
+export async function discoverInParts(inputs: string[], options: DiscoverOptions & { partFiles?: number }): Promise<Discovery> {
   let manifest: Manifest | undefined;
   if (options.manifest !== undefined) manifest = await loadManifest(options.manifest, options.cwd);
   const fromManifest = inputs.length === 0 && manifest !== undefined;
@@ -105,35 +124,69 @@ export async function discoverInputs(inputs: string[], options: DiscoverOptions)
     allowOutside: options.allowOutsideInputs,
     confineTo: fromManifest ? [path.dirname(path.resolve(options.cwd, options.manifest!))] : undefined,
   });
-  const pdf = new PdfWorker(); // a thread starts only if the batch has a PDF
-  const outcomes = await mapLimit(expansion.candidates, options.concurrency ?? 4, async (candidate): Promise<ProbeOutcome> => {
+  const candidates = expansion.candidates;
+  const modeOf = (candidate: Candidate) => groupingFor(manifest, candidate.absolutePath, options.documents ?? 'auto');
+  // Where each folder's files end in the list: a sequence (a folder's pages, or fewer) is complete there.
+  const lastOfKey = new Map<string, number>();
+  const unprefixed = (key: string) => key.slice(key.indexOf(':') + 1);
+  candidates.forEach((c, i) => lastOfKey.set(unprefixed(sequenceKey(modeOf(c), c.absolutePath, 0)), i));
+  const partFiles = options.partFiles ?? 256;
+
+  async function* parts(): AsyncGenerator<DiscoveredPart & { closedKeys: string[] }> {
+    const pdf = new PdfWorker(); // a thread starts only if the batch has a PDF
+    const allocate = uniqueIdAllocator();
     try {
-      return { ok: true, probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, maxPages: options.maxPagesPerFile, pdf }) };
-    } catch (err) {
-      const vanished = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
-      const error = isNoAccess(err)
-        ? new CablescanError(ErrorCode.INPUT_NO_ACCESS, `${candidate.file}: cannot be read (permission denied)`, { file: candidate.file, retryable: false })
-        : toCablescanError(err, vanished ? ErrorCode.INPUT_NOT_FOUND : ErrorCode.INPUT_UNSUPPORTED, candidate.file);
-      const message = error.message.includes(candidate.file) ? error.message : `${candidate.file}: ${error.message}`;
-      return { ok: false, failure: { file: candidate.file, pageId: candidate.baseId, code: error.code, message, stage: 'ingest' } };
+      for (let from = 0; from < candidates.length; from += partFiles) {
+        const part = candidates.slice(from, from + partFiles);
+        const outcomes = await mapLimit(part, options.concurrency ?? 4, async (candidate): Promise<ProbeOutcome> => {
+          try {
+            return { ok: true, probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, maxPages: options.maxPagesPerFile, pdf }) };
+          } catch (err) {
+            const vanished = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+            const error = isNoAccess(err)
+              ? new CablescanError(ErrorCode.INPUT_NO_ACCESS, `${candidate.file}: cannot be read (permission denied)`, { file: candidate.file, retryable: false })
+              : toCablescanError(err, vanished ? ErrorCode.INPUT_NOT_FOUND : ErrorCode.INPUT_UNSUPPORTED, candidate.file);
+            const message = error.message.includes(candidate.file) ? error.message : `${candidate.file}: ${error.message}`;
+            return { ok: false, failure: { file: candidate.file, pageId: candidate.baseId, code: error.code, message, stage: 'ingest' } };
+          }
+        });
+        const pages: PageSource[] = [];
+        const failures: InputFailure[] = [];
+        const closedKeys: string[] = [];
+        part.forEach((candidate, i) => {
+          const outcome = outcomes[i]!;
+          const own = outcome.ok ? pagesOf(candidate, outcome.probed, languageFor(manifest, candidate.absolutePath, options.lang), modeOf(candidate), allocate) : [];
+          if (outcome.ok) pages.push(...own);
+          else failures.push(outcome.failure);
+          const key = sequenceKey(modeOf(candidate), candidate.absolutePath, 0);
+          if (lastOfKey.get(unprefixed(key)) === from + i) closedKeys.push(...new Set([key, ...own.map((p) => p.documentKey)]));
+        });
+        // Logged here, once, for every driver: a file that cannot be read is an error of the batch.
+        for (const f of failures) options.logger?.error({ file: f.file, code: f.code }, f.message);
+        yield { pages, failures, closedKeys };
+      }
+    } finally {
+      await pdf.close();
     }
-  }).finally(() => pdf.close());
+  }
 
+  for (const f of expansion.failures) options.logger?.error({ file: f.file, code: f.code }, f.message);
+  for (const s of expansion.skipped) options.logger?.info({ file: s.file }, `skipped: ${s.reason}`);
+  return { files: candidates.length, failures: expansion.failures, skipped: expansion.skipped, parts };
+}
+
+/**
+ * Finds the pages of a batch, all of them (discoverInParts, collected). Bad inputs end up in
+ * `failures`, non-image files of folders in `skipped`; only an invalid manifest throws.
+ */
+export async function discoverInputs(inputs: string[], options: DiscoverOptions): Promise<IngestResult> {
+  const discovery = await discoverInParts(inputs, options);
   const pages: PageSource[] = [];
-  const failures = [...expansion.failures];
-  const allocate = uniqueIdAllocator();
-  expansion.candidates.forEach((candidate, i) => {
-    const outcome = outcomes[i];
-    if (outcome.ok) {
-      const lang = languageFor(manifest, candidate.absolutePath, options.lang);
-      pages.push(...pagesOf(candidate, outcome.probed, lang, groupingFor(manifest, candidate.absolutePath, options.documents ?? 'auto'), allocate));
-    }
-    else failures.push(outcome.failure);
-  });
-
-  // Logged here, once, for every driver: a file that cannot be read is an error of the batch.
-  for (const f of failures) log?.error({ file: f.file, code: f.code }, f.message);
-  for (const s of expansion.skipped) log?.info({ file: s.file }, `skipped: ${s.reason}`);
-  log?.info({ pages: pages.length, failures: failures.length, skipped: expansion.skipped.length }, 'inputs discovered');
-  return { pages, failures, skipped: expansion.skipped };
+  const failures = [...discovery.failures];
+  for await (const part of discovery.parts()) {
+    pages.push(...part.pages);
+    failures.push(...part.failures);
+  }
+  options.logger?.info({ pages: pages.length, failures: failures.length, skipped: discovery.skipped.length }, 'inputs discovered');
+  return { pages, failures, skipped: discovery.skipped };
 }

@@ -14,6 +14,7 @@ import { readPageJson } from '../records/page-store.ts';
 import type { PageResult, TelegramRecord } from '../types.ts';
 import { parseFailureReason, type DocumentJobData, type DocumentJobResult, type PageJobData, type PageJobResult } from '../../queues/payloads.ts';
 import { Observations } from './aggregate.ts';
+import { countFailure, countPageFinished } from '../../queues/batch-store.ts';
 import { readerOptions } from './connection.ts';
 import { METRICS } from './metric-defs.ts';
 
@@ -118,12 +119,29 @@ export function attachJobMetrics(workers: { pages: Worker; documents: Worker }, 
     pending.add(p);
   };
 
-  const onPage = (job: Job<PageJobData, PageJobResult>, result: PageJobResult) =>
+  const onPage = (job: Job<PageJobData, PageJobResult>, result: PageJobResult) => {
     track('page', async () => pageObservations(result, result.outcome === 'read' ? await readPageJson(job.data.outDir, result.pageId) : null));
+    // The batch's live progress and pace (its exact counts come with each window: queues/batch-store.ts).
+    track('page progress', async () => {
+      await countPageFinished(redis, options.prefix, job.data.batch, job.finishedOn ?? Date.now());
+      return new Observations();
+    });
+  };
   const onDocument = (job: Job<DocumentJobData, DocumentJobResult>, result: DocumentJobResult) =>
     track('document', async () => documentObservations(result, await readRecords(job.data.outDir, result.recordIds)));
   const onFailed = (kind: 'page' | 'document') => (job: Job | undefined, err: Error) => {
-    if (job) track(`${kind} failure`, async () => failureObservations(kind, err.message, await isFinal(job, err)));
+    if (!job) return;
+    track(`${kind} failure`, async () => {
+      const final = await isFinal(job, err);
+      if (final && job.data?.batch) {
+        // A page's failure is counted with its window; a window's counts its pages too.
+        const { code, message } = parseFailureReason(err.message);
+        const pages = kind === 'document' ? ((job.data as DocumentJobData).pages?.length ?? 0) : 1;
+        const where = kind === 'page' ? { file: (job.data as PageJobData).source?.file, pageId: (job.data as PageJobData).source?.pageId } : { file: (job.data as DocumentJobData).documentKey };
+        await countFailure(redis, options.prefix, job.data.batch, { kind, pages, code, message, ...where, jobId: job.id });
+      }
+      return failureObservations(kind, err.message, final);
+    });
   };
   const pageFailed = onFailed('page');
   const documentFailed = onFailed('document');

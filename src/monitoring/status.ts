@@ -1,19 +1,18 @@
 // What `cablescan status`, GET /api/batches and the metrics endpoint know about
 // the queues, read from Redis only: BullMQ's own job sets (the truth about each
 // job's state, whoever ran it) and the queue helper's batch bookkeeping
-// (queues/batch-store.ts). A batch's page job ids are read once from its
-// document jobs and cached (they never change), so a --watch refresh costs two
-// pipelined ZSCOREs per page of the batch and nothing per finished document.
-import { LRUCache } from 'lru-cache';
+// (queues/batch-store.ts): its counters, kept as jobs finish, so a batch's
+// status costs a few reads whatever its size (issue 18: a 2,001-page batch
+// used to cost O(pages) Redis calls per request).
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { batchDocumentIds, listBatches, loadBatchMeta } from '../../queues/batch-store.ts';
+import { listBatches, loadBatchCounts, loadBatchMeta } from '../../queues/batch-store.ts';
 import type { ConnectionSettings } from '../../queues/connection.ts';
 import { DOCUMENT_QUEUE, PAGE_QUEUE } from '../../queues/names.ts';
-import { parseFailureReason, type BatchMeta } from '../../queues/payloads.ts';
+import type { BatchMeta } from '../../queues/payloads.ts';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { topFailureReasons, type FailureGroup, type FailureItem } from './failures.ts';
-import { etaSeconds, pagesPerMinute, type Throughput } from './throughput.ts';
+import { etaSeconds, pagesPerMinuteFromBuckets, type Throughput } from './throughput.ts';
 
 export const QUEUES = [PAGE_QUEUE, DOCUMENT_QUEUE] as const;
 /** The states `status` shows per queue (BullMQ's names; "waiting-children" are documents waiting for their pages). */
@@ -81,15 +80,6 @@ async function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promi
 
 const key = (prefix: string, queue: string, suffix: string): string => `${prefix}:${queue}:${suffix}`;
 
-interface DocumentData {
-  documentKey?: string;
-  pages?: Array<{ jobId: string; pageId: string }>;
-}
-
-interface PageData {
-  source?: { file?: string; pageId?: string };
-}
-
 function parseJson<T>(raw: string | null | undefined): T | null {
   if (!raw) return null;
   try {
@@ -117,20 +107,6 @@ export interface StatusSourceOptions {
   prefix: string;
   /** Longest wait for a BullMQ call before reporting Redis unreachable (default 5 s). */
   timeoutMs?: number;
-  /** Bytes of document -> pages lists kept between requests (default 16 MB, some 100,000 pages). */
-  documentCacheBytes?: number;
-}
-
-interface DocumentPages {
-  documentKey: string;
-  pages: Array<{ jobId: string; pageId: string }>;
-}
-
-/** A rough size in memory: UTF-16 strings plus some overhead per object. */
-export function documentPagesBytes(entry: DocumentPages): number {
-  let bytes = 64 + entry.documentKey.length * 2;
-  for (const p of entry.pages) bytes += 80 + (p.jobId.length + p.pageId.length) * 2;
-  return bytes;
 }
 
 export class StatusSource {
@@ -138,17 +114,11 @@ export class StatusSource {
   private readonly redis: Redis;
   private readonly timeoutMs: number;
   private readonly queues: Queue[];
-  /**
-   * document job id -> its page job ids and page ids (immutable once the document exists), least
-   * recently used dropped past a byte budget: a long-running server watches batch after batch.
-   */
-  private readonly documentPages: LRUCache<string, DocumentPages>;
 
   constructor(options: StatusSourceOptions) {
     this.redis = options.redis;
     this.prefix = options.prefix;
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.documentPages = new LRUCache<string, DocumentPages>({ maxSize: options.documentCacheBytes ?? 16 * 1024 * 1024, sizeCalculation: documentPagesBytes });
     this.queues = QUEUES.map((name) => {
       // A reader must not write: no queue meta keys for a prefix that has none (a typo stays harmless).
       const queue = new Queue(name, { connection: options.connection, prefix: options.prefix, skipMetasUpdate: true });
@@ -203,112 +173,71 @@ export class StatusSource {
     return loadBatchMeta(this.redis, this.prefix, batch);
   }
 
-  private async pagesOf(documentIds: string[]): Promise<Map<string, DocumentPages>> {
-    const unknown = documentIds.filter((id) => !this.documentPages.has(id));
-    const fetched = new Map<string, DocumentPages>();
-    if (unknown.length > 0) {
-      const data = await pipelined<string | null>(this.redis, (p) => {
-        for (const id of unknown) p.hget(key(this.prefix, DOCUMENT_QUEUE, id), 'data');
-      });
-      unknown.forEach((id, i) => {
-        const doc = parseJson<DocumentData>(data[i]);
-        // A document job removed (by age, by hand) is not cached: it may be enqueued again.
-        if (doc?.pages) {
-          const entry = { documentKey: doc.documentKey ?? id, pages: doc.pages };
-          fetched.set(id, entry);
-          this.documentPages.set(id, entry);
-        }
-      });
-    }
-    // Read from the cache or from this call's answer: a batch larger than the cache still gets all its documents.
-    return new Map(documentIds.flatMap((id) => {
-      const entry = this.documentPages.get(id) ?? fetched.get(id);
-      return entry ? [[id, entry] as const] : [];
-    }));
+  /**
+   * Pages of each batch being read now (the active list: as long as the workers' concurrency)
+   * and waiting to be tried again (the first 1,000 delayed): a look at the jobs in flight, not
+   * at the batch's history.
+   */
+  private async inFlight(): Promise<Map<string, { active: number; delayed: number }>> {
+    const [active, delayed] = await Promise.all([this.redis.lrange(key(this.prefix, PAGE_QUEUE, 'active'), 0, -1), this.redis.zrange(key(this.prefix, PAGE_QUEUE, 'delayed'), '0', '999')]);
+    const data = await pipelined<string | null>(this.redis, (p) => {
+      for (const id of [...active, ...delayed]) p.hget(key(this.prefix, PAGE_QUEUE, id), 'data');
+    });
+    const out = new Map<string, { active: number; delayed: number }>();
+    data.forEach((raw, i) => {
+      const batch = parseJson<{ batch?: string }>(raw)?.batch;
+      if (!batch) return;
+      const entry = out.get(batch) ?? { active: 0, delayed: 0 };
+      if (i < active.length) entry.active += 1;
+      else entry.delayed += 1;
+      out.set(batch, entry);
+    });
+    return out;
   }
 
-  /** The batch's progress, pace and failures; null when no batch has that name. */
-  async batchStatus(batch: string, now = Date.now(), detail?: { failures: BatchFailureDetail[] }): Promise<BatchStatus | null> {
+  /**
+   * The batch's progress, pace and failures; null when no batch has that name. Read from the
+   * counters kept as its jobs finish (queues/batch-store.ts): a few fields whatever the batch's size.
+   */
+  async batchStatus(
+    batch: string,
+    now = Date.now(),
+    detail?: { failures: BatchFailureDetail[] },
+    inFlight?: Map<string, { active: number; delayed: number }>,
+  ): Promise<BatchStatus | null> {
     this.ensureReady();
     const meta = await this.batchMeta(batch);
     if (!meta) return null;
-    const documentIds = await batchDocumentIds(this.redis, this.prefix, batch);
-    const documents = await this.pagesOf(documentIds);
-    const pageJobs = [...documents.values()].flatMap((d) => d.pages);
-
-    const pageStates = await pipelined<string | null>(this.redis, (p) => {
-      for (const { jobId } of pageJobs) {
-        p.zscore(key(this.prefix, PAGE_QUEUE, 'completed'), jobId);
-        p.zscore(key(this.prefix, PAGE_QUEUE, 'failed'), jobId);
-        p.zscore(key(this.prefix, PAGE_QUEUE, 'delayed'), jobId);
-      }
-    });
-    const active = new Set(await this.redis.lrange(key(this.prefix, PAGE_QUEUE, 'active'), 0, -1));
-    const finishTimes: number[] = [];
-    const failedPages: Array<{ jobId: string; pageId: string }> = [];
-    let delayed = 0;
-    let running = 0;
-    pageJobs.forEach((job, i) => {
-      const [completed, failed, waitingDelay] = pageStates.slice(3 * i, 3 * i + 3);
-      if (completed !== null) finishTimes.push(Number(completed));
-      else if (failed !== null) failedPages.push(job);
-      else if (active.has(job.jobId)) running += 1;
-      else if (waitingDelay !== null) delayed += 1;
-    });
-
-    const docStates = await pipelined<string | null>(this.redis, (p) => {
-      for (const id of documentIds) {
-        p.zscore(key(this.prefix, DOCUMENT_QUEUE, 'completed'), id);
-        p.zscore(key(this.prefix, DOCUMENT_QUEUE, 'failed'), id);
-      }
-    });
-    const failedDocuments: string[] = [];
-    let documentsDone = 0;
-    documentIds.forEach((id, i) => {
-      if (docStates[2 * i] !== null) documentsDone += 1;
-      else if (docStates[2 * i + 1] !== null) failedDocuments.push(id);
-    });
-
-    // Why things failed: the job's failedReason ("<code>: <message>") and its file.
-    const pageReasons = await pipelined<[string | null, string | null]>(this.redis, (p) => {
-      for (const { jobId } of failedPages) p.hmget(key(this.prefix, PAGE_QUEUE, jobId), 'failedReason', 'data');
-    });
-    const docReasons = await pipelined<[string | null, string | null]>(this.redis, (p) => {
-      for (const id of failedDocuments) p.hmget(key(this.prefix, DOCUMENT_QUEUE, id), 'failedReason', 'data');
-    });
+    const [counts, flight] = await Promise.all([loadBatchCounts(this.redis, this.prefix, batch), inFlight ? Promise.resolve(inFlight) : this.inFlight()]);
     const failures: BatchFailureDetail[] = [
       ...meta.failures.map((f) => ({ code: f.code, message: f.message, file: f.file, pageId: f.pageId, stage: f.stage || 'ingest' })),
-      ...failedPages.map((job, i) => {
-        const [reason, data] = pageReasons[i] ?? [null, null];
-        const { code, message } = parseFailureReason(reason ?? undefined);
-        const source = parseJson<PageData>(data)?.source;
-        return { code, message, file: source?.file, pageId: job.pageId, stage: 'read', jobId: job.jobId };
-      }),
-      ...failedDocuments.map((id, i) => {
-        const [reason, data] = docReasons[i] ?? [null, null];
-        const { code, message } = parseFailureReason(reason ?? undefined);
-        const doc = parseJson<DocumentData>(data);
-        return { code, message, file: doc?.documentKey, stage: 'emit', jobId: id };
-      }),
+      ...counts.failures.map((f) => ({ code: f.code, message: f.message, file: f.file, pageId: f.pageId, stage: f.stage, jobId: f.jobId })),
     ];
     detail?.failures.push(...failures);
 
-    const total = Math.max(meta.pageTotal, pageJobs.length);
-    const done = finishTimes.length;
-    const rate = pagesPerMinute(finishTimes, now);
-    const remaining = total - done - failedPages.length;
-    const documentTotal = Math.max(meta.documentTotal, documentIds.length);
+    const total = meta.pageTotal;
+    const failed = Math.min(counts.pagesFailed, total);
+    // Windows count their pages when they are built; page jobs as they finish (live, not exact).
+    const done = Math.min(total - failed, Math.max(counts.pagesDone, counts.pagesSeen));
+    const rate = pagesPerMinuteFromBuckets(counts.pace, now);
+    const remaining = total - done - failed;
+    const { active = 0, delayed = 0 } = flight.get(batch) ?? {};
+    const running = Math.min(active, remaining);
+    const retrying = Math.min(delayed, remaining - running);
+    const documentTotal = meta.documentTotal;
+    const documentsFailed = Math.min(counts.documentsFailed, documentTotal);
+    const documentsDone = Math.min(counts.documentsDone, documentTotal - documentsFailed);
     return {
       batch: meta.batch,
       createdAt: meta.createdAt,
       outDir: meta.outDir,
       inputs: meta.inputs,
-      pages: { total, done, failed: failedPages.length, active: running, delayed, waiting: Math.max(0, remaining - running - delayed) },
-      documents: { total: documentTotal, done: documentsDone, failed: failedDocuments.length },
+      pages: { total, done, failed, active: running, delayed: retrying, waiting: Math.max(0, remaining - running - retrying) },
+      documents: { total: documentTotal, done: documentsDone, failed: documentsFailed },
       pagesPerMinute: rate,
       etaSeconds: etaSeconds(remaining, rate),
-      finished: remaining <= 0 && documentsDone + failedDocuments.length >= documentTotal,
-      failures: { total: failures.length, top: topFailureReasons(failures) },
+      finished: remaining <= 0 && documentsDone + documentsFailed >= documentTotal,
+      failures: { total: meta.failures.length + counts.failuresTotal, top: topFailureReasons(failures) },
     };
   }
 
@@ -323,8 +252,9 @@ export class StatusSource {
       names = all.slice(Math.max(0, all.length - (options.limit ?? 20)));
     }
     const batches: BatchStatus[] = [];
+    const flight = await this.inFlight();
     for (const name of names) {
-      const status = await this.batchStatus(name, now);
+      const status = await this.batchStatus(name, now, undefined, flight);
       if (status) batches.push(status);
     }
     return {

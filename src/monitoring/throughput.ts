@@ -48,3 +48,23 @@ export function formatDuration(seconds: number): string {
   if (m > 0) return `${m}m ${String(sec).padStart(2, '0')}s`;
   return `${sec}s`;
 }
+
+/**
+ * Pages per minute from counts per epoch minute (queues/batch-store.ts keeps them as pages
+ * finish): the minute under way counts whole, the one before it for the part of it still inside
+ * the window.
+ */
+export function pagesPerMinuteFromBuckets(perMinute: ReadonlyMap<number, number>, now: number): Throughput {
+  const current = Math.floor(now / 60_000);
+  const elapsed = (now % 60_000) / 60_000;
+  const rate = (w: number) => {
+    let n = 0;
+    for (const [minute, count] of perMinute) {
+      const age = current - minute;
+      if (age < 0 || age > w) continue;
+      n += age === w ? count * (1 - elapsed) : count;
+    }
+    return Math.round((n / w) * 100) / 100;
+  };
+  return { m1: rate(1), m5: rate(5), m15: rate(15) };
+}

@@ -49,6 +49,12 @@ export interface BuildRecordsDeps {
    * window's first decision comes from `keepDecisions`.
    */
   decisionAfter?: GroupingDecision;
+  /**
+   * The store's reviewer boundaries at these pages that the decisions were made with, when the
+   * caller read them (a window of a sequence, pipeline/windows.ts): the save compares them with
+   * the store's, as it compares those read here.
+   */
+  builtWith?: readonly ReviewerBoundary[];
 }
 
 export interface TelegramSummary {
@@ -184,7 +190,7 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
   timings.confidence = since(t);
 
   try {
-    await deps.store?.saveRecords(records, pages, deps.store.reviewerBoundaries ? stored : undefined);
+    await deps.store?.saveRecords(records, pages, deps.builtWith ?? (deps.store.reviewerBoundaries ? stored : undefined));
   } catch (err) {
     // A reviewer split or merged these pages since their decisions were read: build with theirs.
     if (err instanceof CablescanError && err.code === ErrorCode.STORE_CHANGED && attemptsLeft > 1) return buildRecords(pages, deps, attemptsLeft - 1);

@@ -1,9 +1,10 @@
 // What a driver reads back from the output folder: the pages the pipeline wrote (a sequence's,
 // when its records are built), and whether a record file is there (a finished document whose files
-// were deleted is queued again).
-import { access, readFile } from 'node:fs/promises';
+// were deleted is queued again), and what each window of a sequence built (its result file).
+import { access, readFile, rm } from 'node:fs/promises';
 import { CablescanError, ErrorCode } from '../errors.ts';
-import { recordPath } from '../records/layout.ts';
+import { writeJsonAtomic } from '../records/atomic-write.ts';
+import { recordPath, windowResultPath } from '../records/layout.ts';
 import { findDonePage } from '../records/page-store.ts';
 import type { PageResult, PageSource, TelegramRecord } from '../types.ts';
 
@@ -39,4 +40,27 @@ export async function readRecordJson(outDir: string, recordId: string): Promise<
   } catch {
     return null;
   }
+}
+
+/** What a window of a sequence built and carried (OUT/windows/<id>.json; the queue's window job writes it). */
+export async function readWindowResult<T extends { windowId: string }>(outDir: string, windowId: string): Promise<T | null> {
+  try {
+    const result = JSON.parse(await readFile(windowResultPath(outDir, windowId), 'utf8')) as T;
+    return result.windowId === windowId ? result : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeWindowResult(outDir: string, windowId: string, result: { windowId: string }): Promise<void> {
+  try {
+    await writeJsonAtomic(windowResultPath(outDir, windowId), result);
+  } catch (err) {
+    throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write ${windowResultPath(outDir, windowId)}: ${(err as Error).message}`, { retryable: true, cause: err });
+  }
+}
+
+/** A window queued again: the windows after it must wait for its new result, not take the old one. */
+export async function removeWindowResult(outDir: string, windowId: string): Promise<void> {
+  await rm(windowResultPath(outDir, windowId), { force: true });
 }

@@ -4,7 +4,7 @@
 // it, the queue producer turns it into BullMQ flows.
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { discoverInputs } from '../ingest/index.ts';
+import { discoverInParts, discoverInputs } from '../ingest/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Recipe } from '../preprocess/index.ts';
 import { pageLooksDone } from '../records/page-store.ts';
@@ -13,6 +13,7 @@ import { checkBatchSettings, checkInputsFound, checkMachineSettings } from '../s
 import type { InputFailure, PageSource, SkippedInput } from '../types.ts';
 import type { BatchSettings } from './settings.ts';
 import { batchSettingsFrom } from './settings.ts';
+import { windowedSequence } from './windows.ts';
 
 export interface BatchRequest {
   inputs: string[];
@@ -123,3 +124,105 @@ export async function planBatch(request: BatchRequest, config: Config, logger: L
   };
 }
 
+
+/** One window of a sequence, as the queue producer plans it (pipeline/windows.ts). */
+export interface PlannedWindow {
+  documentKey: string;
+  /** Its place in its sequence (0: the first) and in the batch (the report's order). */
+  index: number;
+  position: number;
+  /** The sequence ends with this window. */
+  last: boolean;
+  pages: PageSource[];
+  /** Its pages whose output under outDir looks current (resumed, not read). */
+  done: string[];
+}
+
+/** A batch planned a window at a time: what is known before any file is read, and the windows as they come. */
+export interface StreamedPlan extends Omit<BatchPlan, 'sequences' | 'pageTotal' | 'done' | 'failures'> {
+  /** Files found (each gives pages or a failure). */
+  files: number;
+  /** The windows in order; failures and pageTotal are complete once it ends. */
+  windows(): AsyncGenerator<PlannedWindow>;
+  /** Inputs refused (the listing's at once, the files' as they are read). */
+  failures: InputFailure[];
+  pageTotal: number;
+}
+
+/**
+ * Plans a batch without holding it (issue 18): the file list is read and sorted whole (names
+ * only), then files are probed and hashed a part at a time, and a sequence's pages leave as
+ * windows of `windowPages` (a whole sequence when its mode does not decide page by page). What
+ * planBatch checks before any page is read is checked here too, before the first window.
+ */
+export async function planInWindows(request: BatchRequest, config: Config, logger: Logger, options: PlanOptions = {}): Promise<StreamedPlan> {
+  const startedAt = options.startedAt ?? new Date();
+  const cwd = request.cwd ?? process.cwd();
+  const outDir = path.resolve(cwd, request.outDir);
+  const batch = request.batch ?? defaultBatchName(startedAt);
+  const settings = batchSettingsFrom(config, cwd);
+  const { recipe, profiles } = checkBatchSettings({ preprocess: settings.read.preprocess, profilesDir: settings.build.profilesDir, profile: settings.build.profile });
+  if (options.readsHere) checkMachineSettings(config);
+  const log = logger.child({ batch, stage: 'ingest' });
+  const discovery = await discoverInParts(request.inputs, {
+    cwd,
+    lang: config.lang,
+    documents: config.documents,
+    manifest: request.manifest,
+    maxPixels: config.maxPixels,
+    maxPagesPerFile: config.maxPagesPerFile,
+    allowOutsideInputs: config.allowOutsideInputs,
+    logger: log,
+  });
+  if (discovery.files === 0) checkInputsFound({ pages: [], failures: discovery.failures, skipped: discovery.skipped }, { inputs: request.inputs, manifest: request.manifest });
+  const size = config.windowPages;
+
+  const plan: StreamedPlan = {
+    batch,
+    inputs: request.inputs,
+    ...(request.manifest !== undefined ? { manifest: request.manifest } : {}),
+    cwd,
+    outDir,
+    startedAt: startedAt.toISOString(),
+    settings,
+    recipe,
+    profiles,
+    files: discovery.files,
+    failures: [...discovery.failures],
+    skipped: discovery.skipped,
+    pageTotal: 0,
+    async *windows() {
+      // The sequences still open: their pages not yet in a window, and how many windows they gave.
+      const open = new Map<string, { index: number; pages: PageSource[] }>();
+      let position = 0;
+      const window = async (documentKey: string, index: number, pages: PageSource[], last: boolean): Promise<PlannedWindow> => {
+        const done: string[] = [];
+        if (!config.force) for (const page of pages) if (await pageLooksDone(outDir, page)) done.push(page.pageId);
+        return { documentKey, index, position: position++, last, pages, done };
+      };
+      for await (const part of discovery.parts()) {
+        plan.failures.push(...part.failures);
+        plan.pageTotal += part.pages.length;
+        for (const page of part.pages) {
+          let sequence = open.get(page.documentKey);
+          if (!sequence) open.set(page.documentKey, (sequence = { index: 0, pages: [] }));
+          sequence.pages.push(page);
+          // A window leaves once the page after it is known: only then is it sure not to be the last.
+          if (sequence.pages.length > size && windowedSequence(page.documentKey)) {
+            yield await window(page.documentKey, sequence.index++, sequence.pages.splice(0, size), false);
+          }
+        }
+        for (const key of part.closedKeys) {
+          const sequence = open.get(key);
+          if (!sequence) continue;
+          open.delete(key);
+          yield await window(key, sequence.index, sequence.pages, true);
+        }
+      }
+      for (const [key, sequence] of open) yield await window(key, sequence.index, sequence.pages, true);
+      open.clear();
+      log.info({ pages: plan.pageTotal, failures: plan.failures.length, skipped: plan.skipped.length }, 'inputs discovered');
+    },
+  };
+  return plan;
+}

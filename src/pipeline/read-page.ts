@@ -2,6 +2,7 @@
 // content, pipeline version and language; not with --force), otherwise read from the scan now.
 import { stat } from 'node:fs/promises';
 import { pageJsonPath } from '../records/layout.ts';
+import { STAND_IN_ENGINE } from '../ocr/stand-in.ts';
 import { findDonePage } from '../records/page-store.ts';
 import type { PageResult, PageSource } from '../types.ts';
 import { readPageFromScan, type ReadPageDeps } from './read-scan.ts';
@@ -38,7 +39,9 @@ async function writtenSince(outDir: string, pageId: string, since: number | unde
 }
 
 export async function readPage(source: PageSource, deps: ReadOrResumeDeps): Promise<PageRead> {
-  const previous = deps.config.force || !deps.outDir ? null : await findDonePage(deps.outDir, source);
+  let previous = deps.config.force || !deps.outDir ? null : await findDonePage(deps.outDir, source);
+  // A page the benchmarks' stand-in engine "read" has no words: a real engine reads it again.
+  if (previous && previous.ocr.engine === STAND_IN_ENGINE && deps.engine.name !== STAND_IN_ENGINE) previous = null;
   if (previous && deps.outDir) {
     const readByThisJob = await writtenSince(deps.outDir, source.pageId, deps.enqueuedAt);
     return { page: previous, outcome: readByThisJob ? 'read' : 'resumed' };

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { defaultDbPath, importOutputFolder, isPostgresUrl, ReviewStore, type ImportResult } from '../store/index.ts';
-import type { RecordStore } from '../store/types.ts';
-import type { TelegramRecord } from '../types.ts';
+import type { RecordStore, SinkContext } from '../store/types.ts';
+import type { PageResult, TelegramRecord } from '../types.ts';
 import type { BatchPlan } from './plan.ts';
 
 export interface RunStore {
@@ -24,7 +24,28 @@ export interface RunStore {
     onRecord?: (record: TelegramRecord) => void,
     save?: boolean,
   ): Promise<ImportResult>;
+  /**
+   * The pages of a sequence built in windows, in order, once all of them are built: each
+   * window's records were saved with the part of the sequence it built, and regrouping in the
+   * review store needs the whole.
+   */
+  saveSequence(documentKey: string, pages: ReadonlyArray<{ pageId: string; contentHash: string; file: string }>): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A sequence built in windows, saved whole once its last window is built (each window's records
+ * were saved with the part of the sequence it built, which replaced the sequence's pages): the
+ * store keeps a sequence's page ids, content hashes and files, nothing else of a page is read.
+ */
+export async function saveWholeSequence(
+  store: ReviewStore,
+  documentKey: string,
+  pages: ReadonlyArray<{ pageId: string; contentHash: string; file: string }>,
+  context: SinkContext,
+): Promise<void> {
+  const whole = pages.map((p) => ({ pageId: p.pageId, contentHash: p.contentHash, file: p.file, documentKey }) as unknown as PageResult);
+  if (whole.length) await store.saveSequences([whole], context);
 }
 
 /** Where a batch's store is: config.db (a file, resolved against the run's folder, or a URL), else <out>/cablescan.db. */
@@ -40,6 +61,7 @@ export async function openRunStore(plan: Pick<BatchPlan, 'batch' | 'cwd' | 'outD
     sink: store.recordSink({ batch, cwd, outDir, build: plan.settings.build }),
     importWritten: (recordIds, sequences, onRecord, save = true) =>
       importOutputFolder(store, outDir, { batch, cwd, recordIds, sequences, build: plan.settings.build, onRecord, save }),
+    saveSequence: (documentKey, pages) => saveWholeSequence(store, documentKey, pages, { batch, cwd, outDir, build: plan.settings.build }),
     close: () => store.close(),
   };
 }

@@ -11,3 +11,5 @@ export const reportPath = (outDir: string): string => path.join(outDir, 'report.
 export const pageIndexPath = (outDir: string, pageId: string): string => path.join(outDir, 'index', `${pageId}.json`);
 /** A reviewer's decision at the boundary before a page (records/reviewer-boundaries.ts). */
 export const reviewerBoundaryPath = (outDir: string, pageId: string): string => path.join(outDir, 'grouping', `${pageId}.json`);
+/** What a window of a sequence built (its records, its pages' outcomes) and carried to the next (pipeline/windows.ts). */
+export const windowResultPath = (outDir: string, windowId: string): string => path.join(outDir, 'windows', `${windowId}.json`);

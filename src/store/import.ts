@@ -89,9 +89,17 @@ export async function importOutputFolder(store: ReviewStore, outDir: string, opt
 export async function sequencesOfReport(outDir: string): Promise<Array<{ documentKey: string; pages: string[] }>> {
   try {
     const report = JSON.parse(await readFile(path.join(outDir, 'report.json'), 'utf8')) as { documents?: Array<{ documentKey?: unknown; pages?: unknown }> };
-    return (report.documents ?? [])
+    const parts = (report.documents ?? [])
       .filter((d) => typeof d.documentKey === 'string' && Array.isArray(d.pages) && d.pages.every((p) => typeof p === 'string'))
       .map((d) => ({ documentKey: d.documentKey as string, pages: d.pages as string[] }));
+    // A sequence built in windows is listed a window at a time, in order: one sequence again.
+    const sequences: Array<{ documentKey: string; pages: string[] }> = [];
+    for (const part of parts) {
+      const last = sequences.at(-1);
+      if (last?.documentKey === part.documentKey) last.pages.push(...part.pages);
+      else sequences.push({ documentKey: part.documentKey, pages: [...part.pages] });
+    }
+    return sequences;
   } catch {
     return [];
   }

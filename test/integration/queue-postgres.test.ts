@@ -1,7 +1,7 @@
 // A reading room without a waiting `run`: `enqueue` into Redis with a PostgreSQL review store,
 // two `cablescan worker` processes (one killed with -9 in the middle of the batch) and `serve`,
 // as an operator starts them. The workers save each document's records into PostgreSQL as it
-// finishes; a reviewer corrects a field through the API; `export` shows the correction;
+// finishes (each folder is one window: its result file says it is done); a reviewer corrects a field through the API; `export` shows the correction;
 // `status --write-report` writes report.json. No record is lost or stored twice.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -78,13 +78,15 @@ test('enqueue + two workers (one killed -9) + serve on Redis and PostgreSQL: eve
   assert.equal(enqueued.code, 0, enqueued.stderr);
   assert.equal(enqueued.stdout.trim(), 'box');
 
-  // The victim dies while reading a page, after some documents were saved.
+  // The victim dies while reading a page, after some documents were saved. (A completed document
+  // job, a window of its folder, leaves Redis at once: its result file under OUT/windows says it is done.)
   const victimName = `:${victim!.pid}`;
+  const windowsDone = async () => (await listFiles(path.join(out, 'windows')).catch(() => [])).filter((f) => f.endsWith('.json'));
   await waitFor(
     'the victim to be reading a page after a document was saved',
     async () => {
       const snap = await snapshotQueues(SHARED_REDIS_URL, prefix);
-      if ((snap.documentCounts.completed ?? 0) < 1) return undefined;
+      if ((await windowsDone()).length < 1) return undefined;
       return snap.pages.find((j) => (j.processedBy ?? '').endsWith(victimName) && j.finishedOn === undefined && j.processedOn !== undefined);
     },
     300_000,
@@ -94,25 +96,29 @@ test('enqueue + two workers (one killed -9) + serve on Redis and PostgreSQL: eve
   await victim!.exited;
 
   let last = '';
-  const snap = await waitFor(
+  const results = await waitFor(
     'every document to be done',
     async () => {
       const s = await snapshotQueues(SHARED_REDIS_URL, prefix);
       // A document that failed will not complete: say why at once instead of waiting out the time.
       const failed = s.documents.find((d) => d.failedReason && (d.attemptsMade ?? 0) >= (d.opts.attempts ?? 1));
       if (failed) throw new Error(`document ${failed.id} failed: ${failed.failedReason}`);
-      last = `pages ${JSON.stringify(s.pageCounts)}, documents ${JSON.stringify(s.documentCounts)}`;
-      return s.documentCounts.completed === 4 ? s : undefined;
+      const done = await windowsDone();
+      last = `pages ${JSON.stringify(s.pageCounts)}, documents ${JSON.stringify(s.documentCounts)}, windows written ${done.length}`;
+      return done.length === 4 ? done : undefined;
     },
     480_000,
     500,
   ).catch((err: Error) => {
     throw new Error(`${err.message} (${last})`);
   });
-  // What the documents made (the last completion of each job), against what PostgreSQL holds.
-  const made = snap.documents.flatMap((d) => (d.returnvalue as { recordIds: string[]; stored?: boolean }).recordIds).sort();
+  // What the documents made (each window's result file), against what PostgreSQL holds.
+  const built = await Promise.all(
+    results.map(async (f) => (JSON.parse(await readFile(path.join(out, 'windows', f), 'utf8')) as { built: { recordIds: string[]; stored?: boolean } }).built),
+  );
+  const made = built.flatMap((b) => b.recordIds).sort();
   assert.ok(
-    snap.documents.every((d) => (d.returnvalue as { stored?: boolean }).stored === true),
+    built.every((b) => b.stored === true),
     'the workers saved the records themselves',
   );
   assert.equal(new Set(made).size, made.length);

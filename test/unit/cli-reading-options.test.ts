@@ -61,10 +61,10 @@ test('--read-blank-pages reads pages measured blank; without it they are recorde
   assert.equal(parse(['samples']).readBlankPages, false);
 });
 
-test("--engine offers auto and the registered engines; --model best or fast; an engine's own flag sets its option", () => {
+test("--engine offers auto, the registered engines and the benchmarks' stand-in (none); --model best or fast; an engine's own flag sets its option", () => {
   const command = addMachineOptions(addBatchOptions(new Command('run').exitOverride()));
   const engine = command.options.find((o) => o.long === '--engine')!;
-  assert.deepEqual(engine.argChoices, [...ENGINE_CHOICES]);
+  assert.deepEqual(engine.argChoices, [...ENGINE_CHOICES, 'none']);
   assert.deepEqual(command.options.find((o) => o.long === '--model')!.argChoices, ['best', 'fast']);
   const config = parse(['--engine', 'tesseract', '--model', 'fast', '--model-cache', '/srv/m', '--tesseract-command', '/opt/tesseract', 'samples']);
   assert.equal(config.engine, 'tesseract');
@@ -72,5 +72,5 @@ test("--engine offers auto and the registered engines; --model best or fast; an 
   assert.equal(config.modelCache, '/srv/m');
   assert.equal(config.engineOptions.tesseract.command, '/opt/tesseract');
   assert.equal(parse(['samples']).engine, 'auto');
-  assert.throws(() => parse(['--engine', 'ocrad', 'samples']), /Allowed choices are auto, tesseract, tesseract\.js/);
+  assert.throws(() => parse(['--engine', 'ocrad', 'samples']), /Allowed choices are auto, tesseract, tesseract\.js, none/);
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { topFailureReasons } from '../../src/monitoring/failures.ts';
 import { formatStatus } from '../../src/monitoring/format.ts';
 import type { StatusReport } from '../../src/monitoring/status.ts';
-import { etaSeconds, formatDuration, pagesPerMinute } from '../../src/monitoring/throughput.ts';
+import { etaSeconds, formatDuration, pagesPerMinute, pagesPerMinuteFromBuckets } from '../../src/monitoring/throughput.ts';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const ago = (seconds: number) => NOW - seconds * 1000;
@@ -23,6 +23,17 @@ test('pages/min counts finishes inside each window ending now', () => {
   assert.deepEqual(pagesPerMinute(times, NOW), { m1: 2, m5: 2, m15: 2 });
   assert.deepEqual(pagesPerMinute([], NOW), { m1: 0, m5: 0, m15: 0 });
   assert.deepEqual(pagesPerMinute([ago(30), ago(200), ago(800)], NOW), { m1: 1, m5: 0.4, m15: 0.2 });
+});
+
+test('pages/min from counts per minute (kept as pages finish): the minute under way whole, the oldest in part', () => {
+  const minute = Math.floor(NOW / 60_000);
+  const at = (m: number, count: number): [number, number] => [minute - m, count];
+  // NOW is on a minute's edge: the minute under way has just begun, the one before counts whole in m1.
+  const buckets = new Map([at(0, 3), at(1, 6), at(3, 10), at(10, 30), at(20, 99), at(-1, 7)]);
+  assert.deepEqual(pagesPerMinuteFromBuckets(buckets, NOW), { m1: 9, m5: 3.8, m15: 3.27 });
+  // Half a minute later, half of the oldest minute of each window is still inside it.
+  assert.deepEqual(pagesPerMinuteFromBuckets(new Map([at(0, 4), at(1, 6)]), NOW + 30_000), { m1: 7, m5: 2, m15: 0.67 });
+  assert.deepEqual(pagesPerMinuteFromBuckets(new Map(), NOW), { m1: 0, m5: 0, m15: 0 });
 });
 
 test('ETA uses the 5-minute pace, falls back to 15 then 1 minute, and is unknown without any pace', () => {

@@ -17,6 +17,13 @@ export const ENGINE_NAMES = ENGINES.map((e) => e.name) as [EngineName, ...Engine
 /** `--engine`: one of the engines, or `auto` (the default): the first whose check passes. */
 export const ENGINE_CHOICES = ['auto', ...ENGINE_NAMES] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+/**
+ * What a run may be told: an engine choice, or `none`, the stand-in that reads no words, for
+ * benchmarks of everything around OCR (src/ocr/stand-in.ts). It is no registered engine, so `auto`
+ * never consults it and no error lists it.
+ */
+export const RUN_ENGINE_CHOICES = [...ENGINE_CHOICES, 'none'] as const;
+export type RunEngineChoice = (typeof RUN_ENGINE_CHOICES)[number];
 
 export function engineByName(name: string): EngineDescriptor | undefined {
   return REGISTRY.find((e) => e.name === name);
