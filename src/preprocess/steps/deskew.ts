@@ -3,9 +3,10 @@
 // grows, new corners are paper-white). Small angles are left alone: Tesseract copes with them
 // and every rotation costs time and a little sharpness. On the corpus, rotating pages by
 // 0.35-0.4 degrees made two of three worse (one multi-column page from 7% to 16% CER), while
-// 0.5-1.8 degrees helped four of five. From 1 degree, not 1.5 (issue 16): a despatch's long header
-// lines sit close under its printed heading, and at 1.2-1.5 degrees the place-and-date line drifts
-// by most of a line across the page (`London, February 104; 1947%`); read straight it is right.
+// 0.5-1.8 degrees helped four of five. From 1.5 degrees: from 1 degree (tried for issue 16, where a
+// generated despatch's place-and-date line drifts by most of a line at 1.2-1.5 degrees) one real
+// page gained and another lost more (the 1940 despatch's last page: the rotated top edge, a cut-off
+// number and a dotted rule, became a line of garbage; docs/decisions.md).
 import { z } from 'zod';
 import { invert, rotationAbout } from '../affine.ts';
 import { tooFewLetters } from '../ink.ts';
@@ -21,7 +22,7 @@ export const deskew = defineStep({
       maxAngle: z.number().gt(0).max(45).default(10),
       step: z.number().min(0.01).max(1).default(0.1),
       /** Rotate only when |angle| reaches this (degrees); 0 = always. */
-      minAngle: z.number().min(0).max(45).default(1),
+      minAngle: z.number().min(0).max(45).default(1.5),
       /** Rotate only when the best profile is this much sharper than a typical angle's (1 = no evidence needed). */
       minStrength: z.number().min(1).default(1.2),
     })
