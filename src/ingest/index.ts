@@ -129,7 +129,8 @@ export async function discoverInParts(inputs: string[], options: DiscoverOptions
   // Where each folder's files end in the list: a sequence (a folder's pages, or fewer) is complete there.
   const lastOfKey = new Map<string, number>();
   const unprefixed = (key: string) => key.slice(key.indexOf(':') + 1);
-  candidates.forEach((c, i) => lastOfKey.set(unprefixed(sequenceKey(modeOf(c), c.absolutePath, 0)), i));
+  let at = 0;
+  for (const c of candidates) lastOfKey.set(unprefixed(sequenceKey(modeOf(c), c.absolutePath, 0)), at++);
   const partFiles = options.partFiles ?? 256;
 
   async function* parts(): AsyncGenerator<DiscoveredPart & { closedKeys: string[] }> {
