@@ -29,17 +29,59 @@ export interface Candidate {
   baseId: string;
 }
 
-/** A folder's (or glob's) files: the base as given and absolute, and each file's path below it. */
-interface CandidateGroup {
-  displayBase: string;
-  absoluteBase: string;
-  rels: string[];
+/**
+ * A folder's (or glob's) files: the base as given and absolute, and each file's path below it,
+ * in order, held as one string ("\0" between them: no file name has one) and their offsets.
+ */
+class CandidateGroup {
+  private readonly joined: string;
+  private readonly offsets: Uint32Array;
+  /** No two of its files give the same page id, and none looks like a suffixed one (`-p2`, `~2`). */
+  readonly idsUnique: boolean;
+
+  constructor(
+    readonly displayBase: string,
+    readonly absoluteBase: string,
+    rels: readonly string[],
+  ) {
+    this.joined = rels.join('\0');
+    this.offsets = new Uint32Array(rels.length + 1);
+    let at = 0;
+    rels.forEach((rel, i) => {
+      this.offsets[i] = at;
+      at += rel.length + 1;
+    });
+    this.offsets[rels.length] = at;
+    const ids = new Set<string>();
+    this.idsUnique = rels.every((rel) => {
+      const id = folderPageId(rel);
+      if (ids.has(id) || SUFFIXED_ID.test(id)) return false;
+      ids.add(id);
+      return true;
+    });
+  }
+
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  rel(i: number): string {
+    return this.joined.slice(this.offsets[i], this.offsets[i + 1]! - 1);
+  }
+
+  candidate(i: number): Candidate {
+    const rel = this.rel(i);
+    return { file: path.join(this.displayBase, rel), absolutePath: path.join(this.absoluteBase, rel), baseId: folderPageId(rel) };
+  }
 }
 
+/** Ids the discovery makes of others: a multi-page file's `<id>-p<n>`, a repeated id's `<id>~<n>`. */
+const SUFFIXED_ID = /(-p|~)\d+$/;
+
 /**
- * The candidates in order, held compactly (issue 18): a folder of 100,000 scans is one string a
- * file (its path below the folder), not three strings and an object; a Candidate is made when a
- * part of the list is taken.
+ * The candidates in order, held compactly (issue 18): a folder of 100,000 scans is its file names
+ * in one string, not three strings and an object a file; a Candidate is made when a part of the
+ * list is taken.
  */
 export class CandidateList {
   private readonly groups: Array<CandidateGroup | Candidate> = [];
@@ -54,9 +96,9 @@ export class CandidateList {
     this.size += 1;
   }
 
-  pushGroup(displayBase: string, absoluteBase: string, rels: string[]): void {
+  pushGroup(displayBase: string, absoluteBase: string, rels: readonly string[]): void {
     if (rels.length === 0) return;
-    this.groups.push({ displayBase, absoluteBase, rels });
+    this.groups.push(new CandidateGroup(displayBase, absoluteBase, rels));
     this.size += rels.length;
   }
 
@@ -66,10 +108,10 @@ export class CandidateList {
     let start = 0;
     for (const group of this.groups) {
       if (start >= to) break;
-      const count = 'rels' in group ? group.rels.length : 1;
+      const count = group instanceof CandidateGroup ? group.length : 1;
       if (start + count > from) {
-        if ('rels' in group) {
-          for (let i = Math.max(0, from - start); i < Math.min(count, to - start); i++) out.push(candidateOf(group, group.rels[i]!));
+        if (group instanceof CandidateGroup) {
+          for (let i = Math.max(0, from - start); i < Math.min(count, to - start); i++) out.push(group.candidate(i));
         } else out.push(group);
       }
       start += count;
@@ -79,7 +121,7 @@ export class CandidateList {
 
   *[Symbol.iterator](): Generator<Candidate> {
     for (const group of this.groups) {
-      if ('rels' in group) for (const rel of group.rels) yield candidateOf(group, rel);
+      if (group instanceof CandidateGroup) for (let i = 0; i < group.length; i++) yield group.candidate(i);
       else yield group;
     }
   }
@@ -89,8 +131,11 @@ export class CandidateList {
     const groups = this.groups.splice(0);
     this.size = 0;
     for (const group of groups) {
-      if ('rels' in group) this.pushGroup(group.displayBase, group.absoluteBase, group.rels.filter((rel) => keep(candidateOf(group, rel))));
-      else if (keep(group)) this.push(group);
+      if (group instanceof CandidateGroup) {
+        const kept: string[] = [];
+        for (let i = 0; i < group.length; i++) if (keep(group.candidate(i))) kept.push(group.rel(i));
+        this.pushGroup(group.displayBase, group.absoluteBase, kept);
+      } else if (keep(group)) this.push(group);
     }
   }
 
@@ -98,10 +143,14 @@ export class CandidateList {
   get sources(): number {
     return this.groups.length;
   }
-}
 
-function candidateOf(group: CandidateGroup, rel: string): Candidate {
-  return { file: path.join(group.displayBase, rel), absolutePath: path.join(group.absoluteBase, rel), baseId: folderPageId(rel) };
+  /**
+   * Every candidate's page id is unique as it is (one folder or glob whose files give distinct
+   * ids, none like a suffixed one; or one file): discovery need not remember the ids it gave.
+   */
+  get idsUnique(): boolean {
+    return this.groups.length <= 1 && this.groups.every((g) => !(g instanceof CandidateGroup) || g.idsUnique);
+  }
 }
 
 export interface Expansion {

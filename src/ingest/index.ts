@@ -135,7 +135,8 @@ export async function discoverInParts(inputs: string[], options: DiscoverOptions
 
   async function* parts(): AsyncGenerator<DiscoveredPart & { closedKeys: string[] }> {
     const pdf = new PdfWorker(); // a thread starts only if the batch has a PDF
-    const allocate = uniqueIdAllocator();
+    // The ids given out are remembered only when two could meet (a set of 100,000 ids otherwise).
+    const allocate = candidates.idsUnique ? (id: string) => id : uniqueIdAllocator();
     try {
       for (let from = 0; from < candidates.length; from += partFiles) {
         const part = candidates.slice(from, from + partFiles);
