@@ -9,7 +9,6 @@ import { ARCHIVAL_FORMAT_NAMES, RECORDS_FORMAT_NAMES, RECORDS_FORMATS } from '..
 import { writeExport } from '../exports/records/index.ts';
 import { archivalFormatsFrom, describeArchivalExport, exportArchivalFromStore } from '../exports/from-store.ts';
 import { openExistingStore } from '../store/index.ts';
-import type { TelegramRecord } from '../types.ts';
 import { contextFrom, EXIT } from './common.ts';
 
 const sayRecords = (or: string) => `${RECORDS_FORMAT_NAMES.slice(0, -1).join(', ')} ${or} ${RECORDS_FORMAT_NAMES.at(-1)}`;
@@ -70,10 +69,9 @@ export function registerExport(program: Command): void {
           return;
         }
         const format = selected;
-        // The writers iterate more than once (CSV: columns first): the records are read once, here.
-        const records: TelegramRecord[] = [];
-        for await (const record of store.finalRecords({ batch: opts.batch, reviewedOnly: Boolean(opts.reviewedOnly) })) records.push(record);
-        const result = await writeExport(() => records, { format, to: destination }, config.exportOptions);
+        // Streamed from the store a record at a time; CSV asks twice (its columns first), so each call reads again.
+        const records = () => store.finalRecords({ batch: opts.batch, reviewedOnly: Boolean(opts.reviewedOnly) });
+        const result = await writeExport(records, { format, to: destination }, config.exportOptions);
         const where = path.relative(process.cwd(), result.path) || '.';
         process.stdout.write(`exported ${result.records} record(s) as ${format} to ${where}${result.folder ? '/' : ''}\n`);
         process.exitCode = EXIT.ok;

@@ -12,6 +12,7 @@ import type { FieldDraft, SegmentedTelegram } from '../segment/draft.ts';
 import type { RecordField } from '../types.ts';
 import { calibrate, NO_CALIBRATION, type Calibration } from './calibration.ts';
 import { monthFromWord } from '../segment/datetime.ts';
+import { IN_VOCABULARY } from '../segment/parsers.ts';
 import {
   dispatchConsistent,
   validateCopies,
@@ -188,6 +189,8 @@ const letters = (w: string): string => w.replace(/[^\p{L}]/gu, '').toLowerCase()
  */
 export function matchedByList(name: string, draft: FieldDraft, word: string): boolean {
   if (draft.notes.includes('ocr_corrected') || draft.notes.includes('unknown_place')) return false;
+  // A value read letter for letter as an entry of its vocabulary (`The Secretary of State`): every word is the list's.
+  if (inVocabulary(draft)) return true;
   if (DATE_FIELDS.has(name)) {
     const bare = word.replace(/[,;:]+$/, '');
     // Letters only: monthFromWord reads `0ct` as `Oct`, a repair, not a match.
@@ -198,6 +201,16 @@ export function matchedByList(name: string, draft: FieldDraft, word: string): bo
   if (!/[\p{L}\p{N}]/u.test(word)) return true;
   const w = letters(word);
   return w.length > 0 && draft.value.split(/[\s-]+/).some((v) => letters(v) === w);
+}
+
+/**
+ * A value read exactly as an entry of its field's vocabulary, nothing repaired. Such a value does
+ * not depend on how well the label that located it was read: `The Honorab1e` above `The Secretary
+ * of State` still names the Secretary of State (on generated despatches, 5 of 136 fields were held
+ * for the label alone, all right).
+ */
+export function inVocabulary(draft: FieldDraft): boolean {
+  return draft.notes.includes(IN_VOCABULARY) && !draft.notes.includes('ocr_corrected') && typeof draft.value === 'string';
 }
 
 /** The OCR evidence of each word of the value: its confidence, or full for a word a closed list matched exactly. */
@@ -258,7 +271,11 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
   const fields: Record<string, RecordField> = {};
   const crossReasons = crossFieldReasons(t);
   const missingRequired = Object.entries(t.fields).filter(([n, d]) => d.required && n !== 'body' && (!d.found || d.value === null));
-  for (const [name, draft] of Object.entries(t.fields)) {
+  for (const [name, read] of Object.entries(t.fields)) {
+    // In a telegram the label says which way the message went (`From:`/`To:`), so a misread
+    // label is doubt about the field even when the value is a known addressee (`Tos: CC CPSU`);
+    // a despatch's `The Honorable` only locates the recipient block.
+    const draft = t.kind === 'telegram' && read.notes.includes(IN_VOCABULARY) ? { ...read, notes: read.notes.filter((n) => n !== IN_VOCABULARY) } : read;
     if (!draft.found || draft.value === null) {
       if (!draft.required) continue; // optional and not printed: absent from the record
       fields[name] = { value: null, text: draft.text ?? '', confidence: 0, status: 'missing', page: null, bbox: null, reasons: ['required_missing'] };
@@ -274,7 +291,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     if (draft.wordConfidences.length === 0) reasons.push('no_words');
     else if (ocr < threshold) reasons.push('low_ocr_confidence');
     else if (name !== 'body' && Math.min(...evidence) < WEAK_WORD_CONFIDENCE) reasons.push('low_ocr_confidence');
-    const label = Math.min(1, Math.max(0, draft.labelScore));
+    const label = inVocabulary(draft) ? 1 : Math.min(1, Math.max(0, draft.labelScore));
     if (label < 1) reasons.push('fuzzy_label');
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
     reasons.push(...validatorReasons(name, draft, options));

@@ -29,9 +29,15 @@ export interface RecordsTarget {
   folder: boolean;
 }
 
+/**
+ * Records as a writer gets them: from memory, or streamed from the review store a row at a time
+ * (an export of a 100,000-page box never holds its records at once).
+ */
+export type RecordStream = Iterable<TelegramRecord> | AsyncIterable<TelegramRecord>;
+
 export interface RecordsWriter {
   /** `records` may be called more than once (CSV reads them twice); each call yields the same records. */
-  write(records: () => Iterable<TelegramRecord>, target: RecordsTarget): Promise<{ records: number; path: string; folder: boolean }>;
+  write(records: () => RecordStream, target: RecordsTarget): Promise<{ records: number; path: string; folder: boolean }>;
 }
 
 export type RecordsFormat<Options = unknown> = Descriptor<'records', Options, RecordsWriter> & {

@@ -1,8 +1,8 @@
 // PDF work in a worker thread: counting pages and rendering one page with
 // pdfjs-dist 5.6 (legacy build: Node 20; 5.7+ needs Node 22) onto an
 // @napi-rs/canvas canvas. Plain JavaScript on purpose: pdf.ts starts this
-// thread with no loader flags, so tsx does not process pdfjs's 3.7 MB of code
-// (measured: pdfjs under tsx's loader +230 MB RSS, in this thread +45 MB), and
+// thread with no loader flags, so tsx does not process pdfjs's code (under tsx's
+// loader pdfjs costs five times the memory: docs/benchmarks.md), and
 // a slow or hostile PDF blocks this thread, never the caller's event loop.
 //
 // Everything is local: pdfjs runs its own "worker" in this thread by importing
@@ -17,8 +17,8 @@
 //
 // The document a page was rendered from stays open for the next request (one
 // document per thread; pdf.ts gives each file its thread): reading and parsing
-// the whole file again for every page made a 10,000-page PDF cost 1.1 s a page,
-// the whole file quadratic (issue 24). It is closed when another file is asked
+// the whole file again for every page made a long PDF's cost quadratic in its
+// pages (issue 24; docs/benchmarks.md). It is closed when another file is asked
 // for, when the file changes, or after a minute without requests.
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';

@@ -5,7 +5,7 @@
 // - rendering a page is CPU-bound for seconds; in a thread it does not block the
 //   caller's event loop (queue lock renewals, HTTP);
 // - the thread starts without tsx's loader, which otherwise makes loading pdfjs
-//   cost ~230 MB instead of ~45 MB;
+//   cost five times the memory (docs/benchmarks.md);
 // - a PDF that makes pdfjs spin forever is stopped by terminating the thread;
 // - a page's renderer keeps its document open for the file's next page (pages
 //   are handed to the same thread by file: renderPdfPage), so a long PDF is read

@@ -1,8 +1,7 @@
 // How pixels travel to a tesseract.js worker. Tesseract reads the image through Leptonica, which
-// understands binary PNM: a 15-byte header in front of the raw bytes, so "encoding" costs nothing.
-// Measured on a 2480x1200 grey page: PGM 0 ms encode / ~330 ms OCR, PNG level 1 8 ms / ~380 ms,
-// PNG level 0 15 ms / ~400-700 ms (a bigger buffer to copy). BMP goes through a JavaScript
-// decoder inside tesseract.js and is avoided.
+// understands binary PNM: a 15-byte header in front of the raw bytes, so "encoding" costs nothing
+// and the OCR call is the fastest of the formats tried (docs/benchmarks.md, "Measurements behind
+// code choices"). BMP goes through a JavaScript decoder inside tesseract.js and is avoided.
 import sharp from 'sharp';
 import type { RawImage } from '../types.ts';
 
@@ -33,7 +32,7 @@ export function toPnm(image: RawImage): Buffer {
 /**
  * Writes `image` as an uncompressed TIFF carrying its resolution: what the long-lived native
  * tesseract process reads (a file named on its stdin, and no --dpi per image, so the resolution
- * has to travel in the file; PNM cannot carry one). ~9 ms for a 2480x3508 grey page, as PNM.
+ * has to travel in the file; PNM cannot carry one). It costs what PNM costs (docs/benchmarks.md).
  */
 export async function writeTiff(file: string, image: RawImage, dpi: number): Promise<void> {
   const { width, height, channels, data } = image;

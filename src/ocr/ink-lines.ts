@@ -10,7 +10,7 @@
 import { compose, invert, rotationAbout, scaling, translation } from '../preprocess/affine.ts';
 import { connectedComponents, histogram, otsuThreshold } from '../preprocess/analysis.ts';
 import { backgroundGrid, flattenWith } from '../preprocess/background.ts';
-import { sharpOf, toGreyRaw } from '../preprocess/raw.ts';
+import { extractGrey, sharpOf, toGreyRaw } from '../preprocess/raw.ts';
 import { applyAffine, mapBox } from '../geometry.ts';
 import type { Affine, BBox, OcrLine, OcrResult, RawImage } from '../types.ts';
 import type { OcrEngine } from './engine.ts';
@@ -155,7 +155,7 @@ async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: nu
   const top = Math.min(image.height - 1, Math.max(0, Math.floor(line.bbox[1] - padY)));
   const right = Math.max(left + 1, Math.min(image.width, Math.ceil(line.bbox[2] + padX)));
   const bottom = Math.max(top + 1, Math.min(image.height, Math.ceil(line.bbox[3] + padY)));
-  let current = await toGreyRaw(sharpOf(image).extract({ left, top, width: right - left, height: bottom - top }));
+  let current = await extractGrey(image, { left, top, width: right - left, height: bottom - top });
   let toImage: Affine = translation(left, top);
   let centre = applyAffine(translation(-left, -top), line.centre[0], line.centre[1]);
   if (turn !== 0) {
@@ -171,7 +171,7 @@ async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: nu
   const bandBottom = Math.min(current.height, Math.ceil(centre[1] + half));
   // A centre turned outside the strip (a line at the edge of the cut) leaves no band: the strip stays whole.
   if (bandBottom - bandTop >= 1 && bandBottom - bandTop < current.height) {
-    current = await toGreyRaw(sharpOf(current).extract({ left: 0, top: bandTop, width: current.width, height: bandBottom - bandTop }));
+    current = await extractGrey(current, { left: 0, top: bandTop, width: current.width, height: bandBottom - bandTop });
     toImage = compose(toImage, translation(0, bandTop));
   }
   // The strip's own paper level divided out (stains, uneven light, grey paper), then the grain smoothed.

@@ -5,7 +5,7 @@
 //   analysis/levels.ts  grey levels: histogram, percentiles, Otsu and ink thresholds, paper noise
 //   analysis/binary.ts  the binarised analysis copy and its connected components, letters in lines
 //   analysis/text.ts    the text's size (x-height, all caps) and skew
-export { histogram, inkThreshold, otsuThreshold, paperNoise, percentile, SAMPLE_ROW_STEP } from './analysis/levels.ts';
+export { histogram, inkThreshold, maskAtMost, otsuThreshold, paperNoise, percentile, SAMPLE_ROW_STEP } from './analysis/levels.ts';
 export {
   analysisBlock,
   analysisFactor,

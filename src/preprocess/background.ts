@@ -155,7 +155,8 @@ export function interpolateRows(
  *
  * The background is interpolateRows' bilinear one, written out so that each run of columns
  * between two grid centres reads its two levels once (Math.fround gives the same Float32 value
- * interpolateRows stores, so the output is the same to the bit). This runs on every page's
+ * interpolateRows stores, so the output is the same to the bit; a pixel at or above its background
+ * is 255 either way, so it is not divided). This runs on every page's
  * analysis copy; the gathers per pixel were half its time.
  */
 export function flattenWith(data: Uint8Array, width: number, height: number, grid: BackgroundGrid, scale = 1, hist?: Uint32Array): Buffer {
@@ -192,8 +193,11 @@ export function flattenWith(data: Uint8Array, width: number, height: number, gri
       const end = runEnd[r]!;
       for (; x < end; x += 1) {
         const f = weights[x]!;
-        const background = Math.fround(left * (1 - f) + right * f);
-        const level = Math.min(255, (data[row + x]! * 255) / Math.max(1, background)) | 0;
+        let background = Math.fround(left * (1 - f) + right * f);
+        if (background < 1) background = 1;
+        // At or above its background a pixel is paper, 255, without a division (most of a page).
+        const d = data[row + x]!;
+        const level = d >= background ? 255 : ((d * 255) / background) | 0;
         out[row + x] = level;
         tables[((x & 3) << 8) | level]! += 1;
       }

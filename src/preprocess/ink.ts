@@ -10,7 +10,7 @@
 // Pixel statistics (variance, Otsu's threshold) cannot tell grain from ink on a page with no ink:
 // Otsu then splits the grain itself, which is how a blank page used to be read as 40 000 "letters".
 import type { BBox, RawImage } from '../types.ts';
-import { connectedComponents, glyphMaxHeight, histogram, isGlyph, type BinaryImage, type Component } from './analysis.ts';
+import { connectedComponents, glyphMaxHeight, isGlyph, maskAtMost, type BinaryImage, type Component } from './analysis.ts';
 import type { Measure } from './measure.ts';
 import { sharpOf, toGreyRaw } from './raw.ts';
 
@@ -157,7 +157,8 @@ function baselineAngle(letters: readonly Letter[], typical: number): number {
 /** Measures the ink of a page from its analysis copy (`Measure.binary`). */
 export function measureInk(bin: BinaryImage, options: InkOptions = DEFAULT_INK_OPTIONS): InkMeasure {
   const { flat, width, height, factor } = bin;
-  const hist = histogram({ data: flat as Buffer, width, height, channels: 1 });
+  // The histogram binarising counted while it flattened the copy: the same counts, not a pass again.
+  const hist = bin.flatHistogram;
   // Paper from the bright half: ink is dark and a minority of any page.
   const paper = levelAt(hist, flat.length, 0.5);
   const noise = Math.max(1, levelAt(hist, flat.length, 0.84) - paper);
@@ -165,13 +166,9 @@ export function measureInk(bin: BinaryImage, options: InkOptions = DEFAULT_INK_O
   const strong = paper - contrast;
   const trace = paper - Math.max(options.minTrace, options.traceNoise * noise);
 
-  const mask = new Uint8Array(flat.length);
+  const mask = maskAtMost(flat, trace);
   let inkPixels = 0;
-  for (let i = 0; i < flat.length; i += 1) {
-    const v = flat[i]!;
-    if (v <= trace) mask[i] = 1;
-    if (v <= strong) inkPixels += 1;
-  }
+  for (let v = 0; v <= strong; v += 1) inkPixels += hist[v]!;
   const { components, runs } = connectedComponents({ data: mask, width, height });
   // Darkest level of each component (a letter must reach the strong level somewhere), and its
   // edge pixels (ink beside paper: twice the pixels over the edge is the stroke's width).

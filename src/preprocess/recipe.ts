@@ -17,6 +17,7 @@ import { normalize } from './steps/normalize.ts';
 import { orientation } from './steps/orientation.ts';
 import { rescale } from './steps/rescale.ts';
 import { rules } from './steps/rules.ts';
+import { stamps } from './steps/stamps.ts';
 import { whiten } from './steps/whiten.ts';
 
 export interface RecipeStep {
@@ -30,7 +31,7 @@ export interface Recipe {
 }
 
 /** Every step a recipe may name. Adding a step = adding a file in steps/ and a line here. */
-export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rules, rescale].map((s) => [s.name, s]));
+export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rules, stamps, rescale].map((s) => [s.name, s]));
 
 /**
  * The default recipe. Each step measures the page and decides whether to act (and records
@@ -46,7 +47,7 @@ export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, denoise
  */
 export const AUTO_RECIPE: Recipe = Object.freeze({
   name: 'auto',
-  steps: [{ step: 'grey' }, { step: 'denoise' }, { step: 'orientation' }, { step: 'flatten' }, { step: 'crop' }, { step: 'normalize' }, { step: 'whiten' }, { step: 'deskew' }, { step: 'rules' }, { step: 'rescale' }],
+  steps: [{ step: 'grey' }, { step: 'denoise' }, { step: 'orientation' }, { step: 'flatten' }, { step: 'crop' }, { step: 'normalize' }, { step: 'whiten' }, { step: 'deskew' }, { step: 'rules' }, { step: 'stamps' }, { step: 'rescale' }],
 }) as Recipe;
 
 /** No preprocessing: the decoded page goes to OCR untouched. */

@@ -209,9 +209,9 @@ const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate,
       return month ? { day: Number(m[1]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact, wordMonth: true } : null;
     },
   },
-  // June 30, 1951 / Aug. 4, 1951 / December 30 1949
+  // June 30, 1951 / Aug. 4, 1951 / December 30 1949 / `March: 30, 1953.` (a speck read as a colon: ocr_corrected)
   {
-    re: new RegExp(`\\b(${WORD})\\.?${SEP}\\s${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
+    re: new RegExp(`\\b(${WORD})[.:,]?${SEP}\\s${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
     read: (m) => {
       const month = monthFromWord(m[1]);
       return month ? { day: Number(m[2]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact, wordMonth: true } : null;
@@ -279,6 +279,8 @@ export function findDate(text: string, options: { allowInvalid?: boolean } = {})
     const ordinalDot = /^\d{1,2}\.\s+(\p{L}+)/u.exec(printed);
     const speck = ordinalDot && FOREIGN_MONTHS[ordinalDot[1]!.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()] ? SPECK_IN_DATE.test(printed.slice(ordinalDot[0].length)) : SPECK_IN_DATE.test(printed);
     if (first.wordMonth && speck) notes.push('ocr_corrected');
+    // A colon or comma right after the month's word (`March: 30`) is a speck, not how it was typed.
+    if (first.wordMonth && /^\p{L}{3,}[:,]\s/u.test(printed)) notes.push('ocr_corrected');
     if (!isValidDate(first.year, first.month, first.day)) notes.push('invalid_date');
     return {
       iso: `${pad(first.year, 4)}-${pad(first.month)}-${pad(first.day)}`,
@@ -356,6 +358,21 @@ function collectTimes(repaired: string): TimeCandidate[] {
   return out;
 }
 
+/**
+ * Does `after` (the text after a time read as 24 h) start with an a.m. or p.m. that OCR damaged? Then
+ * the hour is a 12 h one and the reading is wrong half the time: `4.18 p.u.`, and what Debian's fast
+ * model and tesseract.js make of the marks (the field benchmark's fit set, issue 20): `7.05 pem.` and
+ * `12.45 asme` (a word of up to four marks: a or p, then m or n within three), `4:45 Pp. Mma` (a or p
+ * and two marks at most, then a word starting with m or n). `and`, `an` are words.
+ */
+function damagedMeridiem(after: string): boolean {
+  if (/^\s*[ap]\s*[.,]/i.test(after)) return true;
+  const [first = '', second = ''] = after.trimStart().split(/\s+/, 2);
+  if (/^(?:and|an)[.,;:]*$/i.test(first)) return false;
+  if (first.length <= 4 && /^[ap][^\s\d]{0,2}[mn]/i.test(first)) return true;
+  return /^[ap]\S{0,2}$/i.test(first) && /^[mn]\S{0,2}$/i.test(second);
+}
+
 /** The first time of day in `text` (12 h or 24 h forms, `noon`, `midnight`), or null. Never throws. */
 export function findTime(text: string): TimeMatch | null {
   try {
@@ -373,7 +390,7 @@ export function findTime(text: string): TimeMatch | null {
     while (end > best.start && /\s/.test(text[end - 1])) end--;
     const notes = changedWithin(text, repaired, best.start, end) ? ['ocr_corrected'] : [];
     // `4.18 p.u.`: a 24 h reading followed by what looks like a damaged a.m./p.m.
-    if (best.priority === 1 && /^\s*[ap]\s*[.,]/i.test(text.slice(best.end))) notes.push('ocr_corrected');
+    if (best.priority === 1 && damagedMeridiem(text.slice(best.end))) notes.push('ocr_corrected');
     return { hhmm: `${pad(best.hour)}:${pad(best.minute)}`, start: best.start, end, notes: [...new Set(notes)] };
   } catch {
     return null;

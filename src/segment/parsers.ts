@@ -17,6 +17,9 @@ export type { ParseInput, ParseOutput } from './parsers/shared.ts';
 
 const PARSERS: Record<ParserName, Parser> = { ...numberParsers, ...markingParsers, ...dateAndPlaceParsers, ...nameParsers, ...headingParsers };
 
+/** Note on a value read exactly as an entry of its field's vocabulary. */
+export const IN_VOCABULARY = 'in_vocabulary';
+
 export function runParser(name: ParserName, input: ParseInput): ParseOutput | null {
   let out: ParseOutput | null;
   try {
@@ -26,6 +29,8 @@ export function runParser(name: ParserName, input: ParseInput): ParseOutput | nu
   }
   if (!out || !input.field.vocabulary || typeof out.value !== 'string') return out;
   const known = matchVocabulary(out.value, vocabularyEntries(input.field.vocabulary));
-  if (!known || !known.corrected) return out;
+  if (!known) return out;
+  // Read letter for letter as an entry of the list: the list is the evidence (confidence/index.ts).
+  if (!known.corrected) return { ...out, notes: [...new Set([...out.notes, IN_VOCABULARY])] };
   return { ...out, value: known.value, notes: [...new Set([...out.notes, 'ocr_corrected'])] };
 }

@@ -6,6 +6,21 @@ import { distance } from 'fastest-levenshtein';
  * folded (`rn`->`M`, `0`->`O`, `1`/`l`/`|`->`I`, `5`->`S`), so `Frorn:` ~ `From:`.
  */
 export function labelKey(text: string): string {
+  // Segmentation asks for the keys of the same few label texts and line starts over and over (every
+  // profile's labels against every line): remembered, within a bound, instead of six regex passes each time.
+  let key = LABEL_KEYS.get(text);
+  if (key === undefined) {
+    if (LABEL_KEYS.size >= MAX_LABEL_KEYS) LABEL_KEYS.clear();
+    key = foldLabel(text);
+    LABEL_KEYS.set(text, key);
+  }
+  return key;
+}
+
+const LABEL_KEYS = new Map<string, string>();
+const MAX_LABEL_KEYS = 20_000;
+
+function foldLabel(text: string): string {
   return text
     .toUpperCase()
     .replace(/RN/g, 'M')

@@ -55,8 +55,9 @@ test('an unreadable subfolder is one CS_ERR_INPUT_NO_ACCESS failure; its readabl
   assert.equal(lockedFailures.length, 1, JSON.stringify(report.failures));
   assert.equal(lockedFailures[0].code, 'CS_ERR_INPUT_NO_ACCESS');
   assert.match(lockedFailures[0].message, /^in\/locked: folder cannot be read \(permission denied\)$/);
-  assert.equal(report.counts.pages, 2);
+  const context = `counts ${JSON.stringify(report.counts)}, failures ${JSON.stringify(report.failures)}, stderr: ${result.stderr}`;
+  assert.equal(report.counts.pages, 2, context);
   const records = await readRecords(out);
-  assert.equal(records.length, 2, 'one record per readable telegram');
+  assert.equal(records.length, 2, `one record per readable telegram; ${context}`);
   assert.deepEqual(records.flatMap((r) => r.source.pages).sort(), ['readable__box1__0001', 'readable__box1__0002']);
 });

@@ -142,7 +142,7 @@ test('preprocessing decides from the ink measure: a page of grain is not stretch
   const { ink } = await measurePageInk(image, measure);
   const gated = await preprocessPage(image, AUTO_RECIPE, { logger: silentLogger(), density: 300, measure, ink });
   const step = (out: typeof gated, name: string) => out.steps.find((s) => s.step === name)!;
-  for (const name of ['orientation', 'crop', 'normalize', 'deskew', 'rules', 'rescale'])
+  for (const name of ['orientation', 'crop', 'normalize', 'deskew', 'rules', 'stamps', 'rescale'])
     assert.equal(step(gated, name).applied, false, `${name}: ${JSON.stringify(step(gated, name).measured)}`);
   assert.match(String(step(gated, 'rescale').measured.skipped), /too few letters/);
   assert.match(String(step(gated, 'normalize').measured.skipped), /too little ink/);

@@ -103,7 +103,7 @@ test('a blank page measures nothing and auto changes nothing', async () => {
   const out = await preprocessPage(blank, AUTO_RECIPE, ctx());
   assert.deepEqual(
     out.steps.map((s) => s.applied),
-    [false, false, false, false, false, false, false, false, false, false],
+    [false, false, false, false, false, false, false, false, false, false, false],
   );
   assert.equal(stepOf(out.steps, 'rescale').measured.glyphHeight, null);
   assert.equal(out.image, blank);
@@ -127,6 +127,7 @@ test('auto on a clean straight 300 dpi page: grey, crop to the text only, shrink
       ['whiten', false],
       ['deskew', false],
       ['rules', false],
+      ['stamps', false],
       ['rescale', true],
     ],
   );
@@ -185,7 +186,7 @@ test('a skewed low-resolution page is deskewed and enlarged, and toOriginal maps
   const after = textScale(await binarise(out.image)).xHeight!;
   assert.ok(Math.abs(after - 16) <= 2, `x-height after rescale ${after}`);
   assert.ok(Math.abs(out.dpi - (rescale.measured.estimatedDpi as number) * factor) <= 1);
-  assert.deepEqual(written, ['07_deskew', '09_rescale']);
+  assert.deepEqual(written, ['07_deskew', '10_rescale']);
 
   // The marker in the output, mapped back, lands on the marker in the input.
   const toOutput = invert(out.toOriginal);

@@ -34,10 +34,11 @@ test('auto and none are built in; auto names only known steps and compiles with 
   assert.equal(auto.name, 'auto');
   assert.deepEqual(
     auto.steps.map((s) => s.step),
-    ['grey', 'denoise', 'orientation', 'flatten', 'crop', 'normalize', 'whiten', 'deskew', 'rules', 'rescale'],
+    ['grey', 'denoise', 'orientation', 'flatten', 'crop', 'normalize', 'whiten', 'deskew', 'rules', 'stamps', 'rescale'],
   );
   const compiled = compileRecipe(auto);
-  assert.deepEqual(compiled[7]!.params, { maxAngle: 10, step: 0.1, minAngle: 1.5, minStrength: 1.2 });
+  assert.deepEqual(compiled[7]!.params, { maxAngle: 10, step: 0.1, minAngle: 1, minStrength: 1.2 });
+  assert.deepEqual(compiled[9]!.params, { seedShare: 0.55, keep: 0.08, minLightShare: 0.02 });
   assert.deepEqual(compiled[1]!.params, { minNoise: 4, sigma: 1, minGlyphHeight: 18 });
   assert.deepEqual(resolveRecipe('none'), { name: 'none', steps: [] });
 });
@@ -54,7 +55,7 @@ test('a recipe file is read, its name defaults to the file name, parameters keep
 test('invalid recipes are refused, naming the step and the parameter', () => {
   rejectsWith(
     recipeFile('unknown-step.json', { steps: [{ step: 'grey' }, { step: 'blur' }] }),
-    /step 2: unknown step "blur" \(known: grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rules, rescale\)/,
+    /step 2: unknown step "blur" \(known: grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rules, stamps, rescale\)/,
   );
   rejectsWith(recipeFile('bad-param.json', { steps: [{ step: 'grey' }, { step: 'deskew', params: { maxAngle: 90 } }] }), /step 2 \("deskew"\): maxAngle: /);
   rejectsWith(

@@ -68,6 +68,12 @@ test('a 24 h reading followed by a damaged a.m./p.m. is reported, not trusted', 
   assert.equal(t?.hhmm, '04:18');
   assert.ok(t?.notes.includes('ocr_corrected'));
   assert.deepEqual(findTime('16.50 Peking')?.notes, []);
+  // What the fast model and tesseract.js read for p.m. and a.m. on the field benchmark's scans (issue 20).
+  for (const text of ['RANGOON, 9 January 1955, 7.05 pem.', 'PARIS, 29 January 1965, 12.45 asme', 'New Delhi, December 19, 1956—4:45 Pp. Mma']) {
+    assert.ok(findTime(text)?.notes.includes('ocr_corrected'), text);
+  }
+  for (const text of ['15.30 and 16.00', '15.30 Penang', '15.30 Moscow', '15:00, 30 June 1951.', '10.20 p.m.'])
+    assert.deepEqual(findTime(text)?.notes, [], text);
 });
 
 test('place, date and time from one heading line, with offsets into the line', () => {

@@ -124,6 +124,11 @@ test('a despatch number whose `No.` was not read opens the place-and-date line: 
   assert.equal(value(lost, 'number'), '517');
   assert.ok(lost.fields.number!.notes.includes('ocr_corrected'), 'a trace of `No.` without its N was misread');
   assert.equal(value(lost, 'place'), 'Hamburg');
+  // A seal's ring touching the `N` (generated despatch, fitting seed): read as a letter O.
+  const ring = header('Oo. 2001. London, February 11, 1947.');
+  assert.equal(value(ring, 'number'), '2001');
+  assert.ok(ring.fields.number!.notes.includes('ocr_corrected'));
+  assert.equal(value(ring, 'date'), '1947-02-11');
 });
 
 test('a despatch whose salutation was not read: where its text starts is a guess, so the body waits for a person', () => {
@@ -252,4 +257,33 @@ test('`The Honorable` read twice is no recipient, and `American Consul` under th
   );
   assert.equal(value(t, 'to'), 'The Secretary of State');
   assert.equal(value(t, 'signature'), undefined);
+});
+
+test('a classification word the OCR split (`CONF IDENTIAL`, `CONFIDENT IAL` on generated despatches) is read, and reviewed', () => {
+  for (const line of ['CONF IDENTIAL', 'CONFIDENT IAL']) {
+    const t = read(
+      pageFromText([
+        'LEGATION OF THE',
+        'UNITED STATES OF AMERICA',
+        'Bern, November 28, 1947.',
+        'No. 2485.',
+        'Subject: The Situation of Jews in Switzerland.',
+        line,
+        'The Honorable',
+        'The Secretary of State,',
+        'Washington.',
+        'Sir:',
+        'The Federal Council has issued a decree.',
+        'Respectfully yours,',
+        'Frederick Lee Keough',
+      ]),
+    );
+    assert.equal(value(t, 'classification'), 'CONFIDENTIAL', line);
+    assert.notEqual(scoreTelegram(t, { thresholds, period }).fields.classification!.status, 'accepted', line);
+  }
+  // Two marking words are not one: `TOP SECRET` stays as printed.
+  const telegram = read(
+    pageFromText(['CODED TELEGRAM', 'From: Delhi', 'To: CC CPSU', 'Spec. No. 1404   May 3, 1962', 'TOP SECRET', 'The delegation arrived.', 'T. LOBANOV']),
+  );
+  assert.equal(value(telegram, 'classification'), 'TOP SECRET');
 });

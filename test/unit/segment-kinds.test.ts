@@ -277,3 +277,74 @@ test('a signature scribble read above the typed name: the typed line is the sign
   assert.equal(t.kind, 'letter');
   assert.equal(value(t, 'signature'), 'L. A. RANSOME');
 });
+
+test('a recipient read letter for letter as its vocabulary entry does not wait on a misread label; a repaired one does', () => {
+  const header = (label: string, office: string) => [
+    'LEGATION OF THE',
+    'UNITED STATES OF AMERICA',
+    'No. 1496. Bucharest, July 12, 1940.',
+    'Subject: Elimination of Jewish Elements in the Rumanian Press.',
+    label,
+    office,
+    'Washington.',
+    'Sir:',
+    'I have the honor to report that the Government has issued a decree.',
+    'Respectfully yours,',
+    'Franklin Mott Gunther.',
+  ];
+  // `The Honorab1e`: the label found at less than full score; the office's words read at 80, under the weak-word floor.
+  const lowOffice = (word: string, line: number) => (line === 5 ? 80 : 95);
+  const exact = read(header('The Honorab1e', 'The Secretary of State,'), lowOffice);
+  assert.equal(value(exact, 'to'), 'The Secretary of State');
+  assert.ok(exact.fields.to!.labelScore < 1, `label ${exact.fields.to!.labelScore}`);
+  assert.deepEqual(exact.fields.to!.wordConfidences, [80, 80, 80, 80]);
+  const scored = scoreTelegram(exact, { thresholds, period });
+  assert.equal(scored.fields.to!.status, 'accepted', JSON.stringify(scored.fields.to));
+  // One letter off the entry: repaired to it, so a person sees it.
+  const repaired = scoreTelegram(read(header('The Honorab1e', 'The Secretery of State,'), lowOffice), { thresholds, period });
+  assert.equal(repaired.fields.to!.value, 'The Secretary of State');
+  assert.equal(repaired.fields.to!.status, 'needs_review');
+  assert.ok(repaired.fields.to!.reasons.includes('ocr_corrected'));
+});
+
+test("a received stamp's date over a letter's head is never its date; `27 May 1938` typed below is (OCR of a generated heavy letter)", () => {
+  const t = read([
+    'RECEIVED.',
+    '9 JUN1938 — [EE',
+    '6, Bahnhofstrasse,',
+    'Paris.',
+    '27 May 1938',
+    'To: Si a o',
+    'Dr. T. V. Harrington,',
+    'Board of Relief for Stateless Persons,’',
+    'Bloomsbury House,',
+    'Dear Dr. Harrington,',
+    'I am writing to you on behalf of the committee which has been formed.',
+    'Yours sincerely,',
+    'A. A. Ionescu',
+  ]);
+  assert.equal(t.kind, 'letter');
+  assert.equal(value(t, 'date'), '1938-05-27');
+  // `Si a o` (a smudge after `To:`) has no word of three letters: the addressee is the next line.
+  assert.equal(value(t, 'to'), 'Dr. T. V. Harrington');
+  assert.equal(value(t, 'place'), 'Paris');
+});
+
+test('a speck after the month (`March: 30, 1953.`) is read through, and reviewed', () => {
+  const t = read([
+    'THE EMIGRATION ADVISORY BUREAU',
+    "59, Queen's Gate, NEW YORK, 17, NY",
+    'March: 30, 1953.',
+    'Ref. VD/hb',
+    'The Society for the Care of Refugee Children,',
+    '4, Mount Street,',
+    'VIENNA, IX.',
+    'Dear Sir,',
+    'It would be of the greatest help if you could let us know.',
+    'Yours sincerely,',
+    'V. D. Pemberton',
+  ]);
+  assert.equal(value(t, 'date'), '1953-03-30');
+  assert.equal(value(t, 'to'), 'The Society for the Care of Refugee Children');
+  assert.notEqual(scoreTelegram(t, { thresholds, period }).fields.date!.status, 'accepted');
+});

@@ -82,3 +82,31 @@ test('json, jsonl and csv exports carry final values and statuses; folders get o
     cleanup();
   }
 });
+
+test('records streamed from the store (read again for each pass) give the files the same records in memory give', async () => {
+  const { dir, cleanup } = tempDir('cablescan-export-stream-');
+  const store = await reviewedStore(dir, [R1, R2]);
+  try {
+    const inMemory: TelegramRecord[] = [];
+    for await (const r of store.finalRecords()) inMemory.push(r);
+    let passes = 0;
+    const streamed = () => {
+      passes += 1;
+      return store.finalRecords();
+    };
+    for (const [format, name] of [
+      ['json', 'all.json'],
+      ['jsonl', 'all.jsonl'],
+      ['csv', 'all.csv'],
+    ] as const) {
+      const fromStore = await writeExport(streamed, { format, to: path.join(dir, 'streamed', name) });
+      const fromMemory = await writeExport(() => inMemory, { format, to: path.join(dir, 'memory', name) });
+      assert.equal(fromStore.records, 2, format);
+      assert.equal(readFileSync(fromStore.path, 'utf8'), readFileSync(fromMemory.path, 'utf8'), format);
+    }
+    assert.equal(passes, 4, 'json and jsonl read the store once, csv twice (its columns, then its rows)');
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});

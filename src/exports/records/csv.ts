@@ -4,6 +4,7 @@
 // table, then any other field names alphabetically; a record without a field
 // leaves its cells empty.
 import type { TelegramRecord } from '../../types.ts';
+import type { RecordStream } from '../format.ts';
 import { writeStreamed } from './streamed-file.ts';
 
 export const FIELD_ORDER: readonly string[] = [
@@ -57,14 +58,14 @@ export function csvRow(record: TelegramRecord, fields: readonly string[]): strin
  * Writes the CSV. `records` is called twice: once to learn the field columns,
  * once to write the rows, so a large export never sits in memory.
  */
-export async function writeCsv(file: string, records: () => Iterable<TelegramRecord>): Promise<number> {
+export async function writeCsv(file: string, records: () => RecordStream): Promise<number> {
   const names = new Set<string>();
-  for (const record of records()) for (const name of Object.keys(record.fields)) names.add(name);
+  for await (const record of records()) for (const name of Object.keys(record.fields)) names.add(name);
   const fields = fieldColumns(names);
   let count = 0;
-  function* lines(): Generator<string> {
+  async function* lines(): AsyncGenerator<string> {
     yield `\ufeff${csvHeader(fields)}\r\n`;
-    for (const record of records()) {
+    for await (const record of records()) {
       count += 1;
       yield `${csvRow(record, fields)}\r\n`;
     }

@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CablescanError, ErrorCode } from '../../errors.ts';
-import type { TelegramRecord } from '../../types.ts';
+import type { RecordStream } from '../format.ts';
 import { optionsFor, recordsFormat } from '../formats/index.ts';
 
 export { csvCell, csvHeader, csvRow, fieldColumns, FIELD_ORDER, writeCsv } from './csv.ts';
@@ -36,7 +36,7 @@ async function isFolder(target: string): Promise<boolean> {
 }
 
 /** `records` may be called more than once (CSV reads twice); each call must yield the same records. */
-export async function writeExport(records: () => Iterable<TelegramRecord>, target: ExportTarget, exportOptions?: Readonly<Record<string, unknown>>): Promise<ExportResult> {
+export async function writeExport(records: () => RecordStream, target: ExportTarget, exportOptions?: Readonly<Record<string, unknown>>): Promise<ExportResult> {
   const format = recordsFormat(target.format);
   if (!format) throw new CablescanError(ErrorCode.CONFIG_INVALID, `no records format "${target.format}"`);
   const writer = await format.create(optionsFor(format, exportOptions));

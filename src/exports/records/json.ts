@@ -1,15 +1,15 @@
 // JSON exports: one array in one file, or one <recordId>.json per record in a
 // folder (the same layout as the pipeline's records/, with reviews applied).
 import path from 'node:path';
-import type { TelegramRecord } from '../../types.ts';
+import type { RecordStream } from '../format.ts';
 import { writeJsonAtomic } from '../../records/atomic-write.ts';
 import { writeStreamed } from './streamed-file.ts';
 
-export async function writeJsonArray(file: string, records: Iterable<TelegramRecord>): Promise<number> {
+export async function writeJsonArray(file: string, records: RecordStream): Promise<number> {
   let count = 0;
-  function* chunks(): Generator<string> {
+  async function* chunks(): AsyncGenerator<string> {
     yield '[';
-    for (const record of records) {
+    for await (const record of records) {
       // Two-space indentation like the record files, each record indented one level.
       yield `${count === 0 ? '\n' : ',\n'}  ${JSON.stringify(record, null, 2).replace(/\n/g, '\n  ')}`;
       count += 1;
@@ -20,9 +20,9 @@ export async function writeJsonArray(file: string, records: Iterable<TelegramRec
   return count;
 }
 
-export async function writeJsonFolder(dir: string, records: Iterable<TelegramRecord>): Promise<number> {
+export async function writeJsonFolder(dir: string, records: RecordStream): Promise<number> {
   let count = 0;
-  for (const record of records) {
+  for await (const record of records) {
     await writeJsonAtomic(path.join(dir, `${record.id}.json`), record);
     count += 1;
   }

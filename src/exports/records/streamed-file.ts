@@ -53,11 +53,11 @@ export async function openStreamedFile(file: string): Promise<StreamedFile> {
   };
 }
 
-/** Writes chunks to `file` atomically; the chunks may come from a generator. */
-export async function writeStreamed(file: string, chunks: Iterable<string>): Promise<void> {
+/** Writes chunks to `file` atomically; the chunks may come from a generator, sync or async. */
+export async function writeStreamed(file: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
   const out = await openStreamedFile(file);
   try {
-    for (const chunk of chunks) await out.write(chunk);
+    for await (const chunk of chunks) await out.write(chunk);
   } catch (err) {
     await out.abort();
     throw err;

@@ -4,7 +4,7 @@
 import type { RawImage } from '../../types.ts';
 import { backgroundGrid, backgroundStats, flattenWith, type BackgroundGrid, type BackgroundStats } from '../background.ts';
 import { sharpOf, toGreyRaw } from '../raw.ts';
-import { inkThreshold } from './levels.ts';
+import { inkThreshold, maskAtMost } from './levels.ts';
 
 export interface BinaryImage {
   /** 1 = ink, 0 = paper. */
@@ -20,6 +20,8 @@ export interface BinaryImage {
   grid: BackgroundGrid;
   /** The flattened grey copy the mask was thresholded from (paper ~255). */
   flat: Uint8Array;
+  /** Grey-level histogram of `flat` (every pixel), counted while flattening: the ink measure's too. */
+  flatHistogram: Uint32Array;
 }
 
 /** Background block edge on the analysis copy: ~1/60 of the short side (about two text lines at 300 dpi). */
@@ -58,10 +60,8 @@ export async function binarise(image: RawImage, factor = analysisFactor(image)):
   const flatHist = new Uint32Array(256);
   const flat: RawImage = { data: flattenWith(reduced.data, reduced.width, reduced.height, grid, 1, flatHist), width: reduced.width, height: reduced.height, channels: 1 };
   const threshold = inkThreshold(flatHist);
-  const data = new Uint8Array(reduced.width * reduced.height);
-  const src = flat.data;
-  for (let i = 0; i < data.length; i += 1) data[i] = src[i]! <= threshold ? 1 : 0;
-  return { data, width: reduced.width, height: reduced.height, factor: image.width / reduced.width, threshold, background: backgroundStats(grid), grid, flat: flat.data };
+  const data = maskAtMost(flat.data, threshold);
+  return { data, width: reduced.width, height: reduced.height, factor: image.width / reduced.width, threshold, background: backgroundStats(grid), grid, flat: flat.data, flatHistogram: flatHist };
 }
 
 export interface Components {

@@ -41,6 +41,36 @@ export function histogram(image: RawImage, rowStep = 1): Uint32Array {
   return hist;
 }
 
+/**
+ * The ink mask of grey levels: 1 where a level is at most `threshold`, else 0 (into `out`, a new
+ * array by default). Four levels at a time through 32-bit views where both arrays are aligned (as
+ * the analysis copies are): each byte plus (255 - threshold) carries into bit 8 exactly when the
+ * level is above the threshold, and even and odd bytes are added in separate 16-bit lanes so no
+ * carry reaches a neighbour. The same mask as comparing level by level (tested against it on every
+ * level and threshold), in a quarter of the time on a page: three masks are made per page.
+ */
+export function maskAtMost(levels: Uint8Array, threshold: number, out: Uint8Array = new Uint8Array(levels.length)): Uint8Array {
+  const n = levels.length;
+  threshold = Math.floor(threshold);
+  if (threshold >= 255) return out.fill(1, 0, n);
+  if (threshold < 0) return out.fill(0, 0, n);
+  let i = 0;
+  if ((levels.byteOffset & 3) === 0 && (out.byteOffset & 3) === 0) {
+    const words = n >> 2;
+    const input = new Uint32Array(levels.buffer, levels.byteOffset, words);
+    const output = new Uint32Array(out.buffer, out.byteOffset, words);
+    const add = (255 - threshold) * 0x00010001;
+    for (let k = 0; k < words; k += 1) {
+      const w = input[k]!;
+      const above = ((((w & 0x00ff00ff) + add) >>> 8) & 0x00010001) | ((((w >>> 8) & 0x00ff00ff) + add) & 0x01000100);
+      output[k] = above ^ 0x01010101;
+    }
+    i = words << 2;
+  }
+  for (; i < n; i += 1) out[i] = levels[i]! <= threshold ? 1 : 0;
+  return out;
+}
+
 /** Grey level below which `fraction` (0..1) of the pixels fall. */
 export function percentile(hist: Uint32Array, fraction: number): number {
   let total = 0;

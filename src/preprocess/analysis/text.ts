@@ -135,6 +135,13 @@ export function glyphInkPoints(bin: BinaryImage, cc: Components): { xs: Float64A
   return { xs: xs.subarray(0, k), ys: ys.subarray(0, k), unit };
 }
 
+/** Elements 0, 4, 8... (a strided copy: `filter` with a callback cost as much as a coarse profile). */
+function everyFourth(values: Float64Array): Float64Array {
+  const out = new Float64Array(Math.ceil(values.length / 4));
+  for (let i = 0, k = 0; i < values.length; i += 4, k += 1) out[k] = values[i]!;
+  return out;
+}
+
 /** Postl's criterion: sum of squared differences between neighbouring rows of the sheared profile. */
 export function profileScore(xs: Float64Array, ys: Float64Array, height: number, width: number, degrees: number, bins: Float64Array): number {
   const slope = Math.tan((degrees * Math.PI) / 180);
@@ -164,8 +171,8 @@ export function estimateSkew(bin: BinaryImage, options: { maxAngle: number; step
   const bins = new Float64Array(height + 2 * maxOffset + 4);
   const score = (deg: number) => profileScore(xs, ys, height, width, deg, bins);
   // The coarse search only has to find the right half-degree: a quarter of the points will do.
-  const coarseXs = xs.filter((_, i) => i % 4 === 0);
-  const coarseYs = ys.filter((_, i) => i % 4 === 0);
+  const coarseXs = everyFourth(xs);
+  const coarseYs = everyFourth(ys);
 
   // Quarter degrees: the peak of a page of long lines is ~0.5 degree wide at its base.
   const coarseStep = Math.max(options.step, 0.25);

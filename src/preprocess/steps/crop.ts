@@ -7,10 +7,10 @@
 // generous (3 glyph heights by default) so that a faint first letter or a heading in bigger
 // type is kept. A crop that would remove less than `minRemoved` of the page is not worth a copy.
 import { z } from 'zod';
-import { connectedComponents, glyphMaxHeight, isGlyph, type BinaryImage, type Component } from '../analysis.ts';
+import { connectedComponents, glyphMaxHeight, isGlyph, maskAtMost, type BinaryImage, type Component } from '../analysis.ts';
 import { translation } from '../affine.ts';
 import { tooFewLetters } from '../ink.ts';
-import { assertGrey, sharpOf, toGreyRaw } from '../raw.ts';
+import { assertGrey, extractGrey } from '../raw.ts';
 import { defineStep } from '../step.ts';
 import { GEOMETRY_FREE_KINDS } from '../measure.ts';
 
@@ -85,8 +85,7 @@ export const crop = defineStep({
     // Also from a sensitive mask (anything clearly darker than the paper): a faint paragraph that
     // Otsu put on the paper side must not be cut off. Stains that pass are not letter-shaped
     // lines, and if some are, the box only grows.
-    const faintMask = new Uint8Array(bin.flat.length);
-    for (let i = 0; i < faintMask.length; i += 1) faintMask[i] = bin.flat[i]! <= params.faintLevel ? 1 : 0;
+    const faintMask = maskAtMost(bin.flat, params.faintLevel);
     const faint = contentBox(bin, connectedComponents({ data: faintMask, width: bin.width, height: bin.height }).components);
     const dark = contentBox(bin, components);
     const box = dark && faint ? { x0: Math.min(dark.x0, faint.x0), y0: Math.min(dark.y0, faint.y0), x1: Math.max(dark.x1, faint.x1), y1: Math.max(dark.y1, faint.y1), letters: dark.letters } : (dark ?? faint);
@@ -100,7 +99,7 @@ export const crop = defineStep({
     const removed = 1 - ((right - left) * (bottom - top)) / (image.width * image.height);
     const measured: Record<string, unknown> = { content: [left, top, right, bottom], letters: box.letters, removed: Math.round(removed * 1000) / 1000 };
     if (removed < params.minRemoved) return { image, applied: false, measured };
-    const out = await toGreyRaw(sharpOf(image).extract({ left, top, width: right - left, height: bottom - top }));
+    const out = await extractGrey(image, { left, top, width: right - left, height: bottom - top });
     // Skew, text size and orientation do not depend on where the text sits on the canvas.
     return { image: out, applied: true, measured, toInput: translation(left, top), keeps: GEOMETRY_FREE_KINDS };
   },

@@ -20,6 +20,7 @@ const MAX_BOXES_RECORDED = 20;
 const MAX_FRINGE = 2;
 
 export interface RuleRemoval {
+  /** The painted copy; `data` itself when no rule was found. */
   data: Buffer;
   /** Rules found (traced runs thin enough across to be rules). */
   rules: number;
@@ -35,51 +36,84 @@ export interface RuleRemoval {
  */
 export function removeRules(data: Buffer, width: number, height: number, threshold: number, minLength: number, maxThickness: number): RuleRemoval {
   const isInk = (i: number) => data[i]! <= threshold;
-  // 1. Horizontal runs of ink at least minLength long: candidate rule pixels.
-  const candidate = new Uint8Array(width * height);
+  // 1. Horizontal runs of ink at least minLength long: candidate rule pixels. Listed as (y, x0, x1)
+  // first and marked in a mask of their rows only, so a page without one allocates no page-sized
+  // mask. Paper is passed four pixels at a time where the pixels are aligned: a 32-bit word whose
+  // four levels are all above the threshold (maskAtMost's carries, analysis/levels.ts).
+  let runs = new Int32Array(3 * 64);
+  let runCount = 0;
   let firstRow = height;
   let lastRow = -1;
+  const words = (data.byteOffset & 3) === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2) : null;
+  const add = (255 - Math.min(255, Math.max(0, Math.floor(threshold)))) * 0x00010001;
   for (let y = 0; y < height; y += 1) {
     const row = y * width;
     let x = 0;
     while (x < width) {
-      if (data[row + x]! > threshold) {
+      const at = row + x;
+      if (words !== null && (at & 3) === 0 && x + 4 <= width) {
+        const w = words[at >> 2]!;
+        if ((((((w & 0x00ff00ff) + add) >>> 8) & 0x00010001) | ((((w >>> 8) & 0x00ff00ff) + add) & 0x01000100)) === 0x01010101) {
+          x += 4;
+          continue;
+        }
+      }
+      if (data[at]! > threshold) {
         x += 1;
         continue;
       }
       let end = x;
       while (end < width && data[row + end]! <= threshold) end += 1;
       if (end - x >= minLength) {
-        candidate.fill(1, row + x, row + end);
+        if (runCount * 3 + 3 > runs.length) {
+          const more = new Int32Array(runs.length * 2);
+          more.set(runs);
+          runs = more;
+        }
+        runs[runCount * 3] = y;
+        runs[runCount * 3 + 1] = x;
+        runs[runCount * 3 + 2] = end;
+        runCount += 1;
         firstRow = Math.min(firstRow, y);
         lastRow = y;
       }
       x = end;
     }
   }
-  const out = Buffer.from(data);
-  if (lastRow < 0) return { data: out, rules: 0, painted: 0, boxes: [] };
+  // The output is a copy only when a rule is painted: without one, `data` itself comes back (the
+  // step then keeps its input), and most pages cost no copy of the full-size image.
+  if (lastRow < 0) return { data, rules: 0, painted: 0, boxes: [] };
+  let out: Buffer | null = null;
   // 2. Per column, the band of candidate pixels. A rule is thin across; where a letter stands on it
   // (or heavy ink swells it) a column's band is thicker: such columns belong to the rule but are not
   // painted, and a run of mostly thick columns is a solid shape (a black bar, a shadow), not a rule.
-  const band = new Int32Array(width * height).fill(-1); // the band's top row, set on its pixels
-  for (let x = 0; x < width; x += 1) {
-    let y = firstRow;
-    while (y <= lastRow) {
-      if (!candidate[y * width + x]) {
-        y += 1;
-        continue;
-      }
-      let end = y;
-      while (end <= lastRow && candidate[end * width + x]) end += 1;
-      for (let k = y; k < end; k += 1) band[k * width + x] = y;
-      y = end;
+  // Kept for the rows firstRow..lastRow only (no candidate lies outside them), filled row by row
+  // (a pixel continues the band of the pixel above it, or starts one): the same bands as walking
+  // each column down, without striding across the page for every pixel.
+  const bandRows = lastRow - firstRow + 1;
+  const bandBase = firstRow * width;
+  // Candidate pixels, rows firstRow..lastRow (index: pixel index - bandBase, as band and seen).
+  const candidate = new Uint8Array(width * bandRows);
+  for (let r = 0; r < runCount; r += 1) {
+    const local = runs[r * 3]! * width - bandBase;
+    candidate.fill(1, local + runs[r * 3 + 1]!, local + runs[r * 3 + 2]!);
+  }
+  const band = new Int32Array(width * bandRows); // the band's top row + 1 on its pixels, 0 elsewhere
+  for (let y = firstRow; y <= lastRow; y += 1) {
+    const row = y * width;
+    const local = row - bandBase;
+    const above = local - width;
+    for (let x = 0; x < width; x += 1) {
+      if (!candidate[local + x]) continue;
+      band[local + x] = y > firstRow && candidate[above + x] ? band[above + x]! : y + 1;
     }
   }
+  /** The top row of the band at row `k`, column `x`, or -1 where no candidate pixel is. */
+  const bandAt = (k: number, x: number) => (k < firstRow || k > lastRow ? -1 : band[k * width - bandBase + x]! - 1);
   let rules = 0;
   let painted = 0;
   const boxes: [number, number, number, number][] = [];
-  const seen = new Uint8Array(width * height);
+  const seen = new Uint8Array(width * bandRows);
   /** Depth of the ink run beside a band (from row `edge`, going `dir`), or 0 when deeper than a fringe. */
   const fringe = (x: number, edge: number, dir: 1 | -1) => {
     let depth = 0;
@@ -91,25 +125,26 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
   };
   const bandBottom = (x: number, top: number) => {
     let bottom = top;
-    while (bottom + 1 < height && band[(bottom + 1) * width + x] === top) bottom += 1;
+    while (bottom + 1 < height && bandAt(bottom + 1, x) === top) bottom += 1;
     return bottom;
   };
   for (let start = firstRow * width; start < (lastRow + 1) * width; start += 1) {
-    if (!candidate[start] || seen[start]) continue;
+    if (!candidate[start - bandBase] || seen[start - bandBase]) continue;
     // Trace the rule along x: in each next column, the band that overlaps this one.
     const columns: { x: number; top: number; bottom: number }[] = [];
     let x = start % width;
-    let top = band[start]!;
+    let top = bandAt(Math.floor(start / width), x);
     let bottom = bandBottom(x, top);
     for (;;) {
       columns.push({ x, top, bottom });
-      for (let k = top; k <= bottom; k += 1) seen[k * width + x] = 1;
+      for (let k = top; k <= bottom; k += 1) seen[k * width - bandBase + x] = 1;
       const next = x + 1;
       if (next >= width) break;
       let found = -1;
       for (let k = Math.max(0, top - 1); k <= Math.min(height - 1, bottom + 1); k += 1) {
-        if (band[k * width + next]! >= 0 && !seen[k * width + next]) {
-          found = band[k * width + next]!;
+        const b = bandAt(k, next);
+        if (b >= 0 && !seen[k * width - bandBase + next]) {
+          found = b;
           break;
         }
       }
@@ -122,6 +157,7 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
     const thin = columns.filter((c) => c.bottom - c.top + 1 <= maxThickness);
     if (thin.length < 0.8 * columns.length) continue;
     rules += 1;
+    out ??= Buffer.from(data);
     boxes.push([columns[0]!.x, Math.min(...columns.map((c) => c.top)), columns[columns.length - 1]!.x + 1, Math.max(...columns.map((c) => c.bottom)) + 1]);
     for (const c of thin) {
       // The rule's fringe: ink just outside the band no more than two rows deep is the rule's own
@@ -159,7 +195,7 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
       }
     }
   }
-  return { data: out, rules, painted, boxes };
+  return { data: out ?? data, rules, painted, boxes };
 }
 
 export const rules = defineStep({

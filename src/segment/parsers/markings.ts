@@ -46,8 +46,20 @@ function readMarkings(text: string, from: number, kind: 'classification' | 'prec
     })
     // Dust read as marks (`Nr. 2342 : CONFIDENTIAL`, `Confidential -`) is not a word of the line.
     .filter((x) => /[\p{L}\p{N}]/u.test(x.t));
+  // `CONF IDENTIAL`, `CONFIDENT IAL`: one word the OCR split (an underline painted out under it, a
+  // stamp's edge through it). Joined, a marking word; read so, not as printed (ocr_corrected).
+  const split = new Set<number>();
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const [a, b] = [tokens[i]!, tokens[i + 1]!];
+    if (b.start - a.end > 2 || (vocabularyWord(a.t) && vocabularyWord(b.t))) continue;
+    const joined = vocabularyWord(a.t + b.t);
+    if (!joined || joined.word.length < 6) continue;
+    tokens.splice(i, 2, { t: a.t + b.t, start: a.start, end: b.end });
+    split.add(i);
+  }
   if (tokens.length === 0 || tokens.length > 6) return null;
   const words = tokens.map((x, i) => {
+    if (split.has(i)) return { ...x, v: { word: vocabularyWord(x.t)!.word, exact: false } };
     const v = vocabularyWord(x.t);
     // `TOR SECRET`: a three-letter word is too short to match fuzzily, except TOP before SECRET.
     if (!v && i + 1 < tokens.length && distance(x.t.toUpperCase(), 'TOP') === 1 && vocabularyWord(tokens[i + 1]!.t)?.word === 'SECRET') return { ...x, v: { word: 'TOP', exact: false } };

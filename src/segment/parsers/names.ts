@@ -147,6 +147,8 @@ export const nameParsers = {
     if (e <= s) return null;
     const value = text.slice(s, e);
     if (!/^[\p{Lu}]/u.test(value) || /^\d/.test(value)) return null;
+    // No word of three letters (`Si a o` after a `To:` over a smudge): dust read as letters, not an addressee.
+    if (!/\p{L}{3,}/u.test(value)) return null;
     if (field.maxWords && value.split(/\s+/).length > field.maxWords) return null;
     if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
     return { value, start: s, end: e, notes: [] };

@@ -28,8 +28,9 @@ export const numberParsers = {
   },
 
   numberBeforePlace: ({ text, from }) => {
-    // The number opens the place-and-date line; what is left of a lost `No.` (`o.`, `0.`) may stand before it.
-    const m = /^\s*((?:N?[o0°]\s*[.,]\s*)?)([0-9][0-9OolI]{0,4})\.?\s+(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(text.slice(from));
+    // The number opens the place-and-date line; what is left of a lost `No.` (`o.`, `0.`, or `Oo.`
+    // with the `N` read as a letter O where a seal's ring touches it) may stand before it.
+    const m = /^\s*((?:[NO0]?[o0°]\s*[.,]\s*)?)([0-9][0-9OolI]{0,4})\.?\s+(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(text.slice(from));
     if (!m) return null;
     const repaired = repairNumberToken(m[2]!);
     if (!repaired) return null;
