@@ -55,10 +55,10 @@ function run(
   argv: string[],
   env: NodeJS.ProcessEnv,
   cli = CLI,
-): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; maxRssKb: number }> {
+): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; cpuSeconds: number; maxRssKb: number }> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'RSS_KB=%M', process.execPath, cli, ...argv], {
+    const child = spawn('/usr/bin/time', ['-f', 'RSS_KB=%M CPU_S=%U+%S', process.execPath, cli, ...argv], {
       cwd: REPO,
       env: { ...process.env, REDIS_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,7 +69,15 @@ function run(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, stdout, stderr, seconds, maxRssKb: Number(/RSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) });
+      const cpu = /CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        seconds,
+        cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN,
+        maxRssKb: Number(/RSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN),
+      });
     });
   });
 }
@@ -129,8 +137,11 @@ try {
   const all = await writeTinyScans(path.join(dir, 'all'), most);
   console.log(`generated ${most} tiny PNGs in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-  console.log('\n| tree | pages | enqueue s | pages/s | producer peak RSS MB | Redis keys | Redis B/page queued | status ms | /api/batches ms |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`\nload average at the start: ${(await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ').slice(0, 3).join(' ')}`);
+  console.log(
+    '\n| tree | pages | enqueue s | pages/s | CPU s (user+sys) | pages per CPU s | producer peak RSS MB | Redis keys | Redis B/page queued | status ms | /api/batches ms | load |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const trees: Array<{ name: string; cli: string; status: typeof StatusSource }> = [{ name: 'this tree', cli: CLI, status: StatusSource }];
   if (args.baseline) {
     const base = path.resolve(args.baseline);
@@ -173,7 +184,7 @@ try {
         await app.close();
       }
       console.log(
-        `| ${tree.name} | ${summary.pages} | ${r.seconds.toFixed(1)} | ${Math.round(summary.pages / r.seconds)} | ${(r.maxRssKb / 1024).toFixed(0)} | ${keys} | ${Math.round(bytes / summary.pages)} | ${statusMs.toFixed(1)} | ${Number.isNaN(apiMs) ? '' : apiMs.toFixed(1)} |`,
+        `| ${tree.name} | ${summary.pages} | ${r.seconds.toFixed(1)} | ${Math.round(summary.pages / r.seconds)} | ${r.cpuSeconds.toFixed(1)} | ${Math.round(summary.pages / r.cpuSeconds)} | ${(r.maxRssKb / 1024).toFixed(0)} | ${keys} | ${Math.round(bytes / summary.pages)} | ${statusMs.toFixed(1)} | ${Number.isNaN(apiMs) ? '' : apiMs.toFixed(1)} | ${(await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ')[0]} |`,
       );
       await removePrefix(redisUrl, prefix);
       await rm(out, { recursive: true, force: true });

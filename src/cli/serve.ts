@@ -3,7 +3,6 @@
 // (queue dashboards, metrics) register into the same server. No Redis needed.
 import type { Command } from 'commander';
 import { CablescanError, ErrorCode } from '../errors.ts';
-import { buildServer } from '../server/app.ts';
 import { openExistingStore, resolveStorePath, type ReviewStore } from '../store/index.ts';
 import { contextFrom, EXIT, parseInteger } from './common.ts';
 
@@ -34,6 +33,9 @@ export function registerServe(program: Command): void {
       let store: ReviewStore | undefined;
       if (storePath) store = await openExistingStore({ db: storePath });
       else logger.warn('no --out or --db: serving without the review UI');
+      // Loaded here, not at the top: the server (fastify, the dashboards) is a quarter of the
+      // CLI's heap, which every other command (a producer enqueueing 100,000 pages) would carry.
+      const { buildServer } = await import('../server/app.ts');
       const app = await buildServer({ config, logger, store });
       const host: string = opts.host ?? config.server.host;
       const port: number = opts.port ?? config.server.port;

@@ -13,8 +13,8 @@
 //   (CS_ERR_INPUT_OUTSIDE) unless allowOutside says otherwise; devices, FIFOs and
 //   sockets are skipped, never opened; a subfolder that cannot be read is one
 //   failure (CS_ERR_INPUT_NO_ACCESS when permissions say no), its siblings are read.
-import type { Stats } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ErrorCode } from '../errors.ts';
@@ -29,8 +29,132 @@ export interface Candidate {
   baseId: string;
 }
 
+/**
+ * A folder's (or glob's) files: the base as given and absolute, and each file's path below it,
+ * in order, held as one string ("\0" between them: no file name has one) and their offsets.
+ */
+class CandidateGroup {
+  private readonly joined: string;
+  private readonly offsets: Uint32Array;
+  /** No two of its files give the same page id, and none looks like a suffixed one (`-p2`, `~2`). */
+  readonly idsUnique: boolean;
+
+  constructor(
+    readonly displayBase: string,
+    readonly absoluteBase: string,
+    rels: readonly string[],
+  ) {
+    this.joined = rels.join('\0');
+    this.offsets = new Uint32Array(rels.length + 1);
+    let at = 0;
+    rels.forEach((rel, i) => {
+      this.offsets[i] = at;
+      at += rel.length + 1;
+    });
+    this.offsets[rels.length] = at;
+    const ids = new Set<string>();
+    this.idsUnique = rels.every((rel) => {
+      const id = folderPageId(rel);
+      if (ids.has(id) || SUFFIXED_ID.test(id)) return false;
+      ids.add(id);
+      return true;
+    });
+  }
+
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  rel(i: number): string {
+    return this.joined.slice(this.offsets[i], this.offsets[i + 1]! - 1);
+  }
+
+  candidate(i: number): Candidate {
+    const rel = this.rel(i);
+    return { file: path.join(this.displayBase, rel), absolutePath: path.join(this.absoluteBase, rel), baseId: folderPageId(rel) };
+  }
+}
+
+/** Ids the discovery makes of others: a multi-page file's `<id>-p<n>`, a repeated id's `<id>~<n>`. */
+const SUFFIXED_ID = /(-p|~)\d+$/;
+
+/**
+ * The candidates in order, held compactly (issue 18): a folder of 100,000 scans is its file names
+ * in one string, not three strings and an object a file; a Candidate is made when a part of the
+ * list is taken.
+ */
+export class CandidateList {
+  private readonly groups: Array<CandidateGroup | Candidate> = [];
+  private size = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(candidate: Candidate): void {
+    this.groups.push(candidate);
+    this.size += 1;
+  }
+
+  pushGroup(displayBase: string, absoluteBase: string, rels: readonly string[]): void {
+    if (rels.length === 0) return;
+    this.groups.push(new CandidateGroup(displayBase, absoluteBase, rels));
+    this.size += rels.length;
+  }
+
+  /** Candidates [from, to), in order. */
+  slice(from: number, to = this.size): Candidate[] {
+    const out: Candidate[] = [];
+    let start = 0;
+    for (const group of this.groups) {
+      if (start >= to) break;
+      const count = group instanceof CandidateGroup ? group.length : 1;
+      if (start + count > from) {
+        if (group instanceof CandidateGroup) {
+          for (let i = Math.max(0, from - start); i < Math.min(count, to - start); i++) out.push(group.candidate(i));
+        } else out.push(group);
+      }
+      start += count;
+    }
+    return out;
+  }
+
+  *[Symbol.iterator](): Generator<Candidate> {
+    for (const group of this.groups) {
+      if (group instanceof CandidateGroup) for (let i = 0; i < group.length; i++) yield group.candidate(i);
+      else yield group;
+    }
+  }
+
+  /** Keeps the candidates `keep` says yes to (their order kept). */
+  filter(keep: (candidate: Candidate) => boolean): void {
+    const groups = this.groups.splice(0);
+    this.size = 0;
+    for (const group of groups) {
+      if (group instanceof CandidateGroup) {
+        const kept: string[] = [];
+        for (let i = 0; i < group.length; i++) if (keep(group.candidate(i))) kept.push(group.rel(i));
+        this.pushGroup(group.displayBase, group.absoluteBase, kept);
+      } else if (keep(group)) this.push(group);
+    }
+  }
+
+  /** More than one input gave candidates (only then can a file be reached twice). */
+  get sources(): number {
+    return this.groups.length;
+  }
+
+  /**
+   * Every candidate's page id is unique as it is (one folder or glob whose files give distinct
+   * ids, none like a suffixed one; or one file): discovery need not remember the ids it gave.
+   */
+  get idsUnique(): boolean {
+    return this.groups.length <= 1 && this.groups.every((g) => !(g instanceof CandidateGroup) || g.idsUnique);
+  }
+}
+
 export interface Expansion {
-  candidates: Candidate[];
+  candidates: CandidateList;
   failures: InputFailure[];
   skipped: SkippedInput[];
 }
@@ -148,21 +272,38 @@ async function followLink(full: string, display: string, walk: Walk): Promise<'f
   return null;
 }
 
-/** Relative POSIX paths of the files below `dir`, natural order per folder; hidden entries ignored. */
+/**
+ * Relative POSIX paths of the files below `dir`, natural order per folder; hidden entries ignored.
+ * The folder is read as a stream (fs.opendir): a regular file is kept as its name only, so a
+ * folder of 100,000 scans is not 100,000 directory entries at once.
+ */
 async function walkFolder(dir: string, prefix: string, displayDir: string, walk: Walk): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !isHidden(e.name));
-  entries.sort((a, b) => compareNatural(a.name, b.name));
+  const names: string[] = [];
+  // Entries that are not regular files (folders, links, devices): few, kept whole.
+  const others = new Map<string, Dirent>();
+  for await (const entry of await opendir(dir, { bufferSize: 256 })) {
+    if (isHidden(entry.name)) continue;
+    names.push(entry.name);
+    if (!entry.isFile()) others.set(entry.name, entry);
+  }
+  names.sort(compareNatural);
   const out: string[] = [];
-  for (const entry of entries) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    const full = path.join(dir, entry.name);
+  for (const name of names) {
+    const entry = others.get(name);
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (!entry) {
+      out.push(rel);
+      continue;
+    }
+    const full = path.join(dir, name);
     const display = path.join(displayDir, rel);
     if (entry.isSymbolicLink()) {
       if ((await followLink(full, display, walk)) === 'file') out.push(rel);
     } else if (entry.isDirectory()) {
       // A subfolder that cannot be read is its own failure; the rest of the folder goes on.
       try {
-        out.push(...(await walkFolder(full, rel, displayDir, walk)));
+        // (A loop, not push(...): a subfolder of 100,000 files would overflow the call's arguments.)
+        for (const below of await walkFolder(full, rel, displayDir, walk)) out.push(below);
       } catch (err) {
         walk.out.failures.push(readFailure(display, err, 'folder'));
       }
@@ -174,15 +315,15 @@ async function walkFolder(dir: string, prefix: string, displayDir: string, walk:
 
 /** Files found under a base (folder or glob base): candidates by extension, the rest skipped. */
 function takeByExtension(displayBase: string, absoluteBase: string, relPaths: string[], out: Expansion): void {
+  const kept: string[] = [];
   for (const rel of relPaths) {
-    const file = path.join(displayBase, rel);
-    if (hasInputExtension(rel)) {
-      out.candidates.push({ file, absolutePath: path.join(absoluteBase, rel), baseId: folderPageId(rel) });
-    } else {
+    if (hasInputExtension(rel)) kept.push(rel);
+    else {
       const ext = path.posix.extname(rel);
-      out.skipped.push({ file, reason: ext ? `not an image or PDF (extension ${ext})` : 'not an image or PDF (no extension)' });
+      out.skipped.push({ file: path.join(displayBase, rel), reason: ext ? `not an image or PDF (extension ${ext})` : 'not an image or PDF (no extension)' });
     }
   }
+  out.candidates.pushGroup(displayBase, absoluteBase, kept);
 }
 
 /** The leading part of a glob pattern without wildcards: matches are named relative to it. */
@@ -232,7 +373,7 @@ async function lstatOrNull(file: string): Promise<Stats | null> {
 
 /** Expands every input, in order. Problems go into `failures`; nothing throws for a bad input. */
 export async function expandInputs(inputs: readonly string[], cwd: string, options: ExpandOptions = {}): Promise<Expansion> {
-  const out: Expansion = { candidates: [], failures: [], skipped: [] };
+  const out: Expansion = { candidates: new CandidateList(), failures: [], skipped: [] };
   const allowOutside = options.allowOutside ?? false;
   const confineTo = options.confineTo ? await Promise.all(options.confineTo.map((d) => realpath(path.resolve(cwd, d)).catch(() => path.resolve(cwd, d)))) : undefined;
   // Every folder named is a root: a link in one may lead into another.
@@ -278,8 +419,10 @@ export async function expandInputs(inputs: readonly string[], cwd: string, optio
     }
   }
   // The same file reached twice (named and inside a named folder, two globs...) is read once.
+  // (One folder or glob lists each of its files once.)
+  if (out.candidates.sources <= 1) return out;
   const seen = new Map<string, string>();
-  out.candidates = out.candidates.filter((c) => {
+  out.candidates.filter((c) => {
     const first = seen.get(c.absolutePath);
     if (first === undefined) {
       seen.set(c.absolutePath, c.file);

@@ -13,7 +13,8 @@ export function hasInputExtension(file: string): boolean {
   return INPUT_EXTENSIONS.has(path.extname(file).toLowerCase());
 }
 
-const HEAD_BYTES = 16;
+/** Bytes detectFormat looks at. */
+export const HEAD_BYTES = 16;
 
 export function detectFormat(head: Uint8Array): InputFormat | null {
   const starts = (...bytes: number[]): boolean => bytes.every((b, i) => head[i] === b);

@@ -15,6 +15,11 @@ export function hashFile(file: string): Promise<string> {
   });
 }
 
+/** sha256 (hex) of bytes already read (the probe reads a small file whole): the same as hashFile's. */
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /**
  * The hash of one page: the file hash itself for a single-page file; for page
  * `pageNumber` (from 1) of a multi-page file, sha256("<fileHash>:<pageNumber>").

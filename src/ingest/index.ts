@@ -129,12 +129,14 @@ export async function discoverInParts(inputs: string[], options: DiscoverOptions
   // Where each folder's files end in the list: a sequence (a folder's pages, or fewer) is complete there.
   const lastOfKey = new Map<string, number>();
   const unprefixed = (key: string) => key.slice(key.indexOf(':') + 1);
-  candidates.forEach((c, i) => lastOfKey.set(unprefixed(sequenceKey(modeOf(c), c.absolutePath, 0)), i));
+  let at = 0;
+  for (const c of candidates) lastOfKey.set(unprefixed(sequenceKey(modeOf(c), c.absolutePath, 0)), at++);
   const partFiles = options.partFiles ?? 256;
 
   async function* parts(): AsyncGenerator<DiscoveredPart & { closedKeys: string[] }> {
     const pdf = new PdfWorker(); // a thread starts only if the batch has a PDF
-    const allocate = uniqueIdAllocator();
+    // The ids given out are remembered only when two could meet (a set of 100,000 ids otherwise).
+    const allocate = candidates.idsUnique ? (id: string) => id : uniqueIdAllocator();
     try {
       for (let from = 0; from < candidates.length; from += partFiles) {
         const part = candidates.slice(from, from + partFiles);

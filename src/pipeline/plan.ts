@@ -134,8 +134,6 @@ export interface PlannedWindow {
   /** The sequence ends with this window. */
   last: boolean;
   pages: PageSource[];
-  /** Its pages whose output under outDir looks current (resumed, not read). */
-  done: string[];
 }
 
 /** A batch planned a window at a time: what is known before any file is read, and the windows as they come. */
@@ -195,11 +193,9 @@ export async function planInWindows(request: BatchRequest, config: Config, logge
       // The sequences still open: their pages not yet in a window, and how many windows they gave.
       const open = new Map<string, { index: number; pages: PageSource[] }>();
       let position = 0;
-      const window = async (documentKey: string, index: number, pages: PageSource[], last: boolean): Promise<PlannedWindow> => {
-        const done: string[] = [];
-        if (!config.force) for (const page of pages) if (await pageLooksDone(outDir, page)) done.push(page.pageId);
-        return { documentKey, index, position: position++, last, pages, done };
-      };
+      // (Whether a window's pages were read before is not asked here: the producer asks its result
+      // file, and a worker resumes each page from its JSON. Asking every page cost an open each.)
+      const window = (documentKey: string, index: number, pages: PageSource[], last: boolean): PlannedWindow => ({ documentKey, index, position: position++, last, pages });
       for await (const part of discovery.parts()) {
         plan.failures.push(...part.failures);
         plan.pageTotal += part.pages.length;
@@ -209,17 +205,17 @@ export async function planInWindows(request: BatchRequest, config: Config, logge
           sequence.pages.push(page);
           // A window leaves once the page after it is known: only then is it sure not to be the last.
           if (sequence.pages.length > size && windowedSequence(page.documentKey)) {
-            yield await window(page.documentKey, sequence.index++, sequence.pages.splice(0, size), false);
+            yield window(page.documentKey, sequence.index++, sequence.pages.splice(0, size), false);
           }
         }
         for (const key of part.closedKeys) {
           const sequence = open.get(key);
           if (!sequence) continue;
           open.delete(key);
-          yield await window(key, sequence.index, sequence.pages, true);
+          yield window(key, sequence.index, sequence.pages, true);
         }
       }
-      for (const [key, sequence] of open) yield await window(key, sequence.index, sequence.pages, true);
+      for (const [key, sequence] of open) yield window(key, sequence.index, sequence.pages, true);
       open.clear();
       log.info({ pages: plan.pageTotal, failures: plan.failures.length, skipped: plan.skipped.length }, 'inputs discovered');
     },

@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
+import { CablescanError, ErrorCode } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { buildWindow, windowsOf, type WindowCarry } from '../../src/pipeline/windows.ts';
 import { writeBoundaryFiles, type ReviewerBoundary } from '../../src/records/reviewer-boundaries.ts';
+import type { RecordStore } from '../../src/store/types.ts';
 import type { PageResult } from '../../src/types.ts';
 import { pageJson } from '../fixtures/pages.ts';
 import { boxPages, build, config, profiles, writePages } from '../fixtures/regroup-box.ts';
@@ -97,6 +99,59 @@ test("a reviewer's split at a window's edge wins, as it does in a whole build", 
     const { decisions } = await buildInWindows(out, pages, 1);
     assert.deepEqual(decisions, reference.grouping.decisions);
     assert.deepEqual(await recordsIn(out), await recordsIn(whole));
+  } finally {
+    cleanup();
+  }
+});
+
+test("a reviewer's split landing while a window is built: the save refuses (CS_ERR_STORE_CHANGED) and the window is decided again with it", async () => {
+  const { dir, cleanup } = tempDir('cablescan-windows-');
+  try {
+    const pages = longBox();
+    const split: ReviewerBoundary = {
+      page: '0-0002',
+      contentHash: pages[1]!.contentHash,
+      previousPage: '0-0001',
+      previousContentHash: pages[0]!.contentHash,
+      decision: 'start',
+      reviewer: 'ann',
+      at: '2026-12-01T10:00:00.000Z',
+      action: 'split',
+    };
+    // A store as the review store behaves: boundaries by the pages' content, and a save that
+    // compares the boundaries the records were built with against those it holds now.
+    const held: ReviewerBoundary[] = [];
+    const saves: Array<{ pages: string[]; refused: boolean }> = [];
+    let reads = 0;
+    const at = (hashes: Set<string>) => held.filter((b) => hashes.has(b.contentHash));
+    const store: RecordStore = {
+      async reviewerBoundaries(of) {
+        reads += 1;
+        const now = at(new Set(of.map((p) => p.contentHash)));
+        if (reads === 1) held.push(split); // the reviewer splits just after the window read the store
+        return now;
+      },
+      async saveRecords(records, saved, builtWith) {
+        const now = at(new Set(saved.map((p) => p.contentHash)));
+        // As the review store: without builtWith nothing is compared (and a late save would undo the split).
+        const refused = builtWith !== undefined && JSON.stringify(now) !== JSON.stringify(builtWith);
+        saves.push({ pages: records.flatMap((r) => r.source.pages), refused });
+        if (refused) throw new CablescanError(ErrorCode.STORE_CHANGED, 'a reviewer regrouped these pages', { retryable: true });
+      },
+      async retireRecords() {},
+    };
+    const out = path.join(dir, 'w5');
+    await writePages(out, pages);
+    const built = await buildWindow(pages.slice(0, 5), null, false, { config, logger: silentLogger(), profiles, outDir: out, store });
+    assert.equal(saves[0]!.refused, true, 'the save of records built without the split is refused');
+    assert.equal(saves.at(-1)!.refused, false);
+    assert.ok(reads >= 2, 'the window read the store again');
+    const decision = built.grouping.decisions.find((d) => d.page === '0-0002')!;
+    assert.deepEqual([decision.decision, decision.rule], ['start', 'reviewer']);
+    assert.ok(
+      built.records.some((r) => r.source.pages.join() === '0-0001'),
+      "0-0001 is a record of its own: the reviewer's split is in",
+    );
   } finally {
     cleanup();
   }
