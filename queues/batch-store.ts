@@ -126,7 +126,9 @@ export async function countWindow(redis: Redis, prefix: string, batch: string, w
 export async function countPageFinished(redis: Redis, prefix: string, batch: string, at = Date.now()): Promise<void> {
   const keys = batchCountKeys(prefix, batch);
   const minute = Math.floor(at / 60_000);
-  const [[, seen] = [null, 0]] = ((await redis.multi().hincrby(keys.counts, 'pagesSeen', 1).hincrby(keys.pace, String(minute), 1).exec()) ?? []) as Array<[Error | null, unknown]>;
+  const [[, seen] = [null, 0]] = ((await redis.multi().hincrby(keys.counts, 'pagesSeen', 1).hincrby(keys.pace, String(minute), 1).exec()) ?? []) as Array<
+    [Error | null, unknown]
+  >;
   // The pace needs the last 15 minutes: every 256 pages, older minutes go.
   if (Number(seen) % 256 === 0) {
     const stale = (await redis.hkeys(keys.pace)).filter((m) => Number(m) < minute - 15);

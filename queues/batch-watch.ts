@@ -21,7 +21,15 @@ export interface WatchedDocument {
 }
 
 export type PageSettlement =
-  | { state: 'completed'; outcome: Exclude<PageOutcome, 'failed'>; result: PageJobResult; timestamp: number; processedOn?: number; finishedOn?: number; attemptsStarted: number }
+  | {
+      state: 'completed';
+      outcome: Exclude<PageOutcome, 'failed'>;
+      result: PageJobResult;
+      timestamp: number;
+      processedOn?: number;
+      finishedOn?: number;
+      attemptsStarted: number;
+    }
   | { state: 'failed'; reason: string; attemptsMade: number }
   | { state: 'missing' };
 
@@ -211,10 +219,7 @@ export interface WatchedWindow {
   pages: PageSource[];
 }
 
-export type WindowSettlement =
-  | { state: 'completed'; outcome: WindowOutcome; earlier: boolean }
-  | { state: 'failed'; reason: string }
-  | { state: 'missing' };
+export type WindowSettlement = { state: 'completed'; outcome: WindowOutcome; earlier: boolean } | { state: 'failed'; reason: string } | { state: 'missing' };
 
 export interface WindowWatchOptions {
   redisUrl: string;
@@ -287,7 +292,10 @@ export async function watchWindows(options: WindowWatchOptions): Promise<WatchRe
             continue;
           }
           // Gone from Redis (completed, or done by an earlier run): its result file says what it did.
-          const outcome = exists === 0 || (await redis.zscore(`${options.prefix}:${DOCUMENT_QUEUE}:completed`, id)) !== null ? await readWindowOutcome(options.outDir, id) : null;
+          const outcome =
+            exists === 0 || (await redis.zscore(`${options.prefix}:${DOCUMENT_QUEUE}:completed`, id)) !== null
+              ? await readWindowOutcome(options.outDir, id)
+              : null;
           if (outcome) found.push([window, { state: 'completed', outcome, earlier: outcome.finishedAt < options.since }]);
           else if (exists === 0) {
             logger.warn({ job: id }, 'document job no longer exists and wrote no result; not waiting for it');

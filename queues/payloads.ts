@@ -79,7 +79,9 @@ export interface WindowOutcome {
   /** The pages, records and decisions of the documents this window closed. */
   built: Omit<DocumentJobResult, 'startedAt' | 'finishedAt'>;
   /** Every page of the window: its summary for the report, or why it failed. */
-  pages: Array<{ pageId: string; file: string; outcome: 'read' | 'resumed'; contentHash?: string; report?: ReportPage } | { pageId: string; file: string; failed: string }>;
+  pages: Array<
+    { pageId: string; file: string; outcome: 'read' | 'resumed'; contentHash?: string; report?: ReportPage } | { pageId: string; file: string; failed: string }
+  >;
   /** Epoch ms when the window's processor started and finished. */
   startedAt: number;
   finishedAt: number;

@@ -9,7 +9,17 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../src/config.ts';
 import { CablescanError, ErrorCode } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import { defaultBatchName, isPostgresUrl, planInWindows, recordWritten, removeWindowResult, ReviewStore, runStoreLocation, withoutPassword, type StreamedPlan } from '../src/pipeline/index.ts';
+import {
+  defaultBatchName,
+  isPostgresUrl,
+  planInWindows,
+  recordWritten,
+  removeWindowResult,
+  ReviewStore,
+  runStoreLocation,
+  withoutPassword,
+  type StreamedPlan,
+} from '../src/pipeline/index.ts';
 import { readWindowOutcome } from '../workers/window-job.ts';
 import type { InputFailure, SkippedInput } from '../src/types.ts';
 import { PIPELINE_VERSION } from '../src/version.ts';
@@ -104,7 +114,8 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
   const startedAt = new Date();
   const redisUrl = requireRedisUrl(config, 'enqueue');
   const batch = options.batch ?? defaultBatchName(startedAt);
-  if (batch.includes(':') || batch.trim() === '') throw new CablescanError(ErrorCode.CONFIG_INVALID, `batch name "${batch}" must be non-empty and contain no ':'`);
+  if (batch.includes(':') || batch.trim() === '')
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `batch name "${batch}" must be non-empty and contain no ':'`);
 
   // Everything that can be wrong fails here, before a single job exists.
   // (The plan's pageTotal and failures grow as its windows are taken.)
@@ -160,7 +171,11 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
     let groupPages = 0;
     const flush = async () => {
       if (group.length === 0) return;
-      const existing = await existingDocuments(redis, prefix, group.map((p) => p.documentId));
+      const existing = await existingDocuments(
+        redis,
+        prefix,
+        group.map((p) => p.documentId),
+      );
       const fresh: DocumentPlan[] = [];
       for (const doc of group) {
         const state = existing.get(doc.documentId);
@@ -172,12 +187,16 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
         else {
           const done = await windowDone(outDir, doc.documentId);
           // Done by an earlier batch over the same output folder: this batch counts it as built.
-          if (done) await countWindow(redis, prefix, batch, doc.documentId, { pages: done.pages.length, failed: done.pages.filter((p) => 'failed' in p).length });
+          if (done)
+            await countWindow(redis, prefix, batch, doc.documentId, { pages: done.pages.length, failed: done.pages.filter((p) => 'failed' in p).length });
           redo = !done;
         }
         if (!redo) continue;
         if (state === 'finished') {
-          log.warn({ doc: doc.documentKey, job: doc.documentId }, config.force ? 'document was done: queueing it again (--force)' : 'document was done but its output files are missing: queueing it again');
+          log.warn(
+            { doc: doc.documentKey, job: doc.documentId },
+            config.force ? 'document was done: queueing it again (--force)' : 'document was done but its output files are missing: queueing it again',
+          );
           await documentQueue.remove(doc.documentId, { removeChildren: true });
         }
         // The windows after it must wait for its new result, not take the old one.
@@ -186,7 +205,11 @@ export async function enqueueBatch(options: EnqueueOptions, config: Config, logg
       }
       for (let i = 0; i < fresh.length; ) {
         const call: DocumentPlan[] = [];
-        for (let pages = 0; i < fresh.length && call.length < FLOWS_PER_CALL && (call.length === 0 || pages + fresh[i]!.sources.length <= PAGES_PER_CALL); i++) {
+        for (
+          let pages = 0;
+          i < fresh.length && call.length < FLOWS_PER_CALL && (call.length === 0 || pages + fresh[i]!.sources.length <= PAGES_PER_CALL);
+          i++
+        ) {
           call.push(fresh[i]!);
           pages += fresh[i]!.sources.length;
         }

@@ -30,7 +30,10 @@ const thresholdsSchema = z
 export const configSchema = z
   .object({
     /** OCR language(s), tesseract style: "eng", "eng+fra". */
-    lang: z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"').default('eng'),
+    lang: z
+      .string()
+      .regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages look like "eng" or "eng+fra"')
+      .default('eng'),
     /** Folder with plain or gzipped <lang>.traineddata for languages the npm packages lack. */
     tessdata: z.string().optional(),
     /** Take a language's model from `tessdata` whenever the folder has it, not from npm. */
@@ -180,7 +183,10 @@ export const configSchema = z
       .prefault({}),
   })
   .strict()
-  .refine((c) => !c.preferTessdata || c.tessdata !== undefined, { message: 'preferTessdata needs a tessdata folder (--tessdata or CABLESCAN_TESSDATA)', path: ['preferTessdata'] });
+  .refine((c) => !c.preferTessdata || c.tessdata !== undefined, {
+    message: 'preferTessdata needs a tessdata folder (--tessdata or CABLESCAN_TESSDATA)',
+    path: ['preferTessdata'],
+  });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -215,7 +221,14 @@ export const ENV_VARS: Readonly<Record<string, { key: keyof ConfigInput; parse: 
   // Before CABLESCAN_DB, which wins over it; another program's DATABASE_URL (mysql://...) is not ours.
   DATABASE_URL: { key: 'db', parse: (v) => (POSTGRES_URL.test(v) ? v : undefined) },
   CABLESCAN_DB: { key: 'db', parse: String },
-  CABLESCAN_EMIT: { key: 'emit', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  CABLESCAN_EMIT: {
+    key: 'emit',
+    parse: (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+  },
 };
 
 /**
@@ -302,7 +315,8 @@ function readConfigFile(file: string): Record<string, unknown> {
   } catch (err) {
     // JSON.parse's message quotes the text around the error: say where, not what.
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
-    const reason = (err as Error).message === 'top level must be an object' ? (err as Error).message : at ? `a syntax error at character ${at}` : 'a syntax error';
+    const reason =
+      (err as Error).message === 'top level must be an object' ? (err as Error).message : at ? `a syntax error at character ${at}` : 'a syntax error';
     throw new CablescanError(ErrorCode.CONFIG_INVALID, `config file ${file} is not valid JSON: ${reason}`, { file });
   }
 }
@@ -375,7 +389,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   // Behind a TLS proxy in a container (docker-compose.yml): server.trustProxy without a config file.
   const trustProxy = env.CABLESCAN_TRUST_PROXY;
   if (trustProxy) {
-    fromEnv.server = { ...((fromFile.server as Record<string, unknown> | undefined) ?? {}), trustProxy: trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy };
+    fromEnv.server = {
+      ...((fromFile.server as Record<string, unknown> | undefined) ?? {}),
+      trustProxy: trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy,
+    };
   }
   const flags = withoutUndefined(options.flags ?? {});
   const merged: Record<string, unknown> = { modelCache: defaultModelCache(env), ...fromFile, ...fromEnv, ...flags };

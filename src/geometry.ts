@@ -10,12 +10,7 @@ export function applyAffine(m: Affine, x: number, y: number): [number, number] {
 
 /** Axis-aligned box around the mapped corners, rounded outwards and clipped to the page. */
 export function mapBox(box: BBox, m: Affine, width: number, height: number): BBox {
-  const corners = [
-    applyAffine(m, box[0], box[1]),
-    applyAffine(m, box[2], box[1]),
-    applyAffine(m, box[0], box[3]),
-    applyAffine(m, box[2], box[3]),
-  ];
+  const corners = [applyAffine(m, box[0], box[1]), applyAffine(m, box[2], box[1]), applyAffine(m, box[0], box[3]), applyAffine(m, box[2], box[3])];
   const xs = corners.map((c) => c[0]);
   const ys = corners.map((c) => c[1]);
   const clip = (v: number, max: number) => Math.min(Math.max(v, 0), max);
@@ -29,10 +24,5 @@ export function mapBox(box: BBox, m: Affine, width: number, height: number): BBo
 
 export function unionBoxes(boxes: readonly BBox[]): BBox | null {
   if (boxes.length === 0) return null;
-  return [
-    Math.min(...boxes.map((b) => b[0])),
-    Math.min(...boxes.map((b) => b[1])),
-    Math.max(...boxes.map((b) => b[2])),
-    Math.max(...boxes.map((b) => b[3])),
-  ];
+  return [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
 }

@@ -40,13 +40,20 @@ export function checkMachineSettings(config: Pick<Config, 'tessdata'>): void {
   try {
     isFolder = statSync(folder).isDirectory();
   } catch {
-    throw new CablescanError(ErrorCode.TESSDATA_MISSING, `--tessdata ${config.tessdata}: no such folder (it should hold <lang>.traineddata files, e.g. /usr/share/tesseract-ocr/5/tessdata)`, {
+    throw new CablescanError(
+      ErrorCode.TESSDATA_MISSING,
+      `--tessdata ${config.tessdata}: no such folder (it should hold <lang>.traineddata files, e.g. /usr/share/tesseract-ocr/5/tessdata)`,
+      {
+        file: folder,
+        retryable: false,
+      },
+    );
+  }
+  if (!isFolder) {
+    throw new CablescanError(ErrorCode.TESSDATA_MISSING, `--tessdata ${config.tessdata}: not a folder (give the folder that holds <lang>.traineddata)`, {
       file: folder,
       retryable: false,
     });
-  }
-  if (!isFolder) {
-    throw new CablescanError(ErrorCode.TESSDATA_MISSING, `--tessdata ${config.tessdata}: not a folder (give the folder that holds <lang>.traineddata)`, { file: folder, retryable: false });
   }
 }
 

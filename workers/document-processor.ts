@@ -65,7 +65,9 @@ export interface DocumentProcessorDeps {
   stores?: JobStores;
 }
 
-export function createDocumentProcessor(deps: DocumentProcessorDeps): (job: Job<DocumentJobData, DocumentJobResult>, token?: string) => Promise<DocumentJobResult> {
+export function createDocumentProcessor(
+  deps: DocumentProcessorDeps,
+): (job: Job<DocumentJobData, DocumentJobResult>, token?: string) => Promise<DocumentJobResult> {
   const profilesByDir = new Map<string, Profile[]>();
   const profilesFor = (dir: string | undefined): Profile[] => {
     const key = dir ?? '';

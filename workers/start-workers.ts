@@ -223,14 +223,19 @@ export function startWorkers(options: StartWorkersOptions): WorkerHandle {
               if (job.token) await job.moveToWait(job.token);
               logger.warn({ ...jobUnit(job), job: job.id }, 'handed back to the queue');
             } catch (err) {
-              logger.warn({ ...jobUnit(job), job: job.id, err: (err as Error).message }, 'could not hand the job back; it returns to the queue when its lock expires');
+              logger.warn(
+                { ...jobUnit(job), job: job.id, err: (err as Error).message },
+                'could not hand the job back; it returns to the queue when its lock expires',
+              );
             }
           }),
         );
       }
       // Closing waits for Redis and for the sandboxed children; do not let that hold a
       // stopping worker forever (children exit on their own when this process ends).
-      const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back'), documentQueue.close()]).finally(() => counter.disconnect());
+      const closed = Promise.allSettled([pages.close(outcome === 'handed-back'), documents.close(outcome === 'handed-back'), documentQueue.close()]).finally(
+        () => counter.disconnect(),
+      );
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await stores.close();
       return outcome;

@@ -10,7 +10,16 @@
 import { DelayedError, Job, type Queue } from 'bullmq';
 import { CablescanError, ErrorCode } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import { buildWindow, readPageJson, readWindowResult, saveWholeSequence, writeWindowResult, type Profile, type ReviewStore, type WindowCarry } from '../src/pipeline/index.ts';
+import {
+  buildWindow,
+  readPageJson,
+  readWindowResult,
+  saveWholeSequence,
+  writeWindowResult,
+  type Profile,
+  type ReviewStore,
+  type WindowCarry,
+} from '../src/pipeline/index.ts';
 import type { Config } from '../src/config.ts';
 import type { PageResult } from '../src/types.ts';
 import type { DocumentJobData, DocumentJobResult, PageJobResult, WindowOutcome } from '../queues/payloads.ts';
@@ -63,7 +72,13 @@ export async function runWindowJob(job: Job<DocumentJobData, DocumentJobResult>,
   const startedAt = Date.now();
   const { data } = job;
   const window = data.window!;
-  const built = await buildWindow(deps.pages, deps.carry, window.last, { config: deps.config, logger: deps.logger, outDir: data.outDir, profiles: deps.profiles, store: deps.sink });
+  const built = await buildWindow(deps.pages, deps.carry, window.last, {
+    config: deps.config,
+    logger: deps.logger,
+    outDir: data.outDir,
+    profiles: deps.profiles,
+    store: deps.sink,
+  });
   const read = new Map(deps.pages.map((p) => [p.pageId, p]));
   const result: DocumentJobResult = {
     documentKey: data.documentKey,
@@ -94,7 +109,8 @@ export async function runWindowJob(job: Job<DocumentJobData, DocumentJobResult>,
       const failed = deps.failedChildren.get(ref.jobId);
       const child = deps.children.get(ref.jobId);
       const file = child?.file ?? read.get(ref.pageId)?.file ?? ref.pageId;
-      if (failed !== undefined || !read.has(ref.pageId)) return { pageId: ref.pageId, file, failed: failed ?? `${ErrorCode.INTERNAL}: page ${ref.pageId} was not read` };
+      if (failed !== undefined || !read.has(ref.pageId))
+        return { pageId: ref.pageId, file, failed: failed ?? `${ErrorCode.INTERNAL}: page ${ref.pageId} was not read` };
       const contentHash = read.get(ref.pageId)!.contentHash;
       return { pageId: ref.pageId, file, outcome: child?.outcome ?? 'resumed', contentHash, ...(child?.report ? { report: child.report } : {}) };
     }),
@@ -138,9 +154,13 @@ export async function sequencePages(outDir: string, last: WindowOutcome): Promis
     if (!previous) break;
     outcome = await readWindowOutcome(outDir, previous);
     if (!outcome) {
-      throw new CablescanError(ErrorCode.INTERNAL, `the result of window ${previous} of ${last.documentKey} is gone from ${outDir}/windows: the review store cannot be given its sequence whole`, {
-        retryable: false,
-      });
+      throw new CablescanError(
+        ErrorCode.INTERNAL,
+        `the result of window ${previous} of ${last.documentKey} is gone from ${outDir}/windows: the review store cannot be given its sequence whole`,
+        {
+          retryable: false,
+        },
+      );
     }
   }
   return windows.reverse().flat();

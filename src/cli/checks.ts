@@ -17,7 +17,8 @@ export interface WorkRequest {
 
 export function checkBeforeWork(kind: CommandKind, config: Config, request: WorkRequest = {}): void {
   if (kind !== 'worker') {
-    if (!request.inputs?.length && !request.manifest) throw new CablescanError(ErrorCode.CONFIG_INVALID, 'give at least one input (file, folder or glob) or --manifest');
+    if (!request.inputs?.length && !request.manifest)
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, 'give at least one input (file, folder or glob) or --manifest');
     // The batch's own settings: every worker reads its pages with them.
     checkBatchSettings(config);
   }

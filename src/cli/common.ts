@@ -47,9 +47,20 @@ export function addBatchOptions(command: Command): Command {
     .option('--profile <name>', 'force one telegram profile instead of detecting it')
     .option('--profiles-dir <dir>', 'extra telegram profiles (JSON files)')
     .option('--read-blank-pages', 'read pages measured blank anyway (text too faint to tell from paper grain); env CABLESCAN_READ_BLANK_PAGES')
-    .option('--allow-outside-inputs', 'follow symbolic links, and take manifest entries, that lead outside the input folders (refused by default); env CABLESCAN_ALLOW_OUTSIDE_INPUTS')
-    .option('--max-pages-per-file <n>', 'refuse a PDF or TIFF with more pages (default 10000); env CABLESCAN_MAX_PAGES_PER_FILE', parseInteger('--max-pages-per-file'))
-    .option('--window-pages <n>', "pages of a folder planned, queued and built together (default 500; a telegram over a window's edge is still one record); env CABLESCAN_WINDOW_PAGES", parseInteger('--window-pages'));
+    .option(
+      '--allow-outside-inputs',
+      'follow symbolic links, and take manifest entries, that lead outside the input folders (refused by default); env CABLESCAN_ALLOW_OUTSIDE_INPUTS',
+    )
+    .option(
+      '--max-pages-per-file <n>',
+      'refuse a PDF or TIFF with more pages (default 10000); env CABLESCAN_MAX_PAGES_PER_FILE',
+      parseInteger('--max-pages-per-file'),
+    )
+    .option(
+      '--window-pages <n>',
+      "pages of a folder planned, queued and built together (default 500; a telegram over a window's edge is still one record); env CABLESCAN_WINDOW_PAGES",
+      parseInteger('--window-pages'),
+    );
 }
 
 /**
@@ -61,18 +72,33 @@ export function addMachineOptions(command: Command): Command {
   command
     .option('--tessdata <dir>', 'folder with <lang>.traineddata for languages the npm packages lack (e.g. /usr/share/tesseract-ocr/5/tessdata)')
     .option('--prefer-tessdata', 'take every language the --tessdata folder has from it, not from npm or the system; env CABLESCAN_PREFER_TESSDATA')
-    .addOption(new Option('--engine <name>', `OCR engine: auto (default: the native one where Tesseract 5+ is installed with the languages' models, else tesseract.js), ${engines}; none reads no words (benchmarks only); env CABLESCAN_ENGINE`).choices([...RUN_ENGINE_CHOICES]))
     .addOption(
-      new Option('--model <class>', "models every engine reads with: best (default, npm's 4.0.0_best_int) or fast (the system's, Debian's tesseract-ocr-<lang>: tessdata_fast; npm's for languages it lacks); env CABLESCAN_MODEL").choices([...MODEL_CHOICES]),
+      new Option(
+        '--engine <name>',
+        `OCR engine: auto (default: the native one where Tesseract 5+ is installed with the languages' models, else tesseract.js), ${engines}; none reads no words (benchmarks only); env CABLESCAN_ENGINE`,
+      ).choices([...RUN_ENGINE_CHOICES]),
     )
-    .option('--model-cache <dir>', 'where gzipped models are unpacked, checked by hash (default $XDG_CACHE_HOME/cablescan or ~/.cache/cablescan); env CABLESCAN_MODEL_CACHE');
+    .addOption(
+      new Option(
+        '--model <class>',
+        "models every engine reads with: best (default, npm's 4.0.0_best_int) or fast (the system's, Debian's tesseract-ocr-<lang>: tessdata_fast; npm's for languages it lacks); env CABLESCAN_MODEL",
+      ).choices([...MODEL_CHOICES]),
+    )
+    .option(
+      '--model-cache <dir>',
+      'where gzipped models are unpacked, checked by hash (default $XDG_CACHE_HOME/cablescan or ~/.cache/cablescan); env CABLESCAN_MODEL_CACHE',
+    );
   // Each engine's own options (src/ocr/engines/): e.g. --tesseract-command.
   for (const { flag } of engineFlags()) command.option(flag.flag, flag.description);
   return command
     .option('-j, --concurrency <n>', 'OCR workers (default: CPU cores)', parseInteger('--concurrency'))
     .option('--no-second-opinion', 'do not re-read doubtful words one by one (faster, mostly with --engine tesseract; config key secondOpinion)')
     .option('--recycle-after <n>', 'restart an OCR worker after this many pages', parseInteger('--recycle-after'))
-    .option('--ocr-timeout <seconds>', "the most an OCR call may take (default 600); each page gets a tighter budget from its size and text lines, and a page past it is read line by line instead; 0: no limit; env CABLESCAN_OCR_TIMEOUT", parseInteger('--ocr-timeout'));
+    .option(
+      '--ocr-timeout <seconds>',
+      'the most an OCR call may take (default 600); each page gets a tighter budget from its size and text lines, and a page past it is read line by line instead; 0: no limit; env CABLESCAN_OCR_TIMEOUT',
+      parseInteger('--ocr-timeout'),
+    );
 }
 
 export interface CommandContext {

@@ -16,7 +16,10 @@ export function registerEnqueue(program: Command): void {
     .option('--manifest <file>', 'batch manifest (JSON or CSV) naming files, their languages and how their pages group')
     .addOption(documentsOption())
     .option('--redis <url>', 'Redis URL (redis:// or rediss:// for TLS); env REDIS_URL')
-    .option('--db <file|url>', 'review store the workers save records to as documents finish: a SQLite file (default OUT/cablescan.db; one machine) or postgres://... (several); env CABLESCAN_DB, DATABASE_URL')
+    .option(
+      '--db <file|url>',
+      'review store the workers save records to as documents finish: a SQLite file (default OUT/cablescan.db; one machine) or postgres://... (several); env CABLESCAN_DB, DATABASE_URL',
+    )
     .option('--force', 'workers read pages again even when --out already has them')
     .option('--json', 'print a JSON summary instead of the bare batch id');
   addBatchOptions(command).action(async (inputs: string[], _opts, cmd: Command) => {

@@ -16,7 +16,8 @@ const sayRecords = (or: string) => `${RECORDS_FORMAT_NAMES.slice(0, -1).join(', 
 /** The records format named by --format, or by the destination's extension. */
 function formatFrom(destination: string, given: string | undefined): string {
   if (given && RECORDS_FORMAT_NAMES.includes(given)) return given;
-  if (given) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--format ${given}: say ${sayRecords('or')}, or archival formats ${ARCHIVAL_FORMAT_NAMES.join(',')}`);
+  if (given)
+    throw new CablescanError(ErrorCode.CONFIG_INVALID, `--format ${given}: say ${sayRecords('or')}, or archival formats ${ARCHIVAL_FORMAT_NAMES.join(',')}`);
   const byExtension = RECORDS_FORMATS.find((f) => f.extension === path.extname(destination).slice(1).toLowerCase());
   if (byExtension) return byExtension.name;
   throw new CablescanError(ErrorCode.CONFIG_INVALID, `say --format ${sayRecords('or')} (the destination ${destination} does not tell)`);
@@ -31,9 +32,19 @@ function within(inner: string, outer: string): boolean {
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description(`write the records with review corrections applied (${RECORDS_FORMAT_NAMES.join(', ')}; or archival formats ${ARCHIVAL_FORMAT_NAMES.join(', ')}) to a file or folder`)
-    .argument('[destination]', 'file, or folder (existing, or ending in /): json writes <id>.json per record there, the others records.<ext>; archival formats a folder (docs/exports.md)')
-    .addOption(new Option('-f, --format <format>', `${sayRecords('or')}, or archival formats, comma-separated: ${ARCHIVAL_FORMAT_NAMES.join(',')} (default: from the destination extension)`))
+    .description(
+      `write the records with review corrections applied (${RECORDS_FORMAT_NAMES.join(', ')}; or archival formats ${ARCHIVAL_FORMAT_NAMES.join(', ')}) to a file or folder`,
+    )
+    .argument(
+      '[destination]',
+      'file, or folder (existing, or ending in /): json writes <id>.json per record there, the others records.<ext>; archival formats a folder (docs/exports.md)',
+    )
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        `${sayRecords('or')}, or archival formats, comma-separated: ${ARCHIVAL_FORMAT_NAMES.join(',')} (default: from the destination extension)`,
+      ),
+    )
     .option('--to <dir>', 'destination (instead of the argument)')
     .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
     .option('--db <file|url>', 'review store: a SQLite file or postgres://...; env CABLESCAN_DB, DATABASE_URL')
@@ -48,7 +59,10 @@ export function registerExport(program: Command): void {
       const store = await openExistingStore({ out: opts.out, db: config.db });
       try {
         // records/ beside the store (and under --out) is the pipeline's own output: never overwritten by an export.
-        const guarded = [...(store.kind === 'sqlite' ? [path.join(path.dirname(store.file), 'records')] : []), ...(opts.out ? [path.resolve(opts.out, 'records')] : [])];
+        const guarded = [
+          ...(store.kind === 'sqlite' ? [path.join(path.dirname(store.file), 'records')] : []),
+          ...(opts.out ? [path.resolve(opts.out, 'records')] : []),
+        ];
         const hit = guarded.find((dir) => within(path.resolve(destination), dir));
         if (hit) {
           throw new CablescanError(ErrorCode.CONFIG_INVALID, `${destination} is inside ${hit}, which holds what the pipeline wrote: export elsewhere`);
@@ -59,9 +73,18 @@ export function registerExport(program: Command): void {
         }
         if (Array.isArray(selected)) {
           // The words come from the run's pages/ (under --out, else beside a SQLite store); the store has the reviews.
-          if (!opts.out && store.kind !== 'sqlite') throw new CablescanError(ErrorCode.CONFIG_INVALID, 'archival formats read the words from the run\'s pages/: say --out DIR');
+          if (!opts.out && store.kind !== 'sqlite')
+            throw new CablescanError(ErrorCode.CONFIG_INVALID, "archival formats read the words from the run's pages/: say --out DIR");
           const out = opts.out ?? path.dirname(store.file);
-          const archived = await exportArchivalFromStore(store, { formats: selected, to: destination, out, batch: opts.batch, reviewedOnly: Boolean(opts.reviewedOnly), config, logger });
+          const archived = await exportArchivalFromStore(store, {
+            formats: selected,
+            to: destination,
+            out,
+            batch: opts.batch,
+            reviewedOnly: Boolean(opts.reviewedOnly),
+            config,
+            logger,
+          });
           const { summary, warnings } = describeArchivalExport(archived, selected, path.relative(process.cwd(), path.resolve(destination)) || '.');
           for (const w of warnings) process.stderr.write(`cablescan: ${w}\n`);
           process.stdout.write(`${summary}\n`);

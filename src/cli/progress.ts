@@ -62,7 +62,15 @@ export function createProgressReporter(options: { tty: boolean; logger: Logger; 
       lastLog = now;
       const r = rate(work, startedAt);
       options.logger.info(
-        { progress: { done: e.done, total: e.total, failed: e.failed, pagesPerSecond: Number(r.toFixed(3)), etaSeconds: r > 0 ? Math.round((e.total - e.done) / r) : null } },
+        {
+          progress: {
+            done: e.done,
+            total: e.total,
+            failed: e.failed,
+            pagesPerSecond: Number(r.toFixed(3)),
+            etaSeconds: r > 0 ? Math.round((e.total - e.done) / r) : null,
+          },
+        },
         `progress ${e.done}/${e.total} pages`,
       );
     },

@@ -62,7 +62,10 @@ const ACTION_NAMES: Record<GroupingAuditEntry['action'], string> = { split: 'spl
 export function formatGroupingEntry(e: GroupingAuditEntry): string {
   const records = (list: GroupingAuditEntry['before']) => list.map((r) => `${r.id}[${r.pages.join(',')}]`).join(' + ') || '-';
   const f = e.fields;
-  const fields = f.carried.length + f.returned.length + f.dropped.length ? `; fields: ${f.carried.length} carried, ${f.returned.length} back to review, ${f.dropped.length} left behind` : '';
+  const fields =
+    f.carried.length + f.returned.length + f.dropped.length
+      ? `; fields: ${f.carried.length} carried, ${f.returned.length} back to review, ${f.dropped.length} left behind`
+      : '';
   return `${e.at}  ${e.reviewer}  ${ACTION_NAMES[e.action].padEnd(7)}  at ${e.page}  ${records(e.before)} -> ${records(e.after)}${fields}`;
 }
 
@@ -71,7 +74,10 @@ export function formatAudit(entries: readonly AuditEntry[], grouping: readonly G
   if (entries.length === 0 && grouping.length === 0) return 'no review actions yet';
   const show = (v: AuditEntry['oldValue']) => (v === null ? '∅' : JSON.stringify(v));
   const lines = [
-    ...entries.map((e) => ({ at: e.at, line: `${e.at}  ${e.reviewer}  ${e.action.padEnd(7)}  ${e.recordId}.${e.field}  ${show(e.oldValue)} -> ${show(e.newValue)}  (${e.oldStatus} -> ${e.newStatus}, v${e.version})` })),
+    ...entries.map((e) => ({
+      at: e.at,
+      line: `${e.at}  ${e.reviewer}  ${e.action.padEnd(7)}  ${e.recordId}.${e.field}  ${show(e.oldValue)} -> ${show(e.newValue)}  (${e.oldStatus} -> ${e.newStatus}, v${e.version})`,
+    })),
     ...grouping.map((e) => ({ at: e.at, line: formatGroupingEntry(e) })),
   ];
   // Stable: equal times keep field actions, then grouping actions, each newest first.
@@ -90,7 +96,10 @@ export function verdict(reports: readonly ChainReport[], expectHead?: string): {
   if (broken?.broken) return { ok: false, text: `audit trail broken: ${broken.broken.message}\n(${broken.entries - 1} entries before it are intact)` };
   const summary = reports.map((r) => `${r.entries} ${CHAIN_NAMES[r.table]}, head ${r.head}`).join('\n');
   if (expectHead !== undefined && !reports.some((r) => r.head === expectHead)) {
-    return { ok: false, text: `audit trail does not end at ${expectHead}: entries were removed, or the trail was rewritten, since that head was noted\n${summary}` };
+    return {
+      ok: false,
+      text: `audit trail does not end at ${expectHead}: entries were removed, or the trail was rewritten, since that head was noted\n${summary}`,
+    };
   }
   return { ok: true, text: `audit trail intact:\n${summary}` };
 }
@@ -98,12 +107,22 @@ export function verdict(reports: readonly ChainReport[], expectHead?: string): {
 /** Prints a regrouping's outcome; a refused one sets the exit code (2: does not apply, 1: changed meanwhile or readings missing). */
 function reportRegroup(outcome: RegroupOutcome, json: boolean): void {
   if (!outcome.ok) {
-    const code = outcome.reason === 'conflict' ? 'CS_ERR_CONFLICT' : outcome.reason === 'unavailable' ? 'CS_ERR_READINGS_UNAVAILABLE' : outcome.reason === 'invalid' ? 'CS_ERR_REGROUP_INVALID' : 'CS_ERR_NOT_FOUND';
+    const code =
+      outcome.reason === 'conflict'
+        ? 'CS_ERR_CONFLICT'
+        : outcome.reason === 'unavailable'
+          ? 'CS_ERR_READINGS_UNAVAILABLE'
+          : outcome.reason === 'invalid'
+            ? 'CS_ERR_REGROUP_INVALID'
+            : 'CS_ERR_NOT_FOUND';
     process.stderr.write(`cablescan: ${code}: ${outcome.message}\n`);
     process.exitCode = outcome.reason === 'conflict' || outcome.reason === 'unavailable' ? EXIT.failures : EXIT.usage;
     return;
   }
-  if (json) process.stdout.write(`${JSON.stringify({ action: outcome.entry, records: outcome.records, retired: outcome.retired, created: outcome.created, warnings: outcome.warnings }, null, 2)}\n`);
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ action: outcome.entry, records: outcome.records, retired: outcome.retired, created: outcome.created, warnings: outcome.warnings }, null, 2)}\n`,
+    );
   else {
     process.stdout.write(`${formatGroupingEntry(outcome.entry)}\n`);
     for (const w of outcome.warnings) process.stderr.write(`cablescan: warning: ${w}\n`);
@@ -156,13 +175,18 @@ export function registerReview(program: Command): void {
       }
     });
 
-  storeOptions(review.command('audit').description('review actions, newest first: who, when, which field, old and new value; splits, merges and grouping confirmations'))
+  storeOptions(
+    review.command('audit').description('review actions, newest first: who, when, which field, old and new value; splits, merges and grouping confirmations'),
+  )
     .option('--reviewer <name>', 'only this reviewer')
     .option('--record <id>', 'only this record')
     .option('--limit <n>', 'at most this many of each kind (default 100)', parseInteger('--limit'))
     .addOption(new Option('--kind <kind>', 'only field reviews or only grouping actions').choices(['fields', 'grouping']))
     .option('--verify', 'check the hash chain of the whole trail instead: reports the first entry changed, removed or added behind the store (exit 1)')
-    .option('--expect-head <hash>', 'with --verify: the head hash noted earlier (printed by --verify, logged by the server after each write); a trail rewritten or cut since then no longer ends there')
+    .option(
+      '--expect-head <hash>',
+      'with --verify: the head hash noted earlier (printed by --verify, logged by the server after each write); a trail rewritten or cut since then no longer ends there',
+    )
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
       if (opts.expectHead !== undefined && !opts.verify) throw new CablescanError(ErrorCode.CONFIG_INVALID, '--expect-head goes with --verify');
@@ -170,7 +194,9 @@ export function registerReview(program: Command): void {
         await withStore(opts, async (store) => {
           const reports = await store.verifyAudit();
           const check = verdict(reports, opts.expectHead as string | undefined);
-          process.stdout.write(`${opts.json ? JSON.stringify({ intact: check.ok, chains: reports, expectHead: opts.expectHead ?? null }, null, 2) : check.text}\n`);
+          process.stdout.write(
+            `${opts.json ? JSON.stringify({ intact: check.ok, chains: reports, expectHead: opts.expectHead ?? null }, null, 2) : check.text}\n`,
+          );
           process.exitCode = check.ok ? EXIT.ok : EXIT.failures;
         });
         return;
@@ -191,7 +217,11 @@ export function registerReview(program: Command): void {
       .option('-o, --out <dir>', 'output folder of `cablescan run` (its store is <dir>/cablescan.db)')
       .option('--db <file|url>', 'review store: a SQLite file or postgres://...; env CABLESCAN_DB, DATABASE_URL')
       .option('--reviewer <name>', 'who decides, for the audit trail (default: your user name)')
-      .option('--expect-version <n>', "the record's version you looked at (default: as it is now); a record changed since is refused", parseInteger('--expect-version'))
+      .option(
+        '--expect-version <n>',
+        "the record's version you looked at (default: as it is now); a record changed since is refused",
+        parseInteger('--expect-version'),
+      )
       .option('--json', 'print JSON');
   /** The version the person named, or the record's version now (they are looking at it as it is). */
   const regroup = async (opts: Record<string, unknown>, recordId: string, request: (reviewer: string, version: number) => RegroupRequest) => {

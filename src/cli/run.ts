@@ -23,7 +23,15 @@ export function registerRun(program: Command): void {
     .option('--force', 'read pages again even when --out already has them')
     .option('--db <file|url>', 'review store the records go to: a SQLite file (default OUT/cablescan.db) or postgres://...; env CABLESCAN_DB, DATABASE_URL')
     .option('--no-progress', 'no progress bar, even on a terminal')
-    .option('--emit <formats>', `also write archival files to OUT/exports/ as documents finish: ${ARCHIVAL_FORMAT_NAMES.join(',')} (comma-separated)`, (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option(
+      '--emit <formats>',
+      `also write archival files to OUT/exports/ as documents finish: ${ARCHIVAL_FORMAT_NAMES.join(',')} (comma-separated)`,
+      (v: string) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+    )
     .option('--redis <url>', 'run through the Redis queue (env REDIS_URL): enqueue, read here too, wait; same outputs')
     .option('--no-local-worker', 'with --redis: only enqueue and wait; `cablescan worker` processes elsewhere read the pages');
   addMachineOptions(addBatchOptions(command)).action(async (inputs: string[], _opts, cmd: Command) => {
@@ -45,7 +53,14 @@ export function registerRun(program: Command): void {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
 
-    const runOptions = { inputs, outDir: opts.out, batch: opts.batch, manifest: opts.manifest, onProgress: (e: ProgressEvent) => progress.update(e), signal: controller.signal };
+    const runOptions = {
+      inputs,
+      outDir: opts.out,
+      batch: opts.batch,
+      manifest: opts.manifest,
+      onProgress: (e: ProgressEvent) => progress.update(e),
+      signal: controller.signal,
+    };
     const result = await (config.redisUrl
       ? runViaQueue({ ...runOptions, localConcurrency: opts.localWorker === false ? 0 : config.concurrency }, config, log)
       : runInProcess(runOptions, config, log)

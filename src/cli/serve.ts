@@ -11,9 +11,20 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 function listenError(err: unknown, host: string, port: number): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   const where = `${host}:${port}`;
-  if (code === 'EADDRINUSE') return new CablescanError(ErrorCode.PORT_UNAVAILABLE, `${where} is already in use (another cablescan serve?): choose another with --port, or stop the other server`, { retryable: false });
-  if (code === 'EACCES') return new CablescanError(ErrorCode.PORT_UNAVAILABLE, `not allowed to listen on ${where} (ports below 1024 need privileges): choose another with --port`, { retryable: false });
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CablescanError(ErrorCode.PORT_UNAVAILABLE, `cannot listen on ${where}: ${host} is not an address of this machine (--host)`, { retryable: false });
+  if (code === 'EADDRINUSE')
+    return new CablescanError(
+      ErrorCode.PORT_UNAVAILABLE,
+      `${where} is already in use (another cablescan serve?): choose another with --port, or stop the other server`,
+      { retryable: false },
+    );
+  if (code === 'EACCES')
+    return new CablescanError(ErrorCode.PORT_UNAVAILABLE, `not allowed to listen on ${where} (ports below 1024 need privileges): choose another with --port`, {
+      retryable: false,
+    });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new CablescanError(ErrorCode.PORT_UNAVAILABLE, `cannot listen on ${where}: ${host} is not an address of this machine (--host)`, {
+      retryable: false,
+    });
   return err;
 }
 
@@ -40,7 +51,10 @@ export function registerServe(program: Command): void {
       const host: string = opts.host ?? config.server.host;
       const port: number = opts.port ?? config.server.port;
       if (!LOOPBACK.test(host)) {
-        logger.warn({ host }, 'listening beyond this machine: put TLS in front (a reverse proxy, with server.trustProxy set), tokens and session cookies travel in every request');
+        logger.warn(
+          { host },
+          'listening beyond this machine: put TLS in front (a reverse proxy, with server.trustProxy set), tokens and session cookies travel in every request',
+        );
       }
       let address: string;
       try {

@@ -44,7 +44,11 @@ async function writeReport(batch: string, redisUrl: string, config: Config, logg
     redis.disconnect();
   }
   if (!meta) throw new CablescanError(ErrorCode.CONFIG_INVALID, `no batch named "${batch}" in this queue`);
-  if (!meta.cwd) throw new CablescanError(ErrorCode.CONFIG_INVALID, `batch "${batch}" was enqueued by a cablescan that did not remember its folder: run \`cablescan run --redis ... --no-local-worker\` with its inputs instead`);
+  if (!meta.cwd)
+    throw new CablescanError(
+      ErrorCode.CONFIG_INVALID,
+      `batch "${batch}" was enqueued by a cablescan that did not remember its folder: run \`cablescan run --redis ... --no-local-worker\` with its inputs instead`,
+    );
   const result = await runViaQueue(
     { inputs: meta.inputs, outDir: meta.outDir, batch, manifest: meta.manifest, cwd: meta.cwd, localConcurrency: 0 },
     // The windows it was planned in, so their job ids are the ones queued.

@@ -17,11 +17,23 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('process queued pages and documents until stopped (SIGTERM/SIGINT)')
     .option('--redis <url>', 'Redis URL (redis:// or rediss:// for TLS); env REDIS_URL')
-    .option('--db <url>', "the PostgreSQL review store with its password, for batches enqueued with one (their jobs carry the URL without it); env CABLESCAN_DB, DATABASE_URL")
+    .option(
+      '--db <url>',
+      'the PostgreSQL review store with its password, for batches enqueued with one (their jobs carry the URL without it); env CABLESCAN_DB, DATABASE_URL',
+    )
     .option('--grace <seconds>', 'on SIGTERM, wait this long for running pages before handing them back', parseInteger('--grace'), 60)
-    .option('--lock-duration <ms>', 'BullMQ job lock; a crashed worker\'s jobs return after about this long', parseInteger('--lock-duration'), DEFAULT_LOCK_DURATION_MS)
+    .option(
+      '--lock-duration <ms>',
+      "BullMQ job lock; a crashed worker's jobs return after about this long",
+      parseInteger('--lock-duration'),
+      DEFAULT_LOCK_DURATION_MS,
+    )
     .option('--stalled-interval <ms>', 'how often to look for jobs of crashed workers', parseInteger('--stalled-interval'), DEFAULT_STALLED_INTERVAL_MS)
-    .option('--metrics-port <n>', "serve this worker process's metrics (memory, CPU, event loop, jobs) at http://HOST:N/metrics", parseInteger('--metrics-port'))
+    .option(
+      '--metrics-port <n>',
+      "serve this worker process's metrics (memory, CPU, event loop, jobs) at http://HOST:N/metrics",
+      parseInteger('--metrics-port'),
+    )
     .option('--metrics-host <host>', 'address for --metrics-port', '127.0.0.1');
   addMachineOptions(command).action(async (_opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals();
@@ -39,7 +51,15 @@ export function registerWorker(program: Command): void {
       name: `${os.hostname()}:${process.pid}`,
     });
     // Pipeline metrics go to Redis (served by `cablescan serve` at /metrics); --metrics-port adds this process's own.
-    const monitoring = await startWorkerMonitoring({ workers: handle, redisUrl, config, logger, metricsPort: opts.metricsPort, metricsHost: opts.metricsHost, name: `${os.hostname()}:${process.pid}` });
+    const monitoring = await startWorkerMonitoring({
+      workers: handle,
+      redisUrl,
+      config,
+      logger,
+      metricsPort: opts.metricsPort,
+      metricsHost: opts.metricsHost,
+      name: `${os.hostname()}:${process.pid}`,
+    });
 
     await new Promise<void>((resolve) => {
       let stopping: ReturnType<typeof handle.stop> | undefined;
@@ -49,7 +69,10 @@ export function registerWorker(program: Command): void {
           stopping.now();
           return;
         }
-        logger.warn({ signal, running: handle.active().length, graceSeconds: opts.grace }, 'stopping: no new jobs; finishing the running ones (signal again to hand them back now)');
+        logger.warn(
+          { signal, running: handle.active().length, graceSeconds: opts.grace },
+          'stopping: no new jobs; finishing the running ones (signal again to hand them back now)',
+        );
         stopping = handle.stop(opts.grace * 1000);
         stopping.done.then(
           (outcome) => {

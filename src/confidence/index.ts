@@ -74,7 +74,8 @@ export const REASONS: Readonly<Record<string, string>> = {
   incomplete_value: 'the value breaks off (a heading ending on `OF THE`): a line of it was not read',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
-  grouping_changed: "a person decided this field before the record was split or merged, and it is now read from another page or box: it waits for a person again (set by the review store, never by scoring)",
+  grouping_changed:
+    'a person decided this field before the record was split or merged, and it is now read from another page or box: it waits for a person again (set by the review store, never by scoring)',
 };
 
 /** Penalty factor per reason; reasons not listed here are informational only. */
@@ -157,7 +158,17 @@ const WEAK_WORD_CONFIDENCE = 85;
 const LABEL_BLOCK_BELOW = 0.9;
 
 /** Notes from the segmenter that become reasons on the record. */
-const NOTE_REASONS = new Set(['invalid_date', 'ocr_corrected', 'unknown_place', 'ambiguous_split', 'multiple_candidates', 'in_sentence', 'copied_from_signature', 'incomplete_value', 'body_start_uncertain']);
+const NOTE_REASONS = new Set([
+  'invalid_date',
+  'ocr_corrected',
+  'unknown_place',
+  'ambiguous_split',
+  'multiple_candidates',
+  'in_sentence',
+  'copied_from_signature',
+  'incomplete_value',
+  'body_start_uncertain',
+]);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 

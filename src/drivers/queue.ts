@@ -9,16 +9,7 @@ import type { Config } from '../config.ts';
 import { ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { startWorkerMonitoring, type WorkerMonitoring } from '../monitoring/worker-monitoring.ts';
-import {
-  openReport,
-  openRunStore,
-  readPageJson,
-  reportPage,
-  reportRecord,
-  type ReportPage,
-  type ReportRecord,
-  type RunStore,
-} from '../pipeline/index.ts';
+import { openReport, openRunStore, readPageJson, reportPage, reportRecord, type ReportPage, type ReportRecord, type RunStore } from '../pipeline/index.ts';
 import { PIPELINE_VERSION } from '../version.ts';
 import { watchWindows, type WatchedWindow, type WindowSettlement } from '../../queues/batch-watch.ts';
 import { bullPrefix } from '../../queues/names.ts';
@@ -81,7 +72,12 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     monitoring = await startWorkerMonitoring({ workers, redisUrl, config, logger: log });
   }
 
-  const watched: WatchedWindow[] = enqueued.plans.map((p) => ({ documentId: p.documentId, documentKey: p.documentKey, position: p.flow.data.window?.position ?? 0, pages: p.sources }));
+  const watched: WatchedWindow[] = enqueued.plans.map((p) => ({
+    documentId: p.documentId,
+    documentKey: p.documentKey,
+    position: p.flow.data.window?.position ?? 0,
+    pages: p.sources,
+  }));
 
   // Sequences of several windows: the pages each window built, for the review store's whole sequence once the last is in.
   const windowsOf = new Map<string, number>();
@@ -94,7 +90,10 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
   const onWindow = async (window: WatchedWindow, settled: WindowSettlement) => {
     const file = window.pages[0]?.file ?? window.documentKey;
     if (settled.state !== 'completed') {
-      const { code, message } = settled.state === 'failed' ? parseFailureReason(settled.reason) : { code: ErrorCode.INTERNAL, message: `document job ${window.documentId} no longer exists and wrote no result under ${outDir}/windows` };
+      const { code, message } =
+        settled.state === 'failed'
+          ? parseFailureReason(settled.reason)
+          : { code: ErrorCode.INTERNAL, message: `document job ${window.documentId} no longer exists and wrote no result under ${outDir}/windows` };
       await report.failure({ file, code, message, stage: 'emit' });
       return;
     }
@@ -115,7 +114,14 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
         if (json && (!source || json.contentHash === source.contentHash) && json.pipelineVersion === PIPELINE_VERSION) summary = reportPage(json);
       }
       if (summary) await report.page({ ...summary, file: pageFile }, earlier || page.outcome === 'resumed' ? 'resumed' : 'read');
-      else await report.failure({ file: pageFile, pageId: page.pageId, code: ErrorCode.INTERNAL, message: `${page.pageId}.json is missing from ${outDir}/pages although its window was built`, stage: 'read' });
+      else
+        await report.failure({
+          file: pageFile,
+          pageId: page.pageId,
+          code: ErrorCode.INTERNAL,
+          message: `${page.pageId}.json is missing from ${outDir}/pages although its window was built`,
+          stage: 'read',
+        });
     }
     const { built } = outcome;
     // Once every window of a sequence is in (after this one's records, saved with its part), the store gets the whole.
@@ -145,10 +151,21 @@ export async function runViaQueue(options: QueueRunOptions, config: Config, logg
     );
     const read = new Set(records.map((r) => r.id));
     for (const { recordId } of imported.skipped) {
-      if (!read.has(recordId)) await report.failure({ file, code: ErrorCode.INTERNAL, message: `records for ${window.documentKey}: record ${recordId} is missing from ${outDir}/records`, stage: 'emit' });
+      if (!read.has(recordId))
+        await report.failure({
+          file,
+          code: ErrorCode.INTERNAL,
+          message: `records for ${window.documentKey}: record ${recordId} is missing from ${outDir}/records`,
+          stage: 'emit',
+        });
     }
     await wholeSequence();
-    await report.sequence(window.position, { documentKey: window.documentKey, pages: built.pages, telegrams: built.telegrams, grouping: built.grouping }, built.timings, records);
+    await report.sequence(
+      window.position,
+      { documentKey: window.documentKey, pages: built.pages, telegrams: built.telegrams, grouping: built.grouping },
+      built.timings,
+      records,
+    );
   };
 
   let interrupted: boolean;

@@ -16,7 +16,17 @@ import { findEvalPages, type EvalPage } from './corpus.ts';
 import { cropRegion, orientedSize, readCoverage, writeCrop, type CropRegion } from './crop.ts';
 import { buildReport, type AccuracyReport, type PageOutcome, type VariantOutcome } from './report.ts';
 import { lineRecall } from './line-recall.ts';
-import { nativeHasLanguages, probeNativeTesseract, runCablescan, runCablescanCli, runNativeTesseract, VARIANTS, type NativeTesseract, type VariantName, type VariantRun } from './runners.ts';
+import {
+  nativeHasLanguages,
+  probeNativeTesseract,
+  runCablescan,
+  runCablescanCli,
+  runNativeTesseract,
+  VARIANTS,
+  type NativeTesseract,
+  type VariantName,
+  type VariantRun,
+} from './runners.ts';
 
 /** A variant's result on one page: read now or taken from the cache, or why there is none. */
 type PageRun = (VariantRun & { cached?: boolean }) | { error: string };
@@ -143,7 +153,13 @@ export async function runAccuracyBenchmark(options: AccuracyBenchmarkOptions): P
   }
   const cache = options.cacheDir ? new ResultCache(options.cacheDir) : null;
   const keyFor = (variant: VariantName, p: PreparedPage) =>
-    cacheKey({ variant, imageHash: p.source.contentHash, lang: p.page.lang, psm: options.psm, version: versionOf(variant, native, autoRecipe, options.cli !== undefined) });
+    cacheKey({
+      variant,
+      imageHash: p.source.contentHash,
+      lang: p.page.lang,
+      psm: options.psm,
+      version: versionOf(variant, native, autoRecipe, options.cli !== undefined),
+    });
 
   const runs = new Map<VariantName, Map<string, PageRun>>(VARIANTS.map((v) => [v, new Map()]));
   const engines: AccuracyReport['engines'] = {};
@@ -189,7 +205,17 @@ export async function runAccuracyBenchmark(options: AccuracyBenchmarkOptions): P
     const store = async (p: PreparedPage, r: VariantRun) => {
       await cache?.set(variant, keyFor(variant, p), r);
     };
-    if (options.cli) await runCablescanCliVariant(variant, variant === 'auto' ? (options.recipe ? path.resolve(options.cwd, options.recipe) : 'auto') : 'none', prepared, options, options.cli.bin, results, engines, store);
+    if (options.cli)
+      await runCablescanCliVariant(
+        variant,
+        variant === 'auto' ? (options.recipe ? path.resolve(options.cwd, options.recipe) : 'auto') : 'none',
+        prepared,
+        options,
+        options.cli.bin,
+        results,
+        engines,
+        store,
+      );
     else await runCablescanVariant(variant, variant === 'auto' ? autoRecipe : resolveRecipe('none'), prepared, options, results, engines, store);
   }
 
@@ -261,7 +287,13 @@ async function runCablescanVariant(
     env: {},
     // Every page here has ground truth to score: one the ink measure took for blank is read anyway
     // (its OCR, not the measure, is what this benchmark compares).
-    flags: { concurrency: options.concurrency, psm: options.psm, tessdata: options.tessdata, keepIntermediates: keep && variant === 'auto', readBlankPages: true },
+    flags: {
+      concurrency: options.concurrency,
+      psm: options.psm,
+      tessdata: options.tessdata,
+      keepIntermediates: keep && variant === 'auto',
+      readBlankPages: true,
+    },
   });
   const engine = options.createEngine(config, options.logger);
   const outDir = keep ? path.join(options.keepDir!, variant) : undefined;
@@ -318,15 +350,19 @@ async function runCablescanCliVariant(
     for (const p of group) await copyFile(p.source.path, path.join(folder, `${p.page.pageId}.png`));
     options.progress(`${variant}: cablescan run on ${group.length} ${lang} page(s), recipe ${recipe}`);
     const started = Date.now();
-    const read = await runCablescanCli(folder, group.map((p) => p.page.pageId), {
-      bin,
-      lang,
-      recipe,
-      // Only languages the npm packages lack come from it (dan), as a user's --tessdata does.
-      tessdata: options.tessdata,
-      outDir,
-      env: options.env,
-    });
+    const read = await runCablescanCli(
+      folder,
+      group.map((p) => p.page.pageId),
+      {
+        bin,
+        lang,
+        recipe,
+        // Only languages the npm packages lack come from it (dan), as a user's --tessdata does.
+        tessdata: options.tessdata,
+        outDir,
+        env: options.env,
+      },
+    );
     for (const p of group) {
       const r = read.get(p.page.pageId)!;
       results.set(p.page.pageId, r);

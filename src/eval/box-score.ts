@@ -50,7 +50,15 @@ export interface DecisionOutcome {
 
 export interface BoxScore {
   pages: number;
-  decisions: { n: number; right: number; byDegradation: Record<string, { n: number; right: number }>; wrongJoins: number; wrongSplits: number; silent: number; flagged: number };
+  decisions: {
+    n: number;
+    right: number;
+    byDegradation: Record<string, { n: number; right: number }>;
+    wrongJoins: number;
+    wrongSplits: number;
+    silent: number;
+    flagged: number;
+  };
   documents: { n: number; whole: number; byKind: Record<string, { n: number; whole: number }> };
   kinds: { n: number; right: number; confusion: Record<string, Record<string, number>> };
   fields: {
@@ -158,11 +166,19 @@ export function scoreBox(truth: BoxTruthLike, records: readonly TelegramRecord[]
       const got = record?.fields[name];
       const right = got ? fieldCorrect(name, value, got.value) : false;
       if (right) byKind.right++;
-      const cells = [(reviewBy.byField[name] ??= { expected: 0, review: 0, right: 0 }), (reviewBy.byDegradation[doc.degradation] ??= { expected: 0, review: 0, right: 0 }), (reviewBy.byKind[doc.kind] ??= { expected: 0, review: 0, right: 0 })];
+      const cells = [
+        (reviewBy.byField[name] ??= { expected: 0, review: 0, right: 0 }),
+        (reviewBy.byDegradation[doc.degradation] ??= { expected: 0, review: 0, right: 0 }),
+        (reviewBy.byKind[doc.kind] ??= { expected: 0, review: 0, right: 0 }),
+      ];
       for (const c of cells) c.expected++;
       if (got && got.status !== 'accepted') {
         const reasons = got.reasons.length ? [...got.reasons].sort() : [BELOW_THRESHOLD];
-        const held = [...cells, ...reasons.map((r) => (reviewBy.byReason[r] ??= { review: 0, right: 0 })), (reviewBy.byReasonSet[reasons.join(' + ')] ??= { review: 0, right: 0 })];
+        const held = [
+          ...cells,
+          ...reasons.map((r) => (reviewBy.byReason[r] ??= { review: 0, right: 0 })),
+          (reviewBy.byReasonSet[reasons.join(' + ')] ??= { review: 0, right: 0 }),
+        ];
         for (const c of held) {
           c.review++;
           if (right) c.right++;
@@ -209,7 +225,9 @@ const pct = (a: number, b: number): string => (b === 0 ? '-' : `${((100 * a) / b
 export function formatBoxScore(name: string, s: BoxScore): string {
   const d = s.decisions;
   const clean = d.byDegradation.clean ?? { n: 0, right: 0 };
-  const degraded = Object.entries(d.byDegradation).filter(([k]) => isDegraded(k)).reduce((a, [, v]) => ({ n: a.n + v.n, right: a.right + v.right }), { n: 0, right: 0 });
+  const degraded = Object.entries(d.byDegradation)
+    .filter(([k]) => isDegraded(k))
+    .reduce((a, [, v]) => ({ n: a.n + v.n, right: a.right + v.right }), { n: 0, right: 0 });
   const lines = [
     `### ${name}: ${s.pages} pages, ${s.documents.n} documents`,
     '',
@@ -227,7 +245,9 @@ export function formatBoxScore(name: string, s: BoxScore): string {
     `| wrong-but-accepted / accepted fields | ${pct(s.fields.wrongAccepted, s.fields.accepted)} (${s.fields.wrongAccepted}/${s.fields.accepted}) | <= 1% |`,
     `| fields sent to review | ${pct(s.fields.review, s.fields.expected)} (${s.fields.review}/${s.fields.expected}) | <= 25% |`,
     `| telegram fields accepted on documents that are not telegrams | ${s.fields.telegramFieldsOnOthers} | 0 |`,
-    ...Object.entries(s.fields.byKind).map(([k, v]) => `| fields right, ${k} | ${pct(v.right, v.expected)} (${v.right}/${v.expected}); accepted ${v.accepted}, wrong ${v.wrongAccepted} | |`),
+    ...Object.entries(s.fields.byKind).map(
+      ([k, v]) => `| fields right, ${k} | ${pct(v.right, v.expected)} (${v.right}/${v.expected}); accepted ${v.accepted}, wrong ${v.wrongAccepted} | |`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -239,7 +259,10 @@ export function formatReviewBreakdown(s: BoxScore, top = 15): string {
   const rows = (entries: Array<[string, { review: number; right: number; expected?: number }]>) =>
     entries
       .sort((a, b) => b[1].review - a[1].review)
-      .map(([k, v]) => `| ${k} | ${v.review} | ${pct(v.review, total)} | ${v.expected === undefined ? '' : pct(v.review, v.expected)} | ${pct(v.right, v.review)} |`);
+      .map(
+        ([k, v]) =>
+          `| ${k} | ${v.review} | ${pct(v.review, total)} | ${v.expected === undefined ? '' : pct(v.review, v.expected)} | ${pct(v.right, v.review)} |`,
+      );
   const head = (what: string) => [`| ${what} | fields held | of all fields | of its fields | right among held |`, '|---|---|---|---|---|'];
   return [
     'Fields sent to review (a field counts under each reason it carries; "right among held": the held value was right):',

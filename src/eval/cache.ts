@@ -20,7 +20,10 @@ export interface CacheKeyParts {
 
 export function cacheKey(parts: CacheKeyParts): string {
   const { variant, imageHash, lang, psm, version } = parts;
-  return createHash('sha256').update(JSON.stringify([variant, imageHash, lang, psm, version])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([variant, imageHash, lang, psm, version]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export class ResultCache {

@@ -20,7 +20,10 @@ export const DEFAULT_EVAL_LANG = 'eng';
 
 /** The language a folder convention gives a path (relative to the evaluation folder), else `eng`. */
 export function conventionLanguage(relativePath: string): string {
-  const folders = relativePath.split(/[\\/]/).slice(0, -1).map((s) => s.toLowerCase());
+  const folders = relativePath
+    .split(/[\\/]/)
+    .slice(0, -1)
+    .map((s) => s.toLowerCase());
   // The innermost matching folder wins.
   for (const folder of folders.reverse()) {
     const lang = FOLDER_LANGUAGES[folder];

@@ -46,7 +46,9 @@ export interface GroundTruthCoverage {
 }
 
 function isBox(value: unknown): value is BBox {
-  return Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) && value[2] > value[0] && value[3] > value[1];
+  return (
+    Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) && value[2] > value[0] && value[3] > value[1]
+  );
 }
 
 /**

@@ -180,7 +180,10 @@ function nativeGoals(pages: readonly PageOutcome[]): GoalCheck[] {
     {
       goal: pageGoal,
       pass: worse.length === 0,
-      detail: worse.length === 0 ? `largest change ${pp(worst)} pp over ${paired.length} pages` : `${worse.length} page(s): ${worse.map((w) => `${w.page} ${pp(w.delta)} pp`).join(', ')}`,
+      detail:
+        worse.length === 0
+          ? `largest change ${pp(worst)} pp over ${paired.length} pages`
+          : `${worse.length} page(s): ${worse.map((w) => `${w.page} ${pp(w.delta)} pp`).join(', ')}`,
     },
     {
       goal: lineGoal,
@@ -199,7 +202,11 @@ export function buildReport(dir: string, pages: PageOutcome[], engines: Accuracy
   const counts = new Set(Object.values(totals).map((t) => t.pages));
   const allNotes = [...notes];
   if (counts.size > 1) {
-    allNotes.push(`variants ran on different numbers of pages (${VARIANTS.filter((v) => totals[v]).map((v) => `${v}: ${totals[v]!.pages}`).join(', ')}): totals are not directly comparable`);
+    allNotes.push(
+      `variants ran on different numbers of pages (${VARIANTS.filter((v) => totals[v])
+        .map((v) => `${v}: ${totals[v]!.pages}`)
+        .join(', ')}): totals are not directly comparable`,
+    );
   }
   if (autoRecipe !== 'auto') allNotes.push(`the "auto" column used the recipe "${autoRecipe}", not the default`);
   return { generatedAt: new Date().toISOString(), dir, autoRecipe, engines, pages, totals, goals: checkGoals(pages, totals), notes: allNotes };
@@ -207,7 +214,26 @@ export function buildReport(dir: string, pages: PageOutcome[], engines: Accuracy
 
 // ---- formatting -------------------------------------------------------------------------
 
-const PAGE_HEADERS = ['page', 'lang', 'GT chars', 'CER native', 'CER none', 'CER auto', 'Δ auto−native pp', 'Δ auto−none pp', 'lines native', 'lines none', 'lines auto', 'WER native', 'WER auto', 'CPU s native', 'CPU s auto', 'pre ms', 'OCR ms', 'auto steps applied'];
+const PAGE_HEADERS = [
+  'page',
+  'lang',
+  'GT chars',
+  'CER native',
+  'CER none',
+  'CER auto',
+  'Δ auto−native pp',
+  'Δ auto−none pp',
+  'lines native',
+  'lines none',
+  'lines auto',
+  'WER native',
+  'WER auto',
+  'CPU s native',
+  'CPU s auto',
+  'pre ms',
+  'OCR ms',
+  'auto steps applied',
+];
 
 function pageCells(p: PageOutcome): string[] {
   const v = p.variants;
@@ -237,7 +263,19 @@ function pageCells(p: PageOutcome): string[] {
   ];
 }
 
-const TOTAL_HEADERS = ['variant', 'engine', 'pages', 'total CER', 'median page CER', 'WER', 'lines found', 'CPU s/page', 'median pre ms', 'median OCR ms', 'median pre/OCR'];
+const TOTAL_HEADERS = [
+  'variant',
+  'engine',
+  'pages',
+  'total CER',
+  'median page CER',
+  'WER',
+  'lines found',
+  'CPU s/page',
+  'median pre ms',
+  'median OCR ms',
+  'median pre/OCR',
+];
 
 function totalCells(report: AccuracyReport): string[][] {
   return VARIANTS.filter((v) => report.totals[v]).map((v) => {
@@ -267,7 +305,11 @@ function plainTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   // Text columns (first two, and the last one of the page table) are left-aligned; numbers right-aligned.
   const left = (i: number) => i <= 1 || headers[i] === 'auto steps applied';
-  const line = (cells: string[]) => cells.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -41,18 +41,23 @@ interface ExecResult {
 function runTimed(binary: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ExecResult & { cpuMs: number }> {
   const script = '"$@"; status=$?; times; exit $status';
   return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', script, 'sh', binary, ...args], { env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) {
-        reject(Object.assign(err, { stderr }));
-        return;
-      }
-      // `times` prints two lines ("0m0.00s 0m0.00s" for the shell, then its children) to stdout.
-      const lines = stdout.trimEnd().split('\n');
-      const children = lines.pop() ?? '';
-      lines.pop();
-      const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-      resolve({ stdout: lines.length ? `${lines.join('\n')}\n` : '', stderr, cpuMs: seconds.length === 2 ? (seconds[0] + seconds[1]) * 1000 : Number.NaN });
-    });
+    execFile(
+      '/bin/sh',
+      ['-c', script, 'sh', binary, ...args],
+      { env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) {
+          reject(Object.assign(err, { stderr }));
+          return;
+        }
+        // `times` prints two lines ("0m0.00s 0m0.00s" for the shell, then its children) to stdout.
+        const lines = stdout.trimEnd().split('\n');
+        const children = lines.pop() ?? '';
+        lines.pop();
+        const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+        resolve({ stdout: lines.length ? `${lines.join('\n')}\n` : '', stderr, cpuMs: seconds.length === 2 ? (seconds[0] + seconds[1]) * 1000 : Number.NaN });
+      },
+    );
   });
 }
 
@@ -138,8 +143,25 @@ export interface CablescanCliOptions {
  * otherwise: the pages read exactly as a user's run reads them (engine, second opinion, ink
  * measure, budgets), then each page's text and timings taken from OUT/pages/<pageId>.json.
  */
-export async function runCablescanCli(folder: string, pageIds: readonly string[], options: CablescanCliOptions): Promise<Map<string, VariantRun | { error: string }>> {
-  const args = [options.bin, 'run', folder, '--out', options.outDir, '--lang', options.lang, '--preprocess', options.recipe, '--no-progress', '--log-level', 'error'];
+export async function runCablescanCli(
+  folder: string,
+  pageIds: readonly string[],
+  options: CablescanCliOptions,
+): Promise<Map<string, VariantRun | { error: string }>> {
+  const args = [
+    options.bin,
+    'run',
+    folder,
+    '--out',
+    options.outDir,
+    '--lang',
+    options.lang,
+    '--preprocess',
+    options.recipe,
+    '--no-progress',
+    '--log-level',
+    'error',
+  ];
   if (options.tessdata) args.push('--tessdata', options.tessdata);
   let cpuMs = Number.NaN;
   let failure: string | undefined;

@@ -16,13 +16,24 @@ function position(box: BBox): Record<string, number> {
   return { HPOS: box[0], VPOS: box[1], WIDTH: Math.max(0, box[2] - box[0]), HEIGHT: Math.max(0, box[3] - box[1]) };
 }
 
-function processing(id: string, category: string, at: string | undefined, description: string, settings: string, software: { creator: string; name: string; version: string }): XmlElement {
+function processing(
+  id: string,
+  category: string,
+  at: string | undefined,
+  description: string,
+  settings: string,
+  software: { creator: string; name: string; version: string },
+): XmlElement {
   return el('Processing', { ID: id }, [
     el('processingCategory', {}, [category]),
     at ? el('processingDateTime', {}, [at]) : null,
     el('processingStepDescription', {}, [description]),
     el('processingStepSettings', {}, [settings]),
-    el('processingSoftware', {}, [el('softwareCreator', {}, [software.creator]), el('softwareName', {}, [software.name]), el('softwareVersion', {}, [software.version])]),
+    el('processingSoftware', {}, [
+      el('softwareCreator', {}, [software.creator]),
+      el('softwareName', {}, [software.name]),
+      el('softwareVersion', {}, [software.version]),
+    ]),
   ]);
 }
 
@@ -37,18 +48,37 @@ export function toAlto(page: ExportPage, ctx: PageExportContext): string {
   // Each step when it happened: preprocessing and OCR when the page was read, the review
   // when the reviewer decided; the export's own time is the file's, not the steps'.
   const steps = appliedSteps(page.preprocess.steps).map((step, i) =>
-    processing(xmlId('preprocess', i + 1, step.step), 'preOperation', page.readAt, `preprocess: ${step.step} [recipe ${page.preprocess.recipe}]`, stepSettings(step), cablescan),
+    processing(
+      xmlId('preprocess', i + 1, step.step),
+      'preOperation',
+      page.readAt,
+      `preprocess: ${step.step} [recipe ${page.preprocess.recipe}]`,
+      stepSettings(step),
+      cablescan,
+    ),
   );
   const ocr = processing(
     'ocr',
     'contentGeneration',
     page.readAt,
     'text recognition',
-    JSON.stringify({ lang: page.ocr.lang, psm: page.ocr.psm, meanConfidence: page.ocr.meanConfidence, preprocessedSize: [page.preprocess.outputWidth, page.preprocess.outputHeight] }),
+    JSON.stringify({
+      lang: page.ocr.lang,
+      psm: page.ocr.psm,
+      meanConfidence: page.ocr.meanConfidence,
+      preprocessedSize: [page.preprocess.outputWidth, page.preprocess.outputHeight],
+    }),
     { creator: 'Tesseract OCR / tesseract.js', name: page.ocr.engine, version: page.ocr.engineVersion },
   );
   const review = ctx.correctedFields?.length
-    ? processing('review', 'contentModification', ctx.reviewedAt, 'reviewed field values applied to the words of the corrected fields', JSON.stringify({ fields: ctx.correctedFields }), cablescan)
+    ? processing(
+        'review',
+        'contentModification',
+        ctx.reviewedAt,
+        'reviewed field values applied to the words of the corrected fields',
+        JSON.stringify({ fields: ctx.correctedFields }),
+        cablescan,
+      )
     : null;
 
   const blocks = blocksOf(page).map((block, b) =>
@@ -82,16 +112,28 @@ export function toAlto(page: ExportPage, ctx: PageExportContext): string {
     [
       el('Description', {}, [
         el('MeasurementUnit', {}, ['pixel']),
-        el('sourceImageInformation', {}, [el('fileName', {}, [ctx.imageHref]), el('fileIdentifier', { fileIdentifierLocation: 'sha256 of the source file (page index added for multi-page files)' }, [page.contentHash])]),
+        el('sourceImageInformation', {}, [
+          el('fileName', {}, [ctx.imageHref]),
+          el('fileIdentifier', { fileIdentifierLocation: 'sha256 of the source file (page index added for multi-page files)' }, [page.contentHash]),
+        ]),
         ...steps,
         ocr,
         review,
       ]),
       el('Layout', {}, [
         // ROTATION: how far the text is turned anticlockwise in the scan (a sideways scan the orientation step turned upright).
-        el('Page', { ID: xmlId('page', page.pageId), PHYSICAL_IMG_NR: page.pageIndex + 1, WIDTH: page.width, HEIGHT: page.height, PC: unitConfidence(page.ocr.meanConfidence), ROTATION: uprightTurn(page.preprocess.steps) || undefined }, [
-          el('PrintSpace', position(printBox), blocks),
-        ]),
+        el(
+          'Page',
+          {
+            ID: xmlId('page', page.pageId),
+            PHYSICAL_IMG_NR: page.pageIndex + 1,
+            WIDTH: page.width,
+            HEIGHT: page.height,
+            PC: unitConfidence(page.ocr.meanConfidence),
+            ROTATION: uprightTurn(page.preprocess.steps) || undefined,
+          },
+          [el('PrintSpace', position(printBox), blocks)],
+        ),
       ]),
     ],
   );

@@ -55,7 +55,10 @@ export interface ArchivalExportResult {
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** Writes the requested archival formats for `records` (reviews applied) under `options.to`. */
-export async function writeArchivalExport(records: Iterable<ArchivalRecord> | AsyncIterable<ArchivalRecord>, options: ArchivalExportOptions): Promise<ArchivalExportResult> {
+export async function writeArchivalExport(
+  records: Iterable<ArchivalRecord> | AsyncIterable<ArchivalRecord>,
+  options: ArchivalExportOptions,
+): Promise<ArchivalExportResult> {
   const formats = withNeeds(options.formats);
   const writers: Array<{ name: string; writer: ArchivalWriter }> = [];
   for (const format of formats) writers.push({ name: format.name, writer: await format.create(optionsFor(format, options.exportOptions)) });
@@ -89,7 +92,11 @@ export async function writeArchivalExport(records: Iterable<ArchivalRecord> | As
     if (cached) return cached;
     const result = await options.loadPage(pageId);
     if (!result) {
-      throw new CablescanError(ErrorCode.INPUT_NOT_FOUND, `no page JSON for page ${pageId} (record ${recordId}): exports need the run's output folder with its pages/`, { retryable: false });
+      throw new CablescanError(
+        ErrorCode.INPUT_NOT_FOUND,
+        `no page JSON for page ${pageId} (record ${recordId}): exports need the run's output folder with its pages/`,
+        { retryable: false },
+      );
     }
     const corrections = correctionsByPage.get(pageId) ?? [];
     const applied = applyCorrections(result, corrections);
@@ -109,7 +116,16 @@ export async function writeArchivalExport(records: Iterable<ArchivalRecord> | As
       correctedFields: [...new Set(placed.map((c) => c.field))],
       reviewedAt: latest(placed.map((c) => c.reviewedAt)),
     };
-    const page: PageToExport = { pageId, result, page: applied.page, loaded, dpi: pageDpi(loaded), context, refs: { image: await io.write(imageRel, master.data, master.mimetype) }, kept: {} };
+    const page: PageToExport = {
+      pageId,
+      result,
+      page: applied.page,
+      loaded,
+      dpi: pageDpi(loaded),
+      context,
+      refs: { image: await io.write(imageRel, master.data, master.mimetype) },
+      kept: {},
+    };
     for (const { name, writer } of writers) if (writer.page) page.refs[name] = await writer.page(page, io);
     for (const { name, writer } of writers) if (writer.keep) page.kept[name] = await writer.keep(page);
     done.set(pageId, page);
@@ -137,4 +153,3 @@ function latest(times: ReadonlyArray<string | null | undefined>): string | undef
   const known = times.filter((t): t is string => typeof t === 'string' && t !== '');
   return known.length ? known.sort()[known.length - 1] : undefined;
 }
-

@@ -53,7 +53,15 @@ export interface ReviewedFieldLike {
 function asCorrection(name: string, field: RecordField | ReviewedFieldLike, originalValue: string | number | null | undefined): CorrectedField | null {
   if (field.status !== 'corrected' || field.page === null || field.bbox === null || field.value === null || field.value === '') return null;
   const reviewedAt = 'reviewedAt' in field ? field.reviewedAt : undefined;
-  return { field: name, page: field.page, bbox: field.bbox, value: field.value, originalText: field.text, originalValue, ...(reviewedAt ? { reviewedAt } : {}) };
+  return {
+    field: name,
+    page: field.page,
+    bbox: field.bbox,
+    value: field.value,
+    originalText: field.text,
+    originalValue,
+    ...(reviewedAt ? { reviewedAt } : {}),
+  };
 }
 
 /**

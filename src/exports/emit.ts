@@ -44,7 +44,10 @@ export async function emitArchival(records: readonly TelegramRecord[], pages: re
     return result.files.length;
   } catch (err) {
     const e = toCablescanError(err);
-    deps.logger.error({ stage: 'emit', code: e.code, err: e.message, formats: deps.formats }, 'archival files not written (records are); run `cablescan export` later');
+    deps.logger.error(
+      { stage: 'emit', code: e.code, err: e.message, formats: deps.formats },
+      'archival files not written (records are); run `cablescan export` later',
+    );
     return 0;
   }
 }

@@ -78,11 +78,17 @@ export async function exportArchivalFromStore(store: RecordSource, options: Stor
  */
 export function archivalFormatsFrom(format: string | undefined): string[] | null {
   if (!format) return null;
-  const names = format.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = format
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const archival = names.filter(isArchivalFormatName);
   if (archival.length === 0) return null;
   if (archival.length !== names.length) {
-    throw new CablescanError(ErrorCode.CONFIG_INVALID, `--format ${format}: archival formats (${ARCHIVAL_FORMAT_NAMES.join(', ')}) can be combined with each other, not with ${names.filter((n) => !isArchivalFormatName(n)).join(', ')}`);
+    throw new CablescanError(
+      ErrorCode.CONFIG_INVALID,
+      `--format ${format}: archival formats (${ARCHIVAL_FORMAT_NAMES.join(', ')}) can be combined with each other, not with ${names.filter((n) => !isArchivalFormatName(n)).join(', ')}`,
+    );
   }
   return [...new Set(archival)];
 }

@@ -22,20 +22,22 @@ export function toHocr(page: ExportPage, ctx: PageExportContext): string {
         el(
           'span',
           { class: 'ocr_line', id: xmlId('line', b + 1, l + 1), title: turn ? `${bbox(lineBox(line))}; textangle ${turn}` : bbox(lineBox(line)) },
-          line.words.flatMap((word, w) => [
-            w > 0 ? ' ' : null,
-            el(
-              'span',
-              {
-                class: 'ocrx_word',
-                id: xmlId('word', b + 1, l + 1, w + 1),
-                title: `${bbox(word.bbox)}; x_wconf ${Math.round(word.confidence)}`,
-                'data-ocr-text': word.original?.text,
-                'data-corrected-field': word.original?.field,
-              },
-              [word.text],
-            ),
-          ]).filter((c) => c !== null),
+          line.words
+            .flatMap((word, w) => [
+              w > 0 ? ' ' : null,
+              el(
+                'span',
+                {
+                  class: 'ocrx_word',
+                  id: xmlId('word', b + 1, l + 1, w + 1),
+                  title: `${bbox(word.bbox)}; x_wconf ${Math.round(word.confidence)}`,
+                  'data-ocr-text': word.original?.text,
+                  'data-corrected-field': word.original?.field,
+                },
+                [word.text],
+              ),
+            ])
+            .filter((c) => c !== null),
         ),
       ),
     );
@@ -51,7 +53,15 @@ export function toHocr(page: ExportPage, ctx: PageExportContext): string {
       el('meta', { name: 'ocr-number-of-pages', content: '1' }),
     ]),
     el('body', {}, [
-      el('div', { class: 'ocr_page', id: xmlId('page', page.pageId), title: `image ${quoted(ctx.imageHref)}; ${bbox([0, 0, page.width, page.height])}; ppageno ${page.pageIndex}` }, blocks),
+      el(
+        'div',
+        {
+          class: 'ocr_page',
+          id: xmlId('page', page.pageId),
+          title: `image ${quoted(ctx.imageHref)}; ${bbox([0, 0, page.width, page.height])}; ppageno ${page.pageIndex}`,
+        },
+        blocks,
+      ),
     ]),
   ]);
   const xml = serializeXml(root);

@@ -29,7 +29,11 @@ export interface PageImageOptions {
 /** The page as ingest saw it, rebuilt from its page JSON and the path of its file. */
 export function pageSourceOf(page: PageResult, absolutePath: string): PageSource {
   const format = FORMAT_BY_EXTENSION[path.extname(absolutePath).toLowerCase()];
-  if (!format) throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${page.file}: cannot tell the image format from the file name`, { file: page.file, retryable: false });
+  if (!format)
+    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${page.file}: cannot tell the image format from the file name`, {
+      file: page.file,
+      retryable: false,
+    });
   return {
     pageId: page.pageId,
     file: page.file,
@@ -80,7 +84,13 @@ export interface MasterImage {
   mimetype: string;
 }
 
-const MIME: Readonly<Record<string, string>> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
+const MIME: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
 
 /**
  * The image the XML files point to. A single-page raster without EXIF rotation is shipped

@@ -10,4 +10,13 @@ export { toHocr } from './hocr.ts';
 export { toMets } from './mets.ts';
 export { buildSearchablePdf } from './pdf.ts';
 export type { ArchivalFormat, ExportFormat, RecordsFormat } from './format.ts';
-export { ARCHIVAL_FORMAT_NAMES, ARCHIVAL_FORMATS, archivalFormat, FORMATS, isArchivalFormatName, RECORDS_FORMAT_NAMES, RECORDS_FORMATS, recordsFormat } from './formats/index.ts';
+export {
+  ARCHIVAL_FORMAT_NAMES,
+  ARCHIVAL_FORMATS,
+  archivalFormat,
+  FORMATS,
+  isArchivalFormatName,
+  RECORDS_FORMAT_NAMES,
+  RECORDS_FORMATS,
+  recordsFormat,
+} from './formats/index.ts';

@@ -38,7 +38,8 @@ export interface MetsInput {
   softwareVersion: string;
 }
 
-const fieldText = (f: RecordField | undefined): string | null => (f && f.value !== null && f.status !== 'missing' && f.status !== 'absent' ? String(f.value) : null);
+const fieldText = (f: RecordField | undefined): string | null =>
+  f && f.value !== null && f.status !== 'missing' && f.status !== 'absent' ? String(f.value) : null;
 
 /** What the record is, as METS and MODS name it: the kind, so a letter is never filed as a telegram. */
 export function kindOf(record: TelegramRecord): string {
@@ -92,7 +93,14 @@ function mods(record: TelegramRecord, createdAt: string): XmlElement {
   const extension = el('mods:extension', {}, [
     el(
       'cs:record',
-      { 'xmlns:cs': CABLESCAN_NAMESPACE, id: record.id, kind: kindOf(record), profile: record.profile, profileScore: record.profileScore, reviewStatus: record.review.status },
+      {
+        'xmlns:cs': CABLESCAN_NAMESPACE,
+        id: record.id,
+        kind: kindOf(record),
+        profile: record.profile,
+        profileScore: record.profileScore,
+        reviewStatus: record.review.status,
+      },
       Object.entries(f).map(([key, field]) =>
         el(
           'cs:field',
@@ -209,7 +217,9 @@ export function toMets(input: MetsInput): string {
       el('mets:metsHdr', { CREATEDATE: input.createdAt, RECORDSTATUS: recordStatus(record) }, [
         el('mets:agent', { ROLE: 'CREATOR', TYPE: 'OTHER', OTHERTYPE: 'SOFTWARE' }, [el('mets:name', {}, [`cablescan ${input.softwareVersion}`])]),
       ]),
-      el('mets:dmdSec', { ID: 'DMD_0001' }, [el('mets:mdWrap', { MDTYPE: 'MODS', LABEL: `${kindOf(record)} fields` }, [el('mets:xmlData', {}, [mods(record, input.createdAt)])])]),
+      el('mets:dmdSec', { ID: 'DMD_0001' }, [
+        el('mets:mdWrap', { MDTYPE: 'MODS', LABEL: `${kindOf(record)} fields` }, [el('mets:xmlData', {}, [mods(record, input.createdAt)])]),
+      ]),
       el('mets:fileSec', {}, fileGroups),
       physical,
       logical,

@@ -22,7 +22,10 @@ function textEquiv(text: string, conf: number | undefined, index?: number, comme
 
 function wordElement(word: ExportWord, id: string): XmlElement {
   const equivs = word.original
-    ? [textEquiv(word.text, 1, 1, `reviewed value of field ${word.original.field}`), textEquiv(word.original.text, unitConfidence(word.original.confidence), 2, 'OCR reading before review')]
+    ? [
+        textEquiv(word.text, 1, 1, `reviewed value of field ${word.original.field}`),
+        textEquiv(word.original.text, unitConfidence(word.original.confidence), 2, 'OCR reading before review'),
+      ]
     : [textEquiv(word.text, unitConfidence(word.confidence))];
   return el('Word', { id }, [el('Coords', { points: boxPoints(word.bbox) }), ...equivs]);
 }
@@ -72,18 +75,27 @@ export function toPageXml(page: ExportPage, ctx: PageExportContext): string {
 
   const metadataItems = [
     // Each step when it happened (see alto.ts); only the steps that changed the image.
-    ...appliedSteps(page.preprocess.steps).map((step) => el('MetadataItem', { type: 'processingStep', name: `preprocess:${step.step}`, value: stepSettings(step), date: page.readAt })),
+    ...appliedSteps(page.preprocess.steps).map((step) =>
+      el('MetadataItem', { type: 'processingStep', name: `preprocess:${step.step}`, value: stepSettings(step), date: page.readAt }),
+    ),
     el('MetadataItem', {
       type: 'processingStep',
       name: 'ocr',
       value: JSON.stringify({ engine: page.ocr.engine, version: page.ocr.engineVersion, lang: page.ocr.lang, psm: page.ocr.psm }),
       date: page.readAt,
     }),
-    ctx.correctedFields?.length ? el('MetadataItem', { type: 'processingStep', name: 'review', value: JSON.stringify({ correctedFields: ctx.correctedFields }), date: ctx.reviewedAt }) : null,
+    ctx.correctedFields?.length
+      ? el('MetadataItem', { type: 'processingStep', name: 'review', value: JSON.stringify({ correctedFields: ctx.correctedFields }), date: ctx.reviewedAt })
+      : null,
   ];
   const root = el(
     'PcGts',
-    { xmlns: PAGE_NAMESPACE, 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', 'xsi:schemaLocation': PAGE_SCHEMA_LOCATION, pcGtsId: xmlId('pc', page.pageId) },
+    {
+      xmlns: PAGE_NAMESPACE,
+      'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+      'xsi:schemaLocation': PAGE_SCHEMA_LOCATION,
+      pcGtsId: xmlId('pc', page.pageId),
+    },
     [
       el('Metadata', {}, [
         el('Creator', {}, [`cablescan ${ctx.softwareVersion}`]),
@@ -92,11 +104,21 @@ export function toPageXml(page: ExportPage, ctx: PageExportContext): string {
         el('Comments', {}, [`preprocessing recipe "${page.preprocess.recipe}"; OCR ${page.ocr.engine} ${page.ocr.engineVersion}`]),
         ...metadataItems,
       ]),
-      el('Page', { imageFilename: ctx.imageHref, imageWidth: page.width, imageHeight: page.height, orientation: orientationOf(page), conf: unitConfidence(page.ocr.meanConfidence) }, [
-        ctx.preprocessedHref ? el('AlternativeImage', { filename: ctx.preprocessedHref, comments: preprocessedComments(page) }) : null,
-        readingOrder,
-        ...regions,
-      ]),
+      el(
+        'Page',
+        {
+          imageFilename: ctx.imageHref,
+          imageWidth: page.width,
+          imageHeight: page.height,
+          orientation: orientationOf(page),
+          conf: unitConfidence(page.ocr.meanConfidence),
+        },
+        [
+          ctx.preprocessedHref ? el('AlternativeImage', { filename: ctx.preprocessedHref, comments: preprocessedComments(page) }) : null,
+          readingOrder,
+          ...regions,
+        ],
+      ),
     ],
   );
   return serializeXml(root);
@@ -107,7 +129,15 @@ function preprocessedComments(page: ExportPage): string {
   const terms: string[] = [];
   for (const step of page.preprocess.steps.filter((s) => s.applied)) {
     if (step.step === 'orientation' && typeof step.measured.rotate === 'number') terms.push(`rotated-${step.measured.rotate}`);
-    const term = { crop: 'cropped', despeckle: 'despeckled', normalize: 'grayscale_normalized', flatten: 'grayscale_normalized', binarize: 'binarized', deskew: 'deskewed', rescale: 'rescaled' }[step.step];
+    const term = {
+      crop: 'cropped',
+      despeckle: 'despeckled',
+      normalize: 'grayscale_normalized',
+      flatten: 'grayscale_normalized',
+      binarize: 'binarized',
+      deskew: 'deskewed',
+      rescale: 'rescaled',
+    }[step.step];
     if (term && !terms.includes(term)) terms.push(term);
   }
   return terms.join(',') || 'preprocessed';

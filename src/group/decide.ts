@@ -9,7 +9,7 @@ import type { GroupingDecision, PageResult } from '../types.ts';
 export type { GroupingDecision, GroupingEvidence } from '../types.ts';
 import type { Profile } from '../segment/profile-schema.ts';
 import { pageOpenings } from './openings.ts';
-import { boundaryFeatures, describe, } from './features.ts';
+import { boundaryFeatures, describe } from './features.ts';
 import { groupingModel, sigmoid, startLogit, type GroupingModel } from './model.ts';
 import type { GroupingMode } from './modes.ts';
 import { pageCues, type PageCues } from './page-cues.ts';
@@ -106,16 +106,24 @@ export interface GroupingCursor {
 export const startOfSequence = (): GroupingCursor => ({ index: 0, previousFile: null, previousWithText: null, blankSince: false });
 
 /** The decision of the next page of a sequence (`c`: its cues), before overrides; moves the cursor on. */
-export function decideNext(cursor: GroupingCursor, page: PageResult, c: PageCues, options: Pick<GroupingOptions, 'mode' | 'profiles'>, model: GroupingModel): GroupingDecision {
+export function decideNext(
+  cursor: GroupingCursor,
+  page: PageResult,
+  c: PageCues,
+  options: Pick<GroupingOptions, 'mode' | 'profiles'>,
+  model: GroupingModel,
+): GroupingDecision {
   let decision: GroupingDecision;
   if (cursor.index === 0) decision = ruleDecision(page.pageId, 'start', 'first-page', 'first page of the sequence');
   else if (options.mode === 'page') decision = ruleDecision(page.pageId, 'start', 'mode', '--documents page: every page is a document');
   else if (options.mode === 'file') {
     const other = page.file !== cursor.previousFile;
     decision = ruleDecision(page.pageId, other ? 'start' : 'continue', 'mode', other ? '--documents file: a new file' : '--documents file: the same file');
-  } else if (options.mode === 'folder') decision = ruleDecision(page.pageId, 'continue', 'mode', '--documents folder: the folder is one sequence, split at telegram headings');
+  } else if (options.mode === 'folder')
+    decision = ruleDecision(page.pageId, 'continue', 'mode', '--documents folder: the folder is one sequence, split at telegram headings');
   else if (c.blank) decision = ruleDecision(page.pageId, 'continue', 'blank-page', 'blank page: kept with the document before (a back side or a separator)');
-  else if (c.nearlyBlank) decision = ruleDecision(page.pageId, 'continue', 'blank-page', 'nearly blank page (a signature, a page number, a stamp): kept with the document before');
+  else if (c.nearlyBlank)
+    decision = ruleDecision(page.pageId, 'continue', 'blank-page', 'nearly blank page (a signature, a page number, a stamp): kept with the document before');
   else if (!cursor.previousWithText) decision = ruleDecision(page.pageId, 'start', 'first-page', 'first page with text in the sequence');
   else decision = decideBoundary(cursor.previousWithText, c, page, cursor.blankSince, options.profiles, model);
   if (c.blank || c.nearlyBlank) cursor.blankSince = c.blank || cursor.blankSince;

@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { FEATURE_NAMES, type FeatureName, type Features } from './features.ts';
 
-const weightsSchema = z.object(
-  Object.fromEntries([['bias', z.number()], ...FEATURE_NAMES.map((n) => [n, z.number()])]) as Record<'bias' | FeatureName, z.ZodNumber>,
-).strict();
+const weightsSchema = z
+  .object(Object.fromEntries([['bias', z.number()], ...FEATURE_NAMES.map((n) => [n, z.number()])]) as Record<'bias' | FeatureName, z.ZodNumber>)
+  .strict();
 
 const modelFileSchema = z
   .object({

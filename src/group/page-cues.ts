@@ -92,11 +92,14 @@ const PAGE_MARK_PATTERNS: Array<{ re: RegExp; style: string }> = [
   { re: /\b(?:page|p\.)\s*(\d{1,3})\s*\W{0,2}$/i, style: 'heading-page' },
 ];
 
-const CONTINUATION = /\b(continuation|continued|cont['’]?d|suite|fortsetzung|fortsat)\b|\b(page|p\.)\s*([2-9]|\d{2,3})\s*\W{0,2}$|^[-–—]?\s*\d{1,3}\s*[-–—]?\s*(tel(egram|\.)?|cable(gram)?|despatch|dispatch|no\.|#)\s*\d+/i;
+const CONTINUATION =
+  /\b(continuation|continued|cont['’]?d|suite|fortsetzung|fortsat)\b|\b(page|p\.)\s*([2-9]|\d{2,3})\s*\W{0,2}$|^[-–—]?\s*\d{1,3}\s*[-–—]?\s*(tel(egram|\.)?|cable(gram)?|despatch|dispatch|no\.|#)\s*\d+/i;
 
-const POST_HEADING = /\b(LEGATION|EMBASSY|CONSULATE|CONSUL|FOREIGN\s+SERVICE|MINISTRY|MINISTÈRE|MINISTERE|GESANDTSKAB|AMBASSADE|DEPARTMENT|OFFICE|COMMITTEE|COUNCIL|BUREAU|HIGH\s+COMMISSION|DELEGATION|CENTRE|CENTER|BOARD|SOCIETY|ASSOCIATION|INSTITUTE|AGENCY|UNION|FEDERATION|ORGANI[SZ]ATION|COMMISSION|SECRETARIAT|MISSION)\b/;
+const POST_HEADING =
+  /\b(LEGATION|EMBASSY|CONSULATE|CONSUL|FOREIGN\s+SERVICE|MINISTRY|MINISTÈRE|MINISTERE|GESANDTSKAB|AMBASSADE|DEPARTMENT|OFFICE|COMMITTEE|COUNCIL|BUREAU|HIGH\s+COMMISSION|DELEGATION|CENTRE|CENTER|BOARD|SOCIETY|ASSOCIATION|INSTITUTE|AGENCY|UNION|FEDERATION|ORGANI[SZ]ATION|COMMISSION|SECRETARIAT|MISSION)\b/;
 /** A document's title: `Eye-Witness Report`, `Information Bulletin`, `MEMORANDUM`, or a letter-spaced line. */
-const TITLE = /\b(report|memorandum|bulletin|survey|statement|notes?\s+on|record\s+of|minutes|aide[-\s]m[ée]moire|rapport|bericht|beretning|catalogue|catalog|inventory|inventaire|index\s+of|list\s+of)\b/i;
+const TITLE =
+  /\b(report|memorandum|bulletin|survey|statement|notes?\s+on|record\s+of|minutes|aide[-\s]m[ée]moire|rapport|bericht|beretning|catalogue|catalog|inventory|inventaire|index\s+of|list\s+of)\b/i;
 const LETTER_SPACED = /(?:^|\s)(?:\p{L}\s){4,}\p{L}(?:\s|$)/u;
 const BY_LINE = /^(b\s?y|by\s+\p{Lu}[\p{L}.]*(\s+\p{Lu}[\p{L}.]*){0,3}|compiled\s+by|prepared\s+by)\W*$/u;
 /** `July, 1946`: a month and a year, as reports and letters date themselves. */
@@ -106,9 +109,11 @@ const SALUTATION = /^(sir|madam|dear\s+\S+|gentlemen|my\s+dear|monsieur|messieur
 const ADDRESSEE = /^(the\s+honou?rable|his\s+excellency|to\s*[:=]|à\s+monsieur|til\s)/i;
 const NUMBER_LINE = /^(no|nr|n°|no\.)\.?\s*[0-9OolI]{1,6}[.,]?(\s|$)/i;
 
-const CLOSING = /^(respectfully|very\s+respectfully|yours\s+(sincerely|faithfully|truly|very\s+truly|respectfully)|very\s+truly\s+yours|sincerely\s+yours|faithfully\s+yours|i\s+have\s+the\s+hono(u)?r|copies\s+to|copy\s+to|enclosures?\s*[:.]|encl\.|with\s+(best|kind)\s+regards|veuillez\s+agréer|ærbødigst|med\s+venlig\s+hilsen)/i;
+const CLOSING =
+  /^(respectfully|very\s+respectfully|yours\s+(sincerely|faithfully|truly|very\s+truly|respectfully)|very\s+truly\s+yours|sincerely\s+yours|faithfully\s+yours|i\s+have\s+the\s+hono(u)?r|copies\s+to|copy\s+to|enclosures?\s*[:.]|encl\.|with\s+(best|kind)\s+regards|veuillez\s+agréer|ærbødigst|med\s+venlig\s+hilsen)/i;
 
-const FOOT_CONTINUES = /^\W{0,3}(\.\s*\/\s*\.|P\.?\s*T\.?\s*O\.?|\/?\s*over\s*\/?|\(\s*over\s*\)|continued(\s+overleaf|\s+on\s+next\s+page)?|to\s+be\s+continued|b\.\s*w\.|bitte\s+wenden|vend|tournez|suite\s+au\s+verso)\W{0,3}$/i;
+const FOOT_CONTINUES =
+  /^\W{0,3}(\.\s*\/\s*\.|P\.?\s*T\.?\s*O\.?|\/?\s*over\s*\/?|\(\s*over\s*\)|continued(\s+overleaf|\s+on\s+next\s+page)?|to\s+be\s+continued|b\.\s*w\.|bitte\s+wenden|vend|tournez|suite\s+au\s+verso)\W{0,3}$/i;
 
 /** `Yu. ANIKIN`, `A.A. Gromyko`, `J. Smith.`: one or two initials and a name. */
 const INITIALS_AND_NAME = /^(\p{Lu}\p{Ll}?\.\s?){1,3}\p{Lu}[\p{L}'’-]{1,}[.,]?$/u;
@@ -175,7 +180,11 @@ function readMark(text: string): { number: number; style: string } | null {
 
 /** Letters only, lower case: `"Central` and `Central,` are the same catchword. */
 export function normaliseWord(word: string): string {
-  return word.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return word
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 function firstWordOf(text: string): string | null {

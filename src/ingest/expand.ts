@@ -375,7 +375,9 @@ async function lstatOrNull(file: string): Promise<Stats | null> {
 export async function expandInputs(inputs: readonly string[], cwd: string, options: ExpandOptions = {}): Promise<Expansion> {
   const out: Expansion = { candidates: new CandidateList(), failures: [], skipped: [] };
   const allowOutside = options.allowOutside ?? false;
-  const confineTo = options.confineTo ? await Promise.all(options.confineTo.map((d) => realpath(path.resolve(cwd, d)).catch(() => path.resolve(cwd, d)))) : undefined;
+  const confineTo = options.confineTo
+    ? await Promise.all(options.confineTo.map((d) => realpath(path.resolve(cwd, d)).catch(() => path.resolve(cwd, d))))
+    : undefined;
   // Every folder named is a root: a link in one may lead into another.
   const roots: string[] = [...(confineTo ?? [])];
   for (const input of inputs) {

@@ -142,11 +142,17 @@ export async function discoverInParts(inputs: string[], options: DiscoverOptions
         const part = candidates.slice(from, from + partFiles);
         const outcomes = await mapLimit(part, options.concurrency ?? 4, async (candidate): Promise<ProbeOutcome> => {
           try {
-            return { ok: true, probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, maxPages: options.maxPagesPerFile, pdf }) };
+            return {
+              ok: true,
+              probed: await probeFile(candidate.file, candidate.absolutePath, { maxPixels: options.maxPixels, maxPages: options.maxPagesPerFile, pdf }),
+            };
           } catch (err) {
             const vanished = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
             const error = isNoAccess(err)
-              ? new CablescanError(ErrorCode.INPUT_NO_ACCESS, `${candidate.file}: cannot be read (permission denied)`, { file: candidate.file, retryable: false })
+              ? new CablescanError(ErrorCode.INPUT_NO_ACCESS, `${candidate.file}: cannot be read (permission denied)`, {
+                  file: candidate.file,
+                  retryable: false,
+                })
               : toCablescanError(err, vanished ? ErrorCode.INPUT_NOT_FOUND : ErrorCode.INPUT_UNSUPPORTED, candidate.file);
             const message = error.message.includes(candidate.file) ? error.message : `${candidate.file}: ${error.message}`;
             return { ok: false, failure: { file: candidate.file, pageId: candidate.baseId, code: error.code, message, stage: 'ingest' } };
@@ -157,7 +163,9 @@ export async function discoverInParts(inputs: string[], options: DiscoverOptions
         const closedKeys: string[] = [];
         part.forEach((candidate, i) => {
           const outcome = outcomes[i]!;
-          const own = outcome.ok ? pagesOf(candidate, outcome.probed, languageFor(manifest, candidate.absolutePath, options.lang), modeOf(candidate), allocate) : [];
+          const own = outcome.ok
+            ? pagesOf(candidate, outcome.probed, languageFor(manifest, candidate.absolutePath, options.lang), modeOf(candidate), allocate)
+            : [];
           if (outcome.ok) pages.push(...own);
           else failures.push(outcome.failure);
           const key = sequenceKey(modeOf(candidate), candidate.absolutePath, 0);

@@ -77,8 +77,7 @@ async function loadRasterPage(source: PageSource, options: LoadPageOptions): Pro
       // *warnings* ("extraneous bytes before marker"), which real scanner output has.
       failOn: 'error',
       ...page,
-    })
-      .rotate(); // applies EXIF orientation, then drops the tag
+    }).rotate(); // applies EXIF orientation, then drops the tag
     if (scale < 1) pipeline = pipeline.resize({ width: Math.max(1, Math.floor(outW * scale)), height: Math.max(1, Math.floor(outH * scale)), fit: 'fill' });
     const { data, info } = await pipeline
       .flatten({ background: '#ffffff' }) // transparent areas read as paper, not black

@@ -41,7 +41,10 @@ const langSchema = z.string().regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/i, 'languages l
 
 const jsonManifestSchema = z
   .object({
-    defaults: z.object({ lang: langSchema.optional(), documents: z.enum(GROUPING_MODES).optional() }).strict().optional(),
+    defaults: z
+      .object({ lang: langSchema.optional(), documents: z.enum(GROUPING_MODES).optional() })
+      .strict()
+      .optional(),
     files: z.array(z.object({ path: z.string().min(1), lang: langSchema.optional(), documents: z.enum(GROUPING_MODES).optional() }).strict()).default([]),
   })
   .strict();
@@ -104,7 +107,8 @@ function parseDelimited(text: string, delimiter: string, manifestFile: string): 
   const pathColumn = header.indexOf('path');
   const langColumn = header.indexOf('lang');
   const documentsColumn = header.indexOf('documents');
-  if (pathColumn < 0) throw invalid(manifestFile, `the header row must name a "path" column (found ${header.length} column${header.length === 1 ? '' : 's'}, none named "path")`);
+  if (pathColumn < 0)
+    throw invalid(manifestFile, `the header row must name a "path" column (found ${header.length} column${header.length === 1 ? '' : 's'}, none named "path")`);
   const files = lines.slice(1).map(({ line, number }) => {
     const fields = splitDelimitedLine(line, delimiter);
     const filePath = fields[pathColumn] ?? '';

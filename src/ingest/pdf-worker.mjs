@@ -121,7 +121,7 @@ const MAX_ASPECT = 20;
  * 200 Mpx at 300 dpi, 2.8 GB to render and preprocess).
  */
 function renderDpi(widthPt, heightPt, dpi, budgetPixels) {
-  const pixels = (widthPt * dpi / 72) * (heightPt * dpi / 72);
+  const pixels = ((widthPt * dpi) / 72) * ((heightPt * dpi) / 72);
   if (!budgetPixels || pixels <= budgetPixels) return dpi;
   return Math.max(1, Math.floor(dpi * Math.sqrt(budgetPixels / pixels)));
 }
@@ -138,10 +138,14 @@ async function renderPage({ file, pageIndex, dpi: askedDpi, maxPixels, budgetPix
     const [widthPt, heightPt] = [declared.width, declared.height];
     if (!(widthPt > 0 && heightPt > 0) || Math.max(widthPt, heightPt) / Math.min(widthPt, heightPt) > MAX_ASPECT) {
       page.cleanup();
-      throw new TaskError('geometry', `page ${pageNumber} is ${Math.round(widthPt)} x ${Math.round(heightPt)} pt, not the shape of a document page (sides more than ${MAX_ASPECT}:1 apart)`, {
-        widthPt,
-        heightPt,
-      });
+      throw new TaskError(
+        'geometry',
+        `page ${pageNumber} is ${Math.round(widthPt)} x ${Math.round(heightPt)} pt, not the shape of a document page (sides more than ${MAX_ASPECT}:1 apart)`,
+        {
+          widthPt,
+          heightPt,
+        },
+      );
     }
     const dpi = renderDpi(widthPt, heightPt, askedDpi, budgetPixels);
     const viewport = page.getViewport({ scale: dpi / 72 });
@@ -150,12 +154,16 @@ async function renderPage({ file, pageIndex, dpi: askedDpi, maxPixels, budgetPix
     // Checked before allocating: a page can declare any size (MediaBox up to
     // 14400 pt square), a decompression bomb of its own at 300 dpi.
     if (width * height > maxPixels) {
-      throw new TaskError('too-large', `page ${pageNumber} at ${dpi} dpi would be ${width}x${height} = ${width * height} pixels, over the limit of ${maxPixels} (maxPixels)`, {
-        width,
-        height,
-        maxPixels,
-        dpi,
-      });
+      throw new TaskError(
+        'too-large',
+        `page ${pageNumber} at ${dpi} dpi would be ${width}x${height} = ${width * height} pixels, over the limit of ${maxPixels} (maxPixels)`,
+        {
+          width,
+          height,
+          maxPixels,
+          dpi,
+        },
+      );
     }
     // Canvases come from pdfjs's own factory: pdfjs-dist may load its own nested
     // copy of @napi-rs/canvas, and a Path2D from one copy is refused by a context
@@ -208,9 +216,7 @@ parentPort.on('message', async (request) => {
     }
   } catch (err) {
     const error =
-      err instanceof TaskError
-        ? { kind: err.kind, message: err.message, details: err.details }
-        : { kind: 'render', message: err?.message ?? String(err) };
+      err instanceof TaskError ? { kind: err.kind, message: err.message, details: err.details } : { kind: 'render', message: err?.message ?? String(err) };
     parentPort.postMessage({ id: request.id, ok: false, error });
   }
 });

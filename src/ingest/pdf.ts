@@ -193,7 +193,8 @@ const renderers = new Map<string, PdfWorker>();
 export async function renderPdfPage(file: string, absolutePath: string, options: RenderOptions & { timeoutMs?: number }): Promise<RenderedPdfPage> {
   const key = `${absolutePath}\0${options.timeoutMs ?? DEFAULT_PDF_TIMEOUT_MS}`;
   let worker = renderers.get(key);
-  if (worker) renderers.delete(key); // re-inserted last: the Map's order is least recently used first
+  if (worker)
+    renderers.delete(key); // re-inserted last: the Map's order is least recently used first
   else {
     worker = new PdfWorker({ timeoutMs: options.timeoutMs });
     for (const [oldKey, old] of renderers) {

@@ -56,19 +56,27 @@ export function checkGeometry(file: string, width: number, height: number, pageI
   if (short >= MIN_SIDE && long / short <= MAX_ASPECT) return;
   const where = pageIndex === undefined ? '' : ` (page ${pageIndex + 1})`;
   const why = short < MIN_SIDE ? `a side shorter than ${MIN_SIDE} pixels` : `sides more than ${MAX_ASPECT}:1 apart`;
-  throw new CablescanError(ErrorCode.INPUT_GEOMETRY, `${file}${where}: image is ${width}x${height}, not the shape of a document page (${why}); refusing to read it`, {
-    file,
-    retryable: false,
-    details: { width, height },
-  });
+  throw new CablescanError(
+    ErrorCode.INPUT_GEOMETRY,
+    `${file}${where}: image is ${width}x${height}, not the shape of a document page (${why}); refusing to read it`,
+    {
+      file,
+      retryable: false,
+      details: { width, height },
+    },
+  );
 }
 
 function tooManyPages(file: string, pageCount: number, maxPages: number): CablescanError {
-  return new CablescanError(ErrorCode.INPUT_TOO_LARGE, `${file}: ${pageCount} pages, over the limit of ${maxPages} pages a file (maxPagesPerFile, --max-pages-per-file)`, {
-    file,
-    retryable: false,
-    details: { pageCount, maxPages },
-  });
+  return new CablescanError(
+    ErrorCode.INPUT_TOO_LARGE,
+    `${file}: ${pageCount} pages, over the limit of ${maxPages} pages a file (maxPagesPerFile, --max-pages-per-file)`,
+    {
+      file,
+      retryable: false,
+      details: { pageCount, maxPages },
+    },
+  );
 }
 
 /** `file` is the name used in messages; `absolutePath` the one opened. */
@@ -76,7 +84,10 @@ export async function probeFile(file: string, absolutePath: string, options: Pro
   const info = await stat(absolutePath);
   if (!info.isFile()) {
     // Never opened: a FIFO would block the read, a device would stream for ever.
-    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${file}: ${info.isDirectory() ? 'a folder' : specialKind(info)}, not an image file`, { file, retryable: false });
+    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${file}: ${info.isDirectory() ? 'a folder' : specialKind(info)}, not an image file`, {
+      file,
+      retryable: false,
+    });
   }
   if (info.size === 0) {
     throw new CablescanError(ErrorCode.INPUT_EMPTY, `${file}: the file is empty (0 bytes)`, { file, retryable: false });
@@ -87,11 +98,10 @@ export async function probeFile(file: string, absolutePath: string, options: Pro
   const head = bytes ? bytes.subarray(0, HEAD_BYTES) : await readHead(absolutePath);
   const format = detectFormat(head);
   if (format === null) {
-    throw new CablescanError(
-      ErrorCode.INPUT_UNSUPPORTED,
-      `${file}: not an image: ${describeHead(head)}; supported are PNG, JPEG, TIFF, PDF (and WebP, GIF)`,
-      { file, retryable: false },
-    );
+    throw new CablescanError(ErrorCode.INPUT_UNSUPPORTED, `${file}: not an image: ${describeHead(head)}; supported are PNG, JPEG, TIFF, PDF (and WebP, GIF)`, {
+      file,
+      retryable: false,
+    });
   }
   if (format === 'pdf') {
     const [pageCount, fileHash] = await Promise.all([options.pdf.countPages(file, absolutePath), bytes ? hashBytes(bytes) : hashFile(absolutePath)]);

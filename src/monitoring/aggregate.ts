@@ -87,9 +87,7 @@ export interface HistogramSeries {
   count: number;
 }
 
-export type AggregatedMetric =
-  | { def: MetricDef; type: 'counter'; series: CounterSeries[] }
-  | { def: MetricDef; type: 'histogram'; series: HistogramSeries[] };
+export type AggregatedMetric = { def: MetricDef; type: 'counter'; series: CounterSeries[] } | { def: MetricDef; type: 'histogram'; series: HistogramSeries[] };
 
 /** Parses the hash into one entry per known metric (metrics never observed have no series). */
 export function parseAggregates(hash: Record<string, string>, defs: readonly MetricDef[] = METRIC_LIST): AggregatedMetric[] {

@@ -137,7 +137,10 @@ export function attachJobMetrics(workers: { pages: Worker; documents: Worker }, 
         // A page's failure is counted with its window; a window's counts its pages too.
         const { code, message } = parseFailureReason(err.message);
         const pages = kind === 'document' ? ((job.data as DocumentJobData).pages?.length ?? 0) : 1;
-        const where = kind === 'page' ? { file: (job.data as PageJobData).source?.file, pageId: (job.data as PageJobData).source?.pageId } : { file: (job.data as DocumentJobData).documentKey };
+        const where =
+          kind === 'page'
+            ? { file: (job.data as PageJobData).source?.file, pageId: (job.data as PageJobData).source?.pageId }
+            : { file: (job.data as DocumentJobData).documentKey };
         await countFailure(redis, options.prefix, job.data.batch, { kind, pages, code, message, ...where, jobId: job.id });
       }
       return failureObservations(kind, err.message, final);

@@ -54,13 +54,27 @@ export function scrapeRegistry(input: ScrapeInput): Registry {
   const registry = new Registry();
   for (const metric of input.aggregates ?? []) registry.registerMetric(staticMetric(metric));
 
-  const depth = new Gauge({ name: 'cablescan_queue_jobs', help: 'Jobs in each cablescan queue, by state', labelNames: ['queue', 'state'], registers: [registry] });
+  const depth = new Gauge({
+    name: 'cablescan_queue_jobs',
+    help: 'Jobs in each cablescan queue, by state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+  });
   for (const q of input.queues) for (const [state, n] of Object.entries(q.counts)) depth.set({ queue: q.queue, state }, n);
 
-  const workers = new Gauge({ name: 'cablescan_workers', help: 'Live BullMQ workers connected to each queue (one per worker process)', labelNames: ['queue'], registers: [registry] });
+  const workers = new Gauge({
+    name: 'cablescan_workers',
+    help: 'Live BullMQ workers connected to each queue (one per worker process)',
+    labelNames: ['queue'],
+    registers: [registry],
+  });
   for (const w of input.workers) workers.set({ queue: w.queue }, w.count);
 
-  const up = new Gauge({ name: 'cablescan_redis_up', help: '1 when the server reached Redis for this scrape, 0 when it did not; absent when no Redis is configured', registers: [registry] });
+  const up = new Gauge({
+    name: 'cablescan_redis_up',
+    help: '1 when the server reached Redis for this scrape, 0 when it did not; absent when no Redis is configured',
+    registers: [registry],
+  });
   if (input.redis !== 'not_configured') up.set(input.redis === 'up' ? 1 : 0);
   else registry.removeSingleMetric('cablescan_redis_up');
   return registry;

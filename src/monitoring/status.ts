@@ -134,7 +134,11 @@ export class StatusSource {
 
   async queueStatus(): Promise<QueueStatus[]> {
     this.ensureReady();
-    return withTimeout('job counts', this.timeoutMs, Promise.all(this.queues.map(async (q) => ({ name: q.name, counts: await q.getJobCounts(...QUEUE_STATES) }))));
+    return withTimeout(
+      'job counts',
+      this.timeoutMs,
+      Promise.all(this.queues.map(async (q) => ({ name: q.name, counts: await q.getJobCounts(...QUEUE_STATES) }))),
+    );
   }
 
   /** Live workers per queue; one entry per worker process (BullMQ names its connections "<queue>:w:<name>"). */
@@ -179,7 +183,10 @@ export class StatusSource {
    * at the batch's history.
    */
   private async inFlight(): Promise<Map<string, { active: number; delayed: number }>> {
-    const [active, delayed] = await Promise.all([this.redis.lrange(key(this.prefix, PAGE_QUEUE, 'active'), 0, -1), this.redis.zrange(key(this.prefix, PAGE_QUEUE, 'delayed'), '0', '999')]);
+    const [active, delayed] = await Promise.all([
+      this.redis.lrange(key(this.prefix, PAGE_QUEUE, 'active'), 0, -1),
+      this.redis.zrange(key(this.prefix, PAGE_QUEUE, 'delayed'), '0', '999'),
+    ]);
     const data = await pipelined<string | null>(this.redis, (p) => {
       for (const id of [...active, ...delayed]) p.hget(key(this.prefix, PAGE_QUEUE, id), 'data');
     });

@@ -46,7 +46,10 @@ export async function startWorkerMonitoring(options: WorkerMonitoringOptions): P
         labels: options.name ? { worker: options.name } : undefined,
       });
     } catch (err) {
-      options.logger.error({ host, port: options.metricsPort, err: (err as Error).message }, 'worker metrics endpoint not started; the worker goes on without it');
+      options.logger.error(
+        { host, port: options.metricsPort, err: (err as Error).message },
+        'worker metrics endpoint not started; the worker goes on without it',
+      );
     }
   }
   return {

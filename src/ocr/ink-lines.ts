@@ -136,10 +136,12 @@ function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP, co
   // The strip reaches half a letter height above and below the line: what touches both its top
   // and its bottom is not the line's (the sides of a stamp's frame, cut by the strip).
   const fringe = NEIGHBOUR_FRINGE * letterHeight;
-  const neighbour = (c: { y0: number; y1: number }) => core !== undefined && ((c.y0 === 0 && c.y1 <= core[0] + fringe) || (c.y1 === height && c.y0 >= core[1] - fringe));
+  const neighbour = (c: { y0: number; y1: number }) =>
+    core !== undefined && ((c.y0 === 0 && c.y1 <= core[0] + fringe) || (c.y1 === height && c.y0 >= core[1] - fringe));
   let neighbours = 0;
   const large = components.map((c) => {
-    if (c.y1 - c.y0 > 1.7 * letterHeight || (c.x1 - c.x0 > 3 * letterHeight && c.y1 - c.y0 < 0.3 * letterHeight) || (c.y0 === 0 && c.y1 === height)) return true;
+    if (c.y1 - c.y0 > 1.7 * letterHeight || (c.x1 - c.x0 > 3 * letterHeight && c.y1 - c.y0 < 0.3 * letterHeight) || (c.y0 === 0 && c.y1 === height))
+      return true;
     if (!neighbour(c)) return false;
     neighbours += 1;
     return true;
@@ -152,7 +154,8 @@ function cleanStrip(image: RawImage, letterHeight: number, ramp = PAPER_RAMP, co
     }
   }
   const lut = new Uint8Array(256);
-  for (let v = 0; v < 256; v += 1) lut[v] = ramp === 0 ? (v <= threshold ? 0 : 255) : v <= threshold ? v : v >= threshold + ramp ? 255 : Math.round(v + ((255 - v) * (v - threshold)) / ramp);
+  for (let v = 0; v < 256; v += 1)
+    lut[v] = ramp === 0 ? (v <= threshold ? 0 : 255) : v <= threshold ? v : v >= threshold + ramp ? 255 : Math.round(v + ((255 - v) * (v - threshold)) / ramp);
   for (let i = 0; i < data.length; i += 1) data[i] = lut[data[i]!]!;
   return { image: { ...image, data }, neighbours };
 }
@@ -172,7 +175,15 @@ interface Crop {
  * divided out and its grain smoothed (on grainy pages), cleaned (cleanStrip; `ramp` 0: black and
  * white), enlarged when small.
  */
-async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: number, enlarge = 1, ramp = PAPER_RAMP, paintNeighbours = false): Promise<{ crop: Crop; box: BBox }> {
+async function cut(
+  image: RawImage,
+  line: ImageLine,
+  turn: number,
+  blurSigma: number,
+  enlarge = 1,
+  ramp = PAPER_RAMP,
+  paintNeighbours = false,
+): Promise<{ crop: Crop; box: BBox }> {
   const h = line.letterHeight;
   // Two letter heights along the line (a letter at its end the measure did not count, run into a
   // frame or a speck, is still read), one across it (the band below trims it).
@@ -215,7 +226,9 @@ async function cut(image: RawImage, line: ImageLine, turn: number, blurSigma: nu
   current = cleaned.image;
   const scale = (h < MIN_LETTER_PX ? Math.min(4, TARGET_LETTER_PX / Math.max(1, h)) : 1) * enlarge;
   if (scale !== 1) {
-    const enlarged = await toGreyRaw(sharpOf(current).resize(Math.round(current.width * scale), Math.round(current.height * scale), { kernel: 'lanczos3', fit: 'fill' }));
+    const enlarged = await toGreyRaw(
+      sharpOf(current).resize(Math.round(current.width * scale), Math.round(current.height * scale), { kernel: 'lanczos3', fit: 'fill' }),
+    );
     toImage = compose(toImage, scaling(current.width / enlarged.width, current.height / enlarged.height));
     current = enlarged;
   }
@@ -276,8 +289,21 @@ export async function readInkLines(
     let best: Reading | null = null;
     const attempt = async (turn: number, enlarge: number, ramp = PAPER_RAMP) => {
       const { crop, box } = await cut(image, line, turn, options.blurSigma ?? 0, enlarge, ramp, options.paintNeighbours);
-      const result = await engine.recognize({ image: crop.image, lang: options.lang, psm: LINE_PSM, dpi: Math.round(options.dpi * crop.scale), timeoutSeconds: options.timeoutSeconds });
-      seenInfo.info ??= { engine: result.engine, engineVersion: result.engineVersion, lang: result.lang, model: result.model, models: result.models, engineReason: result.engineReason };
+      const result = await engine.recognize({
+        image: crop.image,
+        lang: options.lang,
+        psm: LINE_PSM,
+        dpi: Math.round(options.dpi * crop.scale),
+        timeoutSeconds: options.timeoutSeconds,
+      });
+      seenInfo.info ??= {
+        engine: result.engine,
+        engineVersion: result.engineVersion,
+        lang: result.lang,
+        model: result.model,
+        models: result.models,
+        engineReason: result.engineReason,
+      };
       const reading = accept(result, crop, box, line, image);
       if (!best || reading.weight > best.weight) best = reading;
     };
@@ -292,7 +318,14 @@ export async function readInkLines(
     const { crop, box, lines: kept, seen } = best!;
     const words = kept.reduce((n, l) => n + l.words.length, 0);
     read.push(...kept);
-    reports.push({ bbox: box, turned: Math.round(crop.turned * 100) / 100, scale: Math.round(crop.scale * 100) / 100, words, dropped: seen - words, neighbours: crop.neighbours });
+    reports.push({
+      bbox: box,
+      turned: Math.round(crop.turned * 100) / 100,
+      scale: Math.round(crop.scale * 100) / 100,
+      words,
+      dropped: seen - words,
+      neighbours: crop.neighbours,
+    });
   }
   // Paragraph indices stay dense (a region that read nothing leaves no gap).
   const used = [...new Set(read.map((l) => l.paragraph))];

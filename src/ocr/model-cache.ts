@@ -64,7 +64,13 @@ export async function hashFile(file: string): Promise<{ sha256: string; bytes: n
 async function readManifest(file: string): Promise<ModelManifest | null> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as ModelManifest;
-    const ok = parsed.version === MANIFEST_VERSION && typeof parsed.sha256 === 'string' && /^[0-9a-f]{64}$/.test(parsed.sha256) && Number.isInteger(parsed.bytes) && parsed.source && typeof parsed.source.file === 'string';
+    const ok =
+      parsed.version === MANIFEST_VERSION &&
+      typeof parsed.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(parsed.sha256) &&
+      Number.isInteger(parsed.bytes) &&
+      parsed.source &&
+      typeof parsed.source.file === 'string';
     return ok ? parsed : null;
   } catch {
     return null;
@@ -121,9 +127,17 @@ async function unpackTo(source: string, target: string): Promise<{ tmp: string; 
 }
 
 /** Why the cached copy cannot be used as it is, or null when it can (checked by hash). */
-async function whyRebuild(target: string, manifest: ModelManifest | null, source: string, sourceStat: { size: number; mtimeMs: number }): Promise<{ reason: string | null; state?: 'unpacked' }> {
+async function whyRebuild(
+  target: string,
+  manifest: ModelManifest | null,
+  source: string,
+  sourceStat: { size: number; mtimeMs: number },
+): Promise<{ reason: string | null; state?: 'unpacked' }> {
   if (!manifest) {
-    const exists = await stat(target).then(() => true, () => false);
+    const exists = await stat(target).then(
+      () => true,
+      () => false,
+    );
     return exists ? { reason: 'no readable manifest beside it (an interrupted unpack)' } : { reason: 'not unpacked yet', state: 'unpacked' };
   }
   if (manifest.source.file !== source || manifest.source.size !== sourceStat.size || manifest.source.mtimeMs !== sourceStat.mtimeMs) {
@@ -132,7 +146,8 @@ async function whyRebuild(target: string, manifest: ModelManifest | null, source
   const actual = await hashFile(target).catch(() => null);
   if (!actual) return { reason: 'the unpacked file is missing' };
   if (actual.bytes !== manifest.bytes) return { reason: `the unpacked file is ${actual.bytes} bytes, not ${manifest.bytes} (partial)` };
-  if (actual.sha256 !== manifest.sha256) return { reason: `the unpacked file's SHA-256 is ${actual.sha256.slice(0, 12)}..., not ${manifest.sha256.slice(0, 12)}... (corrupt)` };
+  if (actual.sha256 !== manifest.sha256)
+    return { reason: `the unpacked file's SHA-256 is ${actual.sha256.slice(0, 12)}..., not ${manifest.sha256.slice(0, 12)}... (corrupt)` };
   return { reason: null };
 }
 
@@ -159,7 +174,10 @@ export async function unpackedModel(source: string, lang: string, root: string, 
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw cacheError(`cannot create the model cache folder ${dir}: ${(err as Error).message} (set --model-cache or CABLESCAN_MODEL_CACHE to a writable folder)`, err);
+    throw cacheError(
+      `cannot create the model cache folder ${dir}: ${(err as Error).message} (set --model-cache or CABLESCAN_MODEL_CACHE to a writable folder)`,
+      err,
+    );
   }
   await removeStalePartials(dir);
   let unpacked;
@@ -170,7 +188,11 @@ export async function unpackedModel(source: string, lang: string, root: string, 
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') {
       throw cacheError(`cannot write the model cache ${dir}: ${(err as Error).message} (set --model-cache or CABLESCAN_MODEL_CACHE to a writable folder)`, err);
     }
-    throw new CablescanError(ErrorCode.TESSDATA_MISSING, `model for "${lang}" at ${source} cannot be unpacked: ${(err as Error).message}`, { retryable: false, cause: err, details: { lang } });
+    throw new CablescanError(ErrorCode.TESSDATA_MISSING, `model for "${lang}" at ${source} cannot be unpacked: ${(err as Error).message}`, {
+      retryable: false,
+      cause: err,
+      details: { lang },
+    });
   }
   try {
     checkTraineddata(lang, unpacked.tmp);
@@ -179,9 +201,22 @@ export async function unpackedModel(source: string, lang: string, root: string, 
     await rm(unpacked.tmp, { force: true });
     throw err;
   }
-  const written: ModelManifest = { version: MANIFEST_VERSION, lang, source: { file: source, size: sourceStat.size, mtimeMs: sourceStat.mtimeMs }, sha256: unpacked.sha256, bytes: unpacked.bytes };
+  const written: ModelManifest = {
+    version: MANIFEST_VERSION,
+    lang,
+    source: { file: source, size: sourceStat.size, mtimeMs: sourceStat.mtimeMs },
+    sha256: unpacked.sha256,
+    bytes: unpacked.bytes,
+  };
   await writeAtomically(manifestFile, `${JSON.stringify(written, null, 2)}\n`);
-  return { lang, file: target, sha256: unpacked.sha256, bytes: unpacked.bytes, state: check.state ?? 'rebuilt', ...(check.state ? {} : { reason: check.reason }) };
+  return {
+    lang,
+    file: target,
+    sha256: unpacked.sha256,
+    bytes: unpacked.bytes,
+    state: check.state ?? 'rebuilt',
+    ...(check.state ? {} : { reason: check.reason }),
+  };
 }
 
 /**

@@ -110,14 +110,17 @@ export function chooseModel(lang: string, settings: Omit<ModelSettings, 'cacheRo
   const fromTessdata = inFolder(tessdata, lang);
   const fromSystem = inFolder(settings.systemTessdata, lang);
   const npmCandidate = npm ? { kind: 'best' as const, file: npm, source: `npm ${NPM_MODEL_FOLDER}`, folder: `npm-${NPM_MODEL_FOLDER}` } : null;
-  const tessdataCandidate = fromTessdata ? { kind: 'custom' as const, file: fromTessdata, source: `--tessdata ${tessdata}`, folder: `tessdata-${folderKey(fromTessdata)}` } : null;
-  const systemCandidate = fromSystem ? { kind: 'fast' as const, file: fromSystem, source: `system ${settings.systemTessdata}`, folder: `system-${folderKey(fromSystem)}` } : null;
-  const order =
-    settings.preferTessdata
-      ? [tessdataCandidate, ...(settings.model === 'fast' ? [systemCandidate, npmCandidate] : [npmCandidate, systemCandidate])]
-      : settings.model === 'fast'
-        ? [systemCandidate, npmCandidate, tessdataCandidate]
-        : [npmCandidate, tessdataCandidate, systemCandidate];
+  const tessdataCandidate = fromTessdata
+    ? { kind: 'custom' as const, file: fromTessdata, source: `--tessdata ${tessdata}`, folder: `tessdata-${folderKey(fromTessdata)}` }
+    : null;
+  const systemCandidate = fromSystem
+    ? { kind: 'fast' as const, file: fromSystem, source: `system ${settings.systemTessdata}`, folder: `system-${folderKey(fromSystem)}` }
+    : null;
+  const order = settings.preferTessdata
+    ? [tessdataCandidate, ...(settings.model === 'fast' ? [systemCandidate, npmCandidate] : [npmCandidate, systemCandidate])]
+    : settings.model === 'fast'
+      ? [systemCandidate, npmCandidate, tessdataCandidate]
+      : [npmCandidate, tessdataCandidate, systemCandidate];
   const found = order.find((c) => c !== null);
   if (found) return found;
   return {
@@ -174,7 +177,9 @@ export async function resolveModelSet(lang: string, settings: ModelSettings): Pr
 
 /** The SHA-256 of a gzipped model's unpacked bytes, without a cache (tesseract.js reading npm's .gz directly). */
 export async function gzipModelHash(file: string): Promise<string> {
-  return createHash('sha256').update(gunzipSync(await readFile(file))).digest('hex');
+  return createHash('sha256')
+    .update(gunzipSync(await readFile(file)))
+    .digest('hex');
 }
 
 /**

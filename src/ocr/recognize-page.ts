@@ -49,7 +49,11 @@ export interface PageReading {
 }
 
 function notRetried(message: string, err?: unknown): CablescanError {
-  return new CablescanError(ErrorCode.OCR_FAILED, message, { retryable: false, cause: err, details: err instanceof OcrTimeoutError ? { ...err.details } : undefined });
+  return new CablescanError(ErrorCode.OCR_FAILED, message, {
+    retryable: false,
+    cause: err,
+    details: err instanceof OcrTimeoutError ? { ...err.details } : undefined,
+  });
 }
 
 function budget(ocrTimeout: number, image: Pick<RawImage, 'width' | 'height'>, textLines: number): number | undefined {
@@ -59,7 +63,9 @@ function budget(ocrTimeout: number, image: Pick<RawImage, 'width' | 'height'>, t
 export async function recognizePage(input: RecognizePageInput): Promise<PageReading> {
   const { image, ink, engine, lang, ocrTimeout } = input;
   if (input.timedOutBefore === 'regions') {
-    throw notRetried('OCR ran past its time on this page before, read whole and by its ink regions: not tried again (a page that stops Tesseract stops it again); run with --force to try anyway');
+    throw notRetried(
+      'OCR ran past its time on this page before, read whole and by its ink regions: not tried again (a page that stops Tesseract stops it again); run with --force to try anyway',
+    );
   }
   const byRegions = async (fallback?: string): Promise<PageReading> => {
     const lines = linesInImage(inkRegions(ink.lines), input.toOriginal, image, ink.vertical);
@@ -67,12 +73,20 @@ export async function recognizePage(input: RecognizePageInput): Promise<PageRead
     const widest = Math.max(1, ...lines.map((l) => Math.max(l.bbox[2] - l.bbox[0], l.bbox[3] - l.bbox[1])));
     const seconds = budget(ocrTimeout, { width: widest, height: widest }, 1);
     try {
-      const read = await readInkLines(image, lines, engine, { lang, dpi: input.dpi, timeoutSeconds: seconds, blurSigma: ink.paperNoise >= GRAINY_PAPER ? 1 : 0 });
+      const read = await readInkLines(image, lines, engine, {
+        lang,
+        dpi: input.dpi,
+        timeoutSeconds: seconds,
+        blurSigma: ink.paperNoise >= GRAINY_PAPER ? 1 : 0,
+      });
       return { ocr: read.result, readAs: 'regions', regions: read.lines, fallback };
     } catch (err) {
       if (!(err instanceof OcrTimeoutError)) throw err;
       await input.onTimeout?.('regions', err.bound.seconds);
-      throw notRetried(`${err.message}, reading the page by its ink regions${fallback ? ` (${fallback})` : ''}: not retried, a page that stops Tesseract stops it again`, err);
+      throw notRetried(
+        `${err.message}, reading the page by its ink regions${fallback ? ` (${fallback})` : ''}: not retried, a page that stops Tesseract stops it again`,
+        err,
+      );
     }
   };
   if (ink.verdict === 'nearly_blank') return byRegions();

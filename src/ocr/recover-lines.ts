@@ -280,7 +280,12 @@ function mergeRows(lines: readonly ImageLine[]): ImageLine[] {
       rows.push({ ...line });
       continue;
     }
-    const bbox: BBox = [Math.min(row.bbox[0], line.bbox[0]), Math.min(row.bbox[1], line.bbox[1]), Math.max(row.bbox[2], line.bbox[2]), Math.max(row.bbox[3], line.bbox[3])];
+    const bbox: BBox = [
+      Math.min(row.bbox[0], line.bbox[0]),
+      Math.min(row.bbox[1], line.bbox[1]),
+      Math.max(row.bbox[2], line.bbox[2]),
+      Math.max(row.bbox[3], line.bbox[3]),
+    ];
     const letters = row.letters + line.letters;
     Object.assign(row, {
       bbox,
@@ -339,7 +344,14 @@ export async function recoverLines(
   const candidates = inkLines.filter((l) => !l.vertical && inside(l) && (l.letters >= 3 || inMargin(l)));
   const dropped = mergeRows(candidates.filter((l) => coveredShare(l, ocr.lines) < MIN_COVERED)).sort((a, b) => b.letters - a.letters);
   const readOnce = async (line: ImageLine, paintNeighbours: boolean) => {
-    const { result, lines } = await readInkLines(image, [line], engine, { lang: options.lang, dpi: options.dpi, timeoutSeconds: options.timeoutSeconds, blurSigma: options.blurSigma, retries: false, paintNeighbours });
+    const { result, lines } = await readInkLines(image, [line], engine, {
+      lang: options.lang,
+      dpi: options.dpi,
+      timeoutSeconds: options.timeoutSeconds,
+      blurSigma: options.blurSigma,
+      retries: false,
+      paintNeighbours,
+    });
     return { lines: result.lines, neighbours: lines[0]?.neighbours ?? 0 };
   };
   // A line is read from its strip with the pieces of its neighbours painted out (ink-lines.ts
@@ -422,7 +434,8 @@ export async function recoverLines(
     const added: OcrLine[] = [];
     for (const row of rows) {
       const before = words.filter(({ w }) => !replaced.has(w) && onRow(w.bbox, row)).map(({ w }) => w);
-      const asLine = (ws: OcrWord[]): OcrLine[] => (ws.length ? [{ text: ws.map((w) => w.text).join(' '), confidence: 0, bbox: row.bbox, paragraph: 0, words: ws }] : []);
+      const asLine = (ws: OcrWord[]): OcrLine[] =>
+        ws.length ? [{ text: ws.map((w) => w.text).join(' '), confidence: 0, bbox: row.bbox, paragraph: 0, words: ws }] : [];
       const better = (lines: OcrLine[]) => lines.length > 0 && sureEnough(lines, asLine(before)) && evidence(lines) > BETTER_BY * evidence(asLine(before));
       // Words a sure line of the reading already has (the row reached into it) are not read twice.
       const found = await read(row, (lines) => better(withoutWordsOf(lines, sure)));
@@ -437,7 +450,9 @@ export async function recoverLines(
     const kept = group
       .map((l) => {
         const ws = l.words.filter((w) => !replaced.has(w));
-        return ws.length === l.words.length ? l : { ...l, words: ws, text: ws.map((w) => w.text).join(' '), confidence: mean(ws.map((w) => w.confidence)), bbox: boxOf(ws.map((w) => w.bbox)) };
+        return ws.length === l.words.length
+          ? l
+          : { ...l, words: ws, text: ws.map((w) => w.text).join(' '), confidence: mean(ws.map((w) => w.confidence)), bbox: boxOf(ws.map((w) => w.bbox)) };
       })
       .filter((l) => l.words.length > 0);
     const at = Math.min(...group.map((l) => lines.indexOf(l)));
@@ -453,4 +468,3 @@ export async function recoverLines(
   lines = renumber(lines);
   return { result: { ...ocr, lines, text: joinText(lines), ...pageConfidence(lines) }, report };
 }
-

@@ -93,9 +93,7 @@ async function cropBox(image: RawImage, box: [number, number, number, number], s
     .resize({ width: Math.round(width * scale), kernel: 'lanczos3' });
   // sharp writes a one-channel input back as three (sRGB): three times the bytes to hand over.
   if (image.channels === 1) crop = crop.toColourspace('b-w');
-  const { data, info } = await crop
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await crop.raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
 }
 
@@ -104,7 +102,10 @@ function mean(values: number[]): number {
 }
 
 /** The words of a reading the second opinion considers: below `minConfidence`, with enough letters, least confident first. */
-export function doubtfulWords(lines: OcrResult['lines'], options: Pick<SecondOpinionOptions, 'minConfidence'>): Array<{ word: OcrResult['lines'][number]['words'][number]; li: number; wi: number }> {
+export function doubtfulWords(
+  lines: OcrResult['lines'],
+  options: Pick<SecondOpinionOptions, 'minConfidence'>,
+): Array<{ word: OcrResult['lines'][number]['words'][number]; li: number; wi: number }> {
   return lines
     .flatMap((line, li) => line.words.map((word, wi) => ({ word, li, wi })))
     .filter(({ word }) => word.confidence < options.minConfidence && significantLength(word.text) >= MIN_LETTERS)
@@ -116,7 +117,11 @@ export function doubtfulWords(lines: OcrResult['lines'], options: Pick<SecondOpi
  * model is above `minGain`, the most gain first (ties: the least confident), at most `maxWords`.
  * A model without a measured table (a --tessdata model) has every doubtful word re-read.
  */
-export function chooseWords(result: Pick<OcrResult, 'lines' | 'model'>, options: Pick<SecondOpinionOptions, 'minConfidence' | 'maxWords' | 'minGain'>, table: GainTable = GAIN_TABLE) {
+export function chooseWords(
+  result: Pick<OcrResult, 'lines' | 'model'>,
+  options: Pick<SecondOpinionOptions, 'minConfidence' | 'maxWords' | 'minGain'>,
+  table: GainTable = GAIN_TABLE,
+) {
   const minGain = options.minGain ?? 0.02;
   return doubtfulWords(result.lines, options)
     .map((w) => ({ ...w, gain: minGain < -0.999 ? 1 : (expectedGain(w.word.confidence, result.model, table) ?? 1) }))

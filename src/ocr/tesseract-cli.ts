@@ -19,7 +19,16 @@ import path from 'node:path';
 import { describeModels, ModelResolver, plainHash, type ModelSet, type ModelSettings } from './models.ts';
 import { parseLanguages } from './tessdata.ts';
 import { probeTesseractOnce, type TesseractInstallation } from './tesseract-process.ts';
-import { lazyWorkspace, modeKey, modeOf, OneShotReader, StreamingReader, type NativeReader, type ReaderContext, type ReadingMode } from './tesseract-readers.ts';
+import {
+  lazyWorkspace,
+  modeKey,
+  modeOf,
+  OneShotReader,
+  StreamingReader,
+  type NativeReader,
+  type ReaderContext,
+  type ReadingMode,
+} from './tesseract-readers.ts';
 import { tsvToOcrResult, TsvFormatError } from './tesseract-tsv.ts';
 import { KeyedWorkerPool, PoolClosedError } from './worker-pool.ts';
 
@@ -76,7 +85,8 @@ function describe(err: unknown): string {
 }
 
 function asOcrError(err: unknown): CablescanError {
-  if (err instanceof PoolClosedError) return new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false, cause: err });
+  if (err instanceof PoolClosedError)
+    return new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false, cause: err });
   return err instanceof CablescanError ? err : new CablescanError(ErrorCode.OCR_FAILED, `native tesseract failed: ${describe(err)}`, { cause: err });
 }
 
@@ -145,7 +155,9 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     if (!probe.found) throw probe.error;
     const found = probe.installation;
     if (found.major < minVersion) {
-      throw new CablescanError(ErrorCode.CONFIG_INVALID, `the native engine needs Tesseract ${minVersion} or later (LSTM engine), found ${found.version}`, { retryable: false });
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `the native engine needs Tesseract ${minVersion} or later (LSTM engine), found ${found.version}`, {
+        retryable: false,
+      });
     }
     if (streaming && !found.streams && !warnedNoStdbuf) {
       warnedNoStdbuf = true;
@@ -173,7 +185,13 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       parseLanguages(lang).map(async (code) => {
         const file = path.join(dir, `${code}.traineddata`);
         const sha256 = await plainHash(file).catch(() => '');
-        return { lang: code, kind: options.tessdata ? ('custom' as const) : ('fast' as const), source: options.tessdata ? `--tessdata ${dir}` : `system ${dir}`, file, sha256 };
+        return {
+          lang: code,
+          kind: options.tessdata ? ('custom' as const) : ('fast' as const),
+          source: options.tessdata ? `--tessdata ${dir}` : `system ${dir}`,
+          file,
+          sha256,
+        };
       }),
     );
     return { dir: options.tessdata ?? '', set: { lang, files, dir, kind: files[0]!.kind } };
@@ -184,7 +202,8 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       const result = tsvToOcrResult(tsv, { engine: 'tesseract', engineVersion: found.version, lang: mode.lang, psm: mode.psm });
       return { ...result, ...describeModels(models.set) };
     } catch (err) {
-      if (err instanceof TsvFormatError) throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract gave unreadable output: ${err.message}`, { cause: err });
+      if (err instanceof TsvFormatError)
+        throw new CablescanError(ErrorCode.OCR_FAILED, `native tesseract gave unreadable output: ${err.message}`, { cause: err });
       throw err;
     }
   }
@@ -229,7 +248,9 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
     async recognizeMany(requests: readonly OcrRequest[]): Promise<OcrResult[]> {
       if (requests.length === 0) return [];
       const [first] = requests;
-      const sameMode = requests.every((r) => r.lang === first!.lang && r.psm === first!.psm && (r.invertedRetry !== false) === (first!.invertedRetry !== false));
+      const sameMode = requests.every(
+        (r) => r.lang === first!.lang && r.psm === first!.psm && (r.invertedRetry !== false) === (first!.invertedRetry !== false),
+      );
       if (requests.length === 1 || !sameMode) return recognizeEach(this, requests);
       // A one-off process takes one --dpi for all its images; a long-lived one reads each image's own.
       const oneDpi = requests.every((r) => r.dpi === first!.dpi);
@@ -248,7 +269,9 @@ export function createTesseractCliEngine(options: TesseractCliEngineOptions): Te
       for (const child of running) child.kill('SIGTERM');
       await Promise.all([
         pool.close(),
-        ...[...running].map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve())))),
+        ...[...running].map(
+          (child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve()))),
+        ),
       ]);
       await workspace.remove();
     },

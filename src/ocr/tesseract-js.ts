@@ -135,8 +135,7 @@ function describe(err: unknown): string {
 
 function validateRequest(request: OcrRequest): void {
   const { image, psm, dpi } = request;
-  const bad = (reason: string) =>
-    new CablescanError(ErrorCode.OCR_FAILED, `cannot OCR this image: ${reason}`, { retryable: false });
+  const bad = (reason: string) => new CablescanError(ErrorCode.OCR_FAILED, `cannot OCR this image: ${reason}`, { retryable: false });
   if (!image || !(image.width >= 1) || !(image.height >= 1)) throw bad(`empty image (${image?.width}x${image?.height})`);
   if (image.data.length < image.width * image.height * image.channels) throw bad('pixel buffer shorter than width x height x channels');
   if (!Number.isInteger(psm) || psm < 0 || psm > 13) throw bad(`page segmentation mode must be 0..13, got ${psm}`);
@@ -155,7 +154,17 @@ interface LanguageModels {
 async function describeDirect(data: LanguageData): Promise<ModelInfo> {
   const kinds: Record<string, ModelKind> = { npm: 'best', tessdata: 'custom' };
   const models = await Promise.all(
-    data.sources.map(async (s) => [s.lang, { kind: kinds[s.origin]!, source: s.origin === 'npm' ? 'npm 4.0.0_best_int' : `--tessdata ${path.dirname(s.file)}`, sha256: (s.file.endsWith('.gz') ? await gzipModelHash(s.file) : '').slice(0, 16) }] as const),
+    data.sources.map(
+      async (s) =>
+        [
+          s.lang,
+          {
+            kind: kinds[s.origin]!,
+            source: s.origin === 'npm' ? 'npm 4.0.0_best_int' : `--tessdata ${path.dirname(s.file)}`,
+            sha256: (s.file.endsWith('.gz') ? await gzipModelHash(s.file) : '').slice(0, 16),
+          },
+        ] as const,
+    ),
   );
   return { model: models[0]![1].kind, models: Object.fromEntries(models) };
 }
@@ -168,7 +177,11 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
   let closed = false;
 
   async function direct(lang: string): Promise<LanguageModels> {
-    const data = await resolveLanguageData(lang, { tessdata: options.models?.tessdata ?? options.tessdata, preferTessdata: options.models?.preferTessdata ?? options.preferTessdata, cacheRoot: options.tessdataCacheDir });
+    const data = await resolveLanguageData(lang, {
+      tessdata: options.models?.tessdata ?? options.tessdata,
+      preferTessdata: options.models?.preferTessdata ?? options.preferTessdata,
+      cacheRoot: options.tessdataCacheDir,
+    });
     return { data, info: await describeDirect(data) };
   }
 
@@ -176,7 +189,12 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
     if (!resolver) return direct(lang);
     try {
       const set = await resolver.resolve(lang);
-      const data: LanguageData = { lang: set.lang, langPath: set.dir, gzip: false, sources: set.files.map((f) => ({ lang: f.lang, file: f.file, origin: f.kind === 'custom' ? 'tessdata' : 'npm' })) };
+      const data: LanguageData = {
+        lang: set.lang,
+        langPath: set.dir,
+        gzip: false,
+        sources: set.files.map((f) => ({ lang: f.lang, file: f.file, origin: f.kind === 'custom' ? 'tessdata' : 'npm' })),
+      };
       return { data, info: describeModels(set) };
     } catch (err) {
       // A machine whose cache folder cannot be written still reads (npm's .gz directly): the zero-install promise.
@@ -275,10 +293,15 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
     // Terminating the thread is the only way to stop a WebAssembly call; the pool then replaces
     // the worker, as after any failed job.
     // TSV, not `blocks`: the native engine's output, parsed by the same code (tesseract-tsv.ts).
-    const result = await withinTimeout(worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, tsv: true })), boundOf(request.timeoutSeconds, options.timeoutSeconds), 'its tesseract.js worker', () => {
-      worker.alive = false;
-      void worker.tess.terminate();
-    });
+    const result = await withinTimeout(
+      worker.guard(worker.tess.recognize(toPnm(request.image), {}, { text: false, tsv: true })),
+      boundOf(request.timeoutSeconds, options.timeoutSeconds),
+      'its tesseract.js worker',
+      () => {
+        worker.alive = false;
+        void worker.tess.terminate();
+      },
+    );
     const tsv = result.data.tsv ?? '';
     const read = tsvToOcrResult(tsv.startsWith('level\t') ? tsv : `${TSV_HEADER}\n${tsv}`, {
       engine: 'tesseract.js',
@@ -310,7 +333,8 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
         return result;
       } catch (err) {
         if (err instanceof CablescanError) throw err;
-        if (err instanceof PoolClosedError) throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
+        if (err instanceof PoolClosedError)
+          throw new CablescanError(ErrorCode.OCR_FAILED, 'OCR engine was closed before this page was read', { retryable: false });
         throw new CablescanError(ErrorCode.OCR_FAILED, `tesseract.js failed: ${describe(err)}`, { cause: err });
       }
     },

@@ -81,9 +81,12 @@ export function processError(result: Omit<ProcessOutput, 'stdout'> & { how?: str
 
 /** Parses `tesseract --list-langs` output: a header naming the folder, then one code per line. */
 export function parseListLangs(output: string): { tessdataDir: string; langs: Set<string> } {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const header = lines.findIndex((l) => /^List of available languages/i.test(l));
-  const dir = header >= 0 ? /"([^"]*)"/.exec(lines[header]!)?.[1] ?? '' : '';
+  const dir = header >= 0 ? (/"([^"]*)"/.exec(lines[header]!)?.[1] ?? '') : '';
   return { tessdataDir: dir, langs: new Set(header >= 0 ? lines.slice(header + 1) : []) };
 }
 
@@ -109,11 +112,18 @@ export async function probeTesseract(binary: string, env: NodeJS.ProcessEnv): Pr
     const version = await runProcess(binary, ['--version'], options);
     const v = /tesseract\s+v?(\d+\.\d+(?:\.\d+)?\S*)/i.exec(version.stdout + version.stderr)?.[1];
     if (version.code !== 0 || !v) {
-      const error = new CablescanError(ErrorCode.CONFIG_INVALID, `"${binary} --version" did not identify Tesseract: ${(version.stderr || version.stdout).trim().slice(0, 300)}`, { retryable: false });
+      const error = new CablescanError(
+        ErrorCode.CONFIG_INVALID,
+        `"${binary} --version" did not identify Tesseract: ${(version.stderr || version.stdout).trim().slice(0, 300)}`,
+        { retryable: false },
+      );
       return { found: false, reason: `"${binary}" is not Tesseract`, error };
     }
     const listed = await runProcess(binary, ['--list-langs'], options);
-    const streams = await runProcess('stdbuf', ['--version'], { ...options, binary: 'stdbuf' }).then((r) => r.code === 0, () => false);
+    const streams = await runProcess('stdbuf', ['--version'], { ...options, binary: 'stdbuf' }).then(
+      (r) => r.code === 0,
+      () => false,
+    );
     const installation = { binary, version: v, major: Number(v.split('.')[0]), ...parseListLangs(`${listed.stdout}\n${listed.stderr}`), streams };
     return { found: true, installation };
   } catch (err) {

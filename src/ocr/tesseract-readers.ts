@@ -118,7 +118,12 @@ export class StreamingReader implements NativeReader {
     try {
       await Promise.all(requests.map((r, i) => writeTiff(files[i]!, r.image, Math.round(r.dpi!))));
       try {
-        return await withinTimeout(this.server.read(files), boundOf(requests[0]!.timeoutSeconds, this.ctx.timeoutSeconds), 'its tesseract process', () => void this.server.close(100));
+        return await withinTimeout(
+          this.server.read(files),
+          boundOf(requests[0]!.timeoutSeconds, this.ctx.timeoutSeconds),
+          'its tesseract process',
+          () => void this.server.close(100),
+        );
       } catch (err) {
         if (this.ctx.closed()) throw closedError(err);
         if (err instanceof TesseractServerError) throw processError(err, this.mode.lang);
@@ -155,7 +160,10 @@ export class OneShotReader implements NativeReader {
     const options = { env: this.ctx.env, running: this.ctx.running, bounded, binary: this.ctx.binary };
     if (requests.length === 1) {
       this.ctx.counters.spawned += 1;
-      const result = await runProcess(this.ctx.binary, ['stdin', 'stdout', ...modeArgs(this.mode), ...dpiArgs, ...TSV_OUTPUT], { ...options, input: toPnm(first.image) });
+      const result = await runProcess(this.ctx.binary, ['stdin', 'stdout', ...modeArgs(this.mode), ...dpiArgs, ...TSV_OUTPUT], {
+        ...options,
+        input: toPnm(first.image),
+      });
       if (this.ctx.closed() && result.signal) throw closedError();
       if (result.code !== 0) throw processError(result, this.mode.lang);
       return [result.stdout];

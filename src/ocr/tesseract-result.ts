@@ -39,12 +39,7 @@ const round2 = (v: number): number => Math.round(v * 100) / 100;
 const toBBox = (b: TessBox): BBox => [b.x0, b.y0, b.x1, b.y1];
 
 function unionBox(boxes: BBox[]): BBox {
-  return [
-    Math.min(...boxes.map((b) => b[0])),
-    Math.min(...boxes.map((b) => b[1])),
-    Math.max(...boxes.map((b) => b[2])),
-    Math.max(...boxes.map((b) => b[3])),
-  ];
+  return [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
 }
 
 /**

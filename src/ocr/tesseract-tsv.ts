@@ -74,7 +74,19 @@ export function tsvToBlocks(tsv: string): TessBlock[] {
     if (row === '') continue;
     const cells = row.split('\t');
     if (cells.length < COLUMNS.length - 1) throw new TsvFormatError(`TSV row ${i + 1} has ${cells.length} columns, expected ${COLUMNS.length}`);
-    const [level, page, b, p, l, , left, top, width, height, conf] = cells as [string, string, string, string, string, string, string, string, string, string, string];
+    const [level, page, b, p, l, , left, top, width, height, conf] = cells as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     // The text is the last column; join the rest back in case a word ever carried a tab.
     const text = cells.slice(COLUMNS.length - 1).join('\t');
     const bbox = box(Number(left), Number(top), Number(width), Number(height));

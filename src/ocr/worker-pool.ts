@@ -71,7 +71,8 @@ export class KeyedWorkerPool<K, W> {
     private readonly options: { capacity: number; recycleAfter: number; keyOf: (key: K) => string; maxAlive?: number },
   ) {
     if (!(options.capacity >= 1)) throw new RangeError(`pool capacity must be >= 1, got ${options.capacity}`);
-    if (options.maxAlive !== undefined && !(options.maxAlive >= options.capacity)) throw new RangeError(`maxAlive must be >= capacity, got ${options.maxAlive}`);
+    if (options.maxAlive !== undefined && !(options.maxAlive >= options.capacity))
+      throw new RangeError(`maxAlive must be >= capacity, got ${options.maxAlive}`);
     if (!(options.recycleAfter >= 1)) throw new RangeError(`recycleAfter must be >= 1, got ${options.recycleAfter}`);
   }
 

@@ -88,7 +88,11 @@ function decisionsFromTelegrams(pages: readonly PageResult[], telegrams: readonl
     if (i === 0 || decision.decision === 'start') return decision;
     const starts = firstPages.has(page.pageId) && !telegrams.some((t) => t.pages.includes(page.pageId) && t.pages.includes(pages[i - 1]!.pageId));
     if (!starts) return decision;
-    return { ...decision, decision: 'start', evidence: [{ cue: 'mode', says: 'start', weight: 0, detail: `a telegram heading starts a new document (${groupingModeOf(page.documentKey)} mode)` }] };
+    return {
+      ...decision,
+      decision: 'start',
+      evidence: [{ cue: 'mode', says: 'start', weight: 0, detail: `a telegram heading starts a new document (${groupingModeOf(page.documentKey)} mode)` }],
+    };
   });
 }
 
@@ -103,7 +107,12 @@ function documentsOf(pages: readonly PageResult[], decisions: readonly GroupingD
 }
 
 /** The page decisions a record depends on: its own pages' and the one after its last page. */
-function decisionsOf(pageIds: readonly string[], order: readonly string[], decisions: readonly GroupingDecision[], beyond?: GroupingDecision): GroupingDecision[] {
+function decisionsOf(
+  pageIds: readonly string[],
+  order: readonly string[],
+  decisions: readonly GroupingDecision[],
+  beyond?: GroupingDecision,
+): GroupingDecision[] {
   const at = new Map(decisions.map((d) => [d.page, d]));
   const out = pageIds.map((id) => at.get(id)).filter((d): d is GroupingDecision => d !== undefined);
   const next = order[order.indexOf(pageIds[pageIds.length - 1]!) + 1];

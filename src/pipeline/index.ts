@@ -7,13 +7,33 @@
 //   buildRecords  one sequence's pages -> records (no OCR engine)
 //   buildWindow   a window of a sequence's pages (after what the window before carried) -> the records of the documents it closes
 //   report        the batch report, one builder for both drivers
-export { defaultBatchName, planBatch, planInWindows, sequencesOf, type BatchPlan, type BatchRequest, type PlannedSequence, type PlannedWindow, type PlanOptions, type StreamedPlan } from './plan.ts';
+export {
+  defaultBatchName,
+  planBatch,
+  planInWindows,
+  sequencesOf,
+  type BatchPlan,
+  type BatchRequest,
+  type PlannedSequence,
+  type PlannedWindow,
+  type PlanOptions,
+  type StreamedPlan,
+} from './plan.ts';
 export { batchSettingsFrom, type BatchSettings, type BuildSettings, type ReadSettings } from './settings.ts';
 export { readPage, type PageOutcome, type PageRead, type ReadOrResumeDeps } from './read-page.ts';
 export { readPageFromScan, type ReadPageDeps } from './read-scan.ts';
 export { buildRecords, type BuildRecordsDeps, type BuildRecordsResult, type TelegramSummary } from './build-records.ts';
 export { buildWindow, DEFAULT_WINDOW_PAGES, windowedSequence, windowsOf, type WindowBuild, type WindowCarry, type WindowDeps } from './windows.ts';
-export { openReport, reportPage, reportRecord, type ReportBuilder, type ReportPage, type ReportRecord, type ReportSummary, type SequenceReport } from './report/index.ts';
+export {
+  openReport,
+  reportPage,
+  reportRecord,
+  type ReportBuilder,
+  type ReportPage,
+  type ReportRecord,
+  type ReportSummary,
+  type SequenceReport,
+} from './report/index.ts';
 export type { ProgressEvent } from './progress.ts';
 export { openRunStore, runStoreLocation, saveWholeSequence, type RunStore } from './run-store.ts';
 // The review store as the drivers open it (the producer creates it, document workers save to it).

@@ -19,7 +19,10 @@ export async function loadSettledPages(outDir: string, sources: readonly PageSou
   for (const source of sources) {
     if (!settled.has(source.pageId)) continue;
     const page = await findDonePage(outDir, source);
-    if (!page) throw new CablescanError(ErrorCode.INTERNAL, `page ${source.pageId} was read, but ${outDir}/pages/${source.pageId}.json is gone or from other content`, { file: source.file });
+    if (!page)
+      throw new CablescanError(ErrorCode.INTERNAL, `page ${source.pageId} was read, but ${outDir}/pages/${source.pageId}.json is gone or from other content`, {
+        file: source.file,
+      });
     pages.push(page);
   }
   return pages;
@@ -56,7 +59,10 @@ export async function writeWindowResult(outDir: string, windowId: string, result
   try {
     await writeJsonAtomic(windowResultPath(outDir, windowId), result);
   } catch (err) {
-    throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write ${windowResultPath(outDir, windowId)}: ${(err as Error).message}`, { retryable: true, cause: err });
+    throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write ${windowResultPath(outDir, windowId)}: ${(err as Error).message}`, {
+      retryable: true,
+      cause: err,
+    });
   }
 }
 

@@ -86,7 +86,11 @@ export async function planBatch(request: BatchRequest, config: Config, logger: L
 
   // Paths become absolute so the settings mean the same wherever they travel.
   const settings = batchSettingsFrom(config, cwd);
-  const { recipe, profiles } = checkBatchSettings({ preprocess: settings.read.preprocess, profilesDir: settings.build.profilesDir, profile: settings.build.profile });
+  const { recipe, profiles } = checkBatchSettings({
+    preprocess: settings.read.preprocess,
+    profilesDir: settings.build.profilesDir,
+    profile: settings.build.profile,
+  });
   if (options.readsHere) checkMachineSettings(config);
 
   const ingest = await discoverInputs(request.inputs, {
@@ -124,7 +128,6 @@ export async function planBatch(request: BatchRequest, config: Config, logger: L
   };
 }
 
-
 /** One window of a sequence, as the queue producer plans it (pipeline/windows.ts). */
 export interface PlannedWindow {
   documentKey: string;
@@ -159,7 +162,11 @@ export async function planInWindows(request: BatchRequest, config: Config, logge
   const outDir = path.resolve(cwd, request.outDir);
   const batch = request.batch ?? defaultBatchName(startedAt);
   const settings = batchSettingsFrom(config, cwd);
-  const { recipe, profiles } = checkBatchSettings({ preprocess: settings.read.preprocess, profilesDir: settings.build.profilesDir, profile: settings.build.profile });
+  const { recipe, profiles } = checkBatchSettings({
+    preprocess: settings.read.preprocess,
+    profilesDir: settings.build.profilesDir,
+    profile: settings.build.profile,
+  });
   if (options.readsHere) checkMachineSettings(config);
   const log = logger.child({ batch, stage: 'ingest' });
   const discovery = await discoverInParts(request.inputs, {
@@ -172,7 +179,8 @@ export async function planInWindows(request: BatchRequest, config: Config, logge
     allowOutsideInputs: config.allowOutsideInputs,
     logger: log,
   });
-  if (discovery.files === 0) checkInputsFound({ pages: [], failures: discovery.failures, skipped: discovery.skipped }, { inputs: request.inputs, manifest: request.manifest });
+  if (discovery.files === 0)
+    checkInputsFound({ pages: [], failures: discovery.failures, skipped: discovery.skipped }, { inputs: request.inputs, manifest: request.manifest });
   const size = config.windowPages;
 
   const plan: StreamedPlan = {
@@ -195,7 +203,13 @@ export async function planInWindows(request: BatchRequest, config: Config, logge
       let position = 0;
       // (Whether a window's pages were read before is not asked here: the producer asks its result
       // file, and a worker resumes each page from its JSON. Asking every page cost an open each.)
-      const window = (documentKey: string, index: number, pages: PageSource[], last: boolean): PlannedWindow => ({ documentKey, index, position: position++, last, pages });
+      const window = (documentKey: string, index: number, pages: PageSource[], last: boolean): PlannedWindow => ({
+        documentKey,
+        index,
+        position: position++,
+        last,
+        pages,
+      });
       for await (const part of discovery.parts()) {
         plan.failures.push(...part.failures);
         plan.pageTotal += part.pages.length;

@@ -81,7 +81,11 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
 
   let t = process.hrtime.bigint();
   const loaded = await loadPageImage(source, { maxPixels: config.maxPixels, budgetPixels: config.pagePixelBudget, pdfDpi: config.pdfDpi });
-  if (loaded.scale < 1) log.warn({ scale: Math.round(loaded.scale * 1000) / 1000, width: loaded.image.width, height: loaded.image.height }, 'page decoded smaller than it declares (pagePixelBudget)');
+  if (loaded.scale < 1)
+    log.warn(
+      { scale: Math.round(loaded.scale * 1000) / 1000, width: loaded.image.width, height: loaded.image.height },
+      'page decoded smaller than it declares (pagePixelBudget)',
+    );
   timings.decode = since(t);
 
   // The ink measure's analysis copy is the recipe's too (Measure caches it per image).
@@ -160,7 +164,12 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
       t = process.hrtime.bigint();
       const inkLines = linesInImage(inkRegions(measured.lines), toOriginal, pre.image, measured.vertical);
       const seconds = config.ocrTimeout > 0 ? Math.min(config.ocrTimeout, 60) : undefined;
-      const recovery = await recoverLines(pre.image, ocr, inkLines, engine, { lang, dpi: pre.dpi, timeoutSeconds: seconds, blurSigma: measured.paperNoise >= GRAINY_PAPER ? 1 : 0 });
+      const recovery = await recoverLines(pre.image, ocr, inkLines, engine, {
+        lang,
+        dpi: pre.dpi,
+        timeoutSeconds: seconds,
+        blurSigma: measured.paperNoise >= GRAINY_PAPER ? 1 : 0,
+      });
       ocr = recovery.result;
       recovered = recovery.report;
       timings.recover = since(t);
@@ -201,7 +210,13 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
         outputHeight: pre.image.height,
         toOriginal,
       },
-      ocr: { ...ocrInfo, ...(reread ? { secondOpinion: reread } : {}), ...(recovered ? { recovered } : {}), readAs: reading.readAs, ...(reading.fallback ? { fallback: reading.fallback } : {}) },
+      ocr: {
+        ...ocrInfo,
+        ...(reread ? { secondOpinion: reread } : {}),
+        ...(recovered ? { recovered } : {}),
+        readAs: reading.readAs,
+        ...(reading.fallback ? { fallback: reading.fallback } : {}),
+      },
       lines,
       text,
       timings,
@@ -218,6 +233,17 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
     await writeJsonAtomic(pageJsonPath(outDir, page.pageId), page);
     await forgetOcrTimeout(outDir, page.pageId);
   }
-  log.info({ stage: 'ocr', engine: page.ocr.engine, model: page.ocr.model, words: page.ocr.wordCount, meanConfidence: page.ocr.meanConfidence, ink: ink.verdict, timings }, 'page read');
+  log.info(
+    {
+      stage: 'ocr',
+      engine: page.ocr.engine,
+      model: page.ocr.model,
+      words: page.ocr.wordCount,
+      meanConfidence: page.ocr.meanConfidence,
+      ink: ink.verdict,
+      timings,
+    },
+    'page read',
+  );
   return page;
 }

@@ -64,7 +64,10 @@ export function windowsOf<T extends { documentKey: string }>(pages: readonly T[]
 async function carriedPage(outDir: string, pageId: string, file: string, documentKey: string, contentHash?: string): Promise<PageResult> {
   const page = await readPageJson(outDir, pageId);
   if (!page || (contentHash !== undefined && page.contentHash !== contentHash)) {
-    throw new CablescanError(ErrorCode.INTERNAL, `page ${pageId} was read, but ${outDir}/pages/${pageId}.json is gone or from other content`, { file, retryable: true });
+    throw new CablescanError(ErrorCode.INTERNAL, `page ${pageId} was read, but ${outDir}/pages/${pageId}.json is gone or from other content`, {
+      file,
+      retryable: true,
+    });
   }
   return { ...page, file, documentKey };
 }
@@ -74,14 +77,21 @@ async function carriedPage(outDir: string, pageId: string, file: string, documen
  * window) and builds the records of the documents it closes; `last`: the sequence ends here, so
  * the open document is built too.
  */
-export async function buildWindow(pages: readonly PageResult[], carry: WindowCarry | null, last: boolean, deps: WindowDeps, attemptsLeft = 3): Promise<WindowBuild> {
+export async function buildWindow(
+  pages: readonly PageResult[],
+  carry: WindowCarry | null,
+  last: boolean,
+  deps: WindowDeps,
+  attemptsLeft = 3,
+): Promise<WindowBuild> {
   try {
     return await buildWindowOnce(pages, carry, last, deps);
   } catch (err) {
     // A reviewer split or merged pages of this window since their decisions were read: decide
     // again with theirs. (A change at a page carried in from the window before fails again: its
     // decision was made there; nothing is saved, so no reviewer's decision is undone.)
-    if (err instanceof CablescanError && err.code === ErrorCode.STORE_CHANGED && attemptsLeft > 1) return buildWindow(pages, carry, last, deps, attemptsLeft - 1);
+    if (err instanceof CablescanError && err.code === ErrorCode.STORE_CHANGED && attemptsLeft > 1)
+      return buildWindow(pages, carry, last, deps, attemptsLeft - 1);
     throw err;
   }
 }
@@ -91,7 +101,11 @@ async function buildWindowOnce(pages: readonly PageResult[], carry: WindowCarry 
   if (documentKey !== undefined && !windowedSequence(documentKey)) {
     if (carry || !last) throw new CablescanError(ErrorCode.INTERNAL, `sequence ${documentKey} is built whole, not in windows`);
     const built = await buildRecords(pages, deps);
-    return { ...built, pages: pages.map((p) => p.pageId), carry: { documentKey, index: pages.length, last: null, previousWithText: null, blankSince: false, open: [] } };
+    return {
+      ...built,
+      pages: pages.map((p) => p.pageId),
+      carry: { documentKey, index: pages.length, last: null, previousWithText: null, blankSince: false, open: [] },
+    };
   }
   const model = deps.groupingModel ?? groupingModel();
   const cursor: GroupingCursor = startOfSequence();
@@ -161,14 +175,17 @@ async function buildWindowOnce(pages: readonly PageResult[], carry: WindowCarry 
   for (const { decision, file } of closed) chunk.push(inWindow.get(decision.page) ?? (await carriedPage(deps.outDir, decision.page, file, documentKey ?? '')));
   // The chunk is whole documents: their decisions are kept as made here (with the reviewers'),
   // and the decision after the last one closes it.
-  const built = await buildRecords(chunk, {
-    ...deps,
-    reviewerBoundaries: [],
-    keepDecisions: new Map(closed.map(({ decision }) => [decision.page, decision])),
-    decisionAfter: closing,
-    // The store's boundaries at the chunk's pages as its decisions saw them: those carried in, and this window's.
-    ...(stored ? { builtWith: [...(carriedStillOpen ? [] : (carry?.boundaries ?? [])), ...storedAt(closed.map((c) => c.decision.page))] } : {}),
-  }, 1);
+  const built = await buildRecords(
+    chunk,
+    {
+      ...deps,
+      reviewerBoundaries: [],
+      keepDecisions: new Map(closed.map(({ decision }) => [decision.page, decision])),
+      decisionAfter: closing,
+      // The store's boundaries at the chunk's pages as its decisions saw them: those carried in, and this window's.
+      ...(stored ? { builtWith: [...(carriedStillOpen ? [] : (carry?.boundaries ?? [])), ...storedAt(closed.map((c) => c.decision.page))] } : {}),
+    },
+    1,
+  );
   return { ...built, pages: chunk.map((p) => p.pageId), carry: nextCarry };
 }
-

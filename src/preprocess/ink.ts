@@ -344,8 +344,7 @@ export interface InkRegion {
  * paragraph in the reading.
  */
 export function inkRegions(lines: readonly InkLine[]): InkRegion[] {
-  const near = (a: BBox, b: BBox, h: number) =>
-    a[0] - 3 * h < b[2] && b[0] - 3 * h < a[2] && a[1] - 2 * h < b[3] && b[1] - 2 * h < a[3];
+  const near = (a: BBox, b: BBox, h: number) => a[0] - 3 * h < b[2] && b[0] - 3 * h < a[2] && a[1] - 2 * h < b[3] && b[1] - 2 * h < a[3];
   const sets = disjointSets(lines.length);
   for (let i = 0; i < lines.length; i += 1) {
     for (let j = i + 1; j < lines.length; j += 1) {
@@ -363,7 +362,12 @@ export function inkRegions(lines: readonly InkLine[]): InkRegion[] {
     .map((group) => {
       const angles = group.filter((l) => l.letters >= 3).map((l) => l.angle);
       return {
-        bbox: [Math.min(...group.map((l) => l.bbox[0])), Math.min(...group.map((l) => l.bbox[1])), Math.max(...group.map((l) => l.bbox[2])), Math.max(...group.map((l) => l.bbox[3]))] as BBox,
+        bbox: [
+          Math.min(...group.map((l) => l.bbox[0])),
+          Math.min(...group.map((l) => l.bbox[1])),
+          Math.max(...group.map((l) => l.bbox[2])),
+          Math.max(...group.map((l) => l.bbox[3])),
+        ] as BBox,
         lines: group,
         letters: group.reduce((n, l) => n + l.letters, 0),
         letterHeight: median(group.map((l) => l.letterHeight)),
@@ -389,7 +393,11 @@ export function tooFewLetters(ink: InkMeasure | null, needed = MIN_TEXT_LETTERS)
  * The ink measure of a decoded page, on the analysis copy that `measure` keeps for the recipe's
  * steps (a grey page's copy is made once for both), and the grey page it was measured on.
  */
-export async function measurePageInk(image: RawImage, measure: Measure, options: InkOptions = DEFAULT_INK_OPTIONS): Promise<{ ink: InkMeasure; grey: RawImage }> {
+export async function measurePageInk(
+  image: RawImage,
+  measure: Measure,
+  options: InkOptions = DEFAULT_INK_OPTIONS,
+): Promise<{ ink: InkMeasure; grey: RawImage }> {
   const grey = image.channels === 1 ? image : await toGreyRaw(sharpOf(image));
   return { ink: measureInk(await measure.binary(grey), options), grey };
 }

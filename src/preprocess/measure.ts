@@ -6,7 +6,18 @@
 // preprocessing time (issue 8).
 import type { RawImage } from '../types.ts';
 import { estimateOrientation, type OrientationEstimate } from './orientation.ts';
-import { binarise, connectedComponents, estimateSkew, histogram, SAMPLE_ROW_STEP, textScale, type BinaryImage, type Components, type SkewEstimate, type TextScale } from './analysis.ts';
+import {
+  binarise,
+  connectedComponents,
+  estimateSkew,
+  histogram,
+  SAMPLE_ROW_STEP,
+  textScale,
+  type BinaryImage,
+  type Components,
+  type SkewEstimate,
+  type TextScale,
+} from './analysis.ts';
 
 /**
  * What can be measured. All but 'histogram' can be carried from a step's input to its output; a

@@ -156,7 +156,7 @@ function neighbourSlope(boxes: Box[], size: number): number {
       const b = sorted[j]!;
       if (b.x0 < a.x1 - 0.2 * size) continue;
       // Within ~15 degrees of horizontal (the deskew range and more).
-      if (Math.abs((b.y0 + b.y1) / 2 - acy) > 0.27 * (b.x0 + b.x1 - a.x0 - a.x1) / 2 + 0.25 * size) continue;
+      if (Math.abs((b.y0 + b.y1) / 2 - acy) > (0.27 * (b.x0 + b.x1 - a.x0 - a.x1)) / 2 + 0.25 * size) continue;
       if (!best || b.x0 < best.x0) best = b;
     }
     if (!best) continue;
@@ -254,7 +254,13 @@ export function estimateOrientation(bin: BinaryImage, cc: Components, options: {
   // The margin counts half: centred title pages and right-aligned dates and signatures make
   // line ends line up too (a corpus title page votes -0.33 on margins, +0.47 on baselines).
   const vote = votes.baseline + 0.5 * votes.margin;
-  const base = { horizontalShare: round(share), baselineVote: round(votes.baseline), marginVote: round(votes.margin), slope: round(votes.slope), letters: boxes.length };
+  const base = {
+    horizontalShare: round(share),
+    baselineVote: round(votes.baseline),
+    marginVote: round(votes.margin),
+    slope: round(votes.slope),
+    letters: boxes.length,
+  };
   if (Math.abs(vote) < minVote) {
     // No clear way up: a sideways page is still turned (either way reads better than sideways).
     return { rotate: candidates[0], ...base, undecided: 'no clear way up' };

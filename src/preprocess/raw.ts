@@ -21,7 +21,14 @@ export async function toGreyRaw(pipeline: Sharp): Promise<RawImage> {
  */
 export async function extractGrey(image: RawImage, rect: { left: number; top: number; width: number; height: number }): Promise<RawImage> {
   const { left, top, width, height } = rect;
-  const inside = Number.isInteger(left + top + width + height) && left >= 0 && top >= 0 && width > 0 && height > 0 && left + width <= image.width && top + height <= image.height;
+  const inside =
+    Number.isInteger(left + top + width + height) &&
+    left >= 0 &&
+    top >= 0 &&
+    width > 0 &&
+    height > 0 &&
+    left + width <= image.width &&
+    top + height <= image.height;
   if (image.channels !== 1 || !inside) return toGreyRaw(sharpOf(image).extract(rect));
   const data = Buffer.allocUnsafe(width * height);
   for (let y = 0; y < height; y += 1) {

@@ -31,7 +31,9 @@ export interface Recipe {
 }
 
 /** Every step a recipe may name. Adding a step = adding a file in steps/ and a line here. */
-export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rules, stamps, rescale].map((s) => [s.name, s]));
+export const STEPS: ReadonlyMap<string, StepDefinition> = new Map(
+  [grey, denoise, orientation, flatten, crop, despeckle, normalize, whiten, binarize, deskew, rules, stamps, rescale].map((s) => [s.name, s]),
+);
 
 /**
  * The default recipe. Each step measures the page and decides whether to act (and records
@@ -47,7 +49,19 @@ export const STEPS: ReadonlyMap<string, StepDefinition> = new Map([grey, denoise
  */
 export const AUTO_RECIPE: Recipe = Object.freeze({
   name: 'auto',
-  steps: [{ step: 'grey' }, { step: 'denoise' }, { step: 'orientation' }, { step: 'flatten' }, { step: 'crop' }, { step: 'normalize' }, { step: 'whiten' }, { step: 'deskew' }, { step: 'rules' }, { step: 'stamps' }, { step: 'rescale' }],
+  steps: [
+    { step: 'grey' },
+    { step: 'denoise' },
+    { step: 'orientation' },
+    { step: 'flatten' },
+    { step: 'crop' },
+    { step: 'normalize' },
+    { step: 'whiten' },
+    { step: 'deskew' },
+    { step: 'rules' },
+    { step: 'stamps' },
+    { step: 'rescale' },
+  ],
 }) as Recipe;
 
 /** No preprocessing: the decoded page goes to OCR untouched. */

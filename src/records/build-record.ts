@@ -34,7 +34,10 @@ export function buildRecord(parts: RecordParts, pagesById: ReadonlyMap<string, P
   const files = [...new Set(pages.map((p) => p.file))];
   return {
     schemaVersion: 1,
-    id: recordId(pages.map((p) => p.contentHash), parts.index),
+    id: recordId(
+      pages.map((p) => p.contentHash),
+      parts.index,
+    ),
     kind: parts.kind ?? 'telegram',
     profile: parts.profile,
     profileScore: Math.round(parts.profileScore * 1000) / 1000,

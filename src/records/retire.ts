@@ -22,10 +22,18 @@ async function previousRecords(outDir: string, pageId: string): Promise<string[]
 }
 
 /** The archival files `run --emit` writes per record (per-page files stay: the pages are the same). */
-const perRecordExports = (outDir: string, id: string): string[] => [path.join(outDir, EMIT_DIR, 'pdf', `${id}.pdf`), path.join(outDir, EMIT_DIR, 'mets', `${id}.mets.xml`)];
+const perRecordExports = (outDir: string, id: string): string[] => [
+  path.join(outDir, EMIT_DIR, 'pdf', `${id}.pdf`),
+  path.join(outDir, EMIT_DIR, 'mets', `${id}.mets.xml`),
+];
 
 /** Retires what these pages' records were before and are not now; returns the retired ids. */
-export async function retireReplacedRecords(outDir: string, pageIds: readonly string[], records: readonly TelegramRecord[], store?: RecordStore): Promise<string[]> {
+export async function retireReplacedRecords(
+  outDir: string,
+  pageIds: readonly string[],
+  records: readonly TelegramRecord[],
+  store?: RecordStore,
+): Promise<string[]> {
   const current = new Set(records.map((r) => r.id));
   const before = new Map<string, Set<string>>();
   for (const pageId of pageIds) {
@@ -40,7 +48,10 @@ export async function retireReplacedRecords(outDir: string, pageIds: readonly st
     for (const file of perRecordExports(outDir, id)) await rm(file, { force: true });
     // Replaced by the records that hold its pages now.
     const pages = before.get(id)!;
-    await store?.retireRecords([id], records.filter((r) => r.source.pages.some((p) => pages.has(p))).map((r) => r.id));
+    await store?.retireRecords(
+      [id],
+      records.filter((r) => r.source.pages.some((p) => pages.has(p))).map((r) => r.id),
+    );
   }
   for (const pageId of pageIds) {
     const records_ = records.filter((r) => r.source.pages.includes(pageId)).map((r) => r.id);

@@ -95,9 +95,18 @@ export function reviewerDecision(boundary: ReviewerBoundary, computed?: Grouping
     weight: 0,
     detail: `${boundary.reviewer} ${ACTION_WORDS[boundary.action]} (${boundary.at})`,
   };
-  const before = computed && computed.rule !== 'reviewer'
-    ? [{ cue: `pipeline:${computed.rule}`, says: computed.decision, weight: 0, detail: `the pipeline said ${computed.decision} with confidence ${computed.confidence}` }, ...computed.evidence]
-    : [];
+  const before =
+    computed && computed.rule !== 'reviewer'
+      ? [
+          {
+            cue: `pipeline:${computed.rule}`,
+            says: computed.decision,
+            weight: 0,
+            detail: `the pipeline said ${computed.decision} with confidence ${computed.confidence}`,
+          },
+          ...computed.evidence,
+        ]
+      : [];
   return {
     page: boundary.page,
     decision: boundary.decision,

@@ -35,7 +35,14 @@ export interface BoundaryTask {
 }
 
 function taskRecord(r: SequenceRecord): TaskRecord {
-  return { id: r.id, version: r.version, kind: r.record.kind ?? 'telegram', profile: r.record.profile, grouping: r.record.grouping?.status ?? null, pages: r.pages };
+  return {
+    id: r.id,
+    version: r.version,
+    kind: r.record.kind ?? 'telegram',
+    profile: r.record.profile,
+    grouping: r.record.grouping?.status ?? null,
+    pages: r.pages,
+  };
 }
 
 /** Every decision the sequence's records carry, by page. */
@@ -46,7 +53,12 @@ export function decisionsByPage(records: readonly SequenceRecord[]): Map<string,
 }
 
 /** The task at the boundary before page `page` of the sequence, or null (the first page, or no record holds a side). */
-export function boundaryTask(sequence: StoredSequence, records: readonly SequenceRecord[], page: string, decisions = decisionsByPage(records)): BoundaryTask | null {
+export function boundaryTask(
+  sequence: StoredSequence,
+  records: readonly SequenceRecord[],
+  page: string,
+  decisions = decisionsByPage(records),
+): BoundaryTask | null {
   const at = sequence.pages.findIndex((p) => p.pageId === page);
   if (at <= 0) return null;
   const previous = sequence.pages[at - 1]!.pageId;

@@ -99,7 +99,8 @@ export class Regrouper {
     if ('ok' in planned) return planned;
     const { targets, named } = planned;
 
-    if (!sequence.outDir) return fail('unavailable', `the store does not know where the page readings of ${sequence.key} are (no output folder was saved with it)`);
+    if (!sequence.outDir)
+      return fail('unavailable', `the store does not know where the page readings of ${sequence.key} are (no output folder was saved with it)`);
     const kept = decisionsByPage(records);
     const window = affectedWindow(sequence, kept, targets);
     const windowIds = new Set(sequence.pages.slice(window.from, window.to + 1).map((p) => p.pageId));
@@ -107,7 +108,10 @@ export class Regrouper {
     for (const p of sequence.pages.slice(window.from, window.to + 1)) {
       const page = await readPageJson(sequence.outDir, p.pageId);
       if (!page || page.contentHash !== p.contentHash) {
-        return fail('unavailable', `the reading of page ${p.pageId} is not in ${sequence.outDir}/pages (or is of other content): a regrouping rebuilds from the run's page JSON and never reads a page again`);
+        return fail(
+          'unavailable',
+          `the reading of page ${p.pageId} is not in ${sequence.outDir}/pages (or is of other content): a regrouping rebuilds from the run's page JSON and never reads a page again`,
+        );
       }
       pages.push({ ...page, file: p.file, documentKey: sequence.key });
     }
@@ -118,7 +122,16 @@ export class Regrouper {
     const boundaries: ReviewerBoundary[] = targets.map((t) => {
       const previous = previousOf(t.page);
       const contentHash = sequence.pages[position.get(t.page)!]!.contentHash;
-      return { page: t.page, contentHash, previousPage: previous.pageId, previousContentHash: previous.contentHash, decision: t.decision, reviewer: request.reviewer, at, action: request.action };
+      return {
+        page: t.page,
+        contentHash,
+        previousPage: previous.pageId,
+        previousContentHash: previous.contentHash,
+        decision: t.decision,
+        reviewer: request.reviewer,
+        at,
+        action: request.action,
+      };
     });
     const config = this.buildConfig(sequence);
     const after = sequence.pages[window.to + 1];
@@ -162,13 +175,28 @@ export class Regrouper {
       if (attemptsLeft > 1) return this.attempt(request, attemptsLeft - 1);
       return fail('conflict', `the records of ${sequence.key} kept changing while this was worked out: load them again`);
     }
-    if (!outcome.ok) return fail('conflict', outcome.records.map((s) => staleness(s, named.find((n) => n.id === s.id)?.version ?? s.version) ?? `record ${s.id} changed`).join('; '), outcome.records);
+    if (!outcome.ok)
+      return fail(
+        'conflict',
+        outcome.records.map((s) => staleness(s, named.find((n) => n.id === s.id)?.version ?? s.version) ?? `record ${s.id} changed`).join('; '),
+        outcome.records,
+      );
 
     const warnings = this.check(request, targets, built.records);
     await this.writeFiles(sequence.outDir, pages, built.records, boundaries, warnings);
-    this.deps.logger.info({ action: request.action, reviewer: request.reviewer, record: request.recordId, retired: outcome.retired, created: outcome.created }, 'records regrouped');
+    this.deps.logger.info(
+      { action: request.action, reviewer: request.reviewer, record: request.recordId, retired: outcome.retired, created: outcome.created },
+      'records regrouped',
+    );
     const touched = new Set(outcome.entry.after.map((r) => r.id));
-    return { ok: true, entry: outcome.entry, records: built.records.filter((r) => touched.has(r.id)), retired: outcome.retired, created: outcome.created, warnings };
+    return {
+      ok: true,
+      entry: outcome.entry,
+      records: built.records.filter((r) => touched.has(r.id)),
+      retired: outcome.retired,
+      created: outcome.created,
+      warnings,
+    };
   }
 
   /** The boundary decisions the request makes, and the records it names with the versions seen. */
@@ -193,16 +221,26 @@ export class Regrouper {
         const state = await this.deps.store.recordState(request.with);
         if (!state) return fail('not_found', `no record ${request.with}`);
         if (state.retiredAt) return fail('conflict', staleness(state, request.withVersion ?? state.version)!, [state]);
-        return fail('invalid', `records ${me.id} and ${request.with} are in different sequences (folders or files read apart): only pages read in one sequence can form a document`);
+        return fail(
+          'invalid',
+          `records ${me.id} and ${request.with} are in different sequences (folders or files read apart): only pages read in one sequence can form a document`,
+        );
       }
       if (request.withVersion !== undefined) named.push({ id: other.id, version: request.withVersion });
       const [first, second] = order.get(me.pages[0]!)! <= order.get(other.pages[0]!)! ? [me, other] : [other, me];
       const shared = first.pages.find((p) => second.pages.includes(p));
-      if (shared) return fail('invalid', `records ${first.id} and ${second.id} share page ${shared}: it holds the end of one and the start of the other, a split inside the page that merging pages cannot undo`);
+      if (shared)
+        return fail(
+          'invalid',
+          `records ${first.id} and ${second.id} share page ${shared}: it holds the end of one and the start of the other, a split inside the page that merging pages cannot undo`,
+        );
       const last = order.get(first.pages[first.pages.length - 1]!)!;
       if (order.get(second.pages[0]!) !== last + 1) {
         const between = sequence.pages[last + 1]?.pageId;
-        return fail('invalid', `records ${first.id} and ${second.id} are not next to each other (page ${between} lies between them): merge neighbours one at a time`);
+        return fail(
+          'invalid',
+          `records ${first.id} and ${second.id} are not next to each other (page ${between} lies between them): merge neighbours one at a time`,
+        );
       }
       return { targets: [{ page: second.pages[0]!, decision: 'continue' }], named };
     }
@@ -210,7 +248,10 @@ export class Regrouper {
     const decisions = (me.record.grouping?.decisions ?? []).filter((d) => (order.get(d.page) ?? 0) > 0);
     const chosen: GroupingDecision[] = request.page ? decisions.filter((d) => d.page === request.page) : decisions;
     if (request.page && chosen.length === 0) {
-      return fail('invalid', `record ${me.id} depends on no decision at page ${request.page} (its decisions: ${decisions.map((d) => d.page).join(', ') || 'none'})`);
+      return fail(
+        'invalid',
+        `record ${me.id} depends on no decision at page ${request.page} (its decisions: ${decisions.map((d) => d.page).join(', ') || 'none'})`,
+      );
     }
     if (chosen.length === 0) return fail('invalid', `record ${me.id} is alone in its sequence: there is no page boundary to confirm`);
     return { targets: chosen.map((d) => ({ page: d.page, decision: d.decision })), named };
@@ -232,7 +273,8 @@ export class Regrouper {
       if (t.decision === 'continue' && !holders.some((r) => r.source.pages.indexOf(t.page) > 0)) {
         warnings.push(`page ${t.page} now continues the document before it, but a telegram heading read inside it still starts a record there`);
       }
-      if (t.decision === 'start' && !holders.some((r) => r.source.pages[0] === t.page)) warnings.push(`page ${t.page} now starts a document, but no record starts at its top`);
+      if (t.decision === 'start' && !holders.some((r) => r.source.pages[0] === t.page))
+        warnings.push(`page ${t.page} now starts a document, but no record starts at its top`);
     }
     return warnings;
   }
@@ -243,7 +285,13 @@ export class Regrouper {
    * the archival files this process is configured to emit. A failure here is logged and
    * reported: the store already holds the regrouping, and a later run writes the files again.
    */
-  private async writeFiles(outDir: string, pages: readonly PageResult[], records: readonly TelegramRecord[], boundaries: readonly ReviewerBoundary[], warnings: string[]): Promise<void> {
+  private async writeFiles(
+    outDir: string,
+    pages: readonly PageResult[],
+    records: readonly TelegramRecord[],
+    boundaries: readonly ReviewerBoundary[],
+    warnings: string[],
+  ): Promise<void> {
     try {
       await writeBoundaryFiles(outDir, boundaries);
       for (const record of records) await writeJsonAtomic(recordPath(outDir, record.id), record);
@@ -252,7 +300,8 @@ export class Regrouper {
         pages.map((p) => p.pageId),
         records,
       );
-      if (this.deps.config.emit.length) await emitArchival(records, pages, { config: this.deps.config, logger: this.deps.logger, outDir, formats: this.deps.config.emit });
+      if (this.deps.config.emit.length)
+        await emitArchival(records, pages, { config: this.deps.config, logger: this.deps.logger, outDir, formats: this.deps.config.emit });
     } catch (err) {
       const message = `the store has the regrouping, but ${outDir} could not be updated: ${(err as Error).message}`;
       this.deps.logger.error({ stage: 'regroup', outDir, err: (err as Error).message }, message);
@@ -267,10 +316,15 @@ export class Regrouper {
  * it, with the decisions as they were and as they will be. Documents elsewhere keep their pages,
  * their cue rows (which look only at a page's own boundaries) and so their records.
  */
-export function affectedWindow(sequence: StoredSequence, kept: ReadonlyMap<string, GroupingDecision>, targets: readonly Target[]): { from: number; to: number } {
+export function affectedWindow(
+  sequence: StoredSequence,
+  kept: ReadonlyMap<string, GroupingDecision>,
+  targets: readonly Target[],
+): { from: number; to: number } {
   const ids = sequence.pages.map((p) => p.pageId);
   const changed = new Map(targets.map((t) => [t.page, t.decision]));
-  const starts = (i: number, withChange: boolean): boolean => i === 0 || ((withChange ? changed.get(ids[i]!) : undefined) ?? kept.get(ids[i]!)?.decision ?? 'start') === 'start';
+  const starts = (i: number, withChange: boolean): boolean =>
+    i === 0 || ((withChange ? changed.get(ids[i]!) : undefined) ?? kept.get(ids[i]!)?.decision ?? 'start') === 'start';
   let from = ids.length;
   let to = -1;
   for (const t of targets) {

@@ -3,27 +3,39 @@
 import type { Rng } from './random.ts';
 import { OPENING_TEMPLATES, SENTENCE_TEMPLATES } from './sentences.ts';
 import { CABLE_TEMPLATES, PROSE_TEMPLATES, type BodyStyle } from './body-styles.ts';
-import {
-  COMMODITIES, COUNTRIES, FOREIGN_NAMES, MILITARY_UNITS, MONTHS, ORGANISATIONS, ORIGIN_PLACES, WEEKDAYS,
-} from './vocabulary.ts';
+import { COMMODITIES, COUNTRIES, FOREIGN_NAMES, MILITARY_UNITS, MONTHS, ORGANISATIONS, ORIGIN_PLACES, WEEKDAYS } from './vocabulary.ts';
 import { clock, ordinal } from './text.ts';
 
 function fillSlot(slot: string, rng: Rng): string {
   switch (slot) {
-    case 'city': return rng.pick(ORIGIN_PLACES);
-    case 'country': return rng.pick(COUNTRIES);
-    case 'foreign': return rng.pick(FOREIGN_NAMES);
-    case 'org': return rng.pick(ORGANISATIONS);
-    case 'commodity': return rng.pick(COMMODITIES);
-    case 'unit': return rng.pick(MILITARY_UNITS);
-    case 'month': return rng.pick(MONTHS);
-    case 'weekday': return rng.pick(WEEKDAYS);
-    case 'day': return ordinal(rng.int(1, 28));
-    case 'n': return String(rng.int(2, 40));
-    case 'big': return String(rng.int(2, 95) * 100 + rng.pick([0, 0, 50]));
-    case 'percent': return String(rng.int(5, 60));
-    case 'time': return clock(rng.int(6 * 12, 23 * 12) * 5);
-    default: throw new Error(`unknown sentence slot {${slot}}`);
+    case 'city':
+      return rng.pick(ORIGIN_PLACES);
+    case 'country':
+      return rng.pick(COUNTRIES);
+    case 'foreign':
+      return rng.pick(FOREIGN_NAMES);
+    case 'org':
+      return rng.pick(ORGANISATIONS);
+    case 'commodity':
+      return rng.pick(COMMODITIES);
+    case 'unit':
+      return rng.pick(MILITARY_UNITS);
+    case 'month':
+      return rng.pick(MONTHS);
+    case 'weekday':
+      return rng.pick(WEEKDAYS);
+    case 'day':
+      return ordinal(rng.int(1, 28));
+    case 'n':
+      return String(rng.int(2, 40));
+    case 'big':
+      return String(rng.int(2, 95) * 100 + rng.pick([0, 0, 50]));
+    case 'percent':
+      return String(rng.int(5, 60));
+    case 'time':
+      return clock(rng.int(6 * 12, 23 * 12) * 5);
+    default:
+      throw new Error(`unknown sentence slot {${slot}}`);
   }
 }
 

@@ -108,14 +108,17 @@ interface PlannedBoxDocument {
 
 /** The default mix, less the kinds that have no layout. */
 function defaultMix(): Partial<Record<DocumentKind, number>> {
-  return Object.fromEntries(Object.entries(DEFAULT_MIX).filter(([kind]) => kind === 'telegram' || ALL_LAYOUTS[KIND_LAYOUT[kind as Exclude<DocumentKind, 'telegram'>]]));
+  return Object.fromEntries(
+    Object.entries(DEFAULT_MIX).filter(([kind]) => kind === 'telegram' || ALL_LAYOUTS[KIND_LAYOUT[kind as Exclude<DocumentKind, 'telegram'>]]),
+  );
 }
 
 function normaliseMix(mix: Partial<Record<DocumentKind, number>>): Record<DocumentKind, number> {
   const result = { telegram: 0, despatch: 0, letter: 0, report: 0 } as Record<DocumentKind, number>;
   let total = 0;
   for (const [kind, share] of Object.entries(mix) as [DocumentKind, number][]) {
-    if (!DOCUMENT_KINDS.includes(kind)) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--mix: unknown kind "${kind}" (known: ${DOCUMENT_KINDS.join(', ')})`);
+    if (!DOCUMENT_KINDS.includes(kind))
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `--mix: unknown kind "${kind}" (known: ${DOCUMENT_KINDS.join(', ')})`);
     if (!Number.isFinite(share) || share < 0) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--mix: share of ${kind} must be a number >= 0, got ${share}`);
     result[kind] = share;
     total += share;
@@ -128,7 +131,10 @@ function normaliseMix(mix: Partial<Record<DocumentKind, number>>): Record<Docume
 /** Parses "telegram=60,despatch=15,letter=15,report=10". */
 export function parseMix(text: string): Partial<Record<DocumentKind, number>> {
   const mix: Partial<Record<DocumentKind, number>> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([a-z]+)=([\d.]+)$/.exec(part);
     if (!match) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--mix: expected kind=share, got "${part}"`);
     mix[match[1] as DocumentKind] = Number(match[2]);
@@ -165,11 +171,13 @@ export function planBox(options: BoxOptions): PlannedBoxDocument[] {
   for (const preset of options.degradations) drawDegradation(preset, createRng(0));
   const telegramProfiles = options.telegramProfiles ?? Object.keys(LAYOUTS);
   for (const profile of telegramProfiles) {
-    if (!LAYOUTS[profile]) throw new CablescanError(ErrorCode.CONFIG_INVALID, `unknown telegram layout "${profile}" (known: ${Object.keys(LAYOUTS).join(', ')})`);
+    if (!LAYOUTS[profile])
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `unknown telegram layout "${profile}" (known: ${Object.keys(LAYOUTS).join(', ')})`);
   }
   const mix = normaliseMix(options.mix ?? defaultMix());
   for (const kind of DOCUMENT_KINDS) {
-    if (kind !== 'telegram' && mix[kind] > 0 && !ALL_LAYOUTS[KIND_LAYOUT[kind]]) throw new CablescanError(ErrorCode.CONFIG_INVALID, `--mix: no sample layout for ${kind} yet`);
+    if (kind !== 'telegram' && mix[kind] > 0 && !ALL_LAYOUTS[KIND_LAYOUT[kind]])
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `--mix: no sample layout for ${kind} yet`);
   }
   const blankRate = options.blankRate ?? DEFAULT_BLANK_RATE;
   const rng = createRng(`box:${options.seed}`);
@@ -247,8 +255,17 @@ export async function generateBox(dir: string, options: BoxOptions, onPage?: (pa
       { name: groundTruth, data: Buffer.from(text ? `${text}\n` : '') },
     ]);
     const page: BoxPage = {
-      pageId, file, document: doc.id, pageInDocument, ...(back ? { back: true as const } : {}),
-      width: rendered.width, height: rendered.height, groundTruth, degradation: rendered.degradation, lines: rendered.lines, marks: rendered.marks,
+      pageId,
+      file,
+      document: doc.id,
+      pageInDocument,
+      ...(back ? { back: true as const } : {}),
+      width: rendered.width,
+      height: rendered.height,
+      groundTruth,
+      degradation: rendered.degradation,
+      lines: rendered.lines,
+      marks: rendered.marks,
     };
     pages.push(page);
     onPage?.(page, pages.length, total);
@@ -286,8 +303,12 @@ export async function generateBox(dir: string, options: BoxOptions, onPage?: (pa
   }
   const truth: BoxTruth = {
     generator: {
-      version: GENERATOR_VERSION, seed: options.seed, pages: options.pages, degradations: options.degradations,
-      mix: normaliseMix(options.mix ?? defaultMix()), blankRate: options.blankRate ?? DEFAULT_BLANK_RATE,
+      version: GENERATOR_VERSION,
+      seed: options.seed,
+      pages: options.pages,
+      degradations: options.degradations,
+      mix: normaliseMix(options.mix ?? defaultMix()),
+      blankRate: options.blankRate ?? DEFAULT_BLANK_RATE,
     },
     documents,
     pages,

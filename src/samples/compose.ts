@@ -64,8 +64,15 @@ export function compose(input: ComposeInput): Composition {
 
   const place = (page: ComposedPage, line: TypedLine, role = line.role): void => {
     page.lines.push({
-      page: pages.length, row: 0, y: Math.round(y), column: column(line, geometry.columns), text: line.text, continuation: role !== undefined && HEADER_ROLES.has(role),
-      ...(line.face ? { face: line.face } : {}), ...(line.underline ? { underline: true } : {}), ...(role ? { role } : {}),
+      page: pages.length,
+      row: 0,
+      y: Math.round(y),
+      column: column(line, geometry.columns),
+      text: line.text,
+      continuation: role !== undefined && HEADER_ROLES.has(role),
+      ...(line.face ? { face: line.face } : {}),
+      ...(line.underline ? { underline: true } : {}),
+      ...(role ? { role } : {}),
       ...(line.read ? { read: line.read } : {}),
     });
   };
@@ -126,14 +133,24 @@ export function compose(input: ComposeInput): Composition {
       const lastY = last.y ?? 0;
       const at = Math.min(lastY + 2 * unit, usable + unit * 0.5);
       pages[i].lines.push({
-        page: i + 1, row: 0, y: Math.round(at), column: Math.max(0, geometry.columns - catchword.length - style.catchwordInset),
-        text: catchword, continuation: true, role: 'catchword',
+        page: i + 1,
+        row: 0,
+        y: Math.round(at),
+        column: Math.max(0, geometry.columns - catchword.length - style.catchwordInset),
+        text: catchword,
+        continuation: true,
+        role: 'catchword',
       });
     }
     if (!catchword && style.footMark && last && !pages[i + 1].forced) {
       pages[i].lines.push({
-        page: i + 1, row: 0, y: Math.round(Math.min((last.y ?? 0) + 2 * unit, usable + unit * 0.5)),
-        column: Math.max(0, geometry.columns - style.footMark.length - style.catchwordInset), text: style.footMark, continuation: true, role: 'footMark',
+        page: i + 1,
+        row: 0,
+        y: Math.round(Math.min((last.y ?? 0) + 2 * unit, usable + unit * 0.5)),
+        column: Math.max(0, geometry.columns - style.footMark.length - style.catchwordInset),
+        text: style.footMark,
+        continuation: true,
+        role: 'footMark',
       });
     }
     breaks.push({ runsOn, catchword });

@@ -85,13 +85,20 @@ export function drawContinuationStyle(kind: DocumentKind, context: ContinuationC
 
 export function pageMarkText(style: PageMarkStyle, page: number, context: ContinuationContext): string | null {
   switch (style) {
-    case 'none': return null;
-    case 'dash-spaced': return `- ${page} -`;
-    case 'dash': return `-${page}-`;
-    case 'dot': return `${page}.`;
-    case 'page': return `Page ${page}`;
-    case 'bare': return `${page}`;
-    case 'dash-number': return context.number ? `-${page}- #${context.number}` : `-${page}-`;
+    case 'none':
+      return null;
+    case 'dash-spaced':
+      return `- ${page} -`;
+    case 'dash':
+      return `-${page}-`;
+    case 'dot':
+      return `${page}.`;
+    case 'page':
+      return `Page ${page}`;
+    case 'bare':
+      return `${page}`;
+    case 'dash-number':
+      return context.number ? `-${page}- #${context.number}` : `-${page}-`;
   }
 }
 

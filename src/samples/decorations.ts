@@ -29,16 +29,25 @@ export function stampDate(iso: string, form: number, rng: Rng): string {
   const [y, m, d] = iso.split('-').map(Number);
   const mon = MONTHS_SHORT[m - 1];
   switch (form % 3) {
-    case 0: return `${mon} ${d} ${y}`;
-    case 1: return `${y} ${mon} ${d} ${rng.pick(['AM', 'PM'])} ${rng.int(1, 12)} ${String(rng.int(0, 59)).padStart(2, '0')}`;
-    default: return `${d} ${mon} ${y}`;
+    case 0:
+      return `${mon} ${d} ${y}`;
+    case 1:
+      return `${y} ${mon} ${d} ${rng.pick(['AM', 'PM'])} ${rng.int(1, 12)} ${String(rng.int(0, 59)).padStart(2, '0')}`;
+    default:
+      return `${d} ${mon} ${y}`;
   }
 }
 
 const OFFICES = [
-  'DIVISION OF EUROPEAN AFFAIRS', 'DIVISION OF NEAR EASTERN AFFAIRS', 'DIVISION OF COMMERCIAL AFFAIRS',
-  'VISA DIVISION', 'ADVISER ON POLITICAL RELATIONS', 'UNDER SECRETARY OF STATE', 'ASSISTANT SECRETARY OF STATE',
-  'DIVISION OF CONTROLS', 'DIVISION OF CURRENT INFORMATION',
+  'DIVISION OF EUROPEAN AFFAIRS',
+  'DIVISION OF NEAR EASTERN AFFAIRS',
+  'DIVISION OF COMMERCIAL AFFAIRS',
+  'VISA DIVISION',
+  'ADVISER ON POLITICAL RELATIONS',
+  'UNDER SECRETARY OF STATE',
+  'ASSISTANT SECRETARY OF STATE',
+  'DIVISION OF CONTROLS',
+  'DIVISION OF CURRENT INFORMATION',
 ];
 const OFFICIALS = ['MR. WELLES', 'MR. DUNN', 'MR. MESSERSMITH', 'MR. LONG', 'MR. BERLE', 'MR. MOFFAT'];
 const PENCIL_NOTES = ['Copy in Eu', 'file', 'Copies to Legal', 'File Cr', 'no action', 'seen', 'EU', 'Read', 'answered'];
@@ -57,8 +66,15 @@ function scrawls(context: DecorationContext, composition: Composition, rng: Rng,
     if (!line) return;
     const x = context.geometry.marginLeft + (line.column + line.text.length / 2) * context.geometry.pitch;
     pages[index].push({
-      type: 'signatureScrawl', lines: [name.replace(/[.,]$/, '')], face: 'hand', size: rng.int(80, 110),
-      cx: x + rng.int(-80, 80), cy: pageY(context, line.y ?? 0) - context.unit * rng.range(1.5, 2.1), angle: rng.range(-6, 3), shape: 'none', alpha: rng.range(0.75, 0.95),
+      type: 'signatureScrawl',
+      lines: [name.replace(/[.,]$/, '')],
+      face: 'hand',
+      size: rng.int(80, 110),
+      cx: x + rng.int(-80, 80),
+      cy: pageY(context, line.y ?? 0) - context.unit * rng.range(1.5, 2.1),
+      angle: rng.range(-6, 3),
+      shape: 'none',
+      alpha: rng.range(0.75, 0.95),
     });
   });
 }
@@ -68,20 +84,45 @@ function despatchHeader(context: DecorationContext, composition: Composition, rn
   const zone = composition.pages[0].zones.find((z) => z.name === 'stamps');
   if (about.seal) {
     // The seal sits at the top left, beside the printed post heading.
-    marks.push({ type: 'seal', lines: [], face: 'print', size: 0, cx: geometry.marginLeft + rng.int(20, 90), cy: geometry.marginTop + rng.int(70, 120), angle: 0, shape: 'seal', alpha: 0.9, width: rng.int(210, 260) });
+    marks.push({
+      type: 'seal',
+      lines: [],
+      face: 'print',
+      size: 0,
+      cx: geometry.marginLeft + rng.int(20, 90),
+      cy: geometry.marginTop + rng.int(70, 120),
+      angle: 0,
+      shape: 'seal',
+      alpha: 0.9,
+      width: rng.int(210, 260),
+    });
   }
   if (about.fileNumber) {
     // Stamped (or written large) sideways in the right margin, read top to bottom.
     const hand = rng.chance(0.35);
     marks.push({
-      type: 'fileNumber', lines: [String(about.fileNumber)], face: hand ? 'hand' : 'stamp', size: hand ? rng.int(100, 130) : rng.int(70, 90),
-      cx: geometry.width - rng.int(90, 150), cy: geometry.marginTop + rng.int(900, 1300), angle: 90 + (hand ? rng.range(-4, 4) : 0), shape: 'none', alpha: rng.range(0.8, 0.95),
+      type: 'fileNumber',
+      lines: [String(about.fileNumber)],
+      face: hand ? 'hand' : 'stamp',
+      size: hand ? rng.int(100, 130) : rng.int(70, 90),
+      cx: geometry.width - rng.int(90, 150),
+      cy: geometry.marginTop + rng.int(900, 1300),
+      angle: 90 + (hand ? rng.range(-4, 4) : 0),
+      shape: 'none',
+      alpha: rng.range(0.8, 0.95),
     });
     // And often pencilled slantwise in the left margin, as on EHRI-DR-19390125-US_01.
     if (rng.chance(0.4)) {
       marks.push({
-        type: 'fileNumber', lines: [String(about.fileNumber).split('/')[0].replace(' JEWS', ' Jews')], face: 'hand', size: rng.int(70, 95),
-        cx: rng.int(110, 200), cy: geometry.marginTop + rng.int(1000, 1400), angle: rng.range(-35, -20), shape: 'none', alpha: rng.range(0.45, 0.7),
+        type: 'fileNumber',
+        lines: [String(about.fileNumber).split('/')[0].replace(' JEWS', ' Jews')],
+        face: 'hand',
+        size: rng.int(70, 95),
+        cx: rng.int(110, 200),
+        cy: geometry.marginTop + rng.int(1000, 1400),
+        angle: rng.range(-35, -20),
+        shape: 'none',
+        alpha: rng.range(0.45, 0.7),
       });
     }
   }
@@ -96,8 +137,16 @@ function despatchHeader(context: DecorationContext, composition: Composition, rn
     // "RECEIVED / DEPARTMENT OF STATE / 1940 AUG 12 PM 3 46", standing on its side at the left of the zone.
     const date = stampDate(String(about.receivedDate), 1, rng);
     marks.push({
-      type: 'stamp', lines: ['RECEIVED', 'DEPARTMENT OF STATE', date, 'DIVISION OF COMMUNICATIONS', 'AND RECORDS'], face: 'stamp', size: rng.int(30, 38),
-      cx: left + rng.int(40, 180), cy: top + height / 2, angle: rng.pick([-90, -90, 90]), shape: rng.pick(['rect', 'none'] as const), alpha: rng.range(0.45, 0.75), date: String(about.receivedDate),
+      type: 'stamp',
+      lines: ['RECEIVED', 'DEPARTMENT OF STATE', date, 'DIVISION OF COMMUNICATIONS', 'AND RECORDS'],
+      face: 'stamp',
+      size: rng.int(30, 38),
+      cx: left + rng.int(40, 180),
+      cy: top + height / 2,
+      angle: rng.pick([-90, -90, 90]),
+      shape: rng.pick(['rect', 'none'] as const),
+      alpha: rng.range(0.45, 0.75),
+      date: String(about.receivedDate),
     });
   }
   if (about.officeDate) {
@@ -107,23 +156,46 @@ function despatchHeader(context: DecorationContext, composition: Composition, rn
     // then right beside the despatch's, and a reader must still tell them apart.
     const overHeader = rng.chance(0.2);
     marks.push({
-      type: 'stamp', lines: oval ? [rng.pick(OFFICES), stampDate(String(about.officeDate), 0, rng), rng.pick(OFFICIALS)] : ['DEPARTMENT OF STATE', rng.pick(OFFICES), stampDate(String(about.officeDate), form, rng)],
-      face: 'stamp', size: rng.int(30, 40), cx: left + span * rng.range(0.62, 0.85),
-      cy: overHeader ? geometry.marginTop + rng.int(60, 200) : top + height * rng.range(0.45, 0.75), angle: rng.range(-12, 12),
-      shape: oval ? 'oval' : 'rect', alpha: rng.range(0.4, 0.7), date: String(about.officeDate),
+      type: 'stamp',
+      lines: oval
+        ? [rng.pick(OFFICES), stampDate(String(about.officeDate), 0, rng), rng.pick(OFFICIALS)]
+        : ['DEPARTMENT OF STATE', rng.pick(OFFICES), stampDate(String(about.officeDate), form, rng)],
+      face: 'stamp',
+      size: rng.int(30, 40),
+      cx: left + span * rng.range(0.62, 0.85),
+      cy: overHeader ? geometry.marginTop + rng.int(60, 200) : top + height * rng.range(0.45, 0.75),
+      angle: rng.range(-12, 12),
+      shape: oval ? 'oval' : 'rect',
+      alpha: rng.range(0.4, 0.7),
+      date: String(about.officeDate),
     });
   }
   if (about.distributionBox) {
     marks.push({
-      type: 'distributionBox', lines: ['Rating', 'Distribution Instructions'], face: 'print', size: 34,
-      cx: left + span * rng.range(0.45, 0.6), cy: top + height * rng.range(0.25, 0.45), angle: rng.range(-1.5, 1.5), shape: 'table', alpha: 0.7,
-      width: rng.int(1050, 1300), height: rng.int(220, 300),
+      type: 'distributionBox',
+      lines: ['Rating', 'Distribution Instructions'],
+      face: 'print',
+      size: 34,
+      cx: left + span * rng.range(0.45, 0.6),
+      cy: top + height * rng.range(0.25, 0.45),
+      angle: rng.range(-1.5, 1.5),
+      shape: 'table',
+      alpha: 0.7,
+      width: rng.int(1050, 1300),
+      height: rng.int(220, 300),
     });
   }
   if (rng.chance(0.7)) {
     marks.push({
-      type: 'note', lines: [rng.pick(PENCIL_NOTES)], face: 'hand', size: rng.int(70, 100),
-      cx: left + span * rng.range(0.55, 0.8), cy: top + rng.int(40, 140), angle: rng.range(-15, 5), shape: 'none', alpha: rng.range(0.5, 0.8),
+      type: 'note',
+      lines: [rng.pick(PENCIL_NOTES)],
+      face: 'hand',
+      size: rng.int(70, 100),
+      cx: left + span * rng.range(0.55, 0.8),
+      cy: top + rng.int(40, 140),
+      angle: rng.range(-15, 5),
+      shape: 'none',
+      alpha: rng.range(0.5, 0.8),
     });
   }
 }
@@ -133,9 +205,16 @@ function letterStamp(context: DecorationContext, rng: Rng, marks: MarkSpec[]): v
   const { geometry, about } = context;
   if (!about.receivedDate) return;
   marks.push({
-    type: 'stamp', lines: ['RECEIVED', stampDate(String(about.receivedDate), rng.pick([0, 2]), rng)], face: 'stamp', size: rng.int(32, 40),
-    cx: geometry.width - rng.int(350, 520), cy: rng.int(110, 170), angle: rng.range(-8, 8), shape: rng.pick(['rect', 'oval'] as const),
-    alpha: rng.range(0.45, 0.7), date: String(about.receivedDate),
+    type: 'stamp',
+    lines: ['RECEIVED', stampDate(String(about.receivedDate), rng.pick([0, 2]), rng)],
+    face: 'stamp',
+    size: rng.int(32, 40),
+    cx: geometry.width - rng.int(350, 520),
+    cy: rng.int(110, 170),
+    angle: rng.range(-8, 8),
+    shape: rng.pick(['rect', 'oval'] as const),
+    alpha: rng.range(0.45, 0.7),
+    date: String(about.receivedDate),
   });
 }
 
@@ -144,14 +223,28 @@ function reportMarks(context: DecorationContext, rng: Rng, marks: MarkSpec[]): v
   const { geometry, about } = context;
   if (about.accession) {
     marks.push({
-      type: 'stamp', lines: [String(about.accession)], face: 'stamp', size: rng.int(44, 60),
-      cx: geometry.width - rng.int(300, 450), cy: rng.int(120, 200), angle: rng.range(-4, 4), shape: rng.pick(['none', 'oval'] as const), alpha: rng.range(0.55, 0.85),
+      type: 'stamp',
+      lines: [String(about.accession)],
+      face: 'stamp',
+      size: rng.int(44, 60),
+      cx: geometry.width - rng.int(300, 450),
+      cy: rng.int(120, 200),
+      angle: rng.range(-4, 4),
+      shape: rng.pick(['none', 'oval'] as const),
+      alpha: rng.range(0.55, 0.85),
     });
   }
   if (rng.chance(0.5)) {
     marks.push({
-      type: 'folio', lines: [String(rng.int(1, 3))], face: 'hand', size: rng.int(70, 90),
-      cx: geometry.width / 2 + rng.int(-150, 150), cy: rng.int(70, 130), angle: rng.range(-10, 10), shape: 'oval', alpha: rng.range(0.6, 0.85),
+      type: 'folio',
+      lines: [String(rng.int(1, 3))],
+      face: 'hand',
+      size: rng.int(70, 90),
+      cx: geometry.width / 2 + rng.int(-150, 150),
+      cy: rng.int(70, 130),
+      angle: rng.range(-10, 10),
+      shape: 'oval',
+      alpha: rng.range(0.6, 0.85),
     });
   }
 }
@@ -161,8 +254,15 @@ function telegramNote(context: DecorationContext, rng: Rng, marks: MarkSpec[]): 
   if (!rng.chance(0.2)) return;
   const { geometry } = context;
   marks.push({
-    type: 'note', lines: [`${rng.int(100, 899)}.${rng.int(10, 99)}/${rng.int(1, 400)}`], face: 'hand', size: rng.int(60, 80),
-    cx: geometry.width - rng.int(350, 600), cy: Math.max(60, geometry.marginTop - rng.int(110, 160)), angle: rng.range(-6, 6), shape: 'none', alpha: rng.range(0.5, 0.8),
+    type: 'note',
+    lines: [`${rng.int(100, 899)}.${rng.int(10, 99)}/${rng.int(1, 400)}`],
+    face: 'hand',
+    size: rng.int(60, 80),
+    cx: geometry.width - rng.int(350, 600),
+    cy: Math.max(60, geometry.marginTop - rng.int(110, 160)),
+    angle: rng.range(-6, 6),
+    shape: 'none',
+    alpha: rng.range(0.5, 0.8),
   });
 }
 

@@ -57,26 +57,63 @@ function paper(rng: Rng, toneMin: number, toneMax: number, gradientMax: number, 
 /** Draws the parameters of a preset from `rng`. */
 export function drawDegradation(preset: string, rng: Rng): Degradation {
   const base: Degradation = {
-    preset, skewDeg: 0, noiseSigma: 0, blurSigma: 0, jpegQuality: null, paper: null, inkTone: 0, inkStrength: 1, speckles: 0,
+    preset,
+    skewDeg: 0,
+    noiseSigma: 0,
+    blurSigma: 0,
+    jpegQuality: null,
+    paper: null,
+    inkTone: 0,
+    inkStrength: 1,
+    speckles: 0,
   };
   switch (preset) {
     case 'clean':
       return base;
     case 'skew-noise':
-      return { ...base, skewDeg: signed(rng, 0.5, 1.5), noiseSigma: round2(rng.range(4, 7)), jpegQuality: rng.int(70, 80), paper: paper(rng, 236, 248, 0.04, 3), inkTone: 20 };
+      return {
+        ...base,
+        skewDeg: signed(rng, 0.5, 1.5),
+        noiseSigma: round2(rng.range(4, 7)),
+        jpegQuality: rng.int(70, 80),
+        paper: paper(rng, 236, 248, 0.04, 3),
+        inkTone: 20,
+      };
     case 'jpeg-blur':
       return { ...base, blurSigma: round2(rng.range(0.9, 1.3)), jpegQuality: rng.int(40, 55), paper: paper(rng, 232, 246, 0.05, 3), inkTone: 25 };
     case 'paper-faint':
-      return { ...base, skewDeg: signed(rng, 0.3, 0.8), paper: paper(rng, 205, 225, 0.2, 10), inkTone: 45, inkStrength: round2(rng.range(0.55, 0.7)), speckles: rng.int(150, 400), jpegQuality: rng.int(75, 85) };
+      return {
+        ...base,
+        skewDeg: signed(rng, 0.3, 0.8),
+        paper: paper(rng, 205, 225, 0.2, 10),
+        inkTone: 45,
+        inkStrength: round2(rng.range(0.55, 0.7)),
+        speckles: rng.int(150, 400),
+        jpegQuality: rng.int(75, 85),
+      };
     case 'mild':
       return {
-        ...base, skewDeg: signed(rng, 0.5, 1.5), noiseSigma: round2(rng.range(3, 7)), blurSigma: rng.chance(0.5) ? round2(rng.range(0.5, 0.9)) : 0,
-        jpegQuality: rng.int(60, 70), paper: paper(rng, 225, 248, 0.08, 5), inkTone: rng.int(10, 30), inkStrength: round2(rng.range(0.8, 1)), speckles: rng.int(0, 100),
+        ...base,
+        skewDeg: signed(rng, 0.5, 1.5),
+        noiseSigma: round2(rng.range(3, 7)),
+        blurSigma: rng.chance(0.5) ? round2(rng.range(0.5, 0.9)) : 0,
+        jpegQuality: rng.int(60, 70),
+        paper: paper(rng, 225, 248, 0.08, 5),
+        inkTone: rng.int(10, 30),
+        inkStrength: round2(rng.range(0.8, 1)),
+        speckles: rng.int(0, 100),
       };
     case 'heavy':
       return {
-        ...base, skewDeg: signed(rng, 1.5, 4), noiseSigma: round2(rng.range(7, 14)), blurSigma: round2(rng.range(0.8, 1.4)),
-        jpegQuality: rng.int(40, 60), paper: paper(rng, 190, 225, 0.25, 12), inkTone: rng.int(30, 60), inkStrength: round2(rng.range(0.55, 0.8)), speckles: rng.int(300, 1500),
+        ...base,
+        skewDeg: signed(rng, 1.5, 4),
+        noiseSigma: round2(rng.range(7, 14)),
+        blurSigma: round2(rng.range(0.8, 1.4)),
+        jpegQuality: rng.int(40, 60),
+        paper: paper(rng, 190, 225, 0.25, 12),
+        inkTone: rng.int(30, 60),
+        inkStrength: round2(rng.range(0.55, 0.8)),
+        speckles: rng.int(300, 1500),
       };
     default:
       throw new CablescanError(ErrorCode.CONFIG_INVALID, `unknown degradation "${preset}" (known: ${DEGRADATION_PRESETS.join(', ')})`);
@@ -94,12 +131,19 @@ export function rotatePoint(x: number, y: number, deg: number, width: number, he
 /** Axis-aligned box around a rotated box, clipped to the page. */
 export function rotateBox(box: BBox, deg: number, width: number, height: number): BBox {
   if (deg === 0) return box;
-  const corners = [[box[0], box[1]], [box[2], box[1]], [box[0], box[3]], [box[2], box[3]]].map(([x, y]) => rotatePoint(x, y, deg, width, height));
+  const corners = [
+    [box[0], box[1]],
+    [box[2], box[1]],
+    [box[0], box[3]],
+    [box[2], box[3]],
+  ].map(([x, y]) => rotatePoint(x, y, deg, width, height));
   const xs = corners.map((c) => c[0]);
   const ys = corners.map((c) => c[1]);
   return [
-    Math.max(0, Math.floor(Math.min(...xs))), Math.max(0, Math.floor(Math.min(...ys))),
-    Math.min(width, Math.ceil(Math.max(...xs))), Math.min(height, Math.ceil(Math.max(...ys))),
+    Math.max(0, Math.floor(Math.min(...xs))),
+    Math.max(0, Math.floor(Math.min(...ys))),
+    Math.min(width, Math.ceil(Math.max(...xs))),
+    Math.min(height, Math.ceil(Math.max(...ys))),
   ];
 }
 
@@ -135,7 +179,11 @@ async function paperTexture(rng: Rng, width: number, height: number): Promise<Bu
 
 /** Composes ink on paper and applies the degradation; returns an encoded image. */
 export async function renderScan(
-  ink: Buffer, width: number, height: number, spec: Degradation, rng: Rng,
+  ink: Buffer,
+  width: number,
+  height: number,
+  spec: Degradation,
+  rng: Rng,
 ): Promise<{ image: Buffer; format: 'png' | 'jpeg'; grey: Buffer }> {
   const inkOnPage = spec.skewDeg === 0 ? ink : await rotateInk(ink, width, height, spec.skewDeg);
   const texture = spec.paper && spec.paper.texture > 0 ? await paperTexture(rng, width, height) : null;
@@ -172,12 +220,18 @@ export async function renderScan(
   }
   let out = grey;
   if (spec.blurSigma > 0) {
-    out = await sharp(out, { raw: { width, height, channels: 1 } }).blur(Math.max(0.3, spec.blurSigma)).toColourspace('b-w').raw().toBuffer();
+    out = await sharp(out, { raw: { width, height, channels: 1 } })
+      .blur(Math.max(0.3, spec.blurSigma))
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer();
   }
   if (spec.noiseSigma > 0) {
     for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(out[i] + rng.normal() * spec.noiseSigma)));
   }
-  const pipeline = sharp(out, { raw: { width, height, channels: 1 } }).toColourspace('b-w').withDensity(300);
+  const pipeline = sharp(out, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .withDensity(300);
   if (spec.jpegQuality !== null) {
     return { image: await pipeline.jpeg({ quality: spec.jpegQuality }).toBuffer(), format: 'jpeg', grey: out };
   }

@@ -106,9 +106,7 @@ export function composeDocument(layout: AnyLayout, data: unknown, style: Documen
  * `rng`, so the result stays a function of it) until the document fills exactly that many
  * pages, longer or shorter bodies as needed. Returns null when no try gives that count.
  */
-export function planDocument(
-  layout: AnyLayout, rng: Rng, options: { sentences: { min: number; max: number }; pages?: number },
-): PlannedDocument | null {
+export function planDocument(layout: AnyLayout, rng: Rng, options: { sentences: { min: number; max: number }; pages?: number }): PlannedDocument | null {
   let { min, max } = options.sentences;
   for (let attempt = 0; attempt < 16; attempt++) {
     const tryRng = rng.fork(`attempt-${attempt}`);
@@ -134,18 +132,34 @@ export function varyDegradation(base: Degradation, rng: Rng): Degradation {
   return {
     ...base,
     skewDeg: round2(base.skewDeg + rng.range(-0.35, 0.35)),
-    paper: base.paper ? {
-      ...base.paper,
-      tone: Math.max(150, Math.min(255, base.paper.tone + rng.int(-4, 4))),
-      gradientAngle: (base.paper.gradientAngle + rng.int(-25, 25) + 360) % 360,
-    } : null,
+    paper: base.paper
+      ? {
+          ...base.paper,
+          tone: Math.max(150, Math.min(255, base.paper.tone + rng.int(-4, 4))),
+          gradientAngle: (base.paper.gradientAngle + rng.int(-25, 25) + 360) % 360,
+        }
+      : null,
   };
 }
 
 function holeSpecs(style: DocumentStyle): MarkSpec[] {
   if (!style.holes) return [];
   const { height } = style.geometry;
-  return [{ type: 'holes', lines: [], face: 'print', size: 0, cx: style.holes.offset, cy: height / 2, angle: 0, shape: 'holes', alpha: 0.92, width: 70, height: Math.round(height * 0.24) }];
+  return [
+    {
+      type: 'holes',
+      lines: [],
+      face: 'print',
+      size: 0,
+      cx: style.holes.offset,
+      cy: height / 2,
+      angle: 0,
+      shape: 'holes',
+      alpha: 0.92,
+      width: 70,
+      height: Math.round(height * 0.24),
+    },
+  ];
 }
 
 /** Inks and scans every page of a planned document. */
@@ -163,9 +177,18 @@ export async function renderDocument(plan: PlannedDocument, degradation: Degrada
     const page = plan.composition.pages[index];
     const specs = [...holeSpecs(style), ...(decorations[index] ?? [])];
     let marks: PageMark[] = [];
-    const ink = renderInk(page.lines, font, geometry, strikeRng, CLEAN_STRIKES, specs.length ? (ctx) => {
-      marks = drawMarks(ctx, specs, geometry.width, geometry.height);
-    } : undefined);
+    const ink = renderInk(
+      page.lines,
+      font,
+      geometry,
+      strikeRng,
+      CLEAN_STRIKES,
+      specs.length
+        ? (ctx) => {
+            marks = drawMarks(ctx, specs, geometry.width, geometry.height);
+          }
+        : undefined,
+    );
     const sheet = varyDegradation(degradation, sheetRng);
     const scan = await renderScan(ink.ink, geometry.width, geometry.height, sheet, scanRng);
     pages.push({
@@ -202,6 +225,12 @@ export async function renderBlankBack(front: RenderedPage, degradation: Degradat
     }
   }
   const sheet = varyDegradation(degradation, rng);
-  const scan = await renderScan(ink, width, height, { ...sheet, blurSigma: Math.max(sheet.blurSigma, degradation.preset === 'clean' ? 0 : 1.5) }, rng.fork('scan'));
+  const scan = await renderScan(
+    ink,
+    width,
+    height,
+    { ...sheet, blurSigma: Math.max(sheet.blurSigma, degradation.preset === 'clean' ? 0 : 1.5) },
+    rng.fork('scan'),
+  );
   return { image: scan.image, format: scan.format, width, height, degradation: sheet, lines: [], marks: [], ink, grey: scan.grey };
 }

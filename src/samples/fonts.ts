@@ -25,12 +25,20 @@ export interface TypewriterFont {
 
 export const TYPEWRITER_FONTS: readonly TypewriterFont[] = [
   {
-    id: 'courier-prime', family: 'cablescan-courier-prime', packageName: '@fontsource/courier-prime',
-    file: 'files/courier-prime-latin-400-normal.woff2', licence: 'OFL-1.1', sizePx: 50,
+    id: 'courier-prime',
+    family: 'cablescan-courier-prime',
+    packageName: '@fontsource/courier-prime',
+    file: 'files/courier-prime-latin-400-normal.woff2',
+    licence: 'OFL-1.1',
+    sizePx: 50,
   },
   {
-    id: 'special-elite', family: 'cablescan-special-elite', packageName: '@fontsource/special-elite',
-    file: 'files/special-elite-latin-400-normal.woff2', licence: 'Apache-2.0', sizePx: 46,
+    id: 'special-elite',
+    family: 'cablescan-special-elite',
+    packageName: '@fontsource/special-elite',
+    file: 'files/special-elite-latin-400-normal.woff2',
+    licence: 'Apache-2.0',
+    sizePx: 46,
   },
 ];
 

@@ -80,10 +80,12 @@ export async function generateSample(spec: SampleSpec, geometry: PageGeometry = 
   if (!layout) return generateDocumentSample(spec, layoutByProfile(spec.profile));
   const font = fontById(spec.font);
   const rng = createRng(`${spec.seed}`);
-  const telegram = spec.telegram ?? layout.invent(rng.fork('telegram'), {
-    minSentences: spec.sentences?.min ?? 4,
-    maxSentences: spec.sentences?.max ?? 10,
-  });
+  const telegram =
+    spec.telegram ??
+    layout.invent(rng.fork('telegram'), {
+      minSentences: spec.sentences?.min ?? 4,
+      maxSentences: spec.sentences?.max ?? 10,
+    });
   const degradation = drawDegradation(spec.degradation, rng.fork('degradation'));
   const { placed, pages: pageCount } = paginate(layout.typeset(telegram, geometry.columns), layout, geometry);
 
@@ -134,11 +136,7 @@ export async function generateSample(spec: SampleSpec, geometry: PageGeometry = 
     pages,
   };
   return {
-    files: [
-      { name: imageName, data: image },
-      { name: `${spec.name}.expected.json`, data: Buffer.from(JSON.stringify(expected, null, 2) + '\n') },
-      ...gtFiles,
-    ],
+    files: [{ name: imageName, data: image }, { name: `${spec.name}.expected.json`, data: Buffer.from(JSON.stringify(expected, null, 2) + '\n') }, ...gtFiles],
     expected,
     pixels,
   };
@@ -185,7 +183,14 @@ async function generateDocumentSample(spec: SampleSpec, layout: AnyLayout): Prom
   const format = rendered[0].format;
   const imageName = multi ? `${spec.name}.tif` : `${spec.name}.${format === 'jpeg' ? 'jpg' : 'png'}`;
   const { width, height, dpi } = plan.style.geometry;
-  const image = multi ? await multiPageTiff(rendered.map((p) => p.image), width, height, dpi) : rendered[0].image;
+  const image = multi
+    ? await multiPageTiff(
+        rendered.map((p) => p.image),
+        width,
+        height,
+        dpi,
+      )
+    : rendered[0].image;
   const expected: ExpectedRecord = {
     name: spec.name,
     kind: layout.kind,

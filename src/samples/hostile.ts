@@ -27,7 +27,9 @@ export async function writeStrip(file: string, width: number, height: number): P
   const pixels = Buffer.alloc(width * height, 235);
   const y0 = Math.floor(height / 3);
   pixels.fill(40, y0 * width, Math.min(height, y0 + Math.max(1, Math.floor(height / 10))) * width);
-  await sharp(pixels, { raw: { width, height, channels: 1 }, limitInputPixels: false }).png().toFile(file);
+  await sharp(pixels, { raw: { width, height, channels: 1 }, limitInputPixels: false })
+    .png()
+    .toFile(file);
 }
 
 /** A TIFF of `pages` pages, each a white `width` x `height` page with a short dark rule (a near-blank scan). */

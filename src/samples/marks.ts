@@ -63,13 +63,20 @@ function rotatedBox(cx: number, cy: number, w: number, h: number, angle: number,
   const t = (angle * Math.PI) / 180;
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const [dx, dy] of [[-w / 2, -h / 2], [w / 2, -h / 2], [-w / 2, h / 2], [w / 2, h / 2]]) {
+  for (const [dx, dy] of [
+    [-w / 2, -h / 2],
+    [w / 2, -h / 2],
+    [-w / 2, h / 2],
+    [w / 2, h / 2],
+  ]) {
     xs.push(cx + dx * Math.cos(t) - dy * Math.sin(t));
     ys.push(cy + dx * Math.sin(t) + dy * Math.cos(t));
   }
   return [
-    Math.max(0, Math.floor(Math.min(...xs))), Math.max(0, Math.floor(Math.min(...ys))),
-    Math.min(width, Math.ceil(Math.max(...xs))), Math.min(height, Math.ceil(Math.max(...ys))),
+    Math.max(0, Math.floor(Math.min(...xs))),
+    Math.max(0, Math.floor(Math.min(...ys))),
+    Math.min(width, Math.ceil(Math.max(...xs))),
+    Math.min(height, Math.ceil(Math.max(...ys))),
   ];
 }
 

@@ -49,8 +49,7 @@ export interface Telegram {
 export type Align = 'left' | 'center' | 'right';
 
 /** What a page line is, where it matters to a reader of the truth (page grouping, fields). */
-export type LineRole =
-  | 'pageMark' | 'catchword' | 'footMark' | 'continuationHeading' | 'letterhead' | 'heading' | 'closing' | 'signature' | 'reference';
+export type LineRole = 'pageMark' | 'catchword' | 'footMark' | 'continuationHeading' | 'letterhead' | 'heading' | 'closing' | 'signature' | 'reference';
 
 /**
  * One typed line in typewriter columns; an empty text is a blank line. The optional

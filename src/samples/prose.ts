@@ -87,7 +87,12 @@ export const REPORT_TEMPLATES: readonly string[] = [
 ];
 
 /** Sentences from `templates` without repeating one inside a document (gives up after a few tries). */
-export function proseParagraphs(rng: Rng, templates: readonly string[], sentenceCount: number, options: { numbered?: boolean; perParagraph?: [number, number] } = {}): string[] {
+export function proseParagraphs(
+  rng: Rng,
+  templates: readonly string[],
+  sentenceCount: number,
+  options: { numbered?: boolean; perParagraph?: [number, number] } = {},
+): string[] {
   const used = new Set<number>();
   const sentence = (): string => {
     let index = rng.int(0, templates.length - 1);

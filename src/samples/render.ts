@@ -39,7 +39,11 @@ export const PRINT_FONT = { family: 'cablescan-libre-franklin', packageName: '@f
  * ink boxes are measured (stamps, handwriting: ink that is not typed text and not in the truth).
  */
 export function renderInk(
-  lines: PlacedLine[], font: TypewriterFont, geometry: PageGeometry, rng: Rng, style: StrikeStyle,
+  lines: PlacedLine[],
+  font: TypewriterFont,
+  geometry: PageGeometry,
+  rng: Rng,
+  style: StrikeStyle,
   decorate?: (ctx: SKRSContext2D) => void,
 ): InkPage {
   ensureFontRegistered(font);
@@ -113,7 +117,15 @@ function drawPrinted(ctx: SKRSContext2D, line: PlacedLine, baseline: number, fon
 }
 
 /** A typist's underline: an underscore struck under every character but trailing spaces. */
-function strikeUnderline(ctx: SKRSContext2D, line: PlacedLine, baseline: number, font: TypewriterFont, geometry: PageGeometry, rng: Rng, style: StrikeStyle): void {
+function strikeUnderline(
+  ctx: SKRSContext2D,
+  line: PlacedLine,
+  baseline: number,
+  font: TypewriterFont,
+  geometry: PageGeometry,
+  rng: Rng,
+  style: StrikeStyle,
+): void {
   const length = line.text.trimEnd().length;
   const advance = ctx.measureText('_').width;
   for (let i = 0; i < length; i++) {
@@ -145,7 +157,10 @@ function inkBox(ink: Buffer, width: number, line: PlacedLine, geometry: PageGeom
   const bottom = Math.min(geometry.height, baseline + Math.ceil(font.sizePx * 0.4));
   const left = Math.max(0, geometry.marginLeft + line.column * geometry.pitch - geometry.pitch);
   const right = Math.min(width, geometry.marginLeft + (line.column + line.text.length + 1) * geometry.pitch);
-  let x0 = right, y0 = bottom, x1 = left, y1 = top;
+  let x0 = right,
+    y0 = bottom,
+    x1 = left,
+    y1 = top;
   for (let y = top; y < bottom; y++) {
     const rowStart = y * width;
     for (let x = left; x < right; x++) {
@@ -168,7 +183,10 @@ function printedBox(ink: Buffer, width: number, line: PlacedLine, baseline: numb
   const half = line.text.length * geometry.pitch;
   const left = Math.max(0, Math.floor(centre - half));
   const right = Math.min(width, Math.ceil(centre + half));
-  let x0 = right, y0 = bottom, x1 = left, y1 = top;
+  let x0 = right,
+    y0 = bottom,
+    x1 = left,
+    y1 = top;
   for (let y = top; y < bottom; y++) {
     for (let x = left; x < right; x++) {
       if (ink[y * width + x] > 40) {

@@ -165,8 +165,17 @@ export function scoreFields(samples: readonly SampleUnderTest[], records: readon
         totals.absent++;
       }
       outcomes.push({
-        sample: expected.name, kind, profile: expected.profile, degradation, field, expected: value,
-        got: got?.value ?? null, status: got?.status ?? 'absent', confidence: got?.confidence ?? 0, reasons: got?.reasons ?? [], correct,
+        sample: expected.name,
+        kind,
+        profile: expected.profile,
+        degradation,
+        field,
+        expected: value,
+        got: got?.value ?? null,
+        status: got?.status ?? 'absent',
+        confidence: got?.confidence ?? 0,
+        reasons: got?.reasons ?? [],
+        correct,
       });
     }
     // Fields found that the page does not print.
@@ -178,8 +187,17 @@ export function scoreFields(samples: readonly SampleUnderTest[], records: readon
         totals.wrongAccepted++;
       }
       outcomes.push({
-        sample: expected.name, kind, profile: expected.profile, degradation, field, expected: null,
-        got: got.value, status: got.status, confidence: got.confidence, reasons: got.reasons, correct: false,
+        sample: expected.name,
+        kind,
+        profile: expected.profile,
+        degradation,
+        field,
+        expected: null,
+        got: got.value,
+        status: got.status,
+        confidence: got.confidence,
+        reasons: got.reasons,
+        correct: false,
       });
     }
   }
@@ -193,8 +211,17 @@ export function scoreFields(samples: readonly SampleUnderTest[], records: readon
       totals.accepted++;
       totals.wrongAccepted++;
       outcomes.push({
-        sample: `(extra record from ${r.source.pages[0]})`, kind: '', profile: r.profile, degradation: '', field, expected: null,
-        got: got.value, status: got.status, confidence: got.confidence, reasons: got.reasons, correct: false,
+        sample: `(extra record from ${r.source.pages[0]})`,
+        kind: '',
+        profile: r.profile,
+        degradation: '',
+        field,
+        expected: null,
+        got: got.value,
+        status: got.status,
+        confidence: got.confidence,
+        reasons: got.reasons,
+        correct: false,
       });
     }
   }
@@ -213,7 +240,26 @@ export function scoreFields(samples: readonly SampleUnderTest[], records: readon
   };
 }
 
-const ORDER = ['number', 'date', 'place', 'to', 'signature', 'classification', 'subject', 'time', 'precedence', 'from', 'docType', 'copies', 'addressee', 'outgoingNumber', 'dispatch', 'fileReference', 'archiveRef', 'body'];
+const ORDER = [
+  'number',
+  'date',
+  'place',
+  'to',
+  'signature',
+  'classification',
+  'subject',
+  'time',
+  'precedence',
+  'from',
+  'docType',
+  'copies',
+  'addressee',
+  'outgoingNumber',
+  'dispatch',
+  'fileReference',
+  'archiveRef',
+  'body',
+];
 const fieldOrder = (field: string): number => {
   const i = ORDER.indexOf(field);
   return i < 0 ? ORDER.length : i;
@@ -245,26 +291,36 @@ export function formatFieldBench(result: FieldBenchResult, meta: { seed: string;
   const t = result.totals;
   const kinds = result.keyFields.kinds;
   const what = kinds.length === 1 && kinds[0] === 'telegram' ? 'telegrams' : `documents (${kinds.join(', ')})`;
-  out.push(`Evaluation set: ${result.samples} generated ${what} on ${result.pages} pages, seed \`${meta.seed}\`; `
-    + `${result.matchedRecords} matched records, ${result.extraRecords} extra records (false splits).`);
+  out.push(
+    `Evaluation set: ${result.samples} generated ${what} on ${result.pages} pages, seed \`${meta.seed}\`; ` +
+      `${result.matchedRecords} matched records, ${result.extraRecords} extra records (false splits).`,
+  );
   if (meta.note) out.push('', meta.note);
   out.push('', `- Wrong-but-accepted: **${pct(t.wrongAccepted, t.accepted)}** of accepted fields (${t.wrongAccepted} / ${t.accepted}; target ≤ 1%)`);
   out.push(`- Sent to review (needs_review or missing): **${pct(t.review, t.fields)}** of expected fields (${t.review} / ${t.fields}; target ≤ 25%)`);
   out.push(`- Not found at all (absent, optional field not emitted): ${pct(t.absent, t.fields)} (${t.absent})`);
-  out.push(`- Profile detection${kinds.some((k) => k !== 'telegram') ? ' (or kind, for documents that are not telegrams)' : ''}: ${pct(result.profileDetection.right, result.profileDetection.n)} (${result.profileDetection.right} / ${result.profileDetection.n})`);
+  out.push(
+    `- Profile detection${kinds.some((k) => k !== 'telegram') ? ' (or kind, for documents that are not telegrams)' : ''}: ${pct(result.profileDetection.right, result.profileDetection.n)} (${result.profileDetection.right} / ${result.profileDetection.n})`,
+  );
   const k = result.keyFields;
   const keyList = kinds.map((kind) => `${kind}: ${KEY_FIELDS[kind as DocumentKind]?.join(', ') || 'none'}`).join('; ');
-  out.push(`- Key fields (${keyList}): exact **${pct(k.clean.right, k.clean.n)}** clean (${k.clean.n}), **${pct(k.degraded.right, k.degraded.n)}** degraded (${k.degraded.n}); target ≥ 97% / ≥ 90%`);
+  out.push(
+    `- Key fields (${keyList}): exact **${pct(k.clean.right, k.clean.n)}** clean (${k.clean.n}), **${pct(k.degraded.right, k.degraded.n)}** degraded (${k.degraded.n}); target ≥ 97% / ≥ 90%`,
+  );
   out.push('', '### Per field', '');
   const degradations = [...new Set(result.rows.flatMap((r) => Object.keys(r.byDegradation)))].filter((d) => d !== 'clean');
-  out.push(`| field | exact clean | exact degraded | ${degradations.map((d) => `exact ${d}`).join(' | ')} | auto-accepted | precision of accepted | accepted but not printed |`);
+  out.push(
+    `| field | exact clean | exact degraded | ${degradations.map((d) => `exact ${d}`).join(' | ')} | auto-accepted | precision of accepted | accepted but not printed |`,
+  );
   out.push(`|---|---|---|${degradations.map(() => '---|').join('')}---|---|---|`);
   for (const r of result.rows) {
     const target = kinds.some((kind) => KEY_FIELDS[kind as DocumentKind]?.includes(r.field)) ? ' ★' : '';
     const total = r.clean.n + r.degraded.n;
-    out.push(`| ${r.field}${target} | ${pct(r.clean.right, r.clean.n)} (${r.clean.n}) | ${pct(r.degraded.right, r.degraded.n)} (${r.degraded.n}) | `
-      + degradations.map((d) => `${pct(r.byDegradation[d]?.right ?? 0, r.byDegradation[d]?.n ?? 0)}`).join(' | ')
-      + ` | ${pct(r.accepted, total)} | ${pct(r.acceptedRight, r.accepted)} | ${r.spuriousAccepted} |`);
+    out.push(
+      `| ${r.field}${target} | ${pct(r.clean.right, r.clean.n)} (${r.clean.n}) | ${pct(r.degraded.right, r.degraded.n)} (${r.degraded.n}) | ` +
+        degradations.map((d) => `${pct(r.byDegradation[d]?.right ?? 0, r.byDegradation[d]?.n ?? 0)}`).join(' | ') +
+        ` | ${pct(r.accepted, total)} | ${pct(r.acceptedRight, r.accepted)} | ${r.spuriousAccepted} |`,
+    );
   }
   out.push('', '★ key fields (of at least one kind in the set): exact-match ≥ 97% clean, ≥ 90% degraded. Body: right when its character error rate is ≤ 2%.');
   out.push('', '### Confidence calibration (expected fields the record carries)', '');

@@ -29,7 +29,7 @@ export const SENTENCE_TEMPLATES: readonly string[] = [
   'I believe that a refusal would be used against us in the press of {country}.',
   'The visit of the delegation of {country} should be postponed until the {day} of {month}.',
   'There are grounds to believe that {country} will raise this question at the assembly.',
-  'I ask you to give instructions as to the line we should hold at tomorrow\'s meeting.',
+  "I ask you to give instructions as to the line we should hold at tomorrow's meeting.",
   'The note was received at {time} and its translation is being prepared at the embassy.',
   'After a long discussion {foreign} agreed to report our proposal to his government.',
   'The other side proposed that each delegation consist of no more than {n} persons.',

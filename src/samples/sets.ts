@@ -20,7 +20,14 @@ export const COMMITTED_SAMPLES: readonly SampleSpec[] = [
   { name: 'cipher-04-skew-noise', profile: 'soviet-cipher', seed: 'cablescan-sample-4', font: 'courier-prime', degradation: 'skew-noise' },
   { name: 'cipher-05-jpeg-blur', profile: 'soviet-cipher', seed: 'cablescan-sample-5', font: 'special-elite', degradation: 'jpeg-blur' },
   { name: 'cipher-06-paper-faint', profile: 'soviet-cipher', seed: 'cablescan-sample-6', font: 'courier-prime', degradation: 'paper-faint' },
-  { name: 'cipher-07-two-pages', profile: 'soviet-cipher', seed: 'cablescan-sample-7', font: 'special-elite', degradation: 'clean', sentences: { min: 24, max: 26 } },
+  {
+    name: 'cipher-07-two-pages',
+    profile: 'soviet-cipher',
+    seed: 'cablescan-sample-7',
+    font: 'special-elite',
+    degradation: 'clean',
+    sentences: { min: 24, max: 26 },
+  },
 ];
 
 export interface EvaluationOptions {

@@ -242,7 +242,15 @@ function drawDirt(width: number, height: number, rng: Rng, blobs: number, scratc
 }
 
 /** The reverse side's typed text, mirrored and diffused through the paper, as faint ink coverage. */
-async function drawShowThrough(width: number, height: number, geometry: PageGeometry, font: TypewriterFont, rng: Rng, strength: number, blur: number): Promise<Buffer> {
+async function drawShowThrough(
+  width: number,
+  height: number,
+  geometry: PageGeometry,
+  font: TypewriterFont,
+  rng: Rng,
+  strength: number,
+  blur: number,
+): Promise<Buffer> {
   const words = [...SURNAMES, ...ENGLISH_SURNAMES, 'the', 'of', 'and', 'Embassy', 'telegram', 'Ministry', 'received', 'instructions'];
   const strikes = rng.fork('strikes');
   const rows = rng.int(18, 34);
@@ -253,7 +261,12 @@ async function drawShowThrough(width: number, height: number, geometry: PageGeom
       typeLine(ctx, line.trim(), geometry.marginLeft, geometry.marginTop + row * geometry.lineHeight + font.sizePx, font, geometry.pitch, strikes);
     }
   });
-  const diffused = await sharp(text, { raw: { width, height, channels: 1 } }).flop().blur(blur).toColourspace('b-w').raw().toBuffer();
+  const diffused = await sharp(text, { raw: { width, height, channels: 1 } })
+    .flop()
+    .blur(blur)
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
   for (let i = 0; i < diffused.length; i += 1) diffused[i] = Math.round(diffused[i]! * strength);
   return diffused;
 }
@@ -261,7 +274,13 @@ async function drawShowThrough(width: number, height: number, geometry: PageGeom
 /** Dark bands along one or two edges: the scanner lid's shadow or the book's fold. */
 function drawEdgeShadow(width: number, height: number, rng: Rng): { ink: Buffer; extras: Record<string, unknown> } {
   const ink = Buffer.alloc(width * height);
-  const edges = rng.chance(0.5) ? [rng.pick(['left', 'right', 'top', 'bottom'] as const)] : (rng.pick([['left', 'top'], ['right', 'bottom'], ['left', 'right']] as const) as readonly string[]);
+  const edges = rng.chance(0.5)
+    ? [rng.pick(['left', 'right', 'top', 'bottom'] as const)]
+    : (rng.pick([
+        ['left', 'top'],
+        ['right', 'bottom'],
+        ['left', 'right'],
+      ] as const) as readonly string[]);
   const bands: Record<string, number> = {};
   for (const edge of edges) {
     const solid = rng.int(0, 60);
@@ -292,7 +311,12 @@ function degradationFor(spec: SparsePageSpec, rng: Rng): { degradation: Degradat
     // Grey paper and strong sensor noise: `convert xc:'gray(245)' +noise Gaussian` and its kin.
     const sigma = { clean: [3, 5], mild: [6, 10], heavy: [12, 20] }[spec.level];
     degradation.noiseSigma = round2(rng.range(sigma[0]!, sigma[1]!));
-    degradation.paper = { tone: rng.int(228, 248), gradient: degradation.paper?.gradient ?? 0, gradientAngle: degradation.paper?.gradientAngle ?? 0, texture: round2(rng.range(2, 10)) };
+    degradation.paper = {
+      tone: rng.int(228, 248),
+      gradient: degradation.paper?.gradient ?? 0,
+      gradientAngle: degradation.paper?.gradientAngle ?? 0,
+      texture: round2(rng.range(2, 10)),
+    };
     extras.grainSigma = degradation.noiseSigma;
   }
   if (spec.kind === 'speckles') {

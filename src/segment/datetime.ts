@@ -48,13 +48,22 @@ export interface PlaceDateTime {
   time: TimeMatch | null;
 }
 
-const MONTH_NAMES = [
-  'january', 'february', 'march', 'april', 'may', 'june',
-  'july', 'august', 'september', 'october', 'november', 'december',
-];
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH_ABBREVIATIONS: Record<string, number> = {
-  jan: 1, feb: 2, febr: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8,
-  sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  febr: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 /**
  * Month names of the other languages archives file (French, German, Danish/Norwegian, Swedish,
@@ -75,15 +84,44 @@ const FOREIGN_MONTHS: Record<string, number> = Object.fromEntries(
     ['octobre oktober ottobre octubre octombrie', 10],
     ['novembre noviembre noiembrie', 11],
     ['decembre dezember dicembre diciembre decembrie', 12],
-  ].flatMap(([names, month]) => String(names).split(' ').map((n) => [n, Number(month)])),
+  ].flatMap(([names, month]) =>
+    String(names)
+      .split(' ')
+      .map((n) => [n, Number(month)]),
+  ),
 );
 const ROMAN_MONTHS: Record<string, number> = {
-  I: 1, II: 2, III: 3, IV: 4, V: 5, VI: 6, VII: 7, VIII: 8, IX: 9, X: 10, XI: 11, XII: 12,
+  I: 1,
+  II: 2,
+  III: 3,
+  IV: 4,
+  V: 5,
+  VI: 6,
+  VII: 7,
+  VIII: 8,
+  IX: 9,
+  X: 10,
+  XI: 11,
+  XII: 12,
 };
 
 /** Letters OCR often reads in place of digits. Only replaced next to a digit. */
 const DIGIT_LOOKALIKES: Record<string, string> = {
-  l: '1', I: '1', i: '1', '|': '1', '!': '1', O: '0', o: '0', Q: '0', D: '0', S: '5', s: '5', Z: '2', z: '2', B: '8', G: '6',
+  l: '1',
+  I: '1',
+  i: '1',
+  '|': '1',
+  '!': '1',
+  O: '0',
+  o: '0',
+  Q: '0',
+  D: '0',
+  S: '5',
+  s: '5',
+  Z: '2',
+  z: '2',
+  B: '8',
+  G: '6',
 };
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
@@ -129,7 +167,17 @@ export function monthFromWord(word: string): { month: number; exact: boolean } |
     const full = MONTH_NAMES.indexOf(w);
     if (full >= 0) return { month: full + 1, exact: word.toLowerCase().replace(/\.$/, '') === w };
     if (MONTH_ABBREVIATIONS[w]) return { month: MONTH_ABBREVIATIONS[w], exact: true };
-    if (FOREIGN_MONTHS[w]) return { month: FOREIGN_MONTHS[w], exact: word.toLowerCase().replace(/\.$/, '') === w || word.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\.$/, '') === w };
+    if (FOREIGN_MONTHS[w])
+      return {
+        month: FOREIGN_MONTHS[w],
+        exact:
+          word.toLowerCase().replace(/\.$/, '') === w ||
+          word
+            .normalize('NFD')
+            .replace(/[\u0300-\u036f]/g, '')
+            .toLowerCase()
+            .replace(/\.$/, '') === w,
+      };
     if (w.length === 3) {
       // A three-letter abbreviation with one OCR error (`Moy`), if only one month is that close.
       const near = Object.entries(MONTH_ABBREVIATIONS).filter(([abbr]) => abbr.length === 3 && distance(abbr, w) === 1);
@@ -163,8 +211,15 @@ function daysInMonth(year: number, month: number): number {
 
 export function isValidDate(year: number, month: number, day: number): boolean {
   return (
-    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) &&
-    year >= 1000 && year <= 2999 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+    Number.isInteger(year) &&
+    Number.isInteger(month) &&
+    Number.isInteger(day) &&
+    year >= 1000 &&
+    year <= 2999 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month)
   );
 }
 
@@ -195,7 +250,7 @@ const DAY = '(\\d{1,2})(?:st|nd|rd|th|d)?';
  * (`30- August. 1930`, `7 March-1947`, `‘15 March`, `3.December 1946`, `August 17; 1968`). A date read across a speck is marked
  * ocr_corrected (SPECK_IN_DATE) so that it is checked.
  */
-const SEP = "[\\s\\-–‘’“”\"·•.;]*";
+const SEP = '[\\s\\-–‘’“”"·•.;]*';
 /** A speck inside a date: a mark a typist does not put there, or a full stop or semicolon glued after the day (`3.December`, `17; 1968`). */
 const SPECK_IN_DATE = /[-–‘’“”"·•]|\d[.;]\s*[A-Za-z]|\d;|\d'\d/;
 // A speck inside the year (`1'972`) is read through too (and marked by SPECK_IN_DATE's quote).
@@ -277,7 +332,16 @@ export function findDate(text: string, options: { allowInvalid?: boolean } = {})
     // `27. Januar 1941`: the ordinal dot is how German and Scandinavian typists write the day.
     const printed = text.slice(first.start, end);
     const ordinalDot = /^\d{1,2}\.\s+(\p{L}+)/u.exec(printed);
-    const speck = ordinalDot && FOREIGN_MONTHS[ordinalDot[1]!.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()] ? SPECK_IN_DATE.test(printed.slice(ordinalDot[0].length)) : SPECK_IN_DATE.test(printed);
+    const speck =
+      ordinalDot &&
+      FOREIGN_MONTHS[
+        ordinalDot[1]!
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .toLowerCase()
+      ]
+        ? SPECK_IN_DATE.test(printed.slice(ordinalDot[0].length))
+        : SPECK_IN_DATE.test(printed);
     if (first.wordMonth && speck) notes.push('ocr_corrected');
     // A colon or comma right after the month's word (`March: 30`) is a speck, not how it was typed.
     if (first.wordMonth && /^\p{L}{3,}[:,]\s/u.test(printed)) notes.push('ocr_corrected');
@@ -439,11 +503,68 @@ const DATE_ARTICLE = /^\s*(den|der|dem|le|la|el|il|the|am|on|ce)\s*$/i;
  */
 const COUNTRIES = new Set(
   [
-    'Albania', 'Argentina', 'Australia', 'Austria', 'Belgium', 'Bolivia', 'Brazil', 'Bulgaria', 'Burma', 'Canada', 'Chile', 'China', 'Colombia',
-    'Cuba', 'Czechoslovakia', 'Denmark', 'Egypt', 'England', 'Estonia', 'Ethiopia', 'Finland', 'France', 'Germany', 'Greece', 'Hungary',
-    'India', 'Indonesia', 'Iran', 'Iraq', 'Ireland', 'Italy', 'Japan', 'Korea', 'Latvia', 'Lebanon', 'Lithuania', 'Mexico', 'Netherlands',
-    'Norway', 'Palestine', 'Persia', 'Peru', 'Poland', 'Portugal', 'Roumania', 'Rumania', 'Romania', 'Russia', 'Siam', 'Spain', 'Sweden',
-    'Switzerland', 'Syria', 'Turkey', 'Uruguay', 'USSR', 'U.S.S.R.', 'Venezuela', 'Yugoslavia', 'Jugoslavia', 'Scotland', 'Manchuria',
+    'Albania',
+    'Argentina',
+    'Australia',
+    'Austria',
+    'Belgium',
+    'Bolivia',
+    'Brazil',
+    'Bulgaria',
+    'Burma',
+    'Canada',
+    'Chile',
+    'China',
+    'Colombia',
+    'Cuba',
+    'Czechoslovakia',
+    'Denmark',
+    'Egypt',
+    'England',
+    'Estonia',
+    'Ethiopia',
+    'Finland',
+    'France',
+    'Germany',
+    'Greece',
+    'Hungary',
+    'India',
+    'Indonesia',
+    'Iran',
+    'Iraq',
+    'Ireland',
+    'Italy',
+    'Japan',
+    'Korea',
+    'Latvia',
+    'Lebanon',
+    'Lithuania',
+    'Mexico',
+    'Netherlands',
+    'Norway',
+    'Palestine',
+    'Persia',
+    'Peru',
+    'Poland',
+    'Portugal',
+    'Roumania',
+    'Rumania',
+    'Romania',
+    'Russia',
+    'Siam',
+    'Spain',
+    'Sweden',
+    'Switzerland',
+    'Syria',
+    'Turkey',
+    'Uruguay',
+    'USSR',
+    'U.S.S.R.',
+    'Venezuela',
+    'Yugoslavia',
+    'Jugoslavia',
+    'Scotland',
+    'Manchuria',
   ].map((c) => c.toUpperCase()),
 );
 

@@ -78,7 +78,8 @@ function unwrap(lines: readonly string[]): string {
   for (const raw of lines) {
     const line = raw.trim();
     if (!line) continue;
-    if (out && /[A-Za-z]-$/.test(out) && /^[a-z]/.test(line)) out = out.slice(0, -1) + line; // hyphenated word
+    if (out && /[A-Za-z]-$/.test(out) && /^[a-z]/.test(line))
+      out = out.slice(0, -1) + line; // hyphenated word
     else out = out ? `${out} ${line}` : line;
   }
   return out.replace(/\s+/g, ' ').trim();
@@ -256,7 +257,8 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
   // A profile without headings (a letter, a despatch) shows its layout through its cues instead,
   // and is no candidate at all without enough of them.
   const candidate = cues.share >= profile.minCues && (profile.minCues === 0 || cues.share > 0);
-  const score = (candidate ? 1 : 0) * profile.weight * (0.55 * requiredShare ** 2 + 0.15 * share(optional) + 0.25 * Math.max(startScore, cues.share) + 0.05 * labelQuality);
+  const score =
+    (candidate ? 1 : 0) * profile.weight * (0.55 * requiredShare ** 2 + 0.15 * share(optional) + 0.25 * Math.max(startScore, cues.share) + 0.05 * labelQuality);
   return {
     profile,
     fields,

@@ -65,7 +65,11 @@ function groupByDocument(pages: readonly PageResult[]): PageResult[][] {
  * The profile that reads `lines` best. `strayLines`: lines above the heading kept with the
  * telegram (a file number, a stamp), so the heading is looked for under them.
  */
-function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[], strayLines = 0): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction } {
+function chooseProfile(
+  lines: readonly TextLine[],
+  candidates: readonly Profile[],
+  strayLines = 0,
+): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction } {
   const headings = new Map<Extraction, number>();
   const top = lines.slice(Math.min(strayLines, Math.max(0, lines.length - 1)));
   const results = candidates.map((p) => {
@@ -83,9 +87,10 @@ function chooseProfile(lines: readonly TextLine[], candidates: readonly Profile[
   // The page carries another telegram layout's heading while the winner's own was not seen: the
   // heading and the header disagree about the layout (a heavy FRUS page whose sender line the OCR
   // broke reads best as a DFAT cable).
-  const headingOf = best && best.profile.kind === 'telegram' && (headings.get(best) ?? 0) === 0
-    ? results.find((r) => r !== best && r.profile.kind === 'telegram' && (headings.get(r) ?? 0) >= 0.9)
-    : undefined;
+  const headingOf =
+    best && best.profile.kind === 'telegram' && (headings.get(best) ?? 0) === 0
+      ? results.find((r) => r !== best && r.profile.kind === 'telegram' && (headings.get(r) ?? 0) >= 0.9)
+      : undefined;
   return { best, runnerUp: results[1], headingOf };
 }
 
@@ -126,10 +131,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
   if (options.forcedProfile) {
     const forced = profiles.find((p) => p.name === options.forcedProfile);
     if (!forced) {
-      throw new CablescanError(
-        ErrorCode.PROFILE_INVALID,
-        `unknown profile "${options.forcedProfile}" (known: ${profiles.map((p) => p.name).join(', ')})`,
-      );
+      throw new CablescanError(ErrorCode.PROFILE_INVALID, `unknown profile "${options.forcedProfile}" (known: ${profiles.map((p) => p.name).join(', ')})`);
     }
     profiles = [forced];
   }
@@ -153,7 +155,10 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       bounds[0] = { line: 0, reason: `${bounds[0].reason}; ${bounds[0].line} stray line(s) above it kept`, strayLines: bounds[0].line };
     }
     if (bounds.length === 0 || bounds[0].line > 0) {
-      bounds.unshift({ line: 0, reason: bounds.length === 0 ? 'no telegram heading found: the whole document is one telegram' : 'text before the first telegram heading' });
+      bounds.unshift({
+        line: 0,
+        reason: bounds.length === 0 ? 'no telegram heading found: the whole document is one telegram' : 'text before the first telegram heading',
+      });
     }
     for (let k = 0; k < bounds.length; k++) {
       const from = bounds[k].line;
@@ -164,7 +169,10 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       // No telegram layout fits well and nothing else does either: the document is not read as a
       // telegram at all (a journal page with a date is no telegram), but as what it is, `other`.
       const floor = profiles.find((p) => p.kind === 'other');
-      const best = !options.forcedProfile && floor && chosen.best.profile.kind === 'telegram' && chosen.best.score < WEAK_PROFILE_BELOW ? extractWithProfile(own, floor, 0) : chosen.best;
+      const best =
+        !options.forcedProfile && floor && chosen.best.profile.kind === 'telegram' && chosen.best.score < WEAK_PROFILE_BELOW
+          ? extractWithProfile(own, floor, 0)
+          : chosen.best;
       // Pages: those holding its lines, plus blank pages between them and the next telegram.
       const pageIds: string[] = [];
       const firstPage = group.findIndex((p) => p.pageId === own[0].page);
@@ -191,7 +199,8 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       // however close its score (a place-date line alone reads as a DFAT heading).
       // A fallback of the same kind (the generic despatch under the US one) reads a subset of the
       // winner's fields the same way: close, but no doubt about the kind.
-      const sameKindFallback = runnerUp && runnerUp.profile.kind === best.profile.kind && best.profile.kind !== 'telegram' && runnerUp.profile.weight < best.profile.weight;
+      const sameKindFallback =
+        runnerUp && runnerUp.profile.kind === best.profile.kind && best.profile.kind !== 'telegram' && runnerUp.profile.weight < best.profile.weight;
       if (runnerUp && !sameKindFallback && best.score - runnerUp.score < AMBIGUITY_MARGIN && runnerUp.requiredFound >= best.requiredFound) {
         // Where both layouts read the same value, which of them is right does not matter to that field.
         const agrees = Object.entries(best.fields)

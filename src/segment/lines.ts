@@ -116,7 +116,12 @@ function comparableHeights(a: BBox, b: BBox): boolean {
 function textBox(line: OcrLine): BBox {
   const words = (line.words ?? []).filter((w) => !SPECK_WORD.test(w.text.trim()));
   if (words.length === 0) return line.bbox;
-  return [Math.min(...words.map((w) => w.bbox[0])), Math.min(...words.map((w) => w.bbox[1])), Math.max(...words.map((w) => w.bbox[2])), Math.max(...words.map((w) => w.bbox[3]))];
+  return [
+    Math.min(...words.map((w) => w.bbox[0])),
+    Math.min(...words.map((w) => w.bbox[1])),
+    Math.max(...words.map((w) => w.bbox[2])),
+    Math.max(...words.map((w) => w.bbox[3])),
+  ];
 }
 
 /**
@@ -164,11 +169,14 @@ export function mergeRowPieces(lines: readonly OcrLine[], slope = rowSlope(lines
   lines.forEach((line, index) => {
     const words = line.words ?? [];
     const box = levelled(textBox(line), slope);
-    const row = words.length === 0 ? undefined : rows.find(({ line: r }) => {
-      if ((r.words ?? []).length === 0) return false;
-      const rowBox = levelled(textBox(r), slope);
-      return verticalOverlap(rowBox, box) >= SAME_ROW_OVERLAP && comparableHeights(rowBox, box) && (box[0] >= rowBox[2] - 5 || box[2] <= rowBox[0] + 5);
-    });
+    const row =
+      words.length === 0
+        ? undefined
+        : rows.find(({ line: r }) => {
+            if ((r.words ?? []).length === 0) return false;
+            const rowBox = levelled(textBox(r), slope);
+            return verticalOverlap(rowBox, box) >= SAME_ROW_OVERLAP && comparableHeights(rowBox, box) && (box[0] >= rowBox[2] - 5 || box[2] <= rowBox[0] + 5);
+          });
     if (!row) {
       rows.push({ line, index });
       return;
@@ -178,7 +186,12 @@ export function mergeRowPieces(lines: readonly OcrLine[], slope = rowSlope(lines
       ...row.line,
       words: merged,
       text: merged.map((w) => w.text).join(' '),
-      bbox: [Math.min(row.line.bbox[0], line.bbox[0]), Math.min(row.line.bbox[1], line.bbox[1]), Math.max(row.line.bbox[2], line.bbox[2]), Math.max(row.line.bbox[3], line.bbox[3])],
+      bbox: [
+        Math.min(row.line.bbox[0], line.bbox[0]),
+        Math.min(row.line.bbox[1], line.bbox[1]),
+        Math.max(row.line.bbox[2], line.bbox[2]),
+        Math.max(row.line.bbox[3], line.bbox[3]),
+      ],
       confidence: merged.reduce((s, w) => s + w.confidence, 0) / merged.length,
     };
   });
@@ -197,7 +210,11 @@ export function linesOfPages(pages: readonly PageResult[], ignored?: ReadonlyMap
     for (const { line, index } of mergeRowPieces(page.lines ?? [])) {
       if (skip?.has(index)) continue;
       // Judged as read (`- 2 -` is a page number) and as segmentation will see it (`. :` is nothing).
-      const asRead = (line.words ?? []).map((w) => w.text.trim()).filter(Boolean).join(' ') || line.text;
+      const asRead =
+        (line.words ?? [])
+          .map((w) => w.text.trim())
+          .filter(Boolean)
+          .join(' ') || line.text;
       const t = lineFromOcr(page.pageId, index, line);
       if (!isNoiseLine(asRead) && !isNoiseLine(t.text)) out.push(t);
     }

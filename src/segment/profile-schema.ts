@@ -162,7 +162,10 @@ export const profileSchema = z
         if (!seen.has(ref)) ctx.addIssue({ code: 'custom', path: at, message: `${f.name} refers to ${ref}, which is not an earlier field` });
       }
       seen.add(f.name);
-      if ((f.parser === 'placeDateTime' && !['place', 'date', 'time'].includes(f.part ?? '')) || (f.parser === 'fromTo' && !['from', 'to'].includes(f.part ?? ''))) {
+      if (
+        (f.parser === 'placeDateTime' && !['place', 'date', 'time'].includes(f.part ?? '')) ||
+        (f.parser === 'fromTo' && !['from', 'to'].includes(f.part ?? ''))
+      ) {
         ctx.addIssue({ code: 'custom', path: [...at, 'part'], message: `parser ${f.parser} needs a matching part` });
       }
       if (f.parser === 'docType' && !f.labels?.length) ctx.addIssue({ code: 'custom', path: at, message: 'docType needs labels' });
@@ -174,7 +177,8 @@ export const profileSchema = z
       }
     });
     if (profile.fields.filter((f) => f.parser === 'body').length > 1) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'at most one body field' });
-    if (profile.kind === 'telegram' && profile.fields.length === 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a telegram profile needs at least one field' });
+    if (profile.kind === 'telegram' && profile.fields.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a telegram profile needs at least one field' });
   });
 
 export type FieldSpec = z.infer<typeof fieldSpecSchema>;

@@ -50,7 +50,9 @@ export function nameReadTwice(field: FieldDraft, lines: readonly TextLine[]): bo
   if (!field.found || typeof field.value !== 'string' || !field.page || !field.bbox) return false;
   const name = lastWord(field.value);
   if (!name) return false;
-  const at = lines.findIndex((l) => l.page === field.page && l.words.some((w) => w.bbox[1] >= field.bbox![1] - 1 && w.bbox[3] <= field.bbox![3] + 1 && w.bbox[0] >= field.bbox![0] - 1));
+  const at = lines.findIndex(
+    (l) => l.page === field.page && l.words.some((w) => w.bbox[1] >= field.bbox![1] - 1 && w.bbox[3] <= field.bbox![3] + 1 && w.bbox[0] >= field.bbox![0] - 1),
+  );
   if (at < 0) return false;
   const value = field.value.replace(/\W+/g, ' ').trim().toLowerCase();
   // Only a reading below the value's: the typed name stands under the signature, and a value read

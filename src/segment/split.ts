@@ -61,7 +61,8 @@ function headerWithoutHeading(lines: readonly TextLine[], i: number, profiles: r
     const extraction = extractWithProfile(lines.slice(i, end), profile, 0);
     if (extraction.headerRequiredFound < 1) continue;
     const score = 0.5 * profile.weight;
-    if (!best || score > best.score) best = { line: i, profile: profile.name, score, reason: `page opens with a complete ${profile.name} header (no heading read)` };
+    if (!best || score > best.score)
+      best = { line: i, profile: profile.name, score, reason: `page opens with a complete ${profile.name} header (no heading read)` };
   }
   return best;
 }
@@ -127,7 +128,12 @@ export function findStarts(lines: readonly TextLine[], profiles: readonly Profil
     if (!best && previousStart >= 0 && lines[i].page !== lines[i - 1].page) {
       const before = profiles.find((p) => p.name === starts[starts.length - 1].profile)!;
       if (endsWithSignature(lines, previousStart, i, before)) {
-        best = { line: i, profile: before.name, score: 0, reason: `no heading read on this page, but the ${before.name} telegram before it ends with its signature on the page before` };
+        best = {
+          line: i,
+          profile: before.name,
+          score: 0,
+          reason: `no heading read on this page, but the ${before.name} telegram before it ends with its signature on the page before`,
+        };
       }
     }
     if (!best) continue;

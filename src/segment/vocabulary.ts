@@ -20,10 +20,14 @@ export function vocabularyEntries(name: string): readonly string[] {
   const file = shipped && existsSync(shipped) ? shipped : path.resolve(name);
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { entries?: unknown };
-    if (!Array.isArray(parsed.entries) || !parsed.entries.every((e) => typeof e === 'string' && e.trim())) throw new Error('expected { "entries": ["...", ...] }');
+    if (!Array.isArray(parsed.entries) || !parsed.entries.every((e) => typeof e === 'string' && e.trim()))
+      throw new Error('expected { "entries": ["...", ...] }');
     entries = Object.freeze(parsed.entries.map((e: string) => e.trim()));
   } catch (err) {
-    throw new CablescanError(ErrorCode.PROFILE_INVALID, `vocabulary "${name}" cannot be read: ${(err as Error).message}`, { retryable: false, details: { vocabulary: name } });
+    throw new CablescanError(ErrorCode.PROFILE_INVALID, `vocabulary "${name}" cannot be read: ${(err as Error).message}`, {
+      retryable: false,
+      details: { vocabulary: name },
+    });
   }
   cache.set(name, entries);
   return entries;

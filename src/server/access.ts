@@ -100,7 +100,10 @@ export interface FailureLimiter {
   fail(request: FastifyRequest): Promise<{ blocked: boolean; retryAfterSeconds: number }>;
 }
 
-type RateLimitCheck = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<{ isAllowed: true; key: string } | { isAllowed: false; isExceeded: boolean; ttlInSeconds: number }>;
+type RateLimitCheck = (
+  request: FastifyRequest,
+  options?: { increment?: boolean },
+) => Promise<{ isAllowed: true; key: string } | { isAllowed: false; isExceeded: boolean; ttlInSeconds: number }>;
 
 /** Needs @fastify/rate-limit registered on `app` (it decorates createRateLimit). */
 export function failureLimiter(app: FastifyInstance, options: { max: number; windowSeconds: number }): FailureLimiter {
@@ -217,8 +220,16 @@ export class Access {
         }
         if (!SAFE_METHODS.has(request.method)) {
           if (!sameOrigin(request, true)) {
-            request.log.warn({ ip: request.ip, origin: request.headers.origin ?? null, url: request.url.split('?')[0], role: session.role }, 'cross-origin write refused');
-            return void sendError(reply, 403, 'CS_ERR_CROSS_ORIGIN', `a write with a session cookie must come from this server's own pages (${ownOrigin(request)})`);
+            request.log.warn(
+              { ip: request.ip, origin: request.headers.origin ?? null, url: request.url.split('?')[0], role: session.role },
+              'cross-origin write refused',
+            );
+            return void sendError(
+              reply,
+              403,
+              'CS_ERR_CROSS_ORIGIN',
+              `a write with a session cookie must come from this server's own pages (${ownOrigin(request)})`,
+            );
           }
           if (FORM_TYPES.test(String(request.headers['content-type'] ?? ''))) {
             return void sendError(reply, 415, 'CS_ERR_BAD_REQUEST', 'a write takes a JSON body (application/json), not a form');
@@ -246,12 +257,18 @@ function forbidden(reply: FastifyReply, principal: Principal, options: RequireOp
 }
 
 function tooMany(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
-  return sendError(reply.header('retry-after', String(Math.max(1, retryAfterSeconds))), 429, 'CS_ERR_TOO_MANY_ATTEMPTS', `too many failed sign-ins or tokens from this address: try again in ${Math.max(1, retryAfterSeconds)} s`);
+  return sendError(
+    reply.header('retry-after', String(Math.max(1, retryAfterSeconds))),
+    429,
+    'CS_ERR_TOO_MANY_ATTEMPTS',
+    `too many failed sign-ins or tokens from this address: try again in ${Math.max(1, retryAfterSeconds)} s`,
+  );
 }
 
 /** The reviewer a review route was let in as (needs a require({ roles: ['reviewer'] }) hook). */
 export function reviewerOf(access: Access, request: FastifyRequest): { name: string } {
   const principal = access.principalOf(request);
-  if (!principal || principal.role !== 'reviewer') throw new CablescanError(ErrorCode.INTERNAL, 'route reached without a reviewer: is the access hook installed?');
+  if (!principal || principal.role !== 'reviewer')
+    throw new CablescanError(ErrorCode.INTERNAL, 'route reached without a reviewer: is the access hook installed?');
   return { name: principal.name };
 }

@@ -41,7 +41,8 @@ function refuseShared(entries: readonly TokenEntry[]): void {
   const seen = new Set<string>();
   for (const e of entries) {
     const key = e.digest.toString('hex');
-    if (seen.has(key)) throw new CablescanError(ErrorCode.CONFIG_INVALID, 'two people or roles share a token: each reviewer, reader and the operator needs their own');
+    if (seen.has(key))
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, 'two people or roles share a token: each reviewer, reader and the operator needs their own');
     seen.add(key);
   }
 }
@@ -84,4 +85,3 @@ export function bearerToken(request: FastifyRequest): string | null {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return m ? m[1] : null;
 }
-

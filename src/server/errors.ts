@@ -38,8 +38,17 @@ export interface ApiError {
   error: { code: string; message: string; [extra: string]: unknown };
 }
 
-export function sendError(reply: FastifyReply, status: number, code: ApiErrorCodeValue | ErrorCodeValue, message: string, extra: Record<string, unknown> = {}): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message, ...extra } } satisfies ApiError);
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: ApiErrorCodeValue | ErrorCodeValue,
+  message: string,
+  extra: Record<string, unknown> = {},
+): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code, message, ...extra } } satisfies ApiError);
 }
 
 /** Installs the JSON error and not-found handlers on the root instance. */

@@ -36,7 +36,9 @@ function cell(value: unknown): Cell {
 /** sha256 over the table's name, the previous hash and the entry's columns as a JSON array (one unambiguous encoding). */
 export function entryHash(table: AuditTable, prevHash: string, row: Readonly<Record<string, unknown>>): string {
   const values = AUDIT_COLUMNS[table].map((column) => cell(row[column]));
-  return createHash('sha256').update(JSON.stringify([table, prevHash, ...values]), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([table, prevHash, ...values]), 'utf8')
+    .digest('hex');
 }
 
 /** What a store writes with a new entry, given the hash of its last one (null: the table is empty). */
@@ -72,12 +74,20 @@ export function verifyChain(table: AuditTable, rows: Iterable<Readonly<Record<st
     const id = Number(row.id);
     const prev = row.prev_hash;
     const hash = row.hash;
-    const stop = (reason: ChainBreak['reason'], message: string): ChainReport => ({ table, entries: position, head: expectedPrev, broken: { table, id, position, reason, message } });
+    const stop = (reason: ChainBreak['reason'], message: string): ChainReport => ({
+      table,
+      entries: position,
+      head: expectedPrev,
+      broken: { table, id, position, reason, message },
+    });
     if (typeof prev !== 'string' || typeof hash !== 'string') {
       return stop('unchained', `${table} entry ${id} (no. ${position}) has no hash: it was written around the store (its insert trigger dropped)`);
     }
     if (prev !== expectedPrev) {
-      return stop('link', `${table} entry ${id} (no. ${position}) does not follow the entry before it: an entry was deleted, inserted or reordered just before it`);
+      return stop(
+        'link',
+        `${table} entry ${id} (no. ${position}) does not follow the entry before it: an entry was deleted, inserted or reordered just before it`,
+      );
     }
     if (entryHash(table, prev, row) !== hash) {
       return stop('contents', `${table} entry ${id} (no. ${position}) does not match its hash: it was changed after it was written`);

@@ -32,12 +32,15 @@ export async function auditHead(s: StoreDb, table: AuditTable): Promise<string> 
 }
 
 /** The audit trail, newest first. */
-export async function actions(s: StoreDb, options: { fieldId?: number; recordId?: string; reviewer?: string; batch?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+export async function actions(
+  s: StoreDb,
+  options: { fieldId?: number; recordId?: string; reviewer?: string; batch?: string; limit?: number } = {},
+): Promise<AuditEntry[]> {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (options.fieldId !== undefined) (parts.push('a.field_id = ?'), params.push(options.fieldId));
-  if (options.recordId !== undefined) (parts.push('a.record_id = ?'), params.push(options.recordId));
-  if (options.reviewer !== undefined) (parts.push('a.reviewer = ?'), params.push(options.reviewer));
+  if (options.fieldId !== undefined) parts.push('a.field_id = ?'), params.push(options.fieldId);
+  if (options.recordId !== undefined) parts.push('a.record_id = ?'), params.push(options.recordId);
+  if (options.reviewer !== undefined) parts.push('a.reviewer = ?'), params.push(options.reviewer);
   if (options.batch !== undefined) {
     parts.push('EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = a.record_id AND rb.batch = ?)');
     params.push(options.batch);
@@ -48,13 +51,19 @@ export async function actions(s: StoreDb, options: { fieldId?: number; recordId?
 }
 
 /** The grouping trail (splits, merges, confirmations), newest first. */
-export async function groupingActions(s: StoreDb, options: { recordId?: string; reviewer?: string; batch?: string; limit?: number } = {}): Promise<GroupingAuditEntry[]> {
+export async function groupingActions(
+  s: StoreDb,
+  options: { recordId?: string; reviewer?: string; batch?: string; limit?: number } = {},
+): Promise<GroupingAuditEntry[]> {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (options.recordId !== undefined) (parts.push('EXISTS (SELECT 1 FROM grouping_action_records gr WHERE gr.action_id = a.id AND gr.record_id = ?)'), params.push(options.recordId));
-  if (options.reviewer !== undefined) (parts.push('a.reviewer = ?'), params.push(options.reviewer));
+  if (options.recordId !== undefined)
+    parts.push('EXISTS (SELECT 1 FROM grouping_action_records gr WHERE gr.action_id = a.id AND gr.record_id = ?)'), params.push(options.recordId);
+  if (options.reviewer !== undefined) parts.push('a.reviewer = ?'), params.push(options.reviewer);
   if (options.batch !== undefined) {
-    parts.push('EXISTS (SELECT 1 FROM grouping_action_records gr JOIN record_batches rb ON rb.record_id = gr.record_id WHERE gr.action_id = a.id AND rb.batch = ?)');
+    parts.push(
+      'EXISTS (SELECT 1 FROM grouping_action_records gr JOIN record_batches rb ON rb.record_id = gr.record_id WHERE gr.action_id = a.id AND rb.batch = ?)',
+    );
     params.push(options.batch);
   }
   const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';

@@ -40,7 +40,10 @@ export async function importOutputFolder(store: ReviewStore, outDir: string, opt
   let ids = options.recordIds ? [...options.recordIds] : null;
   if (!ids) {
     try {
-      ids = (await readdir(recordsDir)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -5)).sort();
+      ids = (await readdir(recordsDir))
+        .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+        .map((f) => f.slice(0, -5))
+        .sort();
     } catch (err) {
       throw new CablescanError(ErrorCode.INPUT_NOT_FOUND, `${recordsDir}: ${(err as Error).message}`, { file: recordsDir, retryable: false });
     }

@@ -278,11 +278,7 @@ export function migrate(db: Database.Database, file: string, migrations: readonl
     db.transaction(() => {
       db.exec(migration.sql);
       migration.run?.(db);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      );
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
       db.pragma(`user_version = ${migration.version}`);
     })();
     applied.push(migration.version);

@@ -193,16 +193,24 @@ export async function migratePg(sql: PgSql, schema: string, where: string, migra
     const current = (await tx.get<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${schema}.schema_migrations`))?.v ?? 0;
     const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
     if (current > latest) {
-      throw new CablescanError(ErrorCode.STORE, `${where}: the database is at schema version ${current}, newer than this cablescan knows (${latest}); upgrade cablescan`, {
-        retryable: false,
-      });
+      throw new CablescanError(
+        ErrorCode.STORE,
+        `${where}: the database is at schema version ${current}, newer than this cablescan knows (${latest}); upgrade cablescan`,
+        {
+          retryable: false,
+        },
+      );
     }
     const applied: number[] = [];
     for (const migration of migrations) {
       if (migration.version <= current) continue;
       // One transaction for all: a migration half applied never stays.
       await tx.run(migration.sql);
-      await tx.run(`INSERT INTO ${schema}.schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, [migration.version, migration.name, new Date().toISOString()]);
+      await tx.run(`INSERT INTO ${schema}.schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
       applied.push(migration.version);
     }
     return applied;

@@ -12,12 +12,18 @@ export async function getRecord(s: StoreDb, id: string): Promise<StoredRecord | 
   const row = await s.sql.get<RecordRow & { record_json: string }>('SELECT * FROM records WHERE id = ?', [id]);
   if (!row) return null;
   const fields = (
-    await s.sql.all<FieldRow>(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.record_id = ? ORDER BY f.position, f.name`, [id])
+    await s.sql.all<FieldRow>(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.record_id = ? ORDER BY f.position, f.name`, [
+      id,
+    ])
   ).map(toField);
   const pages = (
-    await s.sql.all<PageRow>('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? ORDER BY rp.position', [id])
+    await s.sql.all<PageRow>('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? ORDER BY rp.position', [
+      id,
+    ])
   ).map(toPage);
-  const batches = (await s.sql.all<{ batch: string }>('SELECT batch FROM record_batches WHERE record_id = ? ORDER BY added_at, batch', [id])).map((r) => r.batch);
+  const batches = (await s.sql.all<{ batch: string }>('SELECT batch FROM record_batches WHERE record_id = ? ORDER BY added_at, batch', [id])).map(
+    (r) => r.batch,
+  );
   return { record: applyReviews(JSON.parse(row.record_json) as TelegramRecord, fields), state: toState(row), batches, pages, fields };
 }
 
@@ -43,10 +49,10 @@ export async function batchFolder(s: StoreDb, batch: string): Promise<string | n
 
 /** Page `position` (from 0) of a record. */
 export async function recordPage(s: StoreDb, recordId: string, position: number): Promise<StoredPage | null> {
-  const row = await s.sql.get<PageRow>('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? AND rp.position = ?', [
-    recordId,
-    position,
-  ]);
+  const row = await s.sql.get<PageRow>(
+    'SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? AND rp.position = ?',
+    [recordId, position],
+  );
   return row ? toPage(row) : null;
 }
 
@@ -59,10 +65,10 @@ export async function pageByHash(s: StoreDb, contentHash: string): Promise<Store
 /** The page a field's box lies on (by the field's page id among its record's pages). */
 export async function fieldPage(s: StoreDb, field: StoredField): Promise<StoredPage | null> {
   if (field.page === null) return null;
-  const row = await s.sql.get<PageRow>('SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? AND rp.page_id = ?', [
-    field.recordId,
-    field.page,
-  ]);
+  const row = await s.sql.get<PageRow>(
+    'SELECT p.* FROM record_pages rp JOIN pages p ON p.content_hash = rp.content_hash WHERE rp.record_id = ? AND rp.page_id = ?',
+    [field.recordId, field.page],
+  );
   return row ? toPage(row) : null;
 }
 
@@ -103,19 +109,32 @@ export async function facets(s: StoreDb): Promise<Facets> {
 
 /** A record's version, retirement and sequence; null when unknown. `lock`: its row stays locked until the transaction ends (PostgreSQL). */
 export async function recordState(s: StoreDb, id: string, lock = false): Promise<RecordState | null> {
-  const row = await s.sql.get<RecordRow>(`SELECT id, version, retired_at, replaced_by, sequence_key, grouping_status FROM records WHERE id = ?${lock ? s.sql.forUpdate : ''}`, [id]);
+  const row = await s.sql.get<RecordRow>(
+    `SELECT id, version, retired_at, replaced_by, sequence_key, grouping_status FROM records WHERE id = ?${lock ? s.sql.forUpdate : ''}`,
+    [id],
+  );
   return row ? toState(row) : null;
 }
 
 /** A sequence's pages in order, where their page JSON is and how its records were built; null when unknown. */
 export async function sequence(s: StoreDb, key: string): Promise<StoredSequence | null> {
-  const row = await s.sql.get<{ key: string; mode: string; out_dir: string | null; build: string | null; updated_at: string }>('SELECT * FROM sequences WHERE key = ?', [key]);
+  const row = await s.sql.get<{ key: string; mode: string; out_dir: string | null; build: string | null; updated_at: string }>(
+    'SELECT * FROM sequences WHERE key = ?',
+    [key],
+  );
   if (!row) return null;
   const pages = await s.sql.all<StoredSequence['pages'][number]>(
     'SELECT page_id AS "pageId", content_hash AS "contentHash", file FROM sequence_pages WHERE sequence_key = ? ORDER BY position',
     [key],
   );
-  return { key: row.key, mode: row.mode, outDir: row.out_dir, build: row.build === null ? null : (JSON.parse(row.build) as RecordBuildSettings), pages, updatedAt: row.updated_at };
+  return {
+    key: row.key,
+    mode: row.mode,
+    outDir: row.out_dir,
+    build: row.build === null ? null : (JSON.parse(row.build) as RecordBuildSettings),
+    pages,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** The records in use that hold pages of a sequence, in the order of their first page. */
@@ -141,7 +160,10 @@ export function sequenceRows(s: StoreDb, key: string): Promise<Array<{ id: strin
 export async function reviewerBoundaries(s: StoreDb, contentHashes: readonly string[]): Promise<ReviewerBoundary[]> {
   const hashes = [...new Set(contentHashes)];
   if (hashes.length === 0) return [];
-  const rows = await s.sql.all<BoundaryRow>(`SELECT * FROM reviewer_boundaries WHERE content_hash IN (${placeholders(hashes)}) ORDER BY content_hash, previous_content_hash`, hashes);
+  const rows = await s.sql.all<BoundaryRow>(
+    `SELECT * FROM reviewer_boundaries WHERE content_hash IN (${placeholders(hashes)}) ORDER BY content_hash, previous_content_hash`,
+    hashes,
+  );
   // In the order the hashes were asked for (a page's decisions together), as before.
   const order = new Map(hashes.map((h, i) => [h, i]));
   return rows.sort((a, b) => order.get(a.content_hash)! - order.get(b.content_hash)!).map(toBoundary);
@@ -151,7 +173,10 @@ export async function reviewerBoundaries(s: StoreDb, contentHashes: readonly str
 export function uncertainGroupings(s: StoreDb, filter: FieldFilter = {}): Promise<Array<{ id: string; sequenceKey: string | null }>> {
   const parts = [`r.retired_at IS NULL`, `r.grouping_status = 'uncertain'`];
   const params: unknown[] = [];
-  if (filter.batch) (parts.push('EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = r.id AND rb.batch = ?)'), params.push(filter.batch));
-  if (filter.profile) (parts.push('r.profile = ?'), params.push(filter.profile));
-  return s.sql.all(`SELECT r.id, r.sequence_key AS "sequenceKey" FROM records r WHERE ${parts.join(' AND ')} ORDER BY r.sequence_key NULLS FIRST, r.id`, params);
+  if (filter.batch) parts.push('EXISTS (SELECT 1 FROM record_batches rb WHERE rb.record_id = r.id AND rb.batch = ?)'), params.push(filter.batch);
+  if (filter.profile) parts.push('r.profile = ?'), params.push(filter.profile);
+  return s.sql.all(
+    `SELECT r.id, r.sequence_key AS "sequenceKey" FROM records r WHERE ${parts.join(' AND ')} ORDER BY r.sequence_key NULLS FIRST, r.id`,
+    params,
+  );
 }

@@ -49,16 +49,20 @@ async function commitIn(s: StoreDb, commit: RegroupCommit): Promise<RegroupCommi
   const batchesOf = async (ids: readonly string[]): Promise<string[]> =>
     ids.length === 0
       ? []
-      : (await sql.all<{ batch: string }>(`SELECT DISTINCT batch FROM record_batches WHERE record_id IN (${placeholders(ids)}) ORDER BY batch`, ids)).map((b) => b.batch);
+      : (await sql.all<{ batch: string }>(`SELECT DISTINCT batch FROM record_batches WHERE record_id IN (${placeholders(ids)}) ORDER BY batch`, ids)).map(
+          (b) => b.batch,
+        );
   // The new records join the batches of those they replace.
   const replacedBatches = await batchesOf([...emitted.keys()]);
   const batches = replacedBatches.length ? replacedBatches : await batchesOf([...beforeIds]);
-  if (batches.length === 0) throw new CablescanError(ErrorCode.STORE, `sequence ${commit.sequenceKey} has no batch to save its records in`, { retryable: false });
+  if (batches.length === 0)
+    throw new CablescanError(ErrorCode.STORE, `sequence ${commit.sequenceKey} has no batch to save its records in`, { retryable: false });
   const pagesById = new Map(commit.pages.map((p) => [p.pageId, p]));
   const changed = commit.records.filter((r) => emitted.get(r.id) !== JSON.stringify(r));
   for (const record of changed) {
     await saveRecord(s, record, pagesById, batches[0]!, at, commit.sequenceKey);
-    for (const batch of batches.slice(1)) await sql.run('INSERT INTO record_batches (record_id, batch, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [record.id, batch, at]);
+    for (const batch of batches.slice(1))
+      await sql.run('INSERT INTO record_batches (record_id, batch, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [record.id, batch, at]);
   }
 
   const retired = [...beforeIds].filter((id) => !afterIds.has(id));
@@ -71,7 +75,9 @@ async function commitIn(s: StoreDb, commit: RegroupCommit): Promise<RegroupCommi
   }
 
   const fieldsOf = async (id: string): Promise<StoredField[]> =>
-    (await sql.all<FieldRow>(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.record_id = ? ORDER BY f.position`, [id])).map(toField);
+    (await sql.all<FieldRow>(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.record_id = ? ORDER BY f.position`, [id])).map(
+      toField,
+    );
   const retiredSources: CarrySource[] = [];
   for (const id of retired) retiredSources.push({ id, pages: replacedRecords.get(id)!.source.pages, fields: await fieldsOf(id) });
   const rebuiltSources: CarrySource[] = [];
@@ -92,7 +98,13 @@ async function commitIn(s: StoreDb, commit: RegroupCommit): Promise<RegroupCommi
     ]);
   }
   const fields: FieldCarryOver = {
-    carried: plan.carry.map((c) => ({ from: `${c.from.recordId}.${c.from.name}`, to: `${c.to.recordId}.${c.to.name}`, status: c.status, value: c.value, reviewer: c.from.reviewedBy })),
+    carried: plan.carry.map((c) => ({
+      from: `${c.from.recordId}.${c.from.name}`,
+      to: `${c.to.recordId}.${c.to.name}`,
+      status: c.status,
+      value: c.value,
+      reviewer: c.from.reviewedBy,
+    })),
     returned: plan.hold.map((h) => ({ from: `${h.from.recordId}.${h.from.name}`, to: `${h.to.recordId}.${h.to.name}`, reason: GROUPING_CHANGED })),
     dropped: plan.dropped.map((f) => ({ from: `${f.recordId}.${f.name}` })),
   };

@@ -10,12 +10,19 @@ import { recordState } from './reads.ts';
 
 /** A field with its record's profile; `lock`: the field's row stays locked until the transaction ends (PostgreSQL). */
 export async function getField(s: StoreDb, id: number, lock = false): Promise<StoredField | null> {
-  const row = await s.sql.get<FieldRow>(`SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.id = ?${lock && s.sql.forUpdate ? ' FOR UPDATE OF f' : ''}`, [id]);
+  const row = await s.sql.get<FieldRow>(
+    `SELECT ${FIELD_COLUMNS} FROM fields f JOIN records r ON r.id = f.record_id WHERE f.id = ?${lock && s.sql.forUpdate ? ' FOR UPDATE OF f' : ''}`,
+    [id],
+  );
   return row ? toField(row) : null;
 }
 
 /** Fields waiting for a person, lowest confidence first. */
-export async function queue(s: StoreDb, filter: FieldFilter = {}, options: { limit?: number; offset?: number; exclude?: readonly number[] } = {}): Promise<QueuePage> {
+export async function queue(
+  s: StoreDb,
+  filter: FieldFilter = {},
+  options: { limit?: number; offset?: number; exclude?: readonly number[] } = {},
+): Promise<QueuePage> {
   const where = whereFilter(filter);
   const exclude = (options.exclude ?? []).filter((n) => Number.isInteger(n));
   const excludeSql = exclude.length ? ` AND f.id NOT IN (${placeholders(exclude)})` : '';
@@ -25,7 +32,10 @@ export async function queue(s: StoreDb, filter: FieldFilter = {}, options: { lim
      ORDER BY f.confidence ASC, f.record_id ASC, f.position ASC LIMIT ? OFFSET ?`,
     [...where.params, ...exclude, options.limit ?? 100, options.offset ?? 0],
   );
-  const total = (await s.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM fields f JOIN records r ON r.id = f.record_id WHERE ${PENDING}${where.sql}`, where.params))!.n;
+  const total = (await s.sql.get<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM fields f JOIN records r ON r.id = f.record_id WHERE ${PENDING}${where.sql}`,
+    where.params,
+  ))!.n;
   return { items: rows.map(toField), total };
 }
 

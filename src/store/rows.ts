@@ -2,7 +2,18 @@
 // SQL fragments the queries share.
 import type { ReviewerBoundary } from '../records/reviewer-boundaries.ts';
 import type { BBox, FieldStatus, PageResult, RecordField, TelegramRecord } from '../types.ts';
-import type { AuditEntry, FieldCarryOver, FieldFilter, GroupingAuditEntry, GroupingAuditRecord, MachineStatus, RecordState, ReviewStatus, StoredField, StoredPage } from './types.ts';
+import type {
+  AuditEntry,
+  FieldCarryOver,
+  FieldFilter,
+  GroupingAuditEntry,
+  GroupingAuditRecord,
+  MachineStatus,
+  RecordState,
+  ReviewStatus,
+  StoredField,
+  StoredPage,
+} from './types.ts';
 
 export interface FieldRow {
   id: number;
@@ -144,7 +155,12 @@ export function toPage(row: PageRow): StoredPage {
 export function textBoxOf(page: PageResult): BBox | null {
   const lines = page.lines.filter((l) => l.text.replace(/\s/g, '').length >= 3);
   if (lines.length === 0) return null;
-  return [Math.min(...lines.map((l) => l.bbox[0])), Math.min(...lines.map((l) => l.bbox[1])), Math.max(...lines.map((l) => l.bbox[2])), Math.max(...lines.map((l) => l.bbox[3]))];
+  return [
+    Math.min(...lines.map((l) => l.bbox[0])),
+    Math.min(...lines.map((l) => l.bbox[1])),
+    Math.max(...lines.map((l) => l.bbox[2])),
+    Math.max(...lines.map((l) => l.bbox[3])),
+  ];
 }
 
 export const textBoxJson = (page: PageResult): string | null => {

@@ -89,7 +89,10 @@ export class SqliteSql extends Statements {
     readonly db: Database.Database,
     private readonly queue: Queue,
   ) {
-    super((sql) => queue.prepare(sql), (fn) => queue.exclusive(fn));
+    super(
+      (sql) => queue.prepare(sql),
+      (fn) => queue.exclusive(fn),
+    );
   }
 
   /**

@@ -7,7 +7,10 @@ import type { FieldFilter, Progress, StatusCounts, StoreStats } from './types.ts
 export async function progress(s: StoreDb, filter: FieldFilter = {}): Promise<Progress> {
   const where = whereFilter(filter);
   const scope = `FROM fields f JOIN records r ON r.id = f.record_id WHERE ${NEEDS_PERSON} AND (f.in_record = 1 OR f.review_status IS NOT NULL)${where.sql}`;
-  const { total, reviewed } = (await s.sql.get<{ total: number; reviewed: number }>(`SELECT COUNT(*) AS total, COUNT(f.review_status) AS reviewed ${scope}`, where.params))!;
+  const { total, reviewed } = (await s.sql.get<{ total: number; reviewed: number }>(
+    `SELECT COUNT(*) AS total, COUNT(f.review_status) AS reviewed ${scope}`,
+    where.params,
+  ))!;
   const byFields = await s.sql.all<{ reviewer: string; n: number }>(
     `SELECT f.reviewed_by AS reviewer, COUNT(*) AS n ${scope} AND f.reviewed_by IS NOT NULL GROUP BY f.reviewed_by`,
     where.params,

@@ -93,7 +93,14 @@ export interface GroupingAuditEntry {
   /** Retired record id -> the records that hold its pages now. */
   replacedBy: Record<string, string[]>;
   /** Boundary decisions the reviewer set: what the pipeline had and what it is now. */
-  decisions: Array<{ page: string; previousPage: string; was: GroupingDecision['decision']; wasRule: GroupingDecision['rule']; wasConfidence: number; now: GroupingDecision['decision'] }>;
+  decisions: Array<{
+    page: string;
+    previousPage: string;
+    was: GroupingDecision['decision'];
+    wasRule: GroupingDecision['rule'];
+    wasConfidence: number;
+    now: GroupingDecision['decision'];
+  }>;
   fields: FieldCarryOver;
   /** The versions of the named records the reviewer saw. */
   versions: Record<string, number>;

@@ -32,7 +32,13 @@ const boundaryKey = (b: ReviewerBoundary): string => `${b.previousContentHash}>$
  * updates the machine's reading (and bumps the field's version, so a reviewer
  * who saw the old one gets a conflict) but never touches a review decision.
  */
-export async function saveRecords(store: StoreDb, records: readonly TelegramRecord[], pages: readonly PageResult[], context: SinkContext, options: SaveOptions = {}): Promise<void> {
+export async function saveRecords(
+  store: StoreDb,
+  records: readonly TelegramRecord[],
+  pages: readonly PageResult[],
+  context: SinkContext,
+  options: SaveOptions = {},
+): Promise<void> {
   const sequenceKey = options.sequence && pages.length ? pages[0]!.documentKey : null;
   const pagesById = new Map(pages.map((p) => [p.pageId, p]));
   try {
@@ -71,10 +77,17 @@ export async function saveRecords(store: StoreDb, records: readonly TelegramReco
         // The sequence row is locked first (as a regrouping locks it): the boundaries read next cannot change before this commits.
         await saveSequence(s, sequenceKey, pages, context, at);
         if (options.builtWith) {
-          const now = await reviewerBoundaries(s, pages.map((p) => p.contentHash));
+          const now = await reviewerBoundaries(
+            s,
+            pages.map((p) => p.contentHash),
+          );
           const seen = new Set(options.builtWith.map(boundaryKey));
           if (now.length !== seen.size || now.some((b) => !seen.has(boundaryKey(b)))) {
-            throw new CablescanError(ErrorCode.STORE_CHANGED, `a reviewer regrouped pages of ${sequenceKey} while its records were built: building them again`, { retryable: true });
+            throw new CablescanError(
+              ErrorCode.STORE_CHANGED,
+              `a reviewer regrouped pages of ${sequenceKey} while its records were built: building them again`,
+              { retryable: true },
+            );
           }
         }
       }
@@ -96,7 +109,11 @@ export async function retireRecords(store: StoreDb, ids: readonly string[], repl
 }
 
 export async function retire(s: StoreDb, id: string, replacedBy: readonly string[], at: string): Promise<void> {
-  await s.sql.run('UPDATE records SET retired_at = ?, replaced_by = ?, version = version + 1 WHERE id = ? AND retired_at IS NULL', [at, JSON.stringify(replacedBy), id]);
+  await s.sql.run('UPDATE records SET retired_at = ?, replaced_by = ?, version = version + 1 WHERE id = ? AND retired_at IS NULL', [
+    at,
+    JSON.stringify(replacedBy),
+    id,
+  ]);
 }
 
 /** The pages of a sequence in order, where their page JSON lives and how its records were built. */
@@ -109,7 +126,13 @@ export async function saveSequence(s: StoreDb, key: string, pages: readonly Page
   );
   await s.sql.run('DELETE FROM sequence_pages WHERE sequence_key = ?', [key]);
   for (const [position, page] of pages.entries()) {
-    await s.sql.run('INSERT INTO sequence_pages (sequence_key, position, page_id, content_hash, file) VALUES (?, ?, ?, ?, ?)', [key, position, page.pageId, page.contentHash, page.file]);
+    await s.sql.run('INSERT INTO sequence_pages (sequence_key, position, page_id, content_hash, file) VALUES (?, ?, ?, ?, ?)', [
+      key,
+      position,
+      page.pageId,
+      page.contentHash,
+      page.file,
+    ]);
   }
 }
 
@@ -165,14 +188,24 @@ export async function saveRecord(
     return { position, pageId, contentHash: page.contentHash };
   });
   await sql.run('DELETE FROM record_pages WHERE record_id = ?', [record.id]);
-  for (const p of pageRows) await sql.run('INSERT INTO record_pages (record_id, position, page_id, content_hash) VALUES (?, ?, ?, ?)', [record.id, p.position, p.pageId, p.contentHash]);
+  for (const p of pageRows)
+    await sql.run('INSERT INTO record_pages (record_id, position, page_id, content_hash) VALUES (?, ?, ?, ?)', [
+      record.id,
+      p.position,
+      p.pageId,
+      p.contentHash,
+    ]);
 
   const existing = new Map((await sql.all<FieldRow>('SELECT * FROM fields WHERE record_id = ?', [record.id])).map((row) => [row.name, row]));
   for (const [position, [name, field]] of Object.entries(record.fields).entries()) {
     if (field.status !== 'accepted' && field.status !== 'needs_review' && field.status !== 'missing') {
-      throw new CablescanError(ErrorCode.STORE, `record ${record.id} field ${name}: the pipeline emits accepted, needs_review or missing, not ${field.status}`, {
-        retryable: false,
-      });
+      throw new CablescanError(
+        ErrorCode.STORE,
+        `record ${record.id} field ${name}: the pipeline emits accepted, needs_review or missing, not ${field.status}`,
+        {
+          retryable: false,
+        },
+      );
     }
     const values = {
       recordId: record.id,
@@ -198,7 +231,11 @@ export async function saveRecord(
     existing.delete(name);
     // What a reviewer looks at: a change here invalidates what they saw.
     const changed =
-      row.machine_value !== values.value || row.machine_status !== values.status || row.page_id !== values.page || row.bbox !== values.bbox || row.in_record !== 1;
+      row.machine_value !== values.value ||
+      row.machine_status !== values.status ||
+      row.page_id !== values.page ||
+      row.bbox !== values.bbox ||
+      row.in_record !== 1;
     const same = !changed && row.position === position && row.text === values.text && row.confidence === values.confidence && row.reasons === values.reasons;
     if (!same) {
       await sql.run(
@@ -212,7 +249,8 @@ export async function saveRecord(
   }
   // Fields the new reading no longer has: forgotten unless a person decided on them.
   for (const row of existing.values()) {
-    if (row.review_status === null) await sql.run('DELETE FROM fields WHERE id = ? AND NOT EXISTS (SELECT 1 FROM review_actions WHERE field_id = ?)', [row.id, row.id]);
+    if (row.review_status === null)
+      await sql.run('DELETE FROM fields WHERE id = ? AND NOT EXISTS (SELECT 1 FROM review_actions WHERE field_id = ?)', [row.id, row.id]);
     else if (row.in_record === 1) await sql.run('UPDATE fields SET in_record = 0, version = version + 1 WHERE id = ?', [row.id]);
   }
 }

@@ -20,7 +20,13 @@ export const mets: ArchivalFormat = {
       record(r, io) {
         const xml = toMets({
           record: r.record,
-          pages: r.pages.map((p) => ({ page: p.page, image: fromMets(p.refs.image)!, alto: fromMets(p.refs.alto), pageXml: fromMets(p.refs.page), hocr: fromMets(p.refs.hocr) })),
+          pages: r.pages.map((p) => ({
+            page: p.page,
+            image: fromMets(p.refs.image)!,
+            alto: fromMets(p.refs.alto),
+            pageXml: fromMets(p.refs.page),
+            hocr: fromMets(p.refs.hocr),
+          })),
           pdf: fromMets(r.refs.pdf),
           createdAt: r.createdAt.toISOString(),
           softwareVersion: PIPELINE_VERSION,

@@ -13,9 +13,16 @@ export const page: ArchivalFormat = {
       async page(p, io) {
         const preRel = `preprocessed/${p.pageId}.png`;
         await io.write(preRel, await preprocessedPng(p.loaded, io.recipe, io.logger), 'image/png');
-        const ref = await io.write(`page/${p.pageId}.xml`, toPageXml(p.page, { ...p.context, preprocessedHref: `../${preRel}` }), 'application/vnd.prima.page+xml');
+        const ref = await io.write(
+          `page/${p.pageId}.xml`,
+          toPageXml(p.page, { ...p.context, preprocessedHref: `../${preRel}` }),
+          'application/vnd.prima.page+xml',
+        );
         if (p.result.preprocess.recipe !== io.recipe.name) {
-          io.logger.warn({ page: p.pageId, read: p.result.preprocess.recipe, now: io.recipe.name }, 'page was read with another preprocessing recipe: its AlternativeImage uses the current one');
+          io.logger.warn(
+            { page: p.pageId, read: p.result.preprocess.recipe, now: io.recipe.name },
+            'page was read with another preprocessing recipe: its AlternativeImage uses the current one',
+          );
         }
         return ref;
       },

@@ -24,7 +24,13 @@ export const pdf: ArchivalFormat<z.infer<typeof pdfOptions>> = {
         const { record } = r;
         const bytes = await buildSearchablePdf(
           r.pages.map((p) => ({ page: p.page, jpeg: p.kept.pdf as Buffer, dpi: p.dpi })),
-          { title: title(record), subject: `cablescan ${record.kind ?? 'telegram'} record ${record.id} (${record.profile})`, keywords: [record.id, ...record.source.pages], createdAt: r.createdAt, softwareVersion: PIPELINE_VERSION },
+          {
+            title: title(record),
+            subject: `cablescan ${record.kind ?? 'telegram'} record ${record.id} (${record.profile})`,
+            keywords: [record.id, ...record.source.pages],
+            createdAt: r.createdAt,
+            softwareVersion: PIPELINE_VERSION,
+          },
         );
         return io.write(`pdf/${record.id}.pdf`, bytes, 'application/pdf');
       },

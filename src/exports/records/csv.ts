@@ -8,8 +8,23 @@ import type { RecordStream } from '../format.ts';
 import { writeStreamed } from './streamed-file.ts';
 
 export const FIELD_ORDER: readonly string[] = [
-  'docType', 'number', 'outgoingNumber', 'from', 'to', 'copies', 'place', 'date', 'time', 'classification',
-  'precedence', 'addressee', 'body', 'signature', 'dispatch', 'archiveRef', 'fileReference',
+  'docType',
+  'number',
+  'outgoingNumber',
+  'from',
+  'to',
+  'copies',
+  'place',
+  'date',
+  'time',
+  'classification',
+  'precedence',
+  'addressee',
+  'body',
+  'signature',
+  'dispatch',
+  'archiveRef',
+  'fileReference',
 ];
 
 const RECORD_COLUMNS = ['id', 'profile', 'profileScore', 'files', 'pages', 'reviewStatus', 'reviewNeeded'] as const;

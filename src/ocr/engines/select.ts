@@ -15,9 +15,16 @@ export interface EngineSelection {
 /** What `auto` consults: the engines in order of preference, each with its check (injectable for tests). */
 export type Candidates = ReadonlyArray<Pick<EngineDescriptor, 'name' | 'check'>>;
 
-export async function selectEngine(requested: EngineChoice, lang: string, settings: EngineSettings, options: EngineOptions, candidates: Candidates = ENGINES as unknown as Candidates): Promise<EngineSelection> {
+export async function selectEngine(
+  requested: EngineChoice,
+  lang: string,
+  settings: EngineSettings,
+  options: EngineOptions,
+  candidates: Candidates = ENGINES as unknown as Candidates,
+): Promise<EngineSelection> {
   if (requested !== 'auto') {
-    if (!engineByName(requested) && !candidates.some((c) => c.name === requested)) throw new CablescanError(ErrorCode.CONFIG_INVALID, `unknown OCR engine "${requested}"`, { retryable: false });
+    if (!engineByName(requested) && !candidates.some((c) => c.name === requested))
+      throw new CablescanError(ErrorCode.CONFIG_INVALID, `unknown OCR engine "${requested}"`, { retryable: false });
     return { engine: requested, lang, reason: `--engine ${requested} (set, not chosen)` };
   }
   const passedOver: string[] = [];
@@ -29,5 +36,8 @@ export async function selectEngine(requested: EngineChoice, lang: string, settin
     }
     passedOver.push(`${candidate.name}: ${check.reason}`);
   }
-  throw new CablescanError(ErrorCode.TESSDATA_MISSING, `no OCR engine can read "${lang}" here: ${passedOver.join('; ')}`, { retryable: false, details: { lang } });
+  throw new CablescanError(ErrorCode.TESSDATA_MISSING, `no OCR engine can read "${lang}" here: ${passedOver.join('; ')}`, {
+    retryable: false,
+    details: { lang },
+  });
 }

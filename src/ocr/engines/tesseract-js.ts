@@ -23,7 +23,9 @@ export const tesseractJsEngine = defineEngine({
       return { ok: true, detail: `tesseract.js, with models for ${set.files.map((f) => `${f.lang} (${f.kind})`).join(', ')}` };
     } catch (err) {
       // The model cache not writable is no reason to fail: the engine then reads npm's .gz directly.
-      return (err as { code?: string }).code === 'CS_ERR_MODEL_CACHE' ? { ok: true, detail: 'tesseract.js, reading the npm models directly (model cache not writable)' } : { ok: false, reason: (err as Error).message };
+      return (err as { code?: string }).code === 'CS_ERR_MODEL_CACHE'
+        ? { ok: true, detail: 'tesseract.js, reading the npm models directly (model cache not writable)' }
+        : { ok: false, reason: (err as Error).message };
     }
   },
 

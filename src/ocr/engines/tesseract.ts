@@ -29,7 +29,14 @@ export const tesseractEngine = defineEngine({
   name: 'tesseract',
   summary: 'native Tesseract (the tesseract command, e.g. apt-get install tesseract-ocr): faster',
   options,
-  flags: [{ flag: '--tesseract-command <path>', description: 'the native tesseract command (default: tesseract on PATH); env CABLESCAN_TESSERACT_COMMAND', key: 'command', env: 'CABLESCAN_TESSERACT_COMMAND' }],
+  flags: [
+    {
+      flag: '--tesseract-command <path>',
+      description: 'the native tesseract command (default: tesseract on PATH); env CABLESCAN_TESSERACT_COMMAND',
+      key: 'command',
+      env: 'CABLESCAN_TESSERACT_COMMAND',
+    },
+  ],
 
   async check(lang, settings, opts: NativeOptions) {
     const probe = await probeTesseractOnce(opts.command, processEnv());

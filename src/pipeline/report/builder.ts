@@ -99,7 +99,7 @@ function quantile(sorted: Float64Array, q: number): number {
  * would have met them.
  */
 type Rank = [number, number, number];
-const before = (a: Rank, b: Rank): boolean => a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+const before = (a: Rank, b: Rank): boolean => (a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2]);
 
 class RankedKeys<T> {
   private readonly entries = new Map<string, { rank: Rank; value: T }>();
@@ -235,7 +235,12 @@ export class ReportBuilder {
   /** A page measured blank was not read: no engine to count. */
   private countEngine(summary: ReportPage): void {
     if (summary.blank && !summary.ocr.engineVersion) return;
-    const use = { engine: summary.ocr.engine, engineVersion: summary.ocr.engineVersion, model: summary.ocr.model ?? null, reason: summary.ocr.engineReason ?? null };
+    const use = {
+      engine: summary.ocr.engine,
+      engineVersion: summary.ocr.engineVersion,
+      model: summary.ocr.model ?? null,
+      reason: summary.ocr.engineReason ?? null,
+    };
     const key = JSON.stringify(use);
     const found = this.engineUses.get(key);
     if (found) found.pages += 1;
@@ -282,9 +287,16 @@ export class ReportBuilder {
       }
     });
     const mean = scored ? sum / scored : 0;
-    const entry = { recordId: record.id, profile: record.profile, pages: record.source.pages, meanConfidence: Math.round(mean * 1000) / 1000, needsReview: record.review.needed };
+    const entry = {
+      recordId: record.id,
+      profile: record.profile,
+      pages: record.source.pages,
+      meanConfidence: Math.round(mean * 1000) / 1000,
+      needsReview: record.review.needed,
+    };
     // The least confident records, ties in plan order.
-    const worse = (a: LowConfidence, b: LowConfidence) => a.entry.meanConfidence < b.entry.meanConfidence || (a.entry.meanConfidence === b.entry.meanConfidence && before(a.rank, b.rank));
+    const worse = (a: LowConfidence, b: LowConfidence) =>
+      a.entry.meanConfidence < b.entry.meanConfidence || (a.entry.meanConfidence === b.entry.meanConfidence && before(a.rank, b.rank));
     const candidate = { rank, entry };
     if (this.lowest.length === LOWEST_CONFIDENCE && !worse(candidate, this.lowest[LOWEST_CONFIDENCE - 1]!)) return;
     this.lowest.push(candidate);
@@ -347,7 +359,20 @@ export class ReportBuilder {
 
     const out = await JsonObjectWriter.create(reportPath(options.outDir));
     try {
-      for (const key of ['schemaVersion', 'pipelineVersion', 'batch', 'inputs', 'startedAt', 'finishedAt', 'durationMs', 'interrupted', 'settings', 'ocr', 'counts', 'fields'] as const) {
+      for (const key of [
+        'schemaVersion',
+        'pipelineVersion',
+        'batch',
+        'inputs',
+        'startedAt',
+        'finishedAt',
+        'durationMs',
+        'interrupted',
+        'settings',
+        'ocr',
+        'counts',
+        'fields',
+      ] as const) {
         await out.member(key, summary[key]);
       }
       await out.array('failures', this.failures.entries());
@@ -362,7 +387,10 @@ export class ReportBuilder {
           for (const d of s.grouping?.decisions ?? []) if (d.uncertain) yield { page: d.page, decision: d.decision, confidence: d.confidence };
         }),
       );
-      await out.member('lowestConfidenceRecords', this.lowest.map((l) => l.entry));
+      await out.member(
+        'lowestConfidenceRecords',
+        this.lowest.map((l) => l.entry),
+      );
       const threshold = options.lowCoverageThreshold;
       await out.array(
         'lowCoverageTelegrams',
@@ -381,7 +409,9 @@ export class ReportBuilder {
       await out.close();
     } catch (err) {
       await out.abandon();
-      throw err instanceof CablescanError ? err : new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write ${out.file}: ${(err as Error).message}`, { file: out.file, cause: err });
+      throw err instanceof CablescanError
+        ? err
+        : new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write ${out.file}: ${(err as Error).message}`, { file: out.file, cause: err });
     } finally {
       await this.discard();
     }
@@ -402,7 +432,10 @@ export class ReportBuilder {
     try {
       await write;
     } catch (err) {
-      throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write the report's working files under ${this.dir}: ${(err as Error).message}`, { file: this.dir, cause: err });
+      throw new CablescanError(ErrorCode.OUTPUT_WRITE, `cannot write the report's working files under ${this.dir}: ${(err as Error).message}`, {
+        file: this.dir,
+        cause: err,
+      });
     }
   }
 }

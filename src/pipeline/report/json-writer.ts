@@ -57,7 +57,12 @@ export class JsonObjectWriter {
    * A member whose value is an object of `fields` followed by one array, written one element at
    * a time (report.json's `grouping` and its `uncertainPages`).
    */
-  async objectEndingInArray(key: string, fields: Record<string, unknown>, arrayKey: string, elements: Iterable<unknown> | AsyncIterable<unknown>): Promise<void> {
+  async objectEndingInArray(
+    key: string,
+    fields: Record<string, unknown>,
+    arrayKey: string,
+    elements: Iterable<unknown> | AsyncIterable<unknown>,
+  ): Promise<void> {
     let text = `${this.separator()}  ${JSON.stringify(key)}: {`;
     for (const [name, value] of Object.entries(fields)) {
       if (value !== undefined) text += `\n    ${JSON.stringify(name)}: ${nested(value, 2)},`;

@@ -58,10 +58,25 @@ export async function binarise(image: RawImage, factor = analysisFactor(image)):
   // 4.6 px glyph height instead of ~20 and was enlarged x4) and takes a dark scanner border for ink.
   const grid = backgroundGrid(reduced.data, reduced.width, reduced.height, analysisBlock(reduced.width, reduced.height));
   const flatHist = new Uint32Array(256);
-  const flat: RawImage = { data: flattenWith(reduced.data, reduced.width, reduced.height, grid, 1, flatHist), width: reduced.width, height: reduced.height, channels: 1 };
+  const flat: RawImage = {
+    data: flattenWith(reduced.data, reduced.width, reduced.height, grid, 1, flatHist),
+    width: reduced.width,
+    height: reduced.height,
+    channels: 1,
+  };
   const threshold = inkThreshold(flatHist);
   const data = maskAtMost(flat.data, threshold);
-  return { data, width: reduced.width, height: reduced.height, factor: image.width / reduced.width, threshold, background: backgroundStats(grid), grid, flat: flat.data, flatHistogram: flatHist };
+  return {
+    data,
+    width: reduced.width,
+    height: reduced.height,
+    factor: image.width / reduced.width,
+    threshold,
+    background: backgroundStats(grid),
+    grid,
+    flat: flat.data,
+    flatHistogram: flatHist,
+  };
 }
 
 export interface Components {
@@ -209,7 +224,10 @@ const LINE_GLYPHS = new WeakMap<readonly Component[], { maxHeight: number; minim
 
 function findLineGlyphs(components: readonly Component[], maxHeight: number, minimum: number): Uint8Array {
   const glyph = components.map((c) => isGlyph(c, maxHeight));
-  const order = components.map((_, i) => i).filter((i) => glyph[i]).sort((a, b) => components[a]!.x0 - components[b]!.x0);
+  const order = components
+    .map((_, i) => i)
+    .filter((i) => glyph[i])
+    .sort((a, b) => components[a]!.x0 - components[b]!.x0);
   const inLine = new Uint8Array(components.length);
   for (let k = 0; k < order.length; k += 1) {
     const a = components[order[k]!]!;

@@ -96,7 +96,10 @@ const MAX_POINTS = 150_000;
  */
 export function glyphInkPoints(bin: BinaryImage, cc: Components): { xs: Float64Array; ys: Float64Array; unit: number } {
   const glyph = lineGlyphFlags(cc.components, glyphMaxHeight(bin));
-  const heights = cc.components.filter((_, i) => glyph[i]).map((c) => c.y1 - c.y0).sort((a, b) => a - b);
+  const heights = cc.components
+    .filter((_, i) => glyph[i])
+    .map((c) => c.y1 - c.y0)
+    .sort((a, b) => a - b);
   const unit = heights.length ? Math.max(1, heights[Math.floor(heights.length / 2)]! / 8) : 1;
   const { runs } = cc;
   let count = 0;
@@ -201,5 +204,9 @@ export function estimateSkew(bin: BinaryImage, options: { maxAngle: number; step
   const denom = left - 2 * bestScore + right;
   const shift = denom < 0 ? (0.5 * (left - right)) / denom : 0;
   const angle = bestAngle + Math.max(-0.5, Math.min(0.5, shift)) * options.step;
-  return { angle: Math.round(angle * 100) / 100, strength: median > 0 ? bestScore / (median * (score(bestCoarse) / bestCoarseScore)) : 1, inkPoints: xs.length };
+  return {
+    angle: Math.round(angle * 100) / 100,
+    strength: median > 0 ? bestScore / (median * (score(bestCoarse) / bestCoarseScore)) : 1,
+    inkPoints: xs.length,
+  };
 }

@@ -88,7 +88,16 @@ export const crop = defineStep({
     const faintMask = maskAtMost(bin.flat, params.faintLevel);
     const faint = contentBox(bin, connectedComponents({ data: faintMask, width: bin.width, height: bin.height }).components);
     const dark = contentBox(bin, components);
-    const box = dark && faint ? { x0: Math.min(dark.x0, faint.x0), y0: Math.min(dark.y0, faint.y0), x1: Math.max(dark.x1, faint.x1), y1: Math.max(dark.y1, faint.y1), letters: dark.letters } : (dark ?? faint);
+    const box =
+      dark && faint
+        ? {
+            x0: Math.min(dark.x0, faint.x0),
+            y0: Math.min(dark.y0, faint.y0),
+            x1: Math.max(dark.x1, faint.x1),
+            y1: Math.max(dark.y1, faint.y1),
+            letters: dark.letters,
+          }
+        : (dark ?? faint);
     if (!box || scale.glyphHeight === null) return { image, applied: false, measured: { content: null } };
     const f = bin.factor;
     const margin = params.margin * scale.glyphHeight;

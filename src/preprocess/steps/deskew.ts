@@ -36,7 +36,13 @@ export const deskew = defineStep({
     const magnitude = Math.abs(skew.angle);
     // A best angle at the edge of the search is a structure that is not text lines, not a skew.
     const skip =
-      magnitude < params.minAngle ? 'below minAngle' : skew.strength < params.minStrength ? 'weak evidence' : magnitude > params.maxAngle - 0.5 ? 'at search limit' : null;
+      magnitude < params.minAngle
+        ? 'below minAngle'
+        : skew.strength < params.minStrength
+          ? 'weak evidence'
+          : magnitude > params.maxAngle - 0.5
+            ? 'at search limit'
+            : null;
     if (skip) return { image, applied: false, measured: { ...measured, skipped: skip } };
     // Lines descending to the right by `angle` are turned back counter-clockwise.
     const rotate = -skew.angle;

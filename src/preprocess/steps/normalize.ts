@@ -31,7 +31,11 @@ export const normalize = defineStep({
     // The stretch takes the level at `low` % for black: on a page with less ink than that, the
     // level is the paper's grain, and the stretch turned grain into ink.
     if (ctx.ink && ctx.ink.inkShare < params.low / 100) {
-      return { image, applied: false, measured: { inkShare: ctx.ink.inkShare, skipped: `too little ink to stretch from (${ctx.ink.inkShare} of the page, low percentile ${params.low}%)` } };
+      return {
+        image,
+        applied: false,
+        measured: { inkShare: ctx.ink.inkShare, skipped: `too little ink to stretch from (${ctx.ink.inkShare} of the page, low percentile ${params.low}%)` },
+      };
     }
     // Every 3rd row tells a page with plenty of contrast (most pages) from one that may need a
     // stretch; the levels of a stretch, and any page near the threshold, come from every pixel.

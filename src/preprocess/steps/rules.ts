@@ -221,7 +221,15 @@ export const rules = defineStep({
     const minLength = Math.round(params.minLength * textHeight);
     const maxThickness = Math.max(2, Math.round(params.maxThickness * textHeight));
     const found = removeRules(image.data, image.width, image.height, threshold, minLength, maxThickness);
-    const measured = { textHeight: Math.round(textHeight * 10) / 10, threshold, minLength, maxThickness, rules: found.rules, painted: found.painted, boxes: found.boxes.slice(0, MAX_BOXES_RECORDED) };
+    const measured = {
+      textHeight: Math.round(textHeight * 10) / 10,
+      threshold,
+      minLength,
+      maxThickness,
+      rules: found.rules,
+      painted: found.painted,
+      boxes: found.boxes.slice(0, MAX_BOXES_RECORDED),
+    };
     if (found.rules === 0) return { image, applied: false, measured };
     // Only thin lines changed: the text size, skew and orientation still hold.
     return { image: { ...image, data: found.data }, applied: true, measured, keeps: GEOMETRY_FREE_KINDS };

@@ -119,7 +119,16 @@ function typedLetters(components: readonly Component[], cores: Uint8Array, seedL
  * typed letters kept whole (0: none); `minLightShare`: below this share of light ink
  * nothing is painted (the input is returned).
  */
-export function removeLightInk(data: Buffer, width: number, height: number, hist: Uint32Array, seedShare: number, radius: number, minLightShare = 0, letterHeight = 0): LightInkRemoval {
+export function removeLightInk(
+  data: Buffer,
+  width: number,
+  height: number,
+  hist: Uint32Array,
+  seedShare: number,
+  radius: number,
+  minLightShare = 0,
+  letterHeight = 0,
+): LightInkRemoval {
   const threshold = otsuThreshold(hist);
   let above = 0;
   for (let v = threshold + 1; v < 256; v += 1) above += hist[v]!;
@@ -212,7 +221,16 @@ export const stamps = defineStep({
     const textHeight = scale.glyphHeight;
     if (textHeight === null) return { image, applied: false, measured: { skipped: 'no text height' } };
     const radius = Math.max(1, Math.round(params.keep * textHeight));
-    const found = removeLightInk(image.data, image.width, image.height, await ctx.measure.sampledHistogram(image), params.seedShare, radius, params.minLightShare, textHeight);
+    const found = removeLightInk(
+      image.data,
+      image.width,
+      image.height,
+      await ctx.measure.sampledHistogram(image),
+      params.seedShare,
+      radius,
+      params.minLightShare,
+      textHeight,
+    );
     const { data, ...figures } = found;
     const measured = { ...figures, textHeight: Math.round(textHeight * 10) / 10, radius };
     if (found.painted === 0) return { image, applied: false, measured };

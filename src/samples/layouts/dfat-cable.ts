@@ -44,9 +44,10 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
     number: String(rng.int(1, 1999)),
     classification: rng.pick(['TOP SECRET', 'SECRET', 'CONFIDENTIAL', 'RESTRICTED']),
     precedence: rng.chance(0.5) ? rng.pick(['IMMEDIATE', 'PRIORITY', 'URGENT']) : undefined,
-    paragraphs: paragraphs.length > 1 && !paragraphs.some((p) => /^\d+\. /.test(p)) && rng.chance(0.5)
-      ? paragraphs.map((p, i) => (i === 0 ? p : `${i + 1}. ${p}`))
-      : paragraphs,
+    paragraphs:
+      paragraphs.length > 1 && !paragraphs.some((p) => /^\d+\. /.test(p)) && rng.chance(0.5)
+        ? paragraphs.map((p, i) => (i === 0 ? p : `${i + 1}. ${p}`))
+        : paragraphs,
     signature: signer,
     from: signer,
     archiveRef: `[NAA: ${rng.pick(SERIES)}, ${rng.int(1, 999)}/${rng.int(1, 20)}/${rng.int(1, 30)}${rng.chance(0.5) ? `, ${rng.pick(['i', 'ii', 'iii', 'iv', 'v'])}` : ''}]`,
@@ -72,7 +73,11 @@ function typeset(t: Telegram, columns: number): TypedLine[] {
 
 function expectedFields(t: Telegram): Record<string, FieldValue> {
   const fields: Record<string, FieldValue> = {
-    docType: t.docType, from: t.from ?? t.signature, to: t.to, place: t.place, date: isoDate(t.date),
+    docType: t.docType,
+    from: t.from ?? t.signature,
+    to: t.to,
+    place: t.place,
+    date: isoDate(t.date),
   };
   if (t.time) fields.time = t.time;
   fields.number = t.number;
@@ -89,7 +94,10 @@ export const dfatCableLayout: Layout = {
   kind: 'telegram',
   invent,
   typeset,
-  continuationHeader: (page) => [{ text: `${page}`, align: 'center' }, { text: '', align: 'left' }],
+  continuationHeader: (page) => [
+    { text: `${page}`, align: 'center' },
+    { text: '', align: 'left' },
+  ],
   expectedFields,
   continuationContext: (t) => ({ noun: 'cablegram', number: t.number, place: t.place }),
 };

@@ -25,9 +25,18 @@ import { clock, dayMonthYear, daysInMonth, isoDate, monthName, spread, usDate, w
 const HEADINGS = ['TELEGRAM', 'TELEGRAM', 'TELEGRAM', 'CABLE', 'RADIOGRAM'];
 const NUMBER_LABELS = ['No.', 'No.', 'Nr.', 'Number'];
 const RECIPIENTS = [
-  'Ministry of Foreign Affairs', 'the Foreign Office', 'Department of External Affairs', 'the Minister',
-  'the Secretary of State', 'Ministry of Foreign Trade', 'the Permanent Under-Secretary', 'Foreign Ministry',
-  'the High Commissioner', 'Ministry of Defence', 'the Legation', 'the Ambassador',
+  'Ministry of Foreign Affairs',
+  'the Foreign Office',
+  'Department of External Affairs',
+  'the Minister',
+  'the Secretary of State',
+  'Ministry of Foreign Trade',
+  'the Permanent Under-Secretary',
+  'Foreign Ministry',
+  'the High Commissioner',
+  'Ministry of Defence',
+  'the Legation',
+  'the Ambassador',
 ];
 const CAPITALS = ['Oslo', 'Ottawa', 'London', 'Stockholm', 'Bern', 'Copenhagen', 'Helsinki', 'Vienna', 'Rome', 'Canberra', 'Wellington'];
 const VARIANTS = ['block', 'letter', 'inline'] as const;
@@ -73,9 +82,12 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
 
 function printedDate(t: Telegram): string {
   switch (t.variant?.split(':')[1]) {
-    case 'mdy': return usDate(t.date);
-    case 'dmy-comma': return `${t.date.day} ${monthName(t.date.month)}, ${t.date.year}`;
-    default: return dayMonthYear(t.date);
+    case 'mdy':
+      return usDate(t.date);
+    case 'dmy-comma':
+      return `${t.date.day} ${monthName(t.date.month)}, ${t.date.year}`;
+    default:
+      return dayMonthYear(t.date);
   }
 }
 
@@ -121,7 +133,10 @@ export const genericLayout: Layout = {
   kind: 'telegram',
   invent,
   typeset,
-  continuationHeader: (page) => [{ text: `- ${page} -`, align: 'center' }, { text: '', align: 'left' }],
+  continuationHeader: (page) => [
+    { text: `- ${page} -`, align: 'center' },
+    { text: '', align: 'left' },
+  ],
   expectedFields,
   continuationContext: (t) => ({ noun: t.docType.toLowerCase(), number: t.number, place: t.place }),
 };

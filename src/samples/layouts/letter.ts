@@ -55,9 +55,15 @@ export interface Letter {
 }
 
 const ORGANISATIONS = [
-  'The Council for Refugee Relief', 'Central Committee for Emigrant Aid', 'The Committee for Refugee Resettlement',
-  'Board of Relief for Stateless Persons', 'The Emigration Advisory Bureau', 'The Council for Overseas Settlement',
-  'Relief Office for Displaced Families', 'The Joint Board of Assistance', 'The Society for the Care of Refugee Children',
+  'The Council for Refugee Relief',
+  'Central Committee for Emigrant Aid',
+  'The Committee for Refugee Resettlement',
+  'Board of Relief for Stateless Persons',
+  'The Emigration Advisory Bureau',
+  'The Council for Overseas Settlement',
+  'Relief Office for Displaced Families',
+  'The Joint Board of Assistance',
+  'The Society for the Care of Refugee Children',
 ];
 const CITIES: readonly { city: string; line: string[]; upper: string }[] = [
   { city: 'London', line: ['W.C. 1', 'N. 16.', 'S.W. 1', 'E.C. 2'], upper: 'LONDON' },
@@ -71,7 +77,20 @@ const CITIES: readonly { city: string; line: string[]; upper: string }[] = [
   { city: 'Prague', line: ['II.', ''], upper: 'PRAGUE' },
   { city: 'Stockholm', line: [''], upper: 'STOCKHOLM' },
 ];
-const STREETS = ['Albion Street', 'Park Crescent', 'Highfield Avenue', "Queen's Gate", 'Church Road', 'Mount Street', 'Bedford Row', 'Kingsway', 'Rue de Lisbonne', 'Keizersgracht', 'Bahnhofstrasse', 'Quai Wilson'];
+const STREETS = [
+  'Albion Street',
+  'Park Crescent',
+  'Highfield Avenue',
+  "Queen's Gate",
+  'Church Road',
+  'Mount Street',
+  'Bedford Row',
+  'Kingsway',
+  'Rue de Lisbonne',
+  'Keizersgracht',
+  'Bahnhofstrasse',
+  'Quai Wilson',
+];
 const HOUSES = ['Woburn House', 'Bloomsbury House', 'Lancaster Chambers', 'Victoria Buildings'];
 const TITLES = ['Secretary', 'Hon. Secretary', 'Chairman', 'Director', 'Treasurer', 'Rabbi'];
 const CLOSINGS = ['Yours sincerely,', 'Yours faithfully,', 'Yours very truly,', 'Yours truly,', 'With kind regards,\nYours sincerely,'];
@@ -91,11 +110,16 @@ function address(rng: Rng, c: (typeof CITIES)[number]): string[] {
 function dateLine(date: CalendarDate, form: number): string {
   const m = monthName(date.month);
   switch (form) {
-    case 0: return `${ordinal(date.day)} ${m}, ${date.year}.`;
-    case 1: return `${m} ${date.day}, ${date.year}`;
-    case 2: return `${date.day} ${m} ${date.year}`;
-    case 3: return `${ordinal(date.day)} ${m} ${date.year}`;
-    default: return `${m} ${date.day}, ${date.year}.`;
+    case 0:
+      return `${ordinal(date.day)} ${m}, ${date.year}.`;
+    case 1:
+      return `${m} ${date.day}, ${date.year}`;
+    case 2:
+      return `${date.day} ${m} ${date.year}`;
+    case 3:
+      return `${ordinal(date.day)} ${m} ${date.year}`;
+    default:
+      return `${m} ${date.day}, ${date.year}.`;
   }
 }
 
@@ -108,18 +132,27 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
   const from = rng.pick(CITIES);
   const sender = address(rng, from);
   const organisation = rng.pick(ORGANISATIONS);
-  const letterhead = variant === 'letterhead'
-    ? [organisation.toUpperCase(), sender.map((l) => l.replace(/[,.]$/, '')).join(', '), ...(rng.chance(0.5) ? [`Telephone: ${rng.pick(['MUSeum', 'HOLborn', 'TERminus', 'WELbeck'])} ${rng.int(1000, 9999)}`] : [])]
-    : [];
+  const letterhead =
+    variant === 'letterhead'
+      ? [
+          organisation.toUpperCase(),
+          sender.map((l) => l.replace(/[,.]$/, '')).join(', '),
+          ...(rng.chance(0.5) ? [`Telephone: ${rng.pick(['MUSeum', 'HOLborn', 'TERminus', 'WELbeck'])} ${rng.int(1000, 9999)}`] : []),
+        ]
+      : [];
   let line = dateLine(date, rng.int(0, 4));
   // With no address block or letterhead the city may open the date line ("London, 9th May, 1938.").
   const placeInDate = variant === 'letterhead' && rng.chance(0.25);
   if (placeInDate) line = `${from.city}, ${line}`;
   const toPerson = rng.chance(0.45);
   const recipientCity = rng.pick(CITIES.filter((c) => c !== from));
-  const recipientName = toPerson ? `${rng.pick(['Dr.', 'Mr.', 'Mrs.', 'Miss', 'Professor'])} ${person(rng)}` : rng.pick(ORGANISATIONS.filter((o) => o !== organisation));
+  const recipientName = toPerson
+    ? `${rng.pick(['Dr.', 'Mr.', 'Mrs.', 'Miss', 'Professor'])} ${person(rng)}`
+    : rng.pick(ORGANISATIONS.filter((o) => o !== organisation));
   const recipient = [`${recipientName},`, ...(toPerson ? [`${rng.pick(ORGANISATIONS)},`] : []), ...address(rng, recipientCity)];
-  const salutation = toPerson ? `Dear ${recipientName.split(' ')[0]} ${recipientName.split(' ').slice(-1)[0]},` : rng.pick(['Dear Sirs,', 'Dear Sir,', 'Gentlemen,', 'Dear Sirs,']);
+  const salutation = toPerson
+    ? `Dear ${recipientName.split(' ')[0]} ${recipientName.split(' ').slice(-1)[0]},`
+    : rng.pick(['Dear Sirs,', 'Dear Sir,', 'Gentlemen,', 'Dear Sirs,']);
   const signer = person(rng);
   const titled = rng.chance(0.6);
   const spacing = rng.pick([1, 1, 1, 1.5, 2]);
@@ -133,7 +166,8 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
     place: noAddress ? undefined : from.city,
     date,
     dateLine: line,
-    reference: variant === 'letterhead' && rng.chance(0.5) ? `Ref. ${signer.replace(/[^A-Z]/g, '').slice(0, 2)}/${rng.pick(['ms', 'ek', 'hb', 'lr'])}` : undefined,
+    reference:
+      variant === 'letterhead' && rng.chance(0.5) ? `Ref. ${signer.replace(/[^A-Z]/g, '').slice(0, 2)}/${rng.pick(['ms', 'ek', 'hb', 'lr'])}` : undefined,
     toPrefix: variant === 'address-block' && rng.chance(0.3) ? rng.pick(['TO -', 'To:']) : undefined,
     recipient,
     staggered: rng.chance(0.5),
@@ -201,7 +235,10 @@ export const letterLayout: DocumentLayout<Letter> = {
   kind: 'letter',
   invent,
   typeset,
-  continuationHeader: (page) => [{ text: `-${page}-`, align: 'center' }, { text: '', align: 'left' }],
+  continuationHeader: (page) => [
+    { text: `-${page}-`, align: 'center' },
+    { text: '', align: 'left' },
+  ],
   expectedFields,
   continuationContext: () => ({ noun: 'letter' }),
   about: (l) => ({ signer: l.signer, ...(l.receivedDate ? { receivedDate: l.receivedDate } : {}) }),

@@ -63,11 +63,25 @@ const SERIES = ['Survivors Report', 'Eye-Witness Report', 'Field Report', 'Infor
 const SUBTITLES = ['Documents of Persecution', 'Personal Accounts', 'Reports from the Camps', 'Conditions after the Liberation'];
 const PLACES = ['Theresienstadt', 'Westerbork', 'Bergen-Belsen', 'Drancy', 'Gurs', 'Transnistria', 'Salonika', 'Lodz', 'Kaunas', 'Riga'];
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
-const SECTION_HEADINGS = ['The Journey', 'The Camp', 'Living Conditions', 'Work', 'The Hospital', 'The Transports', 'The Liberation', 'After the Liberation', 'Food and Clothing', 'The Administration'];
+const SECTION_HEADINGS = [
+  'The Journey',
+  'The Camp',
+  'Living Conditions',
+  'Work',
+  'The Hospital',
+  'The Transports',
+  'The Liberation',
+  'After the Liberation',
+  'Food and Clothing',
+  'The Administration',
+];
 
 /** "J e w i s h   S u r v i v o r s": one space between letters, three between words. */
 export function letterSpace(text: string): string {
-  return text.split(' ').map((word) => word.split('').join(' ')).join('   ');
+  return text
+    .split(' ')
+    .map((word) => word.split('').join(' '))
+    .join('   ');
 }
 
 /** Widens the spaces of every line but a paragraph's last so it ends at the right margin. */
@@ -80,12 +94,14 @@ export function justify(lines: TypedLine[], columns: number): TypedLine[] {
     if (words.length < 2 || missing <= 0) return line;
     const gaps = words.length - 1;
     // Extra spaces go to the gaps from the left, as a typist adds them.
-    const text = words.map((w, k) => {
-      if (k === gaps) return w;
-      const extra = Math.floor(missing / (gaps - k));
-      missing -= extra;
-      return w + ' '.repeat(1 + extra);
-    }).join('');
+    const text = words
+      .map((w, k) => {
+        if (k === gaps) return w;
+        const extra = Math.floor(missing / (gaps - k));
+        missing -= extra;
+        return w + ' '.repeat(1 + extra);
+      })
+      .join('');
     return { ...line, text };
   });
 }
@@ -167,7 +183,11 @@ function typeset(r: Report, columns: number): TypedLine[] {
 
 function about(r: Report): About {
   return {
-    title: r.title, series: r.series, number: r.number, date: `${r.year}-${String(r.month).padStart(2, '0')}`, author: r.author,
+    title: r.title,
+    series: r.series,
+    number: r.number,
+    date: `${r.year}-${String(r.month).padStart(2, '0')}`,
+    author: r.author,
     ...(r.accession ? { accession: r.accession } : {}),
   };
 }
@@ -177,7 +197,10 @@ export const reportLayout: DocumentLayout<Report> = {
   kind: 'report',
   invent,
   typeset,
-  continuationHeader: (page) => [{ text: `- ${page} -`, align: 'center' }, { text: '', align: 'left' }],
+  continuationHeader: (page) => [
+    { text: `- ${page} -`, align: 'center' },
+    { text: '', align: 'left' },
+  ],
   // A report gives no record fields: its kind is what the reader must get right.
   expectedFields: (): Record<string, FieldValue> => ({}),
   continuationContext: () => ({ noun: 'report' }),

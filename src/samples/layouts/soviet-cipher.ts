@@ -107,7 +107,10 @@ export const sovietCipherLayout: Layout = {
   kind: 'telegram',
   invent,
   typeset,
-  continuationHeader: (page) => [{ text: `- ${page} -`, align: 'center' }, { text: '', align: 'left' }],
+  continuationHeader: (page) => [
+    { text: `- ${page} -`, align: 'center' },
+    { text: '', align: 'left' },
+  ],
   expectedFields,
   continuationContext: (t) => ({ noun: 'telegram', number: t.number, place: t.place }),
 };

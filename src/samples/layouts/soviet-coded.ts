@@ -27,17 +27,26 @@ import { INITIALS, SURNAMES } from '../vocabulary.ts';
 import { daysInMonth, isoDate, spread, usDate, wrapParagraph } from '../text.ts';
 
 const POSTS = [
-  { post: 'USSR Ambassador to USA', city: 'Washington' }, { post: 'USSR Ambassador to France', city: 'Paris' },
-  { post: 'USSR Ambassador to Great Britain', city: 'London' }, { post: 'USSR Ambassador to Cuba', city: 'Havana' },
-  { post: 'USSR Permanent Representative to the UN', city: 'New York' }, { post: 'USSR Ambassador to the GDR', city: 'Berlin' },
-  { post: 'USSR Ambassador to India', city: 'Delhi' }, { post: 'USSR Ambassador to Japan', city: 'Tokyo' },
-  { post: 'USSR Ambassador to Mexico', city: 'Mexico City' }, { post: 'USSR Ambassador to Italy', city: 'Rome' },
+  { post: 'USSR Ambassador to USA', city: 'Washington' },
+  { post: 'USSR Ambassador to France', city: 'Paris' },
+  { post: 'USSR Ambassador to Great Britain', city: 'London' },
+  { post: 'USSR Ambassador to Cuba', city: 'Havana' },
+  { post: 'USSR Permanent Representative to the UN', city: 'New York' },
+  { post: 'USSR Ambassador to the GDR', city: 'Berlin' },
+  { post: 'USSR Ambassador to India', city: 'Delhi' },
+  { post: 'USSR Ambassador to Japan', city: 'Tokyo' },
+  { post: 'USSR Ambassador to Mexico', city: 'Mexico City' },
+  { post: 'USSR Ambassador to Italy', city: 'Rome' },
 ];
 const RECIPIENTS = ['USSR Ministry of Foreign Affairs', 'USSR MFA', 'CC CPSU', 'USSR Council of Ministers'];
 const SUBJECTS = [
-  'the talks on the trade agreement', 'the position of the government on the neutral zone',
-  'a conversation with the minister of foreign affairs', 'the reaction of the press to the visit of the delegation',
-  'the transmission of a confidential message', 'the arrival of the military mission', 'the results of the session of the assembly',
+  'the talks on the trade agreement',
+  'the position of the government on the neutral zone',
+  'a conversation with the minister of foreign affairs',
+  'the reaction of the press to the visit of the delegation',
+  'the transmission of a confidential message',
+  'the arrival of the military mission',
+  'the results of the session of the assembly',
 ];
 const PRECEDENCE_PRINTED: Record<string, string[]> = { URGENT: ['Urgent', 'URGENT'], PRIORITY: ['Priority'], IMMEDIATE: ['Immediately'] };
 
@@ -115,7 +124,12 @@ function typesetHeadingLine(t: Telegram, columns: number): TypedLine[] {
 
 function expectedFields(t: Telegram): Record<string, FieldValue> {
   const fields: Record<string, FieldValue> = {
-    docType: t.variant?.startsWith('heading-line:Cipher') ? 'CIPHER TELEGRAM' : t.docType, from: t.from ?? t.signature, to: t.to, number: t.number, date: isoDate(t.date), place: t.place,
+    docType: t.variant?.startsWith('heading-line:Cipher') ? 'CIPHER TELEGRAM' : t.docType,
+    from: t.from ?? t.signature,
+    to: t.to,
+    number: t.number,
+    date: isoDate(t.date),
+    place: t.place,
   };
   if (t.classification) fields.classification = t.classification;
   if (t.copies !== undefined) fields.copies = t.copies;
@@ -130,7 +144,10 @@ export const sovietCodedLayout: Layout = {
   kind: 'telegram',
   invent,
   typeset,
-  continuationHeader: (page) => [{ text: `- ${page} -`, align: 'center' }, { text: '', align: 'left' }],
+  continuationHeader: (page) => [
+    { text: `- ${page} -`, align: 'center' },
+    { text: '', align: 'left' },
+  ],
   expectedFields,
   continuationContext: (t) => ({ noun: 'telegram', number: t.number, place: t.place }),
 };

@@ -143,10 +143,31 @@ const QUOTES = [
   'Foreigners who entered the country after the date fixed in the decree must leave its territory within thirty days.',
 ];
 
-const FIRST_NAMES = ['Franklin', 'Frederick', 'Harold', 'Laurence', 'George', 'Burton', 'Leland', 'Charles', 'Howard', 'Herschel', 'Walter', 'Ralph', 'Edwin', 'Clarence'];
+const FIRST_NAMES = [
+  'Franklin',
+  'Frederick',
+  'Harold',
+  'Laurence',
+  'George',
+  'Burton',
+  'Leland',
+  'Charles',
+  'Howard',
+  'Herschel',
+  'Walter',
+  'Ralph',
+  'Edwin',
+  'Clarence',
+];
 const MIDDLE = ['Mott', 'P.', 'W.', 'Y.', 'B.', 'Lee', 'H.', 'C.', 'Ward', 'J.'];
 const COPY_POSTS = ['London', 'Berlin', 'Jerusalem', 'Warsaw', 'Paris', 'Rome', 'Bern', 'Ankara', 'Budapest', 'Sofia'];
-const ENCLOSURES = ['Translation of decree', 'Copy of note of the Ministry of Foreign Affairs', 'Clipping from the official gazette', 'Memorandum of conversation', 'Statistics of applications for visas'];
+const ENCLOSURES = [
+  'Translation of decree',
+  'Copy of note of the Ministry of Foreign Affairs',
+  'Clipping from the official gazette',
+  'Memorandum of conversation',
+  'Statistics of applications for visas',
+];
 
 function shiftDate(date: CalendarDate, days: number): string {
   return new Date(Date.UTC(date.year, date.month - 1, date.day + days)).toISOString().slice(0, 10);
@@ -167,7 +188,10 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
   const numbered = rng.chance(0.25);
   const paragraphs = proseParagraphs(rng, DESPATCH_TEMPLATES, rng.int(options.minSentences, options.maxSentences), { numbered, perParagraph: [1, 4] });
   const received = rng.int(9, 45);
-  const initials = signer.split(' ').map((w) => w[0]).join('');
+  const initials = signer
+    .split(' ')
+    .map((w) => w[0])
+    .join('');
   return {
     post: kind,
     heading,
@@ -191,14 +215,18 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
     signerTitle: chief ? (rng.chance(0.5) ? titles.chief : undefined) : rng.pick(titles.staff),
     enclosures: rng.chance(0.35) ? ENCLOSURES.slice(0, rng.int(1, 3)).map((e, i, all) => (all.length > 1 ? `${i + 1}. ${e}.` : `${e}.`)) : [],
     copiesTo: rng.chance(0.35) ? COPY_POSTS.filter((c) => c !== post.city).slice(rng.int(0, 3), rng.int(5, 8)) : undefined,
-    fileLines: rng.chance(0.6) ? [`${rng.int(700, 899)}${rng.chance(0.5) ? `.${rng.int(1, 9)}` : ''}`, ...(rng.chance(0.5) ? [String(rng.int(800, 899))] : [])] : [],
+    fileLines: rng.chance(0.6)
+      ? [`${rng.int(700, 899)}${rng.chance(0.5) ? `.${rng.int(1, 9)}` : ''}`, ...(rng.chance(0.5) ? [String(rng.int(800, 899))] : [])]
+      : [],
     initials: rng.chance(0.6) ? `${initials}:${rng.pick(['ems', 'hb', 'rl', 'mjw', 'dg'])}` : undefined,
     spacing: rng.chance(0.8) ? 2 : 1.5,
     headingShift: rng.int(4, 12),
     stampZoneLines: rng.int(9, 15),
     receivedDate: shiftDate(date, received),
     officeDate: rng.chance(0.6) ? shiftDate(date, received + rng.int(1, 12)) : undefined,
-    fileNumber: rng.chance(0.7) ? `${rng.int(700, 899)}.${rng.pick(['4016', '00', '5151', '111', '55'])}${rng.pick([' JEWS', ' REFUGEES', '', ''])}/${rng.int(1, 400)}` : undefined,
+    fileNumber: rng.chance(0.7)
+      ? `${rng.int(700, 899)}.${rng.pick(['4016', '00', '5151', '111', '55'])}${rng.pick([' JEWS', ' REFUGEES', '', ''])}/${rng.int(1, 400)}`
+      : undefined,
     seal: kind !== 'foreign-service' && rng.chance(0.7),
     distributionBox: rng.chance(0.4),
   };
@@ -210,7 +238,9 @@ function typeset(d: Despatch, columns: number): TypedLine[] {
   const lines: TypedLine[] = [];
   // The printed heading is centred a little right of the page's middle (the seal is at its left).
   const centreOf = (text: string): number => Math.max(0, Math.min(columns - text.length, Math.floor((columns - text.length) / 2) + d.headingShift));
-  d.heading.forEach((text, i) => lines.push({ text, align: 'left', indent: centreOf(text), face: 'print-bold', spacing: i === d.heading.length - 1 ? 1.2 : 1.1, role: 'letterhead' }));
+  d.heading.forEach((text, i) =>
+    lines.push({ text, align: 'left', indent: centreOf(text), face: 'print-bold', spacing: i === d.heading.length - 1 ? 1.2 : 1.1, role: 'letterhead' }),
+  );
   const number = `No. ${d.number}${d.numberDot ? '.' : ''}`;
   const placeDate = `${d.place}, ${d.country ? `${d.country}, ` : ''}${usDate(d.date)}.`;
   const at = Math.max(5 + number.length + 3, centreOf(placeDate));
@@ -219,7 +249,8 @@ function typeset(d: Despatch, columns: number): TypedLine[] {
   } else {
     lines.push(single(placeDate, centreOf(placeDate)), blank(), single(number, Math.max(0, columns - number.length - 4)));
   }
-  if (d.classification && d.classificationAtTop) lines.push(blank(), single(d.classification, Math.max(0, columns - d.classification.length - 2), { underline: true }));
+  if (d.classification && d.classificationAtTop)
+    lines.push(blank(), single(d.classification, Math.max(0, columns - d.classification.length - 2), { underline: true }));
   lines.push(blank(1.5));
   // "Subject:" with the rest of the subject lined up under its first word.
   const label = `${d.subjectLabel}  `;
@@ -271,7 +302,10 @@ function expectedFields(d: Despatch): Record<string, FieldValue> {
   if (d.classification) fields.classification = d.classification;
   fields.subject = d.subject;
   fields.to = 'The Secretary of State';
-  fields.body = [...d.paragraphs.slice(0, (d.quote?.after ?? d.paragraphs.length) + 1), ...(d.quote ? [`"${d.quote.text}"`, ...d.paragraphs.slice(d.quote.after + 1)] : [])].join(' ');
+  fields.body = [
+    ...d.paragraphs.slice(0, (d.quote?.after ?? d.paragraphs.length) + 1),
+    ...(d.quote ? [`"${d.quote.text}"`, ...d.paragraphs.slice(d.quote.after + 1)] : []),
+  ].join(' ');
   fields.signature = d.signer;
   return fields;
 }
@@ -292,7 +326,10 @@ export const usDespatchLayout: DocumentLayout<Despatch> = {
   kind: 'despatch',
   invent,
   typeset,
-  continuationHeader: (page) => [{ text: `-${page}-`, align: 'center' }, { text: '', align: 'left' }],
+  continuationHeader: (page) => [
+    { text: `-${page}-`, align: 'center' },
+    { text: '', align: 'left' },
+  ],
   expectedFields,
   continuationContext: (d) => ({ noun: 'despatch', number: d.number, place: d.place }),
   about,

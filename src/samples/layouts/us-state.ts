@@ -47,7 +47,10 @@ function invent(rng: Rng, options: { minSentences: number; maxSentences: number 
 
 function typeset(t: Telegram, columns: number): TypedLine[] {
   const blank: TypedLine = { text: '', align: 'left' };
-  const marks = [t.classification, t.precedence].filter(Boolean).map((m) => m!.toLowerCase()).join('   ');
+  const marks = [t.classification, t.precedence]
+    .filter(Boolean)
+    .map((m) => m!.toLowerCase())
+    .join('   ');
   const lines: TypedLine[] = [
     { text: `${t.fileReference}: Telegram`, align: 'left' },
     ...wrapParagraph(`${t.from} to ${t.to}`, columns),
@@ -62,7 +65,12 @@ function typeset(t: Telegram, columns: number): TypedLine[] {
 
 function expectedFields(t: Telegram): Record<string, FieldValue> {
   const fields: Record<string, FieldValue> = {
-    fileReference: t.fileReference!, docType: t.docType, from: t.from!, to: t.to, place: t.place, date: isoDate(t.date),
+    fileReference: t.fileReference!,
+    docType: t.docType,
+    from: t.from!,
+    to: t.to,
+    place: t.place,
+    date: isoDate(t.date),
   };
   if (t.time) fields.time = t.time;
   if (t.classification) fields.classification = t.classification;
@@ -78,7 +86,10 @@ export const usStateLayout: Layout = {
   kind: 'telegram',
   invent,
   typeset,
-  continuationHeader: (page) => [{ text: `${page}`, align: 'center' }, { text: '', align: 'left' }],
+  continuationHeader: (page) => [
+    { text: `${page}`, align: 'center' },
+    { text: '', align: 'left' },
+  ],
   expectedFields,
   continuationContext: (t) => ({ noun: 'telegram', number: t.number, place: t.place }),
 };

@@ -4,7 +4,8 @@ import type { ParserName } from '../profile-schema.ts';
 import { trimRange, type ParseInput, type ParseOutput, type Parser } from './shared.ts';
 
 /** Words of an office heading (`LEGATION OF THE UNITED STATES OF AMERICA`, `KGL. DANSK GESANDTSKAB`). */
-const OFFICE_WORD = /\b(LEGATION|EMBASSY|CONSULATE|CONSULATE\s+GENERAL|FOREIGN\s+SERVICE|MINISTRY|MINISTÈRE|GESANDTSKAB|AMBASSADE|DELEGATION|HIGH\s+COMMISSION|MISSION|OFFICE)\b/;
+const OFFICE_WORD =
+  /\b(LEGATION|EMBASSY|CONSULATE|CONSULATE\s+GENERAL|FOREIGN\s+SERVICE|MINISTRY|MINISTÈRE|GESANDTSKAB|AMBASSADE|DELEGATION|HIGH\s+COMMISSION|MISSION|OFFICE)\b/;
 
 export const headingParsers = {
   postHeading: ({ text, from }) => {
@@ -29,7 +30,10 @@ export const headingParsers = {
     const s = from + (kept[0]!.index ?? 0);
     const lastTok = kept[kept.length - 1]!;
     const e = from + (lastTok.index ?? 0) + lastTok[0].length;
-    const value = kept.map((t) => t[0].replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, '')).join(' ').replace(/\.$/, '');
+    const value = kept
+      .map((t) => t[0].replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, ''))
+      .join(' ')
+      .replace(/\.$/, '');
     if (!OFFICE_WORD.test(value)) return null;
     const notes = text.slice(from, s).trim() || specks ? ['ocr_corrected'] : [];
     // `LEGATION OF THE` with the next line lost: a heading does not end on an article or a preposition.
@@ -75,9 +79,10 @@ function readArchiveRef({ text, from }: ParseInput): ParseOutput | null {
   const m = /\[\s*(?:N?AA|SFU)\s*:[^\]]*\]|^\s*(?:NAA|AA)\s*:.*$/i.exec(text.slice(from));
   if (!m || m.index === undefined) {
     // `[NAR: ‘M4234, 25/8/38, i]`: a bracketed note whose archive code the OCR misread.
-    const misread = /^\s*\[\s*[A-Z]{2,3}\s*[:;]\s*\S[^\]]*\]?\s*$/.exec(text.slice(from))
+    const misread =
+      /^\s*\[\s*[A-Z]{2,3}\s*[:;]\s*\S[^\]]*\]?\s*$/.exec(text.slice(from)) ??
       // `[fikAs A3300, 802/17/30, iii`: the code garbled, the series and control symbol legible.
-      ?? /^\s*\[\s*\S{1,6}\s*[:;]?\s+[A-Z]{1,2}\d{3,5}\s*,\s*\S[^\]]*\]?\s*$/.exec(text.slice(from));
+      /^\s*\[\s*\S{1,6}\s*[:;]?\s+[A-Z]{1,2}\d{3,5}\s*,\s*\S[^\]]*\]?\s*$/.exec(text.slice(from));
     if (misread) {
       const [s, e] = trimRange(text, from, from + misread[0].length, /\s/);
       return { value: closeLostBracket(text.slice(s, e)), start: s, end: e, notes: ['ocr_corrected'] };

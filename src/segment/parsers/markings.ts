@@ -4,9 +4,31 @@ import type { ParserName } from '../profile-schema.ts';
 import { labelKey } from '../text.ts';
 import type { ParseOutput, Parser } from './shared.ts';
 
-const CLASSIFICATION_WORDS = ['TOP', 'SECRET', 'CONFIDENTIAL', 'RESTRICTED', 'UNCLASSIFIED', 'LIMITED', 'OFFICIAL', 'USE', 'ONLY', 'EYES', 'PERSONAL', 'STRICTLY'];
+const CLASSIFICATION_WORDS = [
+  'TOP',
+  'SECRET',
+  'CONFIDENTIAL',
+  'RESTRICTED',
+  'UNCLASSIFIED',
+  'LIMITED',
+  'OFFICIAL',
+  'USE',
+  'ONLY',
+  'EYES',
+  'PERSONAL',
+  'STRICTLY',
+];
 const PRECEDENCE_WORDS = ['FLASH', 'IMMEDIATE', 'OPERATIONAL', 'PRIORITY', 'URGENT', 'ROUTINE', 'NIACT', 'MOST', 'EMERGENCY', 'DEFERRED'];
-const CLASSIFICATIONS = ['TOP SECRET', 'SECRET', 'STRICTLY CONFIDENTIAL', 'CONFIDENTIAL', 'RESTRICTED', 'UNCLASSIFIED', 'LIMITED OFFICIAL USE', 'OFFICIAL USE ONLY'];
+const CLASSIFICATIONS = [
+  'TOP SECRET',
+  'SECRET',
+  'STRICTLY CONFIDENTIAL',
+  'CONFIDENTIAL',
+  'RESTRICTED',
+  'UNCLASSIFIED',
+  'LIMITED OFFICIAL USE',
+  'OFFICIAL USE ONLY',
+];
 const PRECEDENCES = ['OPERATIONAL IMMEDIATE', 'MOST IMMEDIATE', 'FLASH', 'IMMEDIATE', 'PRIORITY', 'URGENT', 'ROUTINE', 'NIACT', 'EMERGENCY', 'DEFERRED'];
 
 /** Marking words printed in another grammatical form (translated Soviet headers print `Immediately`). */
@@ -42,7 +64,10 @@ function readMarkings(text: string, from: number, kind: 'classification' | 'prec
       const start = at + (m.index ?? 0);
       const joined = /^([A-Za-z]{2,})\.([A-Za-z]{2,})$/.exec(m[0]);
       if (!joined) return [{ t: m[0], start, end: start + m[0].length }];
-      return [{ t: joined[1]!, start, end: start + joined[1]!.length }, { t: joined[2]!, start: start + joined[1]!.length + 1, end: start + m[0].length }];
+      return [
+        { t: joined[1]!, start, end: start + joined[1]!.length },
+        { t: joined[2]!, start: start + joined[1]!.length + 1, end: start + m[0].length },
+      ];
     })
     // Dust read as marks (`Nr. 2342 : CONFIDENTIAL`, `Confidential -`) is not a word of the line.
     .filter((x) => /[\p{L}\p{N}]/u.test(x.t));
@@ -62,7 +87,8 @@ function readMarkings(text: string, from: number, kind: 'classification' | 'prec
     if (split.has(i)) return { ...x, v: { word: vocabularyWord(x.t)!.word, exact: false } };
     const v = vocabularyWord(x.t);
     // `TOR SECRET`: a three-letter word is too short to match fuzzily, except TOP before SECRET.
-    if (!v && i + 1 < tokens.length && distance(x.t.toUpperCase(), 'TOP') === 1 && vocabularyWord(tokens[i + 1]!.t)?.word === 'SECRET') return { ...x, v: { word: 'TOP', exact: false } };
+    if (!v && i + 1 < tokens.length && distance(x.t.toUpperCase(), 'TOP') === 1 && vocabularyWord(tokens[i + 1]!.t)?.word === 'SECRET')
+      return { ...x, v: { word: 'TOP', exact: false } };
     return { ...x, v };
   });
   // One short unknown word at an end of the line is dust read as letters (`secret i`,

@@ -12,15 +12,18 @@ import { COPIES_RE, fixTitles, SPECK_OR_PUNCTUATION, dropSpeckTokens, trimRange,
  * any repaired signature to review.
  */
 function repairInitials(value: string): string {
-  return value
-    // `1; BELLANDI`: the initial I read as a one, its full stop as a mark.
-    .replace(/^[1l|][;,:.]\s+(?=\p{Lu}{2})/u, 'I. ')
-    .replace(/^([A-Z])[+«»*'’‘"“”,;:]+\.?(\s+)(?=\p{Lu})/u, '$1.$2')
-    .replace(/^([A-Z])([a-z])\.?(\s+)(?=\p{Lu}\p{L})/u, (m, letter: string, next: string, space: string) =>
-      (next === letter.toLowerCase() || next === 's') && !/^(Ms|Mr|Dr|St)$/.test(letter + next) ? `${letter}.${space}` : m)
-    .replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2')
-    .replace(/(^|\s)[‘’“”"`]+(?=\p{L})/gu, '$1')
-    .replace(/\.{2,}$/, '.');
+  return (
+    value
+      // `1; BELLANDI`: the initial I read as a one, its full stop as a mark.
+      .replace(/^[1l|][;,:.]\s+(?=\p{Lu}{2})/u, 'I. ')
+      .replace(/^([A-Z])[+«»*'’‘"“”,;:]+\.?(\s+)(?=\p{Lu})/u, '$1.$2')
+      .replace(/^([A-Z])([a-z])\.?(\s+)(?=\p{Lu}\p{L})/u, (m, letter: string, next: string, space: string) =>
+        (next === letter.toLowerCase() || next === 's') && !/^(Ms|Mr|Dr|St)$/.test(letter + next) ? `${letter}.${space}` : m,
+      )
+      .replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2')
+      .replace(/(^|\s)[‘’“”"`]+(?=\p{L})/gu, '$1')
+      .replace(/\.{2,}$/, '.')
+  );
 }
 
 /** A name-like line: a few words, each capitalised or an initial (`Mao Zedong.`, `A. DOBRYNIN`). */
@@ -47,7 +50,8 @@ function subjectStart(text: string): number {
 }
 
 /** Titles typed after a signer's name (`M. WEISSMANN, Secretary.`): not part of the name. */
-const SIGNER_TITLE = /(?:,\s*|\s+(?=(?:Rabbi|Secretary|Chairman|Director|Treasurer|President)\b))(?:Hon\.\s*)?(?:Secretary|Chairman|Director|Treasurer|Rabbi|President|Minister|Consul(?:\s+General)?|Ambassador|Chargé d'Affaires(?:\s+a\.\s*i\.)?|Secretary of Legation|Secretary of Embassy)\.?$/i;
+const SIGNER_TITLE =
+  /(?:,\s*|\s+(?=(?:Rabbi|Secretary|Chairman|Director|Treasurer|President)\b))(?:Hon\.\s*)?(?:Secretary|Chairman|Director|Treasurer|Rabbi|President|Minister|Consul(?:\s+General)?|Ambassador|Chargé d'Affaires(?:\s+a\.\s*i\.)?|Secretary of Legation|Secretary of Embassy)\.?$/i;
 
 export const nameParsers = {
   textAfterLabel: ({ text, from }) => {
@@ -95,7 +99,9 @@ export const nameParsers = {
     const senderEndsWithName = /(?:^|\s)(?:[A-Z][a-z]?\.\s?){1,3}[A-Z][A-Za-z'-]+\)?$/.test(text.slice(s, splitAt).trim());
     const notes = tos.length > 1 && !senderEndsWithName ? ['ambiguous_split'] : [];
     // A word one OCR error away from `to` (`tc`, `t0`) may be the real split point.
-    const toLike = region.split(/\s+/).some((w) => w.length === 2 && w.toLowerCase() !== 'to' && distance(w.toLowerCase(), 'to') === 1 && !COMMON_TWO_LETTER.has(w.toLowerCase()));
+    const toLike = region
+      .split(/\s+/)
+      .some((w) => w.length === 2 && w.toLowerCase() !== 'to' && distance(w.toLowerCase(), 'to') === 1 && !COMMON_TWO_LETTER.has(w.toLowerCase()));
     if (toLike) notes.push('ambiguous_split');
     // `... Mirsky ‘To: USSR MFA`: a `To:` label inside the sentence means lines were joined wrongly.
     if (/\b(?:to|from)\s*:/i.test(region)) notes.push('ambiguous_split');

@@ -46,7 +46,8 @@ export function dropSpeckTokens(text: string, start: number, end: number): [numb
 /** Punctuation at the ends of a value, with the marks specks are read as (`Ryabtsev-`, `office’`). */
 export const SPECK_OR_PUNCTUATION = /[\s,;:.\-–‘’“”"·•]/;
 
-export const COPIES_RE = /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*[.,'‘’·]?\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0][wv]?[.,:]?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
+export const COPIES_RE =
+  /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*[.,'‘’·]?\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0][wv]?[.,:]?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
 
 /** OCR misreadings of the Soviet title `Cde.` (comrade). */
 export function fixTitles(value: string): { value: string; fixed: boolean } {

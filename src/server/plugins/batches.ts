@@ -19,7 +19,11 @@ export const batchesPlugin: FastifyPluginAsync<BatchesOptions> = async (app, opt
   app.addHook('onRequest', options.guard);
   app.get<{ Querystring: { limit: number } }>(
     '/batches',
-    { schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }, additionalProperties: false } } },
+    {
+      schema: {
+        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }, additionalProperties: false },
+      },
+    },
     async (request, reply) => {
       const { monitor } = options;
       if (!monitor) return sendError(reply, 503, 'CS_ERR_REDIS_UNAVAILABLE', NO_REDIS);

@@ -32,7 +32,11 @@ export const monitoringPlugin: FastifyPluginAsync<MonitoringOptions> = async (ap
   await app.register(healthPlugin, { monitor });
   // /readyz stays open (a load balancer's probe); the rest shows paths, hosts or failures.
   const readers = { roles: ['reader', 'reviewer', 'operator'] as const, sessions: true };
-  await app.register(metricsPlugin, { monitor, logger, guard: config.server.metrics === 'token' ? access.require({ ...readers, realm: 'cablescan metrics' }) : undefined });
+  await app.register(metricsPlugin, {
+    monitor,
+    logger,
+    guard: config.server.metrics === 'token' ? access.require({ ...readers, realm: 'cablescan metrics' }) : undefined,
+  });
   await app.register(queuesPlugin, { monitor, access, operator: Boolean(config.tokens.operator) });
   await app.register(batchesPlugin, { monitor, guard: access.require({ ...readers, realm: 'cablescan batches' }), prefix: '/api' });
 };

@@ -55,7 +55,8 @@ export const queuesPlugin: FastifyPluginAsync<QueuesOptions> = async (app, optio
       '<p id="no-redis">No Redis is configured, so there are no queues to show: this server was started for the review of an embedded run (<code>cablescan run</code> without <code>--redis</code>).</p>' +
         '<p>To watch queued batches, start <code>cablescan serve</code> with <code>REDIS_URL=redis://host:6379</code> (and the same <code>CABLESCAN_QUEUE_PREFIX</code> as the workers).</p>',
     );
-    const handler = async (_request: FastifyRequest, reply: FastifyReply) => reply.code(503).header('content-security-policy', PLAIN_PAGE_CSP).type('text/html; charset=utf-8').send(notice);
+    const handler = async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply.code(503).header('content-security-policy', PLAIN_PAGE_CSP).type('text/html; charset=utf-8').send(notice);
     app.get(QUEUES_PATH, handler);
     app.get(`${QUEUES_PATH}/*`, handler);
     return;

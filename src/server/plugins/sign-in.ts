@@ -22,7 +22,12 @@ const LOGOUT_PATH = '/operator/logout';
 const REALM = 'cablescan sign-in';
 
 function html(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
-  return reply.code(status).header('content-security-policy', PLAIN_PAGE_CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(plainPage(title, body));
+  return reply
+    .code(status)
+    .header('content-security-policy', PLAIN_PAGE_CSP)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(plainPage(title, body));
 }
 
 const form = (note = ''): string =>
@@ -45,7 +50,7 @@ export const signInPlugin: FastifyPluginAsync<SignInOptions> = async (app, optio
     // A sign-in posted by another site's page would sign the browser in as the attacker (login CSRF).
     if (!sameOrigin(request, false)) {
       request.log.warn({ ip: request.ip, origin: request.headers.origin ?? null }, 'cross-origin sign-in refused');
-      return html(reply, 403, 'cablescan sign-in', '<p>Sign in from this server\'s own page.</p>');
+      return html(reply, 403, 'cablescan sign-in', "<p>Sign in from this server's own page.</p>");
     }
     if (await access.refuseBlocked(request, reply, REALM)) return reply;
     const presented = typeof request.body?.token === 'string' ? request.body.token : '';
@@ -61,7 +66,7 @@ export const signInPlugin: FastifyPluginAsync<SignInOptions> = async (app, optio
   });
 
   app.post(LOGOUT_PATH, async (request, reply) => {
-    if (!sameOrigin(request, true)) return html(reply, 403, 'cablescan sign-out', '<p>Sign out from this server\'s own page.</p>');
+    if (!sameOrigin(request, true)) return html(reply, 403, 'cablescan sign-out', "<p>Sign out from this server's own page.</p>");
     access.sessions.destroy(cookieValue(request, SESSION_COOKIE));
     reply.header('set-cookie', cookie(request, '', 0));
     return html(reply, 200, 'cablescan sign-out', `<p>Signed out. <a href="${escapeHtml(SIGN_IN_PATH)}">Sign in again</a>.</p>`);

@@ -77,7 +77,12 @@ function sendImage(reply: FastifyReply, image: RenderedImage, etag: string): Fas
 }
 
 /** A page's preview image, or 304 when the browser holds this rendering already. */
-async function sendPreview(request: FastifyRequest, reply: FastifyReply, images: PageImages, page: Parameters<PageImages['preview']>[0]): Promise<FastifyReply> {
+async function sendPreview(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  images: PageImages,
+  page: Parameters<PageImages['preview']>[0],
+): Promise<FastifyReply> {
   const etag = etagOf(RENDER_VERSION, 'preview', page.contentHash);
   if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
   try {
@@ -194,10 +199,8 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     },
   );
 
-  app.get<{ Querystring: FilterQuery }>(
-    '/progress',
-    { schema: { querystring: { type: 'object', properties: FILTER_PROPERTIES } } },
-    async (request) => store.progress(filterOf(request.query)),
+  app.get<{ Querystring: FilterQuery }>('/progress', { schema: { querystring: { type: 'object', properties: FILTER_PROPERTIES } } }, async (request) =>
+    store.progress(filterOf(request.query)),
   );
 
   app.get<{ Params: { fieldId: number } }>('/fields/:fieldId', { schema: { params: FIELD_PARAMS } }, async (request, reply) => {
@@ -265,17 +268,33 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       const outcome = await store.review(request.params.fieldId, { action, value, version, reviewer });
       if (outcome.ok) {
         // The chain's head, in a log kept apart from the store: a trail rewritten later no longer ends there.
-        request.log.info({ field: outcome.field.id, record: outcome.field.recordId, name: outcome.field.name, action: outcome.entry.action, reviewer, auditHead: outcome.auditHead }, 'field reviewed');
+        request.log.info(
+          {
+            field: outcome.field.id,
+            record: outcome.field.recordId,
+            name: outcome.field.name,
+            action: outcome.entry.action,
+            reviewer,
+            auditHead: outcome.auditHead,
+          },
+          'field reviewed',
+        );
         return { field: fieldView(outcome.field), action: outcome.entry };
       }
       if (outcome.reason === 'not_found') return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no field ${request.params.fieldId}`);
       if (outcome.reason === 'invalid') return sendError(reply, 400, 'CS_ERR_INVALID_VALUE', outcome.message);
       if (outcome.reason === 'retired') {
         const by = outcome.replacedBy.length ? ` by ${outcome.replacedBy.join(', ')}` : '';
-        return sendError(reply, 409, 'CS_ERR_CONFLICT', `record ${outcome.field.recordId} was regrouped (replaced${by}): its fields are reviewed on the records that replaced it`, {
-          current: fieldView(outcome.field),
-          replacedBy: outcome.replacedBy,
-        });
+        return sendError(
+          reply,
+          409,
+          'CS_ERR_CONFLICT',
+          `record ${outcome.field.recordId} was regrouped (replaced${by}): its fields are reviewed on the records that replaced it`,
+          {
+            current: fieldView(outcome.field),
+            replacedBy: outcome.replacedBy,
+          },
+        );
       }
       const current = outcome.field;
       const by = current.reviewedBy ? ` by ${current.reviewedBy}` : ' by a new run of the pipeline';
@@ -296,7 +315,16 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       batches: stored.batches,
       // Pages by position: the browser asks for /pages/<position>/image.jpg, never for a file.
       // `path` is the page's file inside its batch's folder (what a person recognises).
-      pages: stored.pages.map((p, position) => ({ position, pageId: p.pageId, file: p.file, path: displayPath(p, folder), pageIndex: p.pageIndex, pageCount: p.pageCount, width: p.width, height: p.height })),
+      pages: stored.pages.map((p, position) => ({
+        position,
+        pageId: p.pageId,
+        file: p.file,
+        path: displayPath(p, folder),
+        pageIndex: p.pageIndex,
+        pageCount: p.pageCount,
+        width: p.width,
+        height: p.height,
+      })),
       fields: stored.fields.map(fieldView),
     };
   });
@@ -341,7 +369,10 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
     const state = await store.recordState(request.params.recordId);
     if (!state) return sendError(reply, 404, 'CS_ERR_NOT_FOUND', `no record ${request.params.recordId}`);
     const sequence = state.sequenceKey ? await store.sequence(state.sequenceKey) : null;
-    const items = sequence && !state.retiredAt ? await Promise.all(recordBoundaries(sequence, await store.sequenceRecords(sequence.key), state.id).map((t) => boundaryView(t, store))) : [];
+    const items =
+      sequence && !state.retiredAt
+        ? await Promise.all(recordBoundaries(sequence, await store.sequenceRecords(sequence.key), state.id).map((t) => boundaryView(t, store)))
+        : [];
     return { state, items };
   });
 
@@ -353,25 +384,58 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
   ) =>
     app.post<{ Params: { recordId: string }; Body: Body }>(
       `/records/:recordId/${route}`,
-      { schema: { params: RECORD_PARAMS, body: { type: 'object', required: ['version', ...required], additionalProperties: false, properties: { version: VERSION, ...properties } } } },
+      {
+        schema: {
+          params: RECORD_PARAMS,
+          body: { type: 'object', required: ['version', ...required], additionalProperties: false, properties: { version: VERSION, ...properties } },
+        },
+      },
       async (request, reply) => {
         if (!options.regrouper) return sendError(reply, 503, 'CS_ERR_UNAVAILABLE', 'this server cannot regroup records');
         const reviewer = reviewerOf(request).name;
         const outcome = await options.regrouper.regroup(toRequest(request.params.recordId, request.body as Body, reviewer));
-        if (outcome.ok) request.log.info({ action: outcome.entry.action, record: request.params.recordId, retired: outcome.retired, created: outcome.created, reviewer, auditHead: await store.auditHead('grouping_actions') }, 'records regrouped');
+        if (outcome.ok)
+          request.log.info(
+            {
+              action: outcome.entry.action,
+              record: request.params.recordId,
+              retired: outcome.retired,
+              created: outcome.created,
+              reviewer,
+              auditHead: await store.auditHead('grouping_actions'),
+            },
+            'records regrouped',
+          );
         return sendRegroup(reply, outcome);
       },
     );
-  regroupRoute<{ version: number; at: string }>('split', { at: PAGE_ID }, ['at'], (recordId, body, reviewer) => ({ action: 'split', recordId, version: body.version, at: body.at, reviewer }));
-  regroupRoute<{ version: number; with: string; withVersion?: number }>('merge', { with: RECORD_ID, withVersion: VERSION }, ['with'], (recordId, body, reviewer) => ({
-    action: 'merge',
+  regroupRoute<{ version: number; at: string }>('split', { at: PAGE_ID }, ['at'], (recordId, body, reviewer) => ({
+    action: 'split',
     recordId,
     version: body.version,
-    with: body.with,
-    withVersion: body.withVersion,
+    at: body.at,
     reviewer,
   }));
-  regroupRoute<{ version: number; page?: string }>('confirm-grouping', { page: PAGE_ID }, [], (recordId, body, reviewer) => ({ action: 'confirm', recordId, version: body.version, page: body.page, reviewer }));
+  regroupRoute<{ version: number; with: string; withVersion?: number }>(
+    'merge',
+    { with: RECORD_ID, withVersion: VERSION },
+    ['with'],
+    (recordId, body, reviewer) => ({
+      action: 'merge',
+      recordId,
+      version: body.version,
+      with: body.with,
+      withVersion: body.withVersion,
+      reviewer,
+    }),
+  );
+  regroupRoute<{ version: number; page?: string }>('confirm-grouping', { page: PAGE_ID }, [], (recordId, body, reviewer) => ({
+    action: 'confirm',
+    recordId,
+    version: body.version,
+    page: body.page,
+    reviewer,
+  }));
 
   app.get<{ Querystring: { batch?: string; reviewer?: string; record?: string; limit: number } }>(
     '/grouping/actions',
@@ -379,11 +443,23 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       schema: {
         querystring: {
           type: 'object',
-          properties: { batch: BATCH, reviewer: { type: 'string', minLength: 1, maxLength: 200 }, record: RECORD_ID, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          properties: {
+            batch: BATCH,
+            reviewer: { type: 'string', minLength: 1, maxLength: 200 },
+            record: RECORD_ID,
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
         },
       },
     },
-    async (request) => ({ actions: await store.groupingActions({ batch: request.query.batch, reviewer: request.query.reviewer, recordId: request.query.record, limit: request.query.limit }) }),
+    async (request) => ({
+      actions: await store.groupingActions({
+        batch: request.query.batch,
+        reviewer: request.query.reviewer,
+        recordId: request.query.record,
+        limit: request.query.limit,
+      }),
+    }),
   );
 
   app.get<{ Params: { contentHash: string } }>(
@@ -402,7 +478,11 @@ export const reviewApi: FastifyPluginAsync<ReviewApiOptions> = async (app: Fasti
       schema: {
         querystring: {
           type: 'object',
-          properties: { batch: BATCH, reviewer: { type: 'string', minLength: 1, maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          properties: {
+            batch: BATCH,
+            reviewer: { type: 'string', minLength: 1, maxLength: 200 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
         },
       },
     },

@@ -37,7 +37,12 @@ function median(values: number[]): number {
  * has no page. Boxes of the record's other fields on the zone's page anchor it; without
  * them, the top (header) or bottom (closing) share of the page stands in.
  */
-export function expectedZone(field: StoredField, fields: readonly StoredField[], pages: readonly StoredPage[], profile: Profile | undefined): ExpectedZone | null {
+export function expectedZone(
+  field: StoredField,
+  fields: readonly StoredField[],
+  pages: readonly StoredPage[],
+  profile: Profile | undefined,
+): ExpectedZone | null {
   if (pages.length === 0) return null;
   const zone = zoneOf(profile, field.name);
   const position = zone === 'closing' ? pages.length - 1 : 0;

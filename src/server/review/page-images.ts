@@ -160,7 +160,13 @@ export class PageImages {
   }
 
   stats(): PageImageStats {
-    return { pages: this.pages.size, pageBytes: this.pages.calculatedSize, crops: this.crops.size, cropBytes: this.crops.calculatedSize, peakDecodes: this.decodes.peak };
+    return {
+      pages: this.pages.size,
+      pageBytes: this.pages.calculatedSize,
+      crops: this.crops.size,
+      cropBytes: this.crops.calculatedSize,
+      peakDecodes: this.decodes.peak,
+    };
   }
 
   /** The field's box with context, box outlined, as PNG no larger than the configured maximum. */

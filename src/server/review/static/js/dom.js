@@ -34,8 +34,12 @@ export const state = {
 
 export const valueText = (v) => (v === null || v === undefined ? '' : String(v));
 export const statusLabel = (s) => s.replace('_', ' ');
-export function show(id, visible) { $(id).hidden = !visible; }
-export function text(id, value) { $(id).textContent = value; }
+export function show(id, visible) {
+  $(id).hidden = !visible;
+}
+export function text(id, value) {
+  $(id).textContent = value;
+}
 export function message(msg, kind = '') {
   const el = $('message');
   el.textContent = msg;

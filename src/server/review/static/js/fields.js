@@ -74,7 +74,9 @@ export function renderItem() {
   text('item-text', item.text || '—');
   text('item-value', item.value === null ? '(no value)' : valueText(item.value));
   const reasons = $('item-reasons');
-  reasons.replaceChildren(...(item.reasons.length ? item.reasons.map((r) => el('span', { class: 'chip', text: r.replaceAll('_', ' ') })) : [document.createTextNode('—')]));
+  reasons.replaceChildren(
+    ...(item.reasons.length ? item.reasons.map((r) => el('span', { class: 'chip', text: r.replaceAll('_', ' ') })) : [document.createTextNode('—')]),
+  );
 
   state.original = valueText(item.value);
   const long = isLong(item);
@@ -82,7 +84,12 @@ export function renderItem() {
   $('value').hidden = long;
   $('value-long').hidden = !long;
   $('value-label').htmlFor = long ? 'value-long' : 'value';
-  text('value-hint', long ? 'Enter accepts it; edit the text, then Enter saves (Shift+Enter: new line, saved as a space)' : 'Enter accepts it; type to correct, then Enter saves');
+  text(
+    'value-hint',
+    long
+      ? 'Enter accepts it; edit the text, then Enter saves (Shift+Enter: new line, saved as a space)'
+      : 'Enter accepts it; type to correct, then Enter saves',
+  );
   const input = editor();
   input.value = state.original;
   input.classList.remove('edited');
@@ -100,7 +107,10 @@ export function renderItem() {
   frame.scrollTop = 0;
   img.removeAttribute('src');
   img.alt = zone ? `where ${item.name} would be printed` : `${item.name} on the page`;
-  text('crop-note', zone ? `Not found on the page. Shown: ${ZONE_NAMES[item.crop] || 'the page'}, where the ${item.profile} profile looks for ${item.name}.` : '');
+  text(
+    'crop-note',
+    zone ? `Not found on the page. Shown: ${ZONE_NAMES[item.crop] || 'the page'}, where the ${item.profile} profile looks for ${item.name}.` : '',
+  );
   const url = imageUrlFor(item);
   image(url)
     .then((src) => {
@@ -144,7 +154,10 @@ export async function decide(kind) {
       message('Type the value, or press Alt+A if the page has no such field.', 'warn');
       return;
     }
-    body = typed === state.original && item.value !== null ? { action: 'confirm', version: item.version } : { action: 'correct', value: typed, version: item.version };
+    body =
+      typed === state.original && item.value !== null
+        ? { action: 'confirm', version: item.version }
+        : { action: 'correct', value: typed, version: item.version };
   }
   state.busy = true;
   let res;

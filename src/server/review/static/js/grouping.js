@@ -76,7 +76,14 @@ export function renderEmptyGrouping() {
   show('g-empty', true);
   const skipped = state.gSkipped.size;
   text('g-empty-title', state.gScope ? 'This record has no page boundary' : skipped ? 'Only skipped boundaries are left' : 'No doubtful page boundaries');
-  text('g-empty-text', state.gScope ? 'It is alone in its folder or file.' : skipped ? `${skipped} boundary(ies) skipped in this session.` : 'Every record under this filter has a grouping the pipeline is sure of, or a person confirmed.');
+  text(
+    'g-empty-text',
+    state.gScope
+      ? 'It is alone in its folder or file.'
+      : skipped
+        ? `${skipped} boundary(ies) skipped in this session.`
+        : 'Every record under this filter has a grouping the pipeline is sure of, or a person confirmed.',
+  );
   show('g-empty-retry', !state.gScope && skipped > 0);
   finishPending();
 }
@@ -94,7 +101,10 @@ export function renderTask() {
   const badge = $('g-decision');
   badge.textContent = task.rule === 'reviewer' ? `${task.decision} (${task.decidedBy})` : task.decision;
   badge.className = `badge d-${task.decision}${task.uncertain ? ' doubtful' : ''}`;
-  text('g-confidence', task.rule === 'reviewer' ? `decided by ${task.decidedBy}` : `${task.rule === 'model' ? 'confidence' : task.rule} ${task.confidence.toFixed(2)}`);
+  text(
+    'g-confidence',
+    task.rule === 'reviewer' ? `decided by ${task.decidedBy}` : `${task.rule === 'model' ? 'confidence' : task.rule} ${task.confidence.toFixed(2)}`,
+  );
   text('g-position', `${state.gIndex + 1} of ${state.groups.length}${state.gScope ? ` · record ${state.gScope.slice(0, 8)}` : ''}`);
   $('g-record').href = `#/record/${task.after.id}`;
   text('g-keep-label', DECISION_WORDS[task.decision]);
@@ -107,7 +117,9 @@ export function renderTask() {
   text('g-prev-cap', `${task.pages.previous ? task.pages.previous.name : task.previousPage} — end · ${side(task.before, task.previousPage)}`);
   text('g-next-cap', `${task.pages.page ? task.pages.page.name : task.page} — top · ${side(task.after, task.page)}`);
   $('g-evidence').replaceChildren(
-    ...task.evidence.slice(0, 5).map((e) => el('li', { class: e.says, text: `${e.says === 'start' ? '⟂' : '↔'} ${e.detail}`, title: `${e.cue} (${e.weight})` })),
+    ...task.evidence
+      .slice(0, 5)
+      .map((e) => el('li', { class: e.says, text: `${e.says === 'start' ? '⟂' : '↔'} ${e.detail}`, title: `${e.cue} (${e.weight})` })),
   );
 
   const shown = [
@@ -178,7 +190,11 @@ export function requestFor(task, want) {
     return { url: `/api/records/${record.id}/confirm-grouping`, body: { version: record.version, page: task.page }, done: 'kept as decided' };
   }
   if (want === 'start') return { url: `/api/records/${task.before.id}/split`, body: { version: task.before.version, at: task.page }, done: 'split' };
-  return { url: `/api/records/${task.before.id}/merge`, body: { version: task.before.version, with: task.after.id, withVersion: task.after.version }, done: 'merged' };
+  return {
+    url: `/api/records/${task.before.id}/merge`,
+    body: { version: task.before.version, with: task.after.id, withVersion: task.after.version },
+    done: 'merged',
+  };
 }
 
 export async function gDecide(want, startedAt) {

@@ -57,21 +57,33 @@ export async function showRecord(id) {
       // Labels are sized to the page so they read alike on any scan (about 13 px on a page shown 800 px wide).
       const fontSize = Math.round(page.width / 62);
       const onPage = fields.filter((f) => f.page === page.pageId && f.bbox);
-      const labels = placeLabels(onPage.map((f) => ({ name: f.name, bbox: f.bbox })), fontSize);
+      const labels = placeLabels(
+        onPage.map((f) => ({ name: f.name, bbox: f.bbox })),
+        fontSize,
+      );
       onPage.forEach((f, i) => {
         const [x0, y0, x1, y1] = f.bbox;
         const rect = svg('rect', { x: x0 - 4, y: y0 - 4, width: x1 - x0 + 8, height: y1 - y0 + 8, rx: 4, class: `box s-${f.status}` });
         const title = svg('title');
         title.textContent = `${f.name}: ${valueText(f.value)} (${statusLabel(f.status)})`;
         rect.append(title);
-        const label = svg('text', { x: labels[i].x, y: labels[i].y, class: 'box-label', fill: `var(--${f.status})`, 'font-size': fontSize, 'stroke-width': Math.max(2, fontSize / 4) });
+        const label = svg('text', {
+          x: labels[i].x,
+          y: labels[i].y,
+          class: 'box-label',
+          fill: `var(--${f.status})`,
+          'font-size': fontSize,
+          'stroke-width': Math.max(2, fontSize / 4),
+        });
         label.textContent = f.name;
         overlay.append(rect, label);
         boxes.set(f.id, rect);
       });
       image(pageUrl(record.id, page.position))
         .then((src) => (img.src = src))
-        .catch((err) => overlay.replaceChildren(Object.assign(svg('text', { x: 40, y: 80, class: 'box-label', 'font-size': fontSize }), { textContent: err.message })));
+        .catch((err) =>
+          overlay.replaceChildren(Object.assign(svg('text', { x: 40, y: 80, class: 'box-label', 'font-size': fontSize }), { textContent: err.message })),
+        );
       const where = page.pageCount > 1 ? `${page.path}, page ${page.pageIndex + 1} of ${page.pageCount}` : page.path;
       return el('figure', { class: 'page' }, [el('div', { class: 'canvas' }, [img, overlay]), el('figcaption', { class: 'muted', text: where })]);
     }),

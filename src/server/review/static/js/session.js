@@ -47,9 +47,24 @@ export async function loadFacets() {
     select.replaceChildren(el('option', { value: '', text: label }), ...values.map((v) => el('option', { value: v.value, text: v.label })));
     select.value = values.some((v) => v.value === current) ? current : '';
   };
-  fill('f-batch', 'All batches', body.batches.map((b) => ({ value: b.name, label: `${b.name} (${b.records})` })), state.filter.batch);
-  fill('f-field', 'All fields', body.fields.map((f) => ({ value: f, label: f })), state.filter.field);
-  fill('f-profile', 'All profiles', body.profiles.map((p) => ({ value: p, label: p })), state.filter.profile);
+  fill(
+    'f-batch',
+    'All batches',
+    body.batches.map((b) => ({ value: b.name, label: `${b.name} (${b.records})` })),
+    state.filter.batch,
+  );
+  fill(
+    'f-field',
+    'All fields',
+    body.fields.map((f) => ({ value: f, label: f })),
+    state.filter.field,
+  );
+  fill(
+    'f-profile',
+    'All profiles',
+    body.profiles.map((p) => ({ value: p, label: p })),
+    state.filter.profile,
+  );
   state.filter = { batch: $('f-batch').value, field: $('f-field').value, profile: $('f-profile').value };
 }
 
