@@ -1,7 +1,7 @@
 // A private temporary folder for the image files handed to long-lived native tesseract processes.
 // It is named after the process id: a process that ends normally removes its folder (close(),
 // or at exit), and folders left behind by one that was killed (kill -9, a sandboxed BullMQ job
-// child stopped by its worker) are removed by the next cablescan process that opens one.
+// child stopped by its worker) are removed by the next cablescan process of the same user that opens one.
 import { readdir, rm, stat, mkdtemp } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,16 +30,24 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * Best effort, and only this user's folders: another user's orphan in a shared /tmp is not ours to
+ * remove (it cannot be read: EACCES), and a folder that cannot be removed must never stop a page
+ * from being read (it did: a run as another user failed every page on a root orphan).
+ */
 async function removeOrphans(prefix: string, now: number): Promise<void> {
   const tmp = os.tmpdir();
   const names = await readdir(tmp).catch(() => [] as string[]);
   const pattern = new RegExp(`^${prefix}(\\d+)-`);
+  const uid = process.getuid?.();
   for (const name of names) {
     const pid = Number(pattern.exec(name)?.[1]);
     if (!pid || pid === process.pid || isRunning(pid)) continue;
     const folder = path.join(tmp, name);
     const info = await stat(folder).catch(() => null);
-    if (info?.isDirectory() && now - info.mtimeMs > ORPHAN_QUIET_MS) await rm(folder, { recursive: true, force: true });
+    if (!info?.isDirectory() || now - info.mtimeMs <= ORPHAN_QUIET_MS) continue;
+    if (uid !== undefined && info.uid !== uid) continue;
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
