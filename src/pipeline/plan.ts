@@ -74,16 +74,11 @@ export function sequencesOf(pages: readonly PageSource[]): PlannedSequence[] {
   return [...sequences].map(([documentKey, list]) => ({ documentKey, pages: list }));
 }
 
-/**
- * Plans a batch. Everything that can be wrong with the run's own settings or inputs throws here
- * (a CablescanError naming the setting), before any page is read or any file written.
- */
-export async function planBatch(request: BatchRequest, config: Config, logger: Logger, options: PlanOptions = {}): Promise<BatchPlan> {
+/** What both planners share: the batch's name, folders and settings, checked before any file is read, and how to discover its inputs. */
+function startPlan(request: BatchRequest, config: Config, logger: Logger, options: PlanOptions) {
   const startedAt = options.startedAt ?? new Date();
   const cwd = request.cwd ?? process.cwd();
-  const outDir = path.resolve(cwd, request.outDir);
   const batch = request.batch ?? defaultBatchName(startedAt);
-
   // Paths become absolute so the settings mean the same wherever they travel.
   const settings = batchSettingsFrom(config, cwd);
   const { recipe, profiles } = checkBatchSettings({
@@ -92,8 +87,19 @@ export async function planBatch(request: BatchRequest, config: Config, logger: L
     profile: settings.build.profile,
   });
   if (options.readsHere) checkMachineSettings(config);
-
-  const ingest = await discoverInputs(request.inputs, {
+  const log = logger.child({ batch, stage: 'ingest' });
+  const head = {
+    batch,
+    inputs: request.inputs,
+    ...(request.manifest !== undefined ? { manifest: request.manifest } : {}),
+    cwd,
+    outDir: path.resolve(cwd, request.outDir),
+    startedAt: startedAt.toISOString(),
+    settings,
+    recipe,
+    profiles,
+  };
+  const discoveryOptions = {
     cwd,
     lang: config.lang,
     documents: config.documents,
@@ -101,25 +107,27 @@ export async function planBatch(request: BatchRequest, config: Config, logger: L
     maxPixels: config.maxPixels,
     maxPagesPerFile: config.maxPagesPerFile,
     allowOutsideInputs: config.allowOutsideInputs,
-    logger: logger.child({ batch, stage: 'ingest' }),
-  });
+    logger: log,
+  };
+  return { head, discoveryOptions, log };
+}
+
+/**
+ * Plans a batch. Everything that can be wrong with the run's own settings or inputs throws here
+ * (a CablescanError naming the setting), before any page is read or any file written.
+ */
+export async function planBatch(request: BatchRequest, config: Config, logger: Logger, options: PlanOptions = {}): Promise<BatchPlan> {
+  const { head, discoveryOptions } = startPlan(request, config, logger, options);
+  const ingest = await discoverInputs(request.inputs, discoveryOptions);
   checkInputsFound(ingest, { inputs: request.inputs, manifest: request.manifest });
 
   const done: string[] = [];
   if (!config.force) {
     // From each page JSON's first bytes: readPage checks a page fully before it trusts it.
-    for (const page of ingest.pages) if (await pageLooksDone(outDir, page)) done.push(page.pageId);
+    for (const page of ingest.pages) if (await pageLooksDone(head.outDir, page)) done.push(page.pageId);
   }
   return {
-    batch,
-    inputs: request.inputs,
-    ...(request.manifest !== undefined ? { manifest: request.manifest } : {}),
-    cwd,
-    outDir,
-    startedAt: startedAt.toISOString(),
-    settings,
-    recipe,
-    profiles,
+    ...head,
     sequences: sequencesOf(ingest.pages),
     pageTotal: ingest.pages.length,
     done,
@@ -157,42 +165,14 @@ export interface StreamedPlan extends Omit<BatchPlan, 'sequences' | 'pageTotal' 
  * planBatch checks before any page is read is checked here too, before the first window.
  */
 export async function planInWindows(request: BatchRequest, config: Config, logger: Logger, options: PlanOptions = {}): Promise<StreamedPlan> {
-  const startedAt = options.startedAt ?? new Date();
-  const cwd = request.cwd ?? process.cwd();
-  const outDir = path.resolve(cwd, request.outDir);
-  const batch = request.batch ?? defaultBatchName(startedAt);
-  const settings = batchSettingsFrom(config, cwd);
-  const { recipe, profiles } = checkBatchSettings({
-    preprocess: settings.read.preprocess,
-    profilesDir: settings.build.profilesDir,
-    profile: settings.build.profile,
-  });
-  if (options.readsHere) checkMachineSettings(config);
-  const log = logger.child({ batch, stage: 'ingest' });
-  const discovery = await discoverInParts(request.inputs, {
-    cwd,
-    lang: config.lang,
-    documents: config.documents,
-    manifest: request.manifest,
-    maxPixels: config.maxPixels,
-    maxPagesPerFile: config.maxPagesPerFile,
-    allowOutsideInputs: config.allowOutsideInputs,
-    logger: log,
-  });
+  const { head, discoveryOptions, log } = startPlan(request, config, logger, options);
+  const discovery = await discoverInParts(request.inputs, discoveryOptions);
   if (discovery.files === 0)
     checkInputsFound({ pages: [], failures: discovery.failures, skipped: discovery.skipped }, { inputs: request.inputs, manifest: request.manifest });
   const size = config.windowPages;
 
   const plan: StreamedPlan = {
-    batch,
-    inputs: request.inputs,
-    ...(request.manifest !== undefined ? { manifest: request.manifest } : {}),
-    cwd,
-    outDir,
-    startedAt: startedAt.toISOString(),
-    settings,
-    recipe,
-    profiles,
+    ...head,
     files: discovery.files,
     failures: [...discovery.failures],
     skipped: discovery.skipped,
