@@ -122,6 +122,15 @@ export function scoreFields(samples: readonly SampleUnderTest[], records: readon
   let profileRight = 0;
   const keyFields = { kinds: [] as string[], clean: { n: 0, right: 0 }, degraded: { n: 0, right: 0 } };
   const totals = { fields: 0, accepted: 0, wrongAccepted: 0, review: 0, absent: 0 };
+  /** A field the page does not print: wrong whenever it is accepted. */
+  const unprinted = (field: string, got: TelegramRecord['fields'][string], where: Pick<FieldOutcome, 'sample' | 'kind' | 'profile' | 'degradation'>) => {
+    if (got.status === 'accepted') {
+      row(field).spuriousAccepted++;
+      totals.accepted++;
+      totals.wrongAccepted++;
+    }
+    outcomes.push({ ...where, field, expected: null, got: got.value, status: got.status, confidence: got.confidence, reasons: got.reasons, correct: false });
+  };
   let pages = 0;
 
   for (const { expected, degradation } of samples) {
@@ -181,24 +190,7 @@ export function scoreFields(samples: readonly SampleUnderTest[], records: readon
     // Fields found that the page does not print.
     for (const [field, got] of Object.entries(record?.fields ?? {})) {
       if (field in expected.fields) continue;
-      if (got.status === 'accepted') {
-        row(field).spuriousAccepted++;
-        totals.accepted++;
-        totals.wrongAccepted++;
-      }
-      outcomes.push({
-        sample: expected.name,
-        kind,
-        profile: expected.profile,
-        degradation,
-        field,
-        expected: null,
-        got: got.value,
-        status: got.status,
-        confidence: got.confidence,
-        reasons: got.reasons,
-        correct: false,
-      });
+      unprinted(field, got, { sample: expected.name, kind, profile: expected.profile, degradation });
     }
   }
 
@@ -206,23 +198,8 @@ export function scoreFields(samples: readonly SampleUnderTest[], records: readon
   const extra = records.filter((r) => !matched.has(r));
   for (const r of extra) {
     for (const [field, got] of Object.entries(r.fields)) {
-      if (got.status !== 'accepted') continue;
-      row(field).spuriousAccepted++;
-      totals.accepted++;
-      totals.wrongAccepted++;
-      outcomes.push({
-        sample: `(extra record from ${r.source.pages[0]})`,
-        kind: '',
-        profile: r.profile,
-        degradation: '',
-        field,
-        expected: null,
-        got: got.value,
-        status: got.status,
-        confidence: got.confidence,
-        reasons: got.reasons,
-        correct: false,
-      });
+      if (got.status === 'accepted')
+        unprinted(field, got, { sample: `(extra record from ${r.source.pages[0]})`, kind: '', profile: r.profile, degradation: '' });
     }
   }
 

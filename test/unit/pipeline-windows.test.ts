@@ -73,21 +73,25 @@ test('built in windows of 1 to 5 pages, a sequence gives the records it gives wh
   }
 });
 
+/** A reviewer's split before 0-0002, which continues telegram 21340 of 0-0001. */
+function splitOffSecondPage(pages: ReturnType<typeof longBox>): ReviewerBoundary {
+  return {
+    page: '0-0002',
+    contentHash: pages[1]!.contentHash,
+    previousPage: '0-0001',
+    previousContentHash: pages[0]!.contentHash,
+    decision: 'start',
+    reviewer: 'ann',
+    at: '2026-12-01T10:00:00.000Z',
+    action: 'split',
+  };
+}
+
 test("a reviewer's split at a window's edge wins, as it does in a whole build", async () => {
   const { dir, cleanup } = tempDir('cablescan-windows-');
   try {
     const pages = longBox();
-    // 0-0002 continues telegram 21340 of 0-0001; a reviewer split it off.
-    const split: ReviewerBoundary = {
-      page: '0-0002',
-      contentHash: pages[1]!.contentHash,
-      previousPage: '0-0001',
-      previousContentHash: pages[0]!.contentHash,
-      decision: 'start',
-      reviewer: 'ann',
-      at: '2026-12-01T10:00:00.000Z',
-      action: 'split',
-    };
+    const split = splitOffSecondPage(pages);
     const whole = path.join(dir, 'whole');
     await writePages(whole, pages);
     await writeBoundaryFiles(whole, [split]);
@@ -108,16 +112,7 @@ test("a reviewer's split landing while a window is built: the save refuses (CS_E
   const { dir, cleanup } = tempDir('cablescan-windows-');
   try {
     const pages = longBox();
-    const split: ReviewerBoundary = {
-      page: '0-0002',
-      contentHash: pages[1]!.contentHash,
-      previousPage: '0-0001',
-      previousContentHash: pages[0]!.contentHash,
-      decision: 'start',
-      reviewer: 'ann',
-      at: '2026-12-01T10:00:00.000Z',
-      action: 'split',
-    };
+    const split = splitOffSecondPage(pages);
     // A store as the review store behaves: boundaries by the pages' content, and a save that
     // compares the boundaries the records were built with against those it holds now.
     const held: ReviewerBoundary[] = [];
