@@ -25,6 +25,7 @@ import {
   misreadWords,
   misreadPlaces,
   incompleteEnding,
+  garbledCapitals,
 } from './validators.ts';
 
 export interface ScoreOptions {
@@ -306,6 +307,8 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     if (label < 1) reasons.push('fuzzy_label');
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
     reasons.push(...validatorReasons(name, draft, options));
+    // A letter's or despatch's addressee is typed in words; a stamp's capitals read beside it are not (telegrams print `CC CPSU`).
+    if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value));
     reasons.push(...(crossReasons[name] ?? []));
     if (name === 'body' && t.bodyCoverage < options.thresholds.minBodyCoverage) reasons.push('low_body_coverage');
     if (name === 'body' && hasDust(draft.text)) reasons.push('dust_in_text');

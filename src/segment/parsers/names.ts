@@ -167,11 +167,14 @@ export const nameParsers = {
     // The label read again (`The Honorable` on its own line under a misread one) is no office.
     const again = /^[\s_\-–—.,]*The\s+Hono(u)?rable\b/iu.exec(text.slice(from));
     if (again) from += again[0].length;
-    const office = /\bThe\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
+    // `Thc' Secretary of State,` under a stamp: the article misread is still the office's first word (repaired, reviewed).
+    const office = /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
     if (!office || office.index === undefined) return null;
     const s = from + office.index;
     const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
-    const notes = text.slice(from, s).replace(/[\s_\-–—.,]/g, '').length > 0 ? ['ocr_corrected'] : [];
-    return { value: text.slice(s, e), start: s, end: e, notes };
+    const read = text.slice(s, e);
+    const value = read.replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The');
+    const notes = text.slice(from, s).replace(/[\s_\-–—.,]/g, '').length > 0 || value !== read ? ['ocr_corrected'] : [];
+    return { value, start: s, end: e, notes };
   },
 } satisfies Partial<Record<ParserName, Parser>>;
