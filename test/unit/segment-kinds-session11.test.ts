@@ -174,3 +174,36 @@ test('a title read half letter-spaced (`Field R e port`) makes a report', () => 
   ]);
   assert.equal(t.kind, 'report');
 });
+
+test('a despatch whose place-and-date line and recipient a stamp took is still a despatch: the letter reading shows only the `Sir:` both share', () => {
+  const t = read([
+    'LEGATION OF THE',
+    'UNITED STATES OF AMERICA',
+    'Mo 7 e January 25, 1939.',
+    'Subject: The Situation of Jews in Rumania.',
+    'CONFIDENTIAL',
+    'ev aiie',
+    'Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'My despatch on the above subject gave the history and background of the Jewish question in Rumania.',
+    'The situation was then summed up as follows.',
+    ...BODY.slice(2),
+  ]);
+  assert.equal(t.kind, 'despatch');
+  assert.equal(t.profile, 'us-despatch');
+  assert.equal(t.ambiguity, undefined);
+});
+
+test('a letter with its own closing is not taken for a despatch because it says `Sir:`', () => {
+  const t = read([
+    'THE COUNCIL FOR REFUGEE RELIEF',
+    'London, 9th May, 1938.',
+    'The Emigration Advisory Bureau,',
+    'Sir:',
+    'We have received your letter and thank you for the help already given to the families.',
+    'Yours faithfully,',
+    'J. B. Pemberton',
+  ]);
+  assert.equal(t.kind, 'letter');
+});

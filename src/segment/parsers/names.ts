@@ -174,7 +174,9 @@ export const nameParsers = {
     const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
     const read = text.slice(s, e);
     const value = read.replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The');
-    const notes = text.slice(from, s).replace(/[\s_\-–—.,]/g, '').length > 0 || value !== read ? ['ocr_corrected'] : [];
+    // Words read between the label and the office (a stamp's `fos (2 SECRETARY en.`) may be part of
+    // it; a figure or mark alone (`The Honorable 3`) is a speck, no letter of the block.
+    const notes = /\p{L}/u.test(text.slice(from, s)) || value !== read ? ['ocr_corrected'] : [];
     return { value, start: s, end: e, notes };
   },
 } satisfies Partial<Record<ParserName, Parser>>;
