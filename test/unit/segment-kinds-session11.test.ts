@@ -209,9 +209,9 @@ test('a letter with its own closing is not taken for a despatch because it says 
 });
 
 test("a post heading read letter for letter as a known US post's is the list's word, whatever the OCR's doubt; one misread is reviewed", () => {
-  const header = (first: string) => [
-    first,
-    'UNITED STATES OF AMERICA',
+  const header = (second: string) => [
+    'LEGATION OF THE',
+    second,
     'No. 901. Cairo, August 17, 1939.',
     'Subject: Registration of Aliens in Egypt.',
     'The Honorable',
@@ -221,10 +221,10 @@ test("a post heading read letter for letter as a known US post's is the list's w
     ...BODY,
   ];
   const weakHeading = (_word: string, line: number) => (line <= 1 ? 80 : 95);
-  const exact = segmentDocument([pageFromText(header('LEGATION OF THE'), { confidence: weakHeading })], { profiles })[0]!;
+  const exact = segmentDocument([pageFromText(header('UNITED STATES OF AMERICA'), { confidence: weakHeading })], { profiles })[0]!;
   assert.equal(value(exact, 'from'), 'LEGATION OF THE UNITED STATES OF AMERICA');
   assert.equal(scored(exact).from!.status, 'accepted');
-  const misread = segmentDocument([pageFromText(header('LEGATI0N OF THE'), { confidence: weakHeading })], { profiles })[0]!;
+  const misread = segmentDocument([pageFromText(header('UNITED STATES OF AMERIGA'), { confidence: weakHeading })], { profiles })[0]!;
   assert.equal(value(misread, 'from'), 'LEGATION OF THE UNITED STATES OF AMERICA');
   assert.equal(scored(misread).from!.status, 'needs_review');
 });
