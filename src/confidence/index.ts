@@ -314,7 +314,10 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     if (name === 'body' && hasDust(draft.text)) reasons.push('dust_in_text');
     // Without its header the telegram's extent and layout are guesses: its body, and a sender
     // taken from the signer because the profile says the heading names none, are not read values.
-    if (missingRequired.length > 0 && (name === 'body' || draft.notes.some((n) => n.startsWith('copied_from_')))) reasons.push('incomplete_telegram');
+    // A despatch's text under its `Sir:` and above its closing is where the layout puts it, header or not.
+    const bodyPlaced = name === 'body' && t.kind !== 'telegram' && draft.notes.includes('body_under_salutation');
+    if (missingRequired.length > 0 && !bodyPlaced && (name === 'body' || draft.notes.some((n) => n.startsWith('copied_from_'))))
+      reasons.push('incomplete_telegram');
     // Doubt about the layout is doubt about every field it reads.
     if (t.ambiguity && !t.ambiguity.agrees?.includes(name)) reasons.push('ambiguous_profile');
     if (t.weakProfile) reasons.push('weak_profile');

@@ -228,3 +228,33 @@ test("a post heading read letter for letter as a known US post's is the list's w
   assert.equal(value(misread, 'from'), 'LEGATION OF THE UNITED STATES OF AMERICA');
   assert.equal(scored(misread).from!.status, 'needs_review');
 });
+
+test("a despatch's text under a `Sir:` that was read is placed by the layout: a missing number does not make it a guess", () => {
+  const t = read([
+    'AMERICAN CONSULATE GENERAL',
+    'Naples, Se te Srorzeamah 8 rar',
+    'Subject: Italian Jew Bill.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington, D. C.',
+    'Sir:',
+    ...BODY,
+  ]);
+  assert.equal(t.profile, 'us-despatch');
+  const fields = scored(t);
+  assert.equal(fields.number!.status, 'missing');
+  assert.ok(!fields.body!.reasons.includes('incomplete_telegram'), fields.body!.reasons.join());
+  // Without the salutation the start is still a guess.
+  const guessed = scored(
+    read([
+      'AMERICAN CONSULATE GENERAL',
+      'Naples, Se te Srorzeamah 8 rar',
+      'Subject: Italian Jew Bill.',
+      'The Honorable',
+      'The Secretary of State,',
+      'Washington, D. C.',
+      ...BODY,
+    ]),
+  );
+  assert.notEqual(guessed.body!.status, 'accepted');
+});
