@@ -73,6 +73,8 @@ export const REASONS: Readonly<Record<string, string>> = {
   body_start_uncertain: 'the salutation the text starts under (`Sir:`) was not read: where the text starts is a guess',
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
   incomplete_value: 'the value breaks off (a heading ending on `OF THE`): a line of it was not read',
+  vocabulary_repaired:
+    'a letter of the value was repaired to its vocabulary entry where the layout around it names the entry (a despatch recipient block read whole: The Honorable, the office, Washington); shown, not held',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
   grouping_changed:
@@ -169,6 +171,7 @@ const NOTE_REASONS = new Set([
   'copied_from_signature',
   'incomplete_value',
   'body_start_uncertain',
+  'vocabulary_repaired',
 ]);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;

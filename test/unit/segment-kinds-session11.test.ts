@@ -94,7 +94,9 @@ test("the recipient block under a stamp: `Thc' Secretary of State,` and a label 
     ...BODY,
   ]);
   assert.equal(value(misread, 'to'), 'The Secretary of State');
-  assert.equal(scored(misread).to!.status, 'needs_review');
+  // Label, office and `Washington.` read in order: the block is whole, the repair shown, not held.
+  assert.deepEqual(scored(misread).to!.reasons, ['vocabulary_repaired']);
+  assert.equal(scored(misread).to!.status, 'accepted');
   const dusty = read([
     'LEGATION OF THE',
     'UNITED STATES OF AMERICA',

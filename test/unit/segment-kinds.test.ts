@@ -278,15 +278,15 @@ test('a signature scribble read above the typed name: the typed line is the sign
   assert.equal(value(t, 'signature'), 'L. A. RANSOME');
 });
 
-test('a recipient read letter for letter as its vocabulary entry does not wait on a misread label; a repaired one does', () => {
-  const header = (label: string, office: string) => [
+test('a recipient read letter for letter as its vocabulary entry does not wait on a misread label; a repaired one does, unless the block is read whole (session 11)', () => {
+  const header = (label: string, office: string, city = 'Washington.') => [
     'LEGATION OF THE',
     'UNITED STATES OF AMERICA',
     'No. 1496. Bucharest, July 12, 1940.',
     'Subject: Elimination of Jewish Elements in the Rumanian Press.',
     label,
     office,
-    'Washington.',
+    city,
     'Sir:',
     'I have the honor to report that the Government has issued a decree.',
     'Respectfully yours,',
@@ -300,11 +300,19 @@ test('a recipient read letter for letter as its vocabulary entry does not wait o
   assert.deepEqual(exact.fields.to!.wordConfidences, [80, 80, 80, 80]);
   const scored = scoreTelegram(exact, { thresholds, period });
   assert.equal(scored.fields.to!.status, 'accepted', JSON.stringify(scored.fields.to));
-  // One letter off the entry: repaired to it, so a person sees it.
-  const repaired = scoreTelegram(read(header('The Honorab1e', 'The Secretery of State,'), lowOffice), { thresholds, period });
+  // One letter off the entry, and no city line under it (a stamp's word there): repaired to it, so a person sees it.
+  const repaired = scoreTelegram(read(header('The Honorab1e', 'The Secretery of State,', 'RECEIVED'), lowOffice), { thresholds, period });
   assert.equal(repaired.fields.to!.value, 'The Secretary of State');
   assert.equal(repaired.fields.to!.status, 'needs_review');
   assert.ok(repaired.fields.to!.reasons.includes('ocr_corrected'));
+  // The block read whole (label, office, `Washington.`): the layout names the office; the repair is shown, not held.
+  const whole = scoreTelegram(read(header('The Honorab1e', 'The Secretery of State,'), lowOffice), { thresholds, period });
+  assert.equal(whole.fields.to!.value, 'The Secretary of State');
+  assert.equal(whole.fields.to!.status, 'accepted');
+  assert.deepEqual(whole.fields.to!.reasons, ['vocabulary_repaired']);
+  // Words read between the label and the office (a stamp's) are no whole block.
+  const stamped = scoreTelegram(read(header('The Honorab1e', 'SECRETARY The Secretery of State,'), lowOffice), { thresholds, period });
+  assert.equal(stamped.fields.to!.status, 'needs_review');
 });
 
 test("a received stamp's date over a letter's head is never its date; `27 May 1938` typed below is (OCR of a generated heavy letter)", () => {
