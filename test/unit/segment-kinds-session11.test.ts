@@ -260,3 +260,35 @@ test("a despatch's text under a `Sir:` that was read is placed by the layout: a 
   );
   assert.notEqual(guessed.body!.status, 'accepted');
 });
+
+test('a place-and-date line the place-date parser cannot read (`No. 2186. ‘Belgrade, December 23, 1940.`) still gives its city and its date; a received stamp under it does not', () => {
+  const t = read([
+    'LEGATION OF THE',
+    'ol UNITED STATES OF AMERICA',
+    'No. 2186. ‘Belgrade, December 23, 1940.',
+    'RESTRICTED',
+    'Subject: Attitude of the Yugoslav Government toward the Refugee Question.',
+    'RECEIVED 1941 JAN 2 AM 8 11',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    ...BODY,
+  ]);
+  assert.equal(t.profile, 'us-despatch');
+  assert.equal(value(t, 'place'), 'Belgrade');
+  assert.equal(value(t, 'date'), '1940-12-23');
+  const stampOnly = read([
+    'LEGATION OF THE',
+    'UNITED STATES OF AMERICA',
+    'No. 2186. Se te Srorzeamah 8 rar',
+    'Subject: The Refugee Question.',
+    '1941 JAN 2 AM 8 11',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    ...BODY,
+  ]);
+  assert.equal(value(stampOnly, 'date'), undefined);
+});
