@@ -292,3 +292,19 @@ test('a place-and-date line the place-date parser cannot read (`No. 2186. ‘Bel
   ]);
   assert.equal(value(stampOnly, 'date'), undefined);
 });
+
+test('a title with a speck read as a quote mark before its last word (`Eye-Witness "Report`) makes a report', () => {
+  const t = read([
+    'RESEARCH DEPARTMENT July, 1945',
+    'Joint Board qf Assistance,',
+    '47, Keizersgracht, Amsterdam',
+    'Eye-Witness "Report',
+    'Reports from the Camps',
+    'wy No. 5',
+    'oy',
+    'Leo E. Moreau',
+    'This is the fifth of a series of personal reports received from eye-witnesses of the persecution.',
+    'Every attempt to obtain news of relatives through the party committee was without result.',
+  ]);
+  assert.equal(t.kind, 'report');
+});
