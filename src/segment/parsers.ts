@@ -32,13 +32,13 @@ export function runParser(name: ParserName, input: ParseInput): ParseOutput | nu
   if (!out || !input.field.vocabulary || typeof out.value !== 'string') return out;
   const known = matchVocabulary(out.value, vocabularyEntries(input.field.vocabulary));
   if (!known) return out;
-  // Read letter for letter as an entry of the list: the list is the evidence (confidence/index.ts).
   // A despatch's recipient block read whole: its office is the entry, a repair of it shown (`vocabulary_repaired`), not held.
   if (out.notes.includes(BLOCK_WHOLE)) {
     const repaired = known.corrected || out.notes.includes('ocr_corrected');
     const notes = out.notes.filter((n) => n !== 'ocr_corrected');
     return { ...out, value: known.value, notes: [...new Set([...notes, IN_VOCABULARY, ...(repaired ? [VOCABULARY_REPAIRED] : [])])] };
   }
+  // Read letter for letter as an entry of the list: the list is the evidence (confidence/index.ts).
   if (!known.corrected) return { ...out, notes: [...new Set([...out.notes, IN_VOCABULARY])] };
   return { ...out, value: known.value, notes: [...new Set([...out.notes, 'ocr_corrected'])] };
 }
