@@ -103,7 +103,7 @@ for (const { tier, files } of chosen) {
     continue;
   }
   shard(files, SHARED_PROCESSES).forEach((group, i) => {
-    const entry = path.join(bundleDir, `fast-${i + 1}-of-${SHARED_PROCESSES}.test.mjs`);
+    const entry = path.join(tempDir(), `fast-${i + 1}-of-${SHARED_PROCESSES}.test.mjs`);
     const imports = group.map((f) => `describe(${JSON.stringify(f)}, async () => { await import(${JSON.stringify(pathToFileURL(path.resolve(f)).href)}); });`);
     writeFileSync(
       entry,
