@@ -99,6 +99,13 @@ export const configSchema = z
           .strict(),
       ])
       .default({ minConfidence: 80, scales: [1.5], maxWords: 40, minGain: 0.02 }),
+    /**
+     * Pages read with a fast model: their confident words of three digits or more are read again with npm's best_int
+     * model, which repairs the fast model's 3 read as 5 (src/ocr/digit-check.ts). `false` turns it off.
+     */
+    digitCheck: z
+      .union([z.literal(false), z.object({ minConfidence: z.number().min(0).max(100).default(85), maxWords: z.number().int().min(0).default(60) }).strict()])
+      .default({ minConfidence: 85, maxWords: 60 }),
     keepIntermediates: z.boolean().default(false),
     /** Archival formats `run` writes to <out>/exports/ as each document's records are built (see src/exports). */
     emit: z.array(z.enum(ARCHIVAL_FORMAT_NAMES)).default([]),

@@ -7,6 +7,7 @@
 //   engine, so `auto` never takes it.
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { OcrEngine } from './ocr/engine.ts';
 import { createSelectingEngine, type SelectingEngine } from './ocr/engines/selecting-engine.ts';
 import type { EngineSettings } from './ocr/engines/types.ts';
 import { createStandInEngine, STAND_IN_ENGINE } from './ocr/stand-in.ts';
@@ -29,5 +30,35 @@ export function createEngine(config: Config, logger: Logger): SelectingEngine {
     const selection = { engine: STAND_IN_ENGINE, lang: config.lang, reason: '--engine none (benchmarks: reads no words)' };
     return { ...engine, name: engine.name, selections: () => [selection] };
   }
-  return createSelectingEngine({ requested: config.engine, settings: engineSettings(config, log), options: config.engineOptions });
+  const requested = config.engine;
+  const engine = createSelectingEngine({ requested, settings: engineSettings(config, log), options: config.engineOptions });
+  if (config.model !== 'fast' || config.digitCheck === false) return engine;
+  return withChecker(engine, () => {
+    const settings = engineSettings(config, log);
+    // One reader of small crops: the check's batch is one call a page.
+    return createSelectingEngine({
+      requested,
+      settings: { ...settings, concurrency: 1, models: { ...settings.models, model: 'best' } },
+      options: config.engineOptions,
+    });
+  });
+}
+
+/** `engine` with a checking engine (src/ocr/digit-check.ts), created on first use and closed with it. */
+export function withChecker(engine: SelectingEngine, create: () => OcrEngine): SelectingEngine {
+  let checker: OcrEngine | undefined;
+  return {
+    get name() {
+      return engine.name;
+    },
+    recognize: (request) => engine.recognize(request),
+    ...(engine.recognizeMany ? { recognizeMany: (requests: Parameters<NonNullable<OcrEngine['recognizeMany']>>[0]) => engine.recognizeMany!(requests) } : {}),
+    ...(engine.prepare ? { prepare: (lang: string) => engine.prepare!(lang) } : {}),
+    ...(engine.stats ? { stats: () => engine.stats!() } : {}),
+    selections: () => engine.selections(),
+    checker: () => (checker ??= create()),
+    async close() {
+      await Promise.all([engine.close(), checker?.close()]);
+    },
+  };
 }

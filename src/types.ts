@@ -167,6 +167,8 @@ export interface PageResult {
   ocr: Omit<OcrResult, 'lines' | 'text'> & {
     /** Doubtful words read a second time (src/ocr/second-opinion.ts). */
     secondOpinion?: { wordsReread: number; wordsReplaced: number; replaced?: Array<{ line: number; word: number; was: string; wasConfidence: number }> };
+    /** Fast-model pages: digit words read again with best_int, and those whose 3 the fast model read as 5 (src/ocr/digit-check.ts). */
+    digitCheck?: { model: string; wordsChecked: number; corrected: Array<{ line: number; word: number; was: string; text: string }> };
     /** Lines the whole-page reading dropped or garbled, read alone where the ink measure found them (src/ocr/recover-lines.ts). */
     recovered?: { dropped: number; added: number; doubtful: number; replaced: number };
     /** 'page': read whole; 'regions': by its ink regions (nearly blank, or after a timeout); 'none': a blank page, not read. */

@@ -62,6 +62,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   low_body_coverage: 'fields and body account for little of the telegram text',
   dispatch_date_mismatch: 'the dispatch line does not follow the date and time of origin',
   copied_from_signature: 'the heading names no sender: the signer is taken as sender',
+  copied_without_heading: 'the signer was taken as sender, but the heading of the layout whose headings name no sender was not read',
   ambiguous_split: 'the sender/recipient heading could be split in more than one way',
   multiple_candidates: 'two labelled values were found for this field',
   in_sentence: 'the value sits inside running text (likely a reference to another document)',
@@ -96,6 +97,7 @@ const PENALTY: Record<string, number> = {
   low_body_coverage: 0.7,
   dispatch_date_mismatch: 0.6,
   copied_from_signature: 0.95,
+  copied_without_heading: 0.8,
   ambiguous_split: 0.85,
   multiple_candidates: 0.8,
   in_sentence: 0.7,
@@ -137,6 +139,7 @@ const BLOCKING = new Set([
   'boundary_uncertain',
   'misread_word',
   'incomplete_value',
+  'copied_without_heading',
 ]);
 
 /**
@@ -321,6 +324,9 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     const bodyPlaced = name === 'body' && t.kind !== 'telegram' && draft.notes.includes('body_under_salutation');
     if (missingRequired.length > 0 && !bodyPlaced && (name === 'body' || draft.notes.some((n) => n.startsWith('copied_from_'))))
       reasons.push('incomplete_telegram');
+    // A sender copied from the signer stands on the layout alone: only its heading read says it is one whose
+    // headings name no sender (a US State telegram whose heading the fast model lost was taken for a DFAT cable).
+    if (draft.notes.includes('copied_from_signature') && !headingRead(t)) reasons.push('copied_without_heading');
     // Doubt about the layout is doubt about every field it reads.
     if (t.ambiguity && !t.ambiguity.agrees?.includes(name)) reasons.push('ambiguous_profile');
     if (t.weakProfile) reasons.push('weak_profile');
@@ -345,6 +351,12 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     .filter(([, f]) => f.status === 'needs_review' || f.status === 'missing')
     .map(([name]) => name);
   return { fields, review: { needed, status: needed.length ? 'pending' : 'done' } };
+}
+
+/** Was the layout's heading (`CIPHERED TELEGRAM`, `CABLEGRAM`) read, its label not in doubt? */
+export function headingRead(t: Pick<SegmentedTelegram, 'fields'>): boolean {
+  const heading = t.fields.docType;
+  return heading !== undefined && heading.found && heading.value !== null && heading.labelScore >= LABEL_BLOCK_BELOW;
 }
 
 /** Checks between fields: dispatch vs date/time. */

@@ -133,9 +133,11 @@ export function misreadWords(value: unknown): string[] {
 
 /**
  * Marks no typist puts there: a quote mark opening a word inside a name or title (`USSR ‘Ambassador`),
- * a comma after an initial (`Miss A. K, Hollins`), a hyphen between a word and a time (`8 April-23.45`).
+ * a comma after an initial (`Miss A. K, Hollins`), a hyphen between a word and a time (`8 April-23.45`),
+ * a curly quote closing a word (`USSR’ Ambassador`, `Cde. Pavlov’`), a full stop glued between a lower-case
+ * word and the next (`the.GDR`, `Pakistan.(Prideaux)`; initials `K.S.` are capitals).
  */
-const STRAY_MARK = /\s[‘’“”"'`]\p{L}|(^|\s)\p{Lu},\s|\p{L}-\d/u;
+const STRAY_MARK = /\s[‘’“”"'`]\p{L}|(^|\s)\p{Lu},\s|\p{L}-\d|\p{L}[‘’`](\s|$)|\p{Ll}{2}\.[\p{L}([]/u;
 
 export function suspiciousCharacters(value: unknown): string[] {
   if (typeof value !== 'string') return [];

@@ -43,6 +43,11 @@ export interface OcrEngine {
   prepare?(lang: string): Promise<void>;
   /** Optional: counters for logs and metrics (workers created/recycled, pages read, queue length). */
   stats?(): Record<string, number>;
+  /**
+   * Optional: the same engine reading with npm's best_int model, for an engine reading with a fast
+   * model (the digit check, src/ocr/digit-check.ts); created on first use, closed with this one.
+   */
+  checker?(): OcrEngine;
   /** Releases workers; the engine cannot be used afterwards. */
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { loadPageImage } from '../ingest/index.ts';
 import { GRAINY_PAPER, recognizePage, type PageReading } from '../ocr/recognize-page.ts';
 import { secondOpinion, type SecondOpinionReport } from '../ocr/second-opinion.ts';
 import { recoverLines, type RecoveryReport } from '../ocr/recover-lines.ts';
+import { checkDigits, type DigitCheckReport } from '../ocr/digit-check.ts';
 import { linesInImage } from '../ocr/ink-lines.ts';
 import { inkRegions } from '../preprocess/ink.ts';
 import { chooseDpi, DEFAULT_DPI, plausibleDensity, preprocessPage, type Recipe } from '../preprocess/index.ts';
@@ -185,6 +186,17 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
       timings.secondOpinion = since(t);
     }
 
+    // A fast model's confident digits, read again with best_int (its 3 read as 5 at 90-97).
+    let digitCheck: DigitCheckReport | undefined;
+    const checker = config.digitCheck && ocr.model === 'fast' ? engine.checker?.() : undefined;
+    if (checker && config.digitCheck) {
+      t = process.hrtime.bigint();
+      const checked = await checkDigits(pre.image, ocr, checker, { ...config.digitCheck, lang, dpi: pre.dpi });
+      ocr = checked.result;
+      digitCheck = checked.report;
+      timings.digitCheck = since(t);
+    }
+
     const lines: OcrLine[] = ocr.lines.map((line) => ({
       ...line,
       bbox: mapBox(line.bbox, toOriginal, ow, oh),
@@ -213,6 +225,7 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
       ocr: {
         ...ocrInfo,
         ...(reread ? { secondOpinion: reread } : {}),
+        ...(digitCheck ? { digitCheck } : {}),
         ...(recovered ? { recovered } : {}),
         readAs: reading.readAs,
         ...(reading.fallback ? { fallback: reading.fallback } : {}),

@@ -1,6 +1,7 @@
 // Reads one telegram's lines with one profile: finds every field the profile
 // describes (labels, zones, line order), then the body between header and closing,
 // and scores how well the profile fits.
+import { isKnownPlace } from '../confidence/gazetteer.ts';
 import { isSideways, typedTextLines } from './body-lines.ts';
 import { findDate } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
@@ -62,12 +63,22 @@ function isContinuation(line: TextLine): boolean {
   return true;
 }
 
-function lastJoined(lines: readonly TextLine[], i: number, join: number, limit: number, onlyUnfinished: boolean): number {
+/**
+ * A telegram heading's line that is a place alone (`Mexico City` under `To: USSR Ministry of Foreign
+ * Affairs`, its date line lost by the OCR) is the heading's place, not the end of the line above,
+ * unless that line breaks off on a small word (`... the Embassy in` / `Mexico City`).
+ */
+function placeLineAfter(current: TextLine, next: TextLine): boolean {
+  return !/\b(in|at|to|of|for|and|the)$/i.test(current.text.trim()) && isKnownPlace(next.text.trim().replace(/[.,;:]+$/, ''));
+}
+
+function lastJoined(lines: readonly TextLine[], i: number, join: number, limit: number, onlyUnfinished: boolean, telegram = false): number {
   let last = i;
   while (last - i < join && last + 1 < limit) {
     // A line ending in a comma or dash is unfinished whatever follows (`From: Peking, 15:00,` / `30 June 1951.`).
     const unfinished = /[,–—-]$/.test(lines[last].text.trim());
     if (!unfinished && (onlyUnfinished || !isContinuation(lines[last + 1]))) break;
+    if (!unfinished && telegram && placeLineAfter(lines[last], lines[last + 1])) break;
     last++;
   }
   return last;
@@ -334,7 +345,7 @@ function findInLines(
     if (skip && skip.test(lines[i].text)) continue;
     if (sideways(i)) continue;
     // A place-date-time line is complete unless it visibly breaks off; headings wrap freely.
-    let last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime') : i;
+    let last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime', profile.kind === 'telegram') : i;
     for (let k = i + 1; k <= last; k++) {
       if (sideways(k)) {
         last = k - 1;

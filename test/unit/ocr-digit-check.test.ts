@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { withChecker } from '../../src/create-engine.ts';
+import { checkDigits, correctedDigits, KNOWN_CONFUSIONS, wordsToCheck } from '../../src/ocr/digit-check.ts';
+import type { OcrEngine, OcrRequest } from '../../src/ocr/engine.ts';
+import type { OcrResult, RawImage } from '../../src/types.ts';
+
+type Word = OcrResult['lines'][number]['words'][number];
+const word = (text: string, confidence: number, x = 0): Word => ({ text, confidence, bbox: [x, 10, x + 40, 30] }) as Word;
+
+function page(words: Word[][], model: OcrResult['model'] = 'fast'): OcrResult {
+  const lines = words.map((ws, i) => ({
+    text: ws.map((w) => w.text).join(' '),
+    confidence: ws.reduce((a, w) => a + w.confidence, 0) / ws.length,
+    bbox: [0, 10, 200, 30],
+    words: ws,
+    paragraph: i,
+  })) as unknown as OcrResult['lines'];
+  return { text: '', lines, meanConfidence: 90, wordCount: words.flat().length, engine: 'fake', engineVersion: '', model } as OcrResult;
+}
+
+/** A checker that reads each crop as the next of `readings` (one word each; '' reads nothing). */
+function checker(readings: string[], model: OcrResult['model'] = 'best'): OcrEngine & { calls: number; requests: OcrRequest[] } {
+  let k = 0;
+  const self = {
+    name: 'fake-best',
+    calls: 0,
+    requests: [] as OcrRequest[],
+    async recognize(): Promise<OcrResult> {
+      throw new Error('the check reads in one batch');
+    },
+    async recognizeMany(requests: readonly OcrRequest[]): Promise<OcrResult[]> {
+      self.calls += 1;
+      self.requests.push(...requests);
+      return requests.map(() => {
+        const text = readings[k++] ?? '';
+        return page(text ? [[word(text, 80)]] : [], model);
+      });
+    },
+    async close() {},
+  };
+  return self;
+}
+
+const image: RawImage = { width: 300, height: 60, channels: 1, data: Buffer.alloc(300 * 60, 255) };
+const options = { lang: 'eng', minConfidence: 85, maxWords: 60 };
+
+test('digit check: only confident words with three digits or more, the most confident first, at most maxWords', () => {
+  const lines = page([
+    [word('No.', 95), word('2815', 91), word('22', 97), word('3.', 96)],
+    [word('07:50,', 96), word('1952', 70), word('x83456', 93)],
+  ]).lines;
+  assert.deepEqual(
+    wordsToCheck(lines, { minConfidence: 85, maxWords: 60 }).map((w) => w.word.text),
+    ['07:50,', 'x83456', '2815'],
+  );
+  assert.equal(wordsToCheck(lines, { minConfidence: 85, maxWords: 2 }).length, 2);
+});
+
+test('digit check: the checker digits are taken only where the two differ by the fast model known confusion (its 5, best_int 3)', () => {
+  const one = (text: string) => page([[word(text, 80)]], 'best');
+  const fast = KNOWN_CONFUSIONS.fast!;
+  // The fitting set's cases (calib-fit-2026-12-07): the fast model's 3 read as 5.
+  assert.equal(correctedDigits('2815.', one('2813'), fast), '2813.');
+  assert.equal(correctedDigits('07:50,', one('07:30'), fast), '07:30,');
+  assert.equal(correctedDigits('5500', one('3300'), fast), '3300');
+  // best_int's own misreads of a word read alone go the other way, or elsewhere: the page's reading stays.
+  assert.equal(correctedDigits('10:30,', one('10:50,'), fast), null);
+  assert.equal(correctedDigits('6700', one('8700'), fast), null);
+  assert.equal(correctedDigits('3152', one('2162'), fast), null); // a 5/6 beside a 3/2
+  assert.equal(correctedDigits('2815', one('2815'), fast), null); // the same digits
+  assert.equal(correctedDigits('17:55,', one('17555'), fast), null); // a colon read as a digit: another count
+  assert.equal(correctedDigits('1955', page([[word('19', 80), word('33', 80)]], 'best'), fast), null); // two words
+  assert.equal(correctedDigits('1955', page([], 'best'), fast), null); // nothing read
+  assert.equal(correctedDigits('2815', one('2813'), []), null); // a model without known confusions
+});
+
+test('digit check: a fast word best_int reads with a 3 for its 5 takes the 3; the page text follows', async () => {
+  const read = page([
+    [word('Telegram', 96), word('2815.', 90.3)],
+    [word('London,', 95), word('1952', 96)],
+  ]);
+  const fake = checker(['1932', '2813.']); // the most confident first: 1952, then 2815.
+  const { result, report } = await checkDigits(image, read, fake, options);
+  assert.equal(fake.calls, 1, 'all crops in one call');
+  assert.equal(fake.requests[0]!.psm, 8);
+  assert.equal(report.model, 'best');
+  assert.equal(report.wordsChecked, 2);
+  assert.deepEqual(report.corrected, [
+    { line: 1, word: 1, was: '1952', text: '1932' },
+    { line: 0, word: 1, was: '2815.', text: '2813.' },
+  ]);
+  assert.equal(result.lines[0]!.words[1]!.text, '2813.');
+  assert.equal(result.lines[0]!.words[1]!.confidence, 90.3, "the confidence is the page reading's");
+  assert.equal(result.lines[0]!.text, 'Telegram 2813.');
+  assert.match(result.text, /Telegram 2813\./);
+  assert.equal(read.lines[0]!.words[1]!.text, '2815.', 'the input is not changed');
+});
+
+test('digit check: another disagreement changes nothing', async () => {
+  const read = page([[word('10:30,', 96)]]);
+  const { result, report } = await checkDigits(image, read, checker(['10:50,']), options);
+  assert.equal(result, read);
+  assert.deepEqual(report.corrected, []);
+});
+
+test('digit check: a checker reading with the page own model (no best_int for the language) changes nothing', async () => {
+  const read = page([[word('2815', 95)]]);
+  const { result, report } = await checkDigits(image, read, checker(['2813'], 'fast'), options);
+  assert.equal(result, read);
+  assert.equal(report.wordsChecked, 0);
+});
+
+test('digit check: a page without a digit word makes no call', async () => {
+  const fake = checker([]);
+  const { report } = await checkDigits(image, page([[word('Moscow', 95)]]), fake, options);
+  assert.equal(fake.calls, 0);
+  assert.equal(report.wordsChecked, 0);
+});
+
+test('withChecker: the checker is created once, on first use, and closed with the engine', async () => {
+  let created = 0;
+  let closed = 0;
+  const base = { name: 'tesseract', recognize: async () => page([]), selections: () => [], close: async () => void closed++ };
+  const engine = withChecker(base, () => {
+    created += 1;
+    return { name: 'best', recognize: async () => page([]), close: async () => void closed++ };
+  });
+  assert.equal(engine.name, 'tesseract');
+  assert.equal(created, 0);
+  assert.equal(engine.checker!(), engine.checker!());
+  assert.equal(created, 1);
+  await engine.close();
+  assert.equal(closed, 2);
+});
