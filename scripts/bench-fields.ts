@@ -19,7 +19,7 @@
 //   --oracle     no OCR at all: the expected lines are the "OCR" (layout reading alone)
 //   --partial    with --reuse: score only the samples whose page JSON is already in DIR/out
 //                (a preview while the OCR run is still going; no OCR is started)
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,8 +68,8 @@ if (values.help) {
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const count = Number(values.count);
-const seed = values.seed!;
+let count = Number(values.count);
+let seed = values.seed!;
 const layouts = values.layouts
   ? values.layouts
       .split(',')
@@ -83,9 +83,17 @@ const temporary = !values.reuse && !values.keep;
 
 async function ensureSet(): Promise<SetEntry[]> {
   const indexFile = path.join(setDir, 'index.json');
+  // What the set was made with, so a --reuse run reports the set's seed and size, not the defaults.
+  const madeWith = path.join(setDir, 'bench-fields.json');
   if (values.reuse) {
     if (!existsSync(indexFile)) throw new Error(`--reuse ${baseDir}: no set/index.json there (generate one with --keep ${baseDir})`);
-    return (JSON.parse(readFileSync(indexFile, 'utf8')) as { samples: SetEntry[] }).samples;
+    const samples = (JSON.parse(readFileSync(indexFile, 'utf8')) as { samples: SetEntry[] }).samples;
+    if (existsSync(madeWith)) ({ seed, count } = JSON.parse(readFileSync(madeWith, 'utf8')) as { seed: string; count: number });
+    else {
+      seed = `unknown (${setDir} was made before sets recorded their seed)`;
+      count = samples.filter((e) => e.name !== 'zz-seed-21340').length;
+    }
+    return samples;
   }
   const started = Date.now();
   const specs = [
@@ -98,6 +106,7 @@ async function ensureSet(): Promise<SetEntry[]> {
     if (++n % 20 === 0) console.error(`generated ${n}/${specs.length}`);
   });
   console.error(`generated ${entries.length} samples in ${((Date.now() - started) / 1000).toFixed(0)} s into ${setDir}`);
+  writeFileSync(madeWith, `${JSON.stringify({ seed, count, layouts }, null, 2)}\n`);
   return entries;
 }
 

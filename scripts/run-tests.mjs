@@ -25,6 +25,17 @@ const TIERS = { fast: 'test/unit', integration: 'test/integration', e2e: 'test/e
 // the fast tier's shared processes (in the temporary folder) start first, then browser, e2e, integration.
 const ALL = ['fast', 'browser', 'e2e', 'integration'];
 const SHARED_PROCESSES = 2;
+// The longest files, longest first (docs/benchmarks.md, "Test tiers"). By path, the 2,000-page
+// windows test started last and ran alone at the end with one slot idle; each of these gets an
+// entry in the temporary folder named to sort before everything else, so they start first and
+// the short files fill the other slot around them.
+const START_FIRST = [
+  'test/integration/queue-windows.test.ts',
+  'test/e2e/cli-corpus.test.ts',
+  'test/integration/queue-failures.test.ts',
+  'test/browser/review-grouping.test.ts',
+  'test/integration/queue-workers.test.ts',
+];
 
 function findTests(dir) {
   const out = [];
@@ -73,15 +84,26 @@ function shard(files, n) {
 }
 
 let bundleDir;
+const tempDir = () => (bundleDir ??= mkdtempSync(path.join(os.tmpdir(), 'cablescan-tests-')));
+
+/** An entry in the temporary folder that loads `file` in a process of its own, named to sort at `rank`. */
+function earlyEntry(file, rank) {
+  const entry = path.join(tempDir(), `0${rank}-${path.basename(file, '.test.ts')}.test.mjs`);
+  writeFileSync(entry, `// ${file}, started early (scripts/run-tests.mjs)\nawait import(${JSON.stringify(pathToFileURL(path.resolve(file)).href)});\n`);
+  return entry;
+}
+
 const runnable = [];
 for (const { tier, files } of chosen) {
   if (tier !== 'fast' || isolated || files.length < 2) {
-    runnable.push(...files);
+    for (const file of files) {
+      const rank = START_FIRST.indexOf(file.split(path.sep).join('/'));
+      runnable.push(rank >= 0 ? earlyEntry(file, rank) : file);
+    }
     continue;
   }
-  bundleDir ??= mkdtempSync(path.join(os.tmpdir(), 'cablescan-tests-'));
   shard(files, SHARED_PROCESSES).forEach((group, i) => {
-    const entry = path.join(bundleDir, `fast-${i + 1}-of-${SHARED_PROCESSES}.test.mjs`);
+    const entry = path.join(tempDir(), `fast-${i + 1}-of-${SHARED_PROCESSES}.test.mjs`);
     const imports = group.map((f) => `describe(${JSON.stringify(f)}, async () => { await import(${JSON.stringify(pathToFileURL(path.resolve(f)).href)}); });`);
     writeFileSync(
       entry,

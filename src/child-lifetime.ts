@@ -23,7 +23,9 @@ export function deathSignalWrapper(): string | null {
   if (wrapper !== undefined) return wrapper;
   if (process.platform !== 'linux' || process.env.CABLESCAN_NO_PDEATHSIG === '1') return (wrapper = null);
   for (const candidate of ['/usr/bin/setpriv', '/bin/setpriv']) {
-    const probe = spawnSync(candidate, ['--pdeathsig', 'KILL', '--', process.execPath, '-e', ''], { stdio: 'ignore', timeout: 10_000 });
+    // `true` (coreutils, beside setpriv in every image that has it) rather than node: the probe
+    // asks whether setpriv can set the signal and exec, and a node start costs far more CPU.
+    const probe = spawnSync(candidate, ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore', timeout: 10_000 });
     if (probe.status === 0) return (wrapper = candidate);
   }
   return (wrapper = null);

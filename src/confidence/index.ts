@@ -25,6 +25,7 @@ import {
   misreadWords,
   misreadPlaces,
   incompleteEnding,
+  garbledCapitals,
 } from './validators.ts';
 
 export interface ScoreOptions {
@@ -72,6 +73,8 @@ export const REASONS: Readonly<Record<string, string>> = {
   body_start_uncertain: 'the salutation the text starts under (`Sir:`) was not read: where the text starts is a guess',
   dust_in_text: 'specks on the scan were read as marks inside the text (`:`, `‘`, `©` between words)',
   incomplete_value: 'the value breaks off (a heading ending on `OF THE`): a line of it was not read',
+  vocabulary_repaired:
+    'a letter of the value was repaired to its vocabulary entry where the layout around it names the entry (a despatch recipient block read whole: The Honorable, the office, Washington); shown, not held',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
   grouping_changed:
@@ -168,6 +171,7 @@ const NOTE_REASONS = new Set([
   'copied_from_signature',
   'incomplete_value',
   'body_start_uncertain',
+  'vocabulary_repaired',
 ]);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -306,12 +310,17 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     if (label < 1) reasons.push('fuzzy_label');
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
     reasons.push(...validatorReasons(name, draft, options));
+    // A letter's or despatch's addressee is typed in words; a stamp's capitals read beside it are not (telegrams print `CC CPSU`).
+    if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value));
     reasons.push(...(crossReasons[name] ?? []));
     if (name === 'body' && t.bodyCoverage < options.thresholds.minBodyCoverage) reasons.push('low_body_coverage');
     if (name === 'body' && hasDust(draft.text)) reasons.push('dust_in_text');
     // Without its header the telegram's extent and layout are guesses: its body, and a sender
     // taken from the signer because the profile says the heading names none, are not read values.
-    if (missingRequired.length > 0 && (name === 'body' || draft.notes.some((n) => n.startsWith('copied_from_')))) reasons.push('incomplete_telegram');
+    // A despatch's text under its `Sir:` and above its closing is where the layout puts it, header or not.
+    const bodyPlaced = name === 'body' && t.kind !== 'telegram' && draft.notes.includes('body_under_salutation');
+    if (missingRequired.length > 0 && !bodyPlaced && (name === 'body' || draft.notes.some((n) => n.startsWith('copied_from_'))))
+      reasons.push('incomplete_telegram');
     // Doubt about the layout is doubt about every field it reads.
     if (t.ambiguity && !t.ambiguity.agrees?.includes(name)) reasons.push('ambiguous_profile');
     if (t.weakProfile) reasons.push('weak_profile');

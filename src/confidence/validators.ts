@@ -173,3 +173,19 @@ export function incompleteEnding(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   return /\s(of|the|and|for|in|at|to|on|by|with|from|an?|de|du|des|la|le|et|\p{Ll})\W{0,2}$/iu.test(value.trim()) ? ['incomplete_value'] : [];
 }
+
+/** Short capitals that stand alone in names and addresses (`OF THE`, `U S A`-less abbreviations are typed with stops). */
+const SHORT_CAPITAL_WORDS = new Set(['A', 'I', 'OF', 'TO', 'IN', 'ON', 'AT', 'BY', 'DE', 'DU', 'LA', 'LE', 'ET', 'US', 'UK', 'NY', 'DC', 'AND', 'THE', 'FOR']);
+
+/**
+ * A line of capitals with a one- or two-letter capital token that is no word and carries no stop
+ * (`DEPARTMENTO S TE NICA ON File Cr`): a stamp's lettering read as text, not an addressee, however
+ * sure the OCR was of its letters. Initials are typed with a stop (`M. WEISSMANN`, `S.W. 1`).
+ */
+export function garbledCapitals(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  const tokens = value.split(/[\s,;:()[\]/]+/).filter(Boolean);
+  const capitals = tokens.filter((t) => /^\p{Lu}{2,}$/u.test(t));
+  if (capitals.length < 2) return [];
+  return tokens.some((t) => /^\p{Lu}{1,2}$/u.test(t) && !SHORT_CAPITAL_WORDS.has(t)) ? ['misread_word'] : [];
+}

@@ -225,7 +225,9 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
         hits.set(bodyField.name, hit);
         // A layout whose text starts under a salutation, and no salutation read: the start is a guess.
         const startGuessed = profile.bodyStart !== undefined && salutation === undefined;
-        fields[bodyField.name] = { ...draftFrom(hit, bodyField, value, startGuessed ? ['body_start_uncertain'] : []), text: texts.join('\n').trim() };
+        // Under a salutation that was read, the text's start is the layout's, whatever header field is missing.
+        const startNote = startGuessed ? ['body_start_uncertain'] : salutation && profile.kind !== 'telegram' ? ['body_under_salutation'] : [];
+        fields[bodyField.name] = { ...draftFrom(hit, bodyField, value, startNote), text: texts.join('\n').trim() };
         bodyLines = [startLine, endLine - 1];
       }
     }

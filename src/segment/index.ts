@@ -12,6 +12,7 @@ import { type Extraction, extractWithProfile } from './extract.ts';
 import { linesOfPages, type TextLine } from './lines.ts';
 import type { Profile } from './profile-schema.ts';
 import { findStarts, headingScore } from './split.ts';
+import { kindShownOver } from './kind-evidence.ts';
 import { markSplitRows } from './row-neighbours.ts';
 
 export type { FieldDraft, SegmentedTelegram } from './draft.ts';
@@ -82,7 +83,7 @@ function chooseProfile(
     return extraction;
   });
   results.sort((a, b) => b.score - a.score);
-  preferSpecificLayout(results);
+  preferSpecificLayout(results, lines);
   const best = results[0];
   // The page carries another telegram layout's heading while the winner's own was not seen: the
   // heading and the header disagree about the layout (a heavy FRUS page whose sender line the OCR
@@ -106,7 +107,7 @@ const foundFields = (e: Extraction): number => Object.values(e.fields).filter((f
  * missed (a number the OCR dropped) is reported missing instead of the rest going unread.
  * Telegram layouts are left to the score: there, a missing required field is evidence of another layout.
  */
-function preferSpecificLayout(results: Extraction[]): void {
+function preferSpecificLayout(results: Extraction[], lines: readonly TextLine[]): void {
   const best = results[0];
   if (!best || best.profile.kind === 'telegram') return;
   const close = (r: Extraction): boolean => r !== best && best.score - r.score < AMBIGUITY_MARGIN && foundFields(r) > foundFields(best);
@@ -114,7 +115,10 @@ function preferSpecificLayout(results: Extraction[]): void {
     results.find((r) => close(r) && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight) ??
     // Across kinds, the layout shown by far more of its own cues (a despatch's post heading,
     // Subject:, The Honorable and closing against a letter's lone `Sir:`) is what the document is.
-    results.find((r) => close(r) && r.profile.kind !== 'telegram' && cueShare(r) >= cueShare(best) + STRONGER_CUES);
+    results.find((r) => close(r) && r.profile.kind !== 'telegram' && cueShare(r) >= cueShare(best) + STRONGER_CUES) ??
+    // However far behind on score (a despatch whose place-and-date line a stamp took), a candidate layout
+    // shown by cues of its own over a winner of another kind that shows none (a letter's lone `Sir:`).
+    results.find((r) => r !== best && r.score > 0 && kindShownOver(lines, r.profile, best.profile));
   if (!specific) return;
   results.splice(results.indexOf(specific), 1);
   results.unshift(specific);
@@ -201,7 +205,9 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       // winner's fields the same way: close, but no doubt about the kind.
       const sameKindFallback =
         runnerUp && runnerUp.profile.kind === best.profile.kind && best.profile.kind !== 'telegram' && runnerUp.profile.weight < best.profile.weight;
-      if (runnerUp && !sameKindFallback && best.score - runnerUp.score < AMBIGUITY_MARGIN && runnerUp.requiredFound >= best.requiredFound) {
+      // Nor is a layout of another kind that shows no cue of its own against the winner's own cues.
+      const kindShown = runnerUp !== undefined && kindShownOver(own, best.profile, runnerUp.profile);
+      if (runnerUp && !sameKindFallback && !kindShown && best.score - runnerUp.score < AMBIGUITY_MARGIN && runnerUp.requiredFound >= best.requiredFound) {
         // Where both layouts read the same value, which of them is right does not matter to that field.
         const agrees = Object.entries(best.fields)
           .filter(([name, f]) => name !== 'docType' && f.found && runnerUp.fields[name]?.found && runnerUp.fields[name]!.value === f.value)

@@ -8,7 +8,7 @@ import type { ParserName } from './profile-schema.ts';
 import { dateAndPlaceParsers } from './parsers/dates-places.ts';
 import { headingParsers } from './parsers/headings.ts';
 import { markingParsers } from './parsers/markings.ts';
-import { nameParsers } from './parsers/names.ts';
+import { BLOCK_WHOLE, nameParsers } from './parsers/names.ts';
 import { numberParsers } from './parsers/numbers.ts';
 import type { ParseInput, ParseOutput, Parser } from './parsers/shared.ts';
 import { matchVocabulary, vocabularyEntries } from './vocabulary.ts';
@@ -19,6 +19,8 @@ const PARSERS: Record<ParserName, Parser> = { ...numberParsers, ...markingParser
 
 /** Note on a value read exactly as an entry of its field's vocabulary. */
 export const IN_VOCABULARY = 'in_vocabulary';
+/** Note on a value the vocabulary repaired where the layout around it says which entry it is (a despatch's recipient block). */
+export const VOCABULARY_REPAIRED = 'vocabulary_repaired';
 
 export function runParser(name: ParserName, input: ParseInput): ParseOutput | null {
   let out: ParseOutput | null;
@@ -30,6 +32,12 @@ export function runParser(name: ParserName, input: ParseInput): ParseOutput | nu
   if (!out || !input.field.vocabulary || typeof out.value !== 'string') return out;
   const known = matchVocabulary(out.value, vocabularyEntries(input.field.vocabulary));
   if (!known) return out;
+  // A despatch's recipient block read whole: its office is the entry, a repair of it shown (`vocabulary_repaired`), not held.
+  if (out.notes.includes(BLOCK_WHOLE)) {
+    const repaired = known.corrected || out.notes.includes('ocr_corrected');
+    const notes = out.notes.filter((n) => n !== 'ocr_corrected');
+    return { ...out, value: known.value, notes: [...new Set([...notes, IN_VOCABULARY, ...(repaired ? [VOCABULARY_REPAIRED] : [])])] };
+  }
   // Read letter for letter as an entry of the list: the list is the evidence (confidence/index.ts).
   if (!known.corrected) return { ...out, notes: [...new Set([...out.notes, IN_VOCABULARY])] };
   return { ...out, value: known.value, notes: [...new Set([...out.notes, 'ocr_corrected'])] };

@@ -5,7 +5,10 @@
 // scans are nearly two-level, so light ink cannot be told from typescript there (the step measures
 // no light ink and leaves them alone).
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { silentLogger } from '../../src/logger.ts';
 import { preprocessPage } from '../../src/preprocess/index.ts';
 import { generateSample } from '../../src/samples/generate.ts';
@@ -85,4 +88,25 @@ test('a letter without stamps has no light ink to paint: the step leaves it as i
   assert.ok(found.lightShare < 0.02, `light ink ${found.lightShare}`);
   assert.equal(found.applied, false);
   assert.ok(found.data.equals(data));
+});
+
+// The 1938 letter of the corpus (about 100 dpi, letters 8 px high): its strokes are a pixel or two
+// wide, so no typed letter has a dark 3x3 core and the step, made to act, would paint typescript
+// out (docs/decisions.md, session 11). It leaves such pages alone whatever their light ink.
+const LETTER = fileURLToPath(new URL('../../../shared/corpus/scans/ehri-dataset/english/EHRI-BF-19380509b_EN_01.jpg', import.meta.url));
+
+test('on a page whose letters are a few pixels high (the corpus letter) the step paints nothing, even made to act', {
+  skip: existsSync(LETTER) ? false : 'corpus not found at ../shared/corpus (fresh clone without the shared corpus)',
+}, async () => {
+  const { data, info } = await sharp(LETTER).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const forced = { name: 'stamps forced', steps: [{ step: 'grey' }, { step: 'stamps', params: { minLightShare: 0 } }] };
+  const out = await preprocessPage({ data, width: info.width, height: info.height, channels: 1 }, forced, { logger: silentLogger(), density: 300 });
+  const step = out.steps.find((s) => s.step === 'stamps')!;
+  assert.equal(step.applied, false);
+  assert.equal((step.measured as { skipped?: string }).skipped, 'text too small to tell inks apart');
+  assert.ok(out.image.data.equals(data), 'the page is left to the bit');
+  // With the guard off, the same page loses ink: the guard is what keeps it.
+  const unguarded = { name: 'unguarded', steps: [{ step: 'grey' }, { step: 'stamps', params: { minLightShare: 0, minTextHeight: 0 } }] };
+  const painted = await preprocessPage({ data, width: info.width, height: info.height, channels: 1 }, unguarded, { logger: silentLogger(), density: 300 });
+  assert.equal(painted.steps.find((s) => s.step === 'stamps')!.applied, true);
 });

@@ -38,7 +38,7 @@ test('auto and none are built in; auto names only known steps and compiles with 
   );
   const compiled = compileRecipe(auto);
   assert.deepEqual(compiled[7]!.params, { maxAngle: 10, step: 0.1, minAngle: 1, minStrength: 1.2, edgeBand: 1.5 });
-  assert.deepEqual(compiled[9]!.params, { seedShare: 0.55, keep: 0.08, minLightShare: 0.02 });
+  assert.deepEqual(compiled[9]!.params, { seedShare: 0.55, keep: 0.08, minLightShare: 0.02, minTextHeight: 12 });
   assert.deepEqual(compiled[1]!.params, { minNoise: 4, sigma: 1, minGlyphHeight: 18 });
   assert.deepEqual(resolveRecipe('none'), { name: 'none', steps: [] });
 });

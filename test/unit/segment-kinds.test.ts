@@ -232,7 +232,7 @@ test('us-despatch whose "No." the OCR lost: read as the US despatch (not the gen
   assert.match(String(value(t, 'subject')), /^Economic Conditions in France during the/);
 });
 
-test("a heavy despatch with only a salutation in common with a letter is read as a despatch, and the doubt is said; a received stamp is never a letter's addressee", () => {
+test("a heavy despatch with only a salutation in common with a letter is read as a despatch, with no doubt about its kind (session 11: the letter shows no cue of its own); a received stamp is never a letter's addressee", () => {
   const lines = [
     'LEGATION OF THE',
     'a : + UNITED STATES OF AMERICA',
@@ -254,9 +254,9 @@ test("a heavy despatch with only a salutation in common with a letter is read as
   ];
   const t = read(lines);
   assert.equal(t.kind, 'despatch');
-  assert.equal(t.ambiguity?.runnerUp, 'letter');
+  assert.equal(t.ambiguity, undefined);
   const scored = scoreTelegram(t, { thresholds, period });
-  assert.equal(scored.fields.subject?.status, 'needs_review');
+  assert.ok(!scored.fields.subject?.reasons.includes('ambiguous_profile'));
   const asLetter = segmentDocument([pageFromText(lines)], { profiles: profiles.filter((p) => p.name === 'letter' || p.kind === 'other') })[0]!;
   assert.doesNotMatch(String(value(asLetter, 'to') ?? ''), /RECEIVED|RECORDS/);
 });
@@ -278,15 +278,15 @@ test('a signature scribble read above the typed name: the typed line is the sign
   assert.equal(value(t, 'signature'), 'L. A. RANSOME');
 });
 
-test('a recipient read letter for letter as its vocabulary entry does not wait on a misread label; a repaired one does', () => {
-  const header = (label: string, office: string) => [
+test('a recipient read letter for letter as its vocabulary entry does not wait on a misread label; a repaired one does, unless the block is read whole (session 11)', () => {
+  const header = (label: string, office: string, city = 'Washington.') => [
     'LEGATION OF THE',
     'UNITED STATES OF AMERICA',
     'No. 1496. Bucharest, July 12, 1940.',
     'Subject: Elimination of Jewish Elements in the Rumanian Press.',
     label,
     office,
-    'Washington.',
+    city,
     'Sir:',
     'I have the honor to report that the Government has issued a decree.',
     'Respectfully yours,',
@@ -300,11 +300,19 @@ test('a recipient read letter for letter as its vocabulary entry does not wait o
   assert.deepEqual(exact.fields.to!.wordConfidences, [80, 80, 80, 80]);
   const scored = scoreTelegram(exact, { thresholds, period });
   assert.equal(scored.fields.to!.status, 'accepted', JSON.stringify(scored.fields.to));
-  // One letter off the entry: repaired to it, so a person sees it.
-  const repaired = scoreTelegram(read(header('The Honorab1e', 'The Secretery of State,'), lowOffice), { thresholds, period });
+  // One letter off the entry, and no city line under it (a stamp's word there): repaired to it, so a person sees it.
+  const repaired = scoreTelegram(read(header('The Honorab1e', 'The Secretery of State,', 'RECEIVED'), lowOffice), { thresholds, period });
   assert.equal(repaired.fields.to!.value, 'The Secretary of State');
   assert.equal(repaired.fields.to!.status, 'needs_review');
   assert.ok(repaired.fields.to!.reasons.includes('ocr_corrected'));
+  // The block read whole (label, office, `Washington.`): the layout names the office; the repair is shown, not held.
+  const whole = scoreTelegram(read(header('The Honorab1e', 'The Secretery of State,'), lowOffice), { thresholds, period });
+  assert.equal(whole.fields.to!.value, 'The Secretary of State');
+  assert.equal(whole.fields.to!.status, 'accepted');
+  assert.deepEqual(whole.fields.to!.reasons, ['vocabulary_repaired']);
+  // Words read between the label and the office (a stamp's) are no whole block.
+  const stamped = scoreTelegram(read(header('The Honorab1e', 'SECRETARY The Secretery of State,'), lowOffice), { thresholds, period });
+  assert.equal(stamped.fields.to!.status, 'needs_review');
 });
 
 test("a received stamp's date over a letter's head is never its date; `27 May 1938` typed below is (OCR of a generated heavy letter)", () => {

@@ -211,6 +211,8 @@ export const stamps = defineStep({
       keep: z.number().min(0.01).max(0.5).default(0.08),
       /** Act only when at least this share of the page's ink (components) is light: a stamp, not a few faint letters. */
       minLightShare: z.number().min(0).max(1).default(0.02),
+      /** Letter height (pixels) below which the step leaves the page alone: strokes too thin for a core. */
+      minTextHeight: z.number().min(0).max(200).default(12),
     })
     .strict(),
   async run(image, params, ctx) {
@@ -220,6 +222,10 @@ export const stamps = defineStep({
     const scale = await ctx.measure.textScale(image);
     const textHeight = scale.glyphHeight;
     if (textHeight === null) return { image, applied: false, measured: { skipped: 'no text height' } };
+    // At a few pixels a letter, a stroke is one or two pixels wide and its 3x3 mean never reaches
+    // the ink's real darkness: every typed letter would look light (docs/preprocessing.md).
+    if (textHeight < params.minTextHeight)
+      return { image, applied: false, measured: { skipped: 'text too small to tell inks apart', textHeight: Math.round(textHeight * 10) / 10 } };
     const radius = Math.max(1, Math.round(params.keep * textHeight));
     const found = removeLightInk(
       image.data,

@@ -37,7 +37,9 @@ export const headingParsers = {
     if (!OFFICE_WORD.test(value)) return null;
     const notes = text.slice(from, s).trim() || specks ? ['ocr_corrected'] : [];
     // `LEGATION OF THE` with the next line lost: a heading does not end on an article or a preposition.
-    if (/\b(OF|THE|AND|FOR|IN|AT|TO|DE|DU|DES|LA|LE)$/.test(value)) notes.push('incomplete_value');
+    // `THE FOREIGN SERVICE` above a received stamp's line, `EMBASSY OF THE UNITED STATES`: the
+    // country that ends such a heading was not read.
+    if (/\b(OF|THE|AND|FOR|IN|AT|TO|DE|DU|DES|LA|LE)$|\bFOREIGN SERVICE$|\bUNITED STATES$/.test(value)) notes.push('incomplete_value');
     return { value, start: s, end: e, notes };
   },
 

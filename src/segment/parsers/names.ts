@@ -53,6 +53,9 @@ function subjectStart(text: string): number {
 const SIGNER_TITLE =
   /(?:,\s*|\s+(?=(?:Rabbi|Secretary|Chairman|Director|Treasurer|President)\b))(?:Hon\.\s*)?(?:Secretary|Chairman|Director|Treasurer|Rabbi|President|Minister|Consul(?:\s+General)?|Ambassador|Chargé d'Affaires(?:\s+a\.\s*i\.)?|Secretary of Legation|Secretary of Embassy)\.?$/i;
 
+/** Note of recipientBlock: label, office and city line read in order, nothing between them. */
+export const BLOCK_WHOLE = 'recipient_block_whole';
+
 export const nameParsers = {
   textAfterLabel: ({ text, from }) => {
     let end = text.length;
@@ -167,11 +170,20 @@ export const nameParsers = {
     // The label read again (`The Honorable` on its own line under a misread one) is no office.
     const again = /^[\s_\-–—.,]*The\s+Hono(u)?rable\b/iu.exec(text.slice(from));
     if (again) from += again[0].length;
-    const office = /\bThe\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
+    // `Thc' Secretary of State,` under a stamp: the article misread is still the office's first word (repaired, reviewed).
+    const office = /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
     if (!office || office.index === undefined) return null;
     const s = from + office.index;
     const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
-    const notes = text.slice(from, s).replace(/[\s_\-–—.,]/g, '').length > 0 ? ['ocr_corrected'] : [];
-    return { value: text.slice(s, e), start: s, end: e, notes };
+    const read = text.slice(s, e);
+    const value = read.replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The');
+    // Words read between the label and the office (a stamp's `fos (2 SECRETARY en.`) may be part of
+    // it; a figure or mark alone (`The Honorable 3`) is a speck, no letter of the block.
+    const dust = /\p{L}/u.test(text.slice(from, s));
+    const notes = dust || value !== read ? ['ocr_corrected'] : [];
+    // The block read whole, label, office and the Department's city under it (`Washington.`): the
+    // layout pins the office down, so a letter the vocabulary repairs in it is no open question.
+    if (!dust && /^\W{0,3}Washington\b/u.test(text.slice(e))) notes.push(BLOCK_WHOLE);
+    return { value, start: s, end: e, notes };
   },
 } satisfies Partial<Record<ParserName, Parser>>;

@@ -30,13 +30,16 @@ export const numberParsers = {
   numberBeforePlace: ({ text, from }) => {
     // The number opens the place-and-date line; what is left of a lost `No.` (`o.`, `0.`, or `Oo.`
     // with the `N` read as a letter O where a seal's ring touches it) may stand before it.
-    const m = /^\s*((?:[NO0]?[o0°]\s*[.,]\s*)?)([0-9][0-9OolI]{0,4})\.?\s+(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(text.slice(from));
+    // `ho 147 : Cairo,`: the `No.` read as `ho` without its stop, a speck read as a colon after the number.
+    const m = /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
+      text.slice(from),
+    );
     if (!m) return null;
     const repaired = repairNumberToken(m[2]!);
     if (!repaired) return null;
     const start = from + m[0].indexOf(m[2]!, m[1]!.length);
-    // A bare number is what the layout puts there; a trace of `No.` without its `N` was misread.
-    const notes = repaired.corrected || (m[1] !== '' && !/^\s*N/.test(m[1]!)) ? ['ocr_corrected'] : [];
+    // A bare number is what the layout puts there; a trace of `No.` without its `N`, or a mark after the number, was misread.
+    const notes = repaired.corrected || (m[1] !== '' && !/^\s*N/.test(m[1]!)) || /\S/.test(m[3]!) ? ['ocr_corrected'] : [];
     return { value: repaired.digits, start, end: start + m[2]!.length, notes };
   },
 
