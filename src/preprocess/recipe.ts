@@ -40,7 +40,7 @@ export const STEPS: ReadonlyMap<string, StepDefinition> = new Map(
  * `applied: false` with its measurements when it does not): grey for colour pages; a quarter
  * turn for sideways or upside-down pages; background flattening for uneven or grey paper; a crop
  * to the text when it removes >= 5%; contrast stretch only for narrow grey ranges; deskew from
- * 1.5 degrees; underlines and ruled lines painted out where they run through letters; enlarge only
+ * 1 degree (edge remnants painted out first); underlines and ruled lines painted out where they run through letters; enlarge only
  * small text. Despeckle and Sauvola binarisation are recipe options:
  * on the corpus, binarising made total CER worse (docs/preprocessing.md).
  * Orientation first (everything after measures upright text); flatten before crop so a dark

@@ -37,7 +37,7 @@ test('auto and none are built in; auto names only known steps and compiles with 
     ['grey', 'denoise', 'orientation', 'flatten', 'crop', 'normalize', 'whiten', 'deskew', 'rules', 'stamps', 'rescale'],
   );
   const compiled = compileRecipe(auto);
-  assert.deepEqual(compiled[7]!.params, { maxAngle: 10, step: 0.1, minAngle: 1.5, minStrength: 1.2 });
+  assert.deepEqual(compiled[7]!.params, { maxAngle: 10, step: 0.1, minAngle: 1, minStrength: 1.2, edgeBand: 1.5 });
   assert.deepEqual(compiled[9]!.params, { seedShare: 0.55, keep: 0.08, minLightShare: 0.02, minTextHeight: 12 });
   assert.deepEqual(compiled[1]!.params, { minNoise: 4, sigma: 1, minGlyphHeight: 18 });
   assert.deepEqual(resolveRecipe('none'), { name: 'none', steps: [] });
@@ -47,7 +47,7 @@ test('a recipe file is read, its name defaults to the file name, parameters keep
   const file = recipeFile('strong-deskew.json', { steps: [{ step: 'grey' }, { step: 'deskew', params: { minAngle: 0 } }] });
   const recipe = resolveRecipe(file);
   assert.equal(recipe.name, 'strong-deskew');
-  assert.deepEqual(compileRecipe(recipe)[1]!.params, { maxAngle: 10, step: 0.1, minAngle: 0, minStrength: 1.2 });
+  assert.deepEqual(compileRecipe(recipe)[1]!.params, { maxAngle: 10, step: 0.1, minAngle: 0, minStrength: 1.2, edgeBand: 1.5 });
   const named = resolveRecipe(recipeFile('x.json', { name: 'mine', steps: [] }));
   assert.equal(named.name, 'mine');
 });
