@@ -182,6 +182,7 @@ export function flattenWith(data: Uint8Array, width: number, height: number, gri
   const top = new Float32Array(cols);
   // Four tables counted in turn (see histogram()): most of a flattened page is 255.
   const tables = new Uint32Array(4 * 256);
+  let white = 0;
   for (let y = 0; y < height; y += 1) {
     gridRowAt(levels, cols, rows, blockPx, y, top);
     const row = y * width;
@@ -191,18 +192,29 @@ export function flattenWith(data: Uint8Array, width: number, height: number, gri
       const left = top[column]!;
       const right = top[Math.min(cols - 1, column + 1)]!;
       const end = runEnd[r]!;
+      // The background between two grid centres lies between their levels (and is at least 1):
+      // a pixel at or above both is paper without its background being interpolated.
+      const paper = Math.max(left, right, 1);
       for (; x < end; x += 1) {
+        const d = data[row + x]!;
+        if (d >= paper) {
+          out[row + x] = 255;
+          white += 1;
+          continue;
+        }
         const f = weights[x]!;
         let background = Math.fround(left * (1 - f) + right * f);
         if (background < 1) background = 1;
         // At or above its background a pixel is paper, 255, without a division (most of a page).
-        const d = data[row + x]!;
         const level = d >= background ? 255 : ((d * 255) / background) | 0;
         out[row + x] = level;
         tables[((x & 3) << 8) | level]! += 1;
       }
     }
   }
-  if (hist) for (let v = 0; v < 256; v += 1) hist[v]! += tables[v]! + tables[256 + v]! + tables[512 + v]! + tables[768 + v]!;
+  if (hist) {
+    for (let v = 0; v < 256; v += 1) hist[v]! += tables[v]! + tables[256 + v]! + tables[512 + v]! + tables[768 + v]!;
+    hist[255]! += white;
+  }
   return out;
 }
