@@ -183,6 +183,9 @@ export function flattenWith(data: Uint8Array, width: number, height: number, gri
   // Four tables counted in turn (see histogram()): most of a flattened page is 255.
   const tables = new Uint32Array(4 * 256);
   let white = 0;
+  const aligned = (data.byteOffset & 3) === 0 && (out.byteOffset & 3) === 0;
+  const input = aligned ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2) : null;
+  const output = aligned ? new Uint32Array(out.buffer, out.byteOffset, out.length >> 2) : null;
   for (let y = 0; y < height; y += 1) {
     gridRowAt(levels, cols, rows, blockPx, y, top);
     const row = y * width;
@@ -195,11 +198,25 @@ export function flattenWith(data: Uint8Array, width: number, height: number, gri
       // The background between two grid centres lies between their levels (and is at least 1):
       // a pixel at or above both is paper without its background being interpolated.
       const paper = Math.max(left, right, 1);
-      for (; x < end; x += 1) {
-        const d = data[row + x]!;
+      // Four pixels at a time where both arrays are aligned: each byte plus (256 - level) carries
+      // into bit 8 of its 16-bit lane exactly when it is at or above the level (as maskAtMost).
+      const add = (256 - Math.ceil(paper)) * 0x00010001;
+      while (x < end) {
+        const at = row + x;
+        if (input !== null && (at & 3) === 0 && x + 4 <= end) {
+          const w = input[at >> 2]!;
+          if ((((w & 0x00ff00ff) + add) & (((w >>> 8) & 0x00ff00ff) + add) & 0x01000100) === 0x01000100) {
+            output![at >> 2] = 0xffffffff;
+            white += 4;
+            x += 4;
+            continue;
+          }
+        }
+        const d = data[at]!;
         if (d >= paper) {
-          out[row + x] = 255;
+          out[at] = 255;
           white += 1;
+          x += 1;
           continue;
         }
         const f = weights[x]!;
@@ -207,8 +224,9 @@ export function flattenWith(data: Uint8Array, width: number, height: number, gri
         if (background < 1) background = 1;
         // At or above its background a pixel is paper, 255, without a division (most of a page).
         const level = d >= background ? 255 : ((d * 255) / background) | 0;
-        out[row + x] = level;
+        out[at] = level;
         tables[((x & 3) << 8) | level]! += 1;
+        x += 1;
       }
     }
   }
