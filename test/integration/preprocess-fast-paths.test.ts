@@ -152,4 +152,19 @@ test('the stamps step’s 3x3 mean matches the plain definition, edges and one-p
     const data = Uint8Array.from({ length: width * height }, random);
     assert.deepEqual(boxMean3(data, width, height), plainBoxMean3(data, width, height), `${width}x${height}`);
   }
+  // Averaged only near ink: every mean at most the level is there, with the same value; the rest is above it.
+  const plain = plainBoxMean3(page.data, page.width, page.height);
+  const sorted = Uint8Array.from(plain).sort();
+  // None, the darkest 0.5% and the darkest 5% (the faint sample's ink is light).
+  for (const below of [0, sorted[Math.floor(0.005 * sorted.length)]!, sorted[Math.floor(0.05 * sorted.length)]!]) {
+    const near = boxMean3(page.data, page.width, page.height, below);
+    let inked = 0;
+    for (let i = 0; i < plain.length; i += 1) {
+      if (plain[i]! <= below) {
+        inked += 1;
+        assert.equal(near[i], plain[i], `pixel ${i}, level ${below}`);
+      } else assert.ok(near[i]! > below, `pixel ${i}, level ${below}`);
+    }
+    if (below > sorted[0]!) assert.ok(inked > 1000, `${inked} pixels at most ${below}`);
+  }
 });

@@ -69,36 +69,64 @@ function rowSums(data: Uint8Array, r: number, width: number, sums: Uint16Array):
  * Mean of each pixel's 3x3 neighbourhood (edges: the pixels that exist). It runs on every page at
  * full resolution, so the row sums are kept for three rows at a time, the inner columns are
  * divided by lookup, and only the edges take their smaller neighbourhoods.
+ * With `below`, only rows within a row of a level at most `below` are averaged; the others are
+ * 255: every pixel of their neighbourhoods is above `below`, so is their mean, and a mask of the
+ * means at most `below` (and the means under it) come out as from every row.
  */
-export function boxMean3(data: Uint8Array, width: number, height: number): Uint8Array {
+export function boxMean3(data: Uint8Array, width: number, height: number, below?: number): Uint8Array {
   const out = new Uint8Array(data.length);
   if (width === 0 || height === 0) return out;
-  let above = new Uint16Array(width);
-  let middle = new Uint16Array(width);
-  let below = new Uint16Array(width);
+  const wanted = below === undefined ? null : rowsNear(data, width, height, below);
+  // Row sums of three consecutive rows, each in the slot of its row index modulo 3.
+  const sums = [new Uint16Array(width), new Uint16Array(width), new Uint16Array(width)];
+  const summed = [-1, -1, -1];
+  const sumsOf = (y: number): Uint16Array => {
+    const slot = y % 3;
+    if (summed[slot] !== y) {
+      rowSums(data, y * width, width, sums[slot]!);
+      summed[slot] = y;
+    }
+    return sums[slot]!;
+  };
   const zeroes = new Uint16Array(width);
-  rowSums(data, 0, width, middle);
   const edgeColumns = width > 1 ? 2 : 1;
   for (let y = 0; y < height; y += 1) {
     const r = y * width;
+    if (wanted !== null && wanted[y] === 0) {
+      out.fill(255, r, r + width);
+      continue;
+    }
     const hasUp = y > 0;
     const hasDown = y + 1 < height;
-    if (hasDown) rowSums(data, r + width, width, below);
     const ny = (hasUp ? 1 : 0) + 1 + (hasDown ? 1 : 0);
     const inner = ROUNDED_MEANS[3 * ny]!;
     const edge = ROUNDED_MEANS[edgeColumns * ny]!;
     // A missing row adds nothing.
-    const up = hasUp ? above : zeroes;
-    const down = hasDown ? below : zeroes;
+    const up = hasUp ? sumsOf(y - 1) : zeroes;
+    const middle = sumsOf(y);
+    const down = hasDown ? sumsOf(y + 1) : zeroes;
     for (let x = 1; x + 1 < width; x += 1) out[r + x] = inner[up[x]! + middle[x]! + down[x]!]!;
     out[r] = edge[up[0]! + middle[0]! + down[0]!]!;
     if (width > 1) out[r + width - 1] = edge[up[width - 1]! + middle[width - 1]! + down[width - 1]!]!;
-    const spare = above;
-    above = middle;
-    middle = below;
-    below = spare;
   }
   return out;
+}
+
+/** 1 for each row that is, or lies next to, a row holding a level at most `level`. */
+function rowsNear(data: Uint8Array, width: number, height: number, level: number): Uint8Array {
+  const near = new Uint8Array(height);
+  for (let y = 0; y < height; y += 1) {
+    const r = y * width;
+    for (let x = 0; x < width; x += 1) {
+      if (data[r + x]! <= level) {
+        near[y] = 1;
+        if (y > 0) near[y - 1] = 1;
+        if (y + 1 < height) near[y + 1] = 1;
+        break;
+      }
+    }
+  }
+  return near;
 }
 
 /** The mask grown by `radius` pixels along rows and columns (a square), in place of a slow window scan. */
@@ -177,7 +205,8 @@ export function removeLightInk(
       break;
     }
   }
-  const mean = boxMean3(data, width, height);
+  // The figures need the means of ink only (at most the threshold): the rows of paper are skipped.
+  let mean = boxMean3(data, width, height, threshold);
   const ink = maskAtMost(mean, threshold);
   const { components, runs } = connectedComponents({ data: ink, width, height });
   const cores = new Uint8Array(components.length).fill(255);
@@ -210,6 +239,8 @@ export function removeLightInk(
   const figures = { threshold, paper, core, seedLevel, lightShare: Math.round(lightShare * 1000) / 1000 };
   // Too little light ink to be a stamp: nothing to paint (and no need to find it).
   if (lightShare < minLightShare || light === 0) return { data, ...figures, painted: 0 };
+  // Painting also looks at the soft edges above the threshold: every row's means.
+  mean = boxMean3(data, width, height);
   const seeds = maskAtMost(mean, seedLevel);
   const whole = letterHeight > 0 ? typedLetters(components, cores, seedLevel, 1.8 * letterHeight, 4 * letterHeight) : new Uint8Array(0);
   if (whole.length > 0) {
