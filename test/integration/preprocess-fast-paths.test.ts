@@ -8,6 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { analysisBlock, binarise, connectedComponents, histogram } from '../../src/preprocess/analysis.ts';
 import { backgroundGrid, flattenWith, interpolateRows, type BackgroundGrid } from '../../src/preprocess/background.ts';
+import { boxMean3 } from '../../src/preprocess/steps/stamps.ts';
 import type { RawImage } from '../../src/types.ts';
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../samples/cipher-06-paper-faint.jpg');
@@ -113,5 +114,57 @@ test('connected components of a real page match a flood fill, whether or not the
       got.sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[4] - b[4]),
       expected,
     );
+  }
+});
+
+/** The definition: each pixel's 3x3 neighbourhood (the pixels that exist) summed and divided, rounded. */
+function plainBoxMean3(data: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      let sum = 0;
+      let n = 0;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy += 1) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx += 1) {
+          sum += data[yy * width + xx]!;
+          n += 1;
+        }
+      }
+      out[y * width + x] = Math.round(sum / n);
+    }
+  }
+  return out;
+}
+
+test('the stamps step’s 3x3 mean matches the plain definition, edges and one-pixel images included', async () => {
+  const page = await greySample(977);
+  assert.deepEqual(boxMean3(page.data, page.width, page.height), plainBoxMean3(page.data, page.width, page.height));
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+  for (const [width, height] of [
+    [1, 1],
+    [1, 5],
+    [5, 1],
+    [2, 2],
+    [3, 4],
+    [17, 9],
+  ] as const) {
+    const data = Uint8Array.from({ length: width * height }, random);
+    assert.deepEqual(boxMean3(data, width, height), plainBoxMean3(data, width, height), `${width}x${height}`);
+  }
+  // Averaged only near ink: every mean at most the level is there, with the same value; the rest is above it.
+  const plain = plainBoxMean3(page.data, page.width, page.height);
+  const sorted = Uint8Array.from(plain).sort();
+  // None, the darkest 0.5% and the darkest 5% (the faint sample's ink is light).
+  for (const below of [0, sorted[Math.floor(0.005 * sorted.length)]!, sorted[Math.floor(0.05 * sorted.length)]!]) {
+    const near = boxMean3(page.data, page.width, page.height, below);
+    let inked = 0;
+    for (let i = 0; i < plain.length; i += 1) {
+      if (plain[i]! <= below) {
+        inked += 1;
+        assert.equal(near[i], plain[i], `pixel ${i}, level ${below}`);
+      } else assert.ok(near[i]! > below, `pixel ${i}, level ${below}`);
+    }
+    if (below > sorted[0]!) assert.ok(inked > 1000, `${inked} pixels at most ${below}`);
   }
 });

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { otsuThreshold } from '../analysis.ts';
 import { type Component, connectedComponents } from '../analysis/binary.ts';
+import { maskAtMost } from '../analysis/levels.ts';
 import { tooFewLetters } from '../ink.ts';
 import { GEOMETRY_FREE_KINDS } from '../measure.ts';
 import { assertGrey } from '../raw.ts';
@@ -37,31 +38,95 @@ export interface LightInkRemoval {
   painted: number;
 }
 
-/** Mean of each pixel's 3x3 neighbourhood (edges: the pixels that exist). */
-function boxMean3(data: Uint8Array, width: number, height: number): Uint8Array {
-  const rows = new Uint16Array(data.length);
-  for (let y = 0; y < height; y += 1) {
-    const r = y * width;
-    for (let x = 0; x < width; x += 1) {
-      let s = data[r + x]!;
-      if (x > 0) s += data[r + x - 1]!;
-      if (x + 1 < width) s += data[r + x + 1]!;
-      rows[r + x] = s;
-    }
+/**
+ * Rounded quotients s / n (Math.round, as the mean was always rounded) for every sum of up to n
+ * levels, for each neighbourhood size n a 3x3 window can have (1-3 columns times 1-3 rows): a
+ * lookup in place of a division per pixel.
+ */
+const ROUNDED_MEANS: readonly Uint8Array[] = Array.from({ length: 10 }, (_, n) =>
+  n === 0 ? new Uint8Array(0) : Uint8Array.from({ length: 255 * n + 1 }, (_, s) => Math.round(s / n)),
+);
+
+/** Sums of each pixel's row neighbours (itself and the pixels left and right of it that exist) of row `r`, into `sums`. */
+function rowSums(data: Uint8Array, r: number, width: number, sums: Uint16Array): void {
+  if (width === 1) {
+    sums[0] = data[r]!;
+    return;
   }
+  let a = data[r]!;
+  let b = data[r + 1]!;
+  sums[0] = a + b;
+  for (let x = 1; x + 1 < width; x += 1) {
+    const c = data[r + x + 1]!;
+    sums[x] = a + b + c;
+    a = b;
+    b = c;
+  }
+  sums[width - 1] = a + b;
+}
+
+/**
+ * Mean of each pixel's 3x3 neighbourhood (edges: the pixels that exist). It runs on every page at
+ * full resolution, so the row sums are kept for three rows at a time, the inner columns are
+ * divided by lookup, and only the edges take their smaller neighbourhoods.
+ * With `below`, only rows within a row of a level at most `below` are averaged; the others are
+ * 255: every pixel of their neighbourhoods is above `below`, so is their mean, and a mask of the
+ * means at most `below` (and the means under it) come out as from every row.
+ */
+export function boxMean3(data: Uint8Array, width: number, height: number, below?: number): Uint8Array {
   const out = new Uint8Array(data.length);
+  if (width === 0 || height === 0) return out;
+  const wanted = below === undefined ? null : rowsNear(data, width, height, below);
+  // Row sums of three consecutive rows, each in the slot of its row index modulo 3.
+  const sums = [new Uint16Array(width), new Uint16Array(width), new Uint16Array(width)];
+  const summed = [-1, -1, -1];
+  const sumsOf = (y: number): Uint16Array => {
+    const slot = y % 3;
+    if (summed[slot] !== y) {
+      rowSums(data, y * width, width, sums[slot]!);
+      summed[slot] = y;
+    }
+    return sums[slot]!;
+  };
+  const zeroes = new Uint16Array(width);
+  const edgeColumns = width > 1 ? 2 : 1;
   for (let y = 0; y < height; y += 1) {
     const r = y * width;
-    const ny = (y > 0 ? 1 : 0) + 1 + (y + 1 < height ? 1 : 0);
-    for (let x = 0; x < width; x += 1) {
-      const nx = (x > 0 ? 1 : 0) + 1 + (x + 1 < width ? 1 : 0);
-      let s = rows[r + x]!;
-      if (y > 0) s += rows[r - width + x]!;
-      if (y + 1 < height) s += rows[r + width + x]!;
-      out[r + x] = Math.round(s / (nx * ny));
+    if (wanted !== null && wanted[y] === 0) {
+      out.fill(255, r, r + width);
+      continue;
     }
+    const hasUp = y > 0;
+    const hasDown = y + 1 < height;
+    const ny = (hasUp ? 1 : 0) + 1 + (hasDown ? 1 : 0);
+    const inner = ROUNDED_MEANS[3 * ny]!;
+    const edge = ROUNDED_MEANS[edgeColumns * ny]!;
+    // A missing row adds nothing.
+    const up = hasUp ? sumsOf(y - 1) : zeroes;
+    const middle = sumsOf(y);
+    const down = hasDown ? sumsOf(y + 1) : zeroes;
+    for (let x = 1; x + 1 < width; x += 1) out[r + x] = inner[up[x]! + middle[x]! + down[x]!]!;
+    out[r] = edge[up[0]! + middle[0]! + down[0]!]!;
+    if (width > 1) out[r + width - 1] = edge[up[width - 1]! + middle[width - 1]! + down[width - 1]!]!;
   }
   return out;
+}
+
+/** 1 for each row that is, or lies next to, a row holding a level at most `level`. */
+function rowsNear(data: Uint8Array, width: number, height: number, level: number): Uint8Array {
+  const near = new Uint8Array(height);
+  for (let y = 0; y < height; y += 1) {
+    const r = y * width;
+    for (let x = 0; x < width; x += 1) {
+      if (data[r + x]! <= level) {
+        near[y] = 1;
+        if (y > 0) near[y - 1] = 1;
+        if (y + 1 < height) near[y + 1] = 1;
+        break;
+      }
+    }
+  }
+  return near;
 }
 
 /** The mask grown by `radius` pixels along rows and columns (a square), in place of a slow window scan. */
@@ -140,9 +205,9 @@ export function removeLightInk(
       break;
     }
   }
-  const mean = boxMean3(data, width, height);
-  const ink = new Uint8Array(data.length);
-  for (let i = 0; i < ink.length; i += 1) ink[i] = mean[i]! <= threshold ? 1 : 0;
+  // The figures need the means of ink only (at most the threshold): the rows of paper are skipped.
+  let mean = boxMean3(data, width, height, threshold);
+  const ink = maskAtMost(mean, threshold);
   const { components, runs } = connectedComponents({ data: ink, width, height });
   const cores = new Uint8Array(components.length).fill(255);
   for (let k = 0; k < runs.length; k += 4) {
@@ -174,8 +239,9 @@ export function removeLightInk(
   const figures = { threshold, paper, core, seedLevel, lightShare: Math.round(lightShare * 1000) / 1000 };
   // Too little light ink to be a stamp: nothing to paint (and no need to find it).
   if (lightShare < minLightShare || light === 0) return { data, ...figures, painted: 0 };
-  const seeds = new Uint8Array(data.length);
-  for (let i = 0; i < seeds.length; i += 1) seeds[i] = mean[i]! <= seedLevel ? 1 : 0;
+  // Painting also looks at the soft edges above the threshold: every row's means.
+  mean = boxMean3(data, width, height);
+  const seeds = maskAtMost(mean, seedLevel);
   const whole = letterHeight > 0 ? typedLetters(components, cores, seedLevel, 1.8 * letterHeight, 4 * letterHeight) : new Uint8Array(0);
   if (whole.length > 0) {
     for (let k = 0; k < runs.length; k += 4) {
