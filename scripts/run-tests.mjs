@@ -25,6 +25,15 @@ const TIERS = { fast: 'test/unit', integration: 'test/integration', e2e: 'test/e
 // the fast tier's shared processes (in the temporary folder) start first, then browser, e2e, integration.
 const ALL = ['fast', 'browser', 'e2e', 'integration'];
 const SHARED_PROCESSES = 2;
+// Files run three at a time on two cores: many integration and e2e files spend much of their time
+// waiting (a queue's backoffs, a restarted Redis, a killed worker's stalled interval, a browser), and
+// a waiting file holds its slot without using a core (docs/decisions.md, issue 21).
+// CABLESCAN_TEST_CONCURRENCY sets another number.
+const CONCURRENCY = Number(process.env.CABLESCAN_TEST_CONCURRENCY ?? 3);
+if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1) {
+  console.error(`CABLESCAN_TEST_CONCURRENCY must be a whole number from 1: ${process.env.CABLESCAN_TEST_CONCURRENCY}`);
+  process.exit(2);
+}
 // The longest files, longest first (docs/benchmarks.md, "Test tiers"). By path, the 2,000-page
 // windows test started last and ran alone at the end with one slot idle; each of these gets an
 // entry in the temporary folder named to sort before everything else, so they start first and
@@ -113,6 +122,6 @@ for (const { tier, files } of chosen) {
   });
 }
 
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...runnable], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...runnable], { stdio: 'inherit' });
 if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
