@@ -122,6 +122,8 @@ for (const { tier, files } of chosen) {
   });
 }
 
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...runnable], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...runnable], {
+  stdio: 'inherit',
+});
 if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
