@@ -12,9 +12,9 @@
 // `minConfidence` or more: below, a short field holding them goes to review anyway), at most
 // `maxWords` a page, those most sure first (the ones a calibration cannot doubt). All crops go to
 // the checking engine in one call (one model load for the native CLI).
-import sharp from 'sharp';
+import { extractGrey } from '../preprocess/raw.ts';
 import type { OcrResult, RawImage } from '../types.ts';
-import { recognizeEach, type OcrEngine } from './engine.ts';
+import { joinLineText, recognizeEach, type OcrEngine } from './engine.ts';
 
 export interface DigitCheckOptions {
   lang: string;
@@ -82,15 +82,11 @@ export function correctedDigits(text: string, other: OcrResult, confusions: Read
   return text.replace(/\d/g, () => theirs[k++]!);
 }
 
-async function crop(image: RawImage, box: [number, number, number, number]): Promise<RawImage> {
+/** The word's box and a margin, clipped to the page, as grey pixels (cut in JavaScript, as line strips are). */
+function crop(image: RawImage, box: [number, number, number, number]): Promise<RawImage> {
   const left = Math.max(0, box[0] - PAD);
   const top = Math.max(0, box[1] - PAD);
-  const width = Math.min(image.width, box[2] + PAD) - left;
-  const height = Math.min(image.height, box[3] + PAD) - top;
-  let out = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).extract({ left, top, width, height });
-  if (image.channels === 1) out = out.toColourspace('b-w');
-  const { data, info } = await out.raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+  return extractGrey(image, { left, top, width: Math.min(image.width, box[2] + PAD) - left, height: Math.min(image.height, box[3] + PAD) - top });
 }
 
 /**
@@ -131,15 +127,5 @@ export async function checkDigits(
   }
   if (report.corrected.length === 0) return { result, report };
   for (const line of lines) line.text = line.words.map((w) => w.text).join(' ');
-  return { result: { ...result, lines, text: joinText(lines) }, report };
-}
-
-/** Lines joined by newlines, a blank line between paragraphs (as the engines write `text`). */
-function joinText(lines: OcrResult['lines']): string {
-  const out: string[] = [];
-  lines.forEach((line, i) => {
-    if (i > 0 && line.paragraph !== lines[i - 1]!.paragraph) out.push('');
-    out.push(line.text);
-  });
-  return out.join('\n');
+  return { result: { ...result, lines, text: joinLineText(lines) }, report };
 }

@@ -58,3 +58,13 @@ export async function recognizeEach(engine: Pick<OcrEngine, 'recognize'>, reques
   for (const request of requests) results.push(await engine.recognize(request));
   return results;
 }
+
+/** Lines joined by newlines, a blank line between paragraphs (as the engines write `text`). */
+export function joinLineText(lines: ReadonlyArray<Pick<OcrResult['lines'][number], 'text' | 'paragraph'>>): string {
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    if (i > 0 && line.paragraph !== lines[i - 1]!.paragraph) out.push('');
+    out.push(line.text);
+  });
+  return out.join('\n');
+}

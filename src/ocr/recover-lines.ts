@@ -20,7 +20,7 @@
 //   already has are never read twice.
 // Both on a budget (MAX_READS line readings a page): a clean page has neither and costs nothing.
 import type { BBox, OcrLine, OcrResult, OcrWord, RawImage } from '../types.ts';
-import type { OcrEngine } from './engine.ts';
+import { joinLineText, type OcrEngine } from './engine.ts';
 import { readInkLines, type ImageLine } from './ink-lines.ts';
 import { pageConfidence } from './tesseract-result.ts';
 
@@ -310,15 +310,6 @@ function renumber(lines: OcrLine[]): OcrLine[] {
   });
 }
 
-function joinText(lines: readonly OcrLine[]): string {
-  const out: string[] = [];
-  lines.forEach((line, i) => {
-    if (i > 0 && line.paragraph !== lines[i - 1]!.paragraph) out.push('');
-    out.push(line.text);
-  });
-  return out.join('\n');
-}
-
 /**
  * The page's reading with its dropped lines read and added, and its doubtful lines replaced where
  * their ink lines read alone are better. `inkLines` are in the coordinates of `image`, as the
@@ -466,5 +457,5 @@ export async function recoverLines(
   }
   if (report.added === 0 && report.replaced === 0) return { result: ocr, report };
   lines = renumber(lines);
-  return { result: { ...ocr, lines, text: joinText(lines), ...pageConfidence(lines) }, report };
+  return { result: { ...ocr, lines, text: joinLineText(lines), ...pageConfidence(lines) }, report };
 }

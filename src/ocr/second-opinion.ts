@@ -12,7 +12,7 @@
 // from `npm run measure:second-opinion`), the words of most gain first, at most `maxWords` a page.
 import sharp from 'sharp';
 import type { OcrResult, RawImage } from '../types.ts';
-import { recognizeEach, type OcrEngine } from './engine.ts';
+import { joinLineText, recognizeEach, type OcrEngine } from './engine.ts';
 import { readFileSync } from 'node:fs';
 import { pageConfidence } from './tesseract-result.ts';
 
@@ -175,15 +175,5 @@ export async function secondOpinion(
     line.text = line.words.map((w) => w.text).join(' ');
     line.confidence = mean(line.words.map((w) => w.confidence));
   }
-  return { result: { ...result, lines, text: joinText(lines), ...pageConfidence(lines) }, report };
-}
-
-/** Lines joined by newlines, a blank line between paragraphs (as the engines write `text`). */
-function joinText(lines: OcrResult['lines']): string {
-  const out: string[] = [];
-  lines.forEach((line, i) => {
-    if (i > 0 && line.paragraph !== lines[i - 1].paragraph) out.push('');
-    out.push(line.text);
-  });
-  return out.join('\n');
+  return { result: { ...result, lines, text: joinLineText(lines), ...pageConfidence(lines) }, report };
 }
