@@ -1,6 +1,7 @@
 // Reads one telegram's lines with one profile: finds every field the profile
 // describes (labels, zones, line order), then the body between header and closing,
 // and scores how well the profile fits.
+import { cueLines } from './kind-evidence.ts';
 import { isKnownPlace } from '../confidence/gazetteer.ts';
 import { isSideways, typedTextLines } from './body-lines.ts';
 import { findDate } from './datetime.ts';
@@ -37,12 +38,8 @@ export interface Extraction {
 /** Share of a profile's cues (salutation, closing, office heading...) found in their zones. */
 function findCues(lines: readonly TextLine[], profile: Profile): { share: number; found: string[] } {
   if (profile.cues.length === 0) return { share: 0, found: [] };
-  const found: string[] = [];
-  for (const cue of profile.cues) {
-    const re = new RegExp(cue.regex, cue.matchCase ? 'u' : 'iu');
-    const zone = cue.zone === 'header' ? lines.slice(0, profile.headerLines) : cue.zone === 'closing' ? lines.slice(-Math.max(profile.closingLines, 1)) : lines;
-    if (zone.some((l) => re.test(l.text))) found.push(cue.name ?? cue.regex);
-  }
+  const at = cueLines(lines, profile);
+  const found = profile.cues.filter((_, i) => at[i]!.length > 0).map((cue) => cue.name ?? cue.regex);
   return { share: found.length / profile.cues.length, found };
 }
 

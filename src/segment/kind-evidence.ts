@@ -6,8 +6,8 @@
 import type { TextLine } from './lines.ts';
 import type { Profile } from './profile-schema.ts';
 
-/** The lines of `lines` each cue of `profile` matches, in the cue's zone (as extract.ts finds cues). */
-function cueLines(lines: readonly TextLine[], profile: Profile): number[][] {
+/** The lines of `lines` each cue of `profile` matches, in the cue's zone (header, closing or anywhere). */
+export function cueLines(lines: readonly TextLine[], profile: Profile): number[][] {
   return profile.cues.map((cue) => {
     const re = new RegExp(cue.regex, cue.matchCase ? 'u' : 'iu');
     const from = cue.zone === 'closing' ? Math.max(0, lines.length - Math.max(profile.closingLines, 1)) : 0;
