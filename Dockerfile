@@ -3,6 +3,21 @@
 # Workers read with native Tesseract (issue 20): the image ships it with the language packs a
 # European archive needs, and reads with npm's best_int models for eng and fra (unpacked into the
 # model cache below, the same files tesseract.js reads), Debian's for the other languages.
+
+# The dependencies are installed in a stage of their own, with a compiler: better-sqlite3 fetches a
+# prebuilt binary from GitHub and, where GitHub cannot be reached (many archives' networks, and the
+# machine this was rehearsed on), builds it from source with python3, make and g++. The final image
+# takes node_modules and leaves the compiler behind. The headers node-gyp needs are the base image's
+# own (/usr/local/include/node), so it does not fetch them from nodejs.org either.
+FROM node:20-bookworm-slim AS deps
+ENV npm_config_nodedir=/usr/local
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
 FROM node:20-bookworm-slim
 
 # tesseract-ocr 5.3 (Debian 12) and its models (tessdata_fast) for the languages of the archives
@@ -20,7 +35,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=deps /app/node_modules ./node_modules
 
 COPY bin ./bin
 COPY src ./src
