@@ -166,14 +166,33 @@ export interface PageResult {
   };
   ocr: Omit<OcrResult, 'lines' | 'text'> & {
     /** Doubtful words read a second time (src/ocr/second-opinion.ts). */
-    secondOpinion?: { wordsReread: number; wordsReplaced: number; replaced?: Array<{ line: number; word: number; was: string; wasConfidence: number }> };
+    secondOpinion?: {
+      wordsReread: number;
+      wordsReplaced: number;
+      replaced?: Array<{ line: number; word: number; was: string; wasConfidence: number }>;
+      /** The engine died reading the words (its signal): none was replaced. */
+      crashed?: string;
+    };
     /** Fast-model pages: digit words read again with best_int, and those whose 3 the fast model read as 5 (src/ocr/digit-check.ts). */
-    digitCheck?: { model: string; wordsChecked: number; corrected: Array<{ line: number; word: number; was: string; text: string }> };
+    digitCheck?: {
+      model: string;
+      wordsChecked: number;
+      corrected: Array<{ line: number; word: number; was: string; text: string }>;
+      /** The engine died reading the words (its signal): none was corrected. */
+      crashed?: string;
+    };
     /** Lines the whole-page reading dropped or garbled, read alone where the ink measure found them (src/ocr/recover-lines.ts). */
-    recovered?: { dropped: number; added: number; doubtful: number; replaced: number };
+    recovered?: {
+      dropped: number;
+      added: number;
+      doubtful: number;
+      replaced: number;
+      /** Line strips the engine died on (skipped). */
+      crashed?: number;
+    };
     /** 'page': read whole; 'regions': by its ink regions (nearly blank, or after a timeout); 'none': a blank page, not read. */
     readAs?: 'page' | 'regions' | 'none';
-    /** Why a text page was read by its regions (the whole page ran past its OCR budget). */
+    /** Why a text page was read by its regions (the whole page ran past its OCR budget, or killed the engine). */
     fallback?: string;
   };
   lines: OcrLine[];

@@ -1,5 +1,6 @@
 // The OCR engine sits behind this interface so the pipeline can run with tesseract.js, the native
 // tesseract CLI (engines/ registers them; `auto` chooses), or test doubles.
+import { CablescanError, ErrorCode } from '../errors.ts';
 import type { OcrResult, RawImage } from '../types.ts';
 
 export interface OcrRequest {
@@ -67,4 +68,27 @@ export function joinLineText(lines: ReadonlyArray<Pick<OcrResult['lines'][number
     out.push(line.text);
   });
   return out.join('\n');
+}
+
+/**
+ * The signal an engine died of while reading one image (details.crashed of its CS_ERR_OCR_FAILED),
+ * or null for any other failure. A crash is the image's doing, not the machine's: the image is
+ * skipped where it is one of many (a line, a word), and the page read another way where it is
+ * the page.
+ */
+export function engineCrashOf(err: unknown): string | null {
+  if (!(err instanceof CablescanError) || err.code !== ErrorCode.OCR_FAILED) return null;
+  const crashed = err.details?.crashed;
+  return typeof crashed === 'string' ? crashed : null;
+}
+
+/** Runs an optional reading; when the engine dies on its images, `instead` says what the page keeps. */
+export async function unlessEngineCrashed<T>(read: () => Promise<T>, instead: (crashed: string) => T): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const crashed = engineCrashOf(err);
+    if (crashed === null) throw err;
+    return instead(crashed);
+  }
 }

@@ -13,7 +13,7 @@ import { backgroundGrid, flattenWith } from '../preprocess/background.ts';
 import { extractGrey, sharpOf, toGreyRaw } from '../preprocess/raw.ts';
 import { applyAffine, mapBox } from '../geometry.ts';
 import type { Affine, BBox, OcrLine, OcrResult, RawImage } from '../types.ts';
-import type { OcrEngine } from './engine.ts';
+import { engineCrashOf, type OcrEngine } from './engine.ts';
 import { pageConfidence } from './tesseract-result.ts';
 
 /** A line to read, in pixels of the image it is cut from. */
@@ -62,6 +62,8 @@ export interface LineReport {
   dropped: number;
   /** Pieces of neighbouring lines painted out of the strip read (see cleanStrip). */
   neighbours: number;
+  /** The engine died reading this line's strip (its signal): the line was not read, the rest were. */
+  crashed?: string;
 }
 
 /** Each line is read as a single line of text: as a block (PSM 6), a stamp's clear date came back as "Py DEC*1951". */
@@ -286,16 +288,26 @@ export async function readInkLines(
   for (const line of lines) {
     // sharp turns clockwise for a positive angle; a line descending to the right by `angle` is turned back by -angle.
     const turns = line.vertical ? [90, 270] : [Math.abs(line.angle) >= MIN_TURN ? -line.angle : 0];
-    let best: Reading | null = null;
+    // Assigned inside attempt(): typed wide so the checks below are not narrowed to null.
+    let best = null as Reading | null;
+    let crashed = null as string | null;
     const attempt = async (turn: number, enlarge: number, ramp = PAPER_RAMP) => {
       const { crop, box } = await cut(image, line, turn, options.blurSigma ?? 0, enlarge, ramp, options.paintNeighbours);
-      const result = await engine.recognize({
-        image: crop.image,
-        lang: options.lang,
-        psm: LINE_PSM,
-        dpi: Math.round(options.dpi * crop.scale),
-        timeoutSeconds: options.timeoutSeconds,
-      });
+      let result: OcrResult;
+      try {
+        result = await engine.recognize({
+          image: crop.image,
+          lang: options.lang,
+          psm: LINE_PSM,
+          dpi: Math.round(options.dpi * crop.scale),
+          timeoutSeconds: options.timeoutSeconds,
+        });
+      } catch (err) {
+        // One strip that kills the engine costs that strip, not the page's other lines.
+        crashed = engineCrashOf(err);
+        if (crashed === null) throw err;
+        return;
+      }
       seenInfo.info ??= {
         engine: result.engine,
         engineVersion: result.engineVersion,
@@ -308,6 +320,11 @@ export async function readInkLines(
       if (!best || reading.weight > best.weight) best = reading;
     };
     for (const turn of turns) await attempt(turn, 1);
+    if (best === null) {
+      // Every reading of the line crashed: reported, and neither retried nor kept.
+      reports.push({ bbox: line.bbox, turned: 0, scale: 1, words: 0, dropped: 0, neighbours: 0, crashed: crashed ?? 'unknown' });
+      continue;
+    }
     // A line that kept nothing is read once more, enlarged, as the second opinion reads doubtful
     // words: Tesseract's single-line reading is unsteady (a clear "RECEIVED" came back at 23).
     const retries = options.retries ?? true;

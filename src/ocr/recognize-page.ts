@@ -1,6 +1,8 @@
 // How a preprocessed page is read, from what its ink measure (src/preprocess/ink.ts) found:
 // - a text page: whole, in one call bounded by the page's budget (page-budget.ts);
 // - a nearly blank page: line by line where the ink measure found its lines (ink-lines.ts);
+// - a text page whose whole reading killed the engine (Tesseract's SIGFPE on some images): its ink
+//   regions, each line alone; a line that kills it too is skipped (ink-lines.ts);
 // - a text page whose call ran past its budget: its ink regions instead. A page that stops
 //   Tesseract once stops it again, so it is not retried the same way: the way that timed out is
 //   remembered (the caller keeps it beside the page's output) and the next attempt starts with the
@@ -8,7 +10,7 @@
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { inkRegions, type InkMeasure } from '../preprocess/ink.ts';
 import type { Affine, OcrResult, RawImage } from '../types.ts';
-import type { OcrEngine } from './engine.ts';
+import { engineCrashOf, type OcrEngine } from './engine.ts';
 import { linesInImage, readInkLines, type LineReport } from './ink-lines.ts';
 import { pageBudgetSeconds } from './page-budget.ts';
 import { OcrTimeoutError } from './timeout.ts';
@@ -96,6 +98,9 @@ export async function recognizePage(input: RecognizePageInput): Promise<PageRead
     const ocr = await engine.recognize({ image, lang, psm: input.psm, dpi: input.dpi, timeoutSeconds: seconds });
     return { ocr, readAs: 'page' };
   } catch (err) {
+    // An engine that dies on the page dies on it again: its lines are read instead, one by one.
+    const crashed = engineCrashOf(err);
+    if (crashed) return byRegions(`the engine died (${crashed}) reading the whole page`);
     if (!(err instanceof OcrTimeoutError)) throw err;
     await input.onTimeout?.('page', err.bound.seconds);
     return byRegions(`the whole page ran past ${err.bound.seconds} s`);

@@ -71,6 +71,8 @@ export interface RecoveryReport {
   /** Doubtful lines of the reading compared with their ink lines read alone; replaced by them. */
   doubtful: number;
   replaced: number;
+  /** Line strips the engine died on: skipped, the page keeps the rest (ink-lines.ts). */
+  crashed?: number;
 }
 
 export interface RecoverOptions {
@@ -343,6 +345,7 @@ export async function recoverLines(
       retries: false,
       paintNeighbours,
     });
+    if (lines[0]?.crashed) report.crashed = (report.crashed ?? 0) + 1;
     return { lines: result.lines, neighbours: lines[0]?.neighbours ?? 0 };
   };
   // A line is read from its strip with the pieces of its neighbours painted out (ink-lines.ts

@@ -60,6 +60,8 @@ export interface SecondOpinionReport {
    * page reading had: so a reviewer, or a measurement, can see what the second reading changed.
    */
   replaced?: ReplacedWord[];
+  /** The engine died reading the words (its signal): none was replaced (src/pipeline/read-scan.ts). */
+  crashed?: string;
 }
 
 export interface ReplacedWord {

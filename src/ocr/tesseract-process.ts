@@ -76,8 +76,16 @@ export function processError(result: Omit<ProcessOutput, 'stdout'> & { how?: str
   // Running, but not answering as asked: the next attempt would fail the same way.
   if (result.how) return new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${result.how}`, { retryable: false });
   const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
-  return new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${how}: ${stderr || '(no message)'}`);
+  const crashed = result.signal && CRASH_SIGNALS.has(result.signal) ? { details: { crashed: result.signal } } : {};
+  return new CablescanError(ErrorCode.OCR_FAILED, `native tesseract ${how}: ${stderr || '(no message)'}`, crashed);
 }
+
+/**
+ * Signals of a process that failed on what it was given, not of one that was stopped: Tesseract 5.3
+ * dies of SIGFPE on some images (a tall strip read as one line: "Image too small to scale!!"), and
+ * reads the same image the same way every time, so a caller skips that image instead of retrying it.
+ */
+const CRASH_SIGNALS: ReadonlySet<string> = new Set(['SIGFPE', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGABRT']);
 
 /** Parses `tesseract --list-langs` output: a header naming the folder, then one code per line. */
 export function parseListLangs(output: string): { tessdataDir: string; langs: Set<string> } {

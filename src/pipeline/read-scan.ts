@@ -12,6 +12,7 @@ import { secondOpinion, type SecondOpinionReport } from '../ocr/second-opinion.t
 import { recoverLines, type RecoveryReport } from '../ocr/recover-lines.ts';
 import { checkDigits, type DigitCheckReport } from '../ocr/digit-check.ts';
 import { linesInImage } from '../ocr/ink-lines.ts';
+import { unlessEngineCrashed } from '../ocr/engine.ts';
 import { inkRegions } from '../preprocess/ink.ts';
 import { chooseDpi, DEFAULT_DPI, plausibleDensity, preprocessPage, type Recipe } from '../preprocess/index.ts';
 import { X_TO_CAP_HEIGHT } from '../preprocess/analysis.ts';
@@ -178,20 +179,36 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
     const readAt = new Date().toISOString();
 
     let reread: SecondOpinionReport | undefined;
-    if (config.secondOpinion) {
+    const secondOptions = config.secondOpinion;
+    if (secondOptions) {
       t = process.hrtime.bigint();
-      const second = await secondOpinion(pre.image, ocr, engine, { ...config.secondOpinion, lang, dpi: pre.dpi });
+      const read = ocr;
+      const second = await unlessEngineCrashed(
+        () => secondOpinion(pre.image, read, engine, { ...secondOptions, lang, dpi: pre.dpi }),
+        (crashed) => {
+          log.warn({ stage: 'ocr', crashed }, "the engine died reading the second opinion's words: the page keeps its reading");
+          return { result: read, report: { wordsReread: 0, wordsReplaced: 0, crashed } };
+        },
+      );
       ocr = second.result;
       reread = second.report;
       timings.secondOpinion = since(t);
     }
 
     // A fast model's confident digits, read again with best_int (its 3 read as 5 at 90-97).
-    let digitCheck: DigitCheckReport | undefined;
+    let digitCheck: (DigitCheckReport & { crashed?: string }) | undefined;
     const checker = config.digitCheck && ocr.model === 'fast' ? engine.checker?.() : undefined;
-    if (checker && config.digitCheck) {
+    const digitOptions = config.digitCheck;
+    if (checker && digitOptions) {
       t = process.hrtime.bigint();
-      const checked = await checkDigits(pre.image, ocr, checker, { ...config.digitCheck, lang, dpi: pre.dpi });
+      const read = ocr;
+      const checked = await unlessEngineCrashed(
+        () => checkDigits(pre.image, read, checker, { ...digitOptions, lang, dpi: pre.dpi }),
+        (crashed) => {
+          log.warn({ stage: 'ocr', crashed }, 'the engine died checking the digits: the page keeps its reading');
+          return { result: read, report: { model: 'best', wordsChecked: 0, corrected: [], crashed } };
+        },
+      );
       ocr = checked.result;
       digitCheck = checked.report;
       timings.digitCheck = since(t);
