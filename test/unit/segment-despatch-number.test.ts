@@ -113,3 +113,29 @@ test('no number from what is not the number line: a stamp, a file number, a date
   const noDate = read(despatch(['Se te Srorzeamah 8 rar', 'Qu 223.']));
   assert.equal(value(noDate, 'number'), undefined);
 });
+
+test('specks standing alone between the number and the place (`o. 317. . Cairo,`, `. 396 ° Rome,`) do not hide the number: read, and reviewed', () => {
+  // number16-fit-a 0021 (heavy) and 0003 (heavy, whose despatch was read by the generic profile without its number).
+  const t = read(despatch(['o. 317. . Cairo, May 12, 1942.']));
+  assert.equal(value(t, 'number'), '317');
+  assert.equal(value(t, 'place'), 'Cairo');
+  assert.equal(scored(t).number!.status, 'needs_review');
+  const rome = read([
+    'RECEIVED',
+    'EMBASSY OF THE UNITED STATES OF AMERICA',
+    '. 396 ° Rome, May. .6, 1945.',
+    'z SUBJECT: Italian Anti-Semitic Legislation.',
+    'E oy 5 _| Rating Distribution Instructions a g- i',
+    'Thés Honorable',
+    '~The Secretary of State,',
+    'Washington, D. C.',
+    'Sir:',
+    ...BODY,
+  ]);
+  assert.equal(rome.profile, 'us-despatch');
+  assert.equal(value(rome, 'number'), '396');
+  assert.equal(value(rome, 'place'), 'Rome');
+  assert.ok(scored(rome).number!.reasons.includes('ocr_corrected'));
+  // A word between them is no speck: `396 of Rome,` is not a number line.
+  assert.equal(value(read(despatch(['396 of Rome, May 6, 1945.'])), 'number'), undefined);
+});

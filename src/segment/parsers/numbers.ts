@@ -36,10 +36,12 @@ export const numberParsers = {
   numberBeforePlace: ({ text, from }) => {
     // The number opens the place-and-date line; what is left of a lost `No.` (`o.`, `0.`, or `Oo.`
     // with the `N` read as a letter O where a seal's ring touches it) may stand before it.
-    // `ho 147 : Cairo,`: the `No.` read as `ho` without its stop, a speck read as a colon after the number.
-    const m = /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
-      text.slice(from),
-    );
+    // `ho 147 : Cairo,`: the `No.` read as `ho` without its stop, a speck read as a colon after the number;
+    // `317. . Cairo,`, `396 ° Rome,`: specks standing alone between the number and the place.
+    const m =
+      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
+        text.slice(from),
+      );
     if (!m) return null;
     const repaired = repairNumberToken(m[2]!);
     if (!repaired) return null;
