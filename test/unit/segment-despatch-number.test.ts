@@ -72,6 +72,21 @@ test('a number before the place on the place-and-date line after a misread `No.`
   assert.equal(value(fo, 'place'), 'London');
 });
 
+test('the place-and-date line after a misread `No.`, as the OCR read it (`To. 2412. ‘Naples,`, `o« 2097. Ankara,`, `“No. 1145. Bucharest,`): the number, reviewed', () => {
+  // number16-fit-b 0011 and 0014 (mild), number16-held-20261207 0029 (mild).
+  for (const [line, number, place] of [
+    ['To. 2412. ‘Naples, October 24, 1939.', '2412', 'Naples'],
+    ['o« 2097. Ankara, February 18, 1945.', '2097', 'Ankara'],
+    ['“No. 1145. Bucharest, August 20, 1941,', '1145', 'Bucharest'],
+  ] as const) {
+    const t = read(despatch([line]));
+    assert.equal(value(t, 'number'), number, line);
+    assert.equal(value(t, 'place'), place, line);
+    assert.ok(scored(t).number!.reasons.includes('fuzzy_label'), line);
+    assert.equal(scored(t).number!.status, 'needs_review', line);
+  }
+});
+
 test('a clean `No.` is still read by its label and accepted', () => {
   const t = read(despatch(['London, February 10, 1947.', 'No. 2443.']));
   assert.equal(value(t, 'number'), '2443');

@@ -67,7 +67,8 @@ export const numberParsers = {
     if (!m) return null;
     const tail = text.slice(afterTrace + m[0].length);
     const ownLine = /^[^\p{L}\p{N}]*$/u.test(tail);
-    const beforePlace = /^\s+\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,/u.test(tail);
+    // A speck read as a quote mark may stand before the place (`To. 2412. ‘Naples, October 24, 1939.`).
+    const beforePlace = /^\s+[‘’'“"]?\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,/u.test(tail);
     if (!ownLine && !beforePlace) return null;
     const repaired = repairNumberToken(m[1]!);
     if (!repaired) return null;
