@@ -328,6 +328,13 @@ function findInLines(
     if (field.zone === 'closing') lo = Math.max(lo, hi - field.within);
     else hi = Math.min(hi, lo + field.within);
   }
+  if (field.near) {
+    // Beside or close to another field's lines (a despatch's number by its place-and-date line); without it, not looked for.
+    const anchor = hits.get(field.near.field);
+    if (!anchor) return null;
+    lo = Math.max(lo, anchor.first - field.near.above);
+    hi = Math.min(hi, anchor.last + 1 + field.near.below);
+  }
   const order: number[] = [];
   for (let i = lo; i < hi; i++) order.push(i);
   if (!topDown) order.reverse();
@@ -360,6 +367,8 @@ function findInLines(
     }
     const out = runParser(field.parser, { text: span.text, from, label, field });
     if (!out) continue;
+    // A parser that found what the OCR left of the label (`fo.` for `No.`) reports it as a fuzzy label.
+    if (!label && out.label) label = { label: span.text.slice(out.label.start, out.label.end), ...out.label };
     const hit: Hit = { field, span, first: i, last: lineAt(span, Math.max(out.start, out.end - 1)), out, label };
     if (inSentence(span, field, out, label)) hit.out = { ...hit.out, notes: [...hit.out.notes, 'in_sentence'] };
     // Two labelled candidates with different values (`No. 23` above `No. 1023`): say so.

@@ -9,6 +9,7 @@ export const PARSER_NAMES = [
   'digits', // a number after the label, OCR look-alikes repaired (`2l340` -> `21340`)
   'leadingNumber', // `295. ...` at the start of a line: the number; the rest of the line is body
   'numberBeforePlace', // `2097 London, December 28, 1938.`: a despatch number whose `No.` was not typed or not read
+  'numberAfterLabelTrace', // `fo. 2443.`, `Qu 223.    Cairo, ...`: a number after what the OCR left of its label (`labelTrace`), the line nothing else
   'textAfterLabel', // the rest of the line after the label, without a copies note
   'copies', // `(2 copies)`, `Copy No. 12`
   'placeDateTime', // `Peking, 15:00, 30 June 1951.`: pick one `part` (place | date | time)
@@ -61,6 +62,19 @@ export const fieldSpecSchema = z
      * down, `within` lines; not found: the field is not looked for.
      */
     afterPattern: regexString.optional(),
+    /**
+     * Look only on the lines of this earlier field, `above` lines over it and `below` lines under it
+     * (a despatch's number beside or under its place-and-date line); that field not found: not looked for.
+     */
+    near: z
+      .object({ field: z.string(), above: z.number().int().min(0).default(0), below: z.number().int().min(0).default(0) })
+      .strict()
+      .optional(),
+    /**
+     * What the OCR may leave of the field's label (`fo.`, `Qu`, `ENo,` for `No.`), matched at the line's
+     * start, case-insensitive (parser `numberAfterLabelTrace`): the label is then fuzzy and the field reviewed.
+     */
+    labelTrace: regexString.optional(),
     /** Lines matching this are not read for the field (a received stamp's date above a letter's own). */
     skip: regexString.optional(),
     /** Stop joining continuation lines after a line matching this (a subject's last line ends with its full stop). */
@@ -158,7 +172,7 @@ export const profileSchema = z
     profile.fields.forEach((f, i) => {
       const at = ['fields', i];
       if (f.parser === 'body' && seen.has(f.name)) ctx.addIssue({ code: 'custom', path: [...at, 'name'], message: `duplicate body field ${f.name}` });
-      for (const ref of [f.after, f.sameLine].filter((r): r is string => r !== undefined)) {
+      for (const ref of [f.after, f.sameLine, f.near?.field].filter((r): r is string => r !== undefined)) {
         if (!seen.has(ref)) ctx.addIssue({ code: 'custom', path: at, message: `${f.name} refers to ${ref}, which is not an earlier field` });
       }
       seen.add(f.name);
@@ -169,6 +183,7 @@ export const profileSchema = z
         ctx.addIssue({ code: 'custom', path: [...at, 'part'], message: `parser ${f.parser} needs a matching part` });
       }
       if (f.parser === 'docType' && !f.labels?.length) ctx.addIssue({ code: 'custom', path: at, message: 'docType needs labels' });
+      if (f.parser === 'numberAfterLabelTrace' && !f.labelTrace) ctx.addIssue({ code: 'custom', path: at, message: 'numberAfterLabelTrace needs labelTrace' });
     });
     const names = new Set(profile.fields.map((f) => f.name));
     profile.fields.forEach((f, i) => {

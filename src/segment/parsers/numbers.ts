@@ -3,6 +3,12 @@ import { repairNumberToken } from '../text.ts';
 import type { ParserName } from '../profile-schema.ts';
 import { COPIES_RE, type Parser } from './shared.ts';
 
+/**
+ * How well a trace of a label reads as the label: below the score that holds a field for review
+ * (confidence/index.ts LABEL_BLOCK_BELOW, 0.9), and it lowers the field's confidence as a poor label does.
+ */
+const LABEL_TRACE_SCORE = 0.5;
+
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 
 export const numberParsers = {
@@ -30,10 +36,12 @@ export const numberParsers = {
   numberBeforePlace: ({ text, from }) => {
     // The number opens the place-and-date line; what is left of a lost `No.` (`o.`, `0.`, or `Oo.`
     // with the `N` read as a letter O where a seal's ring touches it) may stand before it.
-    // `ho 147 : Cairo,`: the `No.` read as `ho` without its stop, a speck read as a colon after the number.
-    const m = /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
-      text.slice(from),
-    );
+    // `ho 147 : Cairo,`: the `No.` read as `ho` without its stop, a speck read as a colon after the number;
+    // `317. . Cairo,`, `396 ° Rome,`: specks standing alone between the number and the place.
+    const m =
+      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
+        text.slice(from),
+      );
     if (!m) return null;
     const repaired = repairNumberToken(m[2]!);
     if (!repaired) return null;
@@ -41,6 +49,39 @@ export const numberParsers = {
     // A bare number is what the layout puts there; a trace of `No.` without its `N`, or a mark after the number, was misread.
     const notes = repaired.corrected || (m[1] !== '' && !/^\s*N/.test(m[1]!)) || /\S/.test(m[3]!) ? ['ocr_corrected'] : [];
     return { value: repaired.digits, start, end: start + m[2]!.length, notes };
+  },
+
+  numberAfterLabelTrace: ({ text, from, field }) => {
+    // `fo. 2443.`, `Nos 1822`, `(lo. 1880`, `0: 935.`, `Qu 223.`: the OCR misread the `No.` (a seal's
+    // ring touching it, dust) on a line otherwise read right. What may stand for the label is the
+    // profile's (`labelTrace`); the line's shape is the layout's: the trace, a number of 1-5 digits
+    // and nothing else on the line but marks (the number on its own line), or the place-and-date
+    // line after it (`Qu 223.    Cairo, March 9, 1945.`).
+    if (!field.labelTrace) return null;
+    const rest = text.slice(from);
+    const lead = /^\s*/.exec(rest)![0].length;
+    const trace = new RegExp(`^(?:${field.labelTrace})`, 'iu').exec(rest.slice(lead));
+    if (!trace || trace[0].trim() === '') return null;
+    const afterTrace = from + lead + trace[0].length;
+    const m = /^\s*([0-9][0-9OolI]{0,4})(?:[.,](?!\d)|(?=\s|$))/.exec(text.slice(afterTrace));
+    if (!m) return null;
+    const tail = text.slice(afterTrace + m[0].length);
+    const ownLine = /^[^\p{L}\p{N}]*$/u.test(tail);
+    // A speck read as a quote mark may stand before the place (`To. 2412. ‘Naples, October 24, 1939.`).
+    const beforePlace = /^\s+[‘’'“"]?\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,/u.test(tail);
+    if (!ownLine && !beforePlace) return null;
+    const repaired = repairNumberToken(m[1]!);
+    if (!repaired) return null;
+    const start = afterTrace + m[0].indexOf(m[1]!);
+    // A clean label (`No.`) is the `digits` parser's, tried first on the same lines: what reaches here is a trace.
+    const labelStart = from + lead;
+    return {
+      value: repaired.digits,
+      start,
+      end: start + m[1]!.length,
+      notes: repaired.corrected ? ['ocr_corrected'] : [],
+      label: { start: labelStart, end: labelStart + trace[0].trimEnd().length, score: LABEL_TRACE_SCORE },
+    };
   },
 
   copies: ({ text, from }) => {

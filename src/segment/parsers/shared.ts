@@ -16,6 +16,8 @@ export interface ParseOutput {
   start: number;
   end: number;
   notes: string[];
+  /** A label the parser found itself (what the OCR left of it, `fo.` for `No.`), with how well it reads as the label. */
+  label?: { start: number; end: number; score: number };
 }
 
 export type Parser = (input: ParseInput) => ParseOutput | null;
