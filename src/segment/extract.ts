@@ -4,6 +4,7 @@
 import { cueLines } from './kind-evidence.ts';
 import { isKnownPlace } from '../confidence/gazetteer.ts';
 import { isSideways, typedTextLines } from './body-lines.ts';
+import { checkAgainstStamps } from './stamp-dates.ts';
 import { findDate } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
 import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
@@ -174,6 +175,9 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
       fields[field.name] = { ...draftFrom(source, field, source.out.value, [`copied_from_${field.fallback}`]), labelScore: 1, required: field.required };
     }
   }
+
+  // A received stamp's date confirms the date's year, or says one of the two was misread.
+  if (profile.kind !== 'telegram') checkAgainstStamps(fields.date, lines.slice(0, profile.headerLines));
 
   // Body: from after the lowest header field to above the highest closing field.
   const bodyField = profile.fields.find((f) => f.parser === 'body');
