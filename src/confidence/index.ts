@@ -14,6 +14,7 @@ import { calibrate, NO_CALIBRATION, type Calibration } from './calibration.ts';
 import { monthFromWord } from '../segment/datetime.ts';
 import { IN_VOCABULARY } from '../segment/parsers.ts';
 import { STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
+import { INITIALS_IN_REFERENCE } from '../segment/typist-initials.ts';
 import {
   dispatchConsistent,
   validateCopies,
@@ -27,6 +28,7 @@ import {
   misreadPlaces,
   incompleteEnding,
   garbledCapitals,
+  lowerCaseInName,
 } from './validators.ts';
 
 export interface ScoreOptions {
@@ -188,6 +190,7 @@ const NOTE_REASONS = new Set([
   'vocabulary_mismatch',
   STAMP_DATE_MISMATCH,
   YEAR_ON_STAMP,
+  INITIALS_IN_REFERENCE,
 ]);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -222,6 +225,8 @@ export function matchedByList(name: string, draft: FieldDraft, word: string): bo
   if (draft.notes.includes('ocr_corrected') || draft.notes.includes('unknown_place')) return false;
   // A value read letter for letter as an entry of its vocabulary (`The Secretary of State`): every word is the list's.
   if (inVocabulary(draft)) return true;
+  // An initial of the signer's name that the typist's reference spells (`J.` and `HJW:ems`): evidenced by the reference.
+  if (name === 'signature' && draft.notes.includes(INITIALS_IN_REFERENCE) && /^\p{Lu}\.,?$/u.test(word)) return true;
   if (DATE_FIELDS.has(name)) {
     // The year a received stamp on the page confirms (stamp-dates.ts): evidenced by the stamp, not by the OCR's confidence.
     if (draft.notes.includes(YEAR_ON_STAMP) && typeof draft.value === 'string' && word.replace(/[^\p{N}]/gu, '') === draft.value.slice(0, 4)) return true;
@@ -244,6 +249,17 @@ export function matchedByList(name: string, draft: FieldDraft, word: string): bo
  */
 export function inVocabulary(draft: FieldDraft): boolean {
   return draft.notes.includes(IN_VOCABULARY) && !draft.notes.includes('ocr_corrected') && typeof draft.value === 'string';
+}
+
+/** A date typed whole: `November 16, 1942.`, `16th November, 1942.`, `9 May 1938`, nothing repaired, its month's word read letter for letter. */
+const TYPED_DATE = /^(?:\p{Lu}\p{Ll}{2,8}\.? \d{1,2},? \d{4}|\d{1,2}(?:st|nd|rd|th|d)? \p{Lu}\p{Ll}{2,8}\.?,? \d{4})\.?$/u;
+
+export function dateReadWhole(draft: FieldDraft): boolean {
+  if (typeof draft.value !== 'string' || draft.notes.some((n) => n === 'ocr_corrected' || n === 'invalid_date' || n === 'in_sentence')) return false;
+  if (!TYPED_DATE.test(draft.text.trim())) return false;
+  const words = draft.wordTexts ?? [];
+  const month = words.findIndex((w) => /^\p{L}{3,}\.?,?$/u.test(w) && monthFromWord(w.replace(/,$/, ''))?.exact === true);
+  return month >= 0 && (draft.wordConfidences[month] ?? 0) >= Number(process.env.R16_MONTH ?? 0);
 }
 
 /** The OCR evidence of each word of the value: its confidence, or full for a word a closed list matched exactly. */
@@ -316,7 +332,11 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     }
     const threshold = thresholdFor(name, options.thresholds);
     const reasons: string[] = [];
-    const calibration = options.calibration ?? NO_CALIBRATION;
+    const pairCalibration = options.calibration ?? NO_CALIBRATION;
+    const calibration =
+      process.env.R16_WHOLE && t.kind !== 'telegram' && DATE_FIELDS.has(name) && dateReadWhole(draft)
+        ? { ...pairCalibration, digitDoubt: undefined }
+        : pairCalibration;
     // Each word's OCR confidence calibrated for its engine and model; a word a closed list matched letter for letter is evidenced by the match.
     const calibrated = draft.wordConfidences.map((c, i) => calibrate(c, calibration, draft.wordTexts?.[i]));
     const evidence = wordEvidence(name, { ...draft, wordConfidences: calibrated });
@@ -329,7 +349,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
     reasons.push(...validatorReasons(name, draft, options));
     // A letter's or despatch's addressee is typed in words; a stamp's capitals read beside it are not (telegrams print `CC CPSU`).
-    if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value));
+    if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value), ...lowerCaseInName(draft.value));
     reasons.push(...(crossReasons[name] ?? []));
     if (name === 'body' && t.bodyCoverage < options.thresholds.minBodyCoverage) reasons.push('low_body_coverage');
     if (name === 'body' && hasDust(draft.text)) reasons.push('dust_in_text');

@@ -5,6 +5,7 @@ import { cueLines } from './kind-evidence.ts';
 import { isKnownPlace } from '../confidence/gazetteer.ts';
 import { isSideways, typedTextLines } from './body-lines.ts';
 import { checkAgainstStamps } from './stamp-dates.ts';
+import { checkSignerInitials } from './typist-initials.ts';
 import { findDate } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
 import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
@@ -178,6 +179,8 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
 
   // A received stamp's date confirms the date's year, or says one of the two was misread.
   if (profile.kind !== 'telegram') checkAgainstStamps(fields.date, lines.slice(0, profile.headerLines));
+  // The typist's reference (`FPH:ems`) spells the signer's initials a second time, away from the pen.
+  if (profile.kind !== 'telegram') checkSignerInitials(fields.signature, lines);
 
   // Body: from after the lowest header field to above the highest closing field.
   const bodyField = profile.fields.find((f) => f.parser === 'body');
