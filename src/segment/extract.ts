@@ -393,9 +393,15 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
     const span = spanOf(lines, k, k);
     const out = runParser('signature', { text: span.text, from: 0, label: null, field });
     if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) return { field, span, first: k, last: k, out, label: null };
+    // The same name read again on the typed line under the scrawl (`Harold Y.@17 Sandercock` over `Harold Y.@91
+    // Sandercock,`): the typist's line is the reading, judged by its own words.
+    if (out && out.value === value && out.notes.length === 0 && weakest(span.words) > weakest(wordsIn(spanOf(lines, at, at), 0, Infinity)))
+      return { field, span, first: k, last: k, out, label: null };
   }
   return null;
 }
+
+const weakest = (words: readonly { confidence: number }[]): number => Math.min(...words.map((w) => w.confidence));
 
 /** Skips specks the OCR read as quotes or dots right after a label (`From: ‘Djakarta`). */
 function afterStrayMarks(text: string, from: number): number {
