@@ -251,17 +251,6 @@ export function inVocabulary(draft: FieldDraft): boolean {
   return draft.notes.includes(IN_VOCABULARY) && !draft.notes.includes('ocr_corrected') && typeof draft.value === 'string';
 }
 
-/** A date typed whole: `November 16, 1942.`, `16th November, 1942.`, `9 May 1938`, nothing repaired, its month's word read letter for letter. */
-const TYPED_DATE = /^(?:\p{Lu}\p{Ll}{2,8}\.? \d{1,2},? \d{4}|\d{1,2}(?:st|nd|rd|th|d)? \p{Lu}\p{Ll}{2,8}\.?,? \d{4})\.?$/u;
-
-export function dateReadWhole(draft: FieldDraft): boolean {
-  if (typeof draft.value !== 'string' || draft.notes.some((n) => n === 'ocr_corrected' || n === 'invalid_date' || n === 'in_sentence')) return false;
-  if (!TYPED_DATE.test(draft.text.trim())) return false;
-  const words = draft.wordTexts ?? [];
-  const month = words.findIndex((w) => /^\p{L}{3,}\.?,?$/u.test(w) && monthFromWord(w.replace(/,$/, ''))?.exact === true);
-  return month >= 0 && (draft.wordConfidences[month] ?? 0) >= Number(process.env.R16_MONTH ?? 0);
-}
-
 /** The OCR evidence of each word of the value: its confidence, or full for a word a closed list matched exactly. */
 export function wordEvidence(name: string, draft: FieldDraft): number[] {
   const words = draft.wordTexts;
@@ -332,11 +321,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     }
     const threshold = thresholdFor(name, options.thresholds);
     const reasons: string[] = [];
-    const pairCalibration = options.calibration ?? NO_CALIBRATION;
-    const calibration =
-      process.env.R16_WHOLE && t.kind !== 'telegram' && DATE_FIELDS.has(name) && dateReadWhole(draft)
-        ? { ...pairCalibration, digitDoubt: undefined }
-        : pairCalibration;
+    const calibration = options.calibration ?? NO_CALIBRATION;
     // Each word's OCR confidence calibrated for its engine and model; a word a closed list matched letter for letter is evidenced by the match.
     const calibrated = draft.wordConfidences.map((c, i) => calibrate(c, calibration, draft.wordTexts?.[i]));
     const evidence = wordEvidence(name, { ...draft, wordConfidences: calibrated });
