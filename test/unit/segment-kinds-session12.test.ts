@@ -226,3 +226,25 @@ test('a subject without its full stop lost its end (`9 Press.` set apart by a st
   assert.equal(subject.status, 'needs_review');
   assert.ok(subject.reasons.includes('incomplete_value'));
 });
+
+test('the surname read one letter otherwise on the typed line (`George P. Holline |` over `George P. Hollins.`): the typed line, held', () => {
+  const t = readWithConfidences([
+    'EMBASSY OF THE UNITED STATES OF AMERICA',
+    'No. 1172. Rome, September 19, 1943.',
+    'Subject: The Situation of Jews in Italy.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'There is no indication that the authorities intend to relax the restrictions now in force.',
+    'Respectfully yours,',
+    'For the Ambassador:',
+    ['George P. Holline |', [94, 89, 89, 84]],
+    ['George P. Hollins.', [93, 91, 96]],
+    'Counselor of Embassy.',
+  ]);
+  const signature = scored(t).signature!;
+  assert.equal(signature.value, 'George P. Hollins');
+  assert.equal(signature.status, 'needs_review');
+  assert.ok(signature.reasons.includes('multiple_candidates'), signature.reasons.join());
+});
