@@ -13,6 +13,8 @@ import type { RecordField } from '../types.ts';
 import { calibrate, NO_CALIBRATION, type Calibration } from './calibration.ts';
 import { monthFromWord } from '../segment/datetime.ts';
 import { IN_VOCABULARY } from '../segment/parsers.ts';
+import { STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
+import { INITIALS_IN_REFERENCE } from '../segment/typist-initials.ts';
 import {
   dispatchConsistent,
   validateCopies,
@@ -26,6 +28,7 @@ import {
   misreadPlaces,
   incompleteEnding,
   garbledCapitals,
+  lowerCaseInName,
 } from './validators.ts';
 
 export interface ScoreOptions {
@@ -76,6 +79,11 @@ export const REASONS: Readonly<Record<string, string>> = {
   incomplete_value: 'the value breaks off (a heading ending on `OF THE`): a line of it was not read',
   vocabulary_repaired:
     'a letter of the value was repaired to its vocabulary entry where the layout around it names the entry (a despatch recipient block read whole: The Honorable, the office, Washington); shown, not held',
+  year_on_stamp:
+    'a received or office stamp on the page, dated days or weeks after the document, bears the year of its date: the year is evidenced by it (shown, not held)',
+  stamp_date_mismatch: 'a received or office stamp on the page is dated before the document, or months after it: one of the two dates was misread',
+  vocabulary_mismatch:
+    'the value reads as the first words of an entry of its vocabulary and then otherwise (`The Secretary of Sheers`): a misread word of the entry, or an office the list does not know',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
   grouping_changed:
@@ -104,6 +112,8 @@ const PENALTY: Record<string, number> = {
   suspicious_characters: 0.7,
   ambiguous_profile: 0.9,
   misread_word: 0.8,
+  vocabulary_mismatch: 0.8,
+  stamp_date_mismatch: 0.8,
   incomplete_value: 0.7,
   weak_profile: 0.8,
   no_words: 0.5,
@@ -140,6 +150,8 @@ const BLOCKING = new Set([
   'misread_word',
   'incomplete_value',
   'copied_without_heading',
+  'vocabulary_mismatch',
+  STAMP_DATE_MISMATCH,
 ]);
 
 /**
@@ -175,6 +187,10 @@ const NOTE_REASONS = new Set([
   'incomplete_value',
   'body_start_uncertain',
   'vocabulary_repaired',
+  'vocabulary_mismatch',
+  STAMP_DATE_MISMATCH,
+  YEAR_ON_STAMP,
+  INITIALS_IN_REFERENCE,
 ]);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -209,7 +225,11 @@ export function matchedByList(name: string, draft: FieldDraft, word: string): bo
   if (draft.notes.includes('ocr_corrected') || draft.notes.includes('unknown_place')) return false;
   // A value read letter for letter as an entry of its vocabulary (`The Secretary of State`): every word is the list's.
   if (inVocabulary(draft)) return true;
+  // An initial of the signer's name that the typist's reference spells (`J.` and `HJW:ems`): evidenced by the reference.
+  if (name === 'signature' && draft.notes.includes(INITIALS_IN_REFERENCE) && /^\p{Lu}\.,?$/u.test(word)) return true;
   if (DATE_FIELDS.has(name)) {
+    // The year a received stamp on the page confirms (stamp-dates.ts): evidenced by the stamp, not by the OCR's confidence.
+    if (draft.notes.includes(YEAR_ON_STAMP) && typeof draft.value === 'string' && word.replace(/[^\p{N}]/gu, '') === draft.value.slice(0, 4)) return true;
     const bare = word.replace(/[,;:]+$/, '');
     // Letters only: monthFromWord reads `0ct` as `Oct`, a repair, not a match.
     return /^\p{L}{3,}\.?$/u.test(bare) && monthFromWord(bare)?.exact === true;
@@ -314,7 +334,7 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
     reasons.push(...validatorReasons(name, draft, options));
     // A letter's or despatch's addressee is typed in words; a stamp's capitals read beside it are not (telegrams print `CC CPSU`).
-    if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value));
+    if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value), ...lowerCaseInName(draft.value));
     reasons.push(...(crossReasons[name] ?? []));
     if (name === 'body' && t.bodyCoverage < options.thresholds.minBodyCoverage) reasons.push('low_body_coverage');
     if (name === 'body' && hasDust(draft.text)) reasons.push('dust_in_text');

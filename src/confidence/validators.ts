@@ -191,3 +191,18 @@ export function garbledCapitals(value: unknown): string[] {
   if (capitals.length < 2) return [];
   return tokens.some((t) => /^\p{Lu}{1,2}$/u.test(t) && !SHORT_CAPITAL_WORDS.has(t)) ? ['misread_word'] : [];
 }
+
+/**
+ * A lower-case word of three letters or more, no function word, among capitalised ones (`The council for
+ * Refugee Relief`): a name or an office is typed with its words capitalised, so its capital was misread,
+ * and the OCR was sure of it (96); so is a full stop inside it after a word (`Overseas. Settlement`). Not for
+ * telegrams, whose headings print offices in running text.
+ */
+export function lowerCaseInName(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  const tokens = value.split(/[\s,;:()[\]/]+/).filter(Boolean);
+  if (tokens.filter((t) => /^\p{Lu}\p{Ll}/u.test(t)).length < 2) return [];
+  if (tokens.some((t) => /^\p{Ll}{3,}$/u.test(t) && !FUNCTION_WORDS.has(t))) return ['misread_word'];
+  // A full stop after a word of four small letters or more inside the name (`The Council for Overseas. Settlement`): a speck.
+  return /\p{Ll}{4,}\.\s+\p{L}/u.test(value) ? ['suspicious_characters'] : [];
+}

@@ -1,9 +1,12 @@
 // Reads one telegram's lines with one profile: finds every field the profile
 // describes (labels, zones, line order), then the body between header and closing,
 // and scores how well the profile fits.
+import { distance } from 'fastest-levenshtein';
 import { cueLines } from './kind-evidence.ts';
 import { isKnownPlace } from '../confidence/gazetteer.ts';
 import { isSideways, typedTextLines } from './body-lines.ts';
+import { checkAgainstStamps } from './stamp-dates.ts';
+import { checkSignerInitials } from './typist-initials.ts';
 import { findDate } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
 import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
@@ -174,6 +177,11 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
       fields[field.name] = { ...draftFrom(source, field, source.out.value, [`copied_from_${field.fallback}`]), labelScore: 1, required: field.required };
     }
   }
+
+  // A received stamp's date confirms the date's year, or says one of the two was misread.
+  if (profile.kind !== 'telegram') checkAgainstStamps(fields.date, lines.slice(0, profile.headerLines));
+  // The typist's reference (`FPH:ems`) spells the signer's initials a second time, away from the pen.
+  if (profile.kind !== 'telegram') checkSignerInitials(fields.signature, lines);
 
   // Body: from after the lowest header field to above the highest closing field.
   const bodyField = profile.fields.find((f) => f.parser === 'body');
@@ -395,9 +403,20 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
     const span = spanOf(lines, k, k);
     const out = runParser('signature', { text: span.text, from: 0, label: null, field });
     if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) return { field, span, first: k, last: k, out, label: null };
+    // The surname read one letter otherwise on the typed line (`George P. Holline |` over `George P. Hollins.`): two
+    // readings of the name disagree; the typist's line is the value, and a person decides.
+    const below = out && typeof out.value === 'string' ? surname(out.value) : '';
+    if (out && below.length >= 5 && name.length >= 5 && below !== name && distance(below, name) === 1)
+      return { field, span, first: k, last: k, out: { ...out, notes: [...new Set([...out.notes, 'multiple_candidates'])] }, label: null };
+    // The same name read again on the typed line under the scrawl (`Harold Y.@17 Sandercock` over `Harold Y.@91
+    // Sandercock,`): the typist's line is the reading, judged by its own words.
+    if (out && out.value === value && out.notes.length === 0 && weakest(span.words) > weakest(wordsIn(spanOf(lines, at, at), 0, Infinity)))
+      return { field, span, first: k, last: k, out, label: null };
   }
   return null;
 }
+
+const weakest = (words: readonly { confidence: number }[]): number => Math.min(...words.map((w) => w.confidence));
 
 /** Skips specks the OCR read as quotes or dots right after a label (`From: ‘Djakarta`). */
 function afterStrayMarks(text: string, from: number): number {

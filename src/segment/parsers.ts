@@ -22,6 +22,9 @@ export const IN_VOCABULARY = 'in_vocabulary';
 /** Note on a value the vocabulary repaired where the layout around it says which entry it is (a despatch's recipient block). */
 export const VOCABULARY_REPAIRED = 'vocabulary_repaired';
 
+/** Note on a value that starts as an entry of its vocabulary and ends otherwise (`The Secretary of Sheers`). */
+export const VOCABULARY_MISMATCH = 'vocabulary_mismatch';
+
 export function runParser(name: ParserName, input: ParseInput): ParseOutput | null {
   let out: ParseOutput | null;
   try {
@@ -29,9 +32,13 @@ export function runParser(name: ParserName, input: ParseInput): ParseOutput | nu
   } catch {
     return null;
   }
+  if (out && input.field.ends && typeof out.value === 'string' && !new RegExp(input.field.ends, 'u').test(out.value))
+    out = { ...out, notes: [...new Set([...out.notes, 'incomplete_value'])] };
   if (!out || !input.field.vocabulary || typeof out.value !== 'string') return out;
-  const known = matchVocabulary(out.value, vocabularyEntries(input.field.vocabulary));
-  if (!known) return out;
+  const entries = vocabularyEntries(input.field.vocabulary);
+  const known = matchVocabulary(out.value, entries);
+  if (!known)
+    return input.field.vocabularyStrict && startsAsEntry(out.value, entries) ? { ...out, notes: [...new Set([...out.notes, VOCABULARY_MISMATCH])] } : out;
   // A despatch's recipient block read whole: its office is the entry, a repair of it shown (`vocabulary_repaired`), not held.
   if (out.notes.includes(BLOCK_WHOLE)) {
     const repaired = known.corrected || out.notes.includes('ocr_corrected');
@@ -41,4 +48,25 @@ export function runParser(name: ParserName, input: ParseInput): ParseOutput | nu
   // Read letter for letter as an entry of the list: the list is the evidence (confidence/index.ts).
   if (!known.corrected) return { ...out, notes: [...new Set([...out.notes, IN_VOCABULARY])] };
   return { ...out, value: known.value, notes: [...new Set([...out.notes, 'ocr_corrected'])] };
+}
+
+/**
+ * Does `value` read as the first words of an entry, three or more, and then otherwise (`The Secretary
+ * of Sheers` for `The Secretary of State`)? Noise inside the entry's last word, or an office the list
+ * does not know: either way the words that would tell are the ones in doubt.
+ */
+export function startsAsEntry(value: string, entries: readonly string[]): boolean {
+  const words = (t: string): string[] =>
+    t
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+  const read = words(value);
+  return entries.some((entry) => {
+    const e = words(entry);
+    if (e.length < 4 || read.length < e.length - 1) return false;
+    let same = 0;
+    while (same < e.length && read[same] === e[same]) same++;
+    return same >= 3 && same < e.length;
+  });
 }

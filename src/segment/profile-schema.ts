@@ -79,6 +79,11 @@ export const fieldSpecSchema = z
     skip: regexString.optional(),
     /** Stop joining continuation lines after a line matching this (a subject's last line ends with its full stop). */
     joinUntil: regexString.optional(),
+    /**
+     * How a whole value ends (a despatch's subject with its full stop): a value that does not end so lost
+     * its last line or its end to a stamp or a speck (`Elimination of Jewish Elements in the Greek`): `incomplete_value`.
+     */
+    ends: regexString.optional(),
     /** How many lines to look at (from the top of the range, or from the bottom in the closing zone). */
     within: z.number().int().min(1).optional(),
     /** Look only in the rest of the line of this field, after its value. */
@@ -94,6 +99,12 @@ export const fieldSpecSchema = z
     pattern: regexString.optional(),
     /** Printed forms the value often takes (a shipped vocabulary name such as `recipients`, or a JSON file): near misses are read as them and sent to review. */
     vocabulary: z.string().min(1).optional(),
+    /**
+     * The field's values are nearly always entries of its vocabulary (a US despatch is addressed to the
+     * Secretary of State): a value read as an entry's first words and then otherwise (`The Secretary of
+     * Sheers`) is held, `vocabulary_mismatch`. Telegram addressees are not (`USSR Ministry of Foreign Trade`).
+     */
+    vocabularyStrict: z.boolean().default(false),
     /** May use a line another field already used (several fields on one line). */
     shareLine: z.boolean().default(false),
     /** The body starts right after this field's value on the same line (FRUS `295. Info...`). */

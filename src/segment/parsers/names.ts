@@ -1,6 +1,7 @@
 // Parsers of people and offices: the text after a label, a from-to line, a line, a signature,
 // an address line, the recipient block of a despatch.
 import { distance } from 'fastest-levenshtein';
+import { isKnownPlace } from '../../confidence/gazetteer.ts';
 import { findDate } from '../datetime.ts';
 import type { ParserName } from '../profile-schema.ts';
 import { COPIES_RE, fixTitles, SPECK_OR_PUNCTUATION, dropSpeckTokens, trimRange, type Parser } from './shared.ts';
@@ -152,15 +153,20 @@ export const nameParsers = {
     let at = from;
     const prefix = /^\s*(?:to\s*[:=\-–—]+|to\s+-)\s*/i.exec(text.slice(at));
     if (prefix) at += prefix[0].length;
-    const [s, e] = trimRange(text, at, text.length, /[\s,;:.]/);
+    let [s, e] = trimRange(text, at, text.length, /[\s,;:.]/);
     if (e <= s) return null;
+    // A speck read as a lone small letter or a mark before the line (`i The Emigration Advisory Bureau,`): read through, reviewed.
+    const speck = /^(?:\p{Ll}|[^\p{L}\p{N}\s(]{1,2})\s+(?=\p{Lu}\p{Ll})/u.exec(text.slice(s, e));
+    if (speck) s += speck[0].length;
     const value = text.slice(s, e);
     if (!/^[\p{Lu}]/u.test(value) || /^\d/.test(value)) return null;
+    // The city line of an address (`Amsterdam.`) is no addressee: the lines above it were not read.
+    if (isKnownPlace(value.replace(/[.,]$/, ''))) return null;
     // No word of three letters (`Si a o` after a `To:` over a smudge): dust read as letters, not an addressee.
     if (!/\p{L}{3,}/u.test(value)) return null;
     if (field.maxWords && value.split(/\s+/).length > field.maxWords) return null;
     if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
-    return { value, start: s, end: e, notes: [] };
+    return { value, start: s, end: e, notes: speck ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label }) => {
