@@ -38,11 +38,12 @@ const SINGLE_WORD_PSM = 8;
 const SINGLE_LINE_PSM = 7;
 
 /**
- * Words with fewer digits are not checked: read alone, without their line, best_int misread short
+ * Words with fewer digits are not checked alone: read without their line, best_int misread short
  * ones the fast model had right (`22` as `2.7`, a paragraph's `3.` as `5`), while the 3 read as 5
- * was in numbers, times and years (2813, 07:30, 936, 83456). A time the page read as two or three
- * words (`1965-2:` `50`, `02` `:30`, `02` `:` `30`) is checked as one, its words cut out together:
- * its minutes alone have two digits, and the fast model read 02:30 as `02:` `50`.
+ * was in numbers, times and years (2813, 07:30, 936, 83456). Short digits are checked with the
+ * words around them that say what they are (`splitTimeAt`, `dateAt`): a time the page read as two
+ * or three words (the fast model read 02:30 as `1965-2:` `50`, whose minutes alone have two digits)
+ * and a day beside its month (`30 August` read `50 August`), cut out together and read as a line.
  */
 export const MIN_DIGITS = 3;
 
@@ -55,10 +56,10 @@ export interface PlacedWord {
   li: number;
   wi: number;
 }
-/** What is read again as one crop: a word, or the words of a time split by the page's reading. */
+/** What is read again as one crop: a word, or the words of a split time or a date. */
 export interface CheckUnit {
   parts: PlacedWord[];
-  /** The most confident of its words: a unit is checked when any of its digits would be trusted. */
+  /** The most confident of its words with a digit: a unit is checked when any of its digits would be trusted. */
   confidence: number;
 }
 
@@ -68,6 +69,11 @@ const HOUR = /(?:^|\D)\d{1,2}$/;
 const MINUTES = /^\d{2}(?!\d)\D{0,2}$/;
 const SEPARATOR_AND_MINUTES = /^[:.]\d{2}(?!\d)\D{0,2}$/;
 const SEPARATOR = /^[:.]$/;
+// A day as typed beside its month (`3,`, `30`, `1st`), a month written out or abbreviated, a year (`1965`, `1965.`, `1965-2:`).
+const DAY = /^\d{1,2}(?:st|nd|rd|th)?[.,]?$/;
+const MONTH =
+  /^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)[.,]?$/i;
+const YEAR = /^\d{4}(?!\d)/;
 
 /** How many words from `i` on make a time split by the page's reading (2 or 3), or 1. */
 export function splitTimeAt(words: ReadonlyArray<Pick<Word, 'text'>>, i: number): number {
@@ -78,20 +84,39 @@ export function splitTimeAt(words: ReadonlyArray<Pick<Word, 'text'>>, i: number)
   return 1;
 }
 
+/** How many words from `i` on make a date with its day typed (`February 3, 1965`, `3 February 1965`, `February 3,`), or 1. */
+export function dateAt(words: ReadonlyArray<Pick<Word, 'text'>>, i: number): number {
+  const [a, b, c] = [words[i]?.text, words[i + 1]?.text, words[i + 2]?.text];
+  if (a === undefined || b === undefined) return 1;
+  const dayAndMonth = (MONTH.test(a) && DAY.test(b)) || (DAY.test(a) && MONTH.test(b));
+  if (!dayAndMonth) return 1;
+  return c !== undefined && YEAR.test(c) ? 3 : 2;
+}
+
 /**
- * The units to check: words with `MIN_DIGITS` digits or more, and times split over words, read at
- * `minConfidence` or more; the most confident first, at most `maxWords`.
+ * The units to check, read at `minConfidence` or more, the most confident first, at most
+ * `maxWords`: words with `MIN_DIGITS` digits or more, alone; times split over words and dates with
+ * their day, their words together (a date's year with them, and a time glued to that year with it:
+ * `February 3, 1965-2:` `50` is one unit).
  */
 export function unitsToCheck(lines: OcrResult['lines'], options: Pick<DigitCheckOptions, 'minConfidence' | 'maxWords'>): CheckUnit[] {
   const units: CheckUnit[] = [];
   lines.forEach((line, li) => {
+    // Each word joined to the next when the two are one time or one date.
+    const joined = line.words.map(() => false);
+    for (let wi = 0; wi < line.words.length; wi++) {
+      const n = Math.max(splitTimeAt(line.words, wi), dateAt(line.words, wi));
+      for (let k = wi; k < wi + n - 1; k++) joined[k] = true;
+    }
     for (let wi = 0; wi < line.words.length; ) {
-      const n = splitTimeAt(line.words, wi);
+      let n = 1;
+      while (joined[wi + n - 1]) n++;
       const parts = line.words.slice(wi, wi + n).map((word, k) => ({ word, li, wi: wi + k }));
       wi += n;
-      const digits = parts.reduce((sum, p) => sum + digitsOf(p.word.text).length, 0);
-      if (digits < MIN_DIGITS) continue;
-      units.push({ parts, confidence: Math.max(...parts.map((p) => p.word.confidence)) });
+      const withDigits = parts.filter((p) => /\d/.test(p.word.text));
+      const digits = withDigits.reduce((sum, p) => sum + digitsOf(p.word.text).length, 0);
+      if (parts.length === 1 ? digits < MIN_DIGITS : digits === 0) continue;
+      units.push({ parts, confidence: Math.max(...withDigits.map((p) => p.word.confidence)) });
     }
   });
   return units

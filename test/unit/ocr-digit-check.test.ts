@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withChecker } from '../../src/create-engine.ts';
-import { checkDigits, correctedDigits, correctedDigitsOf, KNOWN_CONFUSIONS, splitTimeAt, unitsToCheck } from '../../src/ocr/digit-check.ts';
+import { checkDigits, correctedDigits, correctedDigitsOf, dateAt, KNOWN_CONFUSIONS, splitTimeAt, unitsToCheck } from '../../src/ocr/digit-check.ts';
 import type { OcrEngine, OcrRequest } from '../../src/ocr/engine.ts';
 import type { OcrResult, RawImage } from '../../src/types.ts';
 
@@ -154,8 +154,30 @@ test('digit check: a time the page read as two or three words is one unit (`1965
   const units = unitsToCheck(lines, { minConfidence: 85, maxWords: 60 });
   assert.deepEqual(
     units.map((u) => u.parts.map((p) => `${p.li}.${p.wi}:${p.word.text}`)),
-    [['0.3:1965-2:', '0.4:50'], ['1.0:302.']],
-    'the split time checked when one of its words is confident, the doubted one (6 :40, at 60-70) not',
+    [['0.1:February', '0.2:3,', '0.3:1965-2:', '0.4:50'], ['1.0:302.']],
+    'the date and the time glued to its year are one unit, checked when one of its words is confident; the doubted time (6 :40, at 60-70) is not',
+  );
+});
+
+test('digit check: a day beside its month is checked with it (`30 August` read `50 August`), with its year when it follows', () => {
+  const texts = (ws: string[]) => ws.map((text) => ({ text }));
+  assert.equal(dateAt(texts(['Washington,', 'February', '3,', '1965.']), 1), 3);
+  assert.equal(dateAt(texts(['Cablegram', '925', 'RANGOON,', '50', 'August', '1964,', '7.50']), 3), 3);
+  assert.equal(dateAt(texts(['on', 'the', '5', 'Sept.']), 2), 2);
+  assert.equal(dateAt(texts(['February', '3,']), 0), 2);
+  assert.equal(dateAt(texts(['Copy', 'No.', '3']), 1), 1);
+  assert.equal(dateAt(texts(['May', 'we']), 0), 1);
+  const units = unitsToCheck(
+    page([
+      [word('Cablegram', 96), word('925', 95), word('RANGOON,', 94), word('50', 92), word('August', 95), word('1964,', 93), word('7.50', 90), word('a.m.', 88)],
+      [word('in', 96), word('3', 95), word('copies', 95)],
+    ]).lines,
+    { minConfidence: 85, maxWords: 60 },
+  );
+  assert.deepEqual(
+    units.map((u) => u.parts.map((p) => p.word.text).join(' ')),
+    ['925', '50 August 1964,', '7.50'],
+    'a short number without a month beside it is still not checked',
   );
 });
 
