@@ -135,9 +135,13 @@ export function misreadWords(value: unknown): string[] {
  * Marks no typist puts there: a quote mark opening a word inside a name or title (`USSR ‘Ambassador`),
  * a comma after an initial (`Miss A. K, Hollins`), a hyphen between a word and a time (`8 April-23.45`),
  * a curly quote closing a word (`USSR’ Ambassador`, `Cde. Pavlov’`), a full stop glued between a lower-case
- * word and the next (`the.GDR`, `Pakistan.(Prideaux)`; initials `K.S.` are capitals).
+ * word and the next (`the.GDR`, `Pakistan.(Prideaux)`; initials `K.S.` are capitals), a full stop after a
+ * whole word before a small one (`The Secretary. of State`; abbreviations are shorter: `Dept. of`,
+ * `Govt. of`), initials whose last stop was lost or read as a letter (`T.Yue Sedykh`, `T.Yu Sedykh` for
+ * `T.Yu. Sedykh`; a surname glued to its initial, `A.Gromyko`, is longer).
  */
-const STRAY_MARK = /\s[‘’“”"'`]\p{L}|(^|\s)\p{Lu},\s|\p{L}-\d|\p{L}[‘’`](\s|$)|\p{Ll}{2}\.[\p{L}([]/u;
+const STRAY_MARK =
+  /\s[‘’“”"'`]\p{L}|(^|\s)\p{Lu},\s|\p{L}-\d|\p{L}[‘’`](\s|$)|\p{Ll}{2}\.[\p{L}([]|\p{Ll}{5,}\.\s+(of|in|to|at|for|and)\s|(^|\s)(\p{Lu}\p{Ll}?\.)+\p{Lu}\p{Ll}{0,2}\s+\p{Lu}\p{Ll}/u;
 
 export function suspiciousCharacters(value: unknown): string[] {
   if (typeof value !== 'string') return [];

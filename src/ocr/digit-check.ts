@@ -35,22 +35,93 @@ export interface DigitCheckReport {
 
 const PAD = 8;
 const SINGLE_WORD_PSM = 8;
+const SINGLE_LINE_PSM = 7;
 
 /**
- * Words with fewer digits are not checked: read alone, without their line, best_int misread short
+ * Words with fewer digits are not checked alone: read without their line, best_int misread short
  * ones the fast model had right (`22` as `2.7`, a paragraph's `3.` as `5`), while the 3 read as 5
- * was in numbers, times and years (2813, 07:30, 936, 83456).
+ * was in numbers, times and years (2813, 07:30, 936, 83456). Short digits are checked with the
+ * words around them that say what they are (`splitTimeAt`, `dateAt`): a time the page read as two
+ * or three words (the fast model read 02:30 as `1965-2:` `50`, whose minutes alone have two digits)
+ * and a day beside its month (`30 August` read `50 August`), cut out together and read as a line.
  */
 export const MIN_DIGITS = 3;
 
 export const digitsOf = (text: string): string => text.replace(/\D/g, '');
 
-/** The words to check: a digit in them, read at `minConfidence` or more; the most confident first, at most `maxWords`. */
-export function wordsToCheck(lines: OcrResult['lines'], options: Pick<DigitCheckOptions, 'minConfidence' | 'maxWords'>) {
-  return lines
-    .flatMap((line, li) => line.words.map((word, wi) => ({ word, li, wi })))
-    .filter(({ word }) => digitsOf(word.text).length >= MIN_DIGITS && word.confidence >= options.minConfidence)
-    .sort((a, b) => b.word.confidence - a.word.confidence)
+type Word = OcrResult['lines'][number]['words'][number];
+/** One word of the page, where it is (line and word index). */
+export interface PlacedWord {
+  word: Word;
+  li: number;
+  wi: number;
+}
+/** What is read again as one crop: a word, or the words of a split time or a date. */
+export interface CheckUnit {
+  parts: PlacedWord[];
+  /** The most confident of its words with a digit: a unit is checked when any of its digits would be trusted. */
+  confidence: number;
+}
+
+// The hour and its separator ending a word (`02:`, `1965-2:`, `4.`), the minutes opening the next (`30`, `30,`).
+const HOUR_AND_SEPARATOR = /(?:^|\D)\d{1,2}[:.]$/;
+const HOUR = /(?:^|\D)\d{1,2}$/;
+const MINUTES = /^\d{2}(?!\d)\D{0,2}$/;
+const SEPARATOR_AND_MINUTES = /^[:.]\d{2}(?!\d)\D{0,2}$/;
+const SEPARATOR = /^[:.]$/;
+// A day as typed beside its month (`3,`, `30`, `1st`), a month written out or abbreviated, a year (`1965`, `1965.`, `1965-2:`).
+const DAY = /^\d{1,2}(?:st|nd|rd|th)?[.,]?$/;
+const MONTH =
+  /^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)[.,]?$/i;
+const YEAR = /^\d{4}(?!\d)/;
+
+/** How many words from `i` on make a time split by the page's reading (2 or 3), or 1. */
+export function splitTimeAt(words: ReadonlyArray<Pick<Word, 'text'>>, i: number): number {
+  const [a, b, c] = [words[i]?.text, words[i + 1]?.text, words[i + 2]?.text];
+  if (a === undefined || b === undefined) return 1;
+  if ((HOUR_AND_SEPARATOR.test(a) && MINUTES.test(b)) || (HOUR.test(a) && SEPARATOR_AND_MINUTES.test(b))) return 2;
+  if (c !== undefined && HOUR.test(a) && SEPARATOR.test(b) && MINUTES.test(c)) return 3;
+  return 1;
+}
+
+/** How many words from `i` on make a date with its day typed (`February 3, 1965`, `3 February 1965`, `February 3,`), or 1. */
+export function dateAt(words: ReadonlyArray<Pick<Word, 'text'>>, i: number): number {
+  const [a, b, c] = [words[i]?.text, words[i + 1]?.text, words[i + 2]?.text];
+  if (a === undefined || b === undefined) return 1;
+  const dayAndMonth = (MONTH.test(a) && DAY.test(b)) || (DAY.test(a) && MONTH.test(b));
+  if (!dayAndMonth) return 1;
+  return c !== undefined && YEAR.test(c) ? 3 : 2;
+}
+
+/**
+ * The units to check, read at `minConfidence` or more, the most confident first, at most
+ * `maxWords`: words with `MIN_DIGITS` digits or more, alone; times split over words and dates with
+ * their day, their words together (a date's year with them, and a time glued to that year with it:
+ * `February 3, 1965-2:` `50` is one unit).
+ */
+export function unitsToCheck(lines: OcrResult['lines'], options: Pick<DigitCheckOptions, 'minConfidence' | 'maxWords'>): CheckUnit[] {
+  const units: CheckUnit[] = [];
+  lines.forEach((line, li) => {
+    // Each word joined to the next when the two are one time or one date.
+    const joined = line.words.map(() => false);
+    for (let wi = 0; wi < line.words.length; wi++) {
+      const n = Math.max(splitTimeAt(line.words, wi), dateAt(line.words, wi));
+      for (let k = wi; k < wi + n - 1; k++) joined[k] = true;
+    }
+    for (let wi = 0; wi < line.words.length; ) {
+      let n = 1;
+      while (joined[wi + n - 1]) n++;
+      const parts = line.words.slice(wi, wi + n).map((word, k) => ({ word, li, wi: wi + k }));
+      wi += n;
+      const withDigits = parts.filter((p) => /\d/.test(p.word.text));
+      const digits = withDigits.reduce((sum, p) => sum + digitsOf(p.word.text).length, 0);
+      if (parts.length === 1 ? digits < MIN_DIGITS : digits === 0) continue;
+      units.push({ parts, confidence: Math.max(...withDigits.map((p) => p.word.confidence)) });
+    }
+  });
+  return units
+    .filter((u) => u.confidence >= options.minConfidence)
+    .sort((a, b) => b.confidence - a.confidence)
     .slice(0, options.maxWords);
 }
 
@@ -64,35 +135,45 @@ export function wordsToCheck(lines: OcrResult['lines'], options: Pick<DigitCheck
 export const KNOWN_CONFUSIONS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = { fast: [['5', '3']] };
 
 /**
- * The page's word with the checking model's digits where the two differ only by the page model's
- * known confusions (`2815.` and `2813` -> `2813.`), or null. Only when the checking model read one
- * word with as many digits: a crop read as two words, as nothing, or with another count of digits
- * (best_int read alone the colon of `17:55` as a 5) says nothing about the digits.
+ * The page's words with the checking model's digits where the two differ only by the page model's
+ * known confusions (`2815.` and `2813` -> `2813.`; `1965-2:` `50` and `1965-2:30` -> `1965-2:` `30`),
+ * or null. The digits are compared in order, all words of each reading joined, and go back to the
+ * page's words in order; only when the checking model read as many digits: a crop read as nothing
+ * or with another count of digits (best_int read alone the colon of `17:55` as a 5) says nothing.
+ * A single word must be read as one word (a crop read as two is read as something else).
  */
-export function correctedDigits(text: string, other: OcrResult, confusions: ReadonlyArray<readonly [string, string]>): string | null {
+export function correctedDigitsOf(texts: readonly string[], other: OcrResult, confusions: ReadonlyArray<readonly [string, string]>): string[] | null {
   const words = other.lines.flatMap((l) => l.words);
-  if (words.length !== 1 || confusions.length === 0) return null;
-  const ours = digitsOf(text);
-  const theirs = digitsOf(words[0]!.text);
+  if (words.length === 0 || (texts.length === 1 && words.length !== 1) || confusions.length === 0) return null;
+  const ours = texts.map(digitsOf).join('');
+  const theirs = words.map((w) => digitsOf(w.text)).join('');
   if (theirs.length !== ours.length || theirs === ours) return null;
   for (let i = 0; i < ours.length; i++) {
     if (ours[i] !== theirs[i] && !confusions.some(([page, checker]) => ours[i] === page && theirs[i] === checker)) return null;
   }
   let k = 0;
-  return text.replace(/\d/g, () => theirs[k++]!);
+  return texts.map((text) => text.replace(/\d/g, () => theirs[k++]!));
 }
 
-/** The word's box and a margin, clipped to the page, as grey pixels (cut in JavaScript, as line strips are). */
-function crop(image: RawImage, box: [number, number, number, number]): Promise<RawImage> {
-  const left = Math.max(0, box[0] - PAD);
-  const top = Math.max(0, box[1] - PAD);
-  return extractGrey(image, { left, top, width: Math.min(image.width, box[2] + PAD) - left, height: Math.min(image.height, box[3] + PAD) - top });
+/** One word's digits taken from the checking model's reading of its crop (`correctedDigitsOf`), or null. */
+export function correctedDigits(text: string, other: OcrResult, confusions: ReadonlyArray<readonly [string, string]>): string | null {
+  return correctedDigitsOf([text], other, confusions)?.[0] ?? null;
+}
+
+/** The boxes' union and a margin, clipped to the page, as grey pixels (cut in JavaScript, as line strips are). */
+function crop(image: RawImage, boxes: ReadonlyArray<[number, number, number, number]>): Promise<RawImage> {
+  const left = Math.max(0, Math.min(...boxes.map((b) => b[0])) - PAD);
+  const top = Math.max(0, Math.min(...boxes.map((b) => b[1])) - PAD);
+  const right = Math.min(image.width, Math.max(...boxes.map((b) => b[2])) + PAD);
+  const bottom = Math.min(image.height, Math.max(...boxes.map((b) => b[3])) + PAD);
+  return extractGrey(image, { left, top, width: right - left, height: bottom - top });
 }
 
 /**
- * Reads the page's confident digit words again with `checker` and doubts those it reads with other
- * digits. The checker's model is known only from its first result: when it is the page's own
- * (a language npm has no best_int model for), nothing changes.
+ * Reads the page's confident digit words (and split times) again with `checker` and takes its digits
+ * where they differ by the page model's known confusion. Single words are read as a word (PSM 8), a
+ * split time as a line (PSM 7: it has a space), in one call each. The checker's model is known only
+ * from its results: when it is the page's own (a language npm has no best_int model for), nothing changes.
  */
 export async function checkDigits(
   image: RawImage,
@@ -100,30 +181,48 @@ export async function checkDigits(
   checker: OcrEngine,
   options: DigitCheckOptions,
 ): Promise<{ result: OcrResult; report: DigitCheckReport }> {
-  const chosen = wordsToCheck(result.lines, options);
+  const chosen = unitsToCheck(result.lines, options);
   const report: DigitCheckReport = { model: '', wordsChecked: 0, corrected: [] };
   if (chosen.length === 0) return { result, report };
-  const requests = await Promise.all(
-    chosen.map(async ({ word }) => ({
-      image: await crop(image, word.bbox),
-      lang: options.lang,
-      psm: SINGLE_WORD_PSM,
-      dpi: options.dpi,
-      invertedRetry: false,
-    })),
-  );
-  const readings = checker.recognizeMany ? await checker.recognizeMany(requests) : await recognizeEach(checker, requests);
-  report.model = readings[0]?.model ?? '';
+  const readings = new Map<CheckUnit, OcrResult>();
+  for (const [psm, units] of [
+    [SINGLE_WORD_PSM, chosen.filter((u) => u.parts.length === 1)],
+    [SINGLE_LINE_PSM, chosen.filter((u) => u.parts.length > 1)],
+  ] as const) {
+    if (units.length === 0) continue;
+    const requests = await Promise.all(
+      units.map(async (u) => ({
+        image: await crop(
+          image,
+          u.parts.map((p) => p.word.bbox),
+        ),
+        lang: options.lang,
+        psm,
+        dpi: options.dpi,
+        invertedRetry: false,
+      })),
+    );
+    const read = checker.recognizeMany ? await checker.recognizeMany(requests) : await recognizeEach(checker, requests);
+    units.forEach((u, k) => readings.set(u, read[k]!));
+  }
+  report.model = [...readings.values()][0]?.model ?? '';
   if (report.model === result.model) return { result, report };
-  report.wordsChecked = chosen.length;
+  report.wordsChecked = chosen.reduce((n, u) => n + u.parts.length, 0);
 
   const confusions = KNOWN_CONFUSIONS[result.model ?? ''] ?? [];
   const lines = result.lines.map((line) => ({ ...line, words: [...line.words] }));
-  for (const [k, { word, li, wi }] of chosen.entries()) {
-    const corrected = correctedDigits(word.text, readings[k]!, confusions);
+  for (const unit of chosen) {
+    const corrected = correctedDigitsOf(
+      unit.parts.map((p) => p.word.text),
+      readings.get(unit)!,
+      confusions,
+    );
     if (corrected === null) continue;
-    report.corrected.push({ line: li, word: wi, was: word.text, text: corrected });
-    lines[li]!.words[wi] = { ...word, text: corrected };
+    unit.parts.forEach(({ word, li, wi }, k) => {
+      if (corrected[k] === word.text) return;
+      report.corrected.push({ line: li, word: wi, was: word.text, text: corrected[k]! });
+      lines[li]!.words[wi] = { ...word, text: corrected[k]! };
+    });
   }
   if (report.corrected.length === 0) return { result, report };
   for (const line of lines) line.text = line.words.map((w) => w.text).join(' ');

@@ -324,3 +324,21 @@ test('stray marks the fast model reads inside names and titles are not accepted 
   ])
     assert.deepEqual(suspiciousCharacters(v), [], v);
 });
+
+test('stray marks inside names (session 12): a stop after a whole word before a small one, initials without their last stop', async () => {
+  const { suspiciousCharacters } = await import('../../src/confidence/validators.ts');
+  // fast-heldout-20261207b, native fast, accepted wrong: `The Secretary. of State`, `T.Yue Sedykh` (for `T.Yu. Sedykh`).
+  for (const v of ['The Secretary. of State', 'USSR Ambassador to USA T.Yue Sedykh', 'USSR Ambassador to USA T.Yu Sedykh', 'Yu.Yue Sedykh'])
+    assert.deepEqual(suspiciousCharacters(v), ['suspicious_characters'], v);
+  // Abbreviations are shorter than a word; initials keep their stops; a surname glued to its initial is long.
+  for (const v of [
+    'Dept. of State',
+    'Govt. of India',
+    'USSR Ambassador to USA T.Yu. Sedykh',
+    'USSR Ambassador to Italy Yu.B. Krylenko',
+    'A.F. Dobrynin',
+    'Cde. A.Gromyko',
+    'USSR Ambassador to USA A.F. Dobrynin to USSR MFA',
+  ])
+    assert.deepEqual(suspiciousCharacters(v), [], v);
+});

@@ -665,3 +665,42 @@ test('a place-and-date line with a garbled year is not glued to the addressee; a
   assert.deepEqual(values(d, ['place', 'date']), { place: 'Rangoon', date: '1964-09-03' });
   assert.equal(scoreTelegram(d, { thresholds, period }).fields.date.status, 'needs_review');
 });
+
+test('a speck after an office word is repaired and reviewed (`The Secretary. of State`); initials without their last stop are reviewed (`T.Yue Sedykh`)', () => {
+  // fast-heldout-20261207b, native fast: both were accepted wrong.
+  const frus = [
+    '611.61/2-365: Telegram',
+    'The Secretary. of State to the Embassy in the Soviet Union',
+    'Washington, February 3, 1965—2:30 a. m.',
+    'secret',
+    '302. The matter has been reported.',
+    'Kershaw',
+  ];
+  const [t] = segmentDocument([pageFromText(frus)], { profiles });
+  assert.equal(t.profile, 'us-state');
+  assert.equal(t.fields.from.value, 'The Secretary of State');
+  const frusScored = scoreTelegram(t, { thresholds, period }).fields.from;
+  assert.equal(frusScored.status, 'needs_review');
+  assert.ok(frusScored.reasons.includes('ocr_corrected'));
+  const coded = [
+    '                 CODED TELEGRAM',
+    'From: USSR Ambassador to USA T.Yue Sedykh',
+    'To: USSR MFA',
+    'Spec. No. 4135                           November 26, 1967',
+    'Washington',
+    'SECRET',
+    '     On your instructions I met the Secretary of State today.',
+    '                                              T. SEDYKH',
+  ];
+  const [c] = segmentDocument([pageFromText(coded)], { profiles });
+  assert.equal(c.profile, 'soviet-coded');
+  assert.equal(c.fields.from.value, 'USSR Ambassador to USA T.Yue Sedykh');
+  const codedScored = scoreTelegram(c, { thresholds, period }).fields.from;
+  assert.equal(codedScored.status, 'needs_review');
+  assert.ok(codedScored.reasons.includes('suspicious_characters'));
+  // Read right, both are accepted.
+  const [t2] = segmentDocument([pageFromText(frus.map((l) => l.replace('Secretary.', 'Secretary')))], { profiles });
+  assert.equal(scoreTelegram(t2, { thresholds, period }).fields.from.status, 'accepted');
+  const [c2] = segmentDocument([pageFromText(coded.map((l) => l.replace('T.Yue', 'T.Yu.')))], { profiles });
+  assert.equal(scoreTelegram(c2, { thresholds, period }).fields.from.status, 'accepted');
+});

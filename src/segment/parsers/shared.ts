@@ -51,6 +51,13 @@ export const SPECK_OR_PUNCTUATION = /[\s,;:.\-–‘’“”"·•]/;
 export const COPIES_RE =
   /\(\s*([0-9OolI|]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s*[.,'‘’·]?\s*cop(?:y|ies|les|ics)\.?\s*\)|\bcopy\s*n[o0][wv]?[.,:]?\s*([0-9OolI|]{1,3})\b|\b([0-9]{1,2})\s+cop(?:y|ies)\b/i;
 
+/**
+ * A speck after a word of an office or post, never abbreviated with a stop, before the office's small
+ * word (`The Secretary. of State`, `the Embassy’ in India`, `USSR Ambassador. to USA`).
+ */
+const OFFICE_WORD_SPECK =
+  /\b(Secretary|Minister|Ministry|Ambassador|Embassy|Legation|Chargé|Charge|Consul|General|Department|Delegation|Mission|Council|Representative|Office|State|Affairs)[.'‘’·]+(?=\s+(?:of|in|to|at|for)\s)/g;
+
 /** OCR misreadings of the Soviet title `Cde.` (comrade). */
 export function fixTitles(value: string): { value: string; fixed: boolean } {
   // Each addressee of a list (`Cde. Strelkov, Ode. Voronin`), and a speck after the comma between them (`Trofimenko,.Cde.`),
@@ -58,6 +65,7 @@ export function fixTitles(value: string): { value: string; fixed: boolean } {
   const fixed = value
     .replace(/,[.'‘’·]+\s*/g, ', ')
     .replace(/\b(the|of|in|to)[.,'‘’·]+(?=\s)/gi, '$1')
+    .replace(OFFICE_WORD_SPECK, '$1')
     // A speck glued in front of the title reads as a lower-case letter (`cCde.`).
     .replace(/(^|,\s*)(?:[a-z](?=[CGO]))?(Cdc|Gde|Cde|Cdo|Ode|Cda|Cdе)\.?(?=\s)/gi, (m, before: string) => `${before}Cde.`);
   return { value: fixed, fixed: fixed !== value };
