@@ -105,7 +105,23 @@ test('helpers: digit repair keeps length, months tolerate OCR', () => {
 
 /** repairDigits as first written, without its shortcut for text with nothing to repair. */
 function repairDigitsPlain(text: string): string {
-  const lookalikes: Record<string, string> = { l: '1', I: '1', i: '1', '|': '1', '!': '1', O: '0', o: '0', Q: '0', D: '0', S: '5', s: '5', Z: '2', z: '2', B: '8', G: '6' };
+  const lookalikes: Record<string, string> = {
+    l: '1',
+    I: '1',
+    i: '1',
+    '|': '1',
+    '!': '1',
+    O: '0',
+    o: '0',
+    Q: '0',
+    D: '0',
+    S: '5',
+    s: '5',
+    Z: '2',
+    z: '2',
+    B: '8',
+    G: '6',
+  };
   const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
   const out = [...text].length === text.length ? text.split('') : Array.from(text, (c) => (c.length > 1 ? '?' : c));
   for (let pass = 0; pass < 2; pass++) {
@@ -129,7 +145,8 @@ test('property: digit repair with its shortcut (nothing beside a digit to repair
     }),
     { numRuns: 3000 },
   );
-  for (const s of ['No. 2l340 l951 I ask', 'lO51', 'Sol I', '1950s', 'S5', 'a\u{1F600}l1', 'no digits here', '']) assert.equal(repairDigits(s), repairDigitsPlain(s), s);
+  for (const s of ['No. 2l340 l951 I ask', 'lO51', 'Sol I', '1950s', 'S5', 'a\u{1F600}l1', 'no digits here', ''])
+    assert.equal(repairDigits(s), repairDigitsPlain(s), s);
 });
 
 test('property: the normalisers never throw, on any string', () => {
