@@ -16,6 +16,15 @@ export const DOCUMENT_QUEUE = 'documents';
  */
 export const QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } } as const;
 
+/**
+ * A lock is renewed every lockDuration/2 by the worker's own event loop, which OCR
+ * never blocks (it runs in the sandbox); building a large document's records in
+ * this process can take seconds, so keep a wide margin. After a crash a job waits
+ * at most lockDuration + stalledInterval before another worker takes it.
+ */
+export const DEFAULT_LOCK_DURATION_MS = 60_000;
+export const DEFAULT_STALLED_INTERVAL_MS = 30_000;
+
 export const PAGE_JOB_NAME = 'page';
 export const DOCUMENT_JOB_NAME = 'document';
 

@@ -12,21 +12,16 @@ import { engineOptionsEnv, ENV_VARS } from '../src/config.ts';
 import { forkDiesWithParent } from '../src/child-lifetime.ts';
 import type { Logger } from '../src/logger.ts';
 import { redactRedisUrl, redisOptions } from '../queues/connection.ts';
-import { bullPrefix, DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from '../queues/names.ts';
+import { bullPrefix, DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS, DOCUMENT_QUEUE, PAGE_QUEUE, QUEUE_OPTIONS } from '../queues/names.ts';
 import { countWindow } from '../queues/batch-store.ts';
 import { Redis } from 'ioredis';
 import { createDocumentProcessor } from './document-processor.ts';
 import { JobStores } from './job-store.ts';
 import { jobUnit } from '../src/monitoring/job-log.ts';
 
-/**
- * A lock is renewed every lockDuration/2 by the worker's own event loop, which OCR
- * never blocks (it runs in the sandbox); building a large document's records in
- * this process can take seconds, so keep a wide margin. After a crash a job waits
- * at most lockDuration + stalledInterval before another worker takes it.
- */
-export const DEFAULT_LOCK_DURATION_MS = 60_000;
-export const DEFAULT_STALLED_INTERVAL_MS = 30_000;
+// The lock defaults live in names.ts (no BullMQ there): `cablescan worker`'s options show them
+// without loading BullMQ for every other command.
+export { DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS } from '../queues/names.ts';
 /** A job whose worker died twice during it is failed (a page that kills its worker must not loop forever). */
 export const MAX_STALLED_COUNT = 2;
 

@@ -2,7 +2,6 @@
 // batch on the Redis queue and returns at once, printing the batch id on stdout
 // (scripts capture it); `cablescan worker` processes do the reading.
 import type { Command } from 'commander';
-import { enqueueBatch } from '../../queues/producer.ts';
 import { checkBeforeWork } from './checks.ts';
 import { addBatchOptions, contextFrom, documentsOption, EXIT } from './common.ts';
 
@@ -26,6 +25,8 @@ export function registerEnqueue(program: Command): void {
     const opts = cmd.optsWithGlobals();
     const { config, logger } = contextFrom(opts);
     checkBeforeWork('enqueue', config, { inputs, manifest: opts.manifest });
+    // Loaded here, not at the top: every other command would load BullMQ for nothing.
+    const { enqueueBatch } = await import('../../queues/producer.ts');
     const result = await enqueueBatch({ inputs, outDir: opts.out, batch: opts.batch, manifest: opts.manifest }, config, logger);
     if (opts.json) {
       const { plans: _plans, meta: _meta, startedAt: _s, ...summary } = result;

@@ -6,8 +6,6 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { ARCHIVAL_FORMAT_NAMES, RECORDS_FORMAT_NAMES, RECORDS_FORMATS } from '../exports/formats/index.ts';
-import { writeExport } from '../exports/records/index.ts';
-import { archivalFormatsFrom, describeArchivalExport, exportArchivalFromStore } from '../exports/from-store.ts';
 import { openExistingStore } from '../store/index.ts';
 import { contextFrom, EXIT } from './common.ts';
 
@@ -54,6 +52,12 @@ export function registerExport(program: Command): void {
       const opts = cmd.optsWithGlobals();
       const destination: string | undefined = destinationArg ?? opts.to;
       if (!destination) cmd.error('say where to export: a destination, or --to DIR', { exitCode: EXIT.usage });
+      // Loaded here, not at the top: the exporters cost every other command's start (an embedded
+      // `cablescan run` above all) CPU for nothing.
+      const [{ writeExport }, { archivalFormatsFrom, describeArchivalExport, exportArchivalFromStore }] = await Promise.all([
+        import('../exports/records/index.ts'),
+        import('../exports/from-store.ts'),
+      ]);
       const selected = archivalFormatsFrom(opts.format) ?? formatFrom(destination, opts.format);
       const { config, logger } = contextFrom(opts, { db: opts.db });
       const store = await openExistingStore({ out: opts.out, db: config.db });

@@ -1,6 +1,7 @@
 // Progress for `run`: a bar with pages/s and ETA on a terminal, plain log lines
 // (at most one every few seconds) when stderr is a file or a pipe.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import type { Logger } from '../logger.ts';
 import type { ProgressEvent } from '../pipeline/index.ts';
 
@@ -27,6 +28,8 @@ export function createProgressReporter(options: { tty: boolean; logger: Logger; 
   // Pages/s counts only pages read in this run: resumed pages cost nothing and would flatter the ETA.
   let work = 0;
   if (options.tty) {
+    // Loaded only for the terminal's bar: a run logging to a file or a pipe needs none of it.
+    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
     const bar = new cliProgress.SingleBar(
       {
         format: ' {bar} {value}/{total} pages | {speed} pages/s | ETA {etaText} | failed {failed}',

@@ -1,7 +1,6 @@
 // `cablescan retry [--batch NAME]`: re-queues failed jobs (all, or one batch's),
 // rebuilding each affected document so its records include the retried pages.
 import type { Command } from 'commander';
-import { retryFailed } from '../../queues/retry.ts';
 import { contextFrom, EXIT } from './common.ts';
 
 export function registerRetry(program: Command): void {
@@ -14,6 +13,8 @@ export function registerRetry(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
       const { config, logger } = contextFrom(opts);
+      // Loaded here, not at the top: every other command would load BullMQ for nothing.
+      const { retryFailed } = await import('../../queues/retry.ts');
       const summary = await retryFailed({ batch: opts.batch }, config, logger);
       if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else {

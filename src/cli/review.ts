@@ -8,7 +8,7 @@ import path from 'node:path';
 import { reportPath } from '../records/layout.ts';
 import { importOutputFolder, openExistingStore, sequencesOfReport, resolveStorePath, ReviewStore, type AuditEntry, type StoreStats } from '../store/index.ts';
 import os from 'node:os';
-import { Regrouper, type RegroupOutcome, type RegroupRequest } from '../regroup/index.ts';
+import type { RegroupOutcome, RegroupRequest } from '../regroup/index.ts';
 import type { AuditTable, ChainReport, GroupingAuditEntry } from '../store/index.ts';
 import { contextFrom, EXIT, parseInteger } from './common.ts';
 
@@ -230,6 +230,8 @@ export function registerReview(program: Command): void {
     try {
       const reviewer = (opts.reviewer as string | undefined) ?? os.userInfo().username;
       const version = (opts.expectVersion as number | undefined) ?? (await store.recordState(recordId))?.version ?? 1;
+      // Loaded here, not at the top: every other command (an embedded `cablescan run` above all) would load it for nothing.
+      const { Regrouper } = await import('../regroup/index.ts');
       const outcome = await new Regrouper({ store, config, logger }).regroup(request(reviewer, version));
       reportRegroup(outcome, Boolean(opts.json));
     } finally {

@@ -3,7 +3,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runInProcess } from '../drivers/in-process.ts';
-import { runViaQueue } from '../drivers/queue.ts';
 import type { ProgressEvent } from '../pipeline/index.ts';
 import { ARCHIVAL_FORMAT_NAMES } from '../exports/formats/index.ts';
 import { checkBeforeWork } from './checks.ts';
@@ -61,8 +60,12 @@ export function registerRun(program: Command): void {
       onProgress: (e: ProgressEvent) => progress.update(e),
       signal: controller.signal,
     };
+    // The queue driver (BullMQ, ioredis and the workers) is loaded only for a run that uses it:
+    // an embedded run never needs it, and loading it costs a few hundred ms of CPU per process.
     const result = await (config.redisUrl
-      ? runViaQueue({ ...runOptions, localConcurrency: opts.localWorker === false ? 0 : config.concurrency }, config, log)
+      ? import('../drivers/queue.ts').then(({ runViaQueue }) =>
+          runViaQueue({ ...runOptions, localConcurrency: opts.localWorker === false ? 0 : config.concurrency }, config, log),
+        )
       : runInProcess(runOptions, config, log)
     ).finally(() => progress.stop());
     process.stdout.write(`${formatSummary(result.report, path.relative(process.cwd(), path.resolve(opts.out)) || '.')}\n`);

@@ -5,15 +5,8 @@
 // `--batch NAME --write-report` writes the batch's OUT/report.json instead, as a waiting
 // `run --redis` would have (queue mode without a waiting run: see docs/queue.md).
 import type { Command } from 'commander';
-import { loadBatchMeta } from '../../queues/batch-store.ts';
-import { connectRedis } from '../../queues/connection.ts';
-import { bullPrefix } from '../../queues/names.ts';
-import { requireRedisUrl } from '../../queues/producer.ts';
 import type { Config } from '../config.ts';
-import { runViaQueue } from '../drivers/queue.ts';
 import type { Logger } from '../logger.ts';
-import { connectMonitor } from '../monitoring/connection.ts';
-import { formatStatus } from '../monitoring/format.ts';
 import type { StatusReport } from '../monitoring/status.ts';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import { contextFrom, EXIT, parseInteger } from './common.ts';
@@ -36,6 +29,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * at once; nothing is queued twice (job ids follow the pages).
  */
 async function writeReport(batch: string, redisUrl: string, config: Config, logger: Logger): Promise<number> {
+  const [{ connectRedis }, { loadBatchMeta }, { bullPrefix }, { runViaQueue }] = await Promise.all([
+    import('../../queues/connection.ts'),
+    import('../../queues/batch-store.ts'),
+    import('../../queues/names.ts'),
+    import('../drivers/queue.ts'),
+  ]);
   const redis = await connectRedis(redisUrl, 'producer');
   let meta;
   try {
@@ -74,12 +73,16 @@ export function registerStatus(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals();
       const { config, logger } = contextFrom(opts, { db: opts.db });
+      // Loaded here, not at the top: BullMQ and ioredis cost every other command (an embedded
+      // `cablescan run` above all) a few hundred ms of CPU at start.
+      const { requireRedisUrl } = await import('../../queues/producer.ts');
       const redisUrl = requireRedisUrl(config, 'status');
       if (opts.writeReport) {
         if (opts.batch === undefined) throw new CablescanError(ErrorCode.CONFIG_INVALID, '--write-report goes with --batch NAME');
         process.exitCode = await writeReport(opts.batch as string, redisUrl, config, logger);
         return;
       }
+      const [{ connectMonitor }, { formatStatus }] = await Promise.all([import('../monitoring/connection.ts'), import('../monitoring/format.ts')]);
       const monitor = await connectMonitor(redisUrl, config.queuePrefix);
       const controller = new AbortController();
       const onSignal = () => controller.abort();

@@ -6,9 +6,7 @@
 // npx: wrappers do not pass SIGTERM on.
 import os from 'node:os';
 import type { Command } from 'commander';
-import { requireRedisUrl } from '../../queues/producer.ts';
-import { startWorkerMonitoring } from '../monitoring/worker-monitoring.ts';
-import { DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS, startWorkers } from '../../workers/start-workers.ts';
+import { DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS } from '../../queues/names.ts';
 import { checkBeforeWork } from './checks.ts';
 import { addMachineOptions, contextFrom, EXIT, parseInteger } from './common.ts';
 
@@ -39,6 +37,13 @@ export function registerWorker(program: Command): void {
     const opts = cmd.optsWithGlobals();
     const { config, logger } = contextFrom(opts);
     checkBeforeWork('worker', config);
+    // Loaded here, not at the top: BullMQ, ioredis and prom-client cost every other command
+    // (an embedded `cablescan run` above all) a few hundred ms of CPU at start.
+    const [{ requireRedisUrl }, { startWorkers }, { startWorkerMonitoring }] = await Promise.all([
+      import('../../queues/producer.ts'),
+      import('../../workers/start-workers.ts'),
+      import('../monitoring/worker-monitoring.ts'),
+    ]);
     const redisUrl = requireRedisUrl(config, 'worker');
     const handle = startWorkers({
       redisUrl,

@@ -15,7 +15,28 @@ export interface Opening {
 /** Rows from the top where a heading label still heads the page. */
 const HEADING_ROWS = 3;
 
-export function pageOpenings(page: PageResult, profiles: readonly Profile[]): { opening: Opening | null; heading: Opening | null } {
+export interface PageOpenings {
+  readonly opening: Opening | null;
+  readonly heading: Opening | null;
+}
+
+/**
+ * A page's openings, remembered for the page (its lines do not change once read) and the
+ * profiles asked with: a windowed run decides each page as it arrives and again when it builds
+ * the documents the window closed, and the openings (every telegram profile's header searched on
+ * the page's top lines) were the largest part of both.
+ */
+const OPENINGS = new WeakMap<PageResult, { profiles: readonly Profile[]; openings: PageOpenings }>();
+
+export function pageOpenings(page: PageResult, profiles: readonly Profile[]): PageOpenings {
+  const known = OPENINGS.get(page);
+  if (known && known.profiles === profiles) return known.openings;
+  const openings = Object.freeze(findOpenings(page, profiles));
+  OPENINGS.set(page, { profiles, openings });
+  return openings;
+}
+
+function findOpenings(page: PageResult, profiles: readonly Profile[]): PageOpenings {
   const telegram = profiles.filter((p) => p.kind === 'telegram');
   const lines = linesOfPages([page]);
   const start = pageOpening(lines, telegram);

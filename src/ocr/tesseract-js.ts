@@ -16,7 +16,7 @@ import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
-import Tesseract from 'tesseract.js';
+import type Tesseract from 'tesseract.js';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { OcrResult } from '../types.ts';
@@ -30,6 +30,12 @@ import { KeyedWorkerPool, PoolClosedError, type PoolStats } from './worker-pool.
 
 const require = createRequire(import.meta.url);
 const TESSERACT_JS_VERSION: string = (require('tesseract.js/package.json') as { version: string }).version;
+/**
+ * tesseract.js, loaded when its first worker starts: `auto` reads with native Tesseract where
+ * it is found, and an embedded run that never starts a tesseract.js worker need not load it.
+ */
+let tesseractModule: typeof Tesseract | undefined;
+const loadTesseract = (): typeof Tesseract => (tesseractModule ??= require('tesseract.js') as typeof Tesseract);
 
 export interface TesseractJsEngineOptions {
   /** Maximum number of worker threads (each holds 100-200 MB). */
@@ -224,7 +230,8 @@ export function createTesseractJsEngine(options: TesseractJsEngineOptions): Tess
       failStart = reject;
     });
     let ready = false;
-    const created = Tesseract.createWorker(data.lang, Tesseract.OEM.LSTM_ONLY, {
+    const tesseract = loadTesseract();
+    const created = tesseract.createWorker(data.lang, tesseract.OEM.LSTM_ONLY, {
       langPath: data.langPath,
       gzip: data.gzip,
       // The default ('write') caches traineddata in the current directory and trusts it next time.

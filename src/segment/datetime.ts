@@ -126,11 +126,22 @@ const DIGIT_LOOKALIKES: Record<string, string> = {
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
+const LOOKALIKE_CLASS = `[${Object.keys(DIGIT_LOOKALIKES)
+  .map((c) => c.replace(/[\]\\^-]/g, '\\$&'))
+  .join('')}]`;
+/** A look-alike beside a digit: without one, repairDigits has nothing to replace. */
+const LOOKALIKE_BY_DIGIT = new RegExp(`[0-9]${LOOKALIKE_CLASS}|${LOOKALIKE_CLASS}[0-9]`);
+/** Half of a surrogate pair: a character repairDigits writes as `?`. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /**
  * Replaces digit look-alikes that touch a digit (`2l340` -> `21340`, `l951` -> `1951`),
  * keeping the string length so offsets stay valid. Words such as `I` or `Sol` are untouched.
  */
 export function repairDigits(text: string): string {
+  // Most lines and spans searched for dates hold no look-alike beside a digit: nothing to replace,
+  // and the text comes back as it is (segmentation asks this of every header line, every profile).
+  if (!LOOKALIKE_BY_DIGIT.test(text) && !SURROGATE.test(text)) return text;
   const chars = [...text].length === text.length ? text.split('') : Array.from(text, (c) => (c.length > 1 ? '?' : c));
   const out = chars.slice();
   // Two passes so `lO51`-style runs of two look-alikes next to one digit are repaired too.

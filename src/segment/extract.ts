@@ -140,7 +140,11 @@ function trailerSearchFrom(lines: readonly TextLine[], profile: Profile): number
   return Math.max(1, salutation + 1);
 }
 
-export function extractWithProfile(lines: readonly TextLine[], profile: Profile, startScore = 0): Extraction {
+/**
+ * The profile's fields found in `lines` (all but the body), and where archive notes cut the text
+ * (`n`): the first half of extractWithProfile, all that a header's share of fields depends on.
+ */
+function findFields(lines: readonly TextLine[], profile: Profile): { hits: Map<string, Hit>; n: number } {
   // Archive notes at the end (`RGANI. F. 3...`) close the telegram text.
   let n = lines.length;
   const trailers = profile.trailer.map((t) => new RegExp(t, 'i'));
@@ -164,6 +168,35 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
       if (!field.sameLine) use(hit.first, hit.last, field.parser);
     }
   }
+  return { hits, n };
+}
+
+/** Required header fields of a profile: what `headerRequiredFound` is the share of (fallbacks may be absent). */
+function headerRequiredFields(profile: Profile): FieldSpec[] {
+  let fields = HEADER_REQUIRED.get(profile);
+  if (!fields) {
+    fields = uniqueFields(profile).filter((f) => f.required && f.zone !== 'closing' && f.parser !== 'body' && !f.fallback);
+    HEADER_REQUIRED.set(profile, fields);
+  }
+  return fields;
+}
+
+const HEADER_REQUIRED = new WeakMap<Profile, FieldSpec[]>();
+
+/**
+ * extractWithProfile(lines, profile).headerRequiredFound without the rest of the extraction (the
+ * body, the cues, the coverage, the score): the same fields are searched in the same order, and
+ * the share depends on nothing else. Splitting asks it of every heading candidate and every
+ * page's top lines, for every profile.
+ */
+export function headerRequiredShare(lines: readonly TextLine[], profile: Profile): number {
+  const { hits } = findFields(lines, profile);
+  const header = headerRequiredFields(profile);
+  return header.length === 0 ? 1 : header.filter((f) => hits.has(f.name)).length / header.length;
+}
+
+export function extractWithProfile(lines: readonly TextLine[], profile: Profile, startScore = 0): Extraction {
+  const { hits, n } = findFields(lines, profile);
 
   const specs = uniqueFields(profile);
   const fields: Record<string, FieldDraft> = {};

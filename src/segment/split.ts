@@ -2,7 +2,7 @@
 // profile's heading starts a telegram, if the lines below it read as that
 // profile's header. Everything up to the next heading (across page breaks)
 // belongs to the telegram, so a page without a heading continues the one before.
-import { extractWithProfile } from './extract.ts';
+import { extractWithProfile, headerRequiredShare } from './extract.ts';
 import type { TextLine } from './lines.ts';
 import type { Profile } from './profile-schema.ts';
 import { matchLabels } from './text.ts';
@@ -58,8 +58,7 @@ function headerWithoutHeading(lines: readonly TextLine[], i: number, profiles: r
     for (let j = i + 1; j < end; j++) {
       if (profiles.some((p) => headingScore(lines[j], p).score > 0)) end = j;
     }
-    const extraction = extractWithProfile(lines.slice(i, end), profile, 0);
-    if (extraction.headerRequiredFound < 1) continue;
+    if (headerRequiredShare(lines.slice(i, end), profile) < 1) continue;
     const score = 0.5 * profile.weight;
     if (!best || score > best.score)
       best = { line: i, profile: profile.name, score, reason: `page opens with a complete ${profile.name} header (no heading read)` };
@@ -111,9 +110,9 @@ export function findStarts(lines: readonly TextLine[], profiles: readonly Profil
       if (h.score === 0) continue;
       // A heading-like sentence in a body is not a telegram start unless a header follows it.
       const window = lines.slice(i, i + profile.headerLines);
-      const extraction = extractWithProfile(window, profile, h.score);
-      if (extraction.headerRequiredFound < MIN_HEADER_SHARE) continue;
-      const score = h.score * extraction.headerRequiredFound;
+      const headerFound = headerRequiredShare(window, profile);
+      if (headerFound < MIN_HEADER_SHARE) continue;
+      const score = h.score * headerFound;
       if (!best || score > best.score) best = { line: i, profile: profile.name, score, reason: `${h.what} (${profile.name}, label ${h.score.toFixed(2)})` };
     }
     const previousStart = starts.length ? starts[starts.length - 1].line : -1;

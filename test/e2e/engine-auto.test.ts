@@ -42,10 +42,44 @@ async function run(name: string, env: NodeJS.ProcessEnv = {}, extra: string[] = 
   return { result, report, page };
 }
 
-test("auto with native Tesseract 5 on the machine: the native engine reads, with npm's best_int model; summary, report and page JSON say so and why", {
+/**
+ * A preload that writes, as the process exits, every package code was loaded from (Node's
+ * CommonJS cache, where ESM imports of CommonJS packages land too; a package.json read for a
+ * version is no load) to $CABLESCAN_TEST_PACKAGES. ESM-only packages (sharp, zod) are not seen.
+ * Worker threads write nothing; a child process of the CLI would exit before it, which writes last.
+ */
+function packageListing(): { env: NodeJS.ProcessEnv; read: () => string[] } {
+  const preload = path.join(scratch, 'list-packages.cjs');
+  const listing = path.join(scratch, 'packages.txt');
+  writeFileSync(
+    preload,
+    `if (require('node:worker_threads').isMainThread) process.on('exit', () => {
+  const found = new Set();
+  for (const f of Object.keys(require.cache)) { if (f.endsWith('.json')) continue; const m = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(f); if (m) found.add(m[1]); }
+  require('node:fs').writeFileSync(process.env.CABLESCAN_TEST_PACKAGES, [...found].sort().join('\\n'));
+});
+`,
+  );
+  return {
+    env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim(), CABLESCAN_TEST_PACKAGES: listing },
+    read: () => readFileSync(listing, 'utf8').split('\n'),
+  };
+}
+
+test("auto with native Tesseract 5 on the machine: the native engine reads, with npm's best_int model; summary, report and page JSON say so and why; the run loads no queue, server, PostgreSQL or tesseract.js package", {
   skip: hasNative5 ? false : 'native Tesseract 5 is not installed',
 }, async () => {
-  const { result, report, page } = await run('native');
+  const packages = packageListing();
+  const { result, report, page } = await run('native', packages.env);
+  // An embedded run with the native engine needs none of these; each costs every run's start CPU
+  // (BullMQ and ioredis alone ~0.4 s). What it does need is there: the listing works.
+  const loaded = packages.read();
+  for (const needed of ['better-sqlite3', 'pino', 'ajv']) assert.ok(loaded.includes(needed), `${needed} not loaded? ${loaded.join(' ')}`);
+  const unneeded = ['bullmq', 'ioredis', 'pg', 'prom-client', 'fastify', 'tesseract.js', 'pino-pretty', 'cli-progress', 'pdf-lib', '@napi-rs/canvas'];
+  assert.deepEqual(
+    unneeded.filter((p) => loaded.includes(p)),
+    [],
+  );
   const version = nativeVersion!.slice(1).join('.');
   const reason = 'auto: native Tesseract ' + version + ' found, with models for eng (best)';
   assert.match(

@@ -103,6 +103,52 @@ test('helpers: digit repair keeps length, months tolerate OCR', () => {
   assert.equal(monthFromWord('Smith'), null);
 });
 
+/** repairDigits as first written, without its shortcut for text with nothing to repair. */
+function repairDigitsPlain(text: string): string {
+  const lookalikes: Record<string, string> = {
+    l: '1',
+    I: '1',
+    i: '1',
+    '|': '1',
+    '!': '1',
+    O: '0',
+    o: '0',
+    Q: '0',
+    D: '0',
+    S: '5',
+    s: '5',
+    Z: '2',
+    z: '2',
+    B: '8',
+    G: '6',
+  };
+  const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  const out = [...text].length === text.length ? text.split('') : Array.from(text, (c) => (c.length > 1 ? '?' : c));
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < out.length; i++) {
+      const c = out[i]!;
+      if (lookalikes[c] && (isDigit(out[i - 1]) || isDigit(out[i + 1]))) {
+        if ((c === 's' || c === 'S') && isDigit(out[i - 1]) && !isDigit(out[i + 1])) continue;
+        out[i] = lookalikes[c]!;
+      }
+    }
+  }
+  return out.join('');
+}
+
+test('property: digit repair with its shortcut (nothing beside a digit to repair) is digit repair as first written', () => {
+  // Strings dense in look-alikes, digits and separators, and any string (surrogate halves included).
+  const dense = fc.string({ unit: fc.constantFrom(...'lIi|!OoQDSsZzBG0123456789 .,-:a\u00e9'.split('')), maxLength: 40 });
+  fc.assert(
+    fc.property(fc.oneof(dense, fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 })), (s) => {
+      assert.equal(repairDigits(s), repairDigitsPlain(s));
+    }),
+    { numRuns: 3000 },
+  );
+  for (const s of ['No. 2l340 l951 I ask', 'lO51', 'Sol I', '1950s', 'S5', 'a\u{1F600}l1', 'no digits here', ''])
+    assert.equal(repairDigits(s), repairDigitsPlain(s), s);
+});
+
 test('property: the normalisers never throw, on any string', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (s) => {

@@ -34,7 +34,30 @@ const PRECEDENCES = ['OPERATIONAL IMMEDIATE', 'MOST IMMEDIATE', 'FLASH', 'IMMEDI
 /** Marking words printed in another grammatical form (translated Soviet headers print `Immediately`). */
 const MARKING_ALIASES: Record<string, string> = { IMMEDIATELY: 'IMMEDIATE', URGENTLY: 'URGENT' };
 
-function vocabularyWord(token: string): { word: string; exact: boolean } | null {
+interface VocabularyWord {
+  readonly word: string;
+  readonly exact: boolean;
+}
+
+/**
+ * The marking word a token reads as, remembered within a bound: the classification and
+ * precedence fields are tried on every header line of every profile (each page's top lines
+ * too, for grouping), and the same few tokens come back each time.
+ */
+function vocabularyWord(token: string): VocabularyWord | null {
+  let found = VOCABULARY_WORDS.get(token);
+  if (found === undefined) {
+    if (VOCABULARY_WORDS.size >= MAX_VOCABULARY_WORDS) VOCABULARY_WORDS.clear();
+    found = findVocabularyWord(token);
+    VOCABULARY_WORDS.set(token, found === null ? null : Object.freeze(found));
+  }
+  return found;
+}
+
+const VOCABULARY_WORDS = new Map<string, VocabularyWord | null>();
+const MAX_VOCABULARY_WORDS = 20_000;
+
+function findVocabularyWord(token: string): VocabularyWord | null {
   const key = labelKey(token.replace(/[^A-Za-z0-9|]/g, ''));
   if (!key) return null;
   for (const [alias, word] of Object.entries(MARKING_ALIASES)) {
