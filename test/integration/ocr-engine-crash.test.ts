@@ -4,7 +4,6 @@
 // The strip in test/fixtures/images is the one that failed a heavy generated despatch's page
 // (number16's fitting seed, session 12): a sideways file number among specks.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
@@ -17,20 +16,14 @@ import { readInkLines, type ImageLine } from '../../src/ocr/ink-lines.ts';
 import { createTesseractCliEngine } from '../../src/ocr/tesseract-cli.ts';
 import { processError } from '../../src/ocr/tesseract-process.ts';
 import { readPageFromScan } from '../../src/pipeline/index.ts';
+import { oneWordReading, SKIP_WITHOUT_NATIVE } from '../fixtures/engines.ts';
 import { AUTO_RECIPE } from '../../src/preprocess/index.ts';
 import type { OcrResult, RawImage } from '../../src/types.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const STRIP = path.join(REPO, 'test/fixtures/images/tesseract-sigfpe-strip.png');
 
-const nativeVersion = (() => {
-  try {
-    return /tesseract\s+(\S+)/.exec(execFileSync('tesseract', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))?.[1] ?? null;
-  } catch {
-    return null;
-  }
-})();
-const SKIP_NATIVE = nativeVersion ? false : 'native tesseract is not installed (apt-get install tesseract-ocr)';
+const SKIP_NATIVE = SKIP_WITHOUT_NATIVE;
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => {
@@ -59,18 +52,7 @@ class CrashesOn implements OcrEngine {
       if (this.options.otherError) throw processError({ code: 1, signal: null, stderr: 'Error opening data file' }, 'eng');
       throw sigfpe();
     }
-    const { width, height } = request.image;
-    const word = { text: 'LINE', confidence: 90, bbox: [4, 4, width - 4, height - 4] as [number, number, number, number] };
-    return {
-      lines: [{ text: 'LINE', confidence: 90, bbox: word.bbox, paragraph: 0, words: [word] }],
-      text: 'LINE',
-      meanConfidence: 90,
-      wordCount: 1,
-      engine: this.name,
-      engineVersion: '1',
-      lang: request.lang,
-      psm: request.psm,
-    };
+    return oneWordReading(request, this.name);
   }
   async close(): Promise<void> {}
 }

@@ -18,6 +18,7 @@ import { AUTO_RECIPE } from '../../src/preprocess/index.ts';
 import { pageTimeoutPath } from '../../src/records/layout.ts';
 import { readPageFromScan } from '../../src/pipeline/index.ts';
 import type { OcrResult } from '../../src/types.ts';
+import { oneWordReading } from '../fixtures/engines.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -51,18 +52,7 @@ class HangsOnPages implements OcrEngine {
   async recognize(request: OcrRequest): Promise<OcrResult> {
     this.requests.push({ psm: request.psm, timeoutSeconds: request.timeoutSeconds });
     if (request.psm === 3 || this.linesToo) throw new OcrTimeoutError({ seconds: request.timeoutSeconds ?? 600, source: 'page budget' }, 'its stand-in');
-    const { width, height } = request.image;
-    const word = { text: 'LINE', confidence: 90, bbox: [4, 4, width - 4, height - 4] as [number, number, number, number] };
-    return {
-      lines: [{ text: 'LINE', confidence: 90, bbox: word.bbox, paragraph: 0, words: [word] }],
-      text: 'LINE',
-      meanConfidence: 90,
-      wordCount: 1,
-      engine: this.name,
-      engineVersion: '1',
-      lang: request.lang,
-      psm: request.psm,
-    };
+    return oneWordReading(request, this.name);
   }
   async close(): Promise<void> {}
 }

@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { createTesseractCliEngine, parseListLangs, splitTsvPages } from '../../src/ocr/tesseract-cli.ts';
 import { createTesseractJsEngine } from '../../src/ocr/tesseract-js.ts';
 import { tsvToOcrResult } from '../../src/ocr/tesseract-tsv.ts';
+import { nativeTesseractVersion, SKIP_WITHOUT_NATIVE } from '../fixtures/engines.ts';
 import { renderTextImage } from '../fixtures/text-images.ts';
 
 const INFO = { engine: 'tesseract', engineVersion: '5.3.0', lang: 'eng', psm: 3 };
@@ -22,14 +23,8 @@ function tsv(rows: string[]): string {
   return [HEADER, ...rows].join('\n') + '\n';
 }
 
-const nativeVersion = (() => {
-  try {
-    return /tesseract\s+(\S+)/.exec(execFileSync('tesseract', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))?.[1] ?? null;
-  } catch {
-    return null;
-  }
-})();
-const SKIP_NATIVE = nativeVersion ? false : 'native tesseract is not installed (apt-get install tesseract-ocr)';
+const nativeVersion = nativeTesseractVersion;
+const SKIP_NATIVE = SKIP_WITHOUT_NATIVE;
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cablescan-cli-test-'));
 

@@ -4,28 +4,8 @@
 // seeds and number16-fit-a): the corpus's despatches read their `No.` clean.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scoreTelegram } from '../../src/confidence/index.ts';
-import { loadConfig } from '../../src/config.ts';
-import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
-import { pageFromText } from '../fixtures/pages.ts';
+import { DESPATCH_BODY as BODY, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
 
-const profiles = loadProfiles({});
-const { thresholds, period } = loadConfig({ env: {} });
-
-function read(lines: string[]): SegmentedTelegram {
-  const docs = segmentDocument([pageFromText(lines)], { profiles });
-  assert.equal(docs.length, 1, 'one document');
-  return docs[0]!;
-}
-const value = (t: SegmentedTelegram, name: string) => (t.fields[name]?.found ? t.fields[name]!.value : undefined);
-const scored = (t: SegmentedTelegram) => scoreTelegram(t, { thresholds, period }).fields;
-
-const BODY = [
-  'The Minister of the Interior is reported to have said that the law would be applied without exception.',
-  'Officials of the Ministry with whom the matter was discussed were reluctant to commit themselves.',
-  'Respectfully yours,',
-  'Franklin Mott Gunther.',
-];
 const despatch = (header: string[]) => [
   'LEGATION OF THE',
   'UNITED STATES OF AMERICA',

@@ -3,29 +3,8 @@
 // the corpus has no crop with these damages.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scoreTelegram } from '../../src/confidence/index.ts';
 import { garbledCapitals } from '../../src/confidence/validators.ts';
-import { loadConfig } from '../../src/config.ts';
-import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
-import { pageFromText } from '../fixtures/pages.ts';
-
-const profiles = loadProfiles({});
-const { thresholds, period } = loadConfig({ env: {} });
-
-function read(lines: string[]): SegmentedTelegram {
-  const docs = segmentDocument([pageFromText(lines)], { profiles });
-  assert.equal(docs.length, 1, 'one document');
-  return docs[0]!;
-}
-const value = (t: SegmentedTelegram, name: string) => (t.fields[name]?.found ? t.fields[name]!.value : undefined);
-const scored = (t: SegmentedTelegram) => scoreTelegram(t, { thresholds, period }).fields;
-
-const BODY = [
-  'The Minister of the Interior is reported to have said that the law would be applied without exception.',
-  'Officials of the Ministry with whom the matter was discussed were reluctant to commit themselves.',
-  'Respectfully yours,',
-  'Franklin Mott Gunther.',
-];
+import { DESPATCH_BODY as BODY, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
 
 test("a stamp's capitals read as a letter's addressee are no words: held (`DEPARTMENTO S TE NICA ON File Cr`)", () => {
   assert.deepEqual(garbledCapitals('DEPARTMENTO S TE NICA ON File Cr'), ['misread_word']);
@@ -223,10 +202,10 @@ test("a post heading read letter for letter as a known US post's is the list's w
     ...BODY,
   ];
   const weakHeading = (_word: string, line: number) => (line <= 1 ? 80 : 95);
-  const exact = segmentDocument([pageFromText(header('UNITED STATES OF AMERICA'), { confidence: weakHeading })], { profiles })[0]!;
+  const exact = read(header('UNITED STATES OF AMERICA'), { confidence: weakHeading });
   assert.equal(value(exact, 'from'), 'LEGATION OF THE UNITED STATES OF AMERICA');
   assert.equal(scored(exact).from!.status, 'accepted');
-  const misread = segmentDocument([pageFromText(header('UNITED STATES OF AMERIGA'), { confidence: weakHeading })], { profiles })[0]!;
+  const misread = read(header('UNITED STATES OF AMERIGA'), { confidence: weakHeading });
   assert.equal(value(misread, 'from'), 'LEGATION OF THE UNITED STATES OF AMERICA');
   assert.equal(scored(misread).from!.status, 'needs_review');
 });

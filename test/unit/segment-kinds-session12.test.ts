@@ -4,28 +4,18 @@
 // crop with these damages.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scoreTelegram } from '../../src/confidence/index.ts';
 import { calibrationOf } from '../../src/confidence/calibration.ts';
-import { loadConfig } from '../../src/config.ts';
-import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
+import type { SegmentedTelegram } from '../../src/segment/index.ts';
 import { startsAsEntry } from '../../src/segment/parsers.ts';
 import { vocabularyEntries } from '../../src/segment/vocabulary.ts';
 import { stampDates } from '../../src/segment/stamp-dates.ts';
 import type { TextLine } from '../../src/segment/lines.ts';
-import { pageFromText, type PageOptions } from '../fixtures/pages.ts';
+import { DESPATCH_BODY as BODY, fieldValue as value, readDocument as read, scoredFields } from '../fixtures/segment-documents.ts';
 
-const profiles = loadProfiles({});
-const { thresholds, period } = loadConfig({ env: {} });
 /** The pair that reads generated pages by default: its digit doubt (1.8) makes a 90 an 82. */
 const calibration = calibrationOf('tesseract/best');
 
-function read(lines: string[], options: PageOptions = {}): SegmentedTelegram {
-  const docs = segmentDocument([pageFromText(lines, options)], { profiles });
-  assert.equal(docs.length, 1, 'one document');
-  return docs[0]!;
-}
-const value = (t: SegmentedTelegram, name: string) => (t.fields[name]?.found ? t.fields[name]!.value : undefined);
-const scored = (t: SegmentedTelegram) => scoreTelegram(t, { thresholds, period, calibration }).fields;
+const scored = (t: SegmentedTelegram) => scoredFields(t, calibration);
 /** Lines with the confidence the OCR gave each word (`['1937 AUG 22', [95, 30, 30]]`); other lines at 96. */
 function readWithConfidences(rows: Array<string | [string, number[]]>): SegmentedTelegram {
   const texts = rows.map((r) => (typeof r === 'string' ? r : r[0]));
@@ -36,13 +26,6 @@ function readWithConfidences(rows: Array<string | [string, number[]]>): Segmente
   return read(texts, { confidence });
 }
 const asLines = (texts: string[]): TextLine[] => texts.map((text, i) => ({ page: 'p', pageLine: i, paragraph: 0, text, words: [] }));
-
-const BODY = [
-  'The Minister of the Interior is reported to have said that the law would be applied without exception.',
-  'Officials of the Ministry with whom the matter was discussed were reluctant to commit themselves.',
-  'Respectfully yours,',
-  'Franklin Mott Gunther.',
-];
 
 test("a recipient office read as the entry's first words and then otherwise is held (`The Secretary of Sheers`)", () => {
   const entries = vocabularyEntries('recipients');
