@@ -206,7 +206,7 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
         () => checkDigits(pre.image, read, checker, { ...digitOptions, lang, dpi: pre.dpi }),
         (crashed) => {
           log.warn({ stage: 'ocr', crashed }, 'the engine died checking the digits: the page keeps its reading');
-          return { result: read, report: { model: 'best', wordsChecked: 0, corrected: [], crashed } };
+          return { result: read, report: { model: '', wordsChecked: 0, corrected: [], crashed } };
         },
       );
       ocr = checked.result;

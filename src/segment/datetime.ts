@@ -106,7 +106,7 @@ const ROMAN_MONTHS: Record<string, number> = {
 };
 
 /** Letters OCR often reads in place of digits. Only replaced next to a digit. */
-const DIGIT_LOOKALIKES: Record<string, string> = {
+export const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = {
   l: '1',
   I: '1',
   i: '1',

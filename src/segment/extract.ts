@@ -171,7 +171,10 @@ function findFields(lines: readonly TextLine[], profile: Profile): { hits: Map<s
   return { hits, n };
 }
 
-/** Required header fields of a profile: what `headerRequiredFound` is the share of (fallbacks may be absent). */
+/**
+ * Required header fields of a profile: what `headerRequiredFound` is the share of. Fields with a
+ * fallback may legitimately be absent from the header (seed: `from` is the signer).
+ */
 function headerRequiredFields(profile: Profile): FieldSpec[] {
   let fields = HEADER_REQUIRED.get(profile);
   if (!fields) {
@@ -295,8 +298,7 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
   const optional = specs.filter((f) => !f.required);
   const foundOwn = (f: FieldSpec): boolean => hits.has(f.name);
   const share = (list: FieldSpec[]): number => (list.length === 0 ? 1 : list.filter(foundOwn).length / list.length);
-  // Fields with a fallback may legitimately be absent from the header (seed: `from` is the signer).
-  const headerRequired = required.filter((f) => f.zone !== 'closing' && f.parser !== 'body' && !f.fallback);
+  const headerRequired = headerRequiredFields(profile);
   const cues = findCues(lines, profile);
   // A kind with no required field (a report) is recognised by its cues alone.
   const requiredShare = required.length === 0 && profile.cues.length ? cues.share : share(required);

@@ -17,6 +17,7 @@ import { createTesseractCliEngine } from '../../src/ocr/tesseract-cli.ts';
 import { processError } from '../../src/ocr/tesseract-process.ts';
 import { readPageFromScan } from '../../src/pipeline/index.ts';
 import { oneWordReading, SKIP_WITHOUT_NATIVE } from '../fixtures/engines.ts';
+import { renderTextImage } from '../fixtures/text-images.ts';
 import { AUTO_RECIPE } from '../../src/preprocess/index.ts';
 import type { OcrResult, RawImage } from '../../src/types.ts';
 
@@ -57,7 +58,7 @@ class CrashesOn implements OcrEngine {
   async close(): Promise<void> {}
 }
 
-test('native Tesseract killed by SIGFPE on a real strip read as one line: the error says it crashed; the same strip read as a page does not crash', {
+test('native Tesseract killed by SIGFPE on a real strip read as one line: the error says it crashed, and the engine reads the next line', {
   skip: SKIP_NATIVE,
 }, async () => {
   const engine = createTesseractCliEngine({ logger: silentLogger(), concurrency: 1 });
@@ -70,9 +71,10 @@ test('native Tesseract killed by SIGFPE on a real strip read as one line: the er
     assert.equal(engineCrashOf(err), 'SIGFPE');
     return true;
   });
-  // The engine goes on: the next call, on the same strip read as a block, answers.
-  const page = await engine.recognize({ image, lang: 'eng', psm: 3, dpi: 300 });
-  assert.ok(page.wordCount >= 0);
+  // The engine goes on: the next call, a line of typescript read as one line, is read right by a new process.
+  const line = renderTextImage({ lines: ['ALPHA BRAVO CHARLIE'], width: 900, height: 200 });
+  const next = await engine.recognize({ image: line.image, lang: 'eng', psm: 7, dpi: 300 });
+  assert.equal(next.text, 'ALPHA BRAVO CHARLIE');
   // A missing model is not a crash: it must not be skipped as one.
   assert.equal(engineCrashOf(processError({ code: 1, signal: null, stderr: 'Error opening data file eng.traineddata' }, 'eng')), null);
   assert.equal(engineCrashOf(new Error('SIGFPE')), null);

@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { findDate, findDayMonth, findPlaceDateTime, findTime, monthFromWord, normaliseDate, normaliseTime, repairDigits } from '../../src/segment/datetime.ts';
+import {
+  DIGIT_LOOKALIKES,
+  findDate,
+  findDayMonth,
+  findPlaceDateTime,
+  findTime,
+  monthFromWord,
+  normaliseDate,
+  normaliseTime,
+  repairDigits,
+} from '../../src/segment/datetime.ts';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -105,23 +115,7 @@ test('helpers: digit repair keeps length, months tolerate OCR', () => {
 
 /** repairDigits as first written, without its shortcut for text with nothing to repair. */
 function repairDigitsPlain(text: string): string {
-  const lookalikes: Record<string, string> = {
-    l: '1',
-    I: '1',
-    i: '1',
-    '|': '1',
-    '!': '1',
-    O: '0',
-    o: '0',
-    Q: '0',
-    D: '0',
-    S: '5',
-    s: '5',
-    Z: '2',
-    z: '2',
-    B: '8',
-    G: '6',
-  };
+  const lookalikes = DIGIT_LOOKALIKES;
   const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
   const out = [...text].length === text.length ? text.split('') : Array.from(text, (c) => (c.length > 1 ? '?' : c));
   for (let pass = 0; pass < 2; pass++) {
