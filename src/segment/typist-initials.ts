@@ -1,9 +1,10 @@
-// The reference a typist puts on a despatch or a letter: the signer's initials, then the typist's
-// (`FPH:ems` under the corpus's 1939 despatch signed Frederick P. Hibbard, `Ref. JB/ms` on a letter
-// signed J. B. Pemberton). Those capitals are typed in the body's type, away from the pen scrawl that
-// sits over the typed name: they spell the signer's initials a second time. An initial read weakly
-// under the scrawl (`Howard J.@34 Whitlock`) and spelled so by the reference is evidenced by it; the
-// name's other words are still judged by their own confidence.
+// The reference a typist puts on a despatch or a letter: the initials of the one who wrote it, then
+// the typist's (`FPH/CKH` on the corpus's 1939 despatch, drafted by Frederick P. Hibbard, who signed
+// the 1940 one; `Ref. JB/ms` on a letter signed J. B. Pemberton). The writer is often the signer, not
+// always (the 1939 despatch is signed by the Minister), so a reference only adds evidence: never holds
+// a name. Those capitals are typed in the body's type, away from the pen scrawl over the typed name.
+// An initial read weakly under the scrawl (`Howard J.@34 Whitlock`) and spelled by the reference is
+// evidenced by it; the name's other words are still judged by their own confidence.
 import type { FieldDraft } from './draft.ts';
 import type { TextLine } from './lines.ts';
 
