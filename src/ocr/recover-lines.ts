@@ -207,6 +207,33 @@ function isDoubtful(line: OcrLine, inks: readonly ImageLine[], all: readonly Ocr
   });
 }
 
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A box this many of the page's letter heights tall holds several lines, not one. */
+const MAX_LINE_IN_LETTER_HEIGHTS = 8;
+/** A box taller than wide and this many letter heights tall is text set sideways (a lone "3" is taller than wide too). */
+const MAX_UPRIGHT_IN_LETTER_HEIGHTS = 2;
+
+/**
+ * Whether a box of the reading can be one typed line, to be read alone as one (PSM 7). Tesseract's
+ * reading returns a sideways file number among specks as one tall, narrow "line"; read as one line
+ * it means nothing, and Tesseract 5.3 dies on it (SIGFPE, "Image too small to scale";
+ * test/fixtures/images/tesseract-sigfpe-strip.png). Without a letter height (no ink measured),
+ * every box is let through, as before.
+ */
+export function oneTypedLine(bbox: BBox, typicalLetterHeight: number): boolean {
+  if (typicalLetterHeight <= 0) return true;
+  const width = bbox[2] - bbox[0];
+  const height = bbox[3] - bbox[1];
+  if (height > MAX_LINE_IN_LETTER_HEIGHTS * typicalLetterHeight) return false;
+  return !(height > width && height > MAX_UPRIGHT_IN_LETTER_HEIGHTS * typicalLetterHeight);
+}
+
 /** A line of the reading as a line to read alone: its box, its height as the letters'. */
 function ownLine(line: OcrLine): ImageLine {
   const [x0, y0, x1, y1] = line.bbox;
@@ -393,12 +420,14 @@ export async function recoverLines(
   const doubtful = lines.filter((l) => l.words.length > 0 && isDoubtful(l, candidates, lines)).sort((a, b) => a.confidence - b.confidence);
   const sure = lines.filter((l) => !doubtful.includes(l));
   const own = new Map<OcrLine, ImageLine>();
+  const typicalLetterHeight = median(candidates.map((l) => l.letterHeight));
   const under = (line: OcrLine): ImageLine[] => {
     const found = candidates.filter((ink) => {
       const y = centreY(ink.bbox);
       return y > line.bbox[1] && y < line.bbox[3] && ink.bbox[0] < line.bbox[2] && line.bbox[0] < ink.bbox[2] && coveredShare(ink, sure) < MIN_COVERED;
     });
     if (found.length > 0) return found;
+    if (!oneTypedLine(line.bbox, typicalLetterHeight)) return [];
     if (!own.has(line)) own.set(line, ownLine(line));
     return [own.get(line)!];
   };

@@ -2,7 +2,8 @@
 // tall strips as one line) costs that image, not the page: a line strip is skipped, a whole page
 // is read by its ink lines instead, and the second opinion keeps the page's reading.
 // The strip in test/fixtures/images is the one that failed a heavy generated despatch's page
-// (number16's fitting seed, session 12): a sideways file number among specks.
+// (number16's fitting seed, session 12): a sideways file number among specks, which the page's
+// reading returned as one tall, narrow line; such a box is no longer read as one line at all.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -13,6 +14,7 @@ import { discoverInputs } from '../../src/ingest/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { engineCrashOf, type OcrEngine, type OcrRequest } from '../../src/ocr/engine.ts';
 import { readInkLines, type ImageLine } from '../../src/ocr/ink-lines.ts';
+import { oneTypedLine, recoverLines } from '../../src/ocr/recover-lines.ts';
 import { createTesseractCliEngine } from '../../src/ocr/tesseract-cli.ts';
 import { processError } from '../../src/ocr/tesseract-process.ts';
 import { readPageFromScan } from '../../src/pipeline/index.ts';
@@ -119,4 +121,49 @@ test('a page whose whole reading kills the engine is read by its ink lines, and 
   assert.equal(page.ocr.readAs, 'regions');
   assert.match(page.ocr.fallback!, /the engine died \(SIGFPE\) reading the whole page/);
   assert.equal(page.lines.length, page.ink!.textLines, 'every ink line read');
+});
+
+/** Records the size of every image it is asked to read as one line; reads each as one word. */
+class RecordsLines implements OcrEngine {
+  readonly name = 'records';
+  readonly strips: Array<{ width: number; height: number }> = [];
+  async recognize(request: OcrRequest): Promise<OcrResult> {
+    if (request.psm === 7) this.strips.push({ width: request.image.width, height: request.image.height });
+    return oneWordReading(request, this.name);
+  }
+  async close(): Promise<void> {}
+}
+
+const readLine = (text: string, bbox: [number, number, number, number], confidence: number) => ({
+  text,
+  confidence,
+  bbox,
+  paragraph: 0,
+  words: [{ text, confidence, bbox }],
+});
+
+test('a doubtful line of the reading that is tall and narrow (text set sideways) is not read as one line', async () => {
+  // The crashing strip's box on its page: 114 x 544 px where typed letters are 26 px tall.
+  assert.equal(oneTypedLine([2477, 984, 2591, 1528], 26), false);
+  assert.equal(oneTypedLine([328, 1471, 2094, 1580], 26), true, 'a wide line a stamp makes taller is still read');
+  assert.equal(oneTypedLine([1316, 55, 1343, 92], 26), true, 'a lone page number is taller than wide, and one line');
+  assert.equal(oneTypedLine([100, 100, 1900, 400], 26), false, 'eleven letter heights tall: several lines');
+  assert.equal(oneTypedLine([2477, 984, 2591, 1528], 0), true, 'no letter height measured: read as before');
+
+  const image = await greyOf(path.join(REPO, 'samples/cipher-01-clean.png'));
+  const typed = line(800);
+  const sure = readLine('Sure', [20, 800, 400, 830], 95);
+  const doubtfulWide = readLine('Wide', [20, 200, 400, 230], 20);
+  const sideways = readLine('Sideways', [600, 100, 640, 500], 20);
+  const page = (lines: ReturnType<typeof readLine>[]): OcrResult => ({
+    ...oneWordReading({ image, lang: 'eng', psm: 3, dpi: 300 }, 'records'),
+    lines,
+  });
+  const withSideways = new RecordsLines();
+  await recoverLines(image, page([doubtfulWide, sideways, sure]), [typed], withSideways, { lang: 'eng', dpi: 300 });
+  const without = new RecordsLines();
+  await recoverLines(image, page([doubtfulWide, sure]), [typed], without, { lang: 'eng', dpi: 300 });
+  assert.ok(without.strips.length > 0, 'the doubtful wide line is read alone');
+  assert.deepEqual(withSideways.strips, without.strips, 'the sideways line adds no reading');
+  assert.ok(withSideways.strips.every((s) => s.width > s.height));
 });
