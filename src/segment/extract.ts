@@ -334,7 +334,7 @@ function findOnSameLine(field: FieldSpec, base: Hit | undefined): Hit | null {
     if (!label) return null;
     from = label.end;
   }
-  const out = runParser(field.parser, { text: span.text, from, label, field });
+  const out = runParser(field.parser, { text: span.text, from, label, field, words: span.words });
   if (!out) return null;
   return { field, span, first: lineAt(span, out.start), last: lineAt(span, Math.max(out.start, out.end - 1)), out, label };
 }
@@ -408,7 +408,7 @@ function findInLines(
       if (!label) continue;
       from = afterStrayMarks(span.text, label.end);
     }
-    const out = runParser(field.parser, { text: span.text, from, label, field });
+    const out = runParser(field.parser, { text: span.text, from, label, field, words: span.words });
     if (!out) continue;
     // A parser that found what the OCR left of the label (`fo.` for `No.`) reports it as a fuzzy label.
     if (!label && out.label) label = { label: span.text.slice(out.label.start, out.label.end), ...out.label };
@@ -437,7 +437,12 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
   for (let k = at + 1; k <= Math.min(at + 2, hi - 1); k++) {
     const span = spanOf(lines, k, k);
     const out = runParser('signature', { text: span.text, from: 0, label: null, field });
-    if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) return { field, span, first: k, last: k, out, label: null };
+    if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) {
+      // The scrawl's line reads an initial the typed line lost (`I K KOWALCZYK` over `K. KOWALCZYK`, `8. B. Hoxhaj`
+      // over `. B. Hoxhaj`, accepted short on generated letters): the two readings disagree; a person decides.
+      const lost = namesBefore(value) > namesBefore(out.value);
+      return { field, span, first: k, last: k, out: lost ? { ...out, notes: [...new Set([...out.notes, 'multiple_candidates'])] } : out, label: null };
+    }
     // The surname read one letter otherwise on the typed line (`George P. Holline |` over `George P. Hollins.`): two
     // readings of the name disagree; the typist's line is the value, and a person decides.
     const below = out && typeof out.value === 'string' ? surname(out.value) : '';
@@ -449,6 +454,15 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
       return { field, span, first: k, last: k, out, label: null };
   }
   return null;
+}
+
+/**
+ * How many names and initials stand before the surname: a word counts one, a run of capitals or figures
+ * one each (`LV.` is two initials squeezed, `8.` an initial misread), a mark none.
+ */
+function namesBefore(name: string): number {
+  const tokens = name.split(/\s+/).filter(Boolean).slice(0, -1);
+  return tokens.reduce((n, t) => n + (/\p{Ll}{2,}/u.test(t) ? 1 : (t.match(/[\p{Lu}\p{N}]/gu) ?? []).length), 0);
 }
 
 const weakest = (words: readonly { confidence: number }[]): number => Math.min(...words.map((w) => w.confidence));
@@ -493,7 +507,7 @@ function otherCandidate(lines: readonly TextLine[], rest: number[], field: Field
     const span = spanOf(lines, i);
     const label = matchLabels(span.text, field.labels ?? [], field.labelPosition, 0);
     if (!label) continue;
-    const out = runParser(field.parser, { text: span.text, from: label.end, label, field });
+    const out = runParser(field.parser, { text: span.text, from: label.end, label, field, words: span.words });
     if (out && out.value !== value) return true;
   }
   return false;
