@@ -178,7 +178,12 @@ function recordsFromPages(pages: PageResult[], profiles: ReturnType<typeof loadP
     // As the pipeline scores it (src/pipeline/build-records.ts): the pair's calibration and the pages' language.
     const docPages = telegram.pages.map((id) => byId.get(id)!).filter(Boolean);
     const lang = languageOfPages(docPages);
-    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, calibration: calibrationForPages(docPages), ...(lang ? { lang } : {}) });
+    const scored = scoreTelegram(telegram, {
+      thresholds: config.thresholds,
+      period: config.period,
+      calibration: calibrationForPages(docPages),
+      ...(lang ? { lang } : {}),
+    });
     return {
       schemaVersion: 1,
       id: `oracle-${i}`,

@@ -369,7 +369,8 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     if (label < 1) reasons.push('fuzzy_label');
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
     reasons.push(...validatorReasons(name, draft, options));
-    if (t.kind !== 'telegram' && options.lang && DICTIONARY_FIELDS.has(name) && unknownWords(draft, evidence, options.lang).length > 0) reasons.push(UNKNOWN_WORD);
+    if (t.kind !== 'telegram' && options.lang && DICTIONARY_FIELDS.has(name) && unknownWords(draft, evidence, options.lang).length > 0)
+      reasons.push(UNKNOWN_WORD);
     // A letter's or despatch's addressee is typed in words; a stamp's capitals read beside it are not (telegrams print `CC CPSU`).
     if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value), ...lowerCaseInName(draft.value));
     reasons.push(...(crossReasons[name] ?? []));
