@@ -12,7 +12,7 @@ export const DICTIONARY_LANGUAGES: readonly string[] = ['eng'];
 
 const loaded = new Map<string, ReadonlySet<string>>();
 
-/** The dictionary of one language, read on first use (about 60 ms and 15 MB for English). */
+/** The dictionary of one language, read on first use (about 0.27 s of CPU and 14 MB of heap for English, once a process). */
 function dictionary(lang: string): ReadonlySet<string> | null {
   if (!DICTIONARY_LANGUAGES.includes(lang)) return null;
   let words = loaded.get(lang);

@@ -105,11 +105,19 @@ const letter = (scrawl: string, typed: string) => [
   typed,
 ];
 
-test('signer: the typed line lost an initial the scrawl line reads (`I K KOWALCZYK` over `K. KOWALCZYK`): two readings, held', () => {
+test('signer: the typed line lost an initial the scrawl line reads (`I K KOWALCZYK` over `K. KOWALCZYK`): put back when a capital, held', () => {
   const t = read(letter('I K KOWALCZYK', 'K. KOWALCZYK'), (w, line) => (line === 8 ? 75 : 92));
   assert.equal(t.kind, 'letter');
-  assert.equal(t.fields.signature!.value, 'K. KOWALCZYK');
+  // The scrawl's extra word is a single capital: the initial the typed line lost, put back; held all the same.
+  assert.equal(t.fields.signature!.value, 'I. K. KOWALCZYK');
   assert.ok(t.fields.signature!.notes.includes('multiple_candidates'));
+  // clean16-held 0031 (clean): `N. TONESCU` over `IONESCU` (at 96): the initial put back, the surname the typed line's.
+  const ionescu = read(letter('N. TONESCU', 'IONESCU'), (w, line) => (line === 8 ? 58 : 96));
+  assert.equal(ionescu.fields.signature!.value, 'N. IONESCU');
+  assert.ok(ionescu.fields.signature!.notes.includes('multiple_candidates'));
+  // clean16-held 0004 (clean): `8. B. Hoxhaj` over `. B. Hoxhaj`: a figure is no initial, the typed line alone, held.
+  const hoxhaj = read(letter('8. B. Hoxhaj', '. B. Hoxhaj'), (w, line) => (line === 8 ? 91 : 85));
+  assert.equal(hoxhaj.fields.signature!.value, 'B. Hoxhaj');
   // fit-b 0005: `LV. NOVOTNY` over `V. NOVOTNY` (two initials squeezed).
   const squeezed = read(letter('LV. NOVOTNY', 'V. NOVOTNY'), (w, line) => (line === 8 ? 59 : 92));
   assert.ok(squeezed.fields.signature!.notes.includes('multiple_candidates'));
