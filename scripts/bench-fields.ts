@@ -29,6 +29,8 @@ import { defaultModelCache, loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
 import { runInProcess } from '../src/drivers/in-process.ts';
 import { scoreTelegram } from '../src/confidence/index.ts';
+import { calibrationForPages } from '../src/confidence/calibration.ts';
+import { languageOfPages } from '../src/confidence/dictionary.ts';
 import { loadProfiles, segmentDocument } from '../src/segment/index.ts';
 import { evaluationSpecs, generateSet, COMMITTED_SAMPLES, type SetEntry } from '../src/samples/sets.ts';
 import { LAYOUTS } from '../src/samples/layouts/index.ts';
@@ -171,8 +173,17 @@ function recordsFromOracle(expected: ExpectedRecord[]): TelegramRecord[] {
 }
 
 function recordsFromPages(pages: PageResult[], profiles: ReturnType<typeof loadProfiles>, config: ReturnType<typeof loadConfig>): TelegramRecord[] {
+  const byId = new Map(pages.map((p) => [p.pageId, p]));
   return segmentDocument(pages, { profiles }).map((telegram, i) => {
-    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period });
+    // As the pipeline scores it (src/pipeline/build-records.ts): the pair's calibration and the pages' language.
+    const docPages = telegram.pages.map((id) => byId.get(id)!).filter(Boolean);
+    const lang = languageOfPages(docPages);
+    const scored = scoreTelegram(telegram, {
+      thresholds: config.thresholds,
+      period: config.period,
+      calibration: calibrationForPages(docPages),
+      ...(lang ? { lang } : {}),
+    });
     return {
       schemaVersion: 1,
       id: `oracle-${i}`,

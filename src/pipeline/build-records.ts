@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { languageOfPages } from '../confidence/dictionary.ts';
 import { calibrationForPages } from '../confidence/calibration.ts';
 import { scoreTelegram } from '../confidence/index.ts';
 import { buildRecord } from '../records/build-record.ts';
@@ -177,8 +178,11 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     const groupingUncertain = touching.some((d) => d.uncertain);
     const status = groupingUncertain ? 'uncertain' : touching.some((d) => d.rule === 'reviewer') ? 'confirmed' : 'certain';
     // Word confidences as the (engine, model) pair that read the pages means them (src/confidence/calibration.ts).
-    const calibration = calibrationForPages(telegram.pages.map((id) => pagesById.get(id)!).filter(Boolean));
-    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain, calibration });
+    const docPages = telegram.pages.map((id) => pagesById.get(id)!).filter(Boolean);
+    const calibration = calibrationForPages(docPages);
+    // The one language its pages were read in: its dictionary judges the words of names and subjects (src/confidence/dictionary.ts).
+    const lang = languageOfPages(docPages);
+    const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain, calibration, ...(lang ? { lang } : {}) });
     const record = buildRecord(
       { ...telegram, kind: telegram.kind, fields: scored.fields, review: scored.review, grouping: { mode, status, decisions: touching } },
       pagesById,

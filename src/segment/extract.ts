@@ -334,7 +334,7 @@ function findOnSameLine(field: FieldSpec, base: Hit | undefined): Hit | null {
     if (!label) return null;
     from = label.end;
   }
-  const out = runParser(field.parser, { text: span.text, from, label, field });
+  const out = runParser(field.parser, { text: span.text, from, label, field, words: span.words });
   if (!out) return null;
   return { field, span, first: lineAt(span, out.start), last: lineAt(span, Math.max(out.start, out.end - 1)), out, label };
 }
@@ -408,7 +408,7 @@ function findInLines(
       if (!label) continue;
       from = afterStrayMarks(span.text, label.end);
     }
-    const out = runParser(field.parser, { text: span.text, from, label, field });
+    const out = runParser(field.parser, { text: span.text, from, label, field, words: span.words });
     if (!out) continue;
     // A parser that found what the OCR left of the label (`fo.` for `No.`) reports it as a fuzzy label.
     if (!label && out.label) label = { label: span.text.slice(out.label.start, out.label.end), ...out.label };
@@ -437,18 +437,49 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
   for (let k = at + 1; k <= Math.min(at + 2, hi - 1); k++) {
     const span = spanOf(lines, k, k);
     const out = runParser('signature', { text: span.text, from: 0, label: null, field });
-    if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) return { field, span, first: k, last: k, out, label: null };
+    if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) {
+      // The scrawl's line reads an initial the typed line lost (`I K KOWALCZYK` over `K. KOWALCZYK`, `8. B. Hoxhaj`
+      // over `. B. Hoxhaj`, accepted short on generated letters): the two readings disagree; a person decides.
+      const lost = namesBefore(value) > namesBefore(out.value);
+      return { field, span, first: k, last: k, out: lost ? withLostInitials(out, value) : out, label: null };
+    }
     // The surname read one letter otherwise on the typed line (`George P. Holline |` over `George P. Hollins.`): two
     // readings of the name disagree; the typist's line is the value, and a person decides.
     const below = out && typeof out.value === 'string' ? surname(out.value) : '';
     if (out && below.length >= 5 && name.length >= 5 && below !== name && distance(below, name) === 1)
-      return { field, span, first: k, last: k, out: { ...out, notes: [...new Set([...out.notes, 'multiple_candidates'])] }, label: null };
+      return { field, span, first: k, last: k, out: withLostInitials(out, value), label: null };
     // The same name read again on the typed line under the scrawl (`Harold Y.@17 Sandercock` over `Harold Y.@91
     // Sandercock,`): the typist's line is the reading, judged by its own words.
     if (out && out.value === value && out.notes.length === 0 && weakest(span.words) > weakest(wordsIn(spanOf(lines, at, at), 0, Infinity)))
       return { field, span, first: k, last: k, out, label: null };
   }
   return null;
+}
+
+/**
+ * How many names and initials stand before the surname: a word counts one, a run of capitals or figures
+ * one each (`LV.` is two initials squeezed, `8.` an initial misread), a mark none.
+ */
+function namesBefore(name: string): number {
+  const tokens = name.split(/\s+/).filter(Boolean).slice(0, -1);
+  return tokens.reduce((n, t) => n + (/\p{Ll}{2,}/u.test(t) ? 1 : (t.match(/[\p{Lu}\p{N}]/gu) ?? []).length), 0);
+}
+
+/**
+ * The typed line's reading, held (`multiple_candidates`), with the initials the scrawl's line reads before
+ * it when the typed line has fewer words before the surname and those the scrawl's line has more are
+ * single capitals (`N. TONESCU` over `IONESCU` gives `N. IONESCU`; `I K KOWALCZYK` over `K. KOWALCZYK`
+ * gives `I. K. KOWALCZYK`). A figure or a mark there (`8. B. Hoxhaj`) is no initial: the typed line alone.
+ */
+function withLostInitials(out: ParseOutput, scrawl: string): ParseOutput {
+  const notes = [...new Set([...out.notes, 'multiple_candidates'])];
+  const typed = String(out.value);
+  const above = scrawl.split(/\s+/).filter(Boolean).slice(0, -1);
+  const extra = above.length - typed.split(/\s+/).filter(Boolean).slice(0, -1).length;
+  const lead = above.slice(0, Math.max(0, extra));
+  if (extra <= 0 || !lead.every((t) => /^\p{Lu}\.?$/u.test(t))) return { ...out, notes };
+  // The name is whole again: what made it short (`incomplete_value`, one word) was the lost initial.
+  return { ...out, value: `${lead.map((t) => `${t[0]}.`).join(' ')} ${typed}`, notes: notes.filter((n) => n !== 'incomplete_value') };
 }
 
 const weakest = (words: readonly { confidence: number }[]): number => Math.min(...words.map((w) => w.confidence));
@@ -493,7 +524,7 @@ function otherCandidate(lines: readonly TextLine[], rest: number[], field: Field
     const span = spanOf(lines, i);
     const label = matchLabels(span.text, field.labels ?? [], field.labelPosition, 0);
     if (!label) continue;
-    const out = runParser(field.parser, { text: span.text, from: label.end, label, field });
+    const out = runParser(field.parser, { text: span.text, from: label.end, label, field, words: span.words });
     if (out && out.value !== value) return true;
   }
   return false;

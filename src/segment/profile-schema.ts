@@ -75,6 +75,11 @@ export const fieldSpecSchema = z
      * start, case-insensitive (parser `numberAfterLabelTrace`): the label is then fuzzy and the field reviewed.
      */
     labelTrace: regexString.optional(),
+    /**
+     * The number carries no series letters (a despatch's `No. 720.`; a telegram's `UN757` does): a capital
+     * glued before its digits is a misread digit (`No. R807.` for 2807), not a prefix to drop (parser `digits`).
+     */
+    seriesPrefix: z.boolean().default(true),
     /** Lines matching this are not read for the field (a received stamp's date above a letter's own). */
     skip: regexString.optional(),
     /** Stop joining continuation lines after a line matching this (a subject's last line ends with its full stop). */

@@ -190,6 +190,9 @@ export const nameParsers = {
     // The block read whole, label, office and the Department's city under it (`Washington.`): the
     // layout pins the office down, so a letter the vocabulary repairs in it is no open question.
     if (!dust && /^\W{0,3}Washington\b/u.test(text.slice(e))) notes.push(BLOCK_WHOLE);
+    // The office goes on in words the OCR misread (`The Secretary oF hea oF`, accepted as `The Secretary` at
+    // 0.96 on a heavy page): the office ends at its comma or its line, not before a word. Not read whole.
+    else if (/^[ \t]+[\p{L}\p{N}]/u.test(text.slice(e)) && !/^\s+Washington\b/u.test(text.slice(e))) notes.push('incomplete_value');
     return { value, start: s, end: e, notes };
   },
 } satisfies Partial<Record<ParserName, Parser>>;

@@ -9,6 +9,8 @@ export interface ParseInput {
   from: number;
   label: LabelMatch | null;
   field: FieldSpec;
+  /** The words of `text` with their boxes, when the caller has them (what a parser may measure: a typewriter's pitch). */
+  words?: ReadonlyArray<{ text: string; start: number; end: number; bbox: readonly [number, number, number, number] }>;
 }
 
 export interface ParseOutput {
