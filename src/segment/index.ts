@@ -101,6 +101,16 @@ const cueShare = (e: Extraction): number => (e.profile.cues.length ? e.cues.leng
 const foundFields = (e: Extraction): number => Object.values(e.fields).filter((f) => f.found).length;
 
 /**
+ * `specific` read every field `fallback` read, to the same value, and more (the text itself excepted:
+ * where it starts follows the header each layout knows).
+ */
+function readsMoreOfTheSame(specific: Extraction, fallback: Extraction): boolean {
+  const read = Object.entries(fallback.fields).filter(([name, f]) => f.found && name !== 'body');
+  const same = read.every(([name, f]) => specific.fields[name]?.found && specific.fields[name]!.value === f.value);
+  return same && foundFields(specific) > foundFields(fallback);
+}
+
+/**
  * A specific layout of the winner's kind (the US despatch under the generic despatch) that scores
  * close to it and reads more fields goes first: the generic profile reads a subset of the same
  * fields the same way, so nothing it found is lost, and a required field the specific layout
@@ -113,12 +123,17 @@ function preferSpecificLayout(results: Extraction[], lines: readonly TextLine[])
   const close = (r: Extraction): boolean => r !== best && best.score - r.score < AMBIGUITY_MARGIN && foundFields(r) > foundFields(best);
   const specific =
     results.find((r) => close(r) && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight) ??
+    // However far behind on score: a specific layout of the same kind, shown by its cues, that reads every
+    // field the fallback read, the same, and more besides (the US despatch whose `Subject:` a stamp took,
+    // under the generic despatch that never asks for one). The score says how complete each reading is
+    // against its own profile, not which layout the page is; the missing field is reported missing.
+    results.find((r) => r.score > 0 && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight && readsMoreOfTheSame(r, best)) ??
     // Across kinds, the layout shown by far more of its own cues (a despatch's post heading,
     // Subject:, The Honorable and closing against a letter's lone `Sir:`) is what the document is.
     results.find((r) => close(r) && r.profile.kind !== 'telegram' && cueShare(r) >= cueShare(best) + STRONGER_CUES) ??
     // However far behind on score (a despatch whose place-and-date line a stamp took), a candidate layout
     // shown by cues of its own over a winner of another kind that shows none (a letter's lone `Sir:`).
-    results.find((r) => r !== best && r.score > 0 && kindShownOver(lines, r.profile, best.profile));
+    results.find((r) => r !== best && r.score > 0 && kindShownOver(lines, r, best));
   if (!specific) return;
   results.splice(results.indexOf(specific), 1);
   results.unshift(specific);
@@ -206,7 +221,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       const sameKindFallback =
         runnerUp && runnerUp.profile.kind === best.profile.kind && best.profile.kind !== 'telegram' && runnerUp.profile.weight < best.profile.weight;
       // Nor is a layout of another kind that shows no cue of its own against the winner's own cues.
-      const kindShown = runnerUp !== undefined && kindShownOver(own, best.profile, runnerUp.profile);
+      const kindShown = runnerUp !== undefined && kindShownOver(own, best, runnerUp);
       if (runnerUp && !sameKindFallback && !kindShown && best.score - runnerUp.score < AMBIGUITY_MARGIN && runnerUp.requiredFound >= best.requiredFound) {
         // Where both layouts read the same value, which of them is right does not matter to that field.
         const agrees = Object.entries(best.fields)
