@@ -429,7 +429,17 @@ test('a report is known by its title page: a letter-spaced title that lost its l
   assert.equal(damaged.kind, 'report');
   assert.deepEqual(damaged.fields, {});
   // A letter's dates give the day: no title page in `9th May, 1938.`
-  const letter = read(['c/o 35, Albion Street,', 'LONDON, N. 16.', '9th May, 1938.', 'TO -', 'The Council for Refugee Relief,', 'Dear Sirs,', 'We write to ask for your help.', 'Yours sincerely,', 'M. WEISSMANN, Secretary.']);
+  const letter = read([
+    'c/o 35, Albion Street,',
+    'LONDON, N. 16.',
+    '9th May, 1938.',
+    'TO -',
+    'The Council for Refugee Relief,',
+    'Dear Sirs,',
+    'We write to ask for your help.',
+    'Yours sincerely,',
+    'M. WEISSMANN, Secretary.',
+  ]);
   assert.equal(letter.kind, 'letter');
   assert.ok(!(letter.cues ?? []).includes('title page'));
 });
