@@ -126,8 +126,9 @@ function preferSpecificLayout(results: Extraction[], lines: readonly TextLine[])
     // However far behind on score: a specific layout of the same kind, shown by its cues, that reads every
     // field the fallback read, the same, and more besides (the US despatch whose `Subject:` a stamp took,
     // under the generic despatch that never asks for one). The score says how complete each reading is
-    // against its own profile, not which layout the page is; the missing field is reported missing.
-    results.find((r) => r.score > 0 && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight && readsMoreOfTheSame(r, best)) ??
+    // against its own profile, not which layout the page is; the missing field is reported missing. A
+    // specific reading that fits weakly (below WEAK_PROFILE_BELOW) would hold every field: the fallback stays.
+    results.find((r) => r.score >= WEAK_PROFILE_BELOW && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight && readsMoreOfTheSame(r, best)) ??
     // Across kinds, the layout shown by far more of its own cues (a despatch's post heading,
     // Subject:, The Honorable and closing against a letter's lone `Sir:`) is what the document is.
     results.find((r) => close(r) && r.profile.kind !== 'telegram' && cueShare(r) >= cueShare(best) + STRONGER_CUES) ??
