@@ -443,3 +443,43 @@ test('a report is known by its title page: a letter-spaced title that lost its l
   assert.equal(letter.kind, 'letter');
   assert.ok(!(letter.cues ?? []).includes('title page'));
 });
+
+// A heavy letter as the OCR read it (generated, seed kinds16-fit-b 0024): dust after the
+// salutation's comma and a garbled `very` in the closing left it with no cue, and it was read as `other`.
+test('a letter is known through the dust on its salutation and closing (`Dear Professor Prideaux, i p`, `Yours ory truly,`)', () => {
+  const lines = [
+    'RECEIVED',
+    '7JUL1958',
+    '¢/o 9, Bahnhofstrasse,',
+    'Brussels.',
+    'i "20th June, 1958.',
+    'Professor S. Prideaux,',
+    'Relief Office for Digblaged Families,',
+    '24, Kingsway,',
+    'GENEVA.',
+    'Dear Professor Prideaux, i p',
+    '1 We are informed that the consulate of Burma will issue visas only to persons',
+    'with a guarantee. It would be of the greatest help if you could let us Kone',
+    'whether a grant Sa be made before the end of December',
+    'Yours ory truly,',
+    '6. Yu Ackcroft',
+    'G. Yu.. Serots',
+  ];
+  const t = read(lines);
+  assert.equal(t.kind, 'letter');
+  assert.deepEqual(t.cues, ['salutation', 'closing']);
+  assert.equal(value(t, 'date'), '1958-06-20', "the typed date, not the received stamp's");
+  assert.equal(value(t, 'to'), 'Professor S. Prideaux');
+  // `Sir:` with dust after it is no letter's salutation: a despatch's `Sir:` explains it.
+  const despatch = read([
+    'LEGATION OF THE',
+    'UNITED STATES OF AMERICA',
+    'No. 720. Bucharest, January 25, 1939.',
+    'Subject: The Situation.',
+    'Sir: i',
+    'The Minister of the Interior is reported to have said that the law would be applied.',
+    'Respectfully yours,',
+    'Franklin Mott Gunther.',
+  ]);
+  assert.equal(despatch.kind, 'despatch');
+});
