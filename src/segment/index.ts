@@ -12,7 +12,7 @@ import { type Extraction, extractWithProfile } from './extract.ts';
 import { linesOfPages, type TextLine } from './lines.ts';
 import type { Profile } from './profile-schema.ts';
 import { findStarts, headingScore } from './split.ts';
-import { kindShownOver } from './kind-evidence.ts';
+import { kindShownOver, ownEvidence } from './kind-evidence.ts';
 import { markSplitRows } from './row-neighbours.ts';
 
 export type { FieldDraft, SegmentedTelegram } from './draft.ts';
@@ -70,7 +70,7 @@ function chooseProfile(
   lines: readonly TextLine[],
   candidates: readonly Profile[],
   strayLines = 0,
-): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction } {
+): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction; unshown?: Extraction } {
   const headings = new Map<Extraction, number>();
   const top = lines.slice(Math.min(strayLines, Math.max(0, lines.length - 1)));
   const results = candidates.map((p) => {
@@ -92,7 +92,23 @@ function chooseProfile(
     best && best.profile.kind === 'telegram' && (headings.get(best) ?? 0) === 0
       ? results.find((r) => r !== best && r.profile.kind === 'telegram' && (headings.get(r) ?? 0) >= 0.9)
       : undefined;
-  return { best, runnerUp: results[1], headingOf };
+  // The winner is a kind nothing of its own on the page shows (a letter's reading whose only cue is the
+  // `Sir:` a despatch shares), while a reading of another kind shows something the winner cannot explain
+  // (the despatch's post heading): which kind the document is, and so which fields it has, is in doubt,
+  // however far apart the scores (issue 16 point 3).
+  const unshown =
+    best && best.profile.kind !== 'telegram' && best.profile.cues.length > 0
+      ? results.find(
+          (r) =>
+            r !== best &&
+            r.score > 0 &&
+            r.profile.kind !== best.profile.kind &&
+            r.profile.kind !== 'telegram' &&
+            ownEvidence(lines, best, r) === 0 &&
+            ownEvidence(lines, r, best) >= 1,
+        )
+      : undefined;
+  return { best, runnerUp: results[1], headingOf, unshown };
 }
 
 /** How much larger a share of its own cues makes a close layout of another kind the better reading. */
@@ -128,7 +144,9 @@ function preferSpecificLayout(results: Extraction[], lines: readonly TextLine[])
     // under the generic despatch that never asks for one). The score says how complete each reading is
     // against its own profile, not which layout the page is; the missing field is reported missing. A
     // specific reading that fits weakly (below WEAK_PROFILE_BELOW) would hold every field: the fallback stays.
-    results.find((r) => r.score >= WEAK_PROFILE_BELOW && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight && readsMoreOfTheSame(r, best)) ??
+    results.find(
+      (r) => r.score >= WEAK_PROFILE_BELOW && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight && readsMoreOfTheSame(r, best),
+    ) ??
     // Across kinds, the layout shown by far more of its own cues (a despatch's post heading,
     // Subject:, The Honorable and closing against a letter's lone `Sir:`) is what the document is.
     results.find((r) => close(r) && r.profile.kind !== 'telegram' && cueShare(r) >= cueShare(best) + STRONGER_CUES) ??
@@ -185,7 +203,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       const to = k + 1 < bounds.length ? bounds[k + 1].line : lines.length;
       const own = lines.slice(from, to);
       const chosen = chooseProfile(own, profiles, bounds[k].strayLines);
-      const { runnerUp, headingOf } = chosen;
+      const { runnerUp, headingOf, unshown } = chosen;
       // No telegram layout fits well and nothing else does either: the document is not read as a
       // telegram at all (a journal page with a date is no telegram), but as what it is, `other`.
       const floor = profiles.find((p) => p.kind === 'other');
@@ -230,7 +248,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
           .map(([name]) => name);
         telegram.ambiguity = { runnerUp: runnerUp.profile.name, score: runnerUp.score, agrees };
       }
-      const rival = !telegram.ambiguity && !options.forcedProfile ? headingOf : undefined;
+      const rival = !telegram.ambiguity && !options.forcedProfile ? (headingOf ?? (best === chosen.best ? unshown : undefined)) : undefined;
       if (rival) {
         const agrees = Object.entries(best.fields)
           .filter(([name, f]) => name !== 'docType' && f.found && rival.fields[name]?.found && rival.fields[name]!.value === f.value)

@@ -388,7 +388,7 @@ test('a US despatch whose recipient block and subject a stamp garbled is read by
   assert.equal(value(generic, 'number'), undefined);
 });
 
-test("a despatch's `No. 76` read under its label is evidence a letter cannot explain: with the post heading it makes the kind, however close the letter's score", () => {
+test("a despatch's `No. 76` read under its label is evidence a letter cannot explain: with the post heading it makes the kind; without it, a letter reading with no evidence of its own is a doubt about the kind", () => {
   const t = read([...DESPATCH_NO_76, 'Reapeetfally yarns,', 'Leland B. Morris']);
   assert.equal(t.kind, 'despatch');
   assert.equal(t.profile, 'us-despatch');
@@ -396,7 +396,13 @@ test("a despatch's `No. 76` read under its label is evidence a letter cannot exp
   assert.equal(t.ambiguity, undefined);
   // Without the number's line the despatch shows one cue of its own (the post heading): not enough.
   const without = read([...DESPATCH_NO_76.filter((l) => l !== 'No. 76 ='), 'Reapeetfally yarns,', 'Leland B. Morris']);
-  assert.notEqual(without.profile, 'us-despatch');
+  assert.equal(without.kind, 'letter');
+  // ...but the letter shows nothing of its own either (its `Sir:` is the despatch's): the kind is in
+  // doubt, and so is every field the two readings do not agree on.
+  assert.equal(without.ambiguity?.runnerUp, 'us-despatch');
+  const scored = scoreTelegram(without, { thresholds, period });
+  assert.ok(scored.fields.to?.reasons.includes('ambiguous_profile'), "the letter's addressee is held");
+  assert.ok(!scored.fields.date?.reasons.includes('ambiguous_profile'), 'the date both readings give is not in doubt');
 });
 
 // A heavy report's title page as the OCR read it (generated, seed kinds16-fit-a 0036): the
