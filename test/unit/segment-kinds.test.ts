@@ -476,8 +476,8 @@ test('a letter is known through the dust on its salutation and closing (`Dear Pr
   assert.deepEqual(t.cues, ['salutation', 'closing']);
   assert.equal(value(t, 'date'), '1958-06-20', "the typed date, not the received stamp's");
   assert.equal(value(t, 'to'), 'Professor S. Prideaux');
-  // A salutation with a title's stop (`Dear Mr. Dunmore,`: 12 letters of the session's four sets showed
-  // only their closing, all of them so), or misread (`Dear, Sir;`, `Dear Sirsy`), is the salutation.
+  // A salutation with a title's stop (`Dear Mr. Dunmore,`: 9 of the 11 letters of the session's four
+  // sets that showed only their closing), or misread (`Dear, Sir;`, `Dear Sirsy`), is the salutation.
   for (const salutation of ['Dear Mr. Dunmore,', 'Dear Dr. Kershaw,.', 'Dear, Sir;', 'Dear Sirsy']) {
     const letter = read([...lines.slice(0, 9), salutation, ...lines.slice(10)]);
     assert.deepEqual(letter.cues, ['salutation', 'closing'], salutation);
