@@ -36,7 +36,15 @@ export interface Extraction {
   cuesFound: number;
   /** The cues found, by name (evidence for the record). */
   cues: string[];
+  /**
+   * Fields found under their printed label read cleanly (`No. 76`, `Subject:`), and the lines of the
+   * label: layout evidence as a cue is, for a rival kind that has no such field (kind-evidence.ts).
+   */
+  labelled: Record<string, number[]>;
 }
+
+/** A label matched at least this well is read, not guessed (`No.`, not `fo.`). */
+const CLEAN_LABEL = 0.9;
 
 /** Share of a profile's cues (salutation, closing, office heading...) found in their zones. */
 function findCues(lines: readonly TextLine[], profile: Profile): { share: number; found: string[] } {
@@ -321,6 +329,9 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
     requiredFound: share(required),
     cuesFound: profile.cues.length ? cues.share : 1,
     cues: cues.found,
+    labelled: Object.fromEntries(
+      [...hits.entries()].filter(([, h]) => h.label && h.label.score >= CLEAN_LABEL).map(([name, h]) => [name, [lineAt(h.span, h.label!.start)]]),
+    ),
   };
 }
 

@@ -12,7 +12,7 @@ import { type Extraction, extractWithProfile } from './extract.ts';
 import { linesOfPages, type TextLine } from './lines.ts';
 import type { Profile } from './profile-schema.ts';
 import { findStarts, headingScore } from './split.ts';
-import { kindShownOver } from './kind-evidence.ts';
+import { kindShownOver, ownEvidence } from './kind-evidence.ts';
 import { markSplitRows } from './row-neighbours.ts';
 
 export type { FieldDraft, SegmentedTelegram } from './draft.ts';
@@ -70,7 +70,7 @@ function chooseProfile(
   lines: readonly TextLine[],
   candidates: readonly Profile[],
   strayLines = 0,
-): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction } {
+): { best: Extraction; runnerUp?: Extraction; headingOf?: Extraction; unshown?: Extraction } {
   const headings = new Map<Extraction, number>();
   const top = lines.slice(Math.min(strayLines, Math.max(0, lines.length - 1)));
   const results = candidates.map((p) => {
@@ -92,13 +92,39 @@ function chooseProfile(
     best && best.profile.kind === 'telegram' && (headings.get(best) ?? 0) === 0
       ? results.find((r) => r !== best && r.profile.kind === 'telegram' && (headings.get(r) ?? 0) >= 0.9)
       : undefined;
-  return { best, runnerUp: results[1], headingOf };
+  // The winner is a kind nothing of its own on the page shows (a letter's reading whose only cue is the
+  // `Sir:` a despatch shares), while a reading of another kind shows something the winner cannot explain
+  // (the despatch's post heading): which kind the document is, and so which fields it has, is in doubt,
+  // however far apart the scores (issue 16 point 3).
+  const unshown =
+    best && best.profile.kind !== 'telegram' && best.profile.cues.length > 0
+      ? results.find(
+          (r) =>
+            r !== best &&
+            r.score > 0 &&
+            r.profile.kind !== best.profile.kind &&
+            r.profile.kind !== 'telegram' &&
+            ownEvidence(lines, best, r) === 0 &&
+            ownEvidence(lines, r, best) >= 1,
+        )
+      : undefined;
+  return { best, runnerUp: results[1], headingOf, unshown };
 }
 
 /** How much larger a share of its own cues makes a close layout of another kind the better reading. */
 const STRONGER_CUES = 0.4;
 const cueShare = (e: Extraction): number => (e.profile.cues.length ? e.cues.length / e.profile.cues.length : 0);
 const foundFields = (e: Extraction): number => Object.values(e.fields).filter((f) => f.found).length;
+
+/**
+ * `specific` read every field `fallback` read, to the same value, and more (the text itself excepted:
+ * where it starts follows the header each layout knows).
+ */
+function readsMoreOfTheSame(specific: Extraction, fallback: Extraction): boolean {
+  const read = Object.entries(fallback.fields).filter(([name, f]) => f.found && name !== 'body');
+  const same = read.every(([name, f]) => specific.fields[name]?.found && specific.fields[name]!.value === f.value);
+  return same && foundFields(specific) > foundFields(fallback);
+}
 
 /**
  * A specific layout of the winner's kind (the US despatch under the generic despatch) that scores
@@ -113,12 +139,20 @@ function preferSpecificLayout(results: Extraction[], lines: readonly TextLine[])
   const close = (r: Extraction): boolean => r !== best && best.score - r.score < AMBIGUITY_MARGIN && foundFields(r) > foundFields(best);
   const specific =
     results.find((r) => close(r) && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight) ??
+    // However far behind on score: a specific layout of the same kind, shown by its cues, that reads every
+    // field the fallback read, the same, and more besides (the US despatch whose `Subject:` a stamp took,
+    // under the generic despatch that never asks for one). The score says how complete each reading is
+    // against its own profile, not which layout the page is; the missing field is reported missing. A
+    // specific reading that fits weakly (below WEAK_PROFILE_BELOW) would hold every field: the fallback stays.
+    results.find(
+      (r) => r.score >= WEAK_PROFILE_BELOW && r.profile.kind === best.profile.kind && r.profile.weight > best.profile.weight && readsMoreOfTheSame(r, best),
+    ) ??
     // Across kinds, the layout shown by far more of its own cues (a despatch's post heading,
     // Subject:, The Honorable and closing against a letter's lone `Sir:`) is what the document is.
     results.find((r) => close(r) && r.profile.kind !== 'telegram' && cueShare(r) >= cueShare(best) + STRONGER_CUES) ??
     // However far behind on score (a despatch whose place-and-date line a stamp took), a candidate layout
     // shown by cues of its own over a winner of another kind that shows none (a letter's lone `Sir:`).
-    results.find((r) => r !== best && r.score > 0 && kindShownOver(lines, r.profile, best.profile));
+    results.find((r) => r !== best && r.score > 0 && kindShownOver(lines, r, best));
   if (!specific) return;
   results.splice(results.indexOf(specific), 1);
   results.unshift(specific);
@@ -169,7 +203,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       const to = k + 1 < bounds.length ? bounds[k + 1].line : lines.length;
       const own = lines.slice(from, to);
       const chosen = chooseProfile(own, profiles, bounds[k].strayLines);
-      const { runnerUp, headingOf } = chosen;
+      const { runnerUp, headingOf, unshown } = chosen;
       // No telegram layout fits well and nothing else does either: the document is not read as a
       // telegram at all (a journal page with a date is no telegram), but as what it is, `other`.
       const floor = profiles.find((p) => p.kind === 'other');
@@ -206,7 +240,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       const sameKindFallback =
         runnerUp && runnerUp.profile.kind === best.profile.kind && best.profile.kind !== 'telegram' && runnerUp.profile.weight < best.profile.weight;
       // Nor is a layout of another kind that shows no cue of its own against the winner's own cues.
-      const kindShown = runnerUp !== undefined && kindShownOver(own, best.profile, runnerUp.profile);
+      const kindShown = runnerUp !== undefined && kindShownOver(own, best, runnerUp);
       if (runnerUp && !sameKindFallback && !kindShown && best.score - runnerUp.score < AMBIGUITY_MARGIN && runnerUp.requiredFound >= best.requiredFound) {
         // Where both layouts read the same value, which of them is right does not matter to that field.
         const agrees = Object.entries(best.fields)
@@ -214,7 +248,7 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
           .map(([name]) => name);
         telegram.ambiguity = { runnerUp: runnerUp.profile.name, score: runnerUp.score, agrees };
       }
-      const rival = !telegram.ambiguity && !options.forcedProfile ? headingOf : undefined;
+      const rival = !telegram.ambiguity && !options.forcedProfile ? (headingOf ?? (best === chosen.best ? unshown : undefined)) : undefined;
       if (rival) {
         const agrees = Object.entries(best.fields)
           .filter(([name, f]) => name !== 'docType' && f.found && rival.fields[name]?.found && rival.fields[name]!.value === f.value)
