@@ -1,7 +1,7 @@
 // The language's dictionary: the word list of Tesseract's own model for the language
 // (dictionaries/<lang>.txt.gz, made by scripts/make-dictionary.sh from the LSTM word DAWG of
 // tessdata_fast, Apache-2.0; 184,000 English words of three letters or more, names included:
-// `Lindqvist`, `Prideaux`, `Iraqi`). A word of a name or a subject that it does not know, read at a
+// `Lindqvist`, `Prideaux`, `Iraqi`). A word of a subject or an addressee that it does not know, read at a
 // confidence the pair's calibration does not vouch for, is held (index.ts, `unknown_word`): the OCR's
 // one-letter misreads (`roceeding`, `Lindgvist`) come at 91-92 with nothing else on the page against them.
 import { readFileSync } from 'node:fs';

@@ -150,3 +150,11 @@ test('a subject or name word the dictionary does not know, read at 91-92, is hel
   const sure = read(despatch('No. 1054.', subject), () => 97);
   assert.ok(!scoreTelegram(sure, { thresholds, period, lang: 'eng' }).fields.subject!.reasons.includes('unknown_word'));
 });
+
+test("a signer's surname the dictionary does not know is not held for it: names are the evidence of the signature's own lines", () => {
+  const t = read(letter('Herschel B. Tregear', 'Herschel B. Tregear'), (w) => (w === 'Tregear' ? 90 : 97));
+  assert.equal(knownWord('Tregear', 'eng'), false);
+  const scored = scoreTelegram(t, { thresholds, period, lang: 'eng' });
+  assert.equal(scored.fields.signature!.value, 'Herschel B. Tregear');
+  assert.ok(!scored.fields.signature!.reasons.includes('unknown_word'), scored.fields.signature!.reasons.join(','));
+});
