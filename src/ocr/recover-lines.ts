@@ -140,9 +140,9 @@ function coveredShare(line: ImageLine, lines: readonly OcrLine[]): number {
 /** Tokens that look like words of a language or numbers: letters (an inner apostrophe or hyphen), or digits, with their punctuation. */
 const WORDLIKE = /^[("'“‘[-]*(?:\p{L}[\p{Ll}'’-]*\p{Ll}|\p{Lu}{1,12}|\p{L}|\d[\d.,/:-]*)[)"'”’\].,;:!?-]*$/u;
 
-/** Tokens that do not look like words or numbers (marks alone among them: `#.`, `«`, `..`). */
-export function unwordlikeTokens(text: string): number {
-  return text.split(/\s+/u).filter((t) => t.length > 0 && !WORDLIKE.test(t)).length;
+/** Tokens of `least` characters or more that do not look like words or numbers (marks alone among them: `#.`, `..`). */
+export function unwordlikeTokens(text: string, least = 1): number {
+  return text.split(/\s+/u).filter((t) => [...t].length >= least && !WORDLIKE.test(t)).length;
 }
 
 /** Share of alphanumeric tokens that look like words: what a misreading of marks and stamps lacks. */

@@ -24,9 +24,10 @@ import { pageConfidence } from './tesseract-result.ts';
 const SEAL_REACH = 2;
 /**
  * The reading without the seal replaces the page's when its evidence (by the seal) is this much
- * larger; or when it is within ABOUT_AS_SURE of it and has fewer tokens that are no word or number
- * (the marks a ring leaves: `#. 1423.` read `1423.`, `« 2028` read `ye 2028`, `.. (194` read `719.`,
- * which a stamp's letters further along make a little less sure).
+ * larger; or when it is within ABOUT_AS_SURE of it and has fewer tokens of two characters or more
+ * that are no word or number (the marks a ring leaves: `#. 1423.` read `1423.`, `.. (194` read
+ * `719.`, which a stamp's letters further along make a little less sure). A lone mark (`. 1861.`) is
+ * what the number's parser reads as a trace of `No.`: a letter in its place (`J. 1861.`) is no better.
  */
 const BETTER_BY = 1.1;
 const ABOUT_AS_SURE = 1.25;
@@ -130,17 +131,25 @@ export function touchedRows(painted: RawImage, seals: readonly Seal[], lines: re
         if (x0 + start < s.cx + s.r + SEAL_REACH * letterHeight) {
           const top = y0 + y;
           const bottom = y0 + end + 1;
-          const onRow = lines
-            .flatMap((l) => l.words)
-            .filter((w) => {
-              const c = (w.bbox[1] + w.bbox[3]) / 2;
-              return c > top && c < bottom && w.bbox[2] > x0;
-            });
-          const right = Math.max(x1, ...onRow.map((w) => w.bbox[2]));
+          // The page's lines on the row (half their height or more inside it): the row runs to their
+          // end, and slopes as their words do (a page left under the deskew's threshold drifts a
+          // letter height along a line; the strip follows it).
+          const on = lines.filter((l) => {
+            const h = Math.min(l.bbox[3] - l.bbox[1], bottom - top);
+            return Math.min(l.bbox[3], bottom) - Math.max(l.bbox[1], top) >= 0.5 * h && l.bbox[2] > x0;
+          });
+          const right = Math.max(x1, ...on.map((l) => l.bbox[2]));
+          const words = on.flatMap((l) => l.words).filter((w) => w.bbox[2] > x0 && w.bbox[3] - w.bbox[1] < 2 * letterHeight);
+          words.sort((a, b) => a.bbox[0] - b.bbox[0]);
+          const mid = (b: BBox) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
+          const [fx, fy] = words.length >= 2 ? mid(words[0]!.bbox) : [0, 0];
+          const [lx, ly] = words.length >= 2 ? mid(words.at(-1)!.bbox) : [1, 0];
+          const slope = (ly - fy) / Math.max(1, lx - fx);
+          const along = slope * (right - x0);
           rows.push({
-            bbox: [x0, top, right, bottom],
-            centre: [(x0 + right) / 2, (top + bottom) / 2],
-            thickness: bottom - top,
+            bbox: [x0, Math.min(top, top + along), right, Math.max(bottom, bottom + along)],
+            centre: [(x0 + right) / 2, (top + bottom + along) / 2],
+            thickness: bottom - top + Math.min(letterHeight, Math.abs(along)),
             letterHeight,
             angle: 0,
             vertical: false,
@@ -204,7 +213,7 @@ export async function readSealLines(
     const [was, now] = [near(before), near(result.lines)];
     const better =
       evidence(now) > BETTER_BY * evidence(was) ||
-      (evidence(now) * ABOUT_AS_SURE >= evidence(was) && unwordlikeTokens(textOf(now)) < unwordlikeTokens(textOf(was)));
+      (evidence(now) * ABOUT_AS_SURE >= evidence(was) && unwordlikeTokens(textOf(now), 2) < unwordlikeTokens(textOf(was), 2));
     if (!better) continue;
     report.replaced += 1;
     const at = lines.findIndex((l) => l.words.some((w) => onRow(w.bbox)));

@@ -51,7 +51,7 @@ test('the seal of a generated despatch is found as one ring, and its disc painte
   assert.deepEqual(findSeals(below, LETTER), []);
 });
 
-test('the number row under the seal, read without it, replaces the garbled reading (`« 2028` -> the digits with no mark)', {
+test("the number's row under the seal is read again without it, and reads the digits with no mark of the ring before them", {
   skip: SKIP_WITHOUT_NATIVE,
 }, async () => {
   const image = await onPage();
