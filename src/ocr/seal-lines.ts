@@ -28,6 +28,8 @@ const SEAL_REACH = 2;
  * that are no word or number (the marks a ring leaves: `#. 1423.` read `1423.`, `.. (194` read
  * `719.`, which a stamp's letters further along make a little less sure). A lone mark (`. 1861.`) is
  * what the number's parser reads as a trace of `No.`: a letter in its place (`J. 1861.`) is no better.
+ * Nor is a reading with more digits (`.~ 1981. °` read `5.71981.`: what is left of an `N` on the ring
+ * read as digits glued to the number).
  */
 const BETTER_BY = 1.1;
 const ABOUT_AS_SURE = 1.25;
@@ -52,6 +54,8 @@ export interface SealLinesOptions {
   timeoutSeconds?: number;
   blurSigma?: number;
 }
+
+const digitsIn = (text: string): number => text.replace(/\D/gu, '').length;
 
 function overlapY(a: BBox, b: BBox): number {
   return Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
@@ -213,7 +217,9 @@ export async function readSealLines(
     const [was, now] = [near(before), near(result.lines)];
     const better =
       evidence(now) > BETTER_BY * evidence(was) ||
-      (evidence(now) * ABOUT_AS_SURE >= evidence(was) && unwordlikeTokens(textOf(now), 2) < unwordlikeTokens(textOf(was), 2));
+      (evidence(now) * ABOUT_AS_SURE >= evidence(was) &&
+        unwordlikeTokens(textOf(now), 2) < unwordlikeTokens(textOf(was), 2) &&
+        digitsIn(textOf(now)) <= digitsIn(textOf(was)));
     if (!better) continue;
     report.replaced += 1;
     const at = lines.findIndex((l) => l.words.some((w) => onRow(w.bbox)));
