@@ -190,6 +190,13 @@ export interface PageResult {
       /** Line strips the engine died on (skipped). */
       crashed?: number;
     };
+    /** A page with a seal in its header: the rows of typed ink its ring touches, read again without it (src/ocr/seal-lines.ts). */
+    sealLines?: {
+      seals: number;
+      rows: number;
+      replaced: number;
+      crashed?: number;
+    };
     /** 'page': read whole; 'regions': by its ink regions (nearly blank, or after a timeout); 'none': a blank page, not read. */
     readAs?: 'page' | 'regions' | 'none';
     /** Why a text page was read by its regions (the whole page ran past its OCR budget, or killed the engine). */

@@ -140,6 +140,11 @@ function coveredShare(line: ImageLine, lines: readonly OcrLine[]): number {
 /** Tokens that look like words of a language or numbers: letters (an inner apostrophe or hyphen), or digits, with their punctuation. */
 const WORDLIKE = /^[("'“‘[-]*(?:\p{L}[\p{Ll}'’-]*\p{Ll}|\p{Lu}{1,12}|\p{L}|\d[\d.,/:-]*)[)"'”’\].,;:!?-]*$/u;
 
+/** Tokens of `least` characters or more that do not look like words or numbers (marks alone among them: `#.`, `..`). */
+export function unwordlikeTokens(text: string, least = 1): number {
+  return text.split(/\s+/u).filter((t) => [...t].length >= least && !WORDLIKE.test(t)).length;
+}
+
 /** Share of alphanumeric tokens that look like words: what a misreading of marks and stamps lacks. */
 export function wordlikeShare(text: string): number {
   const tokens = text.split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
@@ -148,7 +153,7 @@ export function wordlikeShare(text: string): number {
 }
 
 /** Characters times confidence, times the word-like share: how much sure, plausible text a reading holds. */
-function evidence(lines: readonly OcrLine[]): number {
+export function evidence(lines: readonly OcrLine[]): number {
   const text = lines.map((l) => l.text).join(' ');
   let weight = 0;
   for (const l of lines) for (const w of l.words) weight += (w.confidence / 100) * [...w.text].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
@@ -174,7 +179,7 @@ function centreY(b: BBox): number {
  * Rows of ink (pieces of a typed line the measure found apart) widened to the lines of the reading
  * on them: read alone, a piece cuts words at its ends ("4 Genn", "OprøretirR").
  */
-function wholeRows(rows: ImageLine[], lines: readonly OcrLine[]): ImageLine[] {
+export function wholeRows(rows: ImageLine[], lines: readonly OcrLine[]): ImageLine[] {
   return rows.map((row) => {
     const on = lines.filter((l) => overlapY(l.bbox, row.bbox) >= 0.5 * Math.min(l.bbox[3] - l.bbox[1], row.bbox[3] - row.bbox[1]));
     if (on.length === 0) return row;
@@ -298,7 +303,7 @@ function withWordsOf(host: OcrLine, piece: OcrLine): OcrLine {
  * Dropped ink lines on one row (the measure splits a typed line at a wide gap: "many.  Rumanians
  * ...") read as one: alone, a piece loses the letters at its cut ("manians in general").
  */
-function mergeRows(lines: readonly ImageLine[]): ImageLine[] {
+export function mergeRows(lines: readonly ImageLine[]): ImageLine[] {
   const rows: ImageLine[] = [];
   for (const line of [...lines].sort((a, b) => a.bbox[0] - b.bbox[0])) {
     const row = rows.find((r) => {

@@ -11,6 +11,7 @@ import { GRAINY_PAPER, recognizePage, type PageReading } from '../ocr/recognize-
 import { secondOpinion, type SecondOpinionReport } from '../ocr/second-opinion.ts';
 import { recoverLines, type RecoveryReport } from '../ocr/recover-lines.ts';
 import { checkDigits, type DigitCheckReport } from '../ocr/digit-check.ts';
+import { readSealLines, type SealLinesReport } from '../ocr/seal-lines.ts';
 import { linesInImage } from '../ocr/ink-lines.ts';
 import { unlessEngineCrashed } from '../ocr/engine.ts';
 import { inkRegions } from '../preprocess/ink.ts';
@@ -162,6 +163,7 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
 
     // Lines the whole-page reading dropped or garbled, where the ink measure found them: read alone.
     let recovered: RecoveryReport | undefined;
+    let sealLines: SealLinesReport | undefined;
     if (reading.readAs === 'page' && measured.verdict === 'text') {
       t = process.hrtime.bigint();
       const inkLines = linesInImage(inkRegions(measured.lines), toOriginal, pre.image, measured.vertical);
@@ -175,6 +177,26 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
       ocr = recovery.result;
       recovered = recovery.report;
       timings.recover = since(t);
+      // Rows of typed ink a seal's ring touches, read again without the seal (seal-lines.ts).
+      if (measured.letterHeight !== null) {
+        t = process.hrtime.bigint();
+        const scale = Math.sqrt(Math.abs(toOriginal[0] * toOriginal[4] - toOriginal[1] * toOriginal[3]));
+        const read = ocr;
+        const sealed = await unlessEngineCrashed(
+          () =>
+            readSealLines(pre.image, read, engine, {
+              lang,
+              dpi: pre.dpi,
+              letterHeight: measured.letterHeight! / (scale || 1),
+              timeoutSeconds: seconds,
+              blurSigma: measured.paperNoise >= GRAINY_PAPER ? 1 : 0,
+            }),
+          (crashed) => ({ result: read, report: { seals: 0, rows: 0, replaced: 0, crashed: 1 } }),
+        );
+        ocr = sealed.result;
+        if (sealed.report.seals > 0) sealLines = sealed.report;
+        timings.seals = since(t);
+      }
     }
     const readAt = new Date().toISOString();
 
@@ -244,6 +266,7 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
         ...(reread ? { secondOpinion: reread } : {}),
         ...(digitCheck ? { digitCheck } : {}),
         ...(recovered ? { recovered } : {}),
+        ...(sealLines ? { sealLines } : {}),
         readAs: reading.readAs,
         ...(reading.fallback ? { fallback: reading.fallback } : {}),
       },
