@@ -11,6 +11,7 @@
 // Otsu then splits the grain itself, which is how a blank page used to be read as 40 000 "letters".
 import type { BBox, RawImage } from '../types.ts';
 import { connectedComponents, glyphMaxHeight, isGlyph, maskAtMost, type BinaryImage, type Component } from './analysis.ts';
+import { scratchBytes } from './analysis/levels.ts';
 import type { Measure } from './measure.ts';
 import { sharpOf, toGreyRaw } from './raw.ts';
 
@@ -166,7 +167,8 @@ export function measureInk(bin: BinaryImage, options: InkOptions = DEFAULT_INK_O
   const strong = paper - contrast;
   const trace = paper - Math.max(options.minTrace, options.traceNoise * noise);
 
-  const mask = maskAtMost(flat, trace);
+  // A scratch mask (levels.ts): only the components below read it, before anything awaits.
+  const mask = maskAtMost(flat, trace, scratchBytes(flat.length));
   let inkPixels = 0;
   for (let v = 0; v <= strong; v += 1) inkPixels += hist[v]!;
   const { components, runs } = connectedComponents({ data: mask, width, height });

@@ -92,6 +92,17 @@ function grown(buffer: Int32Array, used: number): Int32Array<ArrayBuffer> {
   return next;
 }
 
+/** Entries of a work array kept between calls at most (4 bytes each): a larger one is dropped after its call. */
+const MAX_KEPT_ENTRIES = 4 << 20;
+let workParents = new Int32Array(4096);
+let workRuns = new Int32Array(16384);
+
+/** Keeps the (possibly grown) work arrays for the next call, unless they grew past MAX_KEPT_ENTRIES. */
+function keepWorkArrays(parents: Int32Array<ArrayBuffer>, runs: Int32Array<ArrayBuffer>): void {
+  if (parents.length <= MAX_KEPT_ENTRIES) workParents = parents;
+  if (runs.length <= MAX_KEPT_ENTRIES) workRuns = runs;
+}
+
 /**
  * 8-connected components of ink, by run-based union-find (one pass over the rows). Typed arrays
  * throughout: a page has hundreds of thousands of runs, and as JS arrays of numbers they were
@@ -99,7 +110,11 @@ function grown(buffer: Int32Array, used: number): Int32Array<ArrayBuffer> {
  */
 export function connectedComponents(bin: Pick<BinaryImage, 'data' | 'width' | 'height'>): Components {
   const { data, width, height } = bin;
-  let parent: Int32Array<ArrayBuffer> = new Int32Array(4096);
+  // The labels' parents and the runs are worked in arrays kept from the last call (this function
+  // is synchronous; what it returns is copied out of them): grown by doubling from a few
+  // thousand entries on every call, they were ~60 MB of short-lived arrays on the bench's 26
+  // pages, each growth a copy.
+  let parent: Int32Array<ArrayBuffer> = workParents;
   let labels = 0;
   const find = (a: number): number => {
     while (parent[a] !== a) {
@@ -119,7 +134,7 @@ export function connectedComponents(bin: Pick<BinaryImage, 'data' | 'width' | 'h
   let prev: Int32Array = new Int32Array(rowCapacity);
   let cur: Int32Array = new Int32Array(rowCapacity);
   let prevLength = 0;
-  let runs: Int32Array<ArrayBuffer> = new Int32Array(16384); // y, x0, x1, label
+  let runs: Int32Array<ArrayBuffer> = workRuns; // y, x0, x1, label
   let runsLength = 0;
   // Most of a page is paper: blank stretches are skipped four pixels at a time through a 32-bit
   // view (where the mask is aligned, as masks made here are): a quarter off this function.
@@ -160,6 +175,7 @@ export function connectedComponents(bin: Pick<BinaryImage, 'data' | 'width' | 'h
     cur = previous;
     prevLength = curLength;
   }
+  keepWorkArrays(parent, runs);
   // Component index per root label, in order of first appearance (-1: not seen yet).
   const index = new Int32Array(labels).fill(-1);
   const components: Component[] = [];

@@ -71,6 +71,30 @@ export function maskAtMost(levels: Uint8Array, threshold: number, out: Uint8Arra
   return out;
 }
 
+/** Largest scratch array kept between pages (bytes): a larger page's scratch is allocated and dropped. */
+const MAX_SCRATCH_BYTES = 32 << 20;
+const scratches: Uint8Array[] = [];
+
+/**
+ * A byte array of `length` to fill and drop within one synchronous stretch of code (no await
+ * between filling it and the last read): the temporary full-size masks of a page (the ink
+ * measure's, the crop's faint one, the stamps step's means and ink). They were new arrays of
+ * several megabytes each, page after page, and V8 starts an old-space collection for each ~64 MB
+ * of such memory (`--trace-gc`: about two a page, "external memory pressure"); reused, they cost
+ * neither the allocation nor the collections. Its content is whatever the last user left: the
+ * caller writes every byte it reads. `slot` tells apart arrays needed at the same time.
+ */
+export function scratchBytes(length: number, slot = 0): Uint8Array {
+  if (length > MAX_SCRATCH_BYTES) return new Uint8Array(length);
+  let buffer = scratches[slot];
+  if (!buffer || buffer.length < length) {
+    // Grown with room to spare, so pages of slightly different sizes share one array.
+    buffer = new Uint8Array(Math.min(MAX_SCRATCH_BYTES, Math.ceil(length * 1.25)));
+    scratches[slot] = buffer;
+  }
+  return buffer.subarray(0, length);
+}
+
 /** Grey level below which `fraction` (0..1) of the pixels fall. */
 export function percentile(hist: Uint32Array, fraction: number): number {
   let total = 0;

@@ -8,6 +8,7 @@
 // type is kept. A crop that would remove less than `minRemoved` of the page is not worth a copy.
 import { z } from 'zod';
 import { connectedComponents, glyphMaxHeight, isGlyph, maskAtMost, type BinaryImage, type Component } from '../analysis.ts';
+import { scratchBytes } from '../analysis/levels.ts';
 import { translation } from '../affine.ts';
 import { tooFewLetters } from '../ink.ts';
 import { assertGrey, extractGrey } from '../raw.ts';
@@ -85,7 +86,8 @@ export const crop = defineStep({
     // Also from a sensitive mask (anything clearly darker than the paper): a faint paragraph that
     // Otsu put on the paper side must not be cut off. Stains that pass are not letter-shaped
     // lines, and if some are, the box only grows.
-    const faintMask = maskAtMost(bin.flat, params.faintLevel);
+    // A scratch mask (levels.ts): read only by the components, in this synchronous stretch.
+    const faintMask = maskAtMost(bin.flat, params.faintLevel, scratchBytes(bin.flat.length));
     const faint = contentBox(bin, connectedComponents({ data: faintMask, width: bin.width, height: bin.height }).components);
     const dark = contentBox(bin, components);
     const box =

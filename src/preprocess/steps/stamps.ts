@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { otsuThreshold } from '../analysis.ts';
 import { type Component, connectedComponents } from '../analysis/binary.ts';
-import { maskAtMost } from '../analysis/levels.ts';
+import { maskAtMost, scratchBytes } from '../analysis/levels.ts';
 import { tooFewLetters } from '../ink.ts';
 import { GEOMETRY_FREE_KINDS } from '../measure.ts';
 import { assertGrey } from '../raw.ts';
@@ -73,8 +73,7 @@ function rowSums(data: Uint8Array, r: number, width: number, sums: Uint16Array):
  * 255: every pixel of their neighbourhoods is above `below`, so is their mean, and a mask of the
  * means at most `below` (and the means under it) come out as from every row.
  */
-export function boxMean3(data: Uint8Array, width: number, height: number, below?: number): Uint8Array {
-  const out = new Uint8Array(data.length);
+export function boxMean3(data: Uint8Array, width: number, height: number, below?: number, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
   if (width === 0 || height === 0) return out;
   const wanted = below === undefined ? null : rowsNear(data, width, height, below);
   // Row sums of three consecutive rows, each in the slot of its row index modulo 3.
@@ -206,8 +205,10 @@ export function removeLightInk(
     }
   }
   // The figures need the means of ink only (at most the threshold): the rows of paper are skipped.
-  let mean = boxMean3(data, width, height, threshold);
-  const ink = maskAtMost(mean, threshold);
+  // Both arrays are scratch (src/preprocess/analysis/levels.ts): this function is synchronous,
+  // and neither is read once the figures are taken (painting takes every row's means anew).
+  let mean = boxMean3(data, width, height, threshold, scratchBytes(data.length, 0));
+  const ink = maskAtMost(mean, threshold, scratchBytes(data.length, 1));
   const { components, runs } = connectedComponents({ data: ink, width, height });
   const cores = new Uint8Array(components.length).fill(255);
   for (let k = 0; k < runs.length; k += 4) {
