@@ -67,6 +67,18 @@ test('the place-and-date line after a misread `No.`, as the OCR read it (`To. 24
   }
 });
 
+test('the whole `No.` read as one mark before the number on the place-and-date line (`« 1325 Stockholm,`): the number, reviewed', () => {
+  // s13-held-20261207 0001 (clean): the seal's ring over the label, read `«`.
+  const t = read(despatch(['« 1325 Stockholm, May 11, 1938.']));
+  assert.equal(t.profile, 'us-despatch');
+  assert.equal(value(t, 'number'), '1325');
+  assert.equal(value(t, 'place'), 'Stockholm');
+  assert.equal(value(t, 'date'), '1938-05-11');
+  assert.equal(scored(t).number!.status, 'needs_review');
+  // A mark and a number with no place after them is no number line.
+  assert.equal(value(read(despatch(['Stockholm, May 11, 1938.', '« 1325'])), 'number'), undefined);
+});
+
 test('a clean `No.` is still read by its label and accepted', () => {
   const t = read(despatch(['London, February 10, 1947.', 'No. 2443.']));
   assert.equal(value(t, 'number'), '2443');

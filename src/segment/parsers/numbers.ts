@@ -88,8 +88,9 @@ export const numberParsers = {
     // with the `N` read as a letter O where a seal's ring touches it) may stand before it.
     // `ho 147 : Cairo,`: the `No.` read as `ho` without its stop, a speck read as a colon after the number;
     // `317. . Cairo,`, `396 ° Rome,`: specks standing alone between the number and the place.
+    // `« 1325 Stockholm,`: the whole `No.` read as one mark, set apart before the number.
     const m =
-      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
+      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+|[«»“”‘’'"*•·~]\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
         text.slice(from),
       );
     if (!m) return null;
