@@ -45,7 +45,7 @@ export interface ScoreOptions {
   calibration?: Calibration;
   /**
    * The language the document's pages were read in (the OCR's code, `eng`), when they were all read in
-   * one: its dictionary (dictionary.ts) judges the words of names and subjects. None: no dictionary applies.
+   * one: its dictionary (dictionary.ts) judges the words of subjects and addressees. None: no dictionary applies.
    */
   lang?: string;
 }
@@ -92,7 +92,7 @@ export const REASONS: Readonly<Record<string, string>> = {
     'the value reads as the first words of an entry of its vocabulary and then otherwise (`The Secretary of Sheers`): a misread word of the entry, or an office the list does not know',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   unknown_word:
-    "a word of a name or a subject that the language's dictionary does not know, read at a confidence the OCR's calibration does not vouch for (`roceeding`, `Lindgvist` at 91-92): a one-letter misread, or a rare name",
+    "a word of a subject or an addressee that the language's dictionary does not know, read at a confidence the OCR's calibration does not vouch for (`roceeding` at 91): a one-letter misread, or a rare name",
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
   grouping_changed:
     'a person decided this field before the record was split or merged, and it is now read from another page or box: it waits for a person again (set by the review store, never by scoring)',
@@ -203,7 +203,7 @@ const DICTIONARY_FIELDS = new Set(['subject', 'to']);
 export const DICTIONARY_VOUCH = 95;
 
 /**
- * The words of a name or subject the dictionary does not know, read below DICTIONARY_VOUCH (`evidence`:
+ * The words of a subject or addressee the dictionary does not know, read below DICTIONARY_VOUCH (`evidence`:
  * calibrated, a word a list matched letter for letter at 100).
  */
 export function unknownWords(draft: FieldDraft, evidence: readonly number[], lang: string): string[] {

@@ -18,6 +18,7 @@ import { readInkLines, type ImageLine } from './ink-lines.ts';
 import { histogram, otsuThreshold } from '../preprocess/analysis.ts';
 import { evidence, unwordlikeTokens } from './recover-lines.ts';
 import { findSeals, type Seal } from './seals.ts';
+import { unionBoxes } from '../geometry.ts';
 import { pageConfidence } from './tesseract-result.ts';
 
 /** A row of ink starting this many letter heights or fewer right of a seal's disc is touched by it. */
@@ -228,13 +229,7 @@ export async function readSealLines(
       .map((l) => {
         const ws = l.words.filter((w) => !onRow(w.bbox));
         if (ws.length === l.words.length) return l;
-        const bbox: BBox = [
-          Math.min(...ws.map((w) => w.bbox[0])),
-          Math.min(...ws.map((w) => w.bbox[1])),
-          Math.max(...ws.map((w) => w.bbox[2])),
-          Math.max(...ws.map((w) => w.bbox[3])),
-        ];
-        return { ...l, words: ws, text: ws.map((w) => w.text).join(' '), bbox };
+        return { ...l, words: ws, text: ws.map((w) => w.text).join(' '), bbox: unionBoxes(ws.map((w) => w.bbox))! };
       })
       .filter((l) => l.words.length > 0);
     const insertAt = at >= 0 ? Math.min(at, lines.length) : lines.findIndex((l) => l.bbox[1] > row.bbox[3]);

@@ -180,7 +180,7 @@ export async function buildRecords(pages: readonly PageResult[], deps: BuildReco
     // Word confidences as the (engine, model) pair that read the pages means them (src/confidence/calibration.ts).
     const docPages = telegram.pages.map((id) => pagesById.get(id)!).filter(Boolean);
     const calibration = calibrationForPages(docPages);
-    // The one language its pages were read in: its dictionary judges the words of names and subjects (src/confidence/dictionary.ts).
+    // The one language its pages were read in: its dictionary judges the words of subjects and addressees (src/confidence/dictionary.ts).
     const lang = languageOfPages(docPages);
     const scored = scoreTelegram(telegram, { thresholds: config.thresholds, period: config.period, groupingUncertain, calibration, ...(lang ? { lang } : {}) });
     const record = buildRecord(

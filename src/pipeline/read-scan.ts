@@ -181,18 +181,14 @@ export async function readPageFromScan(source: PageSource, deps: ReadPageDeps): 
       if (measured.letterHeight !== null) {
         t = process.hrtime.bigint();
         const scale = Math.sqrt(Math.abs(toOriginal[0] * toOriginal[4] - toOriginal[1] * toOriginal[3]));
-        const read = ocr;
-        const sealed = await unlessEngineCrashed(
-          () =>
-            readSealLines(pre.image, read, engine, {
-              lang,
-              dpi: pre.dpi,
-              letterHeight: measured.letterHeight! / (scale || 1),
-              timeoutSeconds: seconds,
-              blurSigma: measured.paperNoise >= GRAINY_PAPER ? 1 : 0,
-            }),
-          (crashed) => ({ result: read, report: { seals: 0, rows: 0, replaced: 0, crashed: 1 } }),
-        );
+        // A strip the engine dies on is skipped and counted inside (readInkLines), as line recovery's are.
+        const sealed = await readSealLines(pre.image, ocr, engine, {
+          lang,
+          dpi: pre.dpi,
+          letterHeight: measured.letterHeight / (scale || 1),
+          timeoutSeconds: seconds,
+          blurSigma: measured.paperNoise >= GRAINY_PAPER ? 1 : 0,
+        });
         ocr = sealed.result;
         if (sealed.report.seals > 0) sealLines = sealed.report;
         timings.seals = since(t);
