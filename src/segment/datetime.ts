@@ -609,8 +609,18 @@ function placeChunkBefore(text: string, cut: number): PlaceMatch | null {
     if (/^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.-]*$/.test(tokens[i][0])) firstKept = i;
     else break;
   }
+  // A speck read as a quote mark glued to the place's first letter (`No 2381." ‘Naples, Italy,`): the
+  // place is the word after it (the mark stays outside the place's range).
+  let speck = 0;
+  if (firstKept > 0) {
+    const glued = /^[‘’'“”"«»*·•]+(?=[A-ZÀ-Þ][A-Za-zÀ-ÿ'’.-]*$)/.exec(tokens[firstKept - 1]![0]);
+    if (glued) {
+      firstKept--;
+      speck = glued[0].length;
+    }
+  }
   if (firstKept >= tokens.length) return null;
-  const start = chunkStart + (tokens[firstKept].index ?? 0);
+  const start = chunkStart + (tokens[firstKept].index ?? 0) + speck;
   const last = tokens[tokens.length - 1];
   const end = chunkStart + (last.index ?? 0) + last[0].length;
   return { text: text.slice(start, end), start, end };

@@ -77,6 +77,8 @@ export const numberParsers = {
     // `449, I told him` is `449. I told him` with the period read as a comma.
     const m = /^\s*([0-9][0-9OolI|]{0,5})\s*(\\?[.)]|,)(?=\s|$)/.exec(text.slice(from));
     if (!m) return null;
+    // `0. 1993 Budapest`: a lone `0.` before a number is what is left of `No.` (the `N` lost under a seal's ring), no number of its own.
+    if (/^[0Oo]$/.test(m[1]!) && /^\s+[0-9]{2,}/.test(text.slice(from + m[0].length))) return null;
     const repaired = repairNumberToken(m[1]);
     if (!repaired) return null;
     const notes = repaired.corrected || m[2] === ',' ? ['ocr_corrected'] : [];
@@ -89,8 +91,10 @@ export const numberParsers = {
     // `ho 147 : Cairo,`: the `No.` read as `ho` without its stop, a speck read as a colon after the number;
     // `317. . Cairo,`, `396 ° Rome,`: specks standing alone between the number and the place.
     // `« 1325 Stockholm,`: the whole `No.` read as one mark, set apart before the number.
+    // `0. 1993 Budapest`: the line cut short after its place (a seal's row read again) is still the number's line.
+    // `ye 2028 Zurich,`: the `No` inside a seal's ring read as one or two small letters (not a small word of a sentence).
     const m =
-      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+|[«»“”‘’'"*•·~]\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
+      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+|[«»“”‘’'"*•·~]\s+|(?!(?:at|in|on|of|to|by|an|as|is|it|or|if|be|we|he|me|my|so|up|do|am|pm)\s)\p{Ll}{1,2}[.,]?\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?(?:,|\s*$))/u.exec(
         text.slice(from),
       );
     if (!m) return null;

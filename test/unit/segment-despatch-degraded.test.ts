@@ -1,0 +1,97 @@
+// Session 14 (branch degraded16) of issue 16: despatch header lines as the OCR read them on mild and heavy
+// generated pages (native Tesseract, best_int; seeds degraded16-fit-a and earlier sessions' fitting
+// seeds), whose number, place, heading or subject the parsers lost or took wrong. The corpus's two US
+// despatches read their headers clean (their crops cut the headers off): these are generated pages' lines.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findPlaceDateTime } from '../../src/segment/datetime.ts';
+import { DESPATCH_BODY as BODY, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
+
+const despatch = (header: string[], subject = 'Subject: Political Situation in Egypt.') => [
+  'AMERICAN CONSULATE GENERAL',
+  ...header,
+  subject,
+  'The Honorable',
+  'The Secretary of State,',
+  'Washington, D. C.',
+  'Sir:',
+  ...BODY,
+];
+
+test('the `No` inside a seal ring read as one or two small letters before the number (`ye 2028 Zurich,`): the number, reviewed', () => {
+  // seals16-fit-a 0020 (mild): the seal's second reading of the row gave `ye 2028`.
+  const t = read(despatch(['ye 2028 Zurich, December 31, 1946.']));
+  assert.equal(t.profile, 'us-despatch');
+  assert.equal(value(t, 'number'), '2028');
+  assert.equal(value(t, 'place'), 'Zurich');
+  assert.equal(value(t, 'date'), '1946-12-31');
+  assert.equal(scored(t).number!.status, 'needs_review');
+  // A small word of a sentence before a year and a place is no trace of `No.`.
+  assert.equal(value(read(despatch(['Zurich, December 31, 1946.', 'in 1946 Zurich, as before.'])), 'number'), undefined);
+});
+
+test('`0. 1993 Budapest` (the row cut short after its place): the number is 1993, reviewed, never `0`', () => {
+  // seals16-fit-b 0008 (mild): the seal's row read without the line's end; the number parsed as `0`.
+  const t = read(despatch(['0. 1993 Budapest', 'May 7, 1938.']));
+  assert.equal(value(t, 'number'), '1993');
+  assert.equal(scored(t).number!.status, 'needs_review');
+  // The whole line, read to its end, as before.
+  const whole = read(despatch(['0. 1993 Budapest, May 7, 1938.']));
+  assert.equal(value(whole, 'number'), '1993');
+  assert.equal(value(whole, 'place'), 'Budapest');
+});
+
+test('a speck read as a quote mark glued to the place before its country (`‘Naples, Italy, August 28, 1942.`): the city, not the country', () => {
+  // degraded16-fit-a 0021 (heavy): place `Italy` in review.
+  const r = findPlaceDateTime('No 2381." ‘Naples, Italy, August 28, 1942.', { allowInvalid: true });
+  assert.equal(r.place?.text, 'Naples');
+  assert.equal(r.date?.iso, '1942-08-28');
+  const t = read(despatch(['No. 2341. ‘Naples, Italy, August 28, 1942.']));
+  assert.equal(value(t, 'place'), 'Naples');
+  // A quoted word that is no capitalised name stays out.
+  assert.equal(findPlaceDateTime('“... ‘naples, Italy, August 28, 1942.', { allowInvalid: true }).place?.text, 'Italy');
+});
+
+test('the post heading stops at a label (`AMERICAN CONSULATE GENERAL` over `SUBJECT: Transit Visas ...`): the subject keeps its line', () => {
+  // degraded16-fit-a 0030 (heavy): a received stamp's lines put the number line above the heading;
+  // the heading took `SUBJECT` (accepted, wrong) and the subject was missing.
+  const t = read([
+    'RECEIVED',
+    'DEPARTMENT OF STATE',
+    '0. 864 Barcelona, Spain, June 12, "1940.',
+    'AMERICAN CONSULATE GENERAL',
+    'SUBJECT: Transit Visas for Refugees Proceeding',
+    'through Spain.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington, D. C.',
+    'Sir:',
+    ...BODY,
+  ]);
+  assert.equal(t.profile, 'us-despatch');
+  assert.equal(value(t, 'from'), 'AMERICAN CONSULATE GENERAL');
+  assert.equal(value(t, 'subject'), 'Transit Visas for Refugees Proceeding through Spain.');
+  assert.equal(value(t, 'number'), '864');
+  assert.equal(value(t, 'place'), 'Barcelona');
+});
+
+test('dust inside a subject (`concerning =} the Revision`, `Restrictions .on the`, `Provinces..`) is left out, and the subject reviewed', () => {
+  // degraded16-fit-a 0021 and 0003 (heavy).
+  const naples = read(
+    despatch(
+      ['No. 2341. Naples, Italy, August 28, 1942.'],
+      'SUBJECT: Transmitting Translation of Decree Law concerning =} the Revision of Italian Citizenship.',
+    ),
+  );
+  assert.equal(value(naples, 'subject'), 'Transmitting Translation of Decree Law concerning the Revision of Italian Citizenship.');
+  assert.ok(naples.fields.subject!.notes.includes('ocr_corrected'));
+  assert.equal(scored(naples).subject!.status, 'needs_review');
+  const bucharest = read(
+    despatch(['No. 2416 Bucharest, December 10, 1946.'], 'Subject: Restrictions .on the Practice of the Professions by Jews in the Rumanian Provinces..'),
+  );
+  assert.equal(value(bucharest, 'subject'), 'Restrictions on the Practice of the Professions by Jews in the Rumanian Provinces.');
+  // A clean subject with a dash or an ampersand of its own is read as typed, and not corrected.
+  const clean = read(despatch(['No. 2416 Bucharest, December 10, 1946.'], 'Subject: Germany - Trade & Payments Agreement.'));
+  assert.equal(value(clean, 'subject'), 'Germany - Trade & Payments Agreement.');
+  assert.ok(!clean.fields.subject!.notes.includes('ocr_corrected'));
+});
