@@ -438,6 +438,15 @@ function findInLines(
 const surname = (name: string): string => (name.match(/\p{L}{3,}/gu) ?? []).at(-1)?.toLowerCase() ?? '';
 
 /**
+ * The surname a scrawl's reading split in two (`F. DUMM ORE` over `A. F. DUNMORE`): its last two words
+ * joined when the last is a short piece of letters; '' otherwise.
+ */
+const splitSurname = (name: string): string => {
+  const m = /(\p{L}{2,})\s+(\p{L}{1,3})\W*$/u.exec(name);
+  return m ? `${m[1]}${m[2]}`.toLowerCase() : '';
+};
+
+/**
  * The typed name under a signature: a handwritten signature above it is read first (`(. A.
  * RANSOME`, `George (. Lockyer`) and ends on the same surname; the typist's line below is the
  * reading kept.
@@ -458,6 +467,11 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
     // readings of the name disagree; the typist's line is the value, and a person decides.
     const below = out && typeof out.value === 'string' ? surname(out.value) : '';
     if (out && below.length >= 5 && name.length >= 5 && below !== name && distance(below, name) === 1)
+      return { field, span, first: k, last: k, out: withLostInitials(out, value), label: null };
+    // The scrawl's reading split the surname (`F. DUMM ORE` over `A. F. DUNMORE`, a heavy letter): the typist's
+    // line is the name, and the two readings disagree: a person decides.
+    const split = splitSurname(value);
+    if (out && below.length >= 5 && split.length >= 5 && distance(below, split) <= 1)
       return { field, span, first: k, last: k, out: withLostInitials(out, value), label: null };
     // The same name read again on the typed line under the scrawl (`Harold Y.@17 Sandercock` over `Harold Y.@91
     // Sandercock,`): the typist's line is the reading, judged by its own words.

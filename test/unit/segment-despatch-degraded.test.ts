@@ -95,3 +95,53 @@ test('dust inside a subject (`concerning =} the Revision`, `Restrictions .on the
   assert.equal(value(clean, 'subject'), 'Germany - Trade & Payments Agreement.');
   assert.ok(!clean.fields.subject!.notes.includes('ocr_corrected'));
 });
+
+test("the `N` read as a capital before the number (`Je 2163 Athens,`, `J. 1861. Belgrade,`) and the number's stop read as a colon under its place line (`Noi 1367:`): the number, reviewed", () => {
+  // degraded16-fit-b 0012 (heavy), seals16-fit-b 0005 (mild), degraded16-fit-b 0011 (mild).
+  for (const [header, number, place] of [
+    [['Je 2163 Athens, July 8, 1938.'], '2163', 'Athens'],
+    [['J. 1861. Belgrade, June 3, 1940.'], '1861', 'Belgrade'],
+    [['Rome, June 16, 1946.', 'Noi 1367:'], '1367', 'Rome'],
+  ] as const) {
+    const t = read(despatch([...header]));
+    assert.equal(value(t, 'number'), number, header.join(' / '));
+    assert.equal(value(t, 'place'), place, header.join(' / '));
+    assert.equal(scored(t).number!.status, 'needs_review', header.join(' / '));
+  }
+  // A capitalised small word of a sentence is no trace: `At 1861 Belgrade, ...`.
+  assert.equal(value(read(despatch(['Belgrade, June 3, 1940.', 'At 1861 Belgrade, the Legation'])), 'number'), undefined);
+});
+
+const letter = (to: string, closing: string, names: string[]) => [
+  'c/o 104, Quai Wilson,',
+  'PRAGUE.',
+  'November 28, 1954.',
+  to,
+  'Central Committee for Emigrant Aid,',
+  "5, Queen's Gate,",
+  'Vienna, IX.',
+  'Dear Sirs,',
+  '1. Our representative in Pyongyang has reported that the situation',
+  'there is becoming more difficult every week. We are informed that',
+  'the consulate of France will issue visas only to persons with a',
+  'guarantee. Please let me know if any further information is required.',
+  closing,
+  ...names,
+];
+
+test('a heavy letter: `To:` read `Tos` is no addressee; `Yours truly,` read `fain truly,` still closes the letter, and the typed name under a scrawl read in two pieces (`F. DUMM ORE`) is the signer, reviewed', () => {
+  // degraded16-fit-b 0006 (heavy letter): `to` was `Tos` and the signer absent.
+  const t = read(letter('Tos', 'fain truly,', ['§ F. DUMM ORE', 'A. F. DUNMORE']));
+  assert.equal(t.profile, 'letter');
+  assert.equal(value(t, 'to'), 'Central Committee for Emigrant Aid');
+  assert.equal(value(t, 'date'), '1954-11-28');
+  assert.equal(value(t, 'signature'), 'A. F. DUNMORE');
+  assert.equal(scored(t).signature!.status, 'needs_review');
+  // Read clean, the same letter's signer is the typed name, as before.
+  const clean = read(letter('To:', 'Yours truly,', ['A. F. DUNMORE']));
+  assert.equal(value(clean, 'to'), 'Central Committee for Emigrant Aid');
+  assert.equal(value(clean, 'signature'), 'A. F. DUNMORE');
+  // A line of text ending on `truly,` is no closing when the line is long.
+  const prose = read(letter('To:', 'We are truly,', ['A. F. DUNMORE']));
+  assert.equal(value(prose, 'signature'), undefined);
+});
