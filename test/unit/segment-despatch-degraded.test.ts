@@ -145,3 +145,15 @@ test('a heavy letter: `To:` read `Tos` is no addressee; `Yours truly,` read `fai
   const prose = read(letter('To:', 'We are truly,', ['A. F. DUNMORE']));
   assert.equal(value(prose, 'signature'), undefined);
 });
+
+test('the comma after the day read as a letter glued to it (`Athens, August 2y 1943.`): the date and the place, the date reviewed', () => {
+  // degraded16-fit-b 0003 (heavy): place and date lost, a stamp's date taken in review instead.
+  const r = findPlaceDateTime('"Hoe 28¥5&.: i, Athens, August 2y 1943.', { allowInvalid: true });
+  assert.equal(r.place?.text, 'Athens');
+  assert.equal(r.date?.iso, '1943-08-02');
+  assert.ok(r.date?.notes.includes('ocr_corrected'));
+  assert.equal(findPlaceDateTime('Athens, August 22j 1943.', { allowInvalid: true }).date?.iso, '1943-08-22');
+  // No month before it, no year after it: left as read.
+  assert.equal(findPlaceDateTime('Athens, Room 2y 1943.', { allowInvalid: true }).date, null);
+  assert.equal(findPlaceDateTime('Athens, August 2y later.', { allowInvalid: true }).date, null);
+});
