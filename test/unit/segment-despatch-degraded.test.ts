@@ -157,3 +157,26 @@ test('the comma after the day read as a letter glued to it (`Athens, August 2y 1
   assert.equal(findPlaceDateTime('Athens, Room 2y 1943.', { allowInvalid: true }).date, null);
   assert.equal(findPlaceDateTime('Athens, August 2y later.', { allowInvalid: true }).date, null);
 });
+
+test('the recipient block with specks glued to its words and the small letter after `of` (`The. Secretary: of state,`): the office whole', () => {
+  // degraded16-fit-b 0003 (heavy): `to` was `The Secretary`, in review.
+  const t = read([
+    'THE FOREIGN SERVICE OF THE UNITED STATES OF AMERICA',
+    'No. 2373. Athens, August 2, 1943.',
+    'Subject: New Greek Decree concerning the Residence',
+    'of Foreigners.',
+    '| The Honorable',
+    'The. Secretary: of state,',
+    'Washington.',
+    'Sir:',
+    ...BODY,
+  ]);
+  assert.equal(value(t, 'to'), 'The Secretary of State');
+  // The text as read stays in the record; the value is the vocabulary's office.
+  assert.equal(t.fields.to!.text, 'The. Secretary: of state');
+  assert.ok(t.fields.to!.notes.includes('vocabulary_repaired'));
+  // Read clean, the office is read as typed.
+  const clean = read(despatch(['No. 2373. Athens, August 2, 1943.']));
+  assert.equal(value(clean, 'to'), 'The Secretary of State');
+  assert.ok(!clean.fields.to!.notes.includes('vocabulary_repaired'));
+});

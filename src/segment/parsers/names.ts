@@ -177,12 +177,19 @@ export const nameParsers = {
     const again = /^[\s_\-–—.,]*The\s+Hono(u)?rable\b/iu.exec(text.slice(from));
     if (again) from += again[0].length;
     // `Thc' Secretary of State,` under a stamp: the article misread is still the office's first word (repaired, reviewed).
-    const office = /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
+    // `The. Secretary: of state,` on a heavy page: a speck glued to a word (a colon, a semicolon) and the
+    // small letter of the word after `of` do not end the office (repaired, reviewed).
+    const office = /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:[:;]?\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*|(?<=\bof\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
+      text.slice(from),
+    );
     if (!office || office.index === undefined) return null;
     const s = from + office.index;
     const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
     const read = text.slice(s, e);
-    const value = read.replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The');
+    const value = read
+      .replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The')
+      .replace(/(?<=\p{L})[:;](?=\s)/gu, '')
+      .replace(/(?<=\bof\s+)\p{Ll}(?=\p{Ll}{2,}$)/u, (c) => c.toUpperCase());
     // Words read between the label and the office (a stamp's `fos (2 SECRETARY en.`) may be part of
     // it; a figure or mark alone (`The Honorable 3`) is a speck, no letter of the block.
     const dust = /\p{L}/u.test(text.slice(from, s));
