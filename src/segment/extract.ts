@@ -80,6 +80,29 @@ function placeLineAfter(current: TextLine, next: TextLine): boolean {
   return !/\b(in|at|to|of|for|and|the)$/i.test(current.text.trim()) && isKnownPlace(next.text.trim().replace(/[.,;:]+$/, ''));
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/**
+ * How far below a line the next one starts, in the line's letter heights: the second line of a
+ * typed subject or heading starts within one (single spacing); a stamp's printing read after it
+ * (`Rating Distribution Instructions` under `Subject: Political Situation in Germany,`, its stop read
+ * as a comma) lies further down. Without boxes on the same page, not far.
+ */
+export const JOIN_MAX_GAP = 1.5;
+
+function farBelow(line: TextLine, next: TextLine): boolean {
+  if (line.words.length === 0 || next.words.length === 0 || line.page !== next.page) return false;
+  // The smaller letters of the two: a stamp's tall word (`answered`) does not stretch the measure.
+  const height = Math.min(median(line.words.map((w) => w.bbox[3] - w.bbox[1])), median(next.words.map((w) => w.bbox[3] - w.bbox[1])));
+  if (!(height > 0)) return false;
+  const bottom = median(line.words.map((w) => w.bbox[3]));
+  const top = median(next.words.map((w) => w.bbox[1]));
+  return top - bottom > JOIN_MAX_GAP * height;
+}
+
 function lastJoined(lines: readonly TextLine[], i: number, join: number, limit: number, onlyUnfinished: boolean, telegram = false): number {
   let last = i;
   while (last - i < join && last + 1 < limit) {
@@ -405,7 +428,7 @@ function findInLines(
     // A place-date-time line is complete unless it visibly breaks off; headings wrap freely.
     let last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime', profile.kind === 'telegram') : i;
     for (let k = i + 1; k <= last; k++) {
-      if (sideways(k)) {
+      if (sideways(k) || (profile.kind !== 'telegram' && farBelow(lines[k - 1]!, lines[k]!))) {
         last = k - 1;
         break;
       }

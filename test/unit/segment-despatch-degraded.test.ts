@@ -4,7 +4,9 @@
 // despatches read their headers clean (their crops cut the headers off): these are generated pages' lines.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { loadProfiles, segmentDocument } from '../../src/segment/index.ts';
 import { findPlaceDateTime } from '../../src/segment/datetime.ts';
+import { pageFromText } from '../fixtures/pages.ts';
 import { DESPATCH_BODY as BODY, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
 
 const despatch = (header: string[], subject = 'Subject: Political Situation in Egypt.') => [
@@ -179,4 +181,29 @@ test('the recipient block with specks glued to its words and the small letter af
   const clean = read(despatch(['No. 2373. Athens, August 2, 1943.']));
   assert.equal(value(clean, 'to'), 'The Secretary of State');
   assert.ok(!clean.fields.to!.notes.includes('vocabulary_repaired'));
+});
+
+test('a subject whose stop was read as a comma is not run into the printing of a stamp far below it (`Rating Distribution Instructions`): the subject, its stop put back, reviewed', () => {
+  // s13-held-20261207 and degraded16-fit-a 0020 (mild): the subject ran into the distribution box's printing.
+  const lines = despatch(['No. 1841 Vienna, February 4, 1940.'], 'Subject: Political Situation in Germany,');
+  const at = lines.indexOf('Subject: Political Situation in Germany,') + 1;
+  lines.splice(at, 0, 'Rating Distribution Instructions');
+  const page = pageFromText(lines);
+  // The box's printing lies three lines under the subject; the page's lines below it go down with it.
+  for (const line of page.lines.slice(at)) {
+    for (const w of line.words) w.bbox = [w.bbox[0], w.bbox[1] + 150, w.bbox[2], w.bbox[3] + 150];
+    line.bbox = [line.bbox[0], line.bbox[1] + 150, line.bbox[2], line.bbox[3] + 150];
+  }
+  const [t] = segmentDocument([page], { profiles: loadProfiles({}) });
+  assert.equal(t!.profile, 'us-despatch');
+  assert.equal(value(t!, 'subject'), 'Political Situation in Germany.');
+  assert.ok(t!.fields.subject!.notes.includes('ocr_corrected'));
+  assert.equal(scored(t!).subject!.status, 'needs_review');
+  // A subject's second line typed under it (single spacing) is still joined.
+  const two = read(
+    despatch(['No. 1841 Vienna, February 4, 1940.'], 'Subject: Political Situation in Germany,').flatMap((l) =>
+      l.endsWith('Germany,') ? [l, 'Austria and Hungary.'] : [l],
+    ),
+  );
+  assert.equal(value(two, 'subject'), 'Political Situation in Germany, Austria and Hungary.');
 });

@@ -47,6 +47,8 @@ export const headingParsers = {
 
   subject: ({ text, from }) => {
     let [s, e] = trimRange(text, from, text.length, /[\s,;:]/);
+    // `Subject: Political Situation in Germany,` and nothing after it: the subject's stop read as a comma.
+    const stopAsComma = /^,\s*$/.test(text.slice(e)) && /\p{L}{3,}$/u.test(text.slice(s, e));
     // The full stop is part of the subject as typed; other marks at its end are specks.
     while (e > s && /[‘’“”"·•\-–_]/.test(text[e - 1]!)) e--;
     const notes: string[] = [];
@@ -78,6 +80,10 @@ export const headingParsers = {
       .replace(/\.{2,}$/, '.');
     if (cleaned !== value) {
       value = cleaned;
+      notes.push('ocr_corrected');
+    }
+    if (stopAsComma && !/\b(of|the|and|for|in|at|to|on|by|with|from|a|an|de|du|des|la|le|et)$/i.test(value)) {
+      value = `${value}.`;
       notes.push('ocr_corrected');
     }
     if (value.split(' ').length > 40 || !/\p{L}{3,}/u.test(value)) return null;
