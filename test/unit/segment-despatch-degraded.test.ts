@@ -207,3 +207,26 @@ test('a subject whose stop was read as a comma is not run into the printing of a
   );
   assert.equal(value(two, 'subject'), 'Political Situation in Germany, Austria and Hungary.');
 });
+
+test("a letter's addressee with one long word read a size too small (`Relief office for Displaced Families`): capitalised, reviewed", () => {
+  // degraded16-fit-a 0024 (heavy letter): the typewriter's `O` read `o`.
+  const lines = (to: string) => [
+    'THE COMMITTEE FOR REFUGEE RESETTLEMENT',
+    '64, Church Road, ZURICH',
+    'December 15, 1955.',
+    to,
+    '64, Kingsway,',
+    'PRAGUE, II.',
+    'Dear Sirs,',
+    'We are informed that the consulate of Norway will issue visas only to persons with a guarantee.',
+    'Yours faithfully,',
+    'T. PRIDEAUX',
+  ];
+  const t = read(lines('Relief office for Displaced Families,'));
+  assert.equal(t.profile, 'letter');
+  assert.equal(value(t, 'to'), 'Relief Office for Displaced Families');
+  assert.equal(scored(t).to!.status, 'needs_review');
+  // A small word of its own (`for`), or a long one whose capital is no larger small letter, is left as read.
+  assert.equal(value(read(lines('Relief Office for Displaced Families,')), 'to'), 'Relief Office for Displaced Families');
+  assert.equal(value(read(lines('Relief Office for displaced Families,')), 'to'), 'Relief Office for displaced Families');
+});

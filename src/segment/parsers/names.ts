@@ -166,6 +166,17 @@ export const nameParsers = {
     if (!/\p{L}{3,}/u.test(value)) return null;
     if (field.maxWords && value.split(/\s+/).length > field.maxWords) return null;
     if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
+    // `Relief office for Displaced Families`: in a name whose other long words are capitalised, a long
+    // word in small letters that opens on a letter whose capital is its small form typed larger (c, o,
+    // s, v, w, x, z on a typewriter) was read a size too small. Capitalised, reviewed.
+    const words = value.split(/\s+/);
+    const long = words.filter((w) => /^\p{L}{4,}/u.test(w));
+    const small = long.filter((w) => /^\p{Ll}/u.test(w));
+    if (small.length === 1 && long.length >= 3 && /^[cosvwxz]\p{Ll}{3,}\W*$/u.test(small[0]!)) {
+      const at = words.indexOf(small[0]!);
+      words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
+      return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
+    }
     return { value, start: s, end: e, notes: speck ? ['ocr_corrected'] : [] };
   },
 
