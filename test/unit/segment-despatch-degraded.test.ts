@@ -230,3 +230,15 @@ test("a letter's addressee with one long word read a size too small (`Relief off
   assert.equal(value(read(lines('Relief Office for Displaced Families,')), 'to'), 'Relief Office for Displaced Families');
   assert.equal(value(read(lines('Relief Office for displaced Families,')), 'to'), 'Relief Office for displaced Families');
 });
+
+test('looked at after the held-out seed was read: a quote speck glued after the number (`lo. 2727" Jerusalem,`), a stop glued to an addressee\'s article (`The. Joint Board of Assistance,`)', () => {
+  // degraded16-held-20261207 0030 (heavy despatch) and 0015 (heavy letter), read by main's code and the branch's first.
+  const t = read(despatch(['lo. 2727" Jerusalem, Palestine, ‘January 12, 1943.']));
+  assert.equal(value(t, 'number'), '2727');
+  assert.equal(value(t, 'place'), 'Jerusalem');
+  assert.equal(value(t, 'date'), '1943-01-12');
+  assert.equal(scored(t).number!.status, 'needs_review');
+  const joint = read(letter('To:', 'Yours faithfully,', ['A. F. DUNMORE']).map((l) => (l.startsWith('Central') ? 'The. Joint Board of Assistance,' : l)));
+  assert.equal(value(joint, 'to'), 'The Joint Board of Assistance');
+  assert.equal(scored(joint).to!.status, 'needs_review');
+});

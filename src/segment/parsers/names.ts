@@ -158,7 +158,10 @@ export const nameParsers = {
     // A speck read as a lone small letter or a mark before the line (`i The Emigration Advisory Bureau,`): read through, reviewed.
     const speck = /^(?:\p{Ll}|[^\p{L}\p{N}\s(]{1,2})\s+(?=\p{Lu}\p{Ll})/u.exec(text.slice(s, e));
     if (speck) s += speck[0].length;
-    const value = text.slice(s, e);
+    let value = text.slice(s, e);
+    // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed).
+    const article = /^The[.,:;](?=\s)/u.test(value);
+    if (article) value = `The${value.slice(4)}`;
     if (!/^[\p{Lu}]/u.test(value) || /^\d/.test(value)) return null;
     // The city line of an address (`Amsterdam.`) is no addressee: the lines above it were not read.
     if (isKnownPlace(value.replace(/[.,]$/, ''))) return null;
@@ -177,7 +180,7 @@ export const nameParsers = {
       words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
       return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    return { value, start: s, end: e, notes: speck ? ['ocr_corrected'] : [] };
+    return { value, start: s, end: e, notes: speck || article ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label }) => {

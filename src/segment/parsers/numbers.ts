@@ -92,10 +92,11 @@ export const numberParsers = {
     // `317. . Cairo,`, `396 ° Rome,`: specks standing alone between the number and the place.
     // `« 1325 Stockholm,`: the whole `No.` read as one mark, set apart before the number.
     // `0. 1993 Budapest`: the line cut short after its place (a seal's row read again) is still the number's line.
+    // `lo. 2727" Jerusalem,`: a speck read as a quote mark glued after the number.
     // `ye 2028 Zurich,`, `Je 2163 Athens,`, `J. 1861. Belgrade,`: the `No` inside or beside a seal's ring read as one
     // or two other letters (not a small word of a sentence).
     const m =
-      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+|[«»“”‘’'"*•·~]\s+|(?!(?:[Aa]t|[Ii]n|[Oo]n|[Oo]f|[Tt]o|[Bb]y|[Aa]n|[Aa]s|[Ii]s|[Ii]t|[Oo]r|[Ii]f|[Bb]e|[Ww]e|[Hh]e|[Mm]e|[Mm]y|[Ss]o|[Uu]p|[Dd]o|AM|PM|am|pm)\s)\p{L}{1,2}[.,]?\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?(?:,|\s*$))/u.exec(
+      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+|[«»“”‘’'"*•·~]\s+|(?!(?:[Aa]t|[Ii]n|[Oo]n|[Oo]f|[Tt]o|[Bb]y|[Aa]n|[Aa]s|[Ii]s|[Ii]t|[Oo]r|[Ii]f|[Bb]e|[Ww]e|[Hh]e|[Mm]e|[Mm]y|[Ss]o|[Uu]p|[Dd]o|AM|PM|am|pm)\s)\p{L}{1,2}[.,]?\s+)?)([0-9][0-9OolI]{0,4})\.?(["”“'’]?\s*[:;·]\s*|["”“'’]?(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?(?:,|\s*$))/u.exec(
         text.slice(from),
       );
     if (!m) return null;
