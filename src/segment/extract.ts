@@ -417,6 +417,7 @@ function findInLines(
   if (!topDown) order.reverse();
   const skip = field.skip ? new RegExp(field.skip, 'u') : null;
   const joinUntil = field.joinUntil ? new RegExp(field.joinUntil, 'u') : null;
+  const joinNever = field.joinNever ? new RegExp(field.joinNever, 'iu') : null;
   // A stamp set sideways in the margin of a typed document is read among its header lines
   // (`RECEIVED`, `1938 MAY 10 PM 6 41`): no field of a despatch or a letter comes from it.
   const sideways = profile.kind === 'telegram' ? () => false : (k: number) => isSideways(lines[k]!);
@@ -428,7 +429,7 @@ function findInLines(
     // A place-date-time line is complete unless it visibly breaks off; headings wrap freely.
     let last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime', profile.kind === 'telegram') : i;
     for (let k = i + 1; k <= last; k++) {
-      if (sideways(k) || (profile.kind !== 'telegram' && farBelow(lines[k - 1]!, lines[k]!))) {
+      if (sideways(k) || (profile.kind !== 'telegram' && farBelow(lines[k - 1]!, lines[k]!)) || joinNever?.test(lines[k]!.text)) {
         last = k - 1;
         break;
       }

@@ -242,3 +242,24 @@ test('looked at after the held-out seed was read: a quote speck glued after the 
   assert.equal(value(joint, 'to'), 'The Joint Board of Assistance');
   assert.equal(scored(joint).to!.status, 'needs_review');
 });
+
+test("a third fitting seed: a stop glued to a small word in a subject (`Emigration of. Refugees`), an initial read with a small letter (`Ve. F. Moreau`, `Mr. I. Be. Whitlock`), a stamp's box printing never joined to a subject", () => {
+  // degraded16-fit-c 0012 (heavy despatch), 0024 (heavy letter), 0014 (mild letter), 0003 (heavy despatch).
+  const italy = read(despatch(['No. 2681. Naples, Italy, May 27, 1941.'], 'Subject: Emigration of. Refugees from Italy.'));
+  assert.equal(value(italy, 'subject'), 'Emigration of Refugees from Italy.');
+  assert.equal(scored(italy).subject!.status, 'needs_review');
+  const moreau = read(letter('To:', 'Yours faithfully,', ['Ve. F. Moreau']));
+  assert.equal(value(moreau, 'signature'), 'V. F. Moreau');
+  assert.equal(scored(moreau).signature!.status, 'needs_review');
+  const whitlock = read(letter('To:', 'Yours faithfully,', ['A. F. DUNMORE']).map((l) => (l.startsWith('Central') ? 'Mr. I. Be. Whitlock,' : l)));
+  assert.equal(value(whitlock, 'to'), 'Mr. I. B. Whitlock');
+  // A name of its own is left as it is.
+  assert.equal(value(read(letter('To:', 'Yours faithfully,', ['Ben F. Moreau'])), 'signature'), 'Ben F. Moreau');
+  // The subject's second line ends without its stop (`Authorities`): the box's printing under it is not joined.
+  const zurich = read(
+    despatch(['No. 1495. Zurich, Switzerland, April 1, 1943.'], 'Subject: Confiscation of Property of Foreign').flatMap((l) =>
+      l.endsWith('Foreign') ? [l, 'Nationals by the Swiss Authorities', '- Rating _ aig Distribution Instructions'] : [l],
+    ),
+  );
+  assert.equal(value(zurich, 'subject'), 'Confiscation of Property of Foreign Nationals by the Swiss Authorities');
+});

@@ -76,6 +76,8 @@ export const headingParsers = {
       .split(' ')
       .filter((t, i, all) => i === 0 || i === all.length - 1 || !/^[^\p{L}\p{N}&–—-]{1,3}$/u.test(t))
       .map((t) => t.replace(/^[.,·•]+(?=\p{Ll})/u, ''))
+      // `Emigration of. Refugees`, `by. the Swiss`: a stop glued to a small word inside the subject is a speck.
+      .map((t, i, all) => (i < all.length - 1 && /^(?:of|the|by|in|for|and|to|on|at|from|with)[.,]$/.test(t) ? t.slice(0, -1) : t))
       .join(' ')
       .replace(/\.{2,}$/, '.');
     if (cleaned !== value) {

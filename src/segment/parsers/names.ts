@@ -24,8 +24,16 @@ function repairInitials(value: string): string {
       .replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2')
       .replace(/(^|\s)[‘’“”"`]+(?=\p{L})/gu, '$1')
       .replace(/\.{2,}$/, '.')
+      .replace(SPECKED_INITIAL, '$1.')
   );
 }
+
+/**
+ * An initial whose stop the scan turned into a small round letter and a stop (`Ve. F. Moreau`,
+ * `Mr. I. Be. Whitlock`, heavy and mild letters): a capital with `e` or `c` and a stop, at the name's
+ * start or after an initial or a title, before a capital. No English name abbreviates so.
+ */
+const SPECKED_INITIAL = /(?<=^|(?:^|\s)(?:\p{Lu}|Mr|Mrs|Dr|Prof)\.\s+)(\p{Lu})[ec]\.(?=\s+\p{Lu})/gu;
 
 /** A name-like line: a few words, each capitalised or an initial (`Mao Zedong.`, `A. DOBRYNIN`). */
 function looksLikeName(value: string, maxWords: number): boolean {
@@ -162,6 +170,10 @@ export const nameParsers = {
     // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed).
     const article = /^The[.,:;](?=\s)/u.test(value);
     if (article) value = `The${value.slice(4)}`;
+    // `Mr. I. Be. Whitlock`: an initial's stop read as a small letter and a stop (repaired, reviewed).
+    const initials = value.replace(SPECKED_INITIAL, '$1.');
+    const specked = initials !== value;
+    value = initials;
     if (!/^[\p{Lu}]/u.test(value) || /^\d/.test(value)) return null;
     // The city line of an address (`Amsterdam.`) is no addressee: the lines above it were not read.
     if (isKnownPlace(value.replace(/[.,]$/, ''))) return null;
@@ -180,7 +192,7 @@ export const nameParsers = {
       words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
       return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    return { value, start: s, end: e, notes: speck || article ? ['ocr_corrected'] : [] };
+    return { value, start: s, end: e, notes: speck || article || specked ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label }) => {
