@@ -7,18 +7,10 @@ import { test } from 'node:test';
 import { loadProfiles, segmentDocument } from '../../src/segment/index.ts';
 import { findPlaceDateTime } from '../../src/segment/datetime.ts';
 import { pageFromText } from '../fixtures/pages.ts';
-import { DESPATCH_BODY as BODY, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
+import { DESPATCH_BODY as BODY, despatchLines, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
 
-const despatch = (header: string[], subject = 'Subject: Political Situation in Egypt.') => [
-  'AMERICAN CONSULATE GENERAL',
-  ...header,
-  subject,
-  'The Honorable',
-  'The Secretary of State,',
-  'Washington, D. C.',
-  'Sir:',
-  ...BODY,
-];
+const despatch = (header: string[], subject = 'Subject: Political Situation in Egypt.') =>
+  despatchLines(header, { heading: ['AMERICAN CONSULATE GENERAL'], subject });
 
 test('the `No` inside a seal ring read as one or two small letters before the number (`ye 2028 Zurich,`): the number, reviewed', () => {
   // seals16-fit-a 0020 (mild): the seal's second reading of the row gave `ye 2028`.
