@@ -381,14 +381,15 @@ export async function recoverLines(
     return { lines: result.lines, neighbours: lines[0]?.neighbours ?? 0 };
   };
   // A line is read from its strip with the pieces of its neighbours painted out (ink-lines.ts
-  // cleanStrip); when that reading is not taken and pieces were painted, once more with them: what
-  // the strip's edge cut may have been a mark of the line's own the measure's box left out, and
-  // Tesseract's reading of a line moves with everything on its strip ("4 Gennemslag." on a Danish
-  // despatch read at 90 beside the tops of the line below, at 1 without them).
-  const read = async (line: ImageLine, taken: (lines: OcrLine[]) => boolean): Promise<OcrLine[] | null> => {
+  // cleanStrip); a dropped line whose reading is not taken and whose strip had pieces painted is
+  // read once more with them: what the strip's edge cut may have been a mark of the line's own the
+  // measure's box left out, and Tesseract's reading of a line moves with everything on its strip.
+  // A doubtful row is read once: the page already has a reading of it, and on the corpus the second
+  // readings that replaced it read worse more often than better (docs/decisions.md, session 14).
+  const read = async (line: ImageLine, taken: (lines: OcrLine[]) => boolean, again: boolean): Promise<OcrLine[] | null> => {
     const first = await readOnce(line, true);
     if (taken(first.lines)) return first.lines;
-    if (first.neighbours === 0) return null;
+    if (!again || first.neighbours === 0) return null;
     const second = await readOnce(line, false);
     return taken(second.lines) ? second.lines : null;
   };
@@ -400,7 +401,7 @@ export async function recoverLines(
     if (budget <= 0) break;
     budget -= 1;
     report.dropped += 1;
-    const found = await read(line, (lines) => sureness(lines) >= MIN_RECOVERED_CONFIDENCE);
+    const found = await read(line, (lines) => sureness(lines) >= MIN_RECOVERED_CONFIDENCE, true);
     if (!found) continue;
     for (const l of found) {
       const host = hostIndex(lines, l.bbox);
@@ -466,7 +467,7 @@ export async function recoverLines(
         ws.length ? [{ text: ws.map((w) => w.text).join(' '), confidence: 0, bbox: row.bbox, paragraph: 0, words: ws }] : [];
       const better = (lines: OcrLine[]) => lines.length > 0 && sureEnough(lines, asLine(before)) && evidence(lines) > BETTER_BY * evidence(asLine(before));
       // Words a sure line of the reading already has (the row reached into it) are not read twice.
-      const found = await read(row, (lines) => better(withoutWordsOf(lines, sure)));
+      const found = await read(row, (lines) => better(withoutWordsOf(lines, sure)), false);
       if (!found) continue;
       const alternative = withoutWordsOf(found, sure);
       for (const w of before) replaced.add(w);
