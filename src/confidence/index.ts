@@ -15,7 +15,7 @@ import { monthFromWord } from '../segment/datetime.ts';
 import { IN_VOCABULARY } from '../segment/parsers.ts';
 import { STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
 import { INITIALS_IN_REFERENCE } from '../segment/typist-initials.ts';
-import { knownWord } from './dictionary.ts';
+import { knownWord, nearKnownWord } from './dictionary.ts';
 import {
   dispatchConsistent,
   validateCopies,
@@ -92,7 +92,7 @@ export const REASONS: Readonly<Record<string, string>> = {
     'the value reads as the first words of an entry of its vocabulary and then otherwise (`The Secretary of Sheers`): a misread word of the entry, or an office the list does not know',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   unknown_word:
-    "a word of a subject or an addressee that the language's dictionary does not know, read at a confidence the OCR's calibration does not vouch for (`roceeding` at 91): a one-letter misread, or a rare name",
+    "a word of a subject or an addressee that the language's dictionary does not know, or a word of a signer's name one letter from a word it knows, read at a confidence the OCR's calibration does not vouch for (`roceeding`, `Lindgvist` at 91): a one-letter misread, or a rare name",
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
   grouping_changed:
     'a person decided this field before the record was split or merged, and it is now read from another page or box: it waits for a person again (set by the review store, never by scoring)',
@@ -210,6 +210,18 @@ export function unknownWords(draft: FieldDraft, evidence: readonly number[], lan
   const words = draft.wordTexts;
   if (!words || words.length !== evidence.length) return [];
   return words.filter((w, i) => evidence[i]! < DICTIONARY_VOUCH && knownWord(w, lang) === false);
+}
+
+/**
+ * The words of a signer's name the dictionary does not know, read below DICTIONARY_VOUCH, that are one letter
+ * from a word it knows (`Lindgvist` at 91 for `Lindqvist`, on both the scrawl's line and the typed line): the
+ * shape of a one-letter misread. A surname merely missing from the list (`Tregear`, `Prideaux`) is not held:
+ * on the fitting seeds no right signer's surname was one letter from a dictionary word (docs/decisions.md).
+ */
+export function misreadNames(draft: FieldDraft, evidence: readonly number[], lang: string): string[] {
+  const words = draft.wordTexts;
+  if (!words || words.length !== evidence.length) return [];
+  return words.filter((w, i) => evidence[i]! < DICTIONARY_VOUCH && knownWord(w, lang) === false && nearKnownWord(w, lang) === true);
 }
 
 /** Label scores below this send the field to review (see text.ts: 0.97 = equal after folding `rn`/`m`, `0`/`O`...). */
@@ -375,6 +387,8 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     reasons.push(...validatorReasons(name, draft, options));
     if (t.kind !== 'telegram' && options.lang && DICTIONARY_FIELDS.has(name) && unknownWords(draft, evidence, options.lang).length > 0)
       reasons.push(UNKNOWN_WORD);
+    // A signer's word the dictionary does not know is held only when it is one letter from a word it knows (`Lindgvist`).
+    if (t.kind !== 'telegram' && options.lang && name === 'signature' && misreadNames(draft, evidence, options.lang).length > 0) reasons.push(UNKNOWN_WORD);
     // A letter's or despatch's addressee is typed in words; a stamp's capitals read beside it are not (telegrams print `CC CPSU`).
     if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value), ...lowerCaseInName(draft.value));
     reasons.push(...(crossReasons[name] ?? []));

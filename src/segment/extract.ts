@@ -7,6 +7,7 @@ import { isKnownPlace } from '../confidence/gazetteer.ts';
 import { isSideways, typedTextLines } from './body-lines.ts';
 import { checkAgainstStamps } from './stamp-dates.ts';
 import { checkSignerInitials } from './typist-initials.ts';
+import { typedAtTabStop, typedSurnameSurer } from './signer-lines.ts';
 import { findDate } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
 import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
@@ -451,14 +452,19 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
     if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) {
       // The scrawl's line reads an initial the typed line lost (`I K KOWALCZYK` over `K. KOWALCZYK`, `8. B. Hoxhaj`
       // over `. B. Hoxhaj`, accepted short on generated letters): the two readings disagree; a person decides.
-      const lost = namesBefore(value) > namesBefore(out.value);
+      // A typed line that starts at the signature block's tab stop lost nothing before it: what the scrawl's line
+      // reads more there is the pen's (`IV. Hoxhaj` over `V. Hoxhaj`, `Burton WY). Prideaux` over `Burton W. Prideaux.`).
+      const lost = namesBefore(value) > namesBefore(out.value) && !typedAtTabStop(lines, at, k);
       return { field, span, first: k, last: k, out: lost ? withLostInitials(out, value) : out, label: null };
     }
     // The surname read one letter otherwise on the typed line (`George P. Holline |` over `George P. Hollins.`): two
-    // readings of the name disagree; the typist's line is the value, and a person decides.
+    // readings of the name disagree; the typist's line is the value, and a person decides, unless the typed
+    // surname was read surely and far surer than the scrawl's (`M. Carrodue`@14 over `M. Carrodus`@92): the pen's misread.
     const below = out && typeof out.value === 'string' ? surname(out.value) : '';
-    if (out && below.length >= 5 && name.length >= 5 && below !== name && distance(below, name) === 1)
-      return { field, span, first: k, last: k, out: withLostInitials(out, value), label: null };
+    if (out && below.length >= 5 && name.length >= 5 && below !== name && distance(below, name) === 1) {
+      const penMisread = typedSurnameSurer(lines, at, k, name, below) && namesBefore(value) <= namesBefore(String(out.value));
+      return { field, span, first: k, last: k, out: penMisread ? out : withLostInitials(out, value), label: null };
+    }
     // The same name read again on the typed line under the scrawl (`Harold Y.@17 Sandercock` over `Harold Y.@91
     // Sandercock,`): the typist's line is the reading, judged by its own words.
     if (out && out.value === value && out.notes.length === 0 && weakest(span.words) > weakest(wordsIn(spanOf(lines, at, at), 0, Infinity)))
