@@ -13,7 +13,7 @@ import type { RecordField } from '../types.ts';
 import { calibrate, NO_CALIBRATION, type Calibration } from './calibration.ts';
 import { monthFromWord } from '../segment/datetime.ts';
 import { IN_VOCABULARY } from '../segment/parsers.ts';
-import { STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
+import { DATE_FROM_STAMP, STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
 import { INITIALS_IN_REFERENCE } from '../segment/typist-initials.ts';
 import { knownWord, nearKnownWord } from './dictionary.ts';
 import {
@@ -88,6 +88,8 @@ export const REASONS: Readonly<Record<string, string>> = {
   year_on_stamp:
     'a received or office stamp on the page, dated days or weeks after the document, bears the year of its date: the year is evidenced by it (shown, not held)',
   stamp_date_mismatch: 'a received or office stamp on the page is dated before the document, or months after it: one of the two dates was misread',
+  date_from_stamp:
+    "the date was read in a received or office stamp's form (`22 NOV 1946`, its month abbreviated in capitals): a stamp's date is never the document's, which was not read",
   vocabulary_mismatch:
     'the value reads as the first words of an entry of its vocabulary and then otherwise (`The Secretary of Sheers`): a misread word of the entry, or an office the list does not know',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
@@ -123,6 +125,7 @@ const PENALTY: Record<string, number> = {
   unknown_word: 0.9,
   vocabulary_mismatch: 0.8,
   stamp_date_mismatch: 0.8,
+  date_from_stamp: 0.5,
   incomplete_value: 0.7,
   weak_profile: 0.8,
   no_words: 0.5,
@@ -162,6 +165,7 @@ const BLOCKING = new Set([
   'copied_without_heading',
   'vocabulary_mismatch',
   STAMP_DATE_MISMATCH,
+  DATE_FROM_STAMP,
 ]);
 
 /**
@@ -241,6 +245,7 @@ const NOTE_REASONS = new Set([
   'vocabulary_repaired',
   'vocabulary_mismatch',
   STAMP_DATE_MISMATCH,
+  DATE_FROM_STAMP,
   YEAR_ON_STAMP,
   INITIALS_IN_REFERENCE,
 ]);

@@ -11,6 +11,9 @@ import { loadConfig } from '../../src/config.ts';
 import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
 import type { PageResult } from '../../src/types.ts';
 import { pageFromText } from '../fixtures/pages.ts';
+import { checkAgainstStamps } from '../../src/segment/stamp-dates.ts';
+import type { FieldDraft } from '../../src/segment/draft.ts';
+import type { TextLine } from '../../src/segment/lines.ts';
 
 const profiles = loadProfiles({});
 const { thresholds, period } = loadConfig({ env: {} });
@@ -139,4 +142,43 @@ test('signer: a surname one letter from a dictionary word, read at 91, is held (
   // The rare surname the list lacks, read the same way, is accepted.
   const rare = read([...letterHead, 'Yours sincerely,', ['M. T. Tregear', [72, 80, 91]], ['M. T. Tregear', [93, 94, 91]]]);
   assert.equal(scored(rare).signature!.status, 'accepted');
+});
+
+const line = (text: string, y: number): TextLine => ({
+  page: 'p1',
+  pageLine: y,
+  paragraph: 0,
+  text,
+  words: text
+    .split(' ')
+    .map((w, i) => ({ text: w, confidence: 94, bbox: [100 + i * 200, y * 50, 280 + i * 200, y * 50 + 36], page: 'p1', start: 0, end: w.length })),
+});
+const dateDraft = (value: string, text: string, at: TextLine): FieldDraft => ({
+  value,
+  text,
+  page: 'p1',
+  bbox: [at.words[1]!.bbox[0], at.words[1]!.bbox[1], at.words.at(-1)!.bbox[2], at.words.at(-1)!.bbox[3]],
+  wordConfidences: [95, 94, 94],
+  wordTexts: text.split(' '),
+  labelScore: 1,
+  required: true,
+  found: true,
+  notes: [],
+});
+
+test("a date read in a stamp's form is the stamp's, held; the stamp does not confirm itself (fit-a 0012 heavy, `nsnd 22 NOV 1946` accepted by year_on_stamp)", () => {
+  const stamp = line('nsnd 22 NOV 1946', 23);
+  const fromStamp = dateDraft('1946-11-22', '22 NOV 1946', stamp);
+  checkAgainstStamps(fromStamp, [line('No. 446. Ankara, October 30, 1946.', 8), stamp]);
+  assert.deepEqual(fromStamp.notes, ['date_from_stamp']);
+  // A typed date with the same stamp 23 days later: the year confirmed, as before.
+  const typedLine = line('Ankara, October 30, 1946.', 8);
+  const typed = dateDraft('1946-10-30', 'Ankara, October 30, 1946.', typedLine);
+  checkAgainstStamps(typed, [typedLine, stamp]);
+  assert.deepEqual(typed.notes, ['year_on_stamp']);
+  // The stamp's own line is no second reading of the date: a typed line with a stamp's date on it confirms nothing.
+  const glued = line('Ankara, 1946 NOV 22', 8);
+  const same = dateDraft('1946-11-22', 'Ankara, 1946 NOV 22', glued);
+  checkAgainstStamps(same, [glued]);
+  assert.ok(!same.notes.includes('year_on_stamp'));
 });
