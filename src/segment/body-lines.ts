@@ -66,3 +66,25 @@ export function typedTextLines(lines: readonly TextLine[], first: number, end: n
   }
   return kept;
 }
+
+/**
+ * Lines the OCR read before the salutation that the page prints under it (s13-held 0018, mild: the text's
+ * first line `The number of applications for visas received by the` read among a received stamp's lines,
+ * above `Sir:`, and the text accepted at 0.94 without it). A line of the salutation's page whose top is
+ * below the salutation's bottom, typed (not sideways, letters under twice the salutation's height), among
+ * lines[from, at), and used by no header field (`used`), is the text's: its indices, in reading order.
+ */
+export function textLinesReadBefore(lines: readonly TextLine[], from: number, at: number, used: ReadonlySet<number>): number[] {
+  const salutation = lines[at];
+  if (!salutation || salutation.words.length === 0) return [];
+  const bottom = Math.max(...salutation.words.map((w) => w.bbox[3]));
+  const height = letterHeight(salutation);
+  const out: number[] = [];
+  for (let i = Math.max(0, from); i < at; i++) {
+    const line = lines[i]!;
+    if (used.has(i) || line.page !== salutation.page || line.words.length === 0) continue;
+    if (top(line) < bottom || isSideways(line) || letterHeight(line) >= FOREIGN_HEIGHT_RATIO * height) continue;
+    out.push(i);
+  }
+  return out;
+}

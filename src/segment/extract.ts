@@ -4,7 +4,7 @@
 import { distance } from 'fastest-levenshtein';
 import { cueLines } from './kind-evidence.ts';
 import { isKnownPlace } from '../confidence/gazetteer.ts';
-import { isSideways, typedTextLines } from './body-lines.ts';
+import { isSideways, textLinesReadBefore, typedTextLines } from './body-lines.ts';
 import { checkAgainstStamps } from './stamp-dates.ts';
 import { checkSignerInitials } from './typist-initials.ts';
 import { typedAtTabStop, typedSurnameSurer } from './signer-lines.ts';
@@ -253,10 +253,15 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
     }
     // A salutation between the header and the text (`Sir:`) opens the body; a closing formula ends it.
     let salutation: TextLine | undefined;
+    let readBefore: number[] = [];
     if (profile.bodyStart) {
       const re = new RegExp(profile.bodyStart, 'iu');
       const at = lines.slice(0, Math.min(n, profile.headerLines)).findIndex((l, i) => i >= startLine && re.test(l.text));
       if (at >= 0) {
+        // The text's lines the OCR read before the salutation, among a stamp's (printed under it all the same).
+        const used = new Set<number>();
+        for (const hit of hits.values()) for (let i = hit.first; i <= hit.last; i++) used.add(i);
+        readBefore = profile.kind !== 'telegram' ? textLinesReadBefore(lines, 0, at, used) : [];
         startLine = at + 1;
         startOffset = 0;
         salutation = lines[at];
@@ -270,7 +275,8 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
       if (at >= 0) endLine = at;
     }
     // Stamps and boxes of the header zone read late, and stamp lettering, are not the text.
-    const kept = endLine > startLine ? typedTextLines(lines, startLine, endLine, { salutation, dropTallLettering: profile.kind !== 'telegram' }) : [];
+    const under = endLine > startLine ? typedTextLines(lines, startLine, endLine, { salutation, dropTallLettering: profile.kind !== 'telegram' }) : [];
+    const kept = under.length > 0 && readBefore.length > 0 ? [...readBefore, ...under] : under;
     if (kept.length > 0 && kept[0]! > startLine) startOffset = 0;
     if (kept.length > 0) {
       startLine = kept[0]!;
@@ -288,7 +294,18 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
         const startGuessed = profile.bodyStart !== undefined && salutation === undefined;
         // Under a salutation that was read, the text's start is the layout's, whatever header field is missing.
         const startNote = startGuessed ? ['body_start_uncertain'] : salutation && profile.kind !== 'telegram' ? ['body_under_salutation'] : [];
-        fields[bodyField.name] = { ...draftFrom(hit, bodyField, value, startNote), text: texts.join('\n').trim() };
+        // A text that starts in mid-sentence (`received by the Legation...`, its first line not read under the salutation) is no
+        // whole text; a paragraph's number read as a letter (`l. Officials`, fit-b 0020) is no word.
+        const midSentence =
+          salutation !== undefined && profile.kind !== 'telegram' && /^[^\p{L}\p{N}]*\p{Ll}\p{L}/u.test(value) ? ['body_start_uncertain'] : [];
+        const draft = draftFrom(hit, bodyField, value, [...startNote, ...midSentence]);
+        if (readBefore.length > 0) {
+          // Its words are the kept lines' only, not those of the stamp and the salutation read between them.
+          const words = kept.flatMap((k) => lines[k]!.words);
+          draft.wordConfidences = words.map((w) => w.confidence);
+          draft.wordTexts = words.map((w) => w.text);
+        }
+        fields[bodyField.name] = { ...draft, text: texts.join('\n').trim() };
         bodyLines = [startLine, endLine - 1];
       }
     }

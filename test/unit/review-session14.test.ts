@@ -182,3 +182,67 @@ test("a date read in a stamp's form is the stamp's, held; the stamp does not con
   checkAgainstStamps(same, [glued]);
   assert.ok(!same.notes.includes('year_on_stamp'));
 });
+
+test("despatch text: a first line the OCR read among a stamp's lines above `Sir:` is put back; a text starting in mid-sentence is held (s13-held 0018 mild, accepted at 0.94 without it)", () => {
+  const lines = [
+    'AMERICAN CONSULATE GENERAL',
+    'No. 1325. Stockholm, May 11, 1938.',
+    'Subject: Visas for Refugees.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'RECEIVED',
+    'The number of applications for visas received by the',
+    'Sir:',
+    'Consulate General during the past month has risen sharply.',
+    'It is expected to rise further in the coming weeks.',
+    'Respectfully yours,',
+    'Howard Ward Tregear',
+  ];
+  const page = pageFromText(lines, { confidence: 96 });
+  // As read: the text's first line is printed under `Sir:` (its box one row below it), read before it.
+  const [first, sir] = [page.lines[7]!, page.lines[8]!];
+  const dy = sir.bbox[1] + 50 - first.bbox[1];
+  for (const w of first.words) w.bbox = [w.bbox[0], w.bbox[1] + dy, w.bbox[2], w.bbox[3] + dy];
+  first.bbox = [first.bbox[0], first.bbox[1] + dy, first.bbox[2], first.bbox[3] + dy];
+  for (const l of page.lines.slice(9)) {
+    for (const w of l.words) w.bbox = [w.bbox[0], w.bbox[1] + 50, w.bbox[2], w.bbox[3] + 50];
+    l.bbox = [l.bbox[0], l.bbox[1] + 50, l.bbox[2], l.bbox[3] + 50];
+  }
+  const t = segment(page);
+  assert.equal(t.kind, 'despatch');
+  assert.ok(String(t.fields.body!.value).startsWith('The number of applications for visas received by the Consulate General'), String(t.fields.body!.value));
+  assert.ok(!String(t.fields.body!.value).includes('RECEIVED'));
+  assert.equal(scored(t).body!.status, 'accepted', scored(t).body!.reasons.join());
+  // Printed above `Sir:` (a stamp's line or a header line), it stays out of the text; the text, starting in
+  // mid-sentence without it, is held.
+  const apart = read([
+    'AMERICAN CONSULATE GENERAL',
+    'No. 1325. Stockholm, May 11, 1938.',
+    'Subject: Visas for Refugees.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'received by the Consulate General during the past month has risen sharply.',
+    'Respectfully yours,',
+    'Howard Ward Tregear',
+  ]);
+  const body = scored(apart).body!;
+  assert.equal(body.status, 'needs_review');
+  assert.ok(body.reasons.includes('body_start_uncertain'), body.reasons.join());
+  // A paragraph's number read as a letter is no mid-sentence start (fit-b 0020 mild, `l. Officials of the Ministry`).
+  const numbered = read([
+    'AMERICAN CONSULATE GENERAL',
+    'No. 1325. Stockholm, May 11, 1938.',
+    'Subject: Visas for Refugees.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'l. Officials of the Ministry were reluctant to commit themselves.',
+    'Respectfully yours,',
+    'Howard Ward Tregear',
+  ]);
+  assert.ok(!scored(numbered).body!.reasons.includes('body_start_uncertain'));
+});
