@@ -246,3 +246,32 @@ test("despatch text: a first line the OCR read among a stamp's lines above `Sir:
   ]);
   assert.ok(!scored(numbered).body!.reasons.includes('body_start_uncertain'));
 });
+
+test("recipient block: letters read between the label and the office on other rows are none of the office's (fit-c 0003 heavy `The Honorable | Hig`, 0028 clean `ceen`)", () => {
+  const block = (rows: (string | [string, number[]])[]) =>
+    read([
+      'LEGATION OF THE',
+      'UNITED STATES OF AMERICA',
+      'No. 1172. Rome, September 19, 1943.',
+      'Subject: The Situation of Jews in Italy.',
+      ...rows,
+      'Sir:',
+      'There is no indication that the authorities intend to relax the restrictions now in force.',
+      'Respectfully yours,',
+      'Clarence B. Wyndham',
+    ]);
+  for (const rows of [
+    [['The Honorable | Hig', [96, 95, 36, 29]] as [string, number[]], 'The Secretary of State,', '‘Washington.'],
+    ['The Honorable', '                                         ceen', 'The Secretary of State,', 'Washington.'],
+  ]) {
+    const t = block(rows);
+    const to = scored(t).to!;
+    assert.equal(to.value, 'The Secretary of State');
+    assert.ok(!to.reasons.includes('ocr_corrected'), to.reasons.join());
+    assert.equal(to.status, 'accepted');
+  }
+  // On the office's own row (fit-a 0020 mild, `X RE The Secretary of State,`) they may be its words: reviewed, as before.
+  const same = scored(block(['cUGERR Honorable', 'X RE The Secretary of State,', 'Washington.'])).to!;
+  assert.equal(same.value, 'The Secretary of State');
+  assert.equal(same.status, 'needs_review');
+});
