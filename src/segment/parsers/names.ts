@@ -3,6 +3,7 @@
 import { distance } from 'fastest-levenshtein';
 import { isKnownPlace } from '../../confidence/gazetteer.ts';
 import { findDate } from '../datetime.ts';
+import { vocabularyEntries } from '../vocabulary.ts';
 import type { ParserName } from '../profile-schema.ts';
 import { COPIES_RE, fixTitles, SPECK_OR_PUNCTUATION, dropSpeckTokens, trimRange, type ParseInput, type Parser } from './shared.ts';
 
@@ -61,12 +62,20 @@ export const BLOCK_WHOLE = 'recipient_block_whole';
  * Are the words with letters among text[from, to) all wholly above the row of the word starting at `to` (its
  * box's top), on the same page? Without boxes, no.
  */
-function aboveRow(words: ParseInput['words'], from: number, to: number): boolean {
+function aboveRow(words: ParseInput['words'], from: number, to: number, officeWords: ReadonlySet<string>): boolean {
   if (!words) return false;
   const first = words.find((w) => w.start === to);
   if (!first) return false;
   const between = words.filter((w) => w.start >= from && w.end <= to && /\p{L}/u.test(w.text));
+  // A word an office is made of (a stamp's `SECRETARY` over the corpus's 1939 despatch) may be the office's all the same.
+  if (between.some((w) => officeWords.has(w.text.replace(/[^\p{L}]/gu, '').toLowerCase()))) return false;
   return between.length > 0 && between.every((w) => w.bbox[3] <= first.bbox[1]);
+}
+
+/** The words of three letters or more of a vocabulary's entries (`secretary`, `state`, `under`), lower-case. */
+function entryWords(vocabulary: string | undefined): ReadonlySet<string> {
+  if (!vocabulary) return new Set();
+  return new Set(vocabularyEntries(vocabulary).flatMap((e) => e.toLowerCase().match(/\p{L}{3,}/gu) ?? []));
 }
 
 export const nameParsers = {
@@ -181,7 +190,7 @@ export const nameParsers = {
     return { value, start: s, end: e, notes: speck ? ['ocr_corrected'] : [] };
   },
 
-  recipientBlock: ({ text, from, label, words }) => {
+  recipientBlock: ({ text, from, label, words, field }) => {
     // After `The Honorable` the office (`The Secretary of State,`), which ends at its comma: the
     // city line follows. A stamp's words may be read between them (`__ — fos (2 SECRETARY en.`).
     if (!label) return null;
@@ -200,7 +209,7 @@ export const nameParsers = {
     // Letters read there on other rows than the office's (a stamp's `| Hig` after the label, a speck `ceen` read from
     // the page's right edge: review16s14-fit-c 0003, 0028) are none of its words: an office starting `The` starts its
     // own row, so what lies wholly above that row's first word is no part of it.
-    const dust = /\p{L}/u.test(text.slice(from, s)) && !aboveRow(words, from, s);
+    const dust = /\p{L}/u.test(text.slice(from, s)) && !aboveRow(words, from, s, entryWords(field.vocabulary));
     const notes = dust || value !== read ? ['ocr_corrected'] : [];
     // The block read whole, label, office and the Department's city under it (`Washington.`): the
     // layout pins the office down, so a letter the vocabulary repairs in it is no open question.
