@@ -4,7 +4,7 @@
 // (best_int) read on the generated pages named (seeds review16s14-fit-a and -fit-b).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scoreTelegram } from '../../src/confidence/index.ts';
+import { scoreTelegram, typedWhole } from '../../src/confidence/index.ts';
 import { knownWord, nearKnownWord } from '../../src/confidence/dictionary.ts';
 import { calibrationOf } from '../../src/confidence/calibration.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -274,4 +274,31 @@ test("recipient block: letters read between the label and the office on other ro
   const same = scored(block(['cUGERR Honorable', 'X RE The Secretary of State,', 'Washington.'])).to!;
   assert.equal(same.value, 'The Secretary of State');
   assert.equal(same.status, 'needs_review');
+});
+
+test("a date typed whole has its digits judged with the pair's general doubt (fit-b 0005 mild `6th January, 1933.` at 95/88/88); a misread year at 78 stays held", () => {
+  const letterOn = (dateLine: [string, number[]]) =>
+    read([
+      '                                        12, Bloomsbury Square,',
+      '                                        London, W.C.1.',
+      ['                                        '.concat(dateLine[0]), dateLine[1]],
+      'The Secretary,',
+      'The Council for Refugee Relief,',
+      'Dear Sir,',
+      'We have received your letter of the 25th of June and thank you for the information it contains.',
+      'Yours sincerely,',
+      'M. Carrodus',
+    ]);
+  const whole = letterOn(['6th January, 1933.', [95, 88, 88]]);
+  assert.equal(whole.fields.date!.value, '1933-01-06');
+  assert.equal(typedWhole(whole.fields.date!), true);
+  assert.equal(scored(whole).date!.status, 'accepted', scored(whole).date!.reasons.join());
+  // fit-c 0006 heavy: `August 11, 1938.` for 1936, the year at 78: held all the same.
+  const misread = letterOn(['August 11, 1938.', [78, 94, 78]]);
+  assert.equal(scored(misread).date!.status, 'needs_review');
+  // A digit repaired (`l933.`): no longer typed whole, the digit doubt again (88 -> 78).
+  const specked = letterOn(['6th January, l933.', [95, 88, 88]]);
+  assert.equal(specked.fields.date!.value, '1933-01-06');
+  assert.equal(typedWhole(specked.fields.date!), false);
+  assert.equal(scored(specked).date!.status, 'needs_review');
 });
