@@ -15,6 +15,7 @@ import { monthFromWord } from '../segment/datetime.ts';
 import { IN_VOCABULARY } from '../segment/parsers.ts';
 import { DATE_FROM_STAMP, STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
 import { INITIALS_IN_REFERENCE } from '../segment/typist-initials.ts';
+import { OUT_OF_ORDER } from '../segment/extract.ts';
 import { knownWord, nearKnownWord } from './dictionary.ts';
 import {
   dispatchConsistent,
@@ -88,6 +89,8 @@ export const REASONS: Readonly<Record<string, string>> = {
   year_on_stamp:
     'a received or office stamp on the page, dated days or weeks after the document, bears the year of its date: the year is evidenced by it (shown, not held)',
   stamp_date_mismatch: 'a received or office stamp on the page is dated before the document, or months after it: one of the two dates was misread',
+  out_of_order:
+    "the value was read from a line printed above the field the layout puts it after (a letter's addressee taken from the letterhead above its date): the OCR's reading order is not the page's",
   date_from_stamp:
     "the date was read in a received or office stamp's form (`22 NOV 1946`, its month abbreviated in capitals): a stamp's date is never the document's, which was not read",
   vocabulary_mismatch:
@@ -126,6 +129,7 @@ const PENALTY: Record<string, number> = {
   vocabulary_mismatch: 0.8,
   stamp_date_mismatch: 0.8,
   date_from_stamp: 0.5,
+  out_of_order: 0.7,
   incomplete_value: 0.7,
   weak_profile: 0.8,
   no_words: 0.5,
@@ -166,6 +170,7 @@ const BLOCKING = new Set([
   'vocabulary_mismatch',
   STAMP_DATE_MISMATCH,
   DATE_FROM_STAMP,
+  OUT_OF_ORDER,
 ]);
 
 /**
@@ -264,6 +269,7 @@ const NOTE_REASONS = new Set([
   'vocabulary_mismatch',
   STAMP_DATE_MISMATCH,
   DATE_FROM_STAMP,
+  OUT_OF_ORDER,
   YEAR_ON_STAMP,
   INITIALS_IN_REFERENCE,
 ]);

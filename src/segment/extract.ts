@@ -443,6 +443,8 @@ function findInLines(
     if (!label && out.label) label = { label: span.text.slice(out.label.start, out.label.end), ...out.label };
     const hit: Hit = { field, span, first: i, last: lineAt(span, Math.max(out.start, out.end - 1)), out, label };
     if (inSentence(span, field, out, label)) hit.out = { ...hit.out, notes: [...hit.out.notes, 'in_sentence'] };
+    // Read after the field it follows, but printed above it (a letterhead read after the date set at the right): not in its place.
+    if (after && profile.kind !== 'telegram' && printedAbove(lines[i]!, lines[after.first]!)) hit.out = { ...hit.out, notes: [...hit.out.notes, OUT_OF_ORDER] };
     // Two labelled candidates with different values (`No. 23` above `No. 1023`): say so.
     if (label && otherCandidate(lines, order.slice(order.indexOf(i) + 1), field, out.value, usedBy)) {
       hit.out = { ...out, notes: [...out.notes, 'multiple_candidates'] };
@@ -451,6 +453,20 @@ function findInLines(
     return hit;
   }
   return null;
+}
+
+/** Note (a reason): the value's line is printed above the line of the field the layout puts it after. */
+export const OUT_OF_ORDER = 'out_of_order';
+
+/**
+ * Is `line` printed above `anchor` on the same page: its middle above the anchor's top? The OCR reads a block set
+ * at the right (a letter's date) before a heading left of and above it (review16s14-held 0024 heavy: `12 June 1934`
+ * read before `BOARD OF RELIEF FOR STATELESS PERSONS`, which was then taken for the addressee and accepted).
+ */
+function printedAbove(line: TextLine, anchor: TextLine): boolean {
+  if (line.page !== anchor.page || line.words.length === 0 || anchor.words.length === 0) return false;
+  const middle = (Math.min(...line.words.map((w) => w.bbox[1])) + Math.max(...line.words.map((w) => w.bbox[3]))) / 2;
+  return middle < Math.min(...anchor.words.map((w) => w.bbox[1]));
 }
 
 const surname = (name: string): string => (name.match(/\p{L}{3,}/gu) ?? []).at(-1)?.toLowerCase() ?? '';

@@ -302,3 +302,37 @@ test("a date typed whole has its digits judged with the pair's general doubt (fi
   assert.equal(typedWhole(specked.fields.date!), false);
   assert.equal(scored(specked).date!.status, 'needs_review');
 });
+
+test("a letter's addressee read after its date but printed above it (a letterhead) is held (review16s14-held 0024 heavy, accepted at 0.92)", () => {
+  const lines = [
+    '                                        12 June 1934',
+    'BOARD OF RELIEF FOR STATELESS PERSONS',
+    '12, Church Road, VIENNA, IX',
+    'Ref. KB/hb',
+    'Mrs. E. B. Bellandi,',
+    'The Society for the Care of Refugee Children,',
+    'Stockholm.',
+    'Dear Mrs. Bellandi,',
+    'I enclose a list of the cases which in our opinion require immediate attention.',
+    '                    Yours truly,',
+    '                    K. B. Ashcroft, Director.',
+  ];
+  const page = pageFromText(lines, { confidence: 96 });
+  // As read: the date, set at the right, read first; the page prints it two rows lower, under the letterhead.
+  const move = (l: PageResult['lines'][number], dy: number) => {
+    for (const w of l.words) w.bbox = [w.bbox[0], w.bbox[1] + dy, w.bbox[2], w.bbox[3] + dy];
+    l.bbox = [l.bbox[0], l.bbox[1] + dy, l.bbox[2], l.bbox[3] + dy];
+  };
+  move(page.lines[0]!, 100);
+  move(page.lines[1]!, -50);
+  move(page.lines[2]!, -50);
+  const t = segment(page);
+  assert.equal(t.kind, 'letter');
+  const to = scored(t).to!;
+  assert.equal(to.value, 'BOARD OF RELIEF FOR STATELESS PERSONS');
+  assert.equal(to.status, 'needs_review');
+  assert.ok(to.reasons.includes('out_of_order'), to.reasons.join());
+  // Printed where it is read (the date above the letterhead's left), nothing is said of it.
+  const inPlace = scored(read(lines)).to!;
+  assert.ok(!inPlace.reasons.includes('out_of_order'));
+});
