@@ -12,6 +12,7 @@ import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src
 import type { PageResult } from '../../src/types.ts';
 import { pageFromText } from '../fixtures/pages.ts';
 import { checkAgainstStamps } from '../../src/segment/stamp-dates.ts';
+import { cutShortEntry } from '../../src/segment/parsers.ts';
 import type { FieldDraft } from '../../src/segment/draft.ts';
 import type { TextLine } from '../../src/segment/lines.ts';
 
@@ -335,4 +336,51 @@ test("a letter's addressee read after its date but printed above it (a letterhea
   // Printed where it is read (the date above the letterhead's left), nothing is said of it.
   const inPlace = scored(read(lines)).to!;
   assert.ok(!inPlace.reasons.includes('out_of_order'));
+});
+
+test("despatch text: a two-word line with one word's box grown by a speck is typed text, not a stamp's lettering (review16s14-held2 0029 mild, accepted without `isolated incidents.`)", () => {
+  const lines = [
+    'AMERICAN CONSULATE GENERAL',
+    'No. 1325. Stockholm, May 11, 1938.',
+    'Subject: Visas for Refugees.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'The attitude of the public has on the whole remained calm, although there have been',
+    'isolated incidents.',
+    'The situation in the provinces is said to be worse than in the capital.',
+    'Respectfully yours,',
+    'Howard Ward Tregear',
+  ];
+  const page = pageFromText(lines, { confidence: 96 });
+  // As read: `incidents.` boxed 78 high (a speck under it), `isolated` 36, the text's words 36.
+  const word = page.lines[8]!.words[1]!;
+  word.bbox = [word.bbox[0], word.bbox[1], word.bbox[2], word.bbox[1] + 78];
+  const t = segment(page);
+  assert.match(String(t.fields.body!.value), /although there have been isolated incidents\. The situation/);
+});
+
+test('a post heading cut short is held (review16s14-held2 0019 clean, `LEGATION OF THE UNITED ST` accepted at 0.92)', () => {
+  assert.equal(cutShortEntry('LEGATION OF THE UNITED ST', ['LEGATION OF THE UNITED STATES OF AMERICA']), true);
+  assert.equal(cutShortEntry('LEGATION OF THE UNITED STATES', ['LEGATION OF THE UNITED STATES OF AMERICA']), true);
+  assert.equal(cutShortEntry('LEGATION OF THE UNITED STATES OF AMERICA', ['LEGATION OF THE UNITED STATES OF AMERICA']), false);
+  assert.equal(cutShortEntry('LEGATION OF THE UNITED KINGDOM', ['LEGATION OF THE UNITED STATES OF AMERICA']), false);
+  const t = read([
+    'LEGATION OF THE',
+    'UNITED ST',
+    'No. 1266. Tehran, May 11, 1938.',
+    'Subject: Iranian Jew Bill.',
+    'The Honorable',
+    'The Secretary of State,',
+    'Washington.',
+    'Sir:',
+    'There is no indication that the authorities intend to relax the restrictions now in force.',
+    'Respectfully yours,',
+    'Howard Ward Tregear',
+  ]);
+  const from = scored(t).from!;
+  assert.equal(from.value, 'LEGATION OF THE UNITED ST');
+  assert.equal(from.status, 'needs_review');
+  assert.ok(from.reasons.includes('incomplete_value'), from.reasons.join());
 });
