@@ -218,8 +218,14 @@ export const DICTIONARY_VOUCH = 95;
 export function unknownWords(draft: FieldDraft, evidence: readonly number[], lang: string): string[] {
   const words = draft.wordTexts;
   if (!words || words.length !== evidence.length) return [];
-  return words.filter((w, i) => evidence[i]! < DICTIONARY_VOUCH && knownWord(w, lang) === false);
+  // A person's surname after a title and initials (`Dr. S. D. Carrodus`, `Mrs. L. Sandercock`) is judged as a
+  // signer's is (misreadNames): held when one letter from a word the dictionary knows, not for being unknown.
+  const surnameAt = typeof draft.value === 'string' && PERSON.test(draft.value) ? words.length - 1 : -1;
+  return words.filter((w, i) => evidence[i]! < DICTIONARY_VOUCH && knownWord(w, lang) === false && (i !== surnameAt || nearKnownWord(w, lang) === true));
 }
+
+/** A person addressed by title, initials and surname: `Mrs. L. Sandercock`, `Dr. S. D. Carrodus`, `Professor S. Tillman`. */
+const PERSON = /^(?:Mr|Mrs|Miss|Ms|Dr|Professor|Prof|Rabbi|Rev|Herr|Frau|Mme|M)\.?\s+(?:\p{Lu}\p{Ll}?\.\s*)+\p{Lu}[\p{L}'’-]+,?$/u;
 
 /**
  * The words of a signer's name the dictionary does not know, read below DICTIONARY_VOUCH, that are one letter

@@ -384,3 +384,25 @@ test('a post heading cut short is held (review16s14-held2 0019 clean, `LEGATION 
   assert.equal(from.status, 'needs_review');
   assert.ok(from.reasons.includes('incomplete_value'), from.reasons.join());
 });
+
+test("a letter's addressee by title, initials and surname: the surname held only when one letter from a dictionary word (held2 0022 `Dr. S. D. Carrodus` at 91)", () => {
+  const letterTo = (to: [string, number[]], second = 'The Council for Refugee Relief,') =>
+    read([
+      '                                        London, 23 December 1957.',
+      to,
+      second,
+      'London, W.C.1.',
+      'Dear Sir,',
+      'We have received your letter of the 25th of June and thank you for the information it contains.',
+      'Yours sincerely,',
+      'M. Carrodus',
+    ]);
+  const rare = scored(letterTo(['Dr. S. D. Carrodus,', [93, 92, 90, 91]])).to!;
+  assert.equal(rare.value, 'Dr. S. D. Carrodus');
+  assert.equal(rare.status, 'accepted', rare.reasons.join());
+  const misread = scored(letterTo(['Mrs. F. Lindgvist,', [93, 92, 91]])).to!;
+  assert.ok(misread.reasons.includes('unknown_word'), misread.reasons.join());
+  // An organisation's word the dictionary does not know is held as before (session 13's rule).
+  const body = scored(letterTo(['The Refugoe Council,', [96, 91, 96]], '12 Bloomsbury Square,')).to!;
+  assert.ok(body.reasons.includes('unknown_word'), body.reasons.join());
+});
