@@ -381,8 +381,12 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
   const add = (m: Map<string, number[]>, k: string, v: number) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   const nonOcrShare: number[] = [];
   const nonOcrWallShare: number[] = [];
-  /** Per file: native tesseract's CPU and the pipeline's (its pages' readPage), seconds. */
-  const paired = new Map<string, { native: number; pipeline: number }>();
+  /**
+   * Per file: native tesseract's CPU and the pipeline's (its pages' readPage), seconds; the
+   * pipeline's split into the page's first OCR call, its further calls (line recovery, seal rows,
+   * the digit check, the second opinion) and the rest (decode, ink measure, preprocessing, write).
+   */
+  const paired = new Map<string, { native: number; pipeline: number; ocrPage: number; ocrMore: number; nonOcr: number }>();
   let segmentCpu = 0;
   try {
     await readPageFromScan(sources[0]!, deps);
@@ -391,7 +395,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
       let pair = paired.get(source.path);
       const nativeFirst = paired.size % 2 === 0;
       if (pairedLang && !pair) {
-        pair = { native: nativeFirst ? await nativeFileCpu(source.path, pairedLang) : 0, pipeline: 0 };
+        pair = { native: nativeFirst ? await nativeFileCpu(source.path, pairedLang) : 0, pipeline: 0, ocrPage: 0, ocrMore: 0, nonOcr: 0 };
         paired.set(source.path, pair);
       }
       const c = cpuSeconds();
@@ -407,6 +411,11 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
       // The first call reads the page; any further ones are the second opinion's re-reads.
       const calls = ocrCpu.slice(firstCall).map((v) => v * 1000);
       const ocr = calls.reduce((a, b) => a + b, 0);
+      if (pair) {
+        pair.ocrPage += (calls[0] ?? 0) / 1000;
+        pair.ocrMore += (ocr - (calls[0] ?? 0)) / 1000;
+        pair.nonOcr += Math.max(0, total - ocr) / 1000;
+      }
       add(cpu, 'ocr: page', calls[0] ?? 0);
       add(cpu, 'ocr: second opinion', ocr - (calls[0] ?? 0));
       add(wall, 'ocr: page', page.timings.ocr ?? 0);
@@ -459,7 +468,7 @@ async function stagePass(sources: PageSource[], config: Config, pairedLang?: Nat
   // Pages per CPU-minute relative to native: native's CPU over the pipeline's, for all files, and per file.
   const pairedRatio = pairs.length ? nativeTotal / pipelineTotal : null;
   const perFile = pairs.map((p) => p.native / p.pipeline);
-  return { wall, cpu, nonOcrShare, nonOcrWallShare, pairedRatio, perFile, nativeTotal, pipelineTotal };
+  return { wall, cpu, nonOcrShare, nonOcrWallShare, pairedRatio, perFile, nativeTotal, pipelineTotal, files: [...paired] };
 }
 
 // ---------------------------------------------------------------- main
@@ -613,11 +622,17 @@ async function main(): Promise<void> {
       ] as Array<[string, Config, NativeReading]>);
   for (const [name, config, pairedWith] of staged.filter(([name]) => chosen(name))) {
     const pairs = hasNative && (chosen('native best') || chosen('native'));
-    const { wall, cpu, nonOcrShare, nonOcrWallShare, pairedRatio, perFile, nativeTotal, pipelineTotal } = await stagePass(
-      sources,
-      config,
-      pairs ? pairedWith : undefined,
-    );
+    const {
+      wall,
+      cpu,
+      nonOcrShare,
+      nonOcrWallShare,
+      pairedRatio,
+      perFile,
+      nativeTotal,
+      pipelineTotal,
+      files: perFileCpu,
+    } = await stagePass(sources, config, pairs ? pairedWith : undefined);
     console.log(`\nstages, engine ${name}: ${sources.length} pages read one at a time (ms; CPU split between non-OCR stages by their wall shares):`);
     const rows = [['stage', 'count', 'median wall', 'p95 wall', 'median CPU', 'p95 CPU']];
     for (const [stage, v] of wall) {
@@ -642,6 +657,17 @@ async function main(): Promise<void> {
           `pages per CPU-minute ${pairedRatio.toFixed(2)}x native (per file: median ${median(perFile).toFixed(2)}x, ${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)}x)`,
       );
       summary[`paired:${name}`] = { ratio: pairedRatio, perFileMedian: median(perFile), nativeCpu: nativeTotal, pipelineCpu: pipelineTotal };
+      // Per file: where the pipeline's CPU goes beside native's (the issue's per-page figures).
+      const fileRows = [['file', 'native s', 'pipeline s', 'ocr: page', 'ocr: more', 'non-OCR', 'ratio']];
+      for (const [file, p] of perFileCpu) {
+        fileRows.push([
+          path.basename(file),
+          ...[p.native, p.pipeline, p.ocrPage, p.ocrMore, p.nonOcr].map((v) => v.toFixed(2)),
+          `${(p.native / p.pipeline).toFixed(2)}x`,
+        ]);
+      }
+      console.log(table(fileRows));
+      summary[`pairedFiles:${name}`] = Object.fromEntries(perFileCpu.map(([file, p]) => [path.basename(file), p]));
     }
   }
 

@@ -9,7 +9,8 @@
 // closely (the fit done twice, the second time without the pixels far off the first circle: a
 // letter joined to the ring, an emblem joined inside it), and the circle is 3-15 letter heights
 // across. Rings with one centre are one seal; the seal's disc is the largest ring and a line width.
-import { connectedComponents, histogram, otsuThreshold } from '../preprocess/analysis.ts';
+import { connectedComponents, histogram, maskAtMost, otsuThreshold } from '../preprocess/analysis.ts';
+import { scratchBytes } from '../preprocess/analysis/levels.ts';
 import type { RawImage } from '../types.ts';
 
 export interface Seal {
@@ -104,8 +105,8 @@ export function findSeals(image: RawImage, letterHeight: number): Seal[] {
   const height = Math.min(image.height, Math.round(image.height * HEADER_SHARE));
   const band: RawImage = { data: image.data.subarray(0, image.width * height), width: image.width, height, channels: 1 };
   const threshold = otsuThreshold(histogram(band, 2));
-  const mask = new Uint8Array(band.width * band.height);
-  for (let i = 0; i < mask.length; i += 1) mask[i] = band.data[i]! <= threshold ? 1 : 0;
+  // Scratch (analysis/levels.ts): this function is synchronous and the components are copied out.
+  const mask = maskAtMost(band.data, threshold, scratchBytes(band.width * band.height, 0));
   const { components, runs } = connectedComponents({ data: mask, width: band.width, height: band.height });
   const minSide = (MIN_DIAMETER / 2) * letterHeight;
   const maxSide = MAX_DIAMETER * letterHeight * 1.2;

@@ -138,7 +138,13 @@ const SURROGATE = /[\uD800-\uDFFF]/;
  * Replaces digit look-alikes that touch a digit (`2l340` -> `21340`, `l951` -> `1951`),
  * keeping the string length so offsets stay valid. Words such as `I` or `Sol` are untouched.
  */
-export function repairDigits(text: string): string {
+/** A day of one or two digits with a `y`/`j` glued after it, then a year: the day's comma misread. */
+const DAY_COMMA_AS_LETTER = /(?<=\b[A-Z][a-z]{2,8}\.?\s+\d{1,2})[yj](?=\s+[12]\d{3}\b)/g;
+
+export function repairDigits(input: string): string {
+  // The comma after a day read as a `y` or `j` (its tail), glued to the day before the year
+  // (`August 2y 1943.`, a heavy despatch): the comma, one character for one.
+  const text = input.replace(DAY_COMMA_AS_LETTER, ',');
   // Most lines and spans searched for dates hold no look-alike beside a digit: nothing to replace,
   // and the text comes back as it is (segmentation asks this of every header line, every profile).
   if (!LOOKALIKE_BY_DIGIT.test(text) && !SURROGATE.test(text)) return text;
@@ -609,8 +615,18 @@ function placeChunkBefore(text: string, cut: number): PlaceMatch | null {
     if (/^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.-]*$/.test(tokens[i][0])) firstKept = i;
     else break;
   }
+  // A speck read as a quote mark glued to the place's first letter (`No 2381." ‘Naples, Italy,`): the
+  // place is the word after it (the mark stays outside the place's range).
+  let speck = 0;
+  if (firstKept > 0) {
+    const glued = /^[‘’'“”"«»*·•]+(?=[A-ZÀ-Þ][A-Za-zÀ-ÿ'’.-]*$)/.exec(tokens[firstKept - 1]![0]);
+    if (glued) {
+      firstKept--;
+      speck = glued[0].length;
+    }
+  }
   if (firstKept >= tokens.length) return null;
-  const start = chunkStart + (tokens[firstKept].index ?? 0);
+  const start = chunkStart + (tokens[firstKept].index ?? 0) + speck;
   const last = tokens[tokens.length - 1];
   const end = chunkStart + (last.index ?? 0) + last[0].length;
   return { text: text.slice(start, end), start, end };

@@ -81,6 +81,29 @@ function placeLineAfter(current: TextLine, next: TextLine): boolean {
   return !/\b(in|at|to|of|for|and|the)$/i.test(current.text.trim()) && isKnownPlace(next.text.trim().replace(/[.,;:]+$/, ''));
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/**
+ * How far below a line the next one starts, in the line's letter heights: the second line of a
+ * typed subject or heading starts within one (single spacing); a stamp's printing read after it
+ * (`Rating Distribution Instructions` under `Subject: Political Situation in Germany,`, its stop read
+ * as a comma) lies further down. Without boxes on the same page, not far.
+ */
+export const JOIN_MAX_GAP = 1.5;
+
+function farBelow(line: TextLine, next: TextLine): boolean {
+  if (line.words.length === 0 || next.words.length === 0 || line.page !== next.page) return false;
+  // The smaller letters of the two: a stamp's tall word (`answered`) does not stretch the measure.
+  const height = Math.min(median(line.words.map((w) => w.bbox[3] - w.bbox[1])), median(next.words.map((w) => w.bbox[3] - w.bbox[1])));
+  if (!(height > 0)) return false;
+  const bottom = median(line.words.map((w) => w.bbox[3]));
+  const top = median(next.words.map((w) => w.bbox[1]));
+  return top - bottom > JOIN_MAX_GAP * height;
+}
+
 function lastJoined(lines: readonly TextLine[], i: number, join: number, limit: number, onlyUnfinished: boolean, telegram = false): number {
   let last = i;
   while (last - i < join && last + 1 < limit) {
@@ -412,6 +435,7 @@ function findInLines(
   if (!topDown) order.reverse();
   const skip = field.skip ? new RegExp(field.skip, 'u') : null;
   const joinUntil = field.joinUntil ? new RegExp(field.joinUntil, 'u') : null;
+  const joinNever = field.joinNever ? new RegExp(field.joinNever, 'iu') : null;
   // A stamp set sideways in the margin of a typed document is read among its header lines
   // (`RECEIVED`, `1938 MAY 10 PM 6 41`): no field of a despatch or a letter comes from it.
   const sideways = profile.kind === 'telegram' ? () => false : (k: number) => isSideways(lines[k]!);
@@ -423,7 +447,7 @@ function findInLines(
     // A place-date-time line is complete unless it visibly breaks off; headings wrap freely.
     let last = field.join > 0 ? lastJoined(lines, i, field.join, n, field.parser === 'placeDateTime', profile.kind === 'telegram') : i;
     for (let k = i + 1; k <= last; k++) {
-      if (sideways(k)) {
+      if (sideways(k) || (profile.kind !== 'telegram' && farBelow(lines[k - 1]!, lines[k]!)) || joinNever?.test(lines[k]!.text)) {
         last = k - 1;
         break;
       }
@@ -472,6 +496,15 @@ function printedAbove(line: TextLine, anchor: TextLine): boolean {
 const surname = (name: string): string => (name.match(/\p{L}{3,}/gu) ?? []).at(-1)?.toLowerCase() ?? '';
 
 /**
+ * The surname a scrawl's reading split in two (`F. DUMM ORE` over `A. F. DUNMORE`): its last two words
+ * joined when the last is a short piece of letters; '' otherwise.
+ */
+const splitSurname = (name: string): string => {
+  const m = /(\p{L}{2,})\s+(\p{L}{1,3})\W*$/u.exec(name);
+  return m ? `${m[1]}${m[2]}`.toLowerCase() : '';
+};
+
+/**
  * The typed name under a signature: a handwritten signature above it is read first (`(. A.
  * RANSOME`, `George (. Lockyer`) and ends on the same surname; the typist's line below is the
  * reading kept.
@@ -498,6 +531,11 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
       const penMisread = typedSurnameSurer(lines, at, k, name, below) && namesBefore(value) <= namesBefore(String(out.value));
       return { field, span, first: k, last: k, out: penMisread ? out : withLostInitials(out, value), label: null };
     }
+    // The scrawl's reading split the surname (`F. DUMM ORE` over `A. F. DUNMORE`, a heavy letter): the typist's
+    // line is the name, and the two readings disagree: a person decides.
+    const split = splitSurname(value);
+    if (out && below.length >= 5 && split.length >= 5 && distance(below, split) <= 1)
+      return { field, span, first: k, last: k, out: withLostInitials(out, value), label: null };
     // The same name read again on the typed line under the scrawl (`Harold Y.@17 Sandercock` over `Harold Y.@91
     // Sandercock,`): the typist's line is the reading, judged by its own words.
     if (out && out.value === value && out.notes.length === 0 && weakest(span.words) > weakest(wordsIn(spanOf(lines, at, at), 0, Infinity)))

@@ -85,6 +85,11 @@ export const fieldSpecSchema = z
     /** Stop joining continuation lines after a line matching this (a subject's last line ends with its full stop). */
     joinUntil: regexString.optional(),
     /**
+     * Lines matching this are never joined to the field (a stamp's printing under a despatch's subject,
+     * `Rating Distribution Instructions`, on a page skewed so that no gap tells it from a second line).
+     */
+    joinNever: regexString.optional(),
+    /**
      * How a whole value ends (a despatch's subject with its full stop): a value that does not end so lost
      * its last line or its end to a stamp or a speck (`Elimination of Jewish Elements in the Greek`): `incomplete_value`.
      */

@@ -2,8 +2,7 @@
 // 1937 / MR. WELLES`, struck lighter than the typescript) lands over the subject line, the stamp's
 // ink off the typed letters is painted as paper and the typed lines stay as they were; a letter
 // without a stamp is left to the bit. The corpus's EHRI despatches carry stamps too, but their
-// scans are nearly two-level, so light ink cannot be told from typescript there (the step measures
-// no light ink and leaves them alone).
+// scans are bilevel, so light ink cannot be told from typescript there (the step leaves them alone).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
@@ -11,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { silentLogger } from '../../src/logger.ts';
 import { preprocessPage } from '../../src/preprocess/index.ts';
+import { histogram, isBilevel, SAMPLE_ROW_STEP } from '../../src/preprocess/analysis/levels.ts';
+import { removeLightInk } from '../../src/preprocess/steps/stamps.ts';
 import { generateSample } from '../../src/samples/generate.ts';
 import { evaluationSpecs } from '../../src/samples/sets.ts';
 import type { BBox } from '../../src/types.ts';
@@ -109,4 +110,40 @@ test('on a page whose letters are a few pixels high (the corpus letter) the step
   const unguarded = { name: 'unguarded', steps: [{ step: 'grey' }, { step: 'stamps', params: { minLightShare: 0, minTextHeight: 0 } }] };
   const painted = await preprocessPage({ data, width: info.width, height: info.height, channels: 1 }, unguarded, { logger: silentLogger(), density: 300 });
   assert.equal(painted.steps.find((s) => s.step === 'stamps')!.applied, true);
+});
+
+// The corpus's US despatches are 1-bit scans saved as JPEG: black and white, no grey. The step
+// skips them without measuring, and measuring would have found nothing to paint: every ink's
+// core is as black as the typescript's.
+const BILEVEL = fileURLToPath(new URL('../../../shared/corpus/scans/ehri-dataset/english/EHRI-DR-19390125-US_01.jpg', import.meta.url));
+
+test('a bilevel scan (the corpus despatch) is left alone as one ink level; measured, it has no light ink either', {
+  skip: existsSync(BILEVEL) ? false : 'corpus not found at ../shared/corpus (fresh clone without the shared corpus)',
+}, async () => {
+  const { data, info } = await sharp(BILEVEL).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const found = await stamps(data, info.width, info.height);
+  assert.equal(found.applied, false);
+  assert.equal((found as unknown as { skipped?: string }).skipped, 'bilevel scan: one ink level');
+  assert.ok(found.data.equals(data));
+  const measured = removeLightInk(
+    data,
+    info.width,
+    info.height,
+    histogram({ data, width: info.width, height: info.height, channels: 1 }, SAMPLE_ROW_STEP),
+    0.55,
+    2,
+    0.02,
+    22,
+  );
+  assert.equal(measured.lightShare, 0);
+  assert.equal(measured.painted, 0);
+});
+
+test('a generated grey page, even the cleanest, is not bilevel; a black-and-white one is', async () => {
+  const sample = await generateSample(SPECS[3]!);
+  const page = sample.expected.pages[0]!;
+  const grey = { data: sample.pixels[0]!, width: page.width, height: page.height, channels: 1 as const };
+  assert.equal(isBilevel(histogram(grey, SAMPLE_ROW_STEP)), false);
+  const twoLevel = Buffer.from(grey.data.map((v) => (v < 128 ? 0 : 255)));
+  assert.equal(isBilevel(histogram({ ...grey, data: twoLevel }, SAMPLE_ROW_STEP)), true);
 });

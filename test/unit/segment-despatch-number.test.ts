@@ -4,19 +4,9 @@
 // seeds and number16-fit-a): the corpus's despatches read their `No.` clean.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DESPATCH_BODY as BODY, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
+import { DESPATCH_BODY as BODY, despatchLines, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
 
-const despatch = (header: string[]) => [
-  'LEGATION OF THE',
-  'UNITED STATES OF AMERICA',
-  ...header,
-  'Subject: Political Situation in Egypt.',
-  'The Honorable',
-  'The Secretary of State,',
-  'Washington, D. C.',
-  'Sir:',
-  ...BODY,
-];
+const despatch = (header: string[]) => despatchLines(header);
 
 test('a number under its place-and-date line after a misread `No.` (`fo. 2443.`, `Nos 1822`, `(lo. 1880`, `0: 935.`, `Qu 223.`) is read, and reviewed for its label', () => {
   for (const [line, number] of [

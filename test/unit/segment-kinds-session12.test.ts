@@ -174,8 +174,10 @@ test("a letter's addressee: read through a speck (`i The Emigration Advisory Bur
     'Yours sincerely,',
     'T. HOLLINS',
   ]);
-  assert.equal(value(lowerCase, 'to'), 'The council for Refugee Relief');
-  assert.ok(scored(lowerCase).to!.reasons.includes('misread_word'));
+  // Session 14 (degraded16): the word's capital, a larger small letter on the typewriter, is put back; still held.
+  assert.equal(value(lowerCase, 'to'), 'The Council for Refugee Relief');
+  assert.equal(scored(lowerCase).to!.status, 'needs_review');
+  assert.ok(scored(lowerCase).to!.reasons.includes('ocr_corrected'));
   const stop = read([
     '79, Keizersgracht,',
     'PARIS, "(8e) °',

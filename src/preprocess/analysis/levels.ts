@@ -95,6 +95,29 @@ export function scratchBytes(length: number, slot = 0): Uint8Array {
   return buffer.subarray(0, length);
 }
 
+/** Levels counted as grey (neither ink black nor paper white) by `isBilevel`. */
+const GREY_LEVELS: readonly [number, number] = [32, 223];
+/**
+ * Share of grey pixels below which a page is bilevel. A grey scan's letters have soft edges: the
+ * cleanest generated page has 0.8% of its pixels in GREY_LEVELS, the corpus's grey scans 8-100%;
+ * its bilevel despatches (1-bit scans saved as JPEG) have none.
+ */
+const MAX_BILEVEL_GREY_SHARE = 0.001;
+
+/**
+ * True for a bilevel page (a 1-bit scan, whatever file it came in): its pixels are black or white,
+ * nearly none grey. Such a scan has thrown away how dark each ink was.
+ */
+export function isBilevel(hist: Uint32Array): boolean {
+  let total = 0;
+  let grey = 0;
+  for (let v = 0; v < 256; v += 1) {
+    total += hist[v]!;
+    if (v >= GREY_LEVELS[0] && v <= GREY_LEVELS[1]) grey += hist[v]!;
+  }
+  return total > 0 && grey < MAX_BILEVEL_GREY_SHARE * total;
+}
+
 /** Grey level below which `fraction` (0..1) of the pixels fall. */
 export function percentile(hist: Uint32Array, fraction: number): number {
   let total = 0;

@@ -84,116 +84,136 @@ export function removeRules(data: Buffer, width: number, height: number, thresho
   // step then keeps its input), and most pages cost no copy of the full-size image.
   if (lastRow < 0) return { data, rules: 0, painted: 0, boxes: [] };
   let out: Buffer | null = null;
-  // 2. Per column, the band of candidate pixels. A rule is thin across; where a letter stands on it
-  // (or heavy ink swells it) a column's band is thicker: such columns belong to the rule but are not
-  // painted, and a run of mostly thick columns is a solid shape (a black bar, a shadow), not a rule.
-  // Kept for the rows firstRow..lastRow only (no candidate lies outside them), filled row by row
-  // (a pixel continues the band of the pixel above it, or starts one): the same bands as walking
-  // each column down, without striding across the page for every pixel.
-  const bandRows = lastRow - firstRow + 1;
-  const bandBase = firstRow * width;
-  // Candidate pixels, rows firstRow..lastRow (index: pixel index - bandBase, as band and seen).
-  const candidate = new Uint8Array(width * bandRows);
-  for (let r = 0; r < runCount; r += 1) {
-    const local = runs[r * 3]! * width - bandBase;
-    candidate.fill(1, local + runs[r * 3 + 1]!, local + runs[r * 3 + 2]!);
-  }
-  const band = new Int32Array(width * bandRows); // the band's top row + 1 on its pixels, 0 elsewhere
-  for (let y = firstRow; y <= lastRow; y += 1) {
-    const row = y * width;
-    const local = row - bandBase;
-    const above = local - width;
-    for (let x = 0; x < width; x += 1) {
-      if (!candidate[local + x]) continue;
-      band[local + x] = y > firstRow && candidate[above + x] ? band[above + x]! : y + 1;
-    }
-  }
-  /** The top row of the band at row `k`, column `x`, or -1 where no candidate pixel is. */
-  const bandAt = (k: number, x: number) => (k < firstRow || k > lastRow ? -1 : band[k * width - bandBase + x]! - 1);
   let rules = 0;
   let painted = 0;
   const boxes: [number, number, number, number][] = [];
-  const seen = new Uint8Array(width * bandRows);
-  /** Depth of the ink run beside a band (from row `edge`, going `dir`), or 0 when deeper than a fringe. */
-  const fringe = (x: number, edge: number, dir: 1 | -1) => {
-    let depth = 0;
-    for (let k = edge + dir; k >= 0 && k < height && isInk(k * width + x); k += dir) {
-      depth += 1;
-      if (depth > MAX_FRINGE) return 0;
+  // 2. Each group of candidate rows on its own: rows with no candidate pixel between groups, which
+  // no rule's band or trace can cross (a trace moves to a row with a candidate pixel beside it), so
+  // the rules are those of the whole span, found in the same order. A page with underlines at its
+  // top and bottom worked its whole height otherwise, in arrays of page size.
+  /** The rules of candidate rows firstRow..lastRow (runs fromRun..toRun - 1), painted into `out`. */
+  const traceGroup = (firstRow: number, lastRow: number, fromRun: number, toRun: number) => {
+    // Per column, the band of candidate pixels. A rule is thin across; where a letter stands on it
+    // (or heavy ink swells it) a column's band is thicker: such columns belong to the rule but are not
+    // painted, and a run of mostly thick columns is a solid shape (a black bar, a shadow), not a rule.
+    // Kept for the rows firstRow..lastRow only (no candidate lies outside them), filled row by row
+    // (a pixel continues the band of the pixel above it, or starts one): the same bands as walking
+    // each column down, without striding across the page for every pixel.
+    const bandRows = lastRow - firstRow + 1;
+    const bandBase = firstRow * width;
+    // Candidate pixels, rows firstRow..lastRow (index: pixel index - bandBase, as band and seen).
+    const candidate = new Uint8Array(width * bandRows);
+    for (let r = fromRun; r < toRun; r += 1) {
+      const local = runs[r * 3]! * width - bandBase;
+      candidate.fill(1, local + runs[r * 3 + 1]!, local + runs[r * 3 + 2]!);
     }
-    return depth;
-  };
-  const bandBottom = (x: number, top: number) => {
-    let bottom = top;
-    while (bottom + 1 < height && bandAt(bottom + 1, x) === top) bottom += 1;
-    return bottom;
-  };
-  for (let start = firstRow * width; start < (lastRow + 1) * width; start += 1) {
-    if (!candidate[start - bandBase] || seen[start - bandBase]) continue;
-    // Trace the rule along x: in each next column, the band that overlaps this one.
-    const columns: { x: number; top: number; bottom: number }[] = [];
-    let x = start % width;
-    let top = bandAt(Math.floor(start / width), x);
-    let bottom = bandBottom(x, top);
-    for (;;) {
-      columns.push({ x, top, bottom });
-      for (let k = top; k <= bottom; k += 1) seen[k * width - bandBase + x] = 1;
-      const next = x + 1;
-      if (next >= width) break;
-      let found = -1;
-      for (let k = Math.max(0, top - 1); k <= Math.min(height - 1, bottom + 1); k += 1) {
-        const b = bandAt(k, next);
-        if (b >= 0 && !seen[k * width - bandBase + next]) {
-          found = b;
-          break;
+    const band = new Int32Array(width * bandRows); // the band's top row + 1 on its pixels, 0 elsewhere
+    for (let y = firstRow; y <= lastRow; y += 1) {
+      const row = y * width;
+      const local = row - bandBase;
+      const above = local - width;
+      for (let x = 0; x < width; x += 1) {
+        if (!candidate[local + x]) continue;
+        band[local + x] = y > firstRow && candidate[above + x] ? band[above + x]! : y + 1;
+      }
+    }
+    /** The top row of the band at row `k`, column `x`, or -1 where no candidate pixel is. */
+    const bandAt = (k: number, x: number) => (k < firstRow || k > lastRow ? -1 : band[k * width - bandBase + x]! - 1);
+    let rules = 0;
+    let painted = 0;
+    const boxes: [number, number, number, number][] = [];
+    const seen = new Uint8Array(width * bandRows);
+    /** Depth of the ink run beside a band (from row `edge`, going `dir`), or 0 when deeper than a fringe. */
+    const fringe = (x: number, edge: number, dir: 1 | -1) => {
+      let depth = 0;
+      for (let k = edge + dir; k >= 0 && k < height && isInk(k * width + x); k += dir) {
+        depth += 1;
+        if (depth > MAX_FRINGE) return 0;
+      }
+      return depth;
+    };
+    const bandBottom = (x: number, top: number) => {
+      let bottom = top;
+      while (bottom + 1 < height && bandAt(bottom + 1, x) === top) bottom += 1;
+      return bottom;
+    };
+    for (let start = firstRow * width; start < (lastRow + 1) * width; start += 1) {
+      if (!candidate[start - bandBase] || seen[start - bandBase]) continue;
+      // Trace the rule along x: in each next column, the band that overlaps this one.
+      const columns: { x: number; top: number; bottom: number }[] = [];
+      let x = start % width;
+      let top = bandAt(Math.floor(start / width), x);
+      let bottom = bandBottom(x, top);
+      for (;;) {
+        columns.push({ x, top, bottom });
+        for (let k = top; k <= bottom; k += 1) seen[k * width - bandBase + x] = 1;
+        const next = x + 1;
+        if (next >= width) break;
+        let found = -1;
+        for (let k = Math.max(0, top - 1); k <= Math.min(height - 1, bottom + 1); k += 1) {
+          const b = bandAt(k, next);
+          if (b >= 0 && !seen[k * width - bandBase + next]) {
+            found = b;
+            break;
+          }
+        }
+        if (found < 0) break;
+        x = next;
+        top = found;
+        bottom = bandBottom(x, top);
+      }
+      if (columns.length < minLength) continue;
+      const thin = columns.filter((c) => c.bottom - c.top + 1 <= maxThickness);
+      if (thin.length < 0.8 * columns.length) continue;
+      rules += 1;
+      out ??= Buffer.from(data);
+      boxes.push([columns[0]!.x, Math.min(...columns.map((c) => c.top)), columns[columns.length - 1]!.x + 1, Math.max(...columns.map((c) => c.bottom)) + 1]);
+      for (const c of thin) {
+        // The rule's fringe: ink just outside the band no more than two rows deep is the rule's own
+        // uneven edge (left, it reads as a dotted line); deeper ink is a letter standing on the rule.
+        const fringeTop = fringe(c.x, c.top, -1);
+        const fringeBottom = fringe(c.x, c.bottom, 1);
+        const letterAbove = fringeTop === 0 && c.top >= 1 && isInk((c.top - 1) * width + c.x);
+        const letterBelow = fringeBottom === 0 && c.bottom + 1 < height && isInk((c.bottom + 1) * width + c.x);
+        // A stroke crossing the rule (a descender through it) keeps its pixels.
+        if (letterAbove && letterBelow) continue;
+        // The paper beside the rule: the mean of the paper pixels two rows beyond its fringe either
+        // way, over three columns (the brightest one painted down the band leaves a white streak, one
+        // pixel's grain a dotted line).
+        const aboveRow = c.top - fringeTop - 2;
+        const belowRow = c.bottom + fringeBottom + 2;
+        let sum = 0;
+        let count = 0;
+        for (let dx = -1; dx <= 1; dx += 1) {
+          const x = c.x + dx;
+          if (x < 0 || x >= width) continue;
+          for (const row of [aboveRow, belowRow]) {
+            if (row < 0 || row >= height || isInk(row * width + x)) continue;
+            sum += data[row * width + x]!;
+            count += 1;
+          }
+        }
+        const paper = count > 0 ? Math.round(sum / count) : 255;
+        // One soft row beyond either way, or the rule's blurred edge stays as a faint line of its own.
+        for (let k = Math.max(0, c.top - fringeTop - 1); k <= Math.min(height - 1, c.bottom + fringeBottom + 1); k += 1) {
+          const i = k * width + c.x;
+          const outside = k < c.top - fringeTop || k > c.bottom + fringeBottom;
+          if (outside && (isInk(i) || data[i]! >= paper)) continue;
+          out[i] = paper;
+          painted += 1;
         }
       }
-      if (found < 0) break;
-      x = next;
-      top = found;
-      bottom = bandBottom(x, top);
     }
-    if (columns.length < minLength) continue;
-    const thin = columns.filter((c) => c.bottom - c.top + 1 <= maxThickness);
-    if (thin.length < 0.8 * columns.length) continue;
-    rules += 1;
-    out ??= Buffer.from(data);
-    boxes.push([columns[0]!.x, Math.min(...columns.map((c) => c.top)), columns[columns.length - 1]!.x + 1, Math.max(...columns.map((c) => c.bottom)) + 1]);
-    for (const c of thin) {
-      // The rule's fringe: ink just outside the band no more than two rows deep is the rule's own
-      // uneven edge (left, it reads as a dotted line); deeper ink is a letter standing on the rule.
-      const fringeTop = fringe(c.x, c.top, -1);
-      const fringeBottom = fringe(c.x, c.bottom, 1);
-      const letterAbove = fringeTop === 0 && c.top >= 1 && isInk((c.top - 1) * width + c.x);
-      const letterBelow = fringeBottom === 0 && c.bottom + 1 < height && isInk((c.bottom + 1) * width + c.x);
-      // A stroke crossing the rule (a descender through it) keeps its pixels.
-      if (letterAbove && letterBelow) continue;
-      // The paper beside the rule: the mean of the paper pixels two rows beyond its fringe either
-      // way, over three columns (the brightest one painted down the band leaves a white streak, one
-      // pixel's grain a dotted line).
-      const aboveRow = c.top - fringeTop - 2;
-      const belowRow = c.bottom + fringeBottom + 2;
-      let sum = 0;
-      let count = 0;
-      for (let dx = -1; dx <= 1; dx += 1) {
-        const x = c.x + dx;
-        if (x < 0 || x >= width) continue;
-        for (const row of [aboveRow, belowRow]) {
-          if (row < 0 || row >= height || isInk(row * width + x)) continue;
-          sum += data[row * width + x]!;
-          count += 1;
-        }
-      }
-      const paper = count > 0 ? Math.round(sum / count) : 255;
-      // One soft row beyond either way, or the rule's blurred edge stays as a faint line of its own.
-      for (let k = Math.max(0, c.top - fringeTop - 1); k <= Math.min(height - 1, c.bottom + fringeBottom + 1); k += 1) {
-        const i = k * width + c.x;
-        const outside = k < c.top - fringeTop || k > c.bottom + fringeBottom;
-        if (outside && (isInk(i) || data[i]! >= paper)) continue;
-        out[i] = paper;
-        painted += 1;
-      }
-    }
+    return { rules, painted, boxes };
+  };
+  for (let first = 0; first < runCount; ) {
+    let last = first;
+    while (last + 1 < runCount && runs[(last + 1) * 3]! - runs[last * 3]! <= 1) last += 1;
+    const group = traceGroup(runs[first * 3]!, runs[last * 3]!, first, last + 1);
+    first = last + 1;
+    rules += group.rules;
+    painted += group.painted;
+    boxes.push(...group.boxes);
   }
   return { data: out ?? data, rules, painted, boxes };
 }

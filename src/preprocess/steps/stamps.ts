@@ -9,11 +9,12 @@
 // of its ink (3x3 mean); a typed letter (dark core, letter size) is kept whole, and ink within a
 // stroke's width of a typed core is kept as it is, so letters keep their soft edges and a stamp
 // crossing a letter loses only what lies off the letter.
-// Pages without a population of light ink (most telegrams) are left as they are, to the bit.
+// Pages without a population of light ink (most telegrams) are left as they are, to the bit, and
+// so are bilevel scans (1-bit, every ink as black as the next), without measuring them.
 import { z } from 'zod';
 import { otsuThreshold } from '../analysis.ts';
 import { type Component, connectedComponents } from '../analysis/binary.ts';
-import { maskAtMost, scratchBytes } from '../analysis/levels.ts';
+import { isBilevel, maskAtMost, scratchBytes } from '../analysis/levels.ts';
 import { tooFewLetters } from '../ink.ts';
 import { GEOMETRY_FREE_KINDS } from '../measure.ts';
 import { assertGrey } from '../raw.ts';
@@ -286,6 +287,11 @@ export const stamps = defineStep({
     assertGrey(image, 'stamps');
     const few = tooFewLetters(ctx.ink);
     if (few) return { image, applied: false, measured: { skipped: few } };
+    const hist = await ctx.measure.sampledHistogram(image);
+    // A bilevel scan's ink is all one level: nothing tells a stamp's from a letter's (the 3x3 means
+    // of its ink are all black, every core the typescript's), and measuring that costs as much as
+    // on a grey page.
+    if (isBilevel(hist)) return { image, applied: false, measured: { skipped: 'bilevel scan: one ink level' } };
     const scale = await ctx.measure.textScale(image);
     const textHeight = scale.glyphHeight;
     if (textHeight === null) return { image, applied: false, measured: { skipped: 'no text height' } };
@@ -294,16 +300,7 @@ export const stamps = defineStep({
     if (textHeight < params.minTextHeight)
       return { image, applied: false, measured: { skipped: 'text too small to tell inks apart', textHeight: Math.round(textHeight * 10) / 10 } };
     const radius = Math.max(1, Math.round(params.keep * textHeight));
-    const found = removeLightInk(
-      image.data,
-      image.width,
-      image.height,
-      await ctx.measure.sampledHistogram(image),
-      params.seedShare,
-      radius,
-      params.minLightShare,
-      textHeight,
-    );
+    const found = removeLightInk(image.data, image.width, image.height, hist, params.seedShare, radius, params.minLightShare, textHeight);
     const { data, ...figures } = found;
     const measured = { ...figures, textHeight: Math.round(textHeight * 10) / 10, radius };
     if (found.painted === 0) return { image, applied: false, measured };

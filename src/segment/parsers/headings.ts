@@ -17,6 +17,8 @@ export const headingParsers = {
     const kept: RegExpMatchArray[] = [];
     let specks = false;
     for (const t of tokens) {
+      // A label (`SUBJECT:` on the line joined after the heading) starts the next field: no heading word ends in a colon.
+      if (kept.length > 0 && /\p{L}[:;]$/u.test(t[0])) break;
       const w = t[0].replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, '');
       // A mark with no letter between the heading's lines (`LEGATION OF THE § UNITED STATES`) is a speck.
       if (!w && kept.length > 0) {
@@ -45,6 +47,8 @@ export const headingParsers = {
 
   subject: ({ text, from }) => {
     let [s, e] = trimRange(text, from, text.length, /[\s,;:]/);
+    // `Subject: Political Situation in Germany,` and nothing after it: the subject's stop read as a comma.
+    const stopAsComma = /^,\s*$/.test(text.slice(e)) && /\p{L}{3,}$/u.test(text.slice(s, e));
     // The full stop is part of the subject as typed; other marks at its end are specks.
     while (e > s && /[‘’“”"·•\-–_]/.test(text[e - 1]!)) e--;
     const notes: string[] = [];
@@ -64,7 +68,26 @@ export const headingParsers = {
       e = s + stamp.index + 1;
       notes.push('ocr_corrected');
     }
-    const value = text.slice(s, e).replace(/\s+/g, ' ');
+    let value = text.slice(s, e).replace(/\s+/g, ' ');
+    // Dust read inside the subject (`concerning =} the Revision`, `Restrictions .on the Practice`,
+    // `Provinces..`): a token of marks alone between words, a stop or comma glued before a small
+    // letter, a second stop at the end are no part of a typed subject. Read through, reviewed.
+    const cleaned = value
+      .split(' ')
+      .filter((t, i, all) => i === 0 || i === all.length - 1 || !/^[^\p{L}\p{N}&–—-]{1,3}$/u.test(t))
+      .map((t) => t.replace(/^[.,·•]+(?=\p{Ll})/u, ''))
+      // `Emigration of. Refugees`, `by. the Swiss`: a stop glued to a small word inside the subject is a speck.
+      .map((t, i, all) => (i < all.length - 1 && /^(?:of|the|by|in|for|and|to|on|at|from|with)[.,]$/.test(t) ? t.slice(0, -1) : t))
+      .join(' ')
+      .replace(/\.{2,}$/, '.');
+    if (cleaned !== value) {
+      value = cleaned;
+      notes.push('ocr_corrected');
+    }
+    if (stopAsComma && !/\b(of|the|and|for|in|at|to|on|by|with|from|a|an|de|du|des|la|le|et)$/i.test(value)) {
+      value = `${value}.`;
+      notes.push('ocr_corrected');
+    }
     if (value.split(' ').length > 40 || !/\p{L}{3,}/u.test(value)) return null;
     // `Elimination of Jewish Elements in the`: a subject does not end on a small word; its next
     // line was not read.

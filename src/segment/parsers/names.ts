@@ -25,8 +25,16 @@ function repairInitials(value: string): string {
       .replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2')
       .replace(/(^|\s)[‘’“”"`]+(?=\p{L})/gu, '$1')
       .replace(/\.{2,}$/, '.')
+      .replace(SPECKED_INITIAL, '$1.')
   );
 }
+
+/**
+ * An initial whose stop the scan turned into a small round letter and a stop (`Ve. F. Moreau`,
+ * `Mr. I. Be. Whitlock`, heavy and mild letters): a capital with `e` or `c` and a stop, at the name's
+ * start or after an initial or a title, before a capital. No English name abbreviates so.
+ */
+const SPECKED_INITIAL = /(?<=^|(?:^|\s)(?:\p{Lu}|Mr|Mrs|Dr|Prof)\.\s+)(\p{Lu})[ec]\.(?=\s+\p{Lu})/gu;
 
 /** A name-like line: a few words, each capitalised or an initial (`Mao Zedong.`, `A. DOBRYNIN`). */
 function looksLikeName(value: string, maxWords: number): boolean {
@@ -179,7 +187,14 @@ export const nameParsers = {
     // A speck read as a lone small letter or a mark before the line (`i The Emigration Advisory Bureau,`): read through, reviewed.
     const speck = /^(?:\p{Ll}|[^\p{L}\p{N}\s(]{1,2})\s+(?=\p{Lu}\p{Ll})/u.exec(text.slice(s, e));
     if (speck) s += speck[0].length;
-    const value = text.slice(s, e);
+    let value = text.slice(s, e);
+    // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed).
+    const article = /^The[.,:;](?=\s)/u.test(value);
+    if (article) value = `The${value.slice(4)}`;
+    // `Mr. I. Be. Whitlock`: an initial's stop read as a small letter and a stop (repaired, reviewed).
+    const initials = value.replace(SPECKED_INITIAL, '$1.');
+    const specked = initials !== value;
+    value = initials;
     if (!/^[\p{Lu}]/u.test(value) || /^\d/.test(value)) return null;
     // The city line of an address (`Amsterdam.`) is no addressee: the lines above it were not read.
     if (isKnownPlace(value.replace(/[.,]$/, ''))) return null;
@@ -187,7 +202,18 @@ export const nameParsers = {
     if (!/\p{L}{3,}/u.test(value)) return null;
     if (field.maxWords && value.split(/\s+/).length > field.maxWords) return null;
     if (field.pattern && !new RegExp(field.pattern, 'i').test(value)) return null;
-    return { value, start: s, end: e, notes: speck ? ['ocr_corrected'] : [] };
+    // `Relief office for Displaced Families`: in a name whose other long words are capitalised, a long
+    // word in small letters that opens on a letter whose capital is its small form typed larger (c, o,
+    // s, v, w, x, z on a typewriter) was read a size too small. Capitalised, reviewed.
+    const words = value.split(/\s+/);
+    const long = words.filter((w) => /^\p{L}{4,}/u.test(w));
+    const small = long.filter((w) => /^\p{Ll}/u.test(w));
+    if (small.length === 1 && long.length >= 3 && /^[cosvwxz]\p{Ll}{3,}\W*$/u.test(small[0]!)) {
+      const at = words.indexOf(small[0]!);
+      words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
+      return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
+    }
+    return { value, start: s, end: e, notes: speck || article || specked ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label, words, field }) => {
@@ -198,12 +224,19 @@ export const nameParsers = {
     const again = /^[\s_\-–—.,]*The\s+Hono(u)?rable\b/iu.exec(text.slice(from));
     if (again) from += again[0].length;
     // `Thc' Secretary of State,` under a stamp: the article misread is still the office's first word (repaired, reviewed).
-    const office = /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*)){0,7}/u.exec(text.slice(from));
+    // `The. Secretary: of state,` on a heavy page: a speck glued to a word (a colon, a semicolon) and the
+    // small letter of the word after `of` do not end the office (repaired, reviewed).
+    const office = /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:[:;]?\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*|(?<=\bof\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
+      text.slice(from),
+    );
     if (!office || office.index === undefined) return null;
     const s = from + office.index;
     const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
     const read = text.slice(s, e);
-    const value = read.replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The');
+    const value = read
+      .replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The')
+      .replace(/(?<=\p{L})[:;](?=\s)/gu, '')
+      .replace(/(?<=\bof\s+)\p{Ll}(?=\p{Ll}{2,}$)/u, (c) => c.toUpperCase());
     // Words read between the label and the office (a stamp's `fos (2 SECRETARY en.`) may be part of
     // it; a figure or mark alone (`The Honorable 3`) is a speck, no letter of the block.
     // Letters read there on other rows than the office's (a stamp's `| Hig` after the label, a speck `ceen` read from

@@ -77,6 +77,8 @@ export const numberParsers = {
     // `449, I told him` is `449. I told him` with the period read as a comma.
     const m = /^\s*([0-9][0-9OolI|]{0,5})\s*(\\?[.)]|,)(?=\s|$)/.exec(text.slice(from));
     if (!m) return null;
+    // `0. 1993 Budapest`: a lone `0.` before a number is what is left of `No.` (the `N` lost under a seal's ring), no number of its own.
+    if (/^[0Oo]$/.test(m[1]!) && /^\s+[0-9]{2,}/.test(text.slice(from + m[0].length))) return null;
     const repaired = repairNumberToken(m[1]);
     if (!repaired) return null;
     const notes = repaired.corrected || m[2] === ',' ? ['ocr_corrected'] : [];
@@ -89,8 +91,12 @@ export const numberParsers = {
     // `ho 147 : Cairo,`: the `No.` read as `ho` without its stop, a speck read as a colon after the number;
     // `317. . Cairo,`, `396 ° Rome,`: specks standing alone between the number and the place.
     // `« 1325 Stockholm,`: the whole `No.` read as one mark, set apart before the number.
+    // `0. 1993 Budapest`: the line cut short after its place (a seal's row read again) is still the number's line.
+    // `lo. 2727" Jerusalem,`: a speck read as a quote mark glued after the number.
+    // `ye 2028 Zurich,`, `Je 2163 Athens,`, `J. 1861. Belgrade,`: the `No` inside or beside a seal's ring read as one
+    // or two other letters (not a small word of a sentence).
     const m =
-      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+|[«»“”‘’'"*•·~]\s+)?)([0-9][0-9OolI]{0,4})\.?(\s*[:;·]\s*|(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,)/u.exec(
+      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+|[«»“”‘’'"*•·~]\s+|(?!(?:[Aa]t|[Ii]n|[Oo]n|[Oo]f|[Tt]o|[Bb]y|[Aa]n|[Aa]s|[Ii]s|[Ii]t|[Oo]r|[Ii]f|[Bb]e|[Ww]e|[Hh]e|[Mm]e|[Mm]y|[Ss]o|[Uu]p|[Dd]o|AM|PM|am|pm)\s)\p{L}{1,2}[.,]?\s+)?)([0-9][0-9OolI]{0,4})\.?(["”“'’]?\s*[:;·]\s*|["”“'’]?(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?(?:,|\s*$))/u.exec(
         text.slice(from),
       );
     if (!m) return null;
@@ -114,7 +120,8 @@ export const numberParsers = {
     const trace = new RegExp(`^(?:${field.labelTrace})`, 'iu').exec(rest.slice(lead));
     if (!trace || trace[0].trim() === '') return null;
     const afterTrace = from + lead + trace[0].length;
-    const m = /^\s*([0-9][0-9OolI]{0,4})(?:[.,](?!\d)|(?=\s|$))/.exec(text.slice(afterTrace));
+    // `Noi 1367:`: the number's stop read as a colon.
+    const m = /^\s*([0-9][0-9OolI]{0,4})(?:[.,:;](?!\d)|(?=\s|$))/.exec(text.slice(afterTrace));
     if (!m) return null;
     const tail = text.slice(afterTrace + m[0].length);
     const ownLine = /^[^\p{L}\p{N}]*$/u.test(tail);
