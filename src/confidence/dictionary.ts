@@ -46,3 +46,27 @@ export function languageOfPages(pages: ReadonlyArray<{ lang: string; lines: read
   const langs = new Set(pages.filter((p) => p.lines.length > 0).map((p) => p.ocr.lang ?? p.lang));
   return langs.size === 1 ? [...langs][0] : undefined;
 }
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Is this word, which the dictionary does not know, one letter from a word it knows (one letter put for
+ * another: `Lindgvist` for `Lindqvist`, `Iragi` for `Iraqi`)? That is the shape of the OCR's one-letter
+ * misreads, which come at 90-92 with nothing else on the page against them; a rare name the list lacks is
+ * mostly not one letter from any word (`Tregear`, `Prideaux`, `Hoxhaj`, `Carrodus`, `Marchbanks`). Null when
+ * there is no dictionary for the language or the word is no word of letters of five or more.
+ */
+export function nearKnownWord(word: string, lang: string): boolean | null {
+  const words = dictionary(lang);
+  if (!words) return null;
+  const core = word
+    .replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
+    .replace(/['’]s$/u, '')
+    .toLowerCase();
+  const parts = core.split('-').filter((p) => p.length >= 5 && /^[a-z]+$/.test(p) && !words.has(p));
+  if (parts.length === 0) return null;
+  return parts.some((p) => {
+    for (let i = 0; i < p.length; i++) for (const c of ALPHABET) if (c !== p[i] && words.has(p.slice(0, i) + c + p.slice(i + 1))) return true;
+    return false;
+  });
+}

@@ -13,9 +13,10 @@ import type { RecordField } from '../types.ts';
 import { calibrate, NO_CALIBRATION, type Calibration } from './calibration.ts';
 import { monthFromWord } from '../segment/datetime.ts';
 import { IN_VOCABULARY } from '../segment/parsers.ts';
-import { STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
+import { DATE_FROM_STAMP, STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
 import { INITIALS_IN_REFERENCE } from '../segment/typist-initials.ts';
-import { knownWord } from './dictionary.ts';
+import { OUT_OF_ORDER } from '../segment/extract.ts';
+import { knownWord, nearKnownWord } from './dictionary.ts';
 import {
   dispatchConsistent,
   validateCopies,
@@ -88,11 +89,15 @@ export const REASONS: Readonly<Record<string, string>> = {
   year_on_stamp:
     'a received or office stamp on the page, dated days or weeks after the document, bears the year of its date: the year is evidenced by it (shown, not held)',
   stamp_date_mismatch: 'a received or office stamp on the page is dated before the document, or months after it: one of the two dates was misread',
+  out_of_order:
+    "the value was read from a line printed above the field the layout puts it after (a letter's addressee taken from the letterhead above its date): the OCR's reading order is not the page's",
+  date_from_stamp:
+    "the date was read in a received or office stamp's form (`22 NOV 1946`, its month abbreviated in capitals): a stamp's date is never the document's, which was not read",
   vocabulary_mismatch:
     'the value reads as the first words of an entry of its vocabulary and then otherwise (`The Secretary of Sheers`): a misread word of the entry, or an office the list does not know',
   misread_word: 'a short word one letter away from `for`, `the`, `and`... and not one itself: a misread, often at a high confidence',
   unknown_word:
-    "a word of a subject or an addressee that the language's dictionary does not know, read at a confidence the OCR's calibration does not vouch for (`roceeding` at 91): a one-letter misread, or a rare name",
+    "a word of a subject or an addressee that the language's dictionary does not know, or a word of a signer's name one letter from a word it knows, read at a confidence the OCR's calibration does not vouch for (`roceeding`, `Lindgvist` at 91): a one-letter misread, or a rare name",
   boundary_uncertain: 'which pages belong to this document is uncertain: a person confirms the grouping before any field is accepted',
   grouping_changed:
     'a person decided this field before the record was split or merged, and it is now read from another page or box: it waits for a person again (set by the review store, never by scoring)',
@@ -123,6 +128,8 @@ const PENALTY: Record<string, number> = {
   unknown_word: 0.9,
   vocabulary_mismatch: 0.8,
   stamp_date_mismatch: 0.8,
+  date_from_stamp: 0.5,
+  out_of_order: 0.7,
   incomplete_value: 0.7,
   weak_profile: 0.8,
   no_words: 0.5,
@@ -162,6 +169,8 @@ const BLOCKING = new Set([
   'copied_without_heading',
   'vocabulary_mismatch',
   STAMP_DATE_MISMATCH,
+  DATE_FROM_STAMP,
+  OUT_OF_ORDER,
 ]);
 
 /**
@@ -209,7 +218,43 @@ export const DICTIONARY_VOUCH = 95;
 export function unknownWords(draft: FieldDraft, evidence: readonly number[], lang: string): string[] {
   const words = draft.wordTexts;
   if (!words || words.length !== evidence.length) return [];
-  return words.filter((w, i) => evidence[i]! < DICTIONARY_VOUCH && knownWord(w, lang) === false);
+  // A person's surname after a title and initials (`Dr. S. D. Carrodus`, `Mrs. L. Sandercock`) is judged as a
+  // signer's is (misreadNames): held when one letter from a word the dictionary knows, not for being unknown.
+  const surnameAt = typeof draft.value === 'string' && PERSON.test(draft.value) ? words.length - 1 : -1;
+  return words.filter((w, i) => evidence[i]! < DICTIONARY_VOUCH && knownWord(w, lang) === false && (i !== surnameAt || nearKnownWord(w, lang) === true));
+}
+
+/** A person addressed by title, initials and surname: `Mrs. L. Sandercock`, `Dr. S. D. Carrodus`, `Professor S. Tillman`. */
+const PERSON = /^(?:Mr|Mrs|Miss|Ms|Dr|Professor|Prof|Rabbi|Rev|Herr|Frau|Mme|M)\.?\s+(?:\p{Lu}\p{Ll}?\.\s*)+\p{Lu}[\p{L}'’-]+,?$/u;
+
+/**
+ * The words of a signer's name the dictionary does not know, read below DICTIONARY_VOUCH, that are one letter
+ * from a word it knows (`Lindgvist` at 91 for `Lindqvist`, on both the scrawl's line and the typed line): the
+ * shape of a one-letter misread. A surname merely missing from the list (`Tregear`, `Prideaux`) is not held:
+ * on the fitting seeds no right signer's surname was one letter from a dictionary word (docs/decisions.md).
+ */
+export function misreadNames(draft: FieldDraft, evidence: readonly number[], lang: string): string[] {
+  const words = draft.wordTexts;
+  if (!words || words.length !== evidence.length) return [];
+  return words.filter((w, i) => evidence[i]! < DICTIONARY_VOUCH && knownWord(w, lang) === false && nearKnownWord(w, lang) === true);
+}
+
+/**
+ * A date typed whole: a day, a month read letter for letter, a year, nothing else and nothing repaired
+ * (`January 14, 1942.`, `6th January, 1933.`). Its digits are judged with the pair's general doubt, not its
+ * digit doubt (native best_int: 1.2, not 1.8, so a day read at 88 is an 85.6, not a 78.4): a date line the OCR
+ * segmented cleanly, with no speck, split or repaired word, is one whose digits it read cleanly. Fitted on
+ * review16s14-fit-a/-b/-c (90 documents): 4 right dates accepted, none wrong; the one wrong date read there
+ * (`1938.` at 78 for 1936, heavy) stays held (docs/decisions.md, session 14).
+ */
+export function typedWhole(draft: FieldDraft): boolean {
+  const words = draft.wordTexts;
+  if (!words || words.length !== 3 || draft.notes.includes('ocr_corrected') || typeof draft.value !== 'string') return false;
+  const bare = words.map((w) => w.replace(/[.,;:]+$/, ''));
+  const month = bare.findIndex((w) => /^\p{L}{3,}$/u.test(w) && monthFromWord(w)?.exact === true);
+  if (month < 0) return false;
+  const digits = bare.filter((_, i) => i !== month);
+  return digits.length === 2 && digits.every((d) => /^\d{1,4}(st|nd|rd|th)?$/.test(d)) && digits.some((d) => /^\d{4}$/.test(d));
 }
 
 /** Label scores below this send the field to review (see text.ts: 0.97 = equal after folding `rn`/`m`, `0`/`O`...). */
@@ -229,6 +274,8 @@ const NOTE_REASONS = new Set([
   'vocabulary_repaired',
   'vocabulary_mismatch',
   STAMP_DATE_MISMATCH,
+  DATE_FROM_STAMP,
+  OUT_OF_ORDER,
   YEAR_ON_STAMP,
   INITIALS_IN_REFERENCE,
 ]);
@@ -363,7 +410,9 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     const reasons: string[] = [];
     const calibration = options.calibration ?? NO_CALIBRATION;
     // Each word's OCR confidence calibrated for its engine and model; a word a closed list matched letter for letter is evidenced by the match.
-    const calibrated = draft.wordConfidences.map((c, i) => calibrate(c, calibration, draft.wordTexts?.[i]));
+    // A despatch's or letter's date typed whole: its digits judged as its words are (typedWhole).
+    const wholeDate = t.kind !== 'telegram' && name === 'date' && typedWhole(draft);
+    const calibrated = draft.wordConfidences.map((c, i) => calibrate(c, calibration, wholeDate ? '' : draft.wordTexts?.[i]));
     const evidence = wordEvidence(name, { ...draft, wordConfidences: calibrated });
     const ocr = ocrScore(evidence);
     if (draft.wordConfidences.length === 0) reasons.push('no_words');
@@ -375,6 +424,8 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     reasons.push(...validatorReasons(name, draft, options));
     if (t.kind !== 'telegram' && options.lang && DICTIONARY_FIELDS.has(name) && unknownWords(draft, evidence, options.lang).length > 0)
       reasons.push(UNKNOWN_WORD);
+    // A signer's word the dictionary does not know is held only when it is one letter from a word it knows (`Lindgvist`).
+    if (t.kind !== 'telegram' && options.lang && name === 'signature' && misreadNames(draft, evidence, options.lang).length > 0) reasons.push(UNKNOWN_WORD);
     // A letter's or despatch's addressee is typed in words; a stamp's capitals read beside it are not (telegrams print `CC CPSU`).
     if (t.kind !== 'telegram' && name === 'to') reasons.push(...garbledCapitals(draft.value), ...lowerCaseInName(draft.value));
     reasons.push(...(crossReasons[name] ?? []));

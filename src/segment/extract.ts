@@ -4,9 +4,10 @@
 import { distance } from 'fastest-levenshtein';
 import { cueLines } from './kind-evidence.ts';
 import { isKnownPlace } from '../confidence/gazetteer.ts';
-import { isSideways, typedTextLines } from './body-lines.ts';
+import { isSideways, textLinesReadBefore, typedTextLines } from './body-lines.ts';
 import { checkAgainstStamps } from './stamp-dates.ts';
 import { checkSignerInitials } from './typist-initials.ts';
+import { typedAtTabStop, typedSurnameSurer } from './signer-lines.ts';
 import { findDate } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
 import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './lines.ts';
@@ -275,10 +276,15 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
     }
     // A salutation between the header and the text (`Sir:`) opens the body; a closing formula ends it.
     let salutation: TextLine | undefined;
+    let readBefore: number[] = [];
     if (profile.bodyStart) {
       const re = new RegExp(profile.bodyStart, 'iu');
       const at = lines.slice(0, Math.min(n, profile.headerLines)).findIndex((l, i) => i >= startLine && re.test(l.text));
       if (at >= 0) {
+        // The text's lines the OCR read before the salutation, among a stamp's (printed under it all the same).
+        const used = new Set<number>();
+        for (const hit of hits.values()) for (let i = hit.first; i <= hit.last; i++) used.add(i);
+        readBefore = profile.kind !== 'telegram' ? textLinesReadBefore(lines, 0, at, used) : [];
         startLine = at + 1;
         startOffset = 0;
         salutation = lines[at];
@@ -292,7 +298,8 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
       if (at >= 0) endLine = at;
     }
     // Stamps and boxes of the header zone read late, and stamp lettering, are not the text.
-    const kept = endLine > startLine ? typedTextLines(lines, startLine, endLine, { salutation, dropTallLettering: profile.kind !== 'telegram' }) : [];
+    const under = endLine > startLine ? typedTextLines(lines, startLine, endLine, { salutation, dropTallLettering: profile.kind !== 'telegram' }) : [];
+    const kept = under.length > 0 && readBefore.length > 0 ? [...readBefore, ...under] : under;
     if (kept.length > 0 && kept[0]! > startLine) startOffset = 0;
     if (kept.length > 0) {
       startLine = kept[0]!;
@@ -310,7 +317,18 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
         const startGuessed = profile.bodyStart !== undefined && salutation === undefined;
         // Under a salutation that was read, the text's start is the layout's, whatever header field is missing.
         const startNote = startGuessed ? ['body_start_uncertain'] : salutation && profile.kind !== 'telegram' ? ['body_under_salutation'] : [];
-        fields[bodyField.name] = { ...draftFrom(hit, bodyField, value, startNote), text: texts.join('\n').trim() };
+        // A text that starts in mid-sentence (`received by the Legation...`, its first line not read under the salutation) is no
+        // whole text; a paragraph's number read as a letter (`l. Officials`, fit-b 0020) is no word.
+        const midSentence =
+          salutation !== undefined && profile.kind !== 'telegram' && /^[^\p{L}\p{N}]*\p{Ll}\p{L}/u.test(value) ? ['body_start_uncertain'] : [];
+        const draft = draftFrom(hit, bodyField, value, [...startNote, ...midSentence]);
+        if (readBefore.length > 0) {
+          // Its words are the kept lines' only, not those of the stamp and the salutation read between them.
+          const words = kept.flatMap((k) => lines[k]!.words);
+          draft.wordConfidences = words.map((w) => w.confidence);
+          draft.wordTexts = words.map((w) => w.text);
+        }
+        fields[bodyField.name] = { ...draft, text: texts.join('\n').trim() };
         bodyLines = [startLine, endLine - 1];
       }
     }
@@ -449,6 +467,8 @@ function findInLines(
     if (!label && out.label) label = { label: span.text.slice(out.label.start, out.label.end), ...out.label };
     const hit: Hit = { field, span, first: i, last: lineAt(span, Math.max(out.start, out.end - 1)), out, label };
     if (inSentence(span, field, out, label)) hit.out = { ...hit.out, notes: [...hit.out.notes, 'in_sentence'] };
+    // Read after the field it follows, but printed above it (a letterhead read after the date set at the right): not in its place.
+    if (after && profile.kind !== 'telegram' && printedAbove(lines[i]!, lines[after.first]!)) hit.out = { ...hit.out, notes: [...hit.out.notes, OUT_OF_ORDER] };
     // Two labelled candidates with different values (`No. 23` above `No. 1023`): say so.
     if (label && otherCandidate(lines, order.slice(order.indexOf(i) + 1), field, out.value, usedBy)) {
       hit.out = { ...out, notes: [...out.notes, 'multiple_candidates'] };
@@ -457,6 +477,20 @@ function findInLines(
     return hit;
   }
   return null;
+}
+
+/** Note (a reason): the value's line is printed above the line of the field the layout puts it after. */
+export const OUT_OF_ORDER = 'out_of_order';
+
+/**
+ * Is `line` printed above `anchor` on the same page: its middle above the anchor's top? The OCR reads a block set
+ * at the right (a letter's date) before a heading left of and above it (review16s14-held 0024 heavy: `12 June 1934`
+ * read before `BOARD OF RELIEF FOR STATELESS PERSONS`, which was then taken for the addressee and accepted).
+ */
+function printedAbove(line: TextLine, anchor: TextLine): boolean {
+  if (line.page !== anchor.page || line.words.length === 0 || anchor.words.length === 0) return false;
+  const middle = (Math.min(...line.words.map((w) => w.bbox[1])) + Math.max(...line.words.map((w) => w.bbox[3]))) / 2;
+  return middle < Math.min(...anchor.words.map((w) => w.bbox[1]));
 }
 
 const surname = (name: string): string => (name.match(/\p{L}{3,}/gu) ?? []).at(-1)?.toLowerCase() ?? '';
@@ -484,14 +518,19 @@ function typedNameBelow(lines: readonly TextLine[], at: number, hi: number, fiel
     if (out && typeof out.value === 'string' && surname(out.value) === name && out.value !== value) {
       // The scrawl's line reads an initial the typed line lost (`I K KOWALCZYK` over `K. KOWALCZYK`, `8. B. Hoxhaj`
       // over `. B. Hoxhaj`, accepted short on generated letters): the two readings disagree; a person decides.
-      const lost = namesBefore(value) > namesBefore(out.value);
+      // A typed line that starts at the signature block's tab stop lost nothing before it: what the scrawl's line
+      // reads more there is the pen's (`IV. Hoxhaj` over `V. Hoxhaj`, `Burton WY). Prideaux` over `Burton W. Prideaux.`).
+      const lost = namesBefore(value) > namesBefore(out.value) && !typedAtTabStop(lines, at, k);
       return { field, span, first: k, last: k, out: lost ? withLostInitials(out, value) : out, label: null };
     }
     // The surname read one letter otherwise on the typed line (`George P. Holline |` over `George P. Hollins.`): two
-    // readings of the name disagree; the typist's line is the value, and a person decides.
+    // readings of the name disagree; the typist's line is the value, and a person decides, unless the typed
+    // surname was read surely and far surer than the scrawl's (`M. Carrodue`@14 over `M. Carrodus`@92): the pen's misread.
     const below = out && typeof out.value === 'string' ? surname(out.value) : '';
-    if (out && below.length >= 5 && name.length >= 5 && below !== name && distance(below, name) === 1)
-      return { field, span, first: k, last: k, out: withLostInitials(out, value), label: null };
+    if (out && below.length >= 5 && name.length >= 5 && below !== name && distance(below, name) === 1) {
+      const penMisread = typedSurnameSurer(lines, at, k, name, below) && namesBefore(value) <= namesBefore(String(out.value));
+      return { field, span, first: k, last: k, out: penMisread ? out : withLostInitials(out, value), label: null };
+    }
     // The scrawl's reading split the surname (`F. DUMM ORE` over `A. F. DUNMORE`, a heavy letter): the typist's
     // line is the name, and the two readings disagree: a person decides.
     const split = splitSurname(value);

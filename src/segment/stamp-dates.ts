@@ -37,6 +37,8 @@ export function stampDates(lines: readonly TextLine[]): string[] {
 
 /** Note: a stamp on the page is dated within the days of transit after the document's date: the date's year is confirmed. */
 export const YEAR_ON_STAMP = 'year_on_stamp';
+/** Note (a reason): the date was read in a stamp's form, its month abbreviated in capitals (`22 NOV 1946`). */
+export const DATE_FROM_STAMP = 'date_from_stamp';
 /** Note (a reason): every stamp date read is before the document's date or too long after it. */
 export const STAMP_DATE_MISMATCH = 'stamp_date_mismatch';
 
@@ -46,6 +48,8 @@ export const STAMP_DATE_MISMATCH = 'stamp_date_mismatch';
  */
 const MAX_DAYS_IN_TRANSIT = 200;
 
+const overlaps = (a: readonly number[], b: readonly number[]): boolean => a[0]! < b[2]! && b[0]! < a[2]! && a[1]! < b[3]! && b[1]! < a[3]!;
+
 const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
 
 /**
@@ -54,7 +58,15 @@ const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Num
  */
 export function checkAgainstStamps(date: FieldDraft | undefined, headerLines: readonly TextLine[]): void {
   if (!date?.found || typeof date.value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date.value)) return;
-  const stamps = stampDates(headerLines);
+  // The date read in a stamp's form (`nsnd 22 NOV 1946`, an office stamp whose line a speck kept from the profiles'
+  // `skip`): a stamp's date is never the document's, and the stamp cannot confirm itself.
+  if (stampDates([{ text: date.text } as TextLine]).length > 0) {
+    date.notes.push(DATE_FROM_STAMP);
+    return;
+  }
+  // The date's own line is no second reading of it.
+  const own = (line: TextLine): boolean => date.bbox !== null && line.page === date.page && line.words.some((w) => overlaps(w.bbox, date.bbox!));
+  const stamps = stampDates(headerLines.filter((l) => !own(l)));
   if (stamps.length === 0) return;
   const written = dayNumber(date.value);
   const consistent = stamps.some((s) => {

@@ -105,21 +105,23 @@ const letter = (scrawl: string, typed: string) => [
   typed,
 ];
 
+// The typed lines below start where the lost initial's characters end (`I. ` is three characters of the grid), as
+// on the page: the name is typed at the closing's tab stop, and what the OCR lost leaves its gap (session 14).
 test('signer: the typed line lost an initial the scrawl line reads (`I K KOWALCZYK` over `K. KOWALCZYK`): put back when a capital, held', () => {
-  const t = read(letter('I K KOWALCZYK', 'K. KOWALCZYK'), (w, line) => (line === 8 ? 75 : 92));
+  const t = read(letter('I K KOWALCZYK', '   K. KOWALCZYK'), (w, line) => (line === 8 ? 75 : 92));
   assert.equal(t.kind, 'letter');
   // The scrawl's extra word is a single capital: the initial the typed line lost, put back; held all the same.
   assert.equal(t.fields.signature!.value, 'I. K. KOWALCZYK');
   assert.ok(t.fields.signature!.notes.includes('multiple_candidates'));
   // clean16-held 0031 (clean): `N. TONESCU` over `IONESCU` (at 96): the initial put back, the surname the typed line's.
-  const ionescu = read(letter('N. TONESCU', 'IONESCU'), (w, line) => (line === 8 ? 58 : 96));
+  const ionescu = read(letter('N. TONESCU', '   IONESCU'), (w, line) => (line === 8 ? 58 : 96));
   assert.equal(ionescu.fields.signature!.value, 'N. IONESCU');
   assert.ok(ionescu.fields.signature!.notes.includes('multiple_candidates'));
   // clean16-held 0004 (clean): `8. B. Hoxhaj` over `. B. Hoxhaj`: a figure is no initial, the typed line alone, held.
-  const hoxhaj = read(letter('8. B. Hoxhaj', '. B. Hoxhaj'), (w, line) => (line === 8 ? 91 : 85));
+  const hoxhaj = read(letter('8. B. Hoxhaj', ' . B. Hoxhaj'), (w, line) => (line === 8 ? 91 : 85));
   assert.equal(hoxhaj.fields.signature!.value, 'B. Hoxhaj');
   // fit-b 0005: `LV. NOVOTNY` over `V. NOVOTNY` (two initials squeezed).
-  const squeezed = read(letter('LV. NOVOTNY', 'V. NOVOTNY'), (w, line) => (line === 8 ? 59 : 92));
+  const squeezed = read(letter('LV. NOVOTNY', '   V. NOVOTNY'), (w, line) => (line === 8 ? 59 : 92));
   assert.ok(squeezed.fields.signature!.notes.includes('multiple_candidates'));
   // The same initials on both lines: the typed line, nothing to decide.
   const same = read(letter('P. F. Whitlock', 'P. F. Whitlock,'), (w, line) => (line === 8 ? 40 : 96));

@@ -3,8 +3,9 @@
 import { distance } from 'fastest-levenshtein';
 import { isKnownPlace } from '../../confidence/gazetteer.ts';
 import { findDate } from '../datetime.ts';
+import { vocabularyEntries } from '../vocabulary.ts';
 import type { ParserName } from '../profile-schema.ts';
-import { COPIES_RE, fixTitles, SPECK_OR_PUNCTUATION, dropSpeckTokens, trimRange, type Parser } from './shared.ts';
+import { COPIES_RE, fixTitles, SPECK_OR_PUNCTUATION, dropSpeckTokens, trimRange, type ParseInput, type Parser } from './shared.ts';
 
 /**
  * The initial of a signature as dust and a worn ribbon leave it: its full stop read as a comma
@@ -64,6 +65,26 @@ const SIGNER_TITLE =
 
 /** Note of recipientBlock: label, office and city line read in order, nothing between them. */
 export const BLOCK_WHOLE = 'recipient_block_whole';
+
+/**
+ * Are the words with letters among text[from, to) all wholly above the row of the word starting at `to` (its
+ * box's top), on the same page? Without boxes, no.
+ */
+function aboveRow(words: ParseInput['words'], from: number, to: number, officeWords: ReadonlySet<string>): boolean {
+  if (!words) return false;
+  const first = words.find((w) => w.start === to);
+  if (!first) return false;
+  const between = words.filter((w) => w.start >= from && w.end <= to && /\p{L}/u.test(w.text));
+  // A word an office is made of (a stamp's `SECRETARY` over the corpus's 1939 despatch) may be the office's all the same.
+  if (between.some((w) => officeWords.has(w.text.replace(/[^\p{L}]/gu, '').toLowerCase()))) return false;
+  return between.length > 0 && between.every((w) => w.bbox[3] <= first.bbox[1]);
+}
+
+/** The words of three letters or more of a vocabulary's entries (`secretary`, `state`, `under`), lower-case. */
+function entryWords(vocabulary: string | undefined): ReadonlySet<string> {
+  if (!vocabulary) return new Set();
+  return new Set(vocabularyEntries(vocabulary).flatMap((e) => e.toLowerCase().match(/\p{L}{3,}/gu) ?? []));
+}
 
 export const nameParsers = {
   textAfterLabel: ({ text, from }) => {
@@ -195,7 +216,7 @@ export const nameParsers = {
     return { value, start: s, end: e, notes: speck || article || specked ? ['ocr_corrected'] : [] };
   },
 
-  recipientBlock: ({ text, from, label }) => {
+  recipientBlock: ({ text, from, label, words, field }) => {
     // After `The Honorable` the office (`The Secretary of State,`), which ends at its comma: the
     // city line follows. A stamp's words may be read between them (`__ — fos (2 SECRETARY en.`).
     if (!label) return null;
@@ -218,7 +239,10 @@ export const nameParsers = {
       .replace(/(?<=\bof\s+)\p{Ll}(?=\p{Ll}{2,}$)/u, (c) => c.toUpperCase());
     // Words read between the label and the office (a stamp's `fos (2 SECRETARY en.`) may be part of
     // it; a figure or mark alone (`The Honorable 3`) is a speck, no letter of the block.
-    const dust = /\p{L}/u.test(text.slice(from, s));
+    // Letters read there on other rows than the office's (a stamp's `| Hig` after the label, a speck `ceen` read from
+    // the page's right edge: review16s14-fit-c 0003, 0028) are none of its words: an office starting `The` starts its
+    // own row, so what lies wholly above that row's first word is no part of it.
+    const dust = /\p{L}/u.test(text.slice(from, s)) && !aboveRow(words, from, s, entryWords(field.vocabulary));
     const notes = dust || value !== read ? ['ocr_corrected'] : [];
     // The block read whole, label, office and the Department's city under it (`Washington.`): the
     // layout pins the office down, so a letter the vocabulary repairs in it is no open question.
