@@ -181,10 +181,10 @@ test('a skewed low-resolution page is deskewed and enlarged, and toOriginal maps
   assert.ok(Math.abs((deskew.measured.angle as number) - 2.2) <= 0.2, `angle ${deskew.measured.angle}`);
   assert.equal(rescale.applied, true);
   const factor = rescale.measured.factor as number;
-  assert.ok(factor > 1.4 && factor < 2.1, `factor ${factor}`);
-  // After enlarging, the glyphs are near the target x-height (12) and the dpi follows.
+  assert.ok(factor > 1.8 && factor < 2.8, `factor ${factor}`);
+  // After enlarging, the glyphs are near the target x-height (16) and the dpi follows.
   const after = textScale(await binarise(out.image)).xHeight!;
-  assert.ok(Math.abs(after - 12) <= 1.5, `x-height after rescale ${after}`);
+  assert.ok(Math.abs(after - 16) <= 2, `x-height after rescale ${after}`);
   assert.ok(Math.abs(out.dpi - (rescale.measured.estimatedDpi as number) * factor) <= 1);
   assert.deepEqual(written, ['07_deskew', '10_rescale']);
 

@@ -5,8 +5,9 @@
 // `targetGlyphHeight`. On the corpus: the ~100 dpi 1938 letter (x-height 8.4 px) went from 1.4%
 // to 1.0% CER when enlarged x2.6, while enlarging 14-19 px pages to 24 px made 4 of 6 worse
 // (docs/preprocessing.md): hence the low threshold; enlarging it to 16 px (x1.9) instead of 22
-// read it as well or better (0.67-1.6%) for a quarter less OCR time, and to 12 px (x1.4) as well
-// again, for about half the pixels of 16 px (docs/benchmarks.md, session 14).
+// read it as well or better (0.67-1.6%) for a quarter less OCR time. Smaller targets (10-14 px)
+// read its first page worse, the one with the letter's date and addressee (docs/decisions.md,
+// session 14).
 // Clean, straight pages with large text are shrunk (x-height above 17 px to 14): Tesseract scales
 // every text line to a fixed height for its LSTM anyway, and the pixels beyond what it needs cost
 // thresholding and layout time (issue 8: -17% native, -19% tesseract.js OCR CPU on the corpus and
@@ -62,7 +63,7 @@ export const rescale = defineStep({
       /** Enlarge when the x-height (px; all caps: 0.75 cap height) is below this. */
       minGlyphHeight: z.number().min(1).max(200).default(12),
       /** x-height (px) to enlarge to. */
-      targetGlyphHeight: z.number().min(4).max(200).default(12),
+      targetGlyphHeight: z.number().min(4).max(200).default(16),
       maxFactor: z.number().min(1).max(8).default(4),
       /** Shrink when the x-height (px) is above this; 0 = never. */
       shrinkAboveGlyphHeight: z.number().min(0).max(400).default(17),
