@@ -24,6 +24,14 @@ function dictionary(lang: string): ReadonlySet<string> | null {
   return words;
 }
 
+/** A word as the dictionary lists it: marks around it and a possessive `'s` off, lower case. */
+function wordCore(word: string): string {
+  return word
+    .replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
+    .replace(/['’]s$/u, '')
+    .toLowerCase();
+}
+
 /**
  * Does the language's dictionary know this word? Case is ignored; marks around it, a possessive `'s`
  * and the parts of a hyphenated word are taken apart. Null when there is no dictionary for the
@@ -32,11 +40,9 @@ function dictionary(lang: string): ReadonlySet<string> | null {
 export function knownWord(word: string, lang: string): boolean | null {
   const words = dictionary(lang);
   if (!words) return null;
-  const core = word
-    .replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
-    .replace(/['’]s$/u, '')
-    .toLowerCase();
-  const parts = core.split('-').filter((p) => p.length >= 3);
+  const parts = wordCore(word)
+    .split('-')
+    .filter((p) => p.length >= 3);
   if (parts.length === 0 || parts.some((p) => !/^\p{L}+$/u.test(p.replace(/['’]/g, '')))) return null;
   return parts.every((p) => words.has(p.replace(/’/g, "'")));
 }
@@ -59,11 +65,9 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 export function nearKnownWord(word: string, lang: string): boolean | null {
   const words = dictionary(lang);
   if (!words) return null;
-  const core = word
-    .replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
-    .replace(/['’]s$/u, '')
-    .toLowerCase();
-  const parts = core.split('-').filter((p) => p.length >= 5 && /^[a-z]+$/.test(p) && !words.has(p));
+  const parts = wordCore(word)
+    .split('-')
+    .filter((p) => p.length >= 5 && /^[a-z]+$/.test(p) && !words.has(p));
   if (parts.length === 0) return null;
   return parts.some((p) => {
     for (let i = 0; i < p.length; i++) for (const c of ALPHABET) if (c !== p[i] && words.has(p.slice(0, i) + c + p.slice(i + 1))) return true;
