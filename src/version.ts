@@ -6,5 +6,5 @@ import { readFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export const PACKAGE_VERSION: string = pkg.version;
-export const PIPELINE_REVISION = 15;
+export const PIPELINE_REVISION = 16;
 export const PIPELINE_VERSION = `${PACKAGE_VERSION}+r${PIPELINE_REVISION}`;
