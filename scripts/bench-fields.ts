@@ -12,7 +12,8 @@
 //          (an engine and model pair, or a candidate; --config: a cablescan config file, e.g. second-opinion settings)
 //   --keep DIR   generate into DIR/set, write pipeline output to DIR/out, keep both
 //   --reuse DIR  use DIR/set as generated before; re-run into DIR/out, where the pipeline
-//                reuses every page JSON already there (no OCR: segmentation/confidence only)
+//                reuses every page JSON already there of this pipeline revision (no OCR:
+//                segmentation/confidence only); pages of another revision are read again
 //   --layouts    the layouts of the set (default: the five telegram layouts); e.g.
 //                us-despatch,letter,report scores each kind's key fields (despatch: number, date,
 //                place, to, subject; letter: date, to, signature) and profile-or-kind detection
@@ -146,7 +147,13 @@ async function recordsFromPipeline(): Promise<TelegramRecord[]> {
     config,
     silentLogger(),
   );
-  console.error(`pipeline: ${result.records.length} records in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const { pagesRead, pagesResumed } = result.report.counts;
+  // A page JSON of another pipeline revision is not reused: its page is read again (OCR and all), as a
+  // resumed run reads it. Said here, since a --reuse run is otherwise taken for segmentation alone.
+  const reread = values.reuse && pagesRead > 0 ? ` (${pagesRead} page(s) read again: no page JSON of this pipeline revision)` : '';
+  console.error(
+    `pipeline: ${result.records.length} records in ${((Date.now() - started) / 1000).toFixed(0)} s; pages ${pagesRead} read, ${pagesResumed} reused${reread}`,
+  );
   return result.records;
 }
 
