@@ -5,6 +5,7 @@
 //   so long pages weigh more than short ones; the median page shows the typical page.
 // Lengths and distances count Unicode code points (after NFC), not UTF-16 units.
 import { distance } from 'fastest-levenshtein';
+import { median } from '../stats.ts';
 
 /**
  * The normal form both texts are compared in: NFC; Tapuscorpus transcription marks removed
@@ -124,12 +125,7 @@ export interface TotalScore {
   wer: number;
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+export { median };
 
 export function totalScore(pages: readonly TextScore[]): TotalScore {
   const sum = (pick: (s: TextScore) => number) => pages.reduce((acc, s) => acc + pick(s), 0);

@@ -6,6 +6,7 @@
 import type { BBox, OcrLine, PageResult } from '../types.ts';
 import { findDate } from '../segment/datetime.ts';
 import { mergeRowPieces, rowSlope } from '../segment/lines.ts';
+import { upperMedian } from '../stats.ts';
 
 /** A typed row of the page: Tesseract's pieces of one row joined, words kept. */
 export interface Row {
@@ -130,9 +131,7 @@ function isTextRow(r: Row): boolean {
 }
 
 function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return values.length === 0 ? null : upperMedian(values);
 }
 
 function rowsOf(page: PageResult): Row[] {

@@ -23,6 +23,7 @@ import type { BBox, OcrLine, OcrResult, OcrWord, RawImage } from '../types.ts';
 import { joinLineText, type OcrEngine } from './engine.ts';
 import { readInkLines, type ImageLine } from './ink-lines.ts';
 import { pageConfidence } from './tesseract-result.ts';
+import { median as middle } from '../stats.ts';
 
 /** A line of the reading below this mean confidence is doubtful (clean typed lines read 85-96). */
 export const DOUBTFUL_CONFIDENCE = 50;
@@ -212,12 +213,7 @@ function isDoubtful(line: OcrLine, inks: readonly ImageLine[], all: readonly Ocr
   });
 }
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const median = (values: readonly number[]): number => middle(values, 0);
 
 /** A box this many of the page's letter heights tall holds several lines, not one. */
 const MAX_LINE_IN_LETTER_HEIGHTS = 8;

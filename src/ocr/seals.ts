@@ -12,6 +12,7 @@
 import { connectedComponents, histogram, maskAtMost, otsuThreshold } from '../preprocess/analysis.ts';
 import { scratchBytes } from '../preprocess/analysis/levels.ts';
 import type { RawImage } from '../types.ts';
+import { upperMedian as median } from '../stats.ts';
 
 export interface Seal {
   /** Centre and radius of the outer ring's outer edge, pixels of the image. */
@@ -89,11 +90,6 @@ function fitCircle(xs: Float64Array, ys: Float64Array, keep: (i: number) => bool
   const uc = (a * svv - b * suv) / det;
   const vc = (b * suu - a * suv) / det;
   return { cx: mx + uc, cy: my + vc, r: Math.sqrt(uc * uc + vc * vc + (suu + svv) / n) };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1]! : 0;
 }
 
 /**

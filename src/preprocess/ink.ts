@@ -14,6 +14,7 @@ import { connectedComponents, glyphMaxHeight, isGlyph, maskAtMost, type BinaryIm
 import { scratchBytes } from './analysis/levels.ts';
 import type { Measure } from './measure.ts';
 import { sharpOf, toGreyRaw } from './raw.ts';
+import { upperMedian as median } from '../stats.ts';
 
 export type InkVerdict = 'blank' | 'nearly_blank' | 'text';
 
@@ -131,11 +132,6 @@ function typedCharacter(l: Letter, minLetterPx: number, width: number, height: n
   const fill = c.pixels / (w * h);
   if (c.x0 === 0 || c.y0 === 0 || c.x1 === width || c.y1 === height) return false;
   return h >= 2.5 * minLetterPx && w * 4 >= h && w <= 1.5 * h && fill >= 0.15 && fill <= 0.7 && stroke >= 0.14 * h && stroke <= 0.4 * h;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Least-squares slope of the letters' bottom edges, degrees. */

@@ -3,15 +3,10 @@
 // printed sideways in the margin, can be read after the salutation and would open the body with
 // `DIVISION OF CONTROLS` or `RECEIVED DEPARTMENT OF STATE`. The page geometry says what they are.
 import type { TextLine } from './lines.ts';
+import { upperMedian as median } from '../stats.ts';
 
 /** A line whose letters are this many times the text's median height is not typescript (stamp lettering, sideways stamps). */
 const FOREIGN_HEIGHT_RATIO = 2;
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /**
  * The median height of a line's words (a line's box would also span a stamp's tilt or a descender run); of an

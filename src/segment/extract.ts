@@ -14,6 +14,7 @@ import { lineAt, spanOf, type Span, type TextLine, unionBox, wordsIn } from './l
 import { runParser, type ParseOutput } from './parsers.ts';
 import type { FieldSpec, Profile } from './profile-schema.ts';
 import { type LabelMatch, matchLabelAt, matchLabels } from './text.ts';
+import { upperMedian as median } from '../stats.ts';
 
 interface Hit {
   field: FieldSpec;
@@ -80,11 +81,6 @@ function isContinuation(line: TextLine): boolean {
 function placeLineAfter(current: TextLine, next: TextLine): boolean {
   return !/\b(in|at|to|of|for|and|the)$/i.test(current.text.trim()) && isKnownPlace(next.text.trim().replace(/[.,;:]+$/, ''));
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
 
 /**
  * How far below a line the next one starts, in the line's letter heights: the second line of a

@@ -7,6 +7,7 @@
 import type { Profile } from '../../segment/index.ts';
 import type { StoredField, StoredPage } from '../../store/index.ts';
 import type { BBox } from '../../types.ts';
+import { upperMedian as median } from '../../stats.ts';
 
 export type ZoneKind = 'header' | 'closing' | 'all';
 
@@ -25,11 +26,6 @@ const PAGE_SHARE = 0.45;
 /** The zone a profile searches for a field (its first entry; `all` when the profile does not know it). */
 export function zoneOf(profile: Profile | undefined, fieldName: string): ZoneKind {
   return profile?.fields.find((f) => f.name === fieldName)?.zone ?? 'all';
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0;
 }
 
 /**
