@@ -26,3 +26,8 @@ export function unionBoxes(boxes: readonly BBox[]): BBox | null {
   if (boxes.length === 0) return null;
   return [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
 }
+
+/** Do two boxes overlap, each grown by `margin` pixels (0: they share pixels)? */
+export function boxesOverlap(a: BBox, b: BBox, margin = 0): boolean {
+  return a[0] < b[2] + margin && b[0] < a[2] + margin && a[1] < b[3] + margin && b[1] < a[3] + margin;
+}

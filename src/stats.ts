@@ -8,6 +8,13 @@ export function upperMedian(values: readonly number[], empty = 0): number {
   return sorted[sorted.length >> 1]!;
 }
 
+/** The middle value of `values` (for an even count, the lower of the two middles); `empty` for none. */
+export function lowerMedian(values: readonly number[], empty = 0): number {
+  if (values.length === 0) return empty;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1]!;
+}
+
 /** The median: the middle value, or the mean of the two middles for an even count; `empty` for none. */
 export function median(values: readonly number[], empty = Number.NaN): number {
   if (values.length === 0) return empty;

@@ -11,7 +11,7 @@ import { compose, invert, rotationAbout, scaling, translation } from '../preproc
 import { connectedComponents, histogram, otsuThreshold } from '../preprocess/analysis.ts';
 import { backgroundGrid, flattenWith } from '../preprocess/background.ts';
 import { extractGrey, sharpOf, toGreyRaw } from '../preprocess/raw.ts';
-import { applyAffine, mapBox } from '../geometry.ts';
+import { applyAffine, boxesOverlap, mapBox } from '../geometry.ts';
 import type { Affine, BBox, OcrLine, OcrResult, RawImage } from '../types.ts';
 import { engineCrashOf, type OcrEngine } from './engine.ts';
 import { pageConfidence } from './tesseract-result.ts';
@@ -98,10 +98,6 @@ function alphanumerics(text: string): number {
 function sureWord(text: string, confidence: number): boolean {
   const n = alphanumerics(text);
   return n > 0 && confidence >= (n === 1 ? MIN_SINGLE_CONFIDENCE : MIN_CONFIDENCE);
-}
-
-function overlaps(a: BBox, b: BBox, margin: number): boolean {
-  return a[0] < b[2] + margin && b[0] < a[2] + margin && a[1] < b[3] + margin && b[1] < a[3] + margin;
 }
 
 /**
@@ -259,7 +255,7 @@ function accept(result: OcrResult, crop: Crop, box: BBox, line: ImageLine, image
     // Words where the measure saw the line's letters, not in the margin around them.
     const words = found.words
       .map((w) => ({ ...w, bbox: mapBox(w.bbox, crop.toImage, image.width, image.height) }))
-      .filter((w) => alphanumerics(w.text) > 0 && overlaps(w.bbox, line.bbox, line.letterHeight / 2));
+      .filter((w) => alphanumerics(w.text) > 0 && boxesOverlap(w.bbox, line.bbox, line.letterHeight / 2));
     const text = words.map((w) => w.text).join(' ');
     if (short) {
       const least = DECORATED_PAGE_NUMBER.test(text) ? MIN_DECORATED_CONFIDENCE : MIN_SINGLE_CONFIDENCE;

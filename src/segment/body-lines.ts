@@ -3,7 +3,7 @@
 // printed sideways in the margin, can be read after the salutation and would open the body with
 // `DIVISION OF CONTROLS` or `RECEIVED DEPARTMENT OF STATE`. The page geometry says what they are.
 import type { TextLine } from './lines.ts';
-import { upperMedian as median } from '../stats.ts';
+import { lowerMedian, upperMedian as median } from '../stats.ts';
 
 /** A line whose letters are this many times the text's median height is not typescript (stamp lettering, sideways stamps). */
 const FOREIGN_HEIGHT_RATIO = 2;
@@ -15,8 +15,7 @@ const FOREIGN_HEIGHT_RATIO = 2;
  * the typed line a stamp's lettering, dropped from an accepted text.
  */
 function letterHeight(line: TextLine): number {
-  const heights = line.words.map((w) => w.bbox[3] - w.bbox[1]).sort((a, b) => a - b);
-  return heights.length === 0 ? 0 : heights[Math.floor((heights.length - 1) / 2)]!;
+  return lowerMedian(line.words.map((w) => w.bbox[3] - w.bbox[1]));
 }
 
 function top(line: TextLine): number {

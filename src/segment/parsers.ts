@@ -54,16 +54,19 @@ export function runParser(name: ParserName, input: ParseInput): ParseOutput | nu
   return { ...out, value: known.value, notes: [...new Set([...out.notes, 'ocr_corrected'])] };
 }
 
+/** An entry's or a reading's words, lower case, for comparing them word by word. */
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
 /**
  * Is `value` an entry cut short: two words or more, each the entry's in order, the last one the start of the
  * entry's word (`ST` of `STATES`) or a whole word with more of the entry after it?
  */
 export function cutShortEntry(value: string, entries: readonly string[]): boolean {
-  const words = (t: string): string[] =>
-    t
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean);
   const read = words(value);
   if (read.length < 2) return false;
   return entries.some((entry) => {
@@ -81,11 +84,6 @@ export function cutShortEntry(value: string, entries: readonly string[]): boolea
  * does not know: either way the words that would tell are the ones in doubt.
  */
 export function startsAsEntry(value: string, entries: readonly string[]): boolean {
-  const words = (t: string): string[] =>
-    t
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean);
   const read = words(value);
   return entries.some((entry) => {
     const e = words(entry);

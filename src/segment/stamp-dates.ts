@@ -7,6 +7,7 @@
 import { isValidDate, repairDigits } from './datetime.ts';
 import type { FieldDraft } from './draft.ts';
 import type { TextLine } from './lines.ts';
+import { boxesOverlap } from '../geometry.ts';
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const MON = `(${MONTHS.join('|')})`;
@@ -48,8 +49,6 @@ export const STAMP_DATE_MISMATCH = 'stamp_date_mismatch';
  */
 const MAX_DAYS_IN_TRANSIT = 200;
 
-const overlaps = (a: readonly number[], b: readonly number[]): boolean => a[0]! < b[2]! && b[0]! < a[2]! && a[1]! < b[3]! && b[1]! < a[3]!;
-
 const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
 
 /**
@@ -65,7 +64,7 @@ export function checkAgainstStamps(date: FieldDraft | undefined, headerLines: re
     return;
   }
   // The date's own line is no second reading of it.
-  const own = (line: TextLine): boolean => date.bbox !== null && line.page === date.page && line.words.some((w) => overlaps(w.bbox, date.bbox!));
+  const own = (line: TextLine): boolean => date.bbox !== null && line.page === date.page && line.words.some((w) => boxesOverlap(w.bbox, date.bbox!));
   const stamps = stampDates(headerLines.filter((l) => !own(l)));
   if (stamps.length === 0) return;
   const written = dayNumber(date.value);

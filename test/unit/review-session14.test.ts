@@ -38,6 +38,25 @@ function read(lines: (string | [string, number[]])[]): SegmentedTelegram {
 }
 const scored = (t: SegmentedTelegram) => scoreTelegram(t, { thresholds, period, calibration: native, lang: 'eng' }).fields;
 
+/** A consulate's despatch: its header down to the recipient's city, then `text` (salutation and text), then its closing. */
+const consulateDespatch = (text: string[]) => [
+  'AMERICAN CONSULATE GENERAL',
+  'No. 1325. Stockholm, May 11, 1938.',
+  'Subject: Visas for Refugees.',
+  'The Honorable',
+  'The Secretary of State,',
+  'Washington.',
+  ...text,
+  'Respectfully yours,',
+  'Howard Ward Tregear',
+];
+
+/** A line of a page moved `dy` pixels down (up when negative), its words with it: where the page prints a line the OCR read elsewhere. */
+function move(line: PageResult['lines'][number], dy: number): void {
+  for (const w of line.words) w.bbox = [w.bbox[0], w.bbox[1] + dy, w.bbox[2], w.bbox[3] + dy];
+  line.bbox = [line.bbox[0], line.bbox[1] + dy, line.bbox[2], line.bbox[3] + dy];
+}
+
 const letterHead = [
   'London, 23 December 1957.',
   'The Secretary,',
@@ -185,31 +204,18 @@ test("a date read in a stamp's form is the stamp's, held; the stamp does not con
 });
 
 test("despatch text: a first line the OCR read among a stamp's lines above `Sir:` is put back; a text starting in mid-sentence is held (s13-held 0018 mild, accepted at 0.94 without it)", () => {
-  const lines = [
-    'AMERICAN CONSULATE GENERAL',
-    'No. 1325. Stockholm, May 11, 1938.',
-    'Subject: Visas for Refugees.',
-    'The Honorable',
-    'The Secretary of State,',
-    'Washington.',
+  const lines = consulateDespatch([
     'RECEIVED',
     'The number of applications for visas received by the',
     'Sir:',
     'Consulate General during the past month has risen sharply.',
     'It is expected to rise further in the coming weeks.',
-    'Respectfully yours,',
-    'Howard Ward Tregear',
-  ];
+  ]);
   const page = pageFromText(lines, { confidence: 96 });
   // As read: the text's first line is printed under `Sir:` (its box one row below it), read before it.
   const [first, sir] = [page.lines[7]!, page.lines[8]!];
-  const dy = sir.bbox[1] + 50 - first.bbox[1];
-  for (const w of first.words) w.bbox = [w.bbox[0], w.bbox[1] + dy, w.bbox[2], w.bbox[3] + dy];
-  first.bbox = [first.bbox[0], first.bbox[1] + dy, first.bbox[2], first.bbox[3] + dy];
-  for (const l of page.lines.slice(9)) {
-    for (const w of l.words) w.bbox = [w.bbox[0], w.bbox[1] + 50, w.bbox[2], w.bbox[3] + 50];
-    l.bbox = [l.bbox[0], l.bbox[1] + 50, l.bbox[2], l.bbox[3] + 50];
-  }
+  move(first, sir.bbox[1] + 50 - first.bbox[1]);
+  for (const l of page.lines.slice(9)) move(l, 50);
   const t = segment(page);
   assert.equal(t.kind, 'despatch');
   assert.ok(String(t.fields.body!.value).startsWith('The number of applications for visas received by the Consulate General'), String(t.fields.body!.value));
@@ -217,34 +223,12 @@ test("despatch text: a first line the OCR read among a stamp's lines above `Sir:
   assert.equal(scored(t).body!.status, 'accepted', scored(t).body!.reasons.join());
   // Printed above `Sir:` (a stamp's line or a header line), it stays out of the text; the text, starting in
   // mid-sentence without it, is held.
-  const apart = read([
-    'AMERICAN CONSULATE GENERAL',
-    'No. 1325. Stockholm, May 11, 1938.',
-    'Subject: Visas for Refugees.',
-    'The Honorable',
-    'The Secretary of State,',
-    'Washington.',
-    'Sir:',
-    'received by the Consulate General during the past month has risen sharply.',
-    'Respectfully yours,',
-    'Howard Ward Tregear',
-  ]);
+  const apart = read(consulateDespatch(['Sir:', 'received by the Consulate General during the past month has risen sharply.']));
   const body = scored(apart).body!;
   assert.equal(body.status, 'needs_review');
   assert.ok(body.reasons.includes('body_start_uncertain'), body.reasons.join());
   // A paragraph's number read as a letter is no mid-sentence start (fit-b 0020 mild, `l. Officials of the Ministry`).
-  const numbered = read([
-    'AMERICAN CONSULATE GENERAL',
-    'No. 1325. Stockholm, May 11, 1938.',
-    'Subject: Visas for Refugees.',
-    'The Honorable',
-    'The Secretary of State,',
-    'Washington.',
-    'Sir:',
-    'l. Officials of the Ministry were reluctant to commit themselves.',
-    'Respectfully yours,',
-    'Howard Ward Tregear',
-  ]);
+  const numbered = read(consulateDespatch(['Sir:', 'l. Officials of the Ministry were reluctant to commit themselves.']));
   assert.ok(!scored(numbered).body!.reasons.includes('body_start_uncertain'));
 });
 
@@ -320,10 +304,6 @@ test("a letter's addressee read after its date but printed above it (a letterhea
   ];
   const page = pageFromText(lines, { confidence: 96 });
   // As read: the date, set at the right, read first; the page prints it two rows lower, under the letterhead.
-  const move = (l: PageResult['lines'][number], dy: number) => {
-    for (const w of l.words) w.bbox = [w.bbox[0], w.bbox[1] + dy, w.bbox[2], w.bbox[3] + dy];
-    l.bbox = [l.bbox[0], l.bbox[1] + dy, l.bbox[2], l.bbox[3] + dy];
-  };
   move(page.lines[0]!, 100);
   move(page.lines[1]!, -50);
   move(page.lines[2]!, -50);
@@ -339,20 +319,12 @@ test("a letter's addressee read after its date but printed above it (a letterhea
 });
 
 test("despatch text: a two-word line with one word's box grown by a speck is typed text, not a stamp's lettering (review16s14-held2 0029 mild, accepted without `isolated incidents.`)", () => {
-  const lines = [
-    'AMERICAN CONSULATE GENERAL',
-    'No. 1325. Stockholm, May 11, 1938.',
-    'Subject: Visas for Refugees.',
-    'The Honorable',
-    'The Secretary of State,',
-    'Washington.',
+  const lines = consulateDespatch([
     'Sir:',
     'The attitude of the public has on the whole remained calm, although there have been',
     'isolated incidents.',
     'The situation in the provinces is said to be worse than in the capital.',
-    'Respectfully yours,',
-    'Howard Ward Tregear',
-  ];
+  ]);
   const page = pageFromText(lines, { confidence: 96 });
   // As read: `incidents.` boxed 78 high (a speck under it), `isolated` 36, the text's words 36.
   const word = page.lines[8]!.words[1]!;
