@@ -267,9 +267,9 @@ const DAY = '(\\d{1,2})(?:st|nd|rd|th|d)?';
  * (`30- August. 1930`, `7 March-1947`, `‘15 March`, `3.December 1946`, `August 17; 1968`). A date read across a speck is marked
  * ocr_corrected (SPECK_IN_DATE) so that it is checked.
  */
-const SEP = '[\\s\\-–‘’“”"·•.;]*';
+const SEP = '[\\s\\-–‘’“”"·•.;~]*';
 /** A speck inside a date: a mark a typist does not put there, or a full stop or semicolon glued after the day (`3.December`, `17; 1968`). */
-const SPECK_IN_DATE = /[-–‘’“”"·•]|\d[.;]\s*[A-Za-z]|\d;|\d'\d/;
+const SPECK_IN_DATE = /[-–‘’“”"·•~]|\d[.;]\s*[A-Za-z]|\d;|\d'\d/;
 // A speck inside the year (`1'972`) is read through too (and marked by SPECK_IN_DATE's quote).
 const YEAR = "(\\d['’‘]?\\d{3}|['’]\\d{2})";
 const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate, 'start' | 'end'> | null }[] = [
@@ -283,7 +283,8 @@ const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate,
   },
   // June 30, 1951 / Aug. 4, 1951 / December 30 1949 / `March: 30, 1953.` (a speck read as a colon: ocr_corrected)
   {
-    re: new RegExp(`\\b(${WORD})[.:,]?${SEP}\\s${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
+    // `September~3, 1945.`: a speck read as a tilde in place of the space.
+    re: new RegExp(`\\b(${WORD})[.:,]?${SEP}[\\s~]${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
     read: (m) => {
       const month = monthFromWord(m[1]);
       return month ? { day: Number(m[2]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact, wordMonth: true } : null;
@@ -585,10 +586,30 @@ const COUNTRIES = new Set(
   ].map((c) => c.toUpperCase()),
 );
 
+/**
+ * A country the scan misread (`Barcelona, Spaifl, August 22, 1945.`, a stamp struck over it): one
+ * word of five letters or more, its first letter and length a country's, two edits or fewer from it.
+ * Only where a chunk stands before it: the city is that chunk.
+ */
+function misreadCountry(word: string): boolean {
+  const upper = word.toUpperCase();
+  if (!/^\p{Lu}\p{L}{4,}$/u.test(word)) return false;
+  for (const country of COUNTRIES) {
+    if (country[0] !== upper[0] || Math.abs(country.length - upper.length) > 1 || country.length < 5) continue;
+    if (distance(country, upper) <= 2) return true;
+  }
+  return false;
+}
+
 function placeBefore(text: string, cut: number): PlaceMatch | null {
   const found = placeChunkBefore(text, cut);
   if (!found) return null;
   // `Bukarest, den 27. Januar`: an article is no place; `Istanbul, Turkey, November 16`: the city, not the country.
+  if (misreadCountry(found.text) && !COUNTRIES.has(found.text.toUpperCase())) {
+    const comma = text.lastIndexOf(',', found.start);
+    const city = comma > 0 ? placeChunkBefore(text, comma) : null;
+    if (city) return city;
+  }
   if (DATE_ARTICLE.test(found.text) || COUNTRIES.has(found.text.toUpperCase())) {
     const comma = text.lastIndexOf(',', found.start);
     if (comma > 0) return placeChunkBefore(text, comma) ?? (DATE_ARTICLE.test(found.text) ? null : found);

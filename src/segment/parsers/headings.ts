@@ -54,7 +54,9 @@ export const headingParsers = {
     const notes: string[] = [];
     // A speck read as a dash or a quote mark glued to the first word (`Subject: -The Situation of Jews
     // in Germany.`, accepted so at 0.92 on a heavy page): no subject opens on one. Read through, reviewed.
-    const lead = /^[‘’“”"'·•\-–—_~]+(?=\p{L})/u.exec(text.slice(s, e));
+    // A stop or mark standing alone between the label and the first word (`Subject:. Restrictions`,
+    // `SUBJECT: . Registration`, accepted so on a heavy page) is dust too.
+    const lead = /^(?:[‘’“”"'·•\-–—_~]+|[.,·•‘’'"“”~]{1,2}\s+)(?=\p{L})/u.exec(text.slice(s, e));
     // A quoted title that opens the subject (`"Kristallnacht" in Vienna.`) keeps its quote mark.
     const quoted = lead && /["“”]/.test(lead[0]) && /["“”]/.test(text.slice(s + lead[0].length, e));
     if (lead && !quoted) {
@@ -76,6 +78,9 @@ export const headingParsers = {
       .split(' ')
       .filter((t, i, all) => i === 0 || i === all.length - 1 || !/^[^\p{L}\p{N}&–—-]{1,3}$/u.test(t))
       .map((t) => t.replace(/^[.,·•]+(?=\p{Ll})/u, ''))
+      // `The Situation’ of Jews`: a quote mark glued to the end of a word inside the subject, with no
+      // quotation open in it, is a speck.
+      .map((t, i, all) => (i < all.length - 1 && !/["“”‘]/.test(value) && /^\p{L}{2,}[’'](?!\p{L})$/u.test(t) && !/s[’']$/.test(t) ? t.slice(0, -1) : t))
       // `Emigration of. Refugees`, `by. the Swiss`: a stop glued to a small word inside the subject is a speck.
       .map((t, i, all) => (i < all.length - 1 && /^(?:of|the|by|in|for|and|to|on|at|from|with)[.,]$/.test(t) ? t.slice(0, -1) : t))
       .join(' ')

@@ -181,9 +181,15 @@ export const nameParsers = {
   addressLine: ({ text, from, field }) => {
     let at = from;
     const prefix = /^\s*(?:to\s*[:=\-–—]+|to\s+-)\s*/i.exec(text.slice(at));
+    // `Tos Central Committee for Emigrant Aid`: the label's colon read as an `s` glued to it (repaired, reviewed).
+    const misreadLabel = prefix ? null : /^\s*To[s5]\s+(?=\p{Lu})/u.exec(text.slice(at));
     if (prefix) at += prefix[0].length;
+    if (misreadLabel) at += misreadLabel[0].length;
     let [s, e] = trimRange(text, at, text.length, /[\s,;:.]/);
     if (e <= s) return null;
+    // `Mrs. M. Moreau, ?`, `Professor D. G. Ashcroft, $`: a speck read as a mark after the line's comma (read through, reviewed).
+    const tail = /,\s+[^\p{L}\p{N}\s]{1,2}$/u.exec(text.slice(s, e));
+    if (tail) [s, e] = trimRange(text, s, s + tail.index, /[\s,;:.]/);
     // A speck read as a lone small letter or a mark before the line (`i The Emigration Advisory Bureau,`): read through, reviewed.
     const speck = /^(?:\p{Ll}|[^\p{L}\p{N}\s(]{1,2})\s+(?=\p{Lu}\p{Ll})/u.exec(text.slice(s, e));
     if (speck) s += speck[0].length;
@@ -213,7 +219,7 @@ export const nameParsers = {
       words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
       return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    return { value, start: s, end: e, notes: speck || article || specked ? ['ocr_corrected'] : [] };
+    return { value, start: s, end: e, notes: speck || article || specked || misreadLabel || tail ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label, words, field }) => {
@@ -226,9 +232,11 @@ export const nameParsers = {
     // `Thc' Secretary of State,` under a stamp: the article misread is still the office's first word (repaired, reviewed).
     // `The. Secretary: of state,` on a heavy page: a speck glued to a word (a colon, a semicolon) and the
     // small letter of the word after `of` do not end the office (repaired, reviewed).
-    const office = /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:[:;]?\s+(?:of|the|for|and|in|on|\p{Lu}[\p{L}'’.-]*|(?<=\bof\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
-      text.slice(from),
-    );
+    // `The Secretary. of, State,`: a stop or comma glued to the word before `of` or to `of` itself is a speck too.
+    const office =
+      /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:(?:[:;]|[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s))?\s+(?:(?:of|the|for|and|in|on)(?:[.,:;](?=\s+\p{L}))?|\p{Lu}[\p{L}'’.-]*|(?<=\bof[.,:;]?\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
+        text.slice(from),
+      );
     if (!office || office.index === undefined) return null;
     const s = from + office.index;
     const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
@@ -236,6 +244,8 @@ export const nameParsers = {
     const value = read
       .replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The')
       .replace(/(?<=\p{L})[:;](?=\s)/gu, '')
+      .replace(/(?<=\p{L})[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s)/gu, '')
+      .replace(/(?<=\s(?:of|the|for|and|in|on))[.,](?=\s)/gu, '')
       .replace(/(?<=\bof\s+)\p{Ll}(?=\p{Ll}{2,}$)/u, (c) => c.toUpperCase());
     // Words read between the label and the office (a stamp's `fos (2 SECRETARY en.`) may be part of
     // it; a figure or mark alone (`The Honorable 3`) is a speck, no letter of the block.

@@ -56,13 +56,23 @@ function glyphCount(input: ParseInput, at: number): number | null {
   return pitch > 0 ? width(word) / pitch : null;
 }
 
+/** A number after its label with one speck before it (a quote mark, `£`, `*`), then the number's stop or the line's next word. */
+function specked({ text, from }: ParseInput): ParseOutput | null {
+  const m = /^[\s:.,]*[“”"'‘’«»£*•·~]{1,2}\s*([0-9]{2,5})(?=[.,:;]?(?:\s|$))/u.exec(text.slice(from));
+  if (!m) return null;
+  const start = from + m[0].length - m[1]!.length;
+  return { value: m[1]!, start, end: start + m[1]!.length, notes: ['ocr_corrected'] };
+}
+
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 
 export const numberParsers = {
   digits: (input) => {
     const { text, from, field } = input;
     const m = /^[\s:.#№,-]*((?:[A-Z]{1,3})(?=[0-9]))?([0-9OoQDlIi|!ZzSsBGbgq]+)(?![A-Za-z0-9])/.exec(text.slice(from));
-    if (!m) return null;
+    // `No." 859.`, `No. £595.`: a speck read as a quote mark or a sign between the label and the
+    // number (the number as read, reviewed: the mark may have hidden a digit).
+    if (!m) return specked(input);
     // A number without series letters (a despatch's): the capital before the digits is one of them misread.
     if (m[1] && field.seriesPrefix === false) return misreadLeadingDigit(m[1], m[2]!, from + m[0].length - m[1].length - m[2]!.length, input);
     const repaired = repairNumberToken(m[2]);
