@@ -133,3 +133,28 @@ test("a letter's closing read with a split word, a speck or one letter left of `
   // A line of text ending on `truly,` is still no closing.
   assert.equal(value(read(letter({ closing: 'We are most truly,' })), 'signature'), undefined);
 });
+
+test('a third fitting seed: the `8` read `B` before the number (`No. B61."`), a colon glued before `State`, a dash glued to `for` in an addressee', () => {
+  // degraded17-fit-c 0012 and 0003 (heavy despatches), 0024 (heavy letter).
+  const eight = read(despatch(['London, June 25, 1941.', 'No. B61."']));
+  assert.equal(value(eight, 'number'), '861');
+  assert.equal(scored(eight).number!.status, 'needs_review');
+  const colon = read([
+    'LEGATION OF THE',
+    'UNITED STATES OF AMERICA',
+    'Tehran, June 9, 1942.',
+    'No. 2017',
+    'Subject: Political Situation in Iran.',
+    '_ The Honorable',
+    'The Secretary of :State,',
+    'Washington.',
+    'Sir:',
+    ...BODY,
+  ]);
+  assert.equal(value(colon, 'to'), 'The Secretary of State');
+  const board = read(letter({ to: 'Board of Relief for- Stateless Persons' }));
+  assert.equal(value(board, 'to'), 'Board of Relief for Stateless Persons');
+  assert.equal(scored(board).to!.status, 'needs_review');
+  // A hyphenated name keeps its hyphen.
+  assert.equal(value(read(letter({ to: 'Anglo-Jewish Association,' })), 'to'), 'Anglo-Jewish Association');
+});

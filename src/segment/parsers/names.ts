@@ -197,6 +197,9 @@ export const nameParsers = {
     // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed).
     const article = /^The[.,:;](?=\s)/u.test(value);
     if (article) value = `The${value.slice(4)}`;
+    // `Board of Relief for- Stateless Persons`: a speck read as a dash glued to a small word (repaired, reviewed).
+    const dashed = /(?<=\s(?:for|of|and|the|in|on|to))[-–—](?=\s+\p{Lu})/u.test(value);
+    if (dashed) value = value.replace(/(?<=\s(?:for|of|and|the|in|on|to))[-–—](?=\s+\p{Lu})/gu, '');
     // `Mr. I. Be. Whitlock`: an initial's stop read as a small letter and a stop (repaired, reviewed).
     const initials = value.replace(SPECKED_INITIAL, '$1.');
     const specked = initials !== value;
@@ -219,7 +222,7 @@ export const nameParsers = {
       words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
       return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    return { value, start: s, end: e, notes: speck || article || specked || misreadLabel || tail ? ['ocr_corrected'] : [] };
+    return { value, start: s, end: e, notes: speck || article || specked || misreadLabel || tail || dashed ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label, words, field }) => {
@@ -234,7 +237,7 @@ export const nameParsers = {
     // small letter of the word after `of` do not end the office (repaired, reviewed).
     // `The Secretary. of, State,`: a stop or comma glued to the word before `of` or to `of` itself is a speck too.
     const office =
-      /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:(?:[:;]|[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s))?\s+(?:(?:of|the|for|and|in|on)(?:[.,:;](?=\s+\p{L}))?|\p{Lu}[\p{L}'’.-]*|(?<=\bof[.,:;]?\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
+      /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:(?:[:;]|[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s))?\s+(?:(?:of|the|for|and|in|on)(?:[.,:;](?=\s+\p{L}))?|[:;]?\p{Lu}[\p{L}'’.-]*|(?<=\bof[.,:;]?\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
         text.slice(from),
       );
     if (!office || office.index === undefined) return null;
@@ -246,6 +249,8 @@ export const nameParsers = {
       .replace(/(?<=\p{L})[:;](?=\s)/gu, '')
       .replace(/(?<=\p{L})[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s)/gu, '')
       .replace(/(?<=\s(?:of|the|for|and|in|on))[.,](?=\s)/gu, '')
+      // `The Secretary of :State,`: a speck read as a colon glued before a word.
+      .replace(/(?<=\s)[:;](?=\p{Lu})/gu, '')
       .replace(/(?<=\bof\s+)\p{Ll}(?=\p{Ll}{2,}$)/u, (c) => c.toUpperCase());
     // Words read between the label and the office (a stamp's `fos (2 SECRETARY en.`) may be part of
     // it; a figure or mark alone (`The Honorable 3`) is a speck, no letter of the block.

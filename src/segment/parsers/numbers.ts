@@ -12,9 +12,10 @@ const LABEL_TRACE_SCORE = 0.5;
 /**
  * Capitals the OCR reads for a typewriter digit at a number's start, beyond the look-alikes of
  * repairNumberToken: the `2` of the generated despatches' typeface read `R` (`No. R807.` for 2807,
- * `No. R373.` for 2373, session 12's held-out seed and a fitting seed).
+ * `No. R373.` for 2373, session 12's held-out seed and a fitting seed); the `8` read `B` (`No. B61."` for
+ * 861, degraded17-fit-c 0012, heavy).
  */
-const LEADING_DIGIT_LOOKALIKES: Record<string, string> = { R: '2' };
+const LEADING_DIGIT_LOOKALIKES: Record<string, string> = { R: '2', B: '8' };
 
 /**
  * `R807` where the number has no series letters: the OCR read a letter at the number's start, either
