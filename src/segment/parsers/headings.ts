@@ -54,9 +54,12 @@ export const headingParsers = {
     const notes: string[] = [];
     // A speck read as a dash or a quote mark glued to the first word (`Subject: -The Situation of Jews
     // in Germany.`, accepted so at 0.92 on a heavy page): no subject opens on one. Read through, reviewed.
-    // A stop or mark standing alone between the label and the first word (`Subject:. Restrictions`,
-    // `SUBJECT: . Registration`, accepted so on a heavy page) is dust too.
-    const lead = /^(?:[‘’“”"'·•\-–—_~]+|[.,·•‘’'"“”~]{1,2}\s+)(?=\p{L})/u.exec(text.slice(s, e));
+    // A stop standing alone between the label and a capitalised first word (`Subject:. Restrictions`,
+    // `SUBJECT: . Registration`: accepted with it on a heavy page) is a speck after the label, left out
+    // as the marks glued after a label are (extract.ts afterStrayMarks): the subject's words are as read.
+    const stop = /^[.,·•]{1,2}\s+(?=\p{Lu})/u.exec(text.slice(s, e));
+    if (stop) s += stop[0].length;
+    const lead = /^[‘’“”"'·•\-–—_~]+(?=\p{L})/u.exec(text.slice(s, e));
     // A quoted title that opens the subject (`"Kristallnacht" in Vienna.`) keeps its quote mark.
     const quoted = lead && /["“”]/.test(lead[0]) && /["“”]/.test(text.slice(s + lead[0].length, e));
     if (lead && !quoted) {
