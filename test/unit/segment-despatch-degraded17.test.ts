@@ -158,3 +158,11 @@ test('a third fitting seed: the `8` read `B` before the number (`No. B61."`), a 
   // A hyphenated name keeps its hyphen.
   assert.equal(value(read(letter({ to: 'Anglo-Jewish Association,' })), 'to'), 'Anglo-Jewish Association');
 });
+
+test('two initials run together in a signer (`AG. Kowalczyk`): the initials apart, reviewed; a title is no pair of initials', () => {
+  // degraded17-fit-a 0024 (heavy letter): the scrawl read `AG. Kowalczyk`, the typed name under it `: 0 G. Kowalczyk`.
+  const t = read(letter({ names: ['AG. Kowalczyk'] }));
+  assert.equal(value(t, 'signature'), 'A. G. Kowalczyk');
+  assert.equal(scored(t).signature!.status, 'needs_review');
+  assert.equal(value(read(letter({ names: ['DR. Kowalczyk'] })), 'signature'), 'DR. Kowalczyk');
+});

@@ -24,6 +24,8 @@ function repairInitials(value: string): string {
       )
       .replace(/^((?:[A-Z][a-z]?[.,]\s?)*[A-Z][a-z]?),(\s*)(?=[A-Z])/, '$1.$2')
       .replace(/(^|\s)[‘’“”"`]+(?=\p{L})/gu, '$1')
+      // `AG. Kowalczyk`: two initials run together, the first one's stop and space lost (not a title: `MR.`, `DR.`).
+      .replace(/^(?!(?:MR|DR|ST|JR|MS)\.)([A-Z])([A-Z])\.(\s+)(?=\p{Lu}\p{Ll})/u, '$1. $2.$3')
       .replace(/\.{2,}$/, '.')
       .replace(SPECKED_INITIAL, '$1.')
   );
