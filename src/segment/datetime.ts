@@ -264,12 +264,12 @@ const WORD = '[A-Za-z][A-Za-zÀ-ÿ0-9]{2,9}';
 const DAY = '(\\d{1,2})(?:st|nd|rd|th|d)?';
 /**
  * Between the parts of a written date: spaces, and the specks a dusty scan adds to them
- * (`30- August. 1930`, `7 March-1947`, `‘15 March`, `3.December 1946`, `August 17; 1968`). A date read across a speck is marked
+ * (`30- August. 1930`, `7 March-1947`, `‘15 March`, `3.December 1946`, `August 17; 1968`, `August 27,'1947`). A date read across a speck is marked
  * ocr_corrected (SPECK_IN_DATE) so that it is checked.
  */
-const SEP = '[\\s\\-–‘’“”"·•.;~]*';
+const SEP = '[\\s\\-–‘’“”"\'·•.;~]*';
 /** A speck inside a date: a mark a typist does not put there, or a full stop or semicolon glued after the day (`3.December`, `17; 1968`). */
-const SPECK_IN_DATE = /[-–‘’“”"·•~]|\d[.;]\s*[A-Za-z]|\d;|\d'\d/;
+const SPECK_IN_DATE = /[-–‘’“”"·•~]|\d[.;]\s*[A-Za-z]|\d;|\d'\d|[,\s]'\d{4}/;
 // A speck inside the year (`1'972`) is read through too (and marked by SPECK_IN_DATE's quote).
 const YEAR = "(\\d['’‘]?\\d{3}|['’]\\d{2})";
 const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate, 'start' | 'end'> | null }[] = [

@@ -166,3 +166,32 @@ test('two initials run together in a signer (`AG. Kowalczyk`): the initials apar
   assert.equal(scored(t).signature!.status, 'needs_review');
   assert.equal(value(read(letter({ names: ['DR. Kowalczyk'] })), 'signature'), 'DR. Kowalczyk');
 });
+
+test("a fourth seed, fitted after it was read once: `No.` read as a figure and a stop (`2. 1729 Madrid,`), a quote before the year (`27,'1947`), a quote glued to `Secretary`, an initial's stop read twice", () => {
+  // degraded17-check-d 0029 (mild) and 0021, 0003, 0030 (heavy despatches), 0015 (heavy letter).
+  const madrid = read(despatch(['2. 1729 Madrid, January 11, 1937.']));
+  assert.equal(value(madrid, 'number'), '1729');
+  assert.equal(value(madrid, 'place'), 'Madrid');
+  assert.equal(scored(madrid).number!.status, 'needs_review');
+  // A figure before a sentence's number is no trace of `No.`: the sentence's number is not the despatch's.
+  assert.notEqual(value(read(despatch(['Madrid, January 11, 1937.', '2. 1729 persons were registered, Madrid'])), 'number'), '1729');
+  const d = findDate("1. 9370 Paris, -August 27,'1947.", { allowInvalid: true });
+  assert.equal(d?.iso, '1947-08-27');
+  assert.ok(d?.notes.includes('ocr_corrected'));
+  for (const office of ['The ‘Secretary of State,', 'The "Secretary of state,']) {
+    const t = read([
+      'EMBASSY OF THE UNITED STATES OF AMERICA',
+      'No. 1743. Ankara, May 25, 1941.',
+      'Subject: Economic Conditions in Turkey during the Past Quarter.',
+      'The Honorable',
+      office,
+      'Washington.',
+      'Sir:',
+      ...BODY,
+    ]);
+    assert.equal(value(t, 'to'), 'The Secretary of State', office);
+  }
+  const miss = read(letter({ to: 'Miss M.. M. Ashcroft,' }));
+  assert.equal(value(miss, 'to'), 'Miss M. M. Ashcroft');
+  assert.equal(scored(miss).to!.status, 'needs_review');
+});

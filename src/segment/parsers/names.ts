@@ -199,6 +199,9 @@ export const nameParsers = {
     // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed).
     const article = /^The[.,:;](?=\s)/u.test(value);
     if (article) value = `The${value.slice(4)}`;
+    // `Miss M.. M. Ashcroft`: an initial's stop read twice (repaired, reviewed).
+    const doubled = /(?<=\b\p{Lu})\.{2,}(?=\s)/u.test(value);
+    if (doubled) value = value.replace(/(?<=\b\p{Lu})\.{2,}(?=\s)/gu, '.');
     // `Board of Relief for- Stateless Persons`: a speck read as a dash glued to a small word (repaired, reviewed).
     const dashed = /(?<=\s(?:for|of|and|the|in|on|to))[-–—](?=\s+\p{Lu})/u.test(value);
     if (dashed) value = value.replace(/(?<=\s(?:for|of|and|the|in|on|to))[-–—](?=\s+\p{Lu})/gu, '');
@@ -224,7 +227,7 @@ export const nameParsers = {
       words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
       return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    return { value, start: s, end: e, notes: speck || article || specked || misreadLabel || tail || dashed ? ['ocr_corrected'] : [] };
+    return { value, start: s, end: e, notes: speck || article || specked || misreadLabel || tail || dashed || doubled ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label, words, field }) => {
@@ -239,7 +242,7 @@ export const nameParsers = {
     // small letter of the word after `of` do not end the office (repaired, reviewed).
     // `The Secretary. of, State,`: a stop or comma glued to the word before `of` or to `of` itself is a speck too.
     const office =
-      /\bTh[ec][\p{P}]?\s+\p{Lu}[\p{L}'’-]*(?:(?:[:;]|[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s))?\s+(?:(?:of|the|for|and|in|on)(?:[.,:;](?=\s+\p{L}))?|[:;]?\p{Lu}[\p{L}'’.-]*|(?<=\bof[.,:;]?\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
+      /\bTh[ec][\p{P}]?\s+[‘’'"“”]?\p{Lu}[\p{L}'’-]*(?:(?:[:;]|[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s))?\s+(?:(?:of|the|for|and|in|on)(?:[.,:;](?=\s+\p{L}))?|[:;]?\p{Lu}[\p{L}'’.-]*|(?<=\bof[.,:;]?\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
         text.slice(from),
       );
     if (!office || office.index === undefined) return null;
@@ -248,6 +251,8 @@ export const nameParsers = {
     const read = text.slice(s, e);
     const value = read
       .replace(/^Th[ec][\p{P}]?(?=\s)/u, 'The')
+      // `The ‘Secretary of State,`, `The "Secretary of state,`: a speck read as a quote mark glued to the office's first word.
+      .replace(/^(The\s+)[‘’'"“”](?=\p{Lu})/u, '$1')
       .replace(/(?<=\p{L})[:;](?=\s)/gu, '')
       .replace(/(?<=\p{L})[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s)/gu, '')
       .replace(/(?<=\s(?:of|the|for|and|in|on))[.,](?=\s)/gu, '')

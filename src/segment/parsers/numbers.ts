@@ -90,6 +90,8 @@ export const numberParsers = {
     if (!m) return null;
     // `0. 1993 Budapest`: a lone `0.` before a number is what is left of `No.` (the `N` lost under a seal's ring), no number of its own.
     if (/^[0Oo]$/.test(m[1]!) && /^\s+[0-9]{2,}/.test(text.slice(from + m[0].length))) return null;
+    // `2. 1729 Madrid, January 11, 1937.`: a lone figure and a stop before a number and a place is `No.` misread (a seal's ring over it), not the number.
+    if (/^[0-9]$/.test(m[1]!) && /^\s+[0-9]{2,}\.?\s+\p{Lu}\p{L}+,/u.test(text.slice(from + m[0].length))) return null;
     const repaired = repairNumberToken(m[1]);
     if (!repaired) return null;
     const notes = repaired.corrected || m[2] === ',' ? ['ocr_corrected'] : [];
@@ -104,10 +106,11 @@ export const numberParsers = {
     // `« 1325 Stockholm,`: the whole `No.` read as one mark, set apart before the number.
     // `0. 1993 Budapest`: the line cut short after its place (a seal's row read again) is still the number's line.
     // `lo. 2727" Jerusalem,`: a speck read as a quote mark glued after the number.
+    // `2. 1729 Madrid,`: the `No.` beside a seal's ring read as a figure and a stop.
     // `ye 2028 Zurich,`, `Je 2163 Athens,`, `J. 1861. Belgrade,`: the `No` inside or beside a seal's ring read as one
     // or two other letters (not a small word of a sentence).
     const m =
-      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[Hh]o\s+|[«»“”‘’'"*•·~]\s+|(?!(?:[Aa]t|[Ii]n|[Oo]n|[Oo]f|[Tt]o|[Bb]y|[Aa]n|[Aa]s|[Ii]s|[Ii]t|[Oo]r|[Ii]f|[Bb]e|[Ww]e|[Hh]e|[Mm]e|[Mm]y|[Ss]o|[Uu]p|[Dd]o|AM|PM|am|pm)\s)\p{L}{1,2}[.,]?\s+)?)([0-9][0-9OolI]{0,4})\.?(["”“'’]?\s*[:;·]\s*|["”“'’]?(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?(?:,|\s*$))/u.exec(
+      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[0-9][.,]\s+|[Hh]o\s+|[«»“”‘’'"*•·~]\s+|(?!(?:[Aa]t|[Ii]n|[Oo]n|[Oo]f|[Tt]o|[Bb]y|[Aa]n|[Aa]s|[Ii]s|[Ii]t|[Oo]r|[Ii]f|[Bb]e|[Ww]e|[Hh]e|[Mm]e|[Mm]y|[Ss]o|[Uu]p|[Dd]o|AM|PM|am|pm)\s)\p{L}{1,2}[.,]?\s+)?)([0-9][0-9OolI]{0,4})\.?(["”“'’]?\s*[:;·]\s*|["”“'’]?(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?(?:,|\s*$))/u.exec(
         text.slice(from),
       );
     if (!m) return null;
