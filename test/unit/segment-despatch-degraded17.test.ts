@@ -195,3 +195,12 @@ test("a fourth seed, fitted after it was read once: `No.` read as a figure and a
   assert.equal(value(miss, 'to'), 'Miss M. M. Ashcroft');
   assert.equal(scored(miss).to!.status, 'needs_review');
 });
+
+test('a quote mark glued before a small word inside a subject (`during ‘the Past Quarter`): a speck, reviewed; a quotation closed in the subject stays', () => {
+  // degraded17-check-d 0021 (heavy despatch).
+  const t = read(despatch(['No. 937. Paris, August 27, 1947.'], 'Subject: Economic Conditions in France during ‘the Past Quarter.'));
+  assert.equal(value(t, 'subject'), 'Economic Conditions in France during the Past Quarter.');
+  assert.equal(scored(t).subject!.status, 'needs_review');
+  const quoted = read(despatch(['No. 937. Paris, August 27, 1947.'], 'Subject: The so-called ‘voluntary’ Emigration of Jews.'));
+  assert.equal(value(quoted, 'subject'), 'The so-called ‘voluntary’ Emigration of Jews.');
+});

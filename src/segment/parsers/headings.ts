@@ -81,6 +81,8 @@ export const headingParsers = {
       .split(' ')
       .filter((t, i, all) => i === 0 || i === all.length - 1 || !/^[^\p{L}\p{N}&–—-]{1,3}$/u.test(t))
       .map((t) => t.replace(/^[.,·•]+(?=\p{Ll})/u, ''))
+      // `during ‘the Past Quarter`: a quote mark glued before a small word inside the subject, no quotation closing it, is a speck.
+      .map((t, i) => (i > 0 && /^[‘'"“]\p{Ll}+$/u.test(t) && !/[’"”]/.test(value) ? t.slice(1) : t))
       // `The Situation’ of Jews`: a quote mark glued to the end of a word inside the subject, with no
       // quotation open in it, is a speck.
       .map((t, i, all) => (i < all.length - 1 && !/["“”‘]/.test(value) && /^\p{L}{2,}[’'](?!\p{L})$/u.test(t) && !/s[’']$/.test(t) ? t.slice(0, -1) : t))
