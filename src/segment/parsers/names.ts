@@ -192,13 +192,18 @@ export const nameParsers = {
     // `Mrs. M. Moreau, ?`, `Professor D. G. Ashcroft, $`: a speck read as a mark after the line's comma (read through, reviewed).
     const tail = /,\s+[^\p{L}\p{N}\s]{1,2}$/u.exec(text.slice(s, e));
     if (tail) [s, e] = trimRange(text, s, s + tail.index, /[\s,;:.]/);
+    // `Mrs. T. B. Whitcombe,’`: a speck read as a quote mark or a dash glued after the line's comma or stop (read through, reviewed).
+    const [, markless] = trimRange(text, s, e, SPECK_OR_PUNCTUATION);
+    const glued = markless < e && /[‘’“”"·•\-–]/u.test(text.slice(markless, e));
+    if (glued) e = markless;
     // A speck read as a lone small letter or a mark before the line (`i The Emigration Advisory Bureau,`): read through, reviewed.
     const speck = /^(?:\p{Ll}|[^\p{L}\p{N}\s(]{1,2})\s+(?=\p{Lu}\p{Ll})/u.exec(text.slice(s, e));
     if (speck) s += speck[0].length;
     let value = text.slice(s, e);
-    // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed).
-    const article = /^The[.,:;](?=\s)/u.test(value);
-    if (article) value = `The${value.slice(4)}`;
+    // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed);
+    // `The.Emigration Advisory Bureau`: glued between the article and the name, where the space was.
+    const article = /^The[.,:;](?=\s|\p{Lu}\p{Ll})/u.test(value);
+    if (article) value = `The${/^The.\s/u.test(value) ? '' : ' '}${value.slice(4)}`;
     // `Miss M.. M. Ashcroft`: an initial's stop read twice (repaired, reviewed).
     const doubled = /(?<=\b\p{Lu})\.{2,}(?=\s)/u.test(value);
     if (doubled) value = value.replace(/(?<=\b\p{Lu})\.{2,}(?=\s)/gu, '.');
@@ -227,7 +232,7 @@ export const nameParsers = {
       words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
       return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    return { value, start: s, end: e, notes: speck || article || specked || misreadLabel || tail || dashed || doubled ? ['ocr_corrected'] : [] };
+    return { value, start: s, end: e, notes: speck || article || specked || misreadLabel || tail || glued || dashed || doubled ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label, words, field }) => {

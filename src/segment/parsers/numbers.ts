@@ -107,10 +107,10 @@ export const numberParsers = {
     // `0. 1993 Budapest`: the line cut short after its place (a seal's row read again) is still the number's line.
     // `lo. 2727" Jerusalem,`: a speck read as a quote mark glued after the number.
     // `2. 1729 Madrid,`: the `No.` beside a seal's ring read as a figure and a stop.
-    // `ye 2028 Zurich,`, `Je 2163 Athens,`, `J. 1861. Belgrade,`: the `No` inside or beside a seal's ring read as one
-    // or two other letters (not a small word of a sentence).
+    // `ye 2028 Zurich,`, `Je 2163 Athens,`, `J. 1861. Belgrade,`, `y.n 1357. Barcelona,`: the `No` inside or beside a
+    // seal's ring read as one or two other letters, a speck between them read as a stop (not a small word of a sentence).
     const m =
-      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[0-9][.,]\s+|[Hh]o\s+|[«»“”‘’'"*•·~]\s+|(?!(?:[Aa]t|[Ii]n|[Oo]n|[Oo]f|[Tt]o|[Bb]y|[Aa]n|[Aa]s|[Ii]s|[Ii]t|[Oo]r|[Ii]f|[Bb]e|[Ww]e|[Hh]e|[Mm]e|[Mm]y|[Ss]o|[Uu]p|[Dd]o|AM|PM|am|pm)\s)\p{L}{1,2}[.,]?\s+)?)([0-9][0-9OolI]{0,4})\.?(["”“'’]?\s*[:;·]\s*|["”“'’]?(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?(?:,|\s*$))/u.exec(
+      /^\s*((?:[NO0]?[o0°]\s*[.,]\s*|[0-9][.,]\s+|[Hh]o\s+|[«»“”‘’'"*•·~]\s+|(?!(?:[Aa]t|[Ii]n|[Oo]n|[Oo]f|[Tt]o|[Bb]y|[Aa]n|[Aa]s|[Ii]s|[Ii]t|[Oo]r|[Ii]f|[Bb]e|[Ww]e|[Hh]e|[Mm]e|[Mm]y|[Ss]o|[Uu]p|[Dd]o|AM|PM|am|pm)\s)\p{L}(?:[.,]?\p{L})?[.,]?\s+)?)([0-9][0-9OolI]{0,4})\.?(["”“'’]?\s*[:;·]\s*|["”“'’]?(?:\s+[.,:;·°'‘’*]{1,2})*\s+)(?=\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?(?:,|\s*$))/u.exec(
         text.slice(from),
       );
     if (!m) return null;
@@ -130,7 +130,8 @@ export const numberParsers = {
     // line after it (`Qu 223.    Cairo, March 9, 1945.`).
     if (!field.labelTrace) return null;
     const rest = text.slice(from);
-    const lead = /^\s*/.exec(rest)![0].length;
+    // `> No. 1235`: a speck read as a mark standing alone before the label is dust, not the trace.
+    const lead = /^\s*(?:[^\s\p{L}\p{N}]{1,2}\s+(?=\S))?/u.exec(rest)![0].length;
     const trace = new RegExp(`^(?:${field.labelTrace})`, 'iu').exec(rest.slice(lead));
     if (!trace || trace[0].trim() === '') return null;
     const afterTrace = from + lead + trace[0].length;
