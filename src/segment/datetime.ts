@@ -264,12 +264,12 @@ const WORD = '[A-Za-z][A-Za-zÀ-ÿ0-9]{2,9}';
 const DAY = '(\\d{1,2})(?:st|nd|rd|th|d)?';
 /**
  * Between the parts of a written date: spaces, and the specks a dusty scan adds to them
- * (`30- August. 1930`, `7 March-1947`, `‘15 March`, `3.December 1946`, `August 17; 1968`, `August 27,'1947`). A date read across a speck is marked
+ * (`30- August. 1930`, `7 March-1947`, `‘15 March`, `3.December 1946`, `August 17; 1968`, `August 27,'1947`, `November:13`). A date read across a speck is marked
  * ocr_corrected (SPECK_IN_DATE) so that it is checked.
  */
 const SEP = '[\\s\\-–‘’“”"\'·•.;~]*';
 /** A speck inside a date: a mark a typist does not put there, or a full stop or semicolon glued after the day (`3.December`, `17; 1968`). */
-const SPECK_IN_DATE = /[-–‘’“”"·•~]|\d[.;]\s*[A-Za-z]|\d;|\d'\d|[,\s]'\d{4}/;
+const SPECK_IN_DATE = /[-–‘’“”"·•~]|\d[.;]\s*[A-Za-z]|\d;|\d'\d|[,\s]'\d{4}|[A-Za-z][:;]\d/;
 // A speck inside the year (`1'972`) is read through too (and marked by SPECK_IN_DATE's quote).
 const YEAR = "(\\d['’‘]?\\d{3}|['’]\\d{2})";
 const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate, 'start' | 'end'> | null }[] = [
@@ -284,7 +284,8 @@ const DATE_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Candidate,
   // June 30, 1951 / Aug. 4, 1951 / December 30 1949 / `March: 30, 1953.` (a speck read as a colon: ocr_corrected)
   {
     // `September~3, 1945.`: a speck read as a tilde in place of the space.
-    re: new RegExp(`\\b(${WORD})[.:,]?${SEP}[\\s~]${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
+    // `November:13; 1938.`: a speck read as a colon or semicolon in place of the space.
+    re: new RegExp(`\\b(${WORD})(?:[.:,]?${SEP}[\\s~]|[:;](?=\\d))${SEP}${DAY}${SEP}[,.]?${SEP}${YEAR}(?!\\d)`, 'g'),
     read: (m) => {
       const month = monthFromWord(m[1]);
       return month ? { day: Number(m[2]), month: month.month, year: expandYear(m[3]), fuzzyMonth: !month.exact, wordMonth: true } : null;

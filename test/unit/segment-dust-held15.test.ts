@@ -66,3 +66,44 @@ test("marks glued to a letter's addressee (`The.Emigration Advisory Bureau`, `Mr
     assert.equal(scored(t).to!.status, 'accepted', line);
   }
 });
+
+test('a comma or the space in a place-and-date line read as a semicolon or colon (`Noi 1671 Bern; November:13; 1938.`): number, place and date, reviewed', () => {
+  // s15b-held 0002 (mild): the number and the date were missing.
+  const t = read(despatchLines(['Noi 1671 Bern; November:13; 1938.']));
+  assert.equal(value(t, 'number'), '1671');
+  assert.equal(value(t, 'place'), 'Bern');
+  assert.equal(value(t, 'date'), '1938-11-13');
+  assert.equal(scored(t).number!.status, 'needs_review');
+  assert.equal(scored(t).date!.status, 'needs_review');
+  const colonOnly = read(despatchLines(['No. 1671 Bern, November:13, 1938.']));
+  assert.equal(value(colonOnly, 'date'), '1938-11-13');
+  assert.equal(scored(colonOnly).date!.status, 'needs_review');
+  const clean = read(despatchLines(['No. 1671 Bern, November 13, 1938.']));
+  assert.equal(value(clean, 'date'), '1938-11-13');
+  assert.equal(scored(clean).date!.status, 'accepted');
+});
+
+test("a subject's dust: a dash or quote standing alone after the label, its stop read as a colon, the recipient block never joined", () => {
+  // s15b-held 0021 (heavy, `- Swiss ...`) and 0002 (mild, `...Swiss` / `Press:`).
+  for (const subject of ['Subject: - Swiss Anti-Semitic Legislation.', 'SUBJECT: ‘ Swiss Anti-Semitic Legislation.']) {
+    const t = read(despatchLines(['No. 1671 Bern, November 13, 1938.'], { subject }));
+    assert.equal(value(t, 'subject'), 'Swiss Anti-Semitic Legislation.', subject);
+    assert.equal(scored(t).subject!.status, 'needs_review', subject);
+  }
+  const colon = read(despatchLines(['No. 1671 Bern, November 13, 1938.'], { subject: 'Subject: Elimination of Jewish Elements in the Swiss Press:' }));
+  assert.equal(value(colon, 'subject'), 'Elimination of Jewish Elements in the Swiss Press.');
+  assert.equal(scored(colon).subject!.status, 'needs_review');
+  // The recipient block under a subject whose last line lost its stop is not joined into it.
+  const open = read(despatchLines(['No. 1671 Bern, November 13, 1938.'], { subject: 'Subject: Elimination of Jewish Elements in the Swiss Press' }));
+  assert.doesNotMatch(String(value(open, 'subject')), /Honorable/);
+  const clean = read(despatchLines(['No. 1671 Bern, November 13, 1938.'], { subject: 'Subject: Swiss Anti-Semitic Legislation.' }));
+  assert.equal(scored(clean).subject!.status, 'accepted');
+});
+
+test("a quote mark glued before a word inside a letter's addressee (`Mrs. Yu. S. ‘Tillman`): read through, reviewed; a quotation stays", () => {
+  // s15b-held 0024 (heavy).
+  const t = read(letter('Mrs. Yu. S. ‘Tillman,'));
+  assert.equal(value(t, 'to'), 'Mrs. Yu. S. Tillman');
+  assert.equal(scored(t).to!.status, 'needs_review');
+  assert.equal(value(read(letter('The "Hope" Relief Fund,')), 'to'), 'The "Hope" Relief Fund');
+});

@@ -47,8 +47,8 @@ export const headingParsers = {
 
   subject: ({ text, from }) => {
     let [s, e] = trimRange(text, from, text.length, /[\s,;:]/);
-    // `Subject: Political Situation in Germany,` and nothing after it: the subject's stop read as a comma.
-    const stopAsComma = /^,\s*$/.test(text.slice(e)) && /\p{L}{3,}$/u.test(text.slice(s, e));
+    // `Subject: Political Situation in Germany,` (or `Press:`) and nothing after it: the subject's stop read as a comma or a colon.
+    const stopAsComma = /^[,:;]\s*$/.test(text.slice(e)) && /\p{L}{3,}$/u.test(text.slice(s, e));
     // The full stop is part of the subject as typed; other marks at its end are specks.
     while (e > s && /[‘’“”"·•\-–_]/.test(text[e - 1]!)) e--;
     const notes: string[] = [];
@@ -59,6 +59,13 @@ export const headingParsers = {
     // as the marks glued after a label are (extract.ts afterStrayMarks): the subject's words are as read.
     const stop = /^[.,·•]{1,2}\s+(?=\p{Lu})/u.exec(text.slice(s, e));
     if (stop) s += stop[0].length;
+    // A dash or a quote mark standing alone there (`Subject: - Swiss Anti-Semitic Legislation.`, accepted with
+    // it) is a speck too, but no stop of the label's: read through, reviewed.
+    const mark = stop ? null : /^[‘’“”"'\-–—_~]{1,2}\s+(?=\p{Lu})/u.exec(text.slice(s, e));
+    if (mark) {
+      s += mark[0].length;
+      notes.push('ocr_corrected');
+    }
     const lead = /^[‘’“”"'·•\-–—_~]+(?=\p{L})/u.exec(text.slice(s, e));
     // A quoted title that opens the subject (`"Kristallnacht" in Vienna.`) keeps its quote mark.
     const quoted = lead && /["“”]/.test(lead[0]) && /["“”]/.test(text.slice(s + lead[0].length, e));

@@ -204,6 +204,9 @@ export const nameParsers = {
     // `The.Emigration Advisory Bureau`: glued between the article and the name, where the space was.
     const article = /^The[.,:;](?=\s|\p{Lu}\p{Ll})/u.test(value);
     if (article) value = `The${/^The.\s/u.test(value) ? '' : ' '}${value.slice(4)}`;
+    // `Mrs. Yu. S. ‘Tillman`: a speck read as a quote mark glued before a word inside the name, no quotation closing it (repaired, reviewed).
+    const quoted = /(?<=\s)[‘'"“](?=\p{Lu}\p{Ll})/u.test(value) && !/[’"”]/.test(value);
+    if (quoted) value = value.replace(/(?<=\s)[‘'"“](?=\p{Lu}\p{Ll})/gu, '');
     // `Miss M.. M. Ashcroft`: an initial's stop read twice (repaired, reviewed).
     const doubled = /(?<=\b\p{Lu})\.{2,}(?=\s)/u.test(value);
     if (doubled) value = value.replace(/(?<=\b\p{Lu})\.{2,}(?=\s)/gu, '.');
@@ -232,7 +235,12 @@ export const nameParsers = {
       words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
       return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    return { value, start: s, end: e, notes: speck || article || specked || misreadLabel || tail || glued || dashed || doubled ? ['ocr_corrected'] : [] };
+    return {
+      value,
+      start: s,
+      end: e,
+      notes: speck || article || specked || misreadLabel || tail || glued || quoted || dashed || doubled ? ['ocr_corrected'] : [],
+    };
   },
 
   recipientBlock: ({ text, from, label, words, field }) => {

@@ -141,7 +141,8 @@ export const numberParsers = {
     const tail = text.slice(afterTrace + m[0].length);
     const ownLine = /^[^\p{L}\p{N}]*$/u.test(tail);
     // A speck read as a quote mark may stand before the place (`To. 2412. ‘Naples, October 24, 1939.`).
-    const beforePlace = /^\s+[‘’'“"]?\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?,/u.test(tail);
+    // A comma with a speck over it reads as a semicolon (`Noi 1671 Bern; November:13; 1938.`).
+    const beforePlace = /^\s+[‘’'“"]?\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+)?[,;]/u.test(tail);
     if (!ownLine && !beforePlace) return null;
     const repaired = repairNumberToken(m[1]!);
     if (!repaired) return null;
