@@ -5,7 +5,7 @@
 // Each value read through dust is reviewed; the clean reading of the same line is checked beside it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { despatchLines, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
+import { DESPATCH_BODY, despatchLines, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
 
 const letter = (to: string) => [
   'c/o 104, Quai Wilson,',
@@ -106,4 +106,16 @@ test("a quote mark glued before a word inside a letter's addressee (`Mrs. Yu. S.
   assert.equal(value(t, 'to'), 'Mrs. Yu. S. Tillman');
   assert.equal(scored(t).to!.status, 'needs_review');
   assert.equal(value(read(letter('The "Hope" Relief Fund,')), 'to'), 'The "Hope" Relief Fund');
+});
+
+test('a recipient block whose article a stamp garbled (`The (Honorable` / `pe FUE Crh Secretary of State,`): the office, its article put back, reviewed', () => {
+  // s15b-held 0020 (mild): the addressee was missing.
+  const lines = ['LEGATION OF THE', 'UNITED STATES OF AMERICA', 'No. 2168 Budapest, June 9, 1942.', 'SUBJECT: Hungarian Anti-Semitic Legislation.'];
+  const t = read([...lines, 'The (Honorable', 'pe FUE Crh Secretary of State,', 'Washington.', 'Sir:', ...DESPATCH_BODY]);
+  assert.equal(value(t, 'to'), 'The Secretary of State');
+  assert.equal(scored(t).to!.status, 'needs_review');
+  // Garble with no office's words in it gives no addressee.
+  const none = read([...lines, 'The (Honorable', 'pe FUE Crh ee oo,', 'Washington.', 'Sir:', ...DESPATCH_BODY]);
+  assert.equal(value(none, 'to'), undefined);
+  assert.equal(scored(read(despatchLines(['No. 2168 Budapest, June 9, 1942.']))).to!.status, 'accepted');
 });

@@ -5,7 +5,7 @@ import { isKnownPlace } from '../../confidence/gazetteer.ts';
 import { findDate } from '../datetime.ts';
 import { vocabularyEntries } from '../vocabulary.ts';
 import type { ParserName } from '../profile-schema.ts';
-import { COPIES_RE, fixTitles, SPECK_OR_PUNCTUATION, dropSpeckTokens, trimRange, type ParseInput, type Parser } from './shared.ts';
+import { COPIES_RE, fixTitles, SPECK_OR_PUNCTUATION, dropSpeckTokens, trimRange, type ParseInput, type ParseOutput, type Parser } from './shared.ts';
 
 /**
  * The initial of a signature as dust and a worn ribbon leave it: its full stop read as a comma
@@ -86,6 +86,18 @@ function aboveRow(words: ParseInput['words'], from: number, to: number, officeWo
 function entryWords(vocabulary: string | undefined): ReadonlySet<string> {
   if (!vocabulary) return new Set();
   return new Set(vocabularyEntries(vocabulary).flatMap((e) => e.toLowerCase().match(/\p{L}{3,}/gu) ?? []));
+}
+
+/**
+ * `The (Honorable` / `pe FUE Crh Secretary of State,`: the office's article under a stamp read as
+ * garble. The office's own words, capitalised and joined by small ones up to its comma, are still the
+ * office: the article is put back (the block's office is always `The ...`), reviewed.
+ */
+function bareOffice(text: string, from: number): ParseOutput | null {
+  const bare = /(?<=\s)(\p{Lu}\p{Ll}{2,}(?:\s+(?:of|the|for|and|in|on)\s+\p{Lu}\p{Ll}+)+)(?=,)/u.exec(text.slice(from));
+  if (!bare || bare.index === undefined) return null;
+  const start = from + bare.index;
+  return { value: `The ${bare[1]}`, start, end: start + bare[1]!.length, notes: ['ocr_corrected'] };
 }
 
 export const nameParsers = {
@@ -258,7 +270,7 @@ export const nameParsers = {
       /\bTh[ec][\p{P}]?\s+[‘’'"“”]?\p{Lu}[\p{L}'’-]*(?:(?:[:;]|[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s))?\s+(?:(?:of|the|for|and|in|on)(?:[.,:;](?=\s+\p{L}))?|[:;]?\p{Lu}[\p{L}'’.-]*|(?<=\bof[.,:;]?\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
         text.slice(from),
       );
-    if (!office || office.index === undefined) return null;
+    if (!office || office.index === undefined) return bareOffice(text, from);
     const s = from + office.index;
     const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
     const read = text.slice(s, e);
