@@ -16,6 +16,7 @@ import { IN_VOCABULARY } from '../segment/parsers.ts';
 import { DATE_FROM_STAMP, STAMP_DATE_MISMATCH, YEAR_ON_STAMP } from '../segment/stamp-dates.ts';
 import { INITIALS_IN_REFERENCE } from '../segment/typist-initials.ts';
 import { OUT_OF_ORDER } from '../segment/extract.ts';
+import { NUMBER_ON_PAGE_MARK, PAGE_MARK_MISMATCH } from '../segment/page-mark-number.ts';
 import { knownWord, nearKnownWord } from './dictionary.ts';
 import {
   dispatchConsistent,
@@ -91,6 +92,9 @@ export const REASONS: Readonly<Record<string, string>> = {
   stamp_date_mismatch: 'a received or office stamp on the page is dated before the document, or months after it: one of the two dates was misread',
   out_of_order:
     "the value was read from a line printed above the field the layout puts it after (a letter's addressee taken from the letterhead above its date): the OCR's reading order is not the page's",
+  number_on_page_mark:
+    "a later page's mark repeats the number (`-2- #720`), read apart from the header: the two readings agree, so the number stands on them, not on the OCR's confidence or the `No.` label's reading (shown, not held)",
+  page_mark_mismatch: "a later page's mark gives the number with other digits (`-2- #2676` under `No. 2876.`): one of the two was misread",
   date_from_stamp:
     "the date was read in a received or office stamp's form (`22 NOV 1946`, its month abbreviated in capitals): a stamp's date is never the document's, which was not read",
   vocabulary_mismatch:
@@ -128,6 +132,7 @@ const PENALTY: Record<string, number> = {
   unknown_word: 0.9,
   vocabulary_mismatch: 0.8,
   stamp_date_mismatch: 0.8,
+  page_mark_mismatch: 0.8,
   date_from_stamp: 0.5,
   out_of_order: 0.7,
   incomplete_value: 0.7,
@@ -171,6 +176,7 @@ const BLOCKING = new Set([
   STAMP_DATE_MISMATCH,
   DATE_FROM_STAMP,
   OUT_OF_ORDER,
+  PAGE_MARK_MISMATCH,
 ]);
 
 /**
@@ -278,6 +284,8 @@ const NOTE_REASONS = new Set([
   OUT_OF_ORDER,
   YEAR_ON_STAMP,
   INITIALS_IN_REFERENCE,
+  NUMBER_ON_PAGE_MARK,
+  PAGE_MARK_MISMATCH,
 ]);
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -314,6 +322,8 @@ export function matchedByList(name: string, draft: FieldDraft, word: string): bo
   if (inVocabulary(draft)) return true;
   // An initial of the signer's name that the typist's reference spells (`J.` and `HJW:ems`): evidenced by the reference.
   if (name === 'signature' && draft.notes.includes(INITIALS_IN_REFERENCE) && /^\p{Lu}\.,?$/u.test(word)) return true;
+  // The number a later page's mark repeats digit for digit (page-mark-number.ts): evidenced by that second reading.
+  if (draft.notes.includes(NUMBER_ON_PAGE_MARK) && typeof draft.value === 'string' && word.replace(/[^\p{N}]/gu, '') === draft.value) return true;
   if (DATE_FIELDS.has(name)) {
     // The year a received stamp on the page confirms (stamp-dates.ts): evidenced by the stamp, not by the OCR's confidence.
     if (draft.notes.includes(YEAR_ON_STAMP) && typeof draft.value === 'string' && word.replace(/[^\p{N}]/gu, '') === draft.value.slice(0, 4)) return true;
@@ -400,7 +410,10 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     // In a telegram the label says which way the message went (`From:`/`To:`), so a misread
     // label is doubt about the field even when the value is a known addressee (`Tos: CC CPSU`);
     // a despatch's `The Honorable` only locates the recipient block.
-    const draft = t.kind === 'telegram' && read.notes.includes(IN_VOCABULARY) ? { ...read, notes: read.notes.filter((n) => n !== IN_VOCABULARY) } : read;
+    const draft =
+      t.kind === 'telegram' && read.notes.includes(IN_VOCABULARY)
+        ? { ...read, notes: read.notes.filter((n) => n !== IN_VOCABULARY) }
+        : confirmedByPageMark(read);
     if (!draft.found || draft.value === null) {
       if (!draft.required) continue; // optional and not printed: absent from the record
       fields[name] = { value: null, text: draft.text ?? '', confidence: 0, status: 'missing', page: null, bbox: null, reasons: ['required_missing'] };
@@ -464,6 +477,16 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     .filter(([, f]) => f.status === 'needs_review' || f.status === 'missing')
     .map(([name]) => name);
   return { fields, review: { needed, status: needed.length ? 'pending' : 'done' } };
+}
+
+/**
+ * A number a later page's mark repeats (NUMBER_ON_PAGE_MARK) stands on the two readings: a repair of its
+ * `No.` or of a digit that both readings confirm holds nothing, and the label that located it is not in
+ * doubt about its value.
+ */
+export function confirmedByPageMark(draft: FieldDraft): FieldDraft {
+  if (!draft.notes.includes(NUMBER_ON_PAGE_MARK)) return draft;
+  return { ...draft, labelScore: 1, notes: draft.notes.filter((n) => n !== 'ocr_corrected') };
 }
 
 /** Was the layout's heading (`CIPHERED TELEGRAM`, `CABLEGRAM`) read, its label not in doubt? */

@@ -1,0 +1,99 @@
+// Evidence that lets right values through and keeps wrong ones held (session 15, helper review17). The
+// lines and confidences are what native Tesseract (best_int) read on the generated pages named (seeds
+// review17-fit-a, degraded17-fit-a and -fit-b, revision 16).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { scoreTelegram } from '../../src/confidence/index.ts';
+import { calibrationOf } from '../../src/confidence/calibration.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
+import { NUMBER_ON_PAGE_MARK, PAGE_MARK_MISMATCH, pageMarkNumber } from '../../src/segment/page-mark-number.ts';
+import type { PageResult } from '../../src/types.ts';
+import { pageFromText } from '../fixtures/pages.ts';
+
+const profiles = loadProfiles({});
+const { thresholds, period } = loadConfig({ env: {} });
+const native = calibrationOf('tesseract/best');
+
+/** Lines with their words' confidences (a line given as text alone is read at 96). */
+function page(lines: (string | [string, number[]])[], pageId: string): PageResult {
+  const conf = new Map<number, number[]>();
+  const text = lines.map((l, i) => {
+    if (typeof l === 'string') return l;
+    conf.set(i, l[1]);
+    return l[0];
+  });
+  return {
+    ...pageFromText(text, { pageId, confidence: (_w, line, index) => conf.get(line)?.[index] ?? 96 }),
+    pageIndex: pageId.endsWith('2') ? 1 : 0,
+    pageCount: 2,
+  };
+}
+
+function segment(pages: PageResult[]): SegmentedTelegram {
+  const docs = segmentDocument(pages, { profiles });
+  assert.equal(docs.length, 1, 'one document');
+  return docs[0]!;
+}
+const scored = (t: SegmentedTelegram) => scoreTelegram(t, { thresholds, period, calibration: native, lang: 'eng' }).fields;
+
+/** An embassy's despatch on two pages, its place-and-date line as given, the second page's first line `mark`. */
+function despatch(numberLine: string | [string, number[]], mark: string | [string, number[]] | null): PageResult[] {
+  const first = page(
+    [
+      'EMBASSY OF THE UNITED STATES OF AMERICA',
+      numberLine,
+      'Subject: Emigration of Refugees from Italy.',
+      'The Honorable',
+      'The Secretary of State,',
+      'Washington, D. C.',
+      'Sir:',
+      'The representatives of the consulate called at the',
+      'Legation on Saturday to ask whether any assistance could be',
+      'expected. I shall not fail to keep the Department informed',
+    ],
+    'despatch-p1',
+  );
+  const second = page(
+    [
+      ...(mark === null ? [] : [mark]),
+      'The decree provides that all persons affected must',
+      'register with the police within 28 days of its publication.',
+      'Respectfully yours,',
+      'For the Ambassador:',
+      'Edwin H. Keough.',
+      'First Secretary of Embassy.',
+    ],
+    'despatch-p2',
+  );
+  return [first, second];
+}
+
+test('a page mark repeating the number is read digit for digit: `-2- #2834`, `- 3 - No. 720`; not a page number alone, not a repaired reading', () => {
+  assert.equal(pageMarkNumber(page(['-2- #2834', 'The decree provides that'], 'p2')), '2834');
+  assert.equal(pageMarkNumber(page(['- 3 - No. 720.', 'The decree provides that'], 'p2')), '720');
+  assert.equal(pageMarkNumber(page(['-2-', 'The decree provides that'], 'p2')), null);
+  assert.equal(pageMarkNumber(page(['-2- #2l60', 'The decree provides that'], 'p2')), null);
+  // A numbered paragraph is no mark.
+  assert.equal(pageMarkNumber(page(['2. The decree provides that', 'all persons'], 'p2')), null);
+});
+
+test('review17-fit-a 0020 (mild): `2834.` read at 74 beside `se` for `No.`, the second page marked `-2- #2834`: accepted on the two readings', () => {
+  const without = scored(segment(despatch(['se 2834. Rome, October 9, 1939.', [25, 74, 96, 96, 96, 96]], '-2-')));
+  assert.equal(without.number?.value, '2834');
+  assert.equal(without.number?.status, 'needs_review', 'one reading at 74 under a misread label');
+  const t = segment(despatch(['se 2834. Rome, October 9, 1939.', [25, 74, 96, 96, 96, 96]], ['-2- #2834', [24, 96]]));
+  assert.ok(t.fields.number?.notes.includes(NUMBER_ON_PAGE_MARK));
+  const f = scored(t);
+  assert.equal(f.number?.value, '2834');
+  assert.equal(f.number?.status, 'accepted');
+  assert.ok(f.number?.reasons.includes(NUMBER_ON_PAGE_MARK));
+});
+
+test('review17-fit-a 0019 (clean): `No. 2876.` (for 2676) under a mark `-2- #2676`: the two readings disagree, held', () => {
+  // At 96 the header's reading alone would be accepted; the mark says one of them is misread.
+  const f = scored(segment(despatch('No. 2876. Rome, October 9, 1939.', ['-2- #2676', [38, 68]])));
+  assert.equal(f.number?.value, '2876');
+  assert.equal(f.number?.status, 'needs_review');
+  assert.ok(f.number?.reasons.includes(PAGE_MARK_MISMATCH));
+});
