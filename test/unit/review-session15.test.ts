@@ -97,3 +97,22 @@ test('review17-fit-a 0019 (clean): `No. 2876.` (for 2676) under a mark `-2- #267
   assert.equal(f.number?.status, 'needs_review');
   assert.ok(f.number?.reasons.includes(PAGE_MARK_MISMATCH));
 });
+
+test('degraded17-fit-b 0011 (mild): `Jo. 1291. Rome, September 29, 1941.`, the `N` of `No.` lost: the place and date on its line vouch for the label, the number accepted at 96', () => {
+  const f = scored(segment(despatch('Jo. 1291. Rome, September 29, 1941.', null)));
+  assert.equal(f.number?.value, '1291');
+  assert.equal(f.number?.status, 'accepted');
+  assert.ok(!f.number?.reasons.includes('ocr_corrected'));
+});
+
+test('a trace of `No.` before a number whose line has no known place and date is a misread label: held (`ocr_corrected`)', () => {
+  // `Jo. 1291. Ruritania, September 29, 1941.`: a capitalised word the gazetteer does not know.
+  const f = scored(segment(despatch('Jo. 1291. Ruritania, September 29, 1941.', null)));
+  assert.equal(f.number?.value, '1291');
+  assert.equal(f.number?.status, 'needs_review');
+  assert.ok(f.number?.reasons.includes('ocr_corrected'));
+  // The number's digits are still its own: `2834.` at 74 with the line read whole is held for its confidence.
+  const weak = scored(segment(despatch(['Jo. 2834. Rome, October 9, 1939.', [95, 74, 96, 96, 96, 96]], null)));
+  assert.equal(weak.number?.status, 'needs_review');
+  assert.deepEqual(weak.number?.reasons, ['low_ocr_confidence']);
+});
