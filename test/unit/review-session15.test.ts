@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scoreTelegram } from '../../src/confidence/index.ts';
+import { suspiciousCharacters } from '../../src/confidence/validators.ts';
 import { calibrationOf } from '../../src/confidence/calibration.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadProfiles, segmentDocument, type SegmentedTelegram } from '../../src/segment/index.ts';
@@ -115,4 +116,23 @@ test('a trace of `No.` before a number whose line has no known place and date is
   const weak = scored(segment(despatch(['Jo. 2834. Rome, October 9, 1939.', [95, 74, 96, 96, 96, 96]], null)));
   assert.equal(weak.number?.status, 'needs_review');
   assert.deepEqual(weak.number?.reasons, ['low_ocr_confidence']);
+});
+
+test('degraded17-fit-b 0012 (heavy): `Subject:. Restrictions on ...`, a speck after the label: the subject without it, reviewed (accepted with the stop at 0.92)', () => {
+  const [first, second] = despatch('No. 1910. Bern, July 6, 1942.', null);
+  const lines = first!.lines;
+  const subject = lines.findIndex((l) => l.text.startsWith('Subject:'));
+  const withSpeck = page(
+    lines.map((l, i) => (i === subject ? ['Subject:. Restrictions on the Practice of the Professions.', [90, 96, 96, 96, 96, 96, 96]] : l.text)),
+    'despatch-p1',
+  );
+  const f = scored(segment([withSpeck, second!]));
+  assert.equal(f.subject?.value, 'Restrictions on the Practice of the Professions.');
+  assert.equal(f.subject?.status, 'needs_review');
+});
+
+test('review17-fit-a 0024 (heavy letter): `P..P. CARRODUS`, a space between initials read as a second stop: held (accepted so at 0.91)', () => {
+  assert.deepEqual(suspiciousCharacters('P..P. CARRODUS'), ['suspicious_characters']);
+  assert.deepEqual(suspiciousCharacters('P. P. CARRODUS'), []);
+  assert.deepEqual(suspiciousCharacters('Edwin H. Keough'), []);
 });

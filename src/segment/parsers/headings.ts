@@ -54,7 +54,9 @@ export const headingParsers = {
     const notes: string[] = [];
     // A speck read as a dash or a quote mark glued to the first word (`Subject: -The Situation of Jews
     // in Germany.`, accepted so at 0.92 on a heavy page): no subject opens on one. Read through, reviewed.
-    const lead = /^[‘’“”"'·•\-–—_~]+(?=\p{L})/u.exec(text.slice(s, e));
+    // A stop or a dot standing alone before it (`Subject:. Restrictions on ...`, the label's colon with a speck after
+    // it; accepted so at 0.92 on a heavy page, degraded17-fit-b 0012) is dust of the same kind.
+    const lead = /^(?:[‘’“”"'·•\-–—_~]+(?=\p{L})|[.·•]{1,2}\s+(?=\p{Lu}))/u.exec(text.slice(s, e));
     // A quoted title that opens the subject (`"Kristallnacht" in Vienna.`) keeps its quote mark.
     const quoted = lead && /["“”]/.test(lead[0]) && /["“”]/.test(text.slice(s + lead[0].length, e));
     if (lead && !quoted) {
