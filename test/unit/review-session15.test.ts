@@ -136,3 +136,28 @@ test('review17-fit-a 0024 (heavy letter): `P..P. CARRODUS`, a space between init
   assert.deepEqual(suspiciousCharacters('P. P. CARRODUS'), []);
   assert.deepEqual(suspiciousCharacters('Edwin H. Keough'), []);
 });
+
+test('degraded17-fit-b 0011 (mild): a subject whose long word the dictionary spells (`Italian` at 86.9, 84 calibrated) is accepted; a short word, or one it does not know, at the same confidence is held', () => {
+  const subjectAt = (subject: string, conf: number[]) => {
+    const [first, second] = despatch('No. 1291. Rome, September 29, 1941.', null);
+    const lines = first!.lines;
+    const at = lines.findIndex((l) => l.text.startsWith('Subject:'));
+    return scored(
+      segment([
+        page(
+          lines.map((l, i) => (i === at ? [`Subject: ${subject}`, [96, ...conf]] : l.text)),
+          'despatch-p1',
+        ),
+        second!,
+      ]),
+    ).subject;
+  };
+  const italian = subjectAt('Italian Anti-Semitic Legislation.', [86.94, 91.27, 95.8]);
+  assert.equal(italian?.status, 'accepted');
+  // `Tos` for a word of three letters, `Ltalian` (not a word): the weak-word floor as before.
+  assert.equal(subjectAt('The Anti-Semitic Legislation.', [86.94, 91.27, 95.8])?.status, 'needs_review');
+  const misread = subjectAt('Ltalian Anti-Semitic Legislation.', [86.94, 91.27, 95.8]);
+  assert.equal(misread?.status, 'needs_review');
+  // Below the dictionary word's floor (80 calibrated: 83.3 read), held.
+  assert.equal(subjectAt('Italian Anti-Semitic Legislation.', [82, 91.27, 95.8])?.status, 'needs_review');
+});
