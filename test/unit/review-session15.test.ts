@@ -161,3 +161,17 @@ test('degraded17-fit-b 0011 (mild): a subject whose long word the dictionary spe
   // Below the dictionary word's floor (80 calibrated: 83.3 read), held.
   assert.equal(subjectAt('Italian Anti-Semitic Legislation.', [82, 91.27, 95.8])?.status, 'needs_review');
 });
+
+test("review17-fit-b 0021 (heavy): a despatch's post heading with a received stamp's letters read into it (`LEGATION OF TH NT OF STATE ...`): held", () => {
+  const [first, second] = despatch('No. 1606. Lisbon, April 17, 1941.', null);
+  const lines = first!.lines.map((l) => l.text);
+  lines[0] = 'LEGATION OF TH NT OF STATE';
+  lines.splice(1, 0, 'UNITED STATES OF A MERI OF CUR');
+  const f = scored(segment([page(lines, 'despatch-p1'), second!]));
+  assert.equal(f.from?.status, 'needs_review');
+  assert.ok(f.from?.reasons.includes('misread_word'));
+  // The heading read whole is the post's, accepted.
+  const whole = scored(segment(despatch('No. 1606. Lisbon, April 17, 1941.', null)));
+  assert.equal(whole.from?.value, 'EMBASSY OF THE UNITED STATES OF AMERICA');
+  assert.equal(whole.from?.status, 'accepted');
+});
