@@ -207,6 +207,7 @@ const WEAK_WORD_CONFIDENCE = 85;
  * the floor; telegrams, whose headings are codes, keep it too.
  */
 export const DICTIONARY_WORD_FLOOR = 80;
+
 const DICTIONARY_WORD_MIN_LETTERS = 5;
 
 /**
@@ -216,7 +217,8 @@ const DICTIONARY_WORD_MIN_LETTERS = 5;
 export function weakWords(name: string, draft: FieldDraft, evidence: readonly number[], lang: string | undefined): number[] {
   const words = draft.wordTexts;
   const vouched = (i: number): boolean => {
-    if (!lang || !DICTIONARY_FIELDS.has(name) || !words || words.length !== evidence.length) return false;
+    // The subject's and addressee's words, and a signer's names the list holds (`Clarence`, `Lindqvist`).
+    if (!lang || !(DICTIONARY_FIELDS.has(name) || name === 'signature') || !words || words.length !== evidence.length) return false;
     const letters = words[i]!.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
     return /^[\p{L}-]+$/u.test(letters) && letters.replace(/-/g, '').length >= DICTIONARY_WORD_MIN_LETTERS && knownWord(words[i]!, lang) === true;
   };

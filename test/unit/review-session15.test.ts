@@ -175,3 +175,25 @@ test("review17-fit-b 0021 (heavy): a despatch's post heading with a received sta
   assert.equal(whole.from?.value, 'EMBASSY OF THE UNITED STATES OF AMERICA');
   assert.equal(whole.from?.status, 'accepted');
 });
+
+test("review17-fit-a 0005 (mild letter): a signer's surname the dictionary spells read at 85.7 (`Lindqvist`, 83 calibrated) is accepted; one it does not know at the same confidence is held", () => {
+  const weights = (name: string, surname: number) => {
+    const [first, second] = despatch('No. 1291. Rome, September 29, 1941.', null);
+    const lines = second!.lines.map((l) => l.text);
+    const at = lines.indexOf('Edwin H. Keough.');
+    return scored(
+      segment([
+        first!,
+        page(
+          lines.map((l, i) => (i === at ? [name, [93, 92, surname]] : l)),
+          'despatch-p2',
+        ),
+      ]),
+    ).signature;
+  };
+  assert.equal(weights('Edwin P. Lindqvist', 85.73)?.status, 'accepted');
+  // `Lindgvist`: one letter from the word it misreads, held (session 14); `Tregear`: unknown, the floor of 85 as before.
+  assert.equal(weights('Edwin P. Lindgvist', 85.73)?.status, 'needs_review');
+  assert.equal(weights('Edwin P. Tregear', 85.73)?.status, 'needs_review');
+  assert.equal(weights('Edwin P. Tregear', 92)?.status, 'accepted');
+});
