@@ -197,3 +197,27 @@ test("review17-fit-a 0005 (mild letter): a signer's surname the dictionary spell
   assert.equal(weights('Edwin P. Tregear', 85.73)?.status, 'needs_review');
   assert.equal(weights('Edwin P. Tregear', 92)?.status, 'accepted');
 });
+
+test('degraded17-fit-b 0015 (heavy letter): a mark standing alone after the addressee (`Professor D. G. Ashcroft, $`) is a speck: the addressee without it, reviewed', () => {
+  const letter = page(
+    [
+      'c/o 104, Quai Wilson,',
+      'GENEVA.',
+      'November 28, 1938.',
+      ['Professor D. G. Ashcroft, $', [93.3, 90.46, 89.3, 91.25, 30.84]],
+      "5, Queen's Gate,",
+      'London, S.W. 7.',
+      'Dear Sir,',
+      'Our representative in Vienna has reported that the situation there is becoming more difficult every week.',
+      'Yours faithfully,',
+      'E. BRAMWELL',
+    ],
+    'letter-p1',
+  );
+  const docs = segmentDocument([{ ...letter, pageCount: 1 }], { profiles });
+  const f = scored(docs[0]!);
+  assert.equal(docs[0]!.kind, 'letter');
+  assert.equal(f.to?.value, 'Professor D. G. Ashcroft');
+  assert.equal(f.to?.status, 'needs_review');
+  assert.ok(f.to?.reasons.includes('ocr_corrected'));
+});

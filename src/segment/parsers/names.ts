@@ -187,6 +187,9 @@ export const nameParsers = {
     // A speck read as a lone small letter or a mark before the line (`i The Emigration Advisory Bureau,`): read through, reviewed.
     const speck = /^(?:\p{Ll}|[^\p{L}\p{N}\s(]{1,2})\s+(?=\p{Lu}\p{Ll})/u.exec(text.slice(s, e));
     if (speck) s += speck[0].length;
+    // And one after it (`Professor D. G. Ashcroft, $`, degraded17-fit-b 0015 heavy): a mark standing alone at the line's end.
+    const trailing = /\s+[^\p{L}\p{N}\s()]{1,2}$/u.exec(text.slice(s, e));
+    if (trailing) [s, e] = trimRange(text, s, e - trailing[0].length, /[\s,;:]/);
     let value = text.slice(s, e);
     // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed).
     const article = /^The[.,:;](?=\s)/u.test(value);
@@ -213,7 +216,7 @@ export const nameParsers = {
       words[at] = small[0]![0]!.toUpperCase() + small[0]!.slice(1);
       return { value: words.join(' '), start: s, end: e, notes: ['ocr_corrected'] };
     }
-    return { value, start: s, end: e, notes: speck || article || specked ? ['ocr_corrected'] : [] };
+    return { value, start: s, end: e, notes: speck || trailing || article || specked ? ['ocr_corrected'] : [] };
   },
 
   recipientBlock: ({ text, from, label, words, field }) => {
