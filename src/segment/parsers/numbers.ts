@@ -107,10 +107,10 @@ export const numberParsers = {
     // A bare number is what the layout puts there; a repaired digit, or a mark after the number, was misread. A trace of
     // `No.` without its `N` (`lo.`, `Jo.`) is a misread label: the place and date read after it on its line may vouch
     // for it (label-trace.ts, once the line's other fields are read); until then it holds the number as a repair does.
-    // Only a trace that kept the label's stop (`lo.`, `J.`) is the label's shape; letters or a mark alone (`ye 2028`,
-    // `« 1325`) may be a digit of the number read otherwise, and stay a repair.
+    // A trace of one or two letters, its stop kept or not (`lo.`, `J.`, `os`, `ye`), is the label's shape; a mark alone
+    // (`« 1325`, `* 1325`) may be anything a speck or a stamp left, and stays a repair.
     const labelMisread = m[1] !== '' && !/^\s*N/.test(m[1]!);
-    const labelShape = /^\s*[\p{L}0°]{0,2}[.,]\s*$/u.test(m[1]!);
+    const labelShape = /^\s*(?:[\p{L}0°]{0,2}[.,]|\p{L}{1,2})\s*$/u.test(m[1]!);
     const notes = repaired.corrected || /\S/.test(m[3]!) || (labelMisread && !labelShape) ? ['ocr_corrected'] : labelMisread ? [LABEL_TRACE] : [];
     return { value: repaired.digits, start, end: start + m[2]!.length, notes };
   },
