@@ -523,8 +523,11 @@ export function confirmedByPageMark(draft: FieldDraft): FieldDraft {
   return { ...draft, labelScore: 1, notes: draft.notes.filter((n) => n !== 'ocr_corrected') };
 }
 
-/** A subject's label read this well or better only locates it (`SUBJEGT:` 0.875, `2: Subject:` 0.8). */
-const SUBJECT_LABEL_LOCATES = 0.75;
+/**
+ * A subject's label read this well or better only locates it: one letter misread or a mark before it (`SUBJEGT:`
+ * 0.875, `2: Subject:` 0.8), not two (`Z PBubject:` 0.78, session 11's case, stays held).
+ */
+const SUBJECT_LABEL_LOCATES = 0.8;
 
 /**
  * A despatch's subject whose label was misread (`SUBJEGT: Turkish Jew Bill.`): the label says where the subject
