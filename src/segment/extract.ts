@@ -6,6 +6,7 @@ import { cueLines } from './kind-evidence.ts';
 import { isKnownPlace } from '../confidence/gazetteer.ts';
 import { isSideways, textLinesReadBefore, typedTextLines } from './body-lines.ts';
 import { checkAgainstStamps } from './stamp-dates.ts';
+import { resolveLabelTrace } from './label-trace.ts';
 import { checkSignerInitials } from './typist-initials.ts';
 import { typedAtTabStop, typedSurnameSurer } from './signer-lines.ts';
 import { findDate } from './datetime.ts';
@@ -242,6 +243,11 @@ export function extractWithProfile(lines: readonly TextLine[], profile: Profile,
     }
   }
 
+  // A number after a trace of its `No.` is vouched for by the place and date read on its line, or held.
+  resolveLabelTrace(fields, (name) => {
+    const hit = hits.get(name);
+    return hit ? lineAt(hit.span, hit.out.start) : null;
+  });
   // A received stamp's date confirms the date's year, or says one of the two was misread.
   if (profile.kind !== 'telegram') checkAgainstStamps(fields.date, lines.slice(0, profile.headerLines));
   // The typist's reference (`FPH:ems`) spells the signer's initials a second time, away from the pen.

@@ -5,6 +5,7 @@
 //    the next start belong to one telegram, across page breaks.
 // 3. Each telegram is read with every candidate profile (extract.ts) and the best fit wins;
 //    a close runner-up is reported as `ambiguity`.
+import { checkNumberOnPageMarks } from './page-mark-number.ts';
 import { CablescanError, ErrorCode } from '../errors.ts';
 import type { PageResult } from '../types.ts';
 import type { SegmentedTelegram } from './draft.ts';
@@ -222,6 +223,8 @@ export function segmentDocument(pages: PageResult[], options: SegmentOptions): S
       }
       const index = telegrams.filter((t) => t.pages.join('\n') === pageIds.join('\n')).length;
       markSplitRows(best.fields, own);
+      // A despatch's later pages may repeat its number in their page mark (`-2- #720`): a second reading of it.
+      if (best.profile.kind !== 'telegram') checkNumberOnPageMarks(best.fields.number, group.slice(firstPage + 1, lastPage + 1));
       const telegram: SegmentedTelegram = {
         kind: best.profile.kind,
         profile: best.profile.name,

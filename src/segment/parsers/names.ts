@@ -91,11 +91,15 @@ function entryWords(vocabulary: string | undefined): ReadonlySet<string> {
 /**
  * `The (Honorable` / `pe FUE Crh Secretary of State,`: the office's article under a stamp read as
  * garble. The office's own words, capitalised and joined by small ones up to its comma, are still the
- * office: the article is put back (the block's office is always `The ...`), reviewed.
+ * office when the vocabulary lists it: the article is put back (the block's office is always `The ...`), reviewed.
  */
-function bareOffice(text: string, from: number): ParseOutput | null {
+function bareOffice(text: string, from: number, vocabulary: string | undefined): ParseOutput | null {
   const bare = /(?<=\s)(\p{Lu}\p{Ll}{2,}(?:\s+(?:of|the|for|and|in|on)\s+\p{Lu}\p{Ll}+)+)(?=,)/u.exec(text.slice(from));
   if (!bare || bare.index === undefined) return null;
+  // Only an office the vocabulary lists, spelled as it lists it: with its article gone and its words
+  // misread too (`Toe Secretery of Stete,`), the block is missing, not guessed.
+  const office = `the ${bare[1]}`.toLowerCase();
+  if (!vocabulary || !vocabularyEntries(vocabulary).some((entry) => entry.toLowerCase() === office)) return null;
   const start = from + bare.index;
   return { value: `The ${bare[1]}`, start, end: start + bare[1]!.length, notes: ['ocr_corrected'] };
 }
@@ -211,6 +215,9 @@ export const nameParsers = {
     // A speck read as a lone small letter or a mark before the line (`i The Emigration Advisory Bureau,`): read through, reviewed.
     const speck = /^(?:\p{Ll}|[^\p{L}\p{N}\s(]{1,2})\s+(?=\p{Lu}\p{Ll})/u.exec(text.slice(s, e));
     if (speck) s += speck[0].length;
+    // And one after it (`Professor D. G. Ashcroft, $`, degraded17-fit-b 0015 heavy): a mark standing alone at the line's end.
+    const trailing = /\s+[^\p{L}\p{N}\s()]{1,2}$/u.exec(text.slice(s, e));
+    if (trailing) [s, e] = trimRange(text, s, e - trailing[0].length, /[\s,;:]/);
     let value = text.slice(s, e);
     // `The. Joint Board of Assistance,`: a speck read as a stop or a colon glued to the article (repaired, reviewed);
     // `The.Emigration Advisory Bureau`: glued between the article and the name, where the space was.
@@ -251,7 +258,7 @@ export const nameParsers = {
       value,
       start: s,
       end: e,
-      notes: speck || article || specked || misreadLabel || tail || glued || quoted || dashed || doubled ? ['ocr_corrected'] : [],
+      notes: speck || trailing || article || specked || misreadLabel || tail || glued || quoted || dashed || doubled ? ['ocr_corrected'] : [],
     };
   },
 
@@ -270,7 +277,7 @@ export const nameParsers = {
       /\bTh[ec][\p{P}]?\s+[‘’'"“”]?\p{Lu}[\p{L}'’-]*(?:(?:[:;]|[.,](?=\s+(?:of|the|for|and|in|on)[.,:;]?\s))?\s+(?:(?:of|the|for|and|in|on)(?:[.,:;](?=\s+\p{L}))?|[:;]?\p{Lu}[\p{L}'’.-]*|(?<=\bof[.,:;]?\s+)\p{Ll}{3,}(?=[\s,.]|$))){0,7}/u.exec(
         text.slice(from),
       );
-    if (!office || office.index === undefined) return bareOffice(text, from);
+    if (!office || office.index === undefined) return bareOffice(text, from, field.vocabulary);
     const s = from + office.index;
     const [, e] = trimRange(text, s, s + office[0].length, SPECK_OR_PUNCTUATION);
     const read = text.slice(s, e);

@@ -1,4 +1,5 @@
 // Parsers of numbers: a telegram's number, a paragraph number, copies, a file reference.
+import { LABEL_TRACE } from '../label-trace.ts';
 import { repairNumberToken } from '../text.ts';
 import type { ParserName } from '../profile-schema.ts';
 import { COPIES_RE, type ParseInput, type ParseOutput, type Parser } from './shared.ts';
@@ -117,8 +118,14 @@ export const numberParsers = {
     const repaired = repairNumberToken(m[2]!);
     if (!repaired) return null;
     const start = from + m[0].indexOf(m[2]!, m[1]!.length);
-    // A bare number is what the layout puts there; a trace of `No.` without its `N`, or a mark after the number, was misread.
-    const notes = repaired.corrected || (m[1] !== '' && !/^\s*N/.test(m[1]!)) || /\S/.test(m[3]!) ? ['ocr_corrected'] : [];
+    // A bare number is what the layout puts there; a repaired digit, or a mark after the number, was misread. A trace of
+    // `No.` without its `N` (`lo.`, `Jo.`) is a misread label: the place and date read after it on its line may vouch
+    // for it (label-trace.ts, once the line's other fields are read); until then it holds the number as a repair does.
+    // A trace of one or two letters, its stop kept or not (`lo.`, `J.`, `os`, `ye`), is the label's shape; a mark alone
+    // (`« 1325`, `* 1325`) may be anything a speck or a stamp left, and stays a repair.
+    const labelMisread = m[1] !== '' && !/^\s*N/.test(m[1]!);
+    const labelShape = /^\s*(?:[\p{L}0°]{0,2}[.,]|\p{L}{1,2})\s*$/u.test(m[1]!);
+    const notes = repaired.corrected || /\S/.test(m[3]!) || (labelMisread && !labelShape) ? ['ocr_corrected'] : labelMisread ? [LABEL_TRACE] : [];
     return { value: repaired.digits, start, end: start + m[2]!.length, notes };
   },
 
