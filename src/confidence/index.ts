@@ -460,10 +460,8 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
     else if (ocr < threshold) reasons.push('low_ocr_confidence');
     else if (name !== 'body' && weakWords(name, draft, evidence, t.kind !== 'telegram' ? options.lang : undefined).length > 0)
       reasons.push('low_ocr_confidence');
-    const labelRead = inVocabulary(draft) ? 1 : Math.min(1, Math.max(0, draft.labelScore));
-    // A despatch subject's misread label located it and says nothing of its words: reported, and no factor of its confidence.
-    const label = subjectLocated(t.kind, name, draft, labelRead) ? 1 : labelRead;
-    if (labelRead < 1) reasons.push('fuzzy_label');
+    const label = inVocabulary(draft) ? 1 : Math.min(1, Math.max(0, draft.labelScore));
+    if (label < 1) reasons.push('fuzzy_label');
     for (const note of draft.notes) if (NOTE_REASONS.has(note)) reasons.push(note);
     reasons.push(...validatorReasons(name, draft, options));
     if (t.kind !== 'telegram' && options.lang && DICTIONARY_FIELDS.has(name) && unknownWords(draft, evidence, options.lang).length > 0)
@@ -521,23 +519,6 @@ export function scoreTelegram(t: SegmentedTelegram, options: ScoreOptions): Scor
 export function confirmedByPageMark(draft: FieldDraft): FieldDraft {
   if (!draft.notes.includes(NUMBER_ON_PAGE_MARK)) return draft;
   return { ...draft, labelScore: 1, notes: draft.notes.filter((n) => n !== 'ocr_corrected') };
-}
-
-/**
- * A subject's label read this well or better only locates it: one letter misread or a mark before it (`SUBJEGT:`
- * 0.875, `2: Subject:` 0.8), not two (`Z PBubject:` 0.78, session 11's case, stays held).
- */
-const SUBJECT_LABEL_LOCATES = 0.8;
-
-/**
- * A despatch's subject whose label was misread (`SUBJEGT: Turkish Jew Bill.`): the label says where the subject
- * starts, not what it says, and a subject that ends with its full stop (the profile's `ends`; `incomplete_value`
- * otherwise) is its line read whole, each word judged by its confidence and the dictionary. The label's doubt is
- * reported, not held (review17-fit-b: 2 right subjects, none wrong; docs/decisions.md, session 15). Telegrams'
- * labels say which way a message went, and other fields' values what they are: they keep it.
- */
-export function subjectLocated(kind: string, name: string, draft: FieldDraft, label: number): boolean {
-  return kind !== 'telegram' && name === 'subject' && label >= SUBJECT_LABEL_LOCATES && !draft.notes.includes('incomplete_value');
 }
 
 /** Was the layout's heading (`CIPHERED TELEGRAM`, `CABLEGRAM`) read, its label not in doubt? */

@@ -475,7 +475,8 @@ function findInLines(
     if (label && otherCandidate(lines, order.slice(order.indexOf(i) + 1), field, out.value, usedBy)) {
       hit.out = { ...out, notes: [...out.notes, 'multiple_candidates'] };
     }
-    if (field.parser === 'signature' && typeof out.value === 'string') return typedNameBelow(lines, i, hi, field, out.value) ?? hit;
+    if (field.parser === 'signature' && typeof out.value === 'string')
+      return typedNameBelow(lines, i, hi, field, out.value) ?? fullerNameAbove(lines, i, hit, out.value);
     return hit;
   }
   return null;
@@ -496,6 +497,23 @@ function printedAbove(line: TextLine, anchor: TextLine): boolean {
 }
 
 const surname = (name: string): string => (name.match(/\p{L}{3,}/gu) ?? []).at(-1)?.toLowerCase() ?? '';
+
+/**
+ * The line above the signer's reads the same surname with more words before it, words the signature
+ * parser did not take for a name (`Raly ph C. Callister` over `C. Callister.`, s15c-held 0019, a clean
+ * page: the typed name read with a speck splitting `Ralph`, the pen's scrawl under it read as the name,
+ * accepted short). Two readings of the signer disagree: a person decides (`multiple_candidates`).
+ */
+function fullerNameAbove(lines: readonly TextLine[], at: number, hit: Hit, value: string): Hit {
+  const above = lines[at - 1];
+  const name = surname(value);
+  if (!above || above.page !== lines[at]!.page || name.length < 3) return hit;
+  const words = above.text.trim().split(/\s+/);
+  const where = words.findIndex((w) => w.replace(/[^\p{L}]/gu, '').toLowerCase() === name);
+  const before = value.trim().split(/\s+/).length - 1;
+  if (where < 0 || where <= before || !words.slice(0, where).some((w) => /\p{L}{2,}/u.test(w))) return hit;
+  return { ...hit, out: { ...hit.out, notes: [...new Set([...hit.out.notes, 'multiple_candidates'])] } };
+}
 
 /**
  * The surname a scrawl's reading split in two (`F. DUMM ORE` over `A. F. DUNMORE`): its last two words

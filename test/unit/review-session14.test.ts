@@ -378,3 +378,15 @@ test("a letter's addressee by title, initials and surname: the surname held only
   const body = scored(letterTo(['The Refugoe Council,', [96, 91, 96]], '12 Bloomsbury Square,')).to!;
   assert.ok(body.reasons.includes('unknown_word'), body.reasons.join());
 });
+
+test('signer: a given name the line under it lacks (`Raly ph C. Callister` over `C. Callister.`, s15c-held 0019 clean, accepted short) is held, tab stop or not', () => {
+  const t = read([
+    ...letterHead,
+    '                         Yours truly,',
+    ['                         Raly ph C. Callister', [60, 55, 93, 95]],
+    ['                         C. Callister.', [88, 90]],
+    '                         American Minister.',
+  ]);
+  assert.ok(t.fields.signature!.notes.includes('multiple_candidates'));
+  assert.equal(scored(t).signature!.status, 'needs_review');
+});

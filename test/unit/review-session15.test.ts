@@ -222,7 +222,7 @@ test('degraded17-fit-b 0015 (heavy letter): a mark standing alone after the addr
   assert.ok(f.to?.reasons.includes('ocr_corrected'));
 });
 
-test('review17-fit-b 0030 (heavy): `SUBJEGT: Turkish Jew Bill.`, the label misread: it located the subject, whose words decide (accepted); a subject cut short keeps the doubt', () => {
+test('review17-fit-b 0030 (heavy): `SUBJEGT: Turkish Jew Bill.`, the label misread: held (a label that only located the subject let s15-held 0030 `Turkish Anti-Semitic, Legislation.` through, wrong)', () => {
   const withSubject = (line: string) => {
     const [first, second] = despatch('No. 319. Ankara, August 22, 1936.', null);
     const lines = first!.lines.map((l) => l.text);
@@ -231,8 +231,7 @@ test('review17-fit-b 0030 (heavy): `SUBJEGT: Turkish Jew Bill.`, the label misre
   };
   const f = withSubject('SUBJEGT: Turkish Jew Bill.');
   assert.equal(f?.value, 'Turkish Jew Bill.');
-  assert.equal(f?.status, 'accepted');
-  assert.ok(f?.reasons.includes('fuzzy_label'), 'the label as read is reported');
-  // Without its full stop the subject may go on where the OCR lost a line: held as before.
-  assert.equal(withSubject('SUBJEGT: Turkish Jew Bill and the')?.status, 'needs_review');
+  assert.equal(f?.status, 'needs_review');
+  assert.ok(f?.reasons.includes('fuzzy_label'), 'the label as read is the reason');
+  assert.equal(withSubject('Subject: Turkish Jew Bill.')?.status, 'accepted');
 });
