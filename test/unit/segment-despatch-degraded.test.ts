@@ -7,7 +7,14 @@ import { test } from 'node:test';
 import { loadProfiles, segmentDocument } from '../../src/segment/index.ts';
 import { findPlaceDateTime } from '../../src/segment/datetime.ts';
 import { pageFromText } from '../fixtures/pages.ts';
-import { DESPATCH_BODY as BODY, despatchLines, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
+import {
+  DESPATCH_BODY as BODY,
+  despatchLines,
+  fieldValue as value,
+  letterLines,
+  readDocument as read,
+  scoredFields as scored,
+} from '../fixtures/segment-documents.ts';
 
 const despatch = (header: string[], subject = 'Subject: Political Situation in Egypt.') =>
   despatchLines(header, { heading: ['AMERICAN CONSULATE GENERAL'], subject });
@@ -110,22 +117,7 @@ test("the `N` read as a capital before the number (`Je 2163 Athens,`, `J. 1861. 
   assert.equal(value(read(despatch(['Belgrade, June 3, 1940.', 'At 1861 Belgrade, the Legation'])), 'number'), undefined);
 });
 
-const letter = (to: string, closing: string, names: string[]) => [
-  'c/o 104, Quai Wilson,',
-  'PRAGUE.',
-  'November 28, 1954.',
-  to,
-  'Central Committee for Emigrant Aid,',
-  "5, Queen's Gate,",
-  'Vienna, IX.',
-  'Dear Sirs,',
-  '1. Our representative in Pyongyang has reported that the situation',
-  'there is becoming more difficult every week. We are informed that',
-  'the consulate of France will issue visas only to persons with a',
-  'guarantee. Please let me know if any further information is required.',
-  closing,
-  ...names,
-];
+const letter = (to: string, closing: string, names: string[]) => letterLines({ to: [to, 'Central Committee for Emigrant Aid,'], closing, names });
 
 test('a heavy letter: `To:` read `Tos` is no addressee; `Yours truly,` read `fain truly,` still closes the letter, and the typed name under a scrawl read in two pieces (`F. DUMM ORE`) is the signer, reviewed', () => {
   // degraded16-fit-b 0006 (heavy letter): `to` was `Tos` and the signer absent.

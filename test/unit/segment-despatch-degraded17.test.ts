@@ -6,25 +6,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findDate, findPlaceDateTime } from '../../src/segment/datetime.ts';
-import { DESPATCH_BODY as BODY, despatchLines, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
+import {
+  DESPATCH_BODY as BODY,
+  despatchLines,
+  fieldValue as value,
+  letterLines,
+  readDocument as read,
+  scoredFields as scored,
+} from '../fixtures/segment-documents.ts';
 
 const despatch = (header: string[], subject = 'Subject: Political Situation in Egypt.') => despatchLines(header, { subject });
 
-const letter = ({ to = 'Central Committee for Emigrant Aid,', closing = 'Yours faithfully,', names = ['F. D. Hartmann'] } = {}) => [
-  'c/o 104, Quai Wilson,',
-  'PRAGUE.',
-  'November 28, 1954.',
-  to,
-  "5, Queen's Gate,",
-  'Vienna, IX.',
-  'Dear Sirs,',
-  '1. Our representative in Pyongyang has reported that the situation',
-  'there is becoming more difficult every week. We are informed that',
-  'the consulate of France will issue visas only to persons with a',
-  'guarantee. Please let me know if any further information is required.',
-  closing,
-  ...names,
-];
+const letter = ({ to = 'Central Committee for Emigrant Aid,', closing = 'Yours faithfully,', names = ['F. D. Hartmann'] } = {}) =>
+  letterLines({ to: [to], closing, names });
 
 test('a speck between `No.` and the number (`No." 859.`, `No. £595.`): the number, reviewed', () => {
   // degraded17-fit-b 0002 (mild) and 0019 (clean): the number was missing.

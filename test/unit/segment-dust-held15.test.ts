@@ -5,23 +5,9 @@
 // Each value read through dust is reviewed; the clean reading of the same line is checked beside it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DESPATCH_BODY, despatchLines, fieldValue as value, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
+import { DESPATCH_BODY, despatchLines, fieldValue as value, letterLines, readDocument as read, scoredFields as scored } from '../fixtures/segment-documents.ts';
 
-const letter = (to: string) => [
-  'c/o 104, Quai Wilson,',
-  'PRAGUE.',
-  'November 28, 1954.',
-  to,
-  "5, Queen's Gate,",
-  'Vienna, IX.',
-  'Dear Sirs,',
-  '1. Our representative in Pyongyang has reported that the situation',
-  'there is becoming more difficult every week. We are informed that',
-  'the consulate of France will issue visas only to persons with a',
-  'guarantee. Please let me know if any further information is required.',
-  'Yours faithfully,',
-  'F. D. Hartmann',
-];
+const letter = (to: string) => letterLines({ to: [to] });
 
 test('a speck standing alone before the number`s label (`> No. 1235`): the number, reviewed', () => {
   // s15-held 0003 (heavy): the number was missing.
