@@ -205,9 +205,6 @@ export const nameParsers = {
     if (misreadLabel) at += misreadLabel[0].length;
     let [s, e] = trimRange(text, at, text.length, /[\s,;:.]/);
     if (e <= s) return null;
-    // `Mrs. M. Moreau, ?`, `Professor D. G. Ashcroft, $`: a speck read as a mark after the line's comma (read through, reviewed).
-    const tail = /,\s+[^\p{L}\p{N}\s]{1,2}$/u.exec(text.slice(s, e));
-    if (tail) [s, e] = trimRange(text, s, s + tail.index, /[\s,;:.]/);
     // `Mrs. T. B. Whitcombe,’`: a speck read as a quote mark or a dash glued after the line's comma or stop (read through, reviewed).
     const [, markless] = trimRange(text, s, e, SPECK_OR_PUNCTUATION);
     const glued = markless < e && /[‘’“”"·•\-–]/u.test(text.slice(markless, e));
@@ -215,7 +212,7 @@ export const nameParsers = {
     // A speck read as a lone small letter or a mark before the line (`i The Emigration Advisory Bureau,`): read through, reviewed.
     const speck = /^(?:\p{Ll}|[^\p{L}\p{N}\s(]{1,2})\s+(?=\p{Lu}\p{Ll})/u.exec(text.slice(s, e));
     if (speck) s += speck[0].length;
-    // And one after it (`Professor D. G. Ashcroft, $`, degraded17-fit-b 0015 heavy): a mark standing alone at the line's end.
+    // And one after it (`Professor D. G. Ashcroft, $`, `Mrs. M. Moreau, ?`, degraded17-fit-b 0015 heavy): a mark standing alone at the line's end.
     const trailing = /\s+[^\p{L}\p{N}\s()]{1,2}$/u.exec(text.slice(s, e));
     if (trailing) [s, e] = trimRange(text, s, e - trailing[0].length, /[\s,;:]/);
     let value = text.slice(s, e);
@@ -258,7 +255,7 @@ export const nameParsers = {
       value,
       start: s,
       end: e,
-      notes: speck || trailing || article || specked || misreadLabel || tail || glued || quoted || dashed || doubled ? ['ocr_corrected'] : [],
+      notes: speck || trailing || article || specked || misreadLabel || glued || quoted || dashed || doubled ? ['ocr_corrected'] : [],
     };
   },
 
